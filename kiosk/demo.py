@@ -1,0 +1,304 @@
+"""Realistic synthetic visits for trying the desk and measuring it: never real patients.
+
+Rows are written with Core bulk inserts (the ORM would take minutes for 100,000 visits)
+and every one is marked `is_demo`, which the list, the summary and the desk show.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from kiosk.content import Answer, ContentPack
+from kiosk.models import (
+    AnswerRow,
+    ConsentAcknowledgementRow,
+    FlagRow,
+    SlideViewRow,
+    VisitRow,
+)
+from kiosk.rules import visit_flags
+from kiosk.signature import Signature
+from kiosk.store import count_visits, name_key
+from kiosk.visit import Ending
+
+FIRST_NAMES = (
+    "Maria",
+    "James",
+    "José",
+    "Linda",
+    "Robert",
+    "Aaliyah",
+    "Chen",
+    "Patricia",
+    "Michael",
+    "Zoë",
+    "David",
+    "Nguyễn",
+    "Sarah",
+    "Kwame",
+    "Elena",
+    "Thomas",
+    "Fatima",
+    "William",
+    "Renée",
+    "Joseph",
+    "Priya",
+    "Daniel",
+    "Siobhán",
+    "Karen",
+    "Mateo",
+    "Olga",
+    "Ahmed",
+    "Jennifer",
+    "Björn",
+    "Grace",
+    "Luis",
+    "Hannah",
+    "Dmitri",
+    "Nancy",
+    "François",
+    "Ana",
+)
+LAST_NAMES = (
+    "García",
+    "Smith",
+    "Johnson",
+    "Nguyen",
+    "Williams",
+    "Brown",
+    "Martínez",
+    "Jones",
+    "Lee",
+    "Rodríguez",
+    "Davis",
+    "O'Brien",
+    "Miller",
+    "Wilson",
+    "Hernández",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Müller",
+    "López",
+    "White",
+    "Harris",
+    "Okafor",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Kowalski",
+    "Dubois",
+    "Hall",
+)
+RELATIONSHIPS = (
+    "spouse",
+    "partner",
+    "daughter",
+    "son",
+    "friend",
+    "sister",
+    "brother",
+    "mother",
+    "father",
+    "neighbor",
+    "rideshare arranged by clinic",
+)
+
+
+class RealVisitsError(Exception):
+    """The database holds real visits; demo data would mix with them."""
+
+
+def _signatures(count: int, rng: random.Random) -> list[tuple[bytes, str]]:
+    """A few synthetic scribbles, reused across visits (drawing 100,000 would be slow)."""
+    made = []
+    for _ in range(count):
+        strokes = []
+        x = 20.0
+        for _stroke in range(rng.randint(2, 4)):
+            points = []
+            for _point in range(rng.randint(8, 16)):
+                x += rng.uniform(4, 14)
+                points.append((x, 60 + rng.uniform(-35, 35)))
+            strokes.append(tuple(points))
+            x += 10
+        signature = Signature(tuple(strokes), 600, 150)
+        made.append((signature.png(), json.dumps(signature.as_data())))
+    return made
+
+
+def _answers(content: ContentPack, rng: random.Random) -> dict[str, Answer]:
+    # About one visit in five has a contraindication answer that needs review.
+    answers = {question.id: Answer.NO for question in content.questions}
+    if rng.random() < 0.2:
+        question = rng.choice(content.questions)
+        answers[question.id] = rng.choice([Answer.YES, Answer.NOT_SURE, Answer.NOT_SURE])
+    return answers
+
+
+def demo_visits(
+    content: ContentPack,
+    content_version_id: int,
+    count: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    seed: int = 2026,
+) -> Iterator[dict[str, list[dict[str, object]]]]:
+    """Rows for `count` demo visits, in batches of table name → rows."""
+    rng = random.Random(seed)
+    signatures = _signatures(12, rng)
+    batch: dict[str, list[dict[str, object]]] = {
+        name: [] for name in ("visits", "answers", "slide_views", "acks", "flags")
+    }
+    today = now.astimezone(zone).date()
+    for n in range(count):
+        # Mostly spread over the past year, with a handful on today for the desk.
+        days_ago = 0 if n < min(count, 12) else rng.randint(0, 364)
+        local_day = today - timedelta(days=days_ago)
+        started_local = datetime(
+            local_day.year,
+            local_day.month,
+            local_day.day,
+            rng.randint(8, 16),
+            rng.randint(0, 59),
+            rng.randint(0, 59),
+            tzinfo=zone,
+        )
+        started = started_local.astimezone(UTC)
+        if started > now:
+            started = now - timedelta(minutes=rng.randint(5, 300))
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        born = date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        answers = _answers(content, rng)
+        stopped = rng.random() < 0.03
+        has_ride = not stopped and rng.random() > 0.08
+        ending = Ending.STOPPED_TO_TALK if stopped else Ending.COMPLETED
+        flags = visit_flags(content, answers, has_ride_home=has_ride, stopped_to_talk=stopped)
+        visit_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        moment = started + timedelta(seconds=40)
+        for position, slide in enumerate(content.slides):
+            seconds = round(rng.uniform(6, 45), 3)
+            batch["slide_views"].append(
+                {
+                    "visit_id": visit_id,
+                    "slide_id": slide.id,
+                    "position": position,
+                    "seconds": seconds,
+                }
+            )
+            moment += timedelta(seconds=seconds)
+        for position, question in enumerate(content.questions):
+            moment += timedelta(seconds=rng.uniform(3, 15))
+            batch["answers"].append(
+                {
+                    "visit_id": visit_id,
+                    "question_id": question.id,
+                    "position": position,
+                    "answer": answers[question.id].value,
+                    "answered_at": moment,
+                }
+            )
+        confirmed = moment + timedelta(seconds=10)
+        moment = confirmed
+        if not stopped:
+            for position, statement in enumerate(content.consent_statements):
+                moment += timedelta(seconds=rng.uniform(2, 8))
+                batch["acks"].append(
+                    {
+                        "visit_id": visit_id,
+                        "statement_id": statement.id,
+                        "position": position,
+                        "acknowledged_at": moment,
+                    }
+                )
+        signed_at = moment + timedelta(seconds=20) if not stopped else None
+        png, strokes = rng.choice(signatures)
+        finished = (signed_at or moment) + timedelta(seconds=45)
+        batch["visits"].append(
+            {
+                "id": visit_id,
+                "content_version_id": content_version_id,
+                "is_demo": True,
+                "station": "demo",
+                "ending": ending.value,
+                "language": content.language,
+                "started_at": started,
+                "finished_at": finished,
+                "first_name": first,
+                "last_name": last,
+                "name_key": name_key(first, last),
+                "date_of_birth": born,
+                "answers_confirmed_at": confirmed,
+                "signed_name": None if stopped else f"{first} {last}",
+                "signed_at": signed_at,
+                "signature_png": None if stopped else png,
+                "signature_strokes": None if stopped else strokes,
+                "ride_status": "not_asked" if stopped else ("arranged" if has_ride else "none_yet"),
+                "ride_driver_name": (f"{rng.choice(FIRST_NAMES)} {last}" if has_ride else None),
+                "ride_phone": (
+                    f"(555) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+                    if has_ride
+                    else None
+                ),
+                "ride_relationship": rng.choice(RELATIONSHIPS) if has_ride else None,
+                "flag_count": len(flags),
+            }
+        )
+        for position, flag in enumerate(flags):
+            batch["flags"].append(
+                {
+                    "visit_id": visit_id,
+                    "position": position,
+                    "kind": flag.kind.value,
+                    "question_id": flag.question_id,
+                    "answer": flag.answer.value if flag.answer else None,
+                    "sentence": flag.sentence,
+                }
+            )
+        if len(batch["visits"]) >= 5000 or n == count - 1:
+            yield batch
+            batch = {name: [] for name in batch}
+
+
+def add_demo_visits(
+    session: Session,
+    content: ContentPack,
+    content_version_id: int,
+    count: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    force: bool = False,
+) -> int:
+    """Insert `count` demo visits; refuse a database with real visits unless `force`."""
+    real = count_visits(session, demo=False)
+    if real and not force:
+        raise RealVisitsError(f"this database holds {real} real visits")
+    tables = {
+        "visits": VisitRow,
+        "answers": AnswerRow,
+        "slide_views": SlideViewRow,
+        "acks": ConsentAcknowledgementRow,
+        "flags": FlagRow,
+    }
+    for batch in demo_visits(content, content_version_id, count, now=now, zone=zone):
+        # Parents first, so foreign keys hold at every statement.
+        for name, model in tables.items():
+            if batch[name]:
+                session.execute(insert(model), batch[name])
+    return count

@@ -1,0 +1,1 @@
+"""Alembic migrations of the kiosk's database (applied by `kiosk.store.migrate`)."""

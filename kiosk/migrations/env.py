@@ -1,0 +1,21 @@
+"""Alembic's entry point: migrate the connection the application hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from kiosk.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:  # pragma: no cover - the app always passes its own connection
+    raise RuntimeError("run migrations through kiosk.store.migrate(), not the alembic command")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    # SQLite cannot ALTER most things; batch mode copies the table instead.
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

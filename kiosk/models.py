@@ -1,0 +1,197 @@
+"""The database tables, as SQLAlchemy 2.0 typed models.
+
+The schema itself is created and changed only by Alembic migrations (`kiosk/migrations`);
+a test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored as naive UTC and read back as an aware UTC datetime.
+
+    SQLite has no time zones; storing UTC everywhere and converting only for display
+    keeps visits comparable across daylight-saving changes.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("times must carry a time zone before they are stored")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every table, with constraint names Alembic can rely on."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ContentVersionRow(Base):
+    """A published content version: its text is stored once and never changed."""
+
+    __tablename__ = "content_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200))
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+
+    pictures: Mapped[list[ContentPictureRow]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
+
+
+class ContentPictureRow(Base):
+    """A picture belonging to a content version."""
+
+    __tablename__ = "content_pictures"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    version: Mapped[ContentVersionRow] = relationship(back_populates="pictures")
+
+
+class VisitRow(Base):
+    """A finished visit: completed, or stopped to talk to staff first."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_finished_at", "finished_at"),
+        Index("ix_visits_name_key", "name_key"),
+        Index("ix_visits_date_of_birth", "date_of_birth"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    station: Mapped[str] = mapped_column(String(200))
+    ending: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    # Lower-case, accent-free "first last" so the desk can search names as people type them.
+    name_key: Mapped[str] = mapped_column(String(400))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    answers_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_name: Mapped[str | None] = mapped_column(String(400))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_strokes: Mapped[str | None] = mapped_column(Text)
+    # "arranged", "none_yet" (flagged), or "not_asked" when the visit stopped at consent.
+    ride_status: Mapped[str] = mapped_column(String(16))
+    ride_driver_name: Mapped[str | None] = mapped_column(String(200))
+    ride_phone: Mapped[str | None] = mapped_column(String(40))
+    ride_relationship: Mapped[str | None] = mapped_column(String(200))
+    flag_count: Mapped[int] = mapped_column(Integer)
+
+    answers: Mapped[list[AnswerRow]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="AnswerRow.position"
+    )
+    slide_views: Mapped[list[SlideViewRow]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="SlideViewRow.position"
+    )
+    acknowledgements: Mapped[list[ConsentAcknowledgementRow]] = relationship(
+        back_populates="visit",
+        cascade="all, delete-orphan",
+        order_by="ConsentAcknowledgementRow.position",
+    )
+    flags: Mapped[list[FlagRow]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="FlagRow.position"
+    )
+    content_version: Mapped[ContentVersionRow] = relationship()
+
+
+class AnswerRow(Base):
+    """A patient's answer to one question."""
+
+    __tablename__ = "answers"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    visit: Mapped[VisitRow] = relationship(back_populates="answers")
+
+
+class SlideViewRow(Base):
+    """How long the patient spent on one slide."""
+
+    __tablename__ = "slide_views"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    slide_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+
+    visit: Mapped[VisitRow] = relationship(back_populates="slide_views")
+
+
+class ConsentAcknowledgementRow(Base):
+    """When the patient acknowledged one consent statement."""
+
+    __tablename__ = "consent_acknowledgements"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    statement_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    visit: Mapped[VisitRow] = relationship(back_populates="acknowledgements")
+
+
+class FlagRow(Base):
+    """One reason the visit needs attention, as worded when it was stored."""
+
+    __tablename__ = "flags"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(String(16))
+    sentence: Mapped[str] = mapped_column(Text)
+
+    visit: Mapped[VisitRow] = relationship(back_populates="flags")

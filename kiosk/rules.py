@@ -1,0 +1,70 @@
+"""Which parts of a visit need a clinician or the front desk before treatment.
+
+A flag never refuses treatment: it asks a person to look. The wording here is what
+front-desk staff read on the desk and on the printed summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.content import Answer, ContentPack
+
+
+class FlagKind(StrEnum):
+    """Why a visit was flagged."""
+
+    CONTRAINDICATION = "contraindication"
+    NO_RIDE_HOME = "no_ride_home"
+    TALK_FIRST = "talk_first"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reason a visit needs attention, in staff's words."""
+
+    kind: FlagKind
+    wording: str
+    question_id: str | None = None
+    answer: Answer | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The flag as one sentence for the desk and the summary."""
+        if self.kind is FlagKind.CONTRAINDICATION and self.answer is not None:
+            return f"Needs clinician review: {self.wording} — answered {self.answer.words}"
+        return self.wording
+
+
+NO_RIDE_WORDING = "No ride home arranged yet — the patient must not drive today"
+TALK_FIRST_WORDING = "Asked to talk to someone before consenting — consent not signed"
+
+
+def contraindication_flags(content: ContentPack, answers: Mapping[str, Answer]) -> list[Flag]:
+    """A flag for each answer the content says needs clinician review, in question order."""
+    flags = []
+    for question in content.questions:
+        answer = answers.get(question.id)
+        if answer is not None and question.raises_flag(answer):
+            flags.append(
+                Flag(FlagKind.CONTRAINDICATION, question.flag_wording, question.id, answer)
+            )
+    return flags
+
+
+def visit_flags(
+    content: ContentPack,
+    answers: Mapping[str, Answer],
+    *,
+    has_ride_home: bool,
+    stopped_to_talk: bool,
+) -> list[Flag]:
+    """Every flag of a finished visit: contraindications, then ride home, then talk first."""
+    flags = contraindication_flags(content, answers)
+    if stopped_to_talk:
+        flags.append(Flag(FlagKind.TALK_FIRST, TALK_FIRST_WORDING))
+    elif not has_ride_home:
+        flags.append(Flag(FlagKind.NO_RIDE_HOME, NO_RIDE_WORDING))
+    return flags

@@ -1,0 +1,174 @@
+"""The clinic's settings: one `kiosk.toml`, overridden by `KIOSK_…` variables and options.
+
+Precedence, lowest first: built-in defaults, the settings file, environment variables,
+command-line options. Every problem is reported by the key's name so clinic IT can fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from kiosk import APP_NAME
+
+PAPER_SIZES = ("A4", "Letter")
+
+
+class SettingsError(Exception):
+    """The settings cannot be used; the message names every bad key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a clinic can configure without touching code."""
+
+    database_url: str
+    content_dir: Path | None
+    timezone: str
+    paper_size: str
+    idle_timeout: int
+    lockdown: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clinic's time zone: visits are stored in UTC and shown in this zone."""
+        return ZoneInfo(self.timezone)
+
+
+def data_dir() -> Path:
+    """The user's data folder for this app (database, print queue)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    """Where `kiosk.toml` is read from: `KIOSK_CONFIG`, else the user's config folder."""
+    named = os.environ.get("KIOSK_CONFIG")
+    if named:
+        return Path(named)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data folder."""
+    return f"sqlite:///{(data_dir() / 'kiosk.sqlite3').as_posix()}"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty text")
+    return value.strip()
+
+
+def _optional_path(value: Any) -> Path | None:
+    if value is None or value == "":
+        return None
+    return Path(_text(value)).expanduser()
+
+
+def _timezone(value: Any) -> str:
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"{name!r} is not a time zone name such as 'America/Chicago'") from error
+    return name
+
+
+def _paper_size(value: Any) -> str:
+    for size in PAPER_SIZES:
+        if isinstance(value, str) and value.strip().lower() == size.lower():
+            return size
+    raise ValueError(f"must be one of {', '.join(PAPER_SIZES)}")
+
+
+def _seconds(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number of seconds")
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError("must be a whole number of seconds") from error
+    if seconds < 10:
+        raise ValueError("must be at least 10 seconds")
+    return seconds
+
+
+def _switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in {"1", "true", "yes", "on"}:
+            return True
+        if word in {"0", "false", "no", "off"}:
+            return False
+    raise ValueError("must be on or off (true or false)")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "database_url": _text,
+    "content_dir": _optional_path,
+    "timezone": _timezone,
+    "paper_size": _paper_size,
+    "idle_timeout": _seconds,
+    "lockdown": _switch,
+}
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        "database_url": default_database_url(),
+        "content_dir": None,
+        "timezone": "America/Chicago",
+        "paper_size": "Letter",
+        "idle_timeout": 90,
+        "lockdown": False,
+    }
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the settings file, then `KIOSK_<KEY>` variables, then `overrides` (options)."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, tuple[str, Any]] = {}
+    problems: list[str] = []
+
+    path = config_path()
+    if path.is_file():
+        try:
+            from_file = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"{path}: this settings file cannot be read: {error}") from error
+        for key, value in from_file.items():
+            if key not in _PARSERS:
+                problems.append(f"{path}: unknown setting '{key}'")
+                continue
+            raw[key] = (f"{path}: setting '{key}'", value)
+
+    for key in _PARSERS:
+        variable = f"KIOSK_{key.upper()}"
+        if variable in environ:
+            raw[key] = (f"environment variable {variable}", environ[variable])
+
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            raw[key] = (f"option for '{key}'", value)
+
+    values = _defaults()
+    for key, (source, value) in raw.items():
+        try:
+            values[key] = _PARSERS[key](value)
+        except ValueError as error:
+            problems.append(f"{source} {error}")
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return Settings(**values)

@@ -1,0 +1,339 @@
+"""Storage: open the database, keep its schema current, store and read visits.
+
+Functions take a `Session` and never make one: the caller owns the unit of work, so a
+finished visit is written in exactly one transaction. SQLite connections run in WAL
+mode with foreign keys on and `synchronous=FULL`, so a visit is on disk before the
+patient is told it is saved.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
+from kiosk.models import (
+    AnswerRow,
+    ConsentAcknowledgementRow,
+    ContentPictureRow,
+    ContentVersionRow,
+    FlagRow,
+    SlideViewRow,
+    VisitRow,
+)
+from kiosk.visit import Ending, Visit
+from kiosk.visit_record import (
+    RecordedAcknowledgement,
+    RecordedAnswer,
+    RecordedRide,
+    RecordedSlide,
+    VisitListing,
+    VisitRecord,
+)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why in plain words."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Every connection, not just the first: SQLite forgets foreign_keys per connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    """An engine and the session factory bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        """A new session; use it as `with db.session() as s, s.begin(): ...`."""
+        return self.sessions()
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate_schema: bool = True) -> Database:
+    """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date."""
+    parsed = make_url(url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    database = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    if migrate_schema:
+        migrate(engine)
+    return database
+
+
+def alembic_config(engine_connection: Any = None) -> Config:
+    """Alembic's settings, pointing at the migrations inside the installed package."""
+    config = Config()
+    config.set_main_option("script_location", "kiosk:migrations")
+    config.attributes["connection"] = engine_connection
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to `revision` (every command works on a new, empty database)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+# --- content versions ---------------------------------------------------------------------
+
+
+def publish_content(
+    session: Session, pack: ContentPack, *, label: str, published_by: str, now: datetime
+) -> ContentVersionRow:
+    """Store `pack` as a content version (once: the same text is never stored twice)."""
+    existing = session.scalar(
+        select(ContentVersionRow).where(ContentVersionRow.sha256 == pack.version)
+    )
+    if existing is not None:
+        return existing
+    row = ContentVersionRow(
+        sha256=pack.version,
+        label=label,
+        published_at=now,
+        published_by=published_by,
+        canonical=pack.canonical_bytes(),
+    )
+    row.pictures = [ContentPictureRow(name=name, data=data) for name, data in pack.pictures.items()]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def newest_content(session: Session) -> ContentVersionRow | None:
+    """The newest published content version, if any."""
+    return session.scalar(select(ContentVersionRow).order_by(ContentVersionRow.id.desc()).limit(1))
+
+
+def content_of(row: ContentVersionRow) -> ContentPack:
+    """The pack stored in a content version."""
+    return pack_from_canonical(row.canonical, {p.name: p.data for p in row.pictures})
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """Lower-case "first last" without accents, for searching names as people type them."""
+    decomposed = unicodedata.normalize("NFKD", f"{first_name} {last_name}".casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def save_visit(
+    session: Session, visit: Visit, *, content_version_id: int, station: str, is_demo: bool = False
+) -> VisitRow:
+    """Add a finished visit to the session (the caller commits, in one transaction)."""
+    if (
+        not visit.should_be_stored
+        or visit.details is None
+        or visit.started_at is None
+        or visit.finished_at is None
+        or visit.ending is None
+    ):
+        raise ValueError("only a completed or stopped visit with the patient's details is stored")
+    details, consent, ride = visit.details, visit.consent, visit.ride_home
+    if visit.ending is Ending.STOPPED_TO_TALK:
+        ride_status = "not_asked"
+    elif ride is not None and ride.arranged:
+        ride_status = "arranged"
+    else:
+        ride_status = "none_yet"
+    flags = visit.flags
+    row = VisitRow(
+        id=visit.id,
+        content_version_id=content_version_id,
+        is_demo=is_demo,
+        station=station,
+        ending=visit.ending.value,
+        language=visit.content.language,
+        started_at=visit.started_at,
+        finished_at=visit.finished_at,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        name_key=name_key(details.first_name, details.last_name),
+        date_of_birth=details.date_of_birth,
+        answers_confirmed_at=visit.answers_confirmed_at,
+        signed_name=consent.signed_name if consent else None,
+        signed_at=consent.signed_at if consent else None,
+        signature_png=consent.png if consent else None,
+        signature_strokes=json.dumps(consent.signature.as_data()) if consent else None,
+        ride_status=ride_status,
+        ride_driver_name=ride.driver_name if ride else None,
+        ride_phone=ride.phone if ride else None,
+        ride_relationship=ride.relationship if ride else None,
+        flag_count=len(flags),
+    )
+    question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
+    row.answers = [
+        AnswerRow(
+            question_id=qid,
+            position=question_order[qid],
+            answer=given.answer.value,
+            answered_at=given.answered_at,
+        )
+        for qid, given in visit.answers.items()
+    ]
+    slide_order = {s.id: n for n, s in enumerate(visit.content.slides)}
+    row.slide_views = [
+        SlideViewRow(slide_id=sid, position=slide_order[sid], seconds=round(seconds, 3))
+        for sid, seconds in visit.slide_seconds.items()
+    ]
+    statement_order = {s.id: n for n, s in enumerate(visit.content.consent_statements)}
+    row.acknowledgements = [
+        ConsentAcknowledgementRow(
+            statement_id=sid, position=statement_order[sid], acknowledged_at=when
+        )
+        for sid, when in visit.acknowledged.items()
+    ]
+    row.flags = [
+        FlagRow(
+            position=n,
+            kind=flag.kind.value,
+            question_id=flag.question_id,
+            answer=flag.answer.value if flag.answer else None,
+            sentence=flag.sentence,
+        )
+        for n, flag in enumerate(flags)
+    ]
+    session.add(row)
+    return row
+
+
+def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
+    """The stored visit with this ID, with the text of the content version it used."""
+    row = session.scalar(
+        select(VisitRow)
+        .where(VisitRow.id == visit_id)
+        .options(
+            selectinload(VisitRow.answers),
+            selectinload(VisitRow.slide_views),
+            selectinload(VisitRow.acknowledgements),
+            selectinload(VisitRow.flags),
+            selectinload(VisitRow.content_version).selectinload(ContentVersionRow.pictures),
+        )
+    )
+    if row is None:
+        return None
+    pack = content_of(row.content_version)
+    questions = {q.id: q for q in pack.questions}
+    slides = {s.id: s for s in pack.slides}
+    acknowledged = {a.statement_id: a.acknowledged_at for a in row.acknowledgements}
+    return VisitRecord(
+        id=row.id,
+        clinic_name=pack.clinic_name,
+        content_version=row.content_version.sha256,
+        content_label=row.content_version.label,
+        is_demo=row.is_demo,
+        ending=row.ending,
+        language=row.language,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        date_of_birth=row.date_of_birth,
+        flags=tuple(flag.sentence for flag in row.flags),
+        answers=tuple(
+            RecordedAnswer(
+                questions[a.question_id].text,
+                Answer(a.answer),
+                a.answered_at,
+                questions[a.question_id].raises_flag(Answer(a.answer)),
+            )
+            for a in row.answers
+        ),
+        acknowledgements=tuple(
+            RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
+        ),
+        slides=tuple(RecordedSlide(slides[v.slide_id].title, v.seconds) for v in row.slide_views),
+        signature_meaning=pack.signature_meaning,
+        signed_name=row.signed_name,
+        signed_at=row.signed_at,
+        signature_png=row.signature_png,
+        ride=RecordedRide(
+            row.ride_status, row.ride_driver_name, row.ride_phone, row.ride_relationship
+        ),
+    )
+
+
+def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[VisitListing]:
+    """Stored visits, newest first."""
+    query = select(
+        VisitRow.id,
+        VisitRow.finished_at,
+        VisitRow.first_name,
+        VisitRow.last_name,
+        VisitRow.date_of_birth,
+        VisitRow.ending,
+        VisitRow.flag_count,
+        VisitRow.is_demo,
+    ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
+    if since is not None:
+        query = query.where(VisitRow.finished_at >= since)
+    for row in session.execute(query):
+        yield VisitListing(*row)
+
+
+def count_visits(session: Session, *, demo: bool) -> int:
+    """How many stored visits are (or are not) demo data."""
+    return (
+        session.scalar(select(func.count()).select_from(VisitRow).where(VisitRow.is_demo == demo))
+        or 0
+    )
+
+
+def content_in_use(
+    session: Session, content_dir: Path | None, now: datetime
+) -> tuple[ContentVersionRow, ContentPack]:
+    """The content version new visits use, with its pack.
+
+    A `content_dir` (development and trials) is stored as a version of its own so its
+    visits still say exactly what was shown. Otherwise it is the newest published
+    version; on a new database the bundled pack becomes version 1.
+    """
+    if content_dir is not None:
+        pack = load_pack(content_dir)
+        row = publish_content(
+            session,
+            pack,
+            label=f"from folder {content_dir.name}",
+            published_by="content folder",
+            now=now,
+        )
+        return row, pack
+    newest = newest_content(session)
+    if newest is not None:
+        return newest, content_of(newest)
+    pack = load_pack(bundled_pack_dir())
+    first = publish_content(
+        session, pack, label="bundled default content", published_by="first start", now=now
+    )
+    return first, pack

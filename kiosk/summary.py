@@ -1,0 +1,329 @@
+"""The one-page visit summary the front desk prints (reportlab Platypus).
+
+It takes plain data (a `VisitRecord`), never database or Qt objects. Everything a
+patient typed is escaped, so any name prints literally. A pack longer than one page
+flows onto more pages, each with the clinic, patient and visit ID repeated.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kiosk.visit_record import VisitRecord
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+FONT, BOLD = "KioskSans", "KioskSans-Bold"
+MARGIN = 15 * mm
+FLAG_RED = colors.HexColor("#9b1c1c")
+FLAG_FILL = colors.HexColor("#fdecec")
+CALM_GREEN = colors.HexColor("#1e5f3a")
+CALM_FILL = colors.HexColor("#e9f5ee")
+RULE_GREY = colors.HexColor("#9aa3ad")
+
+RIDE_WORDS = {
+    "arranged": "Arranged",
+    "none_yet": "No ride home yet — the patient must not drive today",
+    "not_asked": "Not asked — the visit stopped before consent was signed",
+}
+ENDING_WORDS = {
+    "completed": "Completed at the kiosk",
+    "stopped_to_talk": "Stopped at consent: asked to talk to someone first",
+}
+
+
+@cache
+def _register_fonts() -> None:
+    # DejaVu ships with the app: Helvetica covers Latin-1 only, and names come from anywhere.
+    fonts = resources.files("resources").joinpath("fonts")
+    assert isinstance(fonts, Path)
+    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: colors.Color = colors.black,
+    leading: float | None = None,
+    align: Literal[0, 2] = TA_LEFT,
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=BOLD if bold else FONT,
+        fontSize=size,
+        leading=leading or size * 1.25,
+        textColor=colour,
+        alignment=align,
+    )
+
+
+BODY = _style("body", 9.5)
+SMALL = _style("small", 8, colour=colors.HexColor("#333333"))
+HEADING = _style("heading", 11, bold=True, leading=15)
+NAME = _style("name", 18, bold=True, leading=22)
+FLAG_TITLE = _style("flag-title", 12, bold=True, colour=FLAG_RED)
+FLAG_LINE = _style("flag-line", 10.5, bold=True, colour=FLAG_RED, leading=13.5)
+CALM = _style("calm", 12, bold=True, colour=CALM_GREEN)
+RIGHT_SMALL = _style("right-small", 8, align=TA_RIGHT, colour=colors.HexColor("#333333"))
+
+
+def _text(value: str) -> str:
+    """Patient or content text, escaped so that `<`, `&` and quotes print as typed."""
+    return escape(value, {'"': "&quot;"})
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    return local.strftime("%b %d, %Y, %I:%M %p ").replace(" 0", " ") + (local.tzname() or "")
+
+
+def _time(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(zone).strftime("%I:%M:%S %p").lstrip("0")
+
+
+def _flag_box(record: VisitRecord, width: float) -> Table:
+    if record.flags:
+        rows = [[Paragraph("Needs attention before treatment", FLAG_TITLE)]]
+        rows += [[Paragraph("■ " + _text(flag), FLAG_LINE)] for flag in record.flags]
+        border, fill = FLAG_RED, FLAG_FILL
+    else:
+        rows = [
+            [Paragraph("No flags — no answers need clinician review, ride home arranged", CALM)]
+        ]
+        border, fill = CALM_GREEN, CALM_FILL
+    box = Table(rows, colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2, border),
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return box
+
+
+def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
+    rows = [[Paragraph("Question", SMALL), Paragraph("Answer", SMALL), Paragraph("Time", SMALL)]]
+    flagged_rows = []
+    for n, answer in enumerate(record.answers, start=1):
+        words = answer.answer.words
+        cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, BODY)
+        rows.append(
+            [
+                Paragraph(_text(answer.question_text), BODY),
+                cell,
+                Paragraph(_time(answer.answered_at, zone), SMALL),
+            ]
+        )
+        if answer.flagged:
+            flagged_rows.append(n)
+    table = Table(rows, colWidths=[width * 0.6, width * 0.26, width * 0.14], repeatRows=1)
+    style: list[Any] = [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE_GREY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    style += [("BACKGROUND", (0, r), (-1, r), FLAG_FILL) for r in flagged_rows]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable]:
+    rows = [
+        [
+            Paragraph(("✓ " if a.acknowledged_at else "✗ ") + _text(a.statement_text), BODY),
+            Paragraph(
+                _time(a.acknowledged_at, zone) if a.acknowledged_at else "not acknowledged", SMALL
+            ),
+        ]
+        for a in record.acknowledgements
+    ]
+    table = Table(rows, colWidths=[width * 0.82, width * 0.18])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    parts: list[Flowable] = [Paragraph("Consent", HEADING), table, Spacer(1, 3)]
+    meaning = Paragraph(f"Meaning of the signature: <b>{_text(record.signature_meaning)}</b>", BODY)
+    if record.signature_png and record.signed_name:
+        picture = Image(io.BytesIO(record.signature_png))
+        scale = min(60 * mm / picture.imageWidth, 20 * mm / picture.imageHeight)
+        picture.drawWidth, picture.drawHeight = (
+            picture.imageWidth * scale,
+            picture.imageHeight * scale,
+        )
+        signer = Paragraph(
+            f"Signed by <b>{_text(record.signed_name)}</b><br/>{_when(record.signed_at, zone)}",
+            BODY,
+        )
+        signed = Table(
+            [[picture, [signer, Spacer(1, 2), meaning]]], colWidths=[width * 0.42, width * 0.58]
+        )
+        signed.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (0, 0), 0.6, RULE_GREY),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        parts.append(signed)
+    else:
+        parts += [
+            Paragraph(
+                "<b>Not signed.</b> The patient asked to talk to someone before signing consent.",
+                FLAG_LINE,
+            ),
+            meaning,
+        ]
+    return [KeepTogether(parts)]
+
+
+def _ride(record: VisitRecord) -> Paragraph:
+    ride = record.ride
+    if ride.status == "arranged":
+        details = (
+            f"<b>{_text(ride.driver_name or '')}</b> ({_text(ride.relationship or '')}), "
+            f"phone {_text(ride.phone or '')}"
+        )
+    else:
+        details = f"<font color='#9b1c1c'><b>{_text(RIDE_WORDS[ride.status])}</b></font>"
+    return Paragraph(f"Ride home: {details}", BODY)
+
+
+def _qr(visit_id: str) -> Drawing:
+    widget = QrCodeWidget(visit_id)
+    x0, y0, x1, y1 = widget.getBounds()
+    size = 24 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Letter") -> bytes:
+    """The summary of one stored visit as PDF bytes (identical bytes for identical input)."""
+    _register_fonts()
+    page_width, page_height = PAGE_SIZES[paper_size]
+    width = page_width - 2 * MARGIN
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 8 * mm,
+        bottomMargin=MARGIN + 6 * mm,
+        title=f"Visit summary {record.id}",
+        author=record.clinic_name,
+        invariant=1,
+    )
+
+    def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        top = page_height - MARGIN
+        canvas.setFont(BOLD, 11)
+        canvas.drawString(MARGIN, top, record.clinic_name)
+        canvas.setFont(FONT, 9)
+        canvas.drawRightString(
+            page_width - MARGIN, top, f"Visit summary — {record.patient_name} — page {doc.page}"
+        )
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.line(MARGIN, top - 2.5 * mm, page_width - MARGIN, top - 2.5 * mm)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(
+            MARGIN,
+            MARGIN,
+            f"Visit ID {record.id}   ·   content version {record.content_version[:12]}",
+        )
+        canvas.drawRightString(page_width - MARGIN, MARGIN, "Confidential health information")
+        if record.is_demo:
+            canvas.setFont(BOLD, 60)
+            canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.15))
+            canvas.translate(page_width / 2, page_height / 2)
+            canvas.rotate(35)
+            canvas.drawCentredString(0, 0, "DEMO DATA")
+        canvas.restoreState()
+
+    demo = " — DEMO DATA, not a real patient" if record.is_demo else ""
+    born = record.date_of_birth.strftime("%b %d, %Y").replace(" 0", " ")
+    patient = [
+        Paragraph(_text(record.patient_name), NAME),
+        Paragraph(f"Date of birth <b>{born}</b>", BODY),
+        Paragraph(
+            f"Visit {_when(record.finished_at, zone)} · "
+            f"{ENDING_WORDS.get(record.ending, record.ending)}{_text(demo)}",
+            BODY,
+        ),
+    ]
+    header = Table([[patient, _qr(record.id)]], colWidths=[width - 28 * mm, 28 * mm])
+    header.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    story: list[Flowable] = [
+        header,
+        Spacer(1, 3 * mm),
+        _flag_box(record, width),
+        Spacer(1, 3 * mm),
+        Paragraph("Answers (confirmed by the patient as correct)", HEADING),
+        _answers(record, width, zone),
+        Spacer(1, 3 * mm),
+        *_consent(record, width, zone),
+        Spacer(1, 3 * mm),
+        _ride(record),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            f"Education: {len(record.slides)} slides viewed, "
+            f"{round(sum(s.seconds for s in record.slides) / 60, 1)} minutes in all. "
+            f"Content version {record.content_version[:12]} ({_text(record.content_label)}); "
+            f"language {_text(record.language)}.",
+            SMALL,
+        ),
+        Paragraph(f"Visit ID {record.id}", RIGHT_SMALL),
+    ]
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

@@ -1,0 +1,399 @@
+"""One patient's visit at the kiosk, as a state machine with no screen.
+
+The window asks the visit which step it is on and shows the screen for it; screens
+call the methods below. Every rule about what comes next lives here, so it is tested
+without a display. Times are UTC from an injected clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from kiosk.content import Answer, ContentPack
+from kiosk.rules import Flag, visit_flags
+from kiosk.signature import Signature
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+class Step(StrEnum):
+    """The screens of a visit, in order."""
+
+    WELCOME = "welcome"
+    DETAILS = "details"
+    SLIDES = "slides"
+    QUESTIONS = "questions"
+    REVIEW = "review"
+    CONSENT = "consent"
+    RIDE_HOME = "ride_home"
+    DONE = "done"
+
+
+class Ending(StrEnum):
+    """How a visit ended."""
+
+    COMPLETED = "completed"
+    STOPPED_TO_TALK = "stopped_to_talk"
+    ABANDONED = "abandoned"
+
+
+class DetailsProblem(StrEnum):
+    """What is wrong with the patient's details; the screen words each one."""
+
+    FIRST_NAME_MISSING = "first_name_missing"
+    LAST_NAME_MISSING = "last_name_missing"
+    NAME_TOO_LONG = "name_too_long"
+    BIRTH_DATE_MISSING = "birth_date_missing"
+    BIRTH_DATE_INVALID = "birth_date_invalid"
+    BIRTH_DATE_IN_FUTURE = "birth_date_in_future"
+    BIRTH_DATE_TOO_OLD = "birth_date_too_old"
+
+
+class RideHomeProblem(StrEnum):
+    """What is wrong with the ride-home details; the screen words each one."""
+
+    NAME_MISSING = "name_missing"
+    PHONE_MISSING = "phone_missing"
+    PHONE_INVALID = "phone_invalid"
+    RELATIONSHIP_MISSING = "relationship_missing"
+
+
+class VisitError(Exception):
+    """A method was called at a step where it makes no sense (a bug in the caller)."""
+
+
+MAX_NAME_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """Who the patient says they are."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as printed under the signature."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """An answer and when it was (last) given."""
+
+    answer: Answer
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class RideHome:
+    """Who takes the patient home; `None` fields mean "I don't have a ride yet"."""
+
+    driver_name: str | None
+    phone: str | None
+    relationship: str | None
+
+    @property
+    def arranged(self) -> bool:
+        """Whether someone is named to take the patient home."""
+        return self.driver_name is not None
+
+
+NO_RIDE_YET = RideHome(None, None, None)
+
+
+@dataclass(frozen=True)
+class SignedConsent:
+    """The patient's signature and when it was given."""
+
+    signature: Signature
+    png: bytes
+    signed_name: str
+    signed_at: datetime
+
+
+def clean_name(value: str) -> str:
+    """A name as typed, with outer and repeated spaces removed and Unicode normalised."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", value)).strip()
+
+
+def parse_birth_date(value: str) -> date | None:
+    """A date of birth typed on the number pad as MM/DD/YYYY (US clinic order)."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*", value)
+    if not match:
+        return None
+    month, day, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Visit:
+    """A patient's visit, from Welcome to Done."""
+
+    content: ContentPack
+    clock: Clock = utc_now
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    step: Step = Step.WELCOME
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    ending: Ending | None = None
+    details: PatientDetails | None = None
+    slide_index: int = 0
+    slide_seconds: dict[str, float] = field(default_factory=dict)
+    question_index: int = 0
+    answers: dict[str, GivenAnswer] = field(default_factory=dict)
+    answers_confirmed_at: datetime | None = None
+    acknowledged: dict[str, datetime] = field(default_factory=dict)
+    consent: SignedConsent | None = None
+    ride_home: RideHome | None = None
+    _revising: bool = False
+    _slide_shown_at: datetime | None = None
+
+    # --- where the visit is -------------------------------------------------------------
+    @property
+    def is_finished(self) -> bool:
+        """True once the visit reached Done (stored) or was abandoned (not stored)."""
+        return self.ending is not None
+
+    @property
+    def should_be_stored(self) -> bool:
+        """A finished visit is stored unless the patient walked away."""
+        return self.ending in (Ending.COMPLETED, Ending.STOPPED_TO_TALK)
+
+    @property
+    def flags(self) -> list[Flag]:
+        """What needs a person's attention, computed by the rules."""
+        return visit_flags(
+            self.content,
+            {question_id: given.answer for question_id, given in self.answers.items()},
+            has_ride_home=self.ride_home is not None and self.ride_home.arranged,
+            stopped_to_talk=self.ending is Ending.STOPPED_TO_TALK,
+        )
+
+    @property
+    def current_question_flagged(self) -> bool:
+        """Whether the answer just given to the current question raises a flag."""
+        question = self.content.questions[self.question_index]
+        given = self.answers.get(question.id)
+        return given is not None and question.raises_flag(given.answer)
+
+    def seconds_until_next(self) -> float:
+        """How long until Next may be tapped on the current slide (0 when it may)."""
+        if self.step is not Step.SLIDES or self._slide_shown_at is None:
+            return 0.0
+        shown_for = (self.clock() - self._slide_shown_at).total_seconds()
+        return max(0.0, self.content.seconds_before_next - shown_for)
+
+    # --- moving through the visit -------------------------------------------------------
+    def _expect(self, *steps: Step) -> None:
+        if self.step not in steps:
+            expected = " or ".join(step.value for step in steps)
+            raise VisitError(f"the visit is at {self.step.value}, not {expected}")
+
+    def start(self) -> None:
+        """The patient tapped Start on Welcome."""
+        self._expect(Step.WELCOME)
+        self.started_at = self.clock()
+        self.step = Step.DETAILS
+
+    def enter_details(
+        self, first_name: str, last_name: str, birth_date: str
+    ) -> list[DetailsProblem]:
+        """Check the patient's details; on success move to the slides."""
+        self._expect(Step.DETAILS)
+        first, last = clean_name(first_name), clean_name(last_name)
+        problems: list[DetailsProblem] = []
+        if not first:
+            problems.append(DetailsProblem.FIRST_NAME_MISSING)
+        if not last:
+            problems.append(DetailsProblem.LAST_NAME_MISSING)
+        if len(first) > MAX_NAME_LENGTH or len(last) > MAX_NAME_LENGTH:
+            problems.append(DetailsProblem.NAME_TOO_LONG)
+        born = parse_birth_date(birth_date)
+        today = self.clock().date()
+        if not birth_date.strip():
+            problems.append(DetailsProblem.BIRTH_DATE_MISSING)
+        elif born is None:
+            problems.append(DetailsProblem.BIRTH_DATE_INVALID)
+        elif born > today:
+            problems.append(DetailsProblem.BIRTH_DATE_IN_FUTURE)
+        elif today.year - born.year > 120:
+            problems.append(DetailsProblem.BIRTH_DATE_TOO_OLD)
+        if problems or born is None:
+            return problems
+        self.details = PatientDetails(first, last, born)
+        self._show_slide(0)
+        return []
+
+    def _show_slide(self, index: int) -> None:
+        self.step = Step.SLIDES
+        self.slide_index = index
+        self._slide_shown_at = self.clock()
+
+    def _leave_slide(self) -> None:
+        if self._slide_shown_at is None:
+            return
+        slide = self.content.slides[self.slide_index]
+        spent = (self.clock() - self._slide_shown_at).total_seconds()
+        self.slide_seconds[slide.id] = self.slide_seconds.get(slide.id, 0.0) + max(spent, 0.0)
+        self._slide_shown_at = None
+
+    def next_slide(self) -> None:
+        """Next on a slide: the next slide, or the first question after the last slide."""
+        self._expect(Step.SLIDES)
+        if self.seconds_until_next() > 0:
+            raise VisitError("Next was tapped before the slide's minimum time")
+        self._leave_slide()
+        if self.slide_index + 1 < len(self.content.slides):
+            self._show_slide(self.slide_index + 1)
+        else:
+            self.step = Step.QUESTIONS
+            self.question_index = 0
+
+    def answer(self, answer: Answer) -> None:
+        """The patient answered the current question."""
+        self._expect(Step.QUESTIONS)
+        question = self.content.questions[self.question_index]
+        self.answers[question.id] = GivenAnswer(answer, self.clock())
+
+    def next_question(self) -> None:
+        """After an answer: the next question, or the review of all answers."""
+        self._expect(Step.QUESTIONS)
+        if self.content.questions[self.question_index].id not in self.answers:
+            raise VisitError("the current question has no answer yet")
+        if self._revising or self.question_index + 1 >= len(self.content.questions):
+            self._revising = False
+            self.step = Step.REVIEW
+        else:
+            self.question_index += 1
+
+    def change_answer(self, question_id: str) -> None:
+        """On review, the patient tapped an answer to change it."""
+        self._expect(Step.REVIEW)
+        ids = [question.id for question in self.content.questions]
+        self.question_index = ids.index(question_id)
+        self._revising = True
+        self.step = Step.QUESTIONS
+
+    def confirm_answers(self) -> None:
+        """ "I confirm these answers are correct"."""
+        self._expect(Step.REVIEW)
+        missing = [q.id for q in self.content.questions if q.id not in self.answers]
+        if missing:
+            raise VisitError(f"unanswered questions: {', '.join(missing)}")
+        self.answers_confirmed_at = self.clock()
+        self.step = Step.CONSENT
+
+    def acknowledge(self, statement_id: str) -> None:
+        """The patient tapped to acknowledge one consent statement."""
+        self._expect(Step.CONSENT)
+        if statement_id not in {s.id for s in self.content.consent_statements}:
+            raise VisitError(f"no consent statement {statement_id!r}")
+        self.acknowledged.setdefault(statement_id, self.clock())
+
+    @property
+    def all_acknowledged(self) -> bool:
+        """Whether every consent statement has been acknowledged."""
+        return all(s.id in self.acknowledged for s in self.content.consent_statements)
+
+    def sign(self, signature: Signature) -> None:
+        """The patient signed; the signature PNG is made here so every path prints the same."""
+        self._expect(Step.CONSENT)
+        if not self.all_acknowledged:
+            raise VisitError("every consent statement must be acknowledged before signing")
+        if signature.is_empty or self.details is None:
+            raise VisitError("an empty signature cannot be accepted")
+        self.consent = SignedConsent(
+            signature, signature.png(), self.details.full_name, self.clock()
+        )
+        self.step = Step.RIDE_HOME
+
+    def talk_to_staff_first(self) -> None:
+        """ "I'd like to talk to someone first": stored, flagged and unsigned."""
+        self._expect(Step.CONSENT)
+        self.acknowledged.clear()
+        self._finish(Ending.STOPPED_TO_TALK)
+
+    def enter_ride_home(
+        self, driver_name: str, phone: str, relationship: str
+    ) -> list[RideHomeProblem]:
+        """Who takes the patient home; on success the visit is done."""
+        self._expect(Step.RIDE_HOME)
+        name, relation = clean_name(driver_name), clean_name(relationship)
+        digits = re.sub(r"\D", "", phone)
+        problems: list[RideHomeProblem] = []
+        if not name:
+            problems.append(RideHomeProblem.NAME_MISSING)
+        if not phone.strip():
+            problems.append(RideHomeProblem.PHONE_MISSING)
+        elif not 7 <= len(digits) <= 15:
+            problems.append(RideHomeProblem.PHONE_INVALID)
+        if not relation:
+            problems.append(RideHomeProblem.RELATIONSHIP_MISSING)
+        if problems:
+            return problems
+        self.ride_home = RideHome(name, phone.strip(), relation)
+        self._finish(Ending.COMPLETED)
+        return []
+
+    def no_ride_yet(self) -> None:
+        """ "I don't have a ride yet": the visit is done and flagged."""
+        self._expect(Step.RIDE_HOME)
+        self.ride_home = NO_RIDE_YET
+        self._finish(Ending.COMPLETED)
+
+    def _finish(self, ending: Ending) -> None:
+        self.ending = ending
+        self.finished_at = self.clock()
+        self.step = Step.DONE
+
+    def back(self) -> None:
+        """Back: the screen before this one, where going back makes sense."""
+        if self.step is Step.SLIDES:
+            self._leave_slide()
+            if self.slide_index == 0:
+                self.step = Step.DETAILS
+            else:
+                self._show_slide(self.slide_index - 1)
+        elif self.step is Step.QUESTIONS:
+            if self._revising:
+                self._revising = False
+                self.step = Step.REVIEW
+            elif self.question_index == 0:
+                self._show_slide(len(self.content.slides) - 1)
+            else:
+                self.question_index -= 1
+        elif self.step is Step.REVIEW:
+            self.step = Step.QUESTIONS
+            self.question_index = len(self.content.questions) - 1
+        elif self.step is Step.CONSENT:
+            self.step = Step.REVIEW
+        elif self.step is Step.RIDE_HOME:
+            # Going back to consent means signing again: the old signature no longer stands.
+            self.consent = None
+            self.step = Step.CONSENT
+        elif self.step is Step.DETAILS:
+            self.step = Step.WELCOME
+        else:
+            raise VisitError(f"there is no going back from {self.step.value}")
+
+    def abandon(self) -> None:
+        """The patient walked away (idle timeout): nothing is stored."""
+        if self.ending is None:
+            self._finish(Ending.ABANDONED)

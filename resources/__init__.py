@@ -1,0 +1,1 @@
+"""Data shipped with the app: the default content pack, fonts and styles."""

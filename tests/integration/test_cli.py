@@ -1,0 +1,273 @@
+"""The `kiosk` console script as a subprocess, on real files, as clinic IT would use it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+KIOSK = Path(sys.executable).with_name("kiosk.exe" if os.name == "nt" else "kiosk")
+
+
+def kiosk(*args: str, home: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the installed `kiosk` script with its own home, config and data folders."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
+    env |= {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "KIOSK_CONFIG": str(home / "kiosk.toml"),
+    }
+    result = subprocess.run(
+        [str(KIOSK), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=home,
+        timeout=120,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def db(home: Path) -> str:
+    return f"sqlite:///{home / 'clinic.sqlite3'}"
+
+
+def test_help_explains_every_subcommand(home: Path) -> None:
+    text = kiosk("--help", home=home, check=True).stdout
+    for command in ("summary", "visits", "content", "demo-data"):
+        assert command in text
+    assert "--database" in kiosk("visits", "--help", home=home, check=True).stdout
+
+
+def test_every_command_works_on_a_new_empty_database_in_the_data_folder(home: Path) -> None:
+    result = kiosk("visits", home=home, check=True)
+    assert result.stdout == ""
+    assert (home / "data" / "waiting-room-kiosk" / "kiosk.sqlite3").is_file()
+
+
+def test_content_check_passes_the_bundled_pack(home: Path) -> None:
+    result = kiosk("content", "check", home=home, check=True)
+    assert "valid — 11 slides, 5 questions, 5 consent statements" in result.stdout
+
+
+def test_content_check_lists_problems_and_exits_1(home: Path) -> None:
+    from kiosk.content import bundled_pack_dir
+
+    pack = home / "pack"
+    shutil.copytree(bundled_pack_dir(), pack)
+    (pack / "slides.yaml").write_text("slides:\n  - id: Bad Id\n    title: Hello\n")
+    result = kiosk("content", "check", str(pack), home=home)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        (
+            "slides.yaml:2: the id 'Bad Id' should use only small letters, digits and hyphens, "
+            "like 'after-the-infusion'"
+        ),
+        "slides.yaml:2: this slide needs 'text'",
+    ]
+
+
+def test_demo_data_then_list_then_summary(home: Path, db: str) -> None:
+    assert (
+        "Added 40 demo visits"
+        in kiosk("demo-data", "--visits", "40", "--database", db, home=home, check=True).stdout
+    )
+    lines = kiosk("visits", "--database", db, home=home, check=True).stdout.splitlines()
+    assert len(lines) == 40
+    assert all(line.endswith("[DEMO]") for line in lines)
+    rows = [
+        json.loads(line)
+        for line in kiosk(
+            "--database", db, "visits", "--json", home=home, check=True
+        ).stdout.splitlines()
+    ]
+    assert [r["finished_at"] for r in rows] == sorted(
+        (r["finished_at"] for r in rows), reverse=True
+    )
+    assert {r["demo"] for r in rows} == {True}
+    assert any(r["flags"] for r in rows)
+    assert any(not r["flags"] for r in rows)
+    output = home / "summary.pdf"
+    result = kiosk(
+        "summary", rows[0]["id"], "--output", str(output), "--database", db, home=home, check=True
+    )
+    assert rows[0]["id"] in result.stdout
+    text = " ".join(PdfReader(io.BytesIO(output.read_bytes())).pages[0].extract_text().split())
+    assert f"{rows[0]['first_name']} {rows[0]['last_name']}" in text
+    assert "DEMO" in text
+
+
+def test_visits_since_keeps_only_recent_visits(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "60", "--database", db, home=home, check=True)
+    everything = kiosk("visits", "--json", "--database", db, home=home, check=True).stdout
+    recent = kiosk(
+        "visits", "--json", "--since", "2026-11-01", "--database", db, home=home, check=True
+    ).stdout
+    dates = [json.loads(line)["finished_at"][:10] for line in recent.splitlines()]
+    assert 0 < len(dates) < len(everything.splitlines())
+    assert min(dates) >= "2026-11-01"
+    bad = kiosk("visits", "--since", "last week", "--database", db, home=home)
+    assert bad.returncode == 2
+    assert "is not a date like 2026-11-28" in bad.stderr
+
+
+def test_a_missing_visit_is_one_line_and_exit_1(home: Path, db: str) -> None:
+    result = kiosk(
+        "summary", "no-such-visit", "-o", str(home / "x.pdf"), "--database", db, home=home
+    )
+    assert result.returncode == 1
+    assert result.stderr == "kiosk: there is no visit with the ID no-such-visit\n"
+    assert not (home / "x.pdf").exists()
+
+
+def test_demo_data_refuses_a_database_with_real_visits(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.content import bundled_pack_dir, load_pack
+    from kiosk.store import open_database
+    from tests.conftest import FakeClock, play_visit, store_visit
+
+    database = open_database(db)
+    store_visit(
+        database,
+        play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime(2026, 11, 2, 16, tzinfo=UTC))),
+    )
+    database.close()
+    refused = kiosk("demo-data", "--visits", "5", "--database", db, home=home)
+    assert refused.returncode == 1
+    assert "holds 1 real visits" in refused.stderr
+    assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 1
+    kiosk("demo-data", "--visits", "5", "--force", "--database", db, home=home, check=True)
+    assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 6
+
+
+def test_bad_settings_are_named_at_start(home: Path) -> None:
+    (home / "kiosk.toml").write_text('paper_size = "Legal"\ncolour = "blue"\n')
+    result = kiosk("visits", home=home)
+    assert result.returncode == 2
+    assert "unknown setting 'colour'" in result.stderr
+    assert "setting 'paper_size' must be one of A4, Letter" in result.stderr
+
+
+def test_a_summary_that_cannot_be_written_says_so_and_leaves_no_file(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "1", "--database", db, home=home, check=True)
+    visit_id = json.loads(kiosk("visits", "--json", "--database", db, home=home).stdout)["id"]
+    target = home / "no-such-folder" / "s.pdf"
+    result = kiosk("summary", visit_id, "-o", str(target), "--database", db, home=home)
+    assert result.returncode == 1
+    assert result.stderr.startswith("kiosk: the summary cannot be written to")
+    assert not target.exists()
+
+
+def test_the_command_line_never_loads_qt(home: Path, db: str) -> None:
+    code = (
+        "import sys, ui.main; ui.main.main(['--database', sys.argv[1], 'visits']); "
+        "loaded = [m for m in sys.modules if m.startswith('PySide6')]; "
+        "assert not loaded, loaded"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, db],
+        capture_output=True,
+        text=True,
+        cwd=home,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(wheels),
+            str(root),
+        ],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "resources/content/default/slides.yaml" in names
+    assert "resources/fonts/DejaVuSans.ttf" in names
+    assert any(n.startswith("kiosk/migrations/versions/0001") for n in names)
+    target = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(target)
+    bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+    # Dependencies come from this test environment; the project itself only from the wheel.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = next(p for p in sys.path if p.endswith("site-packages"))
+    (Path(site) / "deps.pth").write_text(ours + "\n")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)],
+        check=True,
+        timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH"} and not k.startswith("KIOSK_")
+    }
+    env |= {
+        "HOME": str(elsewhere),
+        "XDG_DATA_HOME": str(elsewhere / "d"),
+        "XDG_CONFIG_HOME": str(elsewhere / "c"),
+    }
+    script = bin_dir / ("kiosk.exe" if os.name == "nt" else "kiosk")
+    check = subprocess.run(
+        [str(script), "content", "check"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stderr
+    assert str(target) in check.stdout  # the pack inside the installed wheel, not the repository
+    demo = subprocess.run(
+        [str(script), "demo-data", "--visits", "3"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert demo.returncode == 0, demo.stderr
