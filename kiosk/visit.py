@@ -397,3 +397,21 @@ class Visit:
         """The patient walked away (idle timeout): nothing is stored."""
         if self.ending is None:
             self._finish(Ending.ABANDONED)
+
+
+@dataclass(frozen=True)
+class IdlePolicy:
+    """What the kiosk does when nobody touches it; the UI only runs the timers.
+
+    After `timeout_seconds` without a tap, "Are you still there?" counts down
+    `countdown_seconds`; when it runs out the visit is discarded (nothing stored) and
+    the kiosk starts over. Done returns to Welcome after `done_seconds` by itself.
+    """
+
+    timeout_seconds: int = 90
+    countdown_seconds: int = 30
+    done_seconds: int = 15
+
+    def watches(self, step: Step) -> bool:
+        """Whether the idle timeout runs on this step (not on Welcome, nor on Done)."""
+        return step not in (Step.WELCOME, Step.DONE)

@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from kiosk.content import Answer, ContentPack, load_pack
@@ -171,3 +173,25 @@ def test_the_default_pack_fits_one_page_even_with_every_flag(
     assert len(texts) == 1
     assert texts[0].count("Needs clinician review") == 5
     assert "DEMO" in texts[0]
+
+
+NAME_LETTERS = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzABCXYZáéíóúüñçàèêôÁÉÑÇßøåæłđő<>&'\"-")
+    ),
+    min_size=1,
+    max_size=24,
+).filter(lambda name: name.strip(" -") == name)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=NAME_LETTERS, last=NAME_LETTERS)
+def test_any_name_round_trips_through_storage_and_prints_literally(
+    database: Database, pack: ContentPack, first: str, last: str
+) -> None:
+    record = stored(database, pack, FakeClock(), first=first, last=last)
+    assert (record.first_name, record.last_name) == (first, last)
+    (text,) = pages(build_summary(record, zone=CHICAGO))
+    assert f"{first} {last}" in text

@@ -311,3 +311,17 @@ def test_methods_out_of_order_are_refused(pack: ContentPack, clock: FakeClock) -
         visit.answer(Answer.NO)
     with pytest.raises(VisitError):
         visit.back()
+
+
+def test_the_idle_timeout_watches_every_step_with_patient_data_only() -> None:
+    from kiosk.visit import IdlePolicy
+
+    policy = IdlePolicy(timeout_seconds=60)
+    assert [step for step in Step if policy.watches(step)] == [
+        Step.DETAILS,
+        Step.SLIDES,
+        Step.QUESTIONS,
+        Step.REVIEW,
+        Step.CONSENT,
+        Step.RIDE_HOME,
+    ]
