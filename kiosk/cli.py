@@ -177,10 +177,16 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
     )
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
-    """The `kiosk` parser with the non-GUI subcommands; the UI layer adds the window ones."""
+def global_options() -> argparse.ArgumentParser:
+    """A parent parser so `--database` and `--content` also work after the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     add_global_options(common, suppress=True)
+    return common
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
+    """The `kiosk` parser with the non-GUI subcommands; the UI layer adds the window ones."""
+    common = global_options()
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Waiting Room Kiosk: patient education, consent and ride-home check-in "

@@ -6,19 +6,41 @@ with Qt never loaded, so they start fast and run without a display.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
 from kiosk import cli
+from kiosk.settings import Settings
+
+
+def run_window(args: argparse.Namespace, settings: Settings) -> int:
+    """`kiosk run`: the patient kiosk (Qt is imported only here)."""
+    from ui.kiosk_app import run_kiosk
+
+    return run_kiosk(settings, station=cli.station_name(), windowed=args.windowed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `kiosk` command line: the window subcommands and the rest."""
+    parser, commands = cli.build_parser()
+    run = commands.add_parser(
+        "run", parents=[cli.global_options()], help="start the patient kiosk (the default)"
+    )
+    run.add_argument(
+        "--windowed", action="store_true", help="an ordinary window even when lock-down is on"
+    )
+    run.set_defaults(handler=run_window)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run the chosen subcommand."""
-    parser, _commands = cli.build_parser()
-    args = parser.parse_args(argv)
+    """Parse the command line and run the chosen subcommand (`run` when none is given)."""
+    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
-        parser.print_help()
-        return 0
+        args = parser.parse_args([*arguments, "run"])
     try:
         return cli.run(args)
     except BrokenPipeError:

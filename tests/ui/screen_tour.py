@@ -1,0 +1,75 @@
+"""Walk a kiosk window through every screen of a visit, for size checks and screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.content import Answer
+from ui.kiosk_window import KioskWindow
+
+
+def tour(window: KioskWindow) -> Iterator[tuple[str, QWidget]]:
+    """Yield (name, screen) for each screen a patient sees, in order, with realistic content.
+
+    The visit is moved through its own methods (the whole-visit tests tap instead); what
+    matters here is what each screen looks like with real text on it.
+    """
+    app = QApplication.instance()
+    assert app is not None
+
+    def settle() -> QWidget:
+        app.processEvents()
+        widget = window.stack.currentWidget()
+        assert widget is not None
+        return widget
+
+    yield "welcome", settle()
+    window.welcome.start_button.click()
+    visit = window.visit
+    assert visit is not None
+    yield "details", settle()
+    screens = window.screens
+    assert screens is not None
+    screens.details.show_problems(visit.enter_details("", "", "13/45/1900"))
+    yield "details-problems", settle()
+    visit.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
+    window._show_step()
+    for number, slide in enumerate(visit.content.slides, start=1):
+        yield f"slide-{number:02d}-{slide.id}", settle()
+        visit.next_slide()
+        window._show_step()
+    yield "question", settle()
+    visit.answer(Answer.NOT_SURE)
+    window._show_step()
+    yield "question-flagged", settle()
+    visit.next_question()
+    for _ in visit.content.questions[1:]:
+        visit.answer(Answer.NO)
+        visit.next_question()
+    window._show_step()
+    yield "review", settle()
+    visit.confirm_answers()
+    window._show_step()
+    yield "consent", settle()
+    for statement in visit.content.consent_statements:
+        visit.acknowledge(statement.id)
+    window._show_step()
+    yield "consent-acknowledged", settle()
+    from kiosk.signature import Signature
+
+    visit.sign(Signature((((10.0, 40.0), (60.0, 10.0), (120.0, 60.0)),), 600, 220))
+    window._show_step()
+    yield "ride-home", settle()
+    screens.ride_home.show_problems(visit.enter_ride_home("", "12", ""))
+    yield "ride-home-problems", settle()
+    visit.no_ride_yet()
+    window._show_step()
+    yield "done-flagged", settle()
+    window._on_help_requested()
+    yield "help", settle().window()
+    window.help_notice.hide()
+    window._countdown_left = 30
+    window.still_there.show_notice(window._still_there_text(), window.tr("Yes, continue"))
+    yield "still-there", settle().window()

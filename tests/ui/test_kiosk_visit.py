@@ -1,0 +1,216 @@
+"""Whole visits on the kiosk, tapped through as a patient would, checked in the database
+and on the printed summary."""
+
+from __future__ import annotations
+
+import gc
+import io
+import weakref
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kiosk.settings import Settings
+from kiosk.store import Database, list_visits, load_visit
+from kiosk.summary import build_summary
+from kiosk.visit import IdlePolicy, Step
+from kiosk.visit_record import VisitRecord
+from tests.ui.patient import complete_visit, current, fill, tap
+from ui.kiosk_window import KioskWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
+    kiosk = KioskWindow(
+        database,
+        settings,
+        station="test-kiosk",
+        policy=IdlePolicy(timeout_seconds=90, countdown_seconds=30, done_seconds=60),
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    qtbot.waitExposed(kiosk)
+    return kiosk
+
+
+def stored(database: Database) -> list[VisitRecord]:
+    with database.session() as session:
+        records = [load_visit(session, v.id) for v in list_visits(session)]
+    return [r for r in records if r is not None]
+
+
+def summary_text(record: VisitRecord) -> str:
+    pdf = build_summary(record, zone=ZoneInfo("America/Chicago"))
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def finish(qtbot: QtBot, window: KioskWindow, **kwargs: object) -> None:
+    with qtbot.waitSignal(window.visit_stored, timeout=5000):
+        complete_visit(qtbot, window, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_visit_with_no_flags(qtbot: QtBot, window: KioskWindow, database: Database) -> None:
+    finish(qtbot, window, first="María José", last="O'Brien-Núñez")
+    assert "Please take a seat" in current(window).next_steps.text()  # type: ignore[attr-defined]
+    (record,) = stored(database)
+    assert (record.first_name, record.last_name) == ("María José", "O'Brien-Núñez")
+    assert record.flags == ()
+    assert record.ride.driver_name == "Luis"
+    assert record.signature_png is not None
+    assert len(record.slides) == 11
+    text = summary_text(record)
+    assert "María José O'Brien-Núñez" in text
+    assert "No flags" in text
+    assert "Luis (husband), phone (555) 201-3344" in text
+
+
+def test_a_contraindication_answered_yes(
+    qtbot: QtBot, window: KioskWindow, database: Database
+) -> None:
+    finish(qtbot, window, answers={2: "Yes"})
+    assert "will talk with you" in current(window).next_steps.text()  # type: ignore[attr-defined]
+    (record,) = stored(database)
+    assert record.flags == (
+        "Needs clinician review: high blood pressure not under control — answered Yes",
+    )
+    assert (
+        "Needs clinician review: high blood pressure not under control — answered Yes"
+        in summary_text(record)
+    )
+
+
+def test_not_sure_is_flagged_too(qtbot: QtBot, window: KioskWindow, database: Database) -> None:
+    finish(qtbot, window, answers={5: "Not sure"})
+    (record,) = stored(database)
+    assert record.flags == (
+        "Needs clinician review: pregnant or could be pregnant — answered Not sure",
+    )
+    assert "answered Not sure" in summary_text(record)
+
+
+def test_no_ride_home_yet(qtbot: QtBot, window: KioskWindow, database: Database) -> None:
+    finish(qtbot, window, ride=None)
+    (record,) = stored(database)
+    assert record.ride.status == "none_yet"
+    assert "No ride home arranged yet" in summary_text(record)
+
+
+def test_talking_to_someone_first(qtbot: QtBot, window: KioskWindow, database: Database) -> None:
+    finish(qtbot, window, talk_first=True)
+    assert "A team member will come" in current(window).heading.text()  # type: ignore[attr-defined]
+    (record,) = stored(database)
+    assert record.ending == "stopped_to_talk"
+    assert record.signature_png is None
+    text = summary_text(record)
+    assert "Asked to talk to someone before consenting" in text
+    assert "Not signed." in text
+
+
+def test_going_back_to_change_an_answer(
+    qtbot: QtBot, window: KioskWindow, database: Database
+) -> None:
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "Lee")
+    fill(qtbot, window, "birth_date", "01/02/1950")
+    tap(qtbot, current(window), "Continue")
+    for _ in range(11):
+        tap(qtbot, current(window), "Next")
+    for _ in range(5):
+        tap(qtbot, current(window), "No")
+    review = current(window)
+    assert [label.text() for label in review.findChildren(QLabel, "reviewAnswer")] == ["No"] * 5
+    change_buttons = [
+        b for b in review.findChildren(QPushButton) if b.text() == "Change" and b.isVisible()
+    ]
+    assert len(change_buttons) == 5
+    qtbot.mouseClick(change_buttons[3], Qt.MouseButton.LeftButton)
+    assert "heart condition" in current(window).title.text()  # type: ignore[attr-defined]
+    tap(qtbot, current(window), "Not sure")
+    tap(qtbot, current(window), "Continue")
+    assert window.visit is not None
+    assert window.visit.step is Step.REVIEW
+    answers = [label.text() for label in current(window).findChildren(QLabel, "reviewAnswer")]
+    assert answers == ["No", "No", "No", "Not sure", "No"]
+
+
+def test_details_are_checked_in_plain_words(qtbot: QtBot, window: KioskWindow) -> None:
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    tap(qtbot, current(window), "Continue")
+    problem = current(window).problem  # type: ignore[attr-defined]
+    assert problem.isVisible()
+    assert "Please enter your last name." in problem.text()
+    assert "Please enter your date of birth." in problem.text()
+    assert window.visit is not None
+    assert window.visit.step is Step.DETAILS
+
+
+def test_ask_for_help_stores_nothing_and_points_to_the_desk(
+    qtbot: QtBot, window: KioskWindow, database: Database
+) -> None:
+    tap(qtbot, current(window), "Start")
+    tap(qtbot, current(window), "Ask for help")
+    assert window.help_notice.isVisible()
+    assert window.help_notice.text.text() == "Please go to the front desk — we'll be glad to help."
+    tap(qtbot, window.help_notice, "OK")
+    assert not window.help_notice.isVisible()
+    assert window.visit is not None
+    assert window.visit.step is Step.DETAILS
+    assert stored(database) == []
+
+
+def test_the_idle_timeout_in_the_middle_discards_the_visit(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = KioskWindow(
+        database, settings, station="t", policy=IdlePolicy(timeout_seconds=1, countdown_seconds=2)
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Ana")
+    qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
+    assert "Are you still there?" in kiosk.still_there.text.text()
+    tap(qtbot, kiosk.still_there, "Yes, continue")
+    assert kiosk.visit is not None
+    assert kiosk.visit.step is Step.DETAILS
+    with qtbot.waitSignal(kiosk.visit_ended, timeout=6000):
+        pass
+    assert kiosk.visit is None
+    assert current(kiosk) is kiosk.welcome
+    assert stored(database) == []
+
+
+def test_nothing_of_one_patient_reaches_the_next(
+    qtbot: QtBot, window: KioskWindow, database: Database
+) -> None:
+    finish(
+        qtbot,
+        window,
+        first="Zelda",
+        last="Quimby",
+        born="07/04/1944",
+        ride=("Rosalind", "(555) 777-8888", "sister"),
+    )
+    assert window.visit is not None
+    visit_ref = weakref.ref(window.visit)
+    with qtbot.waitSignal(window.visit_ended):
+        tap(qtbot, current(window), "Finish")
+    # The screens were scheduled for deletion; run those deletions as the event loop would.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
+    assert visit_ref() is None
+    texts = [w.text() for w in window.findChildren(QLabel) + window.findChildren(QLineEdit)]
+    for secret in ("Zelda", "Quimby", "1944", "Rosalind", "777-8888", "sister"):
+        assert not any(secret in text for text in texts), secret
+    tap(qtbot, current(window), "Start")
+    for field in current(window).findChildren(QLineEdit):
+        assert field.text() == ""
+        assert not field.isUndoAvailable()

@@ -1,0 +1,86 @@
+"""Every screen at the kiosk's three sizes: no clipped text, no tap target under 60 px."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.settings import Settings
+from kiosk.store import Database
+from tests.ui.screen_tour import tour
+from ui.kiosk_window import KioskWindow
+
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
+MIN_TARGET = 60
+
+
+def _visible(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.width() > 0
+
+
+def layout_problems(screen: QWidget) -> list[str]:
+    """What a person would notice: small targets and text that does not fit its widget."""
+    problems = []
+    for button in screen.findChildren(QAbstractButton):
+        if not _visible(button):
+            continue
+        name = button.text() or button.accessibleName() or button.objectName()
+        if button.width() < MIN_TARGET or button.height() < MIN_TARGET:
+            problems.append(f"button {name!r} is {button.width()}×{button.height()} px")
+        text = button.text()
+        if text and button.fontMetrics().horizontalAdvance(text) > button.contentsRect().width():
+            problems.append(f"button {name!r} cuts its label")
+    for label in screen.findChildren(QLabel):
+        if not _visible(label) or not label.text() or (label.pixmap() and not label.text()):
+            continue
+        room = label.contentsRect()
+        if label.wordWrap():
+            needed = label.heightForWidth(label.width())
+            if needed > label.height() + 1:
+                problems.append(
+                    f"label {label.text()[:40]!r} needs {needed} px, has {label.height()}"
+                )
+        elif label.fontMetrics().horizontalAdvance(label.text()) > room.width():
+            problems.append(f"label {label.text()[:40]!r} is cut off at the side")
+    for field in screen.findChildren(QLineEdit):
+        if _visible(field) and field.height() < MIN_TARGET:
+            problems.append(f"field {field.accessibleName()!r} is only {field.height()} px tall")
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_every_screen_fits_at_every_size(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+) -> None:
+    window = KioskWindow(database, settings, station="t")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    found = {}
+    for name, screen in tour(window):
+        problems = layout_problems(screen)
+        if problems:
+            found[name] = problems
+    report = "\n".join(f"{name}: {problem}" for name, ps in found.items() for problem in ps)
+    assert not found, report
+
+
+def test_the_size_check_catches_a_clipped_label_and_a_small_button(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QCheckBox, QVBoxLayout
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    layout = QVBoxLayout(screen)
+    label = QLabel("A sentence far too long to fit in the tiny width it has been given here")
+    label.setFixedWidth(80)
+    tiny = QCheckBox("OK")  # the kiosk's style sheet makes every push button big enough
+    tiny.setFixedSize(40, 40)
+    layout.addWidget(label)
+    layout.addWidget(tiny)
+    screen.show()
+    qtbot.waitExposed(screen)
+    problems = layout_problems(screen)
+    assert any("cut off" in p for p in problems), problems
+    assert any("'OK' is 40×40" in p for p in problems), problems

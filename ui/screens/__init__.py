@@ -1,0 +1,1 @@
+"""The patient's screens: one module and one class each; they show state and emit intents."""

@@ -1,0 +1,82 @@
+"""Your details: first name, last name and date of birth, typed on the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk.visit import DetailsProblem
+from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+
+
+class DetailsScreen(PatientScreen):
+    """Asks who the patient is.
+
+    Signals:
+        submitted(str, str, str): first name, last name and date of birth as typed.
+    """
+
+    submitted = Signal(str, str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent=parent)
+        self.set_title(self.tr("Your details"))
+        self.keyboard = OnScreenKeyboard()
+        self.form = KeyboardForm(self.keyboard)
+        self.form.add_field("first_name", self.tr("First name"), KeyboardPage.LETTERS)
+        self.form.add_field("last_name", self.tr("Last name"), KeyboardPage.LETTERS)
+        self.form.add_field(
+            "birth_date",
+            self.tr("Date of birth (month / day / year)"),
+            KeyboardPage.NUMBERS,
+            placeholder=self.tr("MM/DD/YYYY"),
+            max_length=10,
+        )
+        self.body.addWidget(self.form)
+        self.problem = make_label("", "problemMessage")
+        self.problem.hide()
+        self.body.addWidget(self.problem)
+        self.body.addStretch(1)
+        self.dock.addWidget(self.keyboard)
+        self.keep_body_in_view()
+        self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
+        self.continue_button.setAccessibleName(self.tr("Continue"))
+        self.continue_button.clicked.connect(self._submit)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.continue_button)
+        self._messages = {
+            DetailsProblem.FIRST_NAME_MISSING: self.tr("Please enter your first name."),
+            DetailsProblem.LAST_NAME_MISSING: self.tr("Please enter your last name."),
+            DetailsProblem.NAME_TOO_LONG: self.tr(
+                "That name is longer than we can store. "
+                "Please shorten it, or ask at the front desk."
+            ),
+            DetailsProblem.BIRTH_DATE_MISSING: self.tr("Please enter your date of birth."),
+            DetailsProblem.BIRTH_DATE_INVALID: self.tr(
+                "Please enter your date of birth as month / day / year, for example 04/15/1968."
+            ),
+            DetailsProblem.BIRTH_DATE_IN_FUTURE: self.tr(
+                "That date of birth is in the future. Please check it."
+            ),
+            DetailsProblem.BIRTH_DATE_TOO_OLD: self.tr(
+                "Please check the year of your date of birth."
+            ),
+        }
+
+    def begin(self) -> None:
+        """Ready for typing: the keyboard on the first name."""
+        self.form.focus_first()
+
+    def show_problems(self, problems: list[DetailsProblem]) -> None:
+        """Say in plain words what to fix."""
+        self.problem.setText("\n".join(self._messages[p] for p in problems))
+        self.problem.setVisible(bool(problems))
+
+    def _submit(self) -> None:
+        self.submitted.emit(
+            self.form.value("first_name"),
+            self.form.value("last_name"),
+            self.form.value("birth_date"),
+        )

@@ -1,0 +1,126 @@
+"""What every screen after Welcome shares: Back, "Ask for help" and a scrolling body."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
+    """A plain-text label styled by its object name (patient text is never rich text)."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def make_button(text: str, object_name: str = "") -> QPushButton:
+    """A touch button that does not steal focus from the field being typed in."""
+    button = QPushButton(text)
+    if object_name:
+        button.setObjectName(object_name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAutoDefault(False)
+    return button
+
+
+class PatientScreen(QWidget):
+    """A screen with a top bar (Back, title, Ask for help), a body that scrolls and a footer.
+
+    The body scrolls (with kinetic touch scrolling) rather than clipping when text is
+    large or the screen is small; the footer's buttons always stay in view.
+
+    Signals:
+        back_requested: the patient tapped Back.
+        help_requested: the patient tapped "Ask for help".
+    """
+
+    back_requested = Signal()
+    help_requested = Signal()
+
+    def __init__(
+        self, title: str, *, with_back: bool = True, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QWidget()
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(24, 8, 24, 8)
+        self.back_button = make_button(self.tr("‹ Back"), "backButton")
+        self.back_button.setAccessibleName(self.tr("Back"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.back_button.setVisible(with_back)
+        self.help_button = make_button(self.tr("Ask for help"), "helpButton")
+        self.help_button.clicked.connect(self.help_requested)
+        bar_layout.addWidget(self.back_button)
+        bar_layout.addStretch(1)
+        bar_layout.addWidget(self.help_button)
+        outer.addWidget(bar)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(
+            self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture
+        )
+        inner = QWidget()
+        self.body = QVBoxLayout(inner)
+        self.body.setContentsMargins(48, 16, 48, 16)
+        self.body.setSpacing(16)
+        self.title = make_label(title, "screenTitle")
+        self.body.addWidget(self.title)
+        self.scroll_area.setWidget(inner)
+        outer.addWidget(self.scroll_area, 1)
+
+        # Things that must stay in view below the scrolling body (the on-screen keyboard).
+        self.dock = QVBoxLayout()
+        self.dock.setContentsMargins(24, 0, 24, 0)
+        outer.addLayout(self.dock)
+
+        self.footer = QHBoxLayout()
+        self.footer.setContentsMargins(48, 8, 48, 12)
+        self.footer.setSpacing(20)
+        outer.addLayout(self.footer)
+
+    def keep_body_in_view(self) -> None:
+        """Let the dock (the keyboard) shrink before the body scrolls: fields stay visible."""
+        self._body_in_view = True
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        if not getattr(self, "_body_in_view", False):
+            return
+        inner = self.scroll_area.widget()
+        wanted = inner.sizeHint().height() if inner is not None else 0
+        # Never more than half the screen: the keyboard keeps its 60 px keys regardless.
+        self.scroll_area.setMinimumHeight(min(wanted, self.height() // 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Re-balance body and keyboard for the new size (rotation, another screen)."""
+        super().resizeEvent(event)
+        self._fit_body()
+
+    def set_title(self, title: str) -> None:
+        """Change the screen's title."""
+        self.title.setText(title)
+
+    def scroll_to_top(self) -> None:
+        """Start each new page of content at its top."""
+        self.scroll_area.verticalScrollBar().setValue(0)

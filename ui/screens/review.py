@@ -1,0 +1,62 @@
+"""Review: every answer on one screen, each changeable with one tap, then confirm."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
+
+from kiosk.content import Answer
+from ui.screens.patient_screen import PatientScreen, make_button, make_label
+
+
+class ReviewScreen(PatientScreen):
+    """Lists the questions with the patient's answers.
+
+    Signals:
+        change_requested(str): the patient tapped "Change" on a question (its id).
+        confirmed: "I confirm these answers are correct".
+    """
+
+    change_requested = Signal(str)
+    confirmed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent=parent)
+        self.set_title(self.tr("Please check your answers"))
+        self.rows = QFrame()
+        self.grid = QGridLayout(self.rows)
+        self.grid.setHorizontalSpacing(20)
+        self.grid.setVerticalSpacing(16)
+        self.grid.setColumnStretch(0, 1)
+        self.body.addWidget(self.rows)
+        self.body.addStretch(1)
+        self.confirm_button = make_button(
+            self.tr("I confirm these answers are correct"), "primaryButton"
+        )
+        self.footer.addWidget(self.confirm_button, 1)
+        self.confirm_button.clicked.connect(self.confirmed)
+        self._words = {
+            Answer.YES: self.tr("Yes"),
+            Answer.NO: self.tr("No"),
+            Answer.NOT_SURE: self.tr("Not sure"),
+        }
+
+    def show_answers(self, answers: list[tuple[str, str, Answer]]) -> None:
+        """Show (question id, question text, answer) rows, replacing what was shown."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                # Out of the tree now, not at the next event loop turn, so nothing can
+                # find or show the old rows in the meantime.
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        for row, (question_id, text, answer) in enumerate(answers):
+            self.grid.addWidget(make_label(text, "reviewQuestion"), row, 0)
+            self.grid.addWidget(make_label(self._words[answer], "reviewAnswer", wrap=False), row, 1)
+            change = make_button(self.tr("Change"))
+            change.setAccessibleName(self.tr("Change the answer to: {0}").format(text))
+            change.clicked.connect(lambda _=False, q=question_id: self.change_requested.emit(q))
+            self.grid.addWidget(change, row, 2)
+        self.scroll_to_top()

@@ -1,0 +1,87 @@
+"""Ride home: who takes the patient home, or "I don't have a ride yet"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk.visit import RideHomeProblem
+from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+
+
+class RideHomeScreen(PatientScreen):
+    """Asks who is driving the patient home today.
+
+    Signals:
+        submitted(str, str, str): driver's name, phone and relationship as typed.
+        no_ride_requested: "I don't have a ride yet".
+    """
+
+    submitted = Signal(str, str, str)
+    no_ride_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent=parent)
+        self.set_title(self.tr("Who is taking you home today?"))
+        self.explanation = make_label(
+            self.tr(
+                "You must not drive for the rest of the day. Please tell us who will take you home."
+            ),
+            "progress",
+        )
+        self.body.addWidget(self.explanation)
+        self.keyboard = OnScreenKeyboard()
+        self.form = KeyboardForm(self.keyboard)
+        self.form.add_field("driver_name", self.tr("Their name"), KeyboardPage.LETTERS)
+        self.form.add_field(
+            "phone", self.tr("Their phone number"), KeyboardPage.NUMBERS, max_length=20
+        )
+        self.form.add_field(
+            "relationship",
+            self.tr("How you know them"),
+            KeyboardPage.LETTERS,
+            placeholder=self.tr("for example: husband, friend"),
+            max_length=60,
+        )
+        self.body.addWidget(self.form)
+        self.problem = make_label("", "problemMessage")
+        self.problem.hide()
+        self.body.addWidget(self.problem)
+        self.body.addStretch(1)
+        self.dock.addWidget(self.keyboard)
+        self.keep_body_in_view()
+        self.no_ride_button = make_button(self.tr("I don't have a ride yet"), "talkFirstButton")
+        self.no_ride_button.clicked.connect(self.no_ride_requested)
+        self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
+        self.continue_button.setAccessibleName(self.tr("Continue"))
+        self.continue_button.clicked.connect(self._submit)
+        self.footer.addWidget(self.no_ride_button, 1)
+        self.footer.addWidget(self.continue_button, 1)
+        self._messages = {
+            RideHomeProblem.NAME_MISSING: self.tr(
+                "Please enter the name of who is taking you home."
+            ),
+            RideHomeProblem.PHONE_MISSING: self.tr("Please enter their phone number."),
+            RideHomeProblem.PHONE_INVALID: self.tr(
+                "Please check the phone number: it should have 7 to 15 digits."
+            ),
+            RideHomeProblem.RELATIONSHIP_MISSING: self.tr("Please tell us how you know them."),
+        }
+
+    def begin(self) -> None:
+        """Ready for typing: the keyboard on the driver's name."""
+        self.form.focus_first()
+
+    def show_problems(self, problems: list[RideHomeProblem]) -> None:
+        """Say in plain words what to fix."""
+        self.problem.setText("\n".join(self._messages[p] for p in problems))
+        self.problem.setVisible(bool(problems))
+
+    def _submit(self) -> None:
+        self.submitted.emit(
+            self.form.value("driver_name"),
+            self.form.value("phone"),
+            self.form.value("relationship"),
+        )

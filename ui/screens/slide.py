@@ -1,0 +1,97 @@
+"""One educational slide: title, text, optional picture, progress, Back and Next."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QLabel, QWidget
+
+from kiosk.content import BulletList, Slide, SlideBlock, TextRun
+from ui.screens.patient_screen import PatientScreen, make_button, make_label
+
+
+def _runs_html(runs: tuple[TextRun, ...]) -> str:
+    return "".join(f"<b>{escape(r.text)}</b>" if r.bold else escape(r.text) for r in runs)
+
+
+def slide_html(blocks: tuple[SlideBlock, ...]) -> str:
+    """Slide text as rich text; everything typed is escaped, only the markup is ours."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, BulletList):
+            items = "".join(
+                f"<li style='margin-bottom:8px'>{_runs_html(i)}</li>" for i in block.items
+            )
+            parts.append(f"<ul style='margin-left:-10px'>{items}</ul>")
+        else:
+            parts.append(f"<p>{_runs_html(block.runs)}</p>")
+    return "".join(parts)
+
+
+class SlideScreen(PatientScreen):
+    """Shows one slide at a time.
+
+    Signals:
+        next_requested: the patient tapped Next (only possible once it is enabled).
+    """
+
+    next_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent=parent)
+        self.progress = make_label("", "progress")
+        self.body.insertWidget(0, self.progress)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setObjectName("slidePicture")
+        self.text = QLabel()
+        self.text.setObjectName("slideText")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.body.addWidget(self.picture)
+        self.body.addWidget(self.text)
+        self.body.addStretch(1)
+        self.next_button = make_button(self.tr("Next ›"), "primaryButton")
+        self.next_button.setAccessibleName(self.tr("Next"))
+        self.next_button.clicked.connect(self.next_requested)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.next_button)
+        self._enable_timer = QTimer(self)
+        self._enable_timer.setSingleShot(True)
+        self._enable_timer.timeout.connect(lambda: self.next_button.setEnabled(True))
+
+    def show_slide(
+        self,
+        slide: Slide,
+        picture: bytes | None,
+        number: int,
+        total: int,
+        seconds_until_next: float,
+    ) -> None:
+        """Show `slide` as number `number` of `total`; Next waits `seconds_until_next`."""
+        self.progress.setText(self.tr("{0} of {1}").format(number, total))
+        self.set_title(slide.title)
+        self.text.setText(slide_html(slide.blocks))
+        pixmap = QPixmap()
+        if picture is not None and pixmap.loadFromData(picture):
+            self.picture.setPixmap(
+                pixmap.scaled(
+                    900,
+                    600,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.picture.setAccessibleName(slide.picture_alt or "")
+            self.picture.show()
+        else:
+            self.picture.clear()
+            self.picture.hide()
+        self._enable_timer.stop()
+        self.next_button.setEnabled(seconds_until_next <= 0)
+        if seconds_until_next > 0:
+            self._enable_timer.start(int(seconds_until_next * 1000) + 50)
+        self.scroll_to_top()

@@ -1,0 +1,1 @@
+"""Reusable touch widgets: on-screen keyboard, signature pad, keyboard forms."""

@@ -1,0 +1,85 @@
+"""Labelled text fields filled with the kiosk's on-screen keyboard (no hardware keyboard)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+
+
+class KeyboardForm(QWidget):
+    """A column of labelled fields; the field being filled gets the keyboard."""
+
+    def __init__(self, keyboard: OnScreenKeyboard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keyboard = keyboard
+        self.fields: dict[str, QLineEdit] = {}
+        self._pages: dict[QLineEdit, KeyboardPage] = {}
+        # Label beside its field where the screen is wide enough, above it where not: on a
+        # short tablet screen all fields and the keyboard then fit without scrolling.
+        self._layout = QFormLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._layout.setHorizontalSpacing(20)
+        self._layout.setVerticalSpacing(12)
+
+    def add_field(
+        self,
+        key: str,
+        label: str,
+        page: KeyboardPage,
+        *,
+        placeholder: str = "",
+        max_length: int = 80,
+    ) -> QLineEdit:
+        """Add a field; tapping it points the keyboard at it with the right page."""
+        caption = QLabel(label)
+        caption.setObjectName("fieldLabel")
+        caption.setTextFormat(Qt.TextFormat.PlainText)
+        caption.setWordWrap(True)
+        field = QLineEdit()
+        field.setObjectName(f"{key}Field")
+        field.setAccessibleName(label)
+        field.setPlaceholderText(placeholder)
+        field.setMaxLength(max_length)
+        # Patients type on screen only: no context menu, no drag-and-drop of text.
+        field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        field.setDragEnabled(False)
+        field.installEventFilter(self)
+        caption.setBuddy(field)
+        self._layout.addRow(caption, field)
+        self.fields[key] = field
+        self._pages[field] = page
+        return field
+
+    def focus_first(self) -> None:
+        """Put the keyboard on the first field."""
+        first = next(iter(self.fields.values()))
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._point_keyboard_at(first)
+
+    def value(self, key: str) -> str:
+        """What has been typed in a field."""
+        return self.fields[key].text()
+
+    def _point_keyboard_at(self, field: QLineEdit) -> None:
+        self.keyboard.set_target(field)
+        if self._pages[field] is KeyboardPage.NUMBERS:
+            self.keyboard.show_numbers()
+        else:
+            self.keyboard.show_letters()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Follow taps and focus so the keyboard types where the patient tapped."""
+        # A tap counts even when the window is not the active one (a kiosk that was
+        # never clicked into), where Qt moves no focus.
+        if (
+            event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
+            and isinstance(watched, QLineEdit)
+            and watched in self._pages
+        ):
+            self._point_keyboard_at(watched)
+        return super().eventFilter(watched, event)

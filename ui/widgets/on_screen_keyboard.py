@@ -1,0 +1,501 @@
+"""The kiosk's own on-screen keyboard: names, dates and phone numbers typed with a finger.
+
+Qt Virtual Keyboard is GPL and does not run offscreen, so the kiosk draws its own: three
+pages of large keys (letters, accented letters, a number pad) that type into one
+`QLineEdit` through the line edit's own editing, so its cursor, maximum length, validator
+and undo all keep working and it emits `textEdited` as if a person had typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import shiboken6
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+KEY_MIN_SIZE = 60
+"""The smallest a key may get, in pixels, either way: a comfortable fingertip target."""
+KEY_PREFERRED_HEIGHT = 76
+"""How tall a key would like to be, when the screen has the room."""
+_ROWS = 4
+
+LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# The accented letters of the names a US clinic sees most (Spanish, Portuguese, French,
+# German, Nordic); each must have a one-letter capital, which rules out ß ("SS").
+ACCENT_ROWS = ("áéíóúàèìòù", "âêîôûäëïöü", "ñçãõåøæ")
+
+# The letter pages are laid out on a grid of half-key columns so that rows can be offset
+# by half a key, as on a real keyboard; a normal key spans two of them. QGridLayout only
+# puts spacing between two columns where some row has a key edge (or a gap) there, so
+# every page needs its middle row offset by half a key, or keys come out uneven.
+_HALF_COLUMNS = 22
+_SPACING = 8
+
+
+class KeyboardPage(StrEnum):
+    """The keyboard's pages; the value is what `page_changed` carries."""
+
+    LETTERS = "letters"
+    ACCENTS = "accents"
+    NUMBERS = "numbers"
+
+
+class _Role(StrEnum):
+    """What a key does; also set as the key's `keyRole` property for the style sheet."""
+
+    LETTER = "letter"
+    CHARACTER = "character"
+    SPACE = "space"
+    SHIFT = "shift"
+    BACKSPACE = "backspace"
+    CLEAR = "clear"
+    TO_LETTERS = "toLetters"
+    TO_ACCENTS = "toAccents"
+    TO_NUMBERS = "toNumbers"
+
+
+_SPECIAL_ROLES = frozenset(
+    {
+        _Role.SHIFT,
+        _Role.BACKSPACE,
+        _Role.CLEAR,
+        _Role.TO_LETTERS,
+        _Role.TO_ACCENTS,
+        _Role.TO_NUMBERS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One key on one page."""
+
+    button: QPushButton
+    role: _Role
+    base: str = ""
+    """What a character key types; letters are kept in lower case."""
+
+
+class OnScreenKeyboard(QWidget):
+    """A touch keyboard that types into one line edit, set with `set_target`.
+
+    The letter pages capitalise one letter after Shift, and the first letter of an empty
+    field without Shift, since the kiosk mostly asks for names; letter keys show the case
+    they will type. Keys never take focus, so the line edit keeps its cursor; a tap on a
+    key also gives the line edit focus back if something else took it.
+
+    Keys are `QPushButton`s named `keyboardKey` (they type something) or
+    `keyboardKeySpecial` (Shift, Backspace, Clear, page switches), with a `keyRole`
+    property for finer styling; Shift is checkable and checked while a capital is next.
+
+    Signals:
+        page_changed(str): another page is showing; carries its `KeyboardPage` value.
+        key_tapped: a key was tapped and has done its work. It carries nothing, so
+            nothing typed (a patient's name, birth date) can leak into a log through it.
+    """
+
+    page_changed = Signal(str)
+    key_tapped = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("onScreenKeyboard")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._target: QLineEdit | None = None
+        self._shift = False
+        # Whether the capital is only there because the field is empty; such a capital
+        # goes away as soon as the field gets text from anywhere, not just from a key.
+        self._shift_is_automatic = False
+        self._keys: dict[KeyboardPage, list[_Key]] = {page: [] for page in KeyboardPage}
+        self._building = KeyboardPage.LETTERS
+
+        self._stack = QStackedWidget()
+        self._stack.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._pages: dict[KeyboardPage, QWidget] = {
+            KeyboardPage.LETTERS: self._build_letters(),
+            KeyboardPage.ACCENTS: self._build_accents(),
+            KeyboardPage.NUMBERS: self._build_numbers(),
+        }
+        for page in KeyboardPage:
+            self._stack.addWidget(self._pages[page])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(_SPACING, _SPACING, _SPACING, _SPACING)
+        layout.addWidget(self._stack)
+
+        self._retranslate()
+
+    # -- public API ----------------------------------------------------------------------
+
+    def set_target(self, line_edit: QLineEdit | None) -> None:
+        """Type into `line_edit` from now on; None makes the keys type nowhere."""
+        if line_edit is self._target:
+            return
+        old = self._live_target()
+        if old is not None:
+            old.textChanged.disconnect(self._on_target_text_changed)
+            old.destroyed.disconnect(self._on_target_destroyed)
+        self._target = line_edit
+        if line_edit is not None:
+            line_edit.textChanged.connect(self._on_target_text_changed)
+            line_edit.destroyed.connect(self._on_target_destroyed)
+        empty = line_edit is not None and not line_edit.text()
+        self._set_shift(empty, automatic=empty)
+
+    def target(self) -> QLineEdit | None:
+        """The line edit the keys type into, if any."""
+        return self._live_target()
+
+    def show_letters(self) -> None:
+        """Show the a–z page."""
+        self._show_page(KeyboardPage.LETTERS)
+
+    def show_accents(self) -> None:
+        """Show the accented-letters page."""
+        self._show_page(KeyboardPage.ACCENTS)
+
+    def show_numbers(self) -> None:
+        """Show the number pad (digits and the symbols of dates and phone numbers)."""
+        self._show_page(KeyboardPage.NUMBERS)
+
+    def page(self) -> KeyboardPage:
+        """The page showing now."""
+        # The pages were added to the stack in the enum's order.
+        return list(KeyboardPage)[self._stack.currentIndex()]
+
+    def is_shifted(self) -> bool:
+        """Whether the next letter typed will be a capital."""
+        return self._shift
+
+    def page_keys(self) -> list[QPushButton]:
+        """Every key on the page showing now."""
+        return [key.button for key in self._keys[self.page()]]
+
+    def key(self, text: str) -> QPushButton:
+        """The key on the page showing now whose label, accessible name or typed text is `text`.
+
+        For example `key("a")`, `key("⌫")`, `key("Backspace")`, `key(" ")` or `key("123")`.
+        Letter keys show the case they will type, so `key("a")` is not found while the
+        next letter is a capital (the field is empty, or Shift is on); then it is `key("A")`.
+
+        Raises:
+            LookupError: no key on this page matches.
+        """
+        for key in self._keys[self.page()]:
+            if text and text in (key.button.text(), key.button.accessibleName(), self._types(key)):
+                return key.button
+        hint = ""
+        if len(text) == 1 and text.isalpha() and text != text.swapcase():
+            hint = " (letter keys show the case they type: tap Shift to change it)"
+        raise LookupError(f"no key {text!r} on the {self.page().value} page{hint}")
+
+    # -- Qt overrides ----------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for keys a little taller than the minimum, where the screen has it."""
+        hint = super().sizeHint()
+        # Rows and the gaps between them, plus the outer margin above and below.
+        height = _ROWS * KEY_PREFERRED_HEIGHT + (_ROWS + 1) * _SPACING
+        return QSize(hint.width(), max(hint.height(), height))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Relabel the keys when the application's language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # -- building the pages --------------------------------------------------------------
+
+    def _build_letters(self) -> QWidget:
+        page, grid = self._new_page(KeyboardPage.LETTERS, [1] * _HALF_COLUMNS)
+        top, middle, bottom = LETTER_ROWS
+        self._place_row(grid, 0, [*((self._letter(c), 2) for c in top), (self._backspace(), 2)])
+        self._place_row(grid, 1, [(None, 1), *((self._letter(c), 2) for c in middle)])
+        self._place_row(
+            grid,
+            2,
+            [
+                (self._shift_key(), 4),
+                *((self._letter(c), 2) for c in bottom),
+                (self._character("-"), 2),
+                (self._character("'"), 2),
+            ],
+        )
+        self._place_row(
+            grid,
+            3,
+            [
+                (self._page_key(_Role.TO_NUMBERS), 3),
+                (self._page_key(_Role.TO_ACCENTS), 3),
+                (self._space(), 12),
+                (self._clear(), 4),
+            ],
+        )
+        return page
+
+    def _build_accents(self) -> QWidget:
+        page, grid = self._new_page(KeyboardPage.ACCENTS, [1] * _HALF_COLUMNS)
+        top, middle, bottom = ACCENT_ROWS
+        self._place_row(grid, 0, [*((self._letter(c), 2) for c in top), (self._backspace(), 2)])
+        self._place_row(grid, 1, [(None, 1), *((self._letter(c), 2) for c in middle)])
+        self._place_row(
+            grid,
+            2,
+            [
+                (self._shift_key(), 4),
+                *((self._letter(c), 2) for c in bottom),
+                (self._character("-"), 2),
+                (self._character("'"), 2),
+            ],
+        )
+        self._place_row(
+            grid,
+            3,
+            [
+                (self._page_key(_Role.TO_NUMBERS), 3),
+                (self._page_key(_Role.TO_LETTERS), 3),
+                (self._space(), 12),
+                (self._clear(), 4),
+            ],
+        )
+        return page
+
+    def _build_numbers(self) -> QWidget:
+        # A phone's digit block on the left, apart from the symbols and page keys on the
+        # right, so that a finger aiming at 3 or 6 does not land on "(" or Backspace.
+        page, grid = self._new_page(KeyboardPage.NUMBERS, [4, 4, 4, 1, 4, 4, 4])
+        grid.setColumnMinimumWidth(3, 2 * _SPACING)
+        for row, digits in enumerate(("123", "456", "789")):
+            self._place_row(grid, row, [(self._character(d), 1) for d in digits])
+        self._place_row(grid, 3, [(self._character("0"), 3)])
+        self._place_row(grid, 0, [(self._character("("), 1), (self._character(")"), 1)], 4)
+        # Backspace is two rows tall: the key most used after the digits gets a big target.
+        grid.addWidget(self._backspace(), 0, 6, 2, 1)
+        self._place_row(grid, 1, [(self._character("/"), 1), (self._character("-"), 1)], 4)
+        self._place_row(grid, 2, [(self._space(), 3)], 4)
+        self._place_row(
+            grid,
+            3,
+            [
+                (self._page_key(_Role.TO_LETTERS), 1),
+                (self._page_key(_Role.TO_ACCENTS), 1),
+                (self._clear(), 1),
+            ],
+            4,
+        )
+        return page
+
+    def _new_page(self, page: KeyboardPage, stretches: list[int]) -> tuple[QWidget, QGridLayout]:
+        widget = QWidget()
+        widget.setObjectName(f"keyboardPage{page.value.capitalize()}")
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        grid = QGridLayout(widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(_SPACING)
+        for column, stretch in enumerate(stretches):
+            grid.setColumnStretch(column, stretch)
+        for row in range(_ROWS):
+            grid.setRowStretch(row, 1)
+        self._building = page
+        return widget, grid
+
+    @staticmethod
+    def _place_row(
+        grid: QGridLayout,
+        row: int,
+        items: list[tuple[QPushButton | None, int]],
+        first_column: int = 0,
+    ) -> None:
+        """Put keys side by side, each spanning its count of columns; None leaves a gap."""
+        column = first_column
+        for button, span in items:
+            if button is not None:
+                grid.addWidget(button, row, column, 1, span)
+            column += span
+
+    # -- making keys -----------------------------------------------------------------------
+
+    def _add_key(self, role: _Role, action: Callable[[], None], base: str = "") -> QPushButton:
+        button = QPushButton()
+        button.setObjectName("keyboardKeySpecial" if role in _SPECIAL_ROLES else "keyboardKey")
+        button.setProperty("keyRole", role.value)
+        button.setMinimumSize(KEY_MIN_SIZE, KEY_MIN_SIZE)
+        # Widths come from the grid's column stretches alone: a label's width hint would
+        # make keys of the same span come out of different widths.
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        # The line edit must keep focus, or its cursor (and where the next letter goes)
+        # would vanish on the first tap.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setAutoDefault(False)
+
+        def tapped() -> None:
+            action()
+            self._keep_focus_on_target()
+
+        button.clicked.connect(tapped)
+        # Forwarded by Qt rather than emitted from Python: PySide6 6.12 on Python 3.11
+        # loses a reference to True on every Python-side emit(), which ends in a crash
+        # after a few thousand taps. Qt calls slots in the order they were connected, so
+        # this still comes after the key has done its work.
+        button.clicked.connect(self.key_tapped)
+        self._keys[self._building].append(_Key(button, role, base))
+        return button
+
+    def _letter(self, letter: str) -> QPushButton:
+        return self._add_key(_Role.LETTER, lambda: self._type(letter, is_letter=True), letter)
+
+    def _character(self, character: str) -> QPushButton:
+        return self._add_key(_Role.CHARACTER, lambda: self._type(character), character)
+
+    def _space(self) -> QPushButton:
+        return self._add_key(_Role.SPACE, lambda: self._type(" "), " ")
+
+    def _shift_key(self) -> QPushButton:
+        button = self._add_key(_Role.SHIFT, lambda: self._set_shift(not self._shift))
+        button.setCheckable(True)
+        return button
+
+    def _backspace(self) -> QPushButton:
+        button = self._add_key(_Role.BACKSPACE, self._backspace_once)
+        # Holding Backspace deletes a word without a tap per letter; the delay is long
+        # enough that an unsteady tap does not delete two.
+        button.setAutoRepeat(True)
+        button.setAutoRepeatDelay(500)
+        button.setAutoRepeatInterval(100)
+        return button
+
+    def _clear(self) -> QPushButton:
+        return self._add_key(_Role.CLEAR, self._clear_field)
+
+    def _page_key(self, role: _Role) -> QPushButton:
+        page = {
+            _Role.TO_LETTERS: KeyboardPage.LETTERS,
+            _Role.TO_ACCENTS: KeyboardPage.ACCENTS,
+            _Role.TO_NUMBERS: KeyboardPage.NUMBERS,
+        }[role]
+        return self._add_key(role, lambda: self._show_page(page))
+
+    def _retranslate(self) -> None:
+        # Literal tr() calls, so that pyside6-lupdate finds every string.
+        labels: dict[_Role, tuple[str, str]] = {
+            _Role.SPACE: (self.tr("Space"), self.tr("Space")),
+            _Role.SHIFT: (self.tr("⇧ Shift"), self.tr("Shift")),
+            _Role.BACKSPACE: (self.tr("⌫"), self.tr("Backspace")),
+            _Role.CLEAR: (self.tr("Clear"), self.tr("Clear")),
+            _Role.TO_LETTERS: (self.tr("ABC"), self.tr("Letters")),
+            _Role.TO_ACCENTS: (self.tr("áéí"), self.tr("Accented letters")),
+            _Role.TO_NUMBERS: (self.tr("123"), self.tr("Numbers")),
+        }
+        # A screen reader says "-" and "'" badly or not at all.
+        spoken = {
+            "-": self.tr("Hyphen"),
+            "'": self.tr("Apostrophe"),
+            "/": self.tr("Slash"),
+            "(": self.tr("Left parenthesis"),
+            ")": self.tr("Right parenthesis"),
+        }
+        for keys in self._keys.values():
+            for key in keys:
+                if key.role in labels:
+                    label, name = labels[key.role]
+                    key.button.setText(label)
+                    key.button.setAccessibleName(name)
+                elif key.role is _Role.CHARACTER:
+                    key.button.setText(key.base)
+                    key.button.setAccessibleName(spoken.get(key.base, key.base))
+        self._show_case()
+
+    # -- what the keys do ------------------------------------------------------------------
+
+    def _live_target(self) -> QLineEdit | None:
+        if self._target is not None and not shiboken6.isValid(self._target):
+            self._target = None
+        return self._target
+
+    def _editable_target(self) -> QLineEdit | None:
+        target = self._live_target()
+        # QLineEdit.insert() ignores read-only, so the keyboard must check for itself.
+        if target is None or target.isReadOnly() or not target.isEnabled():
+            return None
+        return target
+
+    def _types(self, key: _Key) -> str:
+        if key.role is _Role.LETTER:
+            return key.base.upper() if self._shift else key.base
+        return key.base
+
+    def _type(self, character: str, *, is_letter: bool = False) -> None:
+        target = self._editable_target()
+        if target is None:
+            return
+        text = character.upper() if is_letter and self._shift else character
+        before = target.text()
+        target.insert(text)
+        # A letter that the field refused (full, or not valid there) leaves Shift on for
+        # the letter the patient types instead.
+        if is_letter and target.text() != before:
+            self._set_shift(False)
+
+    def _backspace_once(self) -> None:
+        target = self._editable_target()
+        if target is not None:
+            target.backspace()
+
+    def _clear_field(self) -> None:
+        target = self._editable_target()
+        if target is None:
+            return
+        # Not QLineEdit.clear(): that one does not emit textEdited, so the screen would
+        # not hear about it, and it cannot be undone.
+        target.selectAll()
+        target.del_()
+        if not target.text():
+            self._set_shift(True, automatic=True)
+
+    def _keep_focus_on_target(self) -> None:
+        target = self._live_target()
+        if target is not None and target.isEnabled() and not target.hasFocus():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _set_shift(self, on: bool, *, automatic: bool = False) -> None:
+        self._shift_is_automatic = on and automatic
+        # Most letters leave the case as it was; relabelling 53 keys each time is waste.
+        if on != self._shift:
+            self._shift = on
+            self._show_case()
+
+    def _show_case(self) -> None:
+        for keys in self._keys.values():
+            for key in keys:
+                if key.role is _Role.LETTER:
+                    label = self._types(key)
+                    key.button.setText(label)
+                    key.button.setAccessibleName(label)
+                elif key.role is _Role.SHIFT:
+                    key.button.setChecked(self._shift)
+
+    def _show_page(self, page: KeyboardPage) -> None:
+        widget = self._pages[page]
+        if widget is self._stack.currentWidget():
+            return
+        self._stack.setCurrentWidget(widget)
+        self.page_changed.emit(page.value)
+
+    def _on_target_text_changed(self, text: str) -> None:
+        if not text:
+            self._set_shift(True, automatic=True)
+        elif self._shift_is_automatic:
+            self._set_shift(False)
+
+    def _on_target_destroyed(self) -> None:
+        self._target = None
