@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 
@@ -18,8 +19,24 @@ def kiosk_style() -> str:
     return resources.files("resources").joinpath("styles", "kiosk.qss").read_text("utf-8")
 
 
+def no_screen_reason() -> str | None:
+    """Why no window can open here (Linux with no display), or None."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("kiosk: there is no screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
+            "not set). Start it from the kiosk's desktop session, or under a virtual screen "
+            "such as `xvfb-run kiosk run`.")
+
+
 def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
     """Open the kiosk window and run until it is closed."""
+    reason = no_screen_reason()
+    if reason is not None:
+        # Qt would abort with a core dump and a page of plugin advice; say it plainly.
+        sys.stderr.write(reason + "\n")
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Waiting Room Kiosk")
