@@ -25,9 +25,11 @@ def no_screen_reason() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return ("kiosk: there is no screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
-            "not set). Start it from the kiosk's desktop session, or under a virtual screen "
-            "such as `xvfb-run kiosk run`.")
+    return (
+        "kiosk: there is no screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
+        "not set). Start it from the kiosk's desktop session, or under a virtual screen "
+        "such as `xvfb-run kiosk run`."
+    )
 
 
 def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
