@@ -9,6 +9,7 @@ or answered by one patient is left in any widget for the next.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -293,14 +294,15 @@ class KioskWindow(QMainWindow):
         self.visit_ended.emit()
 
     # --- the patient's taps ----------------------------------------------------------------
-    def _act(self, action: str, *args: object) -> None:
+    def _act(self, action: Callable[[Visit], object]) -> None:
+        """Apply a tap to the visit, then show wherever the visit is now."""
         if self.visit is None:
             return
-        getattr(self.visit, action)(*args)
+        action(self.visit)
         self._show_step()
 
     def _on_back_requested(self) -> None:
-        self._act("back")
+        self._act(lambda visit: visit.back())
 
     def _on_help_requested(self) -> None:
         self.help_notice.show_notice(
@@ -316,7 +318,7 @@ class KioskWindow(QMainWindow):
 
     def _on_next_slide(self) -> None:
         if self.visit is not None and self.visit.seconds_until_next() <= 0:
-            self._act("next_slide")
+            self._act(lambda visit: visit.next_slide())
 
     def _on_answered(self, value: str) -> None:
         if self.visit is None:
@@ -327,16 +329,16 @@ class KioskWindow(QMainWindow):
         self._show_step()
 
     def _on_question_continue(self) -> None:
-        self._act("next_question")
+        self._act(lambda visit: visit.next_question())
 
     def _on_change_answer(self, question_id: str) -> None:
-        self._act("change_answer", question_id)
+        self._act(lambda visit: visit.change_answer(question_id))
 
     def _on_confirmed(self) -> None:
-        self._act("confirm_answers")
+        self._act(lambda visit: visit.confirm_answers())
 
     def _on_acknowledged(self, statement_id: str) -> None:
-        self._act("acknowledge", statement_id)
+        self._act(lambda visit: visit.acknowledge(statement_id))
 
     def _on_signed(self, signature: object) -> None:
         if (
@@ -345,10 +347,10 @@ class KioskWindow(QMainWindow):
             and self.visit is not None
             and self.visit.all_acknowledged
         ):
-            self._act("sign", signature)
+            self._act(lambda visit: visit.sign(signature))
 
     def _on_talk_first(self) -> None:
-        self._act("talk_to_staff_first")
+        self._act(lambda visit: visit.talk_to_staff_first())
 
     def _on_ride_home(self, name: str, phone: str, relationship: str) -> None:
         if self.visit is None or self.screens is None:
@@ -358,7 +360,7 @@ class KioskWindow(QMainWindow):
         self._show_step()
 
     def _on_no_ride(self) -> None:
-        self._act("no_ride_yet")
+        self._act(lambda visit: visit.no_ride_yet())
 
     # --- nobody at the screen ----------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

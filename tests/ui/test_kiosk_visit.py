@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import io
+import shutil
 import weakref
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,12 +16,12 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.settings import Settings
+from kiosk.settings import Settings, load_settings
 from kiosk.store import Database, list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import IdlePolicy, Step
 from kiosk.visit_record import VisitRecord
-from tests.ui.patient import complete_visit, current, fill, tap
+from tests.ui.patient import button, complete_visit, current, fill, tap
 from ui.kiosk_window import KioskWindow
 
 
@@ -137,6 +139,11 @@ def test_going_back_to_change_an_answer(
     assert window.visit.step is Step.REVIEW
     answers = [label.text() for label in current(window).findChildren(QLabel, "reviewAnswer")]
     assert answers == ["No", "No", "No", "Not sure", "No"]
+    tap(qtbot, current(window), "I confirm these answers are correct")
+    tap(qtbot, current(window), "I'd like to talk to someone first")
+    (record,) = stored(database)
+    assert [a.answer.words for a in record.answers] == ["No", "No", "No", "Not sure", "No"]
+    assert "heart condition that is not stable — answered Not sure" in summary_text(record)
 
 
 def test_details_are_checked_in_plain_words(qtbot: QtBot, window: KioskWindow) -> None:
@@ -214,3 +221,64 @@ def test_nothing_of_one_patient_reaches_the_next(
     for field in current(window).findChildren(QLineEdit):
         assert field.text() == ""
         assert not field.isUndoAvailable()
+
+
+def test_done_returns_to_welcome_by_itself(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = KioskWindow(database, settings, station="t", policy=IdlePolicy(done_seconds=1))
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    with qtbot.waitSignal(kiosk.visit_stored):
+        complete_visit(qtbot, kiosk, talk_first=True)
+    assert current(kiosk) is not kiosk.welcome
+    with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
+        pass
+    assert current(kiosk) is kiosk.welcome
+    assert kiosk.visit is None
+
+
+def test_a_slide_with_a_picture_and_a_minimum_time(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from kiosk.content import bundled_pack_dir
+
+    pack = tmp_path / "pack"
+    shutil.copytree(bundled_pack_dir(), pack)
+    Image.new("RGB", (800, 400), (40, 110, 170)).save(pack / "room.png")
+    slides = pack / "slides.yaml"
+    slides.write_text(
+        slides.read_text().replace(
+            "  - id: what-it-is\n",
+            "  - id: what-it-is\n    picture: room.png\n    picture_alt: A quiet treatment room\n",
+        )
+    )
+    (pack / "pack.yaml").write_text(
+        (pack / "pack.yaml").read_text().replace("seconds_before_next: 0", "seconds_before_next: 1")
+    )
+    trial = load_settings(
+        {"database_url": f"sqlite:///{tmp_path / 'trial.sqlite3'}", "content_dir": str(pack)}
+    )
+    kiosk = KioskWindow(database, trial, station="t")
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Ana")
+    fill(qtbot, kiosk, "last_name", "Lee")
+    fill(qtbot, kiosk, "birth_date", "01/02/1950")
+    tap(qtbot, current(kiosk), "Continue")
+    screen = current(kiosk)
+    picture = screen.findChild(QLabel, "slidePicture")
+    assert picture is not None
+    assert picture.isVisible()
+    assert not picture.pixmap().isNull()
+    assert picture.accessibleName() == "A quiet treatment room"
+    next_button = button(screen, "Next")
+    assert not next_button.isEnabled()
+    qtbot.waitUntil(next_button.isEnabled, timeout=3000)
+    tap(qtbot, screen, "Next")
+    assert not current(kiosk).findChild(QLabel, "slidePicture").isVisible()

@@ -13,6 +13,7 @@ from ui.kiosk_window import KioskWindow
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 MIN_TARGET = 60
+MIN_TEXT_PX = 24
 
 
 def _visible(widget: QWidget) -> bool:
@@ -34,6 +35,9 @@ def layout_problems(screen: QWidget) -> list[str]:
     for label in screen.findChildren(QLabel):
         if not _visible(label) or not label.text() or (label.pixmap() and not label.text()):
             continue
+        size = label.fontInfo().pixelSize()
+        if size < MIN_TEXT_PX:
+            problems.append(f"label {label.text()[:40]!r} is set in {size} px type")
         room = label.contentsRect()
         if label.wordWrap():
             needed = label.heightForWidth(label.width())
