@@ -107,10 +107,15 @@ class PatientScreen(QWidget):
     def _fit_body(self) -> None:
         if not getattr(self, "_body_in_view", False):
             return
-        inner = self.scroll_area.widget()
-        wanted = inner.sizeHint().height() if inner is not None else 0
-        # Never more than half the screen: the keyboard keeps its 60 px keys regardless.
-        self.scroll_area.setMinimumHeight(min(wanted, self.height() // 2))
+        inner, layout = self.scroll_area.widget(), self.layout()
+        if inner is None or layout is None:
+            return
+        # What the bar, keyboard (at its 60 px keys) and footer need at the least; the
+        # body may have the rest, and scrolls only if even that is not enough.
+        self.scroll_area.setMinimumHeight(0)
+        others = layout.minimumSize().height() - self.scroll_area.minimumSizeHint().height()
+        room = max(self.height() - others, 0)
+        self.scroll_area.setMinimumHeight(min(inner.sizeHint().height(), room))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Re-balance body and keyboard for the new size (rotation, another screen)."""

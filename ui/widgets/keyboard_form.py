@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
@@ -67,10 +67,19 @@ class KeyboardForm(QWidget):
 
     def _point_keyboard_at(self, field: QLineEdit) -> None:
         self.keyboard.set_target(field)
+        scroll_area = self._scroll_area()
+        if scroll_area is not None:
+            scroll_area.ensureWidgetVisible(field, 0, 16)
         if self._pages[field] is KeyboardPage.NUMBERS:
             self.keyboard.show_numbers()
         else:
             self.keyboard.show_letters()
+
+    def _scroll_area(self) -> QScrollArea | None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Follow taps and focus so the keyboard types where the patient tapped."""
