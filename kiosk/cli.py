@@ -7,8 +7,8 @@ everything else here without importing Qt, so these stay fast and run on a serve
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
@@ -16,23 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from kiosk import auth
+from kiosk.audit import AuditAction, command_line_actor, entries, record, station_name
 from kiosk.content import ContentPackError, bundled_pack_dir, load_pack
-from kiosk.demo import RealVisitsError, add_demo_visits
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import Database, content_in_use, list_visits, load_visit, open_database
-from kiosk.summary import build_summary
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 class CommandError(Exception):
     """A command cannot do what was asked; the message is one plain line."""
-
-
-def station_name() -> str:
-    """This machine's name, recorded with each visit."""
-    return socket.gethostname() or "kiosk"
 
 
 def _since(value: str) -> date:
@@ -57,28 +53,146 @@ def _database(settings: Settings) -> Database:
         ) from error
 
 
+def _audit(
+    session: Session, action: AuditAction, *, visit_id: str | None = None, detail: str = ""
+) -> None:
+    record(
+        session,
+        command_line_actor(),
+        action,
+        now=datetime.now(UTC),
+        station=station_name(),
+        visit_id=visit_id,
+        detail=detail,
+    )
+
+
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     """Write the PDF summary of one visit."""
+    from kiosk.summary import build_summary  # reportlab is slow to load; only here
+
+    output: Path = args.output
     database = _database(settings)
     try:
-        with database.session() as session:
-            record = load_visit(session, args.visit_id)
+        with database.session() as session, session.begin():
+            visit = load_visit(session, args.visit_id)
+            if visit is None:
+                raise CommandError(f"there is no visit with the ID {args.visit_id}")
+            pdf = build_summary(visit, zone=settings.zone, paper_size=settings.paper_size)
+            partial = output.with_name(output.name + ".partial")
+            try:
+                partial.write_bytes(pdf)
+                partial.replace(output)
+            except OSError as error:
+                partial.unlink(missing_ok=True)
+                raise CommandError(
+                    f"the summary cannot be written to {output}: {error.strerror}"
+                ) from error
+            # In the same transaction as the read: no saved summary goes unrecorded.
+            _audit(session, AuditAction.SUMMARY_SAVED, visit_id=visit.id, detail=f"to {output}")
     finally:
         database.close()
-    if record is None:
-        raise CommandError(f"there is no visit with the ID {args.visit_id}")
-    pdf = build_summary(record, zone=settings.zone, paper_size=settings.paper_size)
-    output: Path = args.output
-    partial = output.with_name(output.name + ".partial")
+    print(f"Wrote the summary of visit {visit.id} to {output}")
+    return 0
+
+
+def _password(args: argparse.Namespace, prompt: str) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise CommandError("the two passwords are not the same; nothing was changed")
+    return first
+
+
+def _account_action() -> auth.AccountAction:
+    return auth.AccountAction(command_line_actor(), station_name(), datetime.now(UTC))
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    """Manage staff accounts."""
+    database = _database(settings)
     try:
-        partial.write_bytes(pdf)
-        partial.replace(output)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise CommandError(
-            f"the summary cannot be written to {output}: {error.strerror}"
-        ) from error
-    print(f"Wrote the summary of visit {record.id} to {output}")
+        with database.session() as session, session.begin():
+            action, name = args.users_command, getattr(args, "name", "")
+            if action == "add":
+                member = auth.add_account(
+                    session,
+                    name,
+                    auth.Role(args.role),
+                    _password(args, f"Password for {name}"),
+                    _account_action(),
+                )
+                message = f"Added {member.username} as {member.role.value}"
+            elif action == "list":
+                _audit(session, AuditAction.ACCOUNTS_LISTED)
+                for account in auth.list_accounts(session):
+                    state = "enabled" if account.enabled else "DISABLED"
+                    if account.locked_until and account.locked_until > datetime.now(UTC):
+                        locked = account.locked_until.astimezone(settings.zone)
+                        state += f", locked until {locked:%H:%M}"
+                    last = (
+                        account.last_sign_in_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+                        if account.last_sign_in_at
+                        else "never"
+                    )
+                    print(f"{account.username}  {account.role.value}  {state}  last sign-in {last}")
+                return 0
+            elif action in {"disable", "enable"}:
+                auth.set_enabled(session, name, action == "enable", _account_action())
+                message = f"{action.capitalize()}d {name}"
+            elif action == "unlock":
+                auth.unlock(session, name, _account_action())
+                message = f"Unlocked {name}"
+            else:
+                auth.reset_password(
+                    session, name, _password(args, f"New password for {name}"), _account_action()
+                )
+                message = f"Set a new password for {name}"
+    except auth.AccountError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.close()
+    print(message)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """List audit entries, oldest first."""
+    since = None
+    if args.since is not None:
+        since = datetime.combine(args.since, time.min, tzinfo=settings.zone).astimezone(UTC)
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            # A bare name means a person's account; cli:… and kiosk:… are given in full.
+            actor = args.user if args.user is None or ":" in args.user else f"user:{args.user}"
+            found = list(entries(session, since=since, actor=actor, visit_id=args.visit))
+            _audit(session, AuditAction.AUDIT_READ)
+    finally:
+        database.close()
+    for entry in found:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "id": entry.id,
+                        "at": entry.at.isoformat(),
+                        "actor": entry.actor,
+                        "action": entry.action,
+                        "visit_id": entry.visit_id,
+                        "station": entry.station,
+                        "detail": entry.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            local = entry.at.astimezone(settings.zone)
+            print(
+                f"{local:%Y-%m-%d %H:%M:%S}  {entry.actor}  {entry.action}  "
+                f"{entry.visit_id or '-'}  {entry.station}  {entry.detail}".rstrip()
+            )
     return 0
 
 
@@ -90,6 +204,12 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     try:
         with database.session() as session:
+            with session.begin():
+                _audit(
+                    session,
+                    AuditAction.VISITS_LISTED,
+                    detail=f"since {args.since}" if args.since else "all",
+                )
             for visit in list_visits(session, since=since):
                 local = visit.finished_at.astimezone(settings.zone)
                 if args.json:
@@ -140,6 +260,8 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     """Fill the database with synthetic, clearly marked visits."""
+    from kiosk.demo import RealVisitsError, add_demo_visits
+
     database = _database(settings)
     now = datetime.now(UTC)
     try:
@@ -148,6 +270,7 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
             added = add_demo_visits(
                 session, pack, row.id, args.visits, now=now, zone=settings.zone, force=args.force
             )
+            _audit(session, AuditAction.DEMO_VISITS_ADDED, detail=f"{added} demo visits")
     except RealVisitsError as error:
         raise CommandError(
             f"{error}; demo data would mix with them. Use another database "
@@ -246,6 +369,52 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
         "--force", action="store_true", help="add them even if the database holds real visits"
     )
     demo.set_defaults(handler=cmd_demo_data)
+
+    users = commands.add_parser("users", parents=[common], help="manage staff accounts")
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", parents=[common], help="add an account")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[role.value for role in auth.Role],
+        help="staff (front desk), clinician (also clears clinical flags) or "
+        "admin (also edits content and manages accounts)",
+    )
+    user_commands.add_parser("list", parents=[common], help="list the accounts")
+    for name, text in (
+        ("disable", "stop an account from signing in"),
+        ("enable", "let a disabled account sign in again"),
+        ("unlock", "lift a lock-out after too many wrong passwords"),
+    ):
+        user_commands.add_parser(name, parents=[common], help=text).add_argument(
+            "name", metavar="NAME"
+        )
+    reset = user_commands.add_parser("reset-password", parents=[common], help="set a new password")
+    reset.add_argument("name", metavar="NAME")
+    for sub in (add, reset):
+        sub.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input",
+        )
+    users.set_defaults(handler=cmd_users)
+
+    audit = commands.add_parser(
+        "audit", parents=[common], help="list the audit trail: who did what, when, where"
+    )
+    audit.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="only entries on or after this date (clinic time)",
+    )
+    audit.add_argument(
+        "--user", metavar="ACTOR", help="only this actor, e.g. user:maria or cli:root"
+    )
+    audit.add_argument("--visit", metavar="VISIT_ID", help="only entries about this visit")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit.set_defaults(handler=cmd_audit)
     return parser, commands
 
 

@@ -195,3 +195,40 @@ class FlagRow(Base):
     sentence: Mapped[str] = mapped_column(Text)
 
     visit: Mapped[VisitRow] = relationship(back_populates="flags")
+
+
+class StaffAccountRow(Base):
+    """A front-desk, clinician or admin account; the password only as a slow salted hash."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    # Case-folded, so "Maria" and "maria" are one account.
+    username_key: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntryRow(Base):
+    """Who did what, to which visit (by ID only), when and where. Never changed or deleted."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_at", "at"),
+        Index("ix_audit_entries_visit_id", "visit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    # No foreign key: the trail outlives a visit that is later purged.
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    station: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -35,6 +35,8 @@ class Settings:
     paper_size: str
     idle_timeout: int
     lockdown: bool
+    lockout_minutes: int
+    staff_idle_minutes: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,6 +102,18 @@ def _seconds(value: Any) -> int:
     return seconds
 
 
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number of minutes")
+    try:
+        minutes = int(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError("must be a whole number of minutes") from error
+    if not 1 <= minutes <= 24 * 60:
+        raise ValueError("must be from 1 to 1440 minutes")
+    return minutes
+
+
 def _switch(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -119,6 +133,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "paper_size": _paper_size,
     "idle_timeout": _seconds,
     "lockdown": _switch,
+    "lockout_minutes": _minutes,
+    "staff_idle_minutes": _minutes,
 }
 
 
@@ -130,6 +146,8 @@ def _defaults() -> dict[str, Any]:
         "paper_size": "Letter",
         "idle_timeout": 90,
         "lockdown": False,
+        "lockout_minutes": 5,
+        "staff_idle_minutes": 10,
     }
 
 

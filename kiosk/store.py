@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
 from kiosk.models import (
@@ -90,16 +91,35 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     return database
 
 
+# The newest migration; a test checks it is Alembic's head. Knowing it lets a database
+# that is already current open without loading Alembic (a third of a second per command).
+HEAD_REVISION = "0002"
+
+
 def alembic_config(engine_connection: Any = None) -> Config:
     """Alembic's settings, pointing at the migrations inside the installed package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "kiosk:migrations")
     config.attributes["connection"] = engine_connection
     return config
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None for a new, empty database)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to `revision` (every command works on a new, empty database)."""
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.audit import AuditAction, record
 from kiosk.content import Answer, ContentPack
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -259,6 +260,14 @@ class KioskWindow(QMainWindow):
                         visit,
                         content_version_id=self._content_version_id,
                         station=self.station,
+                    )
+                    record(
+                        session,
+                        f"kiosk:{self.station}",
+                        AuditAction.VISIT_STORED,
+                        now=self.clock(),
+                        station=self.station,
+                        visit_id=visit.id,
                     )
             except SQLAlchemyError:
                 log.exception("a finished visit could not be stored")

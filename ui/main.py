@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import cli
+from kiosk.audit import station_name
 from kiosk.settings import Settings
 
 
@@ -18,7 +19,7 @@ def run_window(args: argparse.Namespace, settings: Settings) -> int:
     """`kiosk run`: the patient kiosk (Qt is imported only here)."""
     from ui.kiosk_app import run_kiosk
 
-    return run_kiosk(settings, station=cli.station_name(), windowed=args.windowed)
+    return run_kiosk(settings, station=station_name(), windowed=args.windowed)
 
 
 def build_parser() -> argparse.ArgumentParser:

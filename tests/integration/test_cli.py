@@ -15,45 +15,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-KIOSK = Path(sys.executable).with_name("kiosk.exe" if os.name == "nt" else "kiosk")
-
-
-def kiosk(*args: str, home: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kiosk` script with its own home, config and data folders."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "KIOSK_CONFIG": str(home / "kiosk.toml"),
-    }
-    result = subprocess.run(
-        [str(KIOSK), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=home,
-        timeout=120,
-        check=False,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path
-
-
-@pytest.fixture
-def db(home: Path) -> str:
-    return f"sqlite:///{home / 'clinic.sqlite3'}"
+from tests.integration.running import kiosk
 
 
 def test_help_explains_every_subcommand(home: Path) -> None:
     text = kiosk("--help", home=home, check=True).stdout
-    for command in ("summary", "visits", "content", "demo-data"):
+    for command in ("run", "summary", "visits", "content", "demo-data", "users", "audit"):
         assert command in text
     assert "--database" in kiosk("visits", "--help", home=home, check=True).stdout
 

@@ -205,3 +205,11 @@ def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
 def test_every_table_starts_empty_on_a_new_database(database: Database) -> None:
     with database.session() as session:
         assert list(list_visits(session)) == []
+
+
+def test_the_known_head_revision_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from kiosk.store import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION

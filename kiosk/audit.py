@@ -1,0 +1,115 @@
+"""The audit trail: who did what, to which visit, when and from where.
+
+Entries name a visit by its ID only — never a patient's name, birth date or answers —
+so the trail can be read by anyone who keeps the system running. The database refuses
+to change or delete an entry (triggers in migration 0002).
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.models import AuditEntryRow
+
+
+class AuditAction(StrEnum):
+    """Everything that leaves an entry."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    VISIT_STORED = "visit_stored"
+    VISIT_OPENED = "visit_opened"
+    VISITS_LISTED = "visits_listed"
+    VISITS_SEARCHED = "visits_searched"
+    SUMMARY_SAVED = "summary_saved"
+    SUMMARY_PRINTED = "summary_printed"
+    FLAGS_REVIEWED = "flags_reviewed"
+    DEMO_VISITS_ADDED = "demo_visits_added"
+    CONTENT_PUBLISHED = "content_published"
+    ACCOUNT_ADDED = "account_added"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - the name of an action, not a password
+    ACCOUNTS_LISTED = "accounts_listed"
+    AUDIT_READ = "audit_read"
+
+
+def station_name() -> str:
+    """This machine's name, recorded with every entry and every visit."""
+    return socket.gethostname() or "unknown-station"
+
+
+def command_line_actor() -> str:
+    """`cli:<os user>`: the command line trusts the operating-system account."""
+    try:
+        user = getpass.getuser()
+    except OSError:  # no user name in the environment (some containers)
+        user = "unknown"
+    return f"cli:{user}"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    visit_id: str | None
+    station: str
+    detail: str
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: AuditAction,
+    *,
+    now: datetime,
+    station: str,
+    visit_id: str | None = None,
+    detail: str = "",
+) -> None:
+    """Add an entry to the session (written with the caller's transaction)."""
+    session.add(
+        AuditEntryRow(
+            at=now,
+            actor=actor,
+            action=action.value,
+            visit_id=visit_id,
+            station=station,
+            detail=detail,
+        )
+    )
+
+
+def entries(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    actor: str | None = None,
+    visit_id: str | None = None,
+) -> Iterator[AuditEntry]:
+    """Entries, oldest first, optionally only since a time, by one actor or for one visit."""
+    query = select(AuditEntryRow).order_by(AuditEntryRow.id)
+    if since is not None:
+        query = query.where(AuditEntryRow.at >= since)
+    if actor is not None:
+        query = query.where(AuditEntryRow.actor == actor)
+    if visit_id is not None:
+        query = query.where(AuditEntryRow.visit_id == visit_id)
+    for row in session.scalars(query):
+        yield AuditEntry(
+            row.id, row.at, row.actor, row.action, row.visit_id, row.station, row.detail
+        )

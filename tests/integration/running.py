@@ -1,0 +1,36 @@
+"""Run the installed `kiosk` command as clinic IT would, with throwaway folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+KIOSK = Path(sys.executable).with_name("kiosk.exe" if os.name == "nt" else "kiosk")
+
+
+def kiosk(
+    *args: str, home: Path, check: bool = False, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `kiosk` script with its own home, config and data folders."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
+    env |= {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "KIOSK_CONFIG": str(home / "kiosk.toml"),
+    }
+    result = subprocess.run(
+        [str(KIOSK), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        cwd=home,
+        timeout=120,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result

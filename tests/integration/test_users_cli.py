@@ -1,0 +1,192 @@
+"""`kiosk users` and `kiosk audit` as clinic IT uses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.integration.running import kiosk
+
+PASSWORD = "correct horse battery"
+
+
+def add(home: Path, db: str, name: str = "maria", role: str = "staff") -> None:
+    kiosk(
+        "users",
+        "add",
+        name,
+        "--role",
+        role,
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        check=True,
+        stdin=PASSWORD + "\n",
+    )
+
+
+def audit(home: Path, db: str, *filters: str) -> list[dict[str, str]]:
+    out = kiosk("audit", "--json", *filters, "--database", db, home=home, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_add_and_list_accounts(home: Path, db: str) -> None:
+    result = kiosk(
+        "users",
+        "add",
+        "Maria",
+        "--role",
+        "clinician",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin=PASSWORD + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Added Maria as clinician\n"
+    listing = kiosk("users", "list", "--database", db, home=home, check=True).stdout
+    assert listing.startswith("Maria  clinician  enabled  last sign-in never")
+
+
+def test_there_is_no_default_account(home: Path, db: str) -> None:
+    assert kiosk("users", "list", "--database", db, home=home, check=True).stdout == ""
+
+
+def test_a_duplicate_username_is_refused_whatever_its_case(home: Path, db: str) -> None:
+    add(home, db)
+    again = kiosk(
+        "users",
+        "add",
+        "MARIA",
+        "--role",
+        "admin",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin=PASSWORD + "\n",
+    )
+    assert again.returncode == 1
+    assert again.stderr == "kiosk: there is already an account named 'MARIA'\n"
+
+
+def test_a_short_password_is_refused(home: Path, db: str) -> None:
+    result = kiosk(
+        "users",
+        "add",
+        "maria",
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin="short\n",
+    )
+    assert result.returncode == 1
+    assert "at least 10 characters" in result.stderr
+    assert kiosk("users", "list", "--database", db, home=home).stdout == ""
+
+
+def test_disable_enable_unlock_and_reset(home: Path, db: str) -> None:
+    add(home, db)
+    for action, shown in (("disable", "DISABLED"), ("enable", "enabled")):
+        result = kiosk("users", action, "maria", "--database", db, home=home, check=True)
+        assert result.stdout == f"{action.capitalize()}d maria\n"
+        listing = kiosk("users", "list", "--database", db, home=home).stdout
+        assert f"maria  staff  {shown}" in listing
+    assert (
+        kiosk("users", "unlock", "maria", "--database", db, home=home, check=True).stdout
+        == "Unlocked maria\n"
+    )
+    reset = kiosk(
+        "users",
+        "reset-password",
+        "maria",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin="another long secret\n",
+    )
+    assert reset.stdout == "Set a new password for maria\n"
+    missing = kiosk("users", "disable", "nobody", "--database", db, home=home)
+    assert missing.returncode == 1
+    assert missing.stderr == "kiosk: there is no account named 'nobody'\n"
+
+
+def test_a_lock_out_shows_in_a_new_process(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk import auth
+    from kiosk.store import open_database
+
+    add(home, db)
+    database = open_database(db)
+    for _ in range(5):
+        with database.session() as session, session.begin():
+            auth.sign_in(
+                session, "maria", "wrong", now=datetime.now(UTC), station="t", lock_minutes=5
+            )
+    database.close()
+    assert "locked until" in kiosk("users", "list", "--database", db, home=home).stdout
+    kiosk("users", "unlock", "maria", "--database", db, home=home, check=True)
+    assert "locked until" not in kiosk("users", "list", "--database", db, home=home).stdout
+
+
+def test_no_password_reaches_the_output_the_database_or_the_logs(home: Path, db: str) -> None:
+    result = kiosk(
+        "users",
+        "add",
+        "maria",
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin=PASSWORD + "\n",
+    )
+    everything = result.stdout + result.stderr + kiosk("audit", "--database", db, home=home).stdout
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.name.startswith("clinic.sqlite3") for p in files)
+    raw = b"".join(p.read_bytes() for p in files)
+    assert PASSWORD not in everything
+    assert PASSWORD.encode() not in raw
+
+
+def test_commands_that_read_patient_data_leave_audit_entries(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "3", "--database", db, home=home, check=True)
+    visit_id = json.loads(
+        kiosk("visits", "--json", "--database", db, home=home, check=True).stdout.splitlines()[0]
+    )["id"]
+    kiosk("summary", visit_id, "-o", str(home / "s.pdf"), "--database", db, home=home, check=True)
+    add(home, db)
+    trail = audit(home, db)
+    assert [e["action"] for e in trail] == [
+        "demo_visits_added",
+        "visits_listed",
+        "summary_saved",
+        "account_added",
+    ]
+    assert all(e["actor"].startswith("cli:") for e in trail)
+    assert trail[2]["visit_id"] == visit_id
+    assert all(e["station"] for e in trail)
+
+
+def test_audit_filters(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "2", "--database", db, home=home, check=True)
+    visit_id = json.loads(
+        kiosk("visits", "--json", "--database", db, home=home, check=True).stdout.splitlines()[0]
+    )["id"]
+    kiosk("summary", visit_id, "-o", str(home / "s.pdf"), "--database", db, home=home, check=True)
+    assert [e["action"] for e in audit(home, db, "--visit", visit_id)] == ["summary_saved"]
+    actor = audit(home, db)[0]["actor"]
+    assert {e["actor"] for e in audit(home, db, "--user", actor)} == {actor}
+    assert audit(home, db, "--user", "somebody-else") == []
+    assert audit(home, db, "--since", "2999-01-01") == []
+    plain = kiosk("audit", "--database", db, home=home, check=True).stdout
+    assert "summary_saved" in plain
+    assert visit_id in plain

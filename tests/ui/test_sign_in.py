@@ -1,0 +1,150 @@
+"""The staff sign-in dialog and the idle sign-out, used as staff would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk import auth
+from kiosk.audit import entries
+from kiosk.settings import Settings
+from kiosk.store import Database, open_database
+from tests.ui.keyboard_typing import tap_text
+from tests.ui.patient import tap
+from ui.sign_in_dialog import SignInDialog
+from ui.staff_session import StaffSession
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def accounts(database: Database) -> Database:
+    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    with database.session() as session, session.begin():
+        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
+        auth.add_account(session, "drlee", auth.Role.CLINICIAN, PASSWORD, action)
+    return database
+
+
+def dialog(qtbot: QtBot, database: Database, settings: Settings, **kwargs: object) -> SignInDialog:
+    shown = SignInDialog(
+        database, settings, station="desk-1", purpose="Front desk sign-in", **kwargs
+    )  # type: ignore[arg-type]
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def type_in(qtbot: QtBot, shown: SignInDialog, username: str, password: str) -> None:
+    """Type with the hardware keyboard, as at the desk, and press Enter."""
+    qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(shown.username, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(shown.username, username)  # replaces what was selected
+    qtbot.keyClick(shown.username, Qt.Key.Key_Return)
+    qtbot.keyClicks(shown.password, password)
+    qtbot.keyClick(shown.password, Qt.Key.Key_Return)
+
+
+def test_the_right_password_signs_in(qtbot: QtBot, accounts: Database, settings: Settings) -> None:
+    shown = dialog(qtbot, accounts, settings)
+    with qtbot.waitSignal(shown.accepted):
+        type_in(qtbot, shown, "Maria", PASSWORD)
+    assert shown.member is not None
+    assert (shown.member.username, shown.member.role) == ("maria", auth.Role.STAFF)
+
+
+def test_sign_in_by_touch_on_the_screen_keyboard(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    shown = dialog(qtbot, accounts, settings, touch=True)
+    assert shown.keyboard.isVisible()
+    qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
+    tap_text(qtbot, shown.keyboard, "Maria")
+    qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
+    tap_text(qtbot, shown.keyboard, PASSWORD)
+    with qtbot.waitSignal(shown.accepted):
+        tap(qtbot, shown, "Sign in")
+    assert shown.member is not None
+
+
+def test_a_wrong_password_says_so_and_keeps_the_dialog_open(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    shown = dialog(qtbot, accounts, settings)
+    type_in(qtbot, shown, "maria", "not the password")
+    assert shown.isVisible()
+    assert shown.member is None
+    assert shown.message.text() == "That username and password do not match. Please try again."
+    assert shown.password.text() == ""
+
+
+def test_a_staff_account_cannot_do_what_needs_a_clinician(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    shown = dialog(qtbot, accounts, settings, needed_role=auth.Role.CLINICIAN)
+    type_in(qtbot, shown, "maria", PASSWORD)
+    assert shown.member is None
+    assert "cannot do this" in shown.message.text()
+    type_in(qtbot, shown, "drlee", PASSWORD)
+    assert shown.member is not None
+    assert shown.member.role is auth.Role.CLINICIAN
+
+
+def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    database = open_database(settings.database_url)
+    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    with database.session() as session, session.begin():
+        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
+    shown = dialog(qtbot, database, settings)
+    for _ in range(5):
+        type_in(qtbot, shown, "maria", "not the password")
+    assert "locked until" in shown.message.text()
+    database.close()
+    restarted = open_database(settings.database_url)
+    again = dialog(qtbot, restarted, settings)
+    type_in(qtbot, again, "maria", PASSWORD)
+    assert again.member is None
+    assert "locked until" in again.message.text()
+    restarted.close()
+
+
+def test_cancel_signs_nobody_in(qtbot: QtBot, accounts: Database, settings: Settings) -> None:
+    shown = dialog(qtbot, accounts, settings)
+    with qtbot.waitSignal(shown.rejected):
+        tap(qtbot, shown, "Cancel")
+    assert shown.member is None
+
+
+def test_an_idle_session_signs_itself_out_and_says_so_in_the_audit(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    member = auth.StaffMember(1, "maria", auth.Role.STAFF)
+    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=300)
+    with qtbot.waitSignal(session.signed_out, timeout=3000) as signal:
+        pass
+    assert signal.args == ["idle"]
+    assert session.member is None
+    with accounts.session() as db_session:
+        last = list(entries(db_session))[-1]
+    assert (last.actor, last.action, last.detail) == ("user:maria", "sign_out", "idle")
+
+
+def test_activity_keeps_a_session_alive(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    member = auth.StaffMember(1, "maria", auth.Role.STAFF)
+    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=400)
+    shown = dialog(qtbot, accounts, settings)
+    for _ in range(4):
+        qtbot.wait(200)
+        qtbot.keyClick(shown.username, Qt.Key.Key_A)
+    assert session.member is not None
+    session.sign_out()
+    assert session.member is None

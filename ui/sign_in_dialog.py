@@ -1,0 +1,152 @@
+"""Staff sign-in, used by the front desk, the admin editor and the kiosk's staff exit.
+
+Works with a hardware keyboard (Enter signs in) and by touch (the kiosk's own keyboard
+can be shown). Every attempt, right or wrong, leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.auth import Role, SignInOutcome, StaffMember, sign_in
+from kiosk.settings import Settings
+from kiosk.store import Database
+from kiosk.visit import Clock, utc_now
+from ui.screens.patient_screen import make_button, make_label
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+
+
+class SignInDialog(QDialog):
+    """Asks for a username and password; accepted only for an account with `needed_role`."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        station: str,
+        purpose: str,
+        needed_role: Role = Role.STAFF,
+        touch: bool = False,
+        clock: Clock = utc_now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("signInDialog")
+        self.setWindowTitle(self.tr("Staff sign-in"))
+        self.setModal(True)
+        self.database = database
+        self.settings = settings
+        self.station = station
+        self.needed_role = needed_role
+        self.clock = clock
+        self.member: StaffMember | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.setSpacing(16)
+        layout.addWidget(make_label(purpose, "screenTitle"))
+        self.keyboard = OnScreenKeyboard()
+        self.form = KeyboardForm(self.keyboard)
+        self.username = self.form.add_field("username", self.tr("Username"), KeyboardPage.LETTERS)
+        self.password = self.form.add_field(
+            "password", self.tr("Password"), KeyboardPage.LETTERS, max_length=200
+        )
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # A password is never copied out of the field, nor dragged.
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._try)
+        layout.addWidget(self.form)
+        self.message = make_label("", "problemMessage")
+        self.message.hide()
+        layout.addWidget(self.message)
+        layout.addWidget(self.keyboard)
+        self.keyboard.setVisible(touch)
+
+        buttons = QHBoxLayout()
+        self.keyboard_button = make_button(self.tr("Keyboard"))
+        self.keyboard_button.setAccessibleName(self.tr("Show or hide the on-screen keyboard"))
+        self.keyboard_button.clicked.connect(
+            lambda: self.keyboard.setVisible(not self.keyboard.isVisible())
+        )
+        self.cancel_button = make_button(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.sign_in_button = make_button(self.tr("Sign in"), "primaryButton")
+        self.sign_in_button.clicked.connect(self._try)
+        buttons.addWidget(self.keyboard_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.sign_in_button)
+        layout.addLayout(buttons)
+        self.form.focus_first()
+
+    @classmethod
+    def ask(
+        cls,
+        database: Database,
+        settings: Settings,
+        *,
+        station: str,
+        purpose: str,
+        needed_role: Role = Role.STAFF,
+        touch: bool = False,
+        parent: QWidget | None = None,
+    ) -> StaffMember | None:
+        """Show the dialog and wait: the signed-in member, or None if cancelled.
+
+        A class method so tests of the windows that use it can replace it.
+        """
+        dialog = cls(
+            database,
+            settings,
+            station=station,
+            purpose=purpose,
+            needed_role=needed_role,
+            touch=touch,
+            parent=parent,
+        )
+        dialog.exec()
+        return dialog.member
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _try(self) -> None:
+        username, password = self.username.text(), self.password.text()
+        # Gone from the widget at once, whatever happens next.
+        self.password.clear()
+        if not username.strip() or not password:
+            self._say(self.tr("Please enter your username and password."))
+            return
+        now = self.clock()
+        with self.database.session() as session, session.begin():
+            result = sign_in(
+                session,
+                username,
+                password,
+                now=now,
+                station=self.station,
+                lock_minutes=self.settings.lockout_minutes,
+            )
+        if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:
+            if not result.member.role.allows(self.needed_role):
+                self._say(self.tr("This account cannot do this. Please ask an admin."))
+                return
+            self.member = result.member
+            self.accept()
+        elif result.outcome is SignInOutcome.LOCKED and result.locked_until is not None:
+            until = result.locked_until.astimezone(self.settings.zone)
+            self._say(
+                self.tr(
+                    "Too many wrong tries: this account is locked until {0}. "
+                    "An admin can unlock it sooner."
+                ).format(until.strftime("%I:%M %p").lstrip("0"))
+            )
+        elif result.outcome is SignInOutcome.DISABLED:
+            self._say(self.tr("This account is disabled. Please ask an admin."))
+        else:
+            self._say(self.tr("That username and password do not match. Please try again."))
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)

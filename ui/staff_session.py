@@ -1,0 +1,83 @@
+"""A signed-in staff member, signed out by itself after a while with nobody at the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from kiosk.audit import AuditAction, record
+from kiosk.auth import StaffMember
+from kiosk.store import Database
+from kiosk.visit import Clock, utc_now
+
+_ACTIVITY = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.Wheel,
+}
+
+
+class StaffSession(QObject):
+    """Who is signed in at this window, until they sign out or walk away.
+
+    Signals:
+        signed_out(str): the session ended; "idle" or "signed out".
+    """
+
+    signed_out = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        member: StaffMember,
+        *,
+        station: str,
+        idle_milliseconds: int,
+        clock: Clock = utc_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.member: StaffMember | None = member
+        self.station = station
+        self.clock = clock
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(idle_milliseconds)
+        self.idle_timer.timeout.connect(lambda: self.sign_out("idle"))
+        self.idle_timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names the signed-in member."""
+        return f"user:{self.member.username}" if self.member else "nobody"
+
+    def sign_out(self, reason: str = "signed out") -> None:
+        """End the session (once), leaving an audit entry."""
+        if self.member is None:
+            return
+        with self.database.session() as session, session.begin():
+            record(
+                session,
+                self.actor,
+                AuditAction.SIGN_OUT,
+                now=self.clock(),
+                station=self.station,
+                detail=reason,
+            )
+        self.member = None
+        self.idle_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.signed_out.emit(reason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Any click, key or touch keeps the session alive."""
+        if event.type() in _ACTIVITY and self.member is not None:
+            self.idle_timer.start()
+        return super().eventFilter(watched, event)
