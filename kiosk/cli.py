@@ -15,14 +15,20 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk import auth
 from kiosk.audit import AuditAction, command_line_actor, entries, record, station_name
-from kiosk.content import ContentPackError, bundled_pack_dir, load_pack
+from kiosk.content import ContentPackError, load_pack
 from kiosk.settings import Settings, SettingsError, load_settings
-from kiosk.store import Database, content_in_use, list_visits, load_visit, open_database
+from kiosk.store import (
+    Database,
+    DatabaseUnavailableError,
+    content_in_use,
+    list_visits,
+    load_visit,
+    open_database,
+)
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -47,10 +53,8 @@ def _positive(value: str) -> int:
 def _database(settings: Settings) -> Database:
     try:
         return open_database(settings.database_url)
-    except OperationalError as error:
-        raise CommandError(
-            f"the database at {settings.database_url} cannot be opened: {error.orig}"
-        ) from error
+    except DatabaseUnavailableError as error:
+        raise CommandError(str(error)) from error
 
 
 def _audit(
@@ -243,7 +247,9 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate a content pack folder (or the content in use)."""
-    folder: Path = args.folder or settings.content_dir or bundled_pack_dir()
+    folder: Path | None = args.folder or settings.content_dir
+    if folder is None:
+        return _check_content_in_use(settings)
     try:
         pack = load_pack(folder)
     except ContentPackError as error:
@@ -254,6 +260,21 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"{folder}: valid — {len(pack.slides)} slides, {len(pack.questions)} questions, "
         f"{len(pack.consent_statements)} consent statements; version {pack.short_version}"
+    )
+    return 0
+
+
+def _check_content_in_use(settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            row, pack = content_in_use(session, None, datetime.now(UTC))
+            label, version = row.label, row.sha256[:12]
+    finally:
+        database.close()
+    print(
+        f"content in use: version {version} ({label}), valid — {len(pack.slides)} slides, "
+        f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
     )
     return 0
 

@@ -396,7 +396,7 @@ class _PackLoader:
                 f"the id '{identifier}' should use only "
                 "small letters, digits and hyphens, like 'after-the-infusion'",
             )
-        if identifier in seen:
+        if identifier and identifier in seen:
             self.reader.report(
                 file,
                 pairs["id"][1],
@@ -437,7 +437,10 @@ class _PackLoader:
             if "text" in pairs:
                 first = pairs["text"][1].start_mark.line + 1
                 # A block scalar (`text: |`) starts on the line after its key.
-                if isinstance(pairs["text"][1], yaml.ScalarNode) and pairs["text"][1].style in "|>":
+                if isinstance(pairs["text"][1], yaml.ScalarNode) and pairs["text"][1].style in (
+                    "|",
+                    ">",
+                ):
                     first += 1
                 for offset, message in slide_text_problems(text):
                     r.report(file, first + offset, message)

@@ -27,7 +27,7 @@ from kiosk.models import (
 from kiosk.rules import visit_flags
 from kiosk.signature import Signature
 from kiosk.store import count_visits, name_key
-from kiosk.visit import Ending
+from kiosk.visit import Ending, RideStatus
 
 FIRST_NAMES = (
     "Maria",
@@ -189,7 +189,8 @@ def demo_visits(
         has_ride = not stopped and rng.random() > 0.08
         ending = Ending.STOPPED_TO_TALK if stopped else Ending.COMPLETED
         flags = visit_flags(content, answers, has_ride_home=has_ride, stopped_to_talk=stopped)
-        visit_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        # Random, not from the seed: running demo-data twice must not repeat visit IDs.
+        visit_id = str(uuid.uuid4())
         moment = started + timedelta(seconds=40)
         for position, slide in enumerate(content.slides):
             seconds = round(rng.uniform(6, 45), 3)
@@ -248,7 +249,11 @@ def demo_visits(
                 "signed_at": signed_at,
                 "signature_png": None if stopped else png,
                 "signature_strokes": None if stopped else strokes,
-                "ride_status": "not_asked" if stopped else ("arranged" if has_ride else "none_yet"),
+                "ride_status": (
+                    RideStatus.NOT_ASKED
+                    if stopped
+                    else (RideStatus.ARRANGED if has_ride else RideStatus.NONE_YET)
+                ).value,
                 "ride_driver_name": (f"{rng.choice(FIRST_NAMES)} {last}" if has_ride else None),
                 "ride_phone": (
                     f"(555) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"

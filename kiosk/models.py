@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,6 +73,9 @@ class ContentVersionRow(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by: Mapped[str] = mapped_column(String(200))
     canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    # False for a pack run from a folder (`--content`) for a trial: stored so its visits
+    # say what they showed, but never the clinic's content in use.
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     pictures: Mapped[list[ContentPictureRow]] = relationship(
         back_populates="version", cascade="all, delete-orphan"

@@ -71,6 +71,8 @@ def _text(value: Any) -> str:
 def _optional_path(value: Any) -> Path | None:
     if value is None or value == "":
         return None
+    if isinstance(value, Path):
+        return value.expanduser()
     return Path(_text(value)).expanduser()
 
 
@@ -161,6 +163,8 @@ def load_settings(
     problems: list[str] = []
 
     path = config_path()
+    if os.environ.get("KIOSK_CONFIG") and not path.is_file():
+        raise SettingsError(f"KIOSK_CONFIG names {path}, but there is no such file")
     if path.is_file():
         try:
             from_file = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.visit import Ending, Visit
+from kiosk.visit import Ending, RideStatus, Visit
 from kiosk.visit_record import (
     RecordedAcknowledgement,
     RecordedAnswer,
@@ -44,10 +45,6 @@ from kiosk.visit_record import (
 )
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message says why in plain words."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -76,24 +73,42 @@ class Database:
         self.engine.dispose()
 
 
+class DatabaseUnavailableError(Exception):
+    """The database cannot be opened; the message says which and why, in one line."""
+
+
 def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailableError(f"{url!r} is not a database URL") from error
+    shown = parsed.render_as_string(hide_password=True)
     is_sqlite = parsed.get_backend_name() == "sqlite"
-    if is_sqlite and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if is_sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
-    database = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    if migrate_schema:
-        migrate(engine)
+    try:
+        if is_sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        if is_sqlite:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        database = Database(engine, sessionmaker(engine, expire_on_commit=False))
+        if migrate_schema:
+            migrate(engine)
+    except (ImportError, NoSuchModuleError) as error:
+        raise DatabaseUnavailableError(
+            f"the database at {shown} needs a driver that is not installed ({error})"
+        ) from error
+    except (SQLAlchemyError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        raise DatabaseUnavailableError(
+            f"the database at {shown} cannot be opened: {reason}"
+        ) from error
     return database
 
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -120,21 +135,50 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         return
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    is_sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if is_sqlite:
+            # SQLite changes a table by copying it; with foreign keys on, dropping the old
+            # copy would fail (or cascade) for every table visits refer to. The keys are
+            # checked once the whole upgrade is done instead. Only outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise DatabaseUnavailableError(
+                        "the upgrade would break links between stored records; nothing was changed"
+                    )
+        finally:
+            if is_sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 # --- content versions ---------------------------------------------------------------------
 
 
 def publish_content(
-    session: Session, pack: ContentPack, *, label: str, published_by: str, now: datetime
+    session: Session,
+    pack: ContentPack,
+    *,
+    label: str,
+    published_by: str,
+    now: datetime,
+    published: bool = True,
 ) -> ContentVersionRow:
-    """Store `pack` as a content version (once: the same text is never stored twice)."""
+    """Store `pack` as a content version; the same text is stored only once.
+
+    With `published=False` (a trial from a folder) it is kept for the visits that show
+    it but never becomes the clinic's content in use.
+    """
     existing = session.scalar(
         select(ContentVersionRow).where(ContentVersionRow.sha256 == pack.version)
     )
     if existing is not None:
+        if published and not existing.published:
+            existing.published = True
         return existing
     row = ContentVersionRow(
         sha256=pack.version,
@@ -142,6 +186,7 @@ def publish_content(
         published_at=now,
         published_by=published_by,
         canonical=pack.canonical_bytes(),
+        published=published,
     )
     row.pictures = [ContentPictureRow(name=name, data=data) for name, data in pack.pictures.items()]
     session.add(row)
@@ -151,7 +196,12 @@ def publish_content(
 
 def newest_content(session: Session) -> ContentVersionRow | None:
     """The newest published content version, if any."""
-    return session.scalar(select(ContentVersionRow).order_by(ContentVersionRow.id.desc()).limit(1))
+    return session.scalar(
+        select(ContentVersionRow)
+        .where(ContentVersionRow.published)
+        .order_by(ContentVersionRow.id.desc())
+        .limit(1)
+    )
 
 
 def content_of(row: ContentVersionRow) -> ContentPack:
@@ -168,10 +218,11 @@ def name_key(first_name: str, last_name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def save_visit(
-    session: Session, visit: Visit, *, content_version_id: int, station: str, is_demo: bool = False
-) -> VisitRow:
-    """Add a finished visit to the session (the caller commits, in one transaction)."""
+def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
+    """Add a finished visit to the session (the caller commits, in one transaction).
+
+    The visit refers to the stored content version with exactly the text it showed.
+    """
     if (
         not visit.should_be_stored
         or visit.details is None
@@ -181,17 +232,16 @@ def save_visit(
     ):
         raise ValueError("only a completed or stopped visit with the patient's details is stored")
     details, consent, ride = visit.details, visit.consent, visit.ride_home
-    if visit.ending is Ending.STOPPED_TO_TALK:
-        ride_status = "not_asked"
-    elif ride is not None and ride.arranged:
-        ride_status = "arranged"
-    else:
-        ride_status = "none_yet"
+    version_id = session.scalar(
+        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == visit.content.version)
+    )
+    if version_id is None:
+        raise ValueError("the content this visit showed is not stored as a version")
     flags = visit.flags
     row = VisitRow(
         id=visit.id,
-        content_version_id=content_version_id,
-        is_demo=is_demo,
+        content_version_id=version_id,
+        is_demo=False,
         station=station,
         ending=visit.ending.value,
         language=visit.content.language,
@@ -206,7 +256,7 @@ def save_visit(
         signed_at=consent.signed_at if consent else None,
         signature_png=consent.png if consent else None,
         signature_strokes=json.dumps(consent.signature.as_data()) if consent else None,
-        ride_status=ride_status,
+        ride_status=visit.ride_status.value,
         ride_driver_name=ride.driver_name if ride else None,
         ride_phone=ride.phone if ride else None,
         ride_relationship=ride.relationship if ride else None,
@@ -273,7 +323,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         content_version=row.content_version.sha256,
         content_label=row.content_version.label,
         is_demo=row.is_demo,
-        ending=row.ending,
+        ending=Ending(row.ending),
         language=row.language,
         started_at=row.started_at,
         finished_at=row.finished_at,
@@ -299,7 +349,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         signed_at=row.signed_at,
         signature_png=row.signature_png,
         ride=RecordedRide(
-            row.ride_status, row.ride_driver_name, row.ride_phone, row.ride_relationship
+            RideStatus(row.ride_status), row.ride_driver_name, row.ride_phone, row.ride_relationship
         ),
     )
 
@@ -319,7 +369,10 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     if since is not None:
         query = query.where(VisitRow.finished_at >= since)
     for row in session.execute(query):
-        yield VisitListing(*row)
+        visit_id, finished_at, first, last, born, ending, flag_count, is_demo = row
+        yield VisitListing(
+            visit_id, finished_at, first, last, born, Ending(ending), flag_count, is_demo
+        )
 
 
 def count_visits(session: Session, *, demo: bool) -> int:
@@ -335,25 +388,26 @@ def content_in_use(
 ) -> tuple[ContentVersionRow, ContentPack]:
     """The content version new visits use, with its pack.
 
-    A `content_dir` (development and trials) is stored as a version of its own so its
-    visits still say exactly what was shown. Otherwise it is the newest published
-    version; on a new database the bundled pack becomes version 1.
+    Normally the newest published version; on a new database the bundled pack becomes
+    version 1. A `content_dir` (development and trials) is stored as an unpublished
+    version of its own, so its visits still say exactly what was shown, while the
+    clinic's published content stays in use for everyone else.
     """
-    if content_dir is not None:
-        pack = load_pack(content_dir)
-        row = publish_content(
-            session,
-            pack,
-            label=f"from folder {content_dir.name}",
-            published_by="content folder",
-            now=now,
-        )
-        return row, pack
     newest = newest_content(session)
-    if newest is not None:
+    if newest is None:
+        bundled = load_pack(bundled_pack_dir())
+        newest = publish_content(
+            session, bundled, label="bundled default content", published_by="first start", now=now
+        )
+    if content_dir is None:
         return newest, content_of(newest)
-    pack = load_pack(bundled_pack_dir())
-    first = publish_content(
-        session, pack, label="bundled default content", published_by="first start", now=now
+    pack = load_pack(content_dir)
+    trial = publish_content(
+        session,
+        pack,
+        label=f"trial from folder {content_dir.name}",
+        published_by="content folder",
+        now=now,
+        published=False,
     )
-    return first, pack
+    return trial, pack

@@ -37,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
@@ -49,13 +50,14 @@ CALM_FILL = colors.HexColor("#e9f5ee")
 RULE_GREY = colors.HexColor("#9aa3ad")
 
 RIDE_WORDS = {
-    "arranged": "Arranged",
-    "none_yet": "No ride home yet — the patient must not drive today",
-    "not_asked": "Not asked — the visit stopped before consent was signed",
+    RideStatus.ARRANGED: "Arranged",
+    RideStatus.NONE_YET: "No ride home yet — the patient must not drive today",
+    RideStatus.NOT_ASKED: "Not asked — the visit stopped before consent was signed",
 }
 ENDING_WORDS = {
-    "completed": "Completed at the kiosk",
-    "stopped_to_talk": "Stopped at consent: asked to talk to someone first",
+    Ending.COMPLETED: "Completed at the kiosk",
+    Ending.STOPPED_TO_TALK: "Stopped at consent: asked to talk to someone first",
+    Ending.ABANDONED: "Abandoned",
 }
 
 
@@ -226,7 +228,7 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
 
 def _ride(record: VisitRecord) -> Paragraph:
     ride = record.ride
-    if ride.status == "arranged":
+    if ride.status is RideStatus.ARRANGED:
         details = (
             f"<b>{_text(ride.driver_name or '')}</b> ({_text(ride.relationship or '')}), "
             f"phone {_text(ride.phone or '')}"
@@ -295,8 +297,7 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
         Paragraph(_text(record.patient_name), NAME),
         Paragraph(f"Date of birth <b>{born}</b>", BODY),
         Paragraph(
-            f"Visit {_when(record.finished_at, zone)} · "
-            f"{ENDING_WORDS.get(record.ending, record.ending)}{_text(demo)}",
+            f"Visit {_when(record.finished_at, zone)} · {ENDING_WORDS[record.ending]}{_text(demo)}",
             BODY,
         ),
     ]

@@ -48,6 +48,14 @@ class Ending(StrEnum):
     ABANDONED = "abandoned"
 
 
+class RideStatus(StrEnum):
+    """Whether the patient has a ride home, as stored and printed."""
+
+    ARRANGED = "arranged"
+    NONE_YET = "none_yet"
+    NOT_ASKED = "not_asked"
+
+
 class DetailsProblem(StrEnum):
     """What is wrong with the patient's details; the screen words each one."""
 
@@ -185,6 +193,15 @@ class Visit:
             has_ride_home=self.ride_home is not None and self.ride_home.arranged,
             stopped_to_talk=self.ending is Ending.STOPPED_TO_TALK,
         )
+
+    @property
+    def ride_status(self) -> RideStatus:
+        """Arranged, none yet (flagged), or not asked because the visit stopped at consent."""
+        if self.ending is Ending.STOPPED_TO_TALK:
+            return RideStatus.NOT_ASKED
+        if self.ride_home is not None and self.ride_home.arranged:
+            return RideStatus.ARRANGED
+        return RideStatus.NONE_YET
 
     @property
     def current_question_flagged(self) -> bool:
@@ -325,9 +342,12 @@ class Visit:
         self.step = Step.RIDE_HOME
 
     def talk_to_staff_first(self) -> None:
-        """ "I'd like to talk to someone first": stored, flagged and unsigned."""
+        """Ask to talk to someone first: the visit is stored, flagged and unsigned.
+
+        The statements already acknowledged stay recorded: staff see how far the
+        patient got before asking to talk.
+        """
         self._expect(Step.CONSENT)
-        self.acknowledged.clear()
         self._finish(Ending.STOPPED_TO_TALK)
 
     def enter_ride_home(
@@ -400,17 +420,20 @@ class Visit:
 
 
 @dataclass(frozen=True)
-class IdlePolicy:
-    """What the kiosk does when nobody touches it; the UI only runs the timers.
+class KioskTiming:
+    """When the kiosk acts by itself; the UI only runs the timers.
 
     After `timeout_seconds` without a tap, "Are you still there?" counts down
     `countdown_seconds`; when it runs out the visit is discarded (nothing stored) and
-    the kiosk starts over. Done returns to Welcome after `done_seconds` by itself.
+    the kiosk starts over. Done returns to Welcome after `done_seconds` by itself. Taps
+    in the first `double_tap_guard_seconds` after a screen changes are ignored: they
+    are the second half of a double tap meant for the screen before.
     """
 
     timeout_seconds: int = 90
     countdown_seconds: int = 30
     done_seconds: int = 15
+    double_tap_guard_seconds: float = 0.4
 
     def watches(self, step: Step) -> bool:
         """Whether the idle timeout runs on this step (not on Welcome, nor on Done)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk.content import Answer
+from kiosk.visit import Ending, RideStatus
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class RecordedSlide:
 
 @dataclass(frozen=True)
 class RecordedRide:
-    """Who takes the patient home; `status` is arranged, none_yet or not_asked."""
+    """Who takes the patient home."""
 
-    status: str
+    status: RideStatus
     driver_name: str | None
     phone: str | None
     relationship: str | None
@@ -57,7 +58,7 @@ class VisitRecord:
     content_version: str
     content_label: str
     is_demo: bool
-    ending: str
+    ending: Ending
     language: str
     started_at: datetime
     finished_at: datetime
@@ -89,6 +90,6 @@ class VisitListing:
     first_name: str
     last_name: str
     date_of_birth: date
-    ending: str
+    ending: Ending
     flag_count: int
     is_demo: bool

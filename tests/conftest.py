@@ -36,7 +36,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "no-settings.toml"))
+    settings_file = tmp_path / "empty-kiosk.toml"
+    settings_file.write_text("")
+    monkeypatch.setenv("KIOSK_CONFIG", str(settings_file))
 
 
 @pytest.fixture
@@ -112,5 +114,5 @@ def store_visit(database: Database, visit: Visit) -> None:
     from kiosk.store import save_visit
 
     with database.session() as session, session.begin():
-        row, _ = content_in_use(session, None, visit.clock())
-        save_visit(session, visit, content_version_id=row.id, station="test-station")
+        content_in_use(session, None, visit.clock())  # the bundled pack on a new database
+        save_visit(session, visit, station="test-station")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.settings import Settings
-from kiosk.store import open_database
+from kiosk.store import DatabaseUnavailableError, open_database
 from ui.kiosk_window import KioskWindow
 
 
@@ -43,7 +43,11 @@ def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
-    database = open_database(settings.database_url)
+    try:
+        database = open_database(settings.database_url)
+    except DatabaseUnavailableError as error:
+        sys.stderr.write(f"kiosk: {error}\n")
+        return 1
     window = KioskWindow(database, settings, station=station)
     if settings.lockdown and not windowed:
         window.setWindowFlags(

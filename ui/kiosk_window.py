@@ -9,6 +9,7 @@ or answered by one patient is left in any widget for the next.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,16 +17,18 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
+from typing_extensions import override
 
 from kiosk.audit import AuditAction, record
-from kiosk.content import Answer, ContentPack
+from kiosk.content import Answer, ContentPack, ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.store import Database, content_in_use, save_visit
-from kiosk.visit import Clock, Ending, IdlePolicy, Step, Visit, utc_now
+from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
+from ui.screens.patient_screen import PatientScreen
 from ui.screens.question import QuestionScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
@@ -35,6 +38,11 @@ from ui.widgets.notice_overlay import NoticeOverlay
 
 log = logging.getLogger(__name__)
 
+_TAP_STARTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.TouchBegin,
+}
 _INPUT_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.TouchBegin,
@@ -56,7 +64,7 @@ class VisitScreens:
     ride_home: RideHomeScreen
     done: DoneScreen
 
-    def all(self) -> list[QWidget]:
+    def all(self) -> list[PatientScreen]:
         """Every screen, for adding to and removing from the stack."""
         return [
             self.details,
@@ -87,17 +95,19 @@ class KioskWindow(QMainWindow):
         *,
         station: str,
         clock: Clock = utc_now,
-        policy: IdlePolicy | None = None,
+        timing: KioskTiming | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
         self.station = station
         self.clock = clock
-        self.policy = policy or IdlePolicy(timeout_seconds=settings.idle_timeout)
+        self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
         self.visit: Visit | None = None
         self.screens: VisitScreens | None = None
-        self._content_version_id = 0
+        # A second tap that lands just after a screen changed belongs to the old screen
+        # (an anxious double tap); it must not answer a question the patient never saw.
+        self._taps_ignored_until = 0.0
 
         central = QWidget()
         central.setObjectName("kioskWindow")
@@ -115,10 +125,14 @@ class KioskWindow(QMainWindow):
         self.still_there.dismissed.connect(self._still_here)
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
+        self.problem_timer = QTimer(self)
+        self.problem_timer.setSingleShot(True)
+        self.problem_timer.setInterval(self.timing.done_seconds * 1000)
+        self.problem_timer.timeout.connect(self._reset)
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
-        self.idle_timer.setInterval(self.policy.timeout_seconds * 1000)
+        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
         self.idle_timer.timeout.connect(self._on_idle)
         self.countdown_timer = QTimer(self)
         self.countdown_timer.setInterval(1000)
@@ -126,7 +140,7 @@ class KioskWindow(QMainWindow):
         self._countdown_left = 0
         self.done_timer = QTimer(self)
         self.done_timer.setSingleShot(True)
-        self.done_timer.setInterval(self.policy.done_seconds * 1000)
+        self.done_timer.setInterval(self.timing.done_seconds * 1000)
         self.done_timer.timeout.connect(self._reset)
 
         app = QApplication.instance()
@@ -135,23 +149,50 @@ class KioskWindow(QMainWindow):
         self._show_welcome()
 
     # --- welcome and the start of a visit -----------------------------------------------
-    def _content(self) -> ContentPack:
+    def _content(self) -> ContentPack | None:
         # New content is taken at the start of a visit, never in the middle of one.
-        with self.database.session() as session, session.begin():
-            row, pack = content_in_use(session, self.settings.content_dir, self.clock())
-            self._content_version_id = row.id
+        try:
+            with self.database.session() as session, session.begin():
+                _, pack = content_in_use(session, self.settings.content_dir, self.clock())
+        except (SQLAlchemyError, ContentPackError, OSError) as error:
+            log.error("the content in use cannot be loaded: %s", type(error).__name__)
+            return None
         return pack
 
     def _show_welcome(self) -> None:
-        self.welcome.show_clinic(self._content().clinic_name)
+        content = self._content()
+        self.welcome.show_clinic(content.clinic_name if content else "")
+        self.welcome.start_button.setEnabled(content is not None)
         self.stack.setCurrentWidget(self.welcome)
+        if content is None:
+            self._show_problem(
+                self.tr(
+                    "Sorry, check-in is not working right now. Please go "
+                    "to the front desk — we'll be glad to help."
+                )
+            )
 
     def _begin_visit(self) -> None:
-        self.visit = Visit(self._content(), clock=self.clock)
+        content = self._content()
+        if content is None:
+            self._show_problem(
+                self.tr(
+                    "Sorry, check-in is not working right now. Please go "
+                    "to the front desk — we'll be glad to help."
+                )
+            )
+            return
+        self.visit = Visit(content, clock=self.clock)
         self.visit.start()
         self.screens = self._build_screens()
         self.screens.details.begin()
         self._show_step()
+
+    def _show_problem(self, text: str) -> None:
+        """A calm message to the patient; the kiosk starts over by itself after a while."""
+        self.idle_timer.stop()
+        self.problem_notice.show_notice(text, self.tr("OK"))
+        self.problem_timer.start()
 
     def _build_screens(self) -> VisitScreens:
         screens = VisitScreens(
@@ -165,9 +206,8 @@ class KioskWindow(QMainWindow):
         )
         for screen in screens.all():
             self.stack.addWidget(screen)
-            for name in ("back_requested", "help_requested"):
-                if hasattr(screen, name):
-                    getattr(screen, name).connect(getattr(self, f"_on_{name}"))
+            screen.back_requested.connect(self._on_back_requested)
+            screen.help_requested.connect(self._on_help_requested)
         screens.details.submitted.connect(self._on_details)
         screens.slide.next_requested.connect(self._on_next_slide)
         screens.question.answered.connect(self._on_answered)
@@ -235,8 +275,14 @@ class KioskWindow(QMainWindow):
         else:
             self._finish_visit()
             return
-        self.stack.setCurrentWidget(screen)
+        self._change_screen(screen)
         self.idle_timer.start()
+
+    def _change_screen(self, screen: QWidget) -> None:
+        # Also when the same screen shows the next slide or question: what is under
+        # the finger has changed either way.
+        self._taps_ignored_until = time.monotonic() + self.timing.double_tap_guard_seconds
+        self.stack.setCurrentWidget(screen)
 
     def _signed_by(self) -> str:
         visit = self.visit
@@ -255,12 +301,7 @@ class KioskWindow(QMainWindow):
         if visit.should_be_stored:
             try:
                 with self.database.session() as session, session.begin():
-                    save_visit(
-                        session,
-                        visit,
-                        content_version_id=self._content_version_id,
-                        station=self.station,
-                    )
+                    save_visit(session, visit, station=self.station)
                     record(
                         session,
                         f"kiosk:{self.station}",
@@ -269,26 +310,27 @@ class KioskWindow(QMainWindow):
                         station=self.station,
                         visit_id=visit.id,
                     )
-            except SQLAlchemyError:
-                log.exception("a finished visit could not be stored")
-                self.problem_notice.show_notice(
+            except (SQLAlchemyError, ValueError) as error:
+                # The error's own text carries the row's values (names, birth dates):
+                # only its kind and the visit ID go to the log.
+                log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
+                self._show_problem(
                     self.tr(
                         "Sorry, we could not save your check-in. Please go to the front "
                         "desk — we'll be glad to help."
-                    ),
-                    self.tr("OK"),
+                    )
                 )
                 return
             self.visit_stored.emit(visit.id)
         screens.done.show_outcome(
             stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK, flagged=bool(visit.flags)
         )
-        self.stack.setCurrentWidget(screens.done)
+        self._change_screen(screens.done)
         self.done_timer.start()
 
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
-        for timer in (self.idle_timer, self.countdown_timer, self.done_timer):
+        for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
             timer.stop()
         for notice in (self.help_notice, self.still_there, self.problem_notice):
             notice.hide()
@@ -311,6 +353,13 @@ class KioskWindow(QMainWindow):
         self._show_step()
 
     def _on_back_requested(self) -> None:
+        if (
+            self.visit is not None
+            and self.screens is not None
+            and self.visit.step is Step.RIDE_HOME
+        ):
+            # Back to consent means signing again: the old ink must not stay on the pad.
+            self.screens.consent.clear_signature()
         self._act(lambda visit: visit.back())
 
     def _on_help_requested(self) -> None:
@@ -372,25 +421,35 @@ class KioskWindow(QMainWindow):
         self._act(lambda visit: visit.no_ride_yet())
 
     # --- nobody at the screen ----------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Stop watching the application's input once the kiosk window is closed."""
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        for timer in (self.idle_timer, self.countdown_timer, self.done_timer):
+        for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
             timer.stop()
         super().closeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Any touch, click or key restarts the idle timeout."""
-        if event.type() in _INPUT_EVENTS and self.idle_timer.isActive():
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
+        kind = event.type()
+        if kind in _INPUT_EVENTS and self.idle_timer.isActive():
             self.idle_timer.start()
+        if (
+            kind in _TAP_STARTS
+            and time.monotonic() < self._taps_ignored_until
+            and isinstance(watched, QWidget)
+            and self.stack.isAncestorOf(watched)
+        ):
+            return True
         return super().eventFilter(watched, event)
 
     def _on_idle(self) -> None:
-        if self.visit is None or not self.policy.watches(self.visit.step):
+        if self.visit is None or not self.timing.watches(self.visit.step):
             return
-        self._countdown_left = self.policy.countdown_seconds
+        self._countdown_left = self.timing.countdown_seconds
         self.still_there.show_notice(self._still_there_text(), self.tr("Yes, continue"))
         self.countdown_timer.start()
 

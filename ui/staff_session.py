@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
+from typing_extensions import override
 
 from kiosk.audit import AuditAction, record
 from kiosk.auth import StaffMember
@@ -76,7 +77,8 @@ class StaffSession(QObject):
             app.removeEventFilter(self)
         self.signed_out.emit(reason)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any click, key or touch keeps the session alive."""
         if event.type() in _ACTIVITY and self.member is not None:
             self.idle_timer.start()

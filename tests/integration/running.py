@@ -14,6 +14,9 @@ def kiosk(
     *args: str, home: Path, check: bool = False, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `kiosk` script with its own home, config and data folders."""
+    settings_file = home / "kiosk.toml"
+    if not settings_file.exists():
+        settings_file.write_text("")
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
     env |= {
         "HOME": str(home),

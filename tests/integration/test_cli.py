@@ -227,7 +227,20 @@ def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None
         timeout=120,
     )
     assert check.returncode == 0, check.stderr
-    assert str(target) in check.stdout  # the pack inside the installed wheel, not the repository
+    assert "(bundled default content), valid — 11 slides" in check.stdout
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from kiosk.content import bundled_pack_dir; print(bundled_pack_dir())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+    ).stdout
+    assert where.startswith(str(target))  # the pack inside the installed wheel, not the repository
     demo = subprocess.run(
         [str(script), "demo-data", "--visits", "3"],
         capture_output=True,
@@ -238,3 +251,57 @@ def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None
         timeout=120,
     )
     assert demo.returncode == 0, demo.stderr
+
+
+def test_a_trial_content_folder_runs_without_replacing_the_clinics_content(
+    home: Path, db: str
+) -> None:
+    from kiosk.content import bundled_pack_dir
+
+    pack = home / "trial"
+    shutil.copytree(bundled_pack_dir(), pack)
+    (pack / "pack.yaml").write_text(
+        (pack / "pack.yaml").read_text().replace("Serenity Mental Health Centers", "Trial Clinic")
+    )
+    trial = kiosk(
+        "content", "check", "--content", str(pack), "--database", db, home=home, check=True
+    )
+    assert str(pack) in trial.stdout
+    kiosk(
+        "demo-data",
+        "--visits",
+        "2",
+        "--content",
+        str(pack),
+        "--database",
+        db,
+        home=home,
+        check=True,
+    )
+    in_use = kiosk("content", "check", "--database", db, home=home, check=True).stdout
+    assert in_use.startswith("content in use: version ")
+    assert "(bundled default content), valid" in in_use
+    env_trial = kiosk("visits", "--database", db, home=home, check=True)
+    assert len(env_trial.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "'not a url' is not a database URL"),
+        ("postgresql+nosuchdriver://u:secret@localhost/kiosk", "needs a driver"),
+    ],
+)
+def test_a_bad_database_url_is_one_plain_line(home: Path, url: str, message: str) -> None:
+    result = kiosk("visits", "--database", url, home=home)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_data_can_be_added_twice(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "5", "--database", db, home=home, check=True)
+    kiosk("demo-data", "--visits", "5", "--database", db, home=home, check=True)
+    assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 10

@@ -19,25 +19,32 @@ from pytestqt.qtbot import QtBot
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Database, list_visits, load_visit
 from kiosk.summary import build_summary
-from kiosk.visit import IdlePolicy, Step
+from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
-from tests.ui.patient import button, complete_visit, current, fill, tap
+from tests.ui.patient import button, complete_visit, current, fill, sign, tap
 from ui.kiosk_window import KioskWindow
 
 
-@pytest.fixture
-def window(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
+def open_kiosk(
+    qtbot: QtBot, database: Database, settings: Settings, **timing: float
+) -> KioskWindow:
+    """A kiosk window at the portrait size; taps are not held back unless a test asks."""
     kiosk = KioskWindow(
         database,
         settings,
         station="test-kiosk",
-        policy=IdlePolicy(timeout_seconds=90, countdown_seconds=30, done_seconds=60),
-    )
+        timing=KioskTiming(**{"double_tap_guard_seconds": 0, **timing}),
+    )  # type: ignore[arg-type]
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
     qtbot.waitExposed(kiosk)
     return kiosk
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
+    return open_kiosk(qtbot, database, settings, done_seconds=60)
 
 
 def stored(database: Database) -> list[VisitRecord]:
@@ -175,12 +182,7 @@ def test_ask_for_help_stores_nothing_and_points_to_the_desk(
 def test_the_idle_timeout_in_the_middle_discards_the_visit(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
-    kiosk = KioskWindow(
-        database, settings, station="t", policy=IdlePolicy(timeout_seconds=1, countdown_seconds=2)
-    )
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1080, 1920)
-    kiosk.show()
+    kiosk = open_kiosk(qtbot, database, settings, timeout_seconds=1, countdown_seconds=2)
     tap(qtbot, current(kiosk), "Start")
     fill(qtbot, kiosk, "first_name", "Ana")
     qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
@@ -195,41 +197,74 @@ def test_the_idle_timeout_in_the_middle_discards_the_visit(
     assert stored(database) == []
 
 
+SECRETS = ("Zelda", "Quimby", "1944", "Rosalind", "777-8888", "sister")
+
+
+def _end_by_finishing(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    with qtbot.waitSignal(kiosk.visit_stored):
+        complete_visit(
+            qtbot,
+            kiosk,
+            first="Zelda",
+            last="Quimby",
+            born="07/04/1944",
+            ride=("Rosalind", "(555) 777-8888", "sister"),
+        )
+    with qtbot.waitSignal(kiosk.visit_ended):
+        tap(qtbot, current(kiosk), "Finish")
+
+
+def _end_by_talking_first(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    with qtbot.waitSignal(kiosk.visit_stored):
+        complete_visit(
+            qtbot, kiosk, first="Zelda", last="Quimby", born="07/04/1944", talk_first=True
+        )
+    with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
+        pass  # Done goes back to Welcome by itself
+
+
+def _end_by_walking_away(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Zelda")
+    fill(qtbot, kiosk, "last_name", "Quimby")
+    fill(qtbot, kiosk, "birth_date", "07/04/1944")
+    tap(qtbot, current(kiosk), "Continue")
+    with qtbot.waitSignal(kiosk.visit_ended, timeout=5000):
+        pass  # the idle countdown runs out
+
+
+@pytest.mark.parametrize("ending", [_end_by_finishing, _end_by_talking_first, _end_by_walking_away])
 def test_nothing_of_one_patient_reaches_the_next(
-    qtbot: QtBot, window: KioskWindow, database: Database
+    qtbot: QtBot, database: Database, settings: Settings, ending: object
 ) -> None:
-    finish(
-        qtbot,
-        window,
-        first="Zelda",
-        last="Quimby",
-        born="07/04/1944",
-        ride=("Rosalind", "(555) 777-8888", "sister"),
+    kiosk = open_kiosk(
+        qtbot, database, settings, timeout_seconds=1, countdown_seconds=1, done_seconds=1
     )
-    assert window.visit is not None
-    visit_ref = weakref.ref(window.visit)
-    with qtbot.waitSignal(window.visit_ended):
-        tap(qtbot, current(window), "Finish")
+    visits_seen: list[weakref.ref[object]] = []
+    kiosk.stack.currentChanged.connect(
+        lambda _: kiosk.visit is not None and visits_seen.append(weakref.ref(kiosk.visit))
+    )
+    ending(qtbot, kiosk)  # type: ignore[operator]
     # The screens were scheduled for deletion; run those deletions as the event loop would.
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     gc.collect()
-    assert visit_ref() is None
-    texts = [w.text() for w in window.findChildren(QLabel) + window.findChildren(QLineEdit)]
-    for secret in ("Zelda", "Quimby", "1944", "Rosalind", "777-8888", "sister"):
+    assert visits_seen
+    assert all(ref() is None for ref in visits_seen)
+    widgets = kiosk.findChildren(QLabel) + kiosk.findChildren(QLineEdit)
+    texts = [w.text() for w in widgets] + [w.accessibleName() for w in widgets]
+    for secret in SECRETS:
         assert not any(secret in text for text in texts), secret
-    tap(qtbot, current(window), "Start")
-    for field in current(window).findChildren(QLineEdit):
+    tap(qtbot, current(kiosk), "Start")
+    for field in current(kiosk).findChildren(QLineEdit):
         assert field.text() == ""
         assert not field.isUndoAvailable()
+    assert current(kiosk).window().findChild(type(kiosk.welcome)) is kiosk.welcome
 
 
 def test_done_returns_to_welcome_by_itself(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
-    kiosk = KioskWindow(database, settings, station="t", policy=IdlePolicy(done_seconds=1))
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1080, 1920)
-    kiosk.show()
+    kiosk = open_kiosk(qtbot, database, settings, done_seconds=1)
     with qtbot.waitSignal(kiosk.visit_stored):
         complete_visit(qtbot, kiosk, talk_first=True)
     assert current(kiosk) is not kiosk.welcome
@@ -262,10 +297,7 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
     trial = load_settings(
         {"database_url": f"sqlite:///{tmp_path / 'trial.sqlite3'}", "content_dir": str(pack)}
     )
-    kiosk = KioskWindow(database, trial, station="t")
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1080, 1920)
-    kiosk.show()
+    kiosk = open_kiosk(qtbot, database, trial)
     tap(qtbot, current(kiosk), "Start")
     fill(qtbot, kiosk, "first_name", "Ana")
     fill(qtbot, kiosk, "last_name", "Lee")
@@ -282,3 +314,67 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
     qtbot.waitUntil(next_button.isEnabled, timeout=3000)
     tap(qtbot, screen, "Next")
     assert not current(kiosk).findChild(QLabel, "slidePicture").isVisible()
+
+
+def test_a_double_tap_does_not_answer_the_next_question(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, double_tap_guard_seconds=0.4)
+    tap(qtbot, current(kiosk), "Start")
+    qtbot.wait(450)
+    fill(qtbot, kiosk, "first_name", "Ana")
+    fill(qtbot, kiosk, "last_name", "Lee")
+    fill(qtbot, kiosk, "birth_date", "01/02/1950")
+    tap(qtbot, current(kiosk), "Continue")
+    assert kiosk.visit is not None
+    tap(qtbot, current(kiosk), "Next")  # too soon after the slide appeared: held back
+    assert kiosk.visit.slide_index == 0
+    qtbot.wait(450)
+    tap(qtbot, current(kiosk), "Next")
+    tap(qtbot, current(kiosk), "Next")  # the second tap of a double tap, at once
+    assert kiosk.visit.slide_index == 1
+    qtbot.wait(450)
+    tap(qtbot, current(kiosk), "Next")
+    assert kiosk.visit.slide_index == 2
+
+
+def test_going_back_from_ride_home_means_signing_again(qtbot: QtBot, window: KioskWindow) -> None:
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "Lee")
+    fill(qtbot, window, "birth_date", "01/02/1950")
+    tap(qtbot, current(window), "Continue")
+    for _ in range(11):
+        tap(qtbot, current(window), "Next")
+    for _ in range(5):
+        tap(qtbot, current(window), "No")
+    tap(qtbot, current(window), "I confirm these answers are correct")
+    assert window.visit is not None
+    for statement in window.visit.content.consent_statements:
+        tap(qtbot, current(window), statement.text)
+    sign(qtbot, window)
+    tap(qtbot, current(window), "Sign and continue")
+    tap(qtbot, current(window), "Back")
+    consent = current(window)
+    assert consent.pad.is_empty  # type: ignore[attr-defined]
+    assert not button(consent, "Sign and continue").isEnabled()
+
+
+def test_when_a_visit_cannot_be_saved_the_patient_is_told_and_nothing_stays_on_screen(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    from sqlalchemy import text
+
+    kiosk = open_kiosk(qtbot, database, settings, done_seconds=1)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE flags"))  # the save will fail half-way
+    complete_visit(qtbot, kiosk, first="Zelda", last="Quimby", answers={1: "Yes"})
+    assert kiosk.problem_notice.isVisible()
+    assert "could not save your check-in" in kiosk.problem_notice.text.text()
+    assert "front desk" in kiosk.problem_notice.text.text()
+    with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
+        pass
+    assert kiosk.visit is None
+    assert current(kiosk) is kiosk.welcome
+    with database.session() as session:
+        assert session.execute(text("SELECT count(*) FROM visits")).scalar() == 0

@@ -302,3 +302,26 @@ def test_slide_text_keeps_every_word_typed(text: str) -> None:
     typed = "".join(line[2:] if line.startswith(("- ", "• ")) else line for line in lines)
     # Bullet markers and spacing are the only characters the markup consumes.
     assert "".join("".join(words).split()) == "".join(typed.split())
+
+
+def test_one_line_slide_text_and_items_without_ids_are_reported_not_crashed(
+    pack_copy: Path,
+) -> None:
+    (pack_copy / "slides.yaml").write_text(
+        "slides:\n"
+        "  - title: First\n"
+        "    text: Short, on one line.\n"
+        "  - title: Second\n"
+        "    text: Also **short**\n"
+    )
+    problems = _problems(pack_copy)
+    assert problems == [
+        "slides.yaml:2: this slide needs 'id'",
+        "slides.yaml:4: this slide needs 'id'",
+    ]
+    (pack_copy / "slides.yaml").write_text(
+        "slides:\n  - id: only\n    title: First\n    text: Short, on one line with **bold.\n"
+    )
+    assert _problems(pack_copy) == [
+        "slides.yaml:4: a '**' that starts bold text is never closed on this line"
+    ]

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.content import Answer, ContentPack, load_pack
-from kiosk.models import Base, ContentVersionRow, VisitRow
+from kiosk.models import Base, ContentVersionRow
 from kiosk.store import (
     Database,
     content_in_use,
@@ -23,6 +23,7 @@ from kiosk.store import (
     publish_content,
     save_visit,
 )
+from kiosk.visit import RideStatus, Visit
 from tests.conftest import FakeClock, play_visit, store_visit
 
 
@@ -82,6 +83,30 @@ def test_a_stopped_visit_is_stored_unsigned_and_flagged(
     assert all(a.acknowledged_at is None for a in record.acknowledgements)
 
 
+def test_talking_first_keeps_the_statements_already_acknowledged(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit = play_visit(pack, clock, talk_first=True)
+    visit.ending, visit.finished_at = None, None
+    from kiosk.visit import Step
+
+    visit.step = Step.CONSENT
+    for statement in pack.consent_statements[:3]:
+        visit.acknowledge(statement.id)
+    visit.talk_to_staff_first()
+    store_visit(database, visit)
+    with database.session() as session:
+        record = load_visit(session, visit.id)
+    assert record is not None
+    assert [a.acknowledged_at is not None for a in record.acknowledgements] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
 def test_an_abandoned_visit_cannot_be_stored(
     database: Database, pack: ContentPack, clock: FakeClock
 ) -> None:
@@ -89,18 +114,31 @@ def test_an_abandoned_visit_cannot_be_stored(
     visit.ending = None
     visit.abandon()
     with database.session() as session, pytest.raises(ValueError, match="only a completed"):
-        save_visit(session, visit, content_version_id=1, station="x")
+        save_visit(session, visit, station="x")
+
+
+def _row_counts(database: Database) -> dict[str, int]:
+    tables = ("visits", "answers", "slide_views", "consent_acknowledgements", "flags")
+    with database.session() as session:
+        return {t: session.scalar(text(f"SELECT count(*) FROM {t}")) or 0 for t in tables}
 
 
 def test_a_failed_write_leaves_nothing_half_written(
     database: Database, pack: ContentPack, clock: FakeClock
 ) -> None:
-    visit = play_visit(pack, clock)
+    first = play_visit(pack, clock, first="Ana")
+    store_visit(database, first)
+    before = _row_counts(database)
+    clash = play_visit(pack, clock, first="Beatriz", answers={"pregnancy": Answer.YES})
+    clash.id = first.id  # the visit row fails; its answers, flags and slides must not stay
     with database.session() as session, pytest.raises(IntegrityError), session.begin():
-        save_visit(session, visit, content_version_id=999, station="x")  # no such version
+        save_visit(session, clash, station="x")
+    assert _row_counts(database) == before
     with database.session() as session:
-        for table in ("visits", "answers", "slide_views", "consent_acknowledgements", "flags"):
-            assert session.scalar(text(f"SELECT count(*) FROM {table}")) == 0
+        record = load_visit(session, first.id)
+    assert record is not None
+    assert record.first_name == "Ana"
+    assert record.flags == ()
 
 
 def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
@@ -147,16 +185,20 @@ def test_a_visit_keeps_the_text_it_was_shown_after_a_new_version(
     assert record.content_version == pack.version
 
 
-def test_a_content_folder_is_stored_as_its_own_version(
+def test_a_trial_folder_is_stored_but_never_becomes_the_clinics_content(
     database: Database, pack_copy: Path, clock: FakeClock, pack: ContentPack
 ) -> None:
     slides = pack_copy / "slides.yaml"
     slides.write_text(slides.read_text().replace("Common side effects", "Usual side effects"))
     with database.session() as session, session.begin():
-        row, used = content_in_use(session, pack_copy, clock())
+        trial, used = content_in_use(session, pack_copy, clock())
         assert used.slides[2].title == "Usual side effects"
-        assert row.sha256 == used.version != pack.version
-        assert "pack" in row.label
+        assert trial.sha256 == used.version != pack.version
+        assert not trial.published
+        assert trial.id == 2  # the bundled pack became version 1 first
+    with database.session() as session, session.begin():
+        row, in_use = content_in_use(session, None, clock())
+    assert (row.id, in_use.version) == (1, pack.version)
 
 
 def test_list_is_newest_first_and_since_filters(
@@ -183,23 +225,90 @@ def test_models_and_migrations_agree(database: Database) -> None:
     assert differences == []
 
 
+def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Visit) -> None:
+    """Write a visit with plain SQL into the tables as migration 0001 made them."""
+    assert visit.details is not None
+    when = "2026-11-02 15:00:00"
+    statements = [
+        (
+            (
+                "INSERT INTO content_versions"
+                " (id, sha256, label, published_at, published_by, canonical)"
+                " VALUES (1, :sha, 'bundled default content', :when, 'first start', :canonical)"
+            ),
+            {"sha": pack.version, "when": when, "canonical": pack.canonical_bytes()},
+        ),
+        (
+            (
+                "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
+                " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
+                " ride_status, flag_count) VALUES (:id, 1, 0, 'old-kiosk', 'completed', 'en',"
+                " :when, :when, 'Ana', 'García', 'ana garcia', '1968-04-15', 'none_yet', 2)"
+            ),
+            {"id": visit.id, "when": when},
+        ),
+        *[
+            (
+                (
+                    "INSERT INTO answers (visit_id, question_id, position, answer, answered_at)"
+                    " VALUES (:id, :q, :n, :a, :when)"
+                ),
+                {
+                    "id": visit.id,
+                    "q": q.id,
+                    "n": n,
+                    "a": visit.answers[q.id].answer.value,
+                    "when": when,
+                },
+            )
+            for n, q in enumerate(pack.questions)
+        ],
+        *[
+            (
+                (
+                    "INSERT INTO flags (visit_id, position, kind, question_id, answer, sentence)"
+                    " VALUES (:id, :n, :kind, :q, :a, :sentence)"
+                ),
+                {
+                    "id": visit.id,
+                    "n": n,
+                    "kind": f.kind.value,
+                    "q": f.question_id,
+                    "a": f.answer.value if f.answer else None,
+                    "sentence": f.sentence,
+                },
+            )
+            for n, f in enumerate(visit.flags)
+        ],
+    ]
+    with database.engine.begin() as connection:
+        for statement, values in statements:
+            connection.execute(text(statement), values)
+
+
 def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
     tmp_path: Path, pack: ContentPack, clock: FakeClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     old = open_database(url, migrate_schema=False)
     migrate(old.engine, "0001")
-    visit = play_visit(pack, clock, answers={"pregnancy": Answer.YES})
-    store_visit(old, visit)
+    visit = play_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
+    _store_as_revision_0001_did(old, pack, visit)
     old.close()
     upgraded = open_database(url)  # upgrades to head
-    with upgraded.session() as session:
+    with upgraded.session() as session, session.begin():
         record = load_visit(session, visit.id)
-        assert session.scalar(select(VisitRow.id)) == visit.id
+        row, in_use = content_in_use(session, None, clock())
     upgraded.close()
     assert record is not None
+    assert (record.first_name, record.last_name) == ("Ana", "García")
     assert record.flags == tuple(f.sentence for f in visit.flags)
-    assert record.first_name == "Ana"
+    assert [a.answer for a in record.answers] == [
+        visit.answers[q.id].answer for q in pack.questions
+    ]
+    assert record.ride.status is RideStatus.NONE_YET
+    # The old version is still the published content in use, not replaced.
+    assert (row.id, in_use.version) == (1, pack.version)
 
 
 def test_every_table_starts_empty_on_a_new_database(database: Database) -> None:

@@ -314,9 +314,9 @@ def test_methods_out_of_order_are_refused(pack: ContentPack, clock: FakeClock) -
 
 
 def test_the_idle_timeout_watches_every_step_with_patient_data_only() -> None:
-    from kiosk.visit import IdlePolicy
+    from kiosk.visit import KioskTiming
 
-    policy = IdlePolicy(timeout_seconds=60)
+    policy = KioskTiming(timeout_seconds=60)
     assert [step for step in Step if policy.watches(step)] == [
         Step.DETAILS,
         Step.SLIDES,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from kiosk.content import ConsentStatement
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
@@ -33,21 +34,25 @@ class StatementButton(QPushButton):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+    @override
+    def hasHeightForWidth(self) -> bool:
         """The wrapped statement needs more lines when the button is narrower."""
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+    @override
+    def heightForWidth(self, width: int) -> int:
         """As tall as the wrapped statement needs at `width`."""
         layout = self.layout()
         return max(layout.totalHeightForWidth(width), 64) if layout else 64
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    @override
+    def sizeHint(self) -> QSize:
         """The layout's own size hint (a push button would give one line's height)."""
         layout = self.layout()
         return layout.totalSizeHint() if layout else super().sizeHint()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    @override
+    def minimumSizeHint(self) -> QSize:
         """Narrow enough to wrap; never shorter than a comfortable tap."""
         return QSize(200, 64)
 
@@ -138,9 +143,15 @@ class ConsentScreen(PatientScreen):
         self.signed_by.setText(signed_by)
         self.pad.setEnabled(self._all_acknowledged)
         if self._all_acknowledged:
-            # Bring the pad into view: on a small screen it sits below the statements.
-            self.scroll_area.ensureWidgetVisible(self.pad, 0, 40)
+            # Bring the pad, its Clear button and the printed name into view: on a small
+            # screen they sit below the statements.
+            self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
+            self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
+
+    def clear_signature(self) -> None:
+        """Wipe the pad (going back to consent means signing again)."""
+        self.pad.clear()
 
     def _update_sign_button(self) -> None:
         self.sign_button.setEnabled(self._all_acknowledged and not self.pad.is_empty)

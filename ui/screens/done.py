@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from ui.screens.patient_screen import make_button, make_label
+from ui.screens.patient_screen import PatientScreen, make_button, make_label
 
 
-class DoneScreen(QWidget):
+class DoneScreen(PatientScreen):
     """The last screen; the kiosk returns to Welcome by itself a few seconds later.
 
     Signals:
@@ -18,12 +18,10 @@ class DoneScreen(QWidget):
     finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("patientScreen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 64, 64, 64)
-        layout.setSpacing(32)
+        # No Back: the visit is stored. "Ask for help" stays, as on every screen.
+        super().__init__("", with_back=False, parent=parent)
+        self.title.hide()
+        layout = self.body
         self.heading = make_label(self.tr("Thank you. You are checked in."), "clinicName")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_steps = make_label("", "welcomeText")
@@ -34,8 +32,9 @@ class DoneScreen(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
-        layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.finish_button)
+        self.footer.addStretch(1)
 
     def show_outcome(self, *, stopped_to_talk: bool, flagged: bool) -> None:
         """Say what happens next for this visit."""

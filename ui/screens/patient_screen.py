@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,6 +13,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
+
+from kiosk.content import Answer
+
+
+def answer_words() -> dict[Answer, str]:
+    """How the answers read on the patient's screens, in the interface language."""
+    translate = QCoreApplication.translate
+    return {
+        Answer.YES: translate("Answer", "Yes"),
+        Answer.NO: translate("Answer", "No"),
+        Answer.NOT_SURE: translate("Answer", "Not sure"),
+    }
 
 
 def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
@@ -117,10 +130,15 @@ class PatientScreen(QWidget):
         room = max(self.height() - others, 0)
         self.scroll_area.setMinimumHeight(min(inner.sizeHint().height(), room))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         """Re-balance body and keyboard for the new size (rotation, another screen)."""
         super().resizeEvent(event)
         self._fit_body()
+
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll so `widget` shows, once the layout has made room for it."""
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
 
     def set_title(self, title: str) -> None:
         """Change the screen's title."""

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from kiosk.content import Answer, Question
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.screens.patient_screen import PatientScreen, answer_words, make_button, make_label
 
 
 class QuestionScreen(PatientScreen):
@@ -28,12 +28,7 @@ class QuestionScreen(PatientScreen):
         row = QHBoxLayout()
         row.setSpacing(24)
         self.answer_buttons: dict[Answer, QPushButton] = {}
-        words = {
-            Answer.YES: self.tr("Yes"),
-            Answer.NO: self.tr("No"),
-            Answer.NOT_SURE: self.tr("Not sure"),
-        }
-        for answer, text in words.items():
+        for answer, text in answer_words().items():
             button = make_button(text, "answerButton")
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, a=answer: self.answered.emit(a.value))

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
 from kiosk.content import Answer
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.screens.patient_screen import PatientScreen, answer_words, make_button, make_label
 
 
 class ReviewScreen(PatientScreen):
@@ -35,11 +35,7 @@ class ReviewScreen(PatientScreen):
         )
         self.footer.addWidget(self.confirm_button, 1)
         self.confirm_button.clicked.connect(self.confirmed)
-        self._words = {
-            Answer.YES: self.tr("Yes"),
-            Answer.NO: self.tr("No"),
-            Answer.NOT_SURE: self.tr("Not sure"),
-        }
+        self._words = answer_words()
 
     def show_answers(self, answers: list[tuple[str, str, Answer]]) -> None:
         """Show (question id, question text, answer) rows, replacing what was shown."""

@@ -78,6 +78,9 @@ class RideHomeScreen(PatientScreen):
         """Say in plain words what to fix."""
         self.problem.setText("\n".join(self._messages[p] for p in problems))
         self.problem.setVisible(bool(problems))
+        if problems:
+            # On a short screen the message sits below the fields.
+            self.bring_into_view(self.problem)
 
     def _submit(self) -> None:
         self.submitted.emit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+from typing_extensions import override
 
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
@@ -81,7 +82,8 @@ class KeyboardForm(QWidget):
             parent = parent.parentWidget()
         return parent
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow taps and focus so the keyboard types where the patient tapped."""
         # A tap counts even when the window is not the active one (a kiosk that was
         # never clicked into), where Qt moves no focus.

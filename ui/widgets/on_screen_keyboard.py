@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 KEY_MIN_SIZE = 60
 """The smallest a key may get, in pixels, either way: a comfortable fingertip target."""
@@ -201,14 +202,16 @@ class OnScreenKeyboard(QWidget):
 
     # -- Qt overrides ----------------------------------------------------------------------
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    @override
+    def sizeHint(self) -> QSize:
         """Room for keys a little taller than the minimum, where the screen has it."""
         hint = super().sizeHint()
         # Rows and the gaps between them, plus the outer margin above and below.
         height = _ROWS * KEY_PREFERRED_HEIGHT + (_ROWS + 1) * _SPACING
         return QSize(hint.width(), max(hint.height(), height))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    @override
+    def changeEvent(self, event: QEvent) -> None:
         """Relabel the keys when the application's language changes."""
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()

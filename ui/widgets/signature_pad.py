@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QTouchEvent,
 )
 from PySide6.QtWidgets import QScroller, QSizePolicy, QStyle, QStyleOption, QWidget
+from typing_extensions import override
 
 from kiosk.signature import INK, PEN_WIDTH, Point, Signature
 
@@ -82,7 +83,8 @@ class SignaturePad(QWidget):
         self.update()
         self.changed.emit()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
         """Paper, the signature line with its ✕, then the ink."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -96,7 +98,8 @@ class SignaturePad(QWidget):
         self._paint_ink(painter)
         painter.end()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    @override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         """Start a stroke on a left-button press."""
         if event.button() != Qt.MouseButton.LeftButton or self._touch_id is not None:
             super().mousePressEvent(event)
@@ -104,7 +107,8 @@ class SignaturePad(QWidget):
         event.accept()
         self._begin_stroke(event.position())
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    @override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Extend the stroke while the left button is held."""
         if not self._drawing_with_mouse() or not event.buttons() & Qt.MouseButton.LeftButton:
             super().mouseMoveEvent(event)
@@ -112,7 +116,8 @@ class SignaturePad(QWidget):
         event.accept()
         self._extend_stroke(event.position())
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    @override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Finish the stroke when the left button is let go."""
         if event.button() != Qt.MouseButton.LeftButton or not self._drawing_with_mouse():
             super().mouseReleaseEvent(event)
@@ -120,6 +125,7 @@ class SignaturePad(QWidget):
         event.accept()
         self._end_stroke(event.position())
 
+    @override
     def event(self, event: QEvent) -> bool:
         """Draw with the first finger down; accepting touch stops Qt faking mouse events."""
         # Qt still delivers touch to a disabled widget's event(); only QWidget.event()
@@ -130,7 +136,8 @@ class SignaturePad(QWidget):
             return True
         return super().event(event)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
         """Watch any kinetically scrolled page the pad sits on (see eventFilter)."""
         super().showEvent(event)
         # Looked up on each show, as the pad may be put into its page after it is built;
@@ -141,7 +148,8 @@ class SignaturePad(QWidget):
                 ancestor.installEventFilter(self)
             ancestor = ancestor.parentWidget()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Stop a page's touch scroller from starting a flick on the pad."""
         # Without this, a mostly vertical stroke on a pad in a scrolling page flicks the
         # page while the patient signs. Refusing the scroller's prepare event is Qt's way
@@ -160,7 +168,8 @@ class SignaturePad(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    @override
+    def changeEvent(self, event: QEvent) -> None:
         """Finish any stroke in progress when the pad is disabled mid-drag."""
         # Once disabled, the release or lift that would end the stroke never arrives.
         if event.type() == QEvent.Type.EnabledChange and not self.isEnabled():
