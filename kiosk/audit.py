@@ -33,6 +33,8 @@ class AuditAction(StrEnum):
     SUMMARY_SAVED = "summary_saved"
     SUMMARY_PRINTED = "summary_printed"
     FLAGS_REVIEWED = "flags_reviewed"
+    RIDE_ARRANGED = "ride_arranged"
+    VISIT_VOIDED = "visit_voided"
     DEMO_VISITS_ADDED = "demo_visits_added"
     CONTENT_PUBLISHED = "content_published"
     ACCOUNT_ADDED = "account_added"

@@ -262,6 +262,8 @@ def demo_visits(
                 ),
                 "ride_relationship": rng.choice(RELATIONSHIPS) if has_ride else None,
                 "flag_count": len(flags),
+                "open_flag_count": len(flags),
+                "updated_at": finished,
             }
         )
         for position, flag in enumerate(flags):

@@ -128,6 +128,17 @@ class VisitRow(Base):
     ride_phone: Mapped[str | None] = mapped_column(String(40))
     ride_relationship: Mapped[str | None] = mapped_column(String(200))
     flag_count: Mapped[int] = mapped_column(Integer)
+    # Flags nobody has dealt with yet; the desk sorts visits that need attention first.
+    open_flag_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Bumped by every change after the visit is stored, so a desk can notice it.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    ride_arranged_by: Mapped[str | None] = mapped_column(String(100))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     answers: Mapped[list[AnswerRow]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="AnswerRow.position"
@@ -144,6 +155,22 @@ class VisitRow(Base):
         back_populates="visit", cascade="all, delete-orphan", order_by="FlagRow.position"
     )
     content_version: Mapped[ContentVersionRow] = relationship()
+
+
+class PrintJobRow(Base):
+    """A summary sent to a printer, and what the print system said became of it."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    printer: Mapped[str] = mapped_column(String(200))
+    job_id: Mapped[str | None] = mapped_column(String(200))
+    copy: Mapped[str] = mapped_column(String(16))  # "staff" summary or "patient" copy
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_by: Mapped[str] = mapped_column(String(100))
 
 
 class AnswerRow(Base):
@@ -194,6 +221,8 @@ class FlagRow(Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_by: Mapped[str | None] = mapped_column(String(100))
     question_id: Mapped[str | None] = mapped_column(String(64))
     answer: Mapped[str | None] = mapped_column(String(16))
     sentence: Mapped[str] = mapped_column(Text)

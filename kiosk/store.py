@@ -108,7 +108,7 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -261,6 +261,8 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
         ride_phone=ride.phone if ride else None,
         ride_relationship=ride.relationship if ride else None,
         flag_count=len(flags),
+        open_flag_count=len(flags),
+        updated_at=visit.finished_at,
     )
     question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
     row.answers = [
@@ -331,6 +333,13 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         last_name=row.last_name,
         date_of_birth=row.date_of_birth,
         flags=tuple(flag.sentence for flag in row.flags),
+        open_flags=tuple(flag.sentence for flag in row.flags if flag.cleared_at is None),
+        reviewed_by=row.reviewed_by,
+        reviewed_at=row.reviewed_at,
+        review_note=row.review_note,
+        voided_by=row.voided_by,
+        voided_at=row.voided_at,
+        void_reason=row.void_reason,
         answers=tuple(
             RecordedAnswer(
                 questions[a.question_id].text,

@@ -97,6 +97,7 @@ NAME = _style("name", 18, bold=True, leading=22)
 FLAG_TITLE = _style("flag-title", 12, bold=True, colour=FLAG_RED)
 FLAG_LINE = _style("flag-line", 10.5, bold=True, colour=FLAG_RED, leading=13.5)
 CALM = _style("calm", 12, bold=True, colour=CALM_GREEN)
+CALM_LINE = _style("calm-line", 10, colour=CALM_GREEN, leading=13)
 RIGHT_SMALL = _style("right-small", 8, align=TA_RIGHT, colour=colors.HexColor("#333333"))
 
 
@@ -118,10 +119,31 @@ def _time(moment: datetime | None, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%I:%M:%S %p").lstrip("0")
 
 
-def _flag_box(record: VisitRecord, width: float) -> Table:
+def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
     if record.flags:
-        rows = [[Paragraph("Needs attention before treatment", FLAG_TITLE)]]
-        rows += [[Paragraph("■ " + _text(flag), FLAG_LINE)] for flag in record.flags]
+        # Every flag raised stays on paper; one dealt with says so beside it.
+        title = "Needs attention before treatment" if record.open_flags else "Flags (dealt with)"
+        rows = [[Paragraph(title, FLAG_TITLE)]]
+        rows += [
+            [
+                Paragraph(
+                    "■ " + _text(flag) + ("" if flag in record.open_flags else " — cleared"),
+                    FLAG_LINE,
+                )
+            ]
+            for flag in record.flags
+        ]
+        if record.reviewed_by and record.reviewed_at:
+            note = f": “{_text(record.review_note)}”" if record.review_note else ""
+            rows.append(
+                [
+                    Paragraph(
+                        f"Reviewed by clinician <b>{_text(record.reviewed_by)}</b> on "
+                        f"{_when(record.reviewed_at, zone)}{note}",
+                        CALM_LINE,
+                    )
+                ]
+            )
         border, fill = FLAG_RED, FLAG_FILL
     else:
         rows = [
@@ -141,6 +163,19 @@ def _flag_box(record: VisitRecord, width: float) -> Table:
         )
     )
     return box
+
+
+def _void_notice(record: VisitRecord, zone: ZoneInfo) -> list[Flowable]:
+    if record.voided_at is None:
+        return []
+    return [
+        Paragraph(
+            f"VOID — this check-in was voided by {_text(record.voided_by or '')} on "
+            f"{_when(record.voided_at, zone)}: {_text(record.void_reason or '')}",
+            FLAG_TITLE,
+        ),
+        Spacer(1, 2 * mm),
+    ]
 
 
 def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
@@ -308,7 +343,8 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
     story: list[Flowable] = [
         header,
         Spacer(1, 3 * mm),
-        _flag_box(record, width),
+        *_void_notice(record, zone),
+        _flag_box(record, width, zone),
         Spacer(1, 3 * mm),
         Paragraph("Answers (confirmed by the patient as correct)", HEADING),
         _answers(record, width, zone),

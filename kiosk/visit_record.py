@@ -74,6 +74,13 @@ class VisitRecord:
     signed_at: datetime | None
     signature_png: bytes | None
     ride: RecordedRide
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_note: str | None = None
+    voided_by: str | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = None
+    open_flags: tuple[str, ...] = ()
 
     @property
     def patient_name(self) -> str:

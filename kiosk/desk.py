@@ -1,0 +1,351 @@
+"""The front desk's services: today's check-ins, search, clinician review, rides, voids.
+
+Every function takes a session and a `DeskAction` (who, where, when) and leaves an
+audit entry naming the visit by ID only. The desk window and the command line use
+these same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.audit import AuditAction, record
+from kiosk.auth import Role, StaffMember
+from kiosk.models import FlagRow, PrintJobRow, VisitRow
+from kiosk.rules import FlagKind
+from kiosk.store import load_visit, name_key
+from kiosk.visit import Ending, RideStatus, clean_name, parse_birth_date
+from kiosk.visit_record import VisitRecord
+
+PAGE_SIZE = 50
+MAX_NOTE_LENGTH = 2000
+
+
+class DeskError(Exception):
+    """A desk action that cannot be done; the message is for the staff member."""
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    """Who is acting at the desk, from which station, and when."""
+
+    member: StaffMember
+    station: str
+    now: datetime
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names the staff member."""
+        return f"user:{self.member.username}"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One line of the desk's list of visits."""
+
+    id: str
+    finished_at: datetime
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    ending: Ending
+    flag_count: int
+    open_flag_count: int
+    reviewed: bool
+    ride_status: RideStatus
+    print_state: str
+    voided: bool
+    is_demo: bool
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether someone must still act on this visit before treatment."""
+        return self.open_flag_count > 0 and not self.voided
+
+
+@dataclass(frozen=True)
+class VisitQuery:
+    """What the desk is looking for; empty fields do not filter."""
+
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    needs_attention_only: bool = False
+    include_void: bool = True
+    page: int = 0
+    page_size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results and how many there are in all."""
+
+    check_ins: tuple[CheckIn, ...]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        """How many pages the results fill (at least one)."""
+        return max(1, -(-self.total // self.page_size))
+
+
+def _latest_print_state() -> Select[str]:
+    return (
+        select(PrintJobRow.state)
+        .where(PrintJobRow.visit_id == VisitRow.id)
+        .order_by(PrintJobRow.id.desc())
+        .limit(1)
+    )
+
+
+def _check_in_query() -> Select[*tuple[Any, ...]]:
+    latest_print = _latest_print_state().scalar_subquery()
+    return select(
+        VisitRow.id,
+        VisitRow.finished_at,
+        VisitRow.first_name,
+        VisitRow.last_name,
+        VisitRow.date_of_birth,
+        VisitRow.ending,
+        VisitRow.flag_count,
+        VisitRow.open_flag_count,
+        VisitRow.reviewed_at,
+        VisitRow.ride_status,
+        func.coalesce(latest_print, "not_printed"),
+        VisitRow.voided_at,
+        VisitRow.is_demo,
+    )
+
+
+def _check_in(row: tuple[Any, ...]) -> CheckIn:
+    (
+        visit_id,
+        finished,
+        first,
+        last,
+        born,
+        ending,
+        flags,
+        open_flags,
+        reviewed,
+        ride,
+        printed,
+        voided,
+        demo,
+    ) = row
+    assert isinstance(finished, datetime)
+    assert isinstance(born, date)
+    return CheckIn(
+        str(visit_id),
+        finished,
+        str(first),
+        str(last),
+        born,
+        Ending(str(ending)),
+        int(str(flags)),
+        int(str(open_flags)),
+        reviewed is not None,
+        RideStatus(str(ride)),
+        str(printed),
+        voided is not None,
+        bool(demo),
+    )
+
+
+def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def _attention_first(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    needs = (VisitRow.open_flag_count > 0) & VisitRow.voided_at.is_(None)
+    return query.order_by(needs.desc(), VisitRow.finished_at.desc(), VisitRow.id)
+
+
+def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list[CheckIn]:
+    """Today's visits in the clinic's day: those needing attention first, then newest."""
+    start, end = _day_bounds(now.astimezone(zone).date(), zone)
+    query = _check_in_query().where(VisitRow.finished_at >= start, VisitRow.finished_at < end)
+    return [_check_in(tuple(row)) for row in session.execute(_attention_first(query))]
+
+
+def search_key(text: str) -> str:
+    """What a search is compared with: lower case, no accents, single spaces."""
+    return name_key(clean_name(text), "").strip()
+
+
+def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPage:
+    """Visits matching any part of the name (accents and case ignored) or a birth date."""
+    query = _check_in_query()
+    count = select(func.count()).select_from(VisitRow)
+    conditions = []
+    text = wanted.text.strip()
+    born = parse_birth_date(text) if text else None
+    if born is None and text:
+        try:
+            born = date.fromisoformat(text)
+        except ValueError:
+            born = None
+    if born is not None:
+        conditions.append(VisitRow.date_of_birth == born)
+    elif text:
+        pattern = (
+            "%"
+            + search_key(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        conditions.append(VisitRow.name_key.like(pattern, escape="\\"))
+    if wanted.date_from is not None:
+        conditions.append(VisitRow.finished_at >= _day_bounds(wanted.date_from, zone)[0])
+    if wanted.date_to is not None:
+        conditions.append(VisitRow.finished_at < _day_bounds(wanted.date_to, zone)[1])
+    if wanted.needs_attention_only:
+        conditions += [VisitRow.open_flag_count > 0, VisitRow.voided_at.is_(None)]
+    if not wanted.include_void:
+        conditions.append(VisitRow.voided_at.is_(None))
+    total = session.scalar(count.where(*conditions)) or 0
+    page = max(0, wanted.page)
+    rows = session.execute(
+        _attention_first(query.where(*conditions))
+        .limit(wanted.page_size)
+        .offset(page * wanted.page_size)
+    )
+    return SearchPage(tuple(_check_in(tuple(r)) for r in rows), total, page, wanted.page_size)
+
+
+def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskAction) -> None:
+    """Record that the desk searched (what kind of search, never the name typed)."""
+    kinds = [
+        "name or birth date" if wanted.text.strip() else "",
+        "dates" if wanted.date_from or wanted.date_to else "",
+        "needs attention" if wanted.needs_attention_only else "",
+    ]
+    detail = f"by {', '.join(k for k in kinds if k) or 'nothing'}; {found} found"
+    record(
+        session,
+        by.actor,
+        AuditAction.VISITS_SEARCHED,
+        now=by.now,
+        station=by.station,
+        detail=detail,
+    )
+
+
+def desk_marker(session: Session) -> tuple[int, datetime | None]:
+    """Changes whenever a visit is stored or changed, by this process or another."""
+    count, latest = session.execute(
+        select(func.count(VisitRow.id), func.max(VisitRow.updated_at))
+    ).one()
+    return int(count), latest
+
+
+def open_visit(session: Session, visit_id: str, by: DeskAction) -> VisitRecord:
+    """The stored visit, as staff see it; the opening is audited."""
+    visit = load_visit(session, visit_id)
+    if visit is None:
+        raise DeskError(f"There is no visit with the ID {visit_id}.")
+    record(
+        session,
+        by.actor,
+        AuditAction.VISIT_OPENED,
+        now=by.now,
+        station=by.station,
+        visit_id=visit_id,
+    )
+    return visit
+
+
+def _visit_row(session: Session, visit_id: str) -> VisitRow:
+    row = session.get(VisitRow, visit_id)
+    if row is None:
+        raise DeskError(f"There is no visit with the ID {visit_id}.")
+    if row.voided_at is not None:
+        raise DeskError("This check-in was voided; it cannot be changed.")
+    return row
+
+
+def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: DeskAction) -> int:
+    cleared = 0
+    for flag in session.scalars(select(FlagRow).where(FlagRow.visit_id == visit.id)):
+        if flag.cleared_at is None and FlagKind(flag.kind) in kinds:
+            flag.cleared_at = by.now
+            flag.cleared_by = by.member.username
+            cleared += 1
+    visit.open_flag_count = max(0, visit.open_flag_count - cleared)
+    visit.updated_at = by.now
+    return cleared
+
+
+def review_flags(session: Session, visit_id: str, note: str, by: DeskAction) -> None:
+    """A clinician has reviewed the clinical flags (staff can see but not clear them)."""
+    if not by.member.role.allows(Role.CLINICIAN):
+        raise DeskError("Only a clinician can mark clinical flags as reviewed.")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+    visit = _visit_row(session, visit_id)
+    _clear(session, visit, {FlagKind.CONTRAINDICATION, FlagKind.TALK_FIRST}, by)
+    visit.reviewed_at = by.now
+    visit.reviewed_by = by.member.username
+    visit.review_note = note.strip() or None
+    record(
+        session,
+        by.actor,
+        AuditAction.FLAGS_REVIEWED,
+        now=by.now,
+        station=by.station,
+        visit_id=visit_id,
+    )
+
+
+def arrange_ride(
+    session: Session, visit_id: str, driver_name: str, phone: str, by: DeskAction
+) -> None:
+    """A ride home arranged after check-in clears the ride flag."""
+    name = clean_name(driver_name)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not name:
+        raise DeskError("Please enter who is taking the patient home.")
+    if not 7 <= len(digits) <= 15:
+        raise DeskError("Please enter a phone number with 7 to 15 digits.")
+    visit = _visit_row(session, visit_id)
+    visit.ride_status = RideStatus.ARRANGED.value
+    visit.ride_driver_name = name
+    visit.ride_phone = phone.strip()
+    visit.ride_relationship = visit.ride_relationship or "arranged at the front desk"
+    visit.ride_arranged_by = by.member.username
+    _clear(session, visit, {FlagKind.NO_RIDE_HOME}, by)
+    record(
+        session,
+        by.actor,
+        AuditAction.RIDE_ARRANGED,
+        now=by.now,
+        station=by.station,
+        visit_id=visit_id,
+    )
+
+
+def void_visit(session: Session, visit_id: str, reason: str, by: DeskAction) -> None:
+    """Mark a check-in made by mistake as void; it stays stored and shown as void."""
+    if not reason.strip():
+        raise DeskError("Please give the reason for voiding this check-in.")
+    visit = _visit_row(session, visit_id)
+    visit.voided_at = by.now
+    visit.voided_by = by.member.username
+    visit.void_reason = reason.strip()[:MAX_NOTE_LENGTH]
+    visit.updated_at = by.now
+    record(
+        session,
+        by.actor,
+        AuditAction.VISIT_VOIDED,
+        now=by.now,
+        station=by.station,
+        visit_id=visit_id,
+    )

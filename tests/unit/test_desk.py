@@ -1,0 +1,214 @@
+"""The front desk's services: what needs attention, search, review, rides, voids."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from kiosk import desk
+from kiosk.audit import entries
+from kiosk.auth import Role, StaffMember
+from kiosk.content import Answer, ContentPack
+from kiosk.store import Database, load_visit
+from kiosk.summary import build_summary
+from tests.conftest import FakeClock, play_visit, store_visit
+
+CHICAGO = ZoneInfo("America/Chicago")
+CLERK = StaffMember(1, "maria", Role.STAFF)
+DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+
+
+def by(member: StaffMember, clock: FakeClock) -> desk.DeskAction:
+    return desk.DeskAction(member, "desk-1", clock())
+
+
+def check_in(database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object) -> str:
+    visit = play_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
+    store_visit(database, visit)
+    clock.advance(60)
+    return visit.id
+
+
+def test_today_lists_what_needs_attention_first_then_newest(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    calm_early = check_in(database, pack, clock, first="Early")
+    flagged = check_in(database, pack, clock, first="Flagged", answers={"psychosis": Answer.YES})
+    calm_late = check_in(database, pack, clock, first="Late")
+    clock.advance(86400)
+    tomorrow = check_in(database, pack, clock, first="Tomorrow")
+    with database.session() as session:
+        today = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+    assert [c.id for c in today] == [tomorrow]
+    with database.session() as session:
+        yesterday = desk.todays_check_ins(
+            session, zone=CHICAGO, now=datetime(2026, 11, 28, 18, tzinfo=UTC)
+        )
+    assert [c.id for c in yesterday] == [flagged, calm_late, calm_early]
+    assert yesterday[0].needs_attention
+    assert not yesterday[1].needs_attention
+    assert yesterday[0].print_state == "not_printed"
+
+
+def test_search_finds_any_part_of_a_name_without_case_or_accents(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    garcia = check_in(database, pack, clock, first="José", last="García-Núñez")
+    check_in(database, pack, clock, first="Ana", last="Smith", born="12/31/1970")
+    with database.session() as session:
+        for typed in ("garcia", "GARCÍA", "nunez", "jose garc", "Núñez"):
+            page = desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+            assert [c.id for c in page.check_ins] == [garcia], typed
+        by_birth = desk.search(session, desk.VisitQuery(text="12/31/1970"), zone=CHICAGO)
+        assert [c.last_name for c in by_birth.check_ins] == ["Smith"]
+        nothing = desk.search(session, desk.VisitQuery(text="100%_"), zone=CHICAGO)
+        assert nothing.total == 0
+
+
+def test_search_pages_through_a_long_history(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    for n in range(7):
+        check_in(database, pack, clock, first=f"Patient{n}")
+    with database.session() as session:
+        pages = [
+            desk.search(session, desk.VisitQuery(page=p, page_size=3), zone=CHICAGO)
+            for p in range(3)
+        ]
+    assert [len(p.check_ins) for p in pages] == [3, 3, 1]
+    assert pages[0].total == 7
+    assert pages[0].page_count == 3
+    names = [c.first_name for p in pages for c in p.check_ins]
+    assert names == [f"Patient{n}" for n in reversed(range(7))]
+
+
+def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit_id = check_in(database, pack, clock, answers={"heart-condition": Answer.NOT_SURE})
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(desk.DeskError, match="Only a clinician"),
+    ):
+        desk.review_flags(session, visit_id, "", by(CLERK, clock))
+    with database.session() as session, session.begin():
+        desk.review_flags(
+            session, visit_id, "Cardiology letter on file; OK to treat", by(DOCTOR, clock)
+        )
+    with database.session() as session:
+        (row,) = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+        record = load_visit(session, visit_id)
+    assert not row.needs_attention
+    assert row.reviewed
+    assert record is not None
+    text = " ".join(
+        PdfReader(io.BytesIO(build_summary(record, zone=CHICAGO))).pages[0].extract_text().split()
+    )
+    assert "Reviewed by clinician drlee" in text
+    assert "Cardiology letter on file; OK to treat" in text
+    assert "— cleared" in text
+
+
+def test_a_ride_arranged_later_clears_the_ride_flag(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit_id = check_in(database, pack, clock, ride=None)
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(desk.DeskError, match="phone number"),
+    ):
+        desk.arrange_ride(session, visit_id, "Luis", "12", by(CLERK, clock))
+    with database.session() as session, session.begin():
+        desk.arrange_ride(session, visit_id, "Luis García", "(555) 201-3344", by(CLERK, clock))
+    with database.session() as session:
+        record = load_visit(session, visit_id)
+        (row,) = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+    assert record is not None
+    assert record.ride.driver_name == "Luis García"
+    assert record.open_flags == ()
+    assert not row.needs_attention
+
+
+def test_a_voided_check_in_stays_stored_and_shows_as_void(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit_id = check_in(database, pack, clock, answers={"pregnancy": Answer.YES})
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(desk.DeskError, match="reason"),
+    ):
+        desk.void_visit(session, visit_id, "  ", by(CLERK, clock))
+    with database.session() as session, session.begin():
+        desk.void_visit(session, visit_id, "Checked in twice by mistake", by(CLERK, clock))
+    with database.session() as session:
+        (row,) = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+        record = load_visit(session, visit_id)
+    assert row.voided
+    assert not row.needs_attention  # a void visit asks nothing of anyone
+    assert record is not None
+    text = " ".join(
+        PdfReader(io.BytesIO(build_summary(record, zone=CHICAGO))).pages[0].extract_text().split()
+    )
+    assert "VOID — this check-in was voided by maria" in text
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(desk.DeskError, match="voided"),
+    ):
+        desk.review_flags(session, visit_id, "", by(DOCTOR, clock))
+
+
+def test_every_desk_action_is_audited_by_visit_id_only(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit_id = check_in(
+        database, pack, clock, first="Zelda", ride=None, answers={"psychosis": Answer.YES}
+    )
+    with database.session() as session, session.begin():
+        desk.open_visit(session, visit_id, by(CLERK, clock))
+        query = desk.VisitQuery(text="Zelda")
+        page = desk.search(session, query, zone=CHICAGO)
+        desk.audit_search(session, query, page.total, by(CLERK, clock))
+        desk.arrange_ride(session, visit_id, "Luis", "555 201 3344", by(CLERK, clock))
+        desk.review_flags(session, visit_id, "fine", by(DOCTOR, clock))
+        desk.void_visit(session, visit_id, "test", by(CLERK, clock))
+    with database.session() as session:
+        trail = [
+            (e.actor, e.action, e.visit_id) for e in entries(session) if e.actor.startswith("user:")
+        ]
+        details = " ".join(e.detail for e in entries(session))
+    assert trail == [
+        ("user:maria", "visit_opened", visit_id),
+        ("user:maria", "visits_searched", None),
+        ("user:maria", "ride_arranged", visit_id),
+        ("user:drlee", "flags_reviewed", visit_id),
+        ("user:maria", "visit_voided", visit_id),
+    ]
+    assert "Zelda" not in details
+    assert "Luis" not in details
+
+
+def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
+    database: Database, pack: ContentPack, clock: FakeClock, tmp_path: object
+) -> None:
+    from kiosk.store import open_database
+
+    with database.session() as session:
+        before = desk.desk_marker(session)
+    other = open_database(str(database.engine.url))  # another connection, like the kiosk's
+    visit_id = check_in(other, pack, clock, ride=None)
+    with database.session() as session:
+        after_store = desk.desk_marker(session)
+    with other.session() as session, session.begin():
+        desk.arrange_ride(session, visit_id, "Luis", "555 201 3344", by(CLERK, clock))
+    other.close()
+    with database.session() as session:
+        after_change = desk.desk_marker(session)
+    assert before != after_store != after_change
