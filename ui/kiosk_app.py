@@ -26,9 +26,9 @@ def no_screen_reason() -> str | None:
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
     return (
-        "kiosk: there is no screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
+        "kiosk: there is no screen to show this window on (DISPLAY and WAYLAND_DISPLAY are "
         "not set). Start it from the kiosk's desktop session, or under a virtual screen "
-        "such as `xvfb-run kiosk run`."
+        "such as `xvfb-run kiosk run` (or `xvfb-run kiosk desk`)."
     )
 
 

@@ -22,6 +22,13 @@ def run_window(args: argparse.Namespace, settings: Settings) -> int:
     return run_kiosk(settings, station=station_name(), windowed=args.windowed)
 
 
+def run_desk_window(args: argparse.Namespace, settings: Settings) -> int:
+    """`kiosk desk`: the front desk (Qt is imported only here)."""
+    from ui.desk.desk_app import run_desk
+
+    return run_desk(settings, station=station_name())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole `kiosk` command line: the window subcommands and the rest."""
     parser, commands = cli.build_parser()
@@ -32,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--windowed", action="store_true", help="an ordinary window even when lock-down is on"
     )
     run.set_defaults(handler=run_window)
+    desk = commands.add_parser(
+        "desk", parents=[cli.global_options()], help="open the front desk (staff sign in)"
+    )
+    desk.set_defaults(handler=run_desk_window)
     return parser
 
 

@@ -1,0 +1,247 @@
+"""The front desk, used as a front-desk worker would with mouse and keyboard."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QInputDialog
+from pytestqt.qtbot import QtBot
+
+from kiosk.audit import entries
+from kiosk.auth import Role, StaffMember
+from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.settings import Settings
+from kiosk.store import Database
+from tests.conftest import FakeClock, play_visit, store_visit
+from ui.desk.check_in_model import CheckInModel
+from ui.desk.desk_window import DeskWindow
+
+CLERK = StaffMember(1, "maria", Role.STAFF)
+DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+
+
+@pytest.fixture
+def pack() -> ContentPack:
+    return load_pack(bundled_pack_dir())
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    from datetime import UTC, datetime
+
+    return FakeClock(datetime.now(UTC))
+
+
+def check_in(database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object) -> str:
+    visit = play_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
+    store_visit(database, visit)
+    return visit.id
+
+
+def open_desk(
+    qtbot: QtBot, database: Database, settings: Settings, member: StaffMember = CLERK
+) -> DeskWindow:
+    window = DeskWindow(database, settings, member, station="desk-1")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def column(window: DeskWindow, number: int) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row, number)) for row in range(model.rowCount())]
+
+
+def select(qtbot: QtBot, window: DeskWindow, row: int) -> None:
+    rect = window.table.visualRect(window.model.index(row, 2))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_todays_check_ins_show_attention_first_in_words(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+) -> None:
+    check_in(database, pack, clock, first="Calm", last="Adams")
+    clock.advance(120)
+    check_in(
+        database,
+        pack,
+        clock,
+        first="Worried",
+        last="Baker",
+        answers={"blood-pressure": Answer.NOT_SURE},
+        ride=None,
+    )
+    window = open_desk(qtbot, database, settings)
+    assert column(window, 2) == ["Baker, Worried", "Adams, Calm"]
+    assert column(window, 0) == ["⚠ Needs attention", "OK"]
+    assert column(window, 5) == ["2 open, no ride home", "No flags"]
+    assert column(window, 6) == ["Needs review", "—"]
+    assert column(window, 7) == ["Not printed", "Not printed"]
+    assert window.list_title.text() == "Today's check-ins (2)"
+
+
+def test_the_table_model_is_a_well_behaved_qt_model(
+    qtmodeltester: object, database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    from kiosk import desk
+
+    check_in(database, pack, clock, answers={"psychosis": Answer.YES})
+    check_in(database, pack, clock)
+    model = CheckInModel(ZoneInfo("UTC"))
+    with database.session() as session:
+        model.show_check_ins(desk.todays_check_ins(session, zone=model.zone, now=clock()))
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.rowCount(QModelIndex()) == 2
+
+
+def test_the_list_updates_when_another_process_stores_a_visit(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_desk(qtbot, database, settings)
+    assert window.model.rowCount() == 0
+    root = Path(__file__).resolve().parents[2]
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(root)!r})
+        from datetime import UTC, datetime
+        from kiosk.content import Answer, bundled_pack_dir, load_pack
+        from kiosk.store import open_database
+        from tests.conftest import FakeClock, play_visit, store_visit
+        database = open_database({settings.database_url!r})
+        visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)),
+                           first="Kiosk", last="Patient", answers={{"pregnancy": Answer.YES}})
+        store_visit(database, visit)
+        database.close()
+    """)
+    with qtbot.waitSignal(window.announced, timeout=15000) as announced:
+        subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert "Kiosk Patient" in announced.args[0]
+    assert column(window, 2) == ["Patient, Kiosk"]
+    assert window.banner.isVisible()
+
+
+def test_search_by_part_of_a_name_or_birth_date_and_page_through(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+) -> None:
+    check_in(database, pack, clock, first="José", last="Núñez", born="02/03/1951")
+    for n in range(55):
+        check_in(database, pack, clock, first=f"Other{n}", last="Smith")
+    window = open_desk(qtbot, database, settings)
+    qtbot.keyClicks(window.search_field, "NUNEZ")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert column(window, 2) == ["Núñez, José"]
+    window.search_field.clear()
+    qtbot.keyClicks(window.search_field, "02/03/1951")
+    qtbot.mouseClick(window.search_button, Qt.MouseButton.LeftButton)
+    assert column(window, 2) == ["Núñez, José"]
+    window.search_field.clear()
+    qtbot.keyClicks(window.search_field, "smith")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 50
+    assert window.page_label.text() == "Page 1 of 2"
+    assert not window.previous_page.isEnabled()
+    qtbot.mouseClick(window.next_page, Qt.MouseButton.LeftButton)
+    assert window.model.rowCount() == 5
+    assert window.page_label.text() == "Page 2 of 2"
+    qtbot.mouseClick(window.today_button, Qt.MouseButton.LeftButton)
+    assert window.list_title.text() == "Today's check-ins (56)"
+    with database.session() as session:
+        searches = [e for e in entries(session) if e.action == "visits_searched"]
+    assert len(searches) == 4
+    assert all("Smith" not in e.detail and "nunez" not in e.detail.casefold() for e in searches)
+
+
+def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+) -> None:
+    visit_id = check_in(database, pack, clock, first="Ana", last="<b>Lee</b>")
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    text = window.details.toPlainText()
+    assert "Ana <b>Lee</b>" in text
+    assert "Slides and time on each" in text
+    assert "Common side effects" in text
+    assert "7 s" in text
+    assert pack.version[:12] in text
+    with database.session() as session:
+        opened = [e for e in entries(session) if e.action == "visit_opened"]
+    assert [(e.actor, e.visit_id) for e in opened] == [("user:maria", visit_id)]
+
+
+def test_staff_see_flags_but_only_a_clinician_marks_them_reviewed(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
+    clerk_desk = open_desk(qtbot, database, settings, CLERK)
+    select(qtbot, clerk_desk, 0)
+    assert not clerk_desk.review_button.isEnabled()
+    assert "Only a clinician" in clerk_desk.review_button.toolTip()
+    doctor_desk = open_desk(qtbot, database, settings, DOCTOR)
+    select(qtbot, doctor_desk, 0)
+    assert doctor_desk.review_button.isEnabled()
+    monkeypatch.setattr(
+        QInputDialog,
+        "getMultiLineText",
+        lambda *args, **kwargs: ("Spoke with cardiology; fine.", True),
+    )
+    qtbot.mouseClick(doctor_desk.review_button, Qt.MouseButton.LeftButton)
+    assert column(doctor_desk, 6) == ["Reviewed"]
+    assert column(doctor_desk, 0) == ["OK"]
+    assert "Reviewed by drlee" in doctor_desk.details.toPlainText()
+    assert "Spoke with cardiology; fine." in doctor_desk.details.toPlainText()
+
+
+def test_a_ride_arranged_later_and_a_void(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check_in(database, pack, clock, ride=None)
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    answers = iter(
+        [("Luis García", True), ("(555) 201-3344", True), ("Checked in twice by mistake", True)]
+    )
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+    qtbot.mouseClick(window.ride_button, Qt.MouseButton.LeftButton)
+    assert column(window, 0) == ["OK"]
+    assert "Luis García" in window.details.toPlainText()
+    qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    assert column(window, 0) == ["Void"]
+    assert "Checked in twice by mistake" in window.details.toPlainText()
+    assert not window.void_button.isEnabled()
+
+
+def test_save_as_pdf_writes_the_summary_and_audits_it(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    visit_id = check_in(database, pack, clock, first="Ana", last="Lee")
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    target = tmp_path / "summary.pdf"
+    window.save_summary(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    with database.session() as session:
+        saved = [e for e in entries(session) if e.action == "summary_saved"]
+    assert [(e.actor, e.visit_id) for e in saved] == [("user:maria", visit_id)]

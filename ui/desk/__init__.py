@@ -1,0 +1,1 @@
+"""The front desk window and its parts."""

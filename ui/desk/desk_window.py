@@ -1,0 +1,395 @@
+"""The front desk: today's check-ins as they arrive, search, a visit's details, review.
+
+The list updates by itself: every few seconds the window asks the database whether
+any visit was stored or changed (by the kiosk, in another process, or another desk)
+and reloads only then. Every opening, search and change goes through `kiosk.desk`,
+which leaves the audit entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk import desk
+from kiosk.audit import AuditAction, record
+from kiosk.auth import Role, StaffMember
+from kiosk.settings import Settings
+from kiosk.store import Database
+from kiosk.visit import Clock, utc_now
+from kiosk.visit_record import VisitRecord
+from ui.desk.check_in_model import CheckInModel
+from ui.desk.visit_details import visit_html
+
+log = logging.getLogger(__name__)
+REFRESH_MILLISECONDS = 2000
+
+
+class DeskWindow(QMainWindow):
+    """The front desk for one signed-in staff member.
+
+    Signals:
+        announced(str): a new visit that needs attention arrived (the text shown).
+    """
+
+    announced = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        member: StaffMember,
+        *,
+        station: str,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("deskWindow")
+        self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
+        self.database = database
+        self.settings = settings
+        self.member = member
+        self.station = station
+        self.clock = clock
+        self.current: VisitRecord | None = None
+        self.query: desk.VisitQuery | None = None  # None: today's check-ins
+        self._marker: tuple[int, object] | None = None
+        self._seen_attention: set[str] | None = None
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addLayout(self._build_top_bar())
+
+        self.banner = QLabel()
+        self.banner.setObjectName("deskBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        splitter = QSplitter()
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_details())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        outer.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
+        self.refresh_timer.timeout.connect(self.refresh_if_changed)
+        self.refresh_timer.start()
+        self._show_actions()
+        self.refresh()
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        self.signed_in = QLabel(
+            self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.role.value)
+        )
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("deskSearch")
+        self.search_field.setPlaceholderText(
+            self.tr("Search by any part of a name, or a date of birth (MM/DD/YYYY)")
+        )
+        self.search_field.returnPressed.connect(self.run_search)
+        self.attention_only = QCheckBox(self.tr("Needs attention only"))
+        self.attention_only.toggled.connect(self.refresh)
+        self.search_button = QPushButton(self.tr("Search"))
+        self.search_button.clicked.connect(self.run_search)
+        self.today_button = QPushButton(self.tr("Today"))
+        self.today_button.clicked.connect(self.show_today)
+        self.sound = QCheckBox(self.tr("Sound for new flags"))
+        self.sound.setChecked(True)
+        for widget in (
+            self.signed_in,
+            self.search_field,
+            self.attention_only,
+            self.search_button,
+            self.today_button,
+            self.sound,
+        ):
+            top.addWidget(widget, 1 if widget is self.search_field else 0)
+        return top
+
+    def _build_list(self) -> QWidget:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_title = QLabel()
+        self.list_title.setObjectName("deskListTitle")
+        self.model = CheckInModel(self.settings.zone)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        pages = QHBoxLayout()
+        self.previous_page = QPushButton(self.tr("‹ Previous"))
+        self.previous_page.clicked.connect(lambda: self._turn_page(-1))
+        self.page_label = QLabel()
+        self.next_page = QPushButton(self.tr("Next ›"))
+        self.next_page.clicked.connect(lambda: self._turn_page(1))
+        pages.addWidget(self.previous_page)
+        pages.addWidget(self.page_label, 1)
+        pages.addWidget(self.next_page)
+        left_layout.addWidget(self.list_title)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(pages)
+        return left
+
+    def _build_details(self) -> QWidget:
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.details = QTextBrowser()
+        self.details.setObjectName("visitDetails")
+        self.details.setOpenLinks(False)
+        actions = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save as PDF…"))
+        self.save_button.clicked.connect(self.save_summary)
+        self.review_button = QPushButton(self.tr("Mark reviewed…"))
+        self.review_button.clicked.connect(self.mark_reviewed)
+        self.ride_button = QPushButton(self.tr("Ride arranged…"))
+        self.ride_button.clicked.connect(self.record_ride)
+        self.void_button = QPushButton(self.tr("Void…"))
+        self.void_button.clicked.connect(self.void_check_in)
+        for button in (self.save_button, self.review_button, self.ride_button, self.void_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        right_layout.addWidget(self.details, 1)
+        right_layout.addLayout(actions)
+        return right
+
+    # --- the list -----------------------------------------------------------------------
+    def _action(self) -> desk.DeskAction:
+        return desk.DeskAction(self.member, self.station, self.clock())
+
+    def show_today(self) -> None:
+        """Back to today's check-ins."""
+        self.query = None
+        self.search_field.clear()
+        self.refresh()
+
+    def run_search(self) -> None:
+        """Search all visits for what was typed (any part of a name, or a birth date)."""
+        self.query = desk.VisitQuery(
+            text=self.search_field.text(), needs_attention_only=self.attention_only.isChecked()
+        )
+        self.refresh(audit=True)
+
+    def _turn_page(self, step: int) -> None:
+        if self.query is None:
+            return
+        self.query = desk.VisitQuery(
+            text=self.query.text,
+            needs_attention_only=self.query.needs_attention_only,
+            page=max(0, self.query.page + step),
+        )
+        self.refresh(audit=True)
+
+    def refresh_if_changed(self) -> None:
+        """Reload when a visit was stored or changed anywhere since the last look."""
+        try:
+            with self.database.session() as session:
+                marker = desk.desk_marker(session)
+        except SQLAlchemyError as error:
+            log.warning("the desk could not check for new visits: %s", type(error).__name__)
+            return
+        if marker != self._marker:
+            self.refresh()
+
+    def refresh(self, *, audit: bool = False) -> None:
+        """Reload the list (today's, or the current search) and keep the selection."""
+        selected = self.current.id if self.current else None
+        try:
+            with self.database.session() as session, session.begin():
+                self._marker = desk.desk_marker(session)
+                if self.query is None:
+                    check_ins = desk.todays_check_ins(
+                        session, zone=self.settings.zone, now=self.clock()
+                    )
+                    if self.attention_only.isChecked():
+                        check_ins = [c for c in check_ins if c.needs_attention]
+                    title = self.tr("Today's check-ins ({0})").format(len(check_ins))
+                    page_text, more, less = "", False, False
+                else:
+                    page = desk.search(session, self.query, zone=self.settings.zone)
+                    if audit:
+                        desk.audit_search(session, self.query, page.total, self._action())
+                    check_ins = list(page.check_ins)
+                    title = self.tr("Search results ({0})").format(page.total)
+                    page_text = self.tr("Page {0} of {1}").format(page.page + 1, page.page_count)
+                    more, less = page.page + 1 < page.page_count, page.page > 0
+        except SQLAlchemyError as error:
+            log.warning("the desk could not load visits: %s", type(error).__name__)
+            self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
+            return
+        self._announce_new_attention(check_ins)
+        self.model.show_check_ins(check_ins)
+        self.list_title.setText(title)
+        self.page_label.setText(page_text)
+        self.next_page.setEnabled(more)
+        self.previous_page.setEnabled(less)
+        for row, check_in in enumerate(check_ins):
+            if check_in.id == selected:
+                self.table.selectRow(row)
+
+    def _announce_new_attention(self, check_ins: list[desk.CheckIn]) -> None:
+        if self.query is not None:
+            return
+        attention = {c.id for c in check_ins if c.needs_attention}
+        if self._seen_attention is not None:
+            new = [c for c in check_ins if c.id in attention - self._seen_attention]
+            if new:
+                text = self.tr("New check-in needs attention: {0}").format(
+                    ", ".join(f"{c.first_name} {c.last_name}" for c in new)
+                )
+                self._say(text)
+                if self.sound.isChecked():
+                    QApplication.beep()
+                self.announced.emit(text)
+        self._seen_attention = attention
+
+    def _say(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    # --- one visit -----------------------------------------------------------------------
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        check_in = self.model.check_in_at(indexes[0].row()) if indexes else None
+        if check_in is not None and (self.current is None or self.current.id != check_in.id):
+            self.open_visit(check_in.id)
+
+    def open_visit(self, visit_id: str) -> None:
+        """Show a stored visit exactly as stored (the opening is audited)."""
+        try:
+            with self.database.session() as session, session.begin():
+                self.current = desk.open_visit(session, visit_id, self._action())
+        except desk.DeskError as error:
+            self._say(str(error))
+            return
+        self.details.setHtml(visit_html(self.current, self.settings.zone))
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        visit = self.current
+        usable = visit is not None and visit.voided_at is None
+        self.save_button.setEnabled(visit is not None)
+        self.review_button.setEnabled(
+            usable and bool(visit and visit.flags) and self.member.role.allows(Role.CLINICIAN)
+        )
+        self.review_button.setToolTip(
+            ""
+            if self.member.role.allows(Role.CLINICIAN)
+            else self.tr("Only a clinician can mark clinical flags as reviewed.")
+        )
+        self.ride_button.setEnabled(usable)
+        self.void_button.setEnabled(usable)
+
+    def _change(self, change: str, action: desk.DeskAction, *args: str) -> None:
+        if self.current is None:
+            return
+        visit_id = self.current.id
+        try:
+            with self.database.session() as session, session.begin():
+                getattr(desk, change)(session, visit_id, *args, action)
+        except desk.DeskError as error:
+            QMessageBox.information(self, self.windowTitle(), str(error))
+            return
+        self.current = None
+        self.open_visit(visit_id)
+        self.refresh()
+
+    def mark_reviewed(self) -> None:
+        """A clinician marks the clinical flags reviewed, with an optional note."""
+        note, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Mark reviewed"), self.tr("Note for the record (optional):")
+        )
+        if ok:
+            self._change("review_flags", self._action(), note)
+
+    def record_ride(self) -> None:
+        """Record a ride home arranged after check-in."""
+        name, ok = QInputDialog.getText(
+            self, self.tr("Ride arranged"), self.tr("Who is taking the patient home?")
+        )
+        if not ok:
+            return
+        phone, ok = QInputDialog.getText(
+            self, self.tr("Ride arranged"), self.tr("Their phone number:")
+        )
+        if ok:
+            self._change("arrange_ride", self._action(), name, phone)
+
+    def void_check_in(self) -> None:
+        """Void a check-in made by mistake, with the reason."""
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Void this check-in"), self.tr("Why is this check-in void?")
+        )
+        if ok:
+            self._change("void_visit", self._action(), reason)
+
+    def save_summary(self, target: Path | None = None) -> None:
+        """Save the summary as a PDF file (audited)."""
+        from kiosk.summary import build_summary
+
+        if self.current is None:
+            return
+        if target is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save the summary"),
+                f"visit-{self.current.id[:8]}.pdf",
+                self.tr("PDF files (*.pdf)"),
+            )
+            if not chosen:
+                return
+            target = Path(chosen)
+        pdf = build_summary(
+            self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
+        )
+        try:
+            target.write_bytes(pdf)
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                self.windowTitle(),
+                self.tr("The summary could not be saved there: {0}").format(error.strerror),
+            )
+            return
+        with self.database.session() as session, session.begin():
+            record(
+                session,
+                f"user:{self.member.username}",
+                AuditAction.SUMMARY_SAVED,
+                now=self.clock(),
+                station=self.station,
+                visit_id=self.current.id,
+                detail=f"to {target.name}",
+            )
+        self._say(self.tr("Saved the summary to {0}").format(target))

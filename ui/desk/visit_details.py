@@ -1,0 +1,94 @@
+"""A stored visit as staff read it on screen: the summary's content, and the slides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.visit import RideStatus
+from kiosk.visit_record import VisitRecord
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("VisitDetails", text)
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(zone).strftime("%b %d, %Y %I:%M %p")
+
+
+def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
+    """The visit as rich text; everything a patient typed is escaped."""
+    parts = [f"<h2>{escape(record.patient_name)}</h2>"]
+    parts.append(
+        f"<p>{_tr('Date of birth')}: <b>{record.date_of_birth:%m/%d/%Y}</b> · "
+        f"{_tr('Checked in')}: {_when(record.finished_at, zone)}"
+        + (" · <b>DEMO</b>" if record.is_demo else "")
+        + "</p>"
+    )
+    if record.voided_at is not None:
+        parts.append(
+            f"<p style='color:#7a1010'><b>{_tr('VOID')}</b> — {escape(record.voided_by or '')}, "
+            f"{_when(record.voided_at, zone)}: {escape(record.void_reason or '')}</p>"
+        )
+    if record.flags:
+        items = "".join(
+            f"<li>{escape(flag)}"
+            + ("" if flag in record.open_flags else f" — <i>{_tr('cleared')}</i>")
+            + "</li>"
+            for flag in record.flags
+        )
+        parts.append(f"<h3 style='color:#7a1010'>{_tr('Flags')}</h3><ul>{items}</ul>")
+    else:
+        parts.append(f"<p style='color:#1e5f3a'><b>{_tr('No flags')}</b></p>")
+    if record.reviewed_by:
+        note = f": “{escape(record.review_note)}”" if record.review_note else ""
+        parts.append(
+            f"<p>{_tr('Reviewed by')} <b>{escape(record.reviewed_by)}</b>, "
+            f"{_when(record.reviewed_at, zone)}{note}</p>"
+        )
+    rows = "".join(
+        f"<tr><td>{escape(a.question_text)}</td><td><b>{a.answer.words}</b>"
+        + (" ⚠" if a.flagged else "")
+        + "</td></tr>"
+        for a in record.answers
+    )
+    parts.append(f"<h3>{_tr('Answers')}</h3><table cellspacing='4'>{rows}</table>")
+    consent = "".join(
+        f"<li>{'✓' if a.acknowledged_at else '✗'} {escape(a.statement_text)}</li>"
+        for a in record.acknowledgements
+    )
+    signed = (
+        f"{_tr('Signed by')} <b>{escape(record.signed_name)}</b>, {_when(record.signed_at, zone)}"
+        if record.signed_name
+        else f"<b>{_tr('Not signed')}</b>"
+    )
+    parts.append(f"<h3>{_tr('Consent')}</h3><ul>{consent}</ul><p>{signed}</p>")
+    ride = record.ride
+    if ride.status is RideStatus.ARRANGED:
+        ride_text = (
+            f"{escape(ride.driver_name or '')} ({escape(ride.relationship or '')}), "
+            f"{escape(ride.phone or '')}"
+        )
+    elif ride.status is RideStatus.NONE_YET:
+        ride_text = f"<b style='color:#7a1010'>{_tr('No ride home yet')}</b>"
+    else:
+        ride_text = _tr("Not asked (stopped at consent)")
+    parts.append(f"<h3>{_tr('Ride home')}</h3><p>{ride_text}</p>")
+    slides = "".join(
+        f"<tr><td>{escape(s.title)}</td><td align='right'>{s.seconds:.0f} s</td></tr>"
+        for s in record.slides
+    )
+    parts.append(
+        f"<h3>{_tr('Slides and time on each')}</h3><table cellspacing='4'>{slides}</table>"
+    )
+    parts.append(
+        f"<p><small>{_tr('Content version')} {escape(record.content_version[:12])} "
+        f"({escape(record.content_label)}) · {_tr('Visit ID')} {escape(record.id)}</small></p>"
+    )
+    return "".join(parts)
