@@ -100,7 +100,7 @@ class CheckInModel(QAbstractTableModel):
             attention = self.tr("OK")
         demo = self.tr(" (demo)") if check_in.is_demo else ""
         visit = (
-            self.tr("Wants to talk first (unsigned)")
+            self.tr("Talk first, unsigned")
             if check_in.ending is Ending.STOPPED_TO_TALK
             else self.tr("Checked in")
         )

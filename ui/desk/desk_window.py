@@ -92,6 +92,8 @@ class DeskWindow(QMainWindow):
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The list needs all its columns on a 1366-wide laptop; details wrap instead.
+        splitter.setSizes([1000, 600])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
