@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.audit import AuditAction, record
 from kiosk.auth import Role, StaffMember
 from kiosk.models import FlagRow, PrintJobRow, VisitRow
+from kiosk.printing import JobStatus, PrintJob, PrintState
 from kiosk.rules import FlagKind
 from kiosk.store import load_visit, name_key
 from kiosk.visit import Ending, RideStatus, clean_name, parse_birth_date
@@ -349,3 +350,101 @@ def void_visit(session: Session, visit_id: str, reason: str, by: DeskAction) -> 
         station=by.station,
         visit_id=visit_id,
     )
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    """The newest print of a visit's summary and what became of it."""
+
+    row_id: int
+    printer: str
+    job: PrintJob | None
+    state: PrintState
+    reason: str
+
+
+def record_print(
+    session: Session,
+    visit_id: str,
+    *,
+    printer: str,
+    job: PrintJob | None,
+    failure: str,
+    copy: str,
+    by: DeskAction,
+) -> None:
+    """Remember a print sent (or refused at once, with `failure`), audited."""
+    visit = session.get(VisitRow, visit_id)
+    if visit is None:
+        raise DeskError(f"There is no visit with the ID {visit_id}.")
+    state = PrintState.FAILED if failure or job is None else PrintState.SENT
+    session.add(
+        PrintJobRow(
+            visit_id=visit_id,
+            printer=printer,
+            job_id=job.job_id if job else None,
+            copy=copy,
+            state=state.value,
+            reason=failure,
+            sent_at=by.now,
+            sent_by=by.member.username,
+        )
+    )
+    visit.updated_at = by.now
+    record(
+        session,
+        by.actor,
+        AuditAction.SUMMARY_PRINTED,
+        now=by.now,
+        station=by.station,
+        visit_id=visit_id,
+        detail=f"{copy} copy to {printer}: {state.value}",
+    )
+
+
+def latest_print(session: Session, visit_id: str) -> PrintRecord | None:
+    """The newest print of this visit, if any."""
+    row = session.scalar(
+        select(PrintJobRow)
+        .where(PrintJobRow.visit_id == visit_id)
+        .order_by(PrintJobRow.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    job = PrintJob(row.printer, row.job_id) if row.job_id else None
+    return PrintRecord(row.id, row.printer, job, PrintState(row.state), row.reason)
+
+
+def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:
+    """Today's prints whose outcome may still change: on their way, or failed on a stopped
+    printer (such a job prints by itself once the printer is back on)."""
+    rows = session.scalars(
+        select(PrintJobRow).where(
+            PrintJobRow.state.in_([PrintState.SENT.value, PrintState.FAILED.value]),
+            PrintJobRow.job_id.is_not(None),
+            PrintJobRow.sent_at >= now - timedelta(days=1),
+        )
+    )
+    return [
+        PrintRecord(
+            r.id,
+            r.printer,
+            PrintJob(r.printer, r.job_id) if r.job_id else None,
+            PrintState(r.state),
+            r.reason,
+        )
+        for r in rows
+    ]
+
+
+def update_print(session: Session, row_id: int, status: JobStatus, now: datetime) -> None:
+    """Store what the print system says became of a print."""
+    row = session.get(PrintJobRow, row_id)
+    if row is None or PrintState(row.state) is status.state:
+        return
+    row.state = status.state.value
+    row.reason = status.reason
+    visit = session.get(VisitRow, row.visit_id)
+    if visit is not None:
+        visit.updated_at = now

@@ -42,6 +42,15 @@ from ui.kiosk_app import kiosk_style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _desk_preferences_in_tmp(tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    # Remembered choices (the desk's printer) go to a throwaway folder, not the home.
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
 def _kiosk_style(qapp: QApplication) -> None:
     # Once per run: setting a style sheet re-styles every widget that exists.
     if not qapp.styleSheet():

@@ -23,6 +23,7 @@ def run_desk(settings: Settings, *, station: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Waiting Room Kiosk — front desk")
+    app.setOrganizationName("waiting-room-kiosk")
     try:
         database = open_database(settings.database_url)
     except DatabaseUnavailableError as error:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk import desk
+from kiosk import desk, printing
 from kiosk.audit import AuditAction, record
 from kiosk.auth import Role, StaffMember
 from kiosk.settings import Settings
@@ -44,6 +45,7 @@ from ui.desk.visit_details import visit_html
 
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
+PRINT_CHECK_MILLISECONDS = 2000
 
 
 class DeskWindow(QMainWindow):
@@ -101,6 +103,11 @@ class DeskWindow(QMainWindow):
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
         self.refresh_timer.timeout.connect(self.refresh_if_changed)
         self.refresh_timer.start()
+        self.print_timer = QTimer(self)
+        self.print_timer.setInterval(PRINT_CHECK_MILLISECONDS)
+        self.print_timer.timeout.connect(self.check_prints)
+        self.print_timer.start()
+        self._load_printers()
         self._show_actions()
         self.refresh()
 
@@ -121,6 +128,10 @@ class DeskWindow(QMainWindow):
         self.search_button.clicked.connect(self.run_search)
         self.today_button = QPushButton(self.tr("Today"))
         self.today_button.clicked.connect(self.show_today)
+        self.printer_choice = QComboBox()
+        self.printer_choice.setObjectName("printerChoice")
+        self.printer_choice.setAccessibleName(self.tr("Printer for summaries"))
+        self.printer_choice.currentTextChanged.connect(self._remember_printer)
         self.sound = QCheckBox(self.tr("Sound for new flags"))
         self.sound.setChecked(True)
         for widget in (
@@ -129,6 +140,7 @@ class DeskWindow(QMainWindow):
             self.attention_only,
             self.search_button,
             self.today_button,
+            self.printer_choice,
             self.sound,
         ):
             top.addWidget(widget, 1 if widget is self.search_field else 0)
@@ -171,6 +183,12 @@ class DeskWindow(QMainWindow):
         self.details.setObjectName("visitDetails")
         self.details.setOpenLinks(False)
         actions = QHBoxLayout()
+        self.print_button = QPushButton(self.tr("Print"))
+        self.print_button.clicked.connect(lambda: self.print_summary("staff"))
+        self.patient_copy_button = QPushButton(self.tr("Print patient's copy"))
+        self.patient_copy_button.clicked.connect(lambda: self.print_summary("patient"))
+        self.retry_button = QPushButton(self.tr("Retry printing"))
+        self.retry_button.clicked.connect(self.retry_print)
         self.save_button = QPushButton(self.tr("Save as PDF…"))
         self.save_button.clicked.connect(self.save_summary)
         self.review_button = QPushButton(self.tr("Mark reviewed…"))
@@ -179,7 +197,15 @@ class DeskWindow(QMainWindow):
         self.ride_button.clicked.connect(self.record_ride)
         self.void_button = QPushButton(self.tr("Void…"))
         self.void_button.clicked.connect(self.void_check_in)
-        for button in (self.save_button, self.review_button, self.ride_button, self.void_button):
+        for button in (
+            self.print_button,
+            self.patient_copy_button,
+            self.retry_button,
+            self.save_button,
+            self.review_button,
+            self.ride_button,
+            self.void_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         right_layout.addWidget(self.details, 1)
@@ -302,6 +328,10 @@ class DeskWindow(QMainWindow):
         visit = self.current
         usable = visit is not None and visit.voided_at is None
         self.save_button.setEnabled(visit is not None)
+        can_print = visit is not None and bool(self.printer_choice.currentText())
+        self.print_button.setEnabled(can_print)
+        self.patient_copy_button.setEnabled(can_print)
+        self.retry_button.setEnabled(can_print and self._last_print_failed())
         self.review_button.setEnabled(
             usable and bool(visit and visit.flags) and self.member.role.allows(Role.CLINICIAN)
         )
@@ -395,3 +425,104 @@ class DeskWindow(QMainWindow):
                 detail=f"to {target.name}",
             )
         self._say(self.tr("Saved the summary to {0}").format(target))
+
+    # --- printing ------------------------------------------------------------------------
+    def _load_printers(self) -> None:
+        printers = printing.available_printers() if printing.print_system_available() else []
+        chosen = str(QSettings().value("desk/printer", "") or printing.default_printer() or "")
+        self.printer_choice.blockSignals(True)
+        self.printer_choice.clear()
+        self.printer_choice.addItems(printers)
+        if chosen in printers:
+            self.printer_choice.setCurrentText(chosen)
+        self.printer_choice.blockSignals(False)
+        self.printer_choice.setToolTip(
+            "" if printers else self.tr("No printer found: summaries can be saved as PDF.")
+        )
+
+    def _remember_printer(self, printer: str) -> None:
+        # Chosen once per desk computer and remembered, not asked at every print.
+        QSettings().setValue("desk/printer", printer)
+        self._show_actions()
+
+    def _last_print_failed(self) -> bool:
+        if self.current is None:
+            return False
+        with self.database.session() as session:
+            last = desk.latest_print(session, self.current.id)
+        return last is not None and last.state is printing.PrintState.FAILED
+
+    def print_summary(self, copy: str = "staff") -> None:
+        """Send the summary to the chosen printer; the outcome shows in the Print column."""
+        from kiosk.summary import build_summary
+
+        printer = self.printer_choice.currentText()
+        if self.current is None or not printer:
+            return
+        pdf = build_summary(
+            self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
+        )
+        job: printing.PrintJob | None = None
+        failure = ""
+        try:
+            # The job title is visible to anyone who lists the queue: no names in it.
+            job = printing.submit(pdf, printer, title=f"Visit summary {self.current.id[:8]}")
+        except printing.PrintError as error:
+            failure = str(error)
+        with self.database.session() as session, session.begin():
+            desk.record_print(
+                session,
+                self.current.id,
+                printer=printer,
+                job=job,
+                failure=failure,
+                copy=copy,
+                by=self._action(),
+            )
+        self._say(failure or self.tr("Sent to {0}.").format(printer))
+        self.refresh()
+        self._show_actions()
+
+    def retry_print(self) -> None:
+        """Print again after a failure, cancelling the failed job so nothing prints twice."""
+        if self.current is None:
+            return
+        with self.database.session() as session:
+            last = desk.latest_print(session, self.current.id)
+        if last is None or last.state is not printing.PrintState.FAILED:
+            return
+        if last.job is not None:
+            try:
+                printing.cancel(last.job)
+                # It may have printed after all (the printer came back on before the
+                # cancel): then printing again would give the patient two copies.
+                outcome = printing.job_status(last.job)
+            except printing.PrintError as error:
+                self._say(str(error))
+                return
+            if outcome.state is printing.PrintState.COMPLETED:
+                with self.database.session() as session, session.begin():
+                    desk.update_print(session, last.row_id, outcome, self.clock())
+                self._say(self.tr("It printed after all; it was not printed again."))
+                self.refresh()
+                self._show_actions()
+                return
+        self.print_summary()
+
+    def check_prints(self) -> None:
+        """Ask the print system what became of prints still on their way."""
+        try:
+            with self.database.session() as session, session.begin():
+                for sent in desk.prints_to_follow(session, now=self.clock()):
+                    if sent.job is None:
+                        continue
+                    try:
+                        status = printing.job_status(sent.job)
+                    except printing.PrintError as error:
+                        # The print system is unreachable for now; that says nothing about
+                        # the job, so ask again on the next turn.
+                        log.warning("print status unknown: %s", type(error).__name__)
+                        return
+                    desk.update_print(session, sent.row_id, status, self.clock())
+        except SQLAlchemyError as error:
+            log.warning("the desk could not check its prints: %s", type(error).__name__)

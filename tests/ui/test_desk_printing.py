@@ -1,0 +1,71 @@
+"""Printing a summary from the desk through the real print system (CUPS)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk import printing
+from kiosk.audit import entries
+from kiosk.auth import Role, StaffMember
+from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.settings import Settings
+from kiosk.store import Database
+from tests.conftest import FakeClock, play_visit, store_visit
+from ui.desk.desk_window import DeskWindow
+
+PRINTER = os.environ.get("KIOSK_TEST_PRINTER", "")
+pytestmark = pytest.mark.skipif(
+    not PRINTER or not printing.print_system_available(),
+    reason="no print server: .ci/run installs CUPS with a PDF printer (KIOSK_TEST_PRINTER)",
+)
+
+
+def print_column(window: DeskWindow) -> str:
+    return str(window.model.data(window.model.index(0, 7)))
+
+
+@pytest.fixture
+def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
+    visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)))
+    store_visit(database, visit)
+    window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk-1")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    window.printer_choice.setCurrentText(PRINTER)
+    window.table.selectRow(0)
+    return window
+
+
+def test_print_sends_the_summary_and_shows_it_printed(
+    qtbot: QtBot, desk_window: DeskWindow, database: Database
+) -> None:
+    assert print_column(desk_window) == "Not printed"
+    qtbot.mouseClick(desk_window.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: print_column(desk_window) == "Printed", timeout=30000)
+    assert not desk_window.retry_button.isEnabled()  # nothing to retry: it printed
+    with database.session() as session:
+        printed = [e for e in entries(session) if e.action == "summary_printed"]
+    assert len(printed) == 1
+    assert printed[0].visit_id == desk_window.current.id  # type: ignore[union-attr]
+
+
+def test_a_stopped_printer_shows_print_failed_and_a_retry_prints_once(
+    qtbot: QtBot, desk_window: DeskWindow
+) -> None:
+    subprocess.run(["cupsdisable", "-r", "Out of paper", PRINTER], check=True)
+    try:
+        qtbot.mouseClick(desk_window.print_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: print_column(desk_window) == "Print failed", timeout=30000)
+        desk_window.open_visit(desk_window.current.id)  # type: ignore[union-attr]
+        assert desk_window.retry_button.isEnabled()
+    finally:
+        subprocess.run(["cupsenable", PRINTER], check=True)
+    qtbot.mouseClick(desk_window.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: print_column(desk_window) == "Printed", timeout=30000)
