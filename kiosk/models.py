@@ -136,6 +136,9 @@ class VisitRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(100))
     review_note: Mapped[str | None] = mapped_column(Text)
     ride_arranged_by: Mapped[str | None] = mapped_column(String(100))
+    # A check-in made at the desk with a member of staff, and a consent signed on paper.
+    assisted_by: Mapped[str | None] = mapped_column(String(100))
+    signed_on_paper_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_reason: Mapped[str | None] = mapped_column(Text)

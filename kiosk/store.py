@@ -108,7 +108,7 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -263,6 +263,8 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
         flag_count=len(flags),
         open_flag_count=len(flags),
         updated_at=visit.finished_at,
+        assisted_by=visit.assisted_by,
+        signed_on_paper_at=visit.signed_on_paper_at,
     )
     question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
     row.answers = [
@@ -340,6 +342,8 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         voided_by=row.voided_by,
         voided_at=row.voided_at,
         void_reason=row.void_reason,
+        assisted_by=row.assisted_by,
+        signed_on_paper_at=row.signed_on_paper_at,
         answers=tuple(
             RecordedAnswer(
                 questions[a.question_id].text,

@@ -250,6 +250,17 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             )
         )
         parts.append(signed)
+    elif record.signed_on_paper_at is not None:
+        parts += [
+            Paragraph(
+                "<b>Signed on paper</b> at the front desk, "
+                f"{_when(record.signed_on_paper_at, zone)} "
+                f"(recorded by {_text(record.assisted_by or '')}); "
+                "the paper form is kept with the patient's record.",
+                BODY,
+            ),
+            meaning,
+        ]
     else:
         parts += [
             Paragraph(
@@ -332,7 +343,13 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
         Paragraph(_text(record.patient_name), NAME),
         Paragraph(f"Date of birth <b>{born}</b>", BODY),
         Paragraph(
-            f"Visit {_when(record.finished_at, zone)} · {ENDING_WORDS[record.ending]}{_text(demo)}",
+            f"Visit {_when(record.finished_at, zone)} · {ENDING_WORDS[record.ending]}"
+            + (
+                f" · checked in at the front desk with {_text(record.assisted_by)}"
+                if record.assisted_by
+                else ""
+            )
+            + _text(demo),
             BODY,
         ),
     ]

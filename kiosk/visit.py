@@ -170,6 +170,9 @@ class Visit:
     acknowledged: dict[str, datetime] = field(default_factory=dict)
     consent: SignedConsent | None = None
     ride_home: RideHome | None = None
+    # Set when a member of staff checks the patient in at the desk (their username).
+    assisted_by: str | None = None
+    signed_on_paper_at: datetime | None = None
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -341,6 +344,21 @@ class Visit:
         )
         self.step = Step.RIDE_HOME
 
+    def sign_on_paper(self) -> None:
+        """At the desk only: the patient signed the consent on paper instead of the screen."""
+        self._expect(Step.CONSENT)
+        if self.assisted_by is None:
+            raise VisitError("only a check-in at the desk can be signed on paper")
+        if not self.all_acknowledged:
+            raise VisitError("every consent statement must be acknowledged before signing")
+        self.signed_on_paper_at = self.clock()
+        self.step = Step.RIDE_HOME
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed on the screen or, at the desk, on paper."""
+        return self.consent is not None or self.signed_on_paper_at is not None
+
     def talk_to_staff_first(self) -> None:
         """Ask to talk to someone first: the visit is stored, flagged and unsigned.
 
@@ -407,6 +425,7 @@ class Visit:
         elif self.step is Step.RIDE_HOME:
             # Going back to consent means signing again: the old signature no longer stands.
             self.consent = None
+            self.signed_on_paper_at = None
             self.step = Step.CONSENT
         elif self.step is Step.DETAILS:
             self.step = Step.WELCOME

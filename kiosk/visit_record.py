@@ -81,6 +81,8 @@ class VisitRecord:
     voided_at: datetime | None = None
     void_reason: str | None = None
     open_flags: tuple[str, ...] = ()
+    assisted_by: str | None = None
+    signed_on_paper_at: datetime | None = None
 
     @property
     def patient_name(self) -> str:

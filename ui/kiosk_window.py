@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk.audit import AuditAction, record
+from kiosk.auth import StaffMember
 from kiosk.content import Answer, ContentPack, ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -96,6 +97,7 @@ class KioskWindow(QMainWindow):
         station: str,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
+        assisted_by: StaffMember | None = None,
     ) -> None:
         super().__init__()
         self.database = database
@@ -104,6 +106,8 @@ class KioskWindow(QMainWindow):
         self.clock = clock
         self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
         self.visit: Visit | None = None
+        # A check-in at the front desk, with this member of staff beside the patient.
+        self.assisted_by = assisted_by
         self.screens: VisitScreens | None = None
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
@@ -183,6 +187,8 @@ class KioskWindow(QMainWindow):
             )
             return
         self.visit = Visit(content, clock=self.clock)
+        if self.assisted_by is not None:
+            self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
         self.screens = self._build_screens()
         self.screens.details.begin()
@@ -217,6 +223,7 @@ class KioskWindow(QMainWindow):
         screens.consent.acknowledged.connect(self._on_acknowledged)
         screens.consent.signed.connect(self._on_signed)
         screens.consent.talk_first_requested.connect(self._on_talk_first)
+        screens.consent.signed_on_paper.connect(self._on_signed_on_paper)
         screens.ride_home.submitted.connect(self._on_ride_home)
         screens.ride_home.no_ride_requested.connect(self._on_no_ride)
         screens.done.finished.connect(self._reset)
@@ -267,6 +274,7 @@ class KioskWindow(QMainWindow):
                 set(visit.acknowledged),
                 content.signature_meaning,
                 self._signed_by(),
+                paper_allowed=visit.assisted_by is not None,
             )
             screen = screens.consent
         elif step is Step.RIDE_HOME:
@@ -304,11 +312,14 @@ class KioskWindow(QMainWindow):
                     save_visit(session, visit, station=self.station)
                     record(
                         session,
-                        f"kiosk:{self.station}",
+                        f"user:{visit.assisted_by}"
+                        if visit.assisted_by
+                        else f"kiosk:{self.station}",
                         AuditAction.VISIT_STORED,
                         now=self.clock(),
                         station=self.station,
                         visit_id=visit.id,
+                        detail="checked in at the front desk" if visit.assisted_by else "",
                     )
             except (SQLAlchemyError, ValueError) as error:
                 # The error's own text carries the row's values (names, birth dates):
@@ -406,6 +417,10 @@ class KioskWindow(QMainWindow):
             and self.visit.all_acknowledged
         ):
             self._act(lambda visit: visit.sign(signature))
+
+    def _on_signed_on_paper(self) -> None:
+        if self.visit is not None and self.visit.assisted_by and self.visit.all_acknowledged:
+            self._act(lambda visit: visit.sign_on_paper())
 
     def _on_talk_first(self) -> None:
         self._act(lambda visit: visit.talk_to_staff_first())

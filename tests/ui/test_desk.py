@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.audit import entries
@@ -245,3 +245,93 @@ def test_save_as_pdf_writes_the_summary_and_audits_it(
     with database.session() as session:
         saved = [e for e in entries(session) if e.action == "summary_saved"]
     assert [(e.actor, e.visit_id) for e in saved] == [("user:maria", visit_id)]
+
+
+def test_a_patient_checked_in_at_the_desk_signs_on_paper(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.summary import build_summary
+    from kiosk.visit import KioskTiming
+    from tests.ui.patient import current, fill, tap
+
+    monkeypatch.setattr(DeskWindow, "check_in_timing", KioskTiming(double_tap_guard_seconds=0))
+    window = open_desk(qtbot, database, settings)
+    qtbot.mouseClick(window.check_in_button, Qt.MouseButton.LeftButton)
+    kiosk = window.desk_check_in
+    assert kiosk is not None
+    qtbot.waitExposed(kiosk)
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Walter")
+    fill(qtbot, kiosk, "last_name", "Nash")
+    fill(qtbot, kiosk, "birth_date", "03/09/1941")
+    tap(qtbot, current(kiosk), "Continue")
+    for _ in range(11):
+        tap(qtbot, current(kiosk), "Next")
+    for _ in range(5):
+        tap(qtbot, current(kiosk), "No")
+    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    assert kiosk.visit is not None
+    for statement in kiosk.visit.content.consent_statements:
+        tap(qtbot, current(kiosk), statement.text)
+    tap(qtbot, current(kiosk), "Signed on paper")
+    fill(qtbot, kiosk, "driver_name", "Edith")
+    fill(qtbot, kiosk, "phone", "555 444 3333")
+    fill(qtbot, kiosk, "relationship", "wife")
+    with qtbot.waitSignal(kiosk.visit_stored):
+        tap(qtbot, current(kiosk), "Continue")
+    tap(qtbot, current(kiosk), "Finish")
+    assert window.desk_check_in is None
+    assert column(window, 2) == ["Nash, Walter"]
+    from kiosk.store import list_visits, load_visit
+
+    with database.session() as session:
+        (listing,) = list(list_visits(session))
+        record = load_visit(session, listing.id)
+        stored = [e for e in entries(session) if e.action == "visit_stored"]
+    assert record is not None
+    assert record.assisted_by == "maria"
+    assert record.signature_png is None
+    assert record.signed_on_paper_at is not None
+    assert [(e.actor, e.visit_id) for e in stored] == [("user:maria", listing.id)]
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(
+        PdfReader(io.BytesIO(build_summary(record, zone=settings.zone)))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "checked in at the front desk with maria" in text
+    assert "Signed on paper at the front desk" in text
+
+
+def test_the_kiosk_itself_offers_no_paper_signature(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    from kiosk.visit import KioskTiming
+    from tests.ui.patient import current, fill, tap
+    from ui.kiosk_window import KioskWindow
+
+    kiosk = KioskWindow(
+        database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Ana")
+    fill(qtbot, kiosk, "last_name", "Lee")
+    fill(qtbot, kiosk, "birth_date", "01/02/1950")
+    tap(qtbot, current(kiosk), "Continue")
+    for _ in range(11):
+        tap(qtbot, current(kiosk), "Next")
+    for _ in range(5):
+        tap(qtbot, current(kiosk), "No")
+    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    consent = current(kiosk)
+    assert consent is kiosk.screens.consent  # type: ignore[union-attr]
+    assert "Signed on paper" not in [
+        b.text() for b in consent.findChildren(QPushButton) if b.isVisible()
+    ]

@@ -38,10 +38,12 @@ from kiosk.audit import AuditAction, record
 from kiosk.auth import Role, StaffMember
 from kiosk.settings import Settings
 from kiosk.store import Database
-from kiosk.visit import Clock, utc_now
+from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
+from ui.kiosk_app import kiosk_style
+from ui.kiosk_window import KioskWindow
 
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
@@ -56,6 +58,8 @@ class DeskWindow(QMainWindow):
     """
 
     announced = Signal(str)
+    # The kiosk's timing for check-ins at the desk (tests make taps immediate).
+    check_in_timing: KioskTiming | None = None
 
     def __init__(
         self,
@@ -75,6 +79,7 @@ class DeskWindow(QMainWindow):
         self.station = station
         self.clock = clock
         self.current: VisitRecord | None = None
+        self.desk_check_in: KioskWindow | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
         self._marker: tuple[int, object] | None = None
         self._seen_attention: set[str] | None = None
@@ -132,6 +137,14 @@ class DeskWindow(QMainWindow):
         self.printer_choice.setObjectName("printerChoice")
         self.printer_choice.setAccessibleName(self.tr("Printer for summaries"))
         self.printer_choice.currentTextChanged.connect(self._remember_printer)
+        self.check_in_button = QPushButton(self.tr("Check in a patient…"))
+        self.check_in_button.setToolTip(
+            self.tr(
+                "For a patient who cannot or will not use the kiosk: the same questions "
+                "and consent, here, marked as checked in at the desk."
+            )
+        )
+        self.check_in_button.clicked.connect(self.check_in_at_desk)
         self.sound = QCheckBox(self.tr("Sound for new flags"))
         self.sound.setChecked(True)
         for widget in (
@@ -140,6 +153,7 @@ class DeskWindow(QMainWindow):
             self.attention_only,
             self.search_button,
             self.today_button,
+            self.check_in_button,
             self.printer_choice,
             self.sound,
         ):
@@ -425,6 +439,35 @@ class DeskWindow(QMainWindow):
                 detail=f"to {target.name}",
             )
         self._say(self.tr("Saved the summary to {0}").format(target))
+
+    # --- check-in at the desk ----------------------------------------------------------------
+    def check_in_at_desk(self) -> None:
+        """The kiosk's own screens in a window at the desk, marked as staff-assisted."""
+        if self.desk_check_in is not None:
+            self.desk_check_in.raise_()
+            return
+        window = KioskWindow(
+            self.database,
+            self.settings,
+            station=self.station,
+            clock=self.clock,
+            timing=self.check_in_timing,
+            assisted_by=self.member,
+        )
+        window.setWindowTitle(self.tr("Check-in at the front desk"))
+        # The patient screens keep their large type and big targets here too.
+        window.setStyleSheet(kiosk_style())
+        window.visit_ended.connect(self._desk_check_in_done)
+        window.resize(1280, 800)
+        window.show()
+        self.desk_check_in = window
+
+    def _desk_check_in_done(self) -> None:
+        window, self.desk_check_in = self.desk_check_in, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        self.refresh()
 
     # --- printing ------------------------------------------------------------------------
     def _load_printers(self) -> None:

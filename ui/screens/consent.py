@@ -73,9 +73,11 @@ class ConsentScreen(PatientScreen):
         acknowledged(str): the patient tapped a statement (its id).
         signed(object): the patient tapped "Sign"; carries the `Signature`.
         talk_first_requested: "I'd like to talk to someone first".
+        signed_on_paper: at the desk, staff record that the paper form was signed.
     """
 
     acknowledged = Signal(str)
+    signed_on_paper = Signal()
     signed = Signal(object)
     talk_first_requested = Signal()
 
@@ -111,7 +113,12 @@ class ConsentScreen(PatientScreen):
         self.sign_button = make_button(self.tr("Sign and continue ›"), "primaryButton")
         self.sign_button.setAccessibleName(self.tr("Sign and continue"))
         self.sign_button.clicked.connect(lambda: self.signed.emit(self.pad.signature()))
+        # Only when staff check a patient in at the desk: the paper form was signed.
+        self.paper_button = make_button(self.tr("Signed on paper"))
+        self.paper_button.clicked.connect(self.signed_on_paper)
+        self.paper_button.hide()
         self.footer.addWidget(self.talk_first_button, 1)
+        self.footer.addWidget(self.paper_button, 1)
         self.footer.addWidget(self.sign_button, 1)
         self.pad.changed.connect(self._update_sign_button)
         self.statement_buttons: dict[str, StatementButton] = {}
@@ -123,6 +130,8 @@ class ConsentScreen(PatientScreen):
         acknowledged: set[str],
         meaning: str,
         signed_by: str,
+        *,
+        paper_allowed: bool = False,
     ) -> None:
         """Show the statements (ticked where acknowledged), the meaning and who signs when."""
         if [*self.statement_buttons] != [s.id for s in statements]:
@@ -141,6 +150,7 @@ class ConsentScreen(PatientScreen):
         self._all_acknowledged = all(s.id in acknowledged for s in statements)
         self.meaning.setText(self.tr("By signing: {0}").format(meaning))
         self.signed_by.setText(signed_by)
+        self.paper_button.setVisible(paper_allowed)
         self.pad.setEnabled(self._all_acknowledged)
         if self._all_acknowledged:
             # Bring the pad, its Clear button and the printed name into view: on a small
@@ -155,3 +165,4 @@ class ConsentScreen(PatientScreen):
 
     def _update_sign_button(self) -> None:
         self.sign_button.setEnabled(self._all_acknowledged and not self.pad.is_empty)
+        self.paper_button.setEnabled(self._all_acknowledged)
