@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
@@ -240,12 +240,37 @@ def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskActio
     )
 
 
-def desk_marker(session: Session) -> tuple[int, datetime | None]:
-    """Changes whenever a visit is stored or changed, by this process or another."""
-    count, latest = session.execute(
-        select(func.count(VisitRow.id), func.max(VisitRow.updated_at))
+def desk_marker(session: Session) -> tuple[object, ...]:
+    """Changes whenever a visit is stored or changed, by this process or another.
+
+    Counts and sums rather than only the newest change time: stations' clocks differ,
+    and a change stamped earlier than the newest visit would otherwise go unseen.
+    """
+    visits = session.execute(
+        select(
+            func.count(VisitRow.id),
+            func.max(VisitRow.updated_at),
+            func.coalesce(func.sum(VisitRow.open_flag_count), 0),
+            func.count(VisitRow.reviewed_at),
+            func.count(VisitRow.voided_at),
+        )
     ).one()
-    return int(count), latest
+    prints = session.execute(
+        select(
+            func.count(PrintJobRow.id),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (PrintJobRow.state == PrintState.COMPLETED.value, 1),
+                        (PrintJobRow.state == PrintState.FAILED.value, 1000),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        )
+    ).one()
+    return (*visits, *prints)
 
 
 def open_visit(session: Session, visit_id: str, by: DeskAction) -> VisitRecord:

@@ -293,8 +293,15 @@ def _qr(visit_id: str) -> Drawing:
     return drawing
 
 
-def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Letter") -> bytes:
-    """The summary of one stored visit as PDF bytes (identical bytes for identical input)."""
+def build_summary(
+    record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Letter", for_patient: bool = False
+) -> bytes:
+    """The summary of one stored visit as PDF bytes (identical bytes for identical input).
+
+    `for_patient` gives the patient's copy: their answers, what they consented to and their
+    ride home, without the staff's flags, review notes or void notes.
+    """
+    heading = "Your check-in — copy for you to keep" if for_patient else "Visit summary"
     _register_fonts()
     page_width, page_height = PAGE_SIZES[paper_size]
     width = page_width - 2 * MARGIN
@@ -318,7 +325,7 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
         canvas.drawString(MARGIN, top, record.clinic_name)
         canvas.setFont(FONT, 9)
         canvas.drawRightString(
-            page_width - MARGIN, top, f"Visit summary — {record.patient_name} — page {doc.page}"
+            page_width - MARGIN, top, f"{heading} — {record.patient_name} — page {doc.page}"
         )
         canvas.setStrokeColor(RULE_GREY)
         canvas.line(MARGIN, top - 2.5 * mm, page_width - MARGIN, top - 2.5 * mm)
@@ -357,12 +364,15 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
     header.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
+    staff_only: list[Flowable] = (
+        []
+        if for_patient
+        else [*_void_notice(record, zone), _flag_box(record, width, zone), Spacer(1, 3 * mm)]
+    )
     story: list[Flowable] = [
         header,
         Spacer(1, 3 * mm),
-        *_void_notice(record, zone),
-        _flag_box(record, width, zone),
-        Spacer(1, 3 * mm),
+        *staff_only,
         Paragraph("Answers (confirmed by the patient as correct)", HEADING),
         _answers(record, width, zone),
         Spacer(1, 3 * mm),
@@ -379,5 +389,16 @@ def build_summary(record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Let
         ),
         Paragraph(f"Visit ID {record.id}", RIGHT_SMALL),
     ]
+    if for_patient:
+        story[-2:-2] = [
+            Paragraph(
+                "<b>Please remember:</b> do not drive for the rest of today — someone must take "
+                "you home. Rest for the day. If side effects last or get worse, call the clinic. "
+                "In an emergency call 911; if you are thinking about harming yourself, call or "
+                "text 988.",
+                BODY,
+            ),
+            Spacer(1, 2 * mm),
+        ]
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

@@ -69,3 +69,27 @@ def test_a_stopped_printer_shows_print_failed_and_a_retry_prints_once(
         subprocess.run(["cupsenable", PRINTER], check=True)
     qtbot.mouseClick(desk_window.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: print_column(desk_window) == "Printed", timeout=30000)
+
+
+def test_the_desk_can_print_each_new_visit_as_it_arrives(
+    qtbot: QtBot, desk_window: DeskWindow, database: Database
+) -> None:
+    qtbot.mouseClick(desk_window.auto_print, Qt.MouseButton.LeftButton)
+    assert desk_window.auto_print.isChecked()
+    visit = play_visit(
+        load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)), first="Arriving", last="Later"
+    )
+    store_visit(database, visit)
+    qtbot.waitUntil(lambda: desk_window.model.rowCount() == 2, timeout=10000)
+    row = next(
+        r
+        for r in range(2)
+        if "Arriving" in str(desk_window.model.data(desk_window.model.index(r, 2)))
+    )
+    qtbot.waitUntil(
+        lambda: str(desk_window.model.data(desk_window.model.index(row, 7))) == "Printed",
+        timeout=30000,
+    )
+    # The visit that was already there when the desk opened is not printed again.
+    other = 1 - row
+    assert desk_window.model.data(desk_window.model.index(other, 7)) == "Not printed"

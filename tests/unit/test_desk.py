@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -212,3 +212,18 @@ def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
     with database.session() as session:
         after_change = desk.desk_marker(session)
     assert before != after_store != after_change
+
+
+def test_the_marker_sees_a_change_stamped_earlier_than_the_newest_visit(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    early = check_in(database, pack, clock, ride=None)
+    clock.advance(3600)
+    check_in(database, pack, clock)  # the newest visit, an hour later
+    with database.session() as session:
+        before = desk.desk_marker(session)
+    slow_clock = FakeClock(clock() - timedelta(hours=2))
+    with database.session() as session, session.begin():
+        desk.arrange_ride(session, early, "Luis", "555 201 3344", by(CLERK, slow_clock))
+    with database.session() as session:
+        assert desk.desk_marker(session) != before

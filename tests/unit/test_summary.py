@@ -195,3 +195,15 @@ def test_any_name_round_trips_through_storage_and_prints_literally(
     assert (record.first_name, record.last_name) == (first, last)
     (text,) = pages(build_summary(record, zone=CHICAGO))
     assert f"{first} {last}" in text
+
+
+def test_the_patients_copy_leaves_out_staff_notes(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    record = stored(database, pack, clock, answers={"psychosis": Answer.YES})
+    (text,) = pages(build_summary(record, zone=CHICAGO, for_patient=True))
+    assert "Your check-in — copy for you to keep" in text
+    assert "Needs clinician review" not in text
+    assert "Please remember: do not drive for the rest of today" in text
+    assert "I consent to ketamine infusion treatment today." in text
+    assert "Luis García (husband)" in text

@@ -11,7 +11,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QSettings, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QObject,
+    QRunnable,
+    QSettings,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -32,12 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from typing_extensions import override
 
 from kiosk import desk, printing
 from kiosk.audit import AuditAction, record
 from kiosk.auth import Role, StaffMember
 from kiosk.settings import Settings
-from kiosk.store import Database
+from kiosk.store import Database, load_visit
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
@@ -48,6 +57,34 @@ from ui.kiosk_window import KioskWindow
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
 PRINT_CHECK_MILLISECONDS = 2000
+
+
+class _PrintSignals(QObject):
+    """Carries a print's outcome from the worker thread back to the window.
+
+    Signals:
+        finished(object, str): the `PrintJob` (or None) and the failure, if any.
+    """
+
+    finished = Signal(object, str)
+
+
+class _PrintTask(QRunnable):
+    """Hands one PDF to the print system off the GUI thread."""
+
+    def __init__(self, pdf: bytes, printer: str, title: str) -> None:
+        super().__init__()
+        self.pdf, self.printer, self.title = pdf, printer, title
+        self.signals = _PrintSignals()
+
+    @override
+    def run(self) -> None:
+        try:
+            job = printing.submit(self.pdf, self.printer, title=self.title)
+        except printing.PrintError as error:
+            self.signals.finished.emit(None, str(error))
+            return
+        self.signals.finished.emit(job, "")
 
 
 class DeskWindow(QMainWindow):
@@ -80,8 +117,10 @@ class DeskWindow(QMainWindow):
         self.clock = clock
         self.current: VisitRecord | None = None
         self.desk_check_in: KioskWindow | None = None
+        self._printing: set[_PrintSignals] = set()
+        self._seen_visits: set[str] | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
-        self._marker: tuple[int, object] | None = None
+        self._marker: tuple[object, ...] | None = None
         self._seen_attention: set[str] | None = None
 
         central = QWidget()
@@ -145,6 +184,11 @@ class DeskWindow(QMainWindow):
             )
         )
         self.check_in_button.clicked.connect(self.check_in_at_desk)
+        self.auto_print = QCheckBox(self.tr("Print each new visit"))
+        self.auto_print.setChecked(QSettings().value("desk/auto_print", "false") == "true")
+        self.auto_print.toggled.connect(
+            lambda on: QSettings().setValue("desk/auto_print", "true" if on else "false")
+        )
         self.sound = QCheckBox(self.tr("Sound for new flags"))
         self.sound.setChecked(True)
         for widget in (
@@ -155,6 +199,7 @@ class DeskWindow(QMainWindow):
             self.today_button,
             self.check_in_button,
             self.printer_choice,
+            self.auto_print,
             self.sound,
         ):
             top.addWidget(widget, 1 if widget is self.search_field else 0)
@@ -291,6 +336,7 @@ class DeskWindow(QMainWindow):
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
         self._announce_new_attention(check_ins)
+        self._print_new_visits(check_ins)
         self.model.show_check_ins(check_ins)
         self.list_title.setText(title)
         self.page_label.setText(page_text)
@@ -315,6 +361,18 @@ class DeskWindow(QMainWindow):
                     QApplication.beep()
                 self.announced.emit(text)
         self._seen_attention = attention
+
+    def _print_new_visits(self, check_ins: list[desk.CheckIn]) -> None:
+        if self.query is not None:
+            return
+        ids = {c.id for c in check_ins}
+        if self._seen_visits is not None and self.auto_print.isChecked():
+            for visit_id in ids - self._seen_visits:
+                with self.database.session() as session:
+                    visit = load_visit(session, visit_id)
+                if visit is not None:
+                    self.print_summary("staff", visit)
+        self._seen_visits = ids if self._seen_visits is None else self._seen_visits | ids
 
     def _say(self, text: str) -> None:
         self.banner.setText(text)
@@ -495,33 +553,50 @@ class DeskWindow(QMainWindow):
             last = desk.latest_print(session, self.current.id)
         return last is not None and last.state is printing.PrintState.FAILED
 
-    def print_summary(self, copy: str = "staff") -> None:
-        """Send the summary to the chosen printer; the outcome shows in the Print column."""
+    def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
+        """Send a summary to the chosen printer without waiting for the print system.
+
+        The outcome (sent or refused) is stored when the print system answers; the
+        Print column then follows the job. A slow or absent printer never stops the desk.
+        """
         from kiosk.summary import build_summary
 
+        visit = visit or self.current
         printer = self.printer_choice.currentText()
-        if self.current is None or not printer:
+        if visit is None or not printer:
             return
         pdf = build_summary(
-            self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
+            visit,
+            zone=self.settings.zone,
+            paper_size=self.settings.paper_size,
+            for_patient=copy == "patient",
         )
-        job: printing.PrintJob | None = None
-        failure = ""
+        # The job title is visible to anyone who lists the queue: no names in it.
+        task = _PrintTask(pdf, printer, f"Visit summary {visit.id[:8]}")
+        task.signals.finished.connect(
+            lambda job, failure: self._printed(visit.id, printer, copy, job, failure)
+        )
+        self._printing.add(task.signals)
+        signals = task.signals
+        signals.finished.connect(lambda *_: self._printing.discard(signals))
+        QThreadPool.globalInstance().start(task)
+
+    def _printed(
+        self, visit_id: str, printer: str, copy: str, job: printing.PrintJob | None, failure: str
+    ) -> None:
         try:
-            # The job title is visible to anyone who lists the queue: no names in it.
-            job = printing.submit(pdf, printer, title=f"Visit summary {self.current.id[:8]}")
-        except printing.PrintError as error:
-            failure = str(error)
-        with self.database.session() as session, session.begin():
-            desk.record_print(
-                session,
-                self.current.id,
-                printer=printer,
-                job=job,
-                failure=failure,
-                copy=copy,
-                by=self._action(),
-            )
+            with self.database.session() as session, session.begin():
+                desk.record_print(
+                    session,
+                    visit_id,
+                    printer=printer,
+                    job=job,
+                    failure=failure,
+                    copy=copy,
+                    by=self._action(),
+                )
+        except (SQLAlchemyError, desk.DeskError) as error:
+            log.error("a print could not be recorded: %s", type(error).__name__)
         self._say(failure or self.tr("Sent to {0}.").format(printer))
         self.refresh()
         self._show_actions()
