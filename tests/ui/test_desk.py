@@ -335,3 +335,37 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     assert "Signed on paper" not in [
         b.text() for b in consent.findChildren(QPushButton) if b.isVisible()
     ]
+
+
+def test_search_between_dates_and_without_void_visits(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QDate
+
+    old = FakeClock(datetime(2026, 3, 10, 16, tzinfo=UTC))
+    check_in(database, pack, old, first="March", last="Smith")
+    recent = FakeClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+    check_in(database, pack, recent, first="November", last="Smith")
+    mistake = check_in(database, pack, recent, first="Twice", last="Smith")
+    window = open_desk(qtbot, database, settings)
+    from kiosk import desk
+
+    with database.session() as session, session.begin():
+        desk.void_visit(
+            session, mistake, "twice", desk.DeskAction(CLERK, "desk-1", datetime.now(UTC))
+        )
+    qtbot.keyClicks(window.search_field, "smith")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert sorted(column(window, 2)) == ["Smith, March", "Smith, November", "Smith, Twice"]
+    window.date_from.setDate(QDate(2026, 11, 1))
+    window.date_to.setDate(QDate(2026, 11, 30))
+    qtbot.mouseClick(window.between_dates, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.hide_void, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.search_button, Qt.MouseButton.LeftButton)
+    assert column(window, 2) == ["Smith, November"]

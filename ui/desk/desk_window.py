@@ -8,10 +8,13 @@ which leaves the audit entry.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QDate,
     QItemSelection,
     QObject,
     QRunnable,
@@ -24,7 +27,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -57,6 +62,11 @@ from ui.kiosk_window import KioskWindow
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
 PRINT_CHECK_MILLISECONDS = 2000
+
+
+def _day(field: QDateEdit) -> date:
+    chosen = field.date()
+    return date(chosen.year(), chosen.month(), chosen.day())
 
 
 class _PrintSignals(QObject):
@@ -155,8 +165,8 @@ class DeskWindow(QMainWindow):
         self._show_actions()
         self.refresh()
 
-    def _build_top_bar(self) -> QHBoxLayout:
-        top = QHBoxLayout()
+    def _build_top_bar(self) -> QVBoxLayout:
+        top = QVBoxLayout()
         self.signed_in = QLabel(
             self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.role.value)
         )
@@ -168,6 +178,17 @@ class DeskWindow(QMainWindow):
         self.search_field.returnPressed.connect(self.run_search)
         self.attention_only = QCheckBox(self.tr("Needs attention only"))
         self.attention_only.toggled.connect(self.refresh)
+        self.between_dates = QCheckBox(self.tr("Between"))
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for field, name in (
+            (self.date_from, self.tr("From date")),
+            (self.date_to, self.tr("To date")),
+        ):
+            field.setCalendarPopup(True)
+            field.setDisplayFormat("MM/dd/yyyy")
+            field.setAccessibleName(name)
+        self.hide_void = QCheckBox(self.tr("Hide void"))
         self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.run_search)
         self.today_button = QPushButton(self.tr("Today"))
@@ -191,18 +212,37 @@ class DeskWindow(QMainWindow):
         )
         self.sound = QCheckBox(self.tr("Sound for new flags"))
         self.sound.setChecked(True)
+        # Two rows, so the whole bar fits a 1366-wide laptop: finding, then filtering and
+        # printing.
+        first = QHBoxLayout()
+        widget: QWidget
         for widget in (
             self.signed_in,
             self.search_field,
-            self.attention_only,
             self.search_button,
             self.today_button,
             self.check_in_button,
+        ):
+            first.addWidget(widget, 1 if widget is self.search_field else 0)
+        second = QHBoxLayout()
+        for widget in (
+            self.attention_only,
+            self.between_dates,
+            self.date_from,
+            self.date_to,
+            self.hide_void,
+        ):
+            second.addWidget(widget)
+        second.addStretch(1)
+        for widget in (
+            QLabel(self.tr("Printer:")),
             self.printer_choice,
             self.auto_print,
             self.sound,
         ):
-            top.addWidget(widget, 1 if widget is self.search_field else 0)
+            second.addWidget(widget)
+        top.addLayout(first)
+        top.addLayout(second)
         return top
 
     def _build_list(self) -> QWidget:
@@ -241,7 +281,7 @@ class DeskWindow(QMainWindow):
         self.details = QTextBrowser()
         self.details.setObjectName("visitDetails")
         self.details.setOpenLinks(False)
-        actions = QHBoxLayout()
+        actions = QGridLayout()
         self.print_button = QPushButton(self.tr("Print"))
         self.print_button.clicked.connect(lambda: self.print_summary("staff"))
         self.patient_copy_button = QPushButton(self.tr("Print patient's copy"))
@@ -256,17 +296,14 @@ class DeskWindow(QMainWindow):
         self.ride_button.clicked.connect(self.record_ride)
         self.void_button = QPushButton(self.tr("Void…"))
         self.void_button.clicked.connect(self.void_check_in)
-        for button in (
-            self.print_button,
-            self.patient_copy_button,
-            self.retry_button,
-            self.save_button,
-            self.review_button,
-            self.ride_button,
-            self.void_button,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        # Printing on one row, what changes the record on the next: fits a laptop screen.
+        rows = (
+            (self.print_button, self.patient_copy_button, self.retry_button, self.save_button),
+            (self.review_button, self.ride_button, self.void_button),
+        )
+        for row, buttons in enumerate(rows):
+            for column, button in enumerate(buttons):
+                actions.addWidget(button, row, column)
         right_layout.addWidget(self.details, 1)
         right_layout.addLayout(actions)
         return right
@@ -283,19 +320,20 @@ class DeskWindow(QMainWindow):
 
     def run_search(self) -> None:
         """Search all visits for what was typed (any part of a name, or a birth date)."""
+        between = self.between_dates.isChecked()
         self.query = desk.VisitQuery(
-            text=self.search_field.text(), needs_attention_only=self.attention_only.isChecked()
+            text=self.search_field.text(),
+            needs_attention_only=self.attention_only.isChecked(),
+            include_void=not self.hide_void.isChecked(),
+            date_from=_day(self.date_from) if between else None,
+            date_to=_day(self.date_to) if between else None,
         )
         self.refresh(audit=True)
 
     def _turn_page(self, step: int) -> None:
         if self.query is None:
             return
-        self.query = desk.VisitQuery(
-            text=self.query.text,
-            needs_attention_only=self.query.needs_attention_only,
-            page=max(0, self.query.page + step),
-        )
+        self.query = dataclasses.replace(self.query, page=max(0, self.query.page + step))
         self.refresh(audit=True)
 
     def refresh_if_changed(self) -> None:
