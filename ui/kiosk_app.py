@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from importlib import resources
+from types import TracebackType
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.store import DatabaseUnavailableError, open_database
 from ui.kiosk_window import KioskWindow
@@ -32,6 +34,18 @@ def no_screen_reason() -> str | None:
     )
 
 
+def install_error_screen(window: KioskWindow) -> None:
+    """An unexpected error: logged without patient data, never a trace on the screen."""
+
+    def handle(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        log_unexpected(kind, trace)
+        window.recover_from_unexpected_error()
+
+    sys.excepthook = handle
+
+
 def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
     """Open the kiosk window and run until it is closed."""
     reason = no_screen_reason()
@@ -49,6 +63,7 @@ def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
     window = KioskWindow(database, settings, station=station)
+    install_error_screen(window)
     if settings.lockdown and not windowed:
         window.setWindowFlags(
             Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint

@@ -194,6 +194,12 @@ class KioskWindow(QMainWindow):
         self.screens.details.begin()
         self._show_step()
 
+    def recover_from_unexpected_error(self) -> None:
+        """After a bug: a calm word to the patient, and the kiosk starts over (nothing kept)."""
+        if self.visit is not None:
+            self.visit.abandon()
+        self._show_problem(self.tr("Sorry, something went wrong — please tell the front desk."))
+
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
         self.idle_timer.stop()

@@ -53,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
         args = parser.parse_args([*arguments, "run"])
+    from kiosk.logs import configure_logging
+
+    configure_logging()
     try:
         return cli.run(args)
     except BrokenPipeError:
