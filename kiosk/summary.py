@@ -8,6 +8,7 @@ flows onto more pages, each with the clinic, patient and visit ID repeated.
 from __future__ import annotations
 
 import io
+import logging
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -40,6 +41,7 @@ from reportlab.platypus import (
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
+log = logging.getLogger(__name__)
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 FONT, BOLD = "KioskSans", "KioskSans-Bold"
 MARGIN = 15 * mm
@@ -104,6 +106,48 @@ RIGHT_SMALL = _style("right-small", 8, align=TA_RIGHT, colour=colors.HexColor("#
 def _text(value: str) -> str:
     """Patient or content text, escaped so that `<`, `&` and quotes print as typed."""
     return escape(value, {'"': "&quot;"})
+
+
+# Fonts for scripts DejaVu lacks (Chinese, Japanese, Korean...), where the system has one.
+FALLBACK_FONT_FILES = (
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+FALLBACK = "KioskFallback"
+NOT_PRINTABLE_NOTE = " [some characters of this name cannot be printed here; see the record]"
+
+
+@cache
+def _fallback_registered() -> bool:
+    for candidate in FALLBACK_FONT_FILES:
+        if Path(candidate).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(FALLBACK, candidate))
+            except Exception:  # noqa: BLE001 - a broken system font just means no fallback
+                log.warning("the fallback font %s cannot be used", candidate)
+                continue
+            return True
+    return False
+
+
+def _covered(text: str, font: str) -> bool:
+    face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]
+    return all(ord(ch) in face.charToGlyph or ch.isspace() for ch in text)
+
+
+def _name(value: str) -> str:
+    """A person's name as paragraph markup that never prints as empty boxes.
+
+    In the built-in font when it has every letter; else in a system fallback font; else
+    as far as it goes, with a note that the name is complete in the stored record.
+    """
+    if _covered(value, FONT):
+        return _text(value)
+    if _fallback_registered() and _covered(value, FALLBACK):
+        return f"<font face='{FALLBACK}'>{_text(value)}</font>"
+    return _text(value) + NOT_PRINTABLE_NOTE
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -235,7 +279,7 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             picture.imageHeight * scale,
         )
         signer = Paragraph(
-            f"Signed by <b>{_text(record.signed_name)}</b><br/>{_when(record.signed_at, zone)}",
+            f"Signed by <b>{_name(record.signed_name)}</b><br/>{_when(record.signed_at, zone)}",
             BODY,
         )
         signed = Table(
@@ -347,7 +391,7 @@ def build_summary(
     demo = " — DEMO DATA, not a real patient" if record.is_demo else ""
     born = record.date_of_birth.strftime("%b %d, %Y").replace(" 0", " ")
     patient = [
-        Paragraph(_text(record.patient_name), NAME),
+        Paragraph(_name(record.patient_name), NAME),
         Paragraph(f"Date of birth <b>{born}</b>", BODY),
         Paragraph(
             f"Visit {_when(record.finished_at, zone)} · {ENDING_WORDS[record.ending]}"

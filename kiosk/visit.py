@@ -134,8 +134,17 @@ class SignedConsent:
 
 
 def clean_name(value: str) -> str:
-    """A name as typed, with outer and repeated spaces removed and Unicode normalised."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", value)).strip()
+    """A name as typed: Unicode normalised (NFC), control characters dropped, spaces tidied.
+
+    Control characters cannot be typed on the kiosk's keyboard, but they can arrive from
+    the desk or a script, and would otherwise print as nothing or break a line.
+    """
+    visible = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in unicodedata.normalize("NFC", value)
+        if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
+    )
+    return re.sub(r"\s+", " ", visible).strip()
 
 
 def parse_birth_date(value: str) -> date | None:

@@ -207,3 +207,46 @@ def test_the_patients_copy_leaves_out_staff_notes(
     assert "Please remember: do not drive for the rest of today" in text
     assert "I consent to ketamine infusion treatment today." in text
     assert "Luis García (husband)" in text
+
+
+SCRIPTS = {
+    "latin": "abcdefghijklmnopqrstuvwxyzáéíóúüñçàèêôøåæßłđőăâêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệ",
+    "greek": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώ",
+    "cyrillic": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+}
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(script=st.sampled_from(sorted(SCRIPTS)), data=st.data())
+def test_names_in_latin_greek_and_cyrillic_print_as_typed(
+    database: Database, pack: ContentPack, script: str, data: st.DataObject
+) -> None:
+    letters = SCRIPTS[script]
+    first = data.draw(st.text(alphabet=letters, min_size=2, max_size=12)).capitalize()
+    last = data.draw(st.text(alphabet=letters, min_size=2, max_size=16)).capitalize()
+    record = stored(database, pack, FakeClock(), first=first, last=last)
+    (text,) = pages(build_summary(record, zone=CHICAGO))
+    assert f"{first} {last}" in text
+
+
+@pytest.mark.parametrize(("first", "last"), [("美玲", "王"), ("Ana", "🌻 García"), ("健", "佐藤")])
+def test_names_the_font_cannot_show_still_print_with_a_note(
+    database: Database, pack: ContentPack, clock: FakeClock, first: str, last: str
+) -> None:
+    from kiosk.summary import NOT_PRINTABLE_NOTE
+
+    record = stored(database, pack, clock, first=first, last=last)
+    assert (record.first_name, record.last_name) == (first, last)  # stored exactly
+    pdf = build_summary(record, zone=CHICAGO)
+    (text,) = pages(pdf)
+    assert NOT_PRINTABLE_NOTE.strip() in text or b"KioskFallback" in pdf
+
+
+def test_control_characters_never_reach_the_record(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    record = stored(database, pack, clock, first="Ana\x00\x07", last="Lee\u0085Smith")
+    assert record.first_name == "Ana"
+    assert record.last_name == "LeeSmith"
