@@ -45,6 +45,25 @@ class DeskAction:
         """How the audit trail names the staff member."""
         return f"user:{self.member.username}"
 
+    def audit(
+        self,
+        session: Session,
+        action: AuditAction,
+        visit_id: str | None = None,
+        *,
+        detail: str = "",
+    ) -> None:
+        """Leave this action's audit entry (written with the caller's transaction)."""
+        record(
+            session,
+            self.actor,
+            action,
+            now=self.now,
+            station=self.station,
+            visit_id=visit_id,
+            detail=detail,
+        )
+
 
 @dataclass(frozen=True)
 class CheckIn:
@@ -230,14 +249,7 @@ def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskActio
         "needs attention" if wanted.needs_attention_only else "",
     ]
     detail = f"by {', '.join(k for k in kinds if k) or 'nothing'}; {found} found"
-    record(
-        session,
-        by.actor,
-        AuditAction.VISITS_SEARCHED,
-        now=by.now,
-        station=by.station,
-        detail=detail,
-    )
+    by.audit(session, AuditAction.VISITS_SEARCHED, detail=detail)
 
 
 def desk_marker(session: Session) -> tuple[object, ...]:
@@ -278,14 +290,7 @@ def open_visit(session: Session, visit_id: str, by: DeskAction) -> VisitRecord:
     visit = load_visit(session, visit_id)
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")
-    record(
-        session,
-        by.actor,
-        AuditAction.VISIT_OPENED,
-        now=by.now,
-        station=by.station,
-        visit_id=visit_id,
-    )
+    by.audit(session, AuditAction.VISIT_OPENED, visit_id)
     return visit
 
 
@@ -321,14 +326,7 @@ def review_flags(session: Session, visit_id: str, note: str, by: DeskAction) -> 
     visit.reviewed_at = by.now
     visit.reviewed_by = by.member.username
     visit.review_note = note.strip() or None
-    record(
-        session,
-        by.actor,
-        AuditAction.FLAGS_REVIEWED,
-        now=by.now,
-        station=by.station,
-        visit_id=visit_id,
-    )
+    by.audit(session, AuditAction.FLAGS_REVIEWED, visit_id)
 
 
 def arrange_ride(
@@ -348,14 +346,7 @@ def arrange_ride(
     visit.ride_relationship = visit.ride_relationship or "arranged at the front desk"
     visit.ride_arranged_by = by.member.username
     _clear(session, visit, {FlagKind.NO_RIDE_HOME}, by)
-    record(
-        session,
-        by.actor,
-        AuditAction.RIDE_ARRANGED,
-        now=by.now,
-        station=by.station,
-        visit_id=visit_id,
-    )
+    by.audit(session, AuditAction.RIDE_ARRANGED, visit_id)
 
 
 def void_visit(session: Session, visit_id: str, reason: str, by: DeskAction) -> None:
@@ -367,14 +358,7 @@ def void_visit(session: Session, visit_id: str, reason: str, by: DeskAction) -> 
     visit.voided_by = by.member.username
     visit.void_reason = reason.strip()[:MAX_NOTE_LENGTH]
     visit.updated_at = by.now
-    record(
-        session,
-        by.actor,
-        AuditAction.VISIT_VOIDED,
-        now=by.now,
-        station=by.station,
-        visit_id=visit_id,
-    )
+    by.audit(session, AuditAction.VISIT_VOIDED, visit_id)
 
 
 @dataclass(frozen=True)
@@ -416,13 +400,10 @@ def record_print(
         )
     )
     visit.updated_at = by.now
-    record(
+    by.audit(
         session,
-        by.actor,
         AuditAction.SUMMARY_PRINTED,
-        now=by.now,
-        station=by.station,
-        visit_id=visit_id,
+        visit_id,
         detail=f"{copy} copy to {printer}: {state.value}",
     )
 

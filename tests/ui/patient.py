@@ -98,3 +98,18 @@ def complete_visit(
     fill(qtbot, window, "phone", ride[1])
     fill(qtbot, window, "relationship", ride[2])
     tap(qtbot, current(window), "Continue")
+
+
+def reach_consent(qtbot: QtBot, window: KioskWindow, first: str, last: str, born: str) -> None:
+    """From Welcome to the consent screen: details typed, every slide, every answer No."""
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", first)
+    fill(qtbot, window, "last_name", last)
+    fill(qtbot, window, "birth_date", born)
+    tap(qtbot, current(window), "Continue")
+    assert window.visit is not None
+    for _ in window.visit.content.slides:
+        tap(qtbot, current(window), "Next")
+    for _ in window.visit.content.questions:
+        tap(qtbot, current(window), "No")
+    tap(qtbot, current(window), "I confirm these answers are correct")

@@ -252,7 +252,7 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
 ) -> None:
     from kiosk.summary import build_summary
     from kiosk.visit import KioskTiming
-    from tests.ui.patient import current, fill, tap
+    from tests.ui.patient import current, fill, reach_consent, tap
 
     monkeypatch.setattr(DeskWindow, "check_in_timing", KioskTiming(double_tap_guard_seconds=0))
     window = open_desk(qtbot, database, settings)
@@ -260,16 +260,7 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     kiosk = window.desk_check_in
     assert kiosk is not None
     qtbot.waitExposed(kiosk)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Walter")
-    fill(qtbot, kiosk, "last_name", "Nash")
-    fill(qtbot, kiosk, "birth_date", "03/09/1941")
-    tap(qtbot, current(kiosk), "Continue")
-    for _ in range(11):
-        tap(qtbot, current(kiosk), "Next")
-    for _ in range(5):
-        tap(qtbot, current(kiosk), "No")
-    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    reach_consent(qtbot, kiosk, "Walter", "Nash", "03/09/1941")
     assert kiosk.visit is not None
     for statement in kiosk.visit.content.consent_statements:
         tap(qtbot, current(kiosk), statement.text)
@@ -311,7 +302,7 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     from kiosk.visit import KioskTiming
-    from tests.ui.patient import current, fill, tap
+    from tests.ui.patient import current, reach_consent
     from ui.kiosk_window import KioskWindow
 
     kiosk = KioskWindow(
@@ -320,16 +311,7 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "Lee")
-    fill(qtbot, kiosk, "birth_date", "01/02/1950")
-    tap(qtbot, current(kiosk), "Continue")
-    for _ in range(11):
-        tap(qtbot, current(kiosk), "Next")
-    for _ in range(5):
-        tap(qtbot, current(kiosk), "No")
-    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    reach_consent(qtbot, kiosk, "Ana", "Lee", "01/02/1950")
     consent = current(kiosk)
     assert consent is kiosk.screens.consent  # type: ignore[union-attr]
     assert "Signed on paper" not in [

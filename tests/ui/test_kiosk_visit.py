@@ -21,7 +21,7 @@ from kiosk.store import Database, list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
-from tests.ui.patient import button, complete_visit, current, fill, sign, tap
+from tests.ui.patient import button, complete_visit, current, fill, reach_consent, sign, tap
 from ui.kiosk_window import KioskWindow
 
 
@@ -339,16 +339,7 @@ def test_a_double_tap_does_not_answer_the_next_question(
 
 
 def test_going_back_from_ride_home_means_signing_again(qtbot: QtBot, window: KioskWindow) -> None:
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Lee")
-    fill(qtbot, window, "birth_date", "01/02/1950")
-    tap(qtbot, current(window), "Continue")
-    for _ in range(11):
-        tap(qtbot, current(window), "Next")
-    for _ in range(5):
-        tap(qtbot, current(window), "No")
-    tap(qtbot, current(window), "I confirm these answers are correct")
+    reach_consent(qtbot, window, "Ana", "Lee", "01/02/1950")
     assert window.visit is not None
     for statement in window.visit.content.consent_statements:
         tap(qtbot, current(window), statement.text)

@@ -48,7 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction
 from kiosk.auth import Role, StaffMember
 from kiosk.settings import Settings
 from kiosk.store import Database, load_visit
@@ -525,14 +525,8 @@ class DeskWindow(QMainWindow):
             )
             return
         with self.database.session() as session, session.begin():
-            record(
-                session,
-                f"user:{self.member.username}",
-                AuditAction.SUMMARY_SAVED,
-                now=self.clock(),
-                station=self.station,
-                visit_id=self.current.id,
-                detail=f"to {target.name}",
+            self._action().audit(
+                session, AuditAction.SUMMARY_SAVED, self.current.id, detail=f"to {target.name}"
             )
         self._say(self.tr("Saved the summary to {0}").format(target))
 

@@ -6,12 +6,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.visit import DetailsProblem
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
-from ui.widgets.keyboard_form import KeyboardForm
-from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+from ui.screens.form_screen import FormScreen
+from ui.screens.patient_screen import make_button
+from ui.widgets.on_screen_keyboard import KeyboardPage
 
 
-class DetailsScreen(PatientScreen):
+class DetailsScreen(FormScreen):
     """Asks who the patient is.
 
     Signals:
@@ -23,8 +23,6 @@ class DetailsScreen(PatientScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
         self.set_title(self.tr("Your details"))
-        self.keyboard = OnScreenKeyboard()
-        self.form = KeyboardForm(self.keyboard)
         self.form.add_field("first_name", self.tr("First name"), KeyboardPage.LETTERS)
         self.form.add_field("last_name", self.tr("Last name"), KeyboardPage.LETTERS)
         self.form.add_field(
@@ -34,19 +32,13 @@ class DetailsScreen(PatientScreen):
             placeholder=self.tr("MM/DD/YYYY"),
             max_length=10,
         )
-        self.body.addWidget(self.form)
-        self.problem = make_label("", "problemMessage")
-        self.problem.hide()
-        self.body.addWidget(self.problem)
-        self.body.addStretch(1)
-        self.dock.addWidget(self.keyboard)
-        self.keep_body_in_view()
+        self.place_form()
         self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._submit)
         self.footer.addStretch(1)
         self.footer.addWidget(self.continue_button)
-        self._messages = {
+        self.problem_words = {
             DetailsProblem.FIRST_NAME_MISSING: self.tr("Please enter your first name."),
             DetailsProblem.LAST_NAME_MISSING: self.tr("Please enter your last name."),
             DetailsProblem.NAME_TOO_LONG: self.tr(
@@ -64,18 +56,6 @@ class DetailsScreen(PatientScreen):
                 "Please check the year of your date of birth."
             ),
         }
-
-    def begin(self) -> None:
-        """Ready for typing: the keyboard on the first name."""
-        self.form.focus_first()
-
-    def show_problems(self, problems: list[DetailsProblem]) -> None:
-        """Say in plain words what to fix."""
-        self.problem.setText("\n".join(self._messages[p] for p in problems))
-        self.problem.setVisible(bool(problems))
-        if problems:
-            # On a short screen the message sits below the fields.
-            self.bring_into_view(self.problem)
 
     def _submit(self) -> None:
         self.submitted.emit(

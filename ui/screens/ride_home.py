@@ -6,12 +6,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.visit import RideHomeProblem
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
-from ui.widgets.keyboard_form import KeyboardForm
-from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+from ui.screens.form_screen import FormScreen
+from ui.screens.patient_screen import make_button, make_label
+from ui.widgets.on_screen_keyboard import KeyboardPage
 
 
-class RideHomeScreen(PatientScreen):
+class RideHomeScreen(FormScreen):
     """Asks who is driving the patient home today.
 
     Signals:
@@ -32,8 +32,6 @@ class RideHomeScreen(PatientScreen):
             "progress",
         )
         self.body.addWidget(self.explanation)
-        self.keyboard = OnScreenKeyboard()
-        self.form = KeyboardForm(self.keyboard)
         self.form.add_field("driver_name", self.tr("Their name"), KeyboardPage.LETTERS)
         self.form.add_field(
             "phone", self.tr("Their phone number"), KeyboardPage.NUMBERS, max_length=20
@@ -45,13 +43,7 @@ class RideHomeScreen(PatientScreen):
             placeholder=self.tr("for example: husband, friend"),
             max_length=60,
         )
-        self.body.addWidget(self.form)
-        self.problem = make_label("", "problemMessage")
-        self.problem.hide()
-        self.body.addWidget(self.problem)
-        self.body.addStretch(1)
-        self.dock.addWidget(self.keyboard)
-        self.keep_body_in_view()
+        self.place_form()
         self.no_ride_button = make_button(self.tr("I don't have a ride yet"), "talkFirstButton")
         self.no_ride_button.clicked.connect(self.no_ride_requested)
         self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
@@ -59,7 +51,7 @@ class RideHomeScreen(PatientScreen):
         self.continue_button.clicked.connect(self._submit)
         self.footer.addWidget(self.no_ride_button, 1)
         self.footer.addWidget(self.continue_button, 1)
-        self._messages = {
+        self.problem_words = {
             RideHomeProblem.NAME_MISSING: self.tr(
                 "Please enter the name of who is taking you home."
             ),
@@ -69,18 +61,6 @@ class RideHomeScreen(PatientScreen):
             ),
             RideHomeProblem.RELATIONSHIP_MISSING: self.tr("Please tell us how you know them."),
         }
-
-    def begin(self) -> None:
-        """Ready for typing: the keyboard on the driver's name."""
-        self.form.focus_first()
-
-    def show_problems(self, problems: list[RideHomeProblem]) -> None:
-        """Say in plain words what to fix."""
-        self.problem.setText("\n".join(self._messages[p] for p in problems))
-        self.problem.setVisible(bool(problems))
-        if problems:
-            # On a short screen the message sits below the fields.
-            self.bring_into_view(self.problem)
 
     def _submit(self) -> None:
         self.submitted.emit(
