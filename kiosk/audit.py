@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - the name of an action, not a password
     ACCOUNTS_LISTED = "accounts_listed"
     AUDIT_READ = "audit_read"
+    BACKUP_MADE = "backup_made"
+    RESTORED = "restored"
 
 
 def station_name() -> str:

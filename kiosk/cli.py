@@ -279,6 +279,43 @@ def _check_content_in_use(settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a consistent copy of the database, safe while kiosks run."""
+    from kiosk.backup import BackupError, backup
+
+    target: Path = args.file
+    try:
+        backup(settings.database_url, target)
+    except BackupError as error:
+        raise CommandError(str(error)) from error
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            _audit(session, AuditAction.BACKUP_MADE, detail=f"to {target}")
+    finally:
+        database.close()
+    print(f"Backed up the database to {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace the database's content with a backup (the current content is kept aside)."""
+    from kiosk.backup import BackupError, restore
+
+    try:
+        kept = restore(settings.database_url, args.file, now=datetime.now(UTC))
+    except BackupError as error:
+        raise CommandError(str(error)) from error
+    database = _database(settings)  # brings an older backup's schema up to date
+    try:
+        with database.session() as session, session.begin():
+            _audit(session, AuditAction.RESTORED, detail=f"from {args.file}")
+    finally:
+        database.close()
+    print(f"Restored the database from {args.file}; what it held before is in {kept}")
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     """Fill the database with synthetic, clearly marked visits."""
     from kiosk.demo import RealVisitsError, add_demo_visits
@@ -390,6 +427,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
         "--force", action="store_true", help="add them even if the database holds real visits"
     )
     demo.set_defaults(handler=cmd_demo_data)
+
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="write a consistent copy of the database (safe while kiosks run)",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (stop kiosks and desks first; the current "
+        "content is kept beside the database)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.set_defaults(handler=cmd_restore)
 
     users = commands.add_parser("users", parents=[common], help="manage staff accounts")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

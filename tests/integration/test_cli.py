@@ -20,7 +20,18 @@ from tests.integration.running import kiosk
 
 def test_help_explains_every_subcommand(home: Path) -> None:
     text = kiosk("--help", home=home, check=True).stdout
-    for command in ("run", "summary", "visits", "content", "demo-data", "users", "audit"):
+    for command in (
+        "run",
+        "summary",
+        "visits",
+        "content",
+        "demo-data",
+        "users",
+        "audit",
+        "backup",
+        "restore",
+        "desk",
+    ):
         assert command in text
     assert "--database" in kiosk("visits", "--help", home=home, check=True).stdout
 
