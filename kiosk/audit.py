@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit_read"
     BACKUP_MADE = "backup_made"
     RESTORED = "restored"
+    VISITS_PURGED = "visits_purged"
 
 
 def station_name() -> str:

@@ -316,6 +316,32 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove visits older than the retention period; audit entries keep only their IDs."""
+    from datetime import timedelta
+
+    from kiosk.retention import delete_visits, visits_older_than, wipe_freed_space
+
+    cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            doomed = visits_older_than(session, cutoff)
+            delete_visits(session, doomed)
+            for visit_id in doomed:
+                _audit(
+                    session,
+                    AuditAction.VISITS_PURGED,
+                    visit_id=visit_id,
+                    detail=f"older than {args.older_than} days",
+                )
+        wipe_freed_space(database)
+    finally:
+        database.close()
+    print(f"Removed {len(doomed)} visits older than {args.older_than} days")
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     """Fill the database with synthetic, clearly marked visits."""
     from kiosk.demo import RealVisitsError, add_demo_visits
@@ -443,6 +469,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     restore.add_argument("file", type=Path, metavar="FILE")
     restore.set_defaults(handler=cmd_restore)
+
+    purge = commands.add_parser(
+        "purge",
+        parents=[common],
+        help="remove visits past the clinic's retention period, leaving no patient text behind",
+    )
+    purge.add_argument(
+        "--older-than",
+        type=_positive,
+        required=True,
+        metavar="DAYS",
+        help="remove visits that finished more than DAYS days ago",
+    )
+    purge.set_defaults(handler=cmd_purge)
 
     users = commands.add_parser("users", parents=[common], help="manage staff accounts")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

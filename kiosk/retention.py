@@ -1,0 +1,50 @@
+"""Removing visits past the clinic's retention period, leaving no trace of their text.
+
+Rows are deleted with `secure_delete` on (SQLite overwrites freed pages with zeros) and
+the write-ahead log is checkpointed and truncated afterwards, so neither the database
+file nor its WAL keeps a purged patient's name. Audit entries stay: they hold only IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kiosk.models import (
+    AnswerRow,
+    ConsentAcknowledgementRow,
+    FlagRow,
+    PrintJobRow,
+    SlideViewRow,
+    VisitRow,
+)
+from kiosk.store import Database
+
+_BATCH = 500
+_CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)
+
+
+def visits_older_than(session: Session, cutoff: datetime) -> list[str]:
+    """IDs of visits that finished before `cutoff`."""
+    return list(session.scalars(select(VisitRow.id).where(VisitRow.finished_at < cutoff)))
+
+
+def delete_visits(session: Session, visit_ids: Sequence[str]) -> None:
+    """Delete visits and everything stored with them (the caller commits)."""
+    for start in range(0, len(visit_ids), _BATCH):
+        batch = list(visit_ids[start : start + _BATCH])
+        for table in _CHILD_TABLES:
+            session.execute(delete(table).where(table.visit_id.in_(batch)))
+        session.execute(delete(VisitRow).where(VisitRow.id.in_(batch)))
+
+
+def wipe_freed_space(database: Database) -> None:
+    """Fold the WAL into the database and empty it, so deleted text is nowhere on disk."""
+    if database.engine.dialect.name != "sqlite":
+        return
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.commit()

@@ -1,0 +1,53 @@
+"""`kiosk purge`: visits past retention go, and leave no patient text on disk."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.store import open_database
+from tests.conftest import FakeClock, play_visit, store_visit
+from tests.integration.running import kiosk
+
+OLD_SECRETS = ("Zelda", "Quimby", "zelda quimby", "Rosalind", "777-8888")
+
+
+def test_purge_removes_old_visits_and_every_trace_of_their_text(home: Path, db: str) -> None:
+    pack = load_pack(bundled_pack_dir())
+    database = open_database(db)
+    now = datetime.now(UTC)
+    old = play_visit(
+        pack,
+        FakeClock(now - timedelta(days=400)),
+        first="Zelda",
+        last="Quimby",
+        ride=("Rosalind", "(555) 777-8888", "sister"),
+    )
+    store_visit(database, old)
+    recent = play_visit(pack, FakeClock(now - timedelta(days=10)), first="Ana", last="Lee")
+    store_visit(database, recent)
+    # A kiosk still running keeps its connection open, so the WAL is not removed on close.
+    with database.engine.connect() as kiosk_connection:
+        kiosk_connection.exec_driver_sql("SELECT count(*) FROM visits").scalar()
+        kiosk_connection.commit()
+        result = kiosk("purge", "--older-than", "365", "--database", db, home=home)
+        assert result.returncode == 0, result.stderr
+        files = [p for p in home.iterdir() if p.name.startswith("clinic.sqlite3")]
+        raw = b"".join(p.read_bytes() for p in files)
+    database.close()
+    assert result.stdout == "Removed 1 visits older than 365 days\n"
+    listed = kiosk("visits", "--json", "--database", db, home=home, check=True).stdout
+    assert [json.loads(line)["first_name"] for line in listed.splitlines()] == ["Ana"]
+    for secret in OLD_SECRETS:
+        assert secret.encode() not in raw, secret
+    assert b"Ana" in raw  # the search can find text that is still there
+    trail = [
+        json.loads(line)
+        for line in kiosk(
+            "audit", "--json", "--visit", old.id, "--database", db, home=home, check=True
+        ).stdout.splitlines()
+    ]
+    assert [e["action"] for e in trail] == ["visits_purged"]
+    assert all("Zelda" not in e["detail"] for e in trail)
