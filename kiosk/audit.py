@@ -76,6 +76,34 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True)
+class AuditStamp:
+    """Who acts, from which station, and when: what every audit entry starts from."""
+
+    actor: str
+    station: str
+    now: datetime
+
+    def audit(
+        self,
+        session: Session,
+        action: AuditAction,
+        visit_id: str | None = None,
+        *,
+        detail: str = "",
+    ) -> None:
+        """Leave this action's audit entry (written with the caller's transaction)."""
+        record(
+            session,
+            self.actor,
+            action,
+            now=self.now,
+            station=self.station,
+            visit_id=visit_id,
+            detail=detail,
+        )
+
+
 def record(
     session: Session,
     actor: str,

@@ -20,7 +20,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction, AuditStamp, record
 from kiosk.models import StaffAccountRow
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
@@ -149,13 +149,8 @@ def _existing(session: Session, username: str) -> StaffAccountRow:
     return row
 
 
-@dataclass(frozen=True)
-class AccountAction:
-    """Who is changing accounts, from where and when (for the audit entry)."""
-
-    actor: str
-    station: str
-    now: datetime
+# Who is changing accounts, from where and when.
+AccountAction = AuditStamp
 
 
 def add_account(
@@ -179,14 +174,7 @@ def add_account(
     )
     session.add(row)
     session.flush()
-    record(
-        session,
-        by.actor,
-        AuditAction.ACCOUNT_ADDED,
-        now=by.now,
-        station=by.station,
-        detail=f"account {name} as {role.value}",
-    )
+    by.audit(session, AuditAction.ACCOUNT_ADDED, detail=f"account {name} as {role.value}")
     return StaffMember(row.id, row.username, role)
 
 
@@ -204,9 +192,7 @@ def set_enabled(session: Session, username: str, enabled: bool, by: AccountActio
     row = _existing(session, username)
     row.enabled = enabled
     action = AuditAction.ACCOUNT_ENABLED if enabled else AuditAction.ACCOUNT_DISABLED
-    record(
-        session, by.actor, action, now=by.now, station=by.station, detail=f"account {row.username}"
-    )
+    by.audit(session, action, detail=f"account {row.username}")
 
 
 def unlock(session: Session, username: str, by: AccountAction) -> None:
@@ -214,14 +200,7 @@ def unlock(session: Session, username: str, by: AccountAction) -> None:
     row = _existing(session, username)
     row.failed_attempts = 0
     row.locked_until = None
-    record(
-        session,
-        by.actor,
-        AuditAction.ACCOUNT_UNLOCKED,
-        now=by.now,
-        station=by.station,
-        detail=f"account {row.username}",
-    )
+    by.audit(session, AuditAction.ACCOUNT_UNLOCKED, detail=f"account {row.username}")
 
 
 def reset_password(session: Session, username: str, password: str, by: AccountAction) -> None:
@@ -231,14 +210,7 @@ def reset_password(session: Session, username: str, password: str, by: AccountAc
     row.password_hash = hash_password(password)
     row.failed_attempts = 0
     row.locked_until = None
-    record(
-        session,
-        by.actor,
-        AuditAction.PASSWORD_RESET,
-        now=by.now,
-        station=by.station,
-        detail=f"account {row.username}",
-    )
+    by.audit(session, AuditAction.PASSWORD_RESET, detail=f"account {row.username}")
 
 
 def sign_in(

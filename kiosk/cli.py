@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kiosk import auth
-from kiosk.audit import AuditAction, command_line_actor, entries, record, station_name
+from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
 from kiosk.content import ContentPackError, load_pack
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
@@ -57,18 +57,15 @@ def _database(settings: Settings) -> Database:
         raise CommandError(str(error)) from error
 
 
+def _stamp() -> AuditStamp:
+    """The command line acts as `cli:<os user>`: its trust boundary is the OS account."""
+    return AuditStamp(command_line_actor(), station_name(), datetime.now(UTC))
+
+
 def _audit(
     session: Session, action: AuditAction, *, visit_id: str | None = None, detail: str = ""
 ) -> None:
-    record(
-        session,
-        command_line_actor(),
-        action,
-        now=datetime.now(UTC),
-        station=station_name(),
-        visit_id=visit_id,
-        detail=detail,
-    )
+    _stamp().audit(session, action, visit_id, detail=detail)
 
 
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,10 +106,6 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
     return first
 
 
-def _account_action() -> auth.AccountAction:
-    return auth.AccountAction(command_line_actor(), station_name(), datetime.now(UTC))
-
-
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Manage staff accounts."""
     database = _database(settings)
@@ -125,7 +118,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                     name,
                     auth.Role(args.role),
                     _password(args, f"Password for {name}"),
-                    _account_action(),
+                    _stamp(),
                 )
                 message = f"Added {member.username} as {member.role.value}"
             elif action == "list":
@@ -143,14 +136,14 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"{account.username}  {account.role.value}  {state}  last sign-in {last}")
                 return 0
             elif action in {"disable", "enable"}:
-                auth.set_enabled(session, name, action == "enable", _account_action())
+                auth.set_enabled(session, name, action == "enable", _stamp())
                 message = f"{action.capitalize()}d {name}"
             elif action == "unlock":
-                auth.unlock(session, name, _account_action())
+                auth.unlock(session, name, _stamp())
                 message = f"Unlocked {name}"
             else:
                 auth.reset_password(
-                    session, name, _password(args, f"New password for {name}"), _account_action()
+                    session, name, _password(args, f"New password for {name}"), _stamp()
                 )
                 message = f"Set a new password for {name}"
     except auth.AccountError as error:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction, AuditStamp
 from kiosk.auth import Role, StaffMember
 from kiosk.models import FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintJob, PrintState
@@ -54,14 +54,8 @@ class DeskAction:
         detail: str = "",
     ) -> None:
         """Leave this action's audit entry (written with the caller's transaction)."""
-        record(
-            session,
-            self.actor,
-            action,
-            now=self.now,
-            station=self.station,
-            visit_id=visit_id,
-            detail=detail,
+        AuditStamp(self.actor, self.station, self.now).audit(
+            session, action, visit_id, detail=detail
         )
 
 

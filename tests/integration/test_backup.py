@@ -88,3 +88,15 @@ def test_restore_refuses_a_file_that_is_not_a_backup(home: Path, db: str) -> Non
     assert result.returncode == 1
     assert "is not a kiosk database backup" in result.stderr
     assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 2
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "2", "--database", db, home=home, check=True)
+    kiosk("backup", str(home / "future.sqlite3"), "--database", db, home=home, check=True)
+    future = sqlite3.connect(home / "future.sqlite3")
+    future.execute("UPDATE alembic_version SET version_num = '9999'")
+    future.commit()
+    future.close()
+    result = kiosk("restore", str(home / "future.sqlite3"), "--database", db, home=home)
+    assert result.returncode == 1
+    assert "comes from a newer version of the kiosk" in result.stderr

@@ -66,3 +66,11 @@ def test_an_unreadable_settings_file_is_reported(
     write(tmp_path, monkeypatch, "timezone = \n")
     with pytest.raises(SettingsError, match="cannot be read"):
         load_settings(environ={})
+
+
+def test_a_named_settings_file_that_is_missing_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "typo.toml"))
+    with pytest.raises(SettingsError, match=r"KIOSK_CONFIG names .*typo\.toml, but there is no"):
+        load_settings(environ={})

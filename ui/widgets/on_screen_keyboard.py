@@ -220,35 +220,17 @@ class OnScreenKeyboard(QWidget):
     # -- building the pages --------------------------------------------------------------
 
     def _build_letters(self) -> QWidget:
-        page, grid = self._new_page(KeyboardPage.LETTERS, [1] * _HALF_COLUMNS)
-        top, middle, bottom = LETTER_ROWS
-        self._place_row(grid, 0, [*((self._letter(c), 2) for c in top), (self._backspace(), 2)])
-        self._place_row(grid, 1, [(None, 1), *((self._letter(c), 2) for c in middle)])
-        self._place_row(
-            grid,
-            2,
-            [
-                (self._shift_key(), 4),
-                *((self._letter(c), 2) for c in bottom),
-                (self._character("-"), 2),
-                (self._character("'"), 2),
-            ],
-        )
-        self._place_row(
-            grid,
-            3,
-            [
-                (self._page_key(_Role.TO_NUMBERS), 3),
-                (self._page_key(_Role.TO_ACCENTS), 3),
-                (self._space(), 12),
-                (self._clear(), 4),
-            ],
-        )
-        return page
+        return self._build_letter_page(KeyboardPage.LETTERS, LETTER_ROWS, _Role.TO_ACCENTS)
 
     def _build_accents(self) -> QWidget:
-        page, grid = self._new_page(KeyboardPage.ACCENTS, [1] * _HALF_COLUMNS)
-        top, middle, bottom = ACCENT_ROWS
+        return self._build_letter_page(KeyboardPage.ACCENTS, ACCENT_ROWS, _Role.TO_LETTERS)
+
+    def _build_letter_page(
+        self, page_name: KeyboardPage, rows: tuple[str, str, str], other_letters: _Role
+    ) -> QWidget:
+        # The letters and accents pages share one layout, so keys stay where fingers expect.
+        page, grid = self._new_page(page_name, [1] * _HALF_COLUMNS)
+        top, middle, bottom = rows
         self._place_row(grid, 0, [*((self._letter(c), 2) for c in top), (self._backspace(), 2)])
         self._place_row(grid, 1, [(None, 1), *((self._letter(c), 2) for c in middle)])
         self._place_row(
@@ -266,7 +248,7 @@ class OnScreenKeyboard(QWidget):
             3,
             [
                 (self._page_key(_Role.TO_NUMBERS), 3),
-                (self._page_key(_Role.TO_LETTERS), 3),
+                (self._page_key(other_letters), 3),
                 (self._space(), 12),
                 (self._clear(), 4),
             ],
