@@ -95,7 +95,7 @@ class PatientScreen(QWidget):
         )
         inner = QWidget()
         self.body = QVBoxLayout(inner)
-        self.body.setContentsMargins(48, 16, 48, 16)
+        self.body.setContentsMargins(48, 12, 48, 12)
         self.body.setSpacing(16)
         self.title = make_label(title, "screenTitle")
         self.body.addWidget(self.title)
@@ -108,7 +108,7 @@ class PatientScreen(QWidget):
         outer.addLayout(self.dock)
 
         self.footer = QHBoxLayout()
-        self.footer.setContentsMargins(48, 8, 48, 12)
+        self.footer.setContentsMargins(48, 6, 48, 8)
         self.footer.setSpacing(20)
         outer.addLayout(self.footer)
 

@@ -25,7 +25,7 @@ class KeyboardForm(QWidget):
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._layout.setHorizontalSpacing(20)
-        self._layout.setVerticalSpacing(12)
+        self._layout.setVerticalSpacing(10)
 
     def add_field(
         self,
