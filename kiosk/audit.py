@@ -47,6 +47,7 @@ class AuditAction(StrEnum):
     BACKUP_MADE = "backup_made"
     RESTORED = "restored"
     VISITS_PURGED = "visits_purged"
+    KIOSK_CLOSED = "kiosk_closed"
 
 
 def station_name() -> str:

@@ -11,23 +11,21 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from kiosk.store import HEAD_REVISION
+from kiosk.store import HEAD_REVISION, sqlite_file
 
 
 class BackupError(Exception):
     """A backup or restore that cannot be done; the message is for clinic IT."""
 
 
-def sqlite_file(database_url: str) -> Path:
+def database_file(database_url: str) -> Path:
     """The database file behind an SQLite URL (other databases have their own tools)."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    file = sqlite_file(database_url)
+    if file is None:
         raise BackupError(
             "backup and restore work on an SQLite file; for PostgreSQL use pg_dump and pg_restore"
         )
-    return Path(url.database)
+    return file
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -43,7 +41,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 def backup(database_url: str, target: Path) -> None:
     """Write a consistent copy of the database to `target`."""
-    source_path = sqlite_file(database_url)
+    source_path = database_file(database_url)
     if not source_path.is_file():
         raise BackupError(f"there is no database at {source_path}")
     if target.resolve() == source_path.resolve():
@@ -83,7 +81,7 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
     first: they would otherwise write into the database while it is replaced.
     """
     check_backup(source)
-    target_path = sqlite_file(database_url)
+    target_path = database_file(database_url)
     kept = target_path.with_name(f"{target_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}.sqlite3")
     if target_path.is_file():
         backup(database_url, kept)

@@ -37,6 +37,8 @@ class Settings:
     lockdown: bool
     lockout_minutes: int
     staff_idle_minutes: int
+    # Finished visits the database could not take yet wait here (see kiosk.held_visits).
+    held_visits_dir: Path
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,6 +76,13 @@ def _optional_path(value: Any) -> Path | None:
     if isinstance(value, Path):
         return value.expanduser()
     return Path(_text(value)).expanduser()
+
+
+def _path(value: Any) -> Path:
+    path = _optional_path(value)
+    if path is None:
+        raise ValueError("must name a folder")
+    return path
 
 
 def _timezone(value: Any) -> str:
@@ -137,6 +146,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "lockdown": _switch,
     "lockout_minutes": _minutes,
     "staff_idle_minutes": _minutes,
+    "held_visits_dir": _path,
 }
 
 
@@ -150,6 +160,7 @@ def _defaults() -> dict[str, Any]:
         "lockdown": False,
         "lockout_minutes": 5,
         "staff_idle_minutes": 10,
+        "held_visits_dir": data_dir() / "held-visits",
     }
 
 

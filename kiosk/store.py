@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -47,16 +47,19 @@ from kiosk.visit_record import (
 BUSY_TIMEOUT_MS = 5000
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Every connection, not just the first: SQLite forgets foreign_keys per connection.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    # Deleted rows (a purge) are overwritten with zeros, not left readable in free pages.
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Every connection, not just the first: SQLite forgets foreign_keys per connection.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        # Deleted rows (a purge) are overwritten with zeros, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    return on_connect
 
 
 @dataclass
@@ -65,6 +68,10 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    # The SQLite file, when there is one: a kiosk must notice when it is deleted.
+    file: Path | None = None
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    _identity: tuple[int, int] | None = field(default=None, init=False, repr=False)
 
     def session(self) -> Session:
         """A new session; use it as `with db.session() as s, s.begin(): ...`."""
@@ -74,28 +81,58 @@ class Database:
         """Release every connection."""
         self.engine.dispose()
 
+    def file_is_gone(self) -> bool:
+        """Whether the SQLite file has been deleted or moved away.
+
+        SQLite keeps writing to a deleted file through connections that are already
+        open, and a new connection would quietly create an empty one: both would lose
+        visits. So a kiosk asks first, and drops its connections while the file is gone.
+        """
+        if self.file is None:
+            return False
+        try:
+            status = self.file.stat()
+        except FileNotFoundError:
+            self.engine.dispose()
+            return True
+        identity = (status.st_dev, status.st_ino)
+        if self._identity is not None and identity != self._identity:
+            # Put back (a restore) while connections still held the old file: let go.
+            self.engine.dispose()
+        self._identity = identity
+        return False
+
 
 class DatabaseUnavailableError(Exception):
     """The database cannot be opened; the message says which and why, in one line."""
 
 
-def open_database(url: str, *, migrate_schema: bool = True) -> Database:
-    """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date."""
+def open_database(
+    url: str, *, migrate_schema: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
+    """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date.
+
+    `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as error:
         raise DatabaseUnavailableError(f"{url!r} is not a database URL") from error
     shown = parsed.render_as_string(hide_password=True)
     is_sqlite = parsed.get_backend_name() == "sqlite"
+    file = sqlite_file(parsed)
     try:
-        if is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
         if is_sqlite:
-            event.listen(engine, "connect", _sqlite_pragmas)
-        database = Database(engine, sessionmaker(engine, expire_on_commit=False))
+            event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        database = Database(
+            engine, sessionmaker(engine, expire_on_commit=False), file, busy_timeout_ms
+        )
         if migrate_schema:
             migrate(engine)
+        database.file_is_gone()  # notes which file it is, to notice if it is replaced
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
             f"the database at {shown} needs a driver that is not installed ({error})"
@@ -106,6 +143,21 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
             f"the database at {shown} cannot be opened: {reason}"
         ) from error
     return database
+
+
+def sqlite_file(database_url: URL | str) -> Path | None:
+    """The file behind a SQLite URL (plain or `file:` URI form); None for memory or a server."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    name = url.database
+    if name.startswith("file:"):
+        name = name.removeprefix("file:").split("?", 1)[0]
+        if name.startswith("///"):
+            name = name[2:]
+        if not name or name == ":memory:" or url.query.get("mode") == "memory":
+            return None
+    return Path(name)
 
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
@@ -225,6 +277,19 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
 
     The visit refers to the stored content version with exactly the text it showed.
     """
+    row = visit_row(visit, station=station, content_version_id=0)
+    version_id = session.scalar(
+        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == visit.content.version)
+    )
+    if version_id is None:
+        raise ValueError("the content this visit showed is not stored as a version")
+    row.content_version_id = version_id
+    session.add(row)
+    return row
+
+
+def visit_row(visit: Visit, *, station: str, content_version_id: int) -> VisitRow:
+    """The rows of a finished visit, not yet in any session."""
     if (
         not visit.should_be_stored
         or visit.details is None
@@ -234,15 +299,10 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
     ):
         raise ValueError("only a completed or stopped visit with the patient's details is stored")
     details, consent, ride = visit.details, visit.consent, visit.ride_home
-    version_id = session.scalar(
-        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == visit.content.version)
-    )
-    if version_id is None:
-        raise ValueError("the content this visit showed is not stored as a version")
     flags = visit.flags
     row = VisitRow(
         id=visit.id,
-        content_version_id=version_id,
+        content_version_id=content_version_id,
         is_demo=False,
         station=station,
         ending=visit.ending.value,
@@ -300,7 +360,6 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> VisitRow:
         )
         for n, flag in enumerate(flags)
     ]
-    session.add(row)
     return row
 
 

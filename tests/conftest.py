@@ -36,6 +36,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
+    # Nothing a test does lands in the developer's own data, state or log folders.
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / "xdg" / variable.lower()))
     settings_file = tmp_path / "empty-kiosk.toml"
     settings_file.write_text("")
     monkeypatch.setenv("KIOSK_CONFIG", str(settings_file))

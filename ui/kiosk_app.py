@@ -7,13 +7,13 @@ import sys
 from importlib import resources
 from types import TracebackType
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.store import DatabaseUnavailableError, open_database
 from ui.kiosk_window import KioskWindow
+from ui.lockdown import lock_down
 
 
 def kiosk_style() -> str:
@@ -65,10 +65,7 @@ def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
     window = KioskWindow(database, settings, station=station)
     install_error_screen(window)
     if settings.lockdown and not windowed:
-        window.setWindowFlags(
-            Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-        )
-        window.showFullScreen()
+        lock_down(window)
     else:
         screen = app.primaryScreen().availableGeometry()
         window.resize(min(1080, screen.width()), min(1920, screen.height()))

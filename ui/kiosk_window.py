@@ -22,6 +22,7 @@ from typing_extensions import override
 from kiosk.audit import AuditAction, record
 from kiosk.auth import StaffMember
 from kiosk.content import Answer, ContentPack, ContentPackError
+from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.store import Database, content_in_use, save_visit
@@ -51,6 +52,10 @@ _INPUT_EVENTS = {
     QEvent.Type.TouchUpdate,
     QEvent.Type.MouseMove,
 }
+
+
+class _DatabaseFileGoneError(Exception):
+    """The SQLite file was deleted under the running kiosk."""
 
 
 @dataclass
@@ -83,11 +88,17 @@ class KioskWindow(QMainWindow):
 
     Signals:
         visit_stored(str): a finished visit is safely in the database (its ID).
+        visit_held(str): the database could not take a finished visit; it waits on
+            this machine (or, if even that failed, in memory) and is stored later.
         visit_ended: the kiosk is back at Welcome, with no visit in memory.
     """
 
     visit_stored = Signal(str)
+    visit_held = Signal(str)
     visit_ended = Signal()
+
+    # How often visits that wait for the database are tried again.
+    HELD_RETRY_MILLISECONDS = 30_000
 
     def __init__(
         self,
@@ -108,7 +119,15 @@ class KioskWindow(QMainWindow):
         self.visit: Visit | None = None
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
+        # Off in lock-down until staff sign in to leave (see ui.lockdown).
+        self.leaving_allowed = True
         self.screens: VisitScreens | None = None
+        self.held_visits = HeldVisits(settings.held_visits_dir)
+        # Finished visits that neither the database nor the held-visits folder took
+        # (a full disk): kept in memory, and new check-ins pause until they are stored.
+        self.unsaved: list[tuple[Visit, str]] = []
+        # The content last read from the database, for check-ins while it is unreachable.
+        self._last_content: ContentPack | None = None
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
         self._taps_ignored_until = 0.0
@@ -129,44 +148,83 @@ class KioskWindow(QMainWindow):
         self.still_there.dismissed.connect(self._still_here)
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
-        self.problem_timer = QTimer(self)
-        self.problem_timer.setSingleShot(True)
-        self.problem_timer.setInterval(self.timing.done_seconds * 1000)
-        self.problem_timer.timeout.connect(self._reset)
-
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
-        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
-        self.idle_timer.timeout.connect(self._on_idle)
-        self.countdown_timer = QTimer(self)
-        self.countdown_timer.setInterval(1000)
-        self.countdown_timer.timeout.connect(self._count_down)
-        self._countdown_left = 0
-        self.done_timer = QTimer(self)
-        self.done_timer.setSingleShot(True)
-        self.done_timer.setInterval(self.timing.done_seconds * 1000)
-        self.done_timer.timeout.connect(self._reset)
+        self._make_timers()
 
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
         self._show_welcome()
+        if self.held_visits.held():
+            # Visits left waiting when the kiosk last stopped.
+            self.held_retry_timer.start()
+            QTimer.singleShot(0, self.store_held_visits)
+
+    def _make_timers(self) -> None:
+        def timer(milliseconds: int, then: Callable[[], None], *, once: bool = True) -> QTimer:
+            made = QTimer(self)
+            made.setSingleShot(once)
+            made.setInterval(milliseconds)
+            made.timeout.connect(then)
+            return made
+
+        self.problem_timer = timer(self.timing.done_seconds * 1000, self._reset)
+        self.idle_timer = timer(self.timing.timeout_seconds * 1000, self._on_idle)
+        self.countdown_timer = timer(1000, self._count_down, once=False)
+        self._countdown_left = 0
+        self.done_timer = timer(self.timing.done_seconds * 1000, self._reset)
+        self.held_retry_timer = timer(
+            self.HELD_RETRY_MILLISECONDS, self.store_held_visits, once=False
+        )
 
     # --- welcome and the start of a visit -----------------------------------------------
     def _content(self) -> ContentPack | None:
         # New content is taken at the start of a visit, never in the middle of one.
+        if self.database.file_is_gone():
+            # Patients can still check in; their visits wait on this machine.
+            return self._last_content
         try:
             with self.database.session() as session, session.begin():
                 _, pack = content_in_use(session, self.settings.content_dir, self.clock())
         except (SQLAlchemyError, ContentPackError, OSError) as error:
             log.error("the content in use cannot be loaded: %s", type(error).__name__)
-            return None
+            return self._last_content
+        self._last_content = pack
         return pack
+
+    @property
+    def check_in_paused(self) -> bool:
+        """Whether new check-ins wait: visits are stuck in memory, or the disk is full."""
+        return bool(self.unsaved) or any(
+            held.reason.pauses_check_in for held in self.held_visits.held()
+        )
+
+    def store_held_visits(self) -> None:
+        """Try again to store the visits that wait; never while a patient is at the screen."""
+        if self.visit is not None:
+            return
+        if self.database.file_is_gone():
+            return
+        try:
+            while self.unsaved:
+                visit, actor = self.unsaved[0]
+                self._store(visit, actor)
+                self.unsaved.pop(0)
+                self.visit_stored.emit(visit.id)
+            for visit_id in self.held_visits.store_all(self.database, now=self.clock):
+                self.visit_stored.emit(visit_id)
+        except (SQLAlchemyError, ValueError, OSError) as error:
+            log.warning("visits still wait for the database: %s", type(error).__name__)
+        if not self.unsaved and not self.held_visits.held():
+            self.held_retry_timer.stop()
+        if self.stack.currentWidget() is self.welcome:
+            self._show_welcome()
 
     def _show_welcome(self) -> None:
         content = self._content()
+        paused = self.check_in_paused
         self.welcome.show_clinic(content.clinic_name if content else "")
-        self.welcome.start_button.setEnabled(content is not None)
+        self.welcome.show_paused(paused)
+        self.welcome.start_button.setEnabled(content is not None and not paused)
         self.stack.setCurrentWidget(self.welcome)
         if content is None:
             self._show_problem(
@@ -178,7 +236,7 @@ class KioskWindow(QMainWindow):
 
     def _begin_visit(self) -> None:
         content = self._content()
-        if content is None:
+        if content is None or self.check_in_paused:
             self._show_problem(
                 self.tr(
                     "Sorry, check-in is not working right now. Please go "
@@ -312,38 +370,65 @@ class KioskWindow(QMainWindow):
         if visit is None or screens is None:
             return
         self.idle_timer.stop()
+        kept_on_kiosk = False
         if visit.should_be_stored:
+            actor = f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{self.station}"
             try:
-                with self.database.session() as session, session.begin():
-                    save_visit(session, visit, station=self.station)
-                    record(
-                        session,
-                        f"user:{visit.assisted_by}"
-                        if visit.assisted_by
-                        else f"kiosk:{self.station}",
-                        AuditAction.VISIT_STORED,
-                        now=self.clock(),
-                        station=self.station,
-                        visit_id=visit.id,
-                        detail="checked in at the front desk" if visit.assisted_by else "",
-                    )
-            except (SQLAlchemyError, ValueError) as error:
+                if self.database.file_is_gone():
+                    raise _DatabaseFileGoneError
+                self._store(visit, actor)
+            except (SQLAlchemyError, ValueError, _DatabaseFileGoneError) as error:
                 # The error's own text carries the row's values (names, birth dates):
                 # only its kind and the visit ID go to the log.
                 log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
-                self._show_problem(
-                    self.tr(
-                        "Sorry, we could not save your check-in. Please go to the front "
-                        "desk — we'll be glad to help."
+                if isinstance(error, ValueError):
+                    # A bug, not a database that will come back: say so plainly.
+                    self._show_problem(
+                        self.tr(
+                            "Sorry, we could not save your check-in. Please go to the front "
+                            "desk — we'll be glad to help."
+                        )
                     )
-                )
-                return
-            self.visit_stored.emit(visit.id)
+                    return
+                self._hold(visit, actor, error)
+                kept_on_kiosk = True
+            else:
+                self.visit_stored.emit(visit.id)
         screens.done.show_outcome(
-            stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK, flagged=bool(visit.flags)
+            stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK,
+            flagged=bool(visit.flags),
+            kept_on_kiosk=kept_on_kiosk,
         )
         self._change_screen(screens.done)
         self.done_timer.start()
+
+    def _store(self, visit: Visit, actor: str) -> None:
+        with self.database.session() as session, session.begin():
+            save_visit(session, visit, station=self.station)
+            record(
+                session,
+                actor,
+                AuditAction.VISIT_STORED,
+                now=self.clock(),
+                station=self.station,
+                visit_id=visit.id,
+                detail="checked in at the front desk" if visit.assisted_by else "",
+            )
+
+    def _hold(self, visit: Visit, actor: str, error: BaseException) -> None:
+        reason = (
+            HoldReason.MISSING if isinstance(error, _DatabaseFileGoneError) else hold_reason(error)
+        )
+        try:
+            self.held_visits.hold(
+                visit, station=self.station, actor=actor, reason=reason, now=self.clock()
+            )
+            log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
+        except OSError as disk_error:
+            self.unsaved.append((visit, actor))
+            log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)
+        self.held_retry_timer.start()
+        self.visit_held.emit(visit.id)
 
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
@@ -444,11 +529,23 @@ class KioskWindow(QMainWindow):
     # --- nobody at the screen ----------------------------------------------------------------
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop watching the application's input once the kiosk window is closed."""
+        """Stop watching the application's input once the kiosk window is closed.
+
+        In lock-down a close from the window system (Alt+F4, a close button) is refused.
+        """
+        if not self.leaving_allowed:
+            event.ignore()
+            return
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
+        for timer in (
+            self.idle_timer,
+            self.countdown_timer,
+            self.done_timer,
+            self.problem_timer,
+            self.held_retry_timer,
+        ):
             timer.stop()
         super().closeEvent(event)
 

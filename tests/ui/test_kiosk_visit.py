@@ -356,16 +356,20 @@ def test_when_a_visit_cannot_be_saved_the_patient_is_told_and_nothing_stays_on_s
 ) -> None:
     from sqlalchemy import text
 
+    from kiosk.held_visits import HeldVisits
+
     kiosk = open_kiosk(qtbot, database, settings, done_seconds=1)
     with database.engine.begin() as connection:
         connection.execute(text("DROP TABLE flags"))  # the save will fail half-way
-    complete_visit(qtbot, kiosk, first="Zelda", last="Quimby", answers={1: "Yes"})
-    assert kiosk.problem_notice.isVisible()
-    assert "could not save your check-in" in kiosk.problem_notice.text.text()
-    assert "front desk" in kiosk.problem_notice.text.text()
+    with qtbot.waitSignal(kiosk.visit_held, timeout=5000):
+        complete_visit(qtbot, kiosk, first="Zelda", last="Quimby", answers={1: "Yes"})
+    done = current(kiosk)
+    assert "Please tell the front desk you are done" in done.heading.text()  # type: ignore[attr-defined]
+    assert "checked in" not in done.heading.text()  # type: ignore[attr-defined]
     with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
         pass
     assert kiosk.visit is None
     assert current(kiosk) is kiosk.welcome
     with database.session() as session:
         assert session.execute(text("SELECT count(*) FROM visits")).scalar() == 0
+    assert len(HeldVisits(settings.held_visits_dir).held()) == 1

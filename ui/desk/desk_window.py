@@ -50,6 +50,7 @@ from typing_extensions import override
 from kiosk import desk, printing
 from kiosk.audit import AuditAction
 from kiosk.auth import Role, StaffMember
+from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.store import Database, load_visit
 from kiosk.visit import Clock, KioskTiming, utc_now
@@ -142,6 +143,17 @@ class DeskWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.held_alert = QLabel()
+        self.held_alert.setObjectName("deskAlert")
+        self.held_alert.setWordWrap(True)
+        # The desk has no style sheet of its own; this one line must not be missed.
+        self.held_alert.setStyleSheet(
+            "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
+            " padding: 8px; font-weight: 600; }"
+        )
+        self.held_alert.hide()
+        outer.addWidget(self.held_alert)
+        self.held_visits = HeldVisits(settings.held_visits_dir)
 
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
@@ -164,6 +176,7 @@ class DeskWindow(QMainWindow):
         self._load_printers()
         self._show_actions()
         self.refresh()
+        self.show_held_visits()
 
     def _build_top_bar(self) -> QVBoxLayout:
         top = QVBoxLayout()
@@ -336,8 +349,29 @@ class DeskWindow(QMainWindow):
         self.query = dataclasses.replace(self.query, page=max(0, self.query.page + step))
         self.refresh(audit=True)
 
+    def show_held_visits(self) -> None:
+        """Warn staff about finished check-ins waiting on this computer for the database."""
+        held = self.held_visits.held()
+        if not held:
+            self.held_alert.hide()
+            return
+        reasons = sorted({h.reason for h in held}, key=lambda reason: reason.value)
+        text = self.tr(
+            "Warning: {0} finished check-in(s) are waiting on this computer to be saved, "
+            "because {1}. They are safe here and will be saved by themselves when the "
+            "database is back; until then they are not in this list."
+        ).format(len(held), "; ".join(reason.words for reason in reasons))
+        if any(reason.pauses_check_in for reason in reasons):
+            text += " " + self.tr(
+                "Check-in at the kiosk is paused: please check patients in here and call "
+                "your IT contact."
+            )
+        self.held_alert.setText(text)
+        self.held_alert.show()
+
     def refresh_if_changed(self) -> None:
         """Reload when a visit was stored or changed anywhere since the last look."""
+        self.show_held_visits()
         try:
             with self.database.session() as session:
                 marker = desk.desk_marker(session)

@@ -36,9 +36,23 @@ class DoneScreen(PatientScreen):
         self.footer.addWidget(self.finish_button)
         self.footer.addStretch(1)
 
-    def show_outcome(self, *, stopped_to_talk: bool, flagged: bool) -> None:
-        """Say what happens next for this visit."""
-        if stopped_to_talk:
+    def show_outcome(
+        self, *, stopped_to_talk: bool, flagged: bool, kept_on_kiosk: bool = False
+    ) -> None:
+        """Say what happens next for this visit.
+
+        `kept_on_kiosk`: the database could not take the visit yet; it is safe on this
+        kiosk, but the front desk cannot see it, so the patient must not be told it is.
+        """
+        if kept_on_kiosk:
+            self.heading.setText(self.tr("Thank you. Please tell the front desk you are done."))
+            self.next_steps.setText(
+                self.tr(
+                    "Your answers are kept safely on this screen, but the front desk cannot "
+                    "see them yet. Please let them know you have finished."
+                )
+            )
+        elif stopped_to_talk:
             self.heading.setText(self.tr("Thank you. A team member will come to talk with you."))
             self.next_steps.setText(
                 self.tr(

@@ -40,10 +40,25 @@ class WelcomeScreen(QWidget):
         layout.addStretch(2)
         layout.addWidget(self.clinic_name)
         layout.addWidget(self.explanation)
+        self.paused_sign = make_label(
+            self.tr(
+                "Check-in at this screen is paused for a moment. Please see the front "
+                "desk — we'll check you in there."
+            ),
+            "pausedSign",
+        )
+        self.paused_sign.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused_sign.hide()
         layout.addStretch(1)
         layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.paused_sign)
         layout.addStretch(2)
 
     def show_clinic(self, clinic_name: str) -> None:
         """Show the clinic's name from the content in use."""
         self.clinic_name.setText(clinic_name)
+
+    def show_paused(self, paused: bool) -> None:
+        """While check-in is paused, Start gives way to a sign sending patients to the desk."""
+        self.paused_sign.setVisible(paused)
+        self.start_button.setVisible(not paused)

@@ -1,0 +1,157 @@
+"""Lock-down, tried the way a curious patient and a member of staff would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from kiosk import auth
+from kiosk.audit import AuditAction, entries
+from kiosk.settings import Settings
+from kiosk.store import Database
+from kiosk.visit import KioskTiming
+from tests.ui.keyboard_typing import tap_text
+from tests.ui.patient import current, tap
+from ui.kiosk_window import KioskWindow
+from ui.lockdown import KioskLockdown, lock_down
+from ui.sign_in_dialog import SignInDialog
+
+PASSWORD = "correct horse battery"
+CORNER = QPoint(12, 12)
+
+
+@pytest.fixture
+def locked(qtbot: QtBot, database: Database, settings: Settings) -> Iterator[KioskWindow]:
+    with database.session() as session, session.begin():
+        auth.add_account(
+            session,
+            "maria",
+            auth.Role.STAFF,
+            PASSWORD,
+            auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC)),
+        )
+    window = KioskWindow(
+        database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)
+    )
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.lockdown = lock_down(window)  # type: ignore[attr-defined]
+    window.lockdown.hold_timer.setInterval(300)  # type: ignore[attr-defined]
+    qtbot.waitExposed(window)
+    yield window
+    window.leaving_allowed = True
+
+
+def test_locked_down_the_kiosk_is_full_screen_frameless_and_on_top(locked: KioskWindow) -> None:
+    assert locked.isFullScreen()
+    assert locked.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert locked.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ],
+)
+def test_keys_that_close_windows_do_nothing(
+    qtbot: QtBot, locked: KioskWindow, key: Qt.Key, modifier: Qt.KeyboardModifier
+) -> None:
+    tap(qtbot, current(locked), "Start")
+    qtbot.keyClick(current(locked), key, modifier)
+    locked.close()  # what the window system does for Alt+F4 or a close button
+    assert locked.isVisible()
+    assert locked.visit is not None, "the patient's visit goes on"
+    assert current(locked) is locked.screens.details  # type: ignore[union-attr]
+
+
+def test_no_right_click_menu_no_copying_and_no_selecting(qtbot: QtBot, locked: KioskWindow) -> None:
+    tap(qtbot, current(locked), "Start")
+    field = current(locked).findChild(QLineEdit, "first_nameField")
+    assert field is not None
+    tap_text(qtbot, current(locked).keyboard, "Ana")  # type: ignore[attr-defined]
+    at = QPoint(5, 5)
+    right_click = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, at, field.mapToGlobal(at), Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(field, right_click)  # what the window system sends on a right click
+    assert QApplication.activePopupWidget() is None
+    qtbot.mouseDClick(field, Qt.MouseButton.LeftButton)
+    assert field.selectedText() == ""
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert field.selectedText() == ""
+    assert field.text() == "Ana"
+
+
+def test_a_short_press_in_the_corner_does_nothing(qtbot: QtBot, locked: KioskWindow) -> None:
+    qtbot.mousePress(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    qtbot.wait(100)
+    qtbot.mouseRelease(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    qtbot.wait(500)
+    assert QApplication.activeModalWidget() is None
+    assert locked.isVisible()
+
+
+def _sign_in_when_asked(qtbot: QtBot, username: str, password: str) -> list[bool]:
+    """Staff at the kiosk: when the sign-in appears, type on its on-screen keys and tap
+    Sign in (then Cancel if still asked). The list gets True once they are done."""
+    finished: list[bool] = []
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(50, fill_in)
+            return
+        assert dialog.keyboard.isVisible(), "at a kiosk, the sign-in brings its own keys"
+        qtbot.mouseClick(dialog.username, Qt.MouseButton.LeftButton)
+        tap_text(qtbot, dialog.keyboard, username)
+        qtbot.mouseClick(dialog.password, Qt.MouseButton.LeftButton)
+        tap_text(qtbot, dialog.keyboard, password)
+        tap(qtbot, dialog, "Sign in")
+        if dialog.isVisible():
+            assert "do not match" in dialog.message.text()
+            tap(qtbot, dialog, "Cancel")
+        finished.append(True)
+
+    QTimer.singleShot(50, fill_in)
+    return finished
+
+
+def test_staff_hold_the_corner_and_sign_in_to_leave(
+    qtbot: QtBot, locked: KioskWindow, database: Database
+) -> None:
+    lockdown: KioskLockdown = locked.lockdown  # type: ignore[attr-defined]
+    _sign_in_when_asked(qtbot, "maria", PASSWORD)
+    with qtbot.waitSignal(lockdown.staff_left, timeout=10000) as left:
+        qtbot.mousePress(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    qtbot.mouseRelease(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    assert left.args == ["maria"]
+    assert not locked.isVisible()
+    with database.session() as session:
+        closed = [e for e in entries(session) if e.action == AuditAction.KIOSK_CLOSED]
+    assert [(e.actor, e.station) for e in closed] == [("user:maria", "lobby")]
+
+
+def test_a_wrong_password_keeps_the_kiosk_locked(
+    qtbot: QtBot, locked: KioskWindow, database: Database
+) -> None:
+    finished = _sign_in_when_asked(qtbot, "maria", "not the password")
+    qtbot.mousePress(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.mouseRelease(locked, Qt.MouseButton.LeftButton, pos=CORNER)
+    assert locked.isVisible()
+    assert current(locked) is locked.welcome
+    with database.session() as session:
+        actions = [e.action for e in entries(session)]
+    assert AuditAction.KIOSK_CLOSED not in actions
+    assert AuditAction.SIGN_IN_FAILED in actions

@@ -1,0 +1,180 @@
+"""Lock-down: a patient can use the kiosk, and nothing else on the machine.
+
+Inside the application, keys and gestures that would close the window, open a menu or
+copy text do nothing. Staff leave by holding the top-left corner for a few seconds and
+signing in. Keys that belong to the operating system (Alt+Tab, the Windows key,
+Ctrl+Alt+F-keys) cannot be caught by an application at all: the kiosk runs in a
+single-application session for those (see `deploy/` and the README).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
+from typing_extensions import override
+
+from kiosk.audit import AuditAction, record
+from kiosk.auth import Role, StaffMember
+from ui.kiosk_window import KioskWindow
+from ui.sign_in_dialog import SignInDialog
+
+log = logging.getLogger(__name__)
+
+# Keys that close or leave a window in most desktops and toolkits.
+_LEAVING_KEYS = {
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+}
+_KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+_PRESSES = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
+_RELEASES = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
+
+SignInAsk = Callable[..., StaffMember | None]
+
+
+class KioskLockdown(QObject):
+    """Watches every event of the application while the kiosk is locked down.
+
+    Signals:
+        staff_left(str): a member of staff signed in to leave the kiosk (their username).
+    """
+
+    staff_left = Signal(str)
+
+    def __init__(
+        self,
+        window: KioskWindow,
+        *,
+        hold_seconds: float = 5.0,
+        corner_pixels: int = 90,
+        ask_sign_in: SignInAsk | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.corner_pixels = corner_pixels
+        self.ask_sign_in = ask_sign_in or SignInDialog.ask
+        self.hold_timer = QTimer(self)
+        self.hold_timer.setSingleShot(True)
+        self.hold_timer.setInterval(round(hold_seconds * 1000))
+        self.hold_timer.timeout.connect(self._held_long_enough)
+        self._swallow_release = False
+        window.leaving_allowed = False
+        window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def _in_corner(self, global_point: QPoint) -> bool:
+        local = self.window.mapFromGlobal(global_point)
+        return 0 <= local.x() < self.corner_pixels and 0 <= local.y() < self.corner_pixels
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Swallow what would let a patient leave, copy or open menus; time corner holds."""
+        kind = event.type()
+        if kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
+            return self._swallows_key(event)
+        if kind == QEvent.Type.ContextMenu:
+            return True
+        if kind in _PRESSES:
+            point = self._global_point(event)
+            if point is not None and self._in_corner(point):
+                self.hold_timer.start()
+            else:
+                self.hold_timer.stop()
+        elif kind in _RELEASES:
+            self.hold_timer.stop()
+            if self._swallow_release:
+                self._swallow_release = False
+                return True
+        if isinstance(watched, QLineEdit) and self._selects_text(event):
+            return True
+        return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _swallows_key(event: QKeyEvent) -> bool:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = Qt.Key(event.key())
+        if (key, modifiers) in _LEAVING_KEYS:
+            return True
+        # Ctrl and Alt combinations are copy, paste, select-all, undo and menus: a patient
+        # needs none of them (the on-screen keyboard types plain characters).
+        return bool(
+            modifiers
+            & (
+                Qt.KeyboardModifier.ControlModifier
+                | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier
+            )
+        )
+
+    @staticmethod
+    def _selects_text(event: QEvent) -> bool:
+        # A double tap selects a word and a drag selects text; both only lead to copying.
+        if event.type() == QEvent.Type.MouseButtonDblClick:
+            return True
+        return (
+            event.type() == QEvent.Type.MouseMove
+            and isinstance(event, QMouseEvent)
+            and bool(event.buttons() & Qt.MouseButton.LeftButton)
+        )
+
+    @staticmethod
+    def _global_point(event: QEvent) -> QPoint | None:
+        if isinstance(event, QMouseEvent):
+            return event.globalPosition().toPoint()
+        if isinstance(event, QTouchEvent) and event.points():
+            return event.points()[0].globalPosition().toPoint()
+        return None
+
+    def _held_long_enough(self) -> None:
+        # The finger is still down on whatever is in the corner: that press must not
+        # become a tap when it lifts.
+        self._swallow_release = True
+        for button in self.window.findChildren(QAbstractButton):
+            if button.isDown():
+                button.setDown(False)
+        member = self.ask_sign_in(
+            self.window.database,
+            self.window.settings,
+            station=self.window.station,
+            purpose=self.tr("Staff: sign in to close the kiosk"),
+            needed_role=Role.STAFF,
+            touch=True,
+            parent=self.window,
+        )
+        if member is None:
+            return
+        with self.window.database.session() as session, session.begin():
+            record(
+                session,
+                f"user:{member.username}",
+                AuditAction.KIOSK_CLOSED,
+                now=self.window.clock(),
+                station=self.window.station,
+                detail="left lock-down by the corner hold",
+            )
+        log.info("kiosk closed by staff from lock-down")
+        self.window.leaving_allowed = True
+        if self.window.visit is not None:
+            self.window.visit.abandon()
+        self.staff_left.emit(member.username)
+        self.window.close()
+
+
+def lock_down(window: KioskWindow) -> KioskLockdown:
+    """Full screen, frameless, on top, and the patient cannot leave it."""
+    window.setWindowFlags(
+        window.windowFlags()
+        | Qt.WindowType.FramelessWindowHint
+        | Qt.WindowType.WindowStaysOnTopHint
+    )
+    lockdown = KioskLockdown(window)
+    window.showFullScreen()
+    return lockdown
