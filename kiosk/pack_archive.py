@@ -242,5 +242,5 @@ def _unpack(source: Path, archive: zipfile.ZipFile, root: str, folder: Path) -> 
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
             raise _refuse(
                 source,
-                f"the entry '{info.filename}' cannot be unpacked ({error}); the .zip is damaged",
+                f"the entry '{info.filename}' cannot be unpacked; the .zip is damaged",
             ) from error

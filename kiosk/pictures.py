@@ -107,6 +107,9 @@ def picture_problem(data: bytes, name: str) -> str | None:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     return f"the picture '{name}' is {width} × {height} pixels, {limit}"
+                # Checksums (PNG's CRCs) catch damage that decoding alone lets through.
+                image.verify()
+            with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]]) as image:
                 image.load()
     except Image.DecompressionBombError:
         return f"the picture '{name}' has {limit}"

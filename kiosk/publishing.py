@@ -249,12 +249,10 @@ def versions(session: Session) -> list[PublishedVersion]:
         .options(selectinload(ContentPublicationRow.content_version))
         .order_by(ContentPublicationRow.id.desc())
     ).all()
-    counts: dict[int, int] = {
-        version_id: count
-        for version_id, count in session.execute(
-            select(VisitRow.content_version_id, func.count()).group_by(VisitRow.content_version_id)
-        )
-    }
+    visit_counts = select(VisitRow.content_version_id, func.count()).group_by(
+        VisitRow.content_version_id
+    )
+    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(visit_counts)}
     newest = publications[0].id if publications else None
     return [
         PublishedVersion(
