@@ -13,7 +13,10 @@ the same loader (the draft is written out as a pack and read back).
 
 from __future__ import annotations
 
+import re
 import tempfile
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -23,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.audit import AuditAction, AuditStamp
-from kiosk.content import ContentPack, ContentPackError, load_pack, pack_from_canonical
+from kiosk.content import Answer, ContentPack, ContentPackError, load_pack, pack_from_canonical
 from kiosk.models import (
     ContentDraftPictureRow,
     ContentDraftRow,
@@ -332,3 +335,71 @@ def restore(session: Session, number: int, *, label: str, by: AuditStamp) -> Pub
     except SQLAlchemyError as error:
         raise PublishError(_storage_failed(error)) from error
     return _listed(session, publication)
+
+
+# --- what a change affects ------------------------------------------------------------------
+
+
+def _answers(answers: tuple[Answer, ...]) -> str:
+    return " or ".join(answer.words for answer in answers) or "no answer"
+
+
+def contraindication_changes(before: ContentPack, after: ContentPack) -> list[str]:
+    """What an edit does to the contraindication questions, one sentence per change.
+
+    The editor asks an admin to confirm these before publishing: a removed or changed
+    contraindication question changes which patients a clinician is asked to see.
+    Questions are matched by their ID.
+    """
+    kept = {question.id: question for question in after.questions}
+    changes = []
+    for old in before.questions:
+        if not old.contraindication:
+            continue
+        new = kept.get(old.id)
+        if new is None:
+            changes.append(
+                f"The contraindication question “{old.text}” is removed: patients will no "
+                f"longer be asked it, so no visit will be flagged for “{old.flag_wording}”. "
+                "Visits already stored keep their answers."
+            )
+            continue
+        if not new.contraindication:
+            changes.append(
+                f"“{old.text}” is no longer a contraindication question; its answers will "
+                "not ask a clinician to review the visit."
+            )
+            continue
+        if new.text != old.text:
+            changes.append(
+                f"The contraindication question “{old.text}” now reads “{new.text}”. "
+                "Patients answer the new wording; stored visits keep the old one."
+            )
+        if new.flag_answers != old.flag_answers:
+            changes.append(
+                f"“{new.text}” raised a flag for {_answers(old.flag_answers)}; it will raise "
+                f"one for {_answers(new.flag_answers)}."
+            )
+        if new.flag_wording != old.flag_wording:
+            changes.append(
+                f"Staff will read “{new.flag_wording}” instead of “{old.flag_wording}” "
+                f"when “{new.text}” raises a flag."
+            )
+    return changes
+
+
+def new_item_id(title: str, taken: Iterable[str]) -> str:
+    """An ID for a new slide, question or statement, made from its title, not yet taken.
+
+    IDs are small letters, digits and hyphens (like 'after-the-infusion'); they link a
+    stored visit's answers and slide times to the text, so an item keeps its ID when
+    its wording changes.
+    """
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    base = "-".join(re.findall(r"[a-z0-9]+", plain))[:56].strip("-") or "item"
+    used = set(taken)
+    candidate, number = base, 2
+    while candidate in used:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate

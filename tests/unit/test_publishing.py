@@ -19,16 +19,18 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from kiosk.audit import AuditStamp, entries
-from kiosk.content import ContentPack, ContentPackError, Slide
+from kiosk.content import Answer, ContentPack, ContentPackError, Slide
 from kiosk.pack_archive import ExportError, export_pack, read_pack
 from kiosk.publishing import (
     PublishError,
     check_pack,
+    contraindication_changes,
     current_draft,
     discard_draft,
     export_content,
     find_publication,
     import_draft,
+    new_item_id,
     publish,
     publish_draft,
     restore,
@@ -400,3 +402,50 @@ def test_export_content_leaves_an_audit_entry(
     with database.session() as session:
         (entry,) = [e for e in entries(session) if e.action == "content_exported"]
     assert entry.detail == f"version {pack.version[:12]} to {tmp_path / 'out.zip'}"
+
+
+# --- helpers for the editor ----------------------------------------------------------------------
+
+
+def test_what_a_change_to_the_contraindication_questions_affects(pack: ContentPack) -> None:
+    psychosis, blood, misuse, heart, pregnancy = pack.questions
+    after = replace(
+        pack,
+        questions=(
+            replace(psychosis, text="Have you ever had psychosis?"),
+            replace(blood, flag_answers=(Answer.YES,)),
+            replace(misuse, contraindication=False),
+            replace(heart, flag_wording="unstable heart"),
+        ),
+    )
+    assert contraindication_changes(pack, after) == [
+        (
+            f"The contraindication question “{psychosis.text}” now reads “Have you ever had "
+            "psychosis?”. Patients answer the new wording; stored visits keep the old one."
+        ),
+        f"“{blood.text}” raised a flag for Yes or Not sure; it will raise one for Yes.",
+        (
+            f"“{misuse.text}” is no longer a contraindication question; its answers will not "
+            "ask a clinician to review the visit."
+        ),
+        (
+            "Staff will read “unstable heart” instead of “heart condition that is not stable” "
+            f"when “{heart.text}” raises a flag."
+        ),
+        (
+            f"The contraindication question “{pregnancy.text}” is removed: patients will no "
+            "longer be asked it, so no visit will be flagged for “pregnant or could be "
+            "pregnant”. Visits already stored keep their answers."
+        ),
+    ]
+    assert contraindication_changes(pack, pack) == []
+
+
+def test_a_new_items_id_comes_from_its_title_and_is_free() -> None:
+    assert new_item_id("After the infusion", []) == "after-the-infusion"
+    assert new_item_id("Café — ¿Qué pasa?", []) == "cafe-que-pasa"
+    assert new_item_id("After the infusion", ["after-the-infusion"]) == "after-the-infusion-2"
+    assert new_item_id("!!!", []) == "item"
+    long = new_item_id("word " * 40, [])
+    assert len(long) <= 64
+    assert not long.endswith("-")
