@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import auth
 from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
-from kiosk.content import ContentPackError, load_pack
+from kiosk.content import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
@@ -243,8 +243,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     folder: Path | None = args.folder or settings.content_dir
     if folder is None:
         return _check_content_in_use(settings)
+    from kiosk.pack_archive import read_pack
+
     try:
-        pack = load_pack(folder)
+        pack = read_pack(folder)
     except ContentPackError as error:
         for problem in error.problems:
             print(problem)
@@ -569,7 +571,7 @@ def _add_content_commands(
         nargs="?",
         type=Path,
         metavar="DIR",
-        help="the pack's folder (default: the content in use)",
+        help="the pack's folder or .zip file (default: the content in use)",
     )
     check.set_defaults(handler=cmd_content_check)
     export = content_commands.add_parser(

@@ -143,7 +143,9 @@ def read_pack(source: Path) -> ContentPack:
     if source.is_dir():
         return load_pack(source)
     if not source.is_file():
-        raise ContentPackError([ContentProblem(source.name, 1, "there is no such folder or file")])
+        raise ContentPackError(
+            [ContentProblem(str(source), 1, "there is no content folder or .zip file here")]
+        )
     if not zipfile.is_zipfile(source):
         raise ContentPackError(
             [
