@@ -14,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import text
@@ -449,3 +451,33 @@ def test_a_new_items_id_comes_from_its_title_and_is_free() -> None:
     long = new_item_id("word " * 40, [])
     assert len(long) <= 64
     assert not long.endswith("-")
+
+
+_TYPED = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=_TYPED, body=_TYPED, question=_TYPED)
+def test_whatever_an_admin_types_is_published_as_typed_or_refused(
+    pack: ContentPack, title: str, body: str, question: str
+) -> None:
+    edited = replace(
+        pack,
+        slides=(replace(pack.slides[0], title=title, text=body), *pack.slides[1:]),
+        questions=(replace(pack.questions[0], text=question), *pack.questions[1:]),
+    )
+    try:
+        checked = check_pack(edited)
+    except ContentPackError as error:
+        problems = error.problems
+    else:
+        problems = []
+    if problems:
+        # Refused: each problem names the slide or question the editor should open.
+        assert all(problem.where for problem in problems)
+        return
+    # Written out as YAML and read back: only the surrounding spaces are gone.
+    assert checked.slides[0].title == title.strip()
+    assert checked.slides[0].text == body.strip()
+    assert checked.questions[0].text == question.strip()
+    assert check_pack(checked) == checked
