@@ -154,12 +154,17 @@ def read_pack(source: Path) -> ContentPack:
                 )
             ]
         )
-    with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as unpacked:
-        root = _checked_root(source, archive)
-        folder = Path(unpacked) / "pack"
-        folder.mkdir()
-        _unpack(source, archive, root, folder)
-        return load_pack(folder)
+    try:
+        with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as unpacked:
+            root = _checked_root(source, archive)
+            folder = Path(unpacked) / "pack"
+            folder.mkdir()
+            _unpack(source, archive, root, folder)
+            return load_pack(folder)
+    except OSError as error:  # the temporary folder: a full disk, no permission
+        raise _refuse(
+            source, f"this .zip could not be unpacked to check it ({error.strerror})"
+        ) from error
 
 
 def _refuse(source: Path, message: str) -> ContentPackError:

@@ -207,6 +207,10 @@ def publish(session: Session, pack: ContentPack, *, label: str, by: AuditStamp) 
             "the content has problems and was not published:",
             [problem.in_words() for problem in error.problems],
         ) from error
+    except OSError as error:  # the scratch folder it is checked in: a full disk
+        raise PublishError(
+            f"the content could not be checked ({error.strerror}); nothing was published"
+        ) from error
     in_use = content_in_use(session, None, by.now)[0]
     if in_use.sha256 == checked.version:
         raise PublishError(

@@ -481,3 +481,24 @@ def test_whatever_an_admin_types_is_published_as_typed_or_refused(
     assert checked.slides[0].text == body.strip()
     assert checked.questions[0].text == question.strip()
     assert check_pack(checked) == checked
+
+
+def test_no_room_to_check_the_content_is_a_plain_refusal(
+    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", full)
+    with (
+        database.session() as session,
+        pytest.raises(PublishError) as caught,
+        session.begin(),
+    ):
+        publish(session, replace(pack, clinic_name="New"), label="new", by=_stamp(clock))
+    assert str(caught.value) == (
+        "the content could not be checked (No space left on device); nothing was published"
+    )
+    assert _in_use(database, clock) == pack
