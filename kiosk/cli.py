@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import auth
 from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
-from kiosk.content import ContentPackError, load_pack
+from kiosk.content import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
@@ -243,8 +243,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     folder: Path | None = args.folder or settings.content_dir
     if folder is None:
         return _check_content_in_use(settings)
+    from kiosk.pack_archive import read_pack
+
     try:
-        pack = load_pack(folder)
+        pack = read_pack(folder)
     except ContentPackError as error:
         for problem in error.problems:
             print(problem)
@@ -269,6 +271,173 @@ def _check_content_in_use(settings: Settings) -> int:
         f"content in use: version {version} ({label}), valid — {len(pack.slides)} slides, "
         f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
     )
+    return 0
+
+
+def _content_problems(error: ContentPackError, source: Path) -> CommandError:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    return CommandError(
+        f"{len(error.problems)} problem(s) in {source}; nothing was imported and the "
+        "content in use is unchanged"
+    )
+
+
+def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a pack from a folder or .zip and make it the draft (and publish it if asked)."""
+    from kiosk.publishing import PublishError, import_draft, publish_draft
+
+    source: Path = args.source
+    database = _database(settings)
+    try:
+        try:
+            with database.session() as session, session.begin():
+                draft = import_draft(session, source, by=_stamp())
+        except ContentPackError as error:
+            raise _content_problems(error, source) from error
+        print(
+            f"Imported {source} as the draft: {len(draft.pack.slides)} slides, "
+            f"{len(draft.pack.questions)} questions, version {draft.pack.short_version}"
+        )
+        if not args.publish:
+            print("Publish it with: kiosk content publish --label TEXT")
+            return 0
+        label = args.label or f"imported from {source.name}"
+        try:
+            with database.session() as session, session.begin():
+                published = publish_draft(session, label=label, by=_stamp())
+        except PublishError as error:
+            raise CommandError(f"{error} (the draft is kept)") from error
+    finally:
+        database.close()
+    print(
+        f"Published version {published.short_version} as number {published.number} "
+        f"({published.label}); kiosks take it at their next visit"
+    )
+    return 0
+
+
+def cmd_content_publish(args: argparse.Namespace, settings: Settings) -> int:
+    """Publish the draft as a new content version."""
+    from kiosk.publishing import PublishError, publish_draft
+
+    now = datetime.now(UTC)
+    label = args.label or f"published {now.astimezone(settings.zone):%Y-%m-%d %H:%M}"
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            published = publish_draft(session, label=label, by=_stamp())
+    except PublishError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.close()
+    print(
+        f"Published version {published.short_version} as number {published.number} "
+        f"({published.label}); kiosks take it at their next visit"
+    )
+    return 0
+
+
+def cmd_content_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Publish an earlier version again."""
+    from kiosk.publishing import PublishError, find_publication, restore
+
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            number = find_publication(session, args.version).id
+            published = restore(session, number, label=args.label, by=_stamp())
+    except PublishError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.close()
+    print(
+        f"Restored number {number}: version {published.short_version} is published again "
+        f"as number {published.number} ({published.label}); kiosks take it at their next visit"
+    )
+    return 0
+
+
+def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the content in use (or the draft, or an earlier version) to a folder or .zip."""
+    from kiosk.pack_archive import ExportError
+    from kiosk.publishing import (
+        PublishError,
+        current_draft,
+        export_content,
+        find_publication,
+        version_content,
+    )
+
+    target: Path = args.target
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            if args.draft:
+                draft = current_draft(session)
+                if draft is None:
+                    raise CommandError("there is no draft to export")
+                pack, what = draft.pack, "the draft"
+            elif args.version:
+                number = find_publication(session, args.version).id
+                pack, what = version_content(session, number), f"version number {number}"
+            else:
+                pack = content_in_use(session, None, datetime.now(UTC))[1]
+                what = "the content in use"
+            export_content(session, pack, target, by=_stamp())
+    except (ExportError, PublishError) as error:
+        raise CommandError(str(error)) from error
+    finally:
+        database.close()
+    print(f"Exported {what} (version {pack.short_version}) to {target}")
+    return 0
+
+
+def cmd_content_versions(args: argparse.Namespace, settings: Settings) -> int:
+    """List every published version, newest first, and the draft if there is one."""
+    from kiosk.publishing import current_draft, versions
+
+    database = _database(settings)
+    try:
+        with database.session() as session, session.begin():
+            content_in_use(session, None, datetime.now(UTC))  # a new database: version 1
+            listed = versions(session)
+            draft = current_draft(session)
+            _audit(session, AuditAction.CONTENT_VERSIONS_LISTED)
+    finally:
+        database.close()
+    for version in listed:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "number": version.number,
+                        "label": version.label,
+                        "published_by": version.published_by,
+                        "published_at": version.published_at.isoformat(),
+                        "version": version.version,
+                        "visits": version.visits,
+                        "in_use": version.in_use,
+                        "restored_from": version.restored_from,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        local = version.published_at.astimezone(settings.zone)
+        restored = f"  (restores number {version.restored_from})" if version.restored_from else ""
+        in_use = "  <- in use" if version.in_use else ""
+        print(
+            f"{version.number:>3}  {local:%Y-%m-%d %H:%M}  {version.short_version}  "
+            f"{version.label!r} by {version.published_by}  {version.visits} visit(s)"
+            f"{restored}{in_use}"
+        )
+    if draft is not None and not args.json:
+        saved = draft.saved_at.astimezone(settings.zone)
+        print(
+            f"draft  {saved:%Y-%m-%d %H:%M}  {draft.pack.short_version}  saved by "
+            f"{draft.saved_by}, not published"
+        )
     return 0
 
 
@@ -384,6 +553,74 @@ def global_options() -> argparse.ArgumentParser:
     return common
 
 
+def _add_content_commands(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk content check|export|import|publish|versions|restore`."""
+    content = commands.add_parser("content", parents=[common], help="work with content packs")
+    content_commands = content.add_subparsers(
+        dest="content_command", metavar="ACTION", required=True
+    )
+    check = content_commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate a content pack; prints each problem as file:line: message",
+    )
+    check.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="the pack's folder or .zip file (default: the content in use)",
+    )
+    check.set_defaults(handler=cmd_content_check)
+    export = content_commands.add_parser(
+        "export",
+        parents=[common],
+        help="write the content in use to a new folder, or to a .zip file (audited)",
+    )
+    export.add_argument("target", type=Path, metavar="DIR|FILE.zip")
+    which = export.add_mutually_exclusive_group()
+    which.add_argument("--draft", action="store_true", help="the draft instead")
+    which.add_argument(
+        "--version", metavar="VERSION", help="an earlier version (its number or hex digits)"
+    )
+    export.set_defaults(handler=cmd_content_export)
+    load = content_commands.add_parser(
+        "import",
+        parents=[common],
+        help="check a content folder or .zip and make it the draft (audited)",
+    )
+    load.add_argument("source", type=Path, metavar="DIR|FILE.zip")
+    load.add_argument("--publish", action="store_true", help="publish it straight away")
+    load.add_argument("--label", metavar="TEXT", help="the new version's label, with --publish")
+    load.set_defaults(handler=cmd_content_import)
+    publish = content_commands.add_parser(
+        "publish",
+        parents=[common],
+        help="publish the draft as a new version; kiosks take it at their next visit",
+    )
+    publish.add_argument("--label", metavar="TEXT", help="what changed (default: the date)")
+    publish.set_defaults(handler=cmd_content_publish)
+    listing = content_commands.add_parser(
+        "versions",
+        parents=[common],
+        help="list every published version: number, when, label, who, visits, which is in use",
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(handler=cmd_content_versions)
+    restore_content = content_commands.add_parser(
+        "restore",
+        parents=[common],
+        help="publish an earlier version again (a new version with its own label)",
+    )
+    restore_content.add_argument(
+        "version", metavar="VERSION", help="its number in `kiosk content versions`, or hex digits"
+    )
+    restore_content.add_argument("--label", required=True, metavar="TEXT", help="why")
+    restore_content.set_defaults(handler=cmd_content_restore)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
     """The `kiosk` parser with the non-GUI subcommands; the UI layer adds the window ones."""
     common = global_options()
@@ -414,23 +651,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     visits.set_defaults(handler=cmd_visits)
 
-    content = commands.add_parser("content", parents=[common], help="work with content packs")
-    content_commands = content.add_subparsers(
-        dest="content_command", metavar="ACTION", required=True
-    )
-    check = content_commands.add_parser(
-        "check",
-        parents=[common],
-        help="validate a content pack; prints each problem as file:line: message",
-    )
-    check.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        metavar="DIR",
-        help="the pack's folder (default: the content in use)",
-    )
-    check.set_defaults(handler=cmd_content_check)
+    _add_content_commands(commands, common)
 
     demo = commands.add_parser(
         "demo-data", parents=[common], help="add realistic synthetic visits, marked as demo data"

@@ -8,7 +8,6 @@ pictures by digest) whose SHA-256 is the content version every visit records.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -19,16 +18,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-from PIL import Image, UnidentifiedImageError
 
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
+from kiosk.pictures import picture_problem
 
 PACK_FILE = "pack.yaml"
 SLIDES_FILE = "slides.yaml"
 QUESTIONS_FILE = "questions.yaml"
 CONSENT_FILE = "consent.yaml"
 
-PICTURE_FORMATS = ("PNG", "JPEG", "WEBP")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -288,6 +286,14 @@ def load_pack(folder: Path) -> ContentPack:
     return pack
 
 
+def _named(pairs: Fields) -> str:
+    """' (its-id)' for an item with a readable id, so the editor can name it."""
+    node = pairs.get("id", (None, None))[1]
+    if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
+        return f" ({str(node.value).strip()})"
+    return ""
+
+
 @dataclass
 class _PackLoader:
     reader: PackReader
@@ -354,36 +360,16 @@ class _PackLoader:
         if not name:
             return None
         node = pairs[key][1]
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts:
-            self.reader.report(
-                file, node, f"the picture '{name}' must be inside the content folder"
-            )
+        data = self.reader.read(name, file, node, "the picture")
+        if data is None:
             return None
-        path = self.reader.folder.joinpath(*relative.parts)
-        if not path.is_file():
-            self.reader.report(file, node, f"the picture '{name}' is not in the content folder")
+        problem = picture_problem(data, name)
+        if problem is not None:
+            self.reader.report(file, node, problem)
             return None
-        data = path.read_bytes()
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image_format = image.format
-                image.load()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            self.reader.report(
-                file,
-                node,
-                f"the picture '{name}' is damaged or is not a picture; "
-                "save it again as PNG, JPEG or WebP",
-            )
-            return None
-        if image_format not in PICTURE_FORMATS:
-            self.reader.report(
-                file, node, f"the picture '{name}' is a {image_format} file; use PNG, JPEG or WebP"
-            )
-            return None
-        self.pictures[relative.as_posix()] = data
-        return relative.as_posix()
+        relative = PurePosixPath(name).as_posix()
+        self.pictures[relative] = data
+        return relative
 
     def _identifier(
         self, file: str, pairs: Fields, owner: yaml.Node, what: str, seen: set[str]
@@ -429,60 +415,70 @@ class _PackLoader:
     def _slides(self) -> list[Slide]:
         file, r, seen = SLIDES_FILE, self.reader, set[str]()
         slides = []
-        for node, pairs in self._items(file, "slides", "slides")[2]:
-            r.unknown(file, pairs, {"id", "title", "text", "picture", "picture_alt"}, "a slide")
-            identifier = self._identifier(file, pairs, node, "this slide", seen)
-            title = r.text(file, pairs, "title", node, "this slide") or ""
-            text = r.text(file, pairs, "text", node, "this slide") or ""
-            if "text" in pairs:
-                first = pairs["text"][1].start_mark.line + 1
-                # A block scalar (`text: |`) starts on the line after its key.
-                if isinstance(pairs["text"][1], yaml.ScalarNode) and pairs["text"][1].style in (
-                    "|",
-                    ">",
-                ):
-                    first += 1
-                for offset, message in slide_text_problems(text):
-                    r.report(file, first + offset, message)
-            picture = self._picture(file, pairs, "picture", node)
-            alt = r.text(file, pairs, "picture_alt", node, "this slide", required=False)
-            if picture and not alt:
-                r.report(
-                    file,
-                    pairs["picture"][1],
-                    "a slide with a picture needs 'picture_alt': "
-                    "a sentence describing the picture for people who cannot see it",
-                )
-            slides.append(Slide(identifier, title, text, picture, alt))
+        for number, (node, pairs) in enumerate(self._items(file, "slides", "slides")[2], 1):
+            with r.inside(f"slide {number}{_named(pairs)}"):
+                slides.append(self._slide(node, pairs, seen))
         return slides
+
+    def _slide(self, node: yaml.Node, pairs: Fields, seen: set[str]) -> Slide:
+        file, r = SLIDES_FILE, self.reader
+        r.unknown(file, pairs, {"id", "title", "text", "picture", "picture_alt"}, "a slide")
+        identifier = self._identifier(file, pairs, node, "this slide", seen)
+        title = r.text(file, pairs, "title", node, "this slide") or ""
+        text = r.text(file, pairs, "text", node, "this slide") or ""
+        if "text" in pairs:
+            first = pairs["text"][1].start_mark.line + 1
+            # A block scalar (`text: |`) starts on the line after its key.
+            if isinstance(pairs["text"][1], yaml.ScalarNode) and pairs["text"][1].style in (
+                "|",
+                ">",
+            ):
+                first += 1
+            for offset, message in slide_text_problems(text):
+                r.report(file, first + offset, message)
+        picture = self._picture(file, pairs, "picture", node)
+        alt = r.text(file, pairs, "picture_alt", node, "this slide", required=False)
+        if picture and not alt:
+            r.report(
+                file,
+                pairs["picture"][1],
+                "a slide with a picture needs 'picture_alt': "
+                "a sentence describing the picture for people who cannot see it",
+            )
+        return Slide(identifier, title, text, picture, alt)
 
     def _questions(self) -> list[Question]:
         file, r, seen = QUESTIONS_FILE, self.reader, set[str]()
         allowed_answers = tuple(answer.value for answer in Answer)
         questions = []
-        for node, pairs in self._items(file, "questions", "questions")[2]:
-            r.unknown(
-                file,
-                pairs,
-                {"id", "text", "contraindication", "flag_when", "flag_wording"},
-                "a question",
-            )
-            identifier = self._identifier(file, pairs, node, "this question", seen)
-            text = r.text(file, pairs, "text", node, "this question") or ""
-            contraindication = r.switch(file, pairs, "contraindication", default=True)
-            flag_when = r.words(file, pairs, "flag_when", allowed_answers, "this question")
-            if flag_when is None:
-                flag_when = [Answer.YES.value, Answer.NOT_SURE.value]
-            wording = (
-                r.text(file, pairs, "flag_wording", node, "this question", required=bool(flag_when))
-                or ""
-            )
-            questions.append(
-                Question(
-                    identifier, text, tuple(Answer(a) for a in flag_when), wording, contraindication
-                )
-            )
+        for number, (node, pairs) in enumerate(self._items(file, "questions", "questions")[2], 1):
+            with r.inside(f"question {number}{_named(pairs)}"):
+                questions.append(self._question(node, pairs, seen, allowed_answers))
         return questions
+
+    def _question(
+        self, node: yaml.Node, pairs: Fields, seen: set[str], allowed_answers: tuple[str, ...]
+    ) -> Question:
+        file, r = QUESTIONS_FILE, self.reader
+        r.unknown(
+            file,
+            pairs,
+            {"id", "text", "contraindication", "flag_when", "flag_wording"},
+            "a question",
+        )
+        identifier = self._identifier(file, pairs, node, "this question", seen)
+        text = r.text(file, pairs, "text", node, "this question") or ""
+        contraindication = r.switch(file, pairs, "contraindication", default=True)
+        flag_when = r.words(file, pairs, "flag_when", allowed_answers, "this question")
+        if flag_when is None:
+            flag_when = [Answer.YES.value, Answer.NOT_SURE.value]
+        wording = (
+            r.text(file, pairs, "flag_wording", node, "this question", required=bool(flag_when))
+            or ""
+        )
+        return Question(
+            identifier, text, tuple(Answer(a) for a in flag_when), wording, contraindication
+        )
 
     def _consent(self) -> tuple[list[ConsentStatement], str] | None:
         file, r, seen = CONSENT_FILE, self.reader, set[str]()
@@ -490,11 +486,12 @@ class _PackLoader:
             file, "statements", "consent", frozenset({"signature_meaning"})
         )
         statements = []
-        for node, pairs in items:
-            r.unknown(file, pairs, {"id", "text"}, "a consent statement")
-            identifier = self._identifier(file, pairs, node, "this statement", seen)
-            text = r.text(file, pairs, "text", node, "this statement") or ""
-            statements.append(ConsentStatement(identifier, text))
+        for number, (node, pairs) in enumerate(items, 1):
+            with r.inside(f"consent statement {number}{_named(pairs)}"):
+                r.unknown(file, pairs, {"id", "text"}, "a consent statement")
+                identifier = self._identifier(file, pairs, node, "this statement", seen)
+                text = r.text(file, pairs, "text", node, "this statement") or ""
+                statements.append(ConsentStatement(identifier, text))
         if top is None or owner is None:
             return None
         meaning = r.text(file, top, "signature_meaning", owner, "the consent file") or ""

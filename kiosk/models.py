@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -63,7 +62,12 @@ class Base(DeclarativeBase):
 
 
 class ContentVersionRow(Base):
-    """A published content version: its text is stored once and never changed."""
+    """A content version: its text is stored once and never changed.
+
+    `label`, `published_at` and `published_by` say when it was first stored. It is the
+    clinic's content only through a publication; a pack run from a folder for a trial
+    (`--content`) is stored so its visits say what they showed, but never published.
+    """
 
     __tablename__ = "content_versions"
 
@@ -73,13 +77,64 @@ class ContentVersionRow(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by: Mapped[str] = mapped_column(String(200))
     canonical: Mapped[bytes] = mapped_column(LargeBinary)
-    # False for a pack run from a folder (`--content`) for a trial: stored so its visits
-    # say what they showed, but never the clinic's content in use.
-    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     pictures: Mapped[list[ContentPictureRow]] = relationship(
         back_populates="version", cascade="all, delete-orphan"
     )
+
+
+class ContentPublicationRow(Base):
+    """One publish: a content version became the clinic's content, with a label, by whom, when.
+
+    The content in use is the version of the newest publication, so a restore (a new
+    publication of an older version) makes the old text current again. Never changed.
+    """
+
+    __tablename__ = "content_publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200))
+    # For a restore: the publication whose content it brought back.
+    restored_from_id: Mapped[int | None] = mapped_column(ForeignKey("content_publications.id"))
+
+    content_version: Mapped[ContentVersionRow] = relationship()
+
+
+class ContentDraftRow(Base):
+    """The admins' draft: content being edited, seen by no patient until it is published.
+
+    The clinic has at most one draft; saving replaces it. It may still have problems
+    (an empty title while typing); they are checked when it is published.
+    """
+
+    __tablename__ = "content_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    saved_by: Mapped[str] = mapped_column(String(200))
+    # The version in use when editing began, so the editor can tell an admin that
+    # someone else published in the meantime.
+    based_on_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+
+    pictures: Mapped[list[ContentDraftPictureRow]] = relationship(
+        back_populates="draft", cascade="all, delete-orphan"
+    )
+
+
+class ContentDraftPictureRow(Base):
+    """A picture belonging to the draft."""
+
+    __tablename__ = "content_draft_pictures"
+
+    draft_id: Mapped[int] = mapped_column(ForeignKey("content_drafts.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    draft: Mapped[ContentDraftRow] = relationship(back_populates="pictures")
 
 
 class ContentPictureRow(Base):

@@ -7,10 +7,16 @@ also keeps answers such as `yes` and `no` as the words the admin typed, not bool
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
+
+# No file of a pack is larger: a slide picture scaled to the screen is well under this,
+# and a bigger file is a mistake (a raw camera file, a video) or an attack.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -20,9 +26,16 @@ class ContentProblem:
     file: str
     line: int
     message: str
+    # The slide, question or statement the problem is in ("slide 3 (how-it-works)"), for
+    # the editor, which shows items rather than files and lines.
+    where: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
+
+    def in_words(self) -> str:
+        """The problem for an admin in the editor: the item first, else the file."""
+        return f"{self.where or self.file}: {self.message}"
 
 
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]
@@ -34,22 +47,70 @@ class PackReader:
 
     folder: Path
     problems: list[ContentProblem] = field(default_factory=list)
+    where: str = ""
 
     def report(self, file: str, node: yaml.Node | int, message: str) -> None:
         """Note a problem at a node (or a 1-based line number)."""
         line = node if isinstance(node, int) else node.start_mark.line + 1
-        self.problems.append(ContentProblem(file, line, message))
+        self.problems.append(ContentProblem(file, line, message, self.where))
+
+    @contextmanager
+    def inside(self, where: str) -> Iterator[None]:
+        """Problems noted in this block are in `where` (a slide, a question)."""
+        self.where = where
+        try:
+            yield
+        finally:
+            self.where = ""
+
+    def read(self, name: str, file: str, node: yaml.Node | int, what: str) -> bytes | None:
+        """The bytes of the pack's file `name`, or None with a problem noted at `file`.
+
+        Only a plain file inside the folder is read: no absolute path, no `..`, no
+        symbolic link anywhere on the way (it could point at any file on the machine),
+        and nothing over MAX_FILE_BYTES.
+        """
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in name or ":" in name:
+            self.report(file, node, f"{what} '{name}' must be inside the content folder")
+            return None
+        path = self.folder
+        for part in relative.parts:
+            path = path / part
+            if path.is_symlink():
+                self.report(
+                    file,
+                    node,
+                    f"{what} '{name}' is a shortcut (symbolic link); "
+                    "put the file itself in the content folder",
+                )
+                return None
+        if not path.is_file():
+            if what == "this file":
+                self.report(file, node, "this file is missing from the content folder")
+            else:
+                self.report(file, node, f"{what} '{name}' is not in the content folder")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            self.report(
+                file,
+                node,
+                f"{what} '{name}' is {size / 1024 / 1024:.0f} MB; "
+                f"files in a content pack can be at most {MAX_FILE_BYTES // 1024 // 1024} MB",
+            )
+            return None
+        return path.read_bytes()
 
     def load(self, file: str) -> yaml.Node | None:
         """The node tree of one file of the pack, or None (with a problem noted)."""
-        path = self.folder / file
-        if not path.is_file():
-            self.report(file, 1, "this file is missing from the content folder")
+        data = self.read(file, file, 1, "this file")
+        if data is None:
             return None
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            line = data[: error.start].count(b"\n") + 1
             self.report(
                 file,
                 line,

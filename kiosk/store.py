@@ -29,6 +29,7 @@ from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
     ContentPictureRow,
+    ContentPublicationRow,
     ContentVersionRow,
     FlagRow,
     SlideViewRow,
@@ -162,7 +163,7 @@ def sqlite_file(database_url: URL | str) -> Path | None:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -213,34 +214,25 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 # --- content versions ---------------------------------------------------------------------
 
 
-def publish_content(
-    session: Session,
-    pack: ContentPack,
-    *,
-    label: str,
-    published_by: str,
-    now: datetime,
-    published: bool = True,
+def store_content(
+    session: Session, pack: ContentPack, *, label: str, stored_by: str, now: datetime
 ) -> ContentVersionRow:
-    """Store `pack` as a content version; the same text is stored only once.
+    """Store `pack` as a content version (the same text is stored only once), unpublished.
 
-    With `published=False` (a trial from a folder) it is kept for the visits that show
-    it but never becomes the clinic's content in use.
+    A version is the clinic's content only once it is published; a trial pack from a
+    folder is stored this way so its visits say exactly what they showed.
     """
     existing = session.scalar(
         select(ContentVersionRow).where(ContentVersionRow.sha256 == pack.version)
     )
     if existing is not None:
-        if published and not existing.published:
-            existing.published = True
         return existing
     row = ContentVersionRow(
         sha256=pack.version,
         label=label,
         published_at=now,
-        published_by=published_by,
+        published_by=stored_by,
         canonical=pack.canonical_bytes(),
-        published=published,
     )
     row.pictures = [ContentPictureRow(name=name, data=data) for name, data in pack.pictures.items()]
     session.add(row)
@@ -248,14 +240,44 @@ def publish_content(
     return row
 
 
-def newest_content(session: Session) -> ContentVersionRow | None:
-    """The newest published content version, if any."""
-    return session.scalar(
-        select(ContentVersionRow)
-        .where(ContentVersionRow.published)
-        .order_by(ContentVersionRow.id.desc())
-        .limit(1)
+def publish_content(
+    session: Session,
+    pack: ContentPack,
+    *,
+    label: str,
+    published_by: str,
+    now: datetime,
+    restored_from: ContentPublicationRow | None = None,
+) -> ContentPublicationRow:
+    """Make `pack` the clinic's content from the next visit on: a new publication.
+
+    Publishing text that is already stored (a restore) adds a publication of the stored
+    version, so the newest publication always names the content in use.
+    """
+    version = store_content(session, pack, label=label, stored_by=published_by, now=now)
+    publication = ContentPublicationRow(
+        content_version=version,
+        label=label,
+        published_at=now,
+        published_by=published_by,
+        restored_from_id=restored_from.id if restored_from else None,
     )
+    session.add(publication)
+    session.flush()
+    return publication
+
+
+def newest_publication(session: Session) -> ContentPublicationRow | None:
+    """The newest publication: its version is the content in use."""
+    return session.scalar(
+        select(ContentPublicationRow).order_by(ContentPublicationRow.id.desc()).limit(1)
+    )
+
+
+def newest_content(session: Session) -> ContentVersionRow | None:
+    """The content version in use: the one published last, if any."""
+    publication = newest_publication(session)
+    return publication.content_version if publication else None
 
 
 def content_of(row: ContentVersionRow) -> ContentPack:
@@ -472,16 +494,15 @@ def content_in_use(
         bundled = load_pack(bundled_pack_dir())
         newest = publish_content(
             session, bundled, label="bundled default content", published_by="first start", now=now
-        )
+        ).content_version
     if content_dir is None:
         return newest, content_of(newest)
     pack = load_pack(content_dir)
-    trial = publish_content(
+    trial = store_content(
         session,
         pack,
         label=f"trial from folder {content_dir.name}",
-        published_by="content folder",
+        stored_by="content folder",
         now=now,
-        published=False,
     )
     return trial, pack

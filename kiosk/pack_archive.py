@@ -1,0 +1,253 @@
+"""Content packs as folders and `.zip` files: written out for export, read back safely.
+
+A zip from outside is treated as hostile until checked. Its table of contents is read
+first, and the zip is refused — before anything is unpacked — when it has too many
+entries, says it unpacks to too much, or names a path outside the pack (`../`, an
+absolute path, a symbolic link). While unpacking, no entry may grow beyond the size
+it declared. Only then is the pack loaded and validated like any content folder.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from kiosk.content import (
+    CONSENT_FILE,
+    PACK_FILE,
+    QUESTIONS_FILE,
+    SLIDES_FILE,
+    ContentPack,
+    ContentPackError,
+    load_pack,
+)
+from kiosk.pack_reader import MAX_FILE_BYTES, ContentProblem
+
+MAX_ZIP_ENTRIES = 500
+MAX_ZIP_BYTES = 100 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class _PackDumper(yaml.SafeDumper):
+    """Writes text with line breaks as `|` blocks, the way an admin would type it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_PackDumper.add_representer(str, _text)
+
+
+def _yaml(heading: str, data: dict[str, Any]) -> bytes:
+    body = yaml.dump(
+        data, Dumper=_PackDumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+    )
+    return (heading + body).encode("utf-8")
+
+
+def pack_files(pack: ContentPack) -> dict[str, bytes]:
+    """The files of `pack` as a content folder holds them: four YAML files and pictures."""
+    settings: dict[str, Any] = {"clinic_name": pack.clinic_name, "language": pack.language}
+    if pack.logo:
+        settings["logo"] = pack.logo
+    settings["settings"] = {"seconds_before_next": pack.seconds_before_next}
+    slides = []
+    for slide in pack.slides:
+        item: dict[str, Any] = {"id": slide.id, "title": slide.title, "text": slide.text}
+        if slide.picture:
+            item["picture"] = slide.picture
+            item["picture_alt"] = slide.picture_alt or ""
+        slides.append(item)
+    questions = [
+        {
+            "id": question.id,
+            "text": question.text,
+            "contraindication": question.contraindication,
+            "flag_when": [answer.value for answer in question.flag_answers],
+            "flag_wording": question.flag_wording,
+        }
+        for question in pack.questions
+    ]
+    files = {
+        PACK_FILE: _yaml("# The clinic's content pack (exported).\n", settings),
+        SLIDES_FILE: _yaml(
+            "# Slides, in order. A blank line starts a paragraph, '- ' a bullet, "
+            "**words** are bold.\n",
+            {"slides": slides},
+        ),
+        QUESTIONS_FILE: _yaml(
+            "# Questions. Answers in flag_when ask a clinician to review the visit.\n",
+            {"questions": questions},
+        ),
+        CONSENT_FILE: _yaml(
+            "# Statements the patient acknowledges, and what signing means.\n",
+            {
+                "statements": [{"id": s.id, "text": s.text} for s in pack.consent_statements],
+                "signature_meaning": pack.signature_meaning,
+            },
+        ),
+    }
+    files.update(pack.pictures)
+    return files
+
+
+class ExportError(Exception):
+    """The pack cannot be written where asked; the message says why in one line."""
+
+
+def export_pack(pack: ContentPack, target: Path) -> None:
+    """Write `pack` to a new folder, or to a `.zip` file when `target` ends in `.zip`.
+
+    Either appears complete or not at all: it is written beside the target first and
+    renamed at the end, so a full disk never leaves half a pack under the target's name.
+    """
+    files = pack_files(pack)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        if target.suffix.lower() == ".zip":
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for name, data in sorted(files.items()):
+                    archive.writestr(name, data)
+            partial.replace(target)
+            return
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise ExportError(f"{target} already exists and is not an empty folder; choose another")
+        shutil.rmtree(partial, ignore_errors=True)
+        for name, data in files.items():
+            path = partial.joinpath(*PurePosixPath(name).parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if target.exists():
+            target.rmdir()
+        partial.rename(target)
+    except OSError as error:
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
+        raise ExportError(f"the content cannot be written to {target}: {error.strerror}") from error
+
+
+def read_pack(source: Path) -> ContentPack:
+    """Load and validate a pack from a folder or a `.zip` file; ContentPackError if unusable."""
+    if source.is_dir():
+        return load_pack(source)
+    if not source.is_file():
+        raise ContentPackError(
+            [ContentProblem(str(source), 1, "there is no content folder or .zip file here")]
+        )
+    if not zipfile.is_zipfile(source):
+        raise ContentPackError(
+            [
+                ContentProblem(
+                    source.name, 1, "this is neither a content folder nor a readable .zip file"
+                )
+            ]
+        )
+    try:
+        with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as unpacked:
+            root = _checked_root(source, archive)
+            folder = Path(unpacked) / "pack"
+            folder.mkdir()
+            _unpack(source, archive, root, folder)
+            return load_pack(folder)
+    except OSError as error:  # the temporary folder: a full disk, no permission
+        raise _refuse(
+            source, f"this .zip could not be unpacked to check it ({error.strerror})"
+        ) from error
+
+
+def _refuse(source: Path, message: str) -> ContentPackError:
+    return ContentPackError([ContentProblem(source.name, 1, message)])
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _entry_problem(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    parts = PurePosixPath(name).parts
+    if name.startswith("/") or "\\" in name or _DRIVE.match(name) or ".." in parts:
+        return f"the entry '{name}' points outside the pack; a content pack keeps its files inside"
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return (
+            f"the entry '{name}' is a shortcut (symbolic link); a content pack holds "
+            "the files themselves"
+        )
+    if info.flag_bits & 0x1:
+        return f"the entry '{name}' is protected by a password; export the pack without one"
+    if info.file_size > MAX_FILE_BYTES:
+        return (
+            f"the entry '{name}' unpacks to {info.file_size / 1024 / 1024:.0f} MB; files in a "
+            f"content pack can be at most {MAX_FILE_BYTES // 1024 // 1024} MB"
+        )
+    return None
+
+
+def _checked_root(source: Path, archive: zipfile.ZipFile) -> str:
+    """Check the zip's table of contents; the folder inside it that holds the pack."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise _refuse(
+            source,
+            f"this .zip has {len(entries)} entries; a content pack can have at most "
+            f"{MAX_ZIP_ENTRIES}",
+        )
+    declared = sum(info.file_size for info in entries)
+    if declared > MAX_ZIP_BYTES:
+        raise _refuse(
+            source,
+            f"this .zip unpacks to {declared / 1024 / 1024:.0f} MB; a content pack can be at "
+            f"most {MAX_ZIP_BYTES // 1024 // 1024} MB",
+        )
+    problems = [
+        ContentProblem(source.name, 1, problem)
+        for problem in map(_entry_problem, entries)
+        if problem is not None
+    ]
+    if problems:
+        raise ContentPackError(problems)
+    names = {info.filename for info in entries if not info.is_dir()}
+    if PACK_FILE in names:
+        return ""
+    # A zip made by "compress this folder" holds the folder itself.
+    tops = {PurePosixPath(name).parts[0] for name in names}
+    if len(tops) == 1 and f"{next(iter(tops))}/{PACK_FILE}" in names:
+        return f"{next(iter(tops))}/"
+    raise _refuse(source, f"this .zip has no {PACK_FILE}; is it a content pack?")
+
+
+def _unpack(source: Path, archive: zipfile.ZipFile, root: str, folder: Path) -> None:
+    for info in archive.infolist():
+        if info.is_dir() or not info.filename.startswith(root):
+            continue
+        target = folder.joinpath(*PurePosixPath(info.filename[len(root) :]).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        try:
+            with archive.open(info) as entry, target.open("wb") as out:
+                while chunk := entry.read(_CHUNK):
+                    written += len(chunk)
+                    # A table of contents can lie; what it declared was checked.
+                    if written > info.file_size:
+                        raise _refuse(
+                            source,
+                            f"the entry '{info.filename}' is bigger than the .zip says; "
+                            "the file is damaged or was made to trick",
+                        )
+                    out.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+            raise _refuse(
+                source,
+                f"the entry '{info.filename}' cannot be unpacked; the .zip is damaged",
+            ) from error

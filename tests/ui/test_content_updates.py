@@ -1,0 +1,110 @@
+"""A publish reaches a kiosk at its next visit, never in the middle of one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.audit import AuditStamp
+from kiosk.content import ContentPack
+from kiosk.publishing import publish
+from kiosk.settings import Settings
+from kiosk.store import Database, content_in_use, load_visit
+from kiosk.visit import KioskTiming
+from tests.ui.patient import current, fill, sign, tap
+from ui.kiosk_window import KioskWindow
+
+OLD_QUESTION = "Are you pregnant, or could you be pregnant?"
+NEW_QUESTION = "Could you be expecting a baby?"
+
+
+def _newer(pack: ContentPack) -> ContentPack:
+    """The admin's edit: another clinic name, one slide fewer, a question reworded."""
+    questions = tuple(
+        replace(q, text=NEW_QUESTION) if q.text == OLD_QUESTION else q for q in pack.questions
+    )
+    return replace(
+        pack, clinic_name="Serenity Ketamine Clinic", slides=pack.slides[:-1], questions=questions
+    )
+
+
+def _question_on_screen(window: KioskWindow) -> str:
+    return str(current(window).title.text())  # type: ignore[attr-defined]
+
+
+def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_visit(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = KioskWindow(
+        database,
+        settings,
+        station="test-kiosk",
+        timing=KioskTiming(double_tap_guard_seconds=0, done_seconds=60),
+    )
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    qtbot.waitExposed(window)
+    with database.session() as session, session.begin():
+        old = content_in_use(session, None, datetime.now(UTC))[1]
+    assert window.welcome.clinic_name.text() == "Serenity Mental Health Centers"
+
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "García")
+    fill(qtbot, window, "birth_date", "04/15/1968")
+    tap(qtbot, current(window), "Continue")
+    for _ in old.slides:
+        tap(qtbot, current(window), "Next")
+
+    # An admin publishes while Ana is on the first question.
+    newer = _newer(old)
+    with database.session() as session, session.begin():
+        publish(
+            session,
+            newer,
+            label="new wording",
+            by=AuditStamp("user:admin", "desk-1", datetime.now(UTC)),
+        )
+
+    seen = []
+    for _ in old.questions:
+        seen.append(_question_on_screen(window))
+        tap(qtbot, current(window), "No")
+    assert seen[-1] == OLD_QUESTION
+    assert NEW_QUESTION not in seen
+    tap(qtbot, current(window), "I confirm these answers are correct")
+    for statement in old.consent_statements:
+        tap(qtbot, current(window), statement.text)
+    sign(qtbot, window)
+    tap(qtbot, current(window), "Sign and continue")
+    fill(qtbot, window, "driver_name", "Luis")
+    fill(qtbot, window, "phone", "(555) 201-3344")
+    fill(qtbot, window, "relationship", "husband")
+    with qtbot.waitSignal(window.visit_stored, timeout=5000) as stored:
+        tap(qtbot, current(window), "Continue")
+    with database.session() as session:
+        record = load_visit(session, str(stored.args[0]))  # type: ignore[index]
+    assert record is not None
+    assert record.content_version == old.version
+    assert record.answers[-1].question_text == OLD_QUESTION
+    assert len(record.slides) == len(old.slides)
+
+    # Back at Welcome, the kiosk shows the new content; the next visit uses it.
+    with qtbot.waitSignal(window.visit_ended, timeout=5000):
+        tap(qtbot, current(window), "Finish")
+    assert window.welcome.clinic_name.text() == "Serenity Ketamine Clinic"
+    tap(qtbot, current(window), "Start")
+    assert window.visit is not None
+    assert window.visit.content.version == newer.version
+    fill(qtbot, window, "first_name", "Beatriz")
+    fill(qtbot, window, "last_name", "Lopez")
+    fill(qtbot, window, "birth_date", "02/01/1990")
+    tap(qtbot, current(window), "Continue")
+    for _ in newer.slides:
+        tap(qtbot, current(window), "Next")
+    for _ in range(len(newer.questions) - 1):
+        tap(qtbot, current(window), "No")
+    assert _question_on_screen(window) == NEW_QUESTION
