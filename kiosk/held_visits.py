@@ -36,7 +36,7 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database, publish_content, visit_row
+from kiosk.store import Database, store_content, visit_row
 from kiosk.visit import Visit
 
 FORMAT = 1
@@ -264,13 +264,12 @@ class HeldVisits:
                 kept["canonical"].encode("utf-8"),
                 {name: base64.b64decode(data) for name, data in kept["pictures"].items()},
             )
-            version_id = publish_content(
+            version_id = store_content(
                 session,
                 pack,
                 label="kept with a visit that waited on the kiosk",
-                published_by=data["actor"],
+                stored_by=data["actor"],
                 now=now,
-                published=False,
             ).id
         row = VisitRow(
             **{key: _decode(value) for key, value in data["visit"].items()},
