@@ -2,14 +2,20 @@
 
 SQLite's online backup API copies a consistent snapshot page by page even while other
 connections write; a copy is written beside its target and renamed only when complete,
-so a half-written backup never takes a good file's name.
+so a half-written backup never takes a good file's name. An encrypted database
+(SQLCipher) is copied with its key: the backup is encrypted with the same key.
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from kiosk.store import HEAD_REVISION, sqlite_file
 
@@ -28,10 +34,37 @@ def database_file(database_url: str) -> Path:
     return file
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+@dataclass(frozen=True)
+class _Driver:
+    """Plain SQLite, or SQLCipher with the database's key."""
+
+    module: Any
+    key: str | None
+
+    @classmethod
+    def of(cls, database_url: str) -> _Driver:
+        url = make_url(database_url)
+        if url.get_driver_name() == "pysqlcipher":
+            return cls(importlib.import_module("sqlcipher3"), url.password)
+        return cls(sqlite3, None)
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error, self.module.Error)
+
+    def connect(self, path: Path, *, read_only: bool = False) -> Any:
+        target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
+        connection = self.module.connect(target, uri=read_only)
+        if self.key is not None:
+            quoted = self.key.replace("'", "''")
+            connection.execute(f"PRAGMA key = '{quoted}'")
+        return connection
+
+
+def _copy(driver: _Driver, source: Any, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    destination = sqlite3.connect(partial)
+    destination = driver.connect(partial)
     try:
         source.backup(destination)
     finally:
@@ -46,27 +79,30 @@ def backup(database_url: str, target: Path) -> None:
         raise BackupError(f"there is no database at {source_path}")
     if target.resolve() == source_path.resolve():
         raise BackupError("the backup cannot be written over the database itself")
-    source = sqlite3.connect(source_path)
+    driver = _Driver.of(database_url)
+    failures: tuple[type[Exception], ...] = (*driver.errors, OSError)
+    source = driver.connect(source_path)
     try:
-        _copy(source, target)
-    except (sqlite3.Error, OSError) as error:
+        _copy(driver, source, target)
+    except failures as error:
         raise BackupError(f"the backup to {target} failed: {error}") from error
     finally:
         source.close()
 
 
-def check_backup(path: Path) -> None:
+def check_backup(path: Path, database_url: str) -> None:
     """Refuse a file that is not a whole kiosk database this version can read."""
     if not path.is_file():
         raise BackupError(f"there is no backup at {path}")
+    driver = _Driver.of(database_url)
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = driver.connect(path, read_only=True)
         try:
             ok = connection.execute("PRAGMA integrity_check").fetchone()
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    except sqlite3.Error as error:
+    except driver.errors as error:
         raise BackupError(f"{path} is not a kiosk database backup ({error})") from error
     if ok != ("ok",):
         raise BackupError(f"{path} is damaged: {ok[0] if ok else 'unreadable'}")
@@ -80,16 +116,17 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
     Returns where the content before the restore was saved. Stop the kiosks and desks
     first: they would otherwise write into the database while it is replaced.
     """
-    check_backup(source)
+    check_backup(source, database_url)
     target_path = database_file(database_url)
     kept = target_path.with_name(f"{target_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}.sqlite3")
     if target_path.is_file():
         backup(database_url, kept)
-    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    target = sqlite3.connect(target_path)
+    driver = _Driver.of(database_url)
+    origin = driver.connect(source, read_only=True)
+    target = driver.connect(target_path)
     try:
         origin.backup(target)
-    except sqlite3.Error as error:
+    except driver.errors as error:
         raise BackupError(f"the restore from {source} failed: {error}") from error
     finally:
         origin.close()

@@ -480,27 +480,14 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Remove visits older than the retention period; audit entries keep only their IDs."""
-    from datetime import timedelta
+    from kiosk.retention import purge_older_than
 
-    from kiosk.retention import delete_visits, visits_older_than, wipe_freed_space
-
-    cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            doomed = visits_older_than(session, cutoff)
-            delete_visits(session, doomed)
-            for visit_id in doomed:
-                _audit(
-                    session,
-                    AuditAction.VISITS_PURGED,
-                    visit_id=visit_id,
-                    detail=f"older than {args.older_than} days",
-                )
-        wipe_freed_space(database)
+        removed = purge_older_than(database, args.older_than, _stamp())
     finally:
         database.close()
-    print(f"Removed {len(doomed)} visits older than {args.older_than} days")
+    print(f"Removed {removed} visits older than {args.older_than} days")
     return 0
 
 

@@ -8,11 +8,12 @@ file nor its WAL keeps a purged patient's name. Audit entries stay: they hold on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.audit import AuditAction, AuditStamp
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -48,3 +49,19 @@ def wipe_freed_space(database: Database) -> None:
     with database.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.commit()
+
+
+def purge_older_than(database: Database, days: int, by: AuditStamp) -> int:
+    """Remove visits that finished more than `days` days before `by.now`; returns how many.
+
+    One transaction for the deletions and their audit entries, then the freed space is
+    wiped. Used by `kiosk purge` and by the kiosk's daily purge (`retention_days`).
+    """
+    cutoff = by.now - timedelta(days=days)
+    with database.session() as session, session.begin():
+        doomed = visits_older_than(session, cutoff)
+        delete_visits(session, doomed)
+        for visit_id in doomed:
+            by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
+    wipe_freed_space(database)
+    return len(doomed)

@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from kiosk import APP_NAME
 
@@ -39,6 +41,8 @@ class Settings:
     staff_idle_minutes: int
     # Finished visits the database could not take yet wait here (see kiosk.held_visits).
     held_visits_dir: Path
+    # Visits older than this many days are purged once a day by the kiosk; 0: never.
+    retention_days: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -113,6 +117,19 @@ def _seconds(value: Any) -> int:
     return seconds
 
 
+def _retention_days(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number of days (0 for never)")
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError("must be a whole number of days (0 for never)") from error
+    if days != 0 and not 30 <= days <= 36500:
+        # Fewer than 30 days is far more likely a typo than a policy: a purge cannot be undone.
+        raise ValueError("must be 0 (never purge) or from 30 to 36500 days")
+    return days
+
+
 def _minutes(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("must be a whole number of minutes")
@@ -147,6 +164,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "lockout_minutes": _minutes,
     "staff_idle_minutes": _minutes,
     "held_visits_dir": _path,
+    "retention_days": _retention_days,
 }
 
 
@@ -161,7 +179,27 @@ def _defaults() -> dict[str, Any]:
         "lockout_minutes": 5,
         "staff_idle_minutes": 10,
         "held_visits_dir": data_dir() / "held-visits",
+        "retention_days": 0,
     }
+
+
+def _secret_readable_by_others(path: Path, from_file: Mapping[str, Any]) -> list[str]:
+    """A database key or password in the file: only the kiosk's own user may read it."""
+    url = from_file.get("database_url")
+    if not isinstance(url, str) or os.name != "posix":
+        # Windows: the file lives in the user's own profile, protected by its ACL.
+        return []
+    try:
+        has_secret = make_url(url).password is not None
+    except ArgumentError:
+        return []
+    if has_secret and path.stat().st_mode & 0o077:
+        secret = (
+            f"{path}: this file holds the database key or password, so only the kiosk's "
+            f"user may read it; run: chmod 600 {path}"
+        )
+        return [secret]
+    return []
 
 
 def load_settings(
@@ -181,6 +219,7 @@ def load_settings(
             from_file = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise SettingsError(f"{path}: this settings file cannot be read: {error}") from error
+        problems.extend(_secret_readable_by_others(path, from_file))
         for key, value in from_file.items():
             if key not in _PARSERS:
                 problems.append(f"{path}: unknown setting '{key}'")

@@ -140,6 +140,8 @@ def open_database(
         ) from error
     except (SQLAlchemyError, OSError) as error:
         reason = getattr(error, "orig", None) or error
+        if parsed.get_driver_name() == "pysqlcipher" and "not a database" in str(reason):
+            reason = "its key does not open it (a wrong key, or not an encrypted kiosk database)"
         raise DatabaseUnavailableError(
             f"the database at {shown} cannot be opened: {reason}"
         ) from error

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.store import DatabaseUnavailableError, open_database
+from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
 
@@ -64,6 +65,8 @@ def run_kiosk(settings: Settings, *, station: str, windowed: bool) -> int:
         return 1
     window = KioskWindow(database, settings, station=station)
     install_error_screen(window)
+    if settings.retention_days:
+        DailyPurge(window, settings.retention_days)
     if settings.lockdown and not windowed:
         lock_down(window)
     else:

@@ -74,3 +74,10 @@ def test_a_named_settings_file_that_is_missing_is_reported(
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "typo.toml"))
     with pytest.raises(SettingsError, match=r"KIOSK_CONFIG names .*typo\.toml, but there is no"):
         load_settings(environ={})
+
+
+def test_retention_is_never_by_default_and_a_typo_sized_period_is_refused() -> None:
+    assert load_settings().retention_days == 0
+    assert load_settings({"retention_days": "365"}).retention_days == 365
+    with pytest.raises(SettingsError, match=r"retention_days.*0 \(never purge\) or from 30"):
+        load_settings({"retention_days": 7})
