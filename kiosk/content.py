@@ -43,6 +43,18 @@ class Answer(StrEnum):
         return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}[self.value]
 
 
+class QuestionKind(StrEnum):
+    """How a question is answered on the kiosk."""
+
+    YES_NO = "yes_no_not_sure"
+    SINGLE_CHOICE = "single_choice"
+    SHORT_TEXT = "short_text"
+
+
+# A typed answer is a few words ("which medicines today?"), not a letter.
+SHORT_TEXT_LIMIT = 200
+
+
 class ContentPackError(Exception):
     """A pack that cannot be used; `problems` lists every reason."""
 
@@ -141,18 +153,56 @@ class Slide:
 
 
 @dataclass(frozen=True)
-class Question:
-    """A contraindication question; some answers raise a flag for clinician review."""
+class Choice:
+    """One answer a patient can pick in a single-choice question."""
 
     id: str
     text: str
-    flag_answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question; some answers raise a flag for clinician review.
+
+    An answer is a string: an `Answer` for a yes / no / not sure question, a choice's ID
+    for a single-choice question, the patient's own words for a short-text question
+    (which never raises a flag).
+    """
+
+    id: str
+    text: str
+    flag_answers: tuple[str, ...]
     flag_wording: str
     contraindication: bool = True
+    kind: QuestionKind = QuestionKind.YES_NO
+    choices: tuple[Choice, ...] = ()
 
-    def raises_flag(self, answer: Answer) -> bool:
+    def raises_flag(self, answer: str) -> bool:
         """Whether this answer needs a clinician to review the visit."""
-        return answer in self.flag_answers
+        return self.kind is not QuestionKind.SHORT_TEXT and answer in self.flag_answers
+
+    def possible_answers(self) -> tuple[str, ...]:
+        """The answers a patient can tap (none for a short-text question)."""
+        if self.kind is QuestionKind.YES_NO:
+            return tuple(Answer)
+        return tuple(choice.id for choice in self.choices)
+
+    def accepts(self, answer: str) -> bool:
+        """Whether `answer` is one this question can be given."""
+        if self.kind is QuestionKind.SHORT_TEXT:
+            return len(answer) <= SHORT_TEXT_LIMIT
+        return answer in self.possible_answers()
+
+    def answer_words(self, answer: str) -> str:
+        """How an answer reads for staff: Yes / the choice's text / the typed words."""
+        if self.kind is QuestionKind.YES_NO:
+            return Answer(answer).words
+        if self.kind is QuestionKind.SINGLE_CHOICE:
+            for choice in self.choices:
+                if choice.id == answer:
+                    return choice.text
+            return answer
+        return answer or "(left empty)"
 
 
 @dataclass(frozen=True)
@@ -202,16 +252,7 @@ class ContentPack:
                 }
                 for s in self.slides
             ],
-            "questions": [
-                {
-                    "id": q.id,
-                    "text": q.text,
-                    "contraindication": q.contraindication,
-                    "flag_answers": [a.value for a in q.flag_answers],
-                    "flag_wording": q.flag_wording,
-                }
-                for q in self.questions
-            ],
+            "questions": [_canonical_question(q) for q in self.questions],
             "consent": {
                 "statements": [{"id": c.id, "text": c.text} for c in self.consent_statements],
                 "signature_meaning": self.signature_meaning,
@@ -239,6 +280,38 @@ class ContentPack:
         return self.version[:12]
 
 
+def _canonical_question(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": question.id,
+        "text": question.text,
+        "contraindication": question.contraindication,
+        "flag_answers": [str(a) for a in question.flag_answers],
+        "flag_wording": question.flag_wording,
+    }
+    # Only other kinds say so: a yes / no / not sure question keeps the canonical form
+    # (and so the content version) it had before questions had kinds.
+    if question.kind is not QuestionKind.YES_NO:
+        data["kind"] = question.kind.value
+        data["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+    return data
+
+
+def _question_from_canonical(data: Mapping[str, Any]) -> Question:
+    kind = QuestionKind(data.get("kind", QuestionKind.YES_NO.value))
+    flag_answers: tuple[str, ...] = tuple(
+        Answer(a) if kind is QuestionKind.YES_NO else str(a) for a in data["flag_answers"]
+    )
+    return Question(
+        id=data["id"],
+        text=data["text"],
+        contraindication=data["contraindication"],
+        flag_answers=flag_answers,
+        flag_wording=data["flag_wording"],
+        kind=kind,
+        choices=tuple(Choice(c["id"], c["text"]) for c in data.get("choices", ())),
+    )
+
+
 def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -> ContentPack:
     """Rebuild a pack from its stored canonical bytes and pictures."""
     data = json.loads(canonical_bytes.decode("utf-8"))
@@ -248,16 +321,7 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         seconds_before_next=data["seconds_before_next"],
         logo=data["logo"],
         slides=tuple(Slide(**slide) for slide in data["slides"]),
-        questions=tuple(
-            Question(
-                id=q["id"],
-                text=q["text"],
-                contraindication=q["contraindication"],
-                flag_answers=tuple(Answer(a) for a in q["flag_answers"]),
-                flag_wording=q["flag_wording"],
-            )
-            for q in data["questions"]
-        ),
+        questions=tuple(_question_from_canonical(q) for q in data["questions"]),
         consent_statements=tuple(ConsentStatement(**c) for c in data["consent"]["statements"]),
         signature_meaning=data["consent"]["signature_meaning"],
         pictures=dict(pictures),
@@ -449,36 +513,94 @@ class _PackLoader:
 
     def _questions(self) -> list[Question]:
         file, r, seen = QUESTIONS_FILE, self.reader, set[str]()
-        allowed_answers = tuple(answer.value for answer in Answer)
         questions = []
         for number, (node, pairs) in enumerate(self._items(file, "questions", "questions")[2], 1):
             with r.inside(f"question {number}{_named(pairs)}"):
-                questions.append(self._question(node, pairs, seen, allowed_answers))
+                questions.append(self._question(node, pairs, seen))
         return questions
 
-    def _question(
-        self, node: yaml.Node, pairs: Fields, seen: set[str], allowed_answers: tuple[str, ...]
-    ) -> Question:
+    def _question_kind(self, pairs: Fields) -> QuestionKind:
+        if "kind" not in pairs:
+            return QuestionKind.YES_NO
+        node = pairs["kind"][1]
+        word = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        try:
+            return QuestionKind(word)
+        except ValueError:
+            self.reader.report(
+                QUESTIONS_FILE,
+                node,
+                f"'{word}' is not a kind of question; use one of: "
+                + ", ".join(kind.value for kind in QuestionKind),
+            )
+            return QuestionKind.YES_NO
+
+    def _choices(self, node: yaml.Node, pairs: Fields, kind: QuestionKind) -> tuple[Choice, ...]:
+        file, r = QUESTIONS_FILE, self.reader
+        if kind is not QuestionKind.SINGLE_CHOICE:
+            if "choices" in pairs:
+                r.report(file, pairs["choices"][1], "only a single_choice question has 'choices'")
+            return ()
+        if "choices" not in pairs:
+            r.report(file, node, "a single_choice question needs 'choices:' with a list under it")
+            return ()
+        items = r.sequence(file, pairs["choices"][1], "'choices'")
+        if len(items) < 2:
+            r.report(file, pairs["choices"][1], "a single_choice question needs at least 2 choices")
+        seen: set[str] = set()
+        choices = []
+        for item in items:
+            fields_ = r.mapping(file, item, "each choice")
+            if fields_ is None:
+                continue
+            r.unknown(file, fields_, {"id", "text"}, "a choice")
+            identifier = self._identifier(file, fields_, item, "this choice", seen)
+            text = r.text(file, fields_, "text", item, "this choice") or ""
+            choices.append(Choice(identifier, text))
+        return tuple(choices)
+
+    def _question(self, node: yaml.Node, pairs: Fields, seen: set[str]) -> Question:
         file, r = QUESTIONS_FILE, self.reader
         r.unknown(
             file,
             pairs,
-            {"id", "text", "contraindication", "flag_when", "flag_wording"},
+            {"id", "kind", "text", "choices", "contraindication", "flag_when", "flag_wording"},
             "a question",
         )
         identifier = self._identifier(file, pairs, node, "this question", seen)
+        kind = self._question_kind(pairs)
         text = r.text(file, pairs, "text", node, "this question") or ""
-        contraindication = r.switch(file, pairs, "contraindication", default=True)
-        flag_when = r.words(file, pairs, "flag_when", allowed_answers, "this question")
+        choices = self._choices(node, pairs, kind)
+        contraindication = r.switch(
+            file, pairs, "contraindication", default=kind is QuestionKind.YES_NO
+        )
+        if kind is QuestionKind.SHORT_TEXT and "flag_when" in pairs:
+            r.report(
+                file,
+                pairs["flag_when"][1],
+                "a short_text question cannot raise a flag: its answers are the patient's "
+                "own words; remove 'flag_when'",
+            )
+        allowed = (
+            tuple(answer.value for answer in Answer)
+            if kind is QuestionKind.YES_NO
+            else tuple(choice.id for choice in choices)
+        )
+        flag_when = r.words(file, pairs, "flag_when", allowed, "this question")
         if flag_when is None:
-            flag_when = [Answer.YES.value, Answer.NOT_SURE.value]
+            flag_when = (
+                [Answer.YES.value, Answer.NOT_SURE.value] if kind is QuestionKind.YES_NO else []
+            )
+        if kind is QuestionKind.SHORT_TEXT:
+            flag_when = []
         wording = (
             r.text(file, pairs, "flag_wording", node, "this question", required=bool(flag_when))
             or ""
         )
-        return Question(
-            identifier, text, tuple(Answer(a) for a in flag_when), wording, contraindication
+        flag_answers: tuple[str, ...] = tuple(
+            Answer(a) if kind is QuestionKind.YES_NO else a for a in flag_when
         )
+        return Question(identifier, text, flag_answers, wording, contraindication, kind, choices)
 
     def _consent(self) -> tuple[list[ConsentStatement], str] | None:
         file, r, seen = CONSENT_FILE, self.reader, set[str]()

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from kiosk.content import Answer, ContentPack
+from kiosk.content import Answer, ContentPack, Question, QuestionKind
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -141,12 +141,24 @@ def _signatures(count: int, rng: random.Random) -> list[tuple[bytes, str]]:
     return made
 
 
-def _answers(content: ContentPack, rng: random.Random) -> dict[str, Answer]:
-    # About one visit in five has a contraindication answer that needs review.
-    answers = {question.id: Answer.NO for question in content.questions}
-    if rng.random() < 0.2:
-        question = rng.choice(content.questions)
-        answers[question.id] = rng.choice([Answer.YES, Answer.NOT_SURE, Answer.NOT_SURE])
+def _calm_answer(question: Question) -> str:
+    """An answer that raises no flag."""
+    if question.kind is QuestionKind.SHORT_TEXT:
+        return ""
+    calm = [a for a in question.possible_answers() if not question.raises_flag(a)]
+    return calm[0] if calm else question.possible_answers()[0]
+
+
+def _answers(content: ContentPack, rng: random.Random) -> dict[str, str]:
+    # About one visit in five has an answer that needs review.
+    answers = {question.id: _calm_answer(question) for question in content.questions}
+    flagging = [q for q in content.questions if q.flag_answers]
+    if flagging and rng.random() < 0.2:
+        question = rng.choice(flagging)
+        if question.kind is QuestionKind.YES_NO:
+            answers[question.id] = rng.choice([Answer.YES, Answer.NOT_SURE, Answer.NOT_SURE])
+        else:
+            answers[question.id] = rng.choice(question.flag_answers)
     return answers
 
 
@@ -210,7 +222,7 @@ def demo_visits(
                     "visit_id": visit_id,
                     "question_id": question.id,
                     "position": position,
-                    "answer": answers[question.id].value,
+                    "answer": str(answers[question.id]),
                     "answered_at": moment,
                 }
             )
@@ -273,7 +285,7 @@ def demo_visits(
                     "position": position,
                     "kind": flag.kind.value,
                     "question_id": flag.question_id,
-                    "answer": flag.answer.value if flag.answer else None,
+                    "answer": str(flag.answer) if flag.answer is not None else None,
                     "sentence": flag.sentence,
                 }
             )

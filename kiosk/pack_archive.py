@@ -27,6 +27,7 @@ from kiosk.content import (
     SLIDES_FILE,
     ContentPack,
     ContentPackError,
+    QuestionKind,
     load_pack,
 )
 from kiosk.pack_reader import MAX_FILE_BYTES, ContentProblem
@@ -68,16 +69,19 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
             item["picture"] = slide.picture
             item["picture_alt"] = slide.picture_alt or ""
         slides.append(item)
-    questions = [
-        {
-            "id": question.id,
-            "text": question.text,
-            "contraindication": question.contraindication,
-            "flag_when": [answer.value for answer in question.flag_answers],
-            "flag_wording": question.flag_wording,
-        }
-        for question in pack.questions
-    ]
+    questions = []
+    for question in pack.questions:
+        entry: dict[str, Any] = {"id": question.id}
+        if question.kind is not QuestionKind.YES_NO:
+            entry["kind"] = question.kind.value
+        entry["text"] = question.text
+        if question.kind is QuestionKind.SINGLE_CHOICE:
+            entry["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+        entry["contraindication"] = question.contraindication
+        if question.kind is not QuestionKind.SHORT_TEXT:
+            entry["flag_when"] = [str(answer) for answer in question.flag_answers]
+            entry["flag_wording"] = question.flag_wording
+        questions.append(entry)
     files = {
         PACK_FILE: _yaml("# The clinic's content pack (exported).\n", settings),
         SLIDES_FILE: _yaml(

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.audit import AuditAction, AuditStamp
-from kiosk.content import Answer, ContentPack, ContentPackError, load_pack, pack_from_canonical
+from kiosk.content import ContentPack, ContentPackError, Question, load_pack, pack_from_canonical
 from kiosk.models import (
     ContentDraftPictureRow,
     ContentDraftRow,
@@ -344,8 +344,8 @@ def restore(session: Session, number: int, *, label: str, by: AuditStamp) -> Pub
 # --- what a change affects ------------------------------------------------------------------
 
 
-def _answers(answers: tuple[Answer, ...]) -> str:
-    return " or ".join(answer.words for answer in answers) or "no answer"
+def _answers(question: Question, answers: tuple[str, ...]) -> str:
+    return " or ".join(question.answer_words(answer) for answer in answers) or "no answer"
 
 
 def contraindication_changes(before: ContentPack, after: ContentPack) -> list[str]:
@@ -381,8 +381,8 @@ def contraindication_changes(before: ContentPack, after: ContentPack) -> list[st
             )
         if new.flag_answers != old.flag_answers:
             changes.append(
-                f"“{new.text}” raised a flag for {_answers(old.flag_answers)}; it will raise "
-                f"one for {_answers(new.flag_answers)}."
+                f"“{new.text}” raised a flag for {_answers(old, old.flag_answers)}; it will "
+                f"raise one for {_answers(new, new.flag_answers)}."
             )
         if new.flag_wording != old.flag_wording:
             changes.append(

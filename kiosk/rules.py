@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.content import Answer, ContentPack
+from kiosk.content import ContentPack
 
 
 class FlagKind(StrEnum):
@@ -28,13 +28,15 @@ class Flag:
     kind: FlagKind
     wording: str
     question_id: str | None = None
-    answer: Answer | None = None
+    answer: str | None = None
+    # How the answer reads ("Not sure", a choice's text), for the sentence.
+    answer_words: str | None = None
 
     @property
     def sentence(self) -> str:
         """The flag as one sentence for the desk and the summary."""
-        if self.kind is FlagKind.CONTRAINDICATION and self.answer is not None:
-            return f"Needs clinician review: {self.wording} — answered {self.answer.words}"
+        if self.kind is FlagKind.CONTRAINDICATION and self.answer_words is not None:
+            return f"Needs clinician review: {self.wording} — answered {self.answer_words}"
         return self.wording
 
 
@@ -42,21 +44,27 @@ NO_RIDE_WORDING = "No ride home arranged yet — the patient must not drive toda
 TALK_FIRST_WORDING = "Asked to talk to someone before consenting — consent not signed"
 
 
-def contraindication_flags(content: ContentPack, answers: Mapping[str, Answer]) -> list[Flag]:
+def contraindication_flags(content: ContentPack, answers: Mapping[str, str]) -> list[Flag]:
     """A flag for each answer the content says needs clinician review, in question order."""
     flags = []
     for question in content.questions:
         answer = answers.get(question.id)
         if answer is not None and question.raises_flag(answer):
             flags.append(
-                Flag(FlagKind.CONTRAINDICATION, question.flag_wording, question.id, answer)
+                Flag(
+                    FlagKind.CONTRAINDICATION,
+                    question.flag_wording,
+                    question.id,
+                    answer,
+                    question.answer_words(answer),
+                )
             )
     return flags
 
 
 def visit_flags(
     content: ContentPack,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, str],
     *,
     has_ride_home: bool,
     stopped_to_talk: bool,

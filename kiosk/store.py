@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
+from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -357,7 +357,7 @@ def visit_row(visit: Visit, *, station: str, content_version_id: int) -> VisitRo
         AnswerRow(
             question_id=qid,
             position=question_order[qid],
-            answer=given.answer.value,
+            answer=str(given.answer),
             answered_at=given.answered_at,
         )
         for qid, given in visit.answers.items()
@@ -379,7 +379,7 @@ def visit_row(visit: Visit, *, station: str, content_version_id: int) -> VisitRo
             position=n,
             kind=flag.kind.value,
             question_id=flag.question_id,
-            answer=flag.answer.value if flag.answer else None,
+            answer=str(flag.answer) if flag.answer is not None else None,
             sentence=flag.sentence,
         )
         for n, flag in enumerate(flags)
@@ -432,9 +432,10 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         answers=tuple(
             RecordedAnswer(
                 questions[a.question_id].text,
-                Answer(a.answer),
+                a.answer,
                 a.answered_at,
-                questions[a.question_id].raises_flag(Answer(a.answer)),
+                questions[a.question_id].raises_flag(a.answer),
+                questions[a.question_id].answer_words(a.answer),
             )
             for a in row.answers
         ),

@@ -226,7 +226,7 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
     rows = [[Paragraph("Question", SMALL), Paragraph("Answer", SMALL), Paragraph("Time", SMALL)]]
     flagged_rows = []
     for n, answer in enumerate(record.answers, start=1):
-        words = answer.answer.words
+        words = _text(answer.words)
         cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, BODY)
         rows.append(
             [

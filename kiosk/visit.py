@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from kiosk.content import Answer, ContentPack
+from kiosk.content import SHORT_TEXT_LIMIT, Answer, ContentPack, QuestionKind
 from kiosk.rules import Flag, visit_flags
 from kiosk.signature import Signature
 
@@ -100,9 +100,9 @@ class PatientDetails:
 
 @dataclass(frozen=True)
 class GivenAnswer:
-    """An answer and when it was (last) given."""
+    """An answer and when it was (last) given: an `Answer`, a choice's ID, or typed words."""
 
-    answer: Answer
+    answer: str
     answered_at: datetime
 
 
@@ -295,10 +295,16 @@ class Visit:
             self.step = Step.QUESTIONS
             self.question_index = 0
 
-    def answer(self, answer: Answer) -> None:
-        """The patient answered the current question."""
+    def answer(self, answer: str) -> None:
+        """The patient answered the current question (typed words are tidied first)."""
         self._expect(Step.QUESTIONS)
         question = self.content.questions[self.question_index]
+        if question.kind is QuestionKind.SHORT_TEXT:
+            answer = clean_name(answer)[:SHORT_TEXT_LIMIT]
+        elif question.kind is QuestionKind.YES_NO and answer in tuple(Answer):
+            answer = Answer(answer)
+        if not question.accepts(answer):
+            raise VisitError(f"{answer!r} is not an answer to question {question.id}")
         self.answers[question.id] = GivenAnswer(answer, self.clock())
 
     def next_question(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.content import Answer
 from kiosk.visit import Ending, RideStatus
 
 
@@ -18,9 +17,12 @@ class RecordedAnswer:
     """A question as the patient saw it, and their answer."""
 
     question_text: str
-    answer: Answer
+    # An `Answer` value, a choice's ID, or the patient's typed words.
+    answer: str
     answered_at: datetime
     flagged: bool
+    # How the answer reads: "Not sure", the choice's text, the typed words.
+    words: str
 
 
 @dataclass(frozen=True)

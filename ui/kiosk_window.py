@@ -21,7 +21,7 @@ from typing_extensions import override
 
 from kiosk.audit import AuditAction, record
 from kiosk.auth import StaffMember
-from kiosk.content import Answer, ContentPack, ContentPackError
+from kiosk.content import ContentPack, ContentPackError
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -30,7 +30,7 @@ from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
-from ui.screens.patient_screen import PatientScreen
+from ui.screens.patient_screen import PatientScreen, answer_text
 from ui.screens.question import QuestionScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
@@ -329,7 +329,10 @@ class KioskWindow(QMainWindow):
             screen = screens.question
         elif step is Step.REVIEW:
             screens.review.show_answers(
-                [(q.id, q.text, visit.answers[q.id].answer) for q in content.questions]
+                [
+                    (q.id, q.text, answer_text(q, visit.answers[q.id].answer))
+                    for q in content.questions
+                ]
             )
             screen = screens.review
         elif step is Step.CONSENT:
@@ -483,7 +486,7 @@ class KioskWindow(QMainWindow):
     def _on_answered(self, value: str) -> None:
         if self.visit is None:
             return
-        self.visit.answer(Answer(value))
+        self.visit.answer(value)
         if not self.visit.current_question_flagged:
             self.visit.next_question()
         self._show_step()

@@ -87,10 +87,26 @@ def complete_visit(
     if talk_first:
         tap(qtbot, current(window), "I'd like to talk to someone first")
         return
+    consent_and_ride_home(qtbot, window, ride=ride)
+
+
+def consent_and_ride_home(
+    qtbot: QtBot,
+    window: KioskWindow,
+    *,
+    ride: tuple[str, str, str] | None = ("Luis", "(555) 201-3344", "husband"),
+    on_paper: bool = False,
+) -> None:
+    """From the consent screen: acknowledge every statement, sign (with a finger, or
+    "Signed on paper" at the desk), then say who drives home (or that nobody does yet)."""
+    assert window.visit is not None
     for statement in window.visit.content.consent_statements:
         tap(qtbot, current(window), statement.text)
-    sign(qtbot, window)
-    tap(qtbot, current(window), "Sign and continue")
+    if on_paper:
+        tap(qtbot, current(window), "Signed on paper")
+    else:
+        sign(qtbot, window)
+        tap(qtbot, current(window), "Sign and continue")
     if ride is None:
         tap(qtbot, current(window), "I don't have a ride yet")
         return

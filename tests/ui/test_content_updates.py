@@ -13,7 +13,7 @@ from kiosk.publishing import publish
 from kiosk.settings import Settings
 from kiosk.store import Database, content_in_use, load_visit
 from kiosk.visit import KioskTiming
-from tests.ui.patient import current, fill, sign, tap
+from tests.ui.patient import consent_and_ride_home, current, fill, tap
 from ui.kiosk_window import KioskWindow
 
 OLD_QUESTION = "Are you pregnant, or could you be pregnant?"
@@ -76,15 +76,8 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
     assert seen[-1] == OLD_QUESTION
     assert NEW_QUESTION not in seen
     tap(qtbot, current(window), "I confirm these answers are correct")
-    for statement in old.consent_statements:
-        tap(qtbot, current(window), statement.text)
-    sign(qtbot, window)
-    tap(qtbot, current(window), "Sign and continue")
-    fill(qtbot, window, "driver_name", "Luis")
-    fill(qtbot, window, "phone", "(555) 201-3344")
-    fill(qtbot, window, "relationship", "husband")
     with qtbot.waitSignal(window.visit_stored, timeout=5000) as stored:
-        tap(qtbot, current(window), "Continue")
+        consent_and_ride_home(qtbot, window)
     with database.session() as session:
         record = load_visit(session, str(stored.args[0]))  # type: ignore[index]
     assert record is not None

@@ -252,7 +252,7 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
 ) -> None:
     from kiosk.summary import build_summary
     from kiosk.visit import KioskTiming
-    from tests.ui.patient import current, fill, reach_consent, tap
+    from tests.ui.patient import consent_and_ride_home, current, reach_consent, tap
 
     monkeypatch.setattr(DeskWindow, "check_in_timing", KioskTiming(double_tap_guard_seconds=0))
     window = open_desk(qtbot, database, settings)
@@ -262,14 +262,8 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     qtbot.waitExposed(kiosk)
     reach_consent(qtbot, kiosk, "Walter", "Nash", "03/09/1941")
     assert kiosk.visit is not None
-    for statement in kiosk.visit.content.consent_statements:
-        tap(qtbot, current(kiosk), statement.text)
-    tap(qtbot, current(kiosk), "Signed on paper")
-    fill(qtbot, kiosk, "driver_name", "Edith")
-    fill(qtbot, kiosk, "phone", "555 444 3333")
-    fill(qtbot, kiosk, "relationship", "wife")
     with qtbot.waitSignal(kiosk.visit_stored):
-        tap(qtbot, current(kiosk), "Continue")
+        consent_and_ride_home(qtbot, kiosk, ride=("Edith", "555 444 3333", "wife"), on_paper=True)
     tap(qtbot, current(kiosk), "Finish")
     assert window.desk_check_in is None
     assert column(window, 2) == ["Nash, Walter"]

@@ -149,7 +149,7 @@ def test_going_back_to_change_an_answer(
     tap(qtbot, current(window), "I confirm these answers are correct")
     tap(qtbot, current(window), "I'd like to talk to someone first")
     (record,) = stored(database)
-    assert [a.answer.words for a in record.answers] == ["No", "No", "No", "Not sure", "No"]
+    assert [a.words for a in record.answers] == ["No", "No", "No", "Not sure", "No"]
     assert "heart condition that is not stable — answered Not sure" in summary_text(record)
 
 

@@ -53,7 +53,7 @@ def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
             f"{_when(record.reviewed_at, zone)}{note}</p>"
         )
     rows = "".join(
-        f"<tr><td>{escape(a.question_text)}</td><td><b>{a.answer.words}</b>"
+        f"<tr><td>{escape(a.question_text)}</td><td><b>{escape(a.words)}</b>"
         + (" ⚠" if a.flagged else "")
         + "</td></tr>"
         for a in record.answers

@@ -7,6 +7,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from kiosk.content import Answer
+from kiosk.content import Answer, Question, QuestionKind
 
 
 def answer_words() -> dict[Answer, str]:
@@ -26,6 +27,27 @@ def answer_words() -> dict[Answer, str]:
         Answer.NO: translate("Answer", "No"),
         Answer.NOT_SURE: translate("Answer", "Not sure"),
     }
+
+
+def answer_text(question: Question, answer: str) -> str:
+    """An answer as the patient reads it: Yes / No / Not sure in the interface's language,
+    a choice's text or typed words from the content."""
+    if question.kind is QuestionKind.YES_NO:
+        return answer_words()[Answer(answer)]
+    return question.answer_words(answer)
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget in `layout` (rows rebuilt for new content)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            # Out of the tree now, not at the next event loop turn, so nothing can
+            # find or show the old rows in the meantime.
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
 
 
 def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:

@@ -1,19 +1,28 @@
-"""One contraindication question with big Yes / No / Not sure buttons."""
+"""One question: big Yes / No / Not sure buttons, one button per choice, or typed words."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.content import Answer, Question
-from ui.screens.patient_screen import PatientScreen, answer_words, make_button, make_label
+from kiosk.content import SHORT_TEXT_LIMIT, Answer, Question, QuestionKind
+from ui.screens.patient_screen import (
+    PatientScreen,
+    answer_words,
+    clear_layout,
+    make_button,
+    make_label,
+)
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
 
 class QuestionScreen(PatientScreen):
     """Asks one question; a flagging answer shows a calm note and waits for Continue.
 
     Signals:
-        answered(str): the patient tapped an answer (an `Answer` value).
+        answered(str): the patient gave an answer: an `Answer` value, a choice's ID,
+            or, for a short-text question, the words typed when they tapped Continue.
         continue_requested: the patient tapped Continue after the calm note.
     """
 
@@ -25,7 +34,9 @@ class QuestionScreen(PatientScreen):
         self.progress = make_label("", "progress")
         self.body.insertWidget(0, self.progress)
         self.title.setObjectName("questionText")
-        row = QHBoxLayout()
+        self.yes_no = QWidget()
+        row = QHBoxLayout(self.yes_no)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
         self.answer_buttons: dict[Answer, QPushButton] = {}
         for answer, text in answer_words().items():
@@ -34,7 +45,25 @@ class QuestionScreen(PatientScreen):
             button.clicked.connect(lambda _=False, a=answer: self.answered.emit(a.value))
             row.addWidget(button)
             self.answer_buttons[answer] = button
-        self.body.addLayout(row)
+        self.body.addWidget(self.yes_no)
+        # A single-choice question's buttons, one per row, rebuilt for each question.
+        self.choices = QWidget()
+        self.choice_column = QVBoxLayout(self.choices)
+        self.choice_column.setContentsMargins(0, 0, 0, 0)
+        self.choice_column.setSpacing(16)
+        self.choice_buttons: dict[str, QPushButton] = {}
+        self.body.addWidget(self.choices)
+        # A short-text question: one field typed on the kiosk's own keyboard.
+        self.keyboard = OnScreenKeyboard()
+        self.form = KeyboardForm(self.keyboard)
+        self.text_field = self.form.add_field(
+            "typed_answer",
+            self.tr("Your answer"),
+            KeyboardPage.LETTERS,
+            max_length=SHORT_TEXT_LIMIT,
+        )
+        self.body.addWidget(self.form)
+        self.dock.addWidget(self.keyboard)
         self.calm_message = make_label(
             self.tr(
                 "Thank you for telling us. A member of our team will talk with you about "
@@ -46,18 +75,48 @@ class QuestionScreen(PatientScreen):
         self.body.addStretch(1)
         self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
         self.continue_button.setAccessibleName(self.tr("Continue"))
-        self.continue_button.clicked.connect(self.continue_requested)
+        self.continue_button.clicked.connect(self._continue)
         self.footer.addStretch(1)
         self.footer.addWidget(self.continue_button)
+        self._kind = QuestionKind.YES_NO
 
     def show_question(
-        self, question: Question, number: int, total: int, answer: Answer | None, *, flagged: bool
+        self, question: Question, number: int, total: int, answer: str | None, *, flagged: bool
     ) -> None:
         """Show the question, the answer already given (if any) and the calm note if flagged."""
+        self._kind = question.kind
         self.progress.setText(self.tr("Question {0} of {1}").format(number, total))
         self.set_title(question.text)
+        self.yes_no.setVisible(question.kind is QuestionKind.YES_NO)
         for option, button in self.answer_buttons.items():
-            button.setChecked(option is answer)
+            button.setChecked(option == answer)
+        self._show_choices(question, answer)
+        typed = question.kind is QuestionKind.SHORT_TEXT
+        self.form.setVisible(typed)
+        self.keyboard.setVisible(typed)
+        self.text_field.setText(answer if typed and answer else "")
+        if typed:
+            self.keep_body_in_view()
+            self.form.focus_first()
         self.calm_message.setVisible(flagged)
-        self.continue_button.setVisible(flagged)
+        self.continue_button.setVisible(flagged or typed)
         self.scroll_to_top()
+
+    def _show_choices(self, question: Question, answer: str | None) -> None:
+        clear_layout(self.choice_column)
+        self.choice_buttons = {}
+        self.choices.setVisible(question.kind is QuestionKind.SINGLE_CHOICE)
+        for choice in question.choices:
+            button = make_button(choice.text, "choiceButton")
+            button.setCheckable(True)
+            button.setChecked(choice.id == answer)
+            button.clicked.connect(lambda _=False, c=choice.id: self.answered.emit(c))
+            self.choice_column.addWidget(button)
+            button.show()  # now, not at the next turn of the event loop
+            self.choice_buttons[choice.id] = button
+
+    def _continue(self) -> None:
+        if self._kind is QuestionKind.SHORT_TEXT:
+            self.answered.emit(self.text_field.text())
+        else:
+            self.continue_requested.emit()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
-from kiosk.content import Answer
-from ui.screens.patient_screen import PatientScreen, answer_words, make_button, make_label
+from ui.screens.patient_screen import PatientScreen, clear_layout, make_button, make_label
 
 
 class ReviewScreen(PatientScreen):
@@ -27,7 +26,9 @@ class ReviewScreen(PatientScreen):
         self.grid = QGridLayout(self.rows)
         self.grid.setHorizontalSpacing(20)
         self.grid.setVerticalSpacing(16)
-        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(0, 3)
+        # Typed words or a long choice wrap in their share; the question keeps the most room.
+        self.grid.setColumnStretch(1, 2)
         self.body.addWidget(self.rows)
         self.body.addStretch(1)
         self.confirm_button = make_button(
@@ -35,22 +36,14 @@ class ReviewScreen(PatientScreen):
         )
         self.footer.addWidget(self.confirm_button, 1)
         self.confirm_button.clicked.connect(self.confirmed)
-        self._words = answer_words()
 
-    def show_answers(self, answers: list[tuple[str, str, Answer]]) -> None:
-        """Show (question id, question text, answer) rows, replacing what was shown."""
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                # Out of the tree now, not at the next event loop turn, so nothing can
-                # find or show the old rows in the meantime.
-                widget.hide()
-                widget.setParent(None)
-                widget.deleteLater()
-        for row, (question_id, text, answer) in enumerate(answers):
+    def show_answers(self, answers: list[tuple[str, str, str]]) -> None:
+        """Show (question id, question text, answer as read) rows, replacing what was shown."""
+        clear_layout(self.grid)
+        for row, (question_id, text, words) in enumerate(answers):
             self.grid.addWidget(make_label(text, "reviewQuestion"), row, 0)
-            self.grid.addWidget(make_label(self._words[answer], "reviewAnswer", wrap=False), row, 1)
+            # "Yes" stays on one line; a choice or typed words may need several.
+            self.grid.addWidget(make_label(words, "reviewAnswer", wrap=len(words) > 12), row, 1)
             change = make_button(self.tr("Change"))
             change.setAccessibleName(self.tr("Change the answer to: {0}").format(text))
             change.clicked.connect(lambda _=False, q=question_id: self.change_requested.emit(q))
