@@ -1,5 +1,9 @@
 """Set up and run the kiosk, or set up and run every check: `python3 dev.py run|test`.
 
+`python3 dev.py translations` refreshes the interface translations: it adds new strings
+of the patient screens to each `resources/translations/kiosk_<language>.ts` (translate
+them there, with `pyside6-linguist` or a text editor) and builds the `.qm` files.
+
 Standard library only, so it works on a fresh machine with nothing but Python 3.11+.
 It keeps a virtual environment in `.venv` and reinstalls the project there only when
 `pyproject.toml` changes.
@@ -124,13 +128,43 @@ def test(arguments: list[str]) -> int:
     return 0
 
 
+TRANSLATIONS = ROOT / "resources" / "translations"
+
+
+def patient_interface_sources() -> list[str]:
+    """The modules whose words patients read (staff screens stay in the clinic's language)."""
+    files = [ROOT / "ui" / "kiosk_window.py"]
+    for folder in ("screens", "widgets"):
+        files += sorted((ROOT / "ui" / folder).glob("*.py"))
+    return [str(path.relative_to(ROOT)) for path in files]
+
+
+def translations(_arguments: list[str]) -> int:
+    """Update every `.ts` from the code, then build its `.qm`."""
+    setup("")
+    for source in sorted(TRANSLATIONS.glob("kiosk_*.ts")):
+        subprocess.run(
+            [tool("pyside6-lupdate"), *patient_interface_sources(), "-ts", str(source)],
+            check=True,
+            cwd=ROOT,
+        )
+        subprocess.run(
+            [tool("pyside6-lrelease"), str(source), "-qm", str(source.with_suffix(".qm"))],
+            check=True,
+            cwd=ROOT,
+        )
+    return 0
+
+
+ACTIONS = {"run": run, "test": test, "translations": translations}
+
+
 def main() -> int:
-    """`python3 dev.py run [kiosk arguments]` or `python3 dev.py test [pytest arguments]`."""
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+    """`python3 dev.py run [kiosk arguments]`, `test [pytest arguments]` or `translations`."""
+    if len(sys.argv) < 2 or sys.argv[1] not in ACTIONS:
         print(__doc__)
         return 2
-    action, arguments = sys.argv[1], sys.argv[2:]
-    return run(arguments) if action == "run" else test(arguments)
+    return ACTIONS[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -21,6 +21,7 @@ import yaml
 
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
 from kiosk.pictures import picture_problem
+from kiosk.translations import TranslationReader, language_words
 
 PACK_FILE = "pack.yaml"
 SLIDES_FILE = "slides.yaml"
@@ -226,6 +227,19 @@ class ContentPack:
     signature_meaning: str
     pictures: Mapping[str, bytes] = field(default_factory=dict)
     logo: str | None = None
+    # Patient-facing words in other languages: code → {text key → words} (kiosk.translations).
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The pack's own language first, then each translation."""
+        return (self.language, *sorted(self.translations))
+
+    def in_language(self, language: str) -> ContentPack:
+        """What a patient reading `language` sees (for showing; a visit stores this pack)."""
+        from kiosk.translations import in_language
+
+        return in_language(self, language)
 
     def question(self, question_id: str) -> Question:
         """The question with this id."""
@@ -236,6 +250,9 @@ class ContentPack:
 
     def canonical(self) -> dict[str, Any]:
         """The pack as plain data: the same pack always gives the same data."""
+        from kiosk.translations import text_keys
+
+        text = text_keys(self) if self.translations else {}
         return {
             "format": 1,
             "clinic_name": self.clinic_name,
@@ -261,6 +278,19 @@ class ContentPack:
                 name: hashlib.sha256(data).hexdigest()
                 for name, data in sorted(self.pictures.items())
             },
+            # Only a pack with translations says so: one without keeps its old version.
+            **(
+                {
+                    # Only words for text the pack has: an item removed in the editor
+                    # takes its translations with it.
+                    "translations": {
+                        language: {k: v for k, v in sorted(words.items()) if k in text}
+                        for language, words in sorted(self.translations.items())
+                    }
+                }
+                if self.translations
+                else {}
+            ),
         }
 
     def canonical_bytes(self) -> bytes:
@@ -325,6 +355,7 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         consent_statements=tuple(ConsentStatement(**c) for c in data["consent"]["statements"]),
         signature_meaning=data["consent"]["signature_meaning"],
         pictures=dict(pictures),
+        translations=data.get("translations", {}),
     )
 
 
@@ -372,7 +403,7 @@ class _PackLoader:
             return None
         clinic_name, language, seconds, logo = settings
         statements, meaning = consent
-        return ContentPack(
+        pack = ContentPack(
             clinic_name=clinic_name,
             language=language,
             seconds_before_next=seconds,
@@ -383,6 +414,25 @@ class _PackLoader:
             pictures=dict(self.pictures),
             logo=logo,
         )
+        if self.reader.problems:
+            # Translations are checked against a sound pack; until then they would only
+            # repeat the pack's own problems.
+            return pack
+        translations = TranslationReader(self.reader)
+        return replace(
+            pack,
+            translations={
+                code: self._translation(translations, pack, code)
+                for code in translations.languages()
+            },
+        )
+
+    def _translation(
+        self, translations: TranslationReader, pack: ContentPack, code: str
+    ) -> dict[str, str]:
+        # Problems name the translation, for the editor to open.
+        with self.reader.inside(f"the {language_words(code)} translation"):
+            return translations.read(pack, code)
 
     def _top(self, file: str, allowed: set[str], what: str) -> tuple[Fields, yaml.Node] | None:
         node = self.reader.load(file)

@@ -31,6 +31,7 @@ from kiosk.content import (
     load_pack,
 )
 from kiosk.pack_reader import MAX_FILE_BYTES, ContentProblem
+from kiosk.translations import TRANSLATIONS_FOLDER, language_words, translation_file_text
 
 MAX_ZIP_ENTRIES = 500
 MAX_ZIP_BYTES = 100 * 1024 * 1024
@@ -41,8 +42,16 @@ class _PackDumper(yaml.SafeDumper):
     """Writes text with line breaks as `|` blocks, the way an admin would type it."""
 
 
+# Characters YAML reads as line breaks that are not "\n": only double quotes, which
+# escape them, bring them back exactly as typed.
+_OTHER_LINE_BREAKS = frozenset("\x85\u2028\u2029\r")
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    if _OTHER_LINE_BREAKS.intersection(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -101,6 +110,11 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
             },
         ),
     }
+    for language in sorted(pack.translations):
+        files[f"{TRANSLATIONS_FOLDER}/{language}.yaml"] = _yaml(
+            f"# The pack's words in {language_words(language)}, by the IDs of its own files.\n",
+            translation_file_text(pack, language),
+        )
     files.update(pack.pictures)
     return files
 

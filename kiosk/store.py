@@ -330,7 +330,7 @@ def visit_row(visit: Visit, *, station: str, content_version_id: int) -> VisitRo
         is_demo=False,
         station=station,
         ending=visit.ending.value,
-        language=visit.content.language,
+        language=visit.language,
         started_at=visit.started_at,
         finished_at=visit.finished_at,
         first_name=details.first_name,
@@ -403,6 +403,10 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     if row is None:
         return None
     pack = content_of(row.content_version)
+    content_language = pack.language
+    if row.language in pack.languages:
+        # The questions and statements as this patient read them.
+        pack = pack.in_language(row.language)
     questions = {q.id: q for q in pack.questions}
     slides = {s.id: s for s in pack.slides}
     acknowledged = {a.statement_id: a.acknowledged_at for a in row.acknowledgements}
@@ -414,6 +418,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         is_demo=row.is_demo,
         ending=Ending(row.ending),
         language=row.language,
+        content_language=content_language,
         started_at=row.started_at,
         finished_at=row.finished_at,
         first_name=row.first_name,

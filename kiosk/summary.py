@@ -38,6 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kiosk.translations import language_words
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
@@ -269,7 +270,10 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             ]
         )
     )
-    parts: list[Flowable] = [Paragraph("Consent", HEADING), table, Spacer(1, 3)]
+    heading = "Consent"
+    if record.language != record.content_language:
+        heading += f" (as shown to the patient, in {language_words(record.language)})"
+    parts: list[Flowable] = [Paragraph(heading, HEADING), table, Spacer(1, 3)]
     meaning = Paragraph(f"Meaning of the signature: <b>{_text(record.signature_meaning)}</b>", BODY)
     if record.signature_png and record.signed_name:
         picture = Image(io.BytesIO(record.signature_png))
@@ -428,7 +432,7 @@ def build_summary(
             f"Education: {len(record.slides)} slides viewed, "
             f"{round(sum(s.seconds for s in record.slides) / 60, 1)} minutes in all. "
             f"Content version {record.content_version[:12]} ({_text(record.content_label)}); "
-            f"language {_text(record.language)}.",
+            f"language {_text(language_words(record.language))}.",
             SMALL,
         ),
         Paragraph(f"Visit ID {record.id}", RIGHT_SMALL),

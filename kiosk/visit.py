@@ -182,8 +182,18 @@ class Visit:
     # Set when a member of staff checks the patient in at the desk (their username).
     assisted_by: str | None = None
     signed_on_paper_at: datetime | None = None
+    # The language the patient chose on Welcome; the content's own language by default.
+    language: str = ""
     _revising: bool = False
     _slide_shown_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.language = self.language or self.content.language
+        if self.language not in self.content.languages:
+            raise VisitError(f"the content has no {self.language!r} text")
+        # What the patient reads. IDs, flag rules and the stored version come from
+        # `content`, the same in every language.
+        self.shown = self.content.in_language(self.language)
 
     # --- where the visit is -------------------------------------------------------------
     @property

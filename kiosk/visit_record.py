@@ -61,7 +61,9 @@ class VisitRecord:
     content_label: str
     is_demo: bool
     ending: Ending
+    # The language the patient read, and the clinic's (the content's own) language.
     language: str
+    content_language: str
     started_at: datetime
     finished_at: datetime
     first_name: str

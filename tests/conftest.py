@@ -59,6 +59,9 @@ def pack_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled pack, for tests that break it."""
     target = tmp_path / "pack"
     shutil.copytree(bundled_pack_dir(), target)
+    # The base pack in the clinic's language: a test that edits its files would otherwise
+    # also (rightly) be told that the Spanish translation no longer matches.
+    shutil.rmtree(target / "translations")
     return target
 
 

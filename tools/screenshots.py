@@ -1,6 +1,8 @@
 """Render every kiosk screen at the three kiosk sizes and build one contact sheet per screen.
 
-    .venv/bin/python tools/screenshots.py OUTPUT_DIR
+    .venv/bin/python tools/screenshots.py OUTPUT_DIR [LANGUAGE]
+
+With LANGUAGE (such as `es`), the patient chooses that language on Welcome first.
 
 Uses a throwaway database; nothing is stored. Look at the sheets after every change to
 a screen: clipped text, tiny targets and poor contrast are bugs.
@@ -33,6 +35,7 @@ SHEET_HEIGHT = 960
 def main() -> int:
     """Write `<screen>-<size>.png` and `<screen>-sheet.png` files to the output folder."""
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    language = sys.argv[2] if len(sys.argv) > 2 else ""
     output.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(kiosk_style())
@@ -44,8 +47,9 @@ def main() -> int:
             window = KioskWindow(database, settings, station="screenshots")
             window.resize(*size)
             window.show()
-            for name, screen in tour(window):
+            for screen_name, screen in tour(window, language):
                 image = screen.window().grab().toImage()
+                name = f"{language}-{screen_name}" if language else screen_name
                 image.save(str(output / f"{name}-{size_name}.png"))
                 shots.setdefault(name, []).append(image)
             window.close()

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +27,7 @@ from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.store import Database, content_in_use, save_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
+from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
@@ -122,6 +123,8 @@ class KioskWindow(QMainWindow):
         # Off in lock-down until staff sign in to leave (see ui.lockdown).
         self.leaving_allowed = True
         self.screens: VisitScreens | None = None
+        # The language chosen on Welcome for the next visit ("" is the content's own).
+        self.language = ""
         self.held_visits = HeldVisits(settings.held_visits_dir)
         # Finished visits that neither the database nor the held-visits folder took
         # (a full disk): kept in memory, and new check-ins pause until they are stored.
@@ -141,6 +144,7 @@ class KioskWindow(QMainWindow):
         self.setCentralWidget(central)
         self.welcome = WelcomeScreen()
         self.welcome.start_requested.connect(self._begin_visit)
+        self.welcome.language_chosen.connect(self._choose_language)
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
@@ -222,7 +226,19 @@ class KioskWindow(QMainWindow):
     def _show_welcome(self) -> None:
         content = self._content()
         paused = self.check_in_paused
-        self.welcome.show_clinic(content.clinic_name if content else "")
+        if content is not None and self.language not in content.languages:
+            self.language = content.language
+        if InterfaceLanguage.current != self.language:
+            InterfaceLanguage.use(self.language)
+            # Qt posts LanguageChange for later; Welcome must speak the new language now.
+            self.welcome.retranslate()
+        self.welcome.show_clinic(content.in_language(self.language).clinic_name if content else "")
+        offered = [
+            code
+            for code in (content.languages if content else ())
+            if code != self.language and code in interface_languages()
+        ]
+        self.welcome.show_languages(offered)
         self.welcome.show_paused(paused)
         self.welcome.start_button.setEnabled(content is not None and not paused)
         self.stack.setCurrentWidget(self.welcome)
@@ -234,6 +250,10 @@ class KioskWindow(QMainWindow):
                 )
             )
 
+    def _choose_language(self, language: str) -> None:
+        self.language = language
+        self._show_welcome()
+
     def _begin_visit(self) -> None:
         content = self._content()
         if content is None or self.check_in_paused:
@@ -244,7 +264,9 @@ class KioskWindow(QMainWindow):
                 )
             )
             return
-        self.visit = Visit(content, clock=self.clock)
+        if self.language not in content.languages:
+            self.language = content.language
+        self.visit = Visit(content, clock=self.clock, language=self.language)
         if self.assisted_by is not None:
             self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
@@ -298,7 +320,7 @@ class KioskWindow(QMainWindow):
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
-        content = visit.content
+        content = visit.shown
         step = visit.step
         if step is Step.WELCOME:
             self._reset()
@@ -364,9 +386,10 @@ class KioskWindow(QMainWindow):
         if visit is None or visit.details is None:
             return ""
         now = self.clock().astimezone(self.settings.zone)
-        return self.tr("Signed by {0} on {1}").format(
-            visit.details.full_name, now.strftime("%B %d, %Y at %I:%M %p").replace(" 0", " ")
-        )
+        when = QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+        # Qt's date format, translated with the rest: month names come from the locale.
+        shown = InterfaceLanguage.locale().toString(when, self.tr("MMMM d, yyyy 'at' h:mm AP"))
+        return self.tr("Signed by {0} on {1}").format(visit.details.full_name, shown)
 
     def _finish_visit(self) -> None:
         visit, screens = self.visit, self.screens
@@ -440,6 +463,8 @@ class KioskWindow(QMainWindow):
         for notice in (self.help_notice, self.still_there, self.problem_notice):
             notice.hide()
         self.visit = None
+        # The next patient starts in the clinic's own language.
+        self.language = ""
         if self.screens is not None:
             for screen in self.screens.all():
                 self.stack.removeWidget(screen)
@@ -539,6 +564,8 @@ class KioskWindow(QMainWindow):
         if not self.leaving_allowed:
             event.ignore()
             return
+        # A check-in window at the desk closes; the desk goes on in its own language.
+        InterfaceLanguage.use(SOURCE_LANGUAGE)
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

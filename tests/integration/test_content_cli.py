@@ -106,7 +106,13 @@ def test_import_a_zip_and_publish_it_at_once(home: Path, db: str) -> None:
     assert (newest["label"], newest["in_use"]) == ("from the clinic office", True)
     kiosk("content", "export", str(home / "again.zip"), "--database", db, home=home, check=True)
     names = zipfile.ZipFile(home / "again.zip").namelist()
-    assert sorted(names) == ["consent.yaml", "pack.yaml", "questions.yaml", "slides.yaml"]
+    assert sorted(names) == [
+        "consent.yaml",
+        "pack.yaml",
+        "questions.yaml",
+        "slides.yaml",
+        "translations/es.yaml",
+    ]
 
 
 def test_a_hostile_zip_is_refused_and_nothing_changes(home: Path, db: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +17,11 @@ from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
 # The label of the key that brings up each page.
 PAGE_KEYS = {KeyboardPage.LETTERS: "ABC", KeyboardPage.ACCENTS: "áéí", KeyboardPage.NUMBERS: "123"}
-SHIFT = "Shift"
+
+
+def shift_label() -> str:
+    """Shift's accessible name in the language the kiosk speaks now (a person reads it)."""
+    return QCoreApplication.translate("OnScreenKeyboard", "Shift")
 
 
 def tap_text(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
@@ -46,7 +50,7 @@ def _tap_character(qtbot: QtBot, keyboard: OnScreenKeyboard, character: str) -> 
         _go_to_page(qtbot, keyboard, _page_for(character))
     if character.isalpha() and _find(keyboard, character) is None:
         # The letter is there in the other case: Shift turns the capital on or off.
-        tap_key(qtbot, keyboard, SHIFT)
+        tap_key(qtbot, keyboard, shift_label())
     assert _find(keyboard, character) is not None, (
         f"no key types {character!r} on the {keyboard.page().value} page"
     )

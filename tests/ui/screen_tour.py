@@ -10,8 +10,10 @@ from kiosk.content import Answer
 from ui.kiosk_window import KioskWindow
 
 
-def tour(window: KioskWindow) -> Iterator[tuple[str, QWidget]]:
+def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget]]:
     """Yield (name, screen) for each screen a patient sees, in order, with realistic content.
+
+    With `language`, the patient first chooses it on Welcome.
 
     The visit is moved through its own methods (the whole-visit tests tap instead); what
     matters here is what each screen looks like with real text on it.
@@ -26,6 +28,9 @@ def tour(window: KioskWindow) -> Iterator[tuple[str, QWidget]]:
         return widget
 
     yield "welcome", settle()
+    if language:
+        window.welcome.language_chosen.emit(language)
+        yield f"welcome-{language}", settle()
     window.welcome.start_button.click()
     visit = window.visit
     assert visit is not None

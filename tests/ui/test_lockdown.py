@@ -94,10 +94,17 @@ def test_no_right_click_menu_no_copying_and_no_selecting(qtbot: QtBot, locked: K
 
 
 def test_a_short_press_in_the_corner_does_nothing(qtbot: QtBot, locked: KioskWindow) -> None:
+    lockdown: KioskLockdown = locked.lockdown  # type: ignore[attr-defined]
+    lockdown.hold_timer.setInterval(5000)  # the real hold, so a slow machine cannot reach it
+
+    def must_not_ask(*_args: object, **_kwargs: object) -> None:
+        pytest.fail("a short press must not ask staff to sign in")
+
+    lockdown.ask_sign_in = must_not_ask
     qtbot.mousePress(locked, Qt.MouseButton.LeftButton, pos=CORNER)
-    qtbot.wait(100)
+    assert lockdown.hold_timer.isActive()
     qtbot.mouseRelease(locked, Qt.MouseButton.LeftButton, pos=CORNER)
-    qtbot.wait(500)
+    assert not lockdown.hold_timer.isActive(), "lifting the finger cancels the hold"
     assert QApplication.activeModalWidget() is None
     assert locked.isVisible()
 

@@ -53,9 +53,10 @@ def layout_problems(screen: QWidget) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("language", ["", "es"], ids=["english", "spanish"])
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_every_screen_fits_at_every_size(
-    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], language: str
 ) -> None:
     window = KioskWindow(database, settings, station="t")
     qtbot.addWidget(window)
@@ -63,7 +64,7 @@ def test_every_screen_fits_at_every_size(
     window.show()
     qtbot.waitExposed(window)
     found = {}
-    for name, screen in tour(window):
+    for name, screen in tour(window, language):
         problems = layout_problems(screen)
         if (window.width(), window.height()) != size:
             # A screen whose least size is bigger than the kiosk's would be cut off there.

@@ -100,7 +100,7 @@ def test_a_locked_database_keeps_the_visit_and_stores_it_when_free(
     with database.session() as session:
         record = load_visit(session, next(iter(list_visits(session))).id)
         assert record is not None
-        assert [a.answer.value for a in record.answers] == ["no", "yes", "no", "no", "no"]
+        assert [a.answer for a in record.answers] == ["no", "yes", "no", "no", "no"]
         assert record.flags
         assert record.signature_png
         assert record.ride is not None

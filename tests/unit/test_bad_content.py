@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from kiosk.content import ContentPack, ContentPackError, load_pack
-from kiosk.pack_archive import export_pack, read_pack
+from kiosk.pack_archive import export_pack, pack_files, read_pack
 
 
 def _problems(source: Path) -> list[str]:
@@ -186,8 +186,9 @@ def test_a_zip_with_a_symbolic_link(tmp_path: Path, pack: ContentPack) -> None:
 @pytest.mark.usefixtures("never_unpacked")
 def test_a_zip_with_more_than_500_entries(tmp_path: Path, pack: ContentPack) -> None:
     source = _zip(tmp_path / "pack.zip", pack, [(f"notes/{n}.txt", b"") for n in range(500)])
+    entries = len(pack_files(pack)) + 500
     assert _problems(source) == [
-        "pack.zip:1: this .zip has 504 entries; a content pack can have at most 500"
+        f"pack.zip:1: this .zip has {entries} entries; a content pack can have at most 500"
     ]
 
 

@@ -68,11 +68,16 @@ def _with_picture(pack: ContentPack, size: tuple[int, int] = (64, 48)) -> Conten
     noise = random.Random(6).randbytes(size[0] * size[1] * 3)
     Image.frombytes("RGB", size, noise).save(out, format="PNG")
     first = replace(pack.slides[0], picture="pictures/room.png", picture_alt="A quiet room")
+    translations = {
+        language: {**words, f"slide.{first.id}.picture_alt": f"({language}) A quiet room"}
+        for language, words in pack.translations.items()
+    }
     return replace(
         pack,
         slides=(first, *pack.slides[1:]),
         pictures={"pictures/room.png": out.getvalue()},
         logo="pictures/room.png",
+        translations=translations,
     )
 
 

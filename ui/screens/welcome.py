@@ -1,11 +1,15 @@
-"""Welcome: the clinic's name, what happens next, and one big Start button."""
+"""Welcome: the clinic's name, what happens next, one big Start button, and languages."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from collections.abc import Sequence
 
-from ui.screens.patient_screen import make_button, make_label
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from typing_extensions import override
+
+from ui.interface_language import language_name
+from ui.screens.patient_screen import clear_layout, make_button, make_label
 
 
 class WelcomeScreen(QWidget):
@@ -13,9 +17,11 @@ class WelcomeScreen(QWidget):
 
     Signals:
         start_requested: the patient tapped Start.
+        language_chosen(str): the patient tapped another language (its code).
     """
 
     start_requested = Signal()
+    language_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,37 +32,64 @@ class WelcomeScreen(QWidget):
         layout.setSpacing(40)
         self.clinic_name = make_label("", "clinicName")
         self.clinic_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.explanation = make_label(
+        self.explanation = make_label("", "welcomeText")
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.start_button = make_button("", "startButton")
+        self.start_button.clicked.connect(self.start_requested)
+        self.paused_sign = make_label("", "pausedSign")
+        self.paused_sign.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused_sign.hide()
+        # Each other language, named in itself ("Español"), so its readers find it.
+        self.language_row = QHBoxLayout()
+        self.language_row.setSpacing(24)
+        layout.addStretch(2)
+        layout.addWidget(self.clinic_name)
+        layout.addWidget(self.explanation)
+        layout.addStretch(1)
+        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.paused_sign)
+        layout.addLayout(self.language_row)
+        layout.addStretch(2)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every word of this screen in the interface's language now."""
+        self.explanation.setText(
             self.tr(
                 "Welcome. Please check in here before your treatment. It takes about "
                 "5–10 minutes: a few short pages about the treatment, some questions, your "
                 "consent, and who will take you home."
-            ),
-            "welcomeText",
+            )
         )
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.start_button = make_button(self.tr("Start"), "startButton")
-        self.start_button.clicked.connect(self.start_requested)
-        layout.addStretch(2)
-        layout.addWidget(self.clinic_name)
-        layout.addWidget(self.explanation)
-        self.paused_sign = make_label(
+        self.start_button.setText(self.tr("Start"))
+        self.paused_sign.setText(
             self.tr(
                 "Check-in at this screen is paused for a moment. Please see the front "
                 "desk — we'll check you in there."
-            ),
-            "pausedSign",
+            )
         )
-        self.paused_sign.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.paused_sign.hide()
-        layout.addStretch(1)
-        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.paused_sign)
-        layout.addStretch(2)
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        """Qt announces a new translation: say everything again in it."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_clinic(self, clinic_name: str) -> None:
         """Show the clinic's name from the content in use."""
         self.clinic_name.setText(clinic_name)
+
+    def show_languages(self, languages: Sequence[str]) -> None:
+        """Offer these other languages (codes), one button each."""
+        clear_layout(self.language_row)
+        self.language_row.addStretch(1)
+        for code in languages:
+            button = make_button(language_name(code), "languageButton")
+            button.setAccessibleName(language_name(code))
+            button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
+            self.language_row.addWidget(button)
+        self.language_row.addStretch(1)
 
     def show_paused(self, paused: bool) -> None:
         """While check-in is paused, Start gives way to a sign sending patients to the desk."""

@@ -1,0 +1,279 @@
+"""A content pack's patient-facing words in other languages.
+
+The pack is written in the clinic's language; `translations/<code>.yaml` in the pack
+gives the same slides, questions and consent statements (by ID) in another language.
+Only what patients read is translated: IDs, flag rules, pictures and the wording staff
+read for a flag stay as they are, so every language asks the same questions and raises
+the same flags. A translation must be complete before the pack can be used: a missing
+item is refused, named in words an admin understands.
+
+Inside a pack the words are kept flat, one key per piece of text (`slide.<id>.title`,
+`question.<id>.choice.<choice-id>`, `consent.<id>`, ...), which is what the content
+version is computed over and what the editor edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kiosk.pack_reader import Fields, PackReader
+
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
+
+TRANSLATIONS_FOLDER = "translations"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+# What the admin reads in a problem: "has no Spanish text", not "no es text".
+LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+
+
+def language_words(code: str) -> str:
+    """A language's name in English, for admins and staff."""
+    return LANGUAGE_WORDS.get(code, code)
+
+
+def text_keys(pack: ContentPack) -> dict[str, str]:
+    """Every piece of patient-facing text in the pack, by key, in the pack's own language."""
+    keys = {"clinic_name": pack.clinic_name, "signature_meaning": pack.signature_meaning}
+    for slide in pack.slides:
+        keys[f"slide.{slide.id}.title"] = slide.title
+        keys[f"slide.{slide.id}.text"] = slide.text
+        if slide.picture:
+            keys[f"slide.{slide.id}.picture_alt"] = slide.picture_alt or ""
+    for question in pack.questions:
+        keys[f"question.{question.id}.text"] = question.text
+        for choice in question.choices:
+            keys[f"question.{question.id}.choice.{choice.id}"] = choice.text
+    for statement in pack.consent_statements:
+        keys[f"consent.{statement.id}"] = statement.text
+    return keys
+
+
+def in_language(pack: ContentPack, language: str) -> ContentPack:
+    """The pack as a patient reading `language` sees it.
+
+    For showing only: a visit stores the original pack's version and its language.
+    """
+    if language == pack.language:
+        return pack
+    words = pack.translations[language]
+    return replace(
+        pack,
+        language=language,
+        clinic_name=words.get("clinic_name", pack.clinic_name),
+        signature_meaning=words["signature_meaning"],
+        slides=tuple(
+            replace(
+                slide,
+                title=words[f"slide.{slide.id}.title"],
+                text=words[f"slide.{slide.id}.text"],
+                picture_alt=words.get(f"slide.{slide.id}.picture_alt", slide.picture_alt),
+            )
+            for slide in pack.slides
+        ),
+        questions=tuple(
+            replace(
+                question,
+                text=words[f"question.{question.id}.text"],
+                choices=tuple(
+                    replace(choice, text=words[f"question.{question.id}.choice.{choice.id}"])
+                    for choice in question.choices
+                ),
+            )
+            for question in pack.questions
+        ),
+        consent_statements=tuple(
+            replace(statement, text=words[f"consent.{statement.id}"])
+            for statement in pack.consent_statements
+        ),
+        translations={},
+    )
+
+
+def missing_words(pack: ContentPack, language: str) -> list[str]:
+    """The keys of text that `language` does not have yet (empty when complete)."""
+    words = pack.translations.get(language, {})
+    return [
+        key
+        for key, base in text_keys(pack).items()
+        if key != "clinic_name" and base and not words.get(key, "").strip()
+    ]
+
+
+def describe_key(key: str) -> str:
+    """A text key in an admin's words: "the title of slide 'dissociation'"."""
+    parts = key.split(".")
+    if parts[0] == "slide":
+        field = {"title": "title", "text": "text", "picture_alt": "picture description"}
+        return f"the {field[parts[-1]]} of slide '{parts[1]}'"
+    if parts[0] == "question":
+        if parts[2] == "choice":
+            return f"choice '{parts[3]}' of question '{parts[1]}'"
+        return f"the text of question '{parts[1]}'"
+    if parts[0] == "consent":
+        return f"consent statement '{parts[1]}'"
+    return {"signature_meaning": "the meaning of the signature", "clinic_name": "the clinic name"}[
+        key
+    ]
+
+
+def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
+    """A translation as the nested data of its YAML file (for export)."""
+    words = pack.translations[language]
+    data: dict[str, Any] = {}
+    if "clinic_name" in words:
+        data["clinic_name"] = words["clinic_name"]
+    data["slides"] = {
+        slide.id: {
+            key: words[f"slide.{slide.id}.{key}"]
+            for key in ("title", "text", "picture_alt")
+            if f"slide.{slide.id}.{key}" in words
+        }
+        for slide in pack.slides
+    }
+    questions: dict[str, Any] = {}
+    for question in pack.questions:
+        entry: dict[str, Any] = {"text": words[f"question.{question.id}.text"]}
+        if question.choices:
+            entry["choices"] = {
+                choice.id: words[f"question.{question.id}.choice.{choice.id}"]
+                for choice in question.choices
+            }
+        questions[question.id] = entry
+    data["questions"] = questions
+    data["consent"] = {
+        "statements": {s.id: words[f"consent.{s.id}"] for s in pack.consent_statements},
+        "signature_meaning": words["signature_meaning"],
+    }
+    return data
+
+
+class TranslationReader:
+    """Reads `translations/<code>.yaml` files against the pack they translate."""
+
+    def __init__(self, reader: PackReader) -> None:
+        self.reader = reader
+
+    def languages(self) -> list[str]:
+        """The codes of the translation files in the pack, in order."""
+        folder = self.reader.folder / TRANSLATIONS_FOLDER
+        if not folder.is_dir():
+            return []
+        codes = []
+        for path in sorted(folder.iterdir()):
+            name = f"{TRANSLATIONS_FOLDER}/{path.name}"
+            if path.suffix != ".yaml" or not LANGUAGE_CODE.match(path.stem):
+                self.reader.report(
+                    name, 1, "a translation is named by its two-letter language, like es.yaml"
+                )
+                continue
+            codes.append(path.stem)
+        return codes
+
+    def read(self, pack: ContentPack, language: str) -> dict[str, str]:
+        """The words of one translation, flat; every problem noted on the reader."""
+        file, r = f"{TRANSLATIONS_FOLDER}/{language}.yaml", self.reader
+        if language == pack.language:
+            r.report(file, 1, f"the pack is already in {language_words(language)}")
+            return {}
+        node = r.load(file)
+        pairs = r.mapping(file, node, "the translation") if node is not None else None
+        if node is None or pairs is None:
+            return {}
+        r.unknown(file, pairs, {"clinic_name", "slides", "questions", "consent"}, "a translation")
+        words: dict[str, str] = {}
+        name = r.text(file, pairs, "clinic_name", node, "the translation", required=False)
+        if name:
+            words["clinic_name"] = name
+        self._section(file, pairs, "slides", node, words)
+        self._section(file, pairs, "questions", node, words)
+        consent = self._mapping(file, pairs, "consent", node)
+        if consent is not None:
+            statements = self._mapping(file, consent[0], "statements", consent[1])
+            if statements is not None:
+                for key, (_, value) in statements[0].items():
+                    words[f"consent.{key}"] = self._scalar(file, value)
+            meaning = r.text(file, consent[0], "signature_meaning", consent[1], "'consent'")
+            words["signature_meaning"] = meaning or ""
+        self._check_against(pack, language, file, node, words)
+        return {key: value for key, value in words.items() if value}
+
+    def _mapping(
+        self, file: str, pairs: Fields, key: str, owner: yaml.Node
+    ) -> tuple[Fields, yaml.Node] | None:
+        if key not in pairs:
+            self.reader.report(file, owner, f"the translation needs '{key}:'")
+            return None
+        node = pairs[key][1]
+        inner = self.reader.mapping(file, node, f"'{key}'")
+        return (inner, node) if inner is not None else None
+
+    def _scalar(self, file: str, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.reader.report(file, node, "this should be text")
+            return ""
+        return str(node.value).strip()
+
+    def _section(
+        self, file: str, pairs: Fields, section: str, owner: yaml.Node, words: dict[str, str]
+    ) -> None:
+        found = self._mapping(file, pairs, section, owner)
+        if found is None:
+            return
+        kind = section.removesuffix("s")
+        for item_id, (_, value) in found[0].items():
+            fields_ = self.reader.mapping(file, value, f"{kind} '{item_id}'")
+            if fields_ is None:
+                continue
+            for key, (_, field_node) in fields_.items():
+                if key == "choices":
+                    choices = self.reader.mapping(file, field_node, f"the choices of '{item_id}'")
+                    for choice_id, (_, choice_node) in (choices or {}).items():
+                        words[f"{kind}.{item_id}.choice.{choice_id}"] = self._scalar(
+                            file, choice_node
+                        )
+                else:
+                    words[f"{kind}.{item_id}.{key}"] = self._scalar(file, field_node)
+
+    def _check_against(
+        self,
+        pack: ContentPack,
+        language: str,
+        file: str,
+        node: yaml.Node,
+        words: Mapping[str, str],
+    ) -> None:
+        from kiosk.content import slide_text_problems
+
+        base = text_keys(pack)
+        for key in words:
+            if key not in base:
+                self.reader.report(
+                    file,
+                    node,
+                    f"{describe_key(key) if _describable(key) else key!r} is not in the pack "
+                    "(check its ID against the pack's own files)",
+                )
+        for key, text in base.items():
+            if key == "clinic_name" or not text:
+                continue
+            if not words.get(key):
+                self.reader.report(
+                    file, node, f"{describe_key(key)} has no {language_words(language)} text"
+                )
+            elif key.endswith(".text") and key.startswith("slide."):
+                for _, message in slide_text_problems(words[key]):
+                    self.reader.report(file, node, f"{describe_key(key)}: {message}")
+
+
+def _describable(key: str) -> bool:
+    try:
+        describe_key(key)
+    except (KeyError, IndexError):
+        return False
+    return True
