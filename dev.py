@@ -144,7 +144,14 @@ def translations(_arguments: list[str]) -> int:
     setup("")
     for source in sorted(TRANSLATIONS.glob("kiosk_*.ts")):
         subprocess.run(
-            [tool("pyside6-lupdate"), *patient_interface_sources(), "-ts", str(source)],
+            [
+                tool("pyside6-lupdate"),
+                "-locations",
+                "none",
+                *patient_interface_sources(),
+                "-ts",
+                str(source),
+            ],
             check=True,
             cwd=ROOT,
         )

@@ -41,6 +41,9 @@ from ui.widgets.notice_overlay import NoticeOverlay
 
 log = logging.getLogger(__name__)
 
+# "I need more time": how many times longer the kiosk then waits before asking again.
+MORE_TIME_FACTOR = 3
+
 _TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonDblClick,
@@ -150,6 +153,7 @@ class KioskWindow(QMainWindow):
         self.help_notice = NoticeOverlay(central)
         self.still_there = NoticeOverlay(central)
         self.still_there.dismissed.connect(self._still_here)
+        self.still_there.second_chosen.connect(self._more_time)
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
         self._make_timers()
@@ -463,6 +467,7 @@ class KioskWindow(QMainWindow):
         for notice in (self.help_notice, self.still_there, self.problem_notice):
             notice.hide()
         self.visit = None
+        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
         # The next patient starts in the clinic's own language.
         self.language = ""
         if self.screens is not None:
@@ -598,7 +603,9 @@ class KioskWindow(QMainWindow):
         if self.visit is None or not self.timing.watches(self.visit.step):
             return
         self._countdown_left = self.timing.countdown_seconds
-        self.still_there.show_notice(self._still_there_text(), self.tr("Yes, continue"))
+        self.still_there.show_notice(
+            self._still_there_text(), self.tr("Yes, continue"), self.tr("I need more time")
+        )
         self.countdown_timer.start()
 
     def _still_there_text(self) -> str:
@@ -618,4 +625,11 @@ class KioskWindow(QMainWindow):
 
     def _still_here(self) -> None:
         self.countdown_timer.stop()
+        self.idle_timer.start()
+
+    def _more_time(self) -> None:
+        # Some patients read slowly or need a pause: for the rest of this visit the kiosk
+        # waits three times as long before asking again.
+        self.countdown_timer.stop()
+        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * MORE_TIME_FACTOR)
         self.idle_timer.start()

@@ -52,6 +52,9 @@ def test_visits_survive_being_killed_at_random_moments(tmp_path: Path) -> None:
         )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
+        # One visit stored first, however slow the machine: every kill then lands in the
+        # middle of the loop of writes, at a random moment.
+        reported.append(child.stdout.readline().strip())
         time.sleep(rng.uniform(0.0, 0.25))
         os.kill(child.pid, signal.SIGKILL)
         out, _ = child.communicate(timeout=30)
@@ -61,7 +64,7 @@ def test_visits_survive_being_killed_at_random_moments(tmp_path: Path) -> None:
         assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         stored = {row[0] for row in database.execute("SELECT id FROM visits")}
         assert set(reported) <= stored  # every visit the child said was stored is there
-        assert len(stored) >= KILLS // 2  # the kills really came mid-way through the writes
+        assert len(stored) >= KILLS  # every child stored at least one before it was killed
         for visit_id, flag_count in database.execute("SELECT id, flag_count FROM visits"):
             counts = [
                 database.execute(

@@ -36,7 +36,14 @@ def test_every_string_patients_read_is_translated(source: Path, tmp_path: Path) 
     copy = tmp_path / source.name
     shutil.copy(source, copy)
     subprocess.run(
-        [qt_tool("pyside6-lupdate"), *dev.patient_interface_sources(), "-ts", str(copy)],
+        [
+            qt_tool("pyside6-lupdate"),
+            "-locations",
+            "none",
+            *dev.patient_interface_sources(),
+            "-ts",
+            str(copy),
+        ],
         check=True,
         cwd=ROOT,
         capture_output=True,

@@ -69,3 +69,12 @@ def database(settings: Settings) -> Iterator[Database]:
     db = open_database(settings.database_url)
     yield db
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    # A test that leaves a Spanish visit open must not make the next test's widgets Spanish.
+    yield
+    from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
+
+    InterfaceLanguage.use(SOURCE_LANGUAGE)

@@ -197,6 +197,25 @@ def test_the_idle_timeout_in_the_middle_discards_the_visit(
     assert stored(database) == []
 
 
+def test_a_patient_who_needs_more_time_gets_it_until_the_visit_ends(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, timeout_seconds=1, countdown_seconds=2)
+    tap(qtbot, current(kiosk), "Start")
+    qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
+    tap(qtbot, kiosk.still_there, "I need more time")
+    assert not kiosk.still_there.isVisible()
+    assert kiosk.visit is not None
+    # Three times as long before the next question: one second here, three now.
+    with qtbot.assertNotEmitted(kiosk.visit_ended, wait=2500):
+        pass
+    assert not kiosk.still_there.isVisible()
+    qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
+    tap(qtbot, kiosk.still_there, "Yes, continue")
+    tap(qtbot, current(kiosk), "Back")  # the next patient has the usual time again
+    assert kiosk.idle_timer.interval() == 1000
+
+
 SECRETS = ("Zelda", "Quimby", "1944", "Rosalind", "777-8888", "sister")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -92,3 +93,45 @@ def test_the_size_check_catches_a_clipped_label_and_a_small_button(qtbot: QtBot)
     problems = layout_problems(screen)
     assert any("cut off" in p for p in problems), problems
     assert any("'OK' is 40×40" in p for p in problems), problems
+
+
+def _gap(a: QRect, b: QRect) -> int:
+    """Pixels between two rectangles (0 when they touch or overlap)."""
+    across = max(b.left() - a.right() - 1, a.left() - b.right() - 1, 0)
+    down = max(b.top() - a.bottom() - 1, a.top() - b.bottom() - 1, 0)
+    return max(across, down)
+
+
+def targets_too_close(window: QWidget) -> list[str]:
+    """Visible targets less than 60×60 or less than 12 px from another (shaky hands)."""
+    targets = [
+        (widget, QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
+        for widget in window.findChildren(QAbstractButton) + window.findChildren(QLineEdit)
+        if widget.isVisible()
+    ]
+    found = [
+        f"{widget.objectName() or widget.accessibleName()!r} is {box.width()}×{box.height()}"
+        for widget, box in targets
+        if box.width() < 60 or box.height() < 60
+    ]
+    for n, (first, first_box) in enumerate(targets):
+        for second, second_box in targets[n + 1 :]:
+            if _gap(first_box, second_box) < 12:
+                found.append(
+                    f"{first.objectName() or first.accessibleName()!r} and "
+                    f"{second.objectName() or second.accessibleName()!r} are "
+                    f"{_gap(first_box, second_box)} px apart"
+                )
+    return found
+
+
+@pytest.mark.parametrize("language", ["", "es"], ids=["english", "spanish"])
+def test_targets_are_at_least_60_px_and_12_px_apart_in_portrait(
+    qtbot: QtBot, database: Database, settings: Settings, language: str
+) -> None:
+    window = KioskWindow(database, settings, station="t")
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    window.show()
+    found = {name: targets_too_close(window) for name, _ in tour(window, language)}
+    assert {name: problems for name, problems in found.items() if problems} == {}

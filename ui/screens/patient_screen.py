@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 
 
 def answer_words() -> dict[Answer, str]:
@@ -156,7 +158,19 @@ class PatientScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Re-balance body and keyboard for the new size (rotation, another screen)."""
         super().resizeEvent(event)
+        # Targets 12 px apart where the screen is tall enough; a short tablet needs the room.
+        gap = gap_for(self.height())
+        changed = False
+        for keyboard in self.findChildren(OnScreenKeyboard):
+            changed |= keyboard.key_gap != gap
+            keyboard.set_key_gap(gap)
+        for form in self.findChildren(KeyboardForm):
+            form.set_gap(gap)
         self._fit_body()
+        if changed:
+            # Qt re-measures the keyboard with its new gaps at the next turn of the event
+            # loop; balance the body against those sizes then.
+            QTimer.singleShot(0, self._fit_body)
 
     def bring_into_view(self, widget: QWidget) -> None:
         """Scroll so `widget` shows, once the layout has made room for it."""

@@ -6,7 +6,11 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 from typing_extensions import override
 
-from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+from ui.widgets.on_screen_keyboard import (
+    ROOMY_GAP,
+    KeyboardPage,
+    OnScreenKeyboard,
+)
 
 
 class KeyboardForm(QWidget):
@@ -25,7 +29,7 @@ class KeyboardForm(QWidget):
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._layout.setHorizontalSpacing(20)
-        self._layout.setVerticalSpacing(10)
+        self._layout.setVerticalSpacing(ROOMY_GAP)
 
     def add_field(
         self,
@@ -81,6 +85,10 @@ class KeyboardForm(QWidget):
         while parent is not None and not isinstance(parent, QScrollArea):
             parent = parent.parentWidget()
         return parent
+
+    def set_gap(self, pixels: int) -> None:
+        """Space between the fields (they are targets too)."""
+        self._layout.setVerticalSpacing(pixels)
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

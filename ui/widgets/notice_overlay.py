@@ -1,4 +1,5 @@
-"""A calm message over the whole screen, with one big button (help, still there?, errors)."""
+"""A calm message over the whole screen, with one big button, sometimes two (help, still
+there?, errors)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ class NoticeOverlay(QWidget):
     window and tests see it like any other widget.
 
     Signals:
-        dismissed: the patient tapped the button.
+        dismissed: the patient tapped the (first) button.
+        second_chosen: the patient tapped the second button, when there is one.
     """
 
     dismissed = Signal()
+    second_chosen = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -42,8 +45,18 @@ class NoticeOverlay(QWidget):
         self.button.setObjectName("primaryButton")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self._dismiss)
+        self.second_button = QPushButton()
+        self.second_button.setObjectName("secondaryButton")
+        self.second_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.second_button.clicked.connect(self._second)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addStretch(1)
+        buttons.addWidget(self.button)
+        buttons.addWidget(self.second_button)
+        buttons.addStretch(1)
         inner.addWidget(self.text)
-        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        inner.addLayout(buttons)
         # Stretches, not alignment: an aligned widget gets its size hint and a wrapped
         # message would be cut; between stretches it gets the height its width needs.
         row = QHBoxLayout()
@@ -55,10 +68,12 @@ class NoticeOverlay(QWidget):
         parent.installEventFilter(self)
         self.hide()
 
-    def show_notice(self, text: str, button_text: str) -> None:
-        """Show `text` with one button over the whole parent."""
+    def show_notice(self, text: str, button_text: str, second_text: str = "") -> None:
+        """Show `text` with one button (two with `second_text`) over the whole parent."""
         self.text.setText(text)
         self.button.setText(button_text)
+        self.second_button.setText(second_text)
+        self.second_button.setVisible(bool(second_text))
         self.setGeometry(self._host.rect())
         self.raise_()
         self.show()
@@ -70,6 +85,10 @@ class NoticeOverlay(QWidget):
     def _dismiss(self) -> None:
         self.hide()
         self.dismissed.emit()
+
+    def _second(self) -> None:
+        self.hide()
+        self.second_chosen.emit()
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

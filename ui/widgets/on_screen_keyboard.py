@@ -41,7 +41,17 @@ ACCENT_ROWS = ("áéíóúàèìòù", "âêîôûäëïöü", "ñçãõåøæ")
 # puts spacing between two columns where some row has a key edge (or a gap) there, so
 # every page needs its middle row offset by half a key, or keys come out uneven.
 _HALF_COLUMNS = 22
-_SPACING = 8
+# Gaps between keys: 12 px keeps shaky fingers off the neighbouring key (WCAG's spacing
+# for targets) where the screen is tall enough; a short tablet gets 8 px so the fields
+# above the keyboard still show.
+ROOMY_GAP = 12
+TIGHT_GAP = 8
+ROOMY_WINDOW_HEIGHT = 1000
+
+
+def gap_for(screen_height: int) -> int:
+    """The gap between targets on a screen this tall."""
+    return ROOMY_GAP if screen_height >= ROOMY_WINDOW_HEIGHT else TIGHT_GAP
 
 
 class KeyboardPage(StrEnum):
@@ -130,9 +140,9 @@ class OnScreenKeyboard(QWidget):
         }
         for page in KeyboardPage:
             self._stack.addWidget(self._pages[page])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(_SPACING, _SPACING, _SPACING, _SPACING)
-        layout.addWidget(self._stack)
+        self._outer = QVBoxLayout(self)
+        self._outer.addWidget(self._stack)
+        self.set_key_gap(ROOMY_GAP)
 
         self._retranslate()
 
@@ -200,6 +210,16 @@ class OnScreenKeyboard(QWidget):
             hint = " (letter keys show the case they type: tap Shift to change it)"
         raise LookupError(f"no key {text!r} on the {self.page().value} page{hint}")
 
+    def set_key_gap(self, pixels: int) -> None:
+        """Space between keys (and around them)."""
+        self.key_gap = pixels
+        self._outer.setContentsMargins(pixels, pixels, pixels, pixels)
+        for page in self._pages.values():
+            grid = page.layout()
+            if isinstance(grid, QGridLayout):
+                grid.setSpacing(pixels)
+        self.updateGeometry()
+
     # -- Qt overrides ----------------------------------------------------------------------
 
     @override
@@ -207,7 +227,7 @@ class OnScreenKeyboard(QWidget):
         """Room for keys a little taller than the minimum, where the screen has it."""
         hint = super().sizeHint()
         # Rows and the gaps between them, plus the outer margin above and below.
-        height = _ROWS * KEY_PREFERRED_HEIGHT + (_ROWS + 1) * _SPACING
+        height = _ROWS * KEY_PREFERRED_HEIGHT + (_ROWS + 1) * self.key_gap
         return QSize(hint.width(), max(hint.height(), height))
 
     @override
@@ -259,7 +279,7 @@ class OnScreenKeyboard(QWidget):
         # A phone's digit block on the left, apart from the symbols and page keys on the
         # right, so that a finger aiming at 3 or 6 does not land on "(" or Backspace.
         page, grid = self._new_page(KeyboardPage.NUMBERS, [4, 4, 4, 1, 4, 4, 4])
-        grid.setColumnMinimumWidth(3, 2 * _SPACING)
+        grid.setColumnMinimumWidth(3, 2 * ROOMY_GAP)
         for row, digits in enumerate(("123", "456", "789")):
             self._place_row(grid, row, [(self._character(d), 1) for d in digits])
         self._place_row(grid, 3, [(self._character("0"), 3)])
@@ -286,7 +306,7 @@ class OnScreenKeyboard(QWidget):
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         grid = QGridLayout(widget)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(_SPACING)
+        grid.setSpacing(ROOMY_GAP)
         for column, stretch in enumerate(stretches):
             grid.setColumnStretch(column, stretch)
         for row in range(_ROWS):
