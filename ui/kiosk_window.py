@@ -19,12 +19,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLa
 from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
-from kiosk.audit import AuditAction, record
 from kiosk.auth import StaffMember
 from kiosk.content import Answer, ContentPack, ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, save_visit
+from kiosk.store import Database, content_in_use, store_finished_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
@@ -315,18 +314,7 @@ class KioskWindow(QMainWindow):
         if visit.should_be_stored:
             try:
                 with self.database.session() as session, session.begin():
-                    save_visit(session, visit, station=self.station)
-                    record(
-                        session,
-                        f"user:{visit.assisted_by}"
-                        if visit.assisted_by
-                        else f"kiosk:{self.station}",
-                        AuditAction.VISIT_STORED,
-                        now=self.clock(),
-                        station=self.station,
-                        visit_id=visit.id,
-                        detail="checked in at the front desk" if visit.assisted_by else "",
-                    )
+                    store_finished_visit(session, visit, station=self.station, now=self.clock())
             except (SQLAlchemyError, ValueError) as error:
                 # The error's own text carries the row's values (names, birth dates):
                 # only its kind and the visit ID go to the log.
