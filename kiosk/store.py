@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -355,6 +356,14 @@ def store_finished_visit(session: Session, visit: Visit, *, station: str, now: d
     )
 
 
+@lru_cache(maxsize=16)
+def _content_words(canonical: bytes) -> ContentPack:
+    # A stored record needs the text a visit saw, never its pictures (megabytes each),
+    # and a version's text never changes: the desk opening and printing visit after
+    # visit parses each version once.
+    return pack_from_canonical(canonical, {})
+
+
 def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     """The stored visit with this ID, with the text of the content version it used."""
     row = session.scalar(
@@ -365,12 +374,12 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             selectinload(VisitRow.slide_views),
             selectinload(VisitRow.acknowledgements),
             selectinload(VisitRow.flags),
-            selectinload(VisitRow.content_version).selectinload(ContentVersionRow.pictures),
+            selectinload(VisitRow.content_version),
         )
     )
     if row is None:
         return None
-    pack = content_of(row.content_version)
+    pack = _content_words(row.content_version.canonical)
     questions = {q.id: q for q in pack.questions}
     slides = {s.id: s for s in pack.slides}
     acknowledged = {a.statement_id: a.acknowledged_at for a in row.acknowledgements}
