@@ -17,10 +17,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    Select,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -364,48 +376,75 @@ def _content_words(canonical: bytes) -> ContentPack:
     return pack_from_canonical(canonical, {})
 
 
+def _ordered_rows(table: Table, *columns: str) -> Select[Any]:
+    return (
+        select(*(table.c[name] for name in columns))
+        .where(table.c.visit_id == bindparam("visit_id"))
+        .order_by(table.c.position)
+    )
+
+
+# Core statements built once (SQLAlchemy then reuses their compiled form): the ORM's
+# relationship loading made opening a visit cost ten times the same queries through
+# sqlite3 (bench/desk.py). Every time column still comes back as an aware UTC datetime.
+_VISITS, _VERSIONS = table_of(VisitRow), table_of(ContentVersionRow)
+_VISIT_WITH_CONTENT = (
+    select(
+        _VISITS,
+        _VERSIONS.c.canonical.label("content_canonical"),
+        _VERSIONS.c.sha256.label("content_sha256"),
+        _VERSIONS.c.label.label("content_label"),
+    )
+    .join_from(_VISITS, _VERSIONS, _VISITS.c.content_version_id == _VERSIONS.c.id)
+    .where(_VISITS.c.id == bindparam("visit_id"))
+)
+_ANSWERS = _ordered_rows(table_of(AnswerRow), "question_id", "answer", "answered_at")
+_SLIDE_VIEWS = _ordered_rows(table_of(SlideViewRow), "slide_id", "seconds")
+_ACKNOWLEDGEMENTS = _ordered_rows(
+    table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
+)
+_FLAGS = _ordered_rows(table_of(FlagRow), "sentence", "cleared_at")
+
+
 def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     """The stored visit with this ID, with the text of the content version it used."""
-    row = session.scalar(
-        select(VisitRow)
-        .where(VisitRow.id == visit_id)
-        .options(
-            selectinload(VisitRow.answers),
-            selectinload(VisitRow.slide_views),
-            selectinload(VisitRow.acknowledgements),
-            selectinload(VisitRow.flags),
-            selectinload(VisitRow.content_version),
-        )
-    )
+    connection = session.connection()
+    key = {"visit_id": visit_id}
+    row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
     if row is None:
         return None
-    pack = _content_words(row.content_version.canonical)
+    pack = _content_words(row["content_canonical"])
     questions = {q.id: q for q in pack.questions}
     slides = {s.id: s for s in pack.slides}
-    acknowledged = {a.statement_id: a.acknowledged_at for a in row.acknowledgements}
+    answers = connection.execute(_ANSWERS, key).all()
+    slide_views = connection.execute(_SLIDE_VIEWS, key).all()
+    acknowledged: dict[str, datetime] = {
+        a.statement_id: a.acknowledged_at for a in connection.execute(_ACKNOWLEDGEMENTS, key)
+    }
+    flags = connection.execute(_FLAGS, key).all()
     return VisitRecord(
-        id=row.id,
+        id=row["id"],
         clinic_name=pack.clinic_name,
-        content_version=row.content_version.sha256,
-        content_label=row.content_version.label,
-        is_demo=row.is_demo,
-        ending=Ending(row.ending),
-        language=row.language,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        date_of_birth=row.date_of_birth,
-        flags=tuple(flag.sentence for flag in row.flags),
-        open_flags=tuple(flag.sentence for flag in row.flags if flag.cleared_at is None),
-        reviewed_by=row.reviewed_by,
-        reviewed_at=row.reviewed_at,
-        review_note=row.review_note,
-        voided_by=row.voided_by,
-        voided_at=row.voided_at,
-        void_reason=row.void_reason,
-        assisted_by=row.assisted_by,
-        signed_on_paper_at=row.signed_on_paper_at,
+        content_version=row["content_sha256"],
+        content_label=row["content_label"],
+        is_demo=row["is_demo"],
+        ending=Ending(row["ending"]),
+        language=row["language"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        date_of_birth=row["date_of_birth"],
+        flags=tuple(flag.sentence for flag in flags),
+        open_flags=tuple(flag.sentence for flag in flags if flag.cleared_at is None),
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        review_note=row["review_note"],
+        voided_by=row["voided_by"],
+        voided_at=row["voided_at"],
+        void_reason=row["void_reason"],
+        assisted_by=row["assisted_by"],
+        signed_on_paper_at=row["signed_on_paper_at"],
         answers=tuple(
             RecordedAnswer(
                 questions[a.question_id].text,
@@ -413,18 +452,21 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
                 a.answered_at,
                 questions[a.question_id].raises_flag(Answer(a.answer)),
             )
-            for a in row.answers
+            for a in answers
         ),
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
-        slides=tuple(RecordedSlide(slides[v.slide_id].title, v.seconds) for v in row.slide_views),
+        slides=tuple(RecordedSlide(slides[v.slide_id].title, v.seconds) for v in slide_views),
         signature_meaning=pack.signature_meaning,
-        signed_name=row.signed_name,
-        signed_at=row.signed_at,
-        signature_png=row.signature_png,
+        signed_name=row["signed_name"],
+        signed_at=row["signed_at"],
+        signature_png=row["signature_png"],
         ride=RecordedRide(
-            RideStatus(row.ride_status), row.ride_driver_name, row.ride_phone, row.ride_relationship
+            RideStatus(row["ride_status"]),
+            row["ride_driver_name"],
+            row["ride_phone"],
+            row["ride_relationship"],
         ),
     )
 

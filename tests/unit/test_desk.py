@@ -86,6 +86,21 @@ def test_search_pages_through_a_long_history(
     assert names == [f"Patient{n}" for n in reversed(range(7))]
 
 
+def test_every_page_of_a_name_search_knows_the_total_even_past_the_last(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    for n in range(5):
+        check_in(database, pack, clock, first=f"Ana{n}", last="García")
+    check_in(database, pack, clock, first="Luis", last="Smith")
+    with database.session() as session:
+        pages = [
+            desk.search(session, desk.VisitQuery(text="garc", page=p, page_size=2), zone=CHICAGO)
+            for p in range(4)
+        ]
+    assert [len(p.check_ins) for p in pages] == [2, 2, 1, 0]
+    assert [p.total for p in pages] == [5, 5, 5, 5]
+
+
 def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
     database: Database, pack: ContentPack, clock: FakeClock
 ) -> None:
