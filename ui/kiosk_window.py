@@ -35,6 +35,7 @@ from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets.notice_overlay import NoticeOverlay
+from ui.widgets.slide_pictures import SlidePictures
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ class KioskWindow(QMainWindow):
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
         self.screens: VisitScreens | None = None
+        # The content's pictures (never anything of a patient's), kept between visits.
+        self.slide_pictures = SlidePictures()
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
         self._taps_ignored_until = 0.0
@@ -185,6 +188,8 @@ class KioskWindow(QMainWindow):
                 )
             )
             return
+        # Decoded now, at Start, so that no slide freezes while its picture decodes.
+        self.slide_pictures.prepare(content.pictures)
         self.visit = Visit(content, clock=self.clock)
         if self.assisted_by is not None:
             self.visit.assisted_by = self.assisted_by.username
@@ -248,10 +253,9 @@ class KioskWindow(QMainWindow):
             screen: QWidget = screens.details
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
-            picture = content.pictures.get(slide.picture) if slide.picture else None
             screens.slide.show_slide(
                 slide,
-                picture,
+                self.slide_pictures.get(slide.picture),
                 visit.slide_index + 1,
                 len(content.slides),
                 visit.seconds_until_next(),
