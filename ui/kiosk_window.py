@@ -195,6 +195,7 @@ class KioskWindow(QMainWindow):
             self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
         self.screens = self._build_screens()
+        self.screens.review.set_questions([(q.id, q.text) for q in content.questions])
         self.screens.details.begin()
         self._show_step()
 
@@ -224,6 +225,8 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
             screen.help_requested.connect(self._on_help_requested)
+            # Styled now, at Start, rather than on the tap that first shows the screen.
+            screen.ensurePolished()
         screens.details.submitted.connect(self._on_details)
         screens.slide.next_requested.connect(self._on_next_slide)
         screens.question.answered.connect(self._on_answered)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from kiosk.content import Answer
 from ui.screens.patient_screen import PatientScreen, answer_words, make_button, make_label
@@ -36,9 +36,16 @@ class ReviewScreen(PatientScreen):
         self.footer.addWidget(self.confirm_button, 1)
         self.confirm_button.clicked.connect(self.confirmed)
         self._words = answer_words()
+        self._question_ids: list[str] = []
+        self._answer_labels: dict[str, QLabel] = {}
 
-    def show_answers(self, answers: list[tuple[str, str, Answer]]) -> None:
-        """Show (question id, question text, answer) rows, replacing what was shown."""
+    def set_questions(self, questions: list[tuple[str, str]]) -> None:
+        """Lay out a row for each (question id, question text), before any answer is shown.
+
+        The kiosk calls this as a visit begins, so the screen is built and styled before
+        the patient reaches it: building fifteen widgets on the last answer's tap made
+        that tap take two frames (bench/screens.py).
+        """
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -48,11 +55,23 @@ class ReviewScreen(PatientScreen):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        for row, (question_id, text, answer) in enumerate(answers):
+        self._question_ids = [question_id for question_id, _ in questions]
+        self._answer_labels = {}
+        for row, (question_id, text) in enumerate(questions):
             self.grid.addWidget(make_label(text, "reviewQuestion"), row, 0)
-            self.grid.addWidget(make_label(self._words[answer], "reviewAnswer", wrap=False), row, 1)
+            answer = make_label("", "reviewAnswer", wrap=False)
+            self._answer_labels[question_id] = answer
+            self.grid.addWidget(answer, row, 1)
             change = make_button(self.tr("Change"))
             change.setAccessibleName(self.tr("Change the answer to: {0}").format(text))
             change.clicked.connect(lambda _=False, q=question_id: self.change_requested.emit(q))
             self.grid.addWidget(change, row, 2)
+        self.rows.ensurePolished()
+
+    def show_answers(self, answers: list[tuple[str, str, Answer]]) -> None:
+        """Show (question id, question text, answer) rows, replacing what was shown."""
+        if [question_id for question_id, _, _ in answers] != self._question_ids:
+            self.set_questions([(question_id, text) for question_id, text, _ in answers])
+        for question_id, _, answer in answers:
+            self._answer_labels[question_id].setText(self._words[answer])
         self.scroll_to_top()
