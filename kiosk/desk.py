@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.audit import AuditAction, AuditStamp
@@ -121,6 +121,8 @@ def _latest_print_state() -> Select[str]:
 
 
 def _check_in_query() -> Select[*tuple[Any, ...]]:
+    # Run on the session's connection (Core), not through the ORM: the list is plain
+    # values, and the ORM's row handling doubled the time of a day's list.
     latest_print = _latest_print_state().scalar_subquery()
     return select(
         VisitRow.id,
@@ -164,8 +166,8 @@ def _check_in(row: tuple[Any, ...]) -> CheckIn:
         str(last),
         born,
         Ending(str(ending)),
-        int(str(flags)),
-        int(str(open_flags)),
+        int(flags),
+        int(open_flags),
         reviewed is not None,
         RideStatus(str(ride)),
         str(printed),
@@ -184,11 +186,18 @@ def _attention_first(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]
     return query.order_by(needs.desc(), VisitRow.finished_at.desc(), VisitRow.id)
 
 
+_TODAY = _attention_first(
+    _check_in_query().where(
+        VisitRow.finished_at >= bindparam("start"), VisitRow.finished_at < bindparam("end")
+    )
+)
+
+
 def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list[CheckIn]:
     """Today's visits in the clinic's day: those needing attention first, then newest."""
     start, end = _day_bounds(now.astimezone(zone).date(), zone)
-    query = _check_in_query().where(VisitRow.finished_at >= start, VisitRow.finished_at < end)
-    return [_check_in(tuple(row)) for row in session.execute(_attention_first(query))]
+    rows = session.connection().execute(_TODAY, {"start": start, "end": end})
+    return [_check_in(tuple(row)) for row in rows]
 
 
 def search_key(text: str) -> str:
@@ -233,11 +242,15 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     page = max(0, wanted.page)
     # The total rides along with the page (a window count), so the matches are found
     # once, not once to count them and again to show them.
-    rows = session.execute(
-        _attention_first(query.add_columns(func.count().over()).where(*conditions))
-        .limit(wanted.page_size)
-        .offset(page * wanted.page_size)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            _attention_first(query.add_columns(func.count().over()).where(*conditions))
+            .limit(wanted.page_size)
+            .offset(page * wanted.page_size)
+        )
+        .all()
+    )
     if rows:
         total = int(rows[0][-1])
     else:  # nothing on this page; there may still be matches on earlier ones
@@ -256,6 +269,27 @@ def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskActio
     by.audit(session, AuditAction.VISITS_SEARCHED, detail=detail)
 
 
+# Built once: the desk asks every two seconds, and building the statement cost more
+# than running it.
+_MARKER = select(
+    select(func.count()).select_from(VisitRow).scalar_subquery(),
+    select(func.max(AuditEntryRow.id)).scalar_subquery(),
+    select(func.count(PrintJobRow.id)).scalar_subquery(),
+    select(
+        func.coalesce(
+            func.sum(
+                case(
+                    (PrintJobRow.state == PrintState.COMPLETED.value, 1),
+                    (PrintJobRow.state == PrintState.FAILED.value, 1000),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+    ).scalar_subquery(),
+)
+
+
 def desk_marker(session: Session) -> tuple[object, ...]:
     """Changes whenever a visit is stored or changed, by this process or another.
 
@@ -267,28 +301,7 @@ def desk_marker(session: Session) -> tuple[object, ...]:
     a year of visits: it reads two indexes and the print jobs, never the visits table
     (sums over visits read all of it, signatures and all: 200 ms at 100,000 visits).
     """
-    visits = session.execute(
-        select(
-            select(func.count()).select_from(VisitRow).scalar_subquery(),
-            select(func.max(AuditEntryRow.id)).scalar_subquery(),
-        )
-    ).one()
-    prints = session.execute(
-        select(
-            func.count(PrintJobRow.id),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (PrintJobRow.state == PrintState.COMPLETED.value, 1),
-                        (PrintJobRow.state == PrintState.FAILED.value, 1000),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-        )
-    ).one()
-    return (*visits, *prints)
+    return tuple(session.connection().execute(_MARKER).one())
 
 
 def open_visit(session: Session, visit_id: str, by: DeskAction) -> VisitRecord:
