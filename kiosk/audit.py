@@ -104,6 +104,9 @@ class AuditStamp:
         )
 
 
+_INSERT_ENTRY = insert(table_of(AuditEntryRow))
+
+
 def record(
     session: Session,
     actor: str,
@@ -121,7 +124,7 @@ def record(
     about a millisecond per stored visit (bench/save_visit.py).
     """
     session.connection().execute(
-        insert(table_of(AuditEntryRow)),
+        _INSERT_ENTRY,
         [
             {
                 "at": now,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Engine,
+    Insert,
     Select,
     Table,
     bindparam,
@@ -236,6 +237,14 @@ def name_key(first_name: str, last_name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Built once: building a statement costs about as much as running it.
+_VERSION_ID = select(ContentVersionRow.id).where(ContentVersionRow.sha256 == bindparam("sha256"))
+_INSERTS: dict[type[Base], Insert] = {
+    model: insert(table_of(model))
+    for model in (VisitRow, AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow)
+}
+
+
 def save_visit(session: Session, visit: Visit, *, station: str) -> None:
     """Write a finished visit in the caller's transaction (the caller commits).
 
@@ -254,14 +263,12 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> None:
         raise ValueError("only a completed or stopped visit with the patient's details is stored")
     details, consent, ride = visit.details, visit.consent, visit.ride_home
     connection = session.connection()
-    version_id = connection.execute(
-        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == visit.content.version)
-    ).scalar()
+    version_id = connection.execute(_VERSION_ID, {"sha256": visit.content.version}).scalar()
     if version_id is None:
         raise ValueError("the content this visit showed is not stored as a version")
     flags = visit.flags
     connection.execute(
-        insert(table_of(VisitRow)),
+        _INSERTS[VisitRow],
         [
             {
                 "id": visit.id,
@@ -351,7 +358,7 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> None:
     ]
     for model, rows in children:
         if rows:
-            connection.execute(insert(table_of(model)), rows)
+            connection.execute(_INSERTS[model], rows)
 
 
 def store_finished_visit(session: Session, visit: Visit, *, station: str, now: datetime) -> None:
