@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
 from kiosk.content import Answer
+from ui.widgets.touch_scrolling import scroll_by_touch
 
 
 def answer_words() -> dict[Answer, str]:
@@ -90,9 +90,7 @@ class PatientScreen(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(
-            self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture
-        )
+        scroll_by_touch(self.scroll_area.viewport())
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(48, 12, 48, 12)
