@@ -1,4 +1,4 @@
-"""Set up and run the kiosk, or set up and run every check: `python3 dev.py run|test`.
+"""Set up and run the kiosk, every check, or the benchmarks: `python3 dev.py run|test|bench`.
 
 Standard library only, so it works on a fresh machine with nothing but Python 3.11+.
 It keeps a virtual environment in `.venv` and reinstalls the project there only when
@@ -124,13 +124,19 @@ def test(arguments: list[str]) -> int:
     return 0
 
 
+def bench(arguments: list[str]) -> int:
+    """Run the benchmarks (bench/) and print their table; they are not part of `test`."""
+    setup("")
+    return subprocess.call([str(PYTHON), "-m", "bench", *arguments], cwd=ROOT)
+
+
 def main() -> int:
-    """`python3 dev.py run [kiosk arguments]` or `python3 dev.py test [pytest arguments]`."""
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+    """`python3 dev.py run|test|bench [arguments for kiosk, pytest or the benchmarks]`."""
+    actions = {"run": run, "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in actions:
         print(__doc__)
         return 2
-    action, arguments = sys.argv[1], sys.argv[2:]
-    return run(arguments) if action == "run" else test(arguments)
+    return actions[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this scenario (repeatable): {', '.join(NAMES)}",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the rows as JSON")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder (databases, pictures)"
+    )
     args = parser.parse_args(argv)
     workdir = sandbox()
     scenarios = _scenarios()
@@ -88,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
     print()
     print(table(rows))
-    print(f"\n{len(rows)} rows in {time.perf_counter() - began:.0f} s; scratch files in {workdir}")
+    print(f"\n{len(rows)} rows in {time.perf_counter() - began:.0f} s")
     if args.json:
         args.json.write_text(rows_as_json(rows))
+    if args.keep:
+        print(f"scratch files kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
