@@ -9,6 +9,7 @@ prints one JSON line.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,10 +98,13 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
 def main() -> int:
     """The child process: `kiosk FEW MANY` or `baseline`."""
     workdir = sandbox()
-    if sys.argv[1] == "kiosk":
-        result = kiosk_rss([int(n) for n in sys.argv[2:]], workdir)
-    else:
-        result = baseline_rss()
+    try:
+        if sys.argv[1] == "kiosk":
+            result = kiosk_rss([int(n) for n in sys.argv[2:]], workdir)
+        else:
+            result = baseline_rss()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(result))
     return 0
 

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, AuditStamp
 from kiosk.auth import Role, StaffMember
@@ -25,6 +25,8 @@ from kiosk.visit import Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
 PAGE_SIZE = 50
+# Up to this many matching visits a name search reads them through the name index.
+NAME_LOOKUP_LIMIT = 5000
 MAX_NOTE_LENGTH = 2000
 
 
@@ -210,6 +212,9 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     query = _check_in_query()
     count = select(func.count()).select_from(VisitRow)
     conditions = []
+    # Visits matching the name alone, when the name is the whole search: then the
+    # total is known without counting again.
+    named_visits: int | None = None
     text = wanted.text.strip()
     born = parse_birth_date(text) if text else None
     if born is None and text:
@@ -225,12 +230,21 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
             + search_key(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             + "%"
         )
-        # The names that match, found in the name index alone; then only their visits
-        # are read. Testing each visit row instead read the whole table, signatures and
-        # all: 150 ms and more for a year of visits (bench/desk.py).
-        named = aliased(VisitRow)
-        matching_names = select(named.name_key).where(named.name_key.like(pattern, escape="\\"))
-        conditions.append(VisitRow.name_key.in_(matching_names))
+        like = VisitRow.name_key.like(pattern, escape="\\")
+        # The names that match and how many visits each, from the name index alone. A
+        # few thousand visits are then read by name, through the index; more than that
+        # and reading the whole table once is quicker than fetching each. Testing every
+        # visit row read the table, signatures and all: 150 ms and more for a year of
+        # visits even when a handful matched (bench/desk.py).
+        names = session.connection().execute(
+            select(VisitRow.name_key, func.count()).where(like).group_by(VisitRow.name_key)
+        )
+        found = {name: int(visits) for name, visits in names}
+        named_visits = sum(found.values())
+        if named_visits <= NAME_LOOKUP_LIMIT:
+            conditions.append(VisitRow.name_key.in_(list(found)))
+        else:
+            conditions.append(like)
     if wanted.date_from is not None:
         conditions.append(VisitRow.finished_at >= _day_bounds(wanted.date_from, zone)[0])
     if wanted.date_to is not None:
@@ -239,23 +253,17 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
         conditions += [VisitRow.open_flag_count > 0, VisitRow.voided_at.is_(None)]
     if not wanted.include_void:
         conditions.append(VisitRow.voided_at.is_(None))
+    if named_visits is not None and len(conditions) == 1:
+        total = named_visits
+    else:
+        total = session.connection().execute(count.where(*conditions)).scalar() or 0
     page = max(0, wanted.page)
-    # The total rides along with the page (a window count), so the matches are found
-    # once, not once to count them and again to show them.
-    rows = (
-        session.connection()
-        .execute(
-            _attention_first(query.add_columns(func.count().over()).where(*conditions))
-            .limit(wanted.page_size)
-            .offset(page * wanted.page_size)
-        )
-        .all()
+    rows = session.connection().execute(
+        _attention_first(query.where(*conditions))
+        .limit(wanted.page_size)
+        .offset(page * wanted.page_size)
     )
-    if rows:
-        total = int(rows[0][-1])
-    else:  # nothing on this page; there may still be matches on earlier ones
-        total = (session.scalar(count.where(*conditions)) or 0) if page else 0
-    return SearchPage(tuple(_check_in(tuple(r)[:-1]) for r in rows), total, page, wanted.page_size)
+    return SearchPage(tuple(_check_in(tuple(r)) for r in rows), total, page, wanted.page_size)
 
 
 def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskAction) -> None:
