@@ -1,4 +1,4 @@
-"""Set up and run the kiosk, or set up and run every check: `python3 dev.py run|test`.
+"""Set up and run the kiosk, every check, or the benchmarks: `python3 dev.py run|test|bench`.
 
 `python3 dev.py translations` refreshes the interface translations: it adds new strings
 of the patient screens to each `resources/translations/kiosk_<language>.ts` (translate
@@ -163,11 +163,17 @@ def translations(_arguments: list[str]) -> int:
     return 0
 
 
-ACTIONS = {"run": run, "test": test, "translations": translations}
+def bench(arguments: list[str]) -> int:
+    """Run the benchmarks (bench/) and print their table; they are not part of `test`."""
+    setup("")
+    return subprocess.call([str(PYTHON), "-m", "bench", *arguments], cwd=ROOT)
+
+
+ACTIONS = {"run": run, "test": test, "bench": bench, "translations": translations}
 
 
 def main() -> int:
-    """`python3 dev.py run [kiosk arguments]`, `test [pytest arguments]` or `translations`."""
+    """`python3 dev.py run|test|bench|translations [arguments for kiosk, pytest, bench]`."""
     if len(sys.argv) < 2 or sys.argv[1] not in ACTIONS:
         print(__doc__)
         return 2

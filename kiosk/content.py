@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -299,9 +300,12 @@ class ContentPack:
             self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """The content version: SHA-256 of the canonical bytes, in hex."""
+        """The content version: SHA-256 of the canonical bytes, in hex.
+
+        Worked out once per pack: it hashes every picture, and each stored visit asks.
+        """
         return hashlib.sha256(self.canonical_bytes()).hexdigest()
 
     @property

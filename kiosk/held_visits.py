@@ -22,21 +22,22 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
 from kiosk.content import pack_from_canonical
 from kiosk.models import (
     AnswerRow,
+    Base,
     ConsentAcknowledgementRow,
     ContentVersionRow,
     FlagRow,
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database, store_content, visit_row
+from kiosk.store import Database, VisitRows, insert_visit_rows, store_content, visit_rows
 from kiosk.visit import Visit
 
 FORMAT = 1
@@ -44,10 +45,12 @@ FORMAT = 1
 # busy timeout: it gives up quickly and tries again later.
 RETRY_BUSY_TIMEOUT_MS = 200
 
-_CHILDREN: dict[str, type[DeclarativeBase]] = {
+# The visit's rows, by table, in the order they are inserted.
+_TABLES: dict[str, type[Base]] = {
+    "visits": VisitRow,
     "answers": AnswerRow,
     "slide_views": SlideViewRow,
-    "acknowledgements": ConsentAcknowledgementRow,
+    "consent_acknowledgements": ConsentAcknowledgementRow,
     "flags": FlagRow,
 }
 
@@ -126,14 +129,6 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _columns(row: DeclarativeBase, skip: set[str]) -> dict[str, Any]:
-    return {
-        attribute.key: _encode(getattr(row, attribute.key))
-        for attribute in inspect(type(row)).column_attrs
-        if attribute.key not in skip
-    }
-
-
 def _write_whole(path: Path, data: bytes) -> None:
     """Write a file so that after a crash it is either complete or absent."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-")
@@ -184,7 +179,7 @@ class HeldVisits:
                     }
                 ).encode("utf-8"),
             )
-        row = visit_row(visit, station=station, content_version_id=0)
+        rows = visit_rows(visit, station=station, content_version_id=0)
         held = {
             "format": FORMAT,
             "station": station,
@@ -192,10 +187,9 @@ class HeldVisits:
             "reason": reason.value,
             "held_at": now.isoformat(),
             "content": content.version,
-            "visit": _columns(row, {"content_version_id"}),
-            **{
-                name: [_columns(child, {"visit_id"}) for child in getattr(row, name)]
-                for name in _CHILDREN
+            "rows": {
+                name: [{key: _encode(value) for key, value in row.items()} for row in rows[model]]
+                for name, model in _TABLES.items()
             },
         }
         _write_whole(self.folder / f"visit-{visit.id}.json", json.dumps(held).encode("utf-8"))
@@ -213,7 +207,7 @@ class HeldVisits:
                 data = json.loads(path.read_bytes())
                 waiting.append(
                     HeldVisit(
-                        visit_id=data["visit"]["id"],
+                        visit_id=data["rows"]["visits"][0]["id"],
                         station=data["station"],
                         reason=HoldReason(data["reason"]),
                         held_at=datetime.fromisoformat(data["held_at"]),
@@ -239,9 +233,10 @@ class HeldVisits:
                         f"PRAGMA busy_timeout={RETRY_BUSY_TIMEOUT_MS}"
                     )
                 try:
-                    if session.get(VisitRow, data["visit"]["id"]) is None:
+                    visit_id = data["rows"]["visits"][0]["id"]
+                    if session.get(VisitRow, visit_id) is None:
                         self._store_one(session, data, now())
-                        stored.append(data["visit"]["id"])
+                        stored.append(visit_id)
                 finally:
                     if database.file is not None:
                         with suppress(SQLAlchemyError):
@@ -271,18 +266,14 @@ class HeldVisits:
                 stored_by=data["actor"],
                 now=now,
             ).id
-        row = VisitRow(
-            **{key: _decode(value) for key, value in data["visit"].items()},
-            content_version_id=version_id,
-        )
-        for name, kind in _CHILDREN.items():
-            setattr(
-                row,
-                name,
-                [kind(**{k: _decode(v) for k, v in child.items()}) for child in data[name]],
-            )
-        session.add(row)
-        session.flush()
+        rows: VisitRows = {
+            model: [
+                {key: _decode(value) for key, value in row.items()} for row in data["rows"][name]
+            ]
+            for name, model in _TABLES.items()
+        }
+        rows[VisitRow][0]["content_version_id"] = version_id
+        insert_visit_rows(session, rows)
         reason = HoldReason(data["reason"])
         record(
             session,
@@ -290,7 +281,7 @@ class HeldVisits:
             AuditAction.VISIT_STORED,
             now=now,
             station=data["station"],
-            visit_id=row.id,
+            visit_id=rows[VisitRow][0]["id"],
             detail=f"kept on the kiosk since {data['held_at']} because {reason.words}",
         )
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -59,6 +60,13 @@ class Base(DeclarativeBase):
     """Base of every table, with constraint names Alembic can rely on."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table a model maps, for Core inserts that skip the ORM's unit of work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class ContentVersionRow(Base):

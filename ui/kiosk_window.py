@@ -19,13 +19,12 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLa
 from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
-from kiosk.audit import AuditAction, record
 from kiosk.auth import StaffMember
 from kiosk.content import ContentPack, ContentPackError
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, save_visit
+from kiosk.store import Database, content_in_use, store_finished_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.screens.consent import ConsentScreen
@@ -38,6 +37,7 @@ from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets.notice_overlay import NoticeOverlay
+from ui.widgets.slide_pictures import SlidePictures
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,11 @@ class KioskWindow(QMainWindow):
         self.held_visits = HeldVisits(settings.held_visits_dir)
         # Finished visits that neither the database nor the held-visits folder took
         # (a full disk): kept in memory, and new check-ins pause until they are stored.
-        self.unsaved: list[tuple[Visit, str]] = []
+        self.unsaved: list[Visit] = []
         # The content last read from the database, for check-ins while it is unreachable.
         self._last_content: ContentPack | None = None
+        # The content's pictures (never anything of a patient's), kept between visits.
+        self.slide_pictures = SlidePictures()
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
         self._taps_ignored_until = 0.0
@@ -214,8 +216,8 @@ class KioskWindow(QMainWindow):
             return
         try:
             while self.unsaved:
-                visit, actor = self.unsaved[0]
-                self._store(visit, actor)
+                visit = self.unsaved[0]
+                self._store(visit)
                 self.unsaved.pop(0)
                 self.visit_stored.emit(visit.id)
             for visit_id in self.held_visits.store_all(self.database, now=self.clock):
@@ -270,11 +272,14 @@ class KioskWindow(QMainWindow):
             return
         if self.language not in content.languages:
             self.language = content.language
+        # Decoded now, at Start, so that no slide freezes while its picture decodes.
+        self.slide_pictures.prepare(content.pictures)
         self.visit = Visit(content, clock=self.clock, language=self.language)
         if self.assisted_by is not None:
             self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
         self.screens = self._build_screens()
+        self.screens.review.set_questions([(q.id, q.text) for q in self.visit.shown.questions])
         self.screens.details.begin()
         self._show_step()
 
@@ -304,6 +309,8 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
             screen.help_requested.connect(self._on_help_requested)
+            # Styled now, at Start, rather than on the tap that first shows the screen.
+            screen.ensurePolished()
         screens.details.submitted.connect(self._on_details)
         screens.slide.next_requested.connect(self._on_next_slide)
         screens.question.answered.connect(self._on_answered)
@@ -333,10 +340,9 @@ class KioskWindow(QMainWindow):
             screen: QWidget = screens.details
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
-            picture = content.pictures.get(slide.picture) if slide.picture else None
             screens.slide.show_slide(
                 slide,
-                picture,
+                self.slide_pictures.get(slide.picture),
                 visit.slide_index + 1,
                 len(content.slides),
                 visit.seconds_until_next(),
@@ -406,7 +412,7 @@ class KioskWindow(QMainWindow):
             try:
                 if self.database.file_is_gone():
                     raise _DatabaseFileGoneError
-                self._store(visit, actor)
+                self._store(visit)
             except (SQLAlchemyError, ValueError, _DatabaseFileGoneError) as error:
                 # The error's own text carries the row's values (names, birth dates):
                 # only its kind and the visit ID go to the log.
@@ -432,18 +438,9 @@ class KioskWindow(QMainWindow):
         self._change_screen(screens.done)
         self.done_timer.start()
 
-    def _store(self, visit: Visit, actor: str) -> None:
+    def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
-            save_visit(session, visit, station=self.station)
-            record(
-                session,
-                actor,
-                AuditAction.VISIT_STORED,
-                now=self.clock(),
-                station=self.station,
-                visit_id=visit.id,
-                detail="checked in at the front desk" if visit.assisted_by else "",
-            )
+            store_finished_visit(session, visit, station=self.station, now=self.clock())
 
     def _hold(self, visit: Visit, actor: str, error: BaseException) -> None:
         reason = (
@@ -455,7 +452,7 @@ class KioskWindow(QMainWindow):
             )
             log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
         except OSError as disk_error:
-            self.unsaved.append((visit, actor))
+            self.unsaved.append(visit)
             log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)
         self.held_retry_timer.start()
         self.visit_held.emit(visit.id)

@@ -11,7 +11,11 @@ KIOSK = Path(sys.executable).with_name("kiosk.exe" if os.name == "nt" else "kios
 
 
 def kiosk(
-    *args: str, home: Path, check: bool = False, stdin: str | None = None
+    *args: str,
+    home: Path,
+    check: bool = False,
+    stdin: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `kiosk` script with its own home, config and data folders."""
     settings_file = home / "kiosk.toml"
@@ -24,6 +28,7 @@ def kiosk(
         "XDG_CONFIG_HOME": str(home / "config"),
         "KIOSK_CONFIG": str(home / "kiosk.toml"),
     }
+    env |= extra_env or {}
     result = subprocess.run(
         [str(KIOSK), *args],
         capture_output=True,

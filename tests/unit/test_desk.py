@@ -86,6 +86,44 @@ def test_search_pages_through_a_long_history(
     assert names == [f"Patient{n}" for n in reversed(range(7))]
 
 
+def test_every_page_of_a_name_search_knows_the_total_even_past_the_last(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    for n in range(5):
+        check_in(database, pack, clock, first=f"Ana{n}", last="García")
+    check_in(database, pack, clock, first="Luis", last="Smith")
+    with database.session() as session:
+        pages = [
+            desk.search(session, desk.VisitQuery(text="garc", page=p, page_size=2), zone=CHICAGO)
+            for p in range(4)
+        ]
+    assert [len(p.check_ins) for p in pages] == [2, 2, 1, 0]
+    assert [p.total for p in pages] == [5, 5, 5, 5]
+
+
+def test_a_search_matching_many_visits_finds_the_same_as_one_matching_few(
+    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(4):
+        check_in(database, pack, clock, first=f"Ana{n}", last="García", born="12/31/1970")
+    check_in(database, pack, clock, first="Luis", last="Smith")
+    queries = [
+        desk.VisitQuery(text="garc", page_size=3),
+        desk.VisitQuery(text="garc", page=1, page_size=3),
+        desk.VisitQuery(text="a", include_void=False),
+        desk.VisitQuery(text="12/31/1970"),
+    ]
+    with database.session() as session:
+        through_the_index = [desk.search(session, q, zone=CHICAGO) for q in queries]
+    # More matches than the limit: the table is read instead of the name index.
+    monkeypatch.setattr(desk, "NAME_LOOKUP_LIMIT", 1)
+    with database.session() as session:
+        through_the_table = [desk.search(session, q, zone=CHICAGO) for q in queries]
+    assert through_the_table == through_the_index
+    assert [p.total for p in through_the_index] == [4, 4, 4, 4]
+    assert [len(p.check_ins) for p in through_the_index] == [3, 1, 4, 4]
+
+
 def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
     database: Database, pack: ContentPack, clock: FakeClock
 ) -> None:

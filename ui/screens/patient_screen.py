@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from typing_extensions import override
 from kiosk.content import Answer, Question, QuestionKind
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
+from ui.widgets.touch_scrolling import scroll_by_touch
 
 
 def answer_words() -> dict[Answer, str]:
@@ -114,9 +114,7 @@ class PatientScreen(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(
-            self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture
-        )
+        scroll_by_touch(self.scroll_area.viewport())
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(48, 12, 48, 12)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ui.screens.patient_screen import PatientScreen, clear_layout, make_button, make_label
 
@@ -36,16 +36,37 @@ class ReviewScreen(PatientScreen):
         )
         self.footer.addWidget(self.confirm_button, 1)
         self.confirm_button.clicked.connect(self.confirmed)
+        self._question_ids: list[str] = []
+        self._answer_labels: dict[str, QLabel] = {}
 
-    def show_answers(self, answers: list[tuple[str, str, str]]) -> None:
-        """Show (question id, question text, answer as read) rows, replacing what was shown."""
+    def set_questions(self, questions: list[tuple[str, str]]) -> None:
+        """Lay out a row for each (question id, question text), before any answer is shown.
+
+        The kiosk calls this as a visit begins, so the screen is built and styled before
+        the patient reaches it: building fifteen widgets on the last answer's tap made
+        that tap take two frames (bench/screens.py).
+        """
         clear_layout(self.grid)
-        for row, (question_id, text, words) in enumerate(answers):
+        self._question_ids = [question_id for question_id, _ in questions]
+        self._answer_labels = {}
+        for row, (question_id, text) in enumerate(questions):
             self.grid.addWidget(make_label(text, "reviewQuestion"), row, 0)
             # "Yes" stays on one line; a choice or typed words may need several.
-            self.grid.addWidget(make_label(words, "reviewAnswer", wrap=len(words) > 12), row, 1)
+            answer = make_label("", "reviewAnswer")
+            self._answer_labels[question_id] = answer
+            self.grid.addWidget(answer, row, 1)
             change = make_button(self.tr("Change"))
             change.setAccessibleName(self.tr("Change the answer to: {0}").format(text))
             change.clicked.connect(lambda _=False, q=question_id: self.change_requested.emit(q))
             self.grid.addWidget(change, row, 2)
+        self.rows.ensurePolished()
+
+    def show_answers(self, answers: list[tuple[str, str, str]]) -> None:
+        """Show (question id, question text, answer as read) rows, replacing what was shown."""
+        if [question_id for question_id, _, _ in answers] != self._question_ids:
+            self.set_questions([(question_id, text) for question_id, text, _ in answers])
+        for question_id, _, words in answers:
+            label = self._answer_labels[question_id]
+            label.setWordWrap(len(words) > 12)
+            label.setText(words)
         self.scroll_to_top()

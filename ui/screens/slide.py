@@ -66,25 +66,21 @@ class SlideScreen(PatientScreen):
     def show_slide(
         self,
         slide: Slide,
-        picture: bytes | None,
+        picture: QPixmap | None,
         number: int,
         total: int,
         seconds_until_next: float,
     ) -> None:
-        """Show `slide` as number `number` of `total`; Next waits `seconds_until_next`."""
+        """Show `slide` as number `number` of `total`; Next waits `seconds_until_next`.
+
+        `picture` comes ready to show (see `SlidePictures`): decoding it here froze the
+        screen for several frames.
+        """
         self.progress.setText(self.tr("{0} of {1}").format(number, total))
         self.set_title(slide.title)
         self.text.setText(slide_html(slide.blocks))
-        pixmap = QPixmap()
-        if picture is not None and pixmap.loadFromData(picture):
-            self.picture.setPixmap(
-                pixmap.scaled(
-                    900,
-                    600,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
+        if picture is not None and not picture.isNull():
+            self.picture.setPixmap(picture)
             self.picture.setAccessibleName(slide.picture_alt or "")
             self.picture.show()
         else:

@@ -1,0 +1,67 @@
+"""Cold start: launch the kiosk until Welcome's first frame is painted, ready to tap.
+
+Each launch is a new process, timed from spawn to exit, against the least PySide6
+program that paints one label (bench/minimal_window.py), launched the same way. The
+kiosk runs on a database that has already been started once (its schema current, the
+content published), as it is every morning after installation.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import Row, Target
+
+HERE = Path(__file__).resolve().parent
+
+
+def kiosk_command(database_url: str) -> list[str]:
+    """`kiosk run` from this environment, quitting once Welcome is painted."""
+    script = Path(sys.executable).with_name("kiosk")
+    return [str(script), "run", "--database", database_url, "--exit-after-first-paint"]
+
+
+def baseline_command() -> list[str]:
+    """The minimal PySide6 program."""
+    return [sys.executable, str(HERE / "minimal_window.py")]
+
+
+def launch_seconds(command: list[str]) -> float:
+    """Wall time from spawn to exit of one launch; fails loudly if it did not exit cleanly."""
+    start = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    elapsed = time.perf_counter() - start
+    if finished.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited with {finished.returncode}: {finished.stderr[-2000:]}"
+        )
+    return elapsed
+
+
+def run(workdir: Path, *, quick: bool) -> list[Row]:
+    """Alternate kiosk and baseline launches, so noise from other work hits both alike."""
+    database_url = f"sqlite:///{workdir / 'cold-start.sqlite3'}"
+    kiosk, baseline = kiosk_command(database_url), baseline_command()
+    # The first start creates the schema and publishes the content; one of each also
+    # warms the operating system's file cache.
+    launch_seconds(kiosk)
+    launch_seconds(baseline)
+    times = 5 if quick else 15
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(times):
+        ours.append(launch_seconds(kiosk) * 1000)
+        theirs.append(launch_seconds(baseline) * 1000)
+    assert "QT_QPA_PLATFORM" in os.environ
+    return [
+        Row(
+            "cold start (launch to Welcome painted)",
+            tuple(ours),
+            tuple(theirs),
+            Target(ratio=1.5),
+        )
+    ]

@@ -1,0 +1,227 @@
+"""The front desk on a year of visits: today's list, a search by part of a name, opening a visit.
+
+100,000 synthetic visits come from `kiosk demo-data` (the product's own generator), once
+per run. Each sample is what the desk window runs for the action, in one transaction:
+
+- today's list: the change marker and today's check-ins (the desk's refresh);
+- search: the marker, the first 100 matches for part of a name, and the search's audit
+  entry, committed;
+- open a visit: the stored visit with everything stored with it, and the opening's
+  audit entry, committed.
+
+The baseline runs the same SQL through sqlite3 on the same file with the same pragmas,
+and builds no objects from the rows.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bench.measure import Row, Target
+from kiosk import desk
+from kiosk.auth import Role, StaffMember
+from kiosk.models import VisitRow
+from kiosk.store import BUSY_TIMEOUT_MS, open_database
+from kiosk.visit import Ending
+
+ZONE = ZoneInfo("America/Chicago")
+# Parts of names as staff type them; the demo names hold each a few thousand times.
+NAME_PARTS = ("garc", "smit", "nguy", "okaf", "mull", "kowal", "dubo", "rene", "ana g", "jose")
+STAFF = StaffMember(1, "bench", Role.STAFF)
+
+CHECK_IN_COLUMNS = (
+    "visits.id, visits.finished_at, visits.first_name, visits.last_name,"
+    " visits.date_of_birth, visits.ending, visits.flag_count, visits.open_flag_count,"
+    " visits.reviewed_at, visits.ride_status,"
+    " coalesce((SELECT print_jobs.state FROM print_jobs WHERE print_jobs.visit_id = visits.id"
+    " ORDER BY print_jobs.id DESC LIMIT 1), 'not_printed'), visits.voided_at, visits.is_demo"
+)
+ATTENTION_FIRST = (
+    " ORDER BY (visits.open_flag_count > 0 AND visits.voided_at IS NULL) DESC,"
+    " visits.finished_at DESC, visits.id"
+)
+MARKER = (
+    "SELECT (SELECT count(*) FROM visits), (SELECT max(audit_entries.id) FROM audit_entries)",
+    (
+        "SELECT count(print_jobs.id), coalesce(sum(CASE WHEN print_jobs.state = 'completed'"
+        " THEN 1 WHEN print_jobs.state = 'failed' THEN 1000 ELSE 0 END), 0) FROM print_jobs"
+    ),
+)
+AUDIT = (
+    "INSERT INTO audit_entries (at, actor, action, visit_id, station, detail)"
+    " VALUES (?, 'user:bench', ?, ?, 'bench-desk', ?)"
+)
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def make_year_of_visits(database_file: Path, visits: int) -> float:
+    """`kiosk demo-data --visits N` into a new file; returns the seconds it took."""
+    script = Path(sys.executable).with_name("kiosk")
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(script),
+            "demo-data",
+            "--visits",
+            str(visits),
+            "--database",
+            f"sqlite:///{database_file}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+class PlainDesk:
+    """The desk's SQL through sqlite3: the baseline."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.isolation_level = "DEFERRED"
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            f"busy_timeout={BUSY_TIMEOUT_MS}",
+            "secure_delete=ON",
+        ):
+            self.connection.execute(f"PRAGMA {pragma}")
+
+    def _marker(self) -> None:
+        for sql in MARKER:
+            self.connection.execute(sql).fetchall()
+
+    def todays_list(self, now: datetime) -> int:
+        """Marker, then today's check-ins."""
+        start = datetime.combine(now.astimezone(ZONE).date(), datetime.min.time(), tzinfo=ZONE)
+        with self.connection:
+            self._marker()
+            rows = self.connection.execute(
+                f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE visits.finished_at >= ?"
+                f" AND visits.finished_at < ?{ATTENTION_FIRST}",
+                (_moment(start), _moment(start + timedelta(days=1))),
+            ).fetchall()
+        return len(rows)
+
+    def search(self, part: str, now: datetime) -> int:
+        """Marker, the first 100 matches with the total, the audit entry; committed."""
+        with self.connection:
+            self._marker()
+            rows = self.connection.execute(
+                f"SELECT {CHECK_IN_COLUMNS}, count(*) OVER () FROM visits"
+                " WHERE visits.name_key IN (SELECT visits_1.name_key FROM visits AS visits_1"
+                f" WHERE visits_1.name_key LIKE ? ESCAPE '\\'){ATTENTION_FIRST} LIMIT 100 OFFSET 0",
+                (f"%{part}%",),
+            ).fetchall()
+            total = rows[0][-1] if rows else 0
+            self.connection.execute(
+                AUDIT,
+                (_moment(now), "visits_searched", None, f"by name or birth date; {total} found"),
+            )
+        return len(rows)
+
+    def open_visit(self, visit_id: str, now: datetime) -> None:
+        """The visit, everything stored with it, its content's text; the audit entry."""
+        with self.connection:
+            visit = self.connection.execute(
+                "SELECT * FROM visits WHERE visits.id = ?", (visit_id,)
+            ).fetchone()
+            for table in ("answers", "slide_views", "consent_acknowledgements", "flags"):
+                self.connection.execute(
+                    f"SELECT * FROM {table} WHERE visit_id = ? ORDER BY position", (visit_id,)
+                ).fetchall()
+            self.connection.execute(
+                "SELECT * FROM content_versions WHERE id = ?", (visit[1],)
+            ).fetchone()
+            self.connection.execute(AUDIT, (_moment(now), "visit_opened", visit_id, ""))
+
+
+def _alternate(
+    ours: Callable[[int], object], theirs: Callable[[int], object], times: int
+) -> tuple[list[float], list[float]]:
+    mine: list[float] = []
+    plain: list[float] = []
+    for n in range(times + 3):
+        start = time.perf_counter()
+        ours(n)
+        middle = time.perf_counter()
+        theirs(n)
+        end = time.perf_counter()
+        if n >= 3:  # the first few warm the file cache and SQLAlchemy's statement cache
+            mine.append((middle - start) * 1000)
+            plain.append((end - middle) * 1000)
+    return mine, plain
+
+
+def run(workdir: Path, *, quick: bool) -> list[Row]:
+    """Generate the year, then time each desk action against its sqlite3 twin."""
+    visits = 10_000 if quick else 100_000
+    database_file = workdir / "year-of-visits.sqlite3"
+    seconds = make_year_of_visits(database_file, visits)
+    print(f"  ({visits:,} demo visits generated in {seconds:.0f} s)", flush=True)
+    database = open_database(f"sqlite:///{database_file}")
+    plain = PlainDesk(database_file)
+    times = 30 if quick else 100
+    now = datetime.now(UTC)
+    chooser = random.Random(9)
+    with database.session() as session:
+        all_ids = [row[0] for row in session.execute(select(VisitRow.id))]
+    to_open = chooser.sample(all_ids, times + 3)
+
+    def action() -> desk.DeskAction:
+        return desk.DeskAction(STAFF, "bench-desk", datetime.now(UTC))
+
+    def todays_list(_: int) -> None:
+        with database.session() as session, session.begin():
+            desk.desk_marker(session)
+            desk.todays_check_ins(session, zone=ZONE, now=now)
+
+    def search(n: int) -> None:
+        wanted = desk.VisitQuery(text=NAME_PARTS[n % len(NAME_PARTS)], page_size=100)
+        with database.session() as session, session.begin():
+            desk.desk_marker(session)
+            page = desk.search(session, wanted, zone=ZONE)
+            desk.audit_search(session, wanted, page.total, action())
+        assert page.total > 0
+
+    def open_one(n: int) -> None:
+        with database.session() as session, session.begin():
+            record = desk.open_visit(session, to_open[n], action())
+        assert record.ending in Ending
+
+    rows = []
+    for label, ours, theirs in (
+        ("desk: today's list", todays_list, lambda _: plain.todays_list(now)),
+        (
+            "desk: search part of a name (first 100)",
+            search,
+            lambda n: plain.search(NAME_PARTS[n % len(NAME_PARTS)], now),
+        ),
+        ("desk: open a visit", open_one, lambda n: plain.open_visit(to_open[n], now)),
+    ):
+        mine, base = _alternate(ours, theirs, times)
+        rows.append(
+            Row(
+                f"{label} ({visits // 1000}k visits)",
+                tuple(mine),
+                tuple(base),
+                Target(median_ms=50, ratio=2),
+            )
+        )
+    database.close()
+    plain.connection.close()
+    return rows

@@ -1,0 +1,94 @@
+"""The kiosk window on a throwaway database, and a way to wait until a screen is painted."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.settings import load_settings
+from kiosk.store import open_database
+from kiosk.visit import KioskTiming
+from ui.kiosk_app import kiosk_style
+from ui.kiosk_window import KioskWindow
+
+
+def application() -> QApplication:
+    """The one QApplication, styled as the kiosk is."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(["kiosk-bench"])
+    if not app.styleSheet():
+        app.setStyleSheet(kiosk_style())
+    return app
+
+
+def kiosk_window(database_file: Path, content_dir: Path | None = None) -> KioskWindow:
+    """The kiosk, portrait 1080 × 1920 as `kiosk run` opens it, shown and exposed.
+
+    The double-tap guard is off: the benchmark taps the instant a screen is painted,
+    which a person's second tap of a double tap would be refused for.
+    """
+    application()
+    settings = load_settings(
+        {"database_url": f"sqlite:///{database_file}", "content_dir": content_dir}
+    )
+    database = open_database(settings.database_url)
+    window = KioskWindow(
+        database,
+        settings,
+        station="bench",
+        timing=KioskTiming(timeout_seconds=3600, double_tap_guard_seconds=0),
+    )
+    window.resize(1080, 1920)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    return window
+
+
+class PaintWatcher(QObject):
+    """Notes which watched widgets Qt has sent a paint event to since it was last cleared.
+
+    It watches only the widgets it is asked about, never the whole application: a Python
+    filter on every event would slow down what it measures.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted: set[int] = set()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Remember a paint event's widget; never stop the event."""
+        if event.type() == QEvent.Type.Paint:
+            self.painted.add(id(watched))
+        return False
+
+    def clear(self) -> None:
+        """Forget what was painted."""
+        self.painted.clear()
+
+    def wait_until_painted(
+        self, widget_of: Callable[[], QWidget | None], timeout_s: float = 5.0
+    ) -> None:
+        """Run the event loop until the widget `widget_of()` gives has been painted.
+
+        Call it right after the tap: a tap's screen change is painted later, by the event
+        loop, so the filter goes on the screen on show before the loop runs. Qt paints a
+        window's widgets in one pass after the screen's own paint event, and the pass is
+        over when `processEvents` returns: the frame is complete there.
+        """
+        app = application()
+        deadline = time.perf_counter() + timeout_s
+        while True:
+            widget = widget_of()
+            if widget is not None:
+                widget.installEventFilter(self)  # once: Qt never installs a filter twice
+            app.processEvents()
+            if widget is not None and id(widget) in self.painted:
+                return
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{widget} was not painted within {timeout_s} s")
