@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.settings import load_settings
 from kiosk.store import open_database
 from kiosk.visit import KioskTiming
-from ui.kiosk_app import kiosk_style
 from ui.kiosk_window import KioskWindow
+from ui.patient_display import kiosk_style
 
 
 def application() -> QApplication:

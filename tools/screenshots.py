@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QApplication
 from kiosk.settings import load_settings
 from kiosk.store import open_database
 from tests.ui.screen_tour import tour
-from ui.kiosk_app import kiosk_style
 from ui.kiosk_window import KioskWindow
+from ui.patient_display import kiosk_style
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 SHEET_HEIGHT = 960

@@ -9,6 +9,7 @@ in `resources/translations`; the `.qm` files beside them are built from them by
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
@@ -53,6 +54,7 @@ class InterfaceLanguage:
     """
 
     _translator: QTranslator | None = None
+    _data = b""
     current = SOURCE_LANGUAGE
 
     @classmethod
@@ -66,8 +68,11 @@ class InterfaceLanguage:
         cls._translator = None
         path = translation_file(language)
         if path is not None and app is not None:
+            # Loaded from bytes kept here, not from the file: Qt would map the file into
+            # memory, and replacing it while the kiosk runs (an update) would crash it.
+            cls._data = Path(path).read_bytes()
             translator = QTranslator(app)
-            if translator.load(path):
+            if translator.load(cls._data):
                 app.installTranslator(translator)
                 cls._translator = translator
         cls.current = language if cls._translator is not None else SOURCE_LANGUAGE

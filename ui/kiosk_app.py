@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -17,11 +16,7 @@ from kiosk.store import DatabaseUnavailableError, open_database
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
-
-
-def kiosk_style() -> str:
-    """The kiosk's QSS, shipped in `resources/styles`."""
-    return resources.files("resources").joinpath("styles", "kiosk.qss").read_text("utf-8")
+from ui.patient_display import kiosk_style
 
 
 def no_screen_reason() -> str | None:

@@ -27,6 +27,7 @@ from kiosk.signature import Signature
 from kiosk.store import Database, content_in_use, store_finished_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
+from ui.patient_display import PatientDisplay
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
@@ -36,6 +37,7 @@ from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.welcome import WelcomeScreen
+from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
 
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # "I need more time": how many times longer the kiosk then waits before asking again.
 MORE_TIME_FACTOR = 3
+# With larger text the kiosk waits twice as long before asking.
+LARGER_TEXT_TIME_FACTOR = 2
 
 _TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
@@ -150,6 +154,10 @@ class KioskWindow(QMainWindow):
         self.welcome = WelcomeScreen()
         self.welcome.start_requested.connect(self._begin_visit)
         self.welcome.language_chosen.connect(self._choose_language)
+        self.welcome.larger_text_requested.connect(self._larger_text)
+        self.welcome.contrast_requested.connect(self._other_contrast)
+        # Larger text or high contrast, for this visit only.
+        self.display = PatientDisplay()
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
@@ -256,6 +264,27 @@ class KioskWindow(QMainWindow):
                 )
             )
 
+    def show_display(self, display: PatientDisplay) -> None:
+        """Larger text, high contrast or both, until the visit ends."""
+        self.display = display
+        self.setStyleSheet("" if display.is_default else display.style_sheet())
+        if self.screens is not None:
+            for form in self.findChildren(KeyboardForm):
+                form.set_labels_above(display.text_size > 1)
+            for screen in self.screens.all():
+                screen.restyled()
+        # Larger text means more to read on every screen: more time before "Are you
+        # still there?".
+        factor = LARGER_TEXT_TIME_FACTOR if display.text_size > 1 else 1
+        if self.idle_timer.interval() < self.timing.timeout_seconds * 1000 * factor:
+            self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * factor)
+
+    def _larger_text(self) -> None:
+        self.show_display(self.display.larger_text())
+
+    def _other_contrast(self) -> None:
+        self.show_display(self.display.other_contrast())
+
     def _choose_language(self, language: str) -> None:
         self.language = language
         self._show_welcome()
@@ -309,6 +338,8 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
             screen.help_requested.connect(self._on_help_requested)
+            screen.larger_text_requested.connect(self._larger_text)
+            screen.contrast_requested.connect(self._other_contrast)
             # Styled now, at Start, rather than on the tap that first shows the screen.
             screen.ensurePolished()
         screens.details.submitted.connect(self._on_details)
@@ -465,6 +496,8 @@ class KioskWindow(QMainWindow):
             notice.hide()
         self.visit = None
         self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
+        if not self.display.is_default:
+            self.show_display(PatientDisplay())
         # The next patient starts in the clinic's own language.
         self.language = ""
         if self.screens is not None:

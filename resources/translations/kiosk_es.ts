@@ -270,6 +270,14 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
 <context>
     <name>PatientScreen</name>
     <message>
+        <source>Larger text</source>
+        <translation>Letra más grande</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>Alto contraste</translation>
+    </message>
+    <message>
         <source>‹ Back</source>
         <translation>‹ Atrás</translation>
     </message>

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.settings import Settings, load_settings  # noqa: E402
 from kiosk.store import Database  # noqa: E402
-from ui.kiosk_app import kiosk_style  # noqa: E402
+from ui.patient_display import kiosk_style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -57,8 +57,8 @@ from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
-from ui.kiosk_app import kiosk_style
 from ui.kiosk_window import KioskWindow
+from ui.patient_display import kiosk_style
 
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000

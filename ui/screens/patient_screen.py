@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -52,6 +53,30 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+def make_scroll_area() -> QScrollArea:
+    """A vertical scroll area a finger can flick: long text scrolls, it is never cut."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll_by_touch(area.viewport())
+    return area
+
+
+def make_display_buttons() -> tuple[QPushButton, QPushButton]:
+    """The "A+" (larger text) and high-contrast buttons, for a screen's top bar."""
+    larger = make_button("A+", "textSizeButton")
+    contrast = make_button("◐", "contrastButton")
+    name_display_buttons(larger, contrast)
+    return larger, contrast
+
+
+def name_display_buttons(larger: QPushButton, contrast: QPushButton) -> None:
+    """What a screen reader says for them, in the interface's language now."""
+    translate = QCoreApplication.translate
+    larger.setAccessibleName(translate("PatientScreen", "Larger text"))
+    contrast.setAccessibleName(translate("PatientScreen", "High contrast"))
+
+
 def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     """A plain-text label styled by its object name (patient text is never rich text)."""
     label = QLabel(text)
@@ -80,10 +105,14 @@ class PatientScreen(QWidget):
     Signals:
         back_requested: the patient tapped Back.
         help_requested: the patient tapped "Ask for help".
+        larger_text_requested: the patient tapped "A+".
+        contrast_requested: the patient tapped the high-contrast switch.
     """
 
     back_requested = Signal()
     help_requested = Signal()
+    larger_text_requested = Signal()
+    contrast_requested = Signal()
 
     def __init__(
         self, title: str, *, with_back: bool = True, parent: QWidget | None = None
@@ -106,15 +135,18 @@ class PatientScreen(QWidget):
         self.back_button.setVisible(with_back)
         self.help_button = make_button(self.tr("Ask for help"), "helpButton")
         self.help_button.clicked.connect(self.help_requested)
+        self.larger_text_button, self.contrast_button = make_display_buttons()
+        self.larger_text_button.clicked.connect(self.larger_text_requested)
+        self.contrast_button.clicked.connect(self.contrast_requested)
+        bar_layout.setSpacing(16)
         bar_layout.addWidget(self.back_button)
         bar_layout.addStretch(1)
+        bar_layout.addWidget(self.larger_text_button)
+        bar_layout.addWidget(self.contrast_button)
         bar_layout.addWidget(self.help_button)
         outer.addWidget(bar)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll_by_touch(self.scroll_area.viewport())
+        self.scroll_area = make_scroll_area()
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(48, 12, 48, 12)
@@ -129,14 +161,31 @@ class PatientScreen(QWidget):
         self.dock.setContentsMargins(24, 0, 24, 0)
         outer.addLayout(self.dock)
 
-        self.footer = QHBoxLayout()
+        footer_bar = QWidget()
+        footer_bar.setObjectName("footer")
+        self.footer = QBoxLayout(QBoxLayout.Direction.LeftToRight, footer_bar)
         self.footer.setContentsMargins(48, 6, 48, 8)
         self.footer.setSpacing(20)
-        outer.addLayout(self.footer)
+        outer.addWidget(footer_bar)
 
     def keep_body_in_view(self) -> None:
         """Let the dock (the keyboard) shrink before the body scrolls: fields stay visible."""
         self._body_in_view = True
+        self._fit_body()
+
+    def _stack_footer_if_too_wide(self) -> None:
+        # With larger text, two buttons side by side may not fit: one above the other
+        # then, so no button's words are cut off.
+        side_by_side = QBoxLayout.Direction.LeftToRight
+        self.footer.setDirection(side_by_side)
+        margins = self.footer.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        if self.footer.sizeHint().width() > room:
+            self.footer.setDirection(QBoxLayout.Direction.TopToBottom)
+
+    def restyled(self) -> None:
+        """The style changed (larger text): lay the footer out again for the new sizes."""
+        self._stack_footer_if_too_wide()
         self._fit_body()
 
     def _fit_body(self) -> None:
@@ -164,6 +213,7 @@ class PatientScreen(QWidget):
             keyboard.set_key_gap(gap)
         for form in self.findChildren(KeyboardForm):
             form.set_gap(gap)
+        self._stack_footer_if_too_wide()
         self._fit_body()
         if changed:
             # Qt re-measures the keyboard with its new gaps at the next turn of the event

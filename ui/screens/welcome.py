@@ -9,7 +9,14 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from ui.interface_language import language_name
-from ui.screens.patient_screen import clear_layout, make_button, make_label
+from ui.screens.patient_screen import (
+    clear_layout,
+    make_button,
+    make_display_buttons,
+    make_label,
+    make_scroll_area,
+    name_display_buttons,
+)
 
 
 class WelcomeScreen(QWidget):
@@ -22,13 +29,22 @@ class WelcomeScreen(QWidget):
 
     start_requested = Signal()
     language_chosen = Signal(str)
+    larger_text_requested = Signal()
+    contrast_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 64, 64, 64)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # With larger text on a small screen, Welcome scrolls rather than cutting words.
+        scroll_area = make_scroll_area()
+        inner = QWidget()
+        scroll_area.setWidget(inner)
+        outer.addWidget(scroll_area)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(64, 24, 64, 64)
         layout.setSpacing(40)
         self.clinic_name = make_label("", "clinicName")
         self.clinic_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -42,6 +58,16 @@ class WelcomeScreen(QWidget):
         # Each other language, named in itself ("Español"), so its readers find it.
         self.language_row = QHBoxLayout()
         self.language_row.setSpacing(24)
+        # "A+" and high contrast, top right as on every other screen.
+        self.larger_text_button, self.contrast_button = make_display_buttons()
+        self.larger_text_button.clicked.connect(self.larger_text_requested)
+        self.contrast_button.clicked.connect(self.contrast_requested)
+        display_row = QHBoxLayout()
+        display_row.setSpacing(16)
+        display_row.addStretch(1)
+        display_row.addWidget(self.larger_text_button)
+        display_row.addWidget(self.contrast_button)
+        layout.addLayout(display_row)
         layout.addStretch(2)
         layout.addWidget(self.clinic_name)
         layout.addWidget(self.explanation)
@@ -54,6 +80,7 @@ class WelcomeScreen(QWidget):
 
     def retranslate(self) -> None:
         """Every word of this screen in the interface's language now."""
+        name_display_buttons(self.larger_text_button, self.contrast_button)
         self.explanation.setText(
             self.tr(
                 "Welcome. Please check in here before your treatment. It takes about "

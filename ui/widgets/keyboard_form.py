@@ -27,6 +27,8 @@ class KeyboardForm(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # With larger text a long label goes above its field rather than squeezing it.
+        self._layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._layout.setHorizontalSpacing(20)
         self._layout.setVerticalSpacing(ROOMY_GAP)
@@ -85,6 +87,14 @@ class KeyboardForm(QWidget):
         while parent is not None and not isinstance(parent, QScrollArea):
             parent = parent.parentWidget()
         return parent
+
+    def set_labels_above(self, above: bool) -> None:
+        """Each label above its field (larger text), or beside it."""
+        self._layout.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if above
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
 
     def set_gap(self, pixels: int) -> None:
         """Space between the fields (they are targets too)."""
