@@ -159,3 +159,19 @@ def test_high_contrast_is_one_tap_away_and_is_really_dark(
     qtbot.wait(10)
     middle = kiosk.grab().toImage().pixelColor(kiosk.width() // 2, kiosk.height() // 3)
     assert middle.lightness() > 200, middle.name()
+
+
+def test_the_answer_given_has_a_tick_not_only_a_colour(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(qtbot, current(kiosk), "Start")
+    visit = kiosk.visit
+    assert visit is not None
+    visit.enter_details("Ana", "Lee", "04/15/1968")
+    while visit.step.value == "slides":
+        visit.next_slide()
+    kiosk._show_step()
+    tap(qtbot, current(kiosk), "Not sure")  # flags: the question stays with a calm note
+    shown = {b.accessibleName(): b.text() for b in current(kiosk).answer_buttons.values()}  # type: ignore[attr-defined]
+    assert shown == {"Yes": "Yes", "No": "No", "Not sure": "✓ Not sure"}

@@ -88,8 +88,9 @@ class QuestionScreen(PatientScreen):
         self.progress.setText(self.tr("Question {0} of {1}").format(number, total))
         self.set_title(question.text)
         self.yes_no.setVisible(question.kind is QuestionKind.YES_NO)
+        words = answer_words()
         for option, button in self.answer_buttons.items():
-            button.setChecked(option == answer)
+            _mark(button, words[option], chosen=option == answer)
         self._show_choices(question, answer)
         typed = question.kind is QuestionKind.SHORT_TEXT
         self.form.setVisible(typed)
@@ -109,7 +110,7 @@ class QuestionScreen(PatientScreen):
         for choice in question.choices:
             button = make_button(choice.text, "choiceButton")
             button.setCheckable(True)
-            button.setChecked(choice.id == answer)
+            _mark(button, choice.text, chosen=choice.id == answer)
             button.clicked.connect(lambda _=False, c=choice.id: self.answered.emit(c))
             self.choice_column.addWidget(button)
             button.show()  # now, not at the next turn of the event loop
@@ -120,3 +121,11 @@ class QuestionScreen(PatientScreen):
             self.answered.emit(self.text_field.text())
         else:
             self.continue_requested.emit()
+
+
+def _mark(button: QPushButton, words: str, *, chosen: bool) -> None:
+    # Never colour alone: the answer given also has a tick. Its accessible name stays the
+    # answer's words; screen readers announce "checked" from the button's state.
+    button.setChecked(chosen)
+    button.setText(f"✓ {words}" if chosen else words)
+    button.setAccessibleName(words)
