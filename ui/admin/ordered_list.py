@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -147,4 +155,5 @@ class OrderedList(QWidget):
         # the item itself, which has left its old place.
         target = row - 1 if row > start else row
         if target != start:
-            self.move_requested.emit(start, target)
+            # After Qt has finished the drop: the list is shown afresh in answer.
+            QTimer.singleShot(0, lambda: self.move_requested.emit(start, target))
