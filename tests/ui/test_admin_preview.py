@@ -137,3 +137,8 @@ def test_the_preview_switches_between_portrait_and_landscape(
     assert LANDSCAPE[0] * scale <= preview.view.viewport().width() + 1
     click(qtbot, preview.portrait_button)
     assert (preview.kiosk.width(), preview.kiosk.height()) == PORTRAIT
+    # A portrait kiosk scaled onto a laptop is small: at actual size it scrolls instead.
+    click(qtbot, preview.actual_size_button)
+    assert preview.view.transform().m11() == 1
+    click(qtbot, preview.actual_size_button)
+    assert preview.view.transform().m11() < 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from importlib import resources
 from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -59,6 +60,11 @@ SLIDE_ICON = QSize(96, 64)
 _WHERE = re.compile(r"^(slide|question|consent statement) (\d+)\b")
 
 
+def admin_style() -> str:
+    """The editor's QSS, shipped in `resources/styles` (the preview keeps the kiosk's own)."""
+    return resources.files("resources").joinpath("styles", "admin.qss").read_text("utf-8")
+
+
 def _moved(items: Sequence[Item], start: int, target: int) -> tuple[Item, ...]:
     moving = list(items)
     moving.insert(target, moving.pop(start))
@@ -90,6 +96,7 @@ class AdminWindow(QMainWindow):
         super().__init__()
         self.setObjectName("adminWindow")
         self.setWindowTitle(self.tr("Content editor — Waiting Room Kiosk"))
+        self.setStyleSheet(admin_style())
         self.database = database
         self.settings = settings
         self.member = member
@@ -114,7 +121,6 @@ class AdminWindow(QMainWindow):
         self.problems = QListWidget()
         self.problems.setObjectName("problemList")
         self.problems.setWordWrap(True)
-        self.problems.setMaximumHeight(150)
         self.problems.itemActivated.connect(self._go_to_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
         outer.addWidget(self.problems_title)
@@ -189,6 +195,8 @@ class AdminWindow(QMainWindow):
     def _split(self, side: QWidget, editor: QWidget) -> QSplitter:
         room = QScrollArea()
         room.setWidgetResizable(True)
+        # The editor wraps to the room it has; only a short screen makes it scroll.
+        room.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         room.setWidget(editor)
         splitter = QSplitter()
         splitter.addWidget(side)
@@ -566,6 +574,9 @@ class AdminWindow(QMainWindow):
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
         self.problems.addItems(problems)
+        # As tall as the problems, up to five; more scroll.
+        rows = sum(self.problems.sizeHintForRow(n) for n in range(min(len(problems), 5)))
+        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 4)
         self.problems_title.setVisible(bool(problems))
         self.problems.setVisible(bool(problems))
 

@@ -12,7 +12,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -44,6 +44,7 @@ class _FittedView(QGraphicsView):
 
     def __init__(self, scene: QGraphicsScene) -> None:
         super().__init__(scene)
+        self.actual_size = False
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
             | QPainter.RenderHint.TextAntialiasing
@@ -53,10 +54,21 @@ class _FittedView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def fit(self) -> None:
-        """Scale so the whole kiosk screen shows."""
+        """Scale so the whole kiosk screen shows (or show it at actual size, scrolling)."""
         scene = self.scene()
-        if scene is not None:
-            scene.setSceneRect(scene.itemsBoundingRect())
+        if scene is None:
+            return
+        scene.setSceneRect(scene.itemsBoundingRect())
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if self.actual_size
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
+        if self.actual_size:
+            self.resetTransform()
+        else:
             self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     @override
@@ -101,11 +113,11 @@ class PreviewWindow(QWidget):
             publish_content(session, pack, label="preview", published_by="preview", now=utc_now())
 
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
         heading = QLabel(title)
         heading.setObjectName("previewTitle")
         heading.setWordWrap(True)
-        top.addWidget(heading, 1)
+        layout.addWidget(heading)
+        top = QHBoxLayout()
         self.portrait_button = QPushButton(self.tr("Portrait 1080 × 1920"))
         self.landscape_button = QPushButton(self.tr("Landscape 1920 × 1080"))
         shapes = QButtonGroup(self)
@@ -116,6 +128,12 @@ class PreviewWindow(QWidget):
         self.portrait_button.setChecked(True)
         self.portrait_button.clicked.connect(lambda: self.show_size(*PORTRAIT))
         self.landscape_button.clicked.connect(lambda: self.show_size(*LANDSCAPE))
+        # Scaled to fit, a portrait kiosk on a laptop is small; at actual size it scrolls.
+        self.actual_size_button = QPushButton(self.tr("Actual size"))
+        self.actual_size_button.setCheckable(True)
+        self.actual_size_button.toggled.connect(self._zoom_changed)
+        top.addWidget(self.actual_size_button)
+        top.addStretch(1)
         self.start_over_button = QPushButton(self.tr("Start over"))
         self.start_over_button.clicked.connect(self.start_over)
         top.addWidget(self.start_over_button)
@@ -133,6 +151,8 @@ class PreviewWindow(QWidget):
         self.view.setObjectName("previewScreen")
         layout.addWidget(self.view, 1)
         self.screen_size = PORTRAIT
+        # The monitor size to fit (None: the one the window is on); screenshots set it.
+        self.room: QSize | None = None
         self.kiosk: KioskWindow = self._new_kiosk()
         self.proxy: QGraphicsProxyWidget | None = self.scene.addWidget(self.kiosk)
 
@@ -147,16 +167,21 @@ class PreviewWindow(QWidget):
         """Show the kiosk at this screen size (scaled to fit the window)."""
         self.screen_size = (width, height)
         self.kiosk.resize(width, height)
-        self.fit_window()
+        self.fit_window(self.room)
         self.view.fit()
 
-    def fit_window(self) -> None:
-        """Take the shape of the kiosk's screen, as large as the admin's monitor allows."""
-        room = self.screen().availableGeometry()
+    def fit_window(self, room: QSize | None = None) -> None:
+        """Take the shape of the kiosk's screen, as large as the monitor (or `room`) allows."""
+        room = room or self.screen().availableGeometry().size()
         width, height = self.screen_size
-        # The buttons and the note above the kiosk take about 90 pixels.
-        scale = min((room.width() - 40) / width, (room.height() - 130) / height, 1.0)
-        self.resize(int(width * scale) + 24, int(height * scale) + 100)
+        # The title, buttons and note above the kiosk take about 120 pixels; the
+        # buttons need about 640 across, whatever the kiosk's shape.
+        scale = min((room.width() - 40) / width, (room.height() - 160) / height, 1.0)
+        self.resize(max(int(width * scale) + 24, 640), int(height * scale) + 130)
+
+    def _zoom_changed(self, actual: bool) -> None:
+        self.view.actual_size = actual
+        self.view.fit()
 
     def start_over(self) -> None:
         """Back to the Welcome screen with a new kiosk, as after a finished visit."""

@@ -8,12 +8,14 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +26,7 @@ from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
 from ui.screens.slide import slide_html
 
-PICTURE_THUMBNAIL = QSize(320, 200)
+PICTURE_THUMBNAIL = QSize(240, 150)
 
 
 class SlideEditor(QWidget):
@@ -79,21 +81,35 @@ class SlideEditor(QWidget):
         hint.setWordWrap(True)
         hint.setObjectName("editorHint")
         text_layout.addWidget(hint)
+        # What is typed beside how it reads: side by side, both fit a 768-pixel-high screen.
+        side_by_side = QGridLayout()
+        side_by_side.addWidget(QLabel(self.tr("What you type:")), 0, 0)
+        side_by_side.addWidget(QLabel(self.tr("How patients will read it:")), 0, 1)
         self.text_field = QPlainTextEdit()
         self.text_field.setAccessibleName(self.tr("Slide text"))
         self.text_field.setTabChangesFocus(True)
+        self.text_field.setMinimumHeight(200)
         self.text_field.textChanged.connect(self._changed)
-        text_layout.addWidget(self.text_field, 2)
+        side_by_side.addWidget(self.text_field, 1, 0)
         shortcut = QShortcut(QKeySequence.StandardKey.Bold, self.text_field)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.make_bold)
-        text_layout.addWidget(QLabel(self.tr("How patients will read it:")))
         self.reads_as = QLabel()
         self.reads_as.setObjectName("slideReadsAs")
         self.reads_as.setTextFormat(Qt.TextFormat.RichText)
         self.reads_as.setWordWrap(True)
         self.reads_as.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        text_layout.addWidget(self.reads_as, 1)
+        self.reads_as.setContentsMargins(8, 4, 8, 4)
+        reading_room = QScrollArea()
+        reading_room.setObjectName("slideReadsAsRoom")
+        reading_room.setWidgetResizable(True)
+        reading_room.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        reading_room.setWidget(self.reads_as)
+        side_by_side.addWidget(reading_room, 1, 1)
+        side_by_side.setColumnStretch(0, 1)
+        side_by_side.setColumnStretch(1, 1)
+        side_by_side.setRowStretch(1, 1)
+        text_layout.addLayout(side_by_side, 1)
         return text_box
 
     def _build_picture(self) -> QGroupBox:
@@ -116,9 +132,11 @@ class SlideEditor(QWidget):
         buttons.addWidget(self.remove_picture_button)
         buttons.addStretch(1)
         picture_side.addLayout(buttons)
-        picture_side.addWidget(
-            QLabel(self.tr("Description for people who cannot see it (needed with a picture):"))
+        alt_label = QLabel(
+            self.tr("Description for people who cannot see it (needed with a picture):")
         )
+        alt_label.setWordWrap(True)
+        picture_side.addWidget(alt_label)
         self.alt_field = QLineEdit()
         self.alt_field.setAccessibleName(self.tr("Picture description"))
         self.alt_field.textEdited.connect(self._changed)
