@@ -49,7 +49,7 @@ def _save(widget: QWidget, path: Path) -> None:
     widget.grab().save(str(path))
 
 
-def _save_publish_dialog(path: Path) -> None:
+def _save_publish_dialog(parent: QWidget, path: Path) -> None:
     dialog = PublishDialog(
         title="Publish the draft",
         explanation="This draft becomes the content of every visit that starts from now on.",
@@ -61,6 +61,7 @@ def _save_publish_dialog(path: Path) -> None:
             )
         ],
         button_text="Publish",
+        parent=parent,
     )
     dialog.show()
     _save(dialog, path)
@@ -104,7 +105,7 @@ def main() -> int:
             assert window.versions_dialog is not None
             _save(window.versions_dialog, output / f"admin-versions-{size_name}.png")
             window.versions_dialog.close()
-            _save_publish_dialog(output / f"admin-publish-dialog-{size_name}.png")
+            _save_publish_dialog(window, output / f"admin-publish-dialog-{size_name}.png")
             written += 2
             window.show_preview()
             preview = window.preview

@@ -54,6 +54,7 @@ class ClinicEditor(QWidget):
         self.logo = QLabel()
         self.logo.setFixedSize(LOGO_THUMBNAIL)
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setObjectName("logoThumbnail")
         logo_row.addWidget(self.logo)
         self.choose_button = QPushButton(self.tr("Choose logo…"))
         self.choose_button.clicked.connect(self.choose_logo)
@@ -77,7 +78,10 @@ class ClinicEditor(QWidget):
         self._showing = True
         self.name_field.setText(name)
         self.seconds_field.setValue(seconds)
-        self.logo.setPixmap(thumbnail(logo, LOGO_THUMBNAIL))
+        if logo is None:
+            self.logo.setText(self.tr("No logo"))
+        else:
+            self.logo.setPixmap(thumbnail(logo, LOGO_THUMBNAIL))
         self.logo.setAccessibleName(self.tr("Clinic logo") if logo else self.tr("No logo"))
         self.remove_button.setEnabled(logo is not None)
         self._showing = False

@@ -32,7 +32,10 @@ class ConsentEditor(QWidget):
         self.statement_field.setAccessibleName(self.tr("Consent statement"))
         self.statement_field.setTabChangesFocus(True)
         self.statement_field.textChanged.connect(self._statement_changed)
-        layout.addWidget(self.statement_field, 1)
+        lines = self.statement_field.fontMetrics().lineSpacing()
+        # A statement is a sentence or two; the room left goes below the fields.
+        self.statement_field.setFixedHeight(lines * 5 + 16)
+        layout.addWidget(self.statement_field)
         meaning_label = QLabel(
             self.tr("What the signature means (shown above the signature pad, for every patient):")
         )
@@ -42,7 +45,9 @@ class ConsentEditor(QWidget):
         self.meaning_field.setAccessibleName(self.tr("Meaning of the signature"))
         self.meaning_field.setTabChangesFocus(True)
         self.meaning_field.textChanged.connect(self._meaning_changed)
-        layout.addWidget(self.meaning_field, 1)
+        self.meaning_field.setFixedHeight(lines * 4 + 16)
+        layout.addWidget(self.meaning_field)
+        layout.addStretch(1)
 
     def show_statement(self, statement: ConsentStatement | None) -> None:
         """Show `statement` (None: nothing chosen)."""
