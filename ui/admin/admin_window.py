@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from importlib import resources
 from typing import TypeVar
 
@@ -317,10 +318,7 @@ class AdminWindow(QMainWindow):
         self._show_pack()
         self._show_status()
 
-    def _when(self, moment: object) -> str:
-        from datetime import datetime
-
-        assert isinstance(moment, datetime)
+    def _when(self, moment: datetime) -> str:
         return (
             moment.astimezone(self.settings.zone).strftime("%b %d at %I:%M %p").replace(" 0", " ")
         )

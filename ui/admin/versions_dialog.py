@@ -60,7 +60,13 @@ class VersionsDialog(QDialog):
         splitter = QSplitter()
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("No."), self.tr("Label"), self.tr("Published"), self.tr("Visits"), self.tr("")]
+            [
+                self.tr("No."),
+                self.tr("Label"),
+                self.tr("Published"),
+                self.tr("Visits"),
+                self.tr("In use"),
+            ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
