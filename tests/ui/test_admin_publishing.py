@@ -190,3 +190,37 @@ def test_an_earlier_version_is_viewed_and_restored_as_a_new_publish(
     assert in_use.slides[0].title == first_title
     assert window.pack.slides[0].title == first_title  # the editor shows what is in use
     assert "restores no. 1" in dialog.table.item(0, 1).text()
+
+
+def test_the_publish_dialog_wants_a_label_and_a_tick_when_contraindications_change(
+    qtbot: QtBot,
+) -> None:
+    dialog = PublishDialog(
+        title="Publish the draft",
+        explanation="This draft becomes the content of every visit that starts from now on.",
+        warnings=["“Are you pregnant?” is no longer a contraindication question."],
+        button_text="Publish",
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.publish_button.isEnabled()
+    qtbot.keyClicks(dialog.label_field, "pregnancy question changed")
+    assert not dialog.publish_button.isEnabled()  # the change is not yet acknowledged
+    tick(qtbot, dialog.understood)
+    assert dialog.publish_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted):
+        click(qtbot, dialog.publish_button)
+
+
+def test_without_warnings_a_label_is_enough(qtbot: QtBot) -> None:
+    dialog = PublishDialog(
+        title="Publish the draft", explanation="…", warnings=[], button_text="Publish"
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.understood.isVisible()
+    qtbot.keyClicks(dialog.label_field, "   ")
+    assert not dialog.publish_button.isEnabled()
+    qtbot.keyClicks(dialog.label_field, "typo fixed")
+    assert dialog.publish_button.isEnabled()

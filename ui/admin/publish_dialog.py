@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -40,6 +41,12 @@ class PublishDialog(QDialog):
             warning.setWordWrap(True)
             warning.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(warning)
+        # Changes to contraindications change which patients a clinician sees: publishing
+        # them takes a deliberate tick, not just a click through.
+        self.understood = QCheckBox(self.tr("I have read what this changes"))
+        self.needs_tick = bool(warnings)
+        self.understood.setVisible(self.needs_tick)
+        layout.addWidget(self.understood)
         layout.addWidget(QLabel(self.tr("A label, so staff can tell this version apart:")))
         self.label_field = QLineEdit()
         self.label_field.setMaxLength(MAX_LABEL_LENGTH)
@@ -51,12 +58,17 @@ class PublishDialog(QDialog):
             button_text, QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.publish_button.setEnabled(False)
-        self.label_field.textChanged.connect(
-            lambda text: self.publish_button.setEnabled(bool(text.strip()))
-        )
+        self.label_field.textChanged.connect(self._enable)
+        self.understood.toggled.connect(self._enable)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def _enable(self) -> None:
+        ready = bool(self.label_field.text().strip())
+        if self.needs_tick:
+            ready = ready and self.understood.isChecked()
+        self.publish_button.setEnabled(ready)
 
     @classmethod
     def ask(
