@@ -236,11 +236,14 @@ class ContentPack:
         """The pack's own language first, then each translation."""
         return (self.language, *sorted(self.translations))
 
-    def in_language(self, language: str) -> ContentPack:
-        """What a patient reading `language` sees (for showing; a visit stores this pack)."""
+    def in_language(self, language: str, *, missing: str | None = None) -> ContentPack:
+        """What a patient reading `language` sees (for showing; a visit stores this pack).
+
+        With `missing`, words not translated yet read as `missing` instead of failing.
+        """
         from kiosk.translations import in_language
 
-        return in_language(self, language)
+        return in_language(self, language, missing=missing)
 
     def question(self, question_id: str) -> Question:
         """The question with this id."""

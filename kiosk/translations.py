@@ -54,14 +54,18 @@ def text_keys(pack: ContentPack) -> dict[str, str]:
     return keys
 
 
-def in_language(pack: ContentPack, language: str) -> ContentPack:
+def in_language(pack: ContentPack, language: str, *, missing: str | None = None) -> ContentPack:
     """The pack as a patient reading `language` sees it.
 
-    For showing only: a visit stores the original pack's version and its language.
+    For showing only: a visit stores the original pack's version and its language. With
+    `missing`, text not translated yet reads as `missing` (the editor shows it empty).
     """
     if language == pack.language:
         return pack
-    words = pack.translations[language]
+    found = pack.translations.get(language, {})
+    words: Mapping[str, str] = (
+        found if missing is None else _Filled(found, text_keys(pack), missing)
+    )
     return replace(
         pack,
         language=language,
@@ -123,33 +127,49 @@ def describe_key(key: str) -> str:
 
 
 def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
-    """A translation as the nested data of its YAML file (for export)."""
+    """A translation as the nested data of its YAML file (for export).
+
+    Only words that exist are written: reading the file back names what is missing.
+    """
     words = pack.translations[language]
     data: dict[str, Any] = {}
     if "clinic_name" in words:
         data["clinic_name"] = words["clinic_name"]
-    data["slides"] = {
-        slide.id: {
+    slides: dict[str, Any] = {}
+    for slide in pack.slides:
+        entry = {
             key: words[f"slide.{slide.id}.{key}"]
             for key in ("title", "text", "picture_alt")
             if f"slide.{slide.id}.{key}" in words
         }
-        for slide in pack.slides
-    }
+        if entry:
+            slides[slide.id] = entry
+    data["slides"] = slides
     questions: dict[str, Any] = {}
     for question in pack.questions:
-        entry: dict[str, Any] = {"text": words[f"question.{question.id}.text"]}
-        if question.choices:
-            entry["choices"] = {
-                choice.id: words[f"question.{question.id}.choice.{choice.id}"]
-                for choice in question.choices
-            }
-        questions[question.id] = entry
+        asked: dict[str, Any] = {}
+        if f"question.{question.id}.text" in words:
+            asked["text"] = words[f"question.{question.id}.text"]
+        choices = {
+            choice.id: words[f"question.{question.id}.choice.{choice.id}"]
+            for choice in question.choices
+            if f"question.{question.id}.choice.{choice.id}" in words
+        }
+        if choices:
+            asked["choices"] = choices
+        if asked:
+            questions[question.id] = asked
     data["questions"] = questions
-    data["consent"] = {
-        "statements": {s.id: words[f"consent.{s.id}"] for s in pack.consent_statements},
-        "signature_meaning": words["signature_meaning"],
+    consent: dict[str, Any] = {
+        "statements": {
+            s.id: words[f"consent.{s.id}"]
+            for s in pack.consent_statements
+            if f"consent.{s.id}" in words
+        }
     }
+    if "signature_meaning" in words:
+        consent["signature_meaning"] = words["signature_meaning"]
+    data["consent"] = consent
     return data
 
 
@@ -277,3 +297,11 @@ def _describable(key: str) -> bool:
     except (KeyError, IndexError):
         return False
     return True
+
+
+class _Filled(dict[str, str]):
+    """Translated words, with `missing` for every key of the pack not translated yet."""
+
+    def __init__(self, words: Mapping[str, str], keys: Mapping[str, str], missing: str) -> None:
+        super().__init__({key: words.get(key, missing) for key in keys})
+        self.update(words)

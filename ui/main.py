@@ -34,6 +34,13 @@ def run_desk_window(args: argparse.Namespace, settings: Settings) -> int:
     return run_desk(settings, station=station_name())
 
 
+def run_admin_window(args: argparse.Namespace, settings: Settings) -> int:
+    """`kiosk admin`: the content editor (Qt is imported only here)."""
+    from ui.admin.admin_app import run_admin
+
+    return run_admin(settings, station=station_name())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole `kiosk` command line: the window subcommands and the rest."""
     parser, commands = cli.build_parser()
@@ -50,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         "desk", parents=[cli.global_options()], help="open the front desk (staff sign in)"
     )
     desk.set_defaults(handler=run_desk_window)
+    admin = commands.add_parser(
+        "admin",
+        parents=[cli.global_options()],
+        help="open the content editor: slides, questions, consent, publishing (admin sign in)",
+    )
+    admin.set_defaults(handler=run_admin_window)
     return parser
 
 

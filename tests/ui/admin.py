@@ -1,0 +1,76 @@
+"""An admin's hands at the desk computer: mouse clicks and a hardware keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.auth import Role, StaffMember
+from kiosk.settings import Settings
+from kiosk.store import Database
+from ui.admin.admin_window import AdminWindow
+from ui.admin.ordered_list import OrderedList
+
+ADMIN = StaffMember(3, "ines", Role.ADMIN)
+
+
+def open_editor(qtbot: QtBot, database: Database, settings: Settings) -> AdminWindow:
+    """The content editor for an admin, on a 1920 × 1080 desk monitor."""
+    window = AdminWindow(database, settings, ADMIN, station="desk-1")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    """A left click in the middle of a visible, enabled widget."""
+    assert widget.isVisible(), f"{widget} is not visible"
+    assert widget.isEnabled(), f"{widget} is disabled"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Click a check box's square (a wide box's middle can be empty space)."""
+    assert box.isVisible()
+    assert box.isEnabled()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def choose_row(qtbot: QtBot, listing: OrderedList, row: int) -> None:
+    """Click the item at `row` of a list of slides, questions or statements."""
+    view = listing.items
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.currentRow() == row
+
+
+def retype(qtbot: QtBot, field: QLineEdit | QPlainTextEdit, text: str) -> None:
+    """Click into a field, select all with Ctrl+A, and type `text` over it."""
+    target = field.viewport() if isinstance(field, QPlainTextEdit) else field
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            qtbot.keyClick(field, Qt.Key.Key_Return)
+        if line:
+            qtbot.keyClicks(field, line)
+    shown = field.text() if isinstance(field, QLineEdit) else field.toPlainText()
+    assert shown == text, f"typed {text!r}, the field shows {shown!r}"
+
+
+def list_labels(listing: OrderedList) -> list[str]:
+    """What each row of a list reads."""
+    view = listing.items
+    return [view.item(row).text() for row in range(view.count())]
+
+
+def edit_language(window: AdminWindow, language: str) -> None:
+    """Choose which language's words the tabs edit ("" for the clinic's own)."""
+    choice = window.language_choice
+    index = choice.findData(language)
+    assert index >= 0, f"no {language!r} in the language choice"
+    choice.setCurrentIndex(index)

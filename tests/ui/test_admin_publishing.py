@@ -1,0 +1,226 @@
+"""Publishing from the editor: labelled, recorded, refused with problems, restorable."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk import publishing
+from kiosk.audit import AuditStamp, entries
+from kiosk.settings import Settings
+from kiosk.store import Database, content_in_use
+from kiosk.visit import KioskTiming
+from tests.ui.admin import choose_row, click, open_editor, retype, tick
+from tests.ui.patient import current, fill, tap
+from ui.admin.admin_window import AdminWindow
+from ui.admin.publish_dialog import PublishDialog
+from ui.kiosk_window import KioskWindow
+
+
+@pytest.fixture(autouse=True)
+def _quick_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AdminWindow, "SAVE_DELAY_MILLISECONDS", 50)
+
+
+def _labels(monkeypatch: pytest.MonkeyPatch, label: str | None) -> list[dict[str, object]]:
+    asked: list[dict[str, object]] = []
+
+    def ask(_cls: object, _parent: object, **kwargs: object) -> str | None:
+        asked.append(kwargs)
+        return label
+
+    monkeypatch.setattr(PublishDialog, "ask", classmethod(ask))
+    return asked
+
+
+def _versions(database: Database) -> list[publishing.PublishedVersion]:
+    with database.session() as session:
+        return publishing.versions(session)
+
+
+def test_publishing_makes_the_draft_the_content_of_the_next_visit_and_records_who(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    choose_row(qtbot, window.slide_list, 0)
+    retype(qtbot, window.slide_editor.title_field, "Welcome to the clinic")
+    asked = _labels(monkeypatch, "friendlier first slide")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+    assert asked
+    assert "next visit" in str(asked[0]["explanation"])
+
+    newest = _versions(database)[0]
+    assert (newest.number, newest.label, newest.in_use) == (2, "friendlier first slide", True)
+    assert newest.published_by == "user:ines"
+    with database.session() as session:
+        assert publishing.current_draft(session) is None
+        audit = [e for e in entries(session) if e.action == "content_published"]
+    assert audit[-1].actor == "user:ines"
+    assert "friendlier first slide" in audit[-1].detail
+    assert "version 2" in window.message.text()
+    assert "In use: version 2" in window.status.text()
+
+    # A kiosk's next visit shows the new slide.
+    kiosk = KioskWindow(
+        database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    qtbot.waitExposed(kiosk)
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Ana")
+    fill(qtbot, kiosk, "last_name", "García")
+    fill(qtbot, kiosk, "birth_date", "04/15/1968")
+    tap(qtbot, current(kiosk), "Continue")
+    assert current(kiosk).title.text() == "Welcome to the clinic"  # type: ignore[attr-defined]
+
+
+def test_a_draft_with_problems_is_not_published_and_the_problem_names_the_slide(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    choose_row(qtbot, window.slide_list, 2)
+    slide_id = window.pack.slides[2].id
+    retype(qtbot, window.slide_editor.title_field, "")
+    asked = _labels(monkeypatch, "should never be asked")
+    click(qtbot, window.publish_button)
+    assert not asked
+    problems = [window.problems.item(n).text() for n in range(window.problems.count())]
+    assert window.problems.isVisible()
+    assert any(p.startswith(f"slide 3 ({slide_id})") and "title" in p for p in problems), problems
+    assert "Not published" in window.message.text()
+    assert len(_versions(database)) == 1
+
+    # A click on the problem goes to the slide.
+    window.slide_list.items.setCurrentRow(0)
+    item = window.problems.item(0)
+    rect = window.problems.visualItemRect(item)
+    qtbot.mouseClick(
+        window.problems.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=rect.center(),
+    )
+    assert window.slide_list.current_row() == 2
+
+
+def test_publishing_a_changed_contraindication_says_what_it_affects(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    window.tabs.setCurrentIndex(1)
+    choose_row(qtbot, window.question_list, 0)
+    tick(qtbot, window.question_editor.contraindication)
+    assert not window.pack.questions[0].contraindication
+    asked = _labels(monkeypatch, None)  # the admin reads it and cancels
+    click(qtbot, window.publish_button)
+    warnings = asked[0]["warnings"]
+    assert isinstance(warnings, list)
+    assert any("no longer a contraindication question" in w for w in warnings), warnings
+    assert len(_versions(database)) == 1
+
+
+def test_a_draft_started_before_someone_else_published_warns(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    window.tabs.setCurrentIndex(3)
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        retype(qtbot, window.clinic_editor.name_field, "Draft Clinic")
+    # Meanwhile another admin publishes from the command line.
+    stamp = AuditStamp("cli:other", "desk-2", datetime.now(UTC))
+    with database.session() as session, session.begin():
+        _, pack = content_in_use(session, None, stamp.now)
+        publishing.publish(
+            session, dataclasses.replace(pack, clinic_name="Their Clinic"), label="theirs", by=stamp
+        )
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        qtbot.keyClicks(window.clinic_editor.name_field, " East")
+    asked = _labels(monkeypatch, None)
+    click(qtbot, window.publish_button)
+    assert "Someone published" in str(asked[0]["warnings"])
+
+    # Whoever opens the editor next is told before they change anything.
+    window.close()
+    again = open_editor(qtbot, database, settings)
+    assert again.pack.clinic_name == "Draft Clinic East"
+    assert again.banner.isVisible()
+    assert "“theirs”" in again.banner.text()
+
+
+def test_an_earlier_version_is_viewed_and_restored_as_a_new_publish(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    first_title = window.pack.slides[0].title
+    retype(qtbot, window.slide_editor.title_field, "A newer first slide")
+    _labels(monkeypatch, "newer")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+
+    click(qtbot, window.versions_button)
+    dialog = window.versions_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.table.item(0, 1).text() == "newer"
+    assert dialog.table.item(0, 4).text() == "In use"
+    assert not dialog.restore_button.isEnabled()  # the version in use is not restored
+    rect = dialog.table.visualItemRect(dialog.table.item(1, 1))
+    qtbot.mouseClick(
+        dialog.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=rect.center(),
+    )
+    assert first_title in dialog.contents.toPlainText()
+    asked = _labels(monkeypatch, "back to the first slide")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, dialog.restore_button)
+    assert asked
+
+    newest = _versions(database)[0]
+    assert (newest.number, newest.label, newest.restored_from) == (3, "back to the first slide", 1)
+    assert newest.published_by == "user:ines"
+    with database.session() as session:
+        _, in_use = content_in_use(session, None, datetime.now(UTC))
+    assert in_use.slides[0].title == first_title
+    assert window.pack.slides[0].title == first_title  # the editor shows what is in use
+    assert "restores no. 1" in dialog.table.item(0, 1).text()
+
+
+def test_the_publish_dialog_wants_a_label_and_a_tick_when_contraindications_change(
+    qtbot: QtBot,
+) -> None:
+    dialog = PublishDialog(
+        title="Publish the draft",
+        explanation="This draft becomes the content of every visit that starts from now on.",
+        warnings=["“Are you pregnant?” is no longer a contraindication question."],
+        button_text="Publish",
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.publish_button.isEnabled()
+    qtbot.keyClicks(dialog.label_field, "pregnancy question changed")
+    assert not dialog.publish_button.isEnabled()  # the change is not yet acknowledged
+    tick(qtbot, dialog.understood)
+    assert dialog.publish_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted):
+        click(qtbot, dialog.publish_button)
+
+
+def test_without_warnings_a_label_is_enough(qtbot: QtBot) -> None:
+    dialog = PublishDialog(
+        title="Publish the draft", explanation="…", warnings=[], button_text="Publish"
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.understood.isVisible()
+    qtbot.keyClicks(dialog.label_field, "   ")
+    assert not dialog.publish_button.isEnabled()
+    qtbot.keyClicks(dialog.label_field, "typo fixed")
+    assert dialog.publish_button.isEnabled()

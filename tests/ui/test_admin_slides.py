@@ -1,0 +1,213 @@
+"""Editing slides in the admin editor, with mouse and keyboard as an admin would."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk import publishing
+from kiosk.audit import entries
+from kiosk.settings import Settings
+from kiosk.store import Database
+from tests.ui.admin import choose_row, click, edit_language, list_labels, open_editor, retype
+from ui.admin.admin_window import AdminWindow
+from ui.admin.picture_file_dialog import PictureFileDialog
+
+
+@pytest.fixture(autouse=True)
+def _quick_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AdminWindow, "SAVE_DELAY_MILLISECONDS", 50)
+
+
+def _draft(database: Database) -> publishing.Draft:
+    with database.session() as session:
+        draft = publishing.current_draft(session)
+    assert draft is not None, "no draft was saved"
+    return draft
+
+
+def _picture_prompt(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
+    asked: list[str] = []
+
+    def ask(_cls: object, _parent: object, title: str) -> Path:
+        asked.append(title)
+        return path
+
+    monkeypatch.setattr(PictureFileDialog, "ask", classmethod(ask))
+    return asked
+
+
+def test_a_slides_title_and_text_are_edited_and_kept_in_the_saved_draft(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    choose_row(qtbot, window.slide_list, 1)
+    editor = window.slide_editor
+    assert editor.title_field.text() == "How it works and how fast"
+    retype(qtbot, editor.title_field, "How the infusion works")
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        retype(qtbot, editor.text_field, "It takes **about 40 minutes**.\n\n- you rest\n- we watch")
+    assert list_labels(window.slide_list)[1] == "2. How the infusion works"
+    assert "<b>about 40 minutes</b>" in editor.reads_as.text()
+    assert "<li" in editor.reads_as.text()
+
+    slide = _draft(database).pack.slides[1]
+    assert slide.title == "How the infusion works"
+    assert slide.text == "It takes **about 40 minutes**.\n\n- you rest\n- we watch"
+    assert slide.id == "how-it-works"  # a published slide keeps its ID
+    with database.session() as session:
+        saved = [e for e in entries(session) if e.action == "content_draft_saved"]
+    assert saved
+    assert saved[-1].actor == "user:ines"
+
+    # The work survives closing the editor: a new one opens on the draft.
+    window.close()
+    again = open_editor(qtbot, database, settings)
+    choose_row(qtbot, again.slide_list, 1)
+    assert again.slide_editor.title_field.text() == "How the infusion works"
+    assert "Draft saved" in again.status.text()
+
+
+def test_bold_and_bullet_buttons_write_the_markup_patients_see_formatted(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    editor = window.slide_editor
+    retype(qtbot, editor.text_field, "rest")
+    qtbot.keyClick(editor.text_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    click(qtbot, editor.bold_button)
+    assert editor.text_field.toPlainText() == "**rest**"
+    click(qtbot, editor.bullet_button)
+    assert editor.text_field.toPlainText() == "- **rest**"
+    assert "<li" in editor.reads_as.text()
+    assert "<b>rest</b>" in editor.reads_as.text()
+
+
+def test_slides_are_reordered_with_up_and_down_and_by_dragging(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    titles = [s.title for s in window.pack.slides]
+    choose_row(qtbot, window.slide_list, 2)
+    click(qtbot, window.slide_list.up_button)
+    expected = [titles[0], titles[2], titles[1], *titles[3:]]
+    assert [s.title for s in window.pack.slides] == expected
+    assert list_labels(window.slide_list)[1] == f"2. {titles[2]}"
+    assert window.slide_list.current_row() == 1  # the moved slide stays chosen
+    click(qtbot, window.slide_list.down_button)
+    click(qtbot, window.slide_list.down_button)
+    expected = [titles[0], titles[1], titles[3], titles[2], *titles[4:]]
+    assert [s.title for s in window.pack.slides] == expected
+
+    # What a drop does inside the list: the first slide is moved to after the third.
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        view = window.slide_list.items
+        assert view.model().moveRow(QModelIndex(), 0, QModelIndex(), 3)
+    expected = [titles[1], titles[3], titles[0], titles[2], *titles[4:]]
+    assert [s.title for s in window.pack.slides] == expected
+    assert [s.title for s in _draft(database).pack.slides] == expected
+    assert list_labels(window.slide_list)[2] == f"3. {titles[0]}"
+
+
+def test_slides_are_added_duplicated_and_removed(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    count = len(window.pack.slides)
+    choose_row(qtbot, window.slide_list, 0)
+    click(qtbot, window.slide_list.add_button)
+    assert len(window.pack.slides) == count + 1
+    assert window.slide_list.current_row() == 1
+    assert list_labels(window.slide_list)[1] == "2. (no title yet)"
+    retype(qtbot, window.slide_editor.title_field, "Parking")
+    # A new slide takes its ID from its title until it is published.
+    assert window.pack.slides[1].id == "parking"
+    click(qtbot, window.slide_list.duplicate_button)
+    assert [s.title for s in window.pack.slides[1:3]] == ["Parking", "Parking"]
+    assert window.pack.slides[2].id == "parking-2"
+    click(qtbot, window.slide_list.remove_button)
+    assert window.slide_list.current_row() == 2  # the next slide is chosen
+    choose_row(qtbot, window.slide_list, 1)
+    click(qtbot, window.slide_list.remove_button)
+    assert len(window.pack.slides) == count
+    assert "Parking" not in [s.title for s in window.pack.slides]
+
+
+def test_a_big_photo_is_scaled_to_the_kiosk_screen_and_needs_a_description(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    photo = tmp_path / "waiting-room.jpg"
+    Image.new("RGB", (4000, 3000), (90, 140, 190)).save(photo, quality=90)
+    asked = _picture_prompt(monkeypatch, photo)
+    window = open_editor(qtbot, database, settings)
+    choose_row(qtbot, window.slide_list, 0)
+    editor = window.slide_editor
+    click(qtbot, editor.choose_button)
+    assert asked
+    slide = window.pack.slides[0]
+    assert slide.picture is not None
+    with Image.open(io.BytesIO(window.pack.pictures[slide.picture])) as stored:
+        assert stored.size == (1920, 1440)
+        assert stored.format == "JPEG"
+    assert "1920 × 1440" in editor.picture_size.text()
+    assert not editor.picture.pixmap().isNull()
+    assert editor.remove_picture_button.isEnabled()
+
+    # Publishing wants a description for people who cannot see the picture.
+    click(qtbot, window.check_button)
+    problems = [window.problems.item(n).text() for n in range(window.problems.count())]
+    assert any(p.startswith("slide 1 (") and "picture_alt" in p for p in problems), problems
+    retype(qtbot, editor.alt_field, "A calm waiting room with two armchairs")
+    edit_language(window, "es")  # and for Spanish readers
+    assert not editor.choose_button.isEnabled(), "one picture for every language"
+    retype(qtbot, editor.alt_field, "Una sala de espera tranquila con dos sillones")
+    edit_language(window, "")
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        pass
+    click(qtbot, window.check_button)
+    assert window.problems.count() == 0
+    saved = _draft(database).pack
+    assert saved.slides[0].picture_alt == "A calm waiting room with two armchairs"
+    assert saved.pictures[slide.picture] == window.pack.pictures[slide.picture]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "write", "words"),
+    [
+        ("clinic.gif", lambda p: Image.new("RGB", (40, 40)).save(p, format="GIF"), "GIF"),
+        ("notes.png", lambda p: p.write_text("not a picture"), "damaged or is not a picture"),
+    ],
+)
+def test_a_bad_picture_is_refused_naming_the_file_and_nothing_changes(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    file_name: str,
+    write: object,
+    words: str,
+) -> None:
+    path = tmp_path / file_name
+    write(path)  # type: ignore[operator]
+    _picture_prompt(monkeypatch, path)
+    window = open_editor(qtbot, database, settings)
+    before = window.pack
+    click(qtbot, window.slide_editor.choose_button)
+    problem = window.slide_editor.picture_problem
+    assert problem.isVisible()
+    assert file_name in problem.text()
+    assert words in problem.text()
+    assert window.pack == before
+    assert not window.save_timer.isActive()
+    with database.session() as session:
+        assert publishing.current_draft(session) is None

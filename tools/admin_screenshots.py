@@ -1,0 +1,137 @@
+"""Render the admin content editor (every tab, dialogs) and its preview at desk-monitor sizes.
+
+    .venv/bin/python tools/admin_screenshots.py OUTPUT_DIR
+
+Uses a throwaway database; nothing is stored. Look at every picture after a change to
+the editor: clipped text and unreadable parts are bugs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.auth import Role, StaffMember
+from kiosk.pictures import import_picture
+from kiosk.settings import load_settings
+from kiosk.store import open_database
+from tests.ui.screen_tour import tour
+from ui.admin.admin_window import AdminWindow
+from ui.admin.publish_dialog import PublishDialog
+
+SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
+TABS = ["slides", "questions", "consent", "clinic"]
+
+
+def _photo() -> bytes:
+    image = Image.new("RGB", (2400, 1600), (120, 165, 200))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((300, 900, 2100, 1500), fill=(200, 180, 150))
+    draw.ellipse((900, 200, 1500, 800), fill=(250, 230, 160))
+    output = io.BytesIO()
+    image.save(output, format="JPEG")
+    return output.getvalue()
+
+
+def _save(widget: QWidget, path: Path) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+
+
+def _save_publish_dialog(parent: QWidget, path: Path) -> None:
+    dialog = PublishDialog(
+        title="Publish the draft",
+        explanation="This draft becomes the content of every visit that starts from now on.",
+        warnings=[
+            (
+                "“Have you ever been told you have schizophrenia or psychosis?” is no longer a "
+                "contraindication question; its answers will not ask a clinician to review the "
+                "visit."
+            )
+        ],
+        button_text="Publish",
+        parent=parent,
+    )
+    dialog.show()
+    _save(dialog, path)
+    dialog.close()
+
+
+def main() -> int:
+    """Write `admin-…-<size>.png` and `preview-…-<size>.png` files to the output folder."""
+    output = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    output.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    written = 0
+    picture = import_picture(_photo(), "waiting-room.jpg")
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings({"database_url": f"sqlite:///{folder}/shots.sqlite3"})
+        database = open_database(settings.database_url)
+        admin = StaffMember(1, "admin", Role.ADMIN)
+        for size_name, (width, height) in SIZES.items():
+            window = AdminWindow(database, settings, admin, station="screenshots")
+            slides = list(window.pack.slides)
+            slides[0] = dataclasses.replace(slides[0], picture=picture.name, picture_alt=None)
+            slides[2] = dataclasses.replace(slides[2], title="")
+            window._edited(
+                dataclasses.replace(
+                    window.pack,
+                    slides=tuple(slides),
+                    pictures={**window.pack.pictures, picture.name: picture.data},
+                )
+            )
+            window.save_now()
+            window.load()
+            window.resize(width, height)
+            window.show()
+            window.check()
+            for index, tab in enumerate(TABS):
+                window.tabs.setCurrentIndex(index)
+                _save(window, output / f"admin-{tab}-{size_name}.png")
+                written += 1
+            window.tabs.setCurrentIndex(0)
+            window.show_versions()
+            assert window.versions_dialog is not None
+            _save(window.versions_dialog, output / f"admin-versions-{size_name}.png")
+            window.versions_dialog.close()
+            _save_publish_dialog(window, output / f"admin-publish-dialog-{size_name}.png")
+            written += 2
+            window.show_preview()
+            preview = window.preview
+            assert preview is not None
+            preview.room = QSize(width, height)
+            kiosk = preview.kiosk
+            for shape, button in (
+                ("portrait", preview.portrait_button),
+                ("landscape", preview.landscape_button),
+            ):
+                button.click()
+                for name, _screen in tour(kiosk):
+                    if name in {"welcome", "slide-01-what-it-is", "consent"}:
+                        _save(preview, output / f"preview-{shape}-{name}-{size_name}.png")
+                        written += 1
+                    if name == "consent":
+                        break
+                preview.start_over()
+                kiosk = preview.kiosk
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+        database.close()
+    print(f"wrote {written} pictures to {output}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The admin content editor: slides, questions, consent, preview and publishing."""

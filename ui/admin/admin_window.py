@@ -1,0 +1,819 @@
+"""The admin's content editor: the draft's slides, questions, consent and clinic details.
+
+Data flows one way here too: an editor reports the item as the admin left it, the
+window puts it into its draft pack (a frozen `ContentPack`, changed with
+`dataclasses.replace`) and shows the lists again. The draft is saved to the database a
+moment after the admin stops typing, and when the window closes, so work survives a
+closed editor or an idle sign-out. Everything that changes what patients see goes
+through `kiosk.publishing`, which checks the content and writes the audit entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import resources
+from typing import TypeVar
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from typing_extensions import override
+
+from kiosk import publishing
+from kiosk.audit import AuditStamp
+from kiosk.auth import StaffMember
+from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.publishing import PublishedVersion, PublishError
+from kiosk.settings import Settings
+from kiosk.store import Database, content_in_use
+from kiosk.translations import language_words
+from kiosk.visit import Clock, utc_now
+from ui.admin.clinic_editor import ClinicEditor
+from ui.admin.consent_editor import ConsentEditor
+from ui.admin.ordered_list import OrderedList
+from ui.admin.preview_window import PreviewWindow
+from ui.admin.publish_dialog import PublishDialog
+from ui.admin.question_editor import QuestionEditor
+from ui.admin.slide_editor import SlideEditor
+from ui.admin.thumbnail import thumbnail
+from ui.admin.versions_dialog import VersionsDialog
+
+Item = TypeVar("Item", Slide, Question, ConsentStatement)
+
+SLIDE_ICON = QSize(96, 64)
+# "slide 3 (how-it-works): …" — where a problem is, as publishing names it.
+_WHERE = re.compile(r"^(slide|question|consent statement) (\d+)\b")
+
+
+def admin_style() -> str:
+    """The editor's QSS, shipped in `resources/styles` (the preview keeps the kiosk's own)."""
+    return resources.files("resources").joinpath("styles", "admin.qss").read_text("utf-8")
+
+
+def _moved(items: Sequence[Item], start: int, target: int) -> tuple[Item, ...]:
+    moving = list(items)
+    moving.insert(target, moving.pop(start))
+    return tuple(moving)
+
+
+class AdminWindow(QMainWindow):
+    """The content editor for one signed-in admin.
+
+    Signals:
+        draft_saved: the draft was written to the database.
+        published(object): a new version is in use (its `PublishedVersion`).
+    """
+
+    draft_saved = Signal()
+    published = Signal(object)
+    # How long after the last keystroke the draft is saved.
+    SAVE_DELAY_MILLISECONDS = 1500
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        member: StaffMember,
+        *,
+        station: str,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("adminWindow")
+        self.setWindowTitle(self.tr("Content editor — Waiting Room Kiosk"))
+        self.setStyleSheet(admin_style())
+        self.database = database
+        self.settings = settings
+        self.member = member
+        self.station = station
+        self.clock = clock
+        self.preview: PreviewWindow | None = None
+        self.versions_dialog: VersionsDialog | None = None
+        self._icons: dict[str | None, QIcon] = {}
+        self._dirty = False
+        # "" edits the clinic's own words; a code edits that translation's words only.
+        self.editing_language = ""
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addLayout(self._build_top())
+        self.banner = self._notice("editorWarning")
+        outer.addWidget(self.banner)
+        self.message = self._notice("editorMessage")
+        outer.addWidget(self.message)
+        self.problems_title = QLabel(
+            self.tr("These problems must be fixed before the draft can be published:")
+        )
+        self.problems_title.setObjectName("editorProblem")
+        self.problems = QListWidget()
+        self.problems.setObjectName("problemList")
+        self.problems.setWordWrap(True)
+        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemClicked.connect(self._go_to_problem)
+        outer.addWidget(self.problems_title)
+        outer.addWidget(self.problems)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_slides(), self.tr("Slides"))
+        self.tabs.addTab(self._build_questions(), self.tr("Questions"))
+        self.tabs.addTab(self._build_consent(), self.tr("Consent"))
+        self.clinic_editor = ClinicEditor()
+        self.clinic_editor.name_edited.connect(self._clinic_name_edited)
+        self.clinic_editor.seconds_edited.connect(
+            lambda seconds: self._edited(
+                dataclasses.replace(self.pack, seconds_before_next=seconds)
+            )
+        )
+        self.clinic_editor.logo_chosen.connect(self._logo_chosen)
+        self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
+        outer.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.save_timer = QTimer(self)
+        self.save_timer.setSingleShot(True)
+        self.save_timer.setInterval(self.SAVE_DELAY_MILLISECONDS)
+        self.save_timer.timeout.connect(self.save_now)
+        self._show_problems([])
+        self.load()
+
+    # --- building -------------------------------------------------------------------------
+    def _notice(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.hide()
+        return label
+
+    def _build_top(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        texts = QVBoxLayout()
+        self.signed_in = QLabel(self.tr("Signed in as {0} (admin)").format(self.member.username))
+        self.status = QLabel()
+        self.status.setObjectName("draftStatus")
+        self.status.setWordWrap(True)
+        texts.addWidget(self.signed_in)
+        texts.addWidget(self.status)
+        top.addLayout(texts, 1)
+        # Which language's words the tabs edit: the clinic's own, or a translation.
+        self.language_choice = QComboBox()
+        self.language_choice.setObjectName("languageChoice")
+        self.language_choice.setAccessibleName(self.tr("Language being edited"))
+        self.language_choice.currentIndexChanged.connect(self._language_chosen)
+        top.addWidget(QLabel(self.tr("Editing:")))
+        top.addWidget(self.language_choice)
+        self.discard_button = QPushButton(self.tr("Discard draft…"))
+        self.discard_button.clicked.connect(self.discard)
+        self.versions_button = QPushButton(self.tr("Versions…"))
+        self.versions_button.clicked.connect(self.show_versions)
+        self.check_button = QPushButton(self.tr("Check"))
+        self.check_button.setToolTip(self.tr("List what must be fixed before publishing"))
+        self.check_button.clicked.connect(self.check)
+        self.preview_button = QPushButton(self.tr("Preview…"))
+        self.preview_button.setToolTip(self.tr("Step through the kiosk's screens with this draft"))
+        self.preview_button.clicked.connect(self.show_preview)
+        self.publish_button = QPushButton(self.tr("Publish…"))
+        self.publish_button.setObjectName("publishButton")
+        self.publish_button.clicked.connect(self.publish)
+        for button in (
+            self.discard_button,
+            self.versions_button,
+            self.check_button,
+            self.preview_button,
+            self.publish_button,
+        ):
+            top.addWidget(button)
+        return top
+
+    def _split(self, side: QWidget, editor: QWidget) -> QSplitter:
+        room = QScrollArea()
+        room.setWidgetResizable(True)
+        # The editor wraps to the room it has; only a short screen makes it scroll.
+        room.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        room.setWidget(editor)
+        splitter = QSplitter()
+        splitter.addWidget(side)
+        splitter.addWidget(room)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([520, 780])
+        return splitter
+
+    def _build_slides(self) -> QWidget:
+        self.slide_list = OrderedList(
+            add_text=self.tr("Add slide"),
+            duplicate_text=self.tr("Duplicate"),
+            icon_size=SLIDE_ICON,
+        )
+        self.slide_editor = SlideEditor()
+        self.slide_list.selected.connect(self._show_chosen_slide)
+        self.slide_list.add_requested.connect(self._add_slide)
+        self.slide_list.duplicate_requested.connect(self._duplicate_slide)
+        self.slide_list.remove_requested.connect(
+            lambda row: self._set_slides(self.pack.slides[:row] + self.pack.slides[row + 1 :], row)
+        )
+        self.slide_list.move_requested.connect(
+            lambda start, target: self._set_slides(_moved(self.pack.slides, start, target), target)
+        )
+        self.slide_editor.edited.connect(self._slide_edited)
+        return self._split(self.slide_list, self.slide_editor)
+
+    def _build_questions(self) -> QWidget:
+        self.question_list = OrderedList(add_text=self.tr("Add question"))
+        self.question_editor = QuestionEditor()
+        self.question_list.selected.connect(
+            lambda row: self.question_editor.show_question(
+                self.view().questions[row] if row >= 0 else None
+            )
+        )
+        self.question_list.add_requested.connect(self._add_question)
+        self.question_list.remove_requested.connect(self._remove_question)
+        self.question_list.move_requested.connect(
+            lambda start, target: self._set_questions(
+                _moved(self.pack.questions, start, target), target
+            )
+        )
+        self.question_editor.edited.connect(self._question_edited)
+        return self._split(self.question_list, self.question_editor)
+
+    def _build_consent(self) -> QWidget:
+        self.statement_list = OrderedList(add_text=self.tr("Add statement"))
+        self.consent_editor = ConsentEditor()
+        self.statement_list.selected.connect(
+            lambda row: self.consent_editor.show_statement(
+                self.view().consent_statements[row] if row >= 0 else None
+            )
+        )
+        self.statement_list.add_requested.connect(self._add_statement)
+        self.statement_list.remove_requested.connect(
+            lambda row: self._set_statements(
+                self.pack.consent_statements[:row] + self.pack.consent_statements[row + 1 :], row
+            )
+        )
+        self.statement_list.move_requested.connect(
+            lambda start, target: self._set_statements(
+                _moved(self.pack.consent_statements, start, target), target
+            )
+        )
+        self.consent_editor.statement_edited.connect(self._statement_edited)
+        self.consent_editor.meaning_edited.connect(self._meaning_edited)
+        return self._split(self.statement_list, self.consent_editor)
+
+    # --- loading and saving ------------------------------------------------------------------
+    def stamp(self) -> AuditStamp:
+        """Who is acting, from where, now: for the audit entries publishing writes."""
+        return AuditStamp(f"user:{self.member.username}", self.station, self.clock())
+
+    def load(self) -> None:
+        """Start from the saved draft if there is one, else from the content in use."""
+        with self.database.session() as session, session.begin():
+            row, in_use = content_in_use(session, None, self.clock())
+            draft = publishing.current_draft(session)
+            listed = publishing.versions(session)
+        self.in_use = in_use
+        self.in_use_version = row.sha256
+        newest = listed[0] if listed else None
+        if draft is not None:
+            self.pack = draft.pack
+            self.based_on = draft.based_on
+            self.draft_note = self.tr("Draft saved {0} by {1}.").format(
+                self._when(draft.saved_at), draft.saved_by.removeprefix("user:")
+            )
+        else:
+            self.pack = in_use
+            self.based_on = row.sha256
+            self.draft_note = ""
+        self._dirty = False
+        self.in_use_note = (
+            self.tr("In use: version {0} (“{1}”), published {2} by {3}.").format(
+                newest.number,
+                newest.label,
+                self._when(newest.published_at),
+                newest.published_by.removeprefix("user:"),
+            )
+            if newest
+            else ""
+        )
+        if draft is not None and draft.based_on != row.sha256 and newest is not None:
+            self.banner.setText(
+                self.tr(
+                    "Someone published since this draft was started: version {0} (“{1}”) "
+                    "by {2}. Publishing the draft replaces it — check the draft still has "
+                    "their changes, or discard the draft to start again from what is in use."
+                ).format(newest.number, newest.label, newest.published_by.removeprefix("user:"))
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self._show_pack()
+        self._show_status()
+
+    def _when(self, moment: datetime) -> str:
+        return (
+            moment.astimezone(self.settings.zone).strftime("%b %d at %I:%M %p").replace(" 0", " ")
+        )
+
+    def _show_status(self) -> None:
+        if self._dirty:
+            draft = self.tr("Changes not saved yet…")
+        elif self.draft_note:
+            draft = self.draft_note
+        else:
+            draft = self.tr("No draft: this is the content in use. Any change starts a draft.")
+        self.status.setText(f"{draft} {self.in_use_note}")
+        self.discard_button.setEnabled(bool(self.draft_note) or self._dirty)
+
+    def _edited(self, pack: ContentPack) -> None:
+        """The admin changed something: keep it and save it in a moment."""
+        used = {slide.picture for slide in pack.slides} | {pack.logo}
+        self.pack = dataclasses.replace(
+            pack, pictures={name: data for name, data in pack.pictures.items() if name in used}
+        )
+        self._dirty = True
+        self._show_status()
+        self.save_timer.start()
+
+    def save_now(self) -> None:
+        """Write the draft to the database now, if it changed."""
+        self.save_timer.stop()
+        if not self._dirty:
+            return
+        try:
+            with self.database.session() as session, session.begin():
+                draft = publishing.save_draft(
+                    session, self.pack, by=self.stamp(), based_on=self.based_on
+                )
+        except SQLAlchemyError as error:
+            reason = getattr(error, "orig", None) or error
+            self._say(self.tr("The draft could not be saved: {0}").format(reason))
+            self.save_timer.start()
+            return
+        self._dirty = False
+        self.draft_note = self.tr("Draft saved {0} by {1}.").format(
+            self._when(draft.saved_at), self.member.username
+        )
+        self._show_status()
+        self.draft_saved.emit()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # --- showing the draft -----------------------------------------------------------------
+    def view(self) -> ContentPack:
+        """The draft in the language being edited (text not translated yet is empty)."""
+        if not self.editing_language:
+            return self.pack
+        return self.pack.in_language(self.editing_language, missing="")
+
+    def _show_languages(self) -> None:
+        self.language_choice.blockSignals(True)
+        self.language_choice.clear()
+        for code in self.pack.languages:
+            name = language_words(code)
+            if code == self.pack.language:
+                name = self.tr("{0} (the clinic's own)").format(name)
+            self.language_choice.addItem(name, "" if code == self.pack.language else code)
+        index = self.language_choice.findData(self.editing_language)
+        self.language_choice.setCurrentIndex(max(index, 0))
+        self.language_choice.blockSignals(False)
+        self.language_choice.setVisible(len(self.pack.languages) > 1)
+
+    def _language_chosen(self, index: int) -> None:
+        self.editing_language = str(self.language_choice.itemData(index) or "")
+        # A translation changes words only: what is asked, in which order, and which
+        # answers flag stay the clinic's, the same in every language.
+        own = not self.editing_language
+        for ordered in (self.slide_list, self.question_list, self.statement_list):
+            for button in (
+                ordered.add_button,
+                ordered.duplicate_button,
+                ordered.remove_button,
+                ordered.up_button,
+                ordered.down_button,
+            ):
+                button.setEnabled(own)
+            ordered.items.setDragEnabled(own)
+        for widget in (
+            self.slide_editor.choose_button,
+            self.slide_editor.remove_picture_button,
+            self.question_editor.contraindication,
+            self.question_editor.flag_wording,
+            *self.question_editor.flag_boxes.values(),
+            self.clinic_editor.seconds_field,
+        ):
+            widget.setEnabled(own)
+        self._show_pack()
+        self._show_chosen_slide(self.slide_list.current_row())
+        row = self.question_list.current_row()
+        self.question_editor.show_question(self.view().questions[row] if row >= 0 else None)
+        row = self.statement_list.current_row()
+        self.consent_editor.show_statement(
+            self.view().consent_statements[row] if row >= 0 else None
+        )
+
+    def _translate(self, words: dict[str, str]) -> None:
+        """Keep typed words as the translation's, leaving the clinic's own unchanged."""
+        language = self.editing_language
+        translations = dict(self.pack.translations)
+        translations[language] = {**translations.get(language, {}), **words}
+        self._edited(dataclasses.replace(self.pack, translations=translations))
+
+    def _clinic_name_edited(self, name: str) -> None:
+        if self.editing_language:
+            self._translate({"clinic_name": name})
+        else:
+            self._edited(dataclasses.replace(self.pack, clinic_name=name))
+
+    def _meaning_edited(self, meaning: str) -> None:
+        if self.editing_language:
+            self._translate({"signature_meaning": meaning})
+        else:
+            self._edited(dataclasses.replace(self.pack, signature_meaning=meaning))
+
+    def _show_pack(self) -> None:
+        self._show_languages()
+        shown = self.view()
+        self.slide_list.show_items(self._slide_labels(), self.slide_list.current_row())
+        self.question_list.show_items(self._question_labels(), self.question_list.current_row())
+        self.statement_list.show_items(self._statement_labels(), self.statement_list.current_row())
+        self.consent_editor.show_meaning(shown.signature_meaning)
+        self.clinic_editor.show_clinic(
+            shown.clinic_name,
+            self.pack.seconds_before_next,
+            self.pack.pictures.get(self.pack.logo) if self.pack.logo else None,
+        )
+
+    def _slide_icon(self, slide: Slide) -> QIcon:
+        if slide.picture not in self._icons:
+            data = self.pack.pictures.get(slide.picture) if slide.picture else None
+            self._icons[slide.picture] = QIcon(thumbnail(data, SLIDE_ICON))
+        return self._icons[slide.picture]
+
+    def _slide_label(self, number: int, slide: Slide) -> str:
+        return f"{number}. {slide.title.strip() or self.tr('(no title yet)')}"
+
+    def _slide_labels(self) -> list[tuple[str, QIcon | None]]:
+        return [
+            (self._slide_label(n, s), self._slide_icon(s))
+            for n, s in enumerate(self.view().slides, 1)
+        ]
+
+    def _question_label(self, number: int, question: Question) -> str:
+        text = question.text.strip() or self.tr("(no wording yet)")
+        if not question.contraindication:
+            return f"{number}. {text}"
+        return self.tr("{0}. {1}  [contraindication]").format(number, text)
+
+    def _question_labels(self) -> list[tuple[str, QIcon | None]]:
+        return [(self._question_label(n, q), None) for n, q in enumerate(self.view().questions, 1)]
+
+    def _statement_labels(self) -> list[tuple[str, QIcon | None]]:
+        return [
+            (f"{n}. {s.text.strip() or self.tr('(no text yet)')}", None)
+            for n, s in enumerate(self.view().consent_statements, 1)
+        ]
+
+    def _show_chosen_slide(self, row: int) -> None:
+        slides = self.view().slides
+        slide = slides[row] if 0 <= row < len(slides) else None
+        picture = self.pack.pictures.get(slide.picture) if slide and slide.picture else None
+        self.slide_editor.show_slide(slide, picture)
+
+    # --- IDs -------------------------------------------------------------------------------
+    def _fresh_id(self, item_id: str, words: str, published: set[str], others: set[str]) -> str:
+        """An item not yet published takes its ID from its words as they are typed.
+
+        A published item keeps its ID whatever its wording, because stored visits refer
+        to it; a new one may still be renamed, so problems name it by what it says.
+        """
+        if item_id in published:
+            return item_id
+        return publishing.new_item_id(words or item_id, others)
+
+    # --- slides ------------------------------------------------------------------------------
+    def _set_slides(self, slides: tuple[Slide, ...], current: int) -> None:
+        self._edited(dataclasses.replace(self.pack, slides=slides))
+        self.slide_list.show_items(self._slide_labels(), current)
+
+    def _add_slide(self) -> None:
+        taken = {s.id for s in self.pack.slides}
+        slide = Slide(publishing.new_item_id(self.tr("new slide"), taken), "", "")
+        row = self.slide_list.current_row() + 1
+        self._set_slides((*self.pack.slides[:row], slide, *self.pack.slides[row:]), row)
+        self.slide_editor.title_field.setFocus()
+
+    def _duplicate_slide(self, row: int) -> None:
+        original = self.pack.slides[row]
+        taken = {s.id for s in self.pack.slides}
+        copy = dataclasses.replace(original, id=publishing.new_item_id(original.title, taken))
+        slides = self.pack.slides
+        self._set_slides((*slides[: row + 1], copy, *slides[row + 1 :]), row + 1)
+
+    def _slide_edited(self, slide: Slide, pictures: dict[str, bytes]) -> None:
+        row = self.slide_list.current_row()
+        if not 0 <= row < len(self.pack.slides):
+            return
+        if self.editing_language:
+            key = f"slide.{self.pack.slides[row].id}"
+            words = {f"{key}.title": slide.title, f"{key}.text": slide.text}
+            if self.pack.slides[row].picture:
+                words[f"{key}.picture_alt"] = slide.picture_alt or ""
+            self._translate(words)
+            self.slide_list.set_item(row, self._slide_label(row + 1, slide), None)
+            return
+        before = self.pack.slides[row]
+        others = {s.id for n, s in enumerate(self.pack.slides) if n != row}
+        published = {s.id for s in self.in_use.slides}
+        slide = dataclasses.replace(
+            slide, id=self._fresh_id(before.id, slide.title, published, others)
+        )
+        slides = (*self.pack.slides[:row], slide, *self.pack.slides[row + 1 :])
+        self._edited(
+            dataclasses.replace(
+                self.pack, slides=slides, pictures={**self.pack.pictures, **pictures}
+            )
+        )
+        icon = self._slide_icon(slide) if slide.picture != before.picture else None
+        self.slide_list.set_item(row, self._slide_label(row + 1, slide), icon)
+
+    # --- questions ---------------------------------------------------------------------------
+    def _set_questions(self, questions: tuple[Question, ...], current: int) -> None:
+        self._edited(dataclasses.replace(self.pack, questions=questions))
+        self.question_list.show_items(self._question_labels(), current)
+
+    def _add_question(self) -> None:
+        # Yes / No / Not sure is the only kind of question the kiosk asks.
+        taken = {q.id for q in self.pack.questions}
+        question = Question(
+            publishing.new_item_id(self.tr("new question"), taken),
+            "",
+            (Answer.YES, Answer.NOT_SURE),
+            "",
+        )
+        row = self.question_list.current_row() + 1
+        questions = (*self.pack.questions[:row], question, *self.pack.questions[row:])
+        self._set_questions(questions, row)
+        self.question_editor.text_field.setFocus()
+
+    def _remove_question(self, row: int) -> None:
+        after = dataclasses.replace(
+            self.pack, questions=self.pack.questions[:row] + self.pack.questions[row + 1 :]
+        )
+        changes = publishing.contraindication_changes(self.pack, after)
+        if changes and not self.confirm(
+            self,
+            self.tr("Remove a contraindication question?"),
+            changes,
+            self.tr("Remove the question"),
+        ):
+            return
+        self._set_questions(after.questions, row)
+
+    def _question_edited(self, question: Question) -> None:
+        row = self.question_list.current_row()
+        if not 0 <= row < len(self.pack.questions):
+            return
+        if self.editing_language:
+            key = f"question.{self.pack.questions[row].id}"
+            self._translate({f"{key}.text": question.text})
+            self.question_list.set_item(row, self._question_label(row + 1, question))
+            return
+        before = self.pack.questions[row]
+        others = {q.id for n, q in enumerate(self.pack.questions) if n != row}
+        published = {q.id for q in self.in_use.questions}
+        question = dataclasses.replace(
+            question, id=self._fresh_id(before.id, question.text, published, others)
+        )
+        questions = (*self.pack.questions[:row], question, *self.pack.questions[row + 1 :])
+        self._edited(dataclasses.replace(self.pack, questions=questions))
+        self.question_list.set_item(row, self._question_label(row + 1, question))
+
+    # --- consent -----------------------------------------------------------------------------
+    def _set_statements(self, statements: tuple[ConsentStatement, ...], current: int) -> None:
+        self._edited(dataclasses.replace(self.pack, consent_statements=statements))
+        self.statement_list.show_items(self._statement_labels(), current)
+
+    def _add_statement(self) -> None:
+        statements = self.pack.consent_statements
+        taken = {s.id for s in statements}
+        statement = ConsentStatement(publishing.new_item_id(self.tr("new statement"), taken), "")
+        row = self.statement_list.current_row() + 1
+        self._set_statements((*statements[:row], statement, *statements[row:]), row)
+        self.consent_editor.statement_field.setFocus()
+
+    def _statement_edited(self, statement: ConsentStatement) -> None:
+        row = self.statement_list.current_row()
+        statements = self.pack.consent_statements
+        if not 0 <= row < len(statements):
+            return
+        if self.editing_language:
+            self._translate({f"consent.{statements[row].id}": statement.text})
+            self.statement_list.set_item(row, self._statement_labels()[row][0])
+            return
+        others = {s.id for n, s in enumerate(statements) if n != row}
+        published = {s.id for s in self.in_use.consent_statements}
+        statement = dataclasses.replace(
+            statement, id=self._fresh_id(statements[row].id, statement.text, published, others)
+        )
+        self._edited(
+            dataclasses.replace(
+                self.pack,
+                consent_statements=(*statements[:row], statement, *statements[row + 1 :]),
+            )
+        )
+        self.statement_list.set_item(row, self._statement_labels()[row][0])
+
+    def _logo_chosen(self, name: str | None, pictures: dict[str, bytes]) -> None:
+        self._edited(
+            dataclasses.replace(self.pack, logo=name, pictures={**self.pack.pictures, **pictures})
+        )
+        self.clinic_editor.show_clinic(
+            self.pack.clinic_name, self.pack.seconds_before_next, pictures.get(name or "")
+        )
+
+    # --- checking, previewing, publishing ----------------------------------------------------
+    @classmethod
+    def confirm(cls, parent: QWidget, title: str, sentences: list[str], yes_text: str) -> bool:
+        """Ask the admin to confirm a change, saying what it affects.
+
+        A class method so tests can replace it.
+        """
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        box.setText(title)
+        box.setInformativeText("\n\n".join(sentences))
+        yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.clear()
+        self.problems.addItems(problems)
+        # As tall as the problems, up to five; more scroll.
+        rows = sum(self.problems.sizeHintForRow(n) for n in range(min(len(problems), 5)))
+        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 4)
+        self.problems_title.setVisible(bool(problems))
+        self.problems.setVisible(bool(problems))
+
+    def _go_to_problem(self, item: QListWidgetItem) -> None:
+        found = _WHERE.match(item.text())
+        if found is None:
+            return
+        kind, row = found.group(1), int(found.group(2)) - 1
+        tab, listing = {
+            "slide": (0, self.slide_list),
+            "question": (1, self.question_list),
+            "consent statement": (2, self.statement_list),
+        }[kind]
+        self.tabs.setCurrentIndex(tab)
+        listing.items.setCurrentRow(row)
+
+    def check(self) -> bool:
+        """Check the draft as publishing would; list the problems. True when there are none."""
+        try:
+            publishing.check_pack(self.pack)
+        except ContentPackError as error:
+            self._show_problems([problem.in_words() for problem in error.problems])
+            self._say(self.tr("The draft has problems; click one to go to it."))
+            return False
+        except OSError as error:
+            self._say(self.tr("The draft could not be checked: {0}").format(error.strerror))
+            return False
+        self._show_problems([])
+        self._say(self.tr("No problems: this draft can be published."))
+        return True
+
+    def show_preview(self) -> None:
+        """The draft on the kiosk's own screens, in a window of its own; nothing is stored."""
+        self.save_now()
+        if not (self.pack.slides and self.pack.questions and self.pack.consent_statements):
+            self._say(
+                self.tr("A preview needs at least one slide, one question and one statement.")
+            )
+            return
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = PreviewWindow(
+            self.pack,
+            self.settings,
+            title=self.tr("Preview of the draft — not published"),
+            parent=self,
+        )
+        self.preview.fit_window()
+        self.preview.show()
+
+    def publish(self) -> None:
+        """Check the draft, ask for a label, and make it the content in use."""
+        self.save_now()
+        if not self.check():
+            self._say(self.tr("Not published: fix the problems listed, then publish again."))
+            return
+        with self.database.session() as session, session.begin():
+            row, in_use = content_in_use(session, None, self.clock())
+        warnings = publishing.contraindication_changes(in_use, self.pack)
+        if self.based_on != row.sha256:
+            warnings.insert(
+                0,
+                self.tr(
+                    "Someone published another version after this draft was started. "
+                    "Publishing replaces it with this draft."
+                ),
+            )
+        label = PublishDialog.ask(
+            self,
+            title=self.tr("Publish the draft"),
+            explanation=self.tr(
+                "This draft becomes the content of every visit that starts from now on: "
+                "each kiosk shows it from its next visit. A visit already under way keeps "
+                "what it started with, and stored visits keep what they showed."
+            ),
+            warnings=warnings,
+            button_text=self.tr("Publish"),
+        )
+        if label is None:
+            return
+        try:
+            with self.database.session() as session, session.begin():
+                version = publishing.publish_draft(session, label=label, by=self.stamp())
+        except PublishError as error:
+            self._show_problems(error.problems)
+            self._say(self.tr("Not published: {0}").format(str(error).splitlines()[0]))
+            return
+        self.load()
+        self._after_publish(version)
+
+    def _after_publish(self, version: PublishedVersion) -> None:
+        self._say(
+            self.tr(
+                "Published as version {0} (“{1}”). Each kiosk shows it from its next visit."
+            ).format(version.number, version.label)
+        )
+        self.published.emit(version)
+
+    def discard(self) -> None:
+        """Throw the draft away (after asking) and show the content in use again."""
+        if not self.confirm(
+            self,
+            self.tr("Discard the draft?"),
+            [self.tr("Every change since the last publish is lost. What patients see stays.")],
+            self.tr("Discard the draft"),
+        ):
+            return
+        self.save_timer.stop()
+        with self.database.session() as session, session.begin():
+            publishing.discard_draft(session, by=self.stamp())
+        self._show_problems([])
+        self._say(self.tr("The draft was discarded."))
+        self.load()
+
+    def show_versions(self) -> None:
+        """The list of published versions, to read, preview or restore one."""
+        if self.versions_dialog is None:
+            self.versions_dialog = VersionsDialog(
+                self.database, self.settings, self.stamp, parent=self
+            )
+            self.versions_dialog.restored.connect(self._restored)
+        else:
+            self.versions_dialog.refresh()
+        self.versions_dialog.show()
+        self.versions_dialog.raise_()
+
+    def _restored(self, version: PublishedVersion) -> None:
+        self.save_now()
+        self.load()
+        self._say(
+            self.tr(
+                "Version {0} (“{1}”) is in use. Each kiosk shows it from its next visit."
+            ).format(version.number, version.label)
+        )
+        self.published.emit(version)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the draft before the window goes, and close the preview with it."""
+        self.save_now()
+        for window in (self.preview, self.versions_dialog):
+            if window is not None:
+                window.close()
+        super().closeEvent(event)

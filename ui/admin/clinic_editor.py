@@ -1,0 +1,116 @@
+"""Editing what the pack says about the clinic: its name, its logo, the slides' pace."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.pictures import PictureError, import_picture
+from ui.admin.picture_file_dialog import PictureFileDialog
+from ui.admin.thumbnail import thumbnail
+
+LOGO_THUMBNAIL = QSize(240, 120)
+
+
+class ClinicEditor(QWidget):
+    """The clinic's name (on the kiosk's Welcome screen), logo, and seconds per slide.
+
+    Signals:
+        name_edited(str): the clinic's name as it now reads.
+        seconds_edited(int): seconds a slide stays before "Next" can be tapped.
+        logo_chosen(object, object): the logo's picture name (None: no logo) and its
+            bytes as a dict of name to bytes (empty when removed).
+    """
+
+    name_edited = Signal(str)
+    seconds_edited = Signal(int)
+    logo_chosen = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._showing = False
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name_field = QLineEdit()
+        self.name_field.setAccessibleName(self.tr("Clinic name"))
+        self.name_field.textEdited.connect(self.name_edited)
+        form.addRow(self.tr("Clinic name"), self.name_field)
+        self.seconds_field = QSpinBox()
+        self.seconds_field.setRange(0, 120)
+        self.seconds_field.setSuffix(self.tr(" seconds"))
+        self.seconds_field.setAccessibleName(self.tr("Seconds before Next"))
+        self.seconds_field.valueChanged.connect(self._seconds_changed)
+        form.addRow(self.tr("Each slide stays at least"), self.seconds_field)
+        logo_row = QHBoxLayout()
+        self.logo = QLabel()
+        self.logo.setFixedSize(LOGO_THUMBNAIL)
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setObjectName("logoThumbnail")
+        logo_row.addWidget(self.logo)
+        self.choose_button = QPushButton(self.tr("Choose logo…"))
+        self.choose_button.clicked.connect(self.choose_logo)
+        self.remove_button = QPushButton(self.tr("Remove logo"))
+        self.remove_button.clicked.connect(lambda: self.logo_chosen.emit(None, {}))
+        logo_row.addWidget(self.choose_button)
+        logo_row.addWidget(self.remove_button)
+        logo_row.addStretch(1)
+        form.addRow(self.tr("Logo"), logo_row)
+        outer.addLayout(form)
+        self.problem = QLabel()
+        self.problem.setObjectName("editorProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.hide()
+        outer.addWidget(self.problem)
+        outer.addStretch(1)
+
+    def show_clinic(self, name: str, seconds: int, logo: bytes | None) -> None:
+        """Show the clinic's name, the slides' pace and the logo's bytes (None: no logo)."""
+        self._showing = True
+        self.name_field.setText(name)
+        self.seconds_field.setValue(seconds)
+        if logo is None:
+            self.logo.setText(self.tr("No logo"))
+        else:
+            self.logo.setPixmap(thumbnail(logo, LOGO_THUMBNAIL))
+        self.logo.setAccessibleName(self.tr("Clinic logo") if logo else self.tr("No logo"))
+        self.remove_button.setEnabled(logo is not None)
+        self._showing = False
+
+    def _seconds_changed(self, value: int) -> None:
+        if not self._showing:
+            self.seconds_edited.emit(value)
+
+    def choose_logo(self) -> None:
+        """Ask for a picture file and make it the clinic's logo (scaled, re-encoded)."""
+        path = PictureFileDialog.ask(self, self.tr("Choose the clinic's logo"))
+        if path is None:
+            return
+        try:
+            imported = import_picture(path.read_bytes(), path.name)
+        except OSError as error:
+            self._say(
+                self.tr("The picture '{0}' could not be read: {1}").format(
+                    path.name, error.strerror or error
+                )
+            )
+            return
+        except PictureError as error:
+            message = str(error)
+            self._say(self.tr("Not added: {0}.").format(message[:1].upper() + message[1:]))
+            return
+        self.problem.hide()
+        self.logo_chosen.emit(imported.name, {imported.name: imported.data})
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()

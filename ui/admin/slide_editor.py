@@ -1,0 +1,287 @@
+"""Editing one slide: its title, its text, its picture and the picture's description."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.content import Slide, parse_slide_text
+from kiosk.pictures import PictureError, import_picture
+from ui.admin.picture_file_dialog import PictureFileDialog
+from ui.admin.thumbnail import thumbnail
+from ui.screens.slide import slide_html
+
+PICTURE_THUMBNAIL = QSize(240, 150)
+
+
+class SlideEditor(QWidget):
+    """The fields of one slide; each change is reported as the whole slide.
+
+    Signals:
+        edited(object, object): the slide as it now reads (a `Slide`) and any picture
+            added for it (a dict of picture name to bytes, usually empty).
+    """
+
+    edited = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slide: Slide | None = None
+        self._showing = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        form = QFormLayout()
+        self.title_field = QLineEdit()
+        self.title_field.setAccessibleName(self.tr("Slide title"))
+        self.title_field.textEdited.connect(self._changed)
+        form.addRow(self.tr("Title"), self.title_field)
+        layout.addLayout(form)
+
+        layout.addWidget(self._build_text(), 1)
+
+        layout.addWidget(self._build_picture())
+        self.setEnabled(False)
+
+    def _build_text(self) -> QGroupBox:
+        text_box = QGroupBox(self.tr("Text"))
+        text_layout = QVBoxLayout(text_box)
+        tools = QHBoxLayout()
+        self.bold_button = QPushButton(self.tr("Bold"))
+        self.bold_button.setToolTip(self.tr("Make the selected words bold (Ctrl+B)"))
+        self.bold_button.clicked.connect(self.make_bold)
+        self.bullet_button = QPushButton(self.tr("Bullet list"))
+        self.bullet_button.setToolTip(self.tr("Turn the selected lines into a bullet list"))
+        self.bullet_button.clicked.connect(self.make_bullets)
+        tools.addWidget(self.bold_button)
+        tools.addWidget(self.bullet_button)
+        tools.addStretch(1)
+        text_layout.addLayout(tools)
+        hint = QLabel(
+            self.tr(
+                "A blank line starts a new paragraph. A line starting with “- ” is a "
+                "bullet. **Words between two pairs of stars** are bold."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("editorHint")
+        text_layout.addWidget(hint)
+        # What is typed beside how it reads: side by side, both fit a 768-pixel-high screen.
+        side_by_side = QGridLayout()
+        side_by_side.addWidget(QLabel(self.tr("What you type:")), 0, 0)
+        side_by_side.addWidget(QLabel(self.tr("How patients will read it:")), 0, 1)
+        self.text_field = QPlainTextEdit()
+        self.text_field.setAccessibleName(self.tr("Slide text"))
+        self.text_field.setTabChangesFocus(True)
+        self.text_field.setMinimumHeight(200)
+        self.text_field.textChanged.connect(self._changed)
+        side_by_side.addWidget(self.text_field, 1, 0)
+        shortcut = QShortcut(QKeySequence.StandardKey.Bold, self.text_field)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self.make_bold)
+        self.reads_as = QLabel()
+        self.reads_as.setObjectName("slideReadsAs")
+        self.reads_as.setTextFormat(Qt.TextFormat.RichText)
+        self.reads_as.setWordWrap(True)
+        self.reads_as.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.reads_as.setContentsMargins(8, 4, 8, 4)
+        reading_room = QScrollArea()
+        reading_room.setObjectName("slideReadsAsRoom")
+        reading_room.setWidgetResizable(True)
+        reading_room.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        reading_room.setWidget(self.reads_as)
+        side_by_side.addWidget(reading_room, 1, 1)
+        side_by_side.setColumnStretch(0, 1)
+        side_by_side.setColumnStretch(1, 1)
+        side_by_side.setRowStretch(1, 1)
+        text_layout.addLayout(side_by_side, 1)
+        return text_box
+
+    def _build_picture(self) -> QGroupBox:
+        picture_box = QGroupBox(self.tr("Picture"))
+        picture_layout = QHBoxLayout(picture_box)
+        self.picture = QLabel()
+        self.picture.setFixedSize(PICTURE_THUMBNAIL)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture_layout.addWidget(self.picture)
+        picture_side = QVBoxLayout()
+        self.picture_size = QLabel()
+        self.picture_size.setWordWrap(True)
+        picture_side.addWidget(self.picture_size)
+        buttons = QHBoxLayout()
+        self.choose_button = QPushButton(self.tr("Choose picture…"))
+        self.choose_button.clicked.connect(self.choose_picture)
+        self.remove_picture_button = QPushButton(self.tr("Remove picture"))
+        self.remove_picture_button.clicked.connect(self.remove_picture)
+        buttons.addWidget(self.choose_button)
+        buttons.addWidget(self.remove_picture_button)
+        buttons.addStretch(1)
+        picture_side.addLayout(buttons)
+        alt_label = QLabel(
+            self.tr("Description for people who cannot see it (needed with a picture):")
+        )
+        alt_label.setWordWrap(True)
+        picture_side.addWidget(alt_label)
+        self.alt_field = QLineEdit()
+        self.alt_field.setAccessibleName(self.tr("Picture description"))
+        self.alt_field.textEdited.connect(self._changed)
+        picture_side.addWidget(self.alt_field)
+        self.picture_problem = QLabel()
+        self.picture_problem.setObjectName("editorProblem")
+        self.picture_problem.setWordWrap(True)
+        self.picture_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.picture_problem.hide()
+        picture_side.addWidget(self.picture_problem)
+        picture_side.addStretch(1)
+        picture_layout.addLayout(picture_side, 1)
+        return picture_box
+
+    def show_slide(self, slide: Slide | None, picture: bytes | None) -> None:
+        """Show `slide` (None: nothing chosen) with its picture's bytes."""
+        self._showing = True
+        self.slide = slide
+        self.setEnabled(slide is not None)
+        self.title_field.setText(slide.title if slide else "")
+        self.text_field.setPlainText(slide.text if slide else "")
+        self.alt_field.setText((slide.picture_alt or "") if slide else "")
+        self.picture_problem.hide()
+        self._show_picture(picture)
+        self._show_reading()
+        self._showing = False
+
+    def _show_picture(self, picture: bytes | None) -> None:
+        has_picture = self.slide is not None and self.slide.picture is not None
+        self.picture.setPixmap(thumbnail(picture if has_picture else None, PICTURE_THUMBNAIL))
+        self.picture.setAccessibleName(
+            (self.slide.picture_alt or "") if self.slide and has_picture else self.tr("No picture")
+        )
+        self.remove_picture_button.setEnabled(has_picture)
+        self.alt_field.setEnabled(has_picture)
+        if not has_picture:
+            self.picture_size.setText(self.tr("This slide has no picture."))
+        else:
+            image = QImage.fromData(picture or b"")
+            self.picture_size.setText(
+                self.tr("{0} × {1} pixels, scaled for the kiosk's screen").format(
+                    image.width(), image.height()
+                )
+                if not image.isNull()
+                else ""
+            )
+
+    def _show_reading(self) -> None:
+        self.reads_as.setText(slide_html(parse_slide_text(self.text_field.toPlainText())))
+
+    def _changed(self) -> None:
+        if self._showing or self.slide is None:
+            return
+        self._show_reading()
+        alt = self.alt_field.text().strip() or None
+        self._report(
+            dataclasses.replace(
+                self.slide,
+                title=self.title_field.text(),
+                text=self.text_field.toPlainText(),
+                picture_alt=alt if self.slide.picture else None,
+            ),
+            {},
+        )
+
+    def _report(self, slide: Slide, pictures: dict[str, bytes]) -> None:
+        self.slide = slide
+        self.edited.emit(slide, pictures)
+
+    # --- formatting ---------------------------------------------------------------------
+    def make_bold(self) -> None:
+        """Put ** around the selected words (or an empty pair at the cursor)."""
+        cursor = self.text_field.textCursor()
+        chosen = cursor.selectedText()
+        cursor.insertText(f"**{chosen}**")
+        if not chosen:
+            cursor.movePosition(QTextCursor.MoveOperation.Left, n=2)
+            self.text_field.setTextCursor(cursor)
+        self.text_field.setFocus()
+
+    def make_bullets(self) -> None:
+        """Start each selected line (or the cursor's line) with '- '."""
+        cursor = self.text_field.textCursor()
+        start, end = sorted((cursor.anchor(), cursor.position()))
+        cursor.setPosition(start)
+        cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+        block = cursor.block()
+        cursor.beginEditBlock()
+        while block.isValid() and block.position() <= end:
+            line = block.text()
+            if line.strip() and not line.lstrip().startswith(("- ", "• ")):
+                cursor.setPosition(block.position())
+                cursor.insertText("- ")
+                end += 2
+            block = block.next()
+        cursor.endEditBlock()
+        self.text_field.setFocus()
+
+    # --- the picture --------------------------------------------------------------------
+    def choose_picture(self) -> None:
+        """Ask for a picture file, scale and re-encode it, and give it to the slide."""
+        if self.slide is None:
+            return
+        path = PictureFileDialog.ask(self, self.tr("Choose a picture for this slide"))
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self._say(
+                self.tr("The picture '{0}' could not be read: {1}").format(
+                    path.name, error.strerror or error
+                )
+            )
+            return
+        try:
+            imported = import_picture(data, path.name)
+        except PictureError as error:
+            message = str(error)
+            self._say(self.tr("Not added: {0}.").format(message[:1].upper() + message[1:]))
+            return
+        self.picture_problem.hide()
+        self._showing = True
+        self._report(
+            dataclasses.replace(
+                self.slide,
+                picture=imported.name,
+                picture_alt=self.alt_field.text().strip() or None,
+            ),
+            {imported.name: imported.data},
+        )
+        self._show_picture(imported.data)
+        self._showing = False
+        self.alt_field.setFocus()
+
+    def remove_picture(self) -> None:
+        """Take the picture off the slide (its description goes with it)."""
+        if self.slide is None:
+            return
+        self._showing = True
+        self.alt_field.clear()
+        self._report(dataclasses.replace(self.slide, picture=None, picture_alt=None), {})
+        self._show_picture(None)
+        self._showing = False
+
+    def _say(self, text: str) -> None:
+        self.picture_problem.setText(text)
+        self.picture_problem.show()
