@@ -111,7 +111,8 @@ def test_add_question_adds_a_yes_no_not_sure_question(
     assert window.question_list.current_row() == count
     assert editor.text_field.toPlainText() == ""
     assert not editor.flag_wording.isEnabled(), "staff read flags in the clinic's language"
-    assert not window.question_list.add_button.isEnabled()
+    for button in (window.question_list.add_button, window.question_list.remove_button):
+        assert not button.isEnabled(), "a translation changes words, not which questions"
     # QTest types ASCII only; an admin would type the accents too.
     qtbot.keyClicks(editor.text_field, "Ha comido en las ultimas 4 horas?")
     assert window.pack.questions[-1].text == "Have you eaten in the last 4 hours?"

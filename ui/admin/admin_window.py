@@ -402,15 +402,7 @@ class AdminWindow(QMainWindow):
         # answers flag stay the clinic's, the same in every language.
         own = not self.editing_language
         for ordered in (self.slide_list, self.question_list, self.statement_list):
-            for button in (
-                ordered.add_button,
-                ordered.duplicate_button,
-                ordered.remove_button,
-                ordered.up_button,
-                ordered.down_button,
-            ):
-                button.setEnabled(own)
-            ordered.items.setDragEnabled(own)
+            ordered.set_reorderable(own)
         for widget in (
             self.slide_editor.choose_button,
             self.slide_editor.remove_picture_button,

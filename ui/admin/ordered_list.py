@@ -93,6 +93,7 @@ class OrderedList(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._showing = False
+        self._reorderable = True
 
     def show_items(self, labels: list[tuple[str, QIcon | None]], current: int) -> None:
         """Show these items (label and optional thumbnail) with row `current` chosen."""
@@ -124,12 +125,20 @@ class OrderedList(QWidget):
         """The chosen row, or -1."""
         return self.items.currentRow()
 
+    def set_reorderable(self, allowed: bool) -> None:
+        """Whether items may be added, removed and moved (not while editing a translation)."""
+        self._reorderable = allowed
+        self.items.setDragEnabled(allowed)
+        self._enable(self.current_row())
+
     def _enable(self, row: int) -> None:
         count = self.items.count()
+        allowed = self._reorderable
+        self.add_button.setEnabled(allowed)
         for button in (self.duplicate_button, self.remove_button):
-            button.setEnabled(row >= 0)
-        self.up_button.setEnabled(row > 0)
-        self.down_button.setEnabled(0 <= row < count - 1)
+            button.setEnabled(allowed and row >= 0)
+        self.up_button.setEnabled(allowed and row > 0)
+        self.down_button.setEnabled(allowed and 0 <= row < count - 1)
 
     def _on_row_changed(self, row: int) -> None:
         if self._showing:
