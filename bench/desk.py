@@ -118,16 +118,27 @@ class PlainDesk:
         return len(rows)
 
     def search(self, part: str, now: datetime) -> int:
-        """Marker, the first 100 matches with the total, the audit entry; committed."""
+        """Marker; the matching names with their counts; the first 100 matches read by name
+        (or by one pass over the table when many match); the audit entry; committed."""
         with self.connection:
             self._marker()
-            rows = self.connection.execute(
-                f"SELECT {CHECK_IN_COLUMNS}, count(*) OVER () FROM visits"
-                " WHERE visits.name_key IN (SELECT visits_1.name_key FROM visits AS visits_1"
-                f" WHERE visits_1.name_key LIKE ? ESCAPE '\\'){ATTENTION_FIRST} LIMIT 100 OFFSET 0",
+            found = self.connection.execute(
+                "SELECT visits.name_key, count(*) FROM visits WHERE visits.name_key LIKE ?"
+                " ESCAPE '\\' GROUP BY visits.name_key",
                 (f"%{part}%",),
             ).fetchall()
-            total = rows[0][-1] if rows else 0
+            total = sum(n for _, n in found)
+            if total <= desk.NAME_LOOKUP_LIMIT:
+                names = [name for name, _ in found]
+                where = f"visits.name_key IN ({', '.join('?' * len(names))})"
+                parameters: tuple[object, ...] = tuple(names)
+            else:
+                where, parameters = "visits.name_key LIKE ? ESCAPE '\\'", (f"%{part}%",)
+            rows = self.connection.execute(
+                f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE {where}{ATTENTION_FIRST}"
+                " LIMIT 100 OFFSET 0",
+                parameters,
+            ).fetchall()
             self.connection.execute(
                 AUDIT,
                 (_moment(now), "visits_searched", None, f"by name or birth date; {total} found"),
