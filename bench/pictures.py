@@ -1,16 +1,13 @@
-"""Pictures for the slide benchmark: the largest a content import stores, and the import.
-
-`import_picture_stand_in` stands in for the admin editor's picture import (issue 6, being
-built): pictures over 40 megapixels are refused; the rest are scaled to the kiosk's
-screen (long edge 1920 px) and re-encoded. Swap it for the real import function when
-that lands; the benchmark calls it by this one name.
-"""
+"""Pictures for the slide benchmark: the largest a content import stores, and the import
+itself, through the admin editor's own `kiosk.pictures.import_picture`."""
 
 from __future__ import annotations
 
 import io
 
 from PIL import Image, ImageFilter
+
+from kiosk.pictures import import_picture
 
 MAX_PIXELS = 40_000_000
 LONG_EDGE = 1920
@@ -45,20 +42,7 @@ def twelve_megapixel_photo() -> bytes:
     return encoded(photo_like(4000, 3000), "JPEG", quality=92)
 
 
-def import_picture_stand_in(data: bytes) -> bytes:
-    """Decode, refuse over 40 MP, scale to a 1920 px long edge and re-encode as JPEG.
-
-    Stands in for issue 6's import until it lands. `draft` lets libjpeg decode at a
-    half, quarter or eighth of the size when that still covers 1920 px.
-    """
-    with Image.open(io.BytesIO(data)) as image:
-        if image.width * image.height > MAX_PIXELS:
-            raise ValueError("pictures over 40 megapixels are refused")
-        scale = LONG_EDGE / max(image.size)
-        target = (round(image.width * min(scale, 1)), round(image.height * min(scale, 1)))
-        if image.format == "JPEG":
-            image.draft("RGB", target)
-        picture = image.convert("RGB")
-        if picture.size != target:
-            picture = picture.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
-        return encoded(picture, "JPEG", quality=88, optimize=True)
+def import_picture_for_a_slide(data: bytes) -> bytes:
+    """The admin editor's own import (kiosk.pictures): checked, scaled to a 1920 px long
+    edge and re-encoded."""
+    return import_picture(data, "photo.jpg").data

@@ -18,7 +18,11 @@ from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLay
 
 from bench import patient
 from bench.measure import Row, Target, repeat_ms
-from bench.pictures import import_picture_stand_in, largest_stored_picture, twelve_megapixel_photo
+from bench.pictures import (
+    import_picture_for_a_slide,
+    largest_stored_picture,
+    twelve_megapixel_photo,
+)
 from bench.qt_kiosk import PaintWatcher, application, kiosk_window
 from kiosk.content import bundled_pack_dir
 from ui.kiosk_window import KioskWindow
@@ -99,6 +103,12 @@ def pack_with_a_photo(folder: Path, picture: bytes) -> Path:
     slides["slides"][0]["picture"] = "photo.jpg"
     slides["slides"][0]["picture_alt"] = "A calm treatment room with a reclining chair."
     slides_file.write_text(yaml.safe_dump(slides, allow_unicode=True), "utf-8")
+    # The Spanish translation describes every picture too.
+    spanish_file = pack / "translations" / "es.yaml"
+    spanish = yaml.safe_load(spanish_file.read_text("utf-8"))
+    first = slides["slides"][0]["id"]
+    spanish["slides"][first]["picture_alt"] = "Una sala de tratamiento tranquila con un sillón."
+    spanish_file.write_text(yaml.safe_dump(spanish, allow_unicode=True), "utf-8")
     return pack
 
 
@@ -161,8 +171,8 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
     photo = twelve_megapixel_photo()
     rows.append(
         Row(
-            "import a 12 MP JPEG (stand-in)",
-            repeat_ms(lambda: import_picture_stand_in(photo), 3 if quick else 10),
+            "import a 12 MP JPEG (the editor's import)",
+            repeat_ms(lambda: import_picture_for_a_slide(photo), 3 if quick else 10),
         )
     )
     return rows
