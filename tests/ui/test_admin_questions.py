@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
-from kiosk.content import Answer
+from kiosk.content import Answer, QuestionKind
 from kiosk.settings import Settings
 from kiosk.store import Database
-from tests.ui.admin import choose_row, click, edit_language, list_labels, open_editor, retype
+from tests.ui.admin import (
+    choose_row,
+    click,
+    edit_language,
+    list_labels,
+    open_editor,
+    retype,
+    tick,
+)
 from ui.admin.admin_window import AdminWindow
 
 
@@ -149,3 +158,49 @@ def test_the_clinic_name_is_edited(qtbot: QtBot, database: Database, settings: S
     window.tabs.setCurrentIndex(3)
     retype(qtbot, window.clinic_editor.name_field, "Serenity Ketamine Clinic")
     assert window.pack.clinic_name == "Serenity Ketamine Clinic"
+
+
+def test_a_single_choice_and_a_short_text_question_are_added_in_both_languages(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    window.tabs.setCurrentIndex(1)
+    editor = window.question_editor
+    choose_row(qtbot, window.question_list, len(window.pack.questions) - 1)
+    click(qtbot, window.question_list.add_button)
+    editor.kind_choice.setCurrentIndex(editor.kind_choice.findText("One choice from a list"))
+    qtbot.keyClicks(editor.text_field, "How did you get here today?")
+    qtbot.keyClicks(editor.choices_field, "Someone drove me")
+    qtbot.keyClick(editor.choices_field, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.choices_field, "I drove myself")
+    assert not editor.flag_boxes[Answer.YES].isVisible()
+    assert editor.flag_choices.count() == 2
+    editor.flag_choices.item(1).setCheckState(Qt.CheckState.Checked)
+    tick(qtbot, editor.contraindication)  # not a contraindication: a ride-home check
+    qtbot.keyClicks(editor.flag_wording, "drove here alone")
+    arrival = window.pack.questions[-1]
+    assert arrival.kind is QuestionKind.SINGLE_CHOICE
+    assert [c.text for c in arrival.choices] == ["Someone drove me", "I drove myself"]
+    assert arrival.flag_answers == (arrival.choices[1].id,)
+
+    click(qtbot, window.question_list.add_button)
+    editor.kind_choice.setCurrentIndex(editor.kind_choice.findText("A few typed words"))
+    qtbot.keyClicks(editor.text_field, "Which medicines did you take today?")
+    assert not editor.flag_wording.isVisible(), "typed words never raise a flag"
+    medicines = window.pack.questions[-1]
+    assert medicines.kind is QuestionKind.SHORT_TEXT
+    assert medicines.flag_answers == ()
+
+    edit_language(window, "es")
+    choose_row(qtbot, window.question_list, len(window.pack.questions) - 2)
+    assert not editor.kind_choice.isEnabled()
+    retype(qtbot, editor.text_field, "Como llego hoy?")
+    retype(qtbot, editor.choices_field, "Alguien me trajo\nVine manejando")
+    choose_row(qtbot, window.question_list, len(window.pack.questions) - 1)
+    retype(qtbot, editor.text_field, "Que medicinas tomo hoy?")
+    click(qtbot, window.check_button)
+    problems = [window.problems.item(n).text() for n in range(window.problems.count())]
+    assert problems == []
+    spanish = window.pack.in_language("es").questions
+    assert [c.text for c in spanish[-2].choices] == ["Alguien me trajo", "Vine manejando"]
+    assert window.pack.questions[-2].choices[1].text == "I drove myself"

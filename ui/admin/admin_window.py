@@ -403,11 +403,14 @@ class AdminWindow(QMainWindow):
         own = not self.editing_language
         for ordered in (self.slide_list, self.question_list, self.statement_list):
             ordered.set_reorderable(own)
+        self.question_editor.translating = not own
         for widget in (
             self.slide_editor.choose_button,
             self.slide_editor.remove_picture_button,
             self.question_editor.contraindication,
             self.question_editor.flag_wording,
+            self.question_editor.kind_choice,
+            self.question_editor.flag_choices,
             *self.question_editor.flag_boxes.values(),
             self.clinic_editor.seconds_field,
         ):
@@ -585,7 +588,9 @@ class AdminWindow(QMainWindow):
             return
         if self.editing_language:
             key = f"question.{self.pack.questions[row].id}"
-            self._translate({f"{key}.text": question.text})
+            words = {f"{key}.text": question.text}
+            words |= {f"{key}.choice.{c.id}": c.text for c in question.choices}
+            self._translate(words)
             self.question_list.set_item(row, self._question_label(row + 1, question))
             return
         before = self.pack.questions[row]
