@@ -43,6 +43,10 @@ class Settings:
     held_visits_dir: Path
     # Visits older than this many days are purged once a day by the kiosk; 0: never.
     retention_days: int
+    # "Read to me" on slides, questions and consent, where the computer has a voice.
+    read_aloud: bool = True
+    # Qt's text-to-speech engine ("speechd", "sapi", "winrt", …); "" is the system's own.
+    speech_engine: str = ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -130,6 +134,12 @@ def _retention_days(value: Any) -> int:
     return days
 
 
+def _engine_name(value: Any) -> str:
+    if not isinstance(value, str) or not all(c.isalnum() or c in "-_" for c in value.strip()):
+        raise ValueError("must be a text-to-speech engine's name, such as speechd, or empty")
+    return value.strip()
+
+
 def _minutes(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("must be a whole number of minutes")
@@ -165,6 +175,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "staff_idle_minutes": _minutes,
     "held_visits_dir": _path,
     "retention_days": _retention_days,
+    "read_aloud": _switch,
+    "speech_engine": _engine_name,
 }
 
 
@@ -180,6 +192,8 @@ def _defaults() -> dict[str, Any]:
         "staff_idle_minutes": 10,
         "held_visits_dir": data_dir() / "held-visits",
         "retention_days": 0,
+        "read_aloud": True,
+        "speech_engine": "",
     }
 
 

@@ -1,8 +1,12 @@
-"""Render every kiosk screen at the three kiosk sizes and build one contact sheet per screen.
+"""Render every kiosk screen and build one contact sheet per screen.
 
     .venv/bin/python tools/screenshots.py OUTPUT_DIR [LANGUAGE]
+    .venv/bin/python tools/screenshots.py OUTPUT_DIR --accessibility
 
-With LANGUAGE (such as `es`), the patient chooses that language on Welcome first.
+The first renders the three kiosk sizes side by side; with LANGUAGE (such as `es`), the
+patient chooses that language on Welcome first. The second renders each screen at the
+portrait size in English and Spanish (rows), at normal and 200 % text, in the kiosk's
+theme and in high contrast (columns): eight pictures a sheet, `<screen>-access.png`.
 
 Uses a throwaway database; nothing is stored. Look at the sheets after every change to
 a screen: clipped text, tiny targets and poor contrast are bugs.
@@ -18,18 +22,104 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from kiosk.settings import load_settings
-from kiosk.store import open_database
+from kiosk.settings import Settings, load_settings
+from kiosk.store import Database, open_database
 from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
-from ui.patient_display import kiosk_style
+from ui.patient_display import PatientDisplay, kiosk_style
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 SHEET_HEIGHT = 960
+
+
+# The accessibility sheet's columns: (label, text size, high contrast).
+DISPLAYS = (
+    ("normal", 1.0, False),
+    ("200 %", 2.0, False),
+    ("high contrast", 1.0, True),
+    ("high contrast, 200 %", 2.0, True),
+)
+LANGUAGES = (("English", ""), ("Spanish", "es"))
+CELL_HEIGHT = 800
+LABEL_HEIGHT = 36
+
+
+def screens_of_a_visit(
+    app: QApplication,
+    database: Database,
+    settings: Settings,
+    *,
+    size: tuple[int, int],
+    language: str,
+    display: PatientDisplay,
+) -> dict[str, QImage]:
+    """Each screen of a visit, by its tour name, as drawn with `display`."""
+    window = KioskWindow(database, settings, station="screenshots")
+    window.resize(*size)
+    window.show()
+    shots = {}
+    for screen_name, screen in tour(window, language):
+        # Starting a visit keeps the patient's choice; the tour's own resets do not.
+        if window.display != display:
+            window.show_display(display)
+            app.processEvents()
+        shots[screen_name] = screen.window().grab().toImage()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return shots
+
+
+def accessibility_sheets(app: QApplication, output: Path) -> int:
+    """Write `<screen>-access.png`: English and Spanish × normal, 200 %, high contrast."""
+    grid: dict[str, dict[tuple[int, int], QImage]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings(
+            # Qt's mock voice, so that "Read to me" shows as where a voice exists.
+            {"database_url": f"sqlite:///{folder}/shots.sqlite3", "speech_engine": "mock"}
+        )
+        database = open_database(settings.database_url)
+        for row, (_, language) in enumerate(LANGUAGES):
+            for column, (_, text_size, high_contrast) in enumerate(DISPLAYS):
+                display = PatientDisplay(text_size=text_size, high_contrast=high_contrast)
+                shots = screens_of_a_visit(
+                    app,
+                    database,
+                    settings,
+                    size=SIZES["portrait"],
+                    language=language,
+                    display=display,
+                )
+                for name, image in shots.items():
+                    # Spanish adds "welcome-es" (after choosing); English has no match.
+                    grid.setdefault(name.removesuffix(f"-{language}"), {})[row, column] = image
+        database.close()
+    cell_width = round(CELL_HEIGHT * SIZES["portrait"][0] / SIZES["portrait"][1])
+    for name, cells in grid.items():
+        sheet = QImage(
+            len(DISPLAYS) * (cell_width + 20) + 20,
+            len(LANGUAGES) * (CELL_HEIGHT + LABEL_HEIGHT + 20) + 20,
+            QImage.Format.Format_RGB32,
+        )
+        sheet.fill(QColor("#555555"))
+        painter = QPainter(sheet)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(QFont("DejaVu Sans", 16))
+        for (row, column), image in cells.items():
+            x = 20 + column * (cell_width + 20)
+            y = 20 + row * (CELL_HEIGHT + LABEL_HEIGHT + 20)
+            label = f"{LANGUAGES[row][0]}, {DISPLAYS[column][0]}"
+            painter.drawText(QRect(x, y, cell_width, LABEL_HEIGHT), 0, label)
+            scaled = image.scaledToHeight(CELL_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+            painter.drawImage(x, y + LABEL_HEIGHT, scaled)
+        painter.end()
+        sheet.save(str(output / f"{name}-access.png"))
+    print(f"wrote {len(grid)} accessibility sheets to {output}")  # noqa: T201
+    return 0
 
 
 def main() -> int:
@@ -39,9 +129,14 @@ def main() -> int:
     output.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(kiosk_style())
+    if language == "--accessibility":
+        return accessibility_sheets(app, output)
     shots: dict[str, list[QImage]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings({"database_url": f"sqlite:///{folder}/shots.sqlite3"})
+        settings = load_settings(
+            # Qt's mock voice, so that "Read to me" shows as where a voice exists.
+            {"database_url": f"sqlite:///{folder}/shots.sqlite3", "speech_engine": "mock"}
+        )
         database = open_database(settings.database_url)
         for size_name, size in SIZES.items():
             window = KioskWindow(database, settings, station="screenshots")

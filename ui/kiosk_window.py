@@ -28,6 +28,7 @@ from kiosk.store import Database, content_in_use, store_finished_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.patient_display import PatientDisplay
+from ui.read_aloud import ReadAloud
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
@@ -45,8 +46,9 @@ log = logging.getLogger(__name__)
 
 # "I need more time": how many times longer the kiosk then waits before asking again.
 MORE_TIME_FACTOR = 3
-# With larger text the kiosk waits twice as long before asking.
+# With larger text or read-aloud the kiosk waits twice as long before asking.
 LARGER_TEXT_TIME_FACTOR = 2
+READ_ALOUD_TIME_FACTOR = 2
 
 _TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
@@ -117,6 +119,7 @@ class KioskWindow(QMainWindow):
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
         assisted_by: StaffMember | None = None,
+        read_aloud: ReadAloud | None = None,
     ) -> None:
         super().__init__()
         self.database = database
@@ -140,6 +143,12 @@ class KioskWindow(QMainWindow):
         self._last_content: ContentPack | None = None
         # The content's pictures (never anything of a patient's), kept between visits.
         self.slide_pictures = SlidePictures()
+        # "Read to me": one voice for every visit, if the clinic allows speech and the
+        # computer has a voice.
+        self.read_aloud = read_aloud or ReadAloud(
+            enabled=settings.read_aloud, engine=settings.speech_engine, parent=self
+        )
+        self.read_aloud.speaking_changed.connect(self._reading_changed)
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
         self._taps_ignored_until = 0.0
@@ -275,7 +284,11 @@ class KioskWindow(QMainWindow):
                 screen.restyled()
         # Larger text means more to read on every screen: more time before "Are you
         # still there?".
-        factor = LARGER_TEXT_TIME_FACTOR if display.text_size > 1 else 1
+        if display.text_size > 1:
+            self._wait_longer(LARGER_TEXT_TIME_FACTOR)
+
+    def _wait_longer(self, factor: int) -> None:
+        """For the rest of this visit, wait `factor` times the usual before asking."""
         if self.idle_timer.interval() < self.timing.timeout_seconds * 1000 * factor:
             self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * factor)
 
@@ -340,6 +353,8 @@ class KioskWindow(QMainWindow):
             screen.help_requested.connect(self._on_help_requested)
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
+            screen.read_aloud_requested.connect(lambda s=screen: self._read_to_me(s))
+            screen.offer_read_aloud(available=self.read_aloud.available_for(self._visit_language()))
             # Styled now, at Start, rather than on the tap that first shows the screen.
             screen.ensurePolished()
         screens.details.submitted.connect(self._on_details)
@@ -417,6 +432,8 @@ class KioskWindow(QMainWindow):
         self.idle_timer.start()
 
     def _change_screen(self, screen: QWidget) -> None:
+        # Reading stops with the screen it belongs to.
+        self.read_aloud.stop()
         # Also when the same screen shows the next slide or question: what is under
         # the finger has changed either way.
         self._taps_ignored_until = time.monotonic() + self.timing.double_tap_guard_seconds
@@ -495,6 +512,8 @@ class KioskWindow(QMainWindow):
         for notice in (self.help_notice, self.still_there, self.problem_notice):
             notice.hide()
         self.visit = None
+        # Not a word of this visit may still be heard by the next patient.
+        self.read_aloud.stop()
         self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
         if not self.display.is_default:
             self.show_display(PatientDisplay())
@@ -527,7 +546,27 @@ class KioskWindow(QMainWindow):
             self.screens.consent.clear_signature()
         self._act(lambda visit: visit.back())
 
+    def _visit_language(self) -> str:
+        return self.visit.language if self.visit is not None else self.language
+
+    def _read_to_me(self, screen: PatientScreen) -> None:
+        if self.read_aloud.speaking:
+            self.read_aloud.stop()
+            return
+        self.read_aloud.say(screen.spoken_lines(), self._visit_language())
+        # Listening takes longer than reading.
+        self._wait_longer(READ_ALOUD_TIME_FACTOR)
+
+    def _reading_changed(self, speaking: bool) -> None:
+        if self.screens is not None:
+            for screen in self.screens.all():
+                screen.show_reading(speaking=speaking)
+        if not speaking and self.idle_timer.isActive():
+            # The time to answer starts when the voice has finished.
+            self.idle_timer.start()
+
     def _on_help_requested(self) -> None:
+        self.read_aloud.stop()
         self.help_notice.show_notice(
             self.tr("Please go to the front desk — we'll be glad to help."), self.tr("OK")
         )
@@ -601,6 +640,7 @@ class KioskWindow(QMainWindow):
             return
         # A check-in window at the desk closes; the desk goes on in its own language.
         InterfaceLanguage.use(SOURCE_LANGUAGE)
+        self.read_aloud.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -632,6 +672,10 @@ class KioskWindow(QMainWindow):
     def _on_idle(self) -> None:
         if self.visit is None or not self.timing.watches(self.visit.step):
             return
+        if self.read_aloud.speaking:
+            # Listening, not gone: ask once the voice has finished.
+            self.idle_timer.start()
+            return
         self._countdown_left = self.timing.countdown_seconds
         self.still_there.show_notice(
             self._still_there_text(), self.tr("Yes, continue"), self.tr("I need more time")
@@ -661,5 +705,5 @@ class KioskWindow(QMainWindow):
         # Some patients read slowly or need a pause: for the rest of this visit the kiosk
         # waits three times as long before asking again.
         self.countdown_timer.stop()
-        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * MORE_TIME_FACTOR)
+        self._wait_longer(MORE_TIME_FACTOR)
         self.idle_timer.start()

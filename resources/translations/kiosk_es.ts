@@ -289,6 +289,22 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <source>Ask for help</source>
         <translation>Pedir ayuda</translation>
     </message>
+    <message>
+        <source>■ Stop reading</source>
+        <translation>■ Dejar de leer</translation>
+    </message>
+    <message>
+        <source>▶ Read to me</source>
+        <translation>▶ Léamelo</translation>
+    </message>
+    <message>
+        <source>Stop reading</source>
+        <translation>Dejar de leer</translation>
+    </message>
+    <message>
+        <source>Read to me</source>
+        <translation>Léamelo</translation>
+    </message>
 </context>
 <context>
     <name>QuestionScreen</name>

@@ -175,3 +175,79 @@ def test_the_answer_given_has_a_tick_not_only_a_colour(
     tap(qtbot, current(kiosk), "Not sure")  # flags: the question stays with a calm note
     shown = {b.accessibleName(): b.text() for b in current(kiosk).answer_buttons.values()}  # type: ignore[attr-defined]
     assert shown == {"Yes": "Yes", "No": "No", "Not sure": "✓ Not sure"}
+
+
+def boundary_contrast(window: QImage, box: QRect) -> float:
+    """How well a control stands out from what is around it, as drawn (WCAG 1.4.11): the
+    better of its border and its fill against the colour just outside it."""
+    centre = box.center()
+    inside_outside = [
+        # (border pixel, fill pixel, pixel just outside), at the middle of each side.
+        (
+            QPoint(box.left() + 1, centre.y()),
+            QPoint(box.left() + 6, centre.y()),
+            QPoint(box.left() - 3, centre.y()),
+        ),
+        (
+            QPoint(box.right() - 1, centre.y()),
+            QPoint(box.right() - 6, centre.y()),
+            QPoint(box.right() + 3, centre.y()),
+        ),
+        (
+            QPoint(centre.x(), box.top() + 1),
+            QPoint(centre.x(), box.top() + 6),
+            QPoint(centre.x(), box.top() - 3),
+        ),
+        (
+            QPoint(centre.x(), box.bottom() - 1),
+            QPoint(centre.x(), box.bottom() - 6),
+            QPoint(centre.x(), box.bottom() + 3),
+        ),
+    ]
+    best = 0.0
+    for border, fill, outside in inside_outside:
+        if not window.rect().contains(outside):
+            continue
+        around = window.pixelColor(outside)
+        best = max(
+            best,
+            contrast(window.pixelColor(border), around),
+            contrast(window.pixelColor(fill), around),
+        )
+    return best
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["kiosk theme", "high contrast"])
+def test_controls_stand_out_3_to_1_from_their_surroundings_in_both_themes(
+    qtbot: QtBot, database: Database, settings: Settings, high_contrast: bool
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.widgets.signature_pad import SignaturePad
+
+    kiosk = open_kiosk(qtbot, database, settings)
+    display = PatientDisplay(high_contrast=high_contrast)
+    faint = []
+    for name, _screen in tour(kiosk):
+        if kiosk.display != display:
+            kiosk.show_display(display)
+        drawn = kiosk.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        notices = [n for n in kiosk.findChildren(NoticeOverlay) if n.isVisible()]
+        top = notices[0] if notices else kiosk
+        controls = (
+            top.findChildren(QAbstractButton)
+            + top.findChildren(QLineEdit)
+            + top.findChildren(SignaturePad)
+        )
+        for widget in controls:
+            # WCAG leaves out controls that cannot be used (disabled).
+            if not widget.isVisible() or not widget.isEnabled():
+                continue
+            box = QRect(widget.mapTo(kiosk, QPoint(0, 0)), widget.size())
+            if not kiosk.rect().contains(box):
+                continue  # partly scrolled out of view
+            ratio = boundary_contrast(drawn, box)
+            if ratio < 3:
+                label = widget.accessibleName() or widget.objectName()
+                faint.append(f"{name}: {type(widget).__name__} {label[:30]!r} {ratio:.1f}:1")
+    assert faint == []

@@ -84,6 +84,7 @@ class ConsentScreen(PatientScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
         self.set_title(self.tr("Your consent"))
+        self.add_read_aloud_button()
         self.instructions = make_label(
             self.tr("Tap each statement to show you understand it. Then sign below."), "progress"
         )
@@ -158,6 +159,12 @@ class ConsentScreen(PatientScreen):
             self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
             self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
+
+    @override
+    def spoken_lines(self) -> list[str]:
+        """The title, each statement in order, then what signing means."""
+        statements = [button.label.text() for button in self.statement_buttons.values()]
+        return [self.title.text(), *statements, self.meaning.text()]
 
     def clear_signature(self) -> None:
         """Wipe the pad (going back to consent means signing again)."""

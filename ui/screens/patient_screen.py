@@ -107,12 +107,14 @@ class PatientScreen(QWidget):
         help_requested: the patient tapped "Ask for help".
         larger_text_requested: the patient tapped "A+".
         contrast_requested: the patient tapped the high-contrast switch.
+        read_aloud_requested: the patient tapped "Read to me" (or "Stop reading").
     """
 
     back_requested = Signal()
     help_requested = Signal()
     larger_text_requested = Signal()
     contrast_requested = Signal()
+    read_aloud_requested = Signal()
 
     def __init__(
         self, title: str, *, with_back: bool = True, parent: QWidget | None = None
@@ -153,6 +155,9 @@ class PatientScreen(QWidget):
         self.body.setSpacing(16)
         self.title = make_label(title, "screenTitle")
         self.body.addWidget(self.title)
+        # Shown by screens with text to read (slides, questions, consent) when a voice
+        # for the visit's language exists; see `offer_read_aloud`.
+        self.read_aloud_button: QPushButton | None = None
         self.scroll_area.setWidget(inner)
         outer.addWidget(self.scroll_area, 1)
 
@@ -167,6 +172,37 @@ class PatientScreen(QWidget):
         self.footer.setContentsMargins(48, 6, 48, 8)
         self.footer.setSpacing(20)
         outer.addWidget(footer_bar)
+
+    def add_read_aloud_button(self) -> None:
+        """A "Read to me" button under the title; hidden until `offer_read_aloud`."""
+        button = make_button("", "readAloudButton")
+        button.clicked.connect(self.read_aloud_requested)
+        button.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(button)
+        row.addStretch(1)
+        self.body.insertLayout(self.body.indexOf(self.title) + 1, row)
+        self.read_aloud_button = button
+        self.show_reading(speaking=False)
+
+    def offer_read_aloud(self, *, available: bool) -> None:
+        """Show "Read to me" only where a voice can read this visit's language."""
+        if self.read_aloud_button is not None:
+            self.read_aloud_button.setVisible(available)
+
+    def show_reading(self, *, speaking: bool) -> None:
+        """The button says what a tap will do: read, or stop reading."""
+        button = self.read_aloud_button
+        if button is None:
+            return
+        # Never an icon alone: a play or stop mark and the words.
+        button.setText(self.tr("■ Stop reading") if speaking else self.tr("▶ Read to me"))
+        button.setAccessibleName(self.tr("Stop reading") if speaking else self.tr("Read to me"))
+
+    def spoken_lines(self) -> list[str]:
+        """What "Read to me" reads on this screen (its words, in the order shown)."""
+        return [self.title.text()]
 
     def keep_body_in_view(self) -> None:
         """Let the dock (the keyboard) shrink before the body scrolls: fields stay visible."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from kiosk.content import SHORT_TEXT_LIMIT, Answer, Question, QuestionKind
 from ui.screens.patient_screen import (
@@ -34,6 +35,7 @@ class QuestionScreen(PatientScreen):
         self.progress = make_label("", "progress")
         self.body.insertWidget(0, self.progress)
         self.title.setObjectName("questionText")
+        self.add_read_aloud_button()
         self.yes_no = QWidget()
         row = QHBoxLayout(self.yes_no)
         row.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +117,15 @@ class QuestionScreen(PatientScreen):
             self.choice_column.addWidget(button)
             button.show()  # now, not at the next turn of the event loop
             self.choice_buttons[choice.id] = button
+
+    @override
+    def spoken_lines(self) -> list[str]:
+        """The question, then the answers to choose from."""
+        if self._kind is QuestionKind.YES_NO:
+            answers = [button.accessibleName() for button in self.answer_buttons.values()]
+        else:
+            answers = [button.accessibleName() for button in self.choice_buttons.values()]
+        return [self.title.text(), *answers]
 
     def _continue(self) -> None:
         if self._kind is QuestionKind.SHORT_TEXT:

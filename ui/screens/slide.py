@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
+from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
@@ -28,6 +29,15 @@ def slide_html(blocks: tuple[SlideBlock, ...]) -> str:
         else:
             parts.append(f"<p>{_runs_html(block.runs)}</p>")
     return "".join(parts)
+
+
+def slide_words(blocks: tuple[SlideBlock, ...]) -> list[str]:
+    """Slide text as plain sentences, one per paragraph or bullet, for reading aloud."""
+    lines: list[str] = []
+    for block in blocks:
+        items = block.items if isinstance(block, BulletList) else (block.runs,)
+        lines.extend("".join(run.text for run in runs) for runs in items)
+    return lines
 
 
 class SlideScreen(PatientScreen):
@@ -53,6 +63,8 @@ class SlideScreen(PatientScreen):
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.body.addWidget(self.picture)
         self.body.addWidget(self.text)
+        self.add_read_aloud_button()
+        self._words: list[str] = []
         self.body.addStretch(1)
         self.next_button = make_button(self.tr("Next ›"), "primaryButton")
         self.next_button.setAccessibleName(self.tr("Next"))
@@ -79,6 +91,7 @@ class SlideScreen(PatientScreen):
         self.progress.setText(self.tr("{0} of {1}").format(number, total))
         self.set_title(slide.title)
         self.text.setText(slide_html(slide.blocks))
+        self._words = slide_words(slide.blocks)
         if picture is not None and not picture.isNull():
             self.picture.setPixmap(picture)
             self.picture.setAccessibleName(slide.picture_alt or "")
@@ -91,3 +104,8 @@ class SlideScreen(PatientScreen):
         if seconds_until_next > 0:
             self._enable_timer.start(int(seconds_until_next * 1000) + 50)
         self.scroll_to_top()
+
+    @override
+    def spoken_lines(self) -> list[str]:
+        """The slide's title, then each paragraph and bullet."""
+        return [self.title.text(), *self._words]

@@ -1,0 +1,291 @@
+""" "Read to me": slides, questions and consent read aloud through Qt's text to speech.
+
+The tests use Qt's own mock engine, which "speaks" word by word on a timer and reports
+each word, so what the patient would hear is checked word for word.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from kiosk.settings import Settings, load_settings
+from kiosk.store import Database
+from kiosk.visit import KioskTiming, Step
+from tests.ui.patient import (
+    button,
+    complete_visit,
+    current,
+    fill,
+    reach_consent,
+    tap,
+    visible_buttons,
+)
+from ui.kiosk_window import KioskWindow
+
+
+def _mock_speech_or_skip() -> None:
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError as error:
+        reason = (
+            f"Qt's text to speech cannot load here ({error}); on Debian or Ubuntu "
+            "`python3 dev.py test` installs libpulse0 for it"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    if "mock" not in QTextToSpeech.availableEngines():
+        pytest.fail(f"Qt's mock speech engine is missing: {QTextToSpeech.availableEngines()}")
+
+
+def open_kiosk(qtbot: QtBot, settings: Settings, database: Database, **timing: Any) -> KioskWindow:
+    kiosk = KioskWindow(
+        database,
+        settings,
+        station="test-kiosk",
+        timing=KioskTiming(**{"double_tap_guard_seconds": 0, **timing}),
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    qtbot.waitExposed(kiosk)
+    return kiosk
+
+
+@pytest.fixture
+def speaking_settings(tmp_path: Path) -> Settings:
+    _mock_speech_or_skip()
+    return load_settings(
+        {"database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", "speech_engine": "mock"}
+    )
+
+
+@pytest.fixture
+def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> KioskWindow:
+    return open_kiosk(qtbot, speaking_settings, database)
+
+
+@pytest.fixture
+def database(speaking_settings: Settings) -> Any:
+    from kiosk.store import open_database
+
+    db = open_database(speaking_settings.database_url)
+    yield db
+    db.close()
+
+
+class Listener:
+    """What a patient hears: every word the voice says, in order."""
+
+    def __init__(self, window: KioskWindow) -> None:
+        self.words: list[str] = []
+        speech = window.read_aloud._speech
+        assert speech is not None, "no voice, though the mock engine was asked for"
+        self.speech = speech
+        speech.sayingWord.connect(lambda word, *_: self.words.append(word))
+
+    def heard(self) -> str:
+        return " ".join(self.words)
+
+
+def to_first_slide(qtbot: QtBot, window: KioskWindow) -> None:
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "Ruiz")
+    fill(qtbot, window, "birth_date", "04/15/1968")
+    tap(qtbot, current(window), "Continue")
+    assert window.visit is not None
+    assert window.visit.step is Step.SLIDES
+
+
+def words_of(text: str) -> list[str]:
+    """Words as Qt's mock engine reports them (it splits at anything but ASCII letters)."""
+    return re.findall(r"[A-Za-z0-9]+", text)
+
+
+def test_read_to_me_reads_the_slide_then_stop_reading_stops_it(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    to_first_slide(qtbot, window)
+    listener = Listener(window)
+    slide = window.visit.shown.slides[0]  # type: ignore[union-attr]
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(lambda: len(listener.words) >= 4, timeout=5000)
+    # The slide's title comes first, word for word.
+    title = words_of(slide.title)
+    assert listener.words[: len(title)] == title
+    assert window.read_aloud.speaking
+    # While it reads, the same button stops it.
+    stop = button(current(window), "Stop reading")
+    assert stop.text().startswith("■")
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=3000)
+    assert button(current(window), "Read to me").isVisible()
+    said = len(listener.words)
+    qtbot.wait(400)
+    assert len(listener.words) == said, "the voice went on after Stop reading"
+
+
+def test_the_whole_slide_is_read_title_then_text(qtbot: QtBot, window: KioskWindow) -> None:
+    to_first_slide(qtbot, window)
+    listener = Listener(window)
+    slide_screen = current(window)
+    tap(qtbot, slide_screen, "Read to me")
+    qtbot.waitUntil(lambda: not window.read_aloud.speaking and bool(listener.words), timeout=30_000)
+    assert window.visit is not None
+    slide = window.visit.shown.slides[0]
+    expected = words_of(slide.title) + words_of(slide.text.replace("**", ""))
+    assert listener.words == expected
+
+
+def test_reading_stops_when_the_patient_moves_on(qtbot: QtBot, window: KioskWindow) -> None:
+    to_first_slide(qtbot, window)
+    listener = Listener(window)
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
+    tap(qtbot, current(window), "Next")
+    qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=3000)
+    said = len(listener.words)
+    qtbot.wait(400)
+    assert len(listener.words) == said
+    # The next slide offers reading again, from its start.
+    assert button(current(window), "Read to me").isVisible()
+
+
+def test_a_question_is_read_with_its_answers(qtbot: QtBot, window: KioskWindow) -> None:
+    to_first_slide(qtbot, window)
+    assert window.visit is not None
+    for _ in window.visit.content.slides:
+        tap(qtbot, current(window), "Next")
+    assert window.visit.step is Step.QUESTIONS
+    listener = Listener(window)
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(lambda: not window.read_aloud.speaking and bool(listener.words), timeout=30_000)
+    question = window.visit.shown.questions[0]
+    assert listener.words == [*words_of(question.text), "Yes", "No", "Not", "sure"]
+
+
+def test_each_line_is_read_as_a_sentence() -> None:
+    from ui.read_aloud import spoken
+
+    # A voice pauses at a full stop, not at a line break: the answers must not run on.
+    lines = ["Have you ever had a seizure?", "Yes", "No", "Not sure", "", "  spaced   out  "]
+    assert spoken(lines) == "Have you ever had a seizure? Yes. No. Not sure. spaced out."
+
+
+def test_consent_statements_are_read_in_order(qtbot: QtBot, window: KioskWindow) -> None:
+    reach_consent(qtbot, window, "Ana", "Ruiz", "04/15/1968")
+    assert window.visit is not None
+    statements = [s.text for s in window.visit.shown.consent_statements]
+    screen = current(window)
+    # Everything the screen asks the patient to agree to, in the order shown.
+    assert screen.spoken_lines() == [  # type: ignore[attr-defined]
+        "Your consent",
+        *statements,
+        f"By signing: {window.visit.shown.signature_meaning}",
+    ]
+    listener = Listener(window)
+    tap(qtbot, screen, "Read to me")
+    first = [*words_of("Your consent"), *words_of(statements[0])]
+    qtbot.waitUntil(lambda: len(listener.words) >= len(first), timeout=10_000)
+    assert listener.words[: len(first)] == first
+    tap(qtbot, screen, "Stop reading")
+
+
+def test_no_read_to_me_when_the_clinic_turns_speech_off(
+    qtbot: QtBot, tmp_path: Path, database: Database
+) -> None:
+    quiet = load_settings(
+        {
+            "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+            "speech_engine": "mock",
+            "read_aloud": False,
+        }
+    )
+    window = open_kiosk(qtbot, quiet, database)
+    to_first_slide(qtbot, window)
+    assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
+
+
+def test_no_voice_hides_the_button_and_the_visit_still_completes(
+    qtbot: QtBot, tmp_path: Path, database: Database
+) -> None:
+    no_voice = load_settings(
+        {
+            "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+            "speech_engine": "no-such-engine",
+        }
+    )
+    window = open_kiosk(qtbot, no_voice, database)
+    stored: list[str] = []
+    window.visit_stored.connect(stored.append)
+    complete_visit(qtbot, window)
+    assert len(stored) == 1
+    assert window.screens is None or not any(
+        s.read_aloud_button is not None and s.read_aloud_button.isVisible()
+        for s in window.screens.all()
+    )
+
+
+def test_no_still_there_prompt_while_the_voice_reads(
+    qtbot: QtBot, speaking_settings: Settings, database: Database
+) -> None:
+    window = open_kiosk(qtbot, speaking_settings, database, timeout_seconds=1)
+    window.idle_timer.setInterval(300)
+    to_first_slide(qtbot, window)
+    window.timing = KioskTiming(timeout_seconds=1, double_tap_guard_seconds=0)
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
+    # Listening for well past the timeout: the patient is there, not gone.
+    qtbot.wait(2500)
+    assert window.read_aloud.speaking
+    assert not window.still_there.isVisible()
+    # Read-aloud doubles the time before the kiosk asks, for the rest of the visit.
+    assert window.idle_timer.interval() >= 2 * 1000
+
+
+def test_asking_for_help_silences_the_voice(qtbot: QtBot, window: KioskWindow) -> None:
+    to_first_slide(qtbot, window)
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
+    tap(qtbot, current(window), "Ask for help")
+    qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=3000)
+    assert window.help_notice.isVisible()
+
+
+def test_read_to_me_is_a_big_target_with_words(qtbot: QtBot, window: KioskWindow) -> None:
+    to_first_slide(qtbot, window)
+    read = button(current(window), "Read to me")
+    assert isinstance(read, QPushButton)
+    assert read.width() >= 60
+    assert read.height() >= 60
+    assert read.accessibleName() == "Read to me"
+
+
+def test_no_voice_for_the_visits_language_hides_the_button(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    # Qt's mock engine has English, Norwegian and Finnish voices, no Spanish one: a
+    # Spanish visit gets no button rather than English words read as Spanish.
+    assert window.read_aloud.available_for("en")
+    assert not window.read_aloud.available_for("es")
+    tap(qtbot, current(window), "Español")
+    tap(qtbot, current(window), "Empezar")
+    assert window.visit is not None
+    assert window.visit.language == "es"
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "Ruiz")
+    fill(qtbot, window, "birth_date", "04/15/1968")
+    tap(qtbot, current(window), "Continuar")
+    assert window.visit.step is Step.SLIDES
+    assert window.screens is not None
+    assert window.screens.slide.read_aloud_button is not None
+    assert not window.screens.slide.read_aloud_button.isVisible()
