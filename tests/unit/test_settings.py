@@ -81,3 +81,13 @@ def test_retention_is_never_by_default_and_a_typo_sized_period_is_refused() -> N
     assert load_settings({"retention_days": "365"}).retention_days == 365
     with pytest.raises(SettingsError, match=r"retention_days.*0 \(never purge\) or from 30"):
         load_settings({"retention_days": 7})
+
+
+def test_read_aloud_is_on_by_default_and_can_be_turned_off_with_a_named_engine() -> None:
+    assert load_settings().read_aloud is True
+    assert load_settings().speech_engine == ""
+    quiet = load_settings({"read_aloud": "off", "speech_engine": "speechd"})
+    assert quiet.read_aloud is False
+    assert quiet.speech_engine == "speechd"
+    with pytest.raises(SettingsError, match=r"speech_engine.*engine's name"):
+        load_settings({"speech_engine": "speechd; rm -rf /"})
