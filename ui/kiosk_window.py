@@ -353,7 +353,7 @@ class KioskWindow(QMainWindow):
             screen.help_requested.connect(self._on_help_requested)
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
-            screen.read_aloud_requested.connect(lambda s=screen: self._read_to_me(s))
+            screen.read_aloud_requested.connect(self._read_to_me)
             screen.offer_read_aloud(available=self.read_aloud.available_for(self._visit_language()))
             # Styled now, at Start, rather than on the tap that first shows the screen.
             screen.ensurePolished()
@@ -549,9 +549,12 @@ class KioskWindow(QMainWindow):
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
 
-    def _read_to_me(self, screen: PatientScreen) -> None:
+    def _read_to_me(self) -> None:
         if self.read_aloud.speaking:
             self.read_aloud.stop()
+            return
+        screen = self.stack.currentWidget()
+        if not isinstance(screen, PatientScreen):
             return
         self.read_aloud.say(screen.spoken_lines(), self._visit_language())
         # Listening takes longer than reading.

@@ -17,6 +17,7 @@ TEXT_SIZES = (1.0, 1.5, 2.0)
 # grow less: at double size they would no longer fit beside each other.
 _TOP_BAR_LIMIT = 1.25
 _KEYBOARD_LIMIT = 1.5
+_KEYBOARD_WORDS_LIMIT = 1.25
 # Footer buttons say a whole sentence ("I confirm these answers are correct"): at double
 # size one would be wider than a portrait screen.
 _FOOTER_LIMIT = 1.5
@@ -59,8 +60,11 @@ class PatientDisplay:
         scaled = _scaled(base, self.text_size)
         limits = {
             "QWidget#topBar QPushButton": round(26 * min(self.text_size, _TOP_BAR_LIMIT)),
-            "QPushButton#keyboardKey, QPushButton#keyboardKeySpecial": round(
-                28 * min(self.text_size, _KEYBOARD_LIMIT)
+            "QPushButton#keyboardKey": round(28 * min(self.text_size, _KEYBOARD_LIMIT)),
+            # Shift, Backspace and the page keys carry a word as well as a symbol
+            # ("⇧ Mayús"); in a key's width that word has less room than a letter.
+            "QPushButton#keyboardKeySpecial": round(
+                28 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)
             ),
             "QWidget#footer QPushButton": round(26 * min(self.text_size, _FOOTER_LIMIT)),
         }

@@ -64,6 +64,8 @@ class ReadAloud(QObject):
         speech = speech_class(engine, self) if engine else speech_class(self)
         if speech.state() == speech_class.State.Error:
             log.warning("text to speech does not work here: %s", speech.errorString())
+            speech.setParent(None)
+            speech.deleteLater()
             return
         speech.stateChanged.connect(self._state_changed)
         self._speech = speech

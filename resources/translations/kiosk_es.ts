@@ -337,7 +337,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>I confirm these answers are correct</source>
-        <translation>Confirmo que estas respuestas son correctas</translation>
+        <translation>Confirmo mis respuestas</translation>
     </message>
     <message>
         <source>Change</source>

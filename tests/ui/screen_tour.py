@@ -22,6 +22,9 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
     assert app is not None
 
     def settle() -> QWidget:
+        # Twice: a scroll area lays its page out again once its scroll bar has appeared
+        # (the page is narrower then), in an event posted by the first layout.
+        app.processEvents()
         app.processEvents()
         widget = window.stack.currentWidget()
         assert widget is not None

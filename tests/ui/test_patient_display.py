@@ -65,6 +65,7 @@ def test_a_plus_makes_text_150_then_200_percent_and_the_next_patient_starts_norm
     assert kiosk.display == PatientDisplay()
 
 
+@pytest.mark.parametrize("language", ["", "es"], ids=["english", "spanish"])
 @pytest.mark.parametrize("text_size", [1.5, 2.0])
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_every_screen_reflows_without_clipping_at_larger_text(
@@ -73,11 +74,12 @@ def test_every_screen_reflows_without_clipping_at_larger_text(
     settings: Settings,
     size: tuple[int, int],
     text_size: float,
+    language: str,
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, size)
     kiosk.show_display(PatientDisplay(text_size=text_size))
     found = {}
-    for name, screen in tour(kiosk):
+    for name, screen in tour(kiosk, language):
         # Each visit's screens are new: the tour's Start reset the choice; choose again.
         if kiosk.display.text_size != text_size:
             kiosk.show_display(PatientDisplay(text_size=text_size))

@@ -140,10 +140,12 @@ def test_activity_keeps_a_session_alive(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=400)
+    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=1000)
     shown = dialog(qtbot, accounts, settings)
-    for _ in range(4):
-        qtbot.wait(200)
+    # Two seconds of typing, a key every quarter second: twice the idle time in all, each
+    # gap well inside it even on a busy machine.
+    for _ in range(8):
+        qtbot.wait(250)
         qtbot.keyClick(shown.username, Qt.Key.Key_A)
     assert session.member is not None
     session.sign_out()

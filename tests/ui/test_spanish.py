@@ -109,7 +109,7 @@ def test_a_whole_visit_in_spanish_shows_no_english_and_is_stored_as_spanish(
         assert_no_english(kiosk, patterns)
         tap(qtbot, current(kiosk), "No")
     assert_no_english(kiosk, patterns)
-    tap(qtbot, current(kiosk), "Confirmo que estas respuestas son correctas")
+    tap(qtbot, current(kiosk), "Confirmo mis respuestas")
     assert_no_english(kiosk, patterns)
     for statement in visit.shown.consent_statements:
         tap(qtbot, current(kiosk), statement.text)

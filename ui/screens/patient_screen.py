@@ -77,6 +77,30 @@ def name_display_buttons(larger: QPushButton, contrast: QPushButton) -> None:
     contrast.setAccessibleName(translate("PatientScreen", "High contrast"))
 
 
+def _width_side_by_side(row: QBoxLayout) -> int:
+    """The width `row` needs for every button to show all its words side by side."""
+    hints, stretches = [], set()
+    for index in range(row.count()):
+        item = row.itemAt(index)
+        widget = item.widget() if item is not None else None
+        if item is None or widget is None or widget.isHidden():
+            continue
+        hints.append(item.sizeHint().width())
+        stretches.add(row.stretch(index))
+    if len(hints) > 1 and len(stretches) == 1 and 0 not in stretches:
+        # Equal stretch gives every button the same width: the widest decides.
+        margins = row.contentsMargins()
+        spacing = row.spacing() * (len(hints) - 1)
+        return len(hints) * max(hints) + spacing + margins.left() + margins.right()
+    return row.sizeHint().width()
+
+
+def _stack_if_too_wide(row: QBoxLayout, room: int) -> None:
+    row.setDirection(QBoxLayout.Direction.LeftToRight)
+    if _width_side_by_side(row) > room:
+        row.setDirection(QBoxLayout.Direction.TopToBottom)
+
+
 def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     """A plain-text label styled by its object name (patient text is never rich text)."""
     label = QLabel(text)
@@ -158,6 +182,8 @@ class PatientScreen(QWidget):
         # Shown by screens with text to read (slides, questions, consent) when a voice
         # for the visit's language exists; see `offer_read_aloud`.
         self.read_aloud_button: QPushButton | None = None
+        # Rows of the body's buttons that go one above the other when too wide.
+        self._body_rows: list[QBoxLayout] = []
         self.scroll_area.setWidget(inner)
         outer.addWidget(self.scroll_area, 1)
 
@@ -209,19 +235,27 @@ class PatientScreen(QWidget):
         self._body_in_view = True
         self._fit_body()
 
-    def _stack_footer_if_too_wide(self) -> None:
-        # With larger text, two buttons side by side may not fit: one above the other
-        # then, so no button's words are cut off.
-        side_by_side = QBoxLayout.Direction.LeftToRight
-        self.footer.setDirection(side_by_side)
+    def stack_when_too_wide(self, row: QBoxLayout) -> None:
+        """Lay `row` (a row of the body's buttons) out one above the other when its
+        buttons' words would not fit side by side."""
+        self._body_rows.append(row)
+
+    def stack_rows_if_too_wide(self) -> None:
+        """With larger text (or longer words in another language), buttons side by side
+        may not fit: one above the other then, so no button's words are cut off."""
         margins = self.footer.contentsMargins()
-        room = self.width() - margins.left() - margins.right()
-        if self.footer.sizeHint().width() > room:
-            self.footer.setDirection(QBoxLayout.Direction.TopToBottom)
+        _stack_if_too_wide(self.footer, self.width() - margins.left() - margins.right())
+        body = self.body.contentsMargins()
+        # The scroll bar's width is left free whether it shows or not: the scroll area
+        # may not have its new size yet.
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        room = self.width() - body.left() - body.right() - scroll_bar
+        for row in self._body_rows:
+            _stack_if_too_wide(row, room)
 
     def restyled(self) -> None:
         """The style changed (larger text): lay the footer out again for the new sizes."""
-        self._stack_footer_if_too_wide()
+        self.stack_rows_if_too_wide()
         self._fit_body()
 
     def _fit_body(self) -> None:
@@ -249,7 +283,7 @@ class PatientScreen(QWidget):
             keyboard.set_key_gap(gap)
         for form in self.findChildren(KeyboardForm):
             form.set_gap(gap)
-        self._stack_footer_if_too_wide()
+        self.stack_rows_if_too_wide()
         self._fit_body()
         if changed:
             # Qt re-measures the keyboard with its new gaps at the next turn of the event

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import SHORT_TEXT_LIMIT, Answer, Question, QuestionKind
@@ -37,7 +37,8 @@ class QuestionScreen(PatientScreen):
         self.title.setObjectName("questionText")
         self.add_read_aloud_button()
         self.yes_no = QWidget()
-        row = QHBoxLayout(self.yes_no)
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.yes_no)
+        self.stack_when_too_wide(row)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
         self.answer_buttons: dict[Answer, QPushButton] = {}
@@ -103,6 +104,8 @@ class QuestionScreen(PatientScreen):
             self.form.focus_first()
         self.calm_message.setVisible(flagged)
         self.continue_button.setVisible(flagged or typed)
+        # "✓ Not sure" is wider than "Not sure".
+        self.stack_rows_if_too_wide()
         self.scroll_to_top()
 
     def _show_choices(self, question: Question, answer: str | None) -> None:
