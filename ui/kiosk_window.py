@@ -321,6 +321,9 @@ class KioskWindow(QMainWindow):
             self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
         self.screens = self._build_screens()
+        if not self.display.is_default:
+            # Larger text chosen on Welcome: the new screens' fields put labels above.
+            self.show_display(self.display)
         self.screens.review.set_questions([(q.id, q.text) for q in self.visit.shown.questions])
         self.screens.details.begin()
         self._show_step()

@@ -253,3 +253,23 @@ def test_controls_stand_out_3_to_1_from_their_surroundings_in_both_themes(
                 label = widget.accessibleName() or widget.objectName()
                 faint.append(f"{name}: {type(widget).__name__} {label[:30]!r} {ratio:.1f}:1")
     assert faint == []
+
+
+def test_larger_text_chosen_on_welcome_puts_labels_above_the_fields(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(qtbot, current(kiosk), "Larger text")
+    tap(qtbot, current(kiosk), "Start")
+    qtbot.wait(10)
+    screen = current(kiosk)
+    field = screen.findChild(QLineEdit, "first_nameField")
+    assert field is not None
+    caption = next(
+        label for label in screen.findChildren(QLabel, "fieldLabel") if label.text() == "First name"
+    )
+    below_caption = caption.mapTo(screen, QPoint(0, caption.height())).y()
+    assert field.mapTo(screen, QPoint(0, 0)).y() >= below_caption, "the label is beside"
+    assert field.width() > screen.width() * 0.8, "the field has the whole width"
