@@ -43,6 +43,10 @@ class Settings:
     held_visits_dir: Path
     # Visits older than this many days are purged once a day by the kiosk; 0: never.
     retention_days: int
+    # Whether a patient may sign consent by typing their full name instead of drawing
+    # (for those who cannot use the pad). A typed name is a weaker signature than a
+    # drawn one, so it is off until the clinic's counsel says otherwise.
+    typed_signature: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -165,6 +169,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "staff_idle_minutes": _minutes,
     "held_visits_dir": _path,
     "retention_days": _retention_days,
+    "typed_signature": _switch,
 }
 
 
@@ -180,6 +185,7 @@ def _defaults() -> dict[str, Any]:
         "staff_idle_minutes": 10,
         "held_visits_dir": data_dir() / "held-visits",
         "retention_days": 0,
+        "typed_signature": False,
     }
 
 
