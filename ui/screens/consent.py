@@ -219,9 +219,15 @@ class ConsentScreen(PatientScreen):
         self._typed_allowed = typed_allowed
         self._typing = self._typing and typed_allowed
         self._show_way_to_sign()
-        if self._all_acknowledged:
+        if self._all_acknowledged and self._typing:
+            self.scroll_area.ensureWidgetVisible(self.typed, 0, 16)
+        elif self._all_acknowledged:
             # Bring the pad, its Clear button and the printed name into view: on a small
-            # screen they sit below the statements.
+            # screen they sit below the statements. The other way to sign (or who to ask)
+            # too, where it fits: it is for those who cannot use the pad.
+            for below in (self.typing_button, self.pad_help_button):
+                if not below.isHidden():
+                    self.scroll_area.ensureWidgetVisible(below, 0, 16)
             self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
             self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
