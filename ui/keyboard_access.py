@@ -13,8 +13,6 @@ that is hidden or under a notice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -22,6 +20,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QScrollAre
 from typing_extensions import override
 
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+# What a notice over the whole screen is called (ui.widgets.notice_overlay).
+NOTICE_NAME = "noticeOverlay"
 _TOUCHES = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 
 
@@ -108,13 +108,14 @@ class KeyboardUse(QObject):
     for every button, without changing how any button looks. Enter in a text field does
     what it always did (nothing): typing goes on until the patient moves on.
 
-    `modal` names the notice covering the screen, if any: keys then stay inside it.
+    While a notice covers the screen, keys stay inside it.
     """
 
-    def __init__(self, window: QWidget, *, modal: Callable[[], QWidget | None]) -> None:
+    def __init__(self, window: QWidget) -> None:
+        # The window is only this object's parent, never kept in a Python attribute: a
+        # reference cycle would keep a closed kiosk window alive until the garbage
+        # collector happened to run.
         super().__init__(window)
-        self.window = window
-        self.modal = modal
         # Whether the patient's last input was a key rather than a tap.
         self.in_use = False
         app = QApplication.instance()
@@ -127,10 +128,25 @@ class KeyboardUse(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
+    def _window(self) -> QWidget | None:
+        window = self.parent()
+        return window if isinstance(window, QWidget) else None
+
     def _inside(self, watched: QObject) -> bool:
-        return isinstance(watched, QWidget) and (
-            watched is self.window or self.window.isAncestorOf(watched)
+        window = self._window()
+        return (
+            window is not None
+            and isinstance(watched, QWidget)
+            and (watched is window or window.isAncestorOf(watched))
         )
+
+    def notice_on_show(self) -> QWidget | None:
+        """The notice covering the window now, if any."""
+        window = self._window()
+        if window is None:
+            return None
+        shown = [n for n in window.findChildren(QWidget, NOTICE_NAME) if n.isVisible()]
+        return shown[0] if shown else None
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -143,7 +159,7 @@ class KeyboardUse(QObject):
         ):
             self.in_use = True
             assert isinstance(watched, QWidget)
-            notice = self.modal()
+            notice = self.notice_on_show()
             if notice is not None and not notice.isAncestorOf(watched):
                 # The notice covers the screen: the first key brings focus into it.
                 target = first_control(notice)

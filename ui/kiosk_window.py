@@ -175,7 +175,7 @@ class KioskWindow(QMainWindow):
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
         # Keys or a finger: where the focus goes on each new screen depends on which.
-        self.keyboard_use = KeyboardUse(self, modal=self._notice_on_show)
+        self.keyboard_use = KeyboardUse(self)
         self._make_timers()
 
         app = QApplication.instance()
@@ -185,7 +185,7 @@ class KioskWindow(QMainWindow):
         if self.held_visits.held():
             # Visits left waiting when the kiosk last stopped.
             self.held_retry_timer.start()
-            QTimer.singleShot(0, self.store_held_visits)
+            QTimer.singleShot(0, self, self.store_held_visits)
 
     def _make_timers(self) -> None:
         def timer(milliseconds: int, then: Callable[[], None], *, once: bool = True) -> QTimer:
@@ -351,7 +351,7 @@ class KioskWindow(QMainWindow):
             SlideScreen(),
             QuestionScreen(),
             ReviewScreen(),
-            ConsentScreen(),
+            ConsentScreen(typed_allowed=self.settings.typed_signature),
             RideHomeScreen(),
             DoneScreen(),
         )

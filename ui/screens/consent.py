@@ -13,7 +13,7 @@ from kiosk.content import ConsentStatement
 from kiosk.visit import TypedSignatureProblem
 from ui.keyboard_access import can_take_focus
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
-from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.signature_pad import SignaturePad
 from ui.widgets.typed_signature import TypedSignature
 
@@ -89,13 +89,18 @@ class ConsentScreen(PatientScreen):
         signed_on_paper: at the desk, staff record that the paper form was signed.
     """
 
+    # The typed name and its keyboard, where the clinic allows it (see `typed`).
+    _typed: TypedSignature | None
+    keyboard: OnScreenKeyboard | None
+
     acknowledged = Signal(str)
     signed_on_paper = Signal()
     signed = Signal(object)
     signed_by_typing = Signal(str)
     talk_first_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, *, typed_allowed: bool = False, parent: QWidget | None = None) -> None:
+        """`typed_allowed`: make the typed name's field (and its keyboard) now, at Start."""
         super().__init__("", parent=parent)
         self.set_title(self.tr("Your consent"))
         self.instructions = make_label(
@@ -139,18 +144,37 @@ class ConsentScreen(PatientScreen):
                 "last name as you entered them, or ask at the front desk."
             ),
         }
+        if typed_allowed:
+            self._make_typed()  # now, with the rest of the visit's screens
         self._show_way_to_sign()
+
+    @property
+    def typed(self) -> TypedSignature:
+        """The typed name's field (made when first needed)."""
+        return self._make_typed()
+
+    def _make_typed(self) -> TypedSignature:
+        # Made only where the clinic offers a typed name: most clinics never do, and a
+        # second keyboard on every visit's screens would cost them time at Start.
+        if self._typed is None:
+            self.keyboard = OnScreenKeyboard()
+            self.keyboard.set_key_gap(gap_for(self.height()))
+            self.keyboard.hide()
+            self.dock.addWidget(self.keyboard)
+            typed = TypedSignature(self.keyboard)
+            typed.form.set_gap(gap_for(self.height()))
+            typed.hide()
+            typed.changed.connect(self._update_sign_button)
+            # In the pad's place.
+            self.body.insertWidget(self.body.indexOf(self.pad) + 1, typed)
+            self._typed = typed
+        return self._typed
 
     def _add_other_ways_to_sign(self) -> None:
         """The typed name (where allowed), Clear, and who helps when signing is not possible."""
-        # In the pad's place, where the clinic allows it: the full name, typed.
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.hide()
-        self.dock.addWidget(self.keyboard)
-        self.typed = TypedSignature(self.keyboard)
-        self.typed.hide()
-        self.typed.changed.connect(self._update_sign_button)
-        self.body.addWidget(self.typed)
+        # Where the clinic allows it, the full name typed instead (see `typed`).
+        self._typed = None
+        self.keyboard = None
         pad_row = QHBoxLayout()
         self.signed_by = make_label("", "signedBy")
         self.clear_button = make_button(self.tr("Clear"))
@@ -214,7 +238,8 @@ class ConsentScreen(PatientScreen):
         self.signed_by.setText(signed_by)
         self.paper_button.setVisible(paper_allowed)
         self.pad.setEnabled(self._all_acknowledged)
-        self.typed.setEnabled(self._all_acknowledged)
+        if typed_allowed or self._typed is not None:
+            self.typed.setEnabled(self._all_acknowledged)
         self.typing_button.setEnabled(self._all_acknowledged)
         self._typed_allowed = typed_allowed
         self._typing = self._typing and typed_allowed
@@ -235,7 +260,8 @@ class ConsentScreen(PatientScreen):
     def clear_signature(self) -> None:
         """Wipe the pad and the typed name (going back to consent means signing again)."""
         self.pad.clear()
-        self.typed.clear()
+        if self._typed is not None:
+            self._typed.clear()
 
     def show_typed_problems(self, problems: Sequence[TypedSignatureProblem]) -> None:
         """Say in plain words why the typed name was not taken ("" when it was)."""
@@ -270,8 +296,9 @@ class ConsentScreen(PatientScreen):
         typing = self._typing
         self.pad.setVisible(not typing)
         self.clear_button.setVisible(not typing)
-        self.typed.setVisible(typing)
-        self.keyboard.setVisible(typing)
+        if self._typed is not None and self.keyboard is not None:
+            self._typed.setVisible(typing)
+            self.keyboard.setVisible(typing)
         self.typing_button.setVisible(self._typed_allowed)
         self.typing_button.setText(
             self.tr("Sign with my finger instead")
@@ -299,6 +326,10 @@ class ConsentScreen(PatientScreen):
             self.signed.emit(self.pad.signature())
 
     def _update_sign_button(self) -> None:
-        signed = bool(self.typed.name().strip()) if self._typing else not self.pad.is_empty
+        typed = self._typed
+        if self._typing and typed is not None:
+            signed = bool(typed.name().strip())
+        else:
+            signed = not self.pad.is_empty
         self.sign_button.setEnabled(self._all_acknowledged and signed)
         self.paper_button.setEnabled(self._all_acknowledged)

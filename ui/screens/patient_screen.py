@@ -228,11 +228,12 @@ class PatientScreen(QWidget):
         if changed:
             # Qt re-measures the keyboard with its new gaps at the next turn of the event
             # loop; balance the body against those sizes then.
-            QTimer.singleShot(0, self._fit_body)
+            QTimer.singleShot(0, self, self._fit_body)
 
     def bring_into_view(self, widget: QWidget) -> None:
         """Scroll so `widget` shows, once the layout has made room for it."""
-        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
+        # Tied to `widget`: if the screen is gone by then (the visit ended), so is the call.
+        QTimer.singleShot(0, widget, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
 
     def set_title(self, title: str) -> None:
         """Change the screen's title."""

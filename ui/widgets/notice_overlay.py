@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from ui.keyboard_access import can_take_focus, give_focus, move_focus
+from ui.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
 
 
 class NoticeOverlay(QWidget):
@@ -27,7 +27,7 @@ class NoticeOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._host = parent
-        self.setObjectName("noticeOverlay")
+        self.setObjectName(NOTICE_NAME)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 40, 40, 40)
