@@ -185,6 +185,9 @@ class VisitRow(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     signature_strokes: Mapped[str | None] = mapped_column(Text)
+    # Where the clinic allows it, the full name the patient typed in place of drawing a
+    # signature (then there is no PNG and no strokes).
+    typed_signature: Mapped[str | None] = mapped_column(String(400))
     # "arranged", "none_yet" (flagged), or "not_asked" when the visit stopped at consent.
     ride_status: Mapped[str] = mapped_column(String(16))
     ride_driver_name: Mapped[str | None] = mapped_column(String(200))

@@ -47,6 +47,10 @@ class Settings:
     read_aloud: bool = True
     # Qt's text-to-speech engine ("speechd", "sapi", "winrt", …); "" is the system's own.
     speech_engine: str = ""
+    # Whether a patient may sign consent by typing their full name instead of drawing
+    # (for those who cannot use the pad). A typed name is a weaker signature than a
+    # drawn one, so it is off until the clinic's counsel says otherwise.
+    typed_signature: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -177,6 +181,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "retention_days": _retention_days,
     "read_aloud": _switch,
     "speech_engine": _engine_name,
+    "typed_signature": _switch,
 }
 
 
@@ -194,6 +199,7 @@ def _defaults() -> dict[str, Any]:
         "retention_days": 0,
         "read_aloud": True,
         "speech_engine": "",
+        "typed_signature": False,
     }
 
 

@@ -182,7 +182,7 @@ def sqlite_file(database_url: URL | str) -> Path | None:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -398,7 +398,12 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
                 "signed_name": consent.signed_name if consent else None,
                 "signed_at": consent.signed_at if consent else None,
                 "signature_png": consent.png if consent else None,
-                "signature_strokes": (json.dumps(consent.signature.as_data()) if consent else None),
+                "signature_strokes": (
+                    json.dumps(consent.signature.as_data())
+                    if consent and consent.signature
+                    else None
+                ),
+                "typed_signature": consent.typed_name if consent else None,
                 "ride_status": visit.ride_status.value,
                 "ride_driver_name": ride.driver_name if ride else None,
                 "ride_phone": ride.phone if ride else None,
@@ -552,6 +557,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         signed_name=row["signed_name"],
         signed_at=row["signed_at"],
         signature_png=row["signature_png"],
+        typed_signature=row["typed_signature"],
         ride=RecordedRide(
             RideStatus(row["ride_status"]),
             row["ride_driver_name"],

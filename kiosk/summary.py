@@ -274,7 +274,20 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
         heading += f" (as shown to the patient, in {language_words(record.language)})"
     parts: list[Flowable] = [Paragraph(heading, HEADING), table, Spacer(1, 3)]
     meaning = Paragraph(f"Meaning of the signature: <b>{_text(record.signature_meaning)}</b>", BODY)
-    if record.signature_png and record.signed_name:
+    if record.typed_signature and record.signed_name:
+        # No picture to print: say plainly that the name was typed, and what was typed.
+        parts += [
+            Paragraph(
+                f"Signed by typing their name: <b>{_name(record.typed_signature)}</b><br/>"
+                f"{_when(record.signed_at, zone)} · typed at the kiosk in place of a drawn "
+                "signature, as the clinic's settings allow; it matched the name the patient "
+                f"entered ({_name(record.signed_name)})",
+                BODY,
+            ),
+            Spacer(1, 2),
+            meaning,
+        ]
+    elif record.signature_png and record.signed_name:
         picture = Image(io.BytesIO(record.signature_png))
         scale = min(60 * mm / picture.imageWidth, 20 * mm / picture.imageHeight)
         picture.drawWidth, picture.drawHeight = (

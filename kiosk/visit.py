@@ -77,6 +77,13 @@ class RideHomeProblem(StrEnum):
     RELATIONSHIP_MISSING = "relationship_missing"
 
 
+class TypedSignatureProblem(StrEnum):
+    """Why a typed name was not taken as a signature; the screen words each one."""
+
+    NAME_MISSING = "name_missing"
+    NAME_DIFFERS = "name_differs"
+
+
 class VisitError(Exception):
     """A method was called at a step where it makes no sense (a bug in the caller)."""
 
@@ -125,12 +132,22 @@ NO_RIDE_YET = RideHome(None, None, None)
 
 @dataclass(frozen=True)
 class SignedConsent:
-    """The patient's signature and when it was given."""
+    """The patient's signature and when it was given.
 
-    signature: Signature
-    png: bytes
+    Drawn with a finger (`signature` and its `png`), or, where the clinic allows it, the
+    patient's full name typed in its place (`typed_name`, exactly as typed, tidied).
+    """
+
+    signature: Signature | None
+    png: bytes | None
     signed_name: str
     signed_at: datetime
+    typed_name: str | None = None
+
+    @property
+    def is_typed(self) -> bool:
+        """Whether the patient typed their name rather than drawing a signature."""
+        return self.typed_name is not None
 
 
 def clean_name(value: str) -> str:
@@ -145,6 +162,16 @@ def clean_name(value: str) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
     )
     return re.sub(r"\s+", " ", visible).strip()
+
+
+def same_name(typed: str, entered: str) -> bool:
+    """Whether a typed name is the name entered, ignoring case and spaces (both NFC)."""
+
+    def key(name: str) -> str:
+        folded = unicodedata.normalize("NFC", clean_name(name).casefold())
+        return "".join(folded.split())
+
+    return key(typed) == key(entered)
 
 
 def parse_birth_date(value: str) -> date | None:
@@ -184,6 +211,9 @@ class Visit:
     signed_on_paper_at: datetime | None = None
     # The language the patient chose on Welcome; the content's own language by default.
     language: str = ""
+    # Whether the clinic lets a typed full name stand for a drawn signature (a weaker
+    # signature: the clinic's counsel decides, through the `typed_signature` setting).
+    typed_signature_allowed: bool = False
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -368,6 +398,31 @@ class Visit:
             signature, signature.png(), self.details.full_name, self.clock()
         )
         self.step = Step.RIDE_HOME
+
+    def sign_typed(self, typed_name: str) -> list[TypedSignatureProblem]:
+        """The patient typed their full name as their signature; on success, ride home.
+
+        Only where the clinic allows it. The name must be the one entered on the details
+        screen (case and spaces aside), so that typing it is a deliberate act by that
+        patient; what they typed is kept as typed.
+        """
+        self._expect(Step.CONSENT)
+        if not self.typed_signature_allowed:
+            raise VisitError("this clinic does not take a typed name as a signature")
+        if not self.all_acknowledged:
+            raise VisitError("every consent statement must be acknowledged before signing")
+        if self.details is None:
+            raise VisitError("a visit without the patient's details cannot be signed")
+        typed = clean_name(typed_name)
+        if not typed:
+            return [TypedSignatureProblem.NAME_MISSING]
+        if not same_name(typed, self.details.full_name):
+            return [TypedSignatureProblem.NAME_DIFFERS]
+        self.consent = SignedConsent(
+            None, None, self.details.full_name, self.clock(), typed_name=typed
+        )
+        self.step = Step.RIDE_HOME
+        return []
 
     def sign_on_paper(self) -> None:
         """At the desk only: the patient signed the consent on paper instead of the screen."""

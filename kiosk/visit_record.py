@@ -87,6 +87,8 @@ class VisitRecord:
     open_flags: tuple[str, ...] = ()
     assisted_by: str | None = None
     signed_on_paper_at: datetime | None = None
+    # The full name the patient typed as their signature, where the clinic allows it.
+    typed_signature: str | None = None
 
     @property
     def patient_name(self) -> str:

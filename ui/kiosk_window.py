@@ -13,9 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
@@ -27,6 +34,7 @@ from kiosk.signature import Signature
 from kiosk.store import Database, content_in_use, store_finished_visit
 from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
+from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.consent import ConsentScreen
@@ -175,6 +183,8 @@ class KioskWindow(QMainWindow):
         self.still_there.second_chosen.connect(self._more_time)
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
+        # Keys or a finger: where the focus goes on each new screen depends on which.
+        self.keyboard_use = KeyboardUse(self)
         self._make_timers()
 
         app = QApplication.instance()
@@ -184,7 +194,7 @@ class KioskWindow(QMainWindow):
         if self.held_visits.held():
             # Visits left waiting when the kiosk last stopped.
             self.held_retry_timer.start()
-            QTimer.singleShot(0, self.store_held_visits)
+            QTimer.singleShot(0, self, self.store_held_visits)
 
     def _make_timers(self) -> None:
         def timer(milliseconds: int, then: Callable[[], None], *, once: bool = True) -> QTimer:
@@ -265,6 +275,9 @@ class KioskWindow(QMainWindow):
         self.welcome.show_paused(paused)
         self.welcome.start_button.setEnabled(content is not None and not paused)
         self.stack.setCurrentWidget(self.welcome)
+        focused = self.focusWidget()
+        if focused is None or not (self.welcome.isAncestorOf(focused) and can_take_focus(focused)):
+            self._place_focus(self.welcome)
         if content is None:
             self._show_problem(
                 self.tr(
@@ -301,6 +314,8 @@ class KioskWindow(QMainWindow):
     def _choose_language(self, language: str) -> None:
         self.language = language
         self._show_welcome()
+        # The language's button is gone, rebuilt in the new language: on to Start.
+        self._place_focus(self.welcome)
 
     def _begin_visit(self) -> None:
         content = self._content()
@@ -316,7 +331,12 @@ class KioskWindow(QMainWindow):
             self.language = content.language
         # Decoded now, at Start, so that no slide freezes while its picture decodes.
         self.slide_pictures.prepare(content.pictures)
-        self.visit = Visit(content, clock=self.clock, language=self.language)
+        self.visit = Visit(
+            content,
+            clock=self.clock,
+            language=self.language,
+            typed_signature_allowed=self.settings.typed_signature,
+        )
         if self.assisted_by is not None:
             self.visit.assisted_by = self.assisted_by.username
         self.visit.start()
@@ -338,6 +358,7 @@ class KioskWindow(QMainWindow):
         """A calm message to the patient; the kiosk starts over by itself after a while."""
         self.idle_timer.stop()
         self.problem_notice.show_notice(text, self.tr("OK"))
+        self._focus_notice(self.problem_notice)
         self.problem_timer.start()
 
     def _build_screens(self) -> VisitScreens:
@@ -346,7 +367,7 @@ class KioskWindow(QMainWindow):
             SlideScreen(),
             QuestionScreen(),
             ReviewScreen(),
-            ConsentScreen(),
+            ConsentScreen(typed_allowed=self.settings.typed_signature),
             RideHomeScreen(),
             DoneScreen(),
         )
@@ -362,12 +383,14 @@ class KioskWindow(QMainWindow):
             screen.ensurePolished()
         screens.details.submitted.connect(self._on_details)
         screens.slide.next_requested.connect(self._on_next_slide)
+        screens.slide.next_allowed.connect(self._on_next_allowed)
         screens.question.answered.connect(self._on_answered)
         screens.question.continue_requested.connect(self._on_question_continue)
         screens.review.change_requested.connect(self._on_change_answer)
         screens.review.confirmed.connect(self._on_confirmed)
         screens.consent.acknowledged.connect(self._on_acknowledged)
         screens.consent.signed.connect(self._on_signed)
+        screens.consent.signed_by_typing.connect(self._on_signed_by_typing)
         screens.consent.talk_first_requested.connect(self._on_talk_first)
         screens.consent.signed_on_paper.connect(self._on_signed_on_paper)
         screens.ride_home.submitted.connect(self._on_ride_home)
@@ -383,10 +406,14 @@ class KioskWindow(QMainWindow):
         content = visit.shown
         step = visit.step
         if step is Step.WELCOME:
+            # Back from the details: the same patient, still using keys if they were.
+            using_keys = self.keyboard_use.in_use
             self._reset()
+            self.keyboard_use.in_use = using_keys
+            self._place_focus(self.welcome)
             return
         if step is Step.DETAILS:
-            screen: QWidget = screens.details
+            screen: PatientScreen = screens.details
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
             screens.slide.show_slide(
@@ -423,6 +450,7 @@ class KioskWindow(QMainWindow):
                 content.signature_meaning,
                 self._signed_by(),
                 paper_allowed=visit.assisted_by is not None,
+                typed_allowed=visit.typed_signature_allowed,
             )
             screen = screens.consent
         elif step is Step.RIDE_HOME:
@@ -434,13 +462,49 @@ class KioskWindow(QMainWindow):
         self._change_screen(screen)
         self.idle_timer.start()
 
-    def _change_screen(self, screen: QWidget) -> None:
+    def _change_screen(self, screen: PatientScreen) -> None:
         # Reading stops with the screen it belongs to.
         self.read_aloud.stop()
         # Also when the same screen shows the next slide or question: what is under
         # the finger has changed either way.
         self._taps_ignored_until = time.monotonic() + self.timing.double_tap_guard_seconds
         self.stack.setCurrentWidget(screen)
+        self._place_focus(screen)
+
+    def _place_focus(self, screen: PatientScreen | WelcomeScreen) -> None:
+        """Where the keyboard's focus goes as a screen (or its next page) shows.
+
+        A patient using keys lands on the screen's first control (the next statement,
+        the field to fix, Continue after a calm note), so the top bar is not tabbed
+        through on every page; it is one Shift+Tab away. A patient using a finger keeps
+        the cursor in the field they type in, and otherwise the screen itself holds the
+        focus: no button shows a focus outline nobody asked for, nothing hidden keeps
+        the focus, and a first Tab starts from the top of this screen.
+        """
+        if self.keyboard_use.in_use:
+            target = screen.first_control()
+            if target is not None:
+                give_focus(target)
+                return
+        else:
+            focused = self.focusWidget()
+            if (
+                isinstance(focused, QLineEdit)
+                and screen.isAncestorOf(focused)
+                and can_take_focus(focused)
+            ):
+                return
+        screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _notice_on_show(self) -> NoticeOverlay | None:
+        for notice in (self.problem_notice, self.still_there, self.help_notice):
+            if notice.isVisible():
+                return notice
+        return None
+
+    def _focus_notice(self, notice: NoticeOverlay) -> None:
+        if self.keyboard_use.in_use:
+            notice.take_focus()
 
     def _signed_by(self) -> str:
         visit = self.visit
@@ -522,6 +586,9 @@ class KioskWindow(QMainWindow):
             self.show_display(PatientDisplay())
         # The next patient starts in the clinic's own language.
         self.language = ""
+        # The next patient starts with a finger, as with the display.
+        self.keyboard_use.in_use = False
+        self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.screens is not None:
             for screen in self.screens.all():
                 self.stack.removeWidget(screen)
@@ -576,6 +643,7 @@ class KioskWindow(QMainWindow):
         self.help_notice.show_notice(
             self.tr("Please go to the front desk — we'll be glad to help."), self.tr("OK")
         )
+        self._focus_notice(self.help_notice)
 
     def _on_details(self, first: str, last: str, born: str) -> None:
         if self.visit is None or self.screens is None:
@@ -587,6 +655,15 @@ class KioskWindow(QMainWindow):
     def _on_next_slide(self) -> None:
         if self.visit is not None and self.visit.seconds_until_next() <= 0:
             self._act(lambda visit: visit.next_slide())
+
+    def _on_next_allowed(self) -> None:
+        # A patient using keys who waited on the slide with nothing to press: Next now.
+        screens = self.screens
+        if screens is None or self.stack.currentWidget() is not screens.slide:
+            return
+        focused = self.focusWidget()
+        if focused is None or focused is screens.slide or not can_take_focus(focused):
+            self._place_focus(screens.slide)
 
     def _on_answered(self, value: str) -> None:
         if self.visit is None:
@@ -616,6 +693,15 @@ class KioskWindow(QMainWindow):
             and self.visit.all_acknowledged
         ):
             self._act(lambda visit: visit.sign(signature))
+
+    def _on_signed_by_typing(self, typed_name: str) -> None:
+        visit, screens = self.visit, self.screens
+        if visit is None or screens is None or not visit.typed_signature_allowed:
+            return
+        if not visit.all_acknowledged:
+            return
+        screens.consent.show_typed_problems(visit.sign_typed(typed_name))
+        self._show_step()
 
     def _on_signed_on_paper(self) -> None:
         if self.visit is not None and self.visit.assisted_by and self.visit.all_acknowledged:
@@ -650,6 +736,7 @@ class KioskWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.keyboard_use.stop()
         for timer in (
             self.idle_timer,
             self.countdown_timer,
@@ -675,6 +762,15 @@ class KioskWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
+    @override
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab with nothing focused: round the notice on show, else the current screen."""
+        notice = self._notice_on_show()
+        root = notice or self.stack.currentWidget()
+        if root is not None and move_focus(root, forward=next):
+            return True
+        return super().focusNextPrevChild(next)
+
     def _on_idle(self) -> None:
         if self.visit is None or not self.timing.watches(self.visit.step):
             return
@@ -686,6 +782,7 @@ class KioskWindow(QMainWindow):
         self.still_there.show_notice(
             self._still_there_text(), self.tr("Yes, continue"), self.tr("I need more time")
         )
+        self._focus_notice(self.still_there)
         self.countdown_timer.start()
 
     def _still_there_text(self) -> str:

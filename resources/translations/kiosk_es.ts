@@ -51,8 +51,44 @@
         <translation>Firmado en papel</translation>
     </message>
     <message>
+        <source>Please type your first and last name.</source>
+        <translation>Por favor, escriba su nombre y su apellido.</translation>
+    </message>
+    <message>
+        <source>That is not the name you entered at the start. Please type your first and last name as you entered them, or ask at the front desk.</source>
+        <translation>Ese no es el nombre que escribió al principio. Por favor, escriba su nombre y su apellido tal como los escribió, o pregunte en la recepción.</translation>
+    </message>
+    <message>
+        <source>If you cannot sign on the screen, please ask at the front desk — we will help you sign another way.</source>
+        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción; le ayudaremos a firmar de otra manera.</translation>
+    </message>
+    <message>
+        <source>Ask for help</source>
+        <translation>Pedir ayuda</translation>
+    </message>
+    <message>
+        <source>Ask the front desk for help with signing</source>
+        <translation>Pedir ayuda a la recepción para firmar</translation>
+    </message>
+    <message>
         <source>By signing: {0}</source>
         <translation>Al firmar: {0}</translation>
+    </message>
+    <message>
+        <source>Sign with my finger instead</source>
+        <translation>Firmar con el dedo</translation>
+    </message>
+    <message>
+        <source>Sign by typing my name instead</source>
+        <translation>Firmar escribiendo mi nombre</translation>
+    </message>
+    <message>
+        <source>If you cannot sign on the screen, choose “Sign by typing my name instead”, just below.</source>
+        <translation>Si no puede firmar en la pantalla, elija «Firmar escribiendo mi nombre», justo debajo.</translation>
+    </message>
+    <message>
+        <source>If you cannot sign on the screen, please ask at the front desk: “Ask for help” is just below.</source>
+        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción: «Pedir ayuda» está justo debajo.</translation>
     </message>
 </context>
 <context>
@@ -423,6 +459,17 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>{0} of {1}</source>
         <translation>{0} de {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TypedSignature</name>
+    <message>
+        <source>Type your first and last name, as you entered them at the start. Your typed name counts as your signature.</source>
+        <translation>Escriba su nombre y su apellido tal como los escribió al principio. Su nombre escrito cuenta como su firma.</translation>
+    </message>
+    <message>
+        <source>Your full name</source>
+        <translation>Su nombre completo</translation>
     </message>
 </context>
 <context>

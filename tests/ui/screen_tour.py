@@ -65,6 +65,13 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
         visit.acknowledge(statement.id)
     window._show_step()
     yield "consent-acknowledged", settle()
+    if visit.typed_signature_allowed:
+        # Where the clinic allows it: the name typed instead, and what a wrong one says.
+        screens.consent.typing_button.click()
+        yield "consent-typed", settle()
+        screens.consent.show_typed_problems(visit.sign_typed("Someone Else"))
+        yield "consent-typed-problem", settle()
+        screens.consent.typing_button.click()
     from kiosk.signature import Signature
 
     visit.sign(Signature((((10.0, 40.0), (60.0, 10.0), (120.0, 60.0)),), 600, 220))

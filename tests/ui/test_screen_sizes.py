@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
@@ -135,3 +137,30 @@ def test_targets_are_at_least_60_px_and_12_px_apart_in_portrait(
     window.show()
     found = {name: targets_too_close(window) for name, _ in tour(window, language)}
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("language", ["", "es"], ids=["english", "spanish"])
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_signing_by_typing_fits_at_every_size(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], language: str
+) -> None:
+    typed = dataclasses.replace(settings, typed_signature=True)
+    window = KioskWindow(database, typed, station="t")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    found = {}
+    seen = []
+    for name, screen in tour(window, language):
+        if not name.startswith("consent"):
+            continue
+        seen.append(name)
+        problems = layout_problems(screen)
+        if size == SIZES["portrait"]:
+            problems += targets_too_close(window)
+        if (window.width(), window.height()) != size:
+            problems.append(f"the window grew to {window.width()}×{window.height()}")
+        if problems:
+            found[name] = problems
+    assert "consent-typed" in seen
+    assert found == {}

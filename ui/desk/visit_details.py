@@ -68,6 +68,8 @@ def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
         if record.signed_name
         else f"<b>{_tr('Not signed')}</b>"
     )
+    if record.signed_name and record.typed_signature:
+        signed += f" — {_tr('by typing their name')}: “{escape(record.typed_signature)}”"
     parts.append(f"<h3>{_tr('Consent')}</h3><ul>{consent}</ul><p>{signed}</p>")
     ride = record.ride
     if ride.status is RideStatus.ARRANGED:

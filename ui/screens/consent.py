@@ -1,14 +1,21 @@
-"""Consent: acknowledge each statement, sign with a finger, or ask to talk first."""
+"""Consent: acknowledge each statement, sign with a finger (or, where the clinic allows
+it, by typing one's name), or ask to talk first."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import ConsentStatement
+from kiosk.visit import TypedSignatureProblem
+from ui.keyboard_access import can_take_focus
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.signature_pad import SignaturePad
+from ui.widgets.typed_signature import TypedSignature
 
 
 class StatementButton(QPushButton):
@@ -18,7 +25,8 @@ class StatementButton(QPushButton):
         super().__init__()
         self.setObjectName("acknowledgeButton")
         self.setCheckable(True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab reaches it, a tap does not take the focus (as every touch button).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 14)
         layout.setSpacing(16)
@@ -69,19 +77,30 @@ class StatementButton(QPushButton):
 class ConsentScreen(PatientScreen):
     """Shows the consent statements, the signature pad and the meaning of signing.
 
+    A patient who cannot sign on the pad (a keyboard or switch user, a shaky hand) is
+    offered a typed name where the clinic allows it, and is otherwise told, beside the
+    pad, to ask the front desk, with "Ask for help" right there.
+
     Signals:
         acknowledged(str): the patient tapped a statement (its id).
         signed(object): the patient tapped "Sign"; carries the `Signature`.
+        signed_by_typing(str): the patient tapped "Sign" with their name typed (as typed).
         talk_first_requested: "I'd like to talk to someone first".
         signed_on_paper: at the desk, staff record that the paper form was signed.
     """
 
+    # The typed name and its keyboard, where the clinic allows it (see `typed`).
+    _typed: TypedSignature | None
+    keyboard: OnScreenKeyboard | None
+
     acknowledged = Signal(str)
     signed_on_paper = Signal()
     signed = Signal(object)
+    signed_by_typing = Signal(str)
     talk_first_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, *, typed_allowed: bool = False, parent: QWidget | None = None) -> None:
+        """`typed_allowed`: make the typed name's field (and its keyboard) now, at Start."""
         super().__init__("", parent=parent)
         self.set_title(self.tr("Your consent"))
         self.add_read_aloud_button()
@@ -98,14 +117,7 @@ class ConsentScreen(PatientScreen):
         self.body.addWidget(self.meaning)
         self.pad = SignaturePad()
         self.body.addWidget(self.pad)
-        pad_row = QHBoxLayout()
-        self.signed_by = make_label("", "signedBy")
-        self.clear_button = make_button(self.tr("Clear"))
-        self.clear_button.setAccessibleName(self.tr("Clear the signature"))
-        self.clear_button.clicked.connect(self.pad.clear)
-        pad_row.addWidget(self.signed_by, 1)
-        pad_row.addWidget(self.clear_button)
-        self.body.addLayout(pad_row)
+        self._add_other_ways_to_sign()
         self.body.addStretch(1)
         self.talk_first_button = make_button(
             self.tr("I'd like to talk to someone first"), "talkFirstButton"
@@ -113,7 +125,7 @@ class ConsentScreen(PatientScreen):
         self.talk_first_button.clicked.connect(self.talk_first_requested)
         self.sign_button = make_button(self.tr("Sign and continue ›"), "primaryButton")
         self.sign_button.setAccessibleName(self.tr("Sign and continue"))
-        self.sign_button.clicked.connect(lambda: self.signed.emit(self.pad.signature()))
+        self.sign_button.clicked.connect(self._sign)
         # Only when staff check a patient in at the desk: the paper form was signed.
         self.paper_button = make_button(self.tr("Signed on paper"))
         self.paper_button.clicked.connect(self.signed_on_paper)
@@ -124,6 +136,76 @@ class ConsentScreen(PatientScreen):
         self.pad.changed.connect(self._update_sign_button)
         self.statement_buttons: dict[str, StatementButton] = {}
         self._all_acknowledged = False
+        self._typed_allowed = False
+        self._typing = False
+        self.typed_problem_words = {
+            TypedSignatureProblem.NAME_MISSING: self.tr("Please type your first and last name."),
+            TypedSignatureProblem.NAME_DIFFERS: self.tr(
+                "That is not the name you entered at the start. Please type your first and "
+                "last name as you entered them, or ask at the front desk."
+            ),
+        }
+        if typed_allowed:
+            self._make_typed()  # now, with the rest of the visit's screens
+        self._show_way_to_sign()
+
+    @property
+    def typed(self) -> TypedSignature:
+        """The typed name's field (made when first needed)."""
+        return self._make_typed()
+
+    def _make_typed(self) -> TypedSignature:
+        # Made only where the clinic offers a typed name: most clinics never do, and a
+        # second keyboard on every visit's screens would cost them time at Start.
+        if self._typed is None:
+            self.keyboard = OnScreenKeyboard()
+            self.keyboard.set_key_gap(gap_for(self.height()))
+            self.keyboard.hide()
+            self.dock.addWidget(self.keyboard)
+            typed = TypedSignature(self.keyboard)
+            typed.form.set_gap(gap_for(self.height()))
+            typed.hide()
+            typed.changed.connect(self._update_sign_button)
+            # In the pad's place.
+            self.body.insertWidget(self.body.indexOf(self.pad) + 1, typed)
+            self._typed = typed
+        return self._typed
+
+    def _add_other_ways_to_sign(self) -> None:
+        """The typed name (where allowed), Clear, and who helps when signing is not possible."""
+        # Where the clinic allows it, the full name typed instead (see `typed`).
+        self._typed = None
+        self.keyboard = None
+        pad_row = QHBoxLayout()
+        self.signed_by = make_label("", "signedBy")
+        self.clear_button = make_button(self.tr("Clear"))
+        self.clear_button.setAccessibleName(self.tr("Clear the signature"))
+        self.clear_button.clicked.connect(self.pad.clear)
+        pad_row.addWidget(self.signed_by, 1)
+        pad_row.addWidget(self.clear_button)
+        self.body.addLayout(pad_row)
+        typing_row = QHBoxLayout()
+        self.typing_button = make_button("", "typeInsteadButton")
+        self.typing_button.clicked.connect(self._other_way_to_sign)
+        typing_row.addWidget(self.typing_button)
+        typing_row.addStretch(1)
+        self.body.addLayout(typing_row)
+        # Where typing is not allowed: in words, beside the pad, who helps instead.
+        help_row = QHBoxLayout()
+        help_row.setSpacing(20)
+        self.cannot_sign = make_label(
+            self.tr(
+                "If you cannot sign on the screen, please ask at the front desk — "
+                "we will help you sign another way."
+            ),
+            "signatureHelp",
+        )
+        self.pad_help_button = make_button(self.tr("Ask for help"), "helpButton")
+        self.pad_help_button.setAccessibleName(self.tr("Ask the front desk for help with signing"))
+        self.pad_help_button.clicked.connect(self.help_requested)
+        help_row.addWidget(self.cannot_sign, 1)
+        help_row.addWidget(self.pad_help_button)
+        self.body.addLayout(help_row)
 
     def show_consent(
         self,
@@ -133,8 +215,12 @@ class ConsentScreen(PatientScreen):
         signed_by: str,
         *,
         paper_allowed: bool = False,
+        typed_allowed: bool = False,
     ) -> None:
-        """Show the statements (ticked where acknowledged), the meaning and who signs when."""
+        """Show the statements (ticked where acknowledged), the meaning and who signs when.
+
+        `typed_allowed`: the clinic lets a typed full name stand for a drawn signature.
+        """
         if [*self.statement_buttons] != [s.id for s in statements]:
             for button in self.statement_buttons.values():
                 button.deleteLater()
@@ -153,9 +239,21 @@ class ConsentScreen(PatientScreen):
         self.signed_by.setText(signed_by)
         self.paper_button.setVisible(paper_allowed)
         self.pad.setEnabled(self._all_acknowledged)
-        if self._all_acknowledged:
+        if typed_allowed or self._typed is not None:
+            self.typed.setEnabled(self._all_acknowledged)
+        self.typing_button.setEnabled(self._all_acknowledged)
+        self._typed_allowed = typed_allowed
+        self._typing = self._typing and typed_allowed
+        self._show_way_to_sign()
+        if self._all_acknowledged and self._typing:
+            self.scroll_area.ensureWidgetVisible(self.typed, 0, 16)
+        elif self._all_acknowledged:
             # Bring the pad, its Clear button and the printed name into view: on a small
-            # screen they sit below the statements.
+            # screen they sit below the statements. The other way to sign (or who to ask)
+            # too, where it fits: it is for those who cannot use the pad.
+            for below in (self.typing_button, self.pad_help_button):
+                if not below.isHidden():
+                    self.scroll_area.ensureWidgetVisible(below, 0, 16)
             self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
             self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
@@ -167,9 +265,78 @@ class ConsentScreen(PatientScreen):
         return [self.title.text(), *statements, self.meaning.text()]
 
     def clear_signature(self) -> None:
-        """Wipe the pad (going back to consent means signing again)."""
+        """Wipe the pad and the typed name (going back to consent means signing again)."""
         self.pad.clear()
+        if self._typed is not None:
+            self._typed.clear()
+
+    def show_typed_problems(self, problems: Sequence[TypedSignatureProblem]) -> None:
+        """Say in plain words why the typed name was not taken ("" when it was)."""
+        self.typed.show_problem("\n".join(self.typed_problem_words[p] for p in problems))
+        if problems:
+            self.bring_into_view(self.typed)
+
+    def first_control(self) -> QWidget | None:
+        """The next statement to acknowledge; then the way to sign a keyboard can use."""
+        for button in self.statement_buttons.values():
+            if can_take_focus(button):
+                return button
+        if self._typing:
+            return self.typed.field
+        if self._typed_allowed and can_take_focus(self.typing_button):
+            return self.typing_button
+        # The pad says, to a screen reader too, to ask the front desk if drawing is
+        # not possible; "Ask for help" is the next control.
+        return self.pad if can_take_focus(self.pad) else super().first_control()
+
+    def _other_way_to_sign(self) -> None:
+        self._typing = not self._typing
+        self._show_way_to_sign()
+        if self._typing:
+            # The keyboard below the page: the name field must stay in view above it.
+            self.keep_body_in_view()
+            self.typed.begin()
+            self.bring_into_view(self.typed)
+        self._update_sign_button()
+
+    def _show_way_to_sign(self) -> None:
+        typing = self._typing
+        self.pad.setVisible(not typing)
+        self.clear_button.setVisible(not typing)
+        if self._typed is not None and self.keyboard is not None:
+            self._typed.setVisible(typing)
+            self.keyboard.setVisible(typing)
+        self.typing_button.setVisible(self._typed_allowed)
+        self.typing_button.setText(
+            self.tr("Sign with my finger instead")
+            if typing
+            else self.tr("Sign by typing my name instead")
+        )
+        self.cannot_sign.setVisible(not self._typed_allowed)
+        self.pad_help_button.setVisible(not self._typed_allowed)
+        self.pad.setAccessibleDescription(
+            self.tr(
+                "If you cannot sign on the screen, choose “Sign by typing my name "
+                "instead”, just below."
+            )
+            if self._typed_allowed
+            else self.tr(
+                "If you cannot sign on the screen, please ask at the front desk: "
+                "“Ask for help” is just below."
+            )
+        )
+
+    def _sign(self) -> None:
+        if self._typing:
+            self.signed_by_typing.emit(self.typed.name())
+        else:
+            self.signed.emit(self.pad.signature())
 
     def _update_sign_button(self) -> None:
-        self.sign_button.setEnabled(self._all_acknowledged and not self.pad.is_empty)
+        typed = self._typed
+        if self._typing and typed is not None:
+            signed = bool(typed.name().strip())
+        else:
+            signed = not self.pad.is_empty
+        self.sign_button.setEnabled(self._all_acknowledged and signed)
         self.paper_button.setEnabled(self._all_acknowledged)

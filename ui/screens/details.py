@@ -56,6 +56,15 @@ class DetailsScreen(FormScreen):
                 "Please check the year of your date of birth."
             ),
         }
+        self.problem_fields = {
+            DetailsProblem.FIRST_NAME_MISSING: "first_name",
+            DetailsProblem.LAST_NAME_MISSING: "last_name",
+            DetailsProblem.NAME_TOO_LONG: "first_name",
+            DetailsProblem.BIRTH_DATE_MISSING: "birth_date",
+            DetailsProblem.BIRTH_DATE_INVALID: "birth_date",
+            DetailsProblem.BIRTH_DATE_IN_FUTURE: "birth_date",
+            DetailsProblem.BIRTH_DATE_TOO_OLD: "birth_date",
+        }
 
     def _submit(self) -> None:
         self.submitted.emit(

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from PySide6.QtWidgets import QWidget
 
+from ui.keyboard_access import can_take_focus
 from ui.screens.patient_screen import PatientScreen, make_label
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
@@ -22,6 +23,9 @@ class FormScreen(PatientScreen):
         self.problem = make_label("", "problemMessage")
         self.problem.hide()
         self.problem_words: Mapping[StrEnum, str] = {}
+        # The field to fix for each problem: a keyboard user is taken to the first one.
+        self.problem_fields: Mapping[StrEnum, str] = {}
+        self._problems: list[StrEnum] = []
 
     def place_form(self) -> None:
         """Put the fields, the problem note and the keyboard on the screen (call once)."""
@@ -37,8 +41,17 @@ class FormScreen(PatientScreen):
 
     def show_problems(self, problems: Sequence[StrEnum]) -> None:
         """Say in plain words what to fix."""
+        self._problems = list(problems)
         self.problem.setText("\n".join(self.problem_words[p] for p in problems))
         self.problem.setVisible(bool(problems))
         if problems:
             # On a short screen the message sits below the fields.
             self.bring_into_view(self.problem)
+
+    def first_control(self) -> QWidget | None:
+        """The first field to fix, when something is wrong; else the first field."""
+        for problem in self._problems:
+            field = self.form.fields.get(self.problem_fields.get(problem, ""))
+            if field is not None and can_take_focus(field):
+                return field
+        return super().first_control()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QBoxLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from ui.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.touch_scrolling import scroll_by_touch
@@ -111,11 +113,15 @@ def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
 
 
 def make_button(text: str, object_name: str = "") -> QPushButton:
-    """A touch button that does not steal focus from the field being typed in."""
+    """A touch button that does not steal focus from the field being typed in.
+
+    Tab reaches it and Space or Enter press it (see ui.keyboard_access), but a tap does
+    not take the focus: the cursor stays in the field the patient is typing in.
+    """
     button = QPushButton(text)
     if object_name:
         button.setObjectName(object_name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     button.setAutoDefault(False)
     return button
 
@@ -150,7 +156,7 @@ class PatientScreen(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
 
-        bar = QWidget()
+        self.top_bar = bar = QWidget()
         bar.setObjectName("topBar")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bar_layout = QHBoxLayout(bar)
@@ -158,7 +164,11 @@ class PatientScreen(QWidget):
         self.back_button = make_button(self.tr("‹ Back"), "backButton")
         self.back_button.setAccessibleName(self.tr("Back"))
         self.back_button.clicked.connect(self.back_requested)
-        self.back_button.setVisible(with_back)
+        if not with_back:
+            # Never setVisible(True) here: on a widget with no parent yet, that opens it
+            # as a window of its own for a moment, and the kiosk's window loses the
+            # keyboard's focus (a keyboard user pressing Start found it gone).
+            self.back_button.hide()
         self.help_button = make_button(self.tr("Ask for help"), "helpButton")
         self.help_button.clicked.connect(self.help_requested)
         self.larger_text_button, self.contrast_button = make_display_buttons()
@@ -288,11 +298,12 @@ class PatientScreen(QWidget):
         if changed:
             # Qt re-measures the keyboard with its new gaps at the next turn of the event
             # loop; balance the body against those sizes then.
-            QTimer.singleShot(0, self._fit_body)
+            QTimer.singleShot(0, self, self._fit_body)
 
     def bring_into_view(self, widget: QWidget) -> None:
         """Scroll so `widget` shows, once the layout has made room for it."""
-        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
+        # Tied to `widget`: if the screen is gone by then (the visit ended), so is the call.
+        QTimer.singleShot(0, widget, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
 
     def set_title(self, title: str) -> None:
         """Change the screen's title."""
@@ -301,3 +312,36 @@ class PatientScreen(QWidget):
     def scroll_to_top(self) -> None:
         """Start each new page of content at its top."""
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def first_control(self) -> QWidget | None:
+        """Where a keyboard user starts on this screen: its first control below the top
+        bar (the bar stays one Shift+Tab away), or None while it has none to use."""
+        return next(
+            (
+                widget
+                for widget in reading_order(self)
+                if can_take_focus(widget) and not self.top_bar.isAncestorOf(widget)
+            ),
+            None,
+        )
+
+    @override
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go round this screen's controls in reading order."""
+        return move_focus(self, forward=next) or super().focusNextPrevChild(next)
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Page Up / Page Down (and the arrows, where no control takes them) scroll the page."""
+        actions = {
+            Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
+            Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
+            Qt.Key.Key_Down: QAbstractSlider.SliderAction.SliderSingleStepAdd,
+            Qt.Key.Key_Up: QAbstractSlider.SliderAction.SliderSingleStepSub,
+        }
+        action = actions.get(Qt.Key(event.key()))
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        self.scroll_area.verticalScrollBar().triggerAction(action)
+        event.accept()

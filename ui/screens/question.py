@@ -130,6 +130,17 @@ class QuestionScreen(PatientScreen):
             answers = [button.accessibleName() for button in self.choice_buttons.values()]
         return [self.title.text(), *answers]
 
+    def first_control(self) -> QWidget | None:
+        """Where a keyboard user starts: the typed answer, Continue after the calm note,
+        else the answer already given (changing it from review), else the first answer."""
+        if self._kind is QuestionKind.SHORT_TEXT:
+            return self.text_field
+        if self.calm_message.isVisibleTo(self):
+            return self.continue_button
+        buttons = [*self.answer_buttons.values(), *self.choice_buttons.values()]
+        chosen = [b for b in buttons if b.isChecked() and b.isVisibleTo(self)]
+        return chosen[0] if chosen else super().first_control()
+
     def _continue(self) -> None:
         if self._kind is QuestionKind.SHORT_TEXT:
             self.answered.emit(self.text_field.text())

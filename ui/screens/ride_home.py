@@ -61,6 +61,12 @@ class RideHomeScreen(FormScreen):
             ),
             RideHomeProblem.RELATIONSHIP_MISSING: self.tr("Please tell us how you know them."),
         }
+        self.problem_fields = {
+            RideHomeProblem.NAME_MISSING: "driver_name",
+            RideHomeProblem.PHONE_MISSING: "phone",
+            RideHomeProblem.PHONE_INVALID: "phone",
+            RideHomeProblem.RELATIONSHIP_MISSING: "relationship",
+        }
 
     def _submit(self) -> None:
         self.submitted.emit(

@@ -45,9 +45,11 @@ class SlideScreen(PatientScreen):
 
     Signals:
         next_requested: the patient tapped Next (only possible once it is enabled).
+        next_allowed: Next has just become possible (the slide's minimum time is over).
     """
 
     next_requested = Signal()
+    next_allowed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
@@ -73,7 +75,7 @@ class SlideScreen(PatientScreen):
         self.footer.addWidget(self.next_button)
         self._enable_timer = QTimer(self)
         self._enable_timer.setSingleShot(True)
-        self._enable_timer.timeout.connect(lambda: self.next_button.setEnabled(True))
+        self._enable_timer.timeout.connect(self._allow_next)
 
     def show_slide(
         self,
@@ -109,3 +111,8 @@ class SlideScreen(PatientScreen):
     def spoken_lines(self) -> list[str]:
         """The slide's title, then each paragraph and bullet."""
         return [self.title.text(), *self._words]
+
+    def _allow_next(self) -> None:
+        self.next_button.setEnabled(True)
+        # A keyboard user waiting on the slide gets the focus on Next (see KioskWindow).
+        self.next_allowed.emit()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from ui.interface_language import language_name
+from ui.keyboard_access import can_take_focus, first_control, move_focus
 from ui.screens.patient_screen import (
     clear_layout,
     make_button,
@@ -117,6 +118,16 @@ class WelcomeScreen(QWidget):
             button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             self.language_row.addWidget(button)
         self.language_row.addStretch(1)
+
+    def first_control(self) -> QWidget | None:
+        """Where a keyboard user starts: Start (the display and language buttons are a
+        Tab or Shift+Tab away)."""
+        return self.start_button if can_take_focus(self.start_button) else first_control(self)
+
+    @override
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go round Welcome's buttons in reading order."""
+        return move_focus(self, forward=next) or super().focusNextPrevChild(next)
 
     def show_paused(self, paused: bool) -> None:
         """While check-in is paused, Start gives way to a sign sending patients to the desk."""

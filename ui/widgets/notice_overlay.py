@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from typing_extensions import override
 
+from ui.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
+
 
 class NoticeOverlay(QWidget):
     """Covers its parent and shows a card with a message and one button.
@@ -25,7 +27,7 @@ class NoticeOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._host = parent
-        self.setObjectName("noticeOverlay")
+        self.setObjectName(NOTICE_NAME)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 40, 40, 40)
@@ -43,11 +45,14 @@ class NoticeOverlay(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = QPushButton()
         self.button.setObjectName("primaryButton")
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab reaches the buttons and Space or Enter press them; a tap takes no focus.
+        self.button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.button.setAutoDefault(False)
         self.button.clicked.connect(self._dismiss)
         self.second_button = QPushButton()
         self.second_button.setObjectName("secondaryButton")
-        self.second_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.second_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.second_button.setAutoDefault(False)
         self.second_button.clicked.connect(self._second)
         buttons = QHBoxLayout()
         buttons.setSpacing(24)
@@ -66,6 +71,8 @@ class NoticeOverlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
         parent.installEventFilter(self)
+        # Where the focus was when the notice came up: it goes back there afterwards.
+        self._focus_before: QWidget | None = None
         self.hide()
 
     def show_notice(self, text: str, button_text: str, second_text: str = "") -> None:
@@ -75,20 +82,39 @@ class NoticeOverlay(QWidget):
         self.second_button.setText(second_text)
         self.second_button.setVisible(bool(second_text))
         self.setGeometry(self._host.rect())
+        if not self.isVisible():
+            self._focus_before = self.window().focusWidget()
         self.raise_()
         self.show()
+
+    def take_focus(self) -> None:
+        """Put the keyboard's focus on the (first) button: for a patient using keys."""
+        give_focus(self.button)
 
     def set_text(self, text: str) -> None:
         """Change the message while it is shown (a countdown)."""
         self.text.setText(text)
 
     def _dismiss(self) -> None:
-        self.hide()
+        self._close()
         self.dismissed.emit()
 
     def _second(self) -> None:
-        self.hide()
+        self._close()
         self.second_chosen.emit()
+
+    def _close(self) -> None:
+        self.hide()
+        before, self._focus_before = self._focus_before, None
+        if before is not None and can_take_focus(before) and not self.isAncestorOf(before):
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @override
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab stay on the notice's buttons while it shows."""
+        if self.isVisible() and move_focus(self, forward=next):
+            return True
+        return super().focusNextPrevChild(next)
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -56,6 +56,9 @@ class SignaturePad(QWidget):
         self.setObjectName("signaturePad")
         self.setAccessibleName(self.tr("Signature pad: draw your signature with your finger"))
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        # Tab stops here, so a keyboard or screen-reader user hears the pad's name and
+        # what to do instead of drawing (its accessible description); a tap takes no focus.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setMinimumHeight(MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._strokes: list[list[Point]] = []

@@ -1,0 +1,421 @@
+"""The whole visit with a keyboard alone — Tab, Shift+Tab, Space, Enter and typed letters —
+as a switch or screen-reader user goes through it (WCAG 2.1 AA), and touch unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.settings import Settings
+from kiosk.store import Database, list_visits, load_visit
+from kiosk.summary import build_summary
+from kiosk.visit import KioskTiming, Step
+from kiosk.visit_record import VisitRecord
+from tests.ui.keyboard_typing import tap_text
+from tests.ui.patient import current, fill, tap
+from tests.ui.test_patient_display import contrast
+from ui.kiosk_window import KioskWindow
+from ui.lockdown import KioskLockdown
+from ui.patient_display import PatientDisplay
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+
+
+def open_kiosk(
+    qtbot: QtBot, database: Database, settings: Settings, *, typed: bool, **timing: float
+) -> KioskWindow:
+    """A kiosk in portrait, active (it has the keyboard), with or without typed signatures."""
+    window = KioskWindow(
+        database,
+        dataclasses.replace(settings, typed_signature=typed),
+        station="test-kiosk",
+        timing=KioskTiming(**{"double_tap_guard_seconds": 0, "done_seconds": 60, **timing}),  # type: ignore[arg-type]
+    )
+    qtbot.addWidget(window)
+    window.resize(1080, 1920)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def focused(window: KioskWindow) -> QWidget:
+    """The widget the keyboard types into now."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard's focus"
+    assert widget.window() is window
+    return widget
+
+
+def name_of(widget: QWidget) -> str:
+    """What a person (or a screen reader) calls the widget."""
+    if isinstance(widget, QAbstractButton):
+        return widget.accessibleName() or widget.text()
+    return widget.accessibleName()
+
+
+def press(
+    qtbot: QtBot, window: KioskWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER
+) -> None:
+    """One key, pressed and let go, where the focus is."""
+    qtbot.keyClick(focused(window), key, modifier)
+
+
+def type_keys(qtbot: QtBot, window: KioskWindow, text: str) -> None:
+    """Type on a hardware keyboard into the focused field (QTest types ASCII only)."""
+    field = focused(window)
+    assert isinstance(field, QLineEdit), f"typing into {name_of(field)!r}, not a field"
+    qtbot.keyClicks(field, text)
+
+
+def tab_to(qtbot: QtBot, window: KioskWindow, name: str, *, limit: int = 25) -> None:
+    """Press Tab until the control called `name` has the focus."""
+    for _ in range(limit):
+        if name_of(focused(window)) == name:
+            return
+        press(qtbot, window, Qt.Key.Key_Tab)
+    pytest.fail(f"{limit} presses of Tab never reached {name!r}")
+
+
+def tab_order(qtbot: QtBot, window: KioskWindow, presses: int) -> list[str]:
+    """The names the focus passes through over `presses` presses of Tab."""
+    seen = [name_of(focused(window))]
+    for _ in range(presses):
+        press(qtbot, window, Qt.Key.Key_Tab)
+        seen.append(name_of(focused(window)))
+    return seen
+
+
+def stored(database: Database) -> list[VisitRecord]:
+    with database.session() as session:
+        records = [load_visit(session, v.id) for v in list_visits(session)]
+    return [r for r in records if r is not None]
+
+
+def step(window: KioskWindow) -> Step:
+    assert window.visit is not None
+    return window.visit.step
+
+
+def keyboard_to_consent(qtbot: QtBot, window: KioskWindow, first: str, last: str) -> None:
+    """From Welcome to the consent screen with keys alone; every answer No."""
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "First name", "the details start at the first field"
+    type_keys(qtbot, window, first)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    type_keys(qtbot, window, last)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "Date of birth (month / day / year)"
+    type_keys(qtbot, window, "04/15/1968")
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "Continue"
+    press(qtbot, window, Qt.Key.Key_Enter)  # the number pad's Enter works as well
+    assert window.visit is not None
+    for number in range(1, len(window.visit.content.slides) + 1):
+        assert step(window) is Step.SLIDES
+        assert window.visit.slide_index == number - 1
+        # Each slide starts on Next: no tabbing through the top bar on every page.
+        assert name_of(focused(window)) == "Next"
+        press(qtbot, window, Qt.Key.Key_Space if number % 2 else Qt.Key.Key_Return)
+    for _ in window.visit.content.questions:
+        assert step(window) is Step.QUESTIONS
+        assert name_of(focused(window)) == "Yes", "each question starts on its first answer"
+        press(qtbot, window, Qt.Key.Key_Tab)
+        assert name_of(focused(window)) == "No"
+        press(qtbot, window, Qt.Key.Key_Space)
+    assert step(window) is Step.REVIEW
+    tab_to(qtbot, window, "I confirm these answers are correct")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert step(window) is Step.CONSENT
+
+
+def acknowledge_with_keys(qtbot: QtBot, window: KioskWindow) -> None:
+    """Each statement in turn: the focus moves on to the next one by itself."""
+    assert window.visit is not None
+    for n, statement in enumerate(window.visit.content.consent_statements):
+        assert name_of(focused(window)) == statement.text
+        press(qtbot, window, Qt.Key.Key_Space if n % 2 else Qt.Key.Key_Return)
+    assert window.visit.all_acknowledged
+
+
+def test_a_whole_visit_with_the_keyboard_alone_signed_by_typing_a_name(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=True)
+    keyboard_to_consent(qtbot, window, "Maria", "Lopez")
+    acknowledge_with_keys(qtbot, window)
+    consent = current(window)
+    # The pad needs a finger: a keyboard user lands on the typed name instead.
+    assert name_of(focused(window)) == "Sign by typing my name instead"
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "Your full name"
+    assert not consent.pad.isVisible()  # type: ignore[attr-defined]
+    type_keys(qtbot, window, "maria  LOPEZ")
+    tab_to(qtbot, window, "Sign and continue")
+    press(qtbot, window, Qt.Key.Key_Return)
+
+    assert step(window) is Step.RIDE_HOME
+    assert name_of(focused(window)) == "Their name"
+    type_keys(qtbot, window, "Luis Lopez")
+    press(qtbot, window, Qt.Key.Key_Tab)
+    type_keys(qtbot, window, "(555) 201-3344")
+    press(qtbot, window, Qt.Key.Key_Tab)
+    type_keys(qtbot, window, "husband")
+    with qtbot.waitSignal(window.visit_stored, timeout=5000):
+        tab_to(qtbot, window, "Continue")
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "Finish"
+    with qtbot.waitSignal(window.visit_ended, timeout=5000):
+        press(qtbot, window, Qt.Key.Key_Space)
+    assert current(window) is window.welcome
+
+    (record,) = stored(database)
+    assert (record.first_name, record.last_name) == ("Maria", "Lopez")
+    assert record.typed_signature == "maria LOPEZ"
+    assert record.signed_name == "Maria Lopez"
+    assert record.signature_png is None
+    assert record.ride.driver_name == "Luis Lopez"
+    pdf = build_summary(record, zone=ZoneInfo("America/Chicago"))
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Signed by typing their name: maria LOPEZ" in text
+
+
+def test_shift_tab_goes_back_and_focus_goes_round_the_screen(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=True)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Space)
+    # Fields, then Continue, then the top bar, then round again: what a person reads.
+    assert tab_order(qtbot, window, 8) == [
+        "First name",
+        "Last name",
+        "Date of birth (month / day / year)",
+        "Continue",
+        "Back",
+        "Larger text",
+        "High contrast",
+        "Ask for help",
+        "First name",
+    ]
+    press(qtbot, window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert name_of(focused(window)) == "Ask for help"
+    press(qtbot, window, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert name_of(focused(window)) == "High contrast"
+    # Enter on Back goes back; the same patient is still using keys on Welcome.
+    tab_to(qtbot, window, "Back")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert current(window) is window.welcome
+    assert name_of(focused(window)) == "Start"
+
+
+def test_a_problem_takes_the_keyboard_to_the_field_to_fix(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    type_keys(qtbot, window, "Ana")
+    press(qtbot, window, Qt.Key.Key_Tab)
+    type_keys(qtbot, window, "Lee")
+    tab_to(qtbot, window, "Continue")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert "Please enter your date of birth." in current(window).problem.text()  # type: ignore[attr-defined]
+    assert name_of(focused(window)) == "Date of birth (month / day / year)"
+
+
+def test_a_typed_name_that_is_not_the_patients_is_refused_in_plain_words(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=True)
+    keyboard_to_consent(qtbot, window, "Ana", "Lee")
+    acknowledge_with_keys(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_Return)  # "Sign by typing my name instead"
+    type_keys(qtbot, window, "Maria Lopez")
+    tab_to(qtbot, window, "Sign and continue")
+    press(qtbot, window, Qt.Key.Key_Return)
+    consent = current(window)
+    problem = consent.typed.problem  # type: ignore[attr-defined]
+    assert problem.isVisible()
+    assert "not the name you entered at the start" in problem.text()
+    assert step(window) is Step.CONSENT
+    assert window.visit is not None
+    assert window.visit.consent is None
+    # Back in the field to put it right.
+    field = focused(window)
+    assert name_of(field) == "Your full name"
+    assert isinstance(field, QLineEdit)
+    field.selectAll()
+    type_keys(qtbot, window, "ana lee")
+    tab_to(qtbot, window, "Sign and continue")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert step(window) is Step.RIDE_HOME
+    assert window.visit.consent is not None
+    assert window.visit.consent.typed_name == "ana lee"
+
+
+def test_without_typed_signatures_the_pad_says_to_ask_the_front_desk(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    keyboard_to_consent(qtbot, window, "Ana", "Lee")
+    consent = current(window)
+    words = consent.cannot_sign  # type: ignore[attr-defined]
+    assert words.isVisible()
+    assert "If you cannot sign on the screen, please ask at the front desk" in words.text()
+    assert not [
+        b for b in consent.findChildren(QAbstractButton) if "typing" in b.text() and b.isVisible()
+    ]
+    acknowledge_with_keys(qtbot, window)
+    pad = focused(window)
+    assert pad is consent.pad  # type: ignore[attr-defined]
+    assert "ask at the front desk" in pad.accessibleDescription()
+    # "Ask for help" right beside the pad, not only in the top bar.
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "Clear the signature"
+    press(qtbot, window, Qt.Key.Key_Tab)
+    help_here = focused(window)
+    assert name_of(help_here) == "Ask the front desk for help with signing"
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.help_notice.isVisible()
+    assert name_of(focused(window)) == "OK"
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert not window.help_notice.isVisible()
+    assert focused(window) is help_here, "the focus goes back where it was"
+    assert step(window) is Step.CONSENT
+
+
+def test_are_you_still_there_is_answered_with_keys_and_keeps_them(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(
+        qtbot, database, settings, typed=False, timeout_seconds=1, countdown_seconds=30
+    )
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    type_keys(qtbot, window, "Ana")
+    field = focused(window)
+    qtbot.waitUntil(window.still_there.isVisible, timeout=3000)
+    assert name_of(focused(window)) == "Yes, continue"
+    assert tab_order(qtbot, window, 2) == ["Yes, continue", "I need more time", "Yes, continue"]
+    press(qtbot, window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert name_of(focused(window)) == "I need more time"
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert not window.still_there.isVisible()
+    assert focused(window) is field
+    assert window.idle_timer.interval() == 3000
+
+
+def test_a_notice_keeps_the_keys_until_it_is_answered(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tap(qtbot, current(window), "Start")  # a finger first: the field has the focus
+    field = focused(window)
+    tap(qtbot, current(window), "Ask for help")
+    assert window.help_notice.isVisible()
+    assert focused(window) is field, "a tap moves no focus, even to a notice"
+    press(qtbot, window, Qt.Key.Key_Tab)  # keys now: they go to the notice, not under it
+    assert name_of(focused(window)) == "OK"
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "OK", "Tab stays on the notice"
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert not window.help_notice.isVisible()
+    assert focused(window) is field
+
+
+def test_taps_never_take_the_focus_from_the_field_being_typed_in(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    field = focused(window)
+    assert name_of(field) == "First name"
+    for control in ("Larger text", "High contrast", "Continue"):
+        tap(qtbot, current(window), control)
+        assert focused(window) is field, f"tapping {control!r} took the focus"
+    tap_text(qtbot, current(window).keyboard, "b")  # type: ignore[attr-defined]
+    assert field.text() == "Anab"  # type: ignore[attr-defined]
+    assert focused(window) is field
+    keys = current(window).findChildren(OnScreenKeyboard)[0].findChildren(QAbstractButton)
+    assert keys
+    assert all(key.focusPolicy() == Qt.FocusPolicy.NoFocus for key in keys)
+    # Every other touch button is reached by Tab but never by a tap.
+    others = [b for b in current(window).findChildren(QAbstractButton) if b not in keys]
+    assert others
+    assert all(b.focusPolicy() == Qt.FocusPolicy.TabFocus for b in others)
+
+
+def test_a_finger_sees_no_focus_outline_on_a_new_screen(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    assert not isinstance(QApplication.focusWidget(), QAbstractButton)
+    tap(qtbot, current(window), "Start")
+    fill(qtbot, window, "first_name", "Ana")
+    fill(qtbot, window, "last_name", "Lee")
+    fill(qtbot, window, "birth_date", "04/15/1968")
+    tap(qtbot, current(window), "Continue")
+    assert step(window) is Step.SLIDES
+    assert focused(window) is current(window), "the screen itself, not a button"
+
+
+def test_lock_down_leaves_tab_space_and_enter_to_the_patient(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    # The lock-down's key filter (what swallows keys), on the window as it is: the full
+    # screen itself only changes the window's flags.
+    KioskLockdown(window)
+    try:
+        tab_to(qtbot, window, "Start")
+        press(qtbot, window, Qt.Key.Key_Space)
+        assert step(window) is Step.DETAILS
+        press(qtbot, window, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert name_of(focused(window)) == "Ask for help"
+        press(qtbot, window, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+        assert window.help_notice.isVisible()
+        press(qtbot, window, Qt.Key.Key_Return)
+        assert not window.help_notice.isVisible()
+    finally:
+        window.leaving_allowed = True
+
+
+def _pixel(image: QImage, widget: QWidget, window: QWidget, x: int, y: int) -> QColor:
+    at = widget.mapTo(window, QPoint(x, y))
+    return image.pixelColor(at)
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["kiosk theme", "high contrast"])
+def test_the_focus_outline_stands_out_in_both_themes(
+    qtbot: QtBot, database: Database, settings: Settings, high_contrast: bool
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    window.show_display(PatientDisplay(high_contrast=high_contrast))
+    for name in ("Start", "Larger text"):  # a primary button and a plain one
+        tab_to(qtbot, window, name)
+        control = focused(window)
+        qtbot.wait(10)  # one turn of the event loop: Qt repaints the focused look
+        image = window.grab().toImage()
+        middle = control.height() // 2
+        edge = _pixel(image, control, window, 2, middle)
+        outside = _pixel(image, control, window, -6, middle)
+        inside = _pixel(image, control, window, 12, middle)
+        assert contrast(edge, outside) >= 3, (name, edge.name(), outside.name())
+        assert contrast(edge, inside) >= 3, (name, edge.name(), inside.name())
+        # The focused look is not the button's own: Tab away and it is back to normal.
+        press(qtbot, window, Qt.Key.Key_Tab)
+        qtbot.wait(10)
+        image = window.grab().toImage()
+        assert _pixel(image, control, window, 12, middle) != inside, name

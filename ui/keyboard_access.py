@@ -1,0 +1,177 @@
+"""The kiosk with a keyboard alone: Tab and Shift+Tab move, Space and Enter press (WCAG 2.1).
+
+Touch stays the kiosk's first way in. Buttons take focus by Tab only (`TabFocus`), so a
+tap never moves the cursor out of the field being typed in, and the on-screen keyboard's
+keys never take focus at all. Focus goes to a new screen's first control only while the
+patient is using keys: a patient using a finger sees no focus outline they did not ask
+for, the way browsers show `:focus-visible`.
+
+Each screen moves focus through its own controls in the order a person reads them (its
+layout's order: top bar, body, keyboard, footer), round and round, never onto a screen
+that is hidden or under a notice.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QScrollArea, QWidget
+from typing_extensions import override
+
+_ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+# What a notice over the whole screen is called (ui.widgets.notice_overlay).
+NOTICE_NAME = "noticeOverlay"
+_TOUCHES = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
+
+
+def reading_order(root: QWidget) -> list[QWidget]:
+    """Every widget under `root` that Tab may reach, in its layouts' order (shown or not)."""
+    found: list[QWidget] = []
+    _collect_layout(root.layout(), found)
+    return found
+
+
+def _collect_layout(layout: QLayout | None, found: list[QWidget]) -> None:
+    if layout is None:
+        return
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget = item.widget()
+        if widget is not None:
+            _collect_widget(widget, found)
+        else:
+            _collect_layout(item.layout(), found)
+
+
+def _collect_widget(widget: QWidget, found: list[QWidget]) -> None:
+    if isinstance(widget, QScrollArea):
+        # The page inside, not the scroll area itself: arrows and Page Down scroll it
+        # from wherever the focus is (see PatientScreen.keyPressEvent).
+        inner = widget.widget()
+        if inner is not None:
+            _collect_widget(inner, found)
+        return
+    if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
+        found.append(widget)
+        return
+    _collect_layout(widget.layout(), found)
+
+
+def can_take_focus(widget: QWidget) -> bool:
+    """Whether Tab may stop at `widget` now: on screen and usable."""
+    return shiboken6.isValid(widget) and widget.isVisible() and widget.isEnabled()
+
+
+def first_control(root: QWidget) -> QWidget | None:
+    """The first control under `root` that can take focus now."""
+    return next((w for w in reading_order(root) if can_take_focus(w)), None)
+
+
+def give_focus(widget: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:
+    """Focus `widget` and scroll it into view if it sits on a scrolling page."""
+    widget.setFocus(reason)
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget, 0, 16)
+
+
+def move_focus(root: QWidget, *, forward: bool) -> bool:
+    """Tab (or Shift+Tab) among `root`'s controls; False when it has none to offer."""
+    order = reading_order(root)
+    if not any(can_take_focus(w) for w in order):
+        return False
+    current = root.window().focusWidget()
+    if current in order:
+        start = order.index(current)
+        step = 1 if forward else -1
+        candidates = [order[(start + step * n) % len(order)] for n in range(1, len(order) + 1)]
+    else:
+        # From nowhere in particular (the screen itself has focus): the first or last.
+        candidates = order if forward else order[::-1]
+    target = next(w for w in candidates if can_take_focus(w))
+    give_focus(
+        target, Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+    )
+    return True
+
+
+class KeyboardUse(QObject):
+    """Watches how the patient uses `window`: keys or a finger; Enter presses a button.
+
+    Qt presses a focused push button with Space, but with Enter only when it is a
+    dialog's "auto default" button; the kiosk has no dialogs, so Enter is handled here,
+    for every button, without changing how any button looks. Enter in a text field does
+    what it always did (nothing): typing goes on until the patient moves on.
+
+    While a notice covers the screen, keys stay inside it.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        # The window is only this object's parent, never kept in a Python attribute: a
+        # reference cycle would keep a closed kiosk window alive until the garbage
+        # collector happened to run.
+        super().__init__(window)
+        # Whether the patient's last input was a key rather than a tap.
+        self.in_use = False
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def stop(self) -> None:
+        """Stop watching (the window closed)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def _window(self) -> QWidget | None:
+        window = self.parent()
+        return window if isinstance(window, QWidget) else None
+
+    def _inside(self, watched: QObject) -> bool:
+        window = self._window()
+        return (
+            window is not None
+            and isinstance(watched, QWidget)
+            and (watched is window or window.isAncestorOf(watched))
+        )
+
+    def notice_on_show(self) -> QWidget | None:
+        """The notice covering the window now, if any."""
+        window = self._window()
+        if window is None:
+            return None
+        shown = [n for n in window.findChildren(QWidget, NOTICE_NAME) if n.isVisible()]
+        return shown[0] if shown else None
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note keys and taps; Enter presses the focused button; a notice keeps the keys."""
+        kind = event.type()
+        if kind in _TOUCHES and self._inside(watched):
+            self.in_use = False
+        elif (
+            kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._inside(watched)
+        ):
+            self.in_use = True
+            assert isinstance(watched, QWidget)
+            notice = self.notice_on_show()
+            if notice is not None and not notice.isAncestorOf(watched):
+                # The notice covers the screen: the first key brings focus into it.
+                target = first_control(notice)
+                if target is not None:
+                    give_focus(target)
+                return True
+            if (
+                event.key() in _ENTER_KEYS
+                and isinstance(watched, QAbstractButton)
+                and not event.isAutoRepeat()
+            ):
+                if watched.isEnabled():
+                    watched.click()
+                return True
+        return super().eventFilter(watched, event)
