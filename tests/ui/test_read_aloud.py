@@ -28,6 +28,7 @@ from tests.ui.patient import (
     tap,
     visible_buttons,
 )
+from tests.ui.test_kiosk_visit import open_kiosk
 from ui.kiosk_window import KioskWindow
 
 
@@ -46,20 +47,6 @@ def _mock_speech_or_skip() -> None:
         pytest.fail(f"Qt's mock speech engine is missing: {QTextToSpeech.availableEngines()}")
 
 
-def open_kiosk(qtbot: QtBot, settings: Settings, database: Database, **timing: Any) -> KioskWindow:
-    kiosk = KioskWindow(
-        database,
-        settings,
-        station="test-kiosk",
-        timing=KioskTiming(**{"double_tap_guard_seconds": 0, **timing}),
-    )
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1080, 1920)
-    kiosk.show()
-    qtbot.waitExposed(kiosk)
-    return kiosk
-
-
 @pytest.fixture
 def speaking_settings(tmp_path: Path) -> Settings:
     _mock_speech_or_skip()
@@ -70,7 +57,7 @@ def speaking_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> KioskWindow:
-    return open_kiosk(qtbot, speaking_settings, database)
+    return open_kiosk(qtbot, database, speaking_settings)
 
 
 @pytest.fixture
@@ -210,7 +197,7 @@ def test_no_read_to_me_when_the_clinic_turns_speech_off(
             "read_aloud": False,
         }
     )
-    window = open_kiosk(qtbot, quiet, database)
+    window = open_kiosk(qtbot, database, quiet)
     to_first_slide(qtbot, window)
     assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
 
@@ -224,7 +211,7 @@ def test_no_voice_hides_the_button_and_the_visit_still_completes(
             "speech_engine": "no-such-engine",
         }
     )
-    window = open_kiosk(qtbot, no_voice, database)
+    window = open_kiosk(qtbot, database, no_voice)
     stored: list[str] = []
     window.visit_stored.connect(stored.append)
     complete_visit(qtbot, window)
@@ -238,7 +225,7 @@ def test_no_voice_hides_the_button_and_the_visit_still_completes(
 def test_no_still_there_prompt_while_the_voice_reads(
     qtbot: QtBot, speaking_settings: Settings, database: Database
 ) -> None:
-    window = open_kiosk(qtbot, speaking_settings, database, timeout_seconds=1)
+    window = open_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
     window.idle_timer.setInterval(300)
     to_first_slide(qtbot, window)
     window.timing = KioskTiming(timeout_seconds=1, double_tap_guard_seconds=0)
