@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTranslator
 
 # The language the program is written in: no translation file needed.
 SOURCE_LANGUAGE = "en"
@@ -27,6 +27,28 @@ def language_name(code: str) -> str:
         return _PLAIN_NAMES[code]
     name = QLocale(code).nativeLanguageName()
     return name[:1].upper() + name[1:] if name else code
+
+
+# What a language's button on Welcome does, said in that language (see `in_language`).
+LANGUAGE_OFFER = (
+    "WelcomeScreen",
+    #: Name the language of this translation, not English.
+    str(QT_TRANSLATE_NOOP("WelcomeScreen", "Shows every page in English.")),
+)
+
+
+def in_language(language: str, words: tuple[str, str]) -> str:
+    """`words` (context, source text) in `language`, whichever language is in use now."""
+    context, source = words
+    path = translation_file(language)
+    if language == SOURCE_LANGUAGE or path is None:
+        return source
+    # Kept in a name while the translator reads it: Qt does not copy the bytes.
+    data = Path(path).read_bytes()
+    translator = QTranslator()
+    if not translator.load(data):
+        return source
+    return translator.translate(context, source) or source
 
 
 def translation_file(language: str) -> str | None:

@@ -357,7 +357,14 @@ class KioskWindow(QMainWindow):
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
         self.idle_timer.stop()
-        self.problem_notice.show_notice(text, self.tr("OK"))
+        self.problem_notice.show_notice(
+            text,
+            self.tr("OK"),
+            descriptions=(
+                self.tr("Closes this message; check-in starts again from the beginning."),
+                "",
+            ),
+        )
         self._focus_notice(self.problem_notice)
         self.problem_timer.start()
 
@@ -780,7 +787,13 @@ class KioskWindow(QMainWindow):
             return
         self._countdown_left = self.timing.countdown_seconds
         self.still_there.show_notice(
-            self._still_there_text(), self.tr("Yes, continue"), self.tr("I need more time")
+            self._still_there_text(),
+            self.tr("Yes, continue"),
+            self.tr("I need more time"),
+            descriptions=(
+                self.tr("Goes back to where you were."),
+                self.tr("Goes back to where you were, and waits much longer before asking again."),
+            ),
         )
         self._focus_notice(self.still_there)
         self.countdown_timer.start()

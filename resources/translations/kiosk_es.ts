@@ -39,8 +39,16 @@
         <translation>Prefiero hablar antes con alguien</translation>
     </message>
     <message>
+        <source>Stops here without signing; a team member will talk with you first.</source>
+        <translation>Se detiene aquí sin firmar; un miembro del equipo hablará primero con usted.</translation>
+    </message>
+    <message>
         <source>Sign and continue ›</source>
         <translation>Firmar y continuar ›</translation>
+    </message>
+    <message>
+        <source>Gives your consent with this signature and goes on to the next page.</source>
+        <translation>Da su consentimiento con esta firma y pasa a la página siguiente.</translation>
     </message>
     <message>
         <source>Sign and continue</source>
@@ -51,6 +59,10 @@
         <translation>Firmado en papel</translation>
     </message>
     <message>
+        <source>Records that the patient signed the consent on paper.</source>
+        <translation>Registra que el paciente firmó el consentimiento en papel.</translation>
+    </message>
+    <message>
         <source>Please type your first and last name.</source>
         <translation>Por favor, escriba su nombre y su apellido.</translation>
     </message>
@@ -59,12 +71,20 @@
         <translation>Ese no es el nombre que escribió al principio. Por favor, escriba su nombre y su apellido tal como los escribió, o pregunte en la recepción.</translation>
     </message>
     <message>
+        <source>Wipes the signature so you can sign again.</source>
+        <translation>Borra la firma para que pueda firmar de nuevo.</translation>
+    </message>
+    <message>
         <source>If you cannot sign on the screen, please ask at the front desk — we will help you sign another way.</source>
         <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción; le ayudaremos a firmar de otra manera.</translation>
     </message>
     <message>
         <source>Ask for help</source>
         <translation>Pedir ayuda</translation>
+    </message>
+    <message>
+        <source>Tells you where to find someone who can help you sign.</source>
+        <translation>Le indica dónde encontrar a alguien que le ayude a firmar.</translation>
     </message>
     <message>
         <source>Ask the front desk for help with signing</source>
@@ -81,6 +101,14 @@
     <message>
         <source>Sign by typing my name instead</source>
         <translation>Firmar escribiendo mi nombre</translation>
+    </message>
+    <message>
+        <source>Shows the box to sign in with your finger again.</source>
+        <translation>Vuelve a mostrar el recuadro para firmar con el dedo.</translation>
+    </message>
+    <message>
+        <source>Lets you type your full name as your signature, instead of drawing it.</source>
+        <translation>Le permite escribir su nombre completo como firma, en lugar de dibujarla.</translation>
     </message>
     <message>
         <source>If you cannot sign on the screen, choose “Sign by typing my name instead”, just below.</source>
@@ -114,8 +142,16 @@
         <translation>MM/DD/AAAA</translation>
     </message>
     <message>
+        <source>Type the month, the day and the year, for example 04/15/1968, with the number keys below this box.</source>
+        <translation>Escriba el mes, el día y el año, por ejemplo 04/15/1968, con las teclas de números debajo de este recuadro.</translation>
+    </message>
+    <message>
         <source>Continue ›</source>
         <translation>Continuar ›</translation>
+    </message>
+    <message>
+        <source>Goes on to the next page.</source>
+        <translation>Pasa a la página siguiente.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -161,6 +197,10 @@
         <translation>Terminar</translation>
     </message>
     <message>
+        <source>Ends your check-in and clears the screen for the next person.</source>
+        <translation>Termina su registro y deja la pantalla lista para la siguiente persona.</translation>
+    </message>
+    <message>
         <source>Thank you. Please tell the front desk you are done.</source>
         <translation>Gracias. Por favor, avise en la recepción que ha terminado.</translation>
     </message>
@@ -186,6 +226,13 @@
     </message>
 </context>
 <context>
+    <name>KeyboardForm</name>
+    <message>
+        <source>Type with the keyboard on the screen, below this box.</source>
+        <translation>Escriba con el teclado de la pantalla, debajo de este recuadro.</translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
         <source>Sorry, check-in is not working right now. Please go to the front desk — we&apos;ll be glad to help.</source>
@@ -198,6 +245,10 @@
     <message>
         <source>OK</source>
         <translation>De acuerdo</translation>
+    </message>
+    <message>
+        <source>Closes this message; check-in starts again from the beginning.</source>
+        <translation>Cierra este mensaje; el registro vuelve a empezar desde el principio.</translation>
     </message>
     <message>
         <source>MMMM d, yyyy &apos;at&apos; h:mm AP</source>
@@ -224,12 +275,27 @@
         <translation>Necesito más tiempo</translation>
     </message>
     <message>
+        <source>Goes back to where you were.</source>
+        <translation>Vuelve a donde estaba.</translation>
+    </message>
+    <message>
+        <source>Goes back to where you were, and waits much longer before asking again.</source>
+        <translation>Vuelve a donde estaba y espera mucho más antes de volver a preguntar.</translation>
+    </message>
+    <message>
         <source>Are you still there?
 
 This check-in will start over in {0} seconds to keep your answers private.</source>
         <translation>¿Sigue ahí?
 
 Este registro volverá a empezar en {0} segundos para que sus respuestas sigan siendo privadas.</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeOverlay</name>
+    <message>
+        <source>Closes this message.</source>
+        <translation>Cierra este mensaje.</translation>
     </message>
 </context>
 <context>
@@ -302,6 +368,42 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <source>Right parenthesis</source>
         <translation>Cerrar paréntesis</translation>
     </message>
+    <message>
+        <source>Types this letter in the box.</source>
+        <translation>Escribe esta letra en el recuadro.</translation>
+    </message>
+    <message>
+        <source>Types this in the box.</source>
+        <translation>Escribe esto en el recuadro.</translation>
+    </message>
+    <message>
+        <source>Types a space in the box.</source>
+        <translation>Escribe un espacio en el recuadro.</translation>
+    </message>
+    <message>
+        <source>Switches between capital and small letters.</source>
+        <translation>Cambia entre mayúsculas y minúsculas.</translation>
+    </message>
+    <message>
+        <source>Deletes the letter before the cursor. Hold it down to delete more.</source>
+        <translation>Borra la letra antes del cursor. Manténgala pulsada para borrar más.</translation>
+    </message>
+    <message>
+        <source>Deletes everything typed in this box.</source>
+        <translation>Borra todo lo escrito en este recuadro.</translation>
+    </message>
+    <message>
+        <source>Shows the letter keys.</source>
+        <translation>Muestra las teclas de letras.</translation>
+    </message>
+    <message>
+        <source>Shows letters with accents, such as á, é and ñ.</source>
+        <translation>Muestra letras con acento, como á, é y ñ.</translation>
+    </message>
+    <message>
+        <source>Shows the number keys.</source>
+        <translation>Muestra las teclas de números.</translation>
+    </message>
 </context>
 <context>
     <name>PatientScreen</name>
@@ -310,12 +412,24 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Letra más grande</translation>
     </message>
     <message>
+        <source>Makes the words bigger. Tap again for bigger still, and once more for the usual size.</source>
+        <translation>Agranda las letras. Tóquelo otra vez para agrandarlas más, y una vez más para volver al tamaño normal.</translation>
+    </message>
+    <message>
         <source>High contrast</source>
         <translation>Alto contraste</translation>
     </message>
     <message>
+        <source>Shows white and yellow words on black, which some people find easier to read. Tap again for the usual colors.</source>
+        <translation>Muestra letras blancas y amarillas sobre fondo negro, que a algunas personas les resultan más fáciles de leer. Tóquelo otra vez para volver a los colores normales.</translation>
+    </message>
+    <message>
         <source>‹ Back</source>
         <translation>‹ Atrás</translation>
+    </message>
+    <message>
+        <source>Goes back to the page before.</source>
+        <translation>Vuelve a la página anterior.</translation>
     </message>
     <message>
         <source>Back</source>
@@ -324,6 +438,10 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Ask for help</source>
         <translation>Pedir ayuda</translation>
+    </message>
+    <message>
+        <source>Tells you where to find someone who can help you.</source>
+        <translation>Le indica dónde encontrar a alguien que le ayude.</translation>
     </message>
     <message>
         <source>■ Stop reading</source>
@@ -341,9 +459,21 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <source>Read to me</source>
         <translation>Léamelo</translation>
     </message>
+    <message>
+        <source>Stops the voice reading this page.</source>
+        <translation>Detiene la voz que lee esta página.</translation>
+    </message>
+    <message>
+        <source>Reads the words on this page out loud.</source>
+        <translation>Lee en voz alta lo que dice esta página.</translation>
+    </message>
 </context>
 <context>
     <name>QuestionScreen</name>
+    <message>
+        <source>Chooses this answer.</source>
+        <translation>Elige esta respuesta.</translation>
+    </message>
     <message>
         <source>Your answer</source>
         <translation>Su respuesta</translation>
@@ -355,6 +485,10 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Continue ›</source>
         <translation>Continuar ›</translation>
+    </message>
+    <message>
+        <source>Goes on to the next page.</source>
+        <translation>Pasa a la página siguiente.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -376,8 +510,16 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Confirmo mis respuestas</translation>
     </message>
     <message>
+        <source>Keeps these answers and goes on to the consent page.</source>
+        <translation>Guarda estas respuestas y pasa a la página del consentimiento.</translation>
+    </message>
+    <message>
         <source>Change</source>
         <translation>Cambiar</translation>
+    </message>
+    <message>
+        <source>Goes back to this question so you can change your answer.</source>
+        <translation>Vuelve a esta pregunta para que pueda cambiar su respuesta.</translation>
     </message>
     <message>
         <source>Change the answer to: {0}</source>
@@ -403,6 +545,10 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Su número de teléfono</translation>
     </message>
     <message>
+        <source>Type their phone number with the number keys below this box.</source>
+        <translation>Escriba su número de teléfono con las teclas de números debajo de este recuadro.</translation>
+    </message>
+    <message>
         <source>How you know them</source>
         <translation>Qué relación tiene con usted</translation>
     </message>
@@ -415,8 +561,16 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Todavía no tengo quién me lleve</translation>
     </message>
     <message>
+        <source>Tells the front desk you still need a ride home, and finishes check-in.</source>
+        <translation>Avisa a la recepción de que todavía necesita quien le lleve a casa, y termina el registro.</translation>
+    </message>
+    <message>
         <source>Continue ›</source>
         <translation>Continuar ›</translation>
+    </message>
+    <message>
+        <source>Keeps who is taking you home, and finishes check-in.</source>
+        <translation>Guarda quién le lleva a casa y termina el registro.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -453,12 +607,27 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Siguiente ›</translation>
     </message>
     <message>
+        <source>Shows the next page.</source>
+        <translation>Muestra la página siguiente.</translation>
+    </message>
+    <message>
         <source>Next</source>
         <translation>Siguiente</translation>
     </message>
     <message>
         <source>{0} of {1}</source>
         <translation>{0} de {1}</translation>
+    </message>
+</context>
+<context>
+    <name>StatementButton</name>
+    <message>
+        <source>You have confirmed this statement.</source>
+        <translation>Ya ha confirmado esta declaración.</translation>
+    </message>
+    <message>
+        <source>Tap to confirm that you have read and understand this statement.</source>
+        <translation>Tóquela para confirmar que ha leído y entiende esta declaración.</translation>
     </message>
 </context>
 <context>
@@ -470,6 +639,10 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Your full name</source>
         <translation>Su nombre completo</translation>
+    </message>
+    <message>
+        <source>Type your first and last name, as you entered them at the start. It counts as your signature.</source>
+        <translation>Escriba su nombre y su apellido tal como los escribió al principio. Cuenta como su firma.</translation>
     </message>
 </context>
 <context>
@@ -483,8 +656,17 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Empezar</translation>
     </message>
     <message>
+        <source>Begins your check-in.</source>
+        <translation>Comienza su registro.</translation>
+    </message>
+    <message>
         <source>Check-in at this screen is paused for a moment. Please see the front desk — we&apos;ll check you in there.</source>
         <translation>El registro en esta pantalla está en pausa por un momento. Por favor, vaya a la recepción; allí le registramos.</translation>
+    </message>
+    <message>
+        <source>Shows every page in English.</source>
+        <extracomment>Name the language of this translation, not English.</extracomment>
+        <translation>Muestra todas las páginas en español.</translation>
     </message>
 </context>
 </TS>

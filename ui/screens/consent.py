@@ -69,6 +69,11 @@ class StatementButton(QPushButton):
         self.label.setText(text)
         self.mark.setText("✓" if acknowledged else "○")
         self.setAccessibleName(text)
+        self.setAccessibleDescription(
+            self.tr("You have confirmed this statement.")
+            if acknowledged
+            else self.tr("Tap to confirm that you have read and understand this statement.")
+        )
         self.setChecked(acknowledged)
         # Acknowledged once and kept: untapping would leave no record of why.
         self.setEnabled(not acknowledged)
@@ -120,14 +125,23 @@ class ConsentScreen(PatientScreen):
         self._add_other_ways_to_sign()
         self.body.addStretch(1)
         self.talk_first_button = make_button(
-            self.tr("I'd like to talk to someone first"), "talkFirstButton"
+            self.tr("I'd like to talk to someone first"),
+            "talkFirstButton",
+            self.tr("Stops here without signing; a team member will talk with you first."),
         )
         self.talk_first_button.clicked.connect(self.talk_first_requested)
-        self.sign_button = make_button(self.tr("Sign and continue ›"), "primaryButton")
+        self.sign_button = make_button(
+            self.tr("Sign and continue ›"),
+            "primaryButton",
+            self.tr("Gives your consent with this signature and goes on to the next page."),
+        )
         self.sign_button.setAccessibleName(self.tr("Sign and continue"))
         self.sign_button.clicked.connect(self._sign)
         # Only when staff check a patient in at the desk: the paper form was signed.
-        self.paper_button = make_button(self.tr("Signed on paper"))
+        self.paper_button = make_button(
+            self.tr("Signed on paper"),
+            description=self.tr("Records that the patient signed the consent on paper."),
+        )
         self.paper_button.clicked.connect(self.signed_on_paper)
         self.paper_button.hide()
         self.footer.addWidget(self.talk_first_button, 1)
@@ -178,7 +192,9 @@ class ConsentScreen(PatientScreen):
         self.keyboard = None
         pad_row = QHBoxLayout()
         self.signed_by = make_label("", "signedBy")
-        self.clear_button = make_button(self.tr("Clear"))
+        self.clear_button = make_button(
+            self.tr("Clear"), description=self.tr("Wipes the signature so you can sign again.")
+        )
         self.clear_button.setAccessibleName(self.tr("Clear the signature"))
         self.clear_button.clicked.connect(self.pad.clear)
         pad_row.addWidget(self.signed_by, 1)
@@ -200,7 +216,11 @@ class ConsentScreen(PatientScreen):
             ),
             "signatureHelp",
         )
-        self.pad_help_button = make_button(self.tr("Ask for help"), "helpButton")
+        self.pad_help_button = make_button(
+            self.tr("Ask for help"),
+            "helpButton",
+            self.tr("Tells you where to find someone who can help you sign."),
+        )
         self.pad_help_button.setAccessibleName(self.tr("Ask the front desk for help with signing"))
         self.pad_help_button.clicked.connect(self.help_requested)
         help_row.addWidget(self.cannot_sign, 1)
@@ -311,6 +331,11 @@ class ConsentScreen(PatientScreen):
             self.tr("Sign with my finger instead")
             if typing
             else self.tr("Sign by typing my name instead")
+        )
+        self.typing_button.setAccessibleDescription(
+            self.tr("Shows the box to sign in with your finger again.")
+            if typing
+            else self.tr("Lets you type your full name as your signature, instead of drawing it.")
         )
         self.cannot_sign.setVisible(not self._typed_allowed)
         self.pad_help_button.setVisible(not self._typed_allowed)

@@ -31,9 +31,15 @@ class DetailsScreen(FormScreen):
             KeyboardPage.NUMBERS,
             placeholder=self.tr("MM/DD/YYYY"),
             max_length=10,
+            description=self.tr(
+                "Type the month, the day and the year, for example 04/15/1968, with the "
+                "number keys below this box."
+            ),
         )
         self.place_form()
-        self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
+        self.continue_button = make_button(
+            self.tr("Continue ›"), "primaryButton", self.tr("Goes on to the next page.")
+        )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._submit)
         self.footer.addStretch(1)

@@ -26,7 +26,11 @@ class DoneScreen(PatientScreen):
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_steps = make_label("", "welcomeText")
         self.next_steps.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.finish_button = make_button(self.tr("Finish"), "primaryButton")
+        self.finish_button = make_button(
+            self.tr("Finish"),
+            "primaryButton",
+            self.tr("Ends your check-in and clears the screen for the next person."),
+        )
         self.finish_button.clicked.connect(self.finished)
         layout.addStretch(1)
         layout.addWidget(self.heading)

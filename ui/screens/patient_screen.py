@@ -76,7 +76,20 @@ def name_display_buttons(larger: QPushButton, contrast: QPushButton) -> None:
     """What a screen reader says for them, in the interface's language now."""
     translate = QCoreApplication.translate
     larger.setAccessibleName(translate("PatientScreen", "Larger text"))
+    larger.setAccessibleDescription(
+        translate(
+            "PatientScreen",
+            "Makes the words bigger. Tap again for bigger still, and once more for the usual size.",
+        )
+    )
     contrast.setAccessibleName(translate("PatientScreen", "High contrast"))
+    contrast.setAccessibleDescription(
+        translate(
+            "PatientScreen",
+            "Shows white and yellow words on black, which some people find easier to "
+            "read. Tap again for the usual colors.",
+        )
+    )
 
 
 def _width_side_by_side(row: QBoxLayout) -> int:
@@ -112,15 +125,17 @@ def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     return label
 
 
-def make_button(text: str, object_name: str = "") -> QPushButton:
+def make_button(text: str, object_name: str = "", description: str = "") -> QPushButton:
     """A touch button that does not steal focus from the field being typed in.
 
     Tab reaches it and Space or Enter press it (see ui.keyboard_access), but a tap does
     not take the focus: the cursor stays in the field the patient is typing in.
+    `description` is what a screen reader says the button does (translated by the caller).
     """
     button = QPushButton(text)
     if object_name:
         button.setObjectName(object_name)
+    button.setAccessibleDescription(description)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     button.setAutoDefault(False)
     return button
@@ -161,7 +176,9 @@ class PatientScreen(QWidget):
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(24, 8, 24, 8)
-        self.back_button = make_button(self.tr("‹ Back"), "backButton")
+        self.back_button = make_button(
+            self.tr("‹ Back"), "backButton", self.tr("Goes back to the page before.")
+        )
         self.back_button.setAccessibleName(self.tr("Back"))
         self.back_button.clicked.connect(self.back_requested)
         if not with_back:
@@ -169,7 +186,11 @@ class PatientScreen(QWidget):
             # as a window of its own for a moment, and the kiosk's window loses the
             # keyboard's focus (a keyboard user pressing Start found it gone).
             self.back_button.hide()
-        self.help_button = make_button(self.tr("Ask for help"), "helpButton")
+        self.help_button = make_button(
+            self.tr("Ask for help"),
+            "helpButton",
+            self.tr("Tells you where to find someone who can help you."),
+        )
         self.help_button.clicked.connect(self.help_requested)
         self.larger_text_button, self.contrast_button = make_display_buttons()
         self.larger_text_button.clicked.connect(self.larger_text_requested)
@@ -235,6 +256,11 @@ class PatientScreen(QWidget):
         # Never an icon alone: a play or stop mark and the words.
         button.setText(self.tr("■ Stop reading") if speaking else self.tr("▶ Read to me"))
         button.setAccessibleName(self.tr("Stop reading") if speaking else self.tr("Read to me"))
+        button.setAccessibleDescription(
+            self.tr("Stops the voice reading this page.")
+            if speaking
+            else self.tr("Reads the words on this page out loud.")
+        )
 
     def spoken_lines(self) -> list[str]:
         """What "Read to me" reads on this screen (its words, in the order shown)."""

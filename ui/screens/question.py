@@ -43,7 +43,7 @@ class QuestionScreen(PatientScreen):
         row.setSpacing(24)
         self.answer_buttons: dict[Answer, QPushButton] = {}
         for answer, text in answer_words().items():
-            button = make_button(text, "answerButton")
+            button = make_button(text, "answerButton", self.tr("Chooses this answer."))
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, a=answer: self.answered.emit(a.value))
             row.addWidget(button)
@@ -76,7 +76,9 @@ class QuestionScreen(PatientScreen):
         )
         self.body.addWidget(self.calm_message)
         self.body.addStretch(1)
-        self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
+        self.continue_button = make_button(
+            self.tr("Continue ›"), "primaryButton", self.tr("Goes on to the next page.")
+        )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._continue)
         self.footer.addStretch(1)
@@ -113,7 +115,7 @@ class QuestionScreen(PatientScreen):
         self.choice_buttons = {}
         self.choices.setVisible(question.kind is QuestionKind.SINGLE_CHOICE)
         for choice in question.choices:
-            button = make_button(choice.text, "choiceButton")
+            button = make_button(choice.text, "choiceButton", self.tr("Chooses this answer."))
             button.setCheckable(True)
             _mark(button, choice.text, chosen=choice.id == answer)
             button.clicked.connect(lambda _=False, c=choice.id: self.answered.emit(c))

@@ -32,7 +32,9 @@ class ReviewScreen(PatientScreen):
         self.body.addWidget(self.rows)
         self.body.addStretch(1)
         self.confirm_button = make_button(
-            self.tr("I confirm these answers are correct"), "primaryButton"
+            self.tr("I confirm these answers are correct"),
+            "primaryButton",
+            self.tr("Keeps these answers and goes on to the consent page."),
         )
         self.footer.addWidget(self.confirm_button, 1)
         self.confirm_button.clicked.connect(self.confirmed)
@@ -55,7 +57,10 @@ class ReviewScreen(PatientScreen):
             answer = make_label("", "reviewAnswer")
             self._answer_labels[question_id] = answer
             self.grid.addWidget(answer, row, 1)
-            change = make_button(self.tr("Change"))
+            change = make_button(
+                self.tr("Change"),
+                description=self.tr("Goes back to this question so you can change your answer."),
+            )
             change.setAccessibleName(self.tr("Change the answer to: {0}").format(text))
             change.clicked.connect(lambda _=False, q=question_id: self.change_requested.emit(q))
             self.grid.addWidget(change, row, 2)

@@ -34,7 +34,11 @@ class RideHomeScreen(FormScreen):
         self.body.addWidget(self.explanation)
         self.form.add_field("driver_name", self.tr("Their name"), KeyboardPage.LETTERS)
         self.form.add_field(
-            "phone", self.tr("Their phone number"), KeyboardPage.NUMBERS, max_length=20
+            "phone",
+            self.tr("Their phone number"),
+            KeyboardPage.NUMBERS,
+            max_length=20,
+            description=self.tr("Type their phone number with the number keys below this box."),
         )
         self.form.add_field(
             "relationship",
@@ -44,9 +48,17 @@ class RideHomeScreen(FormScreen):
             max_length=60,
         )
         self.place_form()
-        self.no_ride_button = make_button(self.tr("I don't have a ride yet"), "talkFirstButton")
+        self.no_ride_button = make_button(
+            self.tr("I don't have a ride yet"),
+            "talkFirstButton",
+            self.tr("Tells the front desk you still need a ride home, and finishes check-in."),
+        )
         self.no_ride_button.clicked.connect(self.no_ride_requested)
-        self.continue_button = make_button(self.tr("Continue ›"), "primaryButton")
+        self.continue_button = make_button(
+            self.tr("Continue ›"),
+            "primaryButton",
+            self.tr("Keeps who is taking you home, and finishes check-in."),
+        )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._submit)
         self.footer.addWidget(self.no_ride_button, 1)

@@ -68,7 +68,9 @@ class SlideScreen(PatientScreen):
         self.add_read_aloud_button()
         self._words: list[str] = []
         self.body.addStretch(1)
-        self.next_button = make_button(self.tr("Next ›"), "primaryButton")
+        self.next_button = make_button(
+            self.tr("Next ›"), "primaryButton", self.tr("Shows the next page.")
+        )
         self.next_button.setAccessibleName(self.tr("Next"))
         self.next_button.clicked.connect(self.next_requested)
         self.footer.addStretch(1)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from ui.interface_language import language_name
+from ui.interface_language import LANGUAGE_OFFER, in_language, language_name
 from ui.keyboard_access import can_take_focus, first_control, move_focus
 from ui.screens.patient_screen import (
     clear_layout,
@@ -90,6 +90,7 @@ class WelcomeScreen(QWidget):
             )
         )
         self.start_button.setText(self.tr("Start"))
+        self.start_button.setAccessibleDescription(self.tr("Begins your check-in."))
         self.paused_sign.setText(
             self.tr(
                 "Check-in at this screen is paused for a moment. Please see the front "
@@ -115,6 +116,8 @@ class WelcomeScreen(QWidget):
         for code in languages:
             button = make_button(language_name(code), "languageButton")
             button.setAccessibleName(language_name(code))
+            # In that language: its readers may not understand this one.
+            button.setAccessibleDescription(in_language(code, LANGUAGE_OFFER))
             button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
             self.language_row.addWidget(button)
         self.language_row.addStretch(1)

@@ -41,8 +41,13 @@ class KeyboardForm(QWidget):
         *,
         placeholder: str = "",
         max_length: int = 80,
+        description: str = "",
     ) -> QLineEdit:
-        """Add a field; tapping it points the keyboard at it with the right page."""
+        """Add a field; tapping it points the keyboard at it with the right page.
+
+        `description` is how to fill it in, for a screen reader (translated by the
+        caller); by default, where the keys are.
+        """
         caption = QLabel(label)
         caption.setObjectName("fieldLabel")
         caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -50,6 +55,9 @@ class KeyboardForm(QWidget):
         field = QLineEdit()
         field.setObjectName(f"{key}Field")
         field.setAccessibleName(label)
+        field.setAccessibleDescription(
+            description or self.tr("Type with the keyboard on the screen, below this box.")
+        )
         field.setPlaceholderText(placeholder)
         field.setMaxLength(max_length)
         # Patients type on screen only: no context menu, no drag-and-drop of text.

@@ -75,11 +75,24 @@ class NoticeOverlay(QWidget):
         self._focus_before: QWidget | None = None
         self.hide()
 
-    def show_notice(self, text: str, button_text: str, second_text: str = "") -> None:
-        """Show `text` with one button (two with `second_text`) over the whole parent."""
+    def show_notice(
+        self,
+        text: str,
+        button_text: str,
+        second_text: str = "",
+        *,
+        descriptions: tuple[str, str] = ("", ""),
+    ) -> None:
+        """Show `text` with one button (two with `second_text`) over the whole parent.
+
+        `descriptions` say what each button does, for a screen reader (translated by the
+        caller); a lone button says by default that it closes the message.
+        """
         self.text.setText(text)
         self.button.setText(button_text)
+        self.button.setAccessibleDescription(descriptions[0] or self.tr("Closes this message."))
         self.second_button.setText(second_text)
+        self.second_button.setAccessibleDescription(descriptions[1])
         self.second_button.setVisible(bool(second_text))
         self.setGeometry(self._host.rect())
         if not self.isVisible():

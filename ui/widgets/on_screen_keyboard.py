@@ -409,8 +409,23 @@ class OnScreenKeyboard(QWidget):
             "(": self.tr("Left parenthesis"),
             ")": self.tr("Right parenthesis"),
         }
+        # What each key does, for a screen reader (the name says which key it is).
+        descriptions = {
+            _Role.LETTER: self.tr("Types this letter in the box."),
+            _Role.CHARACTER: self.tr("Types this in the box."),
+            _Role.SPACE: self.tr("Types a space in the box."),
+            _Role.SHIFT: self.tr("Switches between capital and small letters."),
+            _Role.BACKSPACE: self.tr(
+                "Deletes the letter before the cursor. Hold it down to delete more."
+            ),
+            _Role.CLEAR: self.tr("Deletes everything typed in this box."),
+            _Role.TO_LETTERS: self.tr("Shows the letter keys."),
+            _Role.TO_ACCENTS: self.tr("Shows letters with accents, such as á, é and ñ."),
+            _Role.TO_NUMBERS: self.tr("Shows the number keys."),
+        }
         for keys in self._keys.values():
             for key in keys:
+                key.button.setAccessibleDescription(descriptions[key.role])
                 if key.role in labels:
                     label, name = labels[key.role]
                     key.button.setText(label)

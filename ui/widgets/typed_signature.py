@@ -47,6 +47,10 @@ class TypedSignature(QWidget):
             self.tr("Your full name"),
             KeyboardPage.LETTERS,
             max_length=2 * MAX_NAME_LENGTH + 1,
+            description=self.tr(
+                "Type your first and last name, as you entered them at the start. It "
+                "counts as your signature."
+            ),
         )
         self.field.textChanged.connect(self.changed)
         layout.addWidget(self.form)
