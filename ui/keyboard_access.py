@@ -8,7 +8,10 @@ for, the way browsers show `:focus-visible`.
 
 Each screen moves focus through its own controls in the order a person reads them (its
 layout's order: top bar, body, keyboard, footer), round and round, never onto a screen
-that is hidden or under a notice.
+that is hidden or under a notice. The on-screen keyboard's keys come right after the
+field they type into, so a patient with Tab, Space and Enter alone (a switch) can type
+their name on them; once the patient types a letter on a keyboard of their own, Tab
+passes the keys by.
 """
 
 from __future__ import annotations
@@ -16,8 +19,17 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLayout,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
 from typing_extensions import override
+
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 # What a notice over the whole screen is called (ui.widgets.notice_overlay).
@@ -56,6 +68,14 @@ def _collect_widget(widget: QWidget, found: list[QWidget]) -> None:
         return
     if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
         found.append(widget)
+        return
+    if isinstance(widget, OnScreenKeyboard):
+        # Its keys right after the field they type into (wherever that is on the page).
+        keys: list[QWidget] = []
+        _collect_layout(widget.layout(), keys)
+        field = widget.follows_in_tab_order()
+        place = found.index(field) + 1 if field in found else len(found)
+        found[place:place] = keys
         return
     _collect_layout(widget.layout(), found)
 
@@ -105,8 +125,9 @@ class KeyboardUse(QObject):
 
     Qt presses a focused push button with Space, but with Enter only when it is a
     dialog's "auto default" button; the kiosk has no dialogs, so Enter is handled here,
-    for every button, without changing how any button looks. Enter in a text field does
-    what it always did (nothing): typing goes on until the patient moves on.
+    for every button, without changing how any button looks. Enter in a text field goes
+    on to the next field, or from the last one presses the page's button to go on
+    (ui.widgets.keyboard_form).
 
     While a notice covers the screen, keys stay inside it.
     """
@@ -140,6 +161,13 @@ class KeyboardUse(QObject):
             and (watched is window or window.isAncestorOf(watched))
         )
 
+    def _letters_typed(self) -> None:
+        """The patient has letter keys of their own: Tab need not stop on the screen's."""
+        window = self._window()
+        if window is not None:
+            for keyboard in window.findChildren(OnScreenKeyboard):
+                keyboard.set_reachable_by_tab(False)
+
     def notice_on_show(self) -> QWidget | None:
         """The notice covering the window now, if any."""
         window = self._window()
@@ -159,6 +187,9 @@ class KeyboardUse(QObject):
         ):
             self.in_use = True
             assert isinstance(watched, QWidget)
+            typed = event.text().strip()
+            if isinstance(watched, QLineEdit) and typed and typed.isprintable():
+                self._letters_typed()
             notice = self.notice_on_show()
             if notice is not None and not notice.isAncestorOf(watched):
                 # The notice covers the screen: the first key brings focus into it.

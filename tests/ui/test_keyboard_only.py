@@ -196,6 +196,8 @@ def test_shift_tab_goes_back_and_focus_goes_round_the_screen(
     window = open_kiosk(qtbot, database, settings, typed=True)
     tab_to(qtbot, window, "Start")
     press(qtbot, window, Qt.Key.Key_Space)
+    # A patient with letter keys of their own: Tab passes the screen's keys by.
+    type_keys(qtbot, window, "A")
     # Fields, then Continue, then the top bar, then round again: what a person reads.
     assert tab_order(qtbot, window, 8) == [
         "First name",
@@ -217,6 +219,110 @@ def test_shift_tab_goes_back_and_focus_goes_round_the_screen(
     press(qtbot, window, Qt.Key.Key_Return)
     assert current(window) is window.welcome
     assert name_of(focused(window)) == "Start"
+
+
+def key_on_screen(window: KioskWindow, name: str) -> QWidget:
+    """The shown on-screen key a screen reader calls `name`."""
+    screen = current(window)
+    keys = [
+        key
+        for keyboard in screen.findChildren(OnScreenKeyboard)
+        for key in keyboard.page_keys()
+        if key.isVisible() and key.accessibleName() == name
+    ]
+    assert len(keys) == 1, f"expected one key {name!r} on screen, found {len(keys)}"
+    return keys[0]
+
+
+def shown_keyboard(window: KioskWindow) -> OnScreenKeyboard:
+    """The on-screen keyboard on show."""
+    return next(k for k in current(window).findChildren(OnScreenKeyboard) if k.isVisible())
+
+
+def switch_type(qtbot: QtBot, window: KioskWindow, text: str) -> None:
+    """Type `text` on the screen's own keys with Tab, Shift+Tab and Space alone."""
+    for character in text:
+        page_key = {"letters": "Accented letters", "accents": "Letters"}
+        keyboard = shown_keyboard(window)
+        if character.isalpha() and not any(
+            key.accessibleName().lower() == character.lower() for key in keyboard.page_keys()
+        ):
+            switch_press(qtbot, window, page_key[keyboard.page().value])
+        switch_press(qtbot, window, SPOKEN.get(character, character))
+
+
+# What a screen reader calls the keys that are not letters or digits.
+SPOKEN = {"/": "Slash", "-": "Hyphen", "'": "Apostrophe", " ": "Space"}
+
+
+def switch_press(qtbot: QtBot, window: KioskWindow, name: str) -> None:
+    """Move to the key called `name` with Tab (or Shift+Tab, if it is behind) and press it."""
+    target = key_on_screen(window, name)
+    order = shown_keyboard(window).page_keys()
+    for _ in range(60):
+        here = focused(window)
+        if here is target:
+            press(qtbot, window, Qt.Key.Key_Space)
+            return
+        behind = here in order and order.index(here) > order.index(target)
+        press(
+            qtbot,
+            window,
+            Qt.Key.Key_Tab,
+            Qt.KeyboardModifier.ShiftModifier if behind else NO_MODIFIER,
+        )
+    pytest.fail(f"Tab never reached the key {name!r}")
+
+
+def test_a_switch_user_types_their_name_with_accents_on_the_screens_keys(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    """Tab, Shift+Tab, Space and Enter only: no letter key of their own."""
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "First name"
+    # The screen's keys come right after the field they type into.
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert focused(window) is key_on_screen(window, "Q")
+    switch_type(qtbot, window, "José")
+    # Enter in a field goes on to the next one; from the keys, Tab goes on past them.
+    tab_to(qtbot, window, "Last name", limit=40)
+    switch_type(qtbot, window, "Núñez")
+    fields = current(window).form.fields  # type: ignore[attr-defined]
+    assert (fields["first_name"].text(), fields["last_name"].text()) == ("José", "Núñez")
+    # The key pressed last keeps the focus: the patient goes on from there.
+    assert focused(window) is key_on_screen(window, "z")
+    tab_to(qtbot, window, "Date of birth (month / day / year)", limit=40)
+    switch_type(qtbot, window, "04/15/1968")
+    tab_to(qtbot, window, "Continue", limit=40)
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert step(window) is Step.SLIDES
+    assert window.visit is not None
+    assert window.visit.details is not None
+    assert window.visit.details.full_name == "José Núñez"
+    assert window.visit.details.date_of_birth.isoformat() == "1968-04-15"
+
+
+def test_enter_in_a_field_goes_on_and_from_the_last_one_continues(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    type_keys(qtbot, window, "Ana")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "Last name"
+    type_keys(qtbot, window, "Lee")
+    press(qtbot, window, Qt.Key.Key_Enter)
+    assert name_of(focused(window)) == "Date of birth (month / day / year)"
+    # Enter in the last field is Continue: a missing date is said, and the field kept.
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert "Please enter your date of birth." in current(window).problem.text()  # type: ignore[attr-defined]
+    assert name_of(focused(window)) == "Date of birth (month / day / year)"
+    type_keys(qtbot, window, "04/15/1968")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert step(window) is Step.SLIDES
 
 
 def test_a_problem_takes_the_keyboard_to_the_field_to_fix(
@@ -348,13 +454,11 @@ def test_taps_never_take_the_focus_from_the_field_being_typed_in(
     tap_text(qtbot, current(window).keyboard, "b")  # type: ignore[attr-defined]
     assert field.text() == "Anab"  # type: ignore[attr-defined]
     assert focused(window) is field
-    keys = current(window).findChildren(OnScreenKeyboard)[0].findChildren(QAbstractButton)
-    assert keys
-    assert all(key.focusPolicy() == Qt.FocusPolicy.NoFocus for key in keys)
-    # Every other touch button is reached by Tab but never by a tap.
-    others = [b for b in current(window).findChildren(QAbstractButton) if b not in keys]
-    assert others
-    assert all(b.focusPolicy() == Qt.FocusPolicy.TabFocus for b in others)
+    # Every touch button, the keyboard's keys included, is reached by Tab but never by
+    # a tap.
+    buttons = current(window).findChildren(QAbstractButton)
+    assert len(buttons) > 30
+    assert all(b.focusPolicy() == Qt.FocusPolicy.TabFocus for b in buttons)
 
 
 def test_a_finger_sees_no_focus_outline_on_a_new_screen(
@@ -405,17 +509,29 @@ def test_the_focus_outline_stands_out_in_both_themes(
     window.show_display(PatientDisplay(high_contrast=high_contrast))
     for name in ("Start", "Larger text"):  # a primary button and a plain one
         tab_to(qtbot, window, name)
-        control = focused(window)
-        qtbot.wait(10)  # one turn of the event loop: Qt repaints the focused look
-        image = window.grab().toImage()
-        middle = control.height() // 2
-        edge = _pixel(image, control, window, 2, middle)
-        outside = _pixel(image, control, window, -6, middle)
-        inside = _pixel(image, control, window, 12, middle)
-        assert contrast(edge, outside) >= 3, (name, edge.name(), outside.name())
-        assert contrast(edge, inside) >= 3, (name, edge.name(), inside.name())
-        # The focused look is not the button's own: Tab away and it is back to normal.
-        press(qtbot, window, Qt.Key.Key_Tab)
-        qtbot.wait(10)
-        image = window.grab().toImage()
-        assert _pixel(image, control, window, 12, middle) != inside, name
+        assert_focus_stands_out(qtbot, window)
+    # A key of the screen's keyboard, for a patient who types on them with Tab and Space.
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "Q"
+    assert_focus_stands_out(qtbot, window)
+
+
+def assert_focus_stands_out(qtbot: QtBot, window: KioskWindow) -> None:
+    """The focused control's edge is 3:1 against what is outside and inside it."""
+    control = focused(window)
+    name = name_of(control)
+    qtbot.wait(10)  # one turn of the event loop: Qt repaints the focused look
+    image = window.grab().toImage()
+    middle = control.height() // 2
+    edge = _pixel(image, control, window, 2, middle)
+    outside = _pixel(image, control, window, -6, middle)
+    inside = _pixel(image, control, window, 12, middle)
+    assert contrast(edge, outside) >= 3, (name, edge.name(), outside.name())
+    assert contrast(edge, inside) >= 3, (name, edge.name(), inside.name())
+    # The focused look is not the button's own: Tab away and it is back to normal.
+    press(qtbot, window, Qt.Key.Key_Tab)
+    qtbot.wait(10)
+    image = window.grab().toImage()
+    assert _pixel(image, control, window, 12, middle) != inside, name

@@ -496,7 +496,7 @@ def test_every_key_says_what_it_is(form: Form, page: KeyboardPage) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_keys_are_named_for_the_style_sheet_and_never_take_focus(
+def test_keys_are_named_for_the_style_sheet_and_taken_out_of_tabs_way_on_request(
     form: Form, page: KeyboardPage
 ) -> None:
     show_page(form.keyboard, page)
@@ -507,6 +507,10 @@ def test_keys_are_named_for_the_style_sheet_and_never_take_focus(
         assert button.objectName() == expected, button.accessibleName()
         assert button.minimumWidth() >= KEY_MIN_SIZE
         assert button.minimumHeight() >= KEY_MIN_SIZE
+        # Tab reaches a key (a switch user types on them); a tap never takes the focus.
+        assert button.focusPolicy() is Qt.FocusPolicy.TabFocus
+    form.keyboard.set_reachable_by_tab(False)
+    for button in visible_keys(form.keyboard):
         assert button.focusPolicy() is Qt.FocusPolicy.NoFocus
         assert button.styleSheet() == ""
     assert form.keyboard.styleSheet() == ""

@@ -180,6 +180,9 @@ class ConsentScreen(PatientScreen):
             typed.form.set_gap(gap_for(self.height()))
             typed.hide()
             typed.changed.connect(self._update_sign_button)
+            # Enter after the name: as if "Sign and continue" were pressed (it does
+            # nothing while the button is not ready).
+            typed.form.submitted.connect(self.sign_button.click)
             # In the pad's place.
             self.body.insertWidget(self.body.indexOf(self.pad) + 1, typed)
             self._typed = typed

@@ -42,6 +42,8 @@ class DetailsScreen(FormScreen):
         )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._submit)
+        # Enter in the last field: as if Continue were pressed.
+        self.form.submitted.connect(self.continue_button.click)
         self.footer.addStretch(1)
         self.footer.addWidget(self.continue_button)
         self.problem_words = {

@@ -81,6 +81,8 @@ class QuestionScreen(PatientScreen):
         )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._continue)
+        # Enter in the answer's field: as if Continue were pressed.
+        self.form.submitted.connect(self.continue_button.click)
         self.footer.addStretch(1)
         self.footer.addWidget(self.continue_button)
         self._kind = QuestionKind.YES_NO

@@ -61,6 +61,8 @@ class RideHomeScreen(FormScreen):
         )
         self.continue_button.setAccessibleName(self.tr("Continue"))
         self.continue_button.clicked.connect(self._submit)
+        # Enter in the last field: as if Continue were pressed.
+        self.form.submitted.connect(self.continue_button.click)
         self.footer.addWidget(self.no_ride_button, 1)
         self.footer.addWidget(self.continue_button, 1)
         self.problem_words = {

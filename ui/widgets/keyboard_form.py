@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 from typing_extensions import override
 
+from ui.keyboard_access import can_take_focus, give_focus
 from ui.widgets.on_screen_keyboard import (
     ROOMY_GAP,
     KeyboardPage,
@@ -14,7 +15,16 @@ from ui.widgets.on_screen_keyboard import (
 
 
 class KeyboardForm(QWidget):
-    """A column of labelled fields; the field being filled gets the keyboard."""
+    """A column of labelled fields; the field being filled gets the keyboard.
+
+    Enter in a field goes on to the next one, as a patient with a keyboard expects; in
+    the last, it emits `submitted` (the screen presses its button to go on).
+
+    Signals:
+        submitted: Enter was pressed in the last field shown.
+    """
+
+    submitted = Signal()
 
     def __init__(self, keyboard: OnScreenKeyboard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +74,7 @@ class KeyboardForm(QWidget):
         field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         field.setDragEnabled(False)
         field.installEventFilter(self)
+        field.returnPressed.connect(self._enter_pressed)
         caption.setBuddy(field)
         self._layout.addRow(caption, field)
         self.fields[key] = field
@@ -75,6 +86,15 @@ class KeyboardForm(QWidget):
         first = next(iter(self.fields.values()))
         first.setFocus(Qt.FocusReason.OtherFocusReason)
         self._point_keyboard_at(first)
+
+    def _enter_pressed(self) -> None:
+        shown = [field for field in self.fields.values() if can_take_focus(field)]
+        field = self.sender()
+        later = shown[shown.index(field) + 1 :] if field in shown else []
+        if later:
+            give_focus(later[0], Qt.FocusReason.TabFocusReason)
+        else:
+            self.submitted.emit()
 
     def value(self, key: str) -> str:
         """What has been typed in a field."""

@@ -15,6 +15,7 @@ from enum import StrEnum
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLineEdit,
     QPushButton,
@@ -103,8 +104,13 @@ class OnScreenKeyboard(QWidget):
 
     The letter pages capitalise one letter after Shift, and the first letter of an empty
     field without Shift, since the kiosk mostly asks for names; letter keys show the case
-    they will type. Keys never take focus, so the line edit keeps its cursor; a tap on a
-    key also gives the line edit focus back if something else took it.
+    they will type. A tap never gives a key the focus, so the line edit keeps its cursor;
+    a tap on a key also gives the line edit focus back if something else took it.
+
+    For a patient with Tab, Space and Enter alone (a switch), Tab reaches the keys, right
+    after the field they type into (`follows_in_tab_order`), and Space or Enter types;
+    the focus then stays on the keys. Once the patient types on a keyboard with letters
+    of its own, `set_reachable_by_tab(False)` takes the keys out of Tab's way.
 
     Keys are `QPushButton`s named `keyboardKey` (they type something) or
     `keyboardKeySpecial` (Shift, Backspace, Clear, page switches), with a `keyRole`
@@ -130,6 +136,7 @@ class OnScreenKeyboard(QWidget):
         self._shift_is_automatic = False
         self._keys: dict[KeyboardPage, list[_Key]] = {page: [] for page in KeyboardPage}
         self._building = KeyboardPage.LETTERS
+        self._key_focus = Qt.FocusPolicy.TabFocus
 
         self._stack = QStackedWidget()
         self._stack.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -166,6 +173,19 @@ class OnScreenKeyboard(QWidget):
     def target(self) -> QLineEdit | None:
         """The line edit the keys type into, if any."""
         return self._live_target()
+
+    def follows_in_tab_order(self) -> QWidget | None:
+        """Tab comes to the keys right after the field they type into (ui.keyboard_access)."""
+        return self._live_target()
+
+    def set_reachable_by_tab(self, reachable: bool) -> None:
+        """Whether Tab stops on the keys (not for a patient with letter keys of their own)."""
+        self._key_focus = Qt.FocusPolicy.TabFocus if reachable else Qt.FocusPolicy.NoFocus
+        for keys in self._keys.values():
+            for key in keys:
+                key.button.setFocusPolicy(self._key_focus)
+        if not reachable and self._has_focus_on_a_key():
+            self._keep_focus_on_target()
 
     def show_letters(self) -> None:
         """Show the a–z page."""
@@ -338,14 +358,16 @@ class OnScreenKeyboard(QWidget):
         # Widths come from the grid's column stretches alone: a label's width hint would
         # make keys of the same span come out of different widths.
         button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        # The line edit must keep focus, or its cursor (and where the next letter goes)
-        # would vanish on the first tap.
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab only: a tap must leave the focus in the line edit, or its cursor (and where
+        # the next letter goes) would vanish on the first tap.
+        button.setFocusPolicy(self._key_focus)
         button.setAutoDefault(False)
 
         def tapped() -> None:
             action()
-            self._keep_focus_on_target()
+            # Pressed with Space or Enter: the patient goes on from this key.
+            if not self._has_focus_on_a_key():
+                self._keep_focus_on_target()
 
         button.clicked.connect(tapped)
         # Forwarded by Qt rather than emitted from Python: PySide6 6.12 on Python 3.11
@@ -508,8 +530,20 @@ class OnScreenKeyboard(QWidget):
         widget = self._pages[page]
         if widget is self._stack.currentWidget():
             return
+        on_a_key = self._has_focus_on_a_key()
+        if on_a_key:
+            # Held by the keyboard itself while the old page hides: Qt would otherwise pass
+            # it on down the screen, to the next field, and the keys would type there.
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._stack.setCurrentWidget(widget)
+        if on_a_key:
+            # The key pressed has gone with its page: go on from the new page's first key.
+            self._keys[page][0].button.setFocus(Qt.FocusReason.TabFocusReason)
         self.page_changed.emit(page.value)
+
+    def _has_focus_on_a_key(self) -> bool:
+        focused = QApplication.focusWidget()
+        return focused is not None and self.isAncestorOf(focused)
 
     def _on_target_text_changed(self, text: str) -> None:
         if not text:
