@@ -49,6 +49,8 @@ class SignInDialog(QDialog):
         layout.setSpacing(16)
         layout.addWidget(make_label(purpose, "screenTitle"))
         self.keyboard = OnScreenKeyboard()
+        # Staff type with a keyboard or a finger: Tab goes from field to field, as before.
+        self.keyboard.set_reachable_by_tab(False)
         self.form = KeyboardForm(self.keyboard)
         self.username = self.form.add_field("username", self.tr("Username"), KeyboardPage.LETTERS)
         self.password = self.form.add_field(
