@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
@@ -77,6 +78,10 @@ class KioskLockdown(QObject):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Swallow what would let a patient leave, copy or open menus; time corner holds."""
+        if not shiboken6.isValid(self.window) or not self.window.isVisible():
+            # The kiosk has closed: whatever window is left (a desk, a test's) is not
+            # locked down.
+            return super().eventFilter(watched, event)
         kind = event.type()
         if kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
             return self._swallows_key(event)

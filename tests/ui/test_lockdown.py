@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
@@ -27,7 +26,7 @@ CORNER = QPoint(12, 12)
 
 
 @pytest.fixture
-def locked(qtbot: QtBot, database: Database, settings: Settings) -> Iterator[KioskWindow]:
+def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
     with database.session() as session, session.begin():
         auth.add_account(
             session,
@@ -39,12 +38,18 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> Iterator[Kio
     window = KioskWindow(
         database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)
     )
-    qtbot.addWidget(window)
+    # pytest-qt closes its widgets before fixtures end: a locked kiosk must allow it, or
+    # it stays open, locking down the windows of the tests that follow.
+    qtbot.addWidget(window, before_close_func=_allow_leaving)
     window.resize(1080, 1920)
     window.lockdown = lock_down(window)  # type: ignore[attr-defined]
     window.lockdown.hold_timer.setInterval(300)  # type: ignore[attr-defined]
     qtbot.waitExposed(window)
-    yield window
+    return window
+
+
+def _allow_leaving(window: QWidget) -> None:
+    assert isinstance(window, KioskWindow)
     window.leaving_allowed = True
 
 
@@ -91,6 +96,20 @@ def test_no_right_click_menu_no_copying_and_no_selecting(qtbot: QtBot, locked: K
     qtbot.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert field.selectedText() == ""
     assert field.text() == "Ana"
+
+
+def test_once_the_kiosk_has_closed_other_windows_are_not_locked_down(
+    qtbot: QtBot, locked: KioskWindow
+) -> None:
+    locked.leaving_allowed = True
+    locked.close()
+    assert not locked.isVisible()
+    # A window left in the same program (the desk, say): select-all works again.
+    field = QLineEdit("maria")
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert field.selectedText() == "maria"
 
 
 def test_a_short_press_in_the_corner_does_nothing(qtbot: QtBot, locked: KioskWindow) -> None:
