@@ -1,10 +1,10 @@
 """The kiosk with a keyboard alone: Tab and Shift+Tab move, Space and Enter press (WCAG 2.1).
 
-Touch stays the kiosk's first way in. Buttons take focus by Tab only (`TabFocus`), so a
-tap never moves the cursor out of the field being typed in, and the on-screen keyboard's
-keys never take focus at all. Focus goes to a new screen's first control only while the
-patient is using keys: a patient using a finger sees no focus outline they did not ask
-for, the way browsers show `:focus-visible`.
+Touch stays the kiosk's first way in. Buttons, the on-screen keyboard's keys included,
+take focus by Tab only (`TabFocus`), so a tap never moves the cursor out of the field
+being typed in. Focus goes to a new screen's first control only while the patient is
+using keys: a patient using a finger sees no focus outline they did not ask for, the
+way browsers show `:focus-visible`.
 
 Each screen moves focus through its own controls in the order a person reads them (its
 layout's order: top bar, body, keyboard, footer), round and round, never onto a screen
@@ -120,6 +120,14 @@ def move_focus(root: QWidget, *, forward: bool) -> bool:
     return True
 
 
+def _keyboard_of(widget: QWidget) -> OnScreenKeyboard | None:
+    """The on-screen keyboard `widget` is a key of, if it is one."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, OnScreenKeyboard):
+        parent = parent.parentWidget()
+    return parent
+
+
 class KeyboardUse(QObject):
     """Watches how the patient uses `window`: keys or a finger; Enter presses a button.
 
@@ -188,8 +196,19 @@ class KeyboardUse(QObject):
             self.in_use = True
             assert isinstance(watched, QWidget)
             typed = event.text().strip()
-            if isinstance(watched, QLineEdit) and typed and typed.isprintable():
+            own_letters = bool(typed and typed.isprintable())
+            if isinstance(watched, QLineEdit) and own_letters:
                 self._letters_typed()
+            keyboard = _keyboard_of(watched)
+            if keyboard is not None and (own_letters or event.key() == Qt.Key.Key_Backspace):
+                # Typed on a real keyboard while Tab had put the focus on a screen key:
+                # the letter belongs in the field, and the screen's keys leave Tab's way.
+                field = keyboard.target()
+                if field is not None:
+                    self._letters_typed()
+                    give_focus(field)
+                    QApplication.sendEvent(field, QKeyEvent(event))
+                    return True
             notice = self.notice_on_show()
             if notice is not None and not notice.isAncestorOf(watched):
                 # The notice covers the screen: the first key brings focus into it.

@@ -786,6 +786,11 @@ class KioskWindow(QMainWindow):
             self.idle_timer.start()
             return
         self._countdown_left = self.timing.countdown_seconds
+        self._show_still_there()
+        self._focus_notice(self.still_there)
+        self.countdown_timer.start()
+
+    def _show_still_there(self) -> None:
         self.still_there.show_notice(
             self._still_there_text(),
             self.tr("Yes, continue"),
@@ -795,8 +800,6 @@ class KioskWindow(QMainWindow):
                 self.tr("Goes back to where you were, and waits much longer before asking again."),
             ),
         )
-        self._focus_notice(self.still_there)
-        self.countdown_timer.start()
 
     def _still_there_text(self) -> str:
         return self.tr(

@@ -58,8 +58,8 @@ class SignInDialog(QDialog):
         )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         # A password is never copied out of the field, nor dragged.
-        self.username.returnPressed.connect(self.password.setFocus)
-        self.password.returnPressed.connect(self._try)
+        # Enter in Username goes on to Password (the form does that); in Password, it signs in.
+        self.form.submitted.connect(self._try)
         layout.addWidget(self.form)
         self.message = make_label("", "problemMessage")
         self.message.hide()

@@ -103,7 +103,7 @@
         <translation>Firmar escribiendo mi nombre</translation>
     </message>
     <message>
-        <source>Shows the box to sign in with your finger again.</source>
+        <source>Shows the box to sign with your finger again.</source>
         <translation>Vuelve a mostrar el recuadro para firmar con el dedo.</translation>
     </message>
     <message>
@@ -386,7 +386,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>Deletes the letter before the cursor. Hold it down to delete more.</source>
-        <translation>Borra la letra antes del cursor. Manténgala pulsada para borrar más.</translation>
+        <translation>Borra la letra antes del cursor. Mantenga pulsada esta tecla para borrar más.</translation>
     </message>
     <message>
         <source>Deletes everything typed in this box.</source>
@@ -398,7 +398,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>Shows letters with accents, such as á, é and ñ.</source>
-        <translation>Muestra letras con acento, como á, é y ñ.</translation>
+        <translation>Muestra letras con tilde, como á, é y ñ.</translation>
     </message>
     <message>
         <source>Shows the number keys.</source>
@@ -546,7 +546,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>Type their phone number with the number keys below this box.</source>
-        <translation>Escriba su número de teléfono con las teclas de números debajo de este recuadro.</translation>
+        <translation>Escriba el número de teléfono de esa persona con las teclas de números debajo de este recuadro.</translation>
     </message>
     <message>
         <source>How you know them</source>

@@ -86,5 +86,8 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
     yield "help", settle().window()
     window.help_notice.hide()
     window._countdown_left = 30
-    window.still_there.show_notice(window._still_there_text(), window.tr("Yes, continue"))
+    window._show_still_there()
     yield "still-there", settle().window()
+    window.still_there.hide()
+    window._show_problem(window.tr("Sorry, something went wrong — please tell the front desk."))
+    yield "problem", settle().window()

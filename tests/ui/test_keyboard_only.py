@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -323,6 +323,40 @@ def test_enter_in_a_field_goes_on_and_from_the_last_one_continues(
     type_keys(qtbot, window, "04/15/1968")
     press(qtbot, window, Qt.Key.Key_Return)
     assert step(window) is Step.SLIDES
+
+
+def test_letters_typed_on_a_real_keyboard_while_a_screen_key_has_the_focus_are_kept(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    press(qtbot, window, Qt.Key.Key_Tab)  # from the empty field onto the screen's "Q"
+    assert focused(window) is key_on_screen(window, "Q")
+    qtbot.keyClicks(focused(window), "Anna")
+    qtbot.keyClick(focused(window), Qt.Key.Key_Backspace)
+    fields = current(window).form.fields  # type: ignore[attr-defined]
+    assert fields["first_name"].text() == "Ann"
+    assert focused(window) is fields["first_name"]
+    # A real keyboard: Tab goes to the next field, not through the screen's keys.
+    press(qtbot, window, Qt.Key.Key_Tab)
+    assert name_of(focused(window)) == "Last name"
+
+
+def test_enter_held_down_in_a_field_goes_on_only_once(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_kiosk(qtbot, database, settings, typed=False)
+    tab_to(qtbot, window, "Start")
+    press(qtbot, window, Qt.Key.Key_Return)
+    type_keys(qtbot, window, "Ana")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert name_of(focused(window)) == "Last name"
+    for _ in range(5):  # what the keyboard sends while Enter stays down
+        held = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, NO_MODIFIER, "\r", autorep=True)
+        QApplication.sendEvent(focused(window), held)
+    assert name_of(focused(window)) == "Last name"
+    assert step(window) is Step.DETAILS
 
 
 def test_a_problem_takes_the_keyboard_to_the_field_to_fix(

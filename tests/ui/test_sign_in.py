@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
@@ -150,3 +151,18 @@ def test_activity_keeps_a_session_alive(
     assert session.member is not None
     session.sign_out()
     assert session.member is None
+
+
+def test_with_the_screen_keyboard_shown_tab_goes_from_field_to_field(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    shown = dialog(qtbot, accounts, settings, touch=True)
+    assert shown.keyboard.isVisible()
+    shown.activateWindow()
+    qtbot.waitUntil(shown.username.hasFocus)
+    qtbot.keyClick(shown.username, Qt.Key.Key_Tab)
+    assert shown.password.hasFocus()
+    qtbot.keyClick(shown.password, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert focused.accessibleName() == "Show or hide the on-screen keyboard"

@@ -336,7 +336,7 @@ class ConsentScreen(PatientScreen):
             else self.tr("Sign by typing my name instead")
         )
         self.typing_button.setAccessibleDescription(
-            self.tr("Shows the box to sign in with your finger again.")
+            self.tr("Shows the box to sign with your finger again.")
             if typing
             else self.tr("Lets you type your full name as your signature, instead of drawing it.")
         )

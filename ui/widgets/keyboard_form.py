@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 from typing_extensions import override
 
@@ -131,6 +132,15 @@ class KeyboardForm(QWidget):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow taps and focus so the keyboard types where the patient tapped."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.isAutoRepeat()
+        ):
+            # Enter held down (a tremor, a leaning hand) goes on once, not through the
+            # whole form and past it.
+            return True
         # A tap counts even when the window is not the active one (a kiosk that was
         # never clicked into), where Qt moves no focus.
         if (

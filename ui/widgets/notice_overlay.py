@@ -4,10 +4,21 @@ there?, errors)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from typing_extensions import override
 
 from ui.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
+
+# Below this height (pixels) the notice's margins give way to its words.
+SHORT_SCREEN = 900
 
 
 class NoticeOverlay(QWidget):
@@ -54,7 +65,7 @@ class NoticeOverlay(QWidget):
         self.second_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.second_button.setAutoDefault(False)
         self.second_button.clicked.connect(self._second)
-        buttons = QHBoxLayout()
+        self._buttons = buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         buttons.setSpacing(24)
         buttons.addStretch(1)
         buttons.addWidget(self.button)
@@ -62,6 +73,7 @@ class NoticeOverlay(QWidget):
         buttons.addStretch(1)
         inner.addWidget(self.text)
         inner.addLayout(buttons)
+        self._card = card
         # Stretches, not alignment: an aligned widget gets its size hint and a wrapped
         # message would be cut; between stretches it gets the height its width needs.
         row = QHBoxLayout()
@@ -95,10 +107,36 @@ class NoticeOverlay(QWidget):
         self.second_button.setAccessibleDescription(descriptions[1])
         self.second_button.setVisible(bool(second_text))
         self.setGeometry(self._host.rect())
+        self._stack_buttons_if_too_wide()
         if not self.isVisible():
             self._focus_before = self.window().focusWidget()
         self.raise_()
         self.show()
+
+    def _stack_buttons_if_too_wide(self) -> None:
+        """Two buttons one above the other where side by side would cut their words
+        (larger text, a narrow screen); tighter margins on a short screen."""
+        self.ensurePolished()
+        for button in (self.button, self.second_button):
+            button.ensurePolished()
+        outer, inner = self.layout(), self._card.layout()
+        if outer is None or inner is None:
+            return
+        # On a short screen (a tablet) the message needs the height more than margins do.
+        roomy = self.height() >= SHORT_SCREEN
+        outer.setContentsMargins(*[40 if roomy else 12] * 4)
+        inner.setContentsMargins(*[40 if roomy else 20] * 4)
+        inner.setSpacing(32 if roomy else 16)
+        margins = outer.contentsMargins().left() + outer.contentsMargins().right()
+        # The card gets 8 parts of 10 of the width (see __init__), at most its maximum.
+        card = min(self._card.maximumWidth(), (self.width() - margins) * 8 // 10)
+        room = card - inner.contentsMargins().left() - inner.contentsMargins().right()
+        shown = [b for b in (self.button, self.second_button) if not b.isHidden()]
+        needed = sum(b.sizeHint().width() for b in shown)
+        needed += self._buttons.spacing() * (len(shown) - 1)
+        self._buttons.setDirection(
+            QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight
+        )
 
     def take_focus(self) -> None:
         """Put the keyboard's focus on the (first) button: for a patient using keys."""
