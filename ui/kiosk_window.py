@@ -157,6 +157,8 @@ class KioskWindow(QMainWindow):
             enabled=settings.read_aloud, engine=settings.speech_engine, parent=self
         )
         self.read_aloud.speaking_changed.connect(self._reading_changed)
+        self.read_aloud.became_available.connect(self._offer_read_aloud)
+        self.read_aloud.stopped_working.connect(self._voice_stopped_working)
         # A second tap that lands just after a screen changed belongs to the old screen
         # (an anxious double tap); it must not answer a question the patient never saw.
         self._taps_ignored_until = 0.0
@@ -644,6 +646,26 @@ class KioskWindow(QMainWindow):
         if not speaking and self.idle_timer.isActive():
             # The time to answer starts when the voice has finished.
             self.idle_timer.start()
+
+    def _offer_read_aloud(self) -> None:
+        """Show or hide "Read to me" on this visit's screens as the voice is now."""
+        if self.screens is None:
+            return
+        available = self.read_aloud.available_for(self._visit_language())
+        for screen in self.screens.all():
+            screen.offer_read_aloud(available=available)
+
+    def _voice_stopped_working(self) -> None:
+        """The voice never finished reading: no "Read to me" now, and the patient told why."""
+        self._offer_read_aloud()
+        self.help_notice.show_notice(
+            self.tr(
+                "Sorry, the voice is not working right now. You can read the words on the "
+                "screen, or ask at the front desk for someone to read them with you."
+            ),
+            self.tr("OK"),
+        )
+        self._focus_notice(self.help_notice)
 
     def _on_help_requested(self) -> None:
         self.read_aloud.stop()

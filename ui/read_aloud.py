@@ -6,6 +6,16 @@ voices on Windows. Where there is none (no engine, no voice for the visit's lang
 the module's system library missing, or the clinic turned speech off), `available_for`
 says so and the screens hide their "Read to me" button rather than show one that does
 nothing.
+
+A voice that never says it has finished is given up on. Speech-dispatcher with no
+working sound output (no PulseAudio in a kiosk session, a missing device) stays
+"speaking" for ever and ignores Stop, and a few requests later stops answering at all:
+the next call into it never returns, and the kiosk would freeze. While the kiosk
+believes a voice is reading it never asks "Are you still there?", which is what clears
+a patient's answers off the screen when they walk away. So the voice is tried once,
+silently, when the kiosk starts, and offered only once it has finished that; it is told
+to stop only while it is reading; and a voice that has not finished long after it
+should have is never called again.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +52,39 @@ def spoken(lines: list[str]) -> str:
 class ReadAloud(QObject):
     """The kiosk's one voice, shared by every screen of every visit.
 
+    At start it says a word at no volume, and is available once it has finished it. A
+    voice that has not finished that word within `TRIAL_SECONDS`, or later is still
+    "speaking" `LEAST_SECONDS` plus `SECONDS_PER_CHARACTER` for each character after it
+    began, has stopped working: the kiosk stops waiting for it and offers no voice until
+    it is started again.
+
     Signals:
         speaking_changed(bool): speech started (True) or ended, finished or stopped (False).
+        became_available: the silent trial went well; "Read to me" may be offered.
+        stopped_working: the voice never finished reading; "Read to me" is no longer
+            available.
     """
 
     speaking_changed = Signal(bool)
+    became_available = Signal()
+    stopped_working = Signal()
+
+    # Five characters a second (about fifty words a minute) is slower than any
+    # system voice reads at its normal rate; the kiosk never slows its voice.
+    SECONDS_PER_CHARACTER = 0.2
+    LEAST_SECONDS = 10.0
+    TRIAL_SECONDS = 10.0
 
     def __init__(self, *, enabled: bool, engine: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._speech: Any = None
         self._speaking = False
+        # The silent trial at start is on (see _try_silently).
+        self._trying = False
+        self._volume = 1.0
+        self._overdue = QTimer(self)
+        self._overdue.setSingleShot(True)
+        self._overdue.timeout.connect(self._voice_overdue)
         if not enabled:
             return
         speech_class = _text_to_speech_class()
@@ -70,13 +103,24 @@ class ReadAloud(QObject):
         speech.stateChanged.connect(self._state_changed)
         self._speech = speech
         self._speaking_state = speech_class.State.Speaking
+        self._error_state = speech_class.State.Error
+        self._try_silently()
+
+    def _try_silently(self) -> None:
+        """Say a word at no volume: a voice with no sound output never finishes it."""
+        assert self._speech is not None
+        self._volume = self._speech.volume()
+        self._speech.setVolume(0.0)
+        self._trying = True
+        self._speech.say("OK.")
+        self._overdue.start(round(1000 * self.TRIAL_SECONDS))
 
     def available_for(self, language: str) -> bool:
         """Whether a voice can read text in `language` (an ISO 639-1 code such as "es")."""
         return self._locale_for(language) is not None
 
     def _locale_for(self, language: str) -> QLocale | None:
-        if self._speech is None:
+        if self._speech is None or self._trying:
             return None
         wanted = QLocale(language).language()
         current = self._speech.locale()
@@ -95,20 +139,71 @@ class ReadAloud(QObject):
     def say(self, lines: list[str], language: str) -> None:
         """Read `lines` aloud in `language`, instead of anything being read now."""
         locale = self._locale_for(language)
-        if locale is None or self._speech is None:
+        text = spoken(lines)
+        if locale is None or self._speech is None or not text:
             return
-        self._speech.stop()
+        # Every call into a voice may be the one that never returns (see the module's
+        # notes): no more of them than reading needs.
+        if self._speaking:
+            self._speech.stop()
         if self._speech.locale() != locale:
             self._speech.setLocale(locale)
-        self._speech.say(spoken(lines))
+        self._speech.say(text)
+        # Speaking from now on, as far as the kiosk goes: a voice stuck "speaking" since
+        # an earlier request reports no change.
+        self._set_speaking(True)
+        self._overdue.start(round(1000 * self._longest_seconds(text)))
+
+    def _longest_seconds(self, text: str) -> float:
+        return self.LEAST_SECONDS + self.SECONDS_PER_CHARACTER * len(text)
 
     def stop(self) -> None:
         """Stop reading at once (the screen changed, or the visit ended)."""
-        if self._speech is not None:
+        if self._speech is not None and self._speaking:
+            self._overdue.stop()
             self._speech.stop()
+        # Stopped, as far as the kiosk goes, even if the engine never says so.
+        self._set_speaking(False)
 
     def _state_changed(self, state: object) -> None:
         speaking = state == self._speaking_state
+        if self._trying:
+            # The trial word is nobody's reading: the kiosk never waits for it.
+            if state == self._error_state:
+                self._give_up("could not say a silent trial word")
+            elif not speaking and self._speech is not None:
+                self._trying = False
+                self._overdue.stop()
+                self._speech.setVolume(self._volume)
+                self.became_available.emit()
+            return
+        if not speaking:
+            self._overdue.stop()
+        self._set_speaking(speaking)
+
+    def _set_speaking(self, speaking: bool) -> None:
         if speaking != self._speaking:
             self._speaking = speaking
             self.speaking_changed.emit(speaking)
+
+    def _voice_overdue(self) -> None:
+        if self._trying:
+            self._give_up("had not finished a silent trial word")
+        elif self._speaking:
+            self._give_up("had not finished reading long after it should have")
+            self.stopped_working.emit()
+
+    def _give_up(self, what_happened: str) -> None:
+        speech = self._speech
+        if speech is None:
+            return
+        log.warning(
+            "the voice %s (is the sound output working?); Read to me is off until the "
+            "kiosk starts again",
+            what_happened,
+        )
+        # Not called again, not even to stop: it may never return. It goes with the window.
+        self._speech = None
+        self._trying = False
+        speech.stateChanged.disconnect(self._state_changed)
+        self._set_speaking(False)

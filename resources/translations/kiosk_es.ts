@@ -263,6 +263,10 @@
         <translation>Lo sentimos, no pudimos guardar su registro. Por favor, vaya a la recepción; con gusto le ayudamos.</translation>
     </message>
     <message>
+        <source>Sorry, the voice is not working right now. You can read the words on the screen, or ask at the front desk for someone to read them with you.</source>
+        <translation>Lo sentimos, la voz no funciona en este momento. Puede leer las palabras en la pantalla o pedir en la recepción que alguien las lea con usted.</translation>
+    </message>
+    <message>
         <source>Please go to the front desk — we&apos;ll be glad to help.</source>
         <translation>Por favor, vaya a la recepción; con gusto le ayudamos.</translation>
     </message>

@@ -55,9 +55,18 @@ def speaking_settings(tmp_path: Path) -> Settings:
     )
 
 
+def open_speaking_kiosk(
+    qtbot: QtBot, database: Database, settings: Settings, **timing: float
+) -> KioskWindow:
+    """A kiosk whose voice has said its silent trial word, so "Read to me" is offered."""
+    window = open_kiosk(qtbot, database, settings, **timing)
+    qtbot.waitUntil(lambda: window.read_aloud.available_for("en"))
+    return window
+
+
 @pytest.fixture
 def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> KioskWindow:
-    return open_kiosk(qtbot, database, speaking_settings)
+    return open_speaking_kiosk(qtbot, database, speaking_settings)
 
 
 @pytest.fixture
@@ -225,7 +234,7 @@ def test_no_voice_hides_the_button_and_the_visit_still_completes(
 def test_no_still_there_prompt_while_the_voice_reads(
     qtbot: QtBot, speaking_settings: Settings, database: Database
 ) -> None:
-    window = open_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
+    window = open_speaking_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
     window.idle_timer.setInterval(300)
     to_first_slide(qtbot, window)
     window.timing = KioskTiming(timeout_seconds=1, double_tap_guard_seconds=0)
@@ -262,7 +271,7 @@ def test_no_voice_for_the_visits_language_hides_the_button(
 ) -> None:
     # Qt's mock engine has English, Norwegian and Finnish voices, no Spanish one: a
     # Spanish visit gets no button rather than English words read as Spanish.
-    assert window.read_aloud.available_for("en")
+    qtbot.waitUntil(lambda: window.read_aloud.available_for("en"))
     assert not window.read_aloud.available_for("es")
     tap(qtbot, current(window), "Español")
     tap(qtbot, current(window), "Empezar")
@@ -276,3 +285,34 @@ def test_no_voice_for_the_visits_language_hides_the_button(
     assert window.screens is not None
     assert window.screens.slide.read_aloud_button is not None
     assert not window.screens.slide.read_aloud_button.isVisible()
+
+
+def test_a_voice_that_never_finishes_is_given_up_and_the_kiosk_still_asks(
+    qtbot: QtBot, speaking_settings: Settings, database: Database, monkeypatch: Any
+) -> None:
+    from ui.read_aloud import ReadAloud
+
+    # The mock voice reads a slide in a few seconds; give it half a second, so it is
+    # still "speaking" when its time is up, as a voice with no sound output is for ever.
+    monkeypatch.setattr(ReadAloud, "LEAST_SECONDS", 0.5)
+    monkeypatch.setattr(ReadAloud, "SECONDS_PER_CHARACTER", 0.0)
+    window = open_speaking_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
+    to_first_slide(qtbot, window)
+    listener = Listener(window)
+    tap(qtbot, current(window), "Read to me")
+    qtbot.waitUntil(window.help_notice.isVisible, timeout=5000)
+    # The patient is told, in plain words, and the kiosk no longer waits on the voice.
+    # (It is not told to stop: a voice this late may never answer again. The mock one,
+    # merely slow, reads on; a voice with no sound output makes none.)
+    assert "voice is not working" in window.help_notice.text.text()
+    assert not window.read_aloud.speaking
+    assert listener.words, "the mock voice never began"
+    tap(qtbot, window.help_notice, "OK")
+    # No button that does nothing: not on this slide, nor on the next.
+    assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
+    tap(qtbot, current(window), "Next")
+    assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
+    assert not window.read_aloud.available_for("en")
+    # And a patient who walks away is asked, so their answers do not stay on screen.
+    window.idle_timer.setInterval(300)
+    qtbot.waitUntil(window.still_there.isVisible, timeout=5000)
