@@ -12,18 +12,22 @@ working sound output (no PulseAudio in a kiosk session, a missing device) stays
 "speaking" for ever and ignores Stop, and a few requests later stops answering at all:
 the next call into it never returns, and the kiosk would freeze. While the kiosk
 believes a voice is reading it never asks "Are you still there?", which is what clears
-a patient's answers off the screen when they walk away. So the voice is tried once,
-silently, when the kiosk starts, and offered only once it has finished that; it is told
-to stop only while it is reading; and a voice that has not finished long after it
-should have is never called again.
+a patient's answers off the screen when they walk away; and a speech server left stuck
+so does not even answer the next program that connects to it, so a kiosk started again
+would hang before its first screen. So before the kiosk makes its own voice, a process of
+its own (ui.voice_check) says one word at no volume, and is ended if it has not
+finished within `ReadAloud.TRIAL_SECONDS`; only a voice that passed is offered, once per
+program. The voice is told to stop only while it reads, and one that has not finished
+long after it should have is never called again.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QProcess, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +53,69 @@ def spoken(lines: list[str]) -> str:
     return " ".join(sentences)
 
 
+class _VoiceCheck(QObject):
+    """One run of ui.voice_check for an engine; its answer is kept for the program.
+
+    Signals:
+        finished(bool): whether the voice works.
+    """
+
+    finished = Signal(bool)
+
+    def __init__(self, engine: str, seconds: float) -> None:
+        super().__init__()
+        self.works: bool | None = None
+        self._process = QProcess(self)
+        self._process.finished.connect(self._ended)
+        self._process.errorOccurred.connect(self._failed_to_start)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._process.kill)
+        self._deadline.start(round(1000 * seconds))
+        self._process.start(sys.executable, ["-m", "ui.voice_check", engine])
+
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._answer(False, "could not start its check")
+
+    def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
+        if status == QProcess.ExitStatus.NormalExit and code == 0:
+            self._answer(True, "")
+        elif self._deadline.isActive():
+            self._answer(False, f"failed its check (exit {code})")
+        else:
+            self._answer(False, "had not finished a silent trial word")
+
+    def _answer(self, works: bool, what_happened: str) -> None:
+        if self.works is not None:
+            return
+        self._deadline.stop()
+        self.works = works
+        if not works:
+            log.warning(
+                "the voice %s (is the sound output working?); Read to me is off until the "
+                "kiosk starts again",
+                what_happened,
+            )
+        self.finished.emit(works)
+
+
+# One check per engine for the whole program: every window's voice shares its answer.
+_CHECKS: dict[str, _VoiceCheck] = {}
+
+
 class ReadAloud(QObject):
     """The kiosk's one voice, shared by every screen of every visit.
 
-    At start it says a word at no volume, and is available once it has finished it. A
-    voice that has not finished that word within `TRIAL_SECONDS`, or later is still
-    "speaking" `LEAST_SECONDS` plus `SECONDS_PER_CHARACTER` for each character after it
-    began, has stopped working: the kiosk stops waiting for it and offers no voice until
-    it is started again.
+    It is available once the program's check of the voice has passed. A voice whose
+    check has not finished its word within `TRIAL_SECONDS`, or that is still "speaking"
+    `LEAST_SECONDS` plus `SECONDS_PER_CHARACTER` for each character after it began, has
+    stopped working: the kiosk stops waiting for it and offers no voice until it is
+    started again.
 
     Signals:
         speaking_changed(bool): speech started (True) or ended, finished or stopped (False).
-        became_available: the silent trial went well; "Read to me" may be offered.
+        became_available: the voice's check passed; "Read to me" may be offered.
         stopped_working: the voice never finished reading; "Read to me" is no longer
             available.
     """
@@ -79,9 +134,8 @@ class ReadAloud(QObject):
         super().__init__(parent)
         self._speech: Any = None
         self._speaking = False
-        # The silent trial at start is on (see _try_silently).
+        # The voice's check (see _VoiceCheck) has not answered yet.
         self._trying = False
-        self._volume = 1.0
         self._overdue = QTimer(self)
         self._overdue.setSingleShot(True)
         self._overdue.timeout.connect(self._voice_overdue)
@@ -94,6 +148,26 @@ class ReadAloud(QObject):
         if (engine and engine not in engines) or not engines:
             log.warning("text to speech engine %r is not available", engine or "(default)")
             return
+        self._speech_class = speech_class
+        self._engine = engine
+        check = _CHECKS.get(engine)
+        if check is None:
+            check = _CHECKS[engine] = _VoiceCheck(engine, self.TRIAL_SECONDS)
+        if check.works is None:
+            self._trying = True
+            check.finished.connect(self._checked)
+        elif check.works:
+            self._make_voice()
+
+    def _checked(self, works: bool) -> None:
+        self._trying = False
+        if works:
+            self._make_voice()
+            if self._speech is not None:
+                self.became_available.emit()
+
+    def _make_voice(self) -> None:
+        speech_class, engine = self._speech_class, self._engine
         speech = speech_class(engine, self) if engine else speech_class(self)
         if speech.state() == speech_class.State.Error:
             log.warning("text to speech does not work here: %s", speech.errorString())
@@ -103,17 +177,6 @@ class ReadAloud(QObject):
         speech.stateChanged.connect(self._state_changed)
         self._speech = speech
         self._speaking_state = speech_class.State.Speaking
-        self._error_state = speech_class.State.Error
-        self._try_silently()
-
-    def _try_silently(self) -> None:
-        """Say a word at no volume: a voice with no sound output never finishes it."""
-        assert self._speech is not None
-        self._volume = self._speech.volume()
-        self._speech.setVolume(0.0)
-        self._trying = True
-        self._speech.say("OK.")
-        self._overdue.start(round(1000 * self.TRIAL_SECONDS))
 
     def available_for(self, language: str) -> bool:
         """Whether a voice can read text in `language` (an ISO 639-1 code such as "es")."""
@@ -167,16 +230,6 @@ class ReadAloud(QObject):
 
     def _state_changed(self, state: object) -> None:
         speaking = state == self._speaking_state
-        if self._trying:
-            # The trial word is nobody's reading: the kiosk never waits for it.
-            if state == self._error_state:
-                self._give_up("could not say a silent trial word")
-            elif not speaking and self._speech is not None:
-                self._trying = False
-                self._overdue.stop()
-                self._speech.setVolume(self._volume)
-                self.became_available.emit()
-            return
         if not speaking:
             self._overdue.stop()
         self._set_speaking(speaking)
@@ -187,23 +240,17 @@ class ReadAloud(QObject):
             self.speaking_changed.emit(speaking)
 
     def _voice_overdue(self) -> None:
-        if self._trying:
-            self._give_up("had not finished a silent trial word")
-        elif self._speaking:
-            self._give_up("had not finished reading long after it should have")
-            self.stopped_working.emit()
-
-    def _give_up(self, what_happened: str) -> None:
         speech = self._speech
-        if speech is None:
+        if speech is None or not self._speaking:
             return
         log.warning(
-            "the voice %s (is the sound output working?); Read to me is off until the "
-            "kiosk starts again",
-            what_happened,
+            "the voice had not finished reading long after it should have (is the sound "
+            "output working?); Read to me is off until the kiosk starts again"
         )
         # Not called again, not even to stop: it may never return. It goes with the window.
         self._speech = None
-        self._trying = False
         speech.stateChanged.disconnect(self._state_changed)
+        # Nor is a voice made again in this program, for another window.
+        _CHECKS[self._engine].works = False
         self._set_speaking(False)
+        self.stopped_working.emit()

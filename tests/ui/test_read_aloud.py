@@ -290,12 +290,15 @@ def test_no_voice_for_the_visits_language_hides_the_button(
 def test_a_voice_that_never_finishes_is_given_up_and_the_kiosk_still_asks(
     qtbot: QtBot, speaking_settings: Settings, database: Database, monkeypatch: Any
 ) -> None:
+    from ui import read_aloud
     from ui.read_aloud import ReadAloud
 
     # The mock voice reads a slide in a few seconds; give it half a second, so it is
     # still "speaking" when its time is up, as a voice with no sound output is for ever.
     monkeypatch.setattr(ReadAloud, "LEAST_SECONDS", 0.5)
     monkeypatch.setattr(ReadAloud, "SECONDS_PER_CHARACTER", 0.0)
+    # The voice given up stays given up for the program: only for this test's.
+    monkeypatch.setattr(read_aloud, "_CHECKS", {})
     window = open_speaking_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
     to_first_slide(qtbot, window)
     listener = Listener(window)

@@ -141,12 +141,13 @@ def test_activity_keeps_a_session_alive(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=1000)
+    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=2000)
     shown = dialog(qtbot, accounts, settings)
-    # Two seconds of typing, a key every quarter second: twice the idle time in all, each
-    # gap well inside it even on a busy machine.
+    # Four seconds of typing, a key every half second: twice the idle time in all, each
+    # gap a quarter of it (a quarter-second gap against one second once ran out on a
+    # machine busy with other work).
     for _ in range(8):
-        qtbot.wait(250)
+        qtbot.wait(500)
         qtbot.keyClick(shown.username, Qt.Key.Key_A)
     assert session.member is not None
     session.sign_out()

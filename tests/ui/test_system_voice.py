@@ -30,6 +30,7 @@ from kiosk.store import Database, open_database
 from kiosk.visit import Step
 from tests.ui.patient import button, current, fill, tap, visible_buttons
 from tests.ui.test_kiosk_visit import open_kiosk
+from ui import read_aloud
 from ui.kiosk_window import KioskWindow
 from ui.read_aloud import ReadAloud
 
@@ -127,6 +128,8 @@ def _speech_dispatcher_playing_through(
     monkeypatch: pytest.MonkeyPatch, output: str
 ) -> Iterator[None]:
     _speech_dispatcher_or_skip()
+    # Each test's voice is checked afresh: the program keeps one answer per engine.
+    monkeypatch.setattr(read_aloud, "_CHECKS", {})
     # Short: speech-dispatcher's socket lives in it, and a socket's path may not be
     # longer than about a hundred characters (pytest's own folders are).
     with tempfile.TemporaryDirectory(prefix="voice-") as short:
