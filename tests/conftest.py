@@ -40,9 +40,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(variable, str(tmp_path / "xdg" / variable.lower()))
     settings_file = tmp_path / "empty-kiosk.toml"
-    # Qt's mock voice unless a test asks for another: where speech-dispatcher is
-    # installed (CI) it would otherwise be the system's default voice for every kiosk.
-    settings_file.write_text('speech_engine = "mock"\n')
+    # No voice unless a test asks for one: where speech-dispatcher is installed (CI) the
+    # system's voice would otherwise read in every test's kiosk.
+    settings_file.write_text("read_aloud = false\n")
     monkeypatch.setenv("KIOSK_CONFIG", str(settings_file))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,6 +32,7 @@ from kiosk.store import Database, open_database
 from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay, kiosk_style
+from ui.read_aloud import ReadAloud
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 SHEET_HEIGHT = 960
@@ -74,14 +76,28 @@ def screens_of_a_visit(
     return shots
 
 
+def wait_for_the_voice(app: QApplication, settings: Settings) -> None:
+    """Let the program's check of the voice answer, so every window offers Read to me."""
+    voice = ReadAloud(enabled=settings.read_aloud, engine=settings.speech_engine)
+    deadline = time.monotonic() + ReadAloud.TRIAL_SECONDS
+    while not voice.available_for("en") and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def accessibility_sheets(app: QApplication, output: Path) -> int:
     """Write `<screen>-access.png`: English and Spanish × normal, 200 %, high contrast."""
     grid: dict[str, dict[tuple[int, int], QImage]] = {}
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(
             # Qt's mock voice, so that "Read to me" shows as where a voice exists.
-            {"database_url": f"sqlite:///{folder}/shots.sqlite3", "speech_engine": "mock"}
+            {
+                "database_url": f"sqlite:///{folder}/shots.sqlite3",
+                "speech_engine": "mock",
+                "read_aloud": True,
+            }
         )
+        wait_for_the_voice(app, settings)
         database = open_database(settings.database_url)
         for row, (_, language) in enumerate(LANGUAGES):
             for column, (_, text_size, high_contrast) in enumerate(DISPLAYS):
@@ -135,8 +151,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(
             # Qt's mock voice, so that "Read to me" shows as where a voice exists.
-            {"database_url": f"sqlite:///{folder}/shots.sqlite3", "speech_engine": "mock"}
+            {
+                "database_url": f"sqlite:///{folder}/shots.sqlite3",
+                "speech_engine": "mock",
+                "read_aloud": True,
+            }
         )
+        wait_for_the_voice(app, settings)
         database = open_database(settings.database_url)
         for size_name, size in SIZES.items():
             window = KioskWindow(database, settings, station="screenshots")

@@ -51,7 +51,11 @@ def _mock_speech_or_skip() -> None:
 def speaking_settings(tmp_path: Path) -> Settings:
     _mock_speech_or_skip()
     return load_settings(
-        {"database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", "speech_engine": "mock"}
+        {
+            "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+            "speech_engine": "mock",
+            "read_aloud": True,
+        }
     )
 
 
@@ -218,6 +222,7 @@ def test_no_voice_hides_the_button_and_the_visit_still_completes(
         {
             "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
             "speech_engine": "no-such-engine",
+            "read_aloud": True,
         }
     )
     window = open_kiosk(qtbot, database, no_voice)

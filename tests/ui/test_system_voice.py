@@ -113,7 +113,11 @@ def _stop_speech_dispatcher(home: Path) -> None:
 
 def _settings(tmp_path: Path) -> Settings:
     return load_settings(
-        {"database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", "speech_engine": "speechd"}
+        {
+            "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+            "speech_engine": "speechd",
+            "read_aloud": True,
+        }
     )
 
 

@@ -83,7 +83,13 @@ def test_retention_is_never_by_default_and_a_typo_sized_period_is_refused() -> N
         load_settings({"retention_days": 7})
 
 
-def test_read_aloud_is_on_by_default_and_can_be_turned_off_with_a_named_engine() -> None:
+def test_read_aloud_is_on_by_default_and_can_be_turned_off_with_a_named_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not the tests' own settings file, which turns the voice off.
+    empty = tmp_path / "nothing-set.toml"
+    empty.write_text("")
+    monkeypatch.setenv("KIOSK_CONFIG", str(empty))
     assert load_settings().read_aloud is True
     assert load_settings().speech_engine == ""
     quiet = load_settings({"read_aloud": "off", "speech_engine": "speechd"})
