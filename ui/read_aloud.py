@@ -12,12 +12,14 @@ working sound output (no PulseAudio in a kiosk session, a missing device) stays
 "speaking" for ever and ignores Stop, and a few requests later stops answering at all:
 the next call into it never returns, and the kiosk would freeze. While the kiosk
 believes a voice is reading it never asks "Are you still there?", which is what clears
-a patient's answers off the screen when they walk away; and a speech server left stuck
-so does not even answer the next program that connects to it, so a kiosk started again
-would hang before its first screen. So before the kiosk makes its own voice, a process of
-its own (ui.voice_check) says one word at no volume, and is ended if it has not
-finished within `ReadAloud.TRIAL_SECONDS`; only a voice that passed is offered, once per
-program. The voice is told to stop only while it reads, and one that has not finished
+a patient's answers off the screen when they walk away. A speech server stuck like this
+does not even answer the next program that connects to it: a kiosk started again would
+hang before its first screen.
+
+So before the kiosk makes its own voice, a process of its own (ui.voice_check) says one
+word at no volume, and is ended if it has not finished within
+`ReadAloud.TRIAL_SECONDS`; only a voice that passed is made and offered (one check per
+program). The voice is told to stop only while it reads, and one that has not finished
 long after it should have is never called again.
 """
 
