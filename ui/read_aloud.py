@@ -137,7 +137,7 @@ class ReadAloud(QObject):
         self._speech: Any = None
         self._speaking = False
         # The voice's check (see _VoiceCheck) has not answered yet.
-        self._trying = False
+        self._awaiting_check = False
         self._overdue = QTimer(self)
         self._overdue.setSingleShot(True)
         self._overdue.timeout.connect(self._voice_overdue)
@@ -156,13 +156,13 @@ class ReadAloud(QObject):
         if check is None:
             check = _CHECKS[engine] = _VoiceCheck(engine, self.TRIAL_SECONDS)
         if check.works is None:
-            self._trying = True
+            self._awaiting_check = True
             check.finished.connect(self._checked)
         elif check.works:
             self._make_voice()
 
     def _checked(self, works: bool) -> None:
-        self._trying = False
+        self._awaiting_check = False
         if works:
             self._make_voice()
             if self._speech is not None:
@@ -185,7 +185,7 @@ class ReadAloud(QObject):
         return self._locale_for(language) is not None
 
     def _locale_for(self, language: str) -> QLocale | None:
-        if self._speech is None or self._trying:
+        if self._speech is None or self._awaiting_check:
             return None
         wanted = QLocale(language).language()
         current = self._speech.locale()

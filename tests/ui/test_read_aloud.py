@@ -96,12 +96,15 @@ class Listener:
         return " ".join(self.words)
 
 
-def to_first_slide(qtbot: QtBot, window: KioskWindow) -> None:
-    tap(qtbot, current(window), "Start")
+def to_first_slide(
+    qtbot: QtBot, window: KioskWindow, start: str = "Start", go_on: str = "Continue"
+) -> None:
+    """From Welcome to the first slide; `start` and `go_on` in the visit's language."""
+    tap(qtbot, current(window), start)
     fill(qtbot, window, "first_name", "Ana")
     fill(qtbot, window, "last_name", "Ruiz")
     fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), "Continue")
+    tap(qtbot, current(window), go_on)
     assert window.visit is not None
     assert window.visit.step is Step.SLIDES
 

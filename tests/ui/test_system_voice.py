@@ -27,9 +27,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Database, open_database
-from kiosk.visit import Step
-from tests.ui.patient import button, current, fill, tap, visible_buttons
+from tests.ui.patient import button, current, tap, visible_buttons
 from tests.ui.test_kiosk_visit import open_kiosk
+from tests.ui.test_read_aloud import to_first_slide
 from ui import read_aloud
 from ui.kiosk_window import KioskWindow
 from ui.read_aloud import ReadAloud
@@ -160,16 +160,6 @@ def _open(qtbot: QtBot, tmp_path: Path, database: Database) -> KioskWindow:
     return open_kiosk(qtbot, database, _settings(tmp_path), timeout_seconds=1, countdown_seconds=1)
 
 
-def _to_first_slide(qtbot: QtBot, window: KioskWindow, start: str, go_on: str) -> None:
-    tap(qtbot, current(window), start)
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Ruiz")
-    fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), go_on)
-    assert window.visit is not None
-    assert window.visit.step is Step.SLIDES
-
-
 def _read_slide(qtbot: QtBot, window: KioskWindow, read: str) -> list[bool]:
     """Tap `read` and wait for the voice to finish by itself; what it reported."""
     changes: list[bool] = []
@@ -194,10 +184,10 @@ def test_the_systems_voice_reads_a_slide_in_english_and_in_spanish(
     qtbot: QtBot, tmp_path: Path, database: Database
 ) -> None:
     window = _open(qtbot, tmp_path, database)
-    # Offered once the voice has said its silent trial word.
+    # Offered once the voice's check has said its silent word.
     qtbot.waitUntil(lambda: window.read_aloud.available_for("en"), timeout=10_000)
     assert window.read_aloud.available_for("es"), "espeak-ng has a Spanish voice"
-    _to_first_slide(qtbot, window, "Start", "Continue")
+    to_first_slide(qtbot, window, "Start", "Continue")
     assert _read_slide(qtbot, window, "Read to me") == [True, False]
     # Finished by itself: the button offers reading again, and nothing went wrong.
     assert button(current(window), "Read to me").isVisible()
@@ -209,12 +199,12 @@ def test_the_systems_voice_reads_a_slide_in_english_and_in_spanish(
     # Welcome's language buttons are made anew, and shown on the next turn of the loop.
     qtbot.waitUntil(lambda: any(b.text() == "Español" for b in visible_buttons(window.welcome)))
     tap(qtbot, current(window), "Español")
-    _to_first_slide(qtbot, window, "Empezar", "Continuar")
+    to_first_slide(qtbot, window, "Empezar", "Continuar")
     assert _read_slide(qtbot, window, "Léamelo") == [True, False]
     speech: Any = window.read_aloud._speech
     assert speech is not None
     assert speech.locale().language() == QLocale.Language.Spanish
-    # The silent trial at start left the voice at its own volume.
+    # The silent word was said by the check's own process: this voice is not muted.
     assert speech.volume() > 0.5
     assert not window.help_notice.isVisible()
 
@@ -233,7 +223,7 @@ def test_a_voice_with_no_sound_output_is_found_out_at_start_and_never_offered(
         timeout=10_000,
     )
     assert not window.read_aloud.available_for("en")
-    _to_first_slide(qtbot, window, "Start", "Continue")
+    to_first_slide(qtbot, window, "Start", "Continue")
     assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
     # Nobody asked for reading: nobody is told about the voice.
     assert not window.help_notice.isVisible()
