@@ -228,3 +228,15 @@ def test_a_voice_with_no_sound_output_is_found_out_at_start_and_never_offered(
     # Nobody asked for reading: nobody is told about the voice.
     assert not window.help_notice.isVisible()
     _walk_away(qtbot, window)
+
+    # The kiosk started again (a new program keeps no answer) while the speech server is
+    # still stuck: connecting to it would hang before Welcome; the check fails instead.
+    monkeypatch.setattr(read_aloud, "_CHECKS", {})
+    caplog.clear()
+    again = _open(qtbot, tmp_path, database)
+    assert current(again) is again.welcome
+    qtbot.waitUntil(
+        lambda: any("silent trial word" in r.getMessage() for r in caplog.records),
+        timeout=10_000,
+    )
+    assert not again.read_aloud.available_for("en")
