@@ -167,13 +167,16 @@ class CheckIn:
         station: str,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
+        idle_clock: Clock = utc_now,
     ) -> None:
+        """`clock` times the visit; `idle_clock` the patient's pauses (real time on a kiosk,
+        even where a test fixes the visit's times)."""
         self.database = database
         self.settings = settings
         self.station = station
         self.clock = clock
         self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
-        self.idle = IdlePolicy(self.timing, clock)
+        self.idle = IdlePolicy(self.timing, idle_clock)
         self.held_visits = HeldVisits(settings.held_visits_dir)
         self.visit: Visit | None = None
         # Finished visits that neither the database nor the held-visits folder took.
@@ -181,6 +184,9 @@ class CheckIn:
         # The content last read from the database, for check-ins while it is unreachable.
         self._last_content: ContentPack | None = None
         self._listeners: list[CheckInListener] = []
+        # What was wrong with the last tap's typing (details, typed name, ride home), for
+        # the screen to say what to fix; empty after any other tap.
+        self.problems: list[StrEnum] = []
 
     def listen(self, listener: CheckInListener) -> None:
         """Tell `listener` of every change from now on."""
@@ -251,6 +257,7 @@ class CheckIn:
         )
         self.visit.assisted_by = assisted_by
         self.visit.start()
+        self.problems = []
         self.idle.touched()
         return self.visit
 
@@ -274,6 +281,7 @@ class CheckIn:
     def _act(self, action: Callable[[Visit], object]) -> None:
         if self.visit is None:
             return
+        self.problems = []
         action(self.visit)
         self._changed()
 
@@ -286,6 +294,7 @@ class CheckIn:
         if self.visit is None:
             return []
         problems = self.visit.enter_details(first, last, born)
+        self.problems = list(problems)
         self._changed()
         return problems
 
@@ -303,6 +312,7 @@ class CheckIn:
         visit = self.visit
         if visit is None:
             return
+        self.problems = []
         visit.answer(value)
         if not visit.current_question_flagged:
             visit.next_question()
@@ -336,6 +346,7 @@ class CheckIn:
         if visit is None or not visit.typed_signature_allowed or not visit.all_acknowledged:
             return []
         problems = visit.sign_typed(typed_name)
+        self.problems = list(problems)
         self._changed()
         return problems
 
@@ -354,6 +365,7 @@ class CheckIn:
         if self.visit is None:
             return []
         problems = self.visit.enter_ride_home(name, phone, relationship)
+        self.problems = list(problems)
         self._changed()
         return problems
 

@@ -23,16 +23,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk.auth import StaffMember
-from kiosk.content import ContentPack, ContentPackError
-from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.check_in import (
+    LARGER_TEXT_TIME_FACTOR,
+    MORE_TIME_FACTOR,
+    READ_ALOUD_TIME_FACTOR,
+    CheckIn,
+    IdleAction,
+    Outcome,
+    VisitEnd,
+)
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, store_finished_visit
-from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
+from kiosk.store import Database
+from kiosk.visit import Clock, KioskTiming, Step, TypedSignatureProblem, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.patient_display import PatientDisplay
@@ -52,12 +58,6 @@ from ui.widgets.slide_pictures import SlidePictures
 
 log = logging.getLogger(__name__)
 
-# "I need more time": how many times longer the kiosk then waits before asking again.
-MORE_TIME_FACTOR = 3
-# With larger text or read-aloud the kiosk waits twice as long before asking.
-LARGER_TEXT_TIME_FACTOR = 2
-READ_ALOUD_TIME_FACTOR = 2
-
 _TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonDblClick,
@@ -70,10 +70,6 @@ _INPUT_EVENTS = {
     QEvent.Type.TouchUpdate,
     QEvent.Type.MouseMove,
 }
-
-
-class _DatabaseFileGoneError(Exception):
-    """The SQLite file was deleted under the running kiosk."""
 
 
 @dataclass
@@ -130,12 +126,13 @@ class KioskWindow(QMainWindow):
         read_aloud: ReadAloud | None = None,
     ) -> None:
         super().__init__()
-        self.database = database
         self.settings = settings
         self.station = station
         self.clock = clock
-        self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
-        self.visit: Visit | None = None
+        # Where the visit goes, storing, holding and the idle policy are the check-in
+        # service's decisions; this window shows what it announces and forwards taps.
+        self.check_in = CheckIn(database, settings, station=station, clock=clock, timing=timing)
+        self.check_in.listen(self)
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
         # Off in lock-down until staff sign in to leave (see ui.lockdown).
@@ -143,12 +140,6 @@ class KioskWindow(QMainWindow):
         self.screens: VisitScreens | None = None
         # The language chosen on Welcome for the next visit ("" is the content's own).
         self.language = ""
-        self.held_visits = HeldVisits(settings.held_visits_dir)
-        # Finished visits that neither the database nor the held-visits folder took
-        # (a full disk): kept in memory, and new check-ins pause until they are stored.
-        self.unsaved: list[Visit] = []
-        # The content last read from the database, for check-ins while it is unreachable.
-        self._last_content: ContentPack | None = None
         # The content's pictures (never anything of a patient's), kept between visits.
         self.slide_pictures = SlidePictures()
         # "Read to me": one voice for every visit, if the clinic allows speech and the
@@ -193,7 +184,7 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         self._show_welcome()
-        if self.held_visits.held():
+        if self.check_in.visits_waiting:
             # Visits left waiting when the kiosk last stopped.
             self.held_retry_timer.start()
             QTimer.singleShot(0, self, self.store_held_visits)
@@ -207,60 +198,93 @@ class KioskWindow(QMainWindow):
             return made
 
         self.problem_timer = timer(self.timing.done_seconds * 1000, self._reset)
-        self.idle_timer = timer(self.timing.timeout_seconds * 1000, self._on_idle)
+        self.idle_timer = timer(self.check_in.idle.wait_seconds * 1000, self._on_idle)
         self.countdown_timer = timer(1000, self._count_down, once=False)
-        self._countdown_left = 0
         self.done_timer = timer(self.timing.done_seconds * 1000, self._reset)
         self.held_retry_timer = timer(
             self.HELD_RETRY_MILLISECONDS, self.store_held_visits, once=False
         )
 
-    # --- welcome and the start of a visit -----------------------------------------------
-    def _content(self) -> ContentPack | None:
-        # New content is taken at the start of a visit, never in the middle of one.
-        if self.database.file_is_gone():
-            # Patients can still check in; their visits wait on this machine.
-            return self._last_content
-        try:
-            with self.database.session() as session, session.begin():
-                _, pack = content_in_use(session, self.settings.content_dir, self.clock())
-        except (SQLAlchemyError, ContentPackError, OSError) as error:
-            log.error("the content in use cannot be loaded: %s", type(error).__name__)
-            return self._last_content
-        self._last_content = pack
-        return pack
+    # --- the check-in service's news ------------------------------------------------------
+    @property
+    def visit(self) -> Visit | None:
+        """The visit at the screen, if any (the check-in service holds it)."""
+        return self.check_in.visit
+
+    @property
+    def database(self) -> Database:
+        """Where the check-in service stores visits."""
+        return self.check_in.database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        # Clinic IT gave the kiosk another database (a restore, a fixed file).
+        self.check_in.database = database
+
+    @property
+    def timing(self) -> KioskTiming:
+        """When the kiosk acts by itself (the check-in service's)."""
+        return self.check_in.timing
+
+    @timing.setter
+    def timing(self, timing: KioskTiming) -> None:
+        self.check_in.timing = timing
+        self.check_in.idle.timing = timing
 
     @property
     def check_in_paused(self) -> bool:
         """Whether new check-ins wait: visits are stuck in memory, or the disk is full."""
-        return bool(self.unsaved) or any(
-            held.reason.pauses_check_in for held in self.held_visits.held()
+        return self.check_in.paused
+
+    def visit_changed(self, visit: Visit) -> None:
+        """The service moved the visit: show its step."""
+        self._show_step()
+
+    def visit_finished(self, end: VisitEnd) -> None:
+        """The visit reached Done and was stored, held or refused: tell the patient."""
+        screens = self.screens
+        if screens is None:
+            return
+        self.idle_timer.stop()
+        if end.outcome is Outcome.REFUSED:
+            # A bug, not a database that will come back: say so plainly.
+            self._show_problem(
+                self.tr(
+                    "Sorry, we could not save your check-in. Please go to the front "
+                    "desk — we'll be glad to help."
+                )
+            )
+            return
+        if end.outcome is Outcome.STORED:
+            self.visit_stored.emit(end.visit_id)
+        else:
+            self.held_retry_timer.start()
+            self.visit_held.emit(end.visit_id)
+        screens.done.show_outcome(
+            stopped_to_talk=end.stopped_to_talk,
+            flagged=end.flagged,
+            kept_on_kiosk=end.kept_on_kiosk,
         )
+        self._change_screen(screens.done)
+        self.done_timer.start()
+
+    def held_visit_stored(self, visit_id: str) -> None:
+        """A visit that waited on this kiosk reached the database."""
+        self.visit_stored.emit(visit_id)
 
     def store_held_visits(self) -> None:
         """Try again to store the visits that wait; never while a patient is at the screen."""
-        if self.visit is not None:
+        if self.check_in.visit is not None:
             return
-        if self.database.file_is_gone():
-            return
-        try:
-            while self.unsaved:
-                visit = self.unsaved[0]
-                self._store(visit)
-                self.unsaved.pop(0)
-                self.visit_stored.emit(visit.id)
-            for visit_id in self.held_visits.store_all(self.database, now=self.clock):
-                self.visit_stored.emit(visit_id)
-        except (SQLAlchemyError, ValueError, OSError) as error:
-            log.warning("visits still wait for the database: %s", type(error).__name__)
-        if not self.unsaved and not self.held_visits.held():
+        self.check_in.store_waiting_visits()
+        if not self.check_in.visits_waiting:
             self.held_retry_timer.stop()
         if self.stack.currentWidget() is self.welcome:
             self._show_welcome()
 
     def _show_welcome(self) -> None:
-        content = self._content()
-        paused = self.check_in_paused
+        content = self.check_in.content()
+        paused = self.check_in.paused
         if content is not None and self.language not in content.languages:
             self.language = content.language
         if InterfaceLanguage.current != self.language:
@@ -304,8 +328,8 @@ class KioskWindow(QMainWindow):
 
     def _wait_longer(self, factor: int) -> None:
         """For the rest of this visit, wait `factor` times the usual before asking."""
-        if self.idle_timer.interval() < self.timing.timeout_seconds * 1000 * factor:
-            self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * factor)
+        self.check_in.idle.wait_longer(factor)
+        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
 
     def _larger_text(self) -> None:
         self.show_display(self.display.larger_text())
@@ -320,8 +344,11 @@ class KioskWindow(QMainWindow):
         self._place_focus(self.welcome)
 
     def _begin_visit(self) -> None:
-        content = self._content()
-        if content is None or self.check_in_paused:
+        visit = self.check_in.start(
+            language=self.language,
+            assisted_by=self.assisted_by.username if self.assisted_by is not None else None,
+        )
+        if visit is None:
             self._show_problem(
                 self.tr(
                     "Sorry, check-in is not working right now. Please go "
@@ -329,24 +356,15 @@ class KioskWindow(QMainWindow):
                 )
             )
             return
-        if self.language not in content.languages:
-            self.language = content.language
+        self.language = visit.language
+        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
         # Decoded now, at Start, so that no slide freezes while its picture decodes.
-        self.slide_pictures.prepare(content.pictures)
-        self.visit = Visit(
-            content,
-            clock=self.clock,
-            language=self.language,
-            typed_signature_allowed=self.settings.typed_signature,
-        )
-        if self.assisted_by is not None:
-            self.visit.assisted_by = self.assisted_by.username
-        self.visit.start()
+        self.slide_pictures.prepare(visit.content.pictures)
         self.screens = self._build_screens()
         if not self.display.is_default:
             # Larger text chosen on Welcome: the new screens' fields put labels above.
             self.show_display(self.display)
-        self.screens.review.set_questions([(q.id, q.text) for q in self.visit.shown.questions])
+        self.screens.review.set_questions([(q.id, q.text) for q in visit.shown.questions])
         self.screens.details.begin()
         self._show_step()
 
@@ -390,21 +408,7 @@ class KioskWindow(QMainWindow):
             screen.offer_read_aloud(available=self.read_aloud.available_for(self._visit_language()))
             # Styled now, at Start, rather than on the tap that first shows the screen.
             screen.ensurePolished()
-        screens.details.submitted.connect(self._on_details)
-        screens.slide.next_requested.connect(self._on_next_slide)
-        screens.slide.next_allowed.connect(self._on_next_allowed)
-        screens.question.answered.connect(self._on_answered)
-        screens.question.continue_requested.connect(self._on_question_continue)
-        screens.review.change_requested.connect(self._on_change_answer)
-        screens.review.confirmed.connect(self._on_confirmed)
-        screens.consent.acknowledged.connect(self._on_acknowledged)
-        screens.consent.signed.connect(self._on_signed)
-        screens.consent.signed_by_typing.connect(self._on_signed_by_typing)
-        screens.consent.talk_first_requested.connect(self._on_talk_first)
-        screens.consent.signed_on_paper.connect(self._on_signed_on_paper)
-        screens.ride_home.submitted.connect(self._on_ride_home)
-        screens.ride_home.no_ride_requested.connect(self._on_no_ride)
-        screens.done.finished.connect(self._reset)
+        self._wire_taps(screens)
         return screens
 
     # --- showing the visit's step -------------------------------------------------------
@@ -422,6 +426,7 @@ class KioskWindow(QMainWindow):
             self._place_focus(self.welcome)
             return
         if step is Step.DETAILS:
+            screens.details.show_problems(self.check_in.problems)
             screen: PatientScreen = screens.details
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
@@ -461,15 +466,19 @@ class KioskWindow(QMainWindow):
                 paper_allowed=visit.assisted_by is not None,
                 typed_allowed=visit.typed_signature_allowed,
             )
+            screens.consent.show_typed_problems(
+                [p for p in self.check_in.problems if isinstance(p, TypedSignatureProblem)]
+            )
             screen = screens.consent
         elif step is Step.RIDE_HOME:
+            screens.ride_home.show_problems(self.check_in.problems)
             screens.ride_home.begin()
             screen = screens.ride_home
         else:
-            self._finish_visit()
+            # Done: the service stores the visit and says how (visit_finished).
             return
         self._change_screen(screen)
-        self.idle_timer.start()
+        self._restart_idle()
 
     def _change_screen(self, screen: PatientScreen) -> None:
         # Reading stops with the screen it belongs to.
@@ -525,72 +534,16 @@ class KioskWindow(QMainWindow):
         shown = InterfaceLanguage.locale().toString(when, self.tr("MMMM d, yyyy 'at' h:mm AP"))
         return self.tr("Signed by {0} on {1}").format(visit.details.full_name, shown)
 
-    def _finish_visit(self) -> None:
-        visit, screens = self.visit, self.screens
-        if visit is None or screens is None:
-            return
-        self.idle_timer.stop()
-        kept_on_kiosk = False
-        if visit.should_be_stored:
-            actor = f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{self.station}"
-            try:
-                if self.database.file_is_gone():
-                    raise _DatabaseFileGoneError
-                self._store(visit)
-            except (SQLAlchemyError, ValueError, _DatabaseFileGoneError) as error:
-                # The error's own text carries the row's values (names, birth dates):
-                # only its kind and the visit ID go to the log.
-                log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
-                if isinstance(error, ValueError):
-                    # A bug, not a database that will come back: say so plainly.
-                    self._show_problem(
-                        self.tr(
-                            "Sorry, we could not save your check-in. Please go to the front "
-                            "desk — we'll be glad to help."
-                        )
-                    )
-                    return
-                self._hold(visit, actor, error)
-                kept_on_kiosk = True
-            else:
-                self.visit_stored.emit(visit.id)
-        screens.done.show_outcome(
-            stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK,
-            flagged=bool(visit.flags),
-            kept_on_kiosk=kept_on_kiosk,
-        )
-        self._change_screen(screens.done)
-        self.done_timer.start()
-
-    def _store(self, visit: Visit) -> None:
-        with self.database.session() as session, session.begin():
-            store_finished_visit(session, visit, station=self.station, now=self.clock())
-
-    def _hold(self, visit: Visit, actor: str, error: BaseException) -> None:
-        reason = (
-            HoldReason.MISSING if isinstance(error, _DatabaseFileGoneError) else hold_reason(error)
-        )
-        try:
-            self.held_visits.hold(
-                visit, station=self.station, actor=actor, reason=reason, now=self.clock()
-            )
-            log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
-        except OSError as disk_error:
-            self.unsaved.append(visit)
-            log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)
-        self.held_retry_timer.start()
-        self.visit_held.emit(visit.id)
-
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
         for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
             timer.stop()
         for notice in (self.help_notice, self.still_there, self.problem_notice):
             notice.hide()
-        self.visit = None
+        self.check_in.end()
         # Not a word of this visit may still be heard by the next patient.
         self.read_aloud.stop()
-        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
+        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
         if not self.display.is_default:
             self.show_display(PatientDisplay())
         # The next patient starts in the clinic's own language.
@@ -608,13 +561,6 @@ class KioskWindow(QMainWindow):
         self.visit_ended.emit()
 
     # --- the patient's taps ----------------------------------------------------------------
-    def _act(self, action: Callable[[Visit], object]) -> None:
-        """Apply a tap to the visit, then show wherever the visit is now."""
-        if self.visit is None:
-            return
-        action(self.visit)
-        self._show_step()
-
     def _on_back_requested(self) -> None:
         if (
             self.visit is not None
@@ -623,7 +569,7 @@ class KioskWindow(QMainWindow):
         ):
             # Back to consent means signing again: the old ink must not stay on the pad.
             self.screens.consent.clear_signature()
-        self._act(lambda visit: visit.back())
+        self.check_in.back()
 
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
@@ -645,7 +591,7 @@ class KioskWindow(QMainWindow):
                 screen.show_reading(speaking=speaking)
         if not speaking and self.idle_timer.isActive():
             # The time to answer starts when the voice has finished.
-            self.idle_timer.start()
+            self._restart_idle()
 
     def _offer_read_aloud(self) -> None:
         """Show or hide "Read to me" on this visit's screens as the voice is now."""
@@ -675,15 +621,10 @@ class KioskWindow(QMainWindow):
         self._focus_notice(self.help_notice)
 
     def _on_details(self, first: str, last: str, born: str) -> None:
-        if self.visit is None or self.screens is None:
-            return
-        problems = self.visit.enter_details(first, last, born)
-        self.screens.details.show_problems(problems)
-        self._show_step()
+        self.check_in.enter_details(first, last, born)
 
     def _on_next_slide(self) -> None:
-        if self.visit is not None and self.visit.seconds_until_next() <= 0:
-            self._act(lambda visit: visit.next_slide())
+        self.check_in.next_slide()
 
     def _on_next_allowed(self) -> None:
         # A patient using keys who waited on the slide with nothing to press: Next now.
@@ -694,60 +635,28 @@ class KioskWindow(QMainWindow):
         if focused is None or focused is screens.slide or not can_take_focus(focused):
             self._place_focus(screens.slide)
 
-    def _on_answered(self, value: str) -> None:
-        if self.visit is None:
-            return
-        self.visit.answer(value)
-        if not self.visit.current_question_flagged:
-            self.visit.next_question()
-        self._show_step()
-
-    def _on_question_continue(self) -> None:
-        self._act(lambda visit: visit.next_question())
-
-    def _on_change_answer(self, question_id: str) -> None:
-        self._act(lambda visit: visit.change_answer(question_id))
-
-    def _on_confirmed(self) -> None:
-        self._act(lambda visit: visit.confirm_answers())
-
-    def _on_acknowledged(self, statement_id: str) -> None:
-        self._act(lambda visit: visit.acknowledge(statement_id))
-
     def _on_signed(self, signature: object) -> None:
-        if (
-            isinstance(signature, Signature)
-            and not signature.is_empty
-            and self.visit is not None
-            and self.visit.all_acknowledged
-        ):
-            self._act(lambda visit: visit.sign(signature))
+        if isinstance(signature, Signature):
+            self.check_in.sign(signature)
 
-    def _on_signed_by_typing(self, typed_name: str) -> None:
-        visit, screens = self.visit, self.screens
-        if visit is None or screens is None or not visit.typed_signature_allowed:
-            return
-        if not visit.all_acknowledged:
-            return
-        screens.consent.show_typed_problems(visit.sign_typed(typed_name))
-        self._show_step()
-
-    def _on_signed_on_paper(self) -> None:
-        if self.visit is not None and self.visit.assisted_by and self.visit.all_acknowledged:
-            self._act(lambda visit: visit.sign_on_paper())
-
-    def _on_talk_first(self) -> None:
-        self._act(lambda visit: visit.talk_to_staff_first())
-
-    def _on_ride_home(self, name: str, phone: str, relationship: str) -> None:
-        if self.visit is None or self.screens is None:
-            return
-        problems = self.visit.enter_ride_home(name, phone, relationship)
-        self.screens.ride_home.show_problems(problems)
-        self._show_step()
-
-    def _on_no_ride(self) -> None:
-        self._act(lambda visit: visit.no_ride_yet())
+    def _wire_taps(self, screens: VisitScreens) -> None:
+        """Each screen's taps go to the check-in service, which moves the visit."""
+        check_in = self.check_in
+        screens.details.submitted.connect(self._on_details)
+        screens.slide.next_requested.connect(self._on_next_slide)
+        screens.slide.next_allowed.connect(self._on_next_allowed)
+        screens.question.answered.connect(check_in.answer)
+        screens.question.continue_requested.connect(check_in.continue_after_answer)
+        screens.review.change_requested.connect(check_in.change_answer)
+        screens.review.confirmed.connect(check_in.confirm_answers)
+        screens.consent.acknowledged.connect(check_in.acknowledge)
+        screens.consent.signed.connect(self._on_signed)
+        screens.consent.signed_by_typing.connect(check_in.sign_by_typing)
+        screens.consent.talk_first_requested.connect(check_in.talk_first)
+        screens.consent.signed_on_paper.connect(check_in.sign_on_paper)
+        screens.ride_home.submitted.connect(check_in.enter_ride_home)
+        screens.ride_home.no_ride_requested.connect(check_in.no_ride_yet)
+        screens.done.finished.connect(self._reset)
 
     # --- nobody at the screen ----------------------------------------------------------------
     @override
@@ -781,7 +690,7 @@ class KioskWindow(QMainWindow):
         """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
         kind = event.type()
         if kind in _INPUT_EVENTS and self.idle_timer.isActive():
-            self.idle_timer.start()
+            self._restart_idle()
         if (
             kind in _TAP_STARTS
             and time.monotonic() < self._taps_ignored_until
@@ -800,17 +709,25 @@ class KioskWindow(QMainWindow):
             return True
         return super().focusNextPrevChild(next)
 
+    def _restart_idle(self) -> None:
+        """The patient is there: the wait before asking starts again."""
+        self.check_in.idle.touched()
+        self.idle_timer.start(self.check_in.idle.wait_seconds * 1000)
+
     def _on_idle(self) -> None:
-        if self.visit is None or not self.timing.watches(self.visit.step):
-            return
-        if self.read_aloud.speaking:
-            # Listening, not gone: ask once the voice has finished.
-            self.idle_timer.start()
-            return
-        self._countdown_left = self.timing.countdown_seconds
-        self._show_still_there()
-        self._focus_notice(self.still_there)
-        self.countdown_timer.start()
+        visit = self.visit
+        idle = self.check_in.idle
+        action = idle.when_idle(
+            step=visit.step if visit is not None else None, listening=self.read_aloud.speaking
+        )
+        if action is IdleAction.ASK:
+            self._show_still_there()
+            self._focus_notice(self.still_there)
+            self.countdown_timer.start()
+        elif visit is not None and idle.watches(visit.step):
+            # Listening, not gone (ask once the voice has finished), or touched since.
+            left = idle.wait_seconds if self.read_aloud.speaking else idle.seconds_left()
+            self.idle_timer.start(max(1, round(left * 1000)))
 
     def _show_still_there(self) -> None:
         self.still_there.show_notice(
@@ -827,24 +744,22 @@ class KioskWindow(QMainWindow):
         return self.tr(
             "Are you still there?\n\nThis check-in will start over in {0} seconds "
             "to keep your answers private."
-        ).format(self._countdown_left)
+        ).format(self.check_in.idle.countdown_left)
 
     def _count_down(self) -> None:
-        self._countdown_left -= 1
-        if self._countdown_left > 0:
+        if self.check_in.idle.count_down() > 0:
             self.still_there.set_text(self._still_there_text())
             return
-        if self.visit is not None:
-            self.visit.abandon()
+        # Nobody came back: the visit is discarded (nothing stored) and the kiosk starts over.
         self._reset()
 
     def _still_here(self) -> None:
         self.countdown_timer.stop()
-        self.idle_timer.start()
+        self._restart_idle()
 
     def _more_time(self) -> None:
         # Some patients read slowly or need a pause: for the rest of this visit the kiosk
         # waits three times as long before asking again.
         self.countdown_timer.stop()
         self._wait_longer(MORE_TIME_FACTOR)
-        self.idle_timer.start()
+        self._restart_idle()

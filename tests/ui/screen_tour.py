@@ -36,51 +36,43 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
         yield f"welcome-{language}", settle()
     window.welcome.start_button.click()
     visit = window.visit
+    check_in = window.check_in
     assert visit is not None
     yield "details", settle()
     screens = window.screens
     assert screens is not None
-    screens.details.show_problems(visit.enter_details("", "", "13/45/1900"))
+    check_in.enter_details("", "", "13/45/1900")
     yield "details-problems", settle()
-    visit.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
-    window._show_step()
+    check_in.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
     for number, slide in enumerate(visit.content.slides, start=1):
         yield f"slide-{number:02d}-{slide.id}", settle()
-        visit.next_slide()
-        window._show_step()
+        check_in.next_slide()
     yield "question", settle()
-    visit.answer(Answer.NOT_SURE)
-    window._show_step()
+    check_in.answer(Answer.NOT_SURE)
     yield "question-flagged", settle()
-    visit.next_question()
+    check_in.continue_after_answer()
     for _ in visit.content.questions[1:]:
-        visit.answer(Answer.NO)
-        visit.next_question()
-    window._show_step()
+        check_in.answer(Answer.NO)
     yield "review", settle()
-    visit.confirm_answers()
-    window._show_step()
+    check_in.confirm_answers()
     yield "consent", settle()
     for statement in visit.content.consent_statements:
-        visit.acknowledge(statement.id)
-    window._show_step()
+        check_in.acknowledge(statement.id)
     yield "consent-acknowledged", settle()
     if visit.typed_signature_allowed:
         # Where the clinic allows it: the name typed instead, and what a wrong one says.
         screens.consent.typing_button.click()
         yield "consent-typed", settle()
-        screens.consent.show_typed_problems(visit.sign_typed("Someone Else"))
+        check_in.sign_by_typing("Someone Else")
         yield "consent-typed-problem", settle()
         screens.consent.typing_button.click()
     from kiosk.signature import Signature
 
-    visit.sign(Signature((((10.0, 40.0), (60.0, 10.0), (120.0, 60.0)),), 600, 220))
-    window._show_step()
+    check_in.sign(Signature((((10.0, 40.0), (60.0, 10.0), (120.0, 60.0)),), 600, 220))
     yield "ride-home", settle()
-    screens.ride_home.show_problems(visit.enter_ride_home("", "12", ""))
+    check_in.enter_ride_home("", "12", "")
     yield "ride-home-problems", settle()
-    visit.no_ride_yet()
-    window._show_step()
+    check_in.no_ride_yet()
     yield "done-flagged", settle()
     window._on_help_requested()
     yield "help", settle().window()

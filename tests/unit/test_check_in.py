@@ -46,7 +46,12 @@ def _settings(tmp_path: Path) -> Settings:
 
 def _service(tmp_path: Path, database: Database, clock: FakeClock) -> tuple[CheckIn, Heard]:
     service = CheckIn(
-        database, _settings(tmp_path), station="lobby", clock=clock, timing=KioskTiming()
+        database,
+        _settings(tmp_path),
+        station="lobby",
+        clock=clock,
+        timing=KioskTiming(),
+        idle_clock=clock,
     )
     heard = Heard()
     service.listen(heard)
