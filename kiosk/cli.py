@@ -133,7 +133,13 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                         if account.last_sign_in_at
                         else "never"
                     )
-                    print(f"{account.username}  {account.role.value}  {state}  last sign-in {last}")
+                    line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
+                    if not account.name_follows_rule:
+                        # Made before the username rule: it still signs in, but a name
+                        # outside it can look like another one in the audit trail.
+                        line += "  (name outside the username rule: make a new account for"
+                        line += " this person and disable this one)"
+                    print(line)
                 return 0
             elif action in {"disable", "enable"}:
                 auth.set_enabled(session, name, action == "enable", _stamp())

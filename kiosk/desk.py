@@ -29,6 +29,10 @@ PAGE_SIZE = 50
 # beyond it one pass over the table is quicker (about 150 ms at 100,000 visits here).
 NAME_LOOKUP_LIMIT = 15_000
 MAX_NOTE_LENGTH = 2000
+# The longest name or birth date is far shorter. The limit keeps a pasted wall of text
+# from reaching the database: 25,000 "%" made SQLite give up ("LIKE or GLOB pattern too
+# complex"), and even 100 characters that each spread into 18 (NFKD) stay well below it.
+MAX_SEARCH_LENGTH = 100
 
 
 class DeskError(Exception):
@@ -204,19 +208,44 @@ def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list
 
 
 def search_key(text: str) -> str:
-    """What a search is compared with: lower case, no accents, single spaces."""
-    return name_key(clean_name(text), "").strip()
+    """What a search is compared with: lower case, no accents, single spaces.
+
+    Empty when nothing in it can be searched for: no letter or digit is left once
+    control characters, accents, spaces and punctuation are set aside. Such a search
+    (a NUL, a lone accent, "--") would otherwise match every visit.
+    """
+    key = name_key(clean_name(text), "").strip()
+    return key if any(ch.isalnum() for ch in key) else ""
+
+
+def search_text(typed: str) -> str:
+    """What the desk searches for: `typed` without spaces around it, or "" for nothing.
+
+    "" when nothing in it can be searched for (see `search_key`); a DeskError when it is
+    too long to be a name or a birth date.
+    """
+    text = typed.strip()
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise DeskError(
+            f"A search can be at most {MAX_SEARCH_LENGTH} characters. "
+            "Type part of the patient's name, or the date of birth."
+        )
+    return text if search_key(text) else ""
 
 
 def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPage:
-    """Visits matching any part of the name (accents and case ignored) or a birth date."""
+    """Visits matching any part of the name (accents and case ignored) or a birth date.
+
+    A search text with nothing to search for does not filter; one too long is refused
+    (DeskError) before it reaches the database.
+    """
     query = _check_in_query()
     count = select(func.count()).select_from(VisitRow)
     conditions = []
     # Visits matching the name alone, when the name is the whole search: then the
     # total is known without counting again.
     named_visits: int | None = None
-    text = wanted.text.strip()
+    text = search_text(wanted.text)
     born = parse_birth_date(text) if text else None
     if born is None and text:
         try:
@@ -270,7 +299,7 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
 def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskAction) -> None:
     """Record that the desk searched (what kind of search, never the name typed)."""
     kinds = [
-        "name or birth date" if wanted.text.strip() else "",
+        "name or birth date" if search_key(wanted.text) else "",
         "dates" if wanted.date_from or wanted.date_to else "",
         "needs attention" if wanted.needs_attention_only else "",
     ]

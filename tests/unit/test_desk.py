@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from kiosk import desk
@@ -67,6 +69,84 @@ def test_search_finds_any_part_of_a_name_without_case_or_accents(
         assert [c.last_name for c in by_birth.check_ins] == ["Smith"]
         nothing = desk.search(session, desk.VisitQuery(text="100%_"), zone=CHICAGO)
         assert nothing.total == 0
+
+
+NOTHING_TO_SEARCH_FOR = [
+    "\x00",
+    "\u0301",  # a combining accent alone
+    "\u0301\u0308\u0327",
+    "   ",
+    "\t\n",
+    "--",
+    "'.,;:!?",
+    "%_\\",
+    "\u200b",  # a zero-width space
+    "\x00 \u0301 - \x7f",
+]
+
+
+@pytest.mark.parametrize("typed", NOTHING_TO_SEARCH_FOR)
+def test_a_search_with_nothing_to_search_for_is_no_search(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="O'Brien-Smith")
+    check_in(database, pack, clock, first="Luis", last="Vega")
+    assert desk.search_key(typed) == ""
+    assert desk.search_text(typed) == ""
+    with database.session() as session, session.begin():
+        query = desk.VisitQuery(text=typed)
+        page = desk.search(session, query, zone=CHICAGO)
+        assert page.total == desk.search(session, desk.VisitQuery(), zone=CHICAGO).total
+        desk.audit_search(session, query, page.total, by(CLERK, clock))
+    with database.session() as session:
+        assert list(entries(session))[-1].detail == "by nothing; 2 found"
+
+
+@pytest.mark.parametrize("typed", ["%" * 25_000, "%" * 101, "a" * 101, "\ufdfa" * 101])
+def test_a_search_too_long_is_refused_before_it_reaches_the_database(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock)
+    with (
+        database.session() as session,
+        pytest.raises(desk.DeskError, match=r"at most 100 characters\. Type part of the patient"),
+    ):
+        desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "%" * 99 + "a",
+        "a%" * 50,
+        "\uff05" * 50 + "a" * 50,  # full-width percent signs become "%" when compared
+        "\ufdfa" * 100,  # one character that spreads into 18
+        "_" * 99 + "a",
+        "\\" * 99 + "a",
+        "  " + "a" * 100 + "  ",
+    ],
+)
+def test_the_longest_searches_allowed_run_and_match_literally(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Smith")
+    with database.session() as session:
+        page = desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+    assert page.total == 0
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.text(max_size=desk.MAX_SEARCH_LENGTH))
+def test_any_search_up_to_the_limit_runs_and_an_empty_one_filters_nothing(
+    database: Database, typed: str
+) -> None:
+    # No visits needed: the point is that the database takes every such pattern.
+    with database.session() as session:
+        page = desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+    assert page.total == 0
+    assert desk.search_text(typed) == "" or desk.search_key(typed) != ""
 
 
 def test_search_pages_through_a_long_history(

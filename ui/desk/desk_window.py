@@ -332,10 +332,22 @@ class DeskWindow(QMainWindow):
         self.refresh()
 
     def run_search(self) -> None:
-        """Search all visits for what was typed (any part of a name, or a birth date)."""
+        """Search all visits for what was typed (any part of a name, or a birth date).
+
+        A search with nothing to search for (only spaces, punctuation, an accent) and no
+        dates is no search: the desk shows today's check-ins, not every visit there is.
+        """
+        try:
+            text = desk.search_text(self.search_field.text())
+        except desk.DeskError as error:
+            self._say(str(error))
+            return
         between = self.between_dates.isChecked()
+        if not text and not between:
+            self.show_today()
+            return
         self.query = desk.VisitQuery(
-            text=self.search_field.text(),
+            text=text,
             needs_attention_only=self.attention_only.isChecked(),
             include_void=not self.hide_void.isChecked(),
             date_from=_day(self.date_from) if between else None,
