@@ -234,7 +234,6 @@ def sign_in(
             session,
             "unknown",
             AuditAction.SIGN_IN_FAILED,
-            now=now,
             station=station,
             detail="unknown username",
         )
@@ -245,7 +244,6 @@ def sign_in(
             session,
             actor,
             AuditAction.SIGN_IN_FAILED,
-            now=now,
             station=station,
             detail="account locked",
         )
@@ -257,7 +255,7 @@ def sign_in(
             row.locked_until = now + timedelta(minutes=lock_minutes)
             row.failed_attempts = 0
             detail += f"; locked for {lock_minutes} minutes"
-        record(session, actor, AuditAction.SIGN_IN_FAILED, now=now, station=station, detail=detail)
+        record(session, actor, AuditAction.SIGN_IN_FAILED, station=station, detail=detail)
         if row.locked_until is not None and row.locked_until > now:
             return SignInResult(SignInOutcome.LOCKED, locked_until=row.locked_until)
         return SignInResult(SignInOutcome.WRONG)
@@ -266,7 +264,6 @@ def sign_in(
             session,
             actor,
             AuditAction.SIGN_IN_FAILED,
-            now=now,
             station=station,
             detail="account disabled",
         )
@@ -274,5 +271,5 @@ def sign_in(
     row.failed_attempts = 0
     row.locked_until = None
     row.last_sign_in_at = now
-    record(session, actor, AuditAction.SIGN_IN, now=now, station=station)
+    record(session, actor, AuditAction.SIGN_IN, station=station)
     return SignInResult(SignInOutcome.SIGNED_IN, StaffMember(row.id, row.username, Role(row.role)))

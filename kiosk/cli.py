@@ -180,15 +180,20 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
                         "visit_id": entry.visit_id,
                         "station": entry.station,
                         "detail": entry.detail,
+                        "original_at": entry.original_at and entry.original_at.isoformat(),
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             local = entry.at.astimezone(settings.zone)
+            detail = entry.detail
+            if entry.original_at is not None:
+                first = entry.original_at.astimezone(settings.zone)
+                detail = f"{detail} (carried over; first written {first:%Y-%m-%d %H:%M:%S})"
             print(
                 f"{local:%Y-%m-%d %H:%M:%S}  {entry.actor}  {entry.action}  "
-                f"{entry.visit_id or '-'}  {entry.station}  {entry.detail}".rstrip()
+                f"{entry.visit_id or '-'}  {entry.station}  {detail.strip()}".rstrip()
             )
     return 0
 

@@ -190,3 +190,21 @@ def test_audit_filters(home: Path, db: str) -> None:
     plain = kiosk("audit", "--database", db, home=home, check=True).stdout
     assert "summary_saved" in plain
     assert visit_id in plain
+
+
+def test_the_audit_shows_when_a_carried_over_entry_was_first_written(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.audit import AuditEntry, carry_over
+    from kiosk.store import open_database
+
+    first = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    database = open_database(db)
+    with database.session() as session, session.begin():
+        carry_over(session, [AuditEntry(9, first, "user:maria", "visit_opened", "v-1", "d1", "")])
+    database.close()
+    (entry,) = [e for e in audit(home, db) if e["action"] == "visit_opened"]
+    assert entry["original_at"] == "2026-11-02T15:00:00+00:00"
+    assert datetime.fromisoformat(entry["at"]) > first
+    plain = kiosk("audit", "--database", db, home=home, check=True).stdout
+    assert "visit_opened  v-1  d1  (carried over; first written 2026-11-0" in plain
