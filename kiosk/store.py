@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction, record, station_name
+from kiosk.audit_protections import check_at_start
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
 from kiosk.models import (
     AnswerRow,
@@ -130,9 +131,12 @@ def open_database(
     *,
     migrate_schema: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    station: str | None = None,
 ) -> Database:
     """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date.
 
+    With the schema brought up to date, the audit trail's protections are checked and any
+    missing one is put back, in the name of `station` (this machine's name by default).
     `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
     """
     try:
@@ -153,6 +157,9 @@ def open_database(
         )
         if migrate_schema:
             migrate(engine)
+            # Every program opens the database here: kiosk, desk, editor, command line.
+            with database.session() as session:
+                check_at_start(session, station=station or station_name())
         database.file_is_gone()  # notes which file it is, to notice if it is replaced
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
