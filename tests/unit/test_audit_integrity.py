@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.audit import AuditAction, AuditEntry, AuditStamp, carry_over, entries, record
-from kiosk.store import Database, open_database
+from kiosk.store import Database, migrate, open_database
 
 COLUMNS = "id, at, actor, action, visit_id, station, detail, original_at"
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"
@@ -200,3 +200,31 @@ def test_entries_carried_over_keep_their_first_time_beside_the_databases(
     ]
     assert [e.original_at for e in trail] == [None, first, first - timedelta(days=30)]
     assert all(entry.at >= before - timedelta(milliseconds=1) for entry in trail[1:])
+
+
+def test_entries_written_before_the_upgrade_stay_as_they_were(tmp_path: Path) -> None:
+    file = tmp_path / "old.sqlite3"
+    old = open_database(f"sqlite:///{file}", migrate_schema=False)
+    migrate(old.engine, "0007")
+    old.close()
+    connection = sqlite3.connect(file)
+    with connection:
+        connection.execute(
+            "INSERT INTO audit_entries (at, actor, action, visit_id, station, detail)"
+            " VALUES ('2026-11-28 15:00:00.000000', 'user:maria', 'visit_opened', 'v-1', 'd1', '')"
+        )
+    connection.close()
+    database = open_database(f"sqlite:///{file}")
+    with database.session() as session, session.begin():
+        record(session, "cli:it", AuditAction.AUDIT_READ, station="server")
+    with database.session() as session:
+        trail = list(entries(session))
+    database.close()
+    assert [(e.id, e.actor, e.at) for e in trail[:1]] == [
+        (1, "user:maria", datetime(2026, 11, 28, 15, 0, tzinfo=UTC))
+    ]
+    assert [e.id for e in trail] == [1, 2]
+    connection = sqlite3.connect(file)
+    with pytest.raises(sqlite3.DatabaseError, match="cannot be changed or deleted"):
+        connection.execute("DELETE FROM audit_entries")
+    connection.close()
