@@ -49,6 +49,11 @@ REWRITES = [
     # Replacing a row deletes it without firing the delete trigger.
     *(f"INSERT OR REPLACE INTO audit_entries {entry}" for entry in OWN_NUMBER),
     *(f"REPLACE INTO audit_entries {entry}" for entry in OWN_NUMBER),
+    # The same number under the names SQLite also gives it.
+    *(
+        f"REPLACE INTO audit_entries {OWN_NUMBER[1].replace('(id,', f'({alias},')}"
+        for alias in ("rowid", "_rowid_", "oid")
+    ),
     (
         "INSERT OR REPLACE INTO audit_entries (id, at, actor, action, visit_id, station, detail)"
         " SELECT id, at, 'user:mallory', action, visit_id, station, detail FROM audit_entries"
