@@ -440,7 +440,7 @@ def sign_in(
     refused = SignInResult(SignInOutcome.REFUSED)
 
     def refuse(actor: str, detail: str) -> SignInResult:
-        record(session, actor, AuditAction.SIGN_IN_FAILED, now=now, station=station, detail=detail)
+        record(session, actor, AuditAction.SIGN_IN_FAILED, station=station, detail=detail)
         return refused
 
     if account is None:
@@ -471,7 +471,7 @@ def sign_in(
         )
         locked = locked_until is not None and locked_until > now
         return refuse(actor, "account locked" if locked or enabled else "account disabled")
-    record(session, actor, AuditAction.SIGN_IN, now=now, station=station)
+    record(session, actor, AuditAction.SIGN_IN, station=station)
     return SignInResult(
         SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, Role(account.role))
     )

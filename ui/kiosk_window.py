@@ -564,7 +564,7 @@ class KioskWindow(QMainWindow):
 
     def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
-            store_finished_visit(session, visit, station=self.station, now=self.clock())
+            store_finished_visit(session, visit, station=self.station)
 
     def _hold(self, visit: Visit, actor: str, error: BaseException) -> None:
         reason = (

@@ -276,3 +276,21 @@ def test_an_account_named_before_the_rule_is_listed_with_a_note(home: Path, db: 
     assert listing[1] == "maria  staff  enabled  last sign-in never"
     disabled = kiosk("users", "disable", "JOS\u00c9", "--database", db, home=home, check=True)
     assert disabled.stdout == "Disabled JOS\u00c9\n"
+
+
+def test_the_audit_shows_when_a_carried_over_entry_was_first_written(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.audit import AuditEntry, carry_over
+    from kiosk.store import open_database
+
+    first = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    database = open_database(db)
+    with database.session() as session, session.begin():
+        carry_over(session, [AuditEntry(9, first, "user:maria", "visit_opened", "v-1", "d1", "")])
+    database.close()
+    (entry,) = [e for e in audit(home, db) if e["action"] == "visit_opened"]
+    assert entry["original_at"] == "2026-11-02T15:00:00+00:00"
+    assert datetime.fromisoformat(entry["at"]) > first
+    plain = kiosk("audit", "--database", db, home=home, check=True).stdout
+    assert "visit_opened  v-1  d1  (carried over; first written 2026-11-0" in plain

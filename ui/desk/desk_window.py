@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QObject,
     QRunnable,
     QSettings,
+    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -48,7 +49,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.audit import AuditAction
+from kiosk.audit import AuditAction, AuditEntry
+from kiosk.audit_protections import WARNING_DAYS, recent_restorations
 from kiosk.auth import Role, StaffMember
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
@@ -68,6 +70,21 @@ PRINT_CHECK_MILLISECONDS = 2000
 def _day(field: QDateEdit) -> date:
     chosen = field.date()
     return date(chosen.year(), chosen.month(), chosen.day())
+
+
+def _alert_line(name: str) -> QLabel:
+    """A hidden line of plain text for a warning staff must not miss."""
+    line = QLabel()
+    line.setObjectName(name)
+    line.setTextFormat(Qt.TextFormat.PlainText)
+    line.setWordWrap(True)
+    # The desk has no style sheet of its own; these lines must not be missed.
+    line.setStyleSheet(
+        "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
+        " padding: 8px; font-weight: 600; }"
+    )
+    line.hide()
+    return line
 
 
 class _PrintSignals(QObject):
@@ -143,16 +160,11 @@ class DeskWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
-        self.held_alert = QLabel()
-        self.held_alert.setObjectName("deskAlert")
-        self.held_alert.setWordWrap(True)
-        # The desk has no style sheet of its own; this one line must not be missed.
-        self.held_alert.setStyleSheet(
-            "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
-            " padding: 8px; font-weight: 600; }"
-        )
-        self.held_alert.hide()
+        self.held_alert = _alert_line("deskAlert")
         outer.addWidget(self.held_alert)
+        # Its own line, not the banner: news of check-ins must not write over it.
+        self.audit_alert = _alert_line("deskAuditAlert")
+        outer.addWidget(self.audit_alert)
         self.held_visits = HeldVisits(settings.held_visits_dir)
 
         splitter = QSplitter()
@@ -399,6 +411,9 @@ class DeskWindow(QMainWindow):
         try:
             with self.database.session() as session, session.begin():
                 self._marker = desk.desk_marker(session)
+                # Any new entry moves the marker, so one written by a program starting
+                # elsewhere is seen at the next look.
+                restorations = recent_restorations(session, now=self.clock())
                 if self.query is None:
                     check_ins = desk.todays_check_ins(
                         session, zone=self.settings.zone, now=self.clock()
@@ -419,6 +434,7 @@ class DeskWindow(QMainWindow):
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
+        self._warn_of_restored_protections(restorations)
         self._announce_new_attention(check_ins)
         self._print_new_visits(check_ins)
         self.model.show_check_ins(check_ins)
@@ -429,6 +445,24 @@ class DeskWindow(QMainWindow):
         for row, check_in in enumerate(check_ins):
             if check_in.id == selected:
                 self.table.selectRow(row)
+
+    def _warn_of_restored_protections(self, restorations: list[AuditEntry]) -> None:
+        """Tell staff (for WARNING_DAYS days) that someone removed the audit's protections."""
+        if not restorations:
+            self.audit_alert.hide()
+            return
+        newest = restorations[-1]
+        when = newest.at.astimezone(self.settings.zone).strftime("%b %d, %Y %I:%M %p")
+        text = self.tr(
+            "The audit trail's protections were found removed on {0} at {1} and put back. "
+            "Tell the clinic's IT."
+        ).format(newest.station, when)
+        if len(restorations) > 1:
+            text += " " + self.tr("This happened {0} times in the last {1} days.").format(
+                len(restorations), WARNING_DAYS
+            )
+        self.audit_alert.setText(text)
+        self.audit_alert.show()
 
     def _announce_new_attention(self, check_ins: list[desk.CheckIn]) -> None:
         if self.query is not None:
