@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from kiosk import desk
 from kiosk.audit import entries
@@ -345,3 +346,69 @@ def test_the_marker_sees_a_change_stamped_earlier_than_the_newest_visit(
         desk.arrange_ride(session, early, "Luis", "555 201 3344", by(CLERK, slow_clock))
     with database.session() as session:
         assert desk.desk_marker(session) != before
+
+
+def test_following_prints_holds_no_transaction_while_the_print_system_is_asked(
+    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk import printing
+    from kiosk.models import PrintJobRow
+
+    clock.now = datetime.now(UTC)
+    for number in (1, 2, 3):
+        visit_id = check_in(database, pack, clock, first=f"Sent{number}")
+        with database.session() as session, session.begin():
+            desk.record_print(
+                session,
+                visit_id,
+                printer="KioskPDF",
+                job=printing.PrintJob("KioskPDF", f"KioskPDF-{number}"),
+                failure="",
+                copy="staff",
+                by=by(CLERK, clock),
+            )
+    asked: list[str] = []
+    other_writers: list[bool] = []
+
+    def job_status(job: printing.PrintJob) -> printing.JobStatus:
+        asked.append(job.job_id)
+        # Another station writes while the print system is being asked: nobody holds the
+        # write lock (a writer that had to wait would fail at once here).
+        with database.engine.connect() as other:
+            other.exec_driver_sql("PRAGMA busy_timeout=0")
+            other.exec_driver_sql("BEGIN IMMEDIATE")
+            other.exec_driver_sql("ROLLBACK")
+        other_writers.append(True)
+        if job.job_id == "KioskPDF-2":
+            raise printing.PrintError(printing.NOT_RUNNING)
+        return printing.JobStatus(printing.PrintState.COMPLETED, "")
+
+    monkeypatch.setattr(printing, "job_status", job_status)
+    check = desk.follow_prints(database, now=clock)
+
+    # Job 1 was stored as soon as it was known; job 2's silence says nothing of job 3.
+    assert check == desk.PrintCheck(changed=1, problem=printing.NOT_RUNNING)
+    assert asked == ["KioskPDF-1", "KioskPDF-2"]
+    assert other_writers == [True, True]
+    with database.session() as session:
+        states = {
+            row.job_id: row.state
+            for row in session.execute(select(PrintJobRow.job_id, PrintJobRow.state))
+        }
+    assert states == {"KioskPDF-1": "completed", "KioskPDF-2": "sent", "KioskPDF-3": "sent"}
+
+    # A desk that is closing asks nothing more.
+    asked.clear()
+    assert desk.follow_prints(database, now=clock, stop=lambda: True) == desk.PrintCheck(0, "")
+    assert asked == []
+
+
+def test_the_printer_offered_first_is_the_desks_own_choice_then_the_default() -> None:
+    from kiosk.printing import Printers
+
+    printers = Printers(("Front", "Back", "Office"), default="Back")
+    assert printers.choice("Office") == "Office"
+    assert printers.choice("Gone") == "Back"
+    assert printers.choice("") == "Back"
+    assert Printers(("Front", "Back"), default=None).choice("") == "Front"
+    assert Printers((), default=None).choice("Front") is None

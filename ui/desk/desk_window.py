@@ -8,12 +8,16 @@ which leaves the audit entry.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QItemSelection,
     QObject,
@@ -24,6 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -87,32 +92,51 @@ def _alert_line(name: str) -> QLabel:
     return line
 
 
-class _PrintSignals(QObject):
-    """Carries a print's outcome from the worker thread back to the window.
+class _Answer(QObject):
+    """Carries the print system's answer from a worker thread back to the window.
 
     Signals:
-        finished(object, str): the `PrintJob` (or None) and the failure, if any.
+        arrived(object): what the question returned, or the exception it raised.
     """
 
-    finished = Signal(object, str)
+    arrived = Signal(object)
 
 
-class _PrintTask(QRunnable):
-    """Hands one PDF to the print system off the GUI thread."""
+class _PrintSystemQuestion(QRunnable):
+    """One question for the print system, asked on a worker thread: it may take seconds."""
 
-    def __init__(self, pdf: bytes, printer: str, title: str) -> None:
+    def __init__(self, question: Callable[[], object]) -> None:
         super().__init__()
-        self.pdf, self.printer, self.title = pdf, printer, title
-        self.signals = _PrintSignals()
+        self.question = question
+        # Made here, on the GUI thread, so `arrived` is delivered there.
+        self.answer = _Answer()
 
     @override
     def run(self) -> None:
+        result: object
         try:
-            job = printing.submit(self.pdf, self.printer, title=self.title)
-        except printing.PrintError as error:
-            self.signals.finished.emit(None, str(error))
-            return
-        self.signals.finished.emit(job, "")
+            result = self.question()
+        except Exception as error:  # noqa: BLE001 - the window must hear back whatever happens
+            result = error
+        self.answer.arrived.emit(result)
+
+
+_pool: QThreadPool | None = None
+
+
+def print_system_pool() -> QThreadPool:
+    """Threads that wait on the print system, apart from Qt's global pool.
+
+    A stuck print server holds a thread until its timeout; here that never delays other
+    work. The pool belongs to the application, not to a window: a window's pool would
+    make closing the desk wait for a stuck thread.
+    """
+    global _pool  # noqa: PLW0603 - one pool per process, made once an application exists
+    if _pool is None:
+        _pool = QThreadPool(QCoreApplication.instance())
+        # A check, a printer list, a retry and a send may all be waiting at once.
+        _pool.setMaxThreadCount(4)
+    return _pool
 
 
 class DeskWindow(QMainWindow):
@@ -145,7 +169,6 @@ class DeskWindow(QMainWindow):
         self.clock = clock
         self.current: VisitRecord | None = None
         self.desk_check_in: KioskWindow | None = None
-        self._printing: set[_PrintSignals] = set()
         self._seen_visits: set[str] | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
         self._marker: tuple[object, ...] | None = None
@@ -176,6 +199,7 @@ class DeskWindow(QMainWindow):
         splitter.setSizes([1000, 600])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self._build_print_system_state()
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
@@ -332,6 +356,17 @@ class DeskWindow(QMainWindow):
         right_layout.addWidget(self.details, 1)
         right_layout.addLayout(actions)
         return right
+
+    def _build_print_system_state(self) -> None:
+        # What the print system last said, in the status bar: it never shifts the layout.
+        self.print_system_state = QLabel()
+        self.print_system_state.setObjectName("printSystemState")
+        self.statusBar().addWidget(self.print_system_state, 1)
+        # Answers still to come from the print system, kept alive until they arrive.
+        self._awaited: set[_Answer] = set()
+        self._following_prints = False  # one look at the print system at a time
+        self._print_system_problem = ""
+        self._closing = threading.Event()  # tells a worker still asking to stop
 
     # --- the list -----------------------------------------------------------------------
     def _action(self) -> desk.DeskAction:
@@ -640,18 +675,58 @@ class DeskWindow(QMainWindow):
         self.refresh()
 
     # --- printing ------------------------------------------------------------------------
+    # Every question for the print system runs on a worker (`kiosk.desk` and
+    # `kiosk.printing` decide and store; these methods only start them and show answers),
+    # so a print server that never answers neither freezes the desk nor, through an open
+    # transaction, keeps a kiosk from storing a visit.
+    def _ask_print_system(
+        self, question: Callable[[], object], answered: Callable[[object], None]
+    ) -> None:
+        task = _PrintSystemQuestion(question)
+        answer = task.answer
+        self._awaited.add(answer)
+        answer.arrived.connect(lambda _result: self._awaited.discard(answer))
+        answer.arrived.connect(answered)
+        print_system_pool().start(task)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Close at once, even with a question stuck on the print server: its worker is
+        # told to ask nothing more and ends by its own timeout; no answer reaches a
+        # closed desk. What it learnt is already stored by then.
+        self._closing.set()
+        self.refresh_timer.stop()
+        self.print_timer.stop()
+        for answer in self._awaited:
+            with contextlib.suppress(RuntimeError):
+                answer.arrived.disconnect()
+        self._awaited.clear()
+        super().closeEvent(event)
+
     def _load_printers(self) -> None:
-        printers = printing.available_printers() if printing.print_system_available() else []
-        chosen = str(QSettings().value("desk/printer", "") or printing.default_printer() or "")
+        self.printer_choice.setEnabled(False)
+        self.printer_choice.setPlaceholderText(self.tr("Looking for printers…"))
+        self._ask_print_system(printing.find_printers, self._show_printers)
+
+    def _show_printers(self, result: object) -> None:
+        if isinstance(result, printing.Printers):
+            printers = result
+        else:
+            log.warning("the printers could not be listed: %s", type(result).__name__)
+            printers = printing.Printers((), None)
+        chosen = printers.choice(str(QSettings().value("desk/printer", "") or ""))
         self.printer_choice.blockSignals(True)
         self.printer_choice.clear()
-        self.printer_choice.addItems(printers)
-        if chosen in printers:
+        self.printer_choice.addItems(list(printers.names))
+        if chosen is not None:
             self.printer_choice.setCurrentText(chosen)
         self.printer_choice.blockSignals(False)
+        self.printer_choice.setEnabled(bool(printers.names))
+        self.printer_choice.setPlaceholderText(self.tr("No printer found"))
         self.printer_choice.setToolTip(
-            "" if printers else self.tr("No printer found: summaries can be saved as PDF.")
+            "" if printers.names else self.tr("No printer found: summaries can be saved as PDF.")
         )
+        self._show_actions()
 
     def _remember_printer(self, printer: str) -> None:
         # Chosen once per desk computer and remembered, not asked at every print.
@@ -683,33 +758,24 @@ class DeskWindow(QMainWindow):
             paper_size=self.settings.paper_size,
             for_patient=copy == "patient",
         )
-        # The job title is visible to anyone who lists the queue: no names in it.
-        task = _PrintTask(pdf, printer, f"Visit summary {visit.id[:8]}")
-        task.signals.finished.connect(
-            lambda job, failure: self._printed(visit.id, printer, copy, job, failure)
+        database, visit_id, action = self.database, visit.id, self._action()
+        self._ask_print_system(
+            lambda: desk.send_summary(
+                database, visit_id, pdf, printer=printer, copy=copy, by=action
+            ),
+            self._printed,
         )
-        self._printing.add(task.signals)
-        signals = task.signals
-        signals.finished.connect(lambda *_: self._printing.discard(signals))
-        QThreadPool.globalInstance().start(task)
 
-    def _printed(
-        self, visit_id: str, printer: str, copy: str, job: printing.PrintJob | None, failure: str
-    ) -> None:
-        try:
-            with self.database.session() as session, session.begin():
-                desk.record_print(
-                    session,
-                    visit_id,
-                    printer=printer,
-                    job=job,
-                    failure=failure,
-                    copy=copy,
-                    by=self._action(),
+    def _printed(self, result: object) -> None:
+        if isinstance(result, desk.PrintSent):
+            self._say(result.failure or self.tr("Sent to {0}.").format(result.printer))
+        else:
+            log.error("a print could not be recorded: %s", type(result).__name__)
+            self._say(
+                self.tr(
+                    "The desk could not record this print. Check the printer before printing again."
                 )
-        except (SQLAlchemyError, desk.DeskError) as error:
-            log.error("a print could not be recorded: %s", type(error).__name__)
-        self._say(failure or self.tr("Sent to {0}.").format(printer))
+            )
         self.refresh()
         self._show_actions()
 
@@ -717,42 +783,68 @@ class DeskWindow(QMainWindow):
         """Print again after a failure, cancelling the failed job so nothing prints twice."""
         if self.current is None:
             return
+        visit = self.current
         with self.database.session() as session:
-            last = desk.latest_print(session, self.current.id)
+            last = desk.latest_print(session, visit.id)
         if last is None or last.state is not printing.PrintState.FAILED:
             return
-        if last.job is not None:
-            try:
-                printing.cancel(last.job)
-                # It may have printed after all (the printer came back on before the
-                # cancel): then printing again would give the patient two copies.
-                outcome = printing.job_status(last.job)
-            except printing.PrintError as error:
-                self._say(str(error))
-                return
-            if outcome.state is printing.PrintState.COMPLETED:
-                with self.database.session() as session, session.begin():
-                    desk.update_print(session, last.row_id, outcome, self.clock())
-                self._say(self.tr("It printed after all; it was not printed again."))
-                self.refresh()
-                self._show_actions()
-                return
-        self.print_summary()
+        if last.job is None:
+            self.print_summary(visit=visit)
+            return
+        self.retry_button.setEnabled(False)
+        self._say(self.tr("Checking the printer…"))
+        database, clock = self.database, self.clock
+        self._ask_print_system(
+            lambda: desk.settle_failed_print(database, last, now=clock),
+            lambda result: self._retry_checked(visit, result),
+        )
+
+    def _retry_checked(self, visit: VisitRecord, result: object) -> None:
+        if not isinstance(result, printing.JobStatus):
+            self._say(
+                str(result)
+                if isinstance(result, printing.PrintError)
+                else self.tr("The printer could not be checked. Try again.")
+            )
+            self._show_actions()
+            return
+        if result.state is printing.PrintState.COMPLETED:
+            self._say(self.tr("It printed after all; it was not printed again."))
+            self.refresh()
+            self._show_actions()
+            return
+        self.print_summary(visit=visit)
 
     def check_prints(self) -> None:
-        """Ask the print system what became of prints still on their way."""
-        try:
-            with self.database.session() as session, session.begin():
-                for sent in desk.prints_to_follow(session, now=self.clock()):
-                    if sent.job is None:
-                        continue
-                    try:
-                        status = printing.job_status(sent.job)
-                    except printing.PrintError as error:
-                        # The print system is unreachable for now; that says nothing about
-                        # the job, so ask again on the next turn.
-                        log.warning("print status unknown: %s", type(error).__name__)
-                        return
-                    desk.update_print(session, sent.row_id, status, self.clock())
-        except SQLAlchemyError as error:
-            log.warning("the desk could not check its prints: %s", type(error).__name__)
+        """Ask, on a worker, what became of prints still on their way; one look at a time."""
+        if self._following_prints:
+            # The print system is slow to answer: say so, and keep what it last said.
+            if not self._print_system_problem:
+                self._show_print_system(self.tr("Checking the printer…"), "")
+            return
+        self._following_prints = True
+        database, clock, closing = self.database, self.clock, self._closing
+        self._ask_print_system(
+            lambda: desk.follow_prints(database, now=clock, stop=closing.is_set),
+            self._prints_followed,
+        )
+
+    def _prints_followed(self, result: object) -> None:
+        self._following_prints = False
+        if not isinstance(result, desk.PrintCheck):
+            log.warning("the desk could not check its prints: %s", type(result).__name__)
+            return
+        self._print_system_problem = result.problem
+        if result.problem:
+            self._show_print_system(
+                self.tr("The printer is not answering; the Print column shows what it last said."),
+                result.problem,
+            )
+        else:
+            self._show_print_system("", "")
+        if result.changed:
+            self.refresh_if_changed()
+
+    def _show_print_system(self, text: str, reason: str) -> None:
+        self.print_system_state.setText(text)
+        self.print_system_state.setToolTip(reason)
