@@ -195,14 +195,16 @@ class PackReader:
         if isinstance(data, str):
             self.report(file, node, data)
             return None
+        already_full = self.bytes_read > MAX_PACK_BYTES
         self.bytes_read += len(data)
         if self.bytes_read > MAX_PACK_BYTES:
-            self.report(
-                file,
-                node,
-                f"with {what} '{quoted(name)}' the pack's files add up to more than "
-                f"{megabytes(MAX_PACK_BYTES)}, the most a content pack can hold",
-            )
+            if not already_full:  # said once; nothing more is read
+                self.report(
+                    file,
+                    node,
+                    f"with {what} '{quoted(name)}' the pack's files add up to more than "
+                    f"{megabytes(MAX_PACK_BYTES)}, the most a content pack can hold",
+                )
             return None
         return data
 
@@ -336,8 +338,8 @@ class PackReader:
             self.report(file, node, f"'{key}' of {what} is empty")
             return None
         if longest is not None and len(value) > longest:
+            # Reported, yet kept: the text is there, and no "missing" problem should follow.
             self.report(file, node, too_long(f"'{key}' of {what}", len(value), longest))
-            return None
         return value
 
     def whole_number(

@@ -179,6 +179,8 @@ class TranslationReader:
 
     def __init__(self, reader: PackReader) -> None:
         self.reader = reader
+        # Where each piece of text of the file being read is, to point a problem at it.
+        self.found_at: dict[str, yaml.Node] = {}
 
     def languages(self) -> list[str]:
         """The codes of the translation files in the pack, in order."""
@@ -216,6 +218,7 @@ class TranslationReader:
             return {}
         r.unknown(file, pairs, {"clinic_name", "slides", "questions", "consent"}, "a translation")
         words: dict[str, str] = {}
+        self.found_at = {}
         name = r.text(
             file, pairs, "clinic_name", node, "the translation", required=False, longest=MAX_TITLE
         )
@@ -228,9 +231,11 @@ class TranslationReader:
             statements = self._mapping(file, consent[0], "statements", consent[1])
             if statements is not None:
                 for key, (_, value) in statements[0].items():
-                    words[f"consent.{key}"] = self._scalar(file, value)
+                    self._word(file, f"consent.{key}", value, words)
             meaning = r.text(file, consent[0], "signature_meaning", consent[1], "'consent'")
             words["signature_meaning"] = meaning or ""
+            if "signature_meaning" in consent[0]:
+                self.found_at["signature_meaning"] = consent[0]["signature_meaning"][1]
         self._check_against(pack, language, file, node, words)
         return {key: value for key, value in words.items() if value}
 
@@ -243,6 +248,10 @@ class TranslationReader:
         node = pairs[key][1]
         inner = self.reader.mapping(file, node, f"'{key}'")
         return (inner, node) if inner is not None else None
+
+    def _word(self, file: str, key: str, node: yaml.Node, words: dict[str, str]) -> None:
+        words[key] = self._scalar(file, node)
+        self.found_at[key] = node
 
     def _scalar(self, file: str, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
@@ -267,11 +276,9 @@ class TranslationReader:
                         file, field_node, f"the choices of '{quoted(item_id)}'"
                     )
                     for choice_id, (_, choice_node) in (choices or {}).items():
-                        words[f"{kind}.{item_id}.choice.{choice_id}"] = self._scalar(
-                            file, choice_node
-                        )
+                        self._word(file, f"{kind}.{item_id}.choice.{choice_id}", choice_node, words)
                 else:
-                    words[f"{kind}.{item_id}.{key}"] = self._scalar(file, field_node)
+                    self._word(file, f"{kind}.{item_id}.{key}", field_node, words)
 
     def _check_against(
         self,
@@ -301,7 +308,9 @@ class TranslationReader:
                 )
             elif len(words[key]) > longest_words(key):
                 self.reader.report(
-                    file, node, too_long(describe_key(key), len(words[key]), longest_words(key))
+                    file,
+                    self.found_at.get(key, node),
+                    too_long(describe_key(key), len(words[key]), longest_words(key)),
                 )
             elif key.endswith(".text") and key.startswith("slide."):
                 for _, message in slide_text_problems(words[key]):
