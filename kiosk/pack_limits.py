@@ -1,8 +1,8 @@
 """How much a content pack may hold: far more than a clinic needs, far less than an attack.
 
 A pack can come from outside the clinic (a zip by e-mail, a folder on a stick), so every
-size is bounded before it can cost time or memory: the default pack uses a tenth of any
-of these. The same numbers are checked when a pack is loaded (import, check, publish,
+size is bounded before it can cost time or memory; the default pack stays well under
+each. The same numbers are checked when a pack is loaded (import, check, publish,
 restore) and held to while an admin types in the editor; the README lists them.
 """
 
@@ -19,7 +19,7 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_PACK_BYTES = 100 * 1024 * 1024
 # Lists and sections inside sections: a pack's deepest value is six levels down.
 MAX_NESTING = 20
-# Values (text, lists, sections) in one YAML file: the largest pack has about 15,000.
+# Values (text, lists, sections) in one YAML file: the largest pack has about 12,000.
 MAX_VALUES = 50_000
 # Pictures are decoded to be checked; this many pixels take a few seconds at most.
 MAX_PACK_PIXELS = 400_000_000
