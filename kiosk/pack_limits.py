@@ -17,6 +17,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_YAML_BYTES = 2 * 1024 * 1024
 # All the files a pack reads together (a zip says this before it is unpacked).
 MAX_PACK_BYTES = 100 * 1024 * 1024
+# All its YAML files together (with translations): parsing takes about a second a MB.
+MAX_PACK_YAML_BYTES = 4 * 1024 * 1024
 # Lists and sections inside sections: a pack's deepest value is six levels down.
 MAX_NESTING = 20
 # Values (text, lists, sections) in one YAML file: the largest pack has about 12,000.

@@ -23,6 +23,7 @@ from kiosk.pack_limits import (
     MAX_FILE_NAME,
     MAX_NESTING,
     MAX_PACK_BYTES,
+    MAX_PACK_YAML_BYTES,
     MAX_PROBLEMS,
     MAX_VALUES,
     MAX_YAML_BYTES,
@@ -144,6 +145,7 @@ class PackReader:
     # must not print 50,000 lines.
     unlisted: int = 0
     bytes_read: int = 0
+    yaml_read: int = 0
 
     def report(self, file: str, node: yaml.Node | int, message: str) -> None:
         """Note a problem at a node (or a 1-based line number)."""
@@ -233,13 +235,24 @@ class PackReader:
             return f"{what} '{shown}' is not in the content folder"
         return path
 
-    def load(self, file: str) -> yaml.Node | None:
-        """The node tree of one file of the pack, or None (with a problem noted)."""
+    def _yaml_text(self, file: str) -> str | None:
+        """The text of one YAML file of the pack, or None (with a problem noted)."""
+        if self.yaml_read > MAX_PACK_YAML_BYTES:
+            return None  # said once, below; no more YAML is parsed
         data = self.read(file, file, 1, "this file", most=MAX_YAML_BYTES)
         if data is None:
             return None
+        self.yaml_read += len(data)
+        if self.yaml_read > MAX_PACK_YAML_BYTES:
+            self.report(
+                file,
+                1,
+                f"with this file the pack's YAML files add up to more than "
+                f"{megabytes(MAX_PACK_YAML_BYTES)}; a content pack never needs that much text",
+            )
+            return None
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.report(
@@ -247,6 +260,12 @@ class PackReader:
                 line,
                 "this line has characters that are not UTF-8 text; save the file as UTF-8",
             )
+            return None
+
+    def load(self, file: str) -> yaml.Node | None:
+        """The node tree of one file of the pack, or None (with a problem noted)."""
+        text = self._yaml_text(file)
+        if text is None:
             return None
         try:
             node = yaml.compose(text, Loader=_PackYaml)

@@ -135,6 +135,16 @@ def _many_values(pack: Path) -> tuple[Path, str]:
     return pack, "slides.yaml:1: this file has more than 50,000 values"
 
 
+def _many_big_translations(pack: Path) -> tuple[Path, str]:
+    # Blank lines are the slowest YAML to read: ten files of them would take half a minute.
+    (pack / "translations").mkdir()
+    for code in ("aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh", "ii", "jj"):
+        (pack / "translations" / f"{code}.yaml").write_text("\n" * 1_900_000 + "slides: {}\n")
+    return pack, (
+        "translations/cc.yaml:1: with this file the pack's YAML files add up to more than 4 MB"
+    )
+
+
 def _control_character(pack: Path) -> tuple[Path, str]:
     (pack / "pack.yaml").write_text('clinic_name: "North\x07Clinic"\nlanguage: en\n')
     return pack, "pack.yaml:1: this line has a control character (code 0x07)"
@@ -174,6 +184,7 @@ HOSTILE: dict[str, Callable[[Path], tuple[Path, str]]] = {
     "many questions": _many_questions,
     "many choices": _many_choices,
     "many values": _many_values,
+    "many big translations": _many_big_translations,
     "control character": _control_character,
     "zip naming a file twice": _zip_naming_a_file_twice,
     "zip naming a file twice in other words": _zip_naming_a_file_twice_in_other_words,

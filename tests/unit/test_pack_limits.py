@@ -307,6 +307,21 @@ def test_a_picture_on_many_slides_is_read_once(
     assert "with the picture 'pictures/room.png' the pack's files add up to more than" in problem
 
 
+def test_the_pack_s_yaml_files_together_are_bounded(
+    pack_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = {name: (pack_copy / name).stat().st_size for name in ("pack.yaml", "slides.yaml")}
+    monkeypatch.setattr("kiosk.pack_reader.MAX_PACK_YAML_BYTES", sum(sizes.values()) + 10)
+    with pytest.raises(ContentPackError) as caught:
+        load_pack(pack_copy)
+    assert [str(problem) for problem in caught.value.problems] == [
+        (
+            "questions.yaml:1: with this file the pack's YAML files add up to more than 0.0 MB; "
+            "a content pack never needs that much text"
+        )
+    ]
+
+
 # --- zips naming one file twice ------------------------------------------------------------------
 
 
