@@ -369,7 +369,9 @@ class PackReader:
             return default
         node = pairs[key][1]
         value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        if not value.isdigit() or not minimum <= int(value) <= maximum:
+        # Only 0-9 (isdigit also takes '²'), and few of them: int() refuses 4,300 digits.
+        whole = value.isascii() and value.isdigit() and len(value) <= len(str(maximum))
+        if not whole or not minimum <= int(value) <= maximum:
             self.report(file, node, f"'{key}' should be a whole number from {minimum} to {maximum}")
             return default
         return int(value)

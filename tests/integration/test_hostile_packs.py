@@ -145,6 +145,17 @@ def _many_big_translations(pack: Path) -> tuple[Path, str]:
     )
 
 
+def _number_of_digits(digits: str) -> Callable[[Path], tuple[Path, str]]:
+    def make(pack: Path) -> tuple[Path, str]:
+        settings = pack / "pack.yaml"
+        settings.write_text(
+            settings.read_text().replace("seconds_before_next: 0", f"seconds_before_next: {digits}")
+        )
+        return pack, "pack.yaml:7: 'seconds_before_next' should be a whole number from 0 to 120"
+
+    return make
+
+
 def _control_character(pack: Path) -> tuple[Path, str]:
     (pack / "pack.yaml").write_text('clinic_name: "North\x07Clinic"\nlanguage: en\n')
     return pack, "pack.yaml:1: this line has a control character (code 0x07)"
@@ -186,6 +197,8 @@ HOSTILE: dict[str, Callable[[Path], tuple[Path, str]]] = {
     "many values": _many_values,
     "many big translations": _many_big_translations,
     "control character": _control_character,
+    "a superscript for a number": _number_of_digits("²"),
+    "a number of 5,000 digits": _number_of_digits("9" * 5_000),
     "zip naming a file twice": _zip_naming_a_file_twice,
     "zip naming a file twice in other words": _zip_naming_a_file_twice_in_other_words,
 }
