@@ -92,6 +92,7 @@ class QuestionEditor(QWidget):
         )
         self.choices_limit.setObjectName("editorProblem")
         self.choices_limit.setWordWrap(True)
+        self.choices_limit.setTextFormat(Qt.TextFormat.PlainText)
         self.choices_limit.hide()
         form.addRow(self.choices_limit)
         layout.addLayout(form)
