@@ -58,8 +58,9 @@ MARKER = (
     ),
 )
 AUDIT = (
-    "INSERT INTO audit_entries (at, actor, action, visit_id, station, detail)"
-    " VALUES (?, 'user:bench', ?, ?, 'bench-desk', ?)"
+    # The database numbers and times an entry (migration 0008).
+    "INSERT INTO audit_entries (actor, action, visit_id, station, detail)"
+    " VALUES ('user:bench', ?, ?, 'bench-desk', ?)"
 )
 
 
@@ -141,7 +142,7 @@ class PlainDesk:
             ).fetchall()
             self.connection.execute(
                 AUDIT,
-                (_moment(now), "visits_searched", None, f"by name or birth date; {total} found"),
+                ("visits_searched", None, f"by name or birth date; {total} found"),
             )
         return len(rows)
 
@@ -158,7 +159,7 @@ class PlainDesk:
             self.connection.execute(
                 "SELECT * FROM content_versions WHERE id = ?", (visit[1],)
             ).fetchone()
-            self.connection.execute(AUDIT, (_moment(now), "visit_opened", visit_id, ""))
+            self.connection.execute(AUDIT, ("visit_opened", visit_id, ""))
 
 
 def _alternate(

@@ -2,14 +2,15 @@
 
 Entries name a visit by its ID only — never a patient's name, birth date or answers —
 so the trail can be read by anyone who keeps the system running. The database refuses
-to change or delete an entry (triggers in migration 0002).
+to change or delete an entry, and gives each entry its number and its time from its
+own clock (migrations 0002 and 0008; `kiosk.audit_protections` checks them at start).
 """
 
 from __future__ import annotations
 
 import getpass
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -54,6 +55,7 @@ class AuditAction(StrEnum):
     RESTORED = "restored"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
+    AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
 
 
 def station_name() -> str:
@@ -75,17 +77,23 @@ class AuditEntry:
     """One line of the audit trail."""
 
     id: int
-    at: datetime
+    at: datetime  # the database's clock when the entry reached this database
     actor: str
     action: str
     visit_id: str | None
     station: str
     detail: str
+    # Carried over from another database (a restore): when it was first written there.
+    original_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class AuditStamp:
-    """Who acts, from which station, and when: what every audit entry starts from."""
+    """Who acts, from which station, and when.
+
+    `now` is the station's clock, for what the action itself changes; the entry's own
+    time comes from the database.
+    """
 
     actor: str
     station: str
@@ -104,7 +112,6 @@ class AuditStamp:
             session,
             self.actor,
             action,
-            now=self.now,
             station=self.station,
             visit_id=visit_id,
             detail=detail,
@@ -119,12 +126,14 @@ def record(
     actor: str,
     action: AuditAction,
     *,
-    now: datetime,
     station: str,
     visit_id: str | None = None,
     detail: str = "",
 ) -> None:
     """Write an entry in the caller's transaction (it stays only if the caller commits).
+
+    The database numbers and times it: the insert names neither (the database would
+    refuse it), so a station's wrong clock cannot move an entry within the trail.
 
     A Core insert on the session's connection rather than an ORM object: entries are
     never read back or changed through the session, and the unit of work cost a kiosk
@@ -134,7 +143,6 @@ def record(
         _INSERT_ENTRY,
         [
             {
-                "at": now,
                 "actor": actor,
                 "action": action.value,
                 "visit_id": visit_id,
@@ -145,14 +153,38 @@ def record(
     )
 
 
+def carry_over(session: Session, carried: Iterable[AuditEntry]) -> int:
+    """Add entries from another database (a restore, a copy) to this one's trail, in order.
+
+    Each gets this database's number and time like any new entry; the time it was first
+    written is kept beside it as `original_at` (an entry already carried once keeps its
+    first time). Returns how many were added, in the caller's transaction.
+    """
+    rows = [
+        {
+            "original_at": entry.original_at or entry.at,
+            "actor": entry.actor,
+            "action": entry.action,
+            "visit_id": entry.visit_id,
+            "station": entry.station,
+            "detail": entry.detail,
+        }
+        for entry in carried
+    ]
+    if rows:
+        session.connection().execute(_INSERT_ENTRY, rows)
+    return len(rows)
+
+
 def entries(
     session: Session,
     *,
     since: datetime | None = None,
     actor: str | None = None,
     visit_id: str | None = None,
+    action: AuditAction | None = None,
 ) -> Iterator[AuditEntry]:
-    """Entries, oldest first, optionally only since a time, by one actor or for one visit."""
+    """Entries, oldest first; optionally since a time, by one actor, for a visit, of an action."""
     query = select(AuditEntryRow).order_by(AuditEntryRow.id)
     if since is not None:
         query = query.where(AuditEntryRow.at >= since)
@@ -160,7 +192,16 @@ def entries(
         query = query.where(AuditEntryRow.actor == actor)
     if visit_id is not None:
         query = query.where(AuditEntryRow.visit_id == visit_id)
+    if action is not None:
+        query = query.where(AuditEntryRow.action == action.value)
     for row in session.scalars(query):
         yield AuditEntry(
-            row.id, row.at, row.actor, row.action, row.visit_id, row.station, row.detail
+            row.id,
+            row.at,
+            row.actor,
+            row.action,
+            row.visit_id,
+            row.station,
+            row.detail,
+            row.original_at,
         )

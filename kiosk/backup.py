@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from kiosk.audit import AuditEntry
 from kiosk.store import HEAD_REVISION, sqlite_file
 
 
@@ -132,3 +133,48 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
         origin.close()
         target.close()
     return kept
+
+
+def _moment(stored: str) -> datetime:
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def audit_entries_in(database_url: str, path: Path) -> list[AuditEntry]:
+    """The audit trail in a kiosk database file, oldest first, read without changing it."""
+    driver = _Driver.of(database_url)
+    connection = driver.connect(path, read_only=True)
+    try:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(audit_entries)")}
+        # A file from before revision 0008 has no carried-over entries.
+        original = "original_at" if "original_at" in columns else "NULL"
+        rows = connection.execute(
+            "SELECT id, at, actor, action, visit_id, station, detail, "  # noqa: S608 - a column name
+            f"{original} FROM audit_entries ORDER BY id"
+        ).fetchall()
+    except driver.errors as error:
+        raise BackupError(f"the audit trail in {path} cannot be read: {error}") from error
+    finally:
+        connection.close()
+    return [
+        AuditEntry(
+            id_,
+            _moment(at),
+            actor,
+            action,
+            visit_id,
+            station,
+            detail,
+            _moment(first) if first else None,
+        )
+        for id_, at, actor, action, visit_id, station, detail, first in rows
+    ]
+
+
+def audit_entries_lost_by_restore(database_url: str, kept: Path) -> list[AuditEntry]:
+    """Entries of the content a restore kept aside that the restored database lacks.
+
+    What happened since the backup still happened: a restore must not take it out of the
+    trail. An entry is the same one when every field is, number and time included.
+    """
+    restored = set(audit_entries_in(database_url, database_file(database_url)))
+    return [entry for entry in audit_entries_in(database_url, kept) if entry not in restored]

@@ -376,7 +376,7 @@ class CheckIn:
     # --- storing ------------------------------------------------------------------------
     def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
-            store_finished_visit(session, visit, station=self.station, now=self.clock())
+            store_finished_visit(session, visit, station=self.station)
 
     def _finish(self, visit: Visit) -> None:
         actor = f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{self.station}"

@@ -18,7 +18,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kiosk import auth
-from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
+from kiosk.audit import (
+    AuditAction,
+    AuditStamp,
+    carry_over,
+    command_line_actor,
+    entries,
+    station_name,
+)
 from kiosk.content import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
@@ -133,7 +140,13 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                         if account.last_sign_in_at
                         else "never"
                     )
-                    print(f"{account.username}  {account.role.value}  {state}  last sign-in {last}")
+                    line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
+                    if not account.name_follows_rule:
+                        # Made before the username rule: it still signs in, but a name
+                        # outside it can look like another one in the audit trail.
+                        line += "  (name outside the username rule: make a new account for"
+                        line += " this person and disable this one)"
+                    print(line)
                 return 0
             elif action in {"disable", "enable"}:
                 auth.set_enabled(session, name, action == "enable", _stamp())
@@ -180,15 +193,20 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
                         "visit_id": entry.visit_id,
                         "station": entry.station,
                         "detail": entry.detail,
+                        "original_at": entry.original_at and entry.original_at.isoformat(),
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             local = entry.at.astimezone(settings.zone)
+            detail = entry.detail
+            if entry.original_at is not None:
+                first = entry.original_at.astimezone(settings.zone)
+                detail = f"{detail} (carried over; first written {first:%Y-%m-%d %H:%M:%S})"
             print(
                 f"{local:%Y-%m-%d %H:%M:%S}  {entry.actor}  {entry.action}  "
-                f"{entry.visit_id or '-'}  {entry.station}  {entry.detail}".rstrip()
+                f"{entry.visit_id or '-'}  {entry.station}  {detail.strip()}".rstrip()
             )
     return 0
 
@@ -462,7 +480,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Replace the database's content with a backup (the current content is kept aside)."""
-    from kiosk.backup import BackupError, restore
+    from kiosk.backup import BackupError, audit_entries_lost_by_restore, restore
 
     try:
         kept = restore(settings.database_url, args.file, now=datetime.now(UTC))
@@ -470,8 +488,15 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(error)) from error
     database = _database(settings)  # brings an older backup's schema up to date
     try:
+        lost = audit_entries_lost_by_restore(settings.database_url, kept) if kept.is_file() else []
         with database.session() as session, session.begin():
-            _audit(session, AuditAction.RESTORED, detail=f"from {args.file}")
+            carried = carry_over(session, lost)
+            detail = f"from {args.file}"
+            if carried:
+                detail += f"; {carried} audit entries from before the restore carried over"
+            _audit(session, AuditAction.RESTORED, detail=detail)
+    except BackupError as error:
+        raise CommandError(str(error)) from error
     finally:
         database.close()
     print(f"Restored the database from {args.file}; what it held before is in {kept}")

@@ -20,8 +20,24 @@ from typing import Any
 
 import yaml
 
+from kiosk.pack_limits import (
+    MAX_CHOICE_TEXT,
+    MAX_CHOICES,
+    MAX_FLAG_WORDING,
+    MAX_PACK_PIXELS,
+    MAX_PICTURE_ALT,
+    MAX_QUESTION_TEXT,
+    MAX_QUESTIONS,
+    MAX_SIGNATURE_MEANING,
+    MAX_SLIDE_TEXT,
+    MAX_SLIDES,
+    MAX_STATEMENT_TEXT,
+    MAX_STATEMENTS,
+    MAX_TITLE,
+    quoted,
+)
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
-from kiosk.pictures import picture_problem
+from kiosk.pictures import picture_pixels, picture_problem
 from kiosk.translations import TranslationReader, language_words
 
 PACK_FILE = "pack.yaml"
@@ -392,14 +408,19 @@ def _named(pairs: Fields) -> str:
     """' (its-id)' for an item with a readable id, so the editor can name it."""
     node = pairs.get("id", (None, None))[1]
     if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
-        return f" ({str(node.value).strip()})"
+        return f" ({quoted(str(node.value).strip())})"
     return ""
+
+
+def _too_many(key: str, count: int, most: int) -> str:
+    return f"'{key}' has {count:,} items; a content pack can have at most {most}"
 
 
 @dataclass
 class _PackLoader:
     reader: PackReader
     pictures: dict[str, bytes] = field(default_factory=dict)
+    pixels: int = 0
 
     def load(self) -> ContentPack | None:
         settings = self._pack_file()
@@ -457,7 +478,7 @@ class _PackLoader:
         if top is None:
             return None
         pairs, node = top
-        clinic_name = r.text(file, pairs, "clinic_name", node, "the pack")
+        clinic_name = r.text(file, pairs, "clinic_name", node, "the pack", longest=MAX_TITLE)
         language = r.text(file, pairs, "language", node, "the pack") or "en"
         if not re.fullmatch(r"[a-z]{2}", language):
             r.report(
@@ -481,14 +502,26 @@ class _PackLoader:
         if not name:
             return None
         node = pairs[key][1]
+        relative = PurePosixPath(name).as_posix()
+        if relative in self.pictures:  # on another slide too: checked once
+            return relative
         data = self.reader.read(name, file, node, "the picture")
         if data is None:
+            return None
+        # Checking a picture decodes it: the pack's pictures together are bounded first.
+        self.pixels += picture_pixels(data)
+        if self.pixels > MAX_PACK_PIXELS:
+            self.reader.report(
+                file,
+                node,
+                f"with the picture '{quoted(name)}' the pack's pictures add up to more than "
+                f"{MAX_PACK_PIXELS // 1_000_000} megapixels; make the pictures smaller",
+            )
             return None
         problem = picture_problem(data, name)
         if problem is not None:
             self.reader.report(file, node, problem)
             return None
-        relative = PurePosixPath(name).as_posix()
         self.pictures[relative] = data
         return relative
 
@@ -500,22 +533,26 @@ class _PackLoader:
             self.reader.report(
                 file,
                 pairs["id"][1],
-                f"the id '{identifier}' should use only "
+                f"the id '{quoted(identifier)}' should use only "
                 "small letters, digits and hyphens, like 'after-the-infusion'",
             )
         if identifier and identifier in seen:
             self.reader.report(
                 file,
                 pairs["id"][1],
-                f"the id '{identifier}' is used twice; each one must be different",
+                f"the id '{quoted(identifier)}' is used twice; each one must be different",
             )
         seen.add(identifier)
         return identifier
 
     def _items(
-        self, file: str, key: str, what: str, also: frozenset[str] = frozenset()
+        self, file: str, key: str, what: str, most: int, also: frozenset[str] = frozenset()
     ) -> tuple[Fields | None, yaml.Node | None, list[tuple[yaml.Node, Fields]]]:
-        """The file's top-level pairs and node, and the items of its list under `key`."""
+        """The file's top-level pairs and node, and the items of its list under `key`.
+
+        Past `most` items the list is refused and only the first `most` are looked at,
+        so a list of thousands costs no more than a full one.
+        """
         top = self._top(file, {key} | also, f"the {what} file")
         if top is None:
             return None, None, []
@@ -526,6 +563,9 @@ class _PackLoader:
         items = self.reader.sequence(file, pairs[key][1], f"'{key}'")
         if not items:
             self.reader.report(file, pairs[key][1], f"there must be at least one item in '{key}'")
+        if len(items) > most:
+            self.reader.report(file, pairs[key][1], _too_many(key, len(items), most))
+            items = items[:most]
         result = []
         for item in items:
             fields_ = self.reader.mapping(file, item, f"each item of '{key}'")
@@ -536,7 +576,9 @@ class _PackLoader:
     def _slides(self) -> list[Slide]:
         file, r, seen = SLIDES_FILE, self.reader, set[str]()
         slides = []
-        for number, (node, pairs) in enumerate(self._items(file, "slides", "slides")[2], 1):
+        for number, (node, pairs) in enumerate(
+            self._items(file, "slides", "slides", MAX_SLIDES)[2], 1
+        ):
             with r.inside(f"slide {number}{_named(pairs)}"):
                 slides.append(self._slide(node, pairs, seen))
         return slides
@@ -545,8 +587,8 @@ class _PackLoader:
         file, r = SLIDES_FILE, self.reader
         r.unknown(file, pairs, {"id", "title", "text", "picture", "picture_alt"}, "a slide")
         identifier = self._identifier(file, pairs, node, "this slide", seen)
-        title = r.text(file, pairs, "title", node, "this slide") or ""
-        text = r.text(file, pairs, "text", node, "this slide") or ""
+        title = r.text(file, pairs, "title", node, "this slide", longest=MAX_TITLE) or ""
+        text = r.text(file, pairs, "text", node, "this slide", longest=MAX_SLIDE_TEXT) or ""
         if "text" in pairs:
             first = pairs["text"][1].start_mark.line + 1
             # A block scalar (`text: |`) starts on the line after its key.
@@ -558,7 +600,9 @@ class _PackLoader:
             for offset, message in slide_text_problems(text):
                 r.report(file, first + offset, message)
         picture = self._picture(file, pairs, "picture", node)
-        alt = r.text(file, pairs, "picture_alt", node, "this slide", required=False)
+        alt = r.text(
+            file, pairs, "picture_alt", node, "this slide", required=False, longest=MAX_PICTURE_ALT
+        )
         if picture and not alt:
             r.report(
                 file,
@@ -571,7 +615,9 @@ class _PackLoader:
     def _questions(self) -> list[Question]:
         file, r, seen = QUESTIONS_FILE, self.reader, set[str]()
         questions = []
-        for number, (node, pairs) in enumerate(self._items(file, "questions", "questions")[2], 1):
+        for number, (node, pairs) in enumerate(
+            self._items(file, "questions", "questions", MAX_QUESTIONS)[2], 1
+        ):
             with r.inside(f"question {number}{_named(pairs)}"):
                 questions.append(self._question(node, pairs, seen))
         return questions
@@ -587,7 +633,7 @@ class _PackLoader:
             self.reader.report(
                 QUESTIONS_FILE,
                 node,
-                f"'{word}' is not a kind of question; use one of: "
+                f"'{quoted(word)}' is not a kind of question; use one of: "
                 + ", ".join(kind.value for kind in QuestionKind),
             )
             return QuestionKind.YES_NO
@@ -604,6 +650,9 @@ class _PackLoader:
         items = r.sequence(file, pairs["choices"][1], "'choices'")
         if len(items) < 2:
             r.report(file, pairs["choices"][1], "a single_choice question needs at least 2 choices")
+        if len(items) > MAX_CHOICES:
+            r.report(file, pairs["choices"][1], _too_many("choices", len(items), MAX_CHOICES))
+            items = items[:MAX_CHOICES]
         seen: set[str] = set()
         choices = []
         for item in items:
@@ -612,7 +661,7 @@ class _PackLoader:
                 continue
             r.unknown(file, fields_, {"id", "text"}, "a choice")
             identifier = self._identifier(file, fields_, item, "this choice", seen)
-            text = r.text(file, fields_, "text", item, "this choice") or ""
+            text = r.text(file, fields_, "text", item, "this choice", longest=MAX_CHOICE_TEXT) or ""
             choices.append(Choice(identifier, text))
         return tuple(choices)
 
@@ -626,7 +675,7 @@ class _PackLoader:
         )
         identifier = self._identifier(file, pairs, node, "this question", seen)
         kind = self._question_kind(pairs)
-        text = r.text(file, pairs, "text", node, "this question") or ""
+        text = r.text(file, pairs, "text", node, "this question", longest=MAX_QUESTION_TEXT) or ""
         choices = self._choices(node, pairs, kind)
         contraindication = r.switch(
             file, pairs, "contraindication", default=kind is QuestionKind.YES_NO
@@ -651,7 +700,15 @@ class _PackLoader:
         if kind is QuestionKind.SHORT_TEXT:
             flag_when = []
         wording = (
-            r.text(file, pairs, "flag_wording", node, "this question", required=bool(flag_when))
+            r.text(
+                file,
+                pairs,
+                "flag_wording",
+                node,
+                "this question",
+                required=bool(flag_when),
+                longest=MAX_FLAG_WORDING,
+            )
             or ""
         )
         flag_answers: tuple[str, ...] = tuple(
@@ -662,16 +719,29 @@ class _PackLoader:
     def _consent(self) -> tuple[list[ConsentStatement], str] | None:
         file, r, seen = CONSENT_FILE, self.reader, set[str]()
         top, owner, items = self._items(
-            file, "statements", "consent", frozenset({"signature_meaning"})
+            file, "statements", "consent", MAX_STATEMENTS, frozenset({"signature_meaning"})
         )
         statements = []
         for number, (node, pairs) in enumerate(items, 1):
             with r.inside(f"consent statement {number}{_named(pairs)}"):
                 r.unknown(file, pairs, {"id", "text"}, "a consent statement")
                 identifier = self._identifier(file, pairs, node, "this statement", seen)
-                text = r.text(file, pairs, "text", node, "this statement") or ""
+                text = (
+                    r.text(file, pairs, "text", node, "this statement", longest=MAX_STATEMENT_TEXT)
+                    or ""
+                )
                 statements.append(ConsentStatement(identifier, text))
         if top is None or owner is None:
             return None
-        meaning = r.text(file, top, "signature_meaning", owner, "the consent file") or ""
+        meaning = (
+            r.text(
+                file,
+                top,
+                "signature_meaning",
+                owner,
+                "the consent file",
+                longest=MAX_SIGNATURE_MEANING,
+            )
+            or ""
+        )
         return statements, meaning

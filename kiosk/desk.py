@@ -2,11 +2,13 @@
 
 Every function takes a session and a `DeskAction` (who, where, when) and leaves an
 audit entry naming the visit by ID only. The desk window and the command line use
-these same functions.
+these same functions. The few that ask the print system take the `Database` instead:
+they open their own short transactions and hold none while the print system answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,13 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from kiosk import printing
 from kiosk.audit import AuditAction, AuditStamp
 from kiosk.auth import Role, StaffMember
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
-from kiosk.printing import JobStatus, PrintJob, PrintState
+from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
-from kiosk.store import load_visit, name_key
-from kiosk.visit import Ending, RideStatus, clean_name, parse_birth_date
+from kiosk.store import Database, load_visit, name_key
+from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
 PAGE_SIZE = 50
@@ -29,6 +32,10 @@ PAGE_SIZE = 50
 # beyond it one pass over the table is quicker (about 150 ms at 100,000 visits here).
 NAME_LOOKUP_LIMIT = 15_000
 MAX_NOTE_LENGTH = 2000
+# The longest name or birth date is far shorter. The limit keeps a pasted wall of text
+# from reaching the database: 25,000 "%" made SQLite give up ("LIKE or GLOB pattern too
+# complex"), and even 100 characters that each spread into 18 (NFKD) stay well below it.
+MAX_SEARCH_LENGTH = 100
 
 
 class DeskError(Exception):
@@ -204,19 +211,44 @@ def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list
 
 
 def search_key(text: str) -> str:
-    """What a search is compared with: lower case, no accents, single spaces."""
-    return name_key(clean_name(text), "").strip()
+    """What a search is compared with: lower case, no accents, single spaces.
+
+    Empty when nothing in it can be searched for: no letter or digit is left once
+    control characters, accents, spaces and punctuation are set aside. Such a search
+    (a NUL, a lone accent, "--") would otherwise match every visit.
+    """
+    key = name_key(clean_name(text), "").strip()
+    return key if any(ch.isalnum() for ch in key) else ""
+
+
+def search_text(typed: str) -> str:
+    """What the desk searches for: `typed` without spaces around it, or "" for nothing.
+
+    "" when nothing in it can be searched for (see `search_key`); a DeskError when it is
+    too long to be a name or a birth date.
+    """
+    text = typed.strip()
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise DeskError(
+            f"A search can be at most {MAX_SEARCH_LENGTH} characters. "
+            "Type part of the patient's name, or the date of birth."
+        )
+    return text if search_key(text) else ""
 
 
 def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPage:
-    """Visits matching any part of the name (accents and case ignored) or a birth date."""
+    """Visits matching any part of the name (accents and case ignored) or a birth date.
+
+    A search text with nothing to search for does not filter; one too long is refused
+    (DeskError) before it reaches the database.
+    """
     query = _check_in_query()
     count = select(func.count()).select_from(VisitRow)
     conditions = []
     # Visits matching the name alone, when the name is the whole search: then the
     # total is known without counting again.
     named_visits: int | None = None
-    text = wanted.text.strip()
+    text = search_text(wanted.text)
     born = parse_birth_date(text) if text else None
     if born is None and text:
         try:
@@ -270,7 +302,7 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
 def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskAction) -> None:
     """Record that the desk searched (what kind of search, never the name typed)."""
     kinds = [
-        "name or birth date" if wanted.text.strip() else "",
+        "name or birth date" if search_key(wanted.text) else "",
         "dates" if wanted.date_from or wanted.date_to else "",
         "needs attention" if wanted.needs_attention_only else "",
     ]
@@ -451,14 +483,16 @@ def latest_print(session: Session, visit_id: str) -> PrintRecord | None:
 
 
 def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:
-    """Today's prints whose outcome may still change: on their way, or failed on a stopped
-    printer (such a job prints by itself once the printer is back on)."""
+    """Today's prints whose outcome may still change, oldest first: on their way, or failed
+    on a stopped printer (such a job prints by itself once the printer is back on)."""
     rows = session.scalars(
-        select(PrintJobRow).where(
+        select(PrintJobRow)
+        .where(
             PrintJobRow.state.in_([PrintState.SENT.value, PrintState.FAILED.value]),
             PrintJobRow.job_id.is_not(None),
             PrintJobRow.sent_at >= now - timedelta(days=1),
         )
+        .order_by(PrintJobRow.id)
     )
     return [
         PrintRecord(
@@ -482,3 +516,90 @@ def update_print(session: Session, row_id: int, status: JobStatus, now: datetime
     visit = session.get(VisitRow, row.visit_id)
     if visit is not None:
         visit.updated_at = now
+
+
+# --- asking the print system -------------------------------------------------------------
+# A print server that accepts and never answers holds each question for up to
+# `printing.TIMEOUT_SECONDS`. So the desk asks from a worker thread, and these functions
+# never hold a transaction while they wait: a transaction that has written holds SQLite's
+# write lock, and a kiosk storing a visit in another process would wait on the printer.
+# Each makes its sessions on the thread it runs on (a session is never shared).
+
+
+@dataclass(frozen=True)
+class PrintCheck:
+    """What one look at the prints on their way found."""
+
+    changed: int  # prints whose state changed, each stored as soon as it was known
+    problem: str  # why the print system could not be asked ("" when it answered)
+
+
+def follow_prints(
+    database: Database, *, now: Clock, stop: Callable[[], bool] = lambda: False
+) -> PrintCheck:
+    """Ask the print system what became of the prints still on their way; store each answer.
+
+    Stops at the first print it cannot answer about (that says nothing of the job, so the
+    next look asks again) and as soon as `stop()` says the desk is closing.
+    """
+    with database.session() as session, session.begin():
+        followed = prints_to_follow(session, now=now())
+    changed = 0
+    for sent in followed:
+        if stop():
+            break
+        if sent.job is None:
+            continue
+        try:
+            status = printing.job_status(sent.job)
+        except PrintError as error:
+            return PrintCheck(changed, str(error))
+        if status.state is sent.state:
+            continue
+        with database.session() as session, session.begin():
+            update_print(session, sent.row_id, status, now())
+        changed += 1
+    return PrintCheck(changed, "")
+
+
+@dataclass(frozen=True)
+class PrintSent:
+    """What the print system said when handed a summary ("" when it took it)."""
+
+    printer: str
+    failure: str
+
+
+def send_summary(
+    database: Database, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: DeskAction
+) -> PrintSent:
+    """Hand a summary to the print system, then record what it said (audited).
+
+    The job's title is seen by anyone who lists the queue: it names the visit by the start
+    of its ID, never the patient.
+    """
+    try:
+        job: PrintJob | None = printing.submit(pdf, printer, title=f"Visit summary {visit_id[:8]}")
+        failure = ""
+    except PrintError as error:
+        job, failure = None, str(error)
+    with database.session() as session, session.begin():
+        record_print(session, visit_id, printer=printer, job=job, failure=failure, copy=copy, by=by)
+    return PrintSent(printer, failure)
+
+
+def settle_failed_print(database: Database, failed: PrintRecord, *, now: Clock) -> JobStatus:
+    """Before printing again, cancel the failed job so it can never print as well.
+
+    Returns what became of it: COMPLETED (stored) when it printed after all, because the
+    printer came back on before the cancel; then printing again would give two copies.
+    Raises `PrintError` when the print system cannot be asked.
+    """
+    if failed.job is None:
+        return JobStatus(failed.state, failed.reason)
+    printing.cancel(failed.job)
+    outcome = printing.job_status(failed.job)
+    if outcome.state is PrintState.COMPLETED:
+        with database.session() as session, session.begin():
+            update_print(session, failed.row_id, outcome, now())
+    return outcome

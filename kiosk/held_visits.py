@@ -279,7 +279,6 @@ class HeldVisits:
             session,
             data["actor"],
             AuditAction.VISIT_STORED,
-            now=now,
             station=data["station"],
             visit_id=rows[VisitRow][0]["id"],
             detail=f"kept on the kiosk since {data['held_at']} because {reason.words}",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -318,7 +319,11 @@ class StaffAccountRow(Base):
 
 
 class AuditEntryRow(Base):
-    """Who did what, to which visit (by ID only), when and where. Never changed or deleted."""
+    """Who did what, to which visit (by ID only), when and where. Never changed or deleted.
+
+    The database gives each entry its number and its time and refuses an insert that
+    names either (migration 0008), so one station's clock cannot reorder the trail.
+    """
 
     __tablename__ = "audit_entries"
     __table_args__ = (
@@ -327,7 +332,9 @@ class AuditEntryRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=FetchedValue())
+    # When an entry carried over from another database (a restore) was first written.
+    original_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
     # No foreign key: the trail outlives a visit that is later purged.

@@ -2,9 +2,10 @@
 
 A zip from outside is treated as hostile until checked. Its table of contents is read
 first, and the zip is refused — before anything is unpacked — when it has too many
-entries, says it unpacks to too much, or names a path outside the pack (`../`, an
-absolute path, a symbolic link). While unpacking, no entry may grow beyond the size
-it declared. Only then is the pack loaded and validated like any content folder.
+entries, says it unpacks to too much, names a path outside the pack (`../`, an
+absolute path, a symbolic link), or names one file twice. While unpacking, no entry may
+grow beyond the size it declared. Only then is the pack loaded and validated like any
+content folder.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import shutil
 import stat
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -30,16 +32,24 @@ from kiosk.content import (
     QuestionKind,
     load_pack,
 )
-from kiosk.pack_reader import MAX_FILE_BYTES, ContentProblem
+from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
+from kiosk.pack_reader import ContentProblem
 from kiosk.translations import TRANSLATIONS_FOLDER, language_words, translation_file_text
 
 MAX_ZIP_ENTRIES = 500
-MAX_ZIP_BYTES = 100 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
 class _PackDumper(yaml.SafeDumper):
-    """Writes text with line breaks as `|` blocks, the way an admin would type it."""
+    """Writes text with line breaks as `|` blocks, the way an admin would type it.
+
+    It never writes an anchor and alias (`&id001` … `*id001`) for a value met twice:
+    a pack that repeats a value by an alias is refused on import.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Every value is written out in full."""
+        return True
 
 
 # Characters YAML reads as line breaks that are not "\n": only double quotes, which
@@ -193,23 +203,54 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _entry_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
+    name, entry = info.filename, f"the entry '{quoted(info.filename)}'"
     parts = PurePosixPath(name).parts
     if name.startswith("/") or "\\" in name or _DRIVE.match(name) or ".." in parts:
-        return f"the entry '{name}' points outside the pack; a content pack keeps its files inside"
+        return f"{entry} points outside the pack; a content pack keeps its files inside"
     if stat.S_ISLNK(info.external_attr >> 16):
-        return (
-            f"the entry '{name}' is a shortcut (symbolic link); a content pack holds "
-            "the files themselves"
-        )
+        return f"{entry} is a shortcut (symbolic link); a content pack holds the files themselves"
     if info.flag_bits & 0x1:
-        return f"the entry '{name}' is protected by a password; export the pack without one"
+        return f"{entry} is protected by a password; export the pack without one"
     if info.file_size > MAX_FILE_BYTES:
         return (
-            f"the entry '{name}' unpacks to {info.file_size / 1024 / 1024:.0f} MB; files in a "
+            f"{entry} unpacks to {info.file_size / 1024 / 1024:.0f} MB; files in a "
             f"content pack can be at most {MAX_FILE_BYTES // 1024 // 1024} MB"
         )
     return None
+
+
+def _same_file(name: str) -> str:
+    """The file an entry's name lands on, on any disk: `./A.yaml` and `a.yaml` are one.
+
+    Unpacking drops `.` and empty parts; Windows and macOS disks ignore case, and macOS
+    composes accents (NFC), so those names are one file there too.
+    """
+    parts = PurePosixPath(name).parts
+    return unicodedata.normalize("NFC", "/".join(parts)).casefold()
+
+
+def _twice(entries: list[zipfile.ZipInfo]) -> list[str]:
+    """A problem for each file the zip names more than once.
+
+    Tools disagree on which of two such entries counts (unpacking keeps the last, a
+    zip viewer shows the first), so what was checked might not be what was meant.
+    """
+    seen: dict[str, str] = {}
+    problems = []
+    for info in entries:
+        if info.is_dir():
+            continue
+        same = _same_file(info.filename)
+        if same in seen:
+            first, again = quoted(seen[same]), quoted(info.filename)
+            named = f"'{first}' twice" if first == again else f"'{first}' and '{again}'"
+            problems.append(
+                f"this .zip holds {named}, which are the same file once unpacked; tools "
+                "disagree on which one counts, so make the .zip again from the pack's folder"
+            )
+        else:
+            seen[same] = info.filename
+    return problems
 
 
 def _checked_root(source: Path, archive: zipfile.ZipFile) -> str:
@@ -222,15 +263,15 @@ def _checked_root(source: Path, archive: zipfile.ZipFile) -> str:
             f"{MAX_ZIP_ENTRIES}",
         )
     declared = sum(info.file_size for info in entries)
-    if declared > MAX_ZIP_BYTES:
+    if declared > MAX_PACK_BYTES:
         raise _refuse(
             source,
             f"this .zip unpacks to {declared / 1024 / 1024:.0f} MB; a content pack can be at "
-            f"most {MAX_ZIP_BYTES // 1024 // 1024} MB",
+            f"most {MAX_PACK_BYTES // 1024 // 1024} MB",
         )
     problems = [
         ContentProblem(source.name, 1, problem)
-        for problem in map(_entry_problem, entries)
+        for problem in [*map(_entry_problem, entries), *_twice(entries)]
         if problem is not None
     ]
     if problems:
@@ -260,12 +301,12 @@ def _unpack(source: Path, archive: zipfile.ZipFile, root: str, folder: Path) -> 
                     if written > info.file_size:
                         raise _refuse(
                             source,
-                            f"the entry '{info.filename}' is bigger than the .zip says; "
+                            f"the entry '{quoted(info.filename)}' is bigger than the .zip says; "
                             "the file is damaged or was made to trick",
                         )
                     out.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
             raise _refuse(
                 source,
-                f"the entry '{info.filename}' cannot be unpacked; the .zip is damaged",
+                f"the entry '{quoted(info.filename)}' cannot be unpacked; the .zip is damaged",
             ) from error

@@ -3,6 +3,10 @@
 PyYAML's composed node tree keeps each value's position, so every problem can be
 reported as `file:line: message`. Reading nodes ourselves (instead of `safe_load`)
 also keeps answers such as `yes` and `no` as the words the admin typed, not booleans.
+
+Whatever the bytes, reading ends in a node tree or in problems, never a traceback:
+files are bounded in size before they are read, and the YAML is composed with a budget
+(see `_PackYaml`) so a few hundred bytes can never stand for gigabytes.
 """
 
 from __future__ import annotations
@@ -14,9 +18,98 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-# No file of a pack is larger: a slide picture scaled to the screen is well under this,
-# and a bigger file is a mistake (a raw camera file, a video) or an attack.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from kiosk.pack_limits import (
+    MAX_FILE_BYTES,
+    MAX_FILE_NAME,
+    MAX_NESTING,
+    MAX_PACK_BYTES,
+    MAX_PACK_YAML_BYTES,
+    MAX_PROBLEMS,
+    MAX_VALUES,
+    MAX_YAML_BYTES,
+    megabytes,
+    quoted,
+)
+
+
+def too_long(what: str, length: int, longest: int) -> str:
+    """The problem with text over its limit, in characters."""
+    return f"{what} is {length:,} characters long; it can be at most {longest:,}"
+
+
+def _contents(path: Path, what: str, most: int) -> bytes | str:
+    """The bytes of a file of at most `most` bytes, or why they were not read.
+
+    The size is looked up before a byte is read, and no more than `most` is ever read,
+    even from a file that grew since.
+    """
+    kind = "a YAML file" if most == MAX_YAML_BYTES else "a file"
+    try:
+        size = path.stat().st_size
+        if size <= most:
+            with path.open("rb") as opened:
+                data = opened.read(most + 1)
+            if len(data) <= most:
+                return data
+            size = len(data)
+    except OSError as error:
+        return f"{what} cannot be read ({error.strerror})"
+    return f"{what} is {megabytes(size)}; {kind} in a content pack can be at most {megabytes(most)}"
+
+
+class _NotInAPackError(Exception):
+    """Something no content pack needs, met on `line` while composing a YAML file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _PackYaml(yaml.SafeLoader):
+    """PyYAML's safe loader, used only to compose nodes, within a budget.
+
+    Aliases (`*name`, which repeat an `&name` anchor) are refused rather than counted: a
+    content pack never needs one, and a few hundred bytes of aliases of aliases stand for
+    billions of values (the "billion laughs") that anything walking the tree, or quoting
+    it in a message, would expand. Nesting is bounded because composing is recursive, and
+    the number of values because each costs memory.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, refusing aliases and anything past the budget."""
+        self.check_event()  # makes the next event the current one, to look at
+        event: yaml.Event = self.current_event
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _NotInAPackError(
+                line,
+                f"'*{quoted(str(event.anchor))}' repeats a value by an alias; a content pack "
+                "writes each value out in full, so copy the words here instead",
+            )
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _NotInAPackError(
+                line,
+                f"this file has more than {MAX_VALUES:,} values (texts, lists and sections); "
+                "a content pack never needs that many",
+            )
+        if self.depth >= MAX_NESTING:
+            raise _NotInAPackError(
+                line,
+                f"the lists and sections here are nested more than {MAX_NESTING} deep; "
+                "a content pack never needs that",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass(frozen=True)
@@ -48,11 +141,28 @@ class PackReader:
     folder: Path
     problems: list[ContentProblem] = field(default_factory=list)
     where: str = ""
+    # Problems past MAX_PROBLEMS are counted, not kept: a pack of 50,000 bad items
+    # must not print 50,000 lines.
+    unlisted: int = 0
+    bytes_read: int = 0
+    yaml_read: int = 0
 
     def report(self, file: str, node: yaml.Node | int, message: str) -> None:
         """Note a problem at a node (or a 1-based line number)."""
         line = node if isinstance(node, int) else node.start_mark.line + 1
-        self.problems.append(ContentProblem(file, line, message, self.where))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(ContentProblem(file, line, message, self.where))
+            return
+        if not self.unlisted:
+            self.problems.append(
+                ContentProblem(
+                    file,
+                    line,
+                    "there are more problems from here on; fix those above and check again",
+                    self.where,
+                )
+            )
+        self.unlisted += 1
 
     @contextmanager
     def inside(self, where: str) -> Iterator[None]:
@@ -63,52 +173,86 @@ class PackReader:
         finally:
             self.where = ""
 
-    def read(self, name: str, file: str, node: yaml.Node | int, what: str) -> bytes | None:
+    def read(
+        self,
+        name: str,
+        file: str,
+        node: yaml.Node | int,
+        what: str,
+        *,
+        most: int = MAX_FILE_BYTES,
+    ) -> bytes | None:
         """The bytes of the pack's file `name`, or None with a problem noted at `file`.
 
         Only a plain file inside the folder is read: no absolute path, no `..`, no
         symbolic link anywhere on the way (it could point at any file on the machine),
-        and nothing over MAX_FILE_BYTES.
+        nothing over `most` bytes (its size is looked up before a byte is read), and
+        nothing once the pack's files add up to MAX_PACK_BYTES.
         """
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts or "\\" in name or ":" in name:
-            self.report(file, node, f"{what} '{name}' must be inside the content folder")
+        found = self._located(name, what)
+        if isinstance(found, str):
+            self.report(file, node, found)
             return None
+        data = _contents(found, f"{what} '{quoted(name)}'", most)
+        if isinstance(data, str):
+            self.report(file, node, data)
+            return None
+        already_full = self.bytes_read > MAX_PACK_BYTES
+        self.bytes_read += len(data)
+        if self.bytes_read > MAX_PACK_BYTES:
+            if not already_full:  # said once; nothing more is read
+                self.report(
+                    file,
+                    node,
+                    f"with {what} '{quoted(name)}' the pack's files add up to more than "
+                    f"{megabytes(MAX_PACK_BYTES)}, the most a content pack can hold",
+                )
+            return None
+        return data
+
+    def _located(self, name: str, what: str) -> Path | str:
+        """The path of the pack's file `name`, or what is wrong with the name."""
+        relative = PurePosixPath(name)
+        shown = quoted(name)
+        if len(name) > MAX_FILE_NAME or not name.isprintable():
+            return (
+                f"{what} '{shown}' is not a file name a content pack can use: at most "
+                f"{MAX_FILE_NAME} characters, none of them a control character"
+            )
+        if relative.is_absolute() or ".." in relative.parts or "\\" in name or ":" in name:
+            return f"{what} '{shown}' must be inside the content folder"
         path = self.folder
         for part in relative.parts:
             path = path / part
             if path.is_symlink():
-                self.report(
-                    file,
-                    node,
-                    f"{what} '{name}' is a shortcut (symbolic link); "
-                    "put the file itself in the content folder",
+                return (
+                    f"{what} '{shown}' is a shortcut (symbolic link); "
+                    "put the file itself in the content folder"
                 )
-                return None
         if not path.is_file():
             if what == "this file":
-                self.report(file, node, "this file is missing from the content folder")
-            else:
-                self.report(file, node, f"{what} '{name}' is not in the content folder")
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            self.report(
-                file,
-                node,
-                f"{what} '{name}' is {size / 1024 / 1024:.0f} MB; "
-                f"files in a content pack can be at most {MAX_FILE_BYTES // 1024 // 1024} MB",
-            )
-            return None
-        return path.read_bytes()
+                return "this file is missing from the content folder"
+            return f"{what} '{shown}' is not in the content folder"
+        return path
 
-    def load(self, file: str) -> yaml.Node | None:
-        """The node tree of one file of the pack, or None (with a problem noted)."""
-        data = self.read(file, file, 1, "this file")
+    def _yaml_text(self, file: str) -> str | None:
+        """The text of one YAML file of the pack, or None (with a problem noted)."""
+        if self.yaml_read > MAX_PACK_YAML_BYTES:
+            return None  # said once, below; no more YAML is parsed
+        data = self.read(file, file, 1, "this file", most=MAX_YAML_BYTES)
         if data is None:
             return None
+        self.yaml_read += len(data)
+        if self.yaml_read > MAX_PACK_YAML_BYTES:
+            self.report(
+                file,
+                1,
+                f"with this file the pack's YAML files add up to more than "
+                f"{megabytes(MAX_PACK_YAML_BYTES)}; a content pack never needs that much text",
+            )
+            return None
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.report(
@@ -117,8 +261,17 @@ class PackReader:
                 "this line has characters that are not UTF-8 text; save the file as UTF-8",
             )
             return None
+
+    def load(self, file: str) -> yaml.Node | None:
+        """The node tree of one file of the pack, or None (with a problem noted)."""
+        text = self._yaml_text(file)
+        if text is None:
+            return None
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=_PackYaml)
+        except _NotInAPackError as error:
+            self.report(file, error.line, error.message)
+            return None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
@@ -126,7 +279,17 @@ class PackReader:
                 file,
                 line,
                 "the layout is broken near here; check the indentation, "
-                f"colons and quotes ({error.problem or 'unreadable'})",
+                f"colons and quotes ({quoted(error.problem or 'unreadable')})",
+            )
+            return None
+        except yaml.reader.ReaderError as error:
+            # A control character (a NUL, a bell) that YAML text may not hold.
+            line = text[: error.position].count("\n") + 1
+            self.report(
+                file,
+                line,
+                f"this line has a control character (code {error.character:#04x}) that text "
+                "in a content pack cannot hold; delete it",
             )
             return None
         if node is None:
@@ -140,9 +303,13 @@ class PackReader:
             return None
         pairs: Fields = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                # A list or section as a name: never meant, and not worth quoting.
+                self.report(file, key_node, f"each name in {what} should be a word before a ':'")
+                continue
             key = str(key_node.value)
             if key in pairs:
-                self.report(file, key_node, f"'{key}' is given twice in {what}")
+                self.report(file, key_node, f"'{quoted(key)}' is given twice in {what}")
             pairs[key] = (key_node, value_node)
         return pairs
 
@@ -161,7 +328,7 @@ class PackReader:
                 self.report(
                     file,
                     key_node,
-                    f"'{key}' is not something {what} can have (it can have: {known})",
+                    f"'{quoted(key)}' is not something {what} can have (it can have: {known})",
                 )
 
     def text(
@@ -173,8 +340,9 @@ class PackReader:
         what: str,
         *,
         required: bool = True,
+        longest: int | None = None,
     ) -> str | None:
-        """A piece of text; missing or empty required text is a problem."""
+        """A piece of text; a problem when required and missing or empty, or too long."""
         if key not in pairs:
             if required:
                 self.report(file, owner, f"{what} needs '{key}'")
@@ -188,6 +356,9 @@ class PackReader:
         if required and not value:
             self.report(file, node, f"'{key}' of {what} is empty")
             return None
+        if longest is not None and len(value) > longest:
+            # Reported, yet kept: the text is there, and no "missing" problem should follow.
+            self.report(file, node, too_long(f"'{key}' of {what}", len(value), longest))
         return value
 
     def whole_number(
@@ -198,7 +369,9 @@ class PackReader:
             return default
         node = pairs[key][1]
         value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        if not value.isdigit() or not minimum <= int(value) <= maximum:
+        # Only 0-9 (isdigit also takes '²'), and few of them: int() refuses 4,300 digits.
+        whole = value.isascii() and value.isdigit() and len(value) <= len(str(maximum))
+        if not whole or not minimum <= int(value) <= maximum:
             self.report(file, node, f"'{key}' should be a whole number from {minimum} to {maximum}")
             return default
         return int(value)
@@ -229,7 +402,9 @@ class PackReader:
             word = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
             if word not in allowed:
                 self.report(
-                    file, item, f"'{word}' is not an answer; use one of: " + ", ".join(allowed)
+                    file,
+                    item,
+                    f"'{quoted(word)}' is not an answer; use one of: " + ", ".join(allowed),
                 )
             elif word not in chosen:
                 chosen.append(word)

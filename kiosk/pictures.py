@@ -13,10 +13,11 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kiosk.pack_reader import MAX_FILE_BYTES
+from kiosk.pack_limits import MAX_FILE_BYTES, megabytes, quoted
 
 MAX_PIXELS = 40_000_000
 # The kiosk's largest screen is 1920 × 1080 either way round; more pixels are never shown.
@@ -81,17 +82,64 @@ def _not_accepted(data: bytes, name: str) -> str:
         )
     other = _other_format(data)
     if other is not None:
-        return f"the picture '{name}' is a {other} file; use PNG, JPEG or WebP"
+        return f"the picture '{name}' is a {quoted(other)} file; use PNG, JPEG or WebP"
     return _damaged(name)
+
+
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"the picture '{name}' is {megabytes(size)}; pictures can be at "
+        f"most {megabytes(MAX_FILE_BYTES)} — save it smaller"
+    )
+
+
+def read_picture_file(path: Path) -> bytes:
+    """The bytes of a picture file an admin chose, or PictureError saying why not.
+
+    Its size is looked up first: a file over MAX_FILE_BYTES (a video, a disk image) is
+    refused without being read, and no more than that is ever read.
+    """
+    name = quoted(path.name)
+    try:
+        size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as opened:
+                data = opened.read(MAX_FILE_BYTES + 1)
+            size = len(data)
+    except OSError as error:
+        raise PictureError(
+            f"the picture '{name}' could not be read: {error.strerror or error}"
+        ) from error
+    if size > MAX_FILE_BYTES:
+        raise PictureError(_too_big(name, size))
+    return data
+
+
+def picture_pixels(data: bytes) -> int:
+    """The pixels a picture's header declares, for one the kiosk would decode to check.
+
+    0 for anything `picture_problem` refuses without decoding (not PNG, JPEG or WebP;
+    over MAX_PIXELS), so a pack's pixels can be counted before any is decoded.
+    """
+    kind = picture_kind(data)
+    if kind is None:
+        return 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]]) as image:
+                width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+    pixels = width * height
+    return pixels if pixels <= MAX_PIXELS else 0
 
 
 def picture_problem(data: bytes, name: str) -> str | None:
     """What is wrong with a picture, in words an admin understands; None when it is fine."""
+    name = quoted(name)
     if len(data) > MAX_FILE_BYTES:
-        return (
-            f"the picture '{name}' is {len(data) / 1024 / 1024:.0f} MB; pictures can be at "
-            f"most {MAX_FILE_BYTES // 1024 // 1024} MB — save it smaller"
-        )
+        return _too_big(name, len(data))
     kind = picture_kind(data)
     if kind is None:
         return _not_accepted(data, name)

@@ -6,8 +6,10 @@ A job's progress is read from the scheduler over IPP (the protocol `lpstat` spea
 because `lpstat` prints a cancelled, an aborted and a completed job alike, and it lists a
 job stopped by a filter error as "not completed" forever. IPP says which it is.
 
-Every command and request gives up after `TIMEOUT_SECONDS`, so a stuck print system
-never freezes the desk. Every `PrintError` carries a sentence front-desk staff can act on.
+Every call here can wait on the print system (a print server that accepts and never
+answers holds it until `TIMEOUT_SECONDS`, per command or request), so callers ask from a
+worker thread and never inside a database transaction. Every `PrintError` carries a
+sentence front-desk staff can act on.
 
 Windows is not supported yet: the module imports there, `print_system_available()` is
 False and the other functions raise `PrintError`.
@@ -113,6 +115,28 @@ def default_printer() -> str | None:
         if line.startswith(prefix):
             return line.removeprefix(prefix).strip() or None
     return None
+
+
+@dataclass(frozen=True)
+class Printers:
+    """The printers the print system offers, and its default (None when none is set)."""
+
+    names: tuple[str, ...]
+    default: str | None
+
+    def choice(self, remembered: str) -> str | None:
+        """The printer to offer first: the one this desk chose before, else the default."""
+        for candidate in (remembered, self.default):
+            if candidate and candidate in self.names:
+                return candidate
+        return self.names[0] if self.names else None
+
+
+def find_printers() -> Printers:
+    """The printers to choose from: up to three `lpstat` commands, each may wait."""
+    if not print_system_available():
+        return Printers((), None)
+    return Printers(tuple(available_printers()), default_printer())
 
 
 def submit(pdf: bytes, printer: str, *, title: str) -> PrintJob:

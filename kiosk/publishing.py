@@ -327,6 +327,19 @@ def restore(session: Session, number: int, *, label: str, by: AuditStamp) -> Pub
         )
     pack = content_of(old.content_version)
     try:
+        # Published before today's rules (the limits on sizes), or stored by other means:
+        # what is brought back meets the rules a new publish does.
+        check_pack(pack)
+    except ContentPackError as error:
+        raise PublishError(
+            f"version {number} breaks today's rules for content and was not published again:",
+            [problem.in_words() for problem in error.problems],
+        ) from error
+    except OSError as error:  # the scratch folder it is checked in: a full disk
+        raise PublishError(
+            f"version {number} could not be checked ({error.strerror}); nothing was published"
+        ) from error
+    try:
         publication = publish_content(
             session, pack, label=label, published_by=by.actor, now=by.now, restored_from=old
         )

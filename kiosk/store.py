@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction, record, station_name
+from kiosk.audit_protections import check_at_start
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
 from kiosk.models import (
     AnswerRow,
@@ -126,10 +127,16 @@ class DatabaseUnavailableError(Exception):
 
 
 def open_database(
-    url: str, *, migrate_schema: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    url: str,
+    *,
+    migrate_schema: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    station: str | None = None,
 ) -> Database:
     """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date.
 
+    With the schema brought up to date, the audit trail's protections are checked and any
+    missing one is put back, in the name of `station` (this machine's name by default).
     `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
     """
     try:
@@ -150,6 +157,9 @@ def open_database(
         )
         if migrate_schema:
             migrate(engine)
+            # Every program opens the database here: kiosk, desk, editor, command line.
+            with database.session() as session:
+                check_at_start(session, station=station or station_name())
         database.file_is_gone()  # notes which file it is, to notice if it is replaced
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
@@ -182,7 +192,7 @@ def sqlite_file(database_url: URL | str) -> Path | None:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:
@@ -350,14 +360,13 @@ def insert_visit_rows(session: Session, rows: VisitRows) -> None:
             connection.execute(_INSERTS[model], table_rows)
 
 
-def store_finished_visit(session: Session, visit: Visit, *, station: str, now: datetime) -> None:
+def store_finished_visit(session: Session, visit: Visit, *, station: str) -> None:
     """Add a finished visit and its audit entry: what a kiosk commits in one transaction."""
     save_visit(session, visit, station=station)
     record(
         session,
         f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{station}",
         AuditAction.VISIT_STORED,
-        now=now,
         station=station,
         visit_id=visit.id,
         detail="checked in at the front desk" if visit.assisted_by else "",

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kiosk.pack_reader import Fields, PackReader
+from kiosk.pack_limits import MAX_TITLE, MAX_TRANSLATIONS, longest_words, quoted
+from kiosk.pack_reader import Fields, PackReader, too_long
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
@@ -114,13 +115,13 @@ def describe_key(key: str) -> str:
     parts = key.split(".")
     if parts[0] == "slide":
         field = {"title": "title", "text": "text", "picture_alt": "picture description"}
-        return f"the {field[parts[-1]]} of slide '{parts[1]}'"
+        return f"the {field[parts[-1]]} of slide '{quoted(parts[1])}'"
     if parts[0] == "question":
         if parts[2] == "choice":
-            return f"choice '{parts[3]}' of question '{parts[1]}'"
-        return f"the text of question '{parts[1]}'"
+            return f"choice '{quoted(parts[3])}' of question '{quoted(parts[1])}'"
+        return f"the text of question '{quoted(parts[1])}'"
     if parts[0] == "consent":
-        return f"consent statement '{parts[1]}'"
+        return f"consent statement '{quoted(parts[1])}'"
     return {"signature_meaning": "the meaning of the signature", "clinic_name": "the clinic name"}[
         key
     ]
@@ -178,6 +179,8 @@ class TranslationReader:
 
     def __init__(self, reader: PackReader) -> None:
         self.reader = reader
+        # Where each piece of text of the file being read is, to point a problem at it.
+        self.found_at: dict[str, yaml.Node] = {}
 
     def languages(self) -> list[str]:
         """The codes of the translation files in the pack, in order."""
@@ -193,6 +196,14 @@ class TranslationReader:
                 )
                 continue
             codes.append(path.stem)
+        if len(codes) > MAX_TRANSLATIONS:
+            self.reader.report(
+                f"{TRANSLATIONS_FOLDER}/{codes[MAX_TRANSLATIONS]}.yaml",
+                1,
+                f"the pack has {len(codes)} translations; it can have at most "
+                f"{MAX_TRANSLATIONS} languages besides its own",
+            )
+            codes = codes[:MAX_TRANSLATIONS]
         return codes
 
     def read(self, pack: ContentPack, language: str) -> dict[str, str]:
@@ -207,7 +218,10 @@ class TranslationReader:
             return {}
         r.unknown(file, pairs, {"clinic_name", "slides", "questions", "consent"}, "a translation")
         words: dict[str, str] = {}
-        name = r.text(file, pairs, "clinic_name", node, "the translation", required=False)
+        self.found_at = {}
+        name = r.text(
+            file, pairs, "clinic_name", node, "the translation", required=False, longest=MAX_TITLE
+        )
         if name:
             words["clinic_name"] = name
         self._section(file, pairs, "slides", node, words)
@@ -217,9 +231,11 @@ class TranslationReader:
             statements = self._mapping(file, consent[0], "statements", consent[1])
             if statements is not None:
                 for key, (_, value) in statements[0].items():
-                    words[f"consent.{key}"] = self._scalar(file, value)
+                    self._word(file, f"consent.{key}", value, words)
             meaning = r.text(file, consent[0], "signature_meaning", consent[1], "'consent'")
             words["signature_meaning"] = meaning or ""
+            if "signature_meaning" in consent[0]:
+                self.found_at["signature_meaning"] = consent[0]["signature_meaning"][1]
         self._check_against(pack, language, file, node, words)
         return {key: value for key, value in words.items() if value}
 
@@ -232,6 +248,10 @@ class TranslationReader:
         node = pairs[key][1]
         inner = self.reader.mapping(file, node, f"'{key}'")
         return (inner, node) if inner is not None else None
+
+    def _word(self, file: str, key: str, node: yaml.Node, words: dict[str, str]) -> None:
+        words[key] = self._scalar(file, node)
+        self.found_at[key] = node
 
     def _scalar(self, file: str, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
@@ -247,18 +267,18 @@ class TranslationReader:
             return
         kind = section.removesuffix("s")
         for item_id, (_, value) in found[0].items():
-            fields_ = self.reader.mapping(file, value, f"{kind} '{item_id}'")
+            fields_ = self.reader.mapping(file, value, f"{kind} '{quoted(item_id)}'")
             if fields_ is None:
                 continue
             for key, (_, field_node) in fields_.items():
                 if key == "choices":
-                    choices = self.reader.mapping(file, field_node, f"the choices of '{item_id}'")
+                    choices = self.reader.mapping(
+                        file, field_node, f"the choices of '{quoted(item_id)}'"
+                    )
                     for choice_id, (_, choice_node) in (choices or {}).items():
-                        words[f"{kind}.{item_id}.choice.{choice_id}"] = self._scalar(
-                            file, choice_node
-                        )
+                        self._word(file, f"{kind}.{item_id}.choice.{choice_id}", choice_node, words)
                 else:
-                    words[f"{kind}.{item_id}.{key}"] = self._scalar(file, field_node)
+                    self._word(file, f"{kind}.{item_id}.{key}", field_node, words)
 
     def _check_against(
         self,
@@ -276,8 +296,8 @@ class TranslationReader:
                 self.reader.report(
                     file,
                     node,
-                    f"{describe_key(key) if _describable(key) else key!r} is not in the pack "
-                    "(check its ID against the pack's own files)",
+                    f"{describe_key(key) if _describable(key) else repr(quoted(key))} is not in "
+                    "the pack (check its ID against the pack's own files)",
                 )
         for key, text in base.items():
             if key == "clinic_name" or not text:
@@ -285,6 +305,12 @@ class TranslationReader:
             if not words.get(key):
                 self.reader.report(
                     file, node, f"{describe_key(key)} has no {language_words(language)} text"
+                )
+            elif len(words[key]) > longest_words(key):
+                self.reader.report(
+                    file,
+                    self.found_at.get(key, node),
+                    too_long(describe_key(key), len(words[key]), longest_words(key)),
                 )
             elif key.endswith(".text") and key.startswith("slide."):
                 for _, message in slide_text_problems(words[key]):

@@ -161,7 +161,6 @@ class KioskLockdown(QObject):
                 session,
                 f"user:{member.username}",
                 AuditAction.KIOSK_CLOSED,
-                now=self.window.clock(),
                 station=self.window.station,
                 detail="left lock-down by the corner hold",
             )

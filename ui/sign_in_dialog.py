@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.auth import Role, SignInOutcome, StaffMember, sign_in
+from kiosk.auth import MAX_PASSWORD_LENGTH, Role, SignInOutcome, StaffMember, sign_in
 from kiosk.settings import Settings
 from kiosk.store import Database
 from kiosk.visit import Clock, utc_now
@@ -54,7 +54,7 @@ class SignInDialog(QDialog):
         self.form = KeyboardForm(self.keyboard)
         self.username = self.form.add_field("username", self.tr("Username"), KeyboardPage.LETTERS)
         self.password = self.form.add_field(
-            "password", self.tr("Password"), KeyboardPage.LETTERS, max_length=200
+            "password", self.tr("Password"), KeyboardPage.LETTERS, max_length=MAX_PASSWORD_LENGTH
         )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         # A password is never copied out of the field, nor dragged.
@@ -139,16 +139,14 @@ class SignInDialog(QDialog):
                 return
             self.member = result.member
             self.accept()
-        elif result.outcome is SignInOutcome.LOCKED and result.locked_until is not None:
-            until = result.locked_until.astimezone(self.settings.zone)
-            self._say(
-                self.tr(
-                    "Too many wrong tries: this account is locked until {0}. "
-                    "An admin can unlock it sooner."
-                ).format(until.strftime("%I:%M %p").lstrip("0"))
+            return
+        # The same words whatever refused it (kiosk.auth.SIGN_IN_REFUSED): a lock, a
+        # disabled account or an unknown name is not told apart from a wrong password, or
+        # someone guessing would learn which names are real. Staff hear of a lock from an
+        # admin, who sees it in `kiosk users list` and the audit trail.
+        self._say(
+            self.tr(
+                "That username and password did not work. Ask an admin if you keep being refused."
             )
-        elif result.outcome is SignInOutcome.DISABLED:
-            self._say(self.tr("This account is disabled. Please ask an admin."))
-        else:
-            self._say(self.tr("That username and password do not match. Please try again."))
+        )
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -66,7 +66,6 @@ class StaffSession(QObject):
                 session,
                 self.actor,
                 AuditAction.SIGN_OUT,
-                now=self.clock(),
                 station=self.station,
                 detail=reason,
             )

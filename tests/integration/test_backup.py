@@ -100,3 +100,31 @@ def test_restore_refuses_a_backup_from_a_newer_version(home: Path, db: str) -> N
     result = kiosk("restore", str(home / "future.sqlite3"), "--database", db, home=home)
     assert result.returncode == 1
     assert "comes from a newer version of the kiosk" in result.stderr
+
+
+def audit(home: Path, db: str) -> list[dict[str, str]]:
+    out = kiosk("audit", "--json", "--database", db, home=home, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_a_restore_keeps_the_audit_entries_written_since_the_backup(home: Path, db: str) -> None:
+    kiosk("demo-data", "--visits", "2", "--database", db, home=home, check=True)
+    kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    kiosk("visits", "--database", db, home=home, check=True)
+    before = audit(home, db)
+    assert [e["action"] for e in before] == ["demo_visits_added", "backup_made", "visits_listed"]
+    kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    after = audit(home, db)
+    # The backup's own entry, then everything written since, carried over in order, then
+    # the restore itself.
+    assert [e["action"] for e in after] == [
+        "demo_visits_added",
+        "backup_made",
+        "visits_listed",
+        "audit_read",
+        "restored",
+    ]
+    assert after[0] == before[0]
+    assert [e["original_at"] for e in after[1:3]] == [e["at"] for e in before[1:3]]
+    assert [e["id"] for e in after] == [1, 2, 3, 4, 5]
+    assert "3 audit entries from before the restore carried over" in after[-1]["detail"]

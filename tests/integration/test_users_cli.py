@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.integration.running import kiosk
 
@@ -23,6 +26,23 @@ def add(home: Path, db: str, name: str = "maria", role: str = "staff") -> None:
         home=home,
         check=True,
         stdin=PASSWORD + "\n",
+    )
+
+
+def try_to_add(
+    home: Path, db: str, name: str, password: str = PASSWORD
+) -> subprocess.CompletedProcess[str]:
+    return kiosk(
+        "users",
+        "add",
+        name,
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin=password + "\n",
     )
 
 
@@ -190,3 +210,87 @@ def test_audit_filters(home: Path, db: str) -> None:
     plain = kiosk("audit", "--database", db, home=home, check=True).stdout
     assert "summary_saved" in plain
     assert visit_id in plain
+
+
+@pytest.mark.parametrize("password", ["1234567890", "password12", " " * 10])
+def test_a_guessable_password_is_refused_saying_why(home: Path, db: str, password: str) -> None:
+    added = try_to_add(home, db, "maria", password)
+    assert added.returncode == 1
+    assert added.stderr.startswith("kiosk: that password is too easy to guess. ")
+    assert "Add another word or two" in added.stderr
+    assert kiosk("users", "list", "--database", db, home=home).stdout == ""
+    add(home, db)
+    reset = kiosk(
+        "users",
+        "reset-password",
+        "maria",
+        "--password-stdin",
+        "--database",
+        db,
+        home=home,
+        stdin=password + "\n",
+    )
+    assert reset.returncode == 1
+    assert "too easy to guess" in reset.stderr
+    assert "password_reset" not in [e["action"] for e in audit(home, db)]
+
+
+def test_names_that_look_like_another_are_refused(home: Path, db: str) -> None:
+    add(home, db, "Admin", "admin")
+    for look_alike in ("\uff21\uff44\uff4d\uff49\uff4e", "adm\u0131n", "Adm\u0456n"):
+        refused = try_to_add(home, db, look_alike)
+        assert refused.returncode == 1
+        assert "the letters A to Z (either case), digits, dots" in refused.stderr
+    same = try_to_add(home, db, "Admin ")
+    assert same.returncode == 1
+    assert same.stderr == "kiosk: there is already an account named 'Admin'\n"
+    listing = kiosk("users", "list", "--database", db, home=home, check=True).stdout
+    assert listing.splitlines() == ["Admin  admin  enabled  last sign-in never"]
+
+
+def test_an_account_named_before_the_rule_is_listed_with_a_note(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk import auth
+    from kiosk.models import StaffAccountRow
+    from kiosk.store import open_database
+
+    add(home, db)
+    database = open_database(db)
+    with database.session() as session, session.begin():
+        session.add(
+            StaffAccountRow(
+                username="Jos\u00e9",
+                username_key=auth.username_key("Jos\u00e9"),
+                role="staff",
+                password_hash=auth.hash_password(PASSWORD),
+                enabled=True,
+                failed_attempts=0,
+                created_at=datetime.now(UTC),
+            )
+        )
+    database.close()
+    listing = kiosk("users", "list", "--database", db, home=home, check=True).stdout.splitlines()
+    assert listing[0].startswith("Jos\u00e9  staff  enabled  last sign-in never  (name outside")
+    assert "make a new account for this person and disable this one" in listing[0]
+    assert listing[1] == "maria  staff  enabled  last sign-in never"
+    disabled = kiosk("users", "disable", "JOS\u00c9", "--database", db, home=home, check=True)
+    assert disabled.stdout == "Disabled JOS\u00c9\n"
+
+
+def test_the_audit_shows_when_a_carried_over_entry_was_first_written(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.audit import AuditEntry, carry_over
+    from kiosk.store import open_database
+
+    first = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    database = open_database(db)
+    with database.session() as session, session.begin():
+        carry_over(session, [AuditEntry(9, first, "user:maria", "visit_opened", "v-1", "d1", "")])
+    database.close()
+    (entry,) = [e for e in audit(home, db) if e["action"] == "visit_opened"]
+    assert entry["original_at"] == "2026-11-02T15:00:00+00:00"
+    assert datetime.fromisoformat(entry["at"]) > first
+    plain = kiosk("audit", "--database", db, home=home, check=True).stdout
+    assert "visit_opened  v-1  d1  (carried over; first written 2026-11-0" in plain

@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QInputDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.audit import entries
@@ -311,6 +312,75 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     assert "Signed on paper" not in [
         b.text() for b in consent.findChildren(QPushButton) if b.isVisible()
     ]
+
+
+def search_for(qtbot: QtBot, window: DeskWindow, text: str, *, paste: bool = False) -> None:
+    """Type (or paste, as from another program) into the search field and click Search."""
+    qtbot.mouseClick(window.search_field, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Delete)
+    if paste:
+        QApplication.clipboard().setText(text)
+        qtbot.keyClick(window.search_field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    else:
+        qtbot.keyClicks(window.search_field, text)
+    assert window.search_field.text() == text
+    qtbot.mouseClick(window.search_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize(
+    ("typed", "paste"),
+    [
+        ("\x00", True),
+        ("\u0301", True),  # a combining accent alone
+        ("\u200b", True),  # a zero-width space
+        ("   ", False),
+        ("- . '", False),
+    ],
+)
+def test_a_search_with_nothing_to_search_for_shows_todays_list(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: FakeClock,
+    typed: str,
+    paste: bool,
+) -> None:
+    check_in(database, pack, FakeClock(clock() - timedelta(days=3)), first="Old", last="Visit")
+    check_in(database, pack, clock, first="Today", last="Visit")
+    window = open_desk(qtbot, database, settings)
+    search_for(qtbot, window, "visit")
+    assert window.list_title.text() == "Search results (2)"
+    search_for(qtbot, window, typed, paste=paste)
+    # Not "Search results (2)": every visit there is, found by nothing.
+    assert window.list_title.text() == "Today's check-ins (1)"
+    assert column(window, 2) == ["Visit, Today"]
+    assert window.search_field.text() == ""
+    assert not window.banner.isVisible()
+
+
+def test_a_search_too_long_is_refused_in_plain_words(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+) -> None:
+    check_in(database, pack, clock, first="Today", last="Visit")
+    window = open_desk(qtbot, database, settings)
+    search_for(qtbot, window, "%" * 25_000, paste=True)
+    assert window.banner.isVisible()
+    assert window.banner.text() == (
+        "A search can be at most 100 characters. "
+        "Type part of the patient's name, or the date of birth."
+    )
+    # The list stays as it was, and what was pasted stays to be shortened.
+    assert window.list_title.text() == "Today's check-ins (1)"
+    assert len(window.search_field.text()) == 25_000
+    search_for(qtbot, window, "v" * 101, paste=True)
+    assert "at most 100 characters" in window.banner.text()
+    search_for(qtbot, window, "%" * 99 + "v")
+    assert window.list_title.text() == "Search results (0)"
+    with database.session() as session:
+        searches = [e for e in entries(session) if e.action == "visits_searched"]
+    assert [e.detail for e in searches] == ["by name or birth date; 0 found"]
 
 
 def test_search_between_dates_and_without_void_visits(

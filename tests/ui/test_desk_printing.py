@@ -38,6 +38,8 @@ def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWin
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
+    # The desk lists the printers on a worker, so a hung print server cannot freeze it.
+    qtbot.waitUntil(lambda: window.printer_choice.findText(PRINTER) >= 0, timeout=30000)
     window.printer_choice.setCurrentText(PRINTER)
     window.table.selectRow(0)
     return window

@@ -20,6 +20,7 @@ from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 
 PASSWORD = "correct horse battery"
+REFUSED = "That username and password did not work. Ask an admin if you keep being refused."
 
 
 @pytest.fixture
@@ -80,8 +81,13 @@ def test_a_wrong_password_says_so_and_keeps_the_dialog_open(
     type_in(qtbot, shown, "maria", "not the password")
     assert shown.isVisible()
     assert shown.member is None
-    assert shown.message.text() == "That username and password do not match. Please try again."
+    assert shown.message.text() == REFUSED
     assert shown.password.text() == ""
+
+
+def test_the_dialog_says_the_words_the_domain_gives_for_a_refusal() -> None:
+    # The dialog's words go through Qt's translation, so they are written out there.
+    assert REFUSED == auth.SIGN_IN_REFUSED
 
 
 def test_a_staff_account_cannot_do_what_needs_a_clinician(
@@ -106,14 +112,71 @@ def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     shown = dialog(qtbot, database, settings)
     for _ in range(5):
         type_in(qtbot, shown, "maria", "not the password")
-    assert "locked until" in shown.message.text()
+    assert shown.message.text() == REFUSED
     database.close()
     restarted = open_database(settings.database_url)
     again = dialog(qtbot, restarted, settings)
     type_in(qtbot, again, "maria", PASSWORD)
     assert again.member is None
-    assert "locked until" in again.message.text()
+    assert again.message.text() == REFUSED
+    with restarted.session() as session:
+        assert list(entries(session))[-1].detail == "account locked"
     restarted.close()
+
+
+def _lock_out(database: Database) -> None:
+    for _ in range(5):
+        with database.session() as session, session.begin():
+            auth.sign_in(
+                session, "maria", "wrong", now=datetime.now(UTC), station="t", lock_minutes=5
+            )
+
+
+def _disable(database: Database) -> None:
+    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    with database.session() as session, session.begin():
+        auth.set_enabled(session, "maria", False, action)
+
+
+@pytest.mark.parametrize(
+    ("why", "username", "password", "reason"),
+    [
+        ("unknown", "mario", PASSWORD, "unknown username"),
+        ("wrong", "maria", "not the password", "wrong password (1 in a row)"),
+        ("locked", "maria", PASSWORD, "account locked"),
+        ("disabled", "maria", PASSWORD, "account disabled"),
+        ("locked and wrong", "maria", "not the password", "account locked"),
+    ],
+)
+def test_every_refusal_says_the_same_and_only_the_audit_says_why(
+    qtbot: QtBot,
+    accounts: Database,
+    settings: Settings,
+    why: str,
+    username: str,
+    password: str,
+    reason: str,
+) -> None:
+    if why.startswith("locked"):
+        _lock_out(accounts)
+    elif why == "disabled":
+        _disable(accounts)
+    shown = dialog(qtbot, accounts, settings)
+    qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(shown.username, username)
+    qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(shown.password, password)
+    tap(qtbot, shown, "Sign in")
+    qtbot.waitUntil(shown.message.isVisible)
+    assert shown.isVisible()
+    assert shown.member is None
+    # Word for word the same whatever refused it: no lock, no time, no "disabled".
+    assert shown.message.text() == REFUSED
+    assert shown.windowTitle() == "Staff sign-in"
+    assert shown.password.text() == ""
+    with accounts.session() as session:
+        last = list(entries(session))[-1]
+    assert (last.action, last.detail) == ("sign_in_failed", reason)
 
 
 def test_cancel_signs_nobody_in(qtbot: QtBot, accounts: Database, settings: Settings) -> None:

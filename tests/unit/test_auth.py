@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from sqlalchemy.exc import DatabaseError
 from kiosk import auth
 from kiosk.audit import entries
 from kiosk.models import StaffAccountRow
-from kiosk.store import Database, open_database
+from kiosk.store import Database, content_in_use, open_database
 from tests.conftest import FakeClock
 
 PASSWORD = "correct horse battery"
+REFUSED = auth.SignInResult(auth.SignInOutcome.REFUSED)
 
 
 def by(clock: FakeClock) -> auth.AccountAction:
@@ -32,6 +34,19 @@ def add(
 def attempt(database: Database, clock: FakeClock, name: str, password: str) -> auth.SignInResult:
     with database.session() as session, session.begin():
         return auth.sign_in(session, name, password, now=clock(), station="desk-1", lock_minutes=5)
+
+
+def last_reason(database: Database) -> str:
+    """What the audit trail says of the last attempt (the screen is never told)."""
+    with database.session() as session:
+        return list(entries(session))[-1].detail
+
+
+def locked_until(database: Database, name: str) -> object:
+    with database.session() as session:
+        return session.scalar(
+            select(StaffAccountRow.locked_until).where(StaffAccountRow.username == name)
+        )
 
 
 def test_the_password_is_stored_only_as_a_salted_scrypt_hash(
@@ -68,8 +83,8 @@ def test_right_password_signs_in_and_wrong_one_does_not(
     result = attempt(database, clock, "MARIA", PASSWORD)  # usernames ignore case
     assert result.outcome is auth.SignInOutcome.SIGNED_IN
     assert result.member == auth.StaffMember(1, "Maria", auth.Role.CLINICIAN)
-    assert attempt(database, clock, "maria", "wrong").outcome is auth.SignInOutcome.WRONG
-    assert attempt(database, clock, "nobody", PASSWORD).outcome is auth.SignInOutcome.WRONG
+    assert attempt(database, clock, "maria", "wrong") == REFUSED
+    assert attempt(database, clock, "nobody", PASSWORD) == REFUSED
 
 
 def test_usernames_are_unique_whatever_their_case(database: Database, clock: FakeClock) -> None:
@@ -86,6 +101,7 @@ def test_usernames_are_unique_whatever_their_case(database: Database, clock: Fak
     ("name", "password", "message"),
     [
         ("Maria", "short", "at least 10 characters"),
+        ("Maria", "correct horse battery staple " * 7, "at most 200 characters"),
         ("two words", PASSWORD, "no spaces"),
         ("", PASSWORD, "no spaces"),
     ],
@@ -108,16 +124,226 @@ def test_five_wrong_tries_lock_the_account_even_after_a_restart(
     database = open_database(url)
     add(database, clock)
     for _ in range(4):
-        assert attempt(database, clock, "maria", "wrong").outcome is auth.SignInOutcome.WRONG
-    fifth = attempt(database, clock, "maria", "wrong")
-    assert fifth.outcome is auth.SignInOutcome.LOCKED
-    assert fifth.locked_until == clock() + timedelta(minutes=5)
+        assert attempt(database, clock, "maria", "wrong") == REFUSED
+    assert last_reason(database) == "wrong password (4 in a row)"
+    assert attempt(database, clock, "maria", "wrong") == REFUSED
+    assert last_reason(database) == "wrong password (5 in a row); locked for 5 minutes"
+    assert locked_until(database, "Maria") == clock() + timedelta(minutes=5)
     database.close()
     restarted = open_database(url)
-    assert attempt(restarted, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.LOCKED
+    assert attempt(restarted, clock, "maria", PASSWORD) == REFUSED
+    assert last_reason(restarted) == "account locked"
     clock.advance(5 * 60 + 1)
     assert attempt(restarted, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.SIGNED_IN
     restarted.close()
+
+
+def test_wrong_tries_made_at_once_from_many_stations_are_all_counted(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    # 24 stations (each its own connection to one SQLite file) guess at the same moment:
+    # read-then-write counting lost most of them and never reached the lock.
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    database = open_database(url)
+    add(database, clock)
+    tries = 24
+    stations = [open_database(url, migrate_schema=False) for _ in range(tries)]
+    start = threading.Barrier(tries)
+    failures: list[BaseException] = []
+
+    def guess(station: Database, number: int) -> None:
+        try:
+            start.wait()
+            attempt(station, clock, "maria", f"guess number {number}")
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+
+    threads = [threading.Thread(target=guess, args=(s, n)) for n, s in enumerate(stations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for station in stations:
+        station.close()
+    assert failures == []
+    assert locked_until(database, "Maria") == clock() + timedelta(minutes=5)
+    with database.session() as session:
+        reasons = [e.detail for e in entries(session) if e.action == "sign_in_failed"]
+    assert len(reasons) == tries
+    # Exactly five counted, the fifth locked; every later one refused as locked.
+    assert sorted(r for r in reasons if r.startswith("wrong password")) == [
+        "wrong password (1 in a row)",
+        "wrong password (2 in a row)",
+        "wrong password (3 in a row)",
+        "wrong password (4 in a row)",
+        "wrong password (5 in a row); locked for 5 minutes",
+    ]
+    assert reasons.count("account locked") == tries - 5
+    assert attempt(database, clock, "maria", PASSWORD) == REFUSED
+    assert last_reason(database) == "account locked"
+    database.close()
+
+
+def test_every_refusal_looks_the_same_and_costs_the_same(
+    database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(database, clock)
+    add(database, clock, "Luis")
+    with database.session() as session, session.begin():
+        auth.set_enabled(session, "Luis", False, by(clock))
+    for _ in range(5):
+        attempt(database, clock, "maria", "wrong")
+    hashed: list[int] = []
+    real_scrypt = auth._scrypt
+
+    def counted_scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        hashed.append(n)
+        return real_scrypt(password, salt, n, r, p)
+
+    monkeypatch.setattr(auth, "_scrypt", counted_scrypt)
+    refusals = {
+        "unknown username": ("nobody", PASSWORD),
+        "account locked": ("maria", PASSWORD),
+        "account disabled": ("luis", PASSWORD),
+        "wrong password (1 in a row)": ("luis", "not his password"),
+    }
+    for reason, (name, password) in refusals.items():
+        hashed.clear()
+        # The same answer to the caller, the same scrypt work: only the audit tells.
+        assert attempt(database, clock, name, password) == REFUSED
+        assert hashed == [auth.SCRYPT_N], reason
+        assert last_reason(database) == reason
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "1234567890",
+        "password12",
+        " " * 10,
+        "qwertyuiop",
+        "aaaaaaaaaaaaaaaa",
+        "P@ssw0rd2024",
+        "ketamineinfusion",
+    ],
+)
+def test_guessable_passwords_are_refused_with_the_reason(
+    database: Database, clock: FakeClock, password: str
+) -> None:
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(auth.AccountError, match=r"too easy to guess. [A-Z]") as refused,
+    ):
+        auth.add_account(session, "Maria", auth.Role.STAFF, password, by(clock))
+    assert password.strip() == "" or password not in str(refused.value)
+    add(database, clock)
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(auth.AccountError, match="too easy to guess"),
+    ):
+        auth.reset_password(session, "maria", password, by(clock))
+    assert attempt(database, clock, "maria", PASSWORD).member is not None
+
+
+def test_a_password_made_of_the_username_or_the_clinic_name_is_refused(
+    database: Database, clock: FakeClock
+) -> None:
+    # Each is strong enough on its own; not for this account at this clinic.
+    for password in ("mariagonzalez1", "Serenity2024!"):
+        auth.check_new_password(password)
+    with database.session() as session, session.begin():
+        content_in_use(session, None, clock())  # the bundled pack: Serenity Mental Health ...
+    for password in ("mariagonzalez1", "Serenity2024!"):
+        with (
+            database.session() as session,
+            session.begin(),
+            pytest.raises(auth.AccountError, match="contains the username, the clinic's name"),
+        ):
+            auth.add_account(session, "MariaGonzalez", auth.Role.STAFF, password, by(clock))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\uff21\uff44\uff4d\uff49\uff4e",  # Ａｄｍｉｎ in full-width letters
+        "adm\u0131n",  # a dotless i
+        "Adm\u0456n",  # a Cyrillic i
+        "Admin\u200b",  # a zero-width space
+        "Ad min",
+        "Adm\u00edn",
+        "admin@clinic",
+        "a" * 61,
+        "",
+        "   ",
+    ],
+)
+def test_usernames_outside_the_rule_are_refused(
+    database: Database, clock: FakeClock, name: str
+) -> None:
+    add(database, clock, "Admin", auth.Role.ADMIN)
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(auth.AccountError, match=r"the letters A to Z .* no spaces or other letters"),
+    ):
+        auth.add_account(session, name, auth.Role.STAFF, PASSWORD, by(clock))
+    with database.session() as session:
+        assert [a.username for a in auth.list_accounts(session)] == ["Admin"]
+
+
+@pytest.mark.parametrize("name", ["admin", "ADMIN", "Admin ", " aDmIn\t", "Admin\u00a0"])
+def test_a_username_is_the_same_whatever_its_case_or_spaces_around_it(
+    database: Database, clock: FakeClock, name: str
+) -> None:
+    add(database, clock, "Admin", auth.Role.ADMIN)
+    with (
+        database.session() as session,
+        session.begin(),
+        pytest.raises(auth.AccountError, match="already an account named"),
+    ):
+        auth.add_account(session, name, auth.Role.STAFF, PASSWORD, by(clock))
+    assert attempt(database, clock, name, PASSWORD).member == auth.StaffMember(
+        1, "Admin", auth.Role.ADMIN
+    )
+
+
+@pytest.mark.parametrize("name", ["a", "Maria.Lopez", "m_lopez-2", "x" * 60, "123"])
+def test_usernames_inside_the_rule_are_accepted(
+    database: Database, clock: FakeClock, name: str
+) -> None:
+    add(database, clock, name)
+    assert attempt(database, clock, name.upper(), PASSWORD).member is not None
+
+
+def test_an_account_named_before_the_rule_still_signs_in_and_is_pointed_out(
+    database: Database, clock: FakeClock
+) -> None:
+    # Made by an earlier version, beside "Admin": it keeps working, so no one is shut out
+    # by an upgrade, and the list tells the admin to replace it.
+    add(database, clock, "Admin", auth.Role.ADMIN)
+    with database.session() as session, session.begin():
+        session.add(
+            StaffAccountRow(
+                username="adm\u0131n",
+                username_key=auth.username_key("adm\u0131n"),
+                role="staff",
+                password_hash=auth.hash_password("his own long secret"),
+                enabled=True,
+                failed_attempts=0,
+                created_at=clock(),
+            )
+        )
+    assert attempt(database, clock, "ADM\u0131N", "his own long secret").member == (
+        auth.StaffMember(2, "adm\u0131n", auth.Role.STAFF)
+    )
+    assert attempt(database, clock, "Admin", "his own long secret") == REFUSED
+    with database.session() as session, session.begin():
+        auth.reset_password(session, "adm\u0131n", "a brand new secret", by(clock))
+        auth.set_enabled(session, "adm\u0131n", False, by(clock))
+        listed = {a.username: a.name_follows_rule for a in auth.list_accounts(session)}
+    assert listed == {"Admin": True, "adm\u0131n": False}
 
 
 def test_an_admin_can_unlock_and_reset(database: Database, clock: FakeClock) -> None:
@@ -129,7 +355,7 @@ def test_an_admin_can_unlock_and_reset(database: Database, clock: FakeClock) -> 
     assert attempt(database, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.SIGNED_IN
     with database.session() as session, session.begin():
         auth.reset_password(session, "maria", "a brand new secret", by(clock))
-    assert attempt(database, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.WRONG
+    assert attempt(database, clock, "maria", PASSWORD) == REFUSED
     assert attempt(database, clock, "maria", "a brand new secret").member is not None
 
 
@@ -137,9 +363,10 @@ def test_a_disabled_account_cannot_sign_in(database: Database, clock: FakeClock)
     add(database, clock)
     with database.session() as session, session.begin():
         auth.set_enabled(session, "maria", False, by(clock))
-    assert attempt(database, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.DISABLED
-    # A wrong password says only "wrong", so a guesser learns nothing about the account.
-    assert attempt(database, clock, "maria", "wrong").outcome is auth.SignInOutcome.WRONG
+    assert attempt(database, clock, "maria", PASSWORD) == REFUSED
+    assert last_reason(database) == "account disabled"
+    assert attempt(database, clock, "maria", "wrong") == REFUSED
+    assert last_reason(database) == "wrong password (1 in a row)"
     with database.session() as session, session.begin():
         auth.set_enabled(session, "maria", True, by(clock))
     assert attempt(database, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.SIGNED_IN

@@ -261,12 +261,25 @@ def test_a_zip_of_the_pack_folder_itself_is_read(tmp_path: Path, pack: ContentPa
 
 
 def test_a_file_over_10_mb_in_a_folder(pack_copy: Path) -> None:
-    consent = pack_copy / "consent.yaml"
-    consent.write_text(consent.read_text() + "#" * (10 * 1024 * 1024) + "\n")
+    (pack_copy / "images").mkdir()
+    with (pack_copy / "images" / "room.jpg").open("wb") as picture:
+        picture.truncate(11 * 1024 * 1024)
+    slides = _with_picture(pack_copy, "images/room.jpg")
     assert _problems(pack_copy) == [
         (
-            "consent.yaml:1: this file 'consent.yaml' is 10 MB; files in a content pack can be "
-            "at most 10 MB"
+            f"slides.yaml:{_line_of(slides, 'room.jpg')}: the picture 'images/room.jpg' is "
+            "11 MB; a file in a content pack can be at most 10 MB"
+        )
+    ]
+
+
+def test_a_yaml_file_over_2_mb_in_a_folder(pack_copy: Path) -> None:
+    consent = pack_copy / "consent.yaml"
+    consent.write_text(consent.read_text() + "#" * (3 * 1024 * 1024) + "\n")
+    assert _problems(pack_copy) == [
+        (
+            "consent.yaml:1: this file 'consent.yaml' is 3.0 MB; a YAML file in a content pack "
+            "can be at most 2 MB"
         )
     ]
 

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from kiosk import desk
 from kiosk.audit import entries
@@ -67,6 +70,84 @@ def test_search_finds_any_part_of_a_name_without_case_or_accents(
         assert [c.last_name for c in by_birth.check_ins] == ["Smith"]
         nothing = desk.search(session, desk.VisitQuery(text="100%_"), zone=CHICAGO)
         assert nothing.total == 0
+
+
+NOTHING_TO_SEARCH_FOR = [
+    "\x00",
+    "\u0301",  # a combining accent alone
+    "\u0301\u0308\u0327",
+    "   ",
+    "\t\n",
+    "--",
+    "'.,;:!?",
+    "%_\\",
+    "\u200b",  # a zero-width space
+    "\x00 \u0301 - \x7f",
+]
+
+
+@pytest.mark.parametrize("typed", NOTHING_TO_SEARCH_FOR)
+def test_a_search_with_nothing_to_search_for_is_no_search(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="O'Brien-Smith")
+    check_in(database, pack, clock, first="Luis", last="Vega")
+    assert desk.search_key(typed) == ""
+    assert desk.search_text(typed) == ""
+    with database.session() as session, session.begin():
+        query = desk.VisitQuery(text=typed)
+        page = desk.search(session, query, zone=CHICAGO)
+        assert page.total == desk.search(session, desk.VisitQuery(), zone=CHICAGO).total
+        desk.audit_search(session, query, page.total, by(CLERK, clock))
+    with database.session() as session:
+        assert list(entries(session))[-1].detail == "by nothing; 2 found"
+
+
+@pytest.mark.parametrize("typed", ["%" * 25_000, "%" * 101, "a" * 101, "\ufdfa" * 101])
+def test_a_search_too_long_is_refused_before_it_reaches_the_database(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock)
+    with (
+        database.session() as session,
+        pytest.raises(desk.DeskError, match=r"at most 100 characters\. Type part of the patient"),
+    ):
+        desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "%" * 99 + "a",
+        "a%" * 50,
+        "\uff05" * 50 + "a" * 50,  # full-width percent signs become "%" when compared
+        "\ufdfa" * 100,  # one character that spreads into 18
+        "_" * 99 + "a",
+        "\\" * 99 + "a",
+        "  " + "a" * 100 + "  ",
+    ],
+)
+def test_the_longest_searches_allowed_run_and_match_literally(
+    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Smith")
+    with database.session() as session:
+        page = desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+    assert page.total == 0
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.text(max_size=desk.MAX_SEARCH_LENGTH))
+def test_any_search_up_to_the_limit_runs_and_an_empty_one_filters_nothing(
+    database: Database, typed: str
+) -> None:
+    # No visits needed: the point is that the database takes every such pattern.
+    with database.session() as session:
+        page = desk.search(session, desk.VisitQuery(text=typed), zone=CHICAGO)
+    assert page.total == 0
+    assert desk.search_text(typed) == "" or desk.search_key(typed) != ""
 
 
 def test_search_pages_through_a_long_history(
@@ -265,3 +346,69 @@ def test_the_marker_sees_a_change_stamped_earlier_than_the_newest_visit(
         desk.arrange_ride(session, early, "Luis", "555 201 3344", by(CLERK, slow_clock))
     with database.session() as session:
         assert desk.desk_marker(session) != before
+
+
+def test_following_prints_holds_no_transaction_while_the_print_system_is_asked(
+    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk import printing
+    from kiosk.models import PrintJobRow
+
+    clock.now = datetime.now(UTC)
+    for number in (1, 2, 3):
+        visit_id = check_in(database, pack, clock, first=f"Sent{number}")
+        with database.session() as session, session.begin():
+            desk.record_print(
+                session,
+                visit_id,
+                printer="KioskPDF",
+                job=printing.PrintJob("KioskPDF", f"KioskPDF-{number}"),
+                failure="",
+                copy="staff",
+                by=by(CLERK, clock),
+            )
+    asked: list[str] = []
+    other_writers: list[bool] = []
+
+    def job_status(job: printing.PrintJob) -> printing.JobStatus:
+        asked.append(job.job_id)
+        # Another station writes while the print system is being asked: nobody holds the
+        # write lock (a writer that had to wait would fail at once here).
+        with database.engine.connect() as other:
+            other.exec_driver_sql("PRAGMA busy_timeout=0")
+            other.exec_driver_sql("BEGIN IMMEDIATE")
+            other.exec_driver_sql("ROLLBACK")
+        other_writers.append(True)
+        if job.job_id == "KioskPDF-2":
+            raise printing.PrintError(printing.NOT_RUNNING)
+        return printing.JobStatus(printing.PrintState.COMPLETED, "")
+
+    monkeypatch.setattr(printing, "job_status", job_status)
+    check = desk.follow_prints(database, now=clock)
+
+    # Job 1 was stored as soon as it was known; job 2's silence says nothing of job 3.
+    assert check == desk.PrintCheck(changed=1, problem=printing.NOT_RUNNING)
+    assert asked == ["KioskPDF-1", "KioskPDF-2"]
+    assert other_writers == [True, True]
+    with database.session() as session:
+        states = {
+            row.job_id: row.state
+            for row in session.execute(select(PrintJobRow.job_id, PrintJobRow.state))
+        }
+    assert states == {"KioskPDF-1": "completed", "KioskPDF-2": "sent", "KioskPDF-3": "sent"}
+
+    # A desk that is closing asks nothing more.
+    asked.clear()
+    assert desk.follow_prints(database, now=clock, stop=lambda: True) == desk.PrintCheck(0, "")
+    assert asked == []
+
+
+def test_the_printer_offered_first_is_the_desks_own_choice_then_the_default() -> None:
+    from kiosk.printing import Printers
+
+    printers = Printers(("Front", "Back", "Office"), default="Back")
+    assert printers.choice("Office") == "Office"
+    assert printers.choice("Gone") == "Back"
+    assert printers.choice("") == "Back"
+    assert Printers(("Front", "Back"), default=None).choice("") == "Front"
+    assert Printers((), default=None).choice("Front") is None

@@ -40,7 +40,14 @@ from kiosk.publishing import (
     version_content,
     versions,
 )
-from kiosk.store import Database, content_in_use, load_visit, migrate, open_database
+from kiosk.store import (
+    Database,
+    content_in_use,
+    load_visit,
+    migrate,
+    open_database,
+    publish_content,
+)
 from kiosk.summary import build_summary
 from tests.conftest import FakeClock, play_visit, store_visit
 
@@ -256,6 +263,35 @@ def test_restoring_an_earlier_version_is_a_new_publish_and_makes_it_current(
         with pytest.raises(PublishError, match="no published version number 9"):
             restore(session, 9, label="nine", by=_stamp(clock))
         assert [e.action for e in entries(session)][-1] == "content_restored"
+
+
+def test_restoring_a_version_over_today_s_limits_is_refused(
+    database: Database, pack: ContentPack, clock: FakeClock
+) -> None:
+    # Stored as a version before the limits existed (or by other means than publishing).
+    wordy = replace(
+        pack, slides=(replace(pack.slides[0], text="Ketamine. " * 500), *pack.slides[1:])
+    )
+    with database.session() as session, session.begin():
+        content_in_use(session, None, clock())
+        publish_content(session, wordy, label="long ago", published_by="cli:it", now=clock())
+        publish(
+            session,
+            _reworded(pack, "Are you pregnant", "Could you be"),
+            label="x",
+            by=_stamp(clock),
+        )
+    with database.session() as session, session.begin():
+        with pytest.raises(PublishError) as caught:
+            restore(session, 2, label="the long one again", by=_stamp(clock))
+        assert str(caught.value).splitlines() == [
+            "version 2 breaks today's rules for content and was not published again:",
+            (
+                f"slide 1 ({pack.slides[0].id}): 'text' of this slide is 4,999 characters "
+                "long; it can be at most 4,000"
+            ),
+        ]
+        assert [v.number for v in versions(session)] == [3, 2, 1]
 
 
 # --- a publish that fails half-way --------------------------------------------------------------

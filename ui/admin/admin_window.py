@@ -41,6 +41,7 @@ from kiosk import publishing
 from kiosk.audit import AuditStamp
 from kiosk.auth import StaffMember
 from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.store import Database, content_in_use
@@ -219,6 +220,8 @@ class AdminWindow(QMainWindow):
     def _build_slides(self) -> QWidget:
         self.slide_list = OrderedList(
             add_text=self.tr("Add slide"),
+            most=MAX_SLIDES,
+            full_text=self.tr("The content can have at most {0} slides.").format(MAX_SLIDES),
             duplicate_text=self.tr("Duplicate"),
             icon_size=SLIDE_ICON,
         )
@@ -236,7 +239,11 @@ class AdminWindow(QMainWindow):
         return self._split(self.slide_list, self.slide_editor)
 
     def _build_questions(self) -> QWidget:
-        self.question_list = OrderedList(add_text=self.tr("Add question"))
+        self.question_list = OrderedList(
+            add_text=self.tr("Add question"),
+            most=MAX_QUESTIONS,
+            full_text=self.tr("The content can have at most {0} questions.").format(MAX_QUESTIONS),
+        )
         self.question_editor = QuestionEditor()
         self.question_list.selected.connect(
             lambda row: self.question_editor.show_question(
@@ -254,7 +261,13 @@ class AdminWindow(QMainWindow):
         return self._split(self.question_list, self.question_editor)
 
     def _build_consent(self) -> QWidget:
-        self.statement_list = OrderedList(add_text=self.tr("Add statement"))
+        self.statement_list = OrderedList(
+            add_text=self.tr("Add statement"),
+            most=MAX_STATEMENTS,
+            full_text=self.tr("The content can have at most {0} consent statements.").format(
+                MAX_STATEMENTS
+            ),
+        )
         self.consent_editor = ConsentEditor()
         self.statement_list.selected.connect(
             lambda row: self.consent_editor.show_statement(

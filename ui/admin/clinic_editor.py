@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.pictures import PictureError, import_picture
+from kiosk.pack_limits import MAX_TITLE
+from kiosk.pictures import PictureError, import_picture, read_picture_file
+from ui.admin.length_limit import LengthLimit
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
 
@@ -44,6 +46,12 @@ class ClinicEditor(QWidget):
         self.name_field.setAccessibleName(self.tr("Clinic name"))
         self.name_field.textEdited.connect(self.name_edited)
         form.addRow(self.tr("Clinic name"), self.name_field)
+        self.name_limit = LengthLimit(
+            self.name_field,
+            MAX_TITLE,
+            self.tr("The clinic's name can be at most {0} characters.").format(MAX_TITLE),
+        )
+        form.addRow(self.name_limit)
         self.seconds_field = QSpinBox()
         self.seconds_field.setRange(0, 120)
         self.seconds_field.setSuffix(self.tr(" seconds"))
@@ -96,14 +104,8 @@ class ClinicEditor(QWidget):
         if path is None:
             return
         try:
-            imported = import_picture(path.read_bytes(), path.name)
-        except OSError as error:
-            self._say(
-                self.tr("The picture '{0}' could not be read: {1}").format(
-                    path.name, error.strerror or error
-                )
-            )
-            return
+            # Its size is looked up first: a film or a disk image is never read.
+            imported = import_picture(read_picture_file(path), path.name)
         except PictureError as error:
             message = str(error)
             self._say(self.tr("Not added: {0}.").format(message[:1].upper() + message[1:]))

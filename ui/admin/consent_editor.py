@@ -8,6 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.content import ConsentStatement
+from kiosk.pack_limits import MAX_SIGNATURE_MEANING, MAX_STATEMENT_TEXT
+from ui.admin.length_limit import LengthLimit
 
 
 class ConsentEditor(QWidget):
@@ -31,11 +33,19 @@ class ConsentEditor(QWidget):
         self.statement_field = QPlainTextEdit()
         self.statement_field.setAccessibleName(self.tr("Consent statement"))
         self.statement_field.setTabChangesFocus(True)
+        self.statement_limit = LengthLimit(
+            self.statement_field,
+            MAX_STATEMENT_TEXT,
+            self.tr(
+                "A statement can be at most {0} characters; what went past that was not added."
+            ).format(f"{MAX_STATEMENT_TEXT:,}"),
+        )
         self.statement_field.textChanged.connect(self._statement_changed)
         lines = self.statement_field.fontMetrics().lineSpacing()
         # A statement is a sentence or two; the room left goes below the fields.
         self.statement_field.setFixedHeight(lines * 5 + 16)
         layout.addWidget(self.statement_field)
+        layout.addWidget(self.statement_limit)
         meaning_label = QLabel(
             self.tr("What the signature means (shown above the signature pad, for every patient):")
         )
@@ -44,9 +54,18 @@ class ConsentEditor(QWidget):
         self.meaning_field = QPlainTextEdit()
         self.meaning_field.setAccessibleName(self.tr("Meaning of the signature"))
         self.meaning_field.setTabChangesFocus(True)
+        self.meaning_limit = LengthLimit(
+            self.meaning_field,
+            MAX_SIGNATURE_MEANING,
+            self.tr(
+                "What the signature means can be at most {0} characters; what went past that "
+                "was not added."
+            ).format(f"{MAX_SIGNATURE_MEANING:,}"),
+        )
         self.meaning_field.textChanged.connect(self._meaning_changed)
         self.meaning_field.setFixedHeight(lines * 4 + 16)
         layout.addWidget(self.meaning_field)
+        layout.addWidget(self.meaning_limit)
         layout.addStretch(1)
 
     def show_statement(self, statement: ConsentStatement | None) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -49,11 +50,15 @@ class OrderedList(QWidget):
         self,
         *,
         add_text: str,
+        most: int,
+        full_text: str,
         duplicate_text: str | None = None,
         icon_size: QSize | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`most` items at the most (`kiosk.pack_limits`); `full_text` says so when full."""
         super().__init__(parent)
+        self.most = most
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.items = QListWidget()
@@ -92,6 +97,12 @@ class OrderedList(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.full_note = QLabel(full_text)
+        self.full_note.setObjectName("editorProblem")
+        self.full_note.setWordWrap(True)
+        self.full_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.full_note.hide()
+        layout.addWidget(self.full_note)
         self._showing = False
         self._reorderable = True
 
@@ -134,9 +145,12 @@ class OrderedList(QWidget):
     def _enable(self, row: int) -> None:
         count = self.items.count()
         allowed = self._reorderable
-        self.add_button.setEnabled(allowed)
-        for button in (self.duplicate_button, self.remove_button):
-            button.setEnabled(allowed and row >= 0)
+        # A full list takes no more: the buttons say nothing, the sentence says why.
+        full = count >= self.most
+        self.full_note.setVisible(allowed and full)
+        self.add_button.setEnabled(allowed and not full)
+        self.duplicate_button.setEnabled(allowed and not full and row >= 0)
+        self.remove_button.setEnabled(allowed and row >= 0)
         self.up_button.setEnabled(allowed and row > 0)
         self.down_button.setEnabled(allowed and 0 <= row < count - 1)
 

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content import Answer, Choice, Question, QuestionKind
+from kiosk.pack_limits import MAX_CHOICE_TEXT, MAX_CHOICES, MAX_FLAG_WORDING, MAX_QUESTION_TEXT
 from kiosk.publishing import new_item_id
+from ui.admin.length_limit import LengthLimit
 from ui.screens.patient_screen import answer_words
 
 
@@ -61,8 +63,16 @@ class QuestionEditor(QWidget):
         self.text_field.setAccessibleName(self.tr("Question wording"))
         self.text_field.setTabChangesFocus(True)
         self.text_field.setFixedHeight(self.text_field.fontMetrics().lineSpacing() * 4 + 16)
+        self.text_limit = LengthLimit(
+            self.text_field,
+            MAX_QUESTION_TEXT,
+            self.tr(
+                "A question can be at most {0} characters; what went past that was not added."
+            ).format(MAX_QUESTION_TEXT),
+        )
         self.text_field.textChanged.connect(self._changed)
         form.addRow(self.tr("What patients are asked"), self.text_field)
+        form.addRow(self.text_limit)
         self.kind_hint = QLabel(self.tr("Patients answer Yes, No or Not sure."))
         self.kind_hint.setObjectName("editorHint")
         self.kind_hint.setWordWrap(True)
@@ -74,6 +84,17 @@ class QuestionEditor(QWidget):
         self.choices_field.textChanged.connect(self._changed)
         self.choices_label = QLabel(self.tr("Choices (one per line)"))
         form.addRow(self.choices_label, self.choices_field)
+        self.choices_limit = QLabel(
+            self.tr(
+                "A question can have at most {0} choices of at most {1} characters each; "
+                "only those are kept."
+            ).format(MAX_CHOICES, MAX_CHOICE_TEXT)
+        )
+        self.choices_limit.setObjectName("editorProblem")
+        self.choices_limit.setWordWrap(True)
+        self.choices_limit.setTextFormat(Qt.TextFormat.PlainText)
+        self.choices_limit.hide()
+        form.addRow(self.choices_limit)
         layout.addLayout(form)
 
         flag_box = self._build_flags()
@@ -115,6 +136,12 @@ class QuestionEditor(QWidget):
         )
         self.flag_wording.textEdited.connect(self._changed)
         flag_layout.addWidget(self.flag_wording)
+        self.flag_wording_limit = LengthLimit(
+            self.flag_wording,
+            MAX_FLAG_WORDING,
+            self.tr("What staff read can be at most {0} characters.").format(MAX_FLAG_WORDING),
+        )
+        flag_layout.addWidget(self.flag_wording_limit)
         return flag_box
 
     def show_question(self, question: Question | None) -> None:
@@ -133,6 +160,7 @@ class QuestionEditor(QWidget):
             box.setChecked(question is not None and answer in question.flag_answers)
         self._show_flag_choices(question)
         self.flag_wording.setText(question.flag_wording if question else "")
+        self.choices_limit.hide()
         self._show_kind(kind)
         self._showing = False
 
@@ -154,6 +182,8 @@ class QuestionEditor(QWidget):
             box.setVisible(yes_no)
         self.choices_label.setVisible(choice)
         self.choices_field.setVisible(choice)
+        if not choice:
+            self.choices_limit.hide()
         self.flag_choices.setVisible(choice)
         typed = kind is QuestionKind.SHORT_TEXT
         for widget in (self.flag_when, self.flag_wording_label, self.flag_wording):
@@ -169,6 +199,10 @@ class QuestionEditor(QWidget):
     def _choices(self, question: Question) -> tuple[Choice, ...]:
         lines = [line.strip() for line in self.choices_field.toPlainText().splitlines()]
         texts = [line for line in lines if line]
+        over = len(texts) > MAX_CHOICES or any(len(text) > MAX_CHOICE_TEXT for text in texts)
+        self.choices_limit.setVisible(over)
+        # Only what a pack may hold is kept (a long paste costs nothing more).
+        texts = [text[:MAX_CHOICE_TEXT].strip() for text in texts[:MAX_CHOICES]]
         if self.translating:
             # A translation changes the words of the same choices, line by line.
             return tuple(

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content import Slide, parse_slide_text
-from kiosk.pictures import PictureError, import_picture
+from kiosk.pack_limits import MAX_PICTURE_ALT, MAX_SLIDE_TEXT, MAX_TITLE
+from kiosk.pictures import PictureError, import_picture, read_picture_file
+from ui.admin.length_limit import LengthLimit
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
 from ui.screens.slide import slide_html
@@ -51,6 +53,12 @@ class SlideEditor(QWidget):
         self.title_field.setAccessibleName(self.tr("Slide title"))
         self.title_field.textEdited.connect(self._changed)
         form.addRow(self.tr("Title"), self.title_field)
+        self.title_limit = LengthLimit(
+            self.title_field,
+            MAX_TITLE,
+            self.tr("A title can be at most {0} characters.").format(MAX_TITLE),
+        )
+        form.addRow(self.title_limit)
         layout.addLayout(form)
 
         layout.addWidget(self._build_text(), 1)
@@ -89,6 +97,13 @@ class SlideEditor(QWidget):
         self.text_field.setAccessibleName(self.tr("Slide text"))
         self.text_field.setTabChangesFocus(True)
         self.text_field.setMinimumHeight(200)
+        self.text_limit = LengthLimit(
+            self.text_field,
+            MAX_SLIDE_TEXT,
+            self.tr(
+                "A slide's text can be at most {0} characters; what went past that was not added."
+            ).format(f"{MAX_SLIDE_TEXT:,}"),
+        )
         self.text_field.textChanged.connect(self._changed)
         side_by_side.addWidget(self.text_field, 1, 0)
         shortcut = QShortcut(QKeySequence.StandardKey.Bold, self.text_field)
@@ -110,6 +125,7 @@ class SlideEditor(QWidget):
         side_by_side.setColumnStretch(1, 1)
         side_by_side.setRowStretch(1, 1)
         text_layout.addLayout(side_by_side, 1)
+        text_layout.addWidget(self.text_limit)
         return text_box
 
     def _build_picture(self) -> QGroupBox:
@@ -141,6 +157,12 @@ class SlideEditor(QWidget):
         self.alt_field.setAccessibleName(self.tr("Picture description"))
         self.alt_field.textEdited.connect(self._changed)
         picture_side.addWidget(self.alt_field)
+        self.alt_limit = LengthLimit(
+            self.alt_field,
+            MAX_PICTURE_ALT,
+            self.tr("A description can be at most {0} characters.").format(MAX_PICTURE_ALT),
+        )
+        picture_side.addWidget(self.alt_limit)
         self.picture_problem = QLabel()
         self.picture_problem.setObjectName("editorProblem")
         self.picture_problem.setWordWrap(True)
@@ -244,16 +266,8 @@ class SlideEditor(QWidget):
         if path is None:
             return
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            self._say(
-                self.tr("The picture '{0}' could not be read: {1}").format(
-                    path.name, error.strerror or error
-                )
-            )
-            return
-        try:
-            imported = import_picture(data, path.name)
+            # Its size is looked up first: a film or a disk image is never read.
+            imported = import_picture(read_picture_file(path), path.name)
         except PictureError as error:
             message = str(error)
             self._say(self.tr("Not added: {0}.").format(message[:1].upper() + message[1:]))

@@ -8,21 +8,27 @@ which leaves the audit entry.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QItemSelection,
     QObject,
     QRunnable,
     QSettings,
+    Qt,
     QThreadPool,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -48,7 +54,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.audit import AuditAction
+from kiosk.audit import AuditAction, AuditEntry
+from kiosk.audit_protections import WARNING_DAYS, recent_restorations
 from kiosk.auth import Role, StaffMember
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
@@ -70,32 +77,66 @@ def _day(field: QDateEdit) -> date:
     return date(chosen.year(), chosen.month(), chosen.day())
 
 
-class _PrintSignals(QObject):
-    """Carries a print's outcome from the worker thread back to the window.
+def _alert_line(name: str) -> QLabel:
+    """A hidden line of plain text for a warning staff must not miss."""
+    line = QLabel()
+    line.setObjectName(name)
+    line.setTextFormat(Qt.TextFormat.PlainText)
+    line.setWordWrap(True)
+    # The desk has no style sheet of its own; these lines must not be missed.
+    line.setStyleSheet(
+        "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
+        " padding: 8px; font-weight: 600; }"
+    )
+    line.hide()
+    return line
+
+
+class _Answer(QObject):
+    """Carries the print system's answer from a worker thread back to the window.
 
     Signals:
-        finished(object, str): the `PrintJob` (or None) and the failure, if any.
+        arrived(object): what the question returned, or the exception it raised.
     """
 
-    finished = Signal(object, str)
+    arrived = Signal(object)
 
 
-class _PrintTask(QRunnable):
-    """Hands one PDF to the print system off the GUI thread."""
+class _PrintSystemQuestion(QRunnable):
+    """One question for the print system, asked on a worker thread: it may take seconds."""
 
-    def __init__(self, pdf: bytes, printer: str, title: str) -> None:
+    def __init__(self, question: Callable[[], object]) -> None:
         super().__init__()
-        self.pdf, self.printer, self.title = pdf, printer, title
-        self.signals = _PrintSignals()
+        self.question = question
+        # Made here, on the GUI thread, so `arrived` is delivered there.
+        self.answer = _Answer()
 
     @override
     def run(self) -> None:
+        result: object
         try:
-            job = printing.submit(self.pdf, self.printer, title=self.title)
-        except printing.PrintError as error:
-            self.signals.finished.emit(None, str(error))
-            return
-        self.signals.finished.emit(job, "")
+            result = self.question()
+        except Exception as error:  # noqa: BLE001 - the window must hear back whatever happens
+            result = error
+        self.answer.arrived.emit(result)
+
+
+_pool: QThreadPool | None = None
+
+
+def print_system_pool() -> QThreadPool:
+    """Threads that wait on the print system, apart from Qt's global pool.
+
+    A stuck print server holds a thread until its timeout; here that never delays other
+    work. The pool belongs to the application, not to a window: a window's pool would
+    make closing the desk wait for a stuck thread.
+    """
+    global _pool  # noqa: PLW0603 - one pool per process, made once an application exists
+    if _pool is None:
+        _pool = QThreadPool(QCoreApplication.instance())
+        # A check, a printer list, a retry and a send may all be waiting at once.
+        _pool.setMaxThreadCount(4)
+    return _pool
 
 
 class DeskWindow(QMainWindow):
@@ -128,7 +169,6 @@ class DeskWindow(QMainWindow):
         self.clock = clock
         self.current: VisitRecord | None = None
         self.desk_check_in: KioskWindow | None = None
-        self._printing: set[_PrintSignals] = set()
         self._seen_visits: set[str] | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
         self._marker: tuple[object, ...] | None = None
@@ -143,16 +183,11 @@ class DeskWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
-        self.held_alert = QLabel()
-        self.held_alert.setObjectName("deskAlert")
-        self.held_alert.setWordWrap(True)
-        # The desk has no style sheet of its own; this one line must not be missed.
-        self.held_alert.setStyleSheet(
-            "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
-            " padding: 8px; font-weight: 600; }"
-        )
-        self.held_alert.hide()
+        self.held_alert = _alert_line("deskAlert")
         outer.addWidget(self.held_alert)
+        # Its own line, not the banner: news of check-ins must not write over it.
+        self.audit_alert = _alert_line("deskAuditAlert")
+        outer.addWidget(self.audit_alert)
         self.held_visits = HeldVisits(settings.held_visits_dir)
 
         splitter = QSplitter()
@@ -164,6 +199,7 @@ class DeskWindow(QMainWindow):
         splitter.setSizes([1000, 600])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self._build_print_system_state()
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
@@ -321,6 +357,17 @@ class DeskWindow(QMainWindow):
         right_layout.addLayout(actions)
         return right
 
+    def _build_print_system_state(self) -> None:
+        # What the print system last said, in the status bar: it never shifts the layout.
+        self.print_system_state = QLabel()
+        self.print_system_state.setObjectName("printSystemState")
+        self.statusBar().addWidget(self.print_system_state, 1)
+        # Answers still to come from the print system, kept alive until they arrive.
+        self._awaited: set[_Answer] = set()
+        self._following_prints = False  # one look at the print system at a time
+        self._print_system_problem = ""
+        self._closing = threading.Event()  # tells a worker still asking to stop
+
     # --- the list -----------------------------------------------------------------------
     def _action(self) -> desk.DeskAction:
         return desk.DeskAction(self.member, self.station, self.clock())
@@ -332,10 +379,22 @@ class DeskWindow(QMainWindow):
         self.refresh()
 
     def run_search(self) -> None:
-        """Search all visits for what was typed (any part of a name, or a birth date)."""
+        """Search all visits for what was typed (any part of a name, or a birth date).
+
+        A search with nothing to search for (only spaces, punctuation, an accent) and no
+        dates is no search: the desk shows today's check-ins, not every visit there is.
+        """
+        try:
+            text = desk.search_text(self.search_field.text())
+        except desk.DeskError as error:
+            self._say(str(error))
+            return
         between = self.between_dates.isChecked()
+        if not text and not between:
+            self.show_today()
+            return
         self.query = desk.VisitQuery(
-            text=self.search_field.text(),
+            text=text,
             needs_attention_only=self.attention_only.isChecked(),
             include_void=not self.hide_void.isChecked(),
             date_from=_day(self.date_from) if between else None,
@@ -387,6 +446,9 @@ class DeskWindow(QMainWindow):
         try:
             with self.database.session() as session, session.begin():
                 self._marker = desk.desk_marker(session)
+                # Any new entry moves the marker, so one written by a program starting
+                # elsewhere is seen at the next look.
+                restorations = recent_restorations(session, now=self.clock())
                 if self.query is None:
                     check_ins = desk.todays_check_ins(
                         session, zone=self.settings.zone, now=self.clock()
@@ -407,6 +469,7 @@ class DeskWindow(QMainWindow):
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
+        self._warn_of_restored_protections(restorations)
         self._announce_new_attention(check_ins)
         self._print_new_visits(check_ins)
         self.model.show_check_ins(check_ins)
@@ -417,6 +480,24 @@ class DeskWindow(QMainWindow):
         for row, check_in in enumerate(check_ins):
             if check_in.id == selected:
                 self.table.selectRow(row)
+
+    def _warn_of_restored_protections(self, restorations: list[AuditEntry]) -> None:
+        """Tell staff (for WARNING_DAYS days) that someone removed the audit's protections."""
+        if not restorations:
+            self.audit_alert.hide()
+            return
+        newest = restorations[-1]
+        when = newest.at.astimezone(self.settings.zone).strftime("%b %d, %Y %I:%M %p")
+        text = self.tr(
+            "The audit trail's protections were found removed on {0} at {1} and put back. "
+            "Tell the clinic's IT."
+        ).format(newest.station, when)
+        if len(restorations) > 1:
+            text += " " + self.tr("This happened {0} times in the last {1} days.").format(
+                len(restorations), WARNING_DAYS
+            )
+        self.audit_alert.setText(text)
+        self.audit_alert.show()
 
     def _announce_new_attention(self, check_ins: list[desk.CheckIn]) -> None:
         if self.query is not None:
@@ -594,18 +675,58 @@ class DeskWindow(QMainWindow):
         self.refresh()
 
     # --- printing ------------------------------------------------------------------------
+    # Every question for the print system runs on a worker (`kiosk.desk` and
+    # `kiosk.printing` decide and store; these methods only start them and show answers),
+    # so a print server that never answers neither freezes the desk nor, through an open
+    # transaction, keeps a kiosk from storing a visit.
+    def _ask_print_system(
+        self, question: Callable[[], object], answered: Callable[[object], None]
+    ) -> None:
+        task = _PrintSystemQuestion(question)
+        answer = task.answer
+        self._awaited.add(answer)
+        answer.arrived.connect(lambda _result: self._awaited.discard(answer))
+        answer.arrived.connect(answered)
+        print_system_pool().start(task)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Close at once, even with a question stuck on the print server: its worker is
+        # told to ask nothing more and ends by its own timeout; no answer reaches a
+        # closed desk. What it learnt is already stored by then.
+        self._closing.set()
+        self.refresh_timer.stop()
+        self.print_timer.stop()
+        for answer in self._awaited:
+            with contextlib.suppress(RuntimeError):
+                answer.arrived.disconnect()
+        self._awaited.clear()
+        super().closeEvent(event)
+
     def _load_printers(self) -> None:
-        printers = printing.available_printers() if printing.print_system_available() else []
-        chosen = str(QSettings().value("desk/printer", "") or printing.default_printer() or "")
+        self.printer_choice.setEnabled(False)
+        self.printer_choice.setPlaceholderText(self.tr("Looking for printers…"))
+        self._ask_print_system(printing.find_printers, self._show_printers)
+
+    def _show_printers(self, result: object) -> None:
+        if isinstance(result, printing.Printers):
+            printers = result
+        else:
+            log.warning("the printers could not be listed: %s", type(result).__name__)
+            printers = printing.Printers((), None)
+        chosen = printers.choice(str(QSettings().value("desk/printer", "") or ""))
         self.printer_choice.blockSignals(True)
         self.printer_choice.clear()
-        self.printer_choice.addItems(printers)
-        if chosen in printers:
+        self.printer_choice.addItems(list(printers.names))
+        if chosen is not None:
             self.printer_choice.setCurrentText(chosen)
         self.printer_choice.blockSignals(False)
+        self.printer_choice.setEnabled(bool(printers.names))
+        self.printer_choice.setPlaceholderText(self.tr("No printer found"))
         self.printer_choice.setToolTip(
-            "" if printers else self.tr("No printer found: summaries can be saved as PDF.")
+            "" if printers.names else self.tr("No printer found: summaries can be saved as PDF.")
         )
+        self._show_actions()
 
     def _remember_printer(self, printer: str) -> None:
         # Chosen once per desk computer and remembered, not asked at every print.
@@ -637,33 +758,24 @@ class DeskWindow(QMainWindow):
             paper_size=self.settings.paper_size,
             for_patient=copy == "patient",
         )
-        # The job title is visible to anyone who lists the queue: no names in it.
-        task = _PrintTask(pdf, printer, f"Visit summary {visit.id[:8]}")
-        task.signals.finished.connect(
-            lambda job, failure: self._printed(visit.id, printer, copy, job, failure)
+        database, visit_id, action = self.database, visit.id, self._action()
+        self._ask_print_system(
+            lambda: desk.send_summary(
+                database, visit_id, pdf, printer=printer, copy=copy, by=action
+            ),
+            self._printed,
         )
-        self._printing.add(task.signals)
-        signals = task.signals
-        signals.finished.connect(lambda *_: self._printing.discard(signals))
-        QThreadPool.globalInstance().start(task)
 
-    def _printed(
-        self, visit_id: str, printer: str, copy: str, job: printing.PrintJob | None, failure: str
-    ) -> None:
-        try:
-            with self.database.session() as session, session.begin():
-                desk.record_print(
-                    session,
-                    visit_id,
-                    printer=printer,
-                    job=job,
-                    failure=failure,
-                    copy=copy,
-                    by=self._action(),
+    def _printed(self, result: object) -> None:
+        if isinstance(result, desk.PrintSent):
+            self._say(result.failure or self.tr("Sent to {0}.").format(result.printer))
+        else:
+            log.error("a print could not be recorded: %s", type(result).__name__)
+            self._say(
+                self.tr(
+                    "The desk could not record this print. Check the printer before printing again."
                 )
-        except (SQLAlchemyError, desk.DeskError) as error:
-            log.error("a print could not be recorded: %s", type(error).__name__)
-        self._say(failure or self.tr("Sent to {0}.").format(printer))
+            )
         self.refresh()
         self._show_actions()
 
@@ -671,42 +783,68 @@ class DeskWindow(QMainWindow):
         """Print again after a failure, cancelling the failed job so nothing prints twice."""
         if self.current is None:
             return
+        visit = self.current
         with self.database.session() as session:
-            last = desk.latest_print(session, self.current.id)
+            last = desk.latest_print(session, visit.id)
         if last is None or last.state is not printing.PrintState.FAILED:
             return
-        if last.job is not None:
-            try:
-                printing.cancel(last.job)
-                # It may have printed after all (the printer came back on before the
-                # cancel): then printing again would give the patient two copies.
-                outcome = printing.job_status(last.job)
-            except printing.PrintError as error:
-                self._say(str(error))
-                return
-            if outcome.state is printing.PrintState.COMPLETED:
-                with self.database.session() as session, session.begin():
-                    desk.update_print(session, last.row_id, outcome, self.clock())
-                self._say(self.tr("It printed after all; it was not printed again."))
-                self.refresh()
-                self._show_actions()
-                return
-        self.print_summary()
+        if last.job is None:
+            self.print_summary(visit=visit)
+            return
+        self.retry_button.setEnabled(False)
+        self._say(self.tr("Checking the printer…"))
+        database, clock = self.database, self.clock
+        self._ask_print_system(
+            lambda: desk.settle_failed_print(database, last, now=clock),
+            lambda result: self._retry_checked(visit, result),
+        )
+
+    def _retry_checked(self, visit: VisitRecord, result: object) -> None:
+        if not isinstance(result, printing.JobStatus):
+            self._say(
+                str(result)
+                if isinstance(result, printing.PrintError)
+                else self.tr("The printer could not be checked. Try again.")
+            )
+            self._show_actions()
+            return
+        if result.state is printing.PrintState.COMPLETED:
+            self._say(self.tr("It printed after all; it was not printed again."))
+            self.refresh()
+            self._show_actions()
+            return
+        self.print_summary(visit=visit)
 
     def check_prints(self) -> None:
-        """Ask the print system what became of prints still on their way."""
-        try:
-            with self.database.session() as session, session.begin():
-                for sent in desk.prints_to_follow(session, now=self.clock()):
-                    if sent.job is None:
-                        continue
-                    try:
-                        status = printing.job_status(sent.job)
-                    except printing.PrintError as error:
-                        # The print system is unreachable for now; that says nothing about
-                        # the job, so ask again on the next turn.
-                        log.warning("print status unknown: %s", type(error).__name__)
-                        return
-                    desk.update_print(session, sent.row_id, status, self.clock())
-        except SQLAlchemyError as error:
-            log.warning("the desk could not check its prints: %s", type(error).__name__)
+        """Ask, on a worker, what became of prints still on their way; one look at a time."""
+        if self._following_prints:
+            # The print system is slow to answer: say so, and keep what it last said.
+            if not self._print_system_problem:
+                self._show_print_system(self.tr("Checking the printer…"), "")
+            return
+        self._following_prints = True
+        database, clock, closing = self.database, self.clock, self._closing
+        self._ask_print_system(
+            lambda: desk.follow_prints(database, now=clock, stop=closing.is_set),
+            self._prints_followed,
+        )
+
+    def _prints_followed(self, result: object) -> None:
+        self._following_prints = False
+        if not isinstance(result, desk.PrintCheck):
+            log.warning("the desk could not check its prints: %s", type(result).__name__)
+            return
+        self._print_system_problem = result.problem
+        if result.problem:
+            self._show_print_system(
+                self.tr("The printer is not answering; the Print column shows what it last said."),
+                result.problem,
+            )
+        else:
+            self._show_print_system("", "")
+        if result.changed:
+            self.refresh_if_changed()
+
+    def _show_print_system(self, text: str, reason: str) -> None:
+        self.print_system_state.setText(text)
+        self.print_system_state.setToolTip(reason)
