@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -28,33 +27,26 @@ from typing_extensions import override
 from kiosk.auth import StaffMember
 from kiosk.check_in import (
     LARGER_TEXT_TIME_FACTOR,
-    MORE_TIME_FACTOR,
     READ_ALOUD_TIME_FACTOR,
     CheckIn,
-    IdleAction,
     Outcome,
     VisitEnd,
 )
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.store import Database
-from kiosk.visit import Clock, KioskTiming, Step, TypedSignatureProblem, Visit, utc_now
+from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
-from ui.screens.consent import ConsentScreen
-from ui.screens.details import DetailsScreen
-from ui.screens.done import DoneScreen
-from ui.screens.patient_screen import PatientScreen, answer_text
-from ui.screens.question import QuestionScreen
-from ui.screens.review import ReviewScreen
-from ui.screens.ride_home import RideHomeScreen
-from ui.screens.slide import SlideScreen
+from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
+from ui.visit_screens import VisitScreens
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
+from ui.widgets.still_there import StillThere
 
 log = logging.getLogger(__name__)
 
@@ -70,31 +62,6 @@ _INPUT_EVENTS = {
     QEvent.Type.TouchUpdate,
     QEvent.Type.MouseMove,
 }
-
-
-@dataclass
-class VisitScreens:
-    """The screens of one visit; they live exactly as long as the visit."""
-
-    details: DetailsScreen
-    slide: SlideScreen
-    question: QuestionScreen
-    review: ReviewScreen
-    consent: ConsentScreen
-    ride_home: RideHomeScreen
-    done: DoneScreen
-
-    def all(self) -> list[PatientScreen]:
-        """Every screen, for adding to and removing from the stack."""
-        return [
-            self.details,
-            self.slide,
-            self.question,
-            self.review,
-            self.consent,
-            self.ride_home,
-            self.done,
-        ]
 
 
 class KioskWindow(QMainWindow):
@@ -171,9 +138,17 @@ class KioskWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
-        self.still_there = NoticeOverlay(central)
-        self.still_there.dismissed.connect(self._still_here)
-        self.still_there.second_chosen.connect(self._more_time)
+        self.asking = StillThere(
+            self.check_in.idle,
+            central,
+            step=self._step_watched,
+            listening=self._listening,
+            focus_notice=self._focus_notice,
+        )
+        self.asking.nobody_came_back.connect(self._reset)
+        # What tests and the screen tour look at.
+        self.still_there = self.asking.notice
+        self.idle_timer = self.asking.idle_timer
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
         # Keys or a finger: where the focus goes on each new screen depends on which.
@@ -198,8 +173,6 @@ class KioskWindow(QMainWindow):
             return made
 
         self.problem_timer = timer(self.timing.done_seconds * 1000, self._reset)
-        self.idle_timer = timer(self.check_in.idle.wait_seconds * 1000, self._on_idle)
-        self.countdown_timer = timer(1000, self._count_down, once=False)
         self.done_timer = timer(self.timing.done_seconds * 1000, self._reset)
         self.held_retry_timer = timer(
             self.HELD_RETRY_MILLISECONDS, self.store_held_visits, once=False
@@ -245,7 +218,7 @@ class KioskWindow(QMainWindow):
         screens = self.screens
         if screens is None:
             return
-        self.idle_timer.stop()
+        self.asking.stop()
         if end.outcome is Outcome.REFUSED:
             # A bug, not a database that will come back: say so plainly.
             self._show_problem(
@@ -328,8 +301,7 @@ class KioskWindow(QMainWindow):
 
     def _wait_longer(self, factor: int) -> None:
         """For the rest of this visit, wait `factor` times the usual before asking."""
-        self.check_in.idle.wait_longer(factor)
-        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
+        self.asking.wait_longer(factor)
 
     def _larger_text(self) -> None:
         self.show_display(self.display.larger_text())
@@ -357,7 +329,7 @@ class KioskWindow(QMainWindow):
             )
             return
         self.language = visit.language
-        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
+        self.asking.reset()
         # Decoded now, at Start, so that no slide freezes while its picture decodes.
         self.slide_pictures.prepare(visit.content.pictures)
         self.screens = self._build_screens()
@@ -376,7 +348,7 @@ class KioskWindow(QMainWindow):
 
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
-        self.idle_timer.stop()
+        self.asking.stop()
         self.problem_notice.show_notice(
             text,
             self.tr("OK"),
@@ -389,15 +361,8 @@ class KioskWindow(QMainWindow):
         self.problem_timer.start()
 
     def _build_screens(self) -> VisitScreens:
-        screens = VisitScreens(
-            DetailsScreen(),
-            SlideScreen(),
-            QuestionScreen(),
-            ReviewScreen(),
-            ConsentScreen(typed_allowed=self.settings.typed_signature),
-            RideHomeScreen(),
-            DoneScreen(),
-        )
+        screens = VisitScreens.build(typed_signature=self.settings.typed_signature)
+        available = self.read_aloud.available_for(self._visit_language())
         for screen in screens.all():
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
@@ -405,9 +370,7 @@ class KioskWindow(QMainWindow):
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
             screen.read_aloud_requested.connect(self._read_to_me)
-            screen.offer_read_aloud(available=self.read_aloud.available_for(self._visit_language()))
-            # Styled now, at Start, rather than on the tap that first shows the screen.
-            screen.ensurePolished()
+            screen.offer_read_aloud(available=available)
         self._wire_taps(screens)
         return screens
 
@@ -416,7 +379,6 @@ class KioskWindow(QMainWindow):
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
-        content = visit.shown
         step = visit.step
         if step is Step.WELCOME:
             # Back from the details: the same patient, still using keys if they were.
@@ -425,60 +387,17 @@ class KioskWindow(QMainWindow):
             self.keyboard_use.in_use = using_keys
             self._place_focus(self.welcome)
             return
-        if step is Step.DETAILS:
-            screens.details.show_problems(self.check_in.problems)
-            screen: PatientScreen = screens.details
-        elif step is Step.SLIDES:
-            slide = content.slides[visit.slide_index]
-            screens.slide.show_slide(
-                slide,
-                self.slide_pictures.get(slide.picture),
-                visit.slide_index + 1,
-                len(content.slides),
-                visit.seconds_until_next(),
-            )
-            screen = screens.slide
-        elif step is Step.QUESTIONS:
-            question = content.questions[visit.question_index]
-            given = visit.answers.get(question.id)
-            screens.question.show_question(
-                question,
-                visit.question_index + 1,
-                len(content.questions),
-                given.answer if given else None,
-                flagged=visit.current_question_flagged,
-            )
-            screen = screens.question
-        elif step is Step.REVIEW:
-            screens.review.show_answers(
-                [
-                    (q.id, q.text, answer_text(q, visit.answers[q.id].answer))
-                    for q in content.questions
-                ]
-            )
-            screen = screens.review
-        elif step is Step.CONSENT:
-            screens.consent.show_consent(
-                content.consent_statements,
-                set(visit.acknowledged),
-                content.signature_meaning,
-                self._signed_by(),
-                paper_allowed=visit.assisted_by is not None,
-                typed_allowed=visit.typed_signature_allowed,
-            )
-            screens.consent.show_typed_problems(
-                [p for p in self.check_in.problems if isinstance(p, TypedSignatureProblem)]
-            )
-            screen = screens.consent
-        elif step is Step.RIDE_HOME:
-            screens.ride_home.show_problems(self.check_in.problems)
-            screens.ride_home.begin()
-            screen = screens.ride_home
-        else:
+        screen = screens.show_step(
+            visit,
+            self.check_in.problems,
+            self.slide_pictures,
+            signed_by=self._signed_by() if step is Step.CONSENT else "",
+        )
+        if screen is None:
             # Done: the service stores the visit and says how (visit_finished).
             return
         self._change_screen(screen)
-        self._restart_idle()
+        self.asking.restart()
 
     def _change_screen(self, screen: PatientScreen) -> None:
         # Reading stops with the screen it belongs to.
@@ -536,14 +455,14 @@ class KioskWindow(QMainWindow):
 
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
-        for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
+        for timer in (self.done_timer, self.problem_timer):
             timer.stop()
-        for notice in (self.help_notice, self.still_there, self.problem_notice):
+        for notice in (self.help_notice, self.problem_notice):
             notice.hide()
         self.check_in.end()
+        self.asking.reset()
         # Not a word of this visit may still be heard by the next patient.
         self.read_aloud.stop()
-        self.idle_timer.setInterval(self.check_in.idle.wait_seconds * 1000)
         if not self.display.is_default:
             self.show_display(PatientDisplay())
         # The next patient starts in the clinic's own language.
@@ -591,7 +510,7 @@ class KioskWindow(QMainWindow):
                 screen.show_reading(speaking=speaking)
         if not speaking and self.idle_timer.isActive():
             # The time to answer starts when the voice has finished.
-            self._restart_idle()
+            self.asking.restart()
 
     def _offer_read_aloud(self) -> None:
         """Show or hide "Read to me" on this visit's screens as the voice is now."""
@@ -675,13 +594,8 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         self.keyboard_use.stop()
-        for timer in (
-            self.idle_timer,
-            self.countdown_timer,
-            self.done_timer,
-            self.problem_timer,
-            self.held_retry_timer,
-        ):
+        self.asking.stop()
+        for timer in (self.done_timer, self.problem_timer, self.held_retry_timer):
             timer.stop()
         super().closeEvent(event)
 
@@ -689,8 +603,8 @@ class KioskWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
         kind = event.type()
-        if kind in _INPUT_EVENTS and self.idle_timer.isActive():
-            self._restart_idle()
+        if kind in _INPUT_EVENTS:
+            self.asking.touched()
         if (
             kind in _TAP_STARTS
             and time.monotonic() < self._taps_ignored_until
@@ -709,57 +623,8 @@ class KioskWindow(QMainWindow):
             return True
         return super().focusNextPrevChild(next)
 
-    def _restart_idle(self) -> None:
-        """The patient is there: the wait before asking starts again."""
-        self.check_in.idle.touched()
-        self.idle_timer.start(self.check_in.idle.wait_seconds * 1000)
+    def _step_watched(self) -> Step | None:
+        return self.visit.step if self.visit is not None else None
 
-    def _on_idle(self) -> None:
-        visit = self.visit
-        idle = self.check_in.idle
-        action = idle.when_idle(
-            step=visit.step if visit is not None else None, listening=self.read_aloud.speaking
-        )
-        if action is IdleAction.ASK:
-            self._show_still_there()
-            self._focus_notice(self.still_there)
-            self.countdown_timer.start()
-        elif visit is not None and idle.watches(visit.step):
-            # Listening, not gone (ask once the voice has finished), or touched since.
-            left = idle.wait_seconds if self.read_aloud.speaking else idle.seconds_left()
-            self.idle_timer.start(max(1, round(left * 1000)))
-
-    def _show_still_there(self) -> None:
-        self.still_there.show_notice(
-            self._still_there_text(),
-            self.tr("Yes, continue"),
-            self.tr("I need more time"),
-            descriptions=(
-                self.tr("Goes back to where you were."),
-                self.tr("Goes back to where you were, and waits much longer before asking again."),
-            ),
-        )
-
-    def _still_there_text(self) -> str:
-        return self.tr(
-            "Are you still there?\n\nThis check-in will start over in {0} seconds "
-            "to keep your answers private."
-        ).format(self.check_in.idle.countdown_left)
-
-    def _count_down(self) -> None:
-        if self.check_in.idle.count_down() > 0:
-            self.still_there.set_text(self._still_there_text())
-            return
-        # Nobody came back: the visit is discarded (nothing stored) and the kiosk starts over.
-        self._reset()
-
-    def _still_here(self) -> None:
-        self.countdown_timer.stop()
-        self._restart_idle()
-
-    def _more_time(self) -> None:
-        # Some patients read slowly or need a pause: for the rest of this visit the kiosk
-        # waits three times as long before asking again.
-        self.countdown_timer.stop()
-        self._wait_longer(MORE_TIME_FACTOR)
-        self._restart_idle()
+    def _listening(self) -> bool:
+        return self.read_aloud.speaking

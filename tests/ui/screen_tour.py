@@ -74,12 +74,12 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
     yield "ride-home-problems", settle()
     check_in.no_ride_yet()
     yield "done-flagged", settle()
-    window._on_help_requested()
+    screens.done.help_requested.emit()
     yield "help", settle().window()
     window.help_notice.hide()
-    window._countdown_left = 30
-    window._show_still_there()
+    check_in.idle.countdown_left = check_in.timing.countdown_seconds
+    window.asking.ask()
     yield "still-there", settle().window()
     window.still_there.hide()
-    window._show_problem(window.tr("Sorry, something went wrong — please tell the front desk."))
+    window.recover_from_unexpected_error()
     yield "problem", settle().window()
