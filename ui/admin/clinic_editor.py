@@ -6,7 +6,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from kiosk.pictures import PictureError, import_picture
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
+from ui.plain_text import plain_label
 
 LOGO_THUMBNAIL = QSize(240, 120)
 
@@ -51,7 +51,7 @@ class ClinicEditor(QWidget):
         self.seconds_field.valueChanged.connect(self._seconds_changed)
         form.addRow(self.tr("Each slide stays at least"), self.seconds_field)
         logo_row = QHBoxLayout()
-        self.logo = QLabel()
+        self.logo = plain_label()
         self.logo.setFixedSize(LOGO_THUMBNAIL)
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo.setObjectName("logoThumbnail")
@@ -65,10 +65,9 @@ class ClinicEditor(QWidget):
         logo_row.addStretch(1)
         form.addRow(self.tr("Logo"), logo_row)
         outer.addLayout(form)
-        self.problem = QLabel()
+        self.problem = plain_label()
         self.problem.setObjectName("editorProblem")
         self.problem.setWordWrap(True)
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.hide()
         outer.addWidget(self.problem)
         outer.addStretch(1)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.content import ConsentStatement
+from ui.plain_text import plain_label
 
 
 class ConsentEditor(QWidget):
@@ -27,7 +28,7 @@ class ConsentEditor(QWidget):
         self._showing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("The patient taps to acknowledge this statement:")))
+        layout.addWidget(plain_label(self.tr("The patient taps to acknowledge this statement:")))
         self.statement_field = QPlainTextEdit()
         self.statement_field.setAccessibleName(self.tr("Consent statement"))
         self.statement_field.setTabChangesFocus(True)
@@ -36,7 +37,7 @@ class ConsentEditor(QWidget):
         # A statement is a sentence or two; the room left goes below the fields.
         self.statement_field.setFixedHeight(lines * 5 + 16)
         layout.addWidget(self.statement_field)
-        meaning_label = QLabel(
+        meaning_label = plain_label(
             self.tr("What the signature means (shown above the signature pad, for every patient):")
         )
         meaning_label.setWordWrap(True)

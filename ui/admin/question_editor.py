@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.content import Answer, Choice, Question, QuestionKind
 from kiosk.publishing import new_item_id
+from ui.plain_text import plain_label
 from ui.screens.patient_screen import answer_words
 
 
@@ -63,7 +63,7 @@ class QuestionEditor(QWidget):
         self.text_field.setFixedHeight(self.text_field.fontMetrics().lineSpacing() * 4 + 16)
         self.text_field.textChanged.connect(self._changed)
         form.addRow(self.tr("What patients are asked"), self.text_field)
-        self.kind_hint = QLabel(self.tr("Patients answer Yes, No or Not sure."))
+        self.kind_hint = plain_label(self.tr("Patients answer Yes, No or Not sure."))
         self.kind_hint.setObjectName("editorHint")
         self.kind_hint.setWordWrap(True)
         form.addRow("", self.kind_hint)
@@ -72,7 +72,7 @@ class QuestionEditor(QWidget):
         self.choices_field.setTabChangesFocus(True)
         self.choices_field.setFixedHeight(self.choices_field.fontMetrics().lineSpacing() * 5 + 16)
         self.choices_field.textChanged.connect(self._changed)
-        self.choices_label = QLabel(self.tr("Choices (one per line)"))
+        self.choices_label = plain_label(self.tr("Choices (one per line)"))
         form.addRow(self.choices_label, self.choices_field)
         layout.addLayout(form)
 
@@ -89,7 +89,7 @@ class QuestionEditor(QWidget):
         )
         self.contraindication.toggled.connect(self._changed)
         flag_layout.addWidget(self.contraindication)
-        self.flag_when = QLabel(self.tr("Raise a flag when the patient answers:"))
+        self.flag_when = plain_label(self.tr("Raise a flag when the patient answers:"))
         flag_layout.addWidget(self.flag_when)
         answers = QHBoxLayout()
         self.flag_boxes: dict[Answer, QCheckBox] = {}
@@ -106,7 +106,7 @@ class QuestionEditor(QWidget):
         self.flag_choices.setMaximumHeight(140)
         self.flag_choices.itemChanged.connect(self._changed)
         flag_layout.addWidget(self.flag_choices)
-        self.flag_wording_label = QLabel(self.tr("What staff read when it raises a flag:"))
+        self.flag_wording_label = plain_label(self.tr("What staff read when it raises a flag:"))
         flag_layout.addWidget(self.flag_wording_label)
         self.flag_wording = QLineEdit()
         self.flag_wording.setAccessibleName(self.tr("Flag wording for staff"))
