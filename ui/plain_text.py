@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QMessageBox, QPushButton, QWidget
 from typing_extensions import override
 
 RICH_TEXT = "richText"
@@ -32,6 +32,17 @@ def plain_label(text: str = "", object_name: str = "", *, wrap: bool = False) ->
         label.setObjectName(object_name)
     label.setWordWrap(wrap)
     return label
+
+
+def add_form_row(form: QFormLayout, text: str, field: QWidget | QLayout) -> None:
+    """A row of `form`: a plain label (naming `field` for a screen reader) and the field.
+
+    `QFormLayout.addRow` with a string would make a label that reads HTML.
+    """
+    label = plain_label(text)
+    if isinstance(field, QWidget):
+        label.setBuddy(field)
+    form.addRow(label, field)
 
 
 def rich_label(object_name: str) -> QLabel:

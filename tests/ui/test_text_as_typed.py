@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.auth import Role, StaffMember
@@ -28,14 +35,17 @@ from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
 from tests.ui.admin import choose_row, list_labels, open_editor, retype
 from tests.ui.patient import current, fill, tap
+from tests.ui.screen_tour import tour
 from tests.ui.shown_text import label_shows, markup, not_as_typed, showing
 from ui.admin.admin_window import AdminWindow
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
+from ui.plain_text import RICH_TEXT, plain_message_box
 from ui.screens.consent import StatementButton
 from ui.screens.slide import SlideScreen
+from ui.sign_in_dialog import SignInDialog
 
 FIRST, LAST = markup("Qfirst"), markup("Qlast")
 FULL_NAME = f"{FIRST} {LAST}"
@@ -390,3 +400,48 @@ def test_the_preview_shows_what_the_admin_typed_as_typed(
 
     assert [where for where, places in seen.items() if not places] == []
     assert problems == []
+
+
+# -- the class: no label left to Qt's guess ------------------------------------------------
+
+
+def labels_left_to_guess(root: QWidget) -> list[str]:
+    """Labels in `root` that would read text as HTML without having asked to."""
+    return [
+        f"{type(label.window()).__name__}: {label.objectName() or label.text()[:40]!r}"
+        for label in root.findChildren(QLabel)
+        if label.textFormat() != Qt.TextFormat.PlainText and not label.property(RICH_TEXT)
+    ]
+
+
+def test_every_label_of_every_window_is_plain_text_unless_it_asks_for_rich_text(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    """A new label left at Qt's AutoText fails here, before anyone types markup into it."""
+    found: list[str] = []
+    kiosk = KioskWindow(database, dataclasses.replace(settings, typed_signature=True), station="k")
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    for _name, _screen in tour(kiosk):
+        found += labels_left_to_guess(kiosk)
+    desk = open_desk(qtbot, database, settings)
+    found += labels_left_to_guess(desk)
+    editor = open_editor(qtbot, database, settings)
+    found += labels_left_to_guess(editor)
+    qtbot.mouseClick(editor.versions_button, Qt.MouseButton.LeftButton)
+    assert editor.versions_dialog is not None
+    found += labels_left_to_guess(editor.versions_dialog)
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.preview is not None
+    found += labels_left_to_guess(editor.preview)
+    dialogs: list[QWidget] = [
+        PublishDialog(title="t", explanation="e", warnings=["w"], button_text="b"),
+        SignInDialog(database, settings, station="s", purpose="p"),
+        plain_message_box(None, QMessageBox.Icon.Warning, "t", "text", details="details"),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        found += labels_left_to_guess(dialog)
+
+    assert found == []

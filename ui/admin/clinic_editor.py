@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from kiosk.pictures import PictureError, import_picture
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
-from ui.plain_text import plain_label
+from ui.plain_text import add_form_row, plain_label
 
 LOGO_THUMBNAIL = QSize(240, 120)
 
@@ -43,13 +43,13 @@ class ClinicEditor(QWidget):
         self.name_field = QLineEdit()
         self.name_field.setAccessibleName(self.tr("Clinic name"))
         self.name_field.textEdited.connect(self.name_edited)
-        form.addRow(self.tr("Clinic name"), self.name_field)
+        add_form_row(form, self.tr("Clinic name"), self.name_field)
         self.seconds_field = QSpinBox()
         self.seconds_field.setRange(0, 120)
         self.seconds_field.setSuffix(self.tr(" seconds"))
         self.seconds_field.setAccessibleName(self.tr("Seconds before Next"))
         self.seconds_field.valueChanged.connect(self._seconds_changed)
-        form.addRow(self.tr("Each slide stays at least"), self.seconds_field)
+        add_form_row(form, self.tr("Each slide stays at least"), self.seconds_field)
         logo_row = QHBoxLayout()
         self.logo = plain_label()
         self.logo.setFixedSize(LOGO_THUMBNAIL)
@@ -63,7 +63,7 @@ class ClinicEditor(QWidget):
         logo_row.addWidget(self.choose_button)
         logo_row.addWidget(self.remove_button)
         logo_row.addStretch(1)
-        form.addRow(self.tr("Logo"), logo_row)
+        add_form_row(form, self.tr("Logo"), logo_row)
         outer.addLayout(form)
         self.problem = plain_label()
         self.problem.setObjectName("editorProblem")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.content import Answer, Choice, Question, QuestionKind
 from kiosk.publishing import new_item_id
-from ui.plain_text import plain_label
+from ui.plain_text import add_form_row, plain_label
 from ui.screens.patient_screen import answer_words
 
 
@@ -56,17 +56,17 @@ class QuestionEditor(QWidget):
         ):
             self.kind_choice.addItem(words, kind.value)
         self.kind_choice.currentIndexChanged.connect(self._changed)
-        form.addRow(self.tr("Patients answer with"), self.kind_choice)
+        add_form_row(form, self.tr("Patients answer with"), self.kind_choice)
         self.text_field = QPlainTextEdit()
         self.text_field.setAccessibleName(self.tr("Question wording"))
         self.text_field.setTabChangesFocus(True)
         self.text_field.setFixedHeight(self.text_field.fontMetrics().lineSpacing() * 4 + 16)
         self.text_field.textChanged.connect(self._changed)
-        form.addRow(self.tr("What patients are asked"), self.text_field)
+        add_form_row(form, self.tr("What patients are asked"), self.text_field)
         self.kind_hint = plain_label(self.tr("Patients answer Yes, No or Not sure."))
         self.kind_hint.setObjectName("editorHint")
         self.kind_hint.setWordWrap(True)
-        form.addRow("", self.kind_hint)
+        form.addRow(plain_label(), self.kind_hint)
         self.choices_field = QPlainTextEdit()
         self.choices_field.setAccessibleName(self.tr("Choices, one per line"))
         self.choices_field.setTabChangesFocus(True)

@@ -23,7 +23,7 @@ from kiosk.content import Slide, parse_slide_text
 from kiosk.pictures import PictureError, import_picture
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
-from ui.plain_text import plain_label, plain_tooltip, rich_label
+from ui.plain_text import add_form_row, plain_label, plain_tooltip, rich_label
 from ui.screens.slide import slide_html
 
 PICTURE_THUMBNAIL = QSize(240, 150)
@@ -50,7 +50,7 @@ class SlideEditor(QWidget):
         self.title_field = QLineEdit()
         self.title_field.setAccessibleName(self.tr("Slide title"))
         self.title_field.textEdited.connect(self._changed)
-        form.addRow(self.tr("Title"), self.title_field)
+        add_form_row(form, self.tr("Title"), self.title_field)
         layout.addLayout(form)
 
         layout.addWidget(self._build_text(), 1)
