@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
@@ -36,7 +38,7 @@ from tests.question_kinds import add_question_kinds
 from tests.ui.admin import choose_row, list_labels, open_editor, retype
 from tests.ui.patient import current, fill, tap
 from tests.ui.screen_tour import tour
-from tests.ui.shown_text import label_shows, markup, not_as_typed, showing
+from tests.ui.shown_text import button_shows, label_shows, markup, not_as_typed, showing
 from ui.admin.admin_window import AdminWindow
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -445,3 +447,98 @@ def test_every_label_of_every_window_is_plain_text_unless_it_asks_for_rich_text(
         found += labels_left_to_guess(dialog)
 
     assert found == []
+
+
+# -- the content pack: its own markup only, and "&" as written --------------------------------
+
+AMPERSAND = "Drugs & alcohol"
+SLIDE_MARKUP = '<img src="/etc/hosts"> <b>not bold</b> &amp; <font size=40>big</font>'
+
+
+def pack_with_ampersands_and_markup(folder: Path) -> Path:
+    """The bundled pack with "Drugs & alcohol" in a slide's title, a choice and a
+    statement, and HTML in a slide's text beside the pack's own bold."""
+    slides = yaml.safe_load((folder / "slides.yaml").read_text("utf-8"))
+    slides["slides"][0]["title"] = AMPERSAND
+    slides["slides"][0]["text"] = f"{SLIDE_MARKUP} and **really bold**\n\n- {AMPERSAND}\n"
+    (folder / "slides.yaml").write_text(yaml.safe_dump(slides, allow_unicode=True), "utf-8")
+    consent = yaml.safe_load((folder / "consent.yaml").read_text("utf-8"))
+    consent["statements"][0]["text"] = f"{AMPERSAND}: I understand the risks."
+    (folder / "consent.yaml").write_text(yaml.safe_dump(consent, allow_unicode=True), "utf-8")
+    questions = folder / "questions.yaml"
+    questions.write_text(
+        questions.read_text("utf-8")
+        + f"""
+  - id: used-today
+    kind: single_choice
+    text: What have you used today?
+    choices:
+      - id: nothing
+        text: Nothing
+      - id: drugs-alcohol
+        text: {AMPERSAND}
+    flag_when: [drugs-alcohol]
+    flag_wording: used {AMPERSAND} today
+""",
+        "utf-8",
+    )
+    return folder
+
+
+def screen_reader_name(widget: QWidget) -> str:
+    """What a screen reader says a widget is called."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    return interface.text(QAccessible.Text.Name)
+
+
+def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
+    qtbot: QtBot, database: Database, settings: Settings, pack_copy: Path
+) -> None:
+    settings = dataclasses.replace(settings, content_dir=pack_with_ampersands_and_markup(pack_copy))
+    kiosk = KioskWindow(
+        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1080, 1920)
+    kiosk.show()
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Ana")
+    fill(qtbot, kiosk, "last_name", "Lee")
+    fill(qtbot, kiosk, "birth_date", "04/15/1968")
+    tap(qtbot, current(kiosk), "Continue")
+
+    slide = current(kiosk)
+    assert isinstance(slide, SlideScreen)
+    assert label_shows(slide.title) == AMPERSAND
+    shown = label_shows(slide.text)
+    assert f"{SLIDE_MARKUP} and really bold" in shown
+    assert AMPERSAND in shown
+    # The pack's own bold is the only formatting: "really bold" is bold, the rest is not.
+    assert "<b>really bold</b>" in slide.text.text()
+    assert slide.text.text().count("<b>") == 1
+
+    assert kiosk.visit is not None
+    for _ in kiosk.visit.content.slides:
+        tap(qtbot, current(kiosk), "Next")
+    while kiosk.visit.step is Step.QUESTIONS:
+        question = kiosk.visit.content.questions[kiosk.visit.question_index]
+        if question.id != "used-today":
+            tap(qtbot, current(kiosk), "No")
+            continue
+        choice = current(kiosk).choice_buttons["drugs-alcohol"]  # type: ignore[attr-defined]
+        assert button_shows(choice.text()) == AMPERSAND
+        assert screen_reader_name(choice) == AMPERSAND
+        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton)
+        choice = current(kiosk).choice_buttons["drugs-alcohol"]  # type: ignore[attr-defined]
+        assert button_shows(choice.text()) == f"✓ {AMPERSAND}"
+        assert screen_reader_name(choice) == AMPERSAND
+        tap(qtbot, current(kiosk), "Continue")
+    assert showing([current(kiosk)], AMPERSAND), "the review does not show the choice"
+    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+
+    statement = next(iter(current(kiosk).findChildren(StatementButton)))
+    assert screen_reader_name(statement) == f"{AMPERSAND}: I understand the risks."
+    assert label_shows(statement.label) == f"{AMPERSAND}: I understand the risks."
+    # Every button on the way showed its words: no "&" was taken for a shortcut.
+    assert showing([kiosk], "Drugs  alcohol") + showing([kiosk], "Drugs alcohol") == []
