@@ -23,10 +23,19 @@ RICH_TEXT = "richText"
 from one left to Qt's guess."""
 
 
-def plain_label(text: str = "", object_name: str = "", *, wrap: bool = False) -> QLabel:
-    """A label that shows `text` as typed, whatever characters it holds."""
+def plain_label(
+    text: str = "", object_name: str = "", *, wrap: bool = False, names: QWidget | None = None
+) -> QLabel:
+    """A label that shows `text` as typed, whatever characters it holds.
+
+    `names`: the field the label names, for a screen reader (its buddy). A label with a
+    buddy reads `&` as a shortcut, even in plain text: it is escaped here.
+    """
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
+    if names is not None:
+        label.setBuddy(names)
+        text = escape_ampersands(text)
     label.setText(text)
     if object_name:
         label.setObjectName(object_name)
@@ -39,9 +48,7 @@ def add_form_row(form: QFormLayout, text: str, field: QWidget | QLayout) -> None
 
     `QFormLayout.addRow` with a string would make a label that reads HTML.
     """
-    label = plain_label(text)
-    if isinstance(field, QWidget):
-        label.setBuddy(field)
+    label = plain_label(text, names=field if isinstance(field, QWidget) else None)
     form.addRow(label, field)
 
 
@@ -55,8 +62,9 @@ def rich_label(object_name: str) -> QLabel:
     return label
 
 
-def button_text(words: str) -> str:
-    """`words` for a button's label: every `&` shows as `&`, none becomes a shortcut.
+def escape_ampersands(words: str) -> str:
+    """`words` for a button (or a label naming a field): every `&` shows as `&`, none
+    becomes a shortcut.
 
     A screen reader still reads the words themselves (Qt names a button by its text
     with the shortcut marks taken out, which turns `&&` back into `&`).
@@ -89,7 +97,7 @@ class WordsButton(QPushButton):
     @override
     def setText(self, text: str) -> None:
         """Show `text` as it reads."""
-        super().setText(button_text(text))
+        super().setText(escape_ampersands(text))
 
     def words(self) -> str:
         """What the button says (its text without the escaping of `&`)."""

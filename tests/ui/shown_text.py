@@ -39,12 +39,15 @@ def as_html(text: str) -> str:
 
 
 def label_shows(label: QLabel) -> str:
-    """A label's words as the label draws them."""
+    """A label's words as the label draws them (one that names a field, its buddy, reads
+    `&` as a shortcut)."""
     text, text_format = label.text(), label.textFormat()
     rich = text_format == Qt.TextFormat.RichText or (
         text_format == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)
     )
-    return as_html(text) if rich else text
+    if rich:
+        return as_html(text)
+    return button_shows(text) if label.buddy() is not None else text
 
 
 def tooltip_shows(text: str) -> str:

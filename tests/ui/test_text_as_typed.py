@@ -48,6 +48,8 @@ from ui.plain_text import RICH_TEXT, plain_message_box
 from ui.screens.consent import StatementButton
 from ui.screens.slide import SlideScreen
 from ui.sign_in_dialog import SignInDialog
+from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
 FIRST, LAST = markup("Qfirst"), markup("Qlast")
 FULL_NAME = f"{FIRST} {LAST}"
@@ -542,3 +544,14 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
     assert label_shows(statement.label) == f"{AMPERSAND}: I understand the risks."
     # Every button on the way showed its words: no "&" was taken for a shortcut.
     assert showing([kiosk], "Drugs  alcohol") + showing([kiosk], "Drugs alcohol") == []
+
+
+def test_a_fields_name_shows_an_ampersand_as_written(qtbot: QtBot) -> None:
+    """A label naming a field takes `&` for a shortcut (a translation may have one)."""
+    form = KeyboardForm(OnScreenKeyboard())
+    qtbot.addWidget(form)
+    field = form.add_field("name", "Name & surname", KeyboardPage.LETTERS)
+    captions = [label for label in form.findChildren(QLabel) if label.buddy() is field]
+
+    assert [label_shows(label) for label in captions] == ["Name & surname"]
+    assert [screen_reader_name(label) for label in captions] == ["Name & surname"]

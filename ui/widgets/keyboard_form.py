@@ -60,9 +60,6 @@ class KeyboardForm(QWidget):
         `description` is how to fill it in, for a screen reader (translated by the
         caller); by default, where the keys are.
         """
-        caption = plain_label(label)
-        caption.setObjectName("fieldLabel")
-        caption.setWordWrap(True)
         field = QLineEdit()
         field.setObjectName(f"{key}Field")
         field.setAccessibleName(label)
@@ -76,7 +73,7 @@ class KeyboardForm(QWidget):
         field.setDragEnabled(False)
         field.installEventFilter(self)
         field.returnPressed.connect(self._enter_pressed)
-        caption.setBuddy(field)
+        caption = plain_label(label, "fieldLabel", wrap=True, names=field)
         self._layout.addRow(caption, field)
         self.fields[key] = field
         self._pages[field] = page

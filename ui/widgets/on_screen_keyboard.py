@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from ui.plain_text import button_text, plain_label
+from ui.plain_text import escape_ampersands, plain_label
 
 KEY_MIN_SIZE = 60
 """The smallest a key may get, in pixels, either way: a comfortable fingertip target."""
@@ -594,10 +594,10 @@ class OnScreenKeyboard(QWidget):
                 key.button.setAccessibleDescription(descriptions[key.role])
                 if key.role in labels:
                     label, name = labels[key.role]
-                    key.button.setText(button_text(label))
+                    key.button.setText(escape_ampersands(label))
                     key.button.setAccessibleName(name)
                 elif key.role is _Role.CHARACTER:
-                    key.button.setText(button_text(key.base))
+                    key.button.setText(escape_ampersands(key.base))
                     key.button.setAccessibleName(spoken.get(key.base, key.base))
         self._hints[KeyboardPage.ACCENTS].setText(
             self.tr("Tap a letter to see it with its accents")
