@@ -6,16 +6,14 @@ so a benchmark runs the same code as a visit does.
 
 from __future__ import annotations
 
-import string
-
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from ui.kiosk_window import KioskWindow
-from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 
-PAGE_KEYS = {KeyboardPage.LETTERS: "ABC", KeyboardPage.ACCENTS: "áéí", KeyboardPage.NUMBERS: "123"}
+PAGE_KEYS = {KeyboardPage.LETTERS: "ABC", KeyboardPage.NUMBERS: "123"}
 
 
 def current(window: KioskWindow) -> QWidget:
@@ -52,15 +50,22 @@ def _press(keyboard: OnScreenKeyboard, label: str) -> None:
 
 
 def _type_character(keyboard: OnScreenKeyboard, character: str) -> None:
-    if character.isdigit() or character in "/()":
-        page = KeyboardPage.NUMBERS
-    elif character.isalpha() and character.lower() not in string.ascii_lowercase:
-        page = KeyboardPage.ACCENTS
+    letter = accent_letter(character)
+    if letter is not None:
+        # "áéí", the letter, then its accented form (which brings the letters back).
+        if keyboard.page() is not KeyboardPage.ACCENTS:
+            if keyboard.page() is KeyboardPage.NUMBERS or not _has_key(keyboard, "áéí"):
+                _press(keyboard, "ABC")
+            _press(keyboard, "áéí")
+        _press(keyboard, letter if _has_key(keyboard, letter) else letter.upper())
     else:
-        page = KeyboardPage.LETTERS
-    showing = any(_has_key(keyboard, c) for c in {character, character.swapcase()})
-    if not showing:
-        _press(keyboard, PAGE_KEYS[page])
+        if character.isdigit() or character in "/()":
+            page = KeyboardPage.NUMBERS
+        else:
+            page = KeyboardPage.LETTERS
+        showing = any(_has_key(keyboard, c) for c in {character, character.swapcase()})
+        if not showing:
+            _press(keyboard, PAGE_KEYS[page])
     if character.isalpha() and not _has_key(keyboard, character):
         _press(keyboard, "Shift")
     _press(keyboard, character)

@@ -67,6 +67,12 @@ class PatientDisplay:
                 28 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)
             ),
             "QWidget#footer QPushButton": round(26 * min(self.text_size, _FOOTER_LIMIT)),
+            # A key's height does not grow with the text: at double size an accented
+            # capital (Ő) would no longer fit its key on a tablet, nor the hint its row.
+            'QPushButton#keyboardKey[keyRole="accented"]': round(
+                36 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)
+            ),
+            "QLabel#keyboardHint": round(24 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)),
         }
         return scaled + "".join(
             f"\n{selector} {{ font-size: {size}px; }}" for selector, size in limits.items()

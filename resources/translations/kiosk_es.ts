@@ -377,6 +377,10 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Escribe esta letra en el recuadro.</translation>
     </message>
     <message>
+        <source>Shows this letter with each of its accents.</source>
+        <translation>Muestra esta letra con cada uno de sus acentos.</translation>
+    </message>
+    <message>
         <source>Types this in the box.</source>
         <translation>Escribe esto en el recuadro.</translation>
     </message>
@@ -407,6 +411,14 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Shows the number keys.</source>
         <translation>Muestra las teclas de números.</translation>
+    </message>
+    <message>
+        <source>Tap a letter to see it with its accents</source>
+        <translation>Toque una letra para verla con sus acentos</translation>
+    </message>
+    <message>
+        <source>Tap the letter you need</source>
+        <translation>Toque la letra que necesita</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,12 @@ def tour(window: KioskWindow, language: str = "") -> Iterator[tuple[str, QWidget
     yield "details", settle()
     screens = window.screens
     assert screens is not None
+    # The keyboard's accents: the letters that have them, then one letter's (o has most).
+    screens.details.keyboard.show_accents()
+    yield "details-accents", settle()
+    screens.details.keyboard.show_accents_of("o")
+    yield "details-letter-accents", settle()
+    screens.details.keyboard.show_letters()
     check_in.enter_details("", "", "13/45/1900")
     yield "details-problems", settle()
     check_in.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")

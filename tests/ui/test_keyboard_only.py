@@ -25,7 +25,7 @@ from tests.ui.test_patient_display import contrast
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown
 from ui.patient_display import PatientDisplay
-from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
@@ -240,14 +240,20 @@ def shown_keyboard(window: KioskWindow) -> OnScreenKeyboard:
 
 
 def switch_type(qtbot: QtBot, window: KioskWindow, text: str) -> None:
-    """Type `text` on the screen's own keys with Tab, Shift+Tab and Space alone."""
+    """Type `text` on the screen's own keys with Tab, Shift+Tab and Space alone.
+
+    An accented letter is "Accented letters", its letter, then the accented letter,
+    which brings the letters back.
+    """
     for character in text:
-        page_key = {"letters": "Accented letters", "accents": "Letters"}
         keyboard = shown_keyboard(window)
-        if character.isalpha() and not any(
-            key.accessibleName().lower() == character.lower() for key in keyboard.page_keys()
-        ):
-            switch_press(qtbot, window, page_key[keyboard.page().value])
+        letter = accent_letter(character)
+        if letter is not None:
+            switch_press(qtbot, window, "Accented letters")
+            shown = {key.accessibleName() for key in keyboard.page_keys()}
+            switch_press(qtbot, window, letter if letter in shown else letter.upper())
+        elif character.isalpha() and keyboard.page() is not KeyboardPage.LETTERS:
+            switch_press(qtbot, window, "Letters")
         switch_press(qtbot, window, SPOKEN.get(character, character))
 
 

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTranslator
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.settings import Settings
+from kiosk.store import Database
+from kiosk.visit import KioskTiming
 from tests.ui.keyboard_typing import tap_key, tap_text
-from ui.widgets.on_screen_keyboard import ACCENT_ROWS, LETTER_ROWS, KeyboardPage, OnScreenKeyboard
+from tests.ui.patient import current, fill, tap
+from ui.kiosk_window import KioskWindow
+from ui.widgets.on_screen_keyboard import (
+    LETTER_ACCENTS,
+    LETTER_ROWS,
+    KeyboardPage,
+    OnScreenKeyboard,
+    accent_letter,
+    capital,
+)
 
 PAGES = list(KeyboardPage)
 # The smallest comfortable fingertip target, in pixels (not the module's constant, so
@@ -56,6 +69,8 @@ def show_page(keyboard: OnScreenKeyboard, page: KeyboardPage) -> None:
     {
         KeyboardPage.LETTERS: keyboard.show_letters,
         KeyboardPage.ACCENTS: keyboard.show_accents,
+        # The letter with the most accents.
+        KeyboardPage.LETTER_ACCENTS: lambda: keyboard.show_accents_of("o"),
         KeyboardPage.NUMBERS: keyboard.show_numbers,
     }[page]()
     assert keyboard.page() is page
@@ -93,6 +108,38 @@ def test_names_with_capitals_hyphens_apostrophes_and_accents_type_exactly(
     tap_text(qtbot, form.keyboard, name)
 
     assert form.field.text() == name
+
+
+# Polish, Romanian, Hungarian, Czech and Turkish names: Latin Extended-A (and ș, ț).
+NAMES_FROM_ACROSS_EUROPE = [
+    "Łukasz Wróblewski",
+    "Ștefan Țurcanu",
+    "Ödön Győző",
+    "Jiří Dvořák",
+    "Ayşe Yıldırım",
+]
+
+
+def taps_allowed(name: str) -> int:
+    """A tap a character; an accented letter two more ("áéí", then its letter), a capital
+    after the first letter one more (Shift)."""
+    accented = sum(1 for c in name if accent_letter(c))
+    later_capitals = sum(1 for c in name[1:] if c.isupper())
+    return len(name) + 2 * accented + later_capitals
+
+
+@pytest.mark.parametrize("name", NAMES_FROM_ACROSS_EUROPE)
+def test_names_from_across_europe_take_taps_alone_and_few_of_them(
+    qtbot: QtBot, form: Form, name: str
+) -> None:
+    taps: list[bool] = []
+    form.keyboard.key_tapped.connect(lambda: taps.append(True))
+
+    tap_text(qtbot, form.keyboard, name)
+
+    assert form.field.text() == name
+    assert len(taps) <= taps_allowed(name)
+    assert form.keyboard.page() is KeyboardPage.LETTERS
 
 
 def test_the_first_letter_of_an_empty_field_is_a_capital_without_shift(
@@ -166,16 +213,49 @@ def test_text_set_from_elsewhere_takes_the_automatic_capital_away(form: Form) ->
     assert not form.keyboard.is_shifted()
 
 
-def test_accented_capitals_come_from_shift_on_the_accents_page(qtbot: QtBot, form: Form) -> None:
+def test_an_accented_letter_is_its_letter_then_its_accent_and_the_letters_come_back(
+    qtbot: QtBot, form: Form
+) -> None:
     form.field.setText("x")
     tap_key(qtbot, form.keyboard, "áéí")
     assert form.keyboard.page() is KeyboardPage.ACCENTS
-
     tap_key(qtbot, form.keyboard, "Shift")
+    tap_key(qtbot, form.keyboard, "N")
+    assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
+
     tap_key(qtbot, form.keyboard, "Ñ")
+    assert form.keyboard.page() is KeyboardPage.LETTERS
+    tap_key(qtbot, form.keyboard, "a")
+    tap_key(qtbot, form.keyboard, "áéí")
+    tap_key(qtbot, form.keyboard, "c")
     tap_key(qtbot, form.keyboard, "ç")
 
-    assert form.field.text() == "xÑç"
+    assert form.field.text() == "xÑaç"
+    assert not form.keyboard.is_shifted()
+
+
+def test_another_letters_accents_are_one_tap_back(qtbot: QtBot, form: Form) -> None:
+    form.field.setText("x")
+    tap_key(qtbot, form.keyboard, "áéí")
+    tap_key(qtbot, form.keyboard, "a")
+    assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
+
+    tap_key(qtbot, form.keyboard, "áéí")  # not that one: the letters with accents again
+    tap_key(qtbot, form.keyboard, "o")
+    tap_key(qtbot, form.keyboard, "ő")
+
+    assert form.field.text() == "xő"
+
+
+def test_a_refused_accented_letter_stays_on_its_accents(qtbot: QtBot, form: Form) -> None:
+    form.field.setMaxLength(1)
+    form.field.setText("x")
+    form.keyboard.show_accents_of("e")
+
+    tap_key(qtbot, form.keyboard, "é")
+
+    assert form.field.text() == "x"
+    assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
 
 
 def test_backspace_deletes_before_the_cursor(qtbot: QtBot, form: Form) -> None:
@@ -345,14 +425,73 @@ def test_the_letters_page_has_every_letter_and_the_name_keys(form: Form) -> None
     assert {"123", "áéí"} <= labels
 
 
-def test_the_accents_page_has_the_accented_letters_and_the_name_keys(form: Form) -> None:
+def test_the_accents_page_has_each_letter_with_accents_where_the_letter_page_has_it(
+    form: Form,
+) -> None:
+    form.field.setText("x")
+    keyboard = form.keyboard
+    places = {c: keyboard.key(c).geometry() for c in "abcdefghijklmnopqrstuvwxyz"}
+
+    labels = labels_on(keyboard, KeyboardPage.ACCENTS)
+
+    assert labels == set(LETTER_ACCENTS) | {"⌫", "⇧ Shift", "123", "ABC", "Clear"}
+    for letter in LETTER_ACCENTS:
+        assert keyboard.key(letter).geometry() == places[letter], letter
+    assert [h.text() for h in keyboard.findChildren(QLabel, "keyboardHint") if h.isVisible()] == [
+        "Tap a letter to see it with its accents"
+    ]
+
+
+@pytest.mark.parametrize("letter", sorted(LETTER_ACCENTS))
+def test_a_letters_accents_show_in_the_case_shift_says(form: Form, letter: str) -> None:
+    form.field.setText("x")
+    keyboard = form.keyboard
+
+    keyboard.show_accents_of(letter)
+    small = {b.text() for b in visible_keys(keyboard)}
+    keyboard.key("Shift").click()
+    capitals = {b.text() for b in visible_keys(keyboard)}
+
+    assert set(LETTER_ACCENTS[letter]) <= small
+    assert {capital(a) for a in LETTER_ACCENTS[letter]} <= capitals
+    assert {"⌫", "⇧ Shift", "ABC", "áéí", "Clear"} <= small
+
+
+LATIN_LETTERS = [
+    chr(code)
+    for code in [*range(0xC0, 0x180), 0x218, 0x219, 0x21A, 0x21B]
+    if unicodedata.category(chr(code)).startswith("L")
+]
+
+
+def test_every_letter_of_latin_1_and_latin_extended_a_can_be_typed(
+    qtbot: QtBot, form: Form
+) -> None:
+    """Including Romanian's ș and ț (Latin Extended-B), and both Turkish i's."""
+    assert len(LATIN_LETTERS) == 62 + 128 + 4
+    form.field.setMaxLength(1000)
     form.field.setText("x")
 
-    labels = labels_on(form.keyboard, KeyboardPage.ACCENTS)
+    tap_text(qtbot, form.keyboard, "".join(LATIN_LETTERS))
 
-    assert set("áéíóúüñçàèêô") <= set("".join(ACCENT_ROWS)) <= labels
-    assert {"-", "'", "Space", "⇧ Shift", "123", "ABC"} <= labels
-    assert all(len(c.upper()) == 1 for c in "".join(ACCENT_ROWS))
+    assert form.field.text() == "x" + "".join(LATIN_LETTERS)
+    assert all(accent_letter(c) for c in LATIN_LETTERS)
+
+
+def test_the_turkish_is_and_the_letters_without_a_capital_of_their_own(
+    qtbot: QtBot, form: Form
+) -> None:
+    form.field.setText("x")
+    form.keyboard.show_accents_of("i")
+    assert "ı" in {b.text() for b in visible_keys(form.keyboard)}
+    tap_key(qtbot, form.keyboard, "Shift")
+    capitals = {b.text() for b in visible_keys(form.keyboard)}
+
+    # ı's capital is the plain I; the key of ı gives İ (the capital of i) instead.
+    assert "İ" in capitals
+    assert "I" not in capitals
+    form.keyboard.show_accents_of("s")
+    assert "ß" in {b.text() for b in visible_keys(form.keyboard)}  # not "SS"
 
 
 def test_the_number_page_is_a_phone_pad_with_date_and_phone_symbols(form: Form) -> None:
@@ -490,7 +629,9 @@ def test_every_key_says_what_it_is(form: Form, page: KeyboardPage) -> None:
             assert button.accessibleName() == button.text()
         assert form.keyboard.key(button.accessibleName()) is button
     names = {b.accessibleName() for b in visible_keys(form.keyboard)}
-    assert {"Space", "Backspace", "Clear"} <= names
+    assert {"Backspace", "Clear"} <= names
+    if page in (KeyboardPage.LETTERS, KeyboardPage.NUMBERS):
+        assert "Space" in names
     if page is not KeyboardPage.NUMBERS:
         assert "Shift" in names
 
@@ -517,7 +658,7 @@ def test_keys_are_named_for_the_style_sheet_and_taken_out_of_tabs_way_on_request
 
 
 def test_the_field_keeps_focus_through_every_kind_of_tap(qtbot: QtBot, form: Form) -> None:
-    keys = ["Shift", "Shift", "K", "123", "4", "áéí", "ü", "ABC", " ", "-", "⌫", "Clear"]
+    keys = ["Shift", "Shift", "K", "123", "4", "áéí", "u", "ü", " ", "-", "⌫", "Clear"]
 
     for label in keys:
         tap_key(qtbot, form.keyboard, label)
@@ -591,3 +732,23 @@ def test_labels_are_translated_and_follow_a_language_change(
     fresh = OnScreenKeyboard()
     qtbot.addWidget(fresh)
     assert fresh.key("[Shift]").text() == "[⇧ Shift]"
+
+
+def test_a_patient_types_a_polish_name_on_the_kiosk_and_it_is_kept_as_typed(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = KioskWindow(
+        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 800)
+    kiosk.show()
+    tap(qtbot, current(kiosk), "Start")
+    fill(qtbot, kiosk, "first_name", "Łukasz")
+    fill(qtbot, kiosk, "last_name", "Wróblewski")
+    fill(qtbot, kiosk, "birth_date", "04/15/1968")
+    tap(qtbot, current(kiosk), "Continue")
+
+    assert kiosk.visit is not None
+    assert kiosk.visit.details is not None
+    assert kiosk.visit.details.full_name == "Łukasz Wróblewski"

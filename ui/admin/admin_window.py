@@ -56,6 +56,7 @@ from ui.admin.question_editor import QuestionEditor
 from ui.admin.slide_editor import SlideEditor
 from ui.admin.thumbnail import thumbnail
 from ui.admin.versions_dialog import VersionsDialog
+from ui.plain_text import plain_label, plain_message_box, plain_tooltip
 
 Item = TypeVar("Item", Slide, Question, ConsentStatement)
 
@@ -120,7 +121,7 @@ class AdminWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.message = self._notice("editorMessage")
         outer.addWidget(self.message)
-        self.problems_title = QLabel(
+        self.problems_title = plain_label(
             self.tr("These problems must be fixed before the draft can be published:")
         )
         self.problems_title.setObjectName("editorProblem")
@@ -156,18 +157,19 @@ class AdminWindow(QMainWindow):
 
     # --- building -------------------------------------------------------------------------
     def _notice(self, name: str) -> QLabel:
-        label = QLabel()
+        label = plain_label()
         label.setObjectName(name)
         label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
         label.hide()
         return label
 
     def _build_top(self) -> QHBoxLayout:
         top = QHBoxLayout()
         texts = QVBoxLayout()
-        self.signed_in = QLabel(self.tr("Signed in as {0} (admin)").format(self.member.username))
-        self.status = QLabel()
+        self.signed_in = plain_label(
+            self.tr("Signed in as {0} (admin)").format(self.member.username)
+        )
+        self.status = plain_label()
         self.status.setObjectName("draftStatus")
         self.status.setWordWrap(True)
         texts.addWidget(self.signed_in)
@@ -178,17 +180,21 @@ class AdminWindow(QMainWindow):
         self.language_choice.setObjectName("languageChoice")
         self.language_choice.setAccessibleName(self.tr("Language being edited"))
         self.language_choice.currentIndexChanged.connect(self._language_chosen)
-        top.addWidget(QLabel(self.tr("Editing:")))
+        top.addWidget(plain_label(self.tr("Editing:")))
         top.addWidget(self.language_choice)
         self.discard_button = QPushButton(self.tr("Discard draft…"))
         self.discard_button.clicked.connect(self.discard)
         self.versions_button = QPushButton(self.tr("Versions…"))
         self.versions_button.clicked.connect(self.show_versions)
         self.check_button = QPushButton(self.tr("Check"))
-        self.check_button.setToolTip(self.tr("List what must be fixed before publishing"))
+        self.check_button.setToolTip(
+            plain_tooltip(self.tr("List what must be fixed before publishing"))
+        )
         self.check_button.clicked.connect(self.check)
         self.preview_button = QPushButton(self.tr("Preview…"))
-        self.preview_button.setToolTip(self.tr("Step through the kiosk's screens with this draft"))
+        self.preview_button.setToolTip(
+            plain_tooltip(self.tr("Step through the kiosk's screens with this draft"))
+        )
         self.preview_button.clicked.connect(self.show_preview)
         self.publish_button = QPushButton(self.tr("Publish…"))
         self.publish_button.setObjectName("publishButton")
@@ -666,11 +672,10 @@ class AdminWindow(QMainWindow):
 
         A class method so tests can replace it.
         """
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(title)
-        box.setText(title)
-        box.setInformativeText("\n\n".join(sentences))
+        # The sentences quote questions as the admin typed them.
+        box = plain_message_box(
+            parent, QMessageBox.Icon.Warning, title, title, details="\n\n".join(sentences)
+        )
         yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

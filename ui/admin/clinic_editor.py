@@ -6,7 +6,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -19,6 +18,7 @@ from kiosk.pictures import PictureError, import_picture, read_picture_file
 from ui.admin.length_limit import LengthLimit
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
+from ui.plain_text import add_form_row, plain_label
 
 LOGO_THUMBNAIL = QSize(240, 120)
 
@@ -45,7 +45,7 @@ class ClinicEditor(QWidget):
         self.name_field = QLineEdit()
         self.name_field.setAccessibleName(self.tr("Clinic name"))
         self.name_field.textEdited.connect(self.name_edited)
-        form.addRow(self.tr("Clinic name"), self.name_field)
+        add_form_row(form, self.tr("Clinic name"), self.name_field)
         self.name_limit = LengthLimit(
             self.name_field,
             MAX_TITLE,
@@ -57,9 +57,9 @@ class ClinicEditor(QWidget):
         self.seconds_field.setSuffix(self.tr(" seconds"))
         self.seconds_field.setAccessibleName(self.tr("Seconds before Next"))
         self.seconds_field.valueChanged.connect(self._seconds_changed)
-        form.addRow(self.tr("Each slide stays at least"), self.seconds_field)
+        add_form_row(form, self.tr("Each slide stays at least"), self.seconds_field)
         logo_row = QHBoxLayout()
-        self.logo = QLabel()
+        self.logo = plain_label()
         self.logo.setFixedSize(LOGO_THUMBNAIL)
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo.setObjectName("logoThumbnail")
@@ -71,12 +71,11 @@ class ClinicEditor(QWidget):
         logo_row.addWidget(self.choose_button)
         logo_row.addWidget(self.remove_button)
         logo_row.addStretch(1)
-        form.addRow(self.tr("Logo"), logo_row)
+        add_form_row(form, self.tr("Logo"), logo_row)
         outer.addLayout(form)
-        self.problem = QLabel()
+        self.problem = plain_label()
         self.problem.setObjectName("editorProblem")
         self.problem.setWordWrap(True)
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.hide()
         outer.addWidget(self.problem)
         outer.addStretch(1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.content import ConsentStatement
 from kiosk.pack_limits import MAX_SIGNATURE_MEANING, MAX_STATEMENT_TEXT
 from ui.admin.length_limit import LengthLimit
+from ui.plain_text import plain_label
 
 
 class ConsentEditor(QWidget):
@@ -29,7 +30,7 @@ class ConsentEditor(QWidget):
         self._showing = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("The patient taps to acknowledge this statement:")))
+        layout.addWidget(plain_label(self.tr("The patient taps to acknowledge this statement:")))
         self.statement_field = QPlainTextEdit()
         self.statement_field.setAccessibleName(self.tr("Consent statement"))
         self.statement_field.setTabChangesFocus(True)
@@ -46,7 +47,7 @@ class ConsentEditor(QWidget):
         self.statement_field.setFixedHeight(lines * 5 + 16)
         layout.addWidget(self.statement_field)
         layout.addWidget(self.statement_limit)
-        meaning_label = QLabel(
+        meaning_label = plain_label(
             self.tr("What the signature means (shown above the signature pad, for every patient):")
         )
         meaning_label.setWordWrap(True)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from kiosk.store import open_database, publish_content
 from kiosk.visit import KioskTiming, utc_now
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
+from ui.plain_text import plain_label
 
 # The kiosk's two screen shapes; the preview is scaled down to fit the admin's monitor.
 PORTRAIT = (1080, 1920)
@@ -113,7 +113,7 @@ class PreviewWindow(QWidget):
             publish_content(session, pack, label="preview", published_by="preview", now=utc_now())
 
         layout = QVBoxLayout(self)
-        heading = QLabel(title)
+        heading = plain_label(title)
         heading.setObjectName("previewTitle")
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -138,7 +138,7 @@ class PreviewWindow(QWidget):
         self.start_over_button.clicked.connect(self.start_over)
         top.addWidget(self.start_over_button)
         layout.addLayout(top)
-        note = QLabel(
+        note = plain_label(
             self.tr(
                 "This is the kiosk as patients will see it. Click through it like a patient; "
                 "nothing typed or signed here is stored."

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.publishing import MAX_LABEL_LENGTH
+from ui.plain_text import plain_label
 
 
 class PublishDialog(QDialog):
@@ -32,14 +31,13 @@ class PublishDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        intro = QLabel(explanation)
+        intro = plain_label(explanation)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         for text in warnings:
-            warning = QLabel(text)
+            warning = plain_label(text)
             warning.setObjectName("editorWarning")
             warning.setWordWrap(True)
-            warning.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(warning)
         # Changes to contraindications change which patients a clinician sees: publishing
         # them takes a deliberate tick, not just a click through.
@@ -47,7 +45,7 @@ class PublishDialog(QDialog):
         self.needs_tick = bool(warnings)
         self.understood.setVisible(self.needs_tick)
         layout.addWidget(self.understood)
-        layout.addWidget(QLabel(self.tr("A label, so staff can tell this version apart:")))
+        layout.addWidget(plain_label(self.tr("A label, so staff can tell this version apart:")))
         self.label_field = QLineEdit()
         self.label_field.setMaxLength(MAX_LABEL_LENGTH)
         self.label_field.setPlaceholderText(self.tr("for example: new driving slide"))

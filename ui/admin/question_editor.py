@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +23,7 @@ from kiosk.content import Answer, Choice, Question, QuestionKind
 from kiosk.pack_limits import MAX_CHOICE_TEXT, MAX_CHOICES, MAX_FLAG_WORDING, MAX_QUESTION_TEXT
 from kiosk.publishing import new_item_id
 from ui.admin.length_limit import LengthLimit
+from ui.plain_text import add_form_row, plain_label
 from ui.screens.patient_screen import answer_words
 
 
@@ -58,7 +58,7 @@ class QuestionEditor(QWidget):
         ):
             self.kind_choice.addItem(words, kind.value)
         self.kind_choice.currentIndexChanged.connect(self._changed)
-        form.addRow(self.tr("Patients answer with"), self.kind_choice)
+        add_form_row(form, self.tr("Patients answer with"), self.kind_choice)
         self.text_field = QPlainTextEdit()
         self.text_field.setAccessibleName(self.tr("Question wording"))
         self.text_field.setTabChangesFocus(True)
@@ -71,20 +71,20 @@ class QuestionEditor(QWidget):
             ).format(MAX_QUESTION_TEXT),
         )
         self.text_field.textChanged.connect(self._changed)
-        form.addRow(self.tr("What patients are asked"), self.text_field)
+        add_form_row(form, self.tr("What patients are asked"), self.text_field)
         form.addRow(self.text_limit)
-        self.kind_hint = QLabel(self.tr("Patients answer Yes, No or Not sure."))
+        self.kind_hint = plain_label(self.tr("Patients answer Yes, No or Not sure."))
         self.kind_hint.setObjectName("editorHint")
         self.kind_hint.setWordWrap(True)
-        form.addRow("", self.kind_hint)
+        form.addRow(plain_label(), self.kind_hint)
         self.choices_field = QPlainTextEdit()
         self.choices_field.setAccessibleName(self.tr("Choices, one per line"))
         self.choices_field.setTabChangesFocus(True)
         self.choices_field.setFixedHeight(self.choices_field.fontMetrics().lineSpacing() * 5 + 16)
         self.choices_field.textChanged.connect(self._changed)
-        self.choices_label = QLabel(self.tr("Choices (one per line)"))
+        self.choices_label = plain_label(self.tr("Choices (one per line)"))
         form.addRow(self.choices_label, self.choices_field)
-        self.choices_limit = QLabel(
+        self.choices_limit = plain_label(
             self.tr(
                 "A question can have at most {0} choices of at most {1} characters each; "
                 "only those are kept."
@@ -92,7 +92,6 @@ class QuestionEditor(QWidget):
         )
         self.choices_limit.setObjectName("editorProblem")
         self.choices_limit.setWordWrap(True)
-        self.choices_limit.setTextFormat(Qt.TextFormat.PlainText)
         self.choices_limit.hide()
         form.addRow(self.choices_limit)
         layout.addLayout(form)
@@ -110,7 +109,7 @@ class QuestionEditor(QWidget):
         )
         self.contraindication.toggled.connect(self._changed)
         flag_layout.addWidget(self.contraindication)
-        self.flag_when = QLabel(self.tr("Raise a flag when the patient answers:"))
+        self.flag_when = plain_label(self.tr("Raise a flag when the patient answers:"))
         flag_layout.addWidget(self.flag_when)
         answers = QHBoxLayout()
         self.flag_boxes: dict[Answer, QCheckBox] = {}
@@ -127,7 +126,7 @@ class QuestionEditor(QWidget):
         self.flag_choices.setMaximumHeight(140)
         self.flag_choices.itemChanged.connect(self._changed)
         flag_layout.addWidget(self.flag_choices)
-        self.flag_wording_label = QLabel(self.tr("What staff read when it raises a flag:"))
+        self.flag_wording_label = plain_label(self.tr("What staff read when it raises a flag:"))
         flag_layout.addWidget(self.flag_wording_label)
         self.flag_wording = QLineEdit()
         self.flag_wording.setAccessibleName(self.tr("Flag wording for staff"))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from kiosk.pictures import PictureError, import_picture, read_picture_file
 from ui.admin.length_limit import LengthLimit
 from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.thumbnail import thumbnail
+from ui.plain_text import add_form_row, plain_label, plain_tooltip, rich_label
 from ui.screens.slide import slide_html
 
 PICTURE_THUMBNAIL = QSize(240, 150)
@@ -52,7 +52,7 @@ class SlideEditor(QWidget):
         self.title_field = QLineEdit()
         self.title_field.setAccessibleName(self.tr("Slide title"))
         self.title_field.textEdited.connect(self._changed)
-        form.addRow(self.tr("Title"), self.title_field)
+        add_form_row(form, self.tr("Title"), self.title_field)
         self.title_limit = LengthLimit(
             self.title_field,
             MAX_TITLE,
@@ -71,16 +71,18 @@ class SlideEditor(QWidget):
         text_layout = QVBoxLayout(text_box)
         tools = QHBoxLayout()
         self.bold_button = QPushButton(self.tr("Bold"))
-        self.bold_button.setToolTip(self.tr("Make the selected words bold (Ctrl+B)"))
+        self.bold_button.setToolTip(plain_tooltip(self.tr("Make the selected words bold (Ctrl+B)")))
         self.bold_button.clicked.connect(self.make_bold)
         self.bullet_button = QPushButton(self.tr("Bullet list"))
-        self.bullet_button.setToolTip(self.tr("Turn the selected lines into a bullet list"))
+        self.bullet_button.setToolTip(
+            plain_tooltip(self.tr("Turn the selected lines into a bullet list"))
+        )
         self.bullet_button.clicked.connect(self.make_bullets)
         tools.addWidget(self.bold_button)
         tools.addWidget(self.bullet_button)
         tools.addStretch(1)
         text_layout.addLayout(tools)
-        hint = QLabel(
+        hint = plain_label(
             self.tr(
                 "A blank line starts a new paragraph. A line starting with “- ” is a "
                 "bullet. **Words between two pairs of stars** are bold."
@@ -91,8 +93,8 @@ class SlideEditor(QWidget):
         text_layout.addWidget(hint)
         # What is typed beside how it reads: side by side, both fit a 768-pixel-high screen.
         side_by_side = QGridLayout()
-        side_by_side.addWidget(QLabel(self.tr("What you type:")), 0, 0)
-        side_by_side.addWidget(QLabel(self.tr("How patients will read it:")), 0, 1)
+        side_by_side.addWidget(plain_label(self.tr("What you type:")), 0, 0)
+        side_by_side.addWidget(plain_label(self.tr("How patients will read it:")), 0, 1)
         self.text_field = QPlainTextEdit()
         self.text_field.setAccessibleName(self.tr("Slide text"))
         self.text_field.setTabChangesFocus(True)
@@ -109,9 +111,8 @@ class SlideEditor(QWidget):
         shortcut = QShortcut(QKeySequence.StandardKey.Bold, self.text_field)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.make_bold)
-        self.reads_as = QLabel()
-        self.reads_as.setObjectName("slideReadsAs")
-        self.reads_as.setTextFormat(Qt.TextFormat.RichText)
+        # Rich text built from the slide's own markup alone, as on the kiosk (`slide_html`).
+        self.reads_as = rich_label("slideReadsAs")
         self.reads_as.setWordWrap(True)
         self.reads_as.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.reads_as.setContentsMargins(8, 4, 8, 4)
@@ -131,12 +132,12 @@ class SlideEditor(QWidget):
     def _build_picture(self) -> QGroupBox:
         picture_box = QGroupBox(self.tr("Picture"))
         picture_layout = QHBoxLayout(picture_box)
-        self.picture = QLabel()
+        self.picture = plain_label()
         self.picture.setFixedSize(PICTURE_THUMBNAIL)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         picture_layout.addWidget(self.picture)
         picture_side = QVBoxLayout()
-        self.picture_size = QLabel()
+        self.picture_size = plain_label()
         self.picture_size.setWordWrap(True)
         picture_side.addWidget(self.picture_size)
         buttons = QHBoxLayout()
@@ -148,7 +149,7 @@ class SlideEditor(QWidget):
         buttons.addWidget(self.remove_picture_button)
         buttons.addStretch(1)
         picture_side.addLayout(buttons)
-        alt_label = QLabel(
+        alt_label = plain_label(
             self.tr("Description for people who cannot see it (needed with a picture):")
         )
         alt_label.setWordWrap(True)
@@ -163,10 +164,9 @@ class SlideEditor(QWidget):
             self.tr("A description can be at most {0} characters.").format(MAX_PICTURE_ALT),
         )
         picture_side.addWidget(self.alt_limit)
-        self.picture_problem = QLabel()
+        self.picture_problem = plain_label()
         self.picture_problem.setObjectName("editorProblem")
         self.picture_problem.setWordWrap(True)
-        self.picture_problem.setTextFormat(Qt.TextFormat.PlainText)
         self.picture_problem.hide()
         picture_side.addWidget(self.picture_problem)
         picture_side.addStretch(1)

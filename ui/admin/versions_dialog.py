@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -31,6 +30,7 @@ from kiosk.store import Database
 from ui.admin.content_html import content_html
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
+from ui.plain_text import plain_label
 
 
 class VersionsDialog(QDialog):
@@ -83,9 +83,8 @@ class VersionsDialog(QDialog):
         splitter.addWidget(self.contents)
         splitter.setSizes([560, 440])
         layout.addWidget(splitter, 1)
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.preview_button = QPushButton(self.tr("Preview on the kiosk…"))

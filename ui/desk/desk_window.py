@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QObject,
     QRunnable,
     QSettings,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -66,6 +65,7 @@ from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
+from ui.plain_text import plain_label, plain_tooltip, tell
 
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
@@ -79,10 +79,7 @@ def _day(field: QDateEdit) -> date:
 
 def _alert_line(name: str) -> QLabel:
     """A hidden line of plain text for a warning staff must not miss."""
-    line = QLabel()
-    line.setObjectName(name)
-    line.setTextFormat(Qt.TextFormat.PlainText)
-    line.setWordWrap(True)
+    line = plain_label(object_name=name, wrap=True)
     # The desk has no style sheet of its own; these lines must not be missed.
     line.setStyleSheet(
         "QLabel { background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
@@ -178,7 +175,7 @@ class DeskWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.addLayout(self._build_top_bar())
 
-        self.banner = QLabel()
+        self.banner = plain_label()
         self.banner.setObjectName("deskBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
@@ -216,7 +213,7 @@ class DeskWindow(QMainWindow):
 
     def _build_top_bar(self) -> QVBoxLayout:
         top = QVBoxLayout()
-        self.signed_in = QLabel(
+        self.signed_in = plain_label(
             self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.role.value)
         )
         self.search_field = QLineEdit()
@@ -248,9 +245,11 @@ class DeskWindow(QMainWindow):
         self.printer_choice.currentTextChanged.connect(self._remember_printer)
         self.check_in_button = QPushButton(self.tr("Check in a patient…"))
         self.check_in_button.setToolTip(
-            self.tr(
-                "For a patient who cannot or will not use the kiosk: the same questions "
-                "and consent, here, marked as checked in at the desk."
+            plain_tooltip(
+                self.tr(
+                    "For a patient who cannot or will not use the kiosk: the same questions "
+                    "and consent, here, marked as checked in at the desk."
+                )
             )
         )
         self.check_in_button.clicked.connect(self.check_in_at_desk)
@@ -284,7 +283,7 @@ class DeskWindow(QMainWindow):
             second.addWidget(widget)
         second.addStretch(1)
         for widget in (
-            QLabel(self.tr("Printer:")),
+            plain_label(self.tr("Printer:")),
             self.printer_choice,
             self.auto_print,
             self.sound,
@@ -298,7 +297,7 @@ class DeskWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_title = QLabel()
+        self.list_title = plain_label()
         self.list_title.setObjectName("deskListTitle")
         self.model = CheckInModel(self.settings.zone)
         self.table = QTableView()
@@ -312,7 +311,7 @@ class DeskWindow(QMainWindow):
         pages = QHBoxLayout()
         self.previous_page = QPushButton(self.tr("‹ Previous"))
         self.previous_page.clicked.connect(lambda: self._turn_page(-1))
-        self.page_label = QLabel()
+        self.page_label = plain_label()
         self.next_page = QPushButton(self.tr("Next ›"))
         self.next_page.clicked.connect(lambda: self._turn_page(1))
         pages.addWidget(self.previous_page)
@@ -359,7 +358,7 @@ class DeskWindow(QMainWindow):
 
     def _build_print_system_state(self) -> None:
         # What the print system last said, in the status bar: it never shifts the layout.
-        self.print_system_state = QLabel()
+        self.print_system_state = plain_label()
         self.print_system_state.setObjectName("printSystemState")
         self.statusBar().addWidget(self.print_system_state, 1)
         # Answers still to come from the print system, kept alive until they arrive.
@@ -561,9 +560,11 @@ class DeskWindow(QMainWindow):
             usable and bool(visit and visit.flags) and self.member.role.allows(Role.CLINICIAN)
         )
         self.review_button.setToolTip(
-            ""
-            if self.member.role.allows(Role.CLINICIAN)
-            else self.tr("Only a clinician can mark clinical flags as reviewed.")
+            plain_tooltip(
+                ""
+                if self.member.role.allows(Role.CLINICIAN)
+                else self.tr("Only a clinician can mark clinical flags as reviewed.")
+            )
         )
         self.ride_button.setEnabled(usable)
         self.void_button.setEnabled(usable)
@@ -576,7 +577,7 @@ class DeskWindow(QMainWindow):
             with self.database.session() as session, session.begin():
                 getattr(desk, change)(session, visit_id, *args, action)
         except desk.DeskError as error:
-            QMessageBox.information(self, self.windowTitle(), str(error))
+            tell(self, self.windowTitle(), str(error))
             return
         self.current = None
         self.open_visit(visit_id)
@@ -633,10 +634,11 @@ class DeskWindow(QMainWindow):
         try:
             target.write_bytes(pdf)
         except OSError as error:
-            QMessageBox.warning(
+            tell(
                 self,
                 self.windowTitle(),
                 self.tr("The summary could not be saved there: {0}").format(error.strerror),
+                icon=QMessageBox.Icon.Warning,
             )
             return
         with self.database.session() as session, session.begin():
@@ -724,7 +726,11 @@ class DeskWindow(QMainWindow):
         self.printer_choice.setEnabled(bool(printers.names))
         self.printer_choice.setPlaceholderText(self.tr("No printer found"))
         self.printer_choice.setToolTip(
-            "" if printers.names else self.tr("No printer found: summaries can be saved as PDF.")
+            plain_tooltip(
+                ""
+                if printers.names
+                else self.tr("No printer found: summaries can be saved as PDF.")
+            )
         )
         self._show_actions()
 

@@ -19,6 +19,7 @@ from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
 from ui.keyboard_access import can_take_focus, move_focus, reading_order
+from ui.plain_text import WordsButton, plain_label
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.touch_scrolling import scroll_by_touch
@@ -118,21 +119,18 @@ def _stack_if_too_wide(row: QBoxLayout, room: int) -> None:
 
 def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     """A plain-text label styled by its object name (patient text is never rich text)."""
-    label = QLabel(text)
-    label.setObjectName(object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    return label
+    return plain_label(text, object_name, wrap=wrap)
 
 
-def make_button(text: str, object_name: str = "", description: str = "") -> QPushButton:
+def make_button(text: str, object_name: str = "", description: str = "") -> WordsButton:
     """A touch button that does not steal focus from the field being typed in.
 
     Tab reaches it and Space or Enter press it (see ui.keyboard_access), but a tap does
-    not take the focus: the cursor stays in the field the patient is typing in.
+    not take the focus: the cursor stays in the field the patient is typing in. Its
+    text reads as written, `&` included (a choice may say "Drugs & alcohol").
     `description` is what a screen reader says the button does (translated by the caller).
     """
-    button = QPushButton(text)
+    button = WordsButton(text)
     if object_name:
         button.setObjectName(object_name)
     button.setAccessibleDescription(description)

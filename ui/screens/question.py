@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import SHORT_TEXT_LIMIT, Answer, Question, QuestionKind
+from ui.plain_text import WordsButton
 from ui.screens.patient_screen import (
     PatientScreen,
     answer_words,
@@ -41,7 +42,7 @@ class QuestionScreen(PatientScreen):
         self.stack_when_too_wide(row)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
-        self.answer_buttons: dict[Answer, QPushButton] = {}
+        self.answer_buttons: dict[Answer, WordsButton] = {}
         for answer, text in answer_words().items():
             button = make_button(text, "answerButton", self.tr("Chooses this answer."))
             button.setCheckable(True)
@@ -54,7 +55,7 @@ class QuestionScreen(PatientScreen):
         self.choice_column = QVBoxLayout(self.choices)
         self.choice_column.setContentsMargins(0, 0, 0, 0)
         self.choice_column.setSpacing(16)
-        self.choice_buttons: dict[str, QPushButton] = {}
+        self.choice_buttons: dict[str, WordsButton] = {}
         self.body.addWidget(self.choices)
         # A short-text question: one field typed on the kiosk's own keyboard.
         self.keyboard = OnScreenKeyboard()
@@ -152,9 +153,10 @@ class QuestionScreen(PatientScreen):
             self.continue_requested.emit()
 
 
-def _mark(button: QPushButton, words: str, *, chosen: bool) -> None:
+def _mark(button: WordsButton, words: str, *, chosen: bool) -> None:
     # Never colour alone: the answer given also has a tick. Its accessible name stays the
-    # answer's words; screen readers announce "checked" from the button's state.
+    # answer's words; screen readers announce "checked" from the button's state. The
+    # words show as written, "&" included (see WordsButton).
     button.setChecked(chosen)
     button.setText(f"✓ {words}" if chosen else words)
     button.setAccessibleName(words)

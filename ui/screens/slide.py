@@ -6,10 +6,11 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
+from ui.plain_text import plain_label, rich_label
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 
 
@@ -55,12 +56,11 @@ class SlideScreen(PatientScreen):
         super().__init__("", parent=parent)
         self.progress = make_label("", "progress")
         self.body.insertWidget(0, self.progress)
-        self.picture = QLabel()
+        self.picture = plain_label()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setObjectName("slidePicture")
-        self.text = QLabel()
-        self.text.setObjectName("slideText")
-        self.text.setTextFormat(Qt.TextFormat.RichText)
+        # Rich text built from the pack's own markup alone (see `slide_html`).
+        self.text = rich_label("slideText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.body.addWidget(self.picture)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
 from typing_extensions import override
 
 from ui.keyboard_access import can_take_focus, give_focus
+from ui.plain_text import plain_label
 from ui.widgets.on_screen_keyboard import (
     ROOMY_GAP,
     KeyboardPage,
@@ -59,10 +60,6 @@ class KeyboardForm(QWidget):
         `description` is how to fill it in, for a screen reader (translated by the
         caller); by default, where the keys are.
         """
-        caption = QLabel(label)
-        caption.setObjectName("fieldLabel")
-        caption.setTextFormat(Qt.TextFormat.PlainText)
-        caption.setWordWrap(True)
         field = QLineEdit()
         field.setObjectName(f"{key}Field")
         field.setAccessibleName(label)
@@ -76,7 +73,7 @@ class KeyboardForm(QWidget):
         field.setDragEnabled(False)
         field.installEventFilter(self)
         field.returnPressed.connect(self._enter_pressed)
-        caption.setBuddy(field)
+        caption = plain_label(label, "fieldLabel", wrap=True, names=field)
         self._layout.addRow(caption, field)
         self.fields[key] = field
         self._pages[field] = page

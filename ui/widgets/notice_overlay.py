@@ -8,14 +8,13 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
 from ui.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
+from ui.plain_text import WordsButton, plain_label
 
 # Below this height (pixels) the notice's margins give way to its words.
 SHORT_SCREEN = 900
@@ -49,18 +48,17 @@ class NoticeOverlay(QWidget):
         inner = QVBoxLayout(card)
         inner.setContentsMargins(40, 40, 40, 40)
         inner.setSpacing(32)
-        self.text = QLabel()
+        self.text = plain_label()
         self.text.setObjectName("noticeText")
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = QPushButton()
+        self.button = WordsButton()
         self.button.setObjectName("primaryButton")
         # Tab reaches the buttons and Space or Enter press them; a tap takes no focus.
         self.button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self._dismiss)
-        self.second_button = QPushButton()
+        self.second_button = WordsButton()
         self.second_button.setObjectName("secondaryButton")
         self.second_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.second_button.setAutoDefault(False)

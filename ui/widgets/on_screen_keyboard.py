@@ -1,14 +1,21 @@
 """The kiosk's own on-screen keyboard: names, dates and phone numbers typed with a finger.
 
-Qt Virtual Keyboard is GPL and does not run offscreen, so the kiosk draws its own: three
-pages of large keys (letters, accented letters, a number pad) that type into one
-`QLineEdit` through the line edit's own editing, so its cursor, maximum length, validator
-and undo all keep working and it emits `textEdited` as if a person had typed.
+Qt Virtual Keyboard is GPL and does not run offscreen, so the kiosk draws its own: pages
+of large keys (letters, accented letters, a number pad) that type into one `QLineEdit`
+through the line edit's own editing, so its cursor, maximum length, validator and undo
+all keep working and it emits `textEdited` as if a person had typed.
+
+Accented letters are found by their letter: "áéí" shows the letters that have accents,
+where they are on the letter page, and tapping one (L) shows that letter with each of
+its accents (Ł Ľ Ĺ Ļ Ŀ) as big keys; tapping one types it and the letters come back. So
+every letter of Latin-1 and Latin Extended-A (and Romanian's ș and ț) is three taps
+away, in two steps a person can see: no hidden long press, and no page of a hundred
+small keys to search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +24,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -26,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from ui.plain_text import escape_ampersands, plain_label
+
 KEY_MIN_SIZE = 60
 """The smallest a key may get, in pixels, either way: a comfortable fingertip target."""
 KEY_PREFERRED_HEIGHT = 76
@@ -33,9 +43,56 @@ KEY_PREFERRED_HEIGHT = 76
 _ROWS = 4
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-# The accented letters of the names a US clinic sees most (Spanish, Portuguese, French,
-# German, Nordic); each must have a one-letter capital, which rules out ß ("SS").
-ACCENT_ROWS = ("áéíóúàèìòù", "âêîôûäëïöü", "ñçãõåøæ")
+LETTER_ACCENTS: dict[str, str] = {
+    "a": "áàâäãåąăāæ",
+    "c": "çćčĉċ",
+    "d": "đďð",
+    "e": "éèêëęěėēĕ",
+    "g": "ğģĝġ",
+    "h": "ħĥ",
+    "i": "íìîïıįīĩĭĳ",
+    "j": "ĵĳ",
+    "k": "ķĸ",
+    "l": "łľĺļŀ",
+    "n": "ñńňņŋŉ",
+    "o": "óöôòõøőōŏœ",
+    "p": "þ",
+    "r": "řŕŗ",
+    "s": "šśşșßŝſ",
+    "t": "țţťŧþ",
+    "u": "úüûùůűūųũŭ",
+    "w": "ŵ",
+    "y": "ýÿŷ",
+    "z": "žźż",
+}
+"""Each letter's accented forms (in small letters), most used in names first: every
+letter of Latin-1 and Latin Extended-A, and Romanian's ș and ț. A few are under two
+letters, where a person might look for either (þ under p and t, ĳ under i and j)."""
+_MOST_ACCENTS = 12
+"""Room on the page of one letter's accents (the most any letter has is 10)."""
+
+
+def capital(letter: str) -> str:
+    """The capital an accented key types after Shift.
+
+    Letters whose capital is two letters (ß, ŉ) or none (ĸ), or whose capital is the
+    plain letter's (ſ), type themselves. Turkish pairs its i's the other way round:
+    ı's capital is the plain I, so that key gives İ, the capital of i.
+    """
+    if letter == "ı":
+        return "İ"
+    upper = letter.upper()
+    plain = next((base for base, accents in LETTER_ACCENTS.items() if letter in accents), "")
+    return upper if len(upper) == 1 and upper != plain.upper() else letter
+
+
+def accent_letter(accented: str) -> str | None:
+    """The letter under which `accented` (either case) is found, or None."""
+    for base, accents in LETTER_ACCENTS.items():
+        if accented in accents or accented in {capital(a) for a in accents}:
+            return base
+    return None
+
 
 # The letter pages are laid out on a grid of half-key columns so that rows can be offset
 # by half a key, as on a real keyboard; a normal key spans two of them. QGridLayout only
@@ -60,6 +117,9 @@ class KeyboardPage(StrEnum):
 
     LETTERS = "letters"
     ACCENTS = "accents"
+    """The letters that have accents, each showing `LETTER_ACCENTS` for its letter."""
+    LETTER_ACCENTS = "letterAccents"
+    """One letter with each of its accents (see `show_accents_of`)."""
     NUMBERS = "numbers"
 
 
@@ -67,6 +127,10 @@ class _Role(StrEnum):
     """What a key does; also set as the key's `keyRole` property for the style sheet."""
 
     LETTER = "letter"
+    ACCENTED_LETTERS = "accentedLetters"
+    """Shows one letter's accents."""
+    ACCENTED = "accented"
+    """Types one accented letter."""
     CHARACTER = "character"
     SPACE = "space"
     SHIFT = "shift"
@@ -97,6 +161,8 @@ class _Key:
     role: _Role
     base: str = ""
     """What a character key types; letters are kept in lower case."""
+    place: int = -1
+    """For a key of one letter's accents: which of them it types (`LETTER_ACCENTS`)."""
 
 
 class OnScreenKeyboard(QWidget):
@@ -112,9 +178,10 @@ class OnScreenKeyboard(QWidget):
     the focus then stays on the keys. Once the patient types on a keyboard with letters
     of its own, `set_reachable_by_tab(False)` takes the keys out of Tab's way.
 
-    Keys are `QPushButton`s named `keyboardKey` (they type something) or
-    `keyboardKeySpecial` (Shift, Backspace, Clear, page switches), with a `keyRole`
-    property for finer styling; Shift is checkable and checked while a capital is next.
+    Keys are `QPushButton`s named `keyboardKey` (they type something, or show a letter's
+    accents) or `keyboardKeySpecial` (Shift, Backspace, Clear, page switches), with a
+    `keyRole` property for finer styling; Shift is checkable and checked while a capital
+    is next. The accents pages say in words what to tap (`keyboardHint`).
 
     Signals:
         page_changed(str): another page is showing; carries its `KeyboardPage` value.
@@ -137,12 +204,16 @@ class OnScreenKeyboard(QWidget):
         self._keys: dict[KeyboardPage, list[_Key]] = {page: [] for page in KeyboardPage}
         self._building = KeyboardPage.LETTERS
         self._key_focus = Qt.FocusPolicy.TabFocus
+        # The letter whose accents the LETTER_ACCENTS page shows.
+        self._accents_of = "a"
+        self._hints: dict[KeyboardPage, QLabel] = {}
 
         self._stack = QStackedWidget()
         self._stack.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._pages: dict[KeyboardPage, QWidget] = {
             KeyboardPage.LETTERS: self._build_letters(),
             KeyboardPage.ACCENTS: self._build_accents(),
+            KeyboardPage.LETTER_ACCENTS: self._build_letter_accents(),
             KeyboardPage.NUMBERS: self._build_numbers(),
         }
         for page in KeyboardPage:
@@ -192,8 +263,20 @@ class OnScreenKeyboard(QWidget):
         self._show_page(KeyboardPage.LETTERS)
 
     def show_accents(self) -> None:
-        """Show the accented-letters page."""
+        """Show the letters that have accents (tapping one shows its accents)."""
         self._show_page(KeyboardPage.ACCENTS)
+
+    def show_accents_of(self, letter: str) -> None:
+        """Show `letter` (one of `LETTER_ACCENTS`, either case) with each of its accents."""
+        if letter.lower() not in LETTER_ACCENTS:
+            raise ValueError(f"{letter!r} has no accents on this keyboard")
+        self._accents_of = letter.lower()
+        self._show_case()
+        self._show_page(KeyboardPage.LETTER_ACCENTS)
+
+    def accents_showing(self) -> str:
+        """The letter whose accents the `LETTER_ACCENTS` page shows (lower case)."""
+        return self._accents_of
 
     def show_numbers(self) -> None:
         """Show the number pad (digits and the symbols of dates and phone numbers)."""
@@ -209,8 +292,8 @@ class OnScreenKeyboard(QWidget):
         return self._shift
 
     def page_keys(self) -> list[QPushButton]:
-        """Every key on the page showing now."""
-        return [key.button for key in self._keys[self.page()]]
+        """Every key on the page showing now (a letter with few accents leaves places empty)."""
+        return [key.button for key in self._keys[self.page()] if not key.button.isHidden()]
 
     def key(self, text: str) -> QPushButton:
         """The key on the page showing now whose label, accessible name or typed text is `text`.
@@ -223,6 +306,8 @@ class OnScreenKeyboard(QWidget):
             LookupError: no key on this page matches.
         """
         for key in self._keys[self.page()]:
+            if key.button.isHidden():
+                continue
             if text and text in (key.button.text(), key.button.accessibleName(), self._types(key)):
                 return key.button
         hint = ""
@@ -262,13 +347,9 @@ class OnScreenKeyboard(QWidget):
     def _build_letters(self) -> QWidget:
         return self._build_letter_page(KeyboardPage.LETTERS, LETTER_ROWS, _Role.TO_ACCENTS)
 
-    def _build_accents(self) -> QWidget:
-        return self._build_letter_page(KeyboardPage.ACCENTS, ACCENT_ROWS, _Role.TO_LETTERS)
-
     def _build_letter_page(
         self, page_name: KeyboardPage, rows: tuple[str, str, str], other_letters: _Role
     ) -> QWidget:
-        # The letters and accents pages share one layout, so keys stay where fingers expect.
         page, grid = self._new_page(page_name, [1] * _HALF_COLUMNS)
         top, middle, bottom = rows
         self._place_row(grid, 0, [*((self._letter(c), 2) for c in top), (self._backspace(), 2)])
@@ -294,6 +375,59 @@ class OnScreenKeyboard(QWidget):
             ],
         )
         return page
+
+    def _build_accents(self) -> QWidget:
+        # The letters that have accents, each where it is on the letter page, so a finger
+        # finds L where L was; the others leave their places empty.
+        page, grid = self._new_page(KeyboardPage.ACCENTS, [1] * _HALF_COLUMNS)
+        top, middle, bottom = LETTER_ROWS
+
+        def letters(row: str) -> list[tuple[QWidget | None, int]]:
+            return [(self._accented_letters(c) if c in LETTER_ACCENTS else None, 2) for c in row]
+
+        self._place_row(grid, 0, [*letters(top), (self._backspace(), 2)])
+        self._place_row(grid, 1, [(None, 1), *letters(middle)])
+        self._place_row(grid, 2, [(self._shift_key(), 4), *letters(bottom)])
+        self._place_row(
+            grid,
+            3,
+            [
+                (self._page_key(_Role.TO_NUMBERS), 3),
+                (self._page_key(_Role.TO_LETTERS), 3),
+                (self._hint(KeyboardPage.ACCENTS), 12),
+                (self._clear(), 4),
+            ],
+        )
+        return page
+
+    def _build_letter_accents(self) -> QWidget:
+        # One letter's accents, four to a row as big keys: the marks that tell ş from ș
+        # or ö from ő are small. Backspace and Shift stay top right.
+        page, grid = self._new_page(KeyboardPage.LETTER_ACCENTS, [1] * _HALF_COLUMNS)
+        keys = [self._accented(place) for place in range(_MOST_ACCENTS)]
+        self._place_row(grid, 0, [*((k, 4) for k in keys[0:4]), (None, 2), (self._backspace(), 4)])
+        self._place_row(grid, 1, [*((k, 4) for k in keys[4:8]), (None, 2), (self._shift_key(), 4)])
+        self._place_row(grid, 2, [*((k, 4) for k in keys[8:12]), (None, 6)])
+        # Every key edge here falls on one of the rows above, so the keys come out even.
+        self._place_row(
+            grid,
+            3,
+            [
+                (self._page_key(_Role.TO_LETTERS), 4),
+                (self._page_key(_Role.TO_ACCENTS), 4),
+                (self._hint(KeyboardPage.LETTER_ACCENTS), 10),
+                (self._clear(), 4),
+            ],
+        )
+        return page
+
+    def _hint(self, page: KeyboardPage) -> QLabel:
+        # The accents pages need no Space key (they go back to the letters once a letter
+        # is typed), so its room says what to tap.
+        hint = plain_label("", "keyboardHint", wrap=True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._hints[page] = hint
+        return hint
 
     def _build_numbers(self) -> QWidget:
         # A phone's digit block on the left, apart from the symbols and page keys on the
@@ -338,19 +472,21 @@ class OnScreenKeyboard(QWidget):
     def _place_row(
         grid: QGridLayout,
         row: int,
-        items: list[tuple[QPushButton | None, int]],
+        items: Sequence[tuple[QWidget | None, int]],
         first_column: int = 0,
     ) -> None:
         """Put keys side by side, each spanning its count of columns; None leaves a gap."""
         column = first_column
-        for button, span in items:
-            if button is not None:
-                grid.addWidget(button, row, column, 1, span)
+        for widget, span in items:
+            if widget is not None:
+                grid.addWidget(widget, row, column, 1, span)
             column += span
 
     # -- making keys -----------------------------------------------------------------------
 
-    def _add_key(self, role: _Role, action: Callable[[], None], base: str = "") -> QPushButton:
+    def _add_key(
+        self, role: _Role, action: Callable[[], None], base: str = "", place: int = -1
+    ) -> QPushButton:
         button = QPushButton()
         button.setObjectName("keyboardKeySpecial" if role in _SPECIAL_ROLES else "keyboardKey")
         button.setProperty("keyRole", role.value)
@@ -375,11 +511,17 @@ class OnScreenKeyboard(QWidget):
         # after a few thousand taps. Qt calls slots in the order they were connected, so
         # this still comes after the key has done its work.
         button.clicked.connect(self.key_tapped)
-        self._keys[self._building].append(_Key(button, role, base))
+        self._keys[self._building].append(_Key(button, role, base, place))
         return button
 
     def _letter(self, letter: str) -> QPushButton:
         return self._add_key(_Role.LETTER, lambda: self._type(letter, is_letter=True), letter)
+
+    def _accented_letters(self, letter: str) -> QPushButton:
+        return self._add_key(_Role.ACCENTED_LETTERS, lambda: self.show_accents_of(letter), letter)
+
+    def _accented(self, place: int) -> QPushButton:
+        return self._add_key(_Role.ACCENTED, lambda: self._type_accented(place), place=place)
 
     def _character(self, character: str) -> QPushButton:
         return self._add_key(_Role.CHARACTER, lambda: self._type(character), character)
@@ -434,6 +576,8 @@ class OnScreenKeyboard(QWidget):
         # What each key does, for a screen reader (the name says which key it is).
         descriptions = {
             _Role.LETTER: self.tr("Types this letter in the box."),
+            _Role.ACCENTED_LETTERS: self.tr("Shows this letter with each of its accents."),
+            _Role.ACCENTED: self.tr("Types this letter in the box."),
             _Role.CHARACTER: self.tr("Types this in the box."),
             _Role.SPACE: self.tr("Types a space in the box."),
             _Role.SHIFT: self.tr("Switches between capital and small letters."),
@@ -450,11 +594,15 @@ class OnScreenKeyboard(QWidget):
                 key.button.setAccessibleDescription(descriptions[key.role])
                 if key.role in labels:
                     label, name = labels[key.role]
-                    key.button.setText(label)
+                    key.button.setText(escape_ampersands(label))
                     key.button.setAccessibleName(name)
                 elif key.role is _Role.CHARACTER:
-                    key.button.setText(key.base)
+                    key.button.setText(escape_ampersands(key.base))
                     key.button.setAccessibleName(spoken.get(key.base, key.base))
+        self._hints[KeyboardPage.ACCENTS].setText(
+            self.tr("Tap a letter to see it with its accents")
+        )
+        self._hints[KeyboardPage.LETTER_ACCENTS].setText(self.tr("Tap the letter you need"))
         self._show_case()
 
     # -- what the keys do ------------------------------------------------------------------
@@ -472,21 +620,42 @@ class OnScreenKeyboard(QWidget):
         return target
 
     def _types(self, key: _Key) -> str:
-        if key.role is _Role.LETTER:
+        if key.role in (_Role.LETTER, _Role.ACCENTED_LETTERS):
             return key.base.upper() if self._shift else key.base
+        if key.role is _Role.ACCENTED:
+            return self._accented_letter(key.place)
         return key.base
 
+    def _accented_letter(self, place: int) -> str:
+        """What the key at `place` among the shown letter's accents types ("": none)."""
+        accents = LETTER_ACCENTS[self._accents_of]
+        if place >= len(accents):
+            return ""
+        return capital(accents[place]) if self._shift else accents[place]
+
     def _type(self, character: str, *, is_letter: bool = False) -> None:
+        self._insert(character.upper() if is_letter and self._shift else character, is_letter)
+
+    def _insert(self, text: str, is_letter: bool) -> bool:
+        """Type `text` as it is; whether the field took it."""
         target = self._editable_target()
         if target is None:
-            return
-        text = character.upper() if is_letter and self._shift else character
+            return False
         before = target.text()
         target.insert(text)
+        typed = target.text() != before
         # A letter that the field refused (full, or not valid there) leaves Shift on for
         # the letter the patient types instead.
-        if is_letter and target.text() != before:
+        if is_letter and typed:
             self._set_shift(False)
+        return typed
+
+    def _type_accented(self, place: int) -> None:
+        # In the case Shift says already (the capital of ı is İ, not I).
+        letter = self._accented_letter(place)
+        if letter and self._insert(letter, is_letter=True):
+            # Most names have an accented letter here and there: back to the letters.
+            self._show_page(KeyboardPage.LETTERS)
 
     def _backspace_once(self) -> None:
         target = self._editable_target()
@@ -519,10 +688,12 @@ class OnScreenKeyboard(QWidget):
     def _show_case(self) -> None:
         for keys in self._keys.values():
             for key in keys:
-                if key.role is _Role.LETTER:
+                if key.role in (_Role.LETTER, _Role.ACCENTED_LETTERS, _Role.ACCENTED):
                     label = self._types(key)
                     key.button.setText(label)
                     key.button.setAccessibleName(label)
+                    # A letter with few accents leaves the other places empty.
+                    key.button.setHidden(not label)
                 elif key.role is _Role.SHIFT:
                     key.button.setChecked(self._shift)
 

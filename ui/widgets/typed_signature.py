@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.visit import MAX_NAME_LENGTH
+from ui.plain_text import plain_label
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
 
 def _label(text: str, object_name: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setObjectName(object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
 
