@@ -2,7 +2,9 @@
 
 The policy (how long to wait, how long to count down, when to wait longer) is the
 check-in service's (`kiosk.check_in.IdlePolicy`); this only runs the timers, shows the
-question with its countdown and reports a patient who never came back.
+question with its countdown and reports a patient who never came back. Its words are
+the kiosk window's, translated where they always were (lupdate reads the context and the
+text from each call, so both are written out in full).
 """
 
 from __future__ import annotations
@@ -15,11 +17,6 @@ from PySide6.QtWidgets import QWidget
 from kiosk.check_in import MORE_TIME_FACTOR, IdleAction, IdlePolicy
 from kiosk.visit import Step
 from ui.widgets.notice_overlay import NoticeOverlay
-
-
-def _tr(text: str) -> str:
-    # The kiosk window's words, translated where they always were.
-    return QCoreApplication.translate("KioskWindow", text)
 
 
 class StillThere(QObject):
@@ -84,18 +81,22 @@ class StillThere(QObject):
         """Show the question with the countdown's seconds left."""
         self.notice.show_notice(
             self._text(),
-            _tr("Yes, continue"),
-            _tr("I need more time"),
+            QCoreApplication.translate("KioskWindow", "Yes, continue"),
+            QCoreApplication.translate("KioskWindow", "I need more time"),
             descriptions=(
-                _tr("Goes back to where you were."),
-                _tr("Goes back to where you were, and waits much longer before asking again."),
+                QCoreApplication.translate("KioskWindow", "Goes back to where you were."),
+                QCoreApplication.translate(
+                    "KioskWindow",
+                    "Goes back to where you were, and waits much longer before asking again.",
+                ),
             ),
         )
 
     def _text(self) -> str:
-        return _tr(
+        return QCoreApplication.translate(
+            "KioskWindow",
             "Are you still there?\n\nThis check-in will start over in {0} seconds "
-            "to keep your answers private."
+            "to keep your answers private.",
         ).format(self.policy.countdown_left)
 
     def _on_idle(self) -> None:
