@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from kiosk.database_url import without_secrets
 from kiosk.store import HEAD_REVISION, sqlite_file
 
 
@@ -85,7 +86,8 @@ def backup(database_url: str, target: Path) -> None:
     try:
         _copy(driver, source, target)
     except failures as error:
-        raise BackupError(f"the backup to {target} failed: {error}") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"the backup to {target} failed: {reason}") from None
     finally:
         source.close()
 
@@ -103,7 +105,8 @@ def check_backup(path: Path, database_url: str) -> None:
         finally:
             connection.close()
     except driver.errors as error:
-        raise BackupError(f"{path} is not a kiosk database backup ({error})") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"{path} is not a kiosk database backup ({reason})") from None
     if ok != ("ok",):
         raise BackupError(f"{path} is damaged: {ok[0] if ok else 'unreadable'}")
     if revision is None or revision[0] > HEAD_REVISION:
@@ -127,7 +130,8 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
     try:
         origin.backup(target)
     except driver.errors as error:
-        raise BackupError(f"the restore from {source} failed: {error}") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"the restore from {source} failed: {reason}") from None
     finally:
         origin.close()
         target.close()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kiosk import auth
 from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
 from kiosk.content import ContentPackError
+from kiosk.database_url import shown_url
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
@@ -44,10 +45,20 @@ def _since(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-28") from error
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return int(value)
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An option's number: ASCII digits from `low` to `high`, never cut or rounded."""
+
+    def parse(value: str) -> int:
+        # isdigit() alone would take "²" and "٣", which int() then refuses with a trace.
+        if not (value.isascii() and value.isdigit() and len(value) <= 12) or not (
+            low <= int(value) <= high
+        ):
+            raise argparse.ArgumentTypeError(
+                f"{value[:20]!r} is not a whole number from {low} to {high}"
+            )
+        return int(value)
+
+    return parse
 
 
 def _database(settings: Settings) -> Database:
@@ -511,7 +522,7 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
         ) from error
     finally:
         database.close()
-    print(f"Added {added} demo visits (marked DEMO) to {settings.database_url}")
+    print(f"Added {added} demo visits (marked DEMO) to {shown_url(settings.database_url)}")
     return 0
 
 
@@ -645,7 +656,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     demo.add_argument(
         "--visits",
-        type=_positive,
+        type=_whole_number(1, 100_000),
         default=200,
         metavar="N",
         help="how many visits to add (default 200)",
@@ -678,7 +689,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     purge.add_argument(
         "--older-than",
-        type=_positive,
+        type=_whole_number(1, 36500),
         required=True,
         metavar="DAYS",
         help="remove visits that finished more than DAYS days ago",

@@ -32,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
+from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
+from kiosk.database_url import parse as parse_url
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -133,10 +135,10 @@ def open_database(
     `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
     """
     try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        raise DatabaseUnavailableError(f"{url!r} is not a database URL") from error
-    shown = parsed.render_as_string(hide_password=True)
+        parsed = parse_url(url)
+    except UnreadableURLError as error:
+        raise DatabaseUnavailableError(f"database_url {error}") from None
+    shown = shown_url(parsed)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     file = sqlite_file(parsed)
     try:
@@ -153,15 +155,18 @@ def open_database(
         database.file_is_gone()  # notes which file it is, to notice if it is replaced
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
-            f"the database at {shown} needs a driver that is not installed ({error})"
-        ) from error
-    except (SQLAlchemyError, OSError) as error:
-        reason = getattr(error, "orig", None) or error
-        if parsed.get_driver_name() == "pysqlcipher" and "not a database" in str(reason):
+            f"the database at {shown} needs a driver that is not installed "
+            f"({without_secrets(str(error), parsed)})"
+        ) from None
+    except (SQLAlchemyError, OSError, ValueError, TypeError) as error:
+        # ValueError and TypeError: a driver refusing one of the URL's parameters.
+        reason = str(getattr(error, "orig", None) or error)
+        if parsed.get_driver_name() == "pysqlcipher" and "not a database" in reason:
             reason = "its key does not open it (a wrong key, or not an encrypted kiosk database)"
+        # `from None`: a trace of the driver's own error would print what it quoted.
         raise DatabaseUnavailableError(
-            f"the database at {shown} cannot be opened: {reason}"
-        ) from error
+            f"the database at {shown} cannot be opened: {without_secrets(reason, parsed)}"
+        ) from None
     return database
 
 

@@ -73,15 +73,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
         args = parser.parse_args([*arguments, "run"])
-    from kiosk.logs import configure_logging
+    from kiosk.logs import configure_logging, log_unexpected
 
-    configure_logging()
+    log_file = configure_logging()
     try:
         return cli.run(args)
     except BrokenPipeError:
         # `kiosk visits | head` closed the pipe early: not an error worth a trace.
         sys.stderr.close()
         return 0
+    except Exception as error:  # noqa: BLE001 - the last resort: a line and the log, no trace
+        # A trace on the terminal can quote what the error was about (a name, a URL);
+        # the log keeps where it happened, without its text.
+        log_unexpected(type(error), error.__traceback__)
+        sys.stderr.write(
+            f"kiosk: stopped by an unexpected error ({type(error).__name__}); "
+            f"where it happened is in {log_file}\n"
+        )
+        return 1
 
 
 if __name__ == "__main__":

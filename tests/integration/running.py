@@ -21,6 +21,8 @@ def kiosk(
     settings_file = home / "kiosk.toml"
     if not settings_file.exists():
         settings_file.write_text("")
+        # Whatever the developer's umask: a settings file others can change is refused.
+        settings_file.chmod(0o600)
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
     env |= {
         "HOME": str(home),
