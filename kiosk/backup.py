@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from kiosk.database_url import without_secrets
+from kiosk.file_access import create_file, make_folder
 from kiosk.store import HEAD_REVISION, sqlite_file
 
 
@@ -65,6 +66,8 @@ class _Driver:
 def _copy(driver: _Driver, source: Any, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Made here, 0660, before SQLite would make it readable by every user of the computer.
+    create_file(partial)
     destination = driver.connect(partial)
     try:
         source.backup(destination)
@@ -125,6 +128,8 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
     if target_path.is_file():
         backup(database_url, kept)
     driver = _Driver.of(database_url)
+    make_folder(target_path.parent)
+    create_file(target_path)  # 0660 when it is new; an existing database keeps its mode
     origin = driver.connect(source, read_only=True)
     target = driver.connect(target_path)
     try:

@@ -21,6 +21,7 @@ from kiosk import auth
 from kiosk.audit import AuditAction, AuditStamp, command_line_actor, entries, station_name
 from kiosk.content import ContentPackError
 from kiosk.database_url import shown_url
+from kiosk.file_access import restrict_new_files, write_file
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
@@ -91,12 +92,9 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
             if visit is None:
                 raise CommandError(f"there is no visit with the ID {args.visit_id}")
             pdf = build_summary(visit, zone=settings.zone, paper_size=settings.paper_size)
-            partial = output.with_name(output.name + ".partial")
             try:
-                partial.write_bytes(pdf)
-                partial.replace(output)
+                write_file(output, pdf)
             except OSError as error:
-                partial.unlink(missing_ok=True)
                 raise CommandError(
                     f"the summary cannot be written to {output}: {error.strerror}"
                 ) from error
@@ -763,6 +761,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m kiosk.cli`: the non-GUI commands on their own."""
+    restrict_new_files()
     parser, _ = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:

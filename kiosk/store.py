@@ -9,6 +9,7 @@ patient is told it is saved.
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
 from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
 from kiosk.database_url import parse as parse_url
+from kiosk.file_access import create_file, keep_from_others, make_folder
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -143,7 +145,7 @@ def open_database(
     file = sqlite_file(parsed)
     try:
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_file(file, read_only=parsed.query.get("mode") == "ro")
         engine = create_engine(parsed)
         if is_sqlite:
             event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
@@ -168,6 +170,25 @@ def open_database(
             f"the database at {shown} cannot be opened: {without_secrets(reason, parsed)}"
         ) from None
     return database
+
+
+def _prepare_file(file: Path, *, read_only: bool) -> None:
+    """Create the SQLite file (and its folder) for the kiosk's user and group only.
+
+    SQLite would create it 0644, readable by every user of the computer; its `-wal` and
+    `-shm` files take the database file's mode, so setting it here covers all three. A
+    file from an earlier version that others can read loses their access.
+    """
+    make_folder(file.parent)
+    if read_only:
+        return  # SQLite opens it as it is, or says it is missing
+    if not create_file(file) and keep_from_others(file):
+        for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+            keep_from_others(companion)
+        logging.getLogger(__name__).warning(
+            "the database file was open to every user of this computer; now only its "
+            "owner and group may use it"
+        )
 
 
 def sqlite_file(database_url: URL | str) -> Path | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from kiosk import cli
 from kiosk.audit import station_name
+from kiosk.file_access import restrict_new_files
 from kiosk.settings import Settings
 
 
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen subcommand (`run` when none is given)."""
+    # First of all: nothing this process creates (database, logs, backups, summaries,
+    # Qt's own files) is open to other users of the computer; the group is the desk's.
+    restrict_new_files()
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)

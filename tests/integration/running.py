@@ -16,8 +16,12 @@ def kiosk(
     check: bool = False,
     stdin: str | None = None,
     extra_env: dict[str, str] | None = None,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kiosk` script with its own home, config and data folders."""
+    """Run the installed `kiosk` script with its own home, config and data folders.
+
+    `umask`: the one it starts with (-1: this process's own).
+    """
     settings_file = home / "kiosk.toml"
     if not settings_file.exists():
         settings_file.write_text("")
@@ -40,6 +44,7 @@ def kiosk(
         cwd=home,
         timeout=120,
         check=False,
+        umask=umask,
     )
     if check:
         assert result.returncode == 0, result.stderr
