@@ -123,8 +123,8 @@ class WholeNumber:
 
     A number is given as an integer in the file or as ASCII digits in a variable or an
     option; a fraction, a sign, a switch or anything else is refused, never rounded or
-    cut. The range keeps every value one the program can act on (a Qt timer takes at
-    most 24.8 days) and one a clinic could mean.
+    cut. A range keeps the value within what the program can act on (a Qt timer takes
+    at most 24.8 days) and what a clinic could mean.
     """
 
     unit: str
