@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from kiosk.audit import AuditEntry
+from kiosk.database_url import without_secrets
+from kiosk.file_access import create_file, make_folder
 from kiosk.store import HEAD_REVISION, sqlite_file
 
 
@@ -65,6 +67,8 @@ class _Driver:
 def _copy(driver: _Driver, source: Any, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Made here, 0660, before SQLite would make it readable by every user of the computer.
+    create_file(partial)
     destination = driver.connect(partial)
     try:
         source.backup(destination)
@@ -86,7 +90,8 @@ def backup(database_url: str, target: Path) -> None:
     try:
         _copy(driver, source, target)
     except failures as error:
-        raise BackupError(f"the backup to {target} failed: {error}") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"the backup to {target} failed: {reason}") from None
     finally:
         source.close()
 
@@ -104,7 +109,8 @@ def check_backup(path: Path, database_url: str) -> None:
         finally:
             connection.close()
     except driver.errors as error:
-        raise BackupError(f"{path} is not a kiosk database backup ({error})") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"{path} is not a kiosk database backup ({reason})") from None
     if ok != ("ok",):
         raise BackupError(f"{path} is damaged: {ok[0] if ok else 'unreadable'}")
     if revision is None or revision[0] > HEAD_REVISION:
@@ -123,12 +129,15 @@ def restore(database_url: str, source: Path, *, now: datetime) -> Path:
     if target_path.is_file():
         backup(database_url, kept)
     driver = _Driver.of(database_url)
+    make_folder(target_path.parent)
+    create_file(target_path)  # 0660 when it is new; an existing database keeps its mode
     origin = driver.connect(source, read_only=True)
     target = driver.connect(target_path)
     try:
         origin.backup(target)
     except driver.errors as error:
-        raise BackupError(f"the restore from {source} failed: {error}") from error
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"the restore from {source} failed: {reason}") from None
     finally:
         origin.close()
         target.close()

@@ -27,6 +27,8 @@ from kiosk.audit import (
     station_name,
 )
 from kiosk.content import ContentPackError
+from kiosk.database_url import shown_url
+from kiosk.file_access import restrict_new_files, write_file
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
@@ -51,10 +53,20 @@ def _since(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-28") from error
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return int(value)
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An option's number: ASCII digits from `low` to `high`, never cut or rounded."""
+
+    def parse(value: str) -> int:
+        # isdigit() alone would take "²" and "٣", which int() then refuses with a trace.
+        if not (value.isascii() and value.isdigit() and len(value) <= 12) or not (
+            low <= int(value) <= high
+        ):
+            raise argparse.ArgumentTypeError(
+                f"{value[:20]!r} is not a whole number from {low} to {high}"
+            )
+        return int(value)
+
+    return parse
 
 
 def _database(settings: Settings) -> Database:
@@ -87,12 +99,9 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
             if visit is None:
                 raise CommandError(f"there is no visit with the ID {args.visit_id}")
             pdf = build_summary(visit, zone=settings.zone, paper_size=settings.paper_size)
-            partial = output.with_name(output.name + ".partial")
             try:
-                partial.write_bytes(pdf)
-                partial.replace(output)
+                write_file(output, pdf)
             except OSError as error:
-                partial.unlink(missing_ok=True)
                 raise CommandError(
                     f"the summary cannot be written to {output}: {error.strerror}"
                 ) from error
@@ -536,7 +545,7 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
         ) from error
     finally:
         database.close()
-    print(f"Added {added} demo visits (marked DEMO) to {settings.database_url}")
+    print(f"Added {added} demo visits (marked DEMO) to {shown_url(settings.database_url)}")
     return 0
 
 
@@ -670,7 +679,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     demo.add_argument(
         "--visits",
-        type=_positive,
+        type=_whole_number(1, 100_000),
         default=200,
         metavar="N",
         help="how many visits to add (default 200)",
@@ -703,7 +712,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     purge.add_argument(
         "--older-than",
-        type=_positive,
+        type=_whole_number(1, 36500),
         required=True,
         metavar="DAYS",
         help="remove visits that finished more than DAYS days ago",
@@ -777,6 +786,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m kiosk.cli`: the non-GUI commands on their own."""
+    restrict_new_files()
     parser, _ = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:

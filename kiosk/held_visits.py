@@ -2,9 +2,12 @@
 
 A patient who finished must never lose their check-in because the database was locked,
 read-only, deleted or full. The kiosk writes such a visit to a local folder (one file
-per visit, written whole or not at all, readable only by the kiosk's user) and stores it
-later, exactly as it would have been stored at once, through the same rows. The front
-desk reads the same folder to tell staff that check-ins are waiting.
+per visit, written whole or not at all) and stores it later, exactly as it would have
+been stored at once, through the same rows. The front desk reads the same folder to
+tell staff that check-ins are waiting, and its "check in at the desk" window holds and
+stores visits there too; so, like the database that holds the same visits, the folder
+is the kiosk's user's and its group's (2770, files 0660) and nobody else's, even when
+the kiosk and the desk run as two users (see kiosk.file_access).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
 from kiosk.content import pack_from_canonical
+from kiosk.file_access import FILE_MODE, make_folder
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -133,6 +137,8 @@ def _write_whole(path: Path, data: bytes) -> None:
     """Write a file so that after a crash it is either complete or absent."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-")
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(handle, FILE_MODE)  # mkstemp's 0600 would hide it from the desk's user
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -157,7 +163,7 @@ class HeldVisits:
         self.folder = folder
 
     def _ensure_folder(self) -> None:
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_folder(self.folder)
 
     def hold(
         self, visit: Visit, *, station: str, actor: str, reason: HoldReason, now: datetime

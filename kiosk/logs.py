@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import traceback
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
 import platformdirs
+from typing_extensions import override
 
 from kiosk import APP_NAME
+from kiosk.file_access import create_file, keep_from_others, make_folder
 
 LOG_FILE = "kiosk.log"
 MAX_BYTES = 1_000_000
@@ -29,17 +32,28 @@ def log_folder() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+class _LogFile(RotatingFileHandler):
+    """A rotating log whose every file, the first and each one after a rotation, is 0660."""
+
+    @override
+    def _open(self) -> TextIOWrapper:
+        path = Path(self.baseFilename)
+        if not create_file(path):
+            keep_from_others(path)  # written by an earlier version, open to everyone
+        return super()._open()
+
+
 def configure_logging(folder: Path | None = None, level: int = logging.INFO) -> Path:
     """Send the app's log to a rotating file (once per process); returns the file's path."""
     folder = folder or log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     path = folder / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = _LogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -7,6 +7,7 @@ command-line options. Every problem is reported by the key's name so clinic IT c
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from kiosk import APP_NAME
+from kiosk.database_url import holds_secret
+from kiosk.database_url import parse as parse_url
 
 PAPER_SIZES = ("A4", "Letter")
 
@@ -59,7 +60,7 @@ class Settings:
 
 
 def data_dir() -> Path:
-    """The user's data folder for this app (database, print queue)."""
+    """The user's data folder for this app (database, held visits)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -79,6 +80,9 @@ def default_database_url() -> str:
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty text")
+    if "\x00" in value:
+        # No file name, URL or name of anything holds one; TOML can write it ("\u0000").
+        raise ValueError("must not hold a NUL character")
     return value.strip()
 
 
@@ -113,47 +117,74 @@ def _paper_size(value: Any) -> str:
     raise ValueError(f"must be one of {', '.join(PAPER_SIZES)}")
 
 
-def _seconds(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("must be a whole number of seconds")
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError("must be a whole number of seconds") from error
-    if seconds < 10:
-        raise ValueError("must be at least 10 seconds")
-    return seconds
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole-number setting: its unit and the values it may take.
+
+    A number is given as an integer in the file or as ASCII digits in a variable or an
+    option; a fraction, a sign, a switch or anything else is refused, never rounded or
+    cut. A range keeps the value within what the program can act on (a Qt timer takes
+    at most 24.8 days) and what a clinic could mean.
+    """
+
+    unit: str
+    low: int
+    high: int
+    # A value outside the range with a meaning of its own ("0 (never purge)"), if any.
+    zero_means: str = ""
+
+    @property
+    def rule(self) -> str:
+        """The sentence a bad value is told, after the setting's name."""
+        span = f"a whole number of {self.unit} from {self.low} to {self.high}"
+        return f"must be 0 ({self.zero_means}) or {span}" if self.zero_means else f"must be {span}"
+
+    def __call__(self, value: Any) -> int:
+        number = _whole_number(value)
+        if number is not None and (
+            self.low <= number <= self.high or (number == 0 and self.zero_means)
+        ):
+            return number
+        raise ValueError(f"{self.rule}; it is {_as_given(value)}")
 
 
-def _retention_days(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("must be a whole number of days (0 for never)")
-    try:
-        days = int(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError("must be a whole number of days (0 for never)") from error
-    if days != 0 and not 30 <= days <= 36500:
-        # Fewer than 30 days is far more likely a typo than a policy: a purge cannot be undone.
-        raise ValueError("must be 0 (never purge) or from 30 to 36500 days")
-    return days
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):  # TOML's true is an int to Python
+        return None
+    if isinstance(value, int):
+        return value
+    # Twelve digits are beyond every range; more would only cost time to convert.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _as_given(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 24 else shown[:20] + "…"
+
+
+# Every number a clinic can set, with its range (the README's settings table lists them).
+NUMBERS: dict[str, WholeNumber] = {
+    "idle_timeout": WholeNumber("seconds", 10, 3600),
+    "lockout_minutes": WholeNumber("minutes", 1, 24 * 60),
+    # A desk left signed in shows health information to whoever walks up: two hours at most.
+    "staff_idle_minutes": WholeNumber("minutes", 1, 120),
+    # Fewer than 30 days is far more likely a typo than a policy: a purge cannot be undone.
+    "retention_days": WholeNumber("days", 30, 36500, zero_means="never purge"),
+}
+
+
+def _database_url(value: Any) -> str:
+    url = _text(value)
+    parse_url(url)  # refused here, by the setting's name, rather than when it is opened
+    return url
 
 
 def _engine_name(value: Any) -> str:
     if not isinstance(value, str) or not all(c.isalnum() or c in "-_" for c in value.strip()):
         raise ValueError("must be a text-to-speech engine's name, such as speechd, or empty")
     return value.strip()
-
-
-def _minutes(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("must be a whole number of minutes")
-    try:
-        minutes = int(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError("must be a whole number of minutes") from error
-    if not 1 <= minutes <= 24 * 60:
-        raise ValueError("must be from 1 to 1440 minutes")
-    return minutes
 
 
 def _switch(value: Any) -> bool:
@@ -169,16 +200,16 @@ def _switch(value: Any) -> bool:
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
-    "database_url": _text,
+    "database_url": _database_url,
     "content_dir": _optional_path,
     "timezone": _timezone,
     "paper_size": _paper_size,
-    "idle_timeout": _seconds,
+    "idle_timeout": NUMBERS["idle_timeout"],
     "lockdown": _switch,
-    "lockout_minutes": _minutes,
-    "staff_idle_minutes": _minutes,
+    "lockout_minutes": NUMBERS["lockout_minutes"],
+    "staff_idle_minutes": NUMBERS["staff_idle_minutes"],
     "held_visits_dir": _path,
-    "retention_days": _retention_days,
+    "retention_days": NUMBERS["retention_days"],
     "read_aloud": _switch,
     "speech_engine": _engine_name,
     "typed_signature": _switch,
@@ -203,23 +234,74 @@ def _defaults() -> dict[str, Any]:
     }
 
 
-def _secret_readable_by_others(path: Path, from_file: Mapping[str, Any]) -> list[str]:
-    """A database key or password in the file: only the kiosk's own user may read it."""
-    url = from_file.get("database_url")
-    if not isinstance(url, str) or os.name != "posix":
-        # Windows: the file lives in the user's own profile, protected by its ACL.
-        return []
+def _owner_name(uid: int) -> str:
+    import pwd  # POSIX only
+
     try:
-        has_secret = make_url(url).password is not None
-    except ArgumentError:
-        return []
-    if has_secret and path.stat().st_mode & 0o077:
-        secret = (
-            f"{path}: this file holds the database key or password, so only the kiosk's "
-            f"user may read it; run: chmod 600 {path}"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _settings_file_problem(path: Path, from_file: Mapping[str, Any]) -> str | None:
+    """Who else could read or change the settings file, when that matters.
+
+    The file decides which database and which content the kiosk uses and whether it is
+    locked down, so only its owner (the program's own user, or root) may change it; not
+    even the group, which a desk running as another user shares. A file holding a
+    database password or key is readable by its owner alone.
+    """
+    if os.name != "posix":
+        # Windows: the file lives in the user's own profile, protected by its ACL.
+        return None
+    status = path.stat()
+    me = os.geteuid()
+    if status.st_uid not in (me, 0):
+        return (
+            f"{path}: this settings file belongs to another user "
+            f"({_owner_name(status.st_uid)}), who could change what this program does; "
+            f"run as root: chown {_owner_name(me)} {path}"
         )
-        return [secret]
-    return []
+    url = from_file.get("database_url")
+    if isinstance(url, str) and holds_secret(url) and status.st_mode & 0o077:
+        return (
+            f"{path}: this file holds the database password or key, so only its owner may "
+            f"read it; run: chmod 600 {path}"
+        )
+    if status.st_mode & 0o022:
+        return (
+            f"{path}: other users can change this settings file, and it decides which "
+            f"database and content this program uses; run: chmod go-w {path}"
+        )
+    return None
+
+
+def _secret_in_option(overrides: Mapping[str, Any]) -> str | None:
+    """A password on the command line: every user of the computer can list it."""
+    url = overrides.get("database_url")
+    if not isinstance(url, str):
+        return None
+    try:
+        has_secret = holds_secret(parse_url(url))
+    except ValueError:
+        return None  # refused anyway, as not a URL (see _database_url)
+    if has_secret:
+        return (
+            "option for 'database_url' holds a password or key, which every user of this "
+            "computer can read in the list of running programs; put the URL in the "
+            "settings file (chmod 600) or in KIOSK_DATABASE_URL instead"
+        )
+    return None
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: this settings file cannot be read: {error}") from error
+    except OSError as error:
+        reason = error.strerror
+        raise SettingsError(f"{path}: this settings file cannot be read: {reason}") from None
 
 
 def load_settings(
@@ -235,11 +317,8 @@ def load_settings(
     if os.environ.get("KIOSK_CONFIG") and not path.is_file():
         raise SettingsError(f"KIOSK_CONFIG names {path}, but there is no such file")
     if path.is_file():
-        try:
-            from_file = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise SettingsError(f"{path}: this settings file cannot be read: {error}") from error
-        problems.extend(_secret_readable_by_others(path, from_file))
+        from_file = _read_settings_file(path)
+        problems.extend(filter(None, [_settings_file_problem(path, from_file)]))
         for key, value in from_file.items():
             if key not in _PARSERS:
                 problems.append(f"{path}: unknown setting '{key}'")
@@ -254,6 +333,7 @@ def load_settings(
     for key, value in (overrides or {}).items():
         if value is not None:
             raw[key] = (f"option for '{key}'", value)
+    problems.extend(filter(None, [_secret_in_option(overrides or {})]))
 
     values = _defaults()
     for key, (source, value) in raw.items():

@@ -9,6 +9,7 @@ patient is told it is saved.
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 from kiosk.audit import AuditAction, record, station_name
 from kiosk.audit_protections import check_at_start
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
+from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
+from kiosk.database_url import parse as parse_url
+from kiosk.file_access import create_file, keep_from_others, make_folder
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -140,15 +144,15 @@ def open_database(
     `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
     """
     try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        raise DatabaseUnavailableError(f"{url!r} is not a database URL") from error
-    shown = parsed.render_as_string(hide_password=True)
+        parsed = parse_url(url)
+    except UnreadableURLError as error:
+        raise DatabaseUnavailableError(f"database_url {error}") from None
+    shown = shown_url(parsed)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     file = sqlite_file(parsed)
     try:
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_file(file, read_only=parsed.query.get("mode") == "ro")
         engine = create_engine(parsed)
         if is_sqlite:
             event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
@@ -163,16 +167,38 @@ def open_database(
         database.file_is_gone()  # notes which file it is, to notice if it is replaced
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
-            f"the database at {shown} needs a driver that is not installed ({error})"
-        ) from error
-    except (SQLAlchemyError, OSError) as error:
-        reason = getattr(error, "orig", None) or error
-        if parsed.get_driver_name() == "pysqlcipher" and "not a database" in str(reason):
+            f"the database at {shown} needs a driver that is not installed "
+            f"({without_secrets(str(error), parsed)})"
+        ) from None
+    except (SQLAlchemyError, OSError, ValueError, TypeError) as error:
+        # ValueError and TypeError: a driver refusing one of the URL's parameters.
+        reason = str(getattr(error, "orig", None) or error)
+        if parsed.get_driver_name() == "pysqlcipher" and "not a database" in reason:
             reason = "its key does not open it (a wrong key, or not an encrypted kiosk database)"
+        # `from None`: a trace of the driver's own error would print what it quoted.
         raise DatabaseUnavailableError(
-            f"the database at {shown} cannot be opened: {reason}"
-        ) from error
+            f"the database at {shown} cannot be opened: {without_secrets(reason, parsed)}"
+        ) from None
     return database
+
+
+def _prepare_file(file: Path, *, read_only: bool) -> None:
+    """Create the SQLite file (and its folder) for the kiosk's user and group only.
+
+    SQLite would create it 0644, readable by every user of the computer; its `-wal` and
+    `-shm` files take the database file's mode, so setting it here covers all three. A
+    file from an earlier version that others can read loses their access.
+    """
+    make_folder(file.parent)
+    if read_only:
+        return  # SQLite opens it as it is, or says it is missing
+    if not create_file(file) and keep_from_others(file):
+        for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+            keep_from_others(companion)
+        logging.getLogger(__name__).warning(
+            "the database file was open to every user of this computer; now only its "
+            "owner and group may use it"
+        )
 
 
 def sqlite_file(database_url: URL | str) -> Path | None:

@@ -43,6 +43,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # No voice unless a test asks for one: where speech-dispatcher is installed (CI) the
     # system's voice would otherwise read in every test's kiosk.
     settings_file.write_text("read_aloud = false\n")
+    settings_file.chmod(0o600)  # others may not change settings, whatever the umask
     monkeypatch.setenv("KIOSK_CONFIG", str(settings_file))
 
 

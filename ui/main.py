@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from kiosk import cli
 from kiosk.audit import station_name
+from kiosk.file_access import restrict_new_files
 from kiosk.settings import Settings
 
 
@@ -68,20 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen subcommand (`run` when none is given)."""
+    # First of all: nothing this process creates (database, logs, backups, summaries,
+    # Qt's own files) is open to other users of the computer; the group is the desk's.
+    restrict_new_files()
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
         args = parser.parse_args([*arguments, "run"])
-    from kiosk.logs import configure_logging
+    from kiosk.logs import configure_logging, log_unexpected
 
-    configure_logging()
+    log_file = configure_logging()
     try:
         return cli.run(args)
     except BrokenPipeError:
         # `kiosk visits | head` closed the pipe early: not an error worth a trace.
         sys.stderr.close()
         return 0
+    except Exception as error:  # noqa: BLE001 - the last resort: a line and the log, no trace
+        # A trace on the terminal can quote what the error was about (a name, a URL);
+        # the log keeps where it happened, without its text.
+        log_unexpected(type(error), error.__traceback__)
+        sys.stderr.write(
+            f"kiosk: stopped by an unexpected error ({type(error).__name__}); "
+            f"where it happened is in {log_file}\n"
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -16,11 +16,17 @@ def kiosk(
     check: bool = False,
     stdin: str | None = None,
     extra_env: dict[str, str] | None = None,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kiosk` script with its own home, config and data folders."""
+    """Run the installed `kiosk` script with its own home, config and data folders.
+
+    `umask`: the one it starts with (-1: this process's own).
+    """
     settings_file = home / "kiosk.toml"
     if not settings_file.exists():
         settings_file.write_text("")
+        # Whatever the developer's umask: a settings file others can change is refused.
+        settings_file.chmod(0o600)
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
     env |= {
         "HOME": str(home),
@@ -38,6 +44,7 @@ def kiosk(
         cwd=home,
         timeout=120,
         check=False,
+        umask=umask,
     )
     if check:
         assert result.returncode == 0, result.stderr

@@ -56,6 +56,7 @@ from kiosk import desk, printing
 from kiosk.audit import AuditAction, AuditEntry
 from kiosk.audit_protections import WARNING_DAYS, recent_restorations
 from kiosk.auth import Role, StaffMember
+from kiosk.file_access import write_file
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.store import Database, load_visit
@@ -632,7 +633,7 @@ class DeskWindow(QMainWindow):
             self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
         )
         try:
-            target.write_bytes(pdf)
+            write_file(target, pdf)  # 0660: not for other users of the computer
         except OSError as error:
             tell(
                 self,
