@@ -19,6 +19,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.actor import kiosk_or_staff_audit_name
 from kiosk.content import ContentPack, ContentPackError
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
@@ -379,7 +380,7 @@ class CheckIn:
             store_finished_visit(session, visit, station=self.station)
 
     def _finish(self, visit: Visit) -> None:
-        actor = f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{self.station}"
+        actor = kiosk_or_staff_audit_name(self.station, visit.assisted_by)
         outcome = Outcome.STORED
         try:
             if self.database.file_is_gone():

@@ -18,11 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kiosk import auth
+from kiosk.actor import Actor, Role, staff_audit_name
 from kiosk.audit import (
     AuditAction,
-    AuditStamp,
     carry_over,
-    command_line_actor,
     entries,
     station_name,
 )
@@ -76,9 +75,9 @@ def _database(settings: Settings) -> Database:
         raise CommandError(str(error)) from error
 
 
-def _stamp() -> AuditStamp:
+def _stamp() -> Actor:
     """The command line acts as `cli:<os user>`: its trust boundary is the OS account."""
-    return AuditStamp(command_line_actor(), station_name(), datetime.now(UTC))
+    return Actor.command_line(station=station_name(), now=datetime.now(UTC))
 
 
 def _audit(
@@ -132,7 +131,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                 member = auth.add_account(
                     session,
                     name,
-                    auth.Role(args.role),
+                    Role(args.role),
                     _password(args, f"Password for {name}"),
                     _stamp(),
                 )
@@ -185,7 +184,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with database.session() as session, session.begin():
             # A bare name means a person's account; cli:… and kiosk:… are given in full.
-            actor = args.user if args.user is None or ":" in args.user else f"user:{args.user}"
+            actor = (
+                args.user if args.user is None or ":" in args.user else staff_audit_name(args.user)
+            )
             found = list(entries(session, since=since, actor=actor, visit_id=args.visit))
             _audit(session, AuditAction.AUDIT_READ)
     finally:
@@ -726,7 +727,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     add.add_argument(
         "--role",
         required=True,
-        choices=[role.value for role in auth.Role],
+        choices=[role.value for role in Role],
         help="staff (front desk), clinician (also clears clinical flags) or "
         "admin (also edits content and manages accounts)",
     )

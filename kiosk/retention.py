@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, AuditStamp
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -51,7 +52,7 @@ def wipe_freed_space(database: Database) -> None:
         connection.commit()
 
 
-def purge_older_than(database: Database, days: int, by: AuditStamp) -> int:
+def purge_older_than(database: Database, days: int, by: Actor) -> int:
     """Remove visits that finished more than `days` days before `by.now`; returns how many.
 
     One transaction for the deletions and their audit entries, then the freed space is

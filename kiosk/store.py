@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
+from kiosk.actor import kiosk_or_staff_audit_name
 from kiosk.audit import AuditAction, record, station_name
 from kiosk.audit_protections import check_at_start
 from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
@@ -391,7 +392,7 @@ def store_finished_visit(session: Session, visit: Visit, *, station: str) -> Non
     save_visit(session, visit, station=station)
     record(
         session,
-        f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{station}",
+        kiosk_or_staff_audit_name(station, visit.assisted_by),
         AuditAction.VISIT_STORED,
         station=station,
         visit_id=visit.id,

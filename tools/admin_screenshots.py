@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
 from kiosk.pictures import import_picture
 from kiosk.settings import load_settings
 from kiosk.store import open_database

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor
 from kiosk.retention import purge_older_than
 from ui.kiosk_window import KioskWindow
 
@@ -47,7 +47,7 @@ class DailyPurge(QObject):
             removed = purge_older_than(
                 window.database,
                 self.days,
-                AuditStamp(f"kiosk:{station}", station, window.clock()),
+                Actor.kiosk(station=station, now=window.clock()),
             )
         except SQLAlchemyError as error:
             log.warning("the daily purge could not run: %s", type(error).__name__)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from kiosk.auth import StaffMember
+from kiosk.actor import StaffMember
 from kiosk.check_in import (
     LARGER_TEXT_TIME_FACTOR,
     READ_ALOUD_TIME_FACTOR,

@@ -18,8 +18,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from typing_extensions import override
 
+from kiosk.actor import Role, StaffMember, staff_audit_name
 from kiosk.audit import AuditAction, record
-from kiosk.auth import Role, StaffMember
 from ui.kiosk_window import KioskWindow
 from ui.sign_in_dialog import SignInDialog
 
@@ -159,7 +159,7 @@ class KioskLockdown(QObject):
         with self.window.database.session() as session, session.begin():
             record(
                 session,
-                f"user:{member.username}",
+                staff_audit_name(member.username),
                 AuditAction.KIOSK_CLOSED,
                 station=self.window.station,
                 detail="left lock-down by the corner hold",

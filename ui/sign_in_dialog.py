@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.auth import MAX_PASSWORD_LENGTH, Role, SignInOutcome, StaffMember, sign_in
+from kiosk.actor import Role, StaffMember
+from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome, sign_in
 from kiosk.settings import Settings
 from kiosk.store import Database
 from kiosk.visit import Clock, utc_now

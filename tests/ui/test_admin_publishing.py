@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp, entries
+from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
 from kiosk.settings import Settings
 from kiosk.store import Database, content_in_use
 from kiosk.visit import KioskTiming
@@ -133,7 +134,7 @@ def test_a_draft_started_before_someone_else_published_warns(
     with qtbot.waitSignal(window.draft_saved, timeout=5000):
         retype(qtbot, window.clinic_editor.name_field, "Draft Clinic")
     # Meanwhile another admin publishes from the command line.
-    stamp = AuditStamp("cli:other", "desk-2", datetime.now(UTC))
+    stamp = Actor(ActorKind.COMMAND_LINE, "other", "desk-2", datetime.now(UTC))
     with database.session() as session, session.begin():
         _, pack = content_in_use(session, None, stamp.now)
         publishing.publish(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor
 from kiosk.content import ContentPack
 from kiosk.publishing import publish
 from kiosk.settings import Settings
@@ -66,7 +66,7 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
             session,
             newer,
             label="new wording",
-            by=AuditStamp("user:admin", "desk-1", datetime.now(UTC)),
+            by=Actor.staff_named("admin", station="desk-1", now=datetime.now(UTC)),
         )
 
     seen = []

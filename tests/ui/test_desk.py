@@ -14,8 +14,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
 from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from kiosk.store import Database
@@ -404,7 +404,7 @@ def test_search_between_dates_and_without_void_visits(
 
     with database.session() as session, session.begin():
         desk.void_visit(
-            session, mistake, "twice", desk.DeskAction(CLERK, "desk-1", datetime.now(UTC))
+            session, mistake, "twice", Actor.staff(CLERK, station="desk-1", now=datetime.now(UTC))
         )
     qtbot.keyClicks(window.search_field, "smith")
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.actor import Role, StaffMember
 from kiosk.audit_protections import SQLITE_TRIGGERS, WARNING_DAYS
-from kiosk.auth import Role, StaffMember
 from kiosk.content import ContentPack
 from kiosk.settings import Settings
 from kiosk.store import Database, open_database

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
 from kiosk.content import ContentPack
 from kiosk.settings import Settings
 from kiosk.store import Database

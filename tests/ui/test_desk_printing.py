@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import printing
+from kiosk.actor import Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
 from kiosk.content import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from kiosk.store import Database

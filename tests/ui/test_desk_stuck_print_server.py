@@ -30,7 +30,7 @@ from pytestqt.qtbot import QtBot
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.content import bundled_pack_dir, load_pack
 from kiosk.printing import PrintJob
 from kiosk.settings import Settings
@@ -232,7 +232,7 @@ def visits_sent_to_print(database: Database, jobs: list[int]) -> list[str]:
                 job=PrintJob("KioskPDF", f"KioskPDF-{number}"),
                 failure="",
                 copy="staff",
-                by=desk.DeskAction(CLERK, "desk-1", datetime.now(UTC)),
+                by=Actor.staff(CLERK, station="desk-1", now=datetime.now(UTC)),
             )
         visit_ids.append(visit.id)
     return visit_ids

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import AuditAction, entries
 from kiosk.settings import Settings
 from kiosk.store import Database
@@ -33,7 +34,7 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
             "maria",
             auth.Role.STAFF,
             PASSWORD,
-            auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC)),
+            Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )
     window = KioskWindow(
         database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)

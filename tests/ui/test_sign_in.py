@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
 from kiosk.settings import Settings
 from kiosk.store import Database, open_database
@@ -25,7 +26,7 @@ REFUSED = "That username and password did not work. Ask an admin if you keep bei
 
 @pytest.fixture
 def accounts(database: Database) -> Database:
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
         auth.add_account(session, "drlee", auth.Role.CLINICIAN, PASSWORD, action)
@@ -106,7 +107,7 @@ def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     qtbot: QtBot, settings: Settings, tmp_path: Path
 ) -> None:
     database = open_database(settings.database_url)
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
     shown = dialog(qtbot, database, settings)
@@ -133,7 +134,7 @@ def _lock_out(database: Database) -> None:
 
 
 def _disable(database: Database) -> None:
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.set_enabled(session, "maria", False, action)
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
 from kiosk.settings import Settings
 from kiosk.store import Database
 from kiosk.summary import build_summary

@@ -18,8 +18,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from kiosk.actor import Role, StaffMember
 from kiosk.audit import AuditAction, entries
-from kiosk.auth import Role, StaffMember
 from kiosk.backup import backup
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import Settings

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
 from kiosk.models import StaffAccountRow
 from kiosk.store import Database, content_in_use, open_database
@@ -20,8 +21,8 @@ PASSWORD = "correct horse battery"
 REFUSED = auth.SignInResult(auth.SignInOutcome.REFUSED)
 
 
-def by(clock: FakeClock) -> auth.AccountAction:
-    return auth.AccountAction("cli:tester", "desk-1", clock())
+def by(clock: FakeClock) -> Actor:
+    return Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", clock())
 
 
 def add(

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from kiosk import desk
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
 from kiosk.content import Answer, ContentPack
 from kiosk.store import Database, load_visit
 from kiosk.summary import build_summary
@@ -25,8 +25,8 @@ CLERK = StaffMember(1, "maria", Role.STAFF)
 DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
 
 
-def by(member: StaffMember, clock: FakeClock) -> desk.DeskAction:
-    return desk.DeskAction(member, "desk-1", clock())
+def by(member: StaffMember, clock: FakeClock) -> Actor:
+    return Actor.staff(member, station="desk-1", now=clock())
 
 
 def check_in(database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object) -> str:

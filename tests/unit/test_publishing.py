@@ -20,7 +20,8 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from kiosk.audit import AuditStamp, entries
+from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
 from kiosk.content import Answer, ContentPack, ContentPackError, Slide
 from kiosk.pack_archive import ExportError, export_pack, read_pack
 from kiosk.publishing import (
@@ -52,8 +53,9 @@ from kiosk.summary import build_summary
 from tests.conftest import FakeClock, play_visit, store_visit
 
 
-def _stamp(clock: FakeClock, who: str = "user:maria") -> AuditStamp:
-    return AuditStamp(who, "desk-1", clock())
+def _stamp(clock: FakeClock, who: str = "user:maria") -> Actor:
+    kind, name = who.split(":")
+    return Actor(ActorKind(kind), name, "desk-1", clock())
 
 
 def _reworded(pack: ContentPack, old: str, new: str) -> ContentPack:
@@ -297,7 +299,7 @@ def test_restoring_a_version_over_today_s_limits_is_refused(
 # --- a publish that fails half-way --------------------------------------------------------------
 
 
-def _publish_on_a_full_disk(database: Database, pack: ContentPack, by: AuditStamp) -> None:
+def _publish_on_a_full_disk(database: Database, pack: ContentPack, by: Actor) -> None:
     with database.session() as session, session.begin():
         connection = session.connection()
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar()

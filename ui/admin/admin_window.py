@@ -38,8 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp
-from kiosk.auth import StaffMember
+from kiosk.actor import Actor, StaffMember, shown_name
 from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
@@ -296,9 +295,9 @@ class AdminWindow(QMainWindow):
         return self._split(self.statement_list, self.consent_editor)
 
     # --- loading and saving ------------------------------------------------------------------
-    def stamp(self) -> AuditStamp:
+    def stamp(self) -> Actor:
         """Who is acting, from where, now: for the audit entries publishing writes."""
-        return AuditStamp(f"user:{self.member.username}", self.station, self.clock())
+        return Actor.staff(self.member, station=self.station, now=self.clock())
 
     def load(self) -> None:
         """Start from the saved draft if there is one, else from the content in use."""
@@ -313,7 +312,7 @@ class AdminWindow(QMainWindow):
             self.pack = draft.pack
             self.based_on = draft.based_on
             self.draft_note = self.tr("Draft saved {0} by {1}.").format(
-                self._when(draft.saved_at), draft.saved_by.removeprefix("user:")
+                self._when(draft.saved_at), shown_name(draft.saved_by)
             )
         else:
             self.pack = in_use
@@ -325,7 +324,7 @@ class AdminWindow(QMainWindow):
                 newest.number,
                 newest.label,
                 self._when(newest.published_at),
-                newest.published_by.removeprefix("user:"),
+                shown_name(newest.published_by),
             )
             if newest
             else ""
@@ -336,7 +335,7 @@ class AdminWindow(QMainWindow):
                     "Someone published since this draft was started: version {0} (“{1}”) "
                     "by {2}. Publishing the draft replaces it — check the draft still has "
                     "their changes, or discard the draft to start again from what is in use."
-                ).format(newest.number, newest.label, newest.published_by.removeprefix("user:"))
+                ).format(newest.number, newest.label, shown_name(newest.published_by))
             )
             self.banner.show()
         else:

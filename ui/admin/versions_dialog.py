@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor, shown_name
 from kiosk.content import ContentPack
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
@@ -46,7 +46,7 @@ class VersionsDialog(QDialog):
         self,
         database: Database,
         settings: Settings,
-        stamp: Callable[[], AuditStamp],
+        stamp: Callable[[], Actor],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -115,7 +115,7 @@ class VersionsDialog(QDialog):
             cells = [
                 str(version.number),
                 label,
-                self.tr("{0} by {1}").format(when, version.published_by.removeprefix("user:")),
+                self.tr("{0} by {1}").format(when, shown_name(version.published_by)),
                 str(version.visits),
                 self.tr("In use") if version.in_use else "",
             ]

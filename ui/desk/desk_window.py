@@ -53,9 +53,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditAction, AuditEntry
 from kiosk.audit_protections import WARNING_DAYS, recent_restorations
-from kiosk.auth import Role, StaffMember
 from kiosk.file_access import write_file
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
@@ -369,8 +369,8 @@ class DeskWindow(QMainWindow):
         self._closing = threading.Event()  # tells a worker still asking to stop
 
     # --- the list -----------------------------------------------------------------------
-    def _action(self) -> desk.DeskAction:
-        return desk.DeskAction(self.member, self.station, self.clock())
+    def _action(self) -> Actor:
+        return Actor.staff(self.member, station=self.station, now=self.clock())
 
     def show_today(self) -> None:
         """Back to today's check-ins."""
@@ -570,7 +570,7 @@ class DeskWindow(QMainWindow):
         self.ride_button.setEnabled(usable)
         self.void_button.setEnabled(usable)
 
-    def _change(self, change: str, action: desk.DeskAction, *args: str) -> None:
+    def _change(self, change: str, action: Actor, *args: str) -> None:
         if self.current is None:
             return
         visit_id = self.current.id
