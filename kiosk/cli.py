@@ -27,14 +27,15 @@ from kiosk.audit import (
 )
 from kiosk.content import ContentPackError
 from kiosk.database_url import shown_url
-from kiosk.file_access import restrict_new_files, write_file
+from kiosk.desk import DeskError
+from kiosk.file_access import restrict_new_files
+from kiosk.front_desk import FrontDesk
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import (
     Database,
     DatabaseUnavailableError,
     content_in_use,
     list_visits,
-    load_visit,
     open_database,
 )
 
@@ -88,24 +89,13 @@ def _audit(
 
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     """Write the PDF summary of one visit."""
-    from kiosk.summary import build_summary  # reportlab is slow to load; only here
-
     output: Path = args.output
     database = _database(settings)
+    front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
     try:
-        with database.session() as session, session.begin():
-            visit = load_visit(session, args.visit_id)
-            if visit is None:
-                raise CommandError(f"there is no visit with the ID {args.visit_id}")
-            pdf = build_summary(visit, zone=settings.zone, paper_size=settings.paper_size)
-            try:
-                write_file(output, pdf)
-            except OSError as error:
-                raise CommandError(
-                    f"the summary cannot be written to {output}: {error.strerror}"
-                ) from error
-            # In the same transaction as the read: no saved summary goes unrecorded.
-            _audit(session, AuditAction.SUMMARY_SAVED, visit_id=visit.id, detail=f"to {output}")
+        visit = front_desk.save_summary(args.visit_id, output, _stamp())
+    except DeskError as error:
+        raise CommandError(str(error)) from error
     finally:
         database.close()
     print(f"Wrote the summary of visit {visit.id} to {output}")

@@ -231,6 +231,7 @@ def test_a_ride_arranged_later_and_a_void(
 
 def test_save_as_pdf_writes_the_summary_and_audits_it(
     qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
     database: Database,
     settings: Settings,
     pack: ContentPack,
@@ -241,8 +242,18 @@ def test_save_as_pdf_writes_the_summary_and_audits_it(
     window = open_desk(qtbot, database, settings)
     select(qtbot, window, 0)
     target = tmp_path / "summary.pdf"
-    window.save_summary(target)
+    asked: list[str] = []
+
+    def where_to_save(_cls: type, _parent: object, suggested: str) -> Path:
+        asked.append(suggested)
+        return target
+
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(where_to_save))
+    # The button a person clicks (it once passed its checked state as the file).
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"visit-{visit_id[:8]}.pdf"]
     assert target.read_bytes().startswith(b"%PDF")
+    assert f"Saved the summary to {target}" in window.banner.text()
     with database.session() as session:
         saved = [e for e in entries(session) if e.action == "summary_saved"]
     assert [(e.actor, e.visit_id) for e in saved] == [("user:maria", visit_id)]

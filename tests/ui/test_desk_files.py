@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
@@ -25,6 +26,7 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     pack: ContentPack,
     clock: FakeClock,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     visit = play_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
@@ -34,7 +36,8 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     target = tmp_path / "summary.pdf"
     previous = os.umask(0)  # the loosest a desktop session could hand over
     try:
-        window.save_summary(target)
+        monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_a: target))
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
     finally:
         os.umask(previous)
     assert target.read_bytes().startswith(b"%PDF")

@@ -54,12 +54,12 @@ from typing_extensions import override
 
 from kiosk import desk, printing
 from kiosk.actor import Actor, Role, StaffMember
-from kiosk.audit import AuditAction, AuditEntry
-from kiosk.audit_protections import WARNING_DAYS, recent_restorations
-from kiosk.file_access import write_file
+from kiosk.audit import AuditEntry
+from kiosk.audit_protections import WARNING_DAYS
+from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.store import Database, load_visit
+from kiosk.store import Database
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
@@ -161,6 +161,8 @@ class DeskWindow(QMainWindow):
         self.setObjectName("deskWindow")
         self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
         self.database = database
+        # Every staff operation, in one transaction with its audit entry.
+        self.front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
         self.settings = settings
         self.member = member
         self.station = station
@@ -338,7 +340,8 @@ class DeskWindow(QMainWindow):
         self.retry_button = QPushButton(self.tr("Retry printing"))
         self.retry_button.clicked.connect(self.retry_print)
         self.save_button = QPushButton(self.tr("Save as PDF…"))
-        self.save_button.clicked.connect(self.save_summary)
+        # Not connected straight to save_summary: `clicked` passes its checked state.
+        self.save_button.clicked.connect(self._save_clicked)
         self.review_button = QPushButton(self.tr("Mark reviewed…"))
         self.review_button.clicked.connect(self.mark_reviewed)
         self.ride_button = QPushButton(self.tr("Ride arranged…"))
@@ -432,8 +435,7 @@ class DeskWindow(QMainWindow):
         """Reload when a visit was stored or changed anywhere since the last look."""
         self.show_held_visits()
         try:
-            with self.database.session() as session:
-                marker = desk.desk_marker(session)
+            marker = self.front_desk.marker()
         except SQLAlchemyError as error:
             log.warning("the desk could not check for new visits: %s", type(error).__name__)
             return
@@ -444,32 +446,29 @@ class DeskWindow(QMainWindow):
         """Reload the list (today's, or the current search) and keep the selection."""
         selected = self.current.id if self.current else None
         try:
-            with self.database.session() as session, session.begin():
-                self._marker = desk.desk_marker(session)
-                # Any new entry moves the marker, so one written by a program starting
-                # elsewhere is seen at the next look.
-                restorations = recent_restorations(session, now=self.clock())
-                if self.query is None:
-                    check_ins = desk.todays_check_ins(
-                        session, zone=self.settings.zone, now=self.clock()
-                    )
-                    if self.attention_only.isChecked():
-                        check_ins = [c for c in check_ins if c.needs_attention]
-                    title = self.tr("Today's check-ins ({0})").format(len(check_ins))
-                    page_text, more, less = "", False, False
-                else:
-                    page = desk.search(session, self.query, zone=self.settings.zone)
-                    if audit:
-                        desk.audit_search(session, self.query, page.total, self._action())
-                    check_ins = list(page.check_ins)
-                    title = self.tr("Search results ({0})").format(page.total)
-                    page_text = self.tr("Page {0} of {1}").format(page.page + 1, page.page_count)
-                    more, less = page.page + 1 < page.page_count, page.page > 0
+            if self.query is None:
+                listing = self.front_desk.todays_list(now=self.clock())
+            else:
+                listing = self.front_desk.search(self.query, self._action(), audit=audit)
         except SQLAlchemyError as error:
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
-        self._warn_of_restored_protections(restorations)
+        # Any new entry moves the marker, so one written by a program starting elsewhere
+        # is seen at the next look.
+        self._marker = listing.marker
+        check_ins = list(listing.check_ins)
+        page = listing.page
+        if page is None:
+            if self.attention_only.isChecked():
+                check_ins = [c for c in check_ins if c.needs_attention]
+            title = self.tr("Today's check-ins ({0})").format(len(check_ins))
+            page_text, more, less = "", False, False
+        else:
+            title = self.tr("Search results ({0})").format(page.total)
+            page_text = self.tr("Page {0} of {1}").format(page.page + 1, page.page_count)
+            more, less = page.page + 1 < page.page_count, page.page > 0
+        self._warn_of_restored_protections(list(listing.restorations))
         self._announce_new_attention(check_ins)
         self._print_new_visits(check_ins)
         self.model.show_check_ins(check_ins)
@@ -521,8 +520,7 @@ class DeskWindow(QMainWindow):
         ids = {c.id for c in check_ins}
         if self._seen_visits is not None and self.auto_print.isChecked():
             for visit_id in ids - self._seen_visits:
-                with self.database.session() as session:
-                    visit = load_visit(session, visit_id)
+                visit = self.front_desk.visit_to_print(visit_id)
                 if visit is not None:
                     self.print_summary("staff", visit)
         self._seen_visits = ids if self._seen_visits is None else self._seen_visits | ids
@@ -541,8 +539,7 @@ class DeskWindow(QMainWindow):
     def open_visit(self, visit_id: str) -> None:
         """Show a stored visit exactly as stored (the opening is audited)."""
         try:
-            with self.database.session() as session, session.begin():
-                self.current = desk.open_visit(session, visit_id, self._action())
+            self.current = self.front_desk.open_visit(visit_id, self._action())
         except desk.DeskError as error:
             self._say(str(error))
             return
@@ -575,8 +572,7 @@ class DeskWindow(QMainWindow):
             return
         visit_id = self.current.id
         try:
-            with self.database.session() as session, session.begin():
-                getattr(desk, change)(session, visit_id, *args, action)
+            getattr(self.front_desk, change)(visit_id, *args, action)
         except desk.DeskError as error:
             tell(self, self.windowTitle(), str(error))
             return
@@ -613,40 +609,39 @@ class DeskWindow(QMainWindow):
         if ok:
             self._change("void_visit", self._action(), reason)
 
-    def save_summary(self, target: Path | None = None) -> None:
-        """Save the summary as a PDF file (audited)."""
-        from kiosk.summary import build_summary
+    @classmethod
+    def where_to_save(cls, parent: QWidget, suggested: str) -> Path | None:
+        """Ask staff where to save a summary (a classmethod, so a test can answer it)."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, parent.tr("Save the summary"), suggested, parent.tr("PDF files (*.pdf)")
+        )
+        return Path(chosen) if chosen else None
 
+    def save_summary(self) -> None:
+        """Save as PDF…: ask where, then write the summary there (audited)."""
         if self.current is None:
             return
+        target = self.where_to_save(self, f"visit-{self.current.id[:8]}.pdf")
         if target is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Save the summary"),
-                f"visit-{self.current.id[:8]}.pdf",
-                self.tr("PDF files (*.pdf)"),
-            )
-            if not chosen:
-                return
-            target = Path(chosen)
-        pdf = build_summary(
-            self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
-        )
+            return
         try:
-            write_file(target, pdf)  # 0660: not for other users of the computer
-        except OSError as error:
+            self.front_desk.save_summary(self.current.id, target, self._action())
+        except desk.DeskError as error:
+            tell(self, self.windowTitle(), str(error), icon=QMessageBox.Icon.Warning)
+            return
+        except SQLAlchemyError as error:
+            log.error("a summary could not be saved: %s", type(error).__name__)
             tell(
                 self,
                 self.windowTitle(),
-                self.tr("The summary could not be saved there: {0}").format(error.strerror),
+                self.tr("The summary could not be saved right now; try again."),
                 icon=QMessageBox.Icon.Warning,
             )
             return
-        with self.database.session() as session, session.begin():
-            self._action().audit(
-                session, AuditAction.SUMMARY_SAVED, self.current.id, detail=f"to {target.name}"
-            )
         self._say(self.tr("Saved the summary to {0}").format(target))
+
+    def _save_clicked(self, _checked: bool = False) -> None:
+        self.save_summary()
 
     # --- check-in at the desk ----------------------------------------------------------------
     def check_in_at_desk(self) -> None:
@@ -743,8 +738,7 @@ class DeskWindow(QMainWindow):
     def _last_print_failed(self) -> bool:
         if self.current is None:
             return False
-        with self.database.session() as session:
-            last = desk.latest_print(session, self.current.id)
+        last = self.front_desk.latest_print(self.current.id)
         return last is not None and last.state is printing.PrintState.FAILED
 
     def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
@@ -765,11 +759,9 @@ class DeskWindow(QMainWindow):
             paper_size=self.settings.paper_size,
             for_patient=copy == "patient",
         )
-        database, visit_id, action = self.database, visit.id, self._action()
+        front_desk, visit_id, action = self.front_desk, visit.id, self._action()
         self._ask_print_system(
-            lambda: desk.send_summary(
-                database, visit_id, pdf, printer=printer, copy=copy, by=action
-            ),
+            lambda: front_desk.send_summary(visit_id, pdf, printer=printer, copy=copy, by=action),
             self._printed,
         )
 
@@ -791,8 +783,7 @@ class DeskWindow(QMainWindow):
         if self.current is None:
             return
         visit = self.current
-        with self.database.session() as session:
-            last = desk.latest_print(session, visit.id)
+        last = self.front_desk.latest_print(visit.id)
         if last is None or last.state is not printing.PrintState.FAILED:
             return
         if last.job is None:
@@ -800,9 +791,9 @@ class DeskWindow(QMainWindow):
             return
         self.retry_button.setEnabled(False)
         self._say(self.tr("Checking the printer…"))
-        database, clock = self.database, self.clock
+        front_desk, clock = self.front_desk, self.clock
         self._ask_print_system(
-            lambda: desk.settle_failed_print(database, last, now=clock),
+            lambda: front_desk.settle_failed_print(last, now=clock),
             lambda result: self._retry_checked(visit, result),
         )
 
@@ -830,9 +821,9 @@ class DeskWindow(QMainWindow):
                 self._show_print_system(self.tr("Checking the printer…"), "")
             return
         self._following_prints = True
-        database, clock, closing = self.database, self.clock, self._closing
+        front_desk, clock, closing = self.front_desk, self.clock, self._closing
         self._ask_print_system(
-            lambda: desk.follow_prints(database, now=clock, stop=closing.is_set),
+            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set),
             self._prints_followed,
         )
 
