@@ -19,7 +19,8 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.actor import kiosk_or_staff_audit_name
+from kiosk.actor import Actor, kiosk_or_staff_audit_name
+from kiosk.audit import AuditAction
 from kiosk.content import ContentPack, ContentPackError
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
@@ -268,6 +269,11 @@ class CheckIn:
             self.visit.abandon()
         self.visit = None
         self.idle.reset()
+
+    def kiosk_closed(self, by: Actor) -> None:
+        """Staff left lock-down and closed the kiosk (audited)."""
+        with self.database.session() as session, session.begin():
+            by.audit(session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold")
 
     # --- the patient's taps -------------------------------------------------------------
     def _changed(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.actor import Role, StaffMember
-from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome, sign_in
+from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome, sign_in_at
 from kiosk.settings import Settings
 from kiosk.store import Database
 from kiosk.visit import Clock, utc_now
@@ -125,15 +125,14 @@ class SignInDialog(QDialog):
             self._say(self.tr("Please enter your username and password."))
             return
         now = self.clock()
-        with self.database.session() as session, session.begin():
-            result = sign_in(
-                session,
-                username,
-                password,
-                now=now,
-                station=self.station,
-                lock_minutes=self.settings.lockout_minutes,
-            )
+        result = sign_in_at(
+            self.database,
+            username,
+            password,
+            now=now,
+            station=self.station,
+            lock_minutes=self.settings.lockout_minutes,
+        )
         if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:
             if not result.member.role.allows(self.needed_role):
                 self._say(self.tr("This account cannot do this. Please ask an admin."))

@@ -1,0 +1,94 @@
+"""What admins do to the clinic's content, each in one transaction with its audit entry.
+
+The content editor and the command line use these operations; neither opens a
+transaction of its own. The editor's preview runs the kiosk over a throwaway database of
+its own, opened here too, so no window touches storage directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kiosk import publishing
+from kiosk.actor import Actor
+from kiosk.content import ContentPack
+from kiosk.publishing import Draft, PublishedVersion
+from kiosk.store import Database, content_in_use, open_database, publish_content
+
+
+@dataclass(frozen=True)
+class EditorStart:
+    """What the editor opens with: the content in use, the saved draft, the versions."""
+
+    in_use: ContentPack
+    in_use_version: str
+    draft: Draft | None
+    versions: tuple[PublishedVersion, ...]
+
+
+class ContentEditing:
+    """The clinic's content: drafts, publishing, versions and restoring them."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def start(self, *, now: datetime) -> EditorStart:
+        """The content in use (the bundled pack on a new database), the draft, the versions."""
+        with self.database.session() as session, session.begin():
+            row, in_use = content_in_use(session, None, now)
+            return EditorStart(
+                in_use,
+                row.sha256,
+                publishing.current_draft(session),
+                tuple(publishing.versions(session)),
+            )
+
+    def content_in_use(self, *, now: datetime) -> tuple[str, ContentPack]:
+        """The version patients see now, and its content."""
+        with self.database.session() as session, session.begin():
+            row, pack = content_in_use(session, None, now)
+            return row.sha256, pack
+
+    def save_draft(self, pack: ContentPack, *, based_on: str | None, by: Actor) -> Draft:
+        """Keep the admins' draft (replacing the one before)."""
+        with self.database.session() as session, session.begin():
+            return publishing.save_draft(session, pack, by=by, based_on=based_on)
+
+    def discard_draft(self, *, by: Actor) -> None:
+        """Throw the draft away; what patients see stays."""
+        with self.database.session() as session, session.begin():
+            publishing.discard_draft(session, by=by)
+
+    def publish_draft(self, *, label: str, by: Actor) -> PublishedVersion:
+        """Check the draft and make it the content every new visit shows."""
+        with self.database.session() as session, session.begin():
+            return publishing.publish_draft(session, label=label, by=by)
+
+    def versions(self) -> tuple[PublishedVersion, ...]:
+        """Every published version, newest first."""
+        with self.database.session() as session:
+            return tuple(publishing.versions(session))
+
+    def version_content(self, number: int) -> ContentPack:
+        """What a published version showed."""
+        with self.database.session() as session:
+            return publishing.version_content(session, number)
+
+    def restore(self, number: int, *, label: str, by: Actor) -> PublishedVersion:
+        """Publish an older version again, as a new version with its own label."""
+        with self.database.session() as session, session.begin():
+            return publishing.restore(session, number, label=label, by=by)
+
+
+def open_preview_database(folder: Path, pack: ContentPack, *, now: datetime) -> Database:
+    """A throwaway database in `folder` whose content in use is `pack`, for a preview.
+
+    Nothing of the clinic's is in it and nothing in it is the clinic's: a preview can
+    neither read nor store a real visit.
+    """
+    database = open_database(f"sqlite:///{(folder / 'preview.sqlite3').as_posix()}")
+    with database.session() as session, session.begin():
+        publish_content(session, pack, label="preview", published_by="preview", now=now)
+    return database
