@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditAction, record
 from kiosk.models import StaffAccountRow, table_of
-from kiosk.store import Database, newest_content
+from kiosk.store import newest_content
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
 # guessing offline slow while a sign-in still feels instant.
@@ -450,19 +450,3 @@ def sign_in(
     return SignInResult(
         SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, Role(account.role))
     )
-
-
-def sign_in_at(
-    database: Database,
-    username: str,
-    password: str,
-    *,
-    now: datetime,
-    station: str,
-    lock_minutes: int,
-) -> SignInResult:
-    """One sign-in attempt in a transaction of its own, committed even when refused."""
-    with database.session() as session, session.begin():
-        return sign_in(
-            session, username, password, now=now, station=station, lock_minutes=lock_minutes
-        )

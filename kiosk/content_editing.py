@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk import publishing
 from kiosk.actor import Actor
+from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.publishing import Draft, PublishedVersion
 from kiosk.store import Database, content_in_use, open_database, publish_content
@@ -75,6 +76,54 @@ class ContentEditing:
         """What a published version showed."""
         with self.database.session() as session:
             return publishing.version_content(session, number)
+
+    def import_draft(self, source: Path, *, by: Actor) -> Draft:
+        """A pack from a folder or .zip (hostile until checked) becomes the draft."""
+        with self.database.session() as session, session.begin():
+            return publishing.import_draft(session, source, by=by)
+
+    def export(
+        self, target: Path, *, by: Actor, draft: bool = False, version: str | None = None
+    ) -> tuple[ContentPack, str]:
+        """Write the content in use, the draft or a version to a folder or .zip (audited).
+
+        Returns what was written and how to name it ("the draft", "version number 3"…).
+        """
+        with self.database.session() as session, session.begin():
+            if draft:
+                saved = publishing.current_draft(session)
+                if saved is None:
+                    raise publishing.PublishError("there is no draft to export")
+                pack, what = saved.pack, "the draft"
+            elif version:
+                number = publishing.find_publication(session, version).id
+                pack = publishing.version_content(session, number)
+                what = f"version number {number}"
+            else:
+                pack, what = content_in_use(session, None, by.now)[1], "the content in use"
+            publishing.export_content(session, pack, target, by=by)
+            return pack, what
+
+    def listing(self, by: Actor) -> tuple[tuple[PublishedVersion, ...], Draft | None]:
+        """Every published version, newest first, and the draft (the listing is audited)."""
+        with self.database.session() as session, session.begin():
+            content_in_use(session, None, by.now)  # a new database: the bundled pack is no. 1
+            listed = tuple(publishing.versions(session))
+            draft = publishing.current_draft(session)
+            by.audit(session, AuditAction.CONTENT_VERSIONS_LISTED)
+            return listed, draft
+
+    def in_use_label(self, *, now: datetime) -> tuple[str, str, ContentPack]:
+        """The content in use: its label, its version and its content."""
+        with self.database.session() as session, session.begin():
+            row, pack = content_in_use(session, None, now)
+            return row.label, row.sha256, pack
+
+    def restore_named(self, wanted: str, *, label: str, by: Actor) -> tuple[int, PublishedVersion]:
+        """Restore the version named by number or version hash; returns its number too."""
+        with self.database.session() as session, session.begin():
+            number = publishing.find_publication(session, wanted).id
+            return number, publishing.restore(session, number, label=label, by=by)
 
     def restore(self, number: int, *, label: str, by: Actor) -> PublishedVersion:
         """Publish an older version again, as a new version with its own label."""

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import desk
 from kiosk.actor import Actor
-from kiosk.audit import AuditAction, AuditEntry
+from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
 from kiosk.file_access import write_file
 from kiosk.printing import JobStatus
-from kiosk.store import Database, load_visit
+from kiosk.store import Database, list_visits, load_visit
 from kiosk.visit import Clock
-from kiosk.visit_record import VisitRecord
+from kiosk.visit_record import VisitListing, VisitRecord
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,33 @@ class FrontDesk:
                 detail=f"to a PDF file in {target.resolve().parent}",
             )
             return visit
+
+    def read_audit(
+        self,
+        by: Actor,
+        *,
+        since: datetime | None = None,
+        actor: str | None = None,
+        visit_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries, oldest first; reading the trail is itself audited."""
+        with self.database.session() as session, session.begin():
+            found = list(entries(session, since=since, actor=actor, visit_id=visit_id))
+            by.audit(session, AuditAction.AUDIT_READ)
+            return found
+
+    def list_visits(self, by: Actor, *, since_day: date | None = None) -> list[VisitListing]:
+        """Stored visits, newest first, from the start of `since_day` here (audited)."""
+        since = None
+        if since_day is not None:
+            since = datetime.combine(since_day, time.min, tzinfo=self.zone).astimezone(UTC)
+        with self.database.session() as session, session.begin():
+            by.audit(
+                session,
+                AuditAction.VISITS_LISTED,
+                detail=f"since {since_day}" if since_day is not None else "all",
+            )
+            return list(list_visits(session, since=since))
 
     # --- the print system: may take seconds; call these from a worker -------------------
     def send_summary(

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.actor import Role, StaffMember
-from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome, sign_in_at
+from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
 from kiosk.settings import Settings
+from kiosk.staff_accounts import StaffAccounts
 from kiosk.store import Database
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
@@ -125,8 +126,7 @@ class SignInDialog(QDialog):
             self._say(self.tr("Please enter your username and password."))
             return
         now = self.clock()
-        result = sign_in_at(
-            self.database,
+        result = StaffAccounts(self.database).sign_in(
             username,
             password,
             now=now,
