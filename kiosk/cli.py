@@ -33,6 +33,7 @@ from kiosk.store import (
     DatabaseUnavailableError,
     open_database,
 )
+from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -714,7 +715,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return handler(args, settings)
-    except (CommandError, ContentPackError) as error:
+    except (CommandError, ContentPackError, StorageUnavailableError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
 

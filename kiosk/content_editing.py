@@ -17,6 +17,7 @@ from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.publishing import Draft, PublishedVersion
 from kiosk.store import Database, content_in_use, open_database, publish_content
+from kiosk.unit_of_work import reading, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ContentEditing:
 
     def start(self, *, now: datetime) -> EditorStart:
         """The content in use (the bundled pack on a new database), the draft, the versions."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             row, in_use = content_in_use(session, None, now)
             return EditorStart(
                 in_use,
@@ -48,38 +49,38 @@ class ContentEditing:
 
     def content_in_use(self, *, now: datetime) -> tuple[str, ContentPack]:
         """The version patients see now, and its content."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, None, now)
             return row.sha256, pack
 
     def save_draft(self, pack: ContentPack, *, based_on: str | None, by: Actor) -> Draft:
         """Keep the admins' draft (replacing the one before)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return publishing.save_draft(session, pack, by=by, based_on=based_on)
 
     def discard_draft(self, *, by: Actor) -> None:
         """Throw the draft away; what patients see stays."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             publishing.discard_draft(session, by=by)
 
     def publish_draft(self, *, label: str, by: Actor) -> PublishedVersion:
         """Check the draft and make it the content every new visit shows."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return publishing.publish_draft(session, label=label, by=by)
 
     def versions(self) -> tuple[PublishedVersion, ...]:
         """Every published version, newest first."""
-        with self.database.session() as session:
+        with reading(self.database) as session:
             return tuple(publishing.versions(session))
 
     def version_content(self, number: int) -> ContentPack:
         """What a published version showed."""
-        with self.database.session() as session:
+        with reading(self.database) as session:
             return publishing.version_content(session, number)
 
     def import_draft(self, source: Path, *, by: Actor) -> Draft:
         """A pack from a folder or .zip (hostile until checked) becomes the draft."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return publishing.import_draft(session, source, by=by)
 
     def export(
@@ -89,7 +90,7 @@ class ContentEditing:
 
         Returns what was written and how to name it ("the draft", "version number 3"…).
         """
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             if draft:
                 saved = publishing.current_draft(session)
                 if saved is None:
@@ -106,7 +107,7 @@ class ContentEditing:
 
     def listing(self, by: Actor) -> tuple[tuple[PublishedVersion, ...], Draft | None]:
         """Every published version, newest first, and the draft (the listing is audited)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             content_in_use(session, None, by.now)  # a new database: the bundled pack is no. 1
             listed = tuple(publishing.versions(session))
             draft = publishing.current_draft(session)
@@ -115,19 +116,19 @@ class ContentEditing:
 
     def in_use_label(self, *, now: datetime) -> tuple[str, str, ContentPack]:
         """The content in use: its label, its version and its content."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, None, now)
             return row.label, row.sha256, pack
 
     def restore_named(self, wanted: str, *, label: str, by: Actor) -> tuple[int, PublishedVersion]:
         """Restore the version named by number or version hash; returns its number too."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             number = publishing.find_publication(session, wanted).id
             return number, publishing.restore(session, number, label=label, by=by)
 
     def restore(self, number: int, *, label: str, by: Actor) -> PublishedVersion:
         """Publish an older version again, as a new version with its own label."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return publishing.restore(session, number, label=label, by=by)
 
 

@@ -22,6 +22,7 @@ from kiosk.audit_protections import recent_restorations
 from kiosk.file_access import write_file
 from kiosk.printing import JobStatus
 from kiosk.store import Database, list_visits, load_visit
+from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
 from kiosk.visit_record import VisitListing, VisitRecord
 
@@ -53,12 +54,12 @@ class FrontDesk:
 
     def marker(self) -> tuple[object, ...]:
         """What changes when any visit arrives or changes (cheap to ask every second)."""
-        with self.database.session() as session:
+        with reading(self.database) as session:
             return desk.desk_marker(session)
 
     def todays_list(self, *, now: datetime) -> DeskList:
         """Today's check-ins, those that need attention first."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return DeskList(
                 tuple(desk.todays_check_ins(session, zone=self.zone, now=now)),
                 None,
@@ -68,7 +69,7 @@ class FrontDesk:
 
     def search(self, wanted: desk.VisitQuery, by: Actor, *, audit: bool = True) -> DeskList:
         """One page of the visits that match; a search staff typed is audited."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             page = desk.search(session, wanted, zone=self.zone)
             if audit:
                 desk.audit_search(session, wanted, page.total, by)
@@ -81,32 +82,32 @@ class FrontDesk:
 
     def open_visit(self, visit_id: str, by: Actor) -> VisitRecord:
         """A visit's whole record, for staff to read (audited)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return desk.open_visit(session, visit_id, by)
 
     def review_flags(self, visit_id: str, note: str, by: Actor) -> None:
         """A clinician has reviewed the visit's clinical flags."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             desk.review_flags(session, visit_id, note, by)
 
     def arrange_ride(self, visit_id: str, driver_name: str, phone: str, by: Actor) -> None:
         """Staff arranged the ride home the patient did not have."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             desk.arrange_ride(session, visit_id, driver_name, phone, by)
 
     def void_visit(self, visit_id: str, reason: str, by: Actor) -> None:
         """A check-in made by mistake is voided (kept, marked, with the reason)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             desk.void_visit(session, visit_id, reason, by)
 
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
         """A visit read for printing its summary (the print itself is audited)."""
-        with self.database.session() as session:
+        with reading(self.database) as session:
             return load_visit(session, visit_id)
 
     def latest_print(self, visit_id: str) -> desk.PrintRecord | None:
         """The visit's last print and what became of it."""
-        with self.database.session() as session:
+        with reading(self.database) as session:
             return desk.latest_print(session, visit_id)
 
     def save_summary(self, visit_id: str, target: Path, by: Actor) -> VisitRecord:
@@ -119,7 +120,7 @@ class FrontDesk:
         """
         from kiosk.summary import build_summary  # reportlab is slow to load; only here
 
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             visit = load_visit(session, visit_id)
             if visit is None:
                 raise desk.DeskError(f"there is no visit with the ID {visit_id}")
@@ -147,7 +148,7 @@ class FrontDesk:
         visit_id: str | None = None,
     ) -> list[AuditEntry]:
         """Audit entries, oldest first; reading the trail is itself audited."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             found = list(entries(session, since=since, actor=actor, visit_id=visit_id))
             by.audit(session, AuditAction.AUDIT_READ)
             return found
@@ -157,7 +158,7 @@ class FrontDesk:
         since = None
         if since_day is not None:
             since = datetime.combine(since_day, time.min, tzinfo=self.zone).astimezone(UTC)
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             by.audit(
                 session,
                 AuditAction.VISITS_LISTED,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kiosk.actor import Actor
@@ -24,6 +25,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.store import Database
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 _BATCH = 500
 _CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)
@@ -59,10 +61,13 @@ def purge_older_than(database: Database, days: int, by: Actor) -> int:
     wiped. Used by `kiosk purge` and by the kiosk's daily purge (`retention_days`).
     """
     cutoff = by.now - timedelta(days=days)
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         doomed = visits_older_than(session, cutoff)
         delete_visits(session, doomed)
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
-    wipe_freed_space(database)
+    try:
+        wipe_freed_space(database)
+    except SQLAlchemyError as error:
+        raise StorageUnavailableError("the purged visits' space could not be wiped yet") from error
     return len(doomed)

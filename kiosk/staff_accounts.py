@@ -12,6 +12,7 @@ from kiosk import auth
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditAction
 from kiosk.store import Database
+from kiosk.unit_of_work import unit_of_work
 
 
 class StaffAccounts:
@@ -22,35 +23,35 @@ class StaffAccounts:
 
     def add(self, username: str, role: Role, password: str, by: Actor) -> StaffMember:
         """A new account; the password must be long and hard to guess."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return auth.add_account(session, username, role, password, by)
 
     def listing(self, by: Actor) -> list[auth.AccountListing]:
         """Every account, by username (the listing is audited)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             by.audit(session, AuditAction.ACCOUNTS_LISTED)
             return auth.list_accounts(session)
 
     def set_enabled(self, username: str, enabled: bool, by: Actor) -> None:
         """Disable an account (it cannot sign in) or enable it again."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             auth.set_enabled(session, username, enabled, by)
 
     def unlock(self, username: str, by: Actor) -> None:
         """Lift a lock-out before it runs out."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             auth.unlock(session, username, by)
 
     def reset_password(self, username: str, password: str, by: Actor) -> None:
         """Set a new password (and lift any lock-out)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             auth.reset_password(session, username, password, by)
 
     def sign_in(
         self, username: str, password: str, *, now: datetime, station: str, lock_minutes: int
     ) -> auth.SignInResult:
         """One sign-in attempt, committed even when refused (so wrong tries count)."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             return auth.sign_in(
                 session, username, password, now=now, station=station, lock_minutes=lock_minutes
             )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, carry_over
 from kiosk.store import Database, content_in_use
+from kiosk.unit_of_work import unit_of_work
 
 
 class Upkeep:
@@ -22,7 +23,7 @@ class Upkeep:
 
     def backed_up(self, target: Path, by: Actor) -> None:
         """A backup was written to `target`."""
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             by.audit(session, AuditAction.BACKUP_MADE, detail=f"to {target}")
 
     def restored(self, source: Path, lost: list[AuditEntry], by: Actor) -> int:
@@ -30,7 +31,7 @@ class Upkeep:
 
         Returns how many were carried over (each keeps its first time beside the new one).
         """
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             carried = carry_over(session, lost)
             detail = f"from {source}"
             if carried:
@@ -44,7 +45,7 @@ class Upkeep:
         """Add clearly marked synthetic visits (refused beside real ones unless forced)."""
         from kiosk.demo import add_demo_visits
 
-        with self.database.session() as session, session.begin():
+        with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, content_dir, by.now)
             added = add_demo_visits(
                 session, pack, row.id, count, now=by.now, zone=zone, force=force

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.actor import Actor
 from kiosk.retention import purge_older_than
+from kiosk.unit_of_work import StorageUnavailableError
 from ui.kiosk_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class DailyPurge(QObject):
                 self.days,
                 Actor.kiosk(station=station, now=window.clock()),
             )
-        except SQLAlchemyError as error:
+        except StorageUnavailableError as error:
             log.warning("the daily purge could not run: %s", type(error).__name__)
             self.timer.start(RETRY_MILLISECONDS)
             return

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import publishing
@@ -46,6 +45,7 @@ from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.store import Database
 from kiosk.translations import language_words
+from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
@@ -376,9 +376,8 @@ class AdminWindow(QMainWindow):
             return
         try:
             draft = self.editing.save_draft(self.pack, based_on=self.based_on, by=self.stamp())
-        except SQLAlchemyError as error:
-            reason = getattr(error, "orig", None) or error
-            self._say(self.tr("The draft could not be saved: {0}").format(reason))
+        except StorageUnavailableError as error:
+            self._say(self.tr("The draft could not be saved: {0}").format(error))
             self.save_timer.start()
             return
         self._dirty = False

@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
@@ -60,6 +59,7 @@ from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.store import Database
+from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
@@ -436,7 +436,7 @@ class DeskWindow(QMainWindow):
         self.show_held_visits()
         try:
             marker = self.front_desk.marker()
-        except SQLAlchemyError as error:
+        except StorageUnavailableError as error:
             log.warning("the desk could not check for new visits: %s", type(error).__name__)
             return
         if marker != self._marker:
@@ -450,7 +450,7 @@ class DeskWindow(QMainWindow):
                 listing = self.front_desk.todays_list(now=self.clock())
             else:
                 listing = self.front_desk.search(self.query, self._action(), audit=audit)
-        except SQLAlchemyError as error:
+        except StorageUnavailableError as error:
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
@@ -629,7 +629,7 @@ class DeskWindow(QMainWindow):
         except desk.DeskError as error:
             tell(self, self.windowTitle(), str(error), icon=QMessageBox.Icon.Warning)
             return
-        except SQLAlchemyError as error:
+        except StorageUnavailableError as error:
             log.error("a summary could not be saved: %s", type(error).__name__)
             tell(
                 self,
