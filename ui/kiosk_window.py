@@ -1,9 +1,12 @@
-"""The patient kiosk: a stack of screens driven by the visit state machine.
+"""The patient kiosk: a stack of screens showing what the check-in service announces.
 
-Data flows one way: a screen emits an intent, the window calls the visit, the visit
-changes step, and the window shows the screen for the new step. The patient screens
-are built afresh for every visit and destroyed when it ends, so nothing typed, drawn
-or answered by one patient is left in any widget for the next.
+Data flows one way: a screen emits an intent, the window forwards it to the check-in
+service (`kiosk.check_in`), the service moves the visit and announces it, and the window
+shows the screen for the new step. Where the visit goes, storing, holding and the idle
+policy are the service's; the window decides only what is on screen, where the keyboard's
+focus goes and what is read aloud. The patient screens are built afresh for every visit
+and destroyed when it ends, so nothing typed, drawn or answered by one patient is left in
+any widget for the next.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,7 +45,7 @@ from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
-from ui.visit_screens import VisitScreens
+from ui.visit_screens import VisitScreens, signed_by_line
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
@@ -391,7 +394,7 @@ class KioskWindow(QMainWindow):
             visit,
             self.check_in.problems,
             self.slide_pictures,
-            signed_by=self._signed_by() if step is Step.CONSENT else "",
+            signed_by=signed_by_line(visit, self.clock(), self.settings.zone),
         )
         if screen is None:
             # Done: the service stores the visit and says how (visit_finished).
@@ -442,16 +445,6 @@ class KioskWindow(QMainWindow):
     def _focus_notice(self, notice: NoticeOverlay) -> None:
         if self.keyboard_use.in_use:
             notice.take_focus()
-
-    def _signed_by(self) -> str:
-        visit = self.visit
-        if visit is None or visit.details is None:
-            return ""
-        now = self.clock().astimezone(self.settings.zone)
-        when = QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
-        # Qt's date format, translated with the rest: month names come from the locale.
-        shown = InterfaceLanguage.locale().toString(when, self.tr("MMMM d, yyyy 'at' h:mm AP"))
-        return self.tr("Signed by {0} on {1}").format(visit.details.full_name, shown)
 
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
 
 from kiosk.visit import Step, TypedSignatureProblem, Visit
+from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
@@ -16,6 +21,22 @@ from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.widgets.slide_pictures import SlidePictures
+
+
+def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
+    """ "Signed by <name> on <date> at <time>", in the visit's language, under the pad."""
+    if visit.details is None:
+        return ""
+    local = now.astimezone(zone)
+    when = QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+    # Qt's date format, translated with the rest: month names come from the locale. The
+    # words are the kiosk window's, translated where they always were.
+    shown = InterfaceLanguage.locale().toString(
+        when, QCoreApplication.translate("KioskWindow", "MMMM d, yyyy 'at' h:mm AP")
+    )
+    return QCoreApplication.translate("KioskWindow", "Signed by {0} on {1}").format(
+        visit.details.full_name, shown
+    )
 
 
 @dataclass
