@@ -36,7 +36,8 @@ from kiosk.printing import PrintJob
 from kiosk.settings import Settings
 from kiosk.store import Database
 from tests.conftest import FakeClock, play_visit, store_visit
-from ui.desk.desk_window import DeskWindow, print_system_pool
+from ui.desk.desk_window import DeskWindow
+from ui.errands import ErrandKind, errand_pool
 
 CLERK = StaffMember(1, "maria", Role.STAFF)
 # Well inside the print system's timeout: a desk frozen on the print server only comes
@@ -342,7 +343,9 @@ def test_closing_the_desk_while_the_print_server_hangs(
     # asks nothing more (not about job 3).
     stuck_server.answer_waiting()
     qtbot.waitUntil(lambda: jobs_to_follow(database) == ["KioskPDF-3"], timeout=5000)
-    assert print_system_pool().waitForDone(3 * int(printing.TIMEOUT_SECONDS * 1000))
+    assert errand_pool(ErrandKind.PRINT_SYSTEM).waitForDone(
+        3 * int(printing.TIMEOUT_SECONDS * 1000)
+    )
     assert [q.job for q in stuck_server.questions if q.job is not None] == [2]
 
 

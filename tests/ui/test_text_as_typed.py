@@ -181,6 +181,7 @@ def test_markup_typed_by_a_patient_and_staff_shows_as_typed_in_every_window(
     saved = tmp_path / f"{markup('Qfile').replace('/', '')}.pdf"
     monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_a: saved))
     qtbot.mouseClick(desk.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the summary" in desk.banner.text())
     assert saved.exists()
     assert str(saved) in label_shows(desk.banner)
     problems += not_as_typed([desk], PATIENT_TYPED | STAFF_TYPED | {"Qfile": str(saved)})

@@ -17,13 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QDate,
     QItemSelection,
-    QObject,
-    QRunnable,
     QSettings,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -64,6 +60,7 @@ from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
+from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
 from ui.plain_text import plain_label, plain_tooltip, tell
@@ -88,53 +85,6 @@ def _alert_line(name: str) -> QLabel:
     )
     line.hide()
     return line
-
-
-class _Answer(QObject):
-    """Carries the print system's answer from a worker thread back to the window.
-
-    Signals:
-        arrived(object): what the question returned, or the exception it raised.
-    """
-
-    arrived = Signal(object)
-
-
-class _PrintSystemQuestion(QRunnable):
-    """One question for the print system, asked on a worker thread: it may take seconds."""
-
-    def __init__(self, question: Callable[[], object]) -> None:
-        super().__init__()
-        self.question = question
-        # Made here, on the GUI thread, so `arrived` is delivered there.
-        self.answer = _Answer()
-
-    @override
-    def run(self) -> None:
-        result: object
-        try:
-            result = self.question()
-        except Exception as error:  # noqa: BLE001 - the window must hear back whatever happens
-            result = error
-        self.answer.arrived.emit(result)
-
-
-_pool: QThreadPool | None = None
-
-
-def print_system_pool() -> QThreadPool:
-    """Threads that wait on the print system, apart from Qt's global pool.
-
-    A stuck print server holds a thread until its timeout; here that never delays other
-    work. The pool belongs to the application, not to a window: a window's pool would
-    make closing the desk wait for a stuck thread.
-    """
-    global _pool  # noqa: PLW0603 - one pool per process, made once an application exists
-    if _pool is None:
-        _pool = QThreadPool(QCoreApplication.instance())
-        # A check, a printer list, a retry and a send may all be waiting at once.
-        _pool.setMaxThreadCount(4)
-    return _pool
 
 
 class DeskWindow(QMainWindow):
@@ -366,7 +316,7 @@ class DeskWindow(QMainWindow):
         self.print_system_state.setObjectName("printSystemState")
         self.statusBar().addWidget(self.print_system_state, 1)
         # Answers still to come from the print system, kept alive until they arrive.
-        self._awaited: set[_Answer] = set()
+        self._awaited: set[ErrandAnswer] = set()
         self._following_prints = False  # one look at the print system at a time
         self._print_system_problem = ""
         self._closing = threading.Event()  # tells a worker still asking to stop
@@ -618,27 +568,32 @@ class DeskWindow(QMainWindow):
         return Path(chosen) if chosen else None
 
     def save_summary(self) -> None:
-        """Save as PDF…: ask where, then write the summary there (audited)."""
+        """Save as PDF…: ask where, then write the summary there, off the screen (audited)."""
         if self.current is None:
             return
         target = self.where_to_save(self, f"visit-{self.current.id[:8]}.pdf")
         if target is None:
             return
-        try:
-            self.front_desk.save_summary(self.current.id, target, self._action())
-        except desk.DeskError as error:
-            tell(self, self.windowTitle(), str(error), icon=QMessageBox.Icon.Warning)
-            return
-        except StorageUnavailableError as error:
-            log.error("a summary could not be saved: %s", type(error).__name__)
-            tell(
-                self,
-                self.windowTitle(),
-                self.tr("The summary could not be saved right now; try again."),
-                icon=QMessageBox.Icon.Warning,
-            )
-            return
-        self._say(self.tr("Saved the summary to {0}").format(target))
+        front_desk, visit_id, action = self.front_desk, self.current.id, self._action()
+        self.save_button.setEnabled(False)
+        self._say(self.tr("Saving the summary…"))
+        run_errand(
+            ErrandKind.FILES,
+            lambda: front_desk.save_summary(visit_id, target, action),
+            lambda result: self._summary_saved(target, result),
+            self._awaited,
+        )
+
+    def _summary_saved(self, target: Path, result: object) -> None:
+        self._show_actions()
+        if isinstance(result, desk.DeskError | StorageUnavailableError):
+            self._say(self.tr("The summary was not saved: {0}").format(result))
+            tell(self, self.windowTitle(), str(result), icon=QMessageBox.Icon.Warning)
+        elif isinstance(result, Exception):
+            log.error("a summary could not be saved: %s", type(result).__name__)
+            self._say(self.tr("The summary could not be saved right now; try again."))
+        else:
+            self._say(self.tr("Saved the summary to {0}").format(target))
 
     def _save_clicked(self, _checked: bool = False) -> None:
         self.save_summary()
@@ -680,12 +635,7 @@ class DeskWindow(QMainWindow):
     def _ask_print_system(
         self, question: Callable[[], object], answered: Callable[[object], None]
     ) -> None:
-        task = _PrintSystemQuestion(question)
-        answer = task.answer
-        self._awaited.add(answer)
-        answer.arrived.connect(lambda _result: self._awaited.discard(answer))
-        answer.arrived.connect(answered)
-        print_system_pool().start(task)
+        run_errand(ErrandKind.PRINT_SYSTEM, question, answered, self._awaited)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
