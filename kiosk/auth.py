@@ -29,8 +29,8 @@ from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, AuditStamp, record
+from kiosk.content_versions import newest_content
 from kiosk.models import StaffAccountRow, table_of
-from kiosk.store import newest_content
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
 # guessing offline slow while a sign-in still feels instant.

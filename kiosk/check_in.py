@@ -20,10 +20,12 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.content import ContentPack, ContentPackError
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, store_finished_visit
+from kiosk.stored_visits import store_finished_visit
 from kiosk.visit import (
     Clock,
     DetailsProblem,

@@ -27,17 +27,12 @@ from kiosk.audit import (
     station_name,
 )
 from kiosk.content import ContentPackError
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.database_url import shown_url
 from kiosk.file_access import restrict_new_files, write_file
 from kiosk.settings import Settings, SettingsError, load_settings
-from kiosk.store import (
-    Database,
-    DatabaseUnavailableError,
-    content_in_use,
-    list_visits,
-    load_visit,
-    open_database,
-)
+from kiosk.stored_visits import list_visits, load_visit
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

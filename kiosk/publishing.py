@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kiosk.audit import AuditAction, AuditStamp
 from kiosk.content import ContentPack, ContentPackError, Question, load_pack, pack_from_canonical
+from kiosk.content_versions import content_in_use, content_of, newest_publication, publish_content
 from kiosk.models import (
     ContentDraftPictureRow,
     ContentDraftRow,
@@ -35,7 +36,6 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_archive import export_pack, pack_files, read_pack
-from kiosk.store import content_in_use, content_of, newest_publication, publish_content
 
 MAX_LABEL_LENGTH = 200
 

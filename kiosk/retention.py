@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, AuditStamp
+from kiosk.database import Database
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -22,7 +23,6 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database
 
 _BATCH = 500
 _CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, open_database
 from kiosk.visit import Visit
 
 
@@ -120,7 +121,7 @@ def play_visit(
 
 def store_visit(database: Database, visit: Visit) -> None:
     """Store a finished visit the way the kiosk does: one transaction."""
-    from kiosk.store import save_visit
+    from kiosk.stored_visits import save_visit
 
     with database.session() as session, session.begin():
         content_in_use(session, None, visit.clock())  # the bundled pack on a new database

@@ -27,8 +27,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database, open_database
 from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay, kiosk_style

@@ -32,9 +32,9 @@ from kiosk.check_in import (
     Outcome,
     VisitEnd,
 )
+from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus

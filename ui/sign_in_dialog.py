@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.auth import MAX_PASSWORD_LENGTH, Role, SignInOutcome, StaffMember, sign_in
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
 from ui.widgets.keyboard_form import KeyboardForm

@@ -16,7 +16,7 @@ WRITER = textwrap.dedent("""
     sys.path.insert(0, sys.argv[2])
     from datetime import UTC, datetime
     from kiosk.content import bundled_pack_dir, load_pack
-    from kiosk.store import open_database
+    from kiosk.database import open_database
     from tests.conftest import FakeClock, play_visit, store_visit
     pack = load_pack(bundled_pack_dir())
     database = open_database(sys.argv[1])

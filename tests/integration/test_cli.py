@@ -136,7 +136,7 @@ def test_demo_data_refuses_a_database_with_real_visits(home: Path, db: str) -> N
     from datetime import UTC, datetime
 
     from kiosk.content import bundled_pack_dir, load_pack
-    from kiosk.store import open_database
+    from kiosk.database import open_database
     from tests.conftest import FakeClock, play_visit, store_visit
 
     database = open_database(db)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import ContentPack
+from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import DatabaseUnavailableError, list_visits, load_visit, open_database
+from kiosk.stored_visits import list_visits, load_visit
 from tests.conftest import FakeClock, play_visit, store_visit
 from tests.integration.running import kiosk
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import ContentPack
+from kiosk.database import open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.logs import configure_logging
-from kiosk.store import open_database
 from tests.conftest import FakeClock, play_visit, store_visit
 from tests.integration.running import kiosk
 

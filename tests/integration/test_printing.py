@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.printing import (
     JobStatus,
     PrintError,
@@ -31,7 +32,7 @@ from kiosk.printing import (
     print_system_available,
     submit,
 )
-from kiosk.store import Database, load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from tests.conftest import FakeClock, play_visit, store_visit
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.content import bundled_pack_dir, load_pack
-from kiosk.store import open_database
+from kiosk.database import open_database
 from tests.conftest import FakeClock, play_visit, store_visit
 from tests.integration.running import kiosk
 

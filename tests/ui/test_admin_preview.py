@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
 from kiosk.audit import entries
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, count_visits
+from kiosk.stored_visits import count_visits
 from kiosk.visit import KioskTiming
 from tests.ui.admin import choose_row, click, open_editor, retype
 from tests.ui.patient import current, fill, reach_consent, tap

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
 from kiosk.audit import AuditStamp, entries
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.visit import KioskTiming
 from tests.ui.admin import choose_row, click, open_editor, retype, tick
 from tests.ui.patient import current, fill, tap

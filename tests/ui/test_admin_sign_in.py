@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin import admin_app
 from ui.admin.admin_window import AdminWindow
 from ui.sign_in_dialog import SignInDialog

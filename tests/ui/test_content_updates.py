@@ -9,9 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.audit import AuditStamp
 from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.publishing import publish
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use, load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.visit import KioskTiming
 from tests.ui.patient import consent_and_ride_home, current, fill, tap
 from ui.kiosk_window import KioskWindow

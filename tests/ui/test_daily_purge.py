@@ -6,8 +6,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.audit import AuditAction, entries
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits
+from kiosk.stored_visits import list_visits
 from kiosk.visit import KioskTiming
 from tests.conftest import FakeClock, play_visit, store_visit
 from tests.ui.patient import current, tap

@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.audit import entries
 from kiosk.auth import Role, StaffMember
 from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.desk_window import DeskWindow
@@ -114,7 +114,7 @@ def test_the_list_updates_when_another_process_stores_a_visit(
         sys.path.insert(0, {str(root)!r})
         from datetime import UTC, datetime
         from kiosk.content import Answer, bundled_pack_dir, load_pack
-        from kiosk.store import open_database
+        from kiosk.database import open_database
         from tests.conftest import FakeClock, play_visit, store_visit
         database = open_database({settings.database_url!r})
         visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)),
@@ -268,7 +268,7 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     tap(qtbot, current(kiosk), "Finish")
     assert window.desk_check_in is None
     assert column(window, 2) == ["Nash, Walter"]
-    from kiosk.store import list_visits, load_visit
+    from kiosk.stored_visits import list_visits, load_visit
 
     with database.session() as session:
         (listing,) = list(list_visits(session))

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.audit_protections import SQLITE_TRIGGERS, WARNING_DAYS
 from kiosk.auth import Role, StaffMember
 from kiosk.content import ContentPack
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings
-from kiosk.store import Database, open_database
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.desk_window import DeskWindow
 

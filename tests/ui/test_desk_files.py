@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.auth import Role, StaffMember
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.desk_window import DeskWindow
 

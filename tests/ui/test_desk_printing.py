@@ -14,8 +14,8 @@ from kiosk import printing
 from kiosk.audit import entries
 from kiosk.auth import Role, StaffMember
 from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.desk_window import DeskWindow
 

@@ -32,9 +32,9 @@ from typing_extensions import override
 from kiosk import desk, printing
 from kiosk.auth import Role, StaffMember
 from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.database import Database
 from kiosk.printing import PrintJob
 from kiosk.settings import Settings
-from kiosk.store import Database
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.desk_window import DeskWindow, print_system_pool
 
@@ -389,7 +389,8 @@ class KioskInAnotherProcess:
             sys.path.insert(0, {str(root)!r})
             from datetime import UTC, datetime
             from kiosk.content import bundled_pack_dir, load_pack
-            from kiosk.store import open_database, store_finished_visit
+            from kiosk.database import open_database
+            from kiosk.stored_visits import store_finished_visit
             from tests.conftest import FakeClock, play_visit
             database = open_database({database_url!r}, busy_timeout_ms=1000)
             visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)),

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import auth
 from kiosk.audit import AuditAction, entries
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
 from tests.ui.keyboard_typing import tap_text
 from tests.ui.patient import current, tap

@@ -11,9 +11,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from kiosk.database import Database
 from kiosk.logs import configure_logging
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
 from tests.ui.patient import complete_visit, current, fill, tap
 from ui.kiosk_app import install_error_screen

@@ -13,8 +13,8 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
 from tests.ui.keyboard_typing import tap_key, tap_text
 from tests.ui.patient import current, fill, tap

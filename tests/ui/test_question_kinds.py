@@ -8,8 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
 from tests.ui.patient import consent_and_ride_home, current, fill, tap

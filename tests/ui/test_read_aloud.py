@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming, Step
 from tests.ui.patient import (
     button,
@@ -75,7 +75,7 @@ def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> Kio
 
 @pytest.fixture
 def database(speaking_settings: Settings) -> Any:
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     db = open_database(speaking_settings.database_url)
     yield db

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import auth
 from kiosk.audit import entries
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings
-from kiosk.store import Database, open_database
 from tests.ui.keyboard_typing import tap_text
 from tests.ui.patient import tap
 from ui.sign_in_dialog import SignInDialog

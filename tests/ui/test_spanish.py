@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.translations import text_keys
 from kiosk.visit import KioskTiming, Step

@@ -25,8 +25,8 @@ import pytest
 from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database, open_database
 from tests.ui.patient import button, current, tap, visible_buttons
 from tests.ui.test_kiosk_visit import open_kiosk
 from tests.ui.test_read_aloud import to_first_slide

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.auth import Role, StaffMember
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds

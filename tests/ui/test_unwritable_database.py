@@ -21,9 +21,11 @@ from sqlalchemy import event
 from kiosk.audit import AuditAction, entries
 from kiosk.auth import Role, StaffMember
 from kiosk.backup import backup
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use, list_visits, load_visit, open_database
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, utc_now
 from tests.ui.patient import complete_visit, current, tap
 from ui.desk.desk_window import DeskWindow

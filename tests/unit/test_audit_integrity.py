@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.audit import AuditAction, AuditEntry, AuditStamp, carry_over, entries, record
-from kiosk.store import Database, migrate, open_database
+from kiosk.database import Database, migrate, open_database
 
 COLUMNS = "id, at, actor, action, visit_id, station, detail, original_at"
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"

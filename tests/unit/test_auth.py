@@ -12,8 +12,9 @@ from sqlalchemy.exc import DatabaseError
 
 from kiosk import auth
 from kiosk.audit import entries
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
 from kiosk.models import StaffAccountRow
-from kiosk.store import Database, content_in_use, open_database
 from tests.conftest import FakeClock
 
 PASSWORD = "correct horse battery"

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from kiosk.check_in import CheckIn, IdleAction, Outcome, VisitEnd
 from kiosk.content import Answer
+from kiosk.database import Database, open_database
 from kiosk.models import VisitRow
 from kiosk.settings import Settings, load_settings
 from kiosk.signature import Signature
-from kiosk.store import Database, open_database
 from kiosk.visit import KioskTiming, Step, Visit
 from tests.conftest import SCRIBBLE, FakeClock
 

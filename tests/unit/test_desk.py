@@ -16,7 +16,8 @@ from kiosk import desk
 from kiosk.audit import entries
 from kiosk.auth import Role, StaffMember
 from kiosk.content import Answer, ContentPack
-from kiosk.store import Database, load_visit
+from kiosk.database import Database
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from tests.conftest import FakeClock, play_visit, store_visit
 
@@ -317,7 +318,7 @@ def test_every_desk_action_is_audited_by_visit_id_only(
 def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
     database: Database, pack: ContentPack, clock: FakeClock, tmp_path: object
 ) -> None:
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     with database.session() as session:
         before = desk.desk_marker(session)

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from kiosk.content import Answer, ContentPack
+from kiosk.database import open_database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
-from kiosk.store import load_visit, open_database
+from kiosk.stored_visits import load_visit
 from tests.conftest import FakeClock, play_visit, store_visit
 
 

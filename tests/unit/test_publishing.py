@@ -22,6 +22,8 @@ from sqlalchemy import text
 
 from kiosk.audit import AuditStamp, entries
 from kiosk.content import Answer, ContentPack, ContentPackError, Slide
+from kiosk.content_versions import content_in_use, publish_content
+from kiosk.database import Database, migrate, open_database
 from kiosk.pack_archive import ExportError, export_pack, read_pack
 from kiosk.publishing import (
     PublishError,
@@ -40,14 +42,7 @@ from kiosk.publishing import (
     version_content,
     versions,
 )
-from kiosk.store import (
-    Database,
-    content_in_use,
-    load_visit,
-    migrate,
-    open_database,
-    publish_content,
-)
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from tests.conftest import FakeClock, play_visit, store_visit
 

@@ -16,7 +16,7 @@ from kiosk.content import (
     pack_from_canonical,
 )
 from kiosk.pack_archive import export_pack, read_pack
-from kiosk.store import load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Visit, VisitError
 from tests.conftest import FakeClock
@@ -137,7 +137,9 @@ def test_a_stored_visit_prints_the_choice_and_the_typed_words(
 
     from pypdf import PdfReader
 
-    from kiosk.store import Database, save_visit, store_content
+    from kiosk.content_versions import store_content
+    from kiosk.database import Database
+    from kiosk.stored_visits import save_visit
     from tests.conftest import SCRIBBLE
 
     assert isinstance(database, Database)

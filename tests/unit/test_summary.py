@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from kiosk.content import Answer, ContentPack, load_pack
-from kiosk.store import Database, load_visit
+from kiosk.database import Database
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_record import VisitRecord
 from tests.conftest import FakeClock, play_visit, store_visit
@@ -140,7 +141,8 @@ def test_a_longer_pack_flows_onto_a_second_page_with_the_header_repeated(
     long_pack = load_pack(pack_copy)
     visit = play_visit(long_pack, clock)
     with database.session() as session, session.begin():
-        from kiosk.store import content_in_use, save_visit
+        from kiosk.content_versions import content_in_use
+        from kiosk.stored_visits import save_visit
 
         _row, _ = content_in_use(session, pack_copy, clock())
         save_visit(session, visit, station="t")

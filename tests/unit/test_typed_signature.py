@@ -12,9 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import Answer, ContentPack
+from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import Database, load_visit, open_database
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitError, same_name
 from tests.conftest import SCRIBBLE, FakeClock, store_visit

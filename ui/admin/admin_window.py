@@ -41,10 +41,11 @@ from kiosk import publishing
 from kiosk.audit import AuditStamp
 from kiosk.auth import StaffMember
 from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.translations import language_words
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor

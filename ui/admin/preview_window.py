@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import ContentPack
+from kiosk.content_versions import publish_content
+from kiosk.database import open_database
 from kiosk.settings import Settings
-from kiosk.store import open_database, publish_content
 from kiosk.visit import KioskTiming, utc_now
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style

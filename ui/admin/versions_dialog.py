@@ -24,9 +24,9 @@ from typing_extensions import override
 from kiosk import publishing
 from kiosk.audit import AuditStamp
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin.content_html import content_html
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog

@@ -56,10 +56,11 @@ from kiosk import desk, printing
 from kiosk.audit import AuditAction, AuditEntry
 from kiosk.audit_protections import WARNING_DAYS, recent_restorations
 from kiosk.auth import Role, StaffMember
+from kiosk.database import Database
 from kiosk.file_access import write_file
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.store import Database, load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
