@@ -24,7 +24,7 @@ from bench.pictures import (
     twelve_megapixel_photo,
 )
 from bench.qt_kiosk import PaintWatcher, application, kiosk_window
-from kiosk.content import bundled_pack_dir
+from kiosk.pack_loader import bundled_pack_dir
 from ui.kiosk_window import KioskWindow
 
 PAUSE_MS = 30

@@ -19,10 +19,11 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.content import ContentPack, ContentPackError
+from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit

@@ -26,11 +26,11 @@ from kiosk.audit import (
     entries,
     station_name,
 )
-from kiosk.content import ContentPackError
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.database_url import shown_url
 from kiosk.file_access import restrict_new_files, write_file
+from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.stored_visits import list_visits, load_visit
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.content import ContentPack, bundled_pack_dir, load_pack, pack_from_canonical
+from kiosk.content import ContentPack, pack_from_canonical
 from kiosk.models import ContentPictureRow, ContentPublicationRow, ContentVersionRow
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 
 
 def store_content(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.content import Answer, ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, open_database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.signature import Signature
 from kiosk.visit import Visit
 

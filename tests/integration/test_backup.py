@@ -15,7 +15,7 @@ WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[2])
     from datetime import UTC, datetime
-    from kiosk.content import bundled_pack_dir, load_pack
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
     from kiosk.database import open_database
     from tests.conftest import FakeClock, play_visit, store_visit
     pack = load_pack(bundled_pack_dir())

@@ -20,7 +20,8 @@ CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
     from datetime import UTC, datetime
-    from kiosk.content import Answer, bundled_pack_dir, load_pack
+    from kiosk.content import Answer
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
     from kiosk.database import open_database
     from tests.conftest import FakeClock, play_visit, store_visit
 

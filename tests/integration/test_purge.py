@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.content import bundled_pack_dir, load_pack
 from kiosk.database import open_database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from tests.conftest import FakeClock, play_visit, store_visit
 from tests.integration.running import kiosk
 

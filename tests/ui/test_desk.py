@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.audit import entries
 from kiosk.auth import Role, StaffMember
-from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.check_in_model import CheckInModel
@@ -113,7 +114,8 @@ def test_the_list_updates_when_another_process_stores_a_visit(
         import sys
         sys.path.insert(0, {str(root)!r})
         from datetime import UTC, datetime
-        from kiosk.content import Answer, bundled_pack_dir, load_pack
+        from kiosk.content import Answer
+        from kiosk.pack_loader import bundled_pack_dir, load_pack
         from kiosk.database import open_database
         from tests.conftest import FakeClock, play_visit, store_visit
         database = open_database({settings.database_url!r})

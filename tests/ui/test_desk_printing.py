@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from kiosk import printing
 from kiosk.audit import entries
 from kiosk.auth import Role, StaffMember
-from kiosk.content import bundled_pack_dir, load_pack
 from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from tests.conftest import FakeClock, play_visit, store_visit
 from ui.desk.desk_window import DeskWindow

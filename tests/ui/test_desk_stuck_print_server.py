@@ -31,8 +31,8 @@ from typing_extensions import override
 
 from kiosk import desk, printing
 from kiosk.auth import Role, StaffMember
-from kiosk.content import bundled_pack_dir, load_pack
 from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.printing import PrintJob
 from kiosk.settings import Settings
 from tests.conftest import FakeClock, play_visit, store_visit
@@ -388,7 +388,7 @@ class KioskInAnotherProcess:
             import sys
             sys.path.insert(0, {str(root)!r})
             from datetime import UTC, datetime
-            from kiosk.content import bundled_pack_dir, load_pack
+            from kiosk.pack_loader import bundled_pack_dir, load_pack
             from kiosk.database import open_database
             from kiosk.stored_visits import store_finished_visit
             from tests.conftest import FakeClock, play_visit

@@ -299,7 +299,7 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
 ) -> None:
     from PIL import Image
 
-    from kiosk.content import bundled_pack_dir
+    from kiosk.pack_loader import bundled_pack_dir
 
     pack = tmp_path / "pack"
     shutil.copytree(bundled_pack_dir(), pack)

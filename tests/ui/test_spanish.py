@@ -13,12 +13,11 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.content import ContentPack
+from kiosk.content import ContentPack, text_keys
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
-from kiosk.translations import text_keys
 from kiosk.visit import KioskTiming, Step
 from tests.ui.patient import button, current, fill, sign, tap
 from ui.kiosk_window import KioskWindow

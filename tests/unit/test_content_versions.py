@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kiosk.content import ContentPack, load_pack
+from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use, newest_content, publish_content
 from kiosk.database import Database
 from kiosk.models import ContentVersionRow
+from kiosk.pack_loader import load_pack
 from kiosk.stored_visits import load_visit
 from tests.conftest import FakeClock, play_visit, store_visit
 

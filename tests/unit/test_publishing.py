@@ -21,10 +21,11 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from kiosk.audit import AuditStamp, entries
-from kiosk.content import Answer, ContentPack, ContentPackError, Slide
+from kiosk.content import Answer, ContentPack, Slide
 from kiosk.content_versions import content_in_use, publish_content
 from kiosk.database import Database, migrate, open_database
 from kiosk.pack_archive import ExportError, export_pack, read_pack
+from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import (
     PublishError,
     check_pack,

@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import (
-    Answer,
-    ContentPack,
-    ContentPackError,
-    QuestionKind,
-    bundled_pack_dir,
-    load_pack,
-    pack_from_canonical,
-)
+from kiosk.content import Answer, ContentPack, QuestionKind, pack_from_canonical
 from kiosk.pack_archive import export_pack, read_pack
+from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Visit, VisitError

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from kiosk.content import Answer, ContentPack, load_pack
+from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
+from kiosk.pack_loader import load_pack
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_record import VisitRecord

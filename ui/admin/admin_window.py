@@ -40,10 +40,11 @@ from typing_extensions import override
 from kiosk import publishing
 from kiosk.audit import AuditStamp
 from kiosk.auth import StaffMember
-from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
+from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.translations import language_words
