@@ -137,12 +137,15 @@ def test_demo_data_refuses_a_database_with_real_visits(home: Path, db: str) -> N
 
     from kiosk.database import open_database
     from kiosk.pack_loader import bundled_pack_dir, load_pack
-    from tests.conftest import FakeClock, play_visit, store_visit
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
 
     database = open_database(db)
     store_visit(
         database,
-        play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime(2026, 11, 2, 16, tzinfo=UTC))),
+        walk_visit(
+            load_pack(bundled_pack_dir()), ManualClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+        ),
     )
     database.close()
     refused = kiosk("demo-data", "--visits", "5", "--database", db, home=home)

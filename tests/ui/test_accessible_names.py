@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.ui.patient import button
-from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
+from ui.screen_tour import tour
+from ui.visit_walk import button
 from ui.widgets.signature_pad import SignaturePad
 
 INTERACTIVE = (QAbstractButton, QLineEdit, SignaturePad)

@@ -13,7 +13,8 @@ from kiosk.auth import Role, StaffMember
 from kiosk.content import ContentPack
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 
 
@@ -23,10 +24,10 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     tmp_path: Path,
 ) -> None:
-    visit = play_visit(pack, clock, first="Ana", last="Lee")
+    visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
     window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
     qtbot.addWidget(window)

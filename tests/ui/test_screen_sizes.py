@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
+from ui.screen_tour import tour
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 MIN_TARGET = 60

@@ -12,11 +12,12 @@ from kiosk.database import Database
 from kiosk.models import ContentVersionRow
 from kiosk.pack_loader import load_pack
 from kiosk.stored_visits import load_visit
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 
 def test_first_start_makes_the_bundled_pack_version_1(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     with database.session() as session, session.begin():
         row, used = content_in_use(session, None, clock())
@@ -28,9 +29,9 @@ def test_first_start_makes_the_bundled_pack_version_1(
 
 
 def test_a_visit_keeps_the_text_it_was_shown_after_a_new_version(
-    database: Database, pack: ContentPack, clock: FakeClock, pack_copy: Path
+    database: Database, pack: ContentPack, clock: ManualClock, pack_copy: Path
 ) -> None:
-    visit = play_visit(pack, clock)
+    visit = walk_visit(pack, clock)
     store_visit(database, visit)
     questions = pack_copy / "questions.yaml"
     questions.write_text(
@@ -52,7 +53,7 @@ def test_a_visit_keeps_the_text_it_was_shown_after_a_new_version(
 
 
 def test_a_trial_folder_is_stored_but_never_becomes_the_clinics_content(
-    database: Database, pack_copy: Path, clock: FakeClock, pack: ContentPack
+    database: Database, pack_copy: Path, clock: ManualClock, pack: ContentPack
 ) -> None:
     slides = pack_copy / "slides.yaml"
     slides.write_text(slides.read_text().replace("Common side effects", "Usual side effects"))

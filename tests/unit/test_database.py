@@ -14,7 +14,7 @@ from kiosk.database import Database, migrate, open_database
 from kiosk.models import Base
 from kiosk.stored_visits import load_visit
 from kiosk.visit import RideStatus, Visit
-from tests.conftest import FakeClock, play_visit
+from kiosk.visit_walk import ManualClock, walk_visit
 
 
 def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
@@ -93,12 +93,12 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
 
 
 def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     old = open_database(url, migrate_schema=False)
     migrate(old.engine, "0001")
-    visit = play_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
+    visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
     _store_as_revision_0001_did(old, pack, visit)
     old.close()
     upgraded = open_database(url)  # upgrades to head

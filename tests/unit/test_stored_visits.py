@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
 from kiosk.stored_visits import list_visits, load_visit, name_key, save_visit
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 
 def test_a_visit_round_trips_exactly(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock, answers={"blood-pressure": Answer.NOT_SURE})
+    visit = walk_visit(pack, clock, answers={"blood-pressure": Answer.NOT_SURE})
     store_visit(database, visit)
     with database.session() as session:
         record = load_visit(session, visit.id)
@@ -53,9 +54,9 @@ def test_a_visit_round_trips_exactly(
 
 
 def test_a_stopped_visit_is_stored_unsigned_and_flagged(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock, talk_first=True)
+    visit = walk_visit(pack, clock, talk_first=True)
     store_visit(database, visit)
     with database.session() as session:
         record = load_visit(session, visit.id)
@@ -69,9 +70,9 @@ def test_a_stopped_visit_is_stored_unsigned_and_flagged(
 
 
 def test_talking_first_keeps_the_statements_already_acknowledged(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock, talk_first=True)
+    visit = walk_visit(pack, clock, talk_first=True)
     visit.ending, visit.finished_at = None, None
     from kiosk.visit import Step
 
@@ -93,9 +94,9 @@ def test_talking_first_keeps_the_statements_already_acknowledged(
 
 
 def test_an_abandoned_visit_cannot_be_stored(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock)
+    visit = walk_visit(pack, clock)
     visit.ending = None
     visit.abandon()
     with database.session() as session, pytest.raises(ValueError, match="only a completed"):
@@ -109,12 +110,12 @@ def _row_counts(database: Database) -> dict[str, int]:
 
 
 def test_a_failed_write_leaves_nothing_half_written(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    first = play_visit(pack, clock, first="Ana")
+    first = walk_visit(pack, clock, first="Ana")
     store_visit(database, first)
     before = _row_counts(database)
-    clash = play_visit(pack, clock, first="Beatriz", answers={"pregnancy": Answer.YES})
+    clash = walk_visit(pack, clock, first="Beatriz", answers={"pregnancy": Answer.YES})
     clash.id = first.id  # the visit row fails; its answers, flags and slides must not stay
     with database.session() as session, pytest.raises(IntegrityError), session.begin():
         save_visit(session, clash, station="x")
@@ -127,12 +128,12 @@ def test_a_failed_write_leaves_nothing_half_written(
 
 
 def test_list_is_newest_first_and_since_filters(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    first = play_visit(pack, clock, first="Older")
+    first = walk_visit(pack, clock, first="Older")
     store_visit(database, first)
     clock.advance(86400)
-    second = play_visit(pack, clock, first="Newer")
+    second = walk_visit(pack, clock, first="Newer")
     store_visit(database, second)
     with database.session() as session:
         assert [v.first_name for v in list_visits(session)] == ["Newer", "Older"]
