@@ -30,8 +30,8 @@ from sqlalchemy import select
 from bench.measure import Row, Target
 from kiosk import desk
 from kiosk.actor import Actor, Role, StaffMember
+from kiosk.database import BUSY_TIMEOUT_MS, open_database
 from kiosk.models import VisitRow
-from kiosk.store import BUSY_TIMEOUT_MS, open_database
 from kiosk.visit import Ending
 
 ZONE = ZoneInfo("America/Chicago")

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditAction, record
+from kiosk.content_versions import newest_content
 from kiosk.models import StaffAccountRow, table_of
-from kiosk.store import newest_content
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
 # guessing offline slow while a sign-in still feels instant.

@@ -21,11 +21,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.actor import Actor, kiosk_or_staff_audit_name
 from kiosk.audit import AuditAction
-from kiosk.content import ContentPack, ContentPackError
+from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, store_finished_visit
+from kiosk.stored_visits import store_finished_visit
 from kiosk.visit import (
     Clock,
     DetailsProblem,

@@ -20,19 +20,15 @@ from kiosk.actor import Actor, Role, staff_audit_name
 from kiosk.audit import (
     station_name,
 )
-from kiosk.content import ContentPackError
 from kiosk.content_editing import ContentEditing
+from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
+from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.staff_accounts import StaffAccounts
-from kiosk.store import (
-    Database,
-    DatabaseUnavailableError,
-    open_database,
-)
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
 

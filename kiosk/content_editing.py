@@ -15,8 +15,9 @@ from kiosk import publishing
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use, publish_content
+from kiosk.database import Database, open_database
 from kiosk.publishing import Draft, PublishedVersion
-from kiosk.store import Database, content_in_use, open_database, publish_content
 from kiosk.unit_of_work import reading, unit_of_work
 
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from kiosk import printing
 from kiosk.actor import Actor, Role
 from kiosk.audit import AuditAction
+from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
-from kiosk.store import Database, load_visit, name_key
+from kiosk.stored_visits import load_visit, name_key
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 

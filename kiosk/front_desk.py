@@ -19,9 +19,10 @@ from kiosk import desk
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
+from kiosk.database import Database
 from kiosk.file_access import write_file
 from kiosk.printing import JobStatus
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
 from kiosk.visit_record import VisitListing, VisitRecord

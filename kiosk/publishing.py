@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
-from kiosk.content import ContentPack, ContentPackError, Question, load_pack, pack_from_canonical
+from kiosk.content import ContentPack, Question, pack_from_canonical
+from kiosk.content_versions import content_in_use, content_of, newest_publication, publish_content
 from kiosk.models import (
     ContentDraftPictureRow,
     ContentDraftRow,
@@ -36,7 +37,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_archive import export_pack, pack_files, read_pack
-from kiosk.store import content_in_use, content_of, newest_publication, publish_content
+from kiosk.pack_loader import ContentPackError, load_pack
 
 MAX_LABEL_LENGTH = 200
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
+from kiosk.database import Database
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -24,7 +25,6 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 _BATCH = 500

@@ -11,7 +11,7 @@ from datetime import datetime
 from kiosk import auth
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditAction
-from kiosk.store import Database
+from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kiosk.store import Database
+from kiosk.database import Database
 
 
 class StorageUnavailableError(Exception):

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, carry_over
-from kiosk.store import Database, content_in_use
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
 
 

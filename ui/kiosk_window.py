@@ -35,17 +35,17 @@ from kiosk.check_in import (
     Outcome,
     VisitEnd,
 )
+from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
-from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.visit_screens import VisitScreens, signed_by_line
+from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures

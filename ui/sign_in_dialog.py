@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWid
 
 from kiosk.actor import Role, StaffMember
 from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
+from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.staff_accounts import StaffAccounts
-from kiosk.store import Database
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
 from ui.widgets.keyboard_form import KeyboardForm

@@ -8,7 +8,7 @@ from typing_extensions import override
 
 from kiosk.actor import StaffMember, staff_audit_name
 from kiosk.audit import AuditAction, record
-from kiosk.store import Database
+from kiosk.database import Database
 from kiosk.visit import Clock, utc_now
 
 _ACTIVITY = {

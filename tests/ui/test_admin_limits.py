@@ -18,8 +18,9 @@ from pytestqt.qtbot import QtBot
 from kiosk import publishing
 from kiosk.actor import Actor
 from kiosk.content import ConsentStatement, Slide
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.visit import utc_now
 from tests.ui.admin import choose_row, click, open_editor
 from ui.admin.admin_window import AdminWindow

@@ -12,14 +12,15 @@ from pytestqt.qtbot import QtBot
 from kiosk import publishing
 from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.visit import KioskTiming
 from tests.ui.admin import choose_row, click, open_editor, retype, tick
-from tests.ui.patient import current, fill, tap
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import current, fill, tap
 
 
 @pytest.fixture(autouse=True)
@@ -74,11 +75,11 @@ def test_publishing_makes_the_draft_the_content_of_the_next_visit_and_records_wh
     kiosk.resize(1080, 1920)
     kiosk.show()
     qtbot.waitExposed(kiosk)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "García")
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "García")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
     assert current(kiosk).title.text() == "Welcome to the clinic"  # type: ignore[attr-defined]
 
 

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin import admin_app
 from ui.admin.admin_window import AdminWindow
 from ui.sign_in_dialog import SignInDialog

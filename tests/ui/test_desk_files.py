@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 
 
@@ -24,11 +25,11 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    visit = play_visit(pack, clock, first="Ana", last="Lee")
+    visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
     window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
     qtbot.addWidget(window)
@@ -50,13 +51,13 @@ def test_a_summary_that_cannot_be_written_is_said_plainly_and_not_audited(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from kiosk.audit import entries
 
-    visit = play_visit(pack, clock, first="Ana", last="Lee")
+    visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
     window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
     qtbot.addWidget(window)

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, carry_over, entries, record
-from kiosk.store import Database, migrate, open_database
+from kiosk.database import Database, migrate, open_database
 
 COLUMNS = "id, at, actor, action, visit_id, station, detail, original_at"
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from kiosk.check_in import CheckIn, IdleAction, Outcome, VisitEnd
 from kiosk.content import Answer
+from kiosk.database import Database, open_database
 from kiosk.models import VisitRow
 from kiosk.settings import Settings, load_settings
 from kiosk.signature import Signature
-from kiosk.store import Database, open_database
 from kiosk.visit import KioskTiming, Step, Visit
-from tests.conftest import SCRIBBLE, FakeClock
+from kiosk.visit_walk import SCRIBBLE, ManualClock
 
 
 class Heard:
@@ -44,7 +44,7 @@ def _settings(tmp_path: Path) -> Settings:
     )
 
 
-def _service(tmp_path: Path, database: Database, clock: FakeClock) -> tuple[CheckIn, Heard]:
+def _service(tmp_path: Path, database: Database, clock: ManualClock) -> tuple[CheckIn, Heard]:
     service = CheckIn(
         database,
         _settings(tmp_path),
@@ -58,7 +58,7 @@ def _service(tmp_path: Path, database: Database, clock: FakeClock) -> tuple[Chec
     return service, heard
 
 
-def _to_consent(service: CheckIn, clock: FakeClock, *, flagged: str | None = None) -> Visit:
+def _to_consent(service: CheckIn, clock: ManualClock, *, flagged: str | None = None) -> Visit:
     visit = service.start(language="")
     assert visit is not None
     assert service.enter_details("Ana", "García", "04/15/1968") == []
@@ -83,7 +83,7 @@ def _visits(database: Database) -> int:
 
 
 def test_a_whole_visit_is_stored_and_every_step_announced(
-    tmp_path: Path, database: Database, clock: FakeClock
+    tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
     service, heard = _service(tmp_path, database, clock)
     visit = _to_consent(service, clock)
@@ -104,7 +104,7 @@ def test_a_whole_visit_is_stored_and_every_step_announced(
 
 
 def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_later(
-    tmp_path: Path, database: Database, clock: FakeClock
+    tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
     quick = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", busy_timeout_ms=100)
     service, heard = _service(tmp_path, quick, clock)
@@ -136,7 +136,7 @@ def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_
 
 
 def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
-    tmp_path: Path, database: Database, clock: FakeClock
+    tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
     service, _ = _service(tmp_path, database, clock)
     assert service.start(language="") is not None
@@ -144,7 +144,7 @@ def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
 
 
 def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
-    tmp_path: Path, database: Database, clock: FakeClock
+    tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
     settings = load_settings(
         {
@@ -177,7 +177,7 @@ def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
 
 
 def test_the_idle_policy_asks_only_after_the_wait_and_never_while_the_voice_reads(
-    tmp_path: Path, database: Database, clock: FakeClock
+    tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
     service, _ = _service(tmp_path, database, clock)
     visit = service.start(language="")

@@ -9,17 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.actor import Actor, Role, StaffMember
+from kiosk.database import Database, open_database
 from kiosk.front_desk import FrontDesk
-from kiosk.store import Database, open_database
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import RideStatus
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 
 def test_a_locked_database_gives_plain_words_and_no_half_change(
-    tmp_path: Path, database: Database, clock: FakeClock, pack: object
+    tmp_path: Path, database: Database, clock: ManualClock, pack: object
 ) -> None:
-    visit = play_visit(pack, clock, first="Ana", last="Núñez", ride=None)  # type: ignore[arg-type]
+    visit = walk_visit(pack, clock, first="Ana", last="Núñez", ride=None)  # type: ignore[arg-type]
     store_visit(database, visit)
     quick = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", busy_timeout_ms=100)
     front_desk = FrontDesk(quick, zone=ZoneInfo("America/Chicago"), paper_size="Letter")

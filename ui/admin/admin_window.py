@@ -38,12 +38,13 @@ from typing_extensions import override
 
 from kiosk import publishing
 from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
 from kiosk.content_editing import ContentEditing
+from kiosk.database import Database
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
+from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.translations import language_words
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, utc_now

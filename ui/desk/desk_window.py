@@ -51,10 +51,10 @@ from kiosk import desk, printing
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
+from kiosk.database import Database
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
