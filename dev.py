@@ -134,7 +134,11 @@ TRANSLATIONS = ROOT / "resources" / "translations"
 
 def patient_interface_sources() -> list[str]:
     """The modules whose words patients read (staff screens stay in the clinic's language)."""
-    files = [ROOT / "ui" / "kiosk_window.py", ROOT / "ui" / "interface_language.py"]
+    files = [
+        ROOT / "ui" / "kiosk_window.py",
+        ROOT / "ui" / "visit_screens.py",
+        ROOT / "ui" / "interface_language.py",
+    ]
     for folder in ("screens", "widgets"):
         files += sorted((ROOT / "ui" / folder).glob("*.py"))
     return [str(path.relative_to(ROOT)) for path in files]

@@ -29,9 +29,9 @@ from sqlalchemy import select
 
 from bench.measure import Row, Target
 from kiosk import desk
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Actor, Role, StaffMember
+from kiosk.database import BUSY_TIMEOUT_MS, open_database
 from kiosk.models import VisitRow
-from kiosk.store import BUSY_TIMEOUT_MS, open_database
 from kiosk.visit import Ending
 
 ZONE = ZoneInfo("America/Chicago")
@@ -194,8 +194,8 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
         all_ids = [row[0] for row in session.execute(select(VisitRow.id))]
     to_open = chooser.sample(all_ids, times + 3)
 
-    def action() -> desk.DeskAction:
-        return desk.DeskAction(STAFF, "bench-desk", datetime.now(UTC))
+    def action() -> Actor:
+        return Actor.staff(STAFF, station="bench-desk", now=datetime.now(UTC))
 
     def todays_list(_: int) -> None:
         with database.session() as session, session.begin():

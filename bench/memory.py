@@ -19,8 +19,8 @@ from bench.measure import Row, Target, rss_mb, sandbox
 
 def kiosk_rss(checkpoints: list[int], workdir: Path) -> dict[str, float]:
     """Tap through visits, noting the RSS after each checkpoint's number of visits."""
-    from bench import patient
     from bench.qt_kiosk import kiosk_window
+    from ui import visit_walk as patient
 
     window = kiosk_window(workdir / "memory.sqlite3")
     patient.settle()
@@ -28,8 +28,15 @@ def kiosk_rss(checkpoints: list[int], workdir: Path) -> dict[str, float]:
     names = ("Ana", "Luis", "Zoë", "José", "Mia", "Tom")
     for visit in range(1, max(checkpoints) + 1):
         patient.complete_visit(
-            window, names[visit % len(names)], f"Lee{visit}"[:6], f"0{visit % 9 + 1}/15/1968"
+            window,
+            first=names[visit % len(names)],
+            last=f"Lee{visit}"[:6],
+            born=f"0{visit % 9 + 1}/15/1968",
         )
+        patient.tap(patient.current(window), "Finish")
+        patient.settle()
+        if window.visit is not None:
+            raise RuntimeError("the visit did not end")
         if visit in checkpoints:
             seen[str(visit)] = rss_mb()
     window.close()

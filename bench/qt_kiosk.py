@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.database import open_database
 from kiosk.settings import load_settings
-from kiosk.store import open_database
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style

@@ -15,13 +15,9 @@ from pathlib import Path
 
 from bench.measure import Row, Target
 from bench.visits import finished_visit
-from kiosk.store import (
-    BUSY_TIMEOUT_MS,
-    content_in_use,
-    name_key,
-    open_database,
-    store_finished_visit,
-)
+from kiosk.content_versions import content_in_use
+from kiosk.database import BUSY_TIMEOUT_MS, open_database
+from kiosk.stored_visits import name_key, store_finished_visit
 from kiosk.visit import Visit
 
 

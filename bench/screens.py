@@ -16,7 +16,6 @@ import yaml
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from bench import patient
 from bench.measure import Row, Target, repeat_ms
 from bench.pictures import (
     import_picture_for_a_slide,
@@ -24,7 +23,8 @@ from bench.pictures import (
     twelve_megapixel_photo,
 )
 from bench.qt_kiosk import PaintWatcher, application, kiosk_window
-from kiosk.content import bundled_pack_dir
+from kiosk.pack_loader import bundled_pack_dir
+from ui import visit_walk as patient
 from ui.kiosk_window import KioskWindow
 
 PAUSE_MS = 30
@@ -45,7 +45,7 @@ def _timed_tap(
 
 def _back_to_welcome(window: KioskWindow) -> None:
     while window.visit is not None:
-        patient.tap(window, "Back")
+        patient.tap(patient.current(window), "Back")
     patient.settle()
 
 
@@ -120,7 +120,7 @@ def photo_shows(
     later: list[float] = []
     on_show = lambda: patient.current(window)  # noqa: E731 - read at each check
     for _ in range(visits):
-        patient.tap(window, "Start")
+        patient.tap(patient.current(window), "Start")
         patient.fill(window, "first_name", "Ana")
         patient.fill(window, "last_name", "García")
         patient.fill(window, "birth_date", "04/15/1968")
@@ -130,7 +130,7 @@ def photo_shows(
         assert window.screens is not None
         assert not window.screens.slide.picture.isHidden()
         for _ in range(returns):
-            patient.tap(window, "Next")
+            patient.tap(patient.current(window), "Next")
             later.append(
                 _timed_tap(watcher, patient.button(patient.current(window), "Back"), on_show)
             )

@@ -37,9 +37,12 @@ from reportlab.platypus import (
 )
 
 from bench.measure import Row, Target
-from bench.visits import SCRIBBLE, finished_visit
-from kiosk.store import content_in_use, load_visit, open_database, store_finished_visit
+from bench.visits import finished_visit
+from kiosk.content_versions import content_in_use
+from kiosk.database import open_database
+from kiosk.stored_visits import load_visit, store_finished_visit
 from kiosk.summary import build_summary
+from kiosk.visit_walk import SCRIBBLE
 
 ZONE = ZoneInfo("America/Chicago")
 MARGIN = 15 * mm

@@ -8,7 +8,6 @@ own clock (migrations 0002 and 0008; `kiosk.audit_protections` checks them at st
 
 from __future__ import annotations
 
-import getpass
 import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,15 +62,6 @@ def station_name() -> str:
     return socket.gethostname() or "unknown-station"
 
 
-def command_line_actor() -> str:
-    """`cli:<os user>`: the command line trusts the operating-system account."""
-    try:
-        user = getpass.getuser()
-    except OSError:  # no user name in the environment (some containers)
-        user = "unknown"
-    return f"cli:{user}"
-
-
 @dataclass(frozen=True)
 class AuditEntry:
     """One line of the audit trail."""
@@ -85,37 +75,6 @@ class AuditEntry:
     detail: str
     # Carried over from another database (a restore): when it was first written there.
     original_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class AuditStamp:
-    """Who acts, from which station, and when.
-
-    `now` is the station's clock, for what the action itself changes; the entry's own
-    time comes from the database.
-    """
-
-    actor: str
-    station: str
-    now: datetime
-
-    def audit(
-        self,
-        session: Session,
-        action: AuditAction,
-        visit_id: str | None = None,
-        *,
-        detail: str = "",
-    ) -> None:
-        """Leave this action's audit entry (written with the caller's transaction)."""
-        record(
-            session,
-            self.actor,
-            action,
-            station=self.station,
-            visit_id=visit_id,
-            detail=detail,
-        )
 
 
 _INSERT_ENTRY = insert(table_of(AuditEntryRow))

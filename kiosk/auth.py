@@ -28,9 +28,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, AuditStamp, record
+from kiosk.actor import Actor, Role, StaffMember
+from kiosk.audit import AuditAction, record
+from kiosk.content_versions import newest_content
 from kiosk.models import StaffAccountRow, table_of
-from kiosk.store import newest_content
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
 # guessing offline slow while a sign-in still feels instant.
@@ -77,30 +78,8 @@ _CLINIC_WORDS = (
 )
 
 
-class Role(StrEnum):
-    """What an account may do; each role can do everything the one before it can."""
-
-    STAFF = "staff"
-    CLINICIAN = "clinician"
-    ADMIN = "admin"
-
-    def allows(self, needed: Role) -> bool:
-        """Whether this role may do what `needed` may."""
-        order = list(Role)
-        return order.index(self) >= order.index(needed)
-
-
 class AccountError(Exception):
     """An account change that cannot be made; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    """A signed-in person (never carries the password or its hash)."""
-
-    id: int
-    username: str
-    role: Role
 
 
 class SignInOutcome(StrEnum):
@@ -271,12 +250,8 @@ def _existing(session: Session, username: str) -> StaffAccountRow:
     return row
 
 
-# Who is changing accounts, from where and when.
-AccountAction = AuditStamp
-
-
 def add_account(
-    session: Session, username: str, role: Role, password: str, by: AccountAction
+    session: Session, username: str, role: Role, password: str, by: Actor
 ) -> StaffMember:
     """Create an account; usernames are unique whatever their case."""
     name = check_new_username(username)
@@ -314,7 +289,7 @@ def list_accounts(session: Session) -> list[AccountListing]:
     ]
 
 
-def set_enabled(session: Session, username: str, enabled: bool, by: AccountAction) -> None:
+def set_enabled(session: Session, username: str, enabled: bool, by: Actor) -> None:
     """Disable an account (it cannot sign in) or enable it again."""
     row = _existing(session, username)
     row.enabled = enabled
@@ -322,7 +297,7 @@ def set_enabled(session: Session, username: str, enabled: bool, by: AccountActio
     by.audit(session, action, detail=f"account {row.username}")
 
 
-def unlock(session: Session, username: str, by: AccountAction) -> None:
+def unlock(session: Session, username: str, by: Actor) -> None:
     """Lift a lock-out before it runs out."""
     row = _existing(session, username)
     row.failed_attempts = 0
@@ -330,7 +305,7 @@ def unlock(session: Session, username: str, by: AccountAction) -> None:
     by.audit(session, AuditAction.ACCOUNT_UNLOCKED, detail=f"account {row.username}")
 
 
-def reset_password(session: Session, username: str, password: str, by: AccountAction) -> None:
+def reset_password(session: Session, username: str, password: str, by: Actor) -> None:
     """Set a new password (and lift any lock-out)."""
     row = _existing(session, username)
     check_new_password(password, user_inputs=_guessable_words(session, row.username))
@@ -446,7 +421,7 @@ def sign_in(
     if account is None:
         # Not the name typed: people type their password into the username box.
         return refuse("unknown", "unknown username")
-    actor = f"user:{account.username}"
+    actor = Actor.staff_named(account.username, station=station, now=now).audit_name
     if not right:
         counted = _count_wrong_try(session, account.id, now=now, lock_minutes=lock_minutes)
         if counted is None:

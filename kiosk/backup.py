@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from kiosk.audit import AuditEntry
+from kiosk.database import HEAD_REVISION, sqlite_file
 from kiosk.database_url import without_secrets
 from kiosk.file_access import create_file, make_folder
-from kiosk.store import HEAD_REVISION, sqlite_file
 
 
 class BackupError(Exception):

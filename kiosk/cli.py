@@ -15,29 +15,22 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from kiosk import auth
+from kiosk.actor import Actor, Role, staff_audit_name
 from kiosk.audit import (
-    AuditAction,
-    AuditStamp,
-    carry_over,
-    command_line_actor,
-    entries,
     station_name,
 )
-from kiosk.content import ContentPackError
+from kiosk.content_editing import ContentEditing
+from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.database_url import shown_url
-from kiosk.file_access import restrict_new_files, write_file
+from kiosk.desk import DeskError
+from kiosk.file_access import restrict_new_files
+from kiosk.front_desk import FrontDesk
+from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings, SettingsError, load_settings
-from kiosk.store import (
-    Database,
-    DatabaseUnavailableError,
-    content_in_use,
-    list_visits,
-    load_visit,
-    open_database,
-)
+from kiosk.staff_accounts import StaffAccounts
+from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.upkeep import Upkeep
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -76,37 +69,24 @@ def _database(settings: Settings) -> Database:
         raise CommandError(str(error)) from error
 
 
-def _stamp() -> AuditStamp:
+def _stamp() -> Actor:
     """The command line acts as `cli:<os user>`: its trust boundary is the OS account."""
-    return AuditStamp(command_line_actor(), station_name(), datetime.now(UTC))
+    return Actor.command_line(station=station_name(), now=datetime.now(UTC))
 
 
-def _audit(
-    session: Session, action: AuditAction, *, visit_id: str | None = None, detail: str = ""
-) -> None:
-    _stamp().audit(session, action, visit_id, detail=detail)
+def _front_desk(database: Database, settings: Settings) -> FrontDesk:
+    return FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
 
 
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     """Write the PDF summary of one visit."""
-    from kiosk.summary import build_summary  # reportlab is slow to load; only here
-
     output: Path = args.output
     database = _database(settings)
+    front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
     try:
-        with database.session() as session, session.begin():
-            visit = load_visit(session, args.visit_id)
-            if visit is None:
-                raise CommandError(f"there is no visit with the ID {args.visit_id}")
-            pdf = build_summary(visit, zone=settings.zone, paper_size=settings.paper_size)
-            try:
-                write_file(output, pdf)
-            except OSError as error:
-                raise CommandError(
-                    f"the summary cannot be written to {output}: {error.strerror}"
-                ) from error
-            # In the same transaction as the read: no saved summary goes unrecorded.
-            _audit(session, AuditAction.SUMMARY_SAVED, visit_id=visit.id, detail=f"to {output}")
+        visit = front_desk.save_summary(args.visit_id, output, _stamp())
+    except DeskError as error:
+        raise CommandError(str(error)) from error
     finally:
         database.close()
     print(f"Wrote the summary of visit {visit.id} to {output}")
@@ -125,49 +105,42 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Manage staff accounts."""
     database = _database(settings)
+    accounts = StaffAccounts(database)
     try:
-        with database.session() as session, session.begin():
-            action, name = args.users_command, getattr(args, "name", "")
-            if action == "add":
-                member = auth.add_account(
-                    session,
-                    name,
-                    auth.Role(args.role),
-                    _password(args, f"Password for {name}"),
-                    _stamp(),
+        action, name = args.users_command, getattr(args, "name", "")
+        if action == "add":
+            member = accounts.add(
+                name, Role(args.role), _password(args, f"Password for {name}"), _stamp()
+            )
+            message = f"Added {member.username} as {member.role.value}"
+        elif action == "list":
+            for account in accounts.listing(_stamp()):
+                state = "enabled" if account.enabled else "DISABLED"
+                if account.locked_until and account.locked_until > datetime.now(UTC):
+                    locked = account.locked_until.astimezone(settings.zone)
+                    state += f", locked until {locked:%H:%M}"
+                last = (
+                    account.last_sign_in_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+                    if account.last_sign_in_at
+                    else "never"
                 )
-                message = f"Added {member.username} as {member.role.value}"
-            elif action == "list":
-                _audit(session, AuditAction.ACCOUNTS_LISTED)
-                for account in auth.list_accounts(session):
-                    state = "enabled" if account.enabled else "DISABLED"
-                    if account.locked_until and account.locked_until > datetime.now(UTC):
-                        locked = account.locked_until.astimezone(settings.zone)
-                        state += f", locked until {locked:%H:%M}"
-                    last = (
-                        account.last_sign_in_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
-                        if account.last_sign_in_at
-                        else "never"
-                    )
-                    line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
-                    if not account.name_follows_rule:
-                        # Made before the username rule: it still signs in, but a name
-                        # outside it can look like another one in the audit trail.
-                        line += "  (name outside the username rule: make a new account for"
-                        line += " this person and disable this one)"
-                    print(line)
-                return 0
-            elif action in {"disable", "enable"}:
-                auth.set_enabled(session, name, action == "enable", _stamp())
-                message = f"{action.capitalize()}d {name}"
-            elif action == "unlock":
-                auth.unlock(session, name, _stamp())
-                message = f"Unlocked {name}"
-            else:
-                auth.reset_password(
-                    session, name, _password(args, f"New password for {name}"), _stamp()
-                )
-                message = f"Set a new password for {name}"
+                line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
+                if not account.name_follows_rule:
+                    # Made before the username rule: it still signs in, but a name
+                    # outside it can look like another one in the audit trail.
+                    line += "  (name outside the username rule: make a new account for"
+                    line += " this person and disable this one)"
+                print(line)
+            return 0
+        elif action in {"disable", "enable"}:
+            accounts.set_enabled(name, action == "enable", _stamp())
+            message = f"{action.capitalize()}d {name}"
+        elif action == "unlock":
+            accounts.unlock(name, _stamp())
+            message = f"Unlocked {name}"
+        else:
+            accounts.reset_password(name, _password(args, f"New password for {name}"), _stamp())
+            message = f"Set a new password for {name}"
     except auth.AccountError as error:
         raise CommandError(str(error)) from error
     finally:
@@ -181,13 +154,13 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     since = None
     if args.since is not None:
         since = datetime.combine(args.since, time.min, tzinfo=settings.zone).astimezone(UTC)
+    # A bare name means a person's account; cli:… and kiosk:… are given in full.
+    actor = args.user if args.user is None or ":" in args.user else staff_audit_name(args.user)
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            # A bare name means a person's account; cli:… and kiosk:… are given in full.
-            actor = args.user if args.user is None or ":" in args.user else f"user:{args.user}"
-            found = list(entries(session, since=since, actor=actor, visit_id=args.visit))
-            _audit(session, AuditAction.AUDIT_READ)
+        found = _front_desk(database, settings).read_audit(
+            _stamp(), since=since, actor=actor, visit_id=args.visit
+        )
     finally:
         database.close()
     for entry in found:
@@ -222,44 +195,34 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
     """List stored visits, newest first."""
-    since = None
-    if args.since is not None:
-        since = datetime.combine(args.since, time.min, tzinfo=settings.zone).astimezone(UTC)
     database = _database(settings)
     try:
-        with database.session() as session:
-            with session.begin():
-                _audit(
-                    session,
-                    AuditAction.VISITS_LISTED,
-                    detail=f"since {args.since}" if args.since else "all",
+        for visit in _front_desk(database, settings).list_visits(_stamp(), since_day=args.since):
+            local = visit.finished_at.astimezone(settings.zone)
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "id": visit.id,
+                            "finished_at": visit.finished_at.isoformat(),
+                            "first_name": visit.first_name,
+                            "last_name": visit.last_name,
+                            "date_of_birth": visit.date_of_birth.isoformat(),
+                            "ending": visit.ending,
+                            "flags": visit.flag_count,
+                            "demo": visit.is_demo,
+                        },
+                        ensure_ascii=False,
+                    )
                 )
-            for visit in list_visits(session, since=since):
-                local = visit.finished_at.astimezone(settings.zone)
-                if args.json:
-                    print(
-                        json.dumps(
-                            {
-                                "id": visit.id,
-                                "finished_at": visit.finished_at.isoformat(),
-                                "first_name": visit.first_name,
-                                "last_name": visit.last_name,
-                                "date_of_birth": visit.date_of_birth.isoformat(),
-                                "ending": visit.ending,
-                                "flags": visit.flag_count,
-                                "demo": visit.is_demo,
-                            },
-                            ensure_ascii=False,
-                        )
-                    )
-                else:
-                    flags = f"{visit.flag_count} flag(s)" if visit.flag_count else "no flags"
-                    demo = "  [DEMO]" if visit.is_demo else ""
-                    print(
-                        f"{local:%Y-%m-%d %H:%M}  {visit.id}  {visit.first_name} "
-                        f"{visit.last_name}  born {visit.date_of_birth}  {visit.ending}  "
-                        f"{flags}{demo}"
-                    )
+            else:
+                flags = f"{visit.flag_count} flag(s)" if visit.flag_count else "no flags"
+                demo = "  [DEMO]" if visit.is_demo else ""
+                print(
+                    f"{local:%Y-%m-%d %H:%M}  {visit.id}  {visit.first_name} "
+                    f"{visit.last_name}  born {visit.date_of_birth}  {visit.ending}  "
+                    f"{flags}{demo}"
+                )
     finally:
         database.close()
     return 0
@@ -289,9 +252,8 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 def _check_content_in_use(settings: Settings) -> int:
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            row, pack = content_in_use(session, None, datetime.now(UTC))
-            label, version = row.label, row.sha256[:12]
+        label, version, pack = ContentEditing(database).in_use_label(now=datetime.now(UTC))
+        version = version[:12]
     finally:
         database.close()
     print(
@@ -312,14 +274,14 @@ def _content_problems(error: ContentPackError, source: Path) -> CommandError:
 
 def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
     """Check a pack from a folder or .zip and make it the draft (and publish it if asked)."""
-    from kiosk.publishing import PublishError, import_draft, publish_draft
+    from kiosk.publishing import PublishError
 
     source: Path = args.source
     database = _database(settings)
+    editing = ContentEditing(database)
     try:
         try:
-            with database.session() as session, session.begin():
-                draft = import_draft(session, source, by=_stamp())
+            draft = editing.import_draft(source, by=_stamp())
         except ContentPackError as error:
             raise _content_problems(error, source) from error
         print(
@@ -331,8 +293,7 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         label = args.label or f"imported from {source.name}"
         try:
-            with database.session() as session, session.begin():
-                published = publish_draft(session, label=label, by=_stamp())
+            published = editing.publish_draft(label=label, by=_stamp())
         except PublishError as error:
             raise CommandError(f"{error} (the draft is kept)") from error
     finally:
@@ -346,14 +307,13 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_publish(args: argparse.Namespace, settings: Settings) -> int:
     """Publish the draft as a new content version."""
-    from kiosk.publishing import PublishError, publish_draft
+    from kiosk.publishing import PublishError
 
     now = datetime.now(UTC)
     label = args.label or f"published {now.astimezone(settings.zone):%Y-%m-%d %H:%M}"
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            published = publish_draft(session, label=label, by=_stamp())
+        published = ContentEditing(database).publish_draft(label=label, by=_stamp())
     except PublishError as error:
         raise CommandError(str(error)) from error
     finally:
@@ -367,13 +327,13 @@ def cmd_content_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Publish an earlier version again."""
-    from kiosk.publishing import PublishError, find_publication, restore
+    from kiosk.publishing import PublishError
 
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            number = find_publication(session, args.version).id
-            published = restore(session, number, label=args.label, by=_stamp())
+        number, published = ContentEditing(database).restore_named(
+            args.version, label=args.label, by=_stamp()
+        )
     except PublishError as error:
         raise CommandError(str(error)) from error
     finally:
@@ -388,30 +348,14 @@ def cmd_content_restore(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the content in use (or the draft, or an earlier version) to a folder or .zip."""
     from kiosk.pack_archive import ExportError
-    from kiosk.publishing import (
-        PublishError,
-        current_draft,
-        export_content,
-        find_publication,
-        version_content,
-    )
+    from kiosk.publishing import PublishError
 
     target: Path = args.target
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            if args.draft:
-                draft = current_draft(session)
-                if draft is None:
-                    raise CommandError("there is no draft to export")
-                pack, what = draft.pack, "the draft"
-            elif args.version:
-                number = find_publication(session, args.version).id
-                pack, what = version_content(session, number), f"version number {number}"
-            else:
-                pack = content_in_use(session, None, datetime.now(UTC))[1]
-                what = "the content in use"
-            export_content(session, pack, target, by=_stamp())
+        pack, what = ContentEditing(database).export(
+            target, by=_stamp(), draft=args.draft, version=args.version
+        )
     except (ExportError, PublishError) as error:
         raise CommandError(str(error)) from error
     finally:
@@ -422,15 +366,9 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_versions(args: argparse.Namespace, settings: Settings) -> int:
     """List every published version, newest first, and the draft if there is one."""
-    from kiosk.publishing import current_draft, versions
-
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            content_in_use(session, None, datetime.now(UTC))  # a new database: version 1
-            listed = versions(session)
-            draft = current_draft(session)
-            _audit(session, AuditAction.CONTENT_VERSIONS_LISTED)
+        listed, draft = ContentEditing(database).listing(_stamp())
     finally:
         database.close()
     for version in listed:
@@ -479,8 +417,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(error)) from error
     database = _database(settings)
     try:
-        with database.session() as session, session.begin():
-            _audit(session, AuditAction.BACKUP_MADE, detail=f"to {target}")
+        Upkeep(database).backed_up(target, _stamp())
     finally:
         database.close()
     print(f"Backed up the database to {target}")
@@ -498,12 +435,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)  # brings an older backup's schema up to date
     try:
         lost = audit_entries_lost_by_restore(settings.database_url, kept) if kept.is_file() else []
-        with database.session() as session, session.begin():
-            carried = carry_over(session, lost)
-            detail = f"from {args.file}"
-            if carried:
-                detail += f"; {carried} audit entries from before the restore carried over"
-            _audit(session, AuditAction.RESTORED, detail=detail)
+        Upkeep(database).restored(args.file, lost, _stamp())
     except BackupError as error:
         raise CommandError(str(error)) from error
     finally:
@@ -527,17 +459,17 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     """Fill the database with synthetic, clearly marked visits."""
-    from kiosk.demo import RealVisitsError, add_demo_visits
+    from kiosk.demo import RealVisitsError
 
     database = _database(settings)
-    now = datetime.now(UTC)
     try:
-        with database.session() as session, session.begin():
-            row, pack = content_in_use(session, settings.content_dir, now)
-            added = add_demo_visits(
-                session, pack, row.id, args.visits, now=now, zone=settings.zone, force=args.force
-            )
-            _audit(session, AuditAction.DEMO_VISITS_ADDED, detail=f"{added} demo visits")
+        added = Upkeep(database).add_demo_visits(
+            args.visits,
+            content_dir=settings.content_dir,
+            zone=settings.zone,
+            force=args.force,
+            by=_stamp(),
+        )
     except RealVisitsError as error:
         raise CommandError(
             f"{error}; demo data would mix with them. Use another database "
@@ -726,7 +658,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     add.add_argument(
         "--role",
         required=True,
-        choices=[role.value for role in auth.Role],
+        choices=[role.value for role in Role],
         help="staff (front desk), clinician (also clears clinical flags) or "
         "admin (also edits content and manages accounts)",
     )
@@ -779,7 +711,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return handler(args, settings)
-    except (CommandError, ContentPackError) as error:
+    except (CommandError, ContentPackError, StorageUnavailableError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
 

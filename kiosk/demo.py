@@ -26,7 +26,7 @@ from kiosk.models import (
 )
 from kiosk.rules import visit_flags
 from kiosk.signature import Signature
-from kiosk.store import count_visits, name_key
+from kiosk.stored_visits import count_visits, name_key
 from kiosk.visit import Ending, RideStatus
 
 FIRST_NAMES = (

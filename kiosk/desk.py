@@ -1,6 +1,6 @@
 """The front desk's services: today's check-ins, search, clinician review, rides, voids.
 
-Every function takes a session and a `DeskAction` (who, where, when) and leaves an
+Every function takes a session and an `Actor` (who, where, when) and leaves an
 audit entry naming the visit by ID only. The desk window and the command line use
 these same functions. The few that ask the print system take the `Database` instead:
 they open their own short transactions and hold none while the print system answers.
@@ -18,12 +18,13 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import printing
-from kiosk.audit import AuditAction, AuditStamp
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Actor, Role
+from kiosk.audit import AuditAction
+from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
-from kiosk.store import Database, load_visit, name_key
+from kiosk.stored_visits import load_visit, name_key
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
@@ -40,33 +41,6 @@ MAX_SEARCH_LENGTH = 100
 
 class DeskError(Exception):
     """A desk action that cannot be done; the message is for the staff member."""
-
-
-@dataclass(frozen=True)
-class DeskAction:
-    """Who is acting at the desk, from which station, and when."""
-
-    member: StaffMember
-    station: str
-    now: datetime
-
-    @property
-    def actor(self) -> str:
-        """How the audit trail names the staff member."""
-        return f"user:{self.member.username}"
-
-    def audit(
-        self,
-        session: Session,
-        action: AuditAction,
-        visit_id: str | None = None,
-        *,
-        detail: str = "",
-    ) -> None:
-        """Leave this action's audit entry (written with the caller's transaction)."""
-        AuditStamp(self.actor, self.station, self.now).audit(
-            session, action, visit_id, detail=detail
-        )
 
 
 @dataclass(frozen=True)
@@ -299,7 +273,7 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     return SearchPage(tuple(_check_in(tuple(r)) for r in rows), total, page, wanted.page_size)
 
 
-def audit_search(session: Session, wanted: VisitQuery, found: int, by: DeskAction) -> None:
+def audit_search(session: Session, wanted: VisitQuery, found: int, by: Actor) -> None:
     """Record that the desk searched (what kind of search, never the name typed)."""
     kinds = [
         "name or birth date" if search_key(wanted.text) else "",
@@ -345,7 +319,7 @@ def desk_marker(session: Session) -> tuple[object, ...]:
     return tuple(session.connection().execute(_MARKER).one())
 
 
-def open_visit(session: Session, visit_id: str, by: DeskAction) -> VisitRecord:
+def open_visit(session: Session, visit_id: str, by: Actor) -> VisitRecord:
     """The stored visit, as staff see it; the opening is audited."""
     visit = load_visit(session, visit_id)
     if visit is None:
@@ -363,35 +337,33 @@ def _visit_row(session: Session, visit_id: str) -> VisitRow:
     return row
 
 
-def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: DeskAction) -> int:
+def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: Actor) -> int:
     cleared = 0
     for flag in session.scalars(select(FlagRow).where(FlagRow.visit_id == visit.id)):
         if flag.cleared_at is None and FlagKind(flag.kind) in kinds:
             flag.cleared_at = by.now
-            flag.cleared_by = by.member.username
+            flag.cleared_by = by.username
             cleared += 1
     visit.open_flag_count = max(0, visit.open_flag_count - cleared)
     visit.updated_at = by.now
     return cleared
 
 
-def review_flags(session: Session, visit_id: str, note: str, by: DeskAction) -> None:
+def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
     """A clinician has reviewed the clinical flags (staff can see but not clear them)."""
-    if not by.member.role.allows(Role.CLINICIAN):
+    if not by.may(Role.CLINICIAN):
         raise DeskError("Only a clinician can mark clinical flags as reviewed.")
     if len(note) > MAX_NOTE_LENGTH:
         raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     visit = _visit_row(session, visit_id)
     _clear(session, visit, {FlagKind.CONTRAINDICATION, FlagKind.TALK_FIRST}, by)
     visit.reviewed_at = by.now
-    visit.reviewed_by = by.member.username
+    visit.reviewed_by = by.username
     visit.review_note = note.strip() or None
     by.audit(session, AuditAction.FLAGS_REVIEWED, visit_id)
 
 
-def arrange_ride(
-    session: Session, visit_id: str, driver_name: str, phone: str, by: DeskAction
-) -> None:
+def arrange_ride(session: Session, visit_id: str, driver_name: str, phone: str, by: Actor) -> None:
     """A ride home arranged after check-in clears the ride flag."""
     name = clean_name(driver_name)
     digits = "".join(ch for ch in phone if ch.isdigit())
@@ -404,18 +376,18 @@ def arrange_ride(
     visit.ride_driver_name = name
     visit.ride_phone = phone.strip()
     visit.ride_relationship = visit.ride_relationship or "arranged at the front desk"
-    visit.ride_arranged_by = by.member.username
+    visit.ride_arranged_by = by.username
     _clear(session, visit, {FlagKind.NO_RIDE_HOME}, by)
     by.audit(session, AuditAction.RIDE_ARRANGED, visit_id)
 
 
-def void_visit(session: Session, visit_id: str, reason: str, by: DeskAction) -> None:
+def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     """Mark a check-in made by mistake as void; it stays stored and shown as void."""
     if not reason.strip():
         raise DeskError("Please give the reason for voiding this check-in.")
     visit = _visit_row(session, visit_id)
     visit.voided_at = by.now
-    visit.voided_by = by.member.username
+    visit.voided_by = by.username
     visit.void_reason = reason.strip()[:MAX_NOTE_LENGTH]
     visit.updated_at = by.now
     by.audit(session, AuditAction.VISIT_VOIDED, visit_id)
@@ -440,7 +412,7 @@ def record_print(
     job: PrintJob | None,
     failure: str,
     copy: str,
-    by: DeskAction,
+    by: Actor,
 ) -> None:
     """Remember a print sent (or refused at once, with `failure`), audited."""
     visit = session.get(VisitRow, visit_id)
@@ -456,7 +428,7 @@ def record_print(
             state=state.value,
             reason=failure,
             sent_at=by.now,
-            sent_by=by.member.username,
+            sent_by=by.username,
         )
     )
     visit.updated_at = by.now
@@ -571,7 +543,7 @@ class PrintSent:
 
 
 def send_summary(
-    database: Database, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: DeskAction
+    database: Database, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: Actor
 ) -> PrintSent:
     """Hand a summary to the print system, then record what it said (audited).
 

@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
 from kiosk.content import pack_from_canonical
+from kiosk.content_versions import store_content
+from kiosk.database import Database
 from kiosk.file_access import FILE_MODE, make_folder
 from kiosk.models import (
     AnswerRow,
@@ -41,7 +43,7 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database, VisitRows, insert_visit_rows, store_content, visit_rows
+from kiosk.stored_visits import VisitRows, insert_visit_rows, visit_rows
 from kiosk.visit import Visit
 
 FORMAT = 1

@@ -22,17 +22,16 @@ from typing import Any
 
 import yaml
 
-from kiosk.content import (
+from kiosk.content import ContentPack, QuestionKind
+from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
+from kiosk.pack_loader import (
     CONSENT_FILE,
     PACK_FILE,
     QUESTIONS_FILE,
     SLIDES_FILE,
-    ContentPack,
     ContentPackError,
-    QuestionKind,
     load_pack,
 )
-from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
 from kiosk.pack_reader import ContentProblem
 from kiosk.translations import TRANSLATIONS_FOLDER, language_words, translation_file_text
 

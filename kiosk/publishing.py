@@ -25,8 +25,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from kiosk.audit import AuditAction, AuditStamp
-from kiosk.content import ContentPack, ContentPackError, Question, load_pack, pack_from_canonical
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction
+from kiosk.content import ContentPack, Question, pack_from_canonical
+from kiosk.content_versions import content_in_use, content_of, newest_publication, publish_content
 from kiosk.models import (
     ContentDraftPictureRow,
     ContentDraftRow,
@@ -35,7 +37,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_archive import export_pack, pack_files, read_pack
-from kiosk.store import content_in_use, content_of, newest_publication, publish_content
+from kiosk.pack_loader import ContentPackError, load_pack
 
 MAX_LABEL_LENGTH = 200
 
@@ -125,7 +127,7 @@ def current_draft(session: Session) -> Draft | None:
 
 
 def save_draft(
-    session: Session, pack: ContentPack, *, by: AuditStamp, based_on: str | None = None
+    session: Session, pack: ContentPack, *, by: Actor, based_on: str | None = None
 ) -> Draft:
     """Keep `pack` as the clinic's draft, replacing any earlier one; problems are allowed.
 
@@ -138,7 +140,7 @@ def save_draft(
     row = ContentDraftRow(
         canonical=pack.canonical_bytes(),
         saved_at=by.now,
-        saved_by=by.actor,
+        saved_by=by.audit_name,
         based_on_version_id=base,
     )
     row.pictures = [ContentDraftPictureRow(name=n, data=d) for n, d in pack.pictures.items()]
@@ -149,10 +151,10 @@ def save_draft(
         AuditAction.CONTENT_DRAFT_SAVED,
         detail=f"{len(pack.slides)} slides, {len(pack.questions)} questions",
     )
-    return Draft(pack, by.actor, by.now, based_on)
+    return Draft(pack, by.audit_name, by.now, based_on)
 
 
-def discard_draft(session: Session, *, by: AuditStamp) -> None:
+def discard_draft(session: Session, *, by: Actor) -> None:
     """Throw the draft away; the content in use is not touched."""
     if _drop_drafts(session):
         by.audit(session, AuditAction.CONTENT_DRAFT_DISCARDED)
@@ -165,7 +167,7 @@ def _drop_drafts(session: Session) -> bool:
     return had > 0
 
 
-def import_draft(session: Session, source: Path, *, by: AuditStamp) -> Draft:
+def import_draft(session: Session, source: Path, *, by: Actor) -> Draft:
     """Read a pack from a folder or `.zip`, check it, and make it the draft.
 
     A pack with problems raises ContentPackError and changes nothing.
@@ -180,7 +182,7 @@ def import_draft(session: Session, source: Path, *, by: AuditStamp) -> Draft:
     return draft
 
 
-def export_content(session: Session, pack: ContentPack, target: Path, *, by: AuditStamp) -> None:
+def export_content(session: Session, pack: ContentPack, target: Path, *, by: Actor) -> None:
     """Write `pack` to a folder or `.zip` (ExportError if it cannot) and note it in the audit."""
     export_pack(pack, target)
     by.audit(
@@ -193,7 +195,7 @@ def export_content(session: Session, pack: ContentPack, target: Path, *, by: Aud
 # --- publishing -----------------------------------------------------------------------------
 
 
-def publish(session: Session, pack: ContentPack, *, label: str, by: AuditStamp) -> PublishedVersion:
+def publish(session: Session, pack: ContentPack, *, label: str, by: Actor) -> PublishedVersion:
     """Make `pack` the content of every visit that starts from now on.
 
     Raises PublishError (with every problem) when the pack cannot be published; then
@@ -219,7 +221,7 @@ def publish(session: Session, pack: ContentPack, *, label: str, by: AuditStamp) 
         )
     try:
         publication = publish_content(
-            session, checked, label=label, published_by=by.actor, now=by.now
+            session, checked, label=label, published_by=by.audit_name, now=by.now
         )
         _drop_drafts(session)
         by.audit(
@@ -233,7 +235,7 @@ def publish(session: Session, pack: ContentPack, *, label: str, by: AuditStamp) 
     return _listed(session, publication)
 
 
-def publish_draft(session: Session, *, label: str, by: AuditStamp) -> PublishedVersion:
+def publish_draft(session: Session, *, label: str, by: Actor) -> PublishedVersion:
     """Publish the clinic's draft (see `publish`)."""
     draft = current_draft(session)
     if draft is None:
@@ -314,7 +316,7 @@ def version_content(session: Session, number: int) -> ContentPack:
     return content_of(row.content_version)
 
 
-def restore(session: Session, number: int, *, label: str, by: AuditStamp) -> PublishedVersion:
+def restore(session: Session, number: int, *, label: str, by: Actor) -> PublishedVersion:
     """Publish an earlier version's content again: a new publish, with its own label."""
     label = _label(label)
     old = session.get(ContentPublicationRow, number)
@@ -341,7 +343,7 @@ def restore(session: Session, number: int, *, label: str, by: AuditStamp) -> Pub
         ) from error
     try:
         publication = publish_content(
-            session, pack, label=label, published_by=by.actor, now=by.now, restored_from=old
+            session, pack, label=label, published_by=by.audit_name, now=by.now, restored_from=old
         )
         by.audit(
             session,

@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, AuditStamp
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction
+from kiosk.database import Database
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -22,7 +25,7 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
-from kiosk.store import Database
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 _BATCH = 500
 _CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)
@@ -51,17 +54,20 @@ def wipe_freed_space(database: Database) -> None:
         connection.commit()
 
 
-def purge_older_than(database: Database, days: int, by: AuditStamp) -> int:
+def purge_older_than(database: Database, days: int, by: Actor) -> int:
     """Remove visits that finished more than `days` days before `by.now`; returns how many.
 
     One transaction for the deletions and their audit entries, then the freed space is
     wiped. Used by `kiosk purge` and by the kiosk's daily purge (`retention_days`).
     """
     cutoff = by.now - timedelta(days=days)
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         doomed = visits_older_than(session, cutoff)
         delete_visits(session, doomed)
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
-    wipe_freed_space(database)
+    try:
+        wipe_freed_space(database)
+    except SQLAlchemyError as error:
+        raise StorageUnavailableError("the purged visits' space could not be wiped yet") from error
     return len(doomed)

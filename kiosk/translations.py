@@ -8,24 +8,21 @@ the same flags. A translation must be complete before the pack can be used: a mi
 item is refused, named in words an admin understands.
 
 Inside a pack the words are kept flat, one key per piece of text (`slide.<id>.title`,
-`question.<id>.choice.<choice-id>`, `consent.<id>`, ...), which is what the content
-version is computed over and what the editor edits.
+`question.<id>.choice.<choice-id>`, `consent.<id>`, ...; `kiosk.content.text_keys`), which
+is what the content version is computed over and what the editor edits.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from kiosk.content import ContentPack, slide_text_problems, text_keys
 from kiosk.pack_limits import MAX_TITLE, MAX_TRANSLATIONS, longest_words, quoted
 from kiosk.pack_reader import Fields, PackReader, too_long
-
-if TYPE_CHECKING:
-    from kiosk.content import ContentPack
 
 TRANSLATIONS_FOLDER = "translations"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -36,68 +33,6 @@ LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
 def language_words(code: str) -> str:
     """A language's name in English, for admins and staff."""
     return LANGUAGE_WORDS.get(code, code)
-
-
-def text_keys(pack: ContentPack) -> dict[str, str]:
-    """Every piece of patient-facing text in the pack, by key, in the pack's own language."""
-    keys = {"clinic_name": pack.clinic_name, "signature_meaning": pack.signature_meaning}
-    for slide in pack.slides:
-        keys[f"slide.{slide.id}.title"] = slide.title
-        keys[f"slide.{slide.id}.text"] = slide.text
-        if slide.picture:
-            keys[f"slide.{slide.id}.picture_alt"] = slide.picture_alt or ""
-    for question in pack.questions:
-        keys[f"question.{question.id}.text"] = question.text
-        for choice in question.choices:
-            keys[f"question.{question.id}.choice.{choice.id}"] = choice.text
-    for statement in pack.consent_statements:
-        keys[f"consent.{statement.id}"] = statement.text
-    return keys
-
-
-def in_language(pack: ContentPack, language: str, *, missing: str | None = None) -> ContentPack:
-    """The pack as a patient reading `language` sees it.
-
-    For showing only: a visit stores the original pack's version and its language. With
-    `missing`, text not translated yet reads as `missing` (the editor shows it empty).
-    """
-    if language == pack.language:
-        return pack
-    found = pack.translations.get(language, {})
-    words: Mapping[str, str] = (
-        found if missing is None else _Filled(found, text_keys(pack), missing)
-    )
-    return replace(
-        pack,
-        language=language,
-        clinic_name=words.get("clinic_name", pack.clinic_name),
-        signature_meaning=words["signature_meaning"],
-        slides=tuple(
-            replace(
-                slide,
-                title=words[f"slide.{slide.id}.title"],
-                text=words[f"slide.{slide.id}.text"],
-                picture_alt=words.get(f"slide.{slide.id}.picture_alt", slide.picture_alt),
-            )
-            for slide in pack.slides
-        ),
-        questions=tuple(
-            replace(
-                question,
-                text=words[f"question.{question.id}.text"],
-                choices=tuple(
-                    replace(choice, text=words[f"question.{question.id}.choice.{choice.id}"])
-                    for choice in question.choices
-                ),
-            )
-            for question in pack.questions
-        ),
-        consent_statements=tuple(
-            replace(statement, text=words[f"consent.{statement.id}"])
-            for statement in pack.consent_statements
-        ),
-        translations={},
-    )
 
 
 def missing_words(pack: ContentPack, language: str) -> list[str]:
@@ -288,8 +223,6 @@ class TranslationReader:
         node: yaml.Node,
         words: Mapping[str, str],
     ) -> None:
-        from kiosk.content import slide_text_problems
-
         base = text_keys(pack)
         for key in words:
             if key not in base:
@@ -323,11 +256,3 @@ def _describable(key: str) -> bool:
     except (KeyError, IndexError):
         return False
     return True
-
-
-class _Filled(dict[str, str]):
-    """Translated words, with `missing` for every key of the pack not translated yet."""
-
-    def __init__(self, words: Mapping[str, str], keys: Mapping[str, str], missing: str) -> None:
-        super().__init__({key: words.get(key, missing) for key in keys})
-        self.update(words)

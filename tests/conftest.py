@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
-from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, open_database
+from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.visit import Visit
-
-
-class FakeClock:
-    """A clock the test moves by hand, so times in a visit are exact."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+from kiosk.visit_walk import ManualClock
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +36,8 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture(scope="session")
@@ -75,52 +63,9 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-SCRIBBLE = Signature((((10.0, 40.0), (30.0, 20.0), (50.0, 45.0), (80.0, 15.0)),), 400, 120)
-
-
-def play_visit(
-    pack: ContentPack,
-    clock: FakeClock,
-    *,
-    first: str = "Ana",
-    last: str = "García",
-    born: str = "04/15/1968",
-    answers: dict[str, Answer] | None = None,
-    ride: tuple[str, str, str] | None = ("Luis García", "(555) 201-3344", "husband"),
-    talk_first: bool = False,
-) -> Visit:
-    """Tap through a whole visit as a patient would, a few seconds per screen."""
-    visit = Visit(pack, clock=clock)
-    visit.start()
-    assert visit.enter_details(first, last, born) == []
-    for _ in pack.slides:
-        clock.advance(7)
-        visit.next_slide()
-    for question in pack.questions:
-        clock.advance(4)
-        visit.answer((answers or {}).get(question.id, Answer.NO))
-        visit.next_question()
-    clock.advance(5)
-    visit.confirm_answers()
-    if talk_first:
-        visit.talk_to_staff_first()
-        return visit
-    for statement in pack.consent_statements:
-        clock.advance(2)
-        visit.acknowledge(statement.id)
-    clock.advance(6)
-    visit.sign(SCRIBBLE)
-    clock.advance(10)
-    if ride is None:
-        visit.no_ride_yet()
-    else:
-        assert visit.enter_ride_home(*ride) == []
-    return visit
-
-
 def store_visit(database: Database, visit: Visit) -> None:
     """Store a finished visit the way the kiosk does: one transaction."""
-    from kiosk.store import save_visit
+    from kiosk.stored_visits import save_visit
 
     with database.session() as session, session.begin():
         content_in_use(session, None, visit.clock())  # the bundled pack on a new database

@@ -22,13 +22,13 @@ from PIL import Image, ImageDraw
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
+from kiosk.database import open_database
 from kiosk.pictures import import_picture
 from kiosk.settings import load_settings
-from kiosk.store import open_database
-from tests.ui.screen_tour import tour
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
+from ui.screen_tour import tour
 
 SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
 TABS = ["slides", "questions", "consent", "clinic"]

@@ -27,12 +27,12 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database, open_database
-from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay, kiosk_style
 from ui.read_aloud import ReadAloud
+from ui.screen_tour import tour
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 SHEET_HEIGHT = 960

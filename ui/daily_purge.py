@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor
 from kiosk.retention import purge_older_than
+from kiosk.unit_of_work import StorageUnavailableError
 from ui.kiosk_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,9 @@ class DailyPurge(QObject):
             removed = purge_older_than(
                 window.database,
                 self.days,
-                AuditStamp(f"kiosk:{station}", station, window.clock()),
+                Actor.kiosk(station=station, now=window.clock()),
             )
-        except SQLAlchemyError as error:
+        except StorageUnavailableError as error:
             log.warning("the daily purge could not run: %s", type(error).__name__)
             self.timer.start(RETRY_MILLISECONDS)
             return

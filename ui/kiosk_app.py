@@ -10,9 +10,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
+from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
-from kiosk.store import DatabaseUnavailableError, open_database
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down

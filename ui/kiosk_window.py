@@ -1,9 +1,12 @@
-"""The patient kiosk: a stack of screens driven by the visit state machine.
+"""The patient kiosk: a stack of screens showing what the check-in service announces.
 
-Data flows one way: a screen emits an intent, the window calls the visit, the visit
-changes step, and the window shows the screen for the new step. The patient screens
-are built afresh for every visit and destroyed when it ends, so nothing typed, drawn
-or answered by one patient is left in any widget for the next.
+Data flows one way: a screen emits an intent, the window forwards it to the check-in
+service (`kiosk.check_in`), the service moves the visit and announces it, and the window
+shows the screen for the new step. Where the visit goes, storing, holding and the idle
+policy are the service's; the window decides only what is on screen, where the keyboard's
+focus goes and what is read aloud. The patient screens are built afresh for every visit
+and destroyed when it ends, so nothing typed, drawn or answered by one patient is left in
+any widget for the next.
 """
 
 from __future__ import annotations
@@ -11,9 +14,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,40 +25,33 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
-from kiosk.auth import StaffMember
-from kiosk.content import ContentPack, ContentPackError
-from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.actor import StaffMember
+from kiosk.check_in import (
+    LARGER_TEXT_TIME_FACTOR,
+    READ_ALOUD_TIME_FACTOR,
+    CheckIn,
+    Outcome,
+    VisitEnd,
+)
+from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.signature import Signature
-from kiosk.store import Database, content_in_use, store_finished_visit
-from kiosk.visit import Clock, Ending, KioskTiming, Step, Visit, utc_now
+from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
-from ui.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
-from ui.screens.consent import ConsentScreen
-from ui.screens.details import DetailsScreen
-from ui.screens.done import DoneScreen
-from ui.screens.patient_screen import PatientScreen, answer_text
-from ui.screens.question import QuestionScreen
-from ui.screens.review import ReviewScreen
-from ui.screens.ride_home import RideHomeScreen
-from ui.screens.slide import SlideScreen
+from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
+from ui.visit_screens import VisitScreens, signed_by_line
+from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
+from ui.widgets.still_there import StillThere
 
 log = logging.getLogger(__name__)
-
-# "I need more time": how many times longer the kiosk then waits before asking again.
-MORE_TIME_FACTOR = 3
-# With larger text or read-aloud the kiosk waits twice as long before asking.
-LARGER_TEXT_TIME_FACTOR = 2
-READ_ALOUD_TIME_FACTOR = 2
 
 _TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
@@ -70,35 +65,6 @@ _INPUT_EVENTS = {
     QEvent.Type.TouchUpdate,
     QEvent.Type.MouseMove,
 }
-
-
-class _DatabaseFileGoneError(Exception):
-    """The SQLite file was deleted under the running kiosk."""
-
-
-@dataclass
-class VisitScreens:
-    """The screens of one visit; they live exactly as long as the visit."""
-
-    details: DetailsScreen
-    slide: SlideScreen
-    question: QuestionScreen
-    review: ReviewScreen
-    consent: ConsentScreen
-    ride_home: RideHomeScreen
-    done: DoneScreen
-
-    def all(self) -> list[PatientScreen]:
-        """Every screen, for adding to and removing from the stack."""
-        return [
-            self.details,
-            self.slide,
-            self.question,
-            self.review,
-            self.consent,
-            self.ride_home,
-            self.done,
-        ]
 
 
 class KioskWindow(QMainWindow):
@@ -130,12 +96,13 @@ class KioskWindow(QMainWindow):
         read_aloud: ReadAloud | None = None,
     ) -> None:
         super().__init__()
-        self.database = database
         self.settings = settings
         self.station = station
         self.clock = clock
-        self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
-        self.visit: Visit | None = None
+        # Where the visit goes, storing, holding and the idle policy are the check-in
+        # service's decisions; this window shows what it announces and forwards taps.
+        self.check_in = CheckIn(database, settings, station=station, clock=clock, timing=timing)
+        self.check_in.listen(self)
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
         # Off in lock-down until staff sign in to leave (see ui.lockdown).
@@ -143,12 +110,6 @@ class KioskWindow(QMainWindow):
         self.screens: VisitScreens | None = None
         # The language chosen on Welcome for the next visit ("" is the content's own).
         self.language = ""
-        self.held_visits = HeldVisits(settings.held_visits_dir)
-        # Finished visits that neither the database nor the held-visits folder took
-        # (a full disk): kept in memory, and new check-ins pause until they are stored.
-        self.unsaved: list[Visit] = []
-        # The content last read from the database, for check-ins while it is unreachable.
-        self._last_content: ContentPack | None = None
         # The content's pictures (never anything of a patient's), kept between visits.
         self.slide_pictures = SlidePictures()
         # "Read to me": one voice for every visit, if the clinic allows speech and the
@@ -180,9 +141,17 @@ class KioskWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
-        self.still_there = NoticeOverlay(central)
-        self.still_there.dismissed.connect(self._still_here)
-        self.still_there.second_chosen.connect(self._more_time)
+        self.asking = StillThere(
+            self.check_in.idle,
+            central,
+            step=self._step_watched,
+            listening=self._listening,
+            focus_notice=self._focus_notice,
+        )
+        self.asking.nobody_came_back.connect(self._reset)
+        # What tests and the screen tour look at.
+        self.still_there = self.asking.notice
+        self.idle_timer = self.asking.idle_timer
         self.problem_notice = NoticeOverlay(central)
         self.problem_notice.dismissed.connect(self._reset)
         # Keys or a finger: where the focus goes on each new screen depends on which.
@@ -193,7 +162,7 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         self._show_welcome()
-        if self.held_visits.held():
+        if self.check_in.visits_waiting:
             # Visits left waiting when the kiosk last stopped.
             self.held_retry_timer.start()
             QTimer.singleShot(0, self, self.store_held_visits)
@@ -207,60 +176,91 @@ class KioskWindow(QMainWindow):
             return made
 
         self.problem_timer = timer(self.timing.done_seconds * 1000, self._reset)
-        self.idle_timer = timer(self.timing.timeout_seconds * 1000, self._on_idle)
-        self.countdown_timer = timer(1000, self._count_down, once=False)
-        self._countdown_left = 0
         self.done_timer = timer(self.timing.done_seconds * 1000, self._reset)
         self.held_retry_timer = timer(
             self.HELD_RETRY_MILLISECONDS, self.store_held_visits, once=False
         )
 
-    # --- welcome and the start of a visit -----------------------------------------------
-    def _content(self) -> ContentPack | None:
-        # New content is taken at the start of a visit, never in the middle of one.
-        if self.database.file_is_gone():
-            # Patients can still check in; their visits wait on this machine.
-            return self._last_content
-        try:
-            with self.database.session() as session, session.begin():
-                _, pack = content_in_use(session, self.settings.content_dir, self.clock())
-        except (SQLAlchemyError, ContentPackError, OSError) as error:
-            log.error("the content in use cannot be loaded: %s", type(error).__name__)
-            return self._last_content
-        self._last_content = pack
-        return pack
+    # --- the check-in service's news ------------------------------------------------------
+    @property
+    def visit(self) -> Visit | None:
+        """The visit at the screen, if any (the check-in service holds it)."""
+        return self.check_in.visit
+
+    @property
+    def database(self) -> Database:
+        """Where the check-in service stores visits."""
+        return self.check_in.database
+
+    @database.setter
+    def database(self, database: Database) -> None:
+        # Clinic IT gave the kiosk another database (a restore, a fixed file).
+        self.check_in.database = database
+
+    @property
+    def timing(self) -> KioskTiming:
+        """When the kiosk acts by itself (the check-in service's)."""
+        return self.check_in.timing
+
+    @timing.setter
+    def timing(self, timing: KioskTiming) -> None:
+        self.check_in.timing = timing
+        self.check_in.idle.timing = timing
 
     @property
     def check_in_paused(self) -> bool:
         """Whether new check-ins wait: visits are stuck in memory, or the disk is full."""
-        return bool(self.unsaved) or any(
-            held.reason.pauses_check_in for held in self.held_visits.held()
+        return self.check_in.paused
+
+    def visit_changed(self, visit: Visit) -> None:
+        """The service moved the visit: show its step."""
+        self._show_step()
+
+    def visit_finished(self, end: VisitEnd) -> None:
+        """The visit reached Done and was stored, held or refused: tell the patient."""
+        screens = self.screens
+        if screens is None:
+            return
+        self.asking.stop()
+        if end.outcome is Outcome.REFUSED:
+            # A bug, not a database that will come back: say so plainly.
+            self._show_problem(
+                self.tr(
+                    "Sorry, we could not save your check-in. Please go to the front "
+                    "desk — we'll be glad to help."
+                )
+            )
+            return
+        if end.outcome is Outcome.STORED:
+            self.visit_stored.emit(end.visit_id)
+        else:
+            self.held_retry_timer.start()
+            self.visit_held.emit(end.visit_id)
+        screens.done.show_outcome(
+            stopped_to_talk=end.stopped_to_talk,
+            flagged=end.flagged,
+            kept_on_kiosk=end.kept_on_kiosk,
         )
+        self._change_screen(screens.done)
+        self.done_timer.start()
+
+    def held_visit_stored(self, visit_id: str) -> None:
+        """A visit that waited on this kiosk reached the database."""
+        self.visit_stored.emit(visit_id)
 
     def store_held_visits(self) -> None:
         """Try again to store the visits that wait; never while a patient is at the screen."""
-        if self.visit is not None:
+        if self.check_in.visit is not None:
             return
-        if self.database.file_is_gone():
-            return
-        try:
-            while self.unsaved:
-                visit = self.unsaved[0]
-                self._store(visit)
-                self.unsaved.pop(0)
-                self.visit_stored.emit(visit.id)
-            for visit_id in self.held_visits.store_all(self.database, now=self.clock):
-                self.visit_stored.emit(visit_id)
-        except (SQLAlchemyError, ValueError, OSError) as error:
-            log.warning("visits still wait for the database: %s", type(error).__name__)
-        if not self.unsaved and not self.held_visits.held():
+        self.check_in.store_waiting_visits()
+        if not self.check_in.visits_waiting:
             self.held_retry_timer.stop()
         if self.stack.currentWidget() is self.welcome:
             self._show_welcome()
 
     def _show_welcome(self) -> None:
-        content = self._content()
-        paused = self.check_in_paused
+        content = self.check_in.content()
+        paused = self.check_in.paused
         if content is not None and self.language not in content.languages:
             self.language = content.language
         if InterfaceLanguage.current != self.language:
@@ -304,8 +304,7 @@ class KioskWindow(QMainWindow):
 
     def _wait_longer(self, factor: int) -> None:
         """For the rest of this visit, wait `factor` times the usual before asking."""
-        if self.idle_timer.interval() < self.timing.timeout_seconds * 1000 * factor:
-            self.idle_timer.setInterval(self.timing.timeout_seconds * 1000 * factor)
+        self.asking.wait_longer(factor)
 
     def _larger_text(self) -> None:
         self.show_display(self.display.larger_text())
@@ -320,8 +319,11 @@ class KioskWindow(QMainWindow):
         self._place_focus(self.welcome)
 
     def _begin_visit(self) -> None:
-        content = self._content()
-        if content is None or self.check_in_paused:
+        visit = self.check_in.start(
+            language=self.language,
+            assisted_by=self.assisted_by.username if self.assisted_by is not None else None,
+        )
+        if visit is None:
             self._show_problem(
                 self.tr(
                     "Sorry, check-in is not working right now. Please go "
@@ -329,24 +331,15 @@ class KioskWindow(QMainWindow):
                 )
             )
             return
-        if self.language not in content.languages:
-            self.language = content.language
+        self.language = visit.language
+        self.asking.reset()
         # Decoded now, at Start, so that no slide freezes while its picture decodes.
-        self.slide_pictures.prepare(content.pictures)
-        self.visit = Visit(
-            content,
-            clock=self.clock,
-            language=self.language,
-            typed_signature_allowed=self.settings.typed_signature,
-        )
-        if self.assisted_by is not None:
-            self.visit.assisted_by = self.assisted_by.username
-        self.visit.start()
+        self.slide_pictures.prepare(visit.content.pictures)
         self.screens = self._build_screens()
         if not self.display.is_default:
             # Larger text chosen on Welcome: the new screens' fields put labels above.
             self.show_display(self.display)
-        self.screens.review.set_questions([(q.id, q.text) for q in self.visit.shown.questions])
+        self.screens.review.set_questions([(q.id, q.text) for q in visit.shown.questions])
         self.screens.details.begin()
         self._show_step()
 
@@ -358,7 +351,7 @@ class KioskWindow(QMainWindow):
 
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
-        self.idle_timer.stop()
+        self.asking.stop()
         self.problem_notice.show_notice(
             text,
             self.tr("OK"),
@@ -371,15 +364,8 @@ class KioskWindow(QMainWindow):
         self.problem_timer.start()
 
     def _build_screens(self) -> VisitScreens:
-        screens = VisitScreens(
-            DetailsScreen(),
-            SlideScreen(),
-            QuestionScreen(),
-            ReviewScreen(),
-            ConsentScreen(typed_allowed=self.settings.typed_signature),
-            RideHomeScreen(),
-            DoneScreen(),
-        )
+        screens = VisitScreens.build(typed_signature=self.settings.typed_signature)
+        available = self.read_aloud.available_for(self._visit_language())
         for screen in screens.all():
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
@@ -387,24 +373,8 @@ class KioskWindow(QMainWindow):
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
             screen.read_aloud_requested.connect(self._read_to_me)
-            screen.offer_read_aloud(available=self.read_aloud.available_for(self._visit_language()))
-            # Styled now, at Start, rather than on the tap that first shows the screen.
-            screen.ensurePolished()
-        screens.details.submitted.connect(self._on_details)
-        screens.slide.next_requested.connect(self._on_next_slide)
-        screens.slide.next_allowed.connect(self._on_next_allowed)
-        screens.question.answered.connect(self._on_answered)
-        screens.question.continue_requested.connect(self._on_question_continue)
-        screens.review.change_requested.connect(self._on_change_answer)
-        screens.review.confirmed.connect(self._on_confirmed)
-        screens.consent.acknowledged.connect(self._on_acknowledged)
-        screens.consent.signed.connect(self._on_signed)
-        screens.consent.signed_by_typing.connect(self._on_signed_by_typing)
-        screens.consent.talk_first_requested.connect(self._on_talk_first)
-        screens.consent.signed_on_paper.connect(self._on_signed_on_paper)
-        screens.ride_home.submitted.connect(self._on_ride_home)
-        screens.ride_home.no_ride_requested.connect(self._on_no_ride)
-        screens.done.finished.connect(self._reset)
+            screen.offer_read_aloud(available=available)
+        self._wire_taps(screens)
         return screens
 
     # --- showing the visit's step -------------------------------------------------------
@@ -412,7 +382,6 @@ class KioskWindow(QMainWindow):
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
-        content = visit.shown
         step = visit.step
         if step is Step.WELCOME:
             # Back from the details: the same patient, still using keys if they were.
@@ -421,55 +390,17 @@ class KioskWindow(QMainWindow):
             self.keyboard_use.in_use = using_keys
             self._place_focus(self.welcome)
             return
-        if step is Step.DETAILS:
-            screen: PatientScreen = screens.details
-        elif step is Step.SLIDES:
-            slide = content.slides[visit.slide_index]
-            screens.slide.show_slide(
-                slide,
-                self.slide_pictures.get(slide.picture),
-                visit.slide_index + 1,
-                len(content.slides),
-                visit.seconds_until_next(),
-            )
-            screen = screens.slide
-        elif step is Step.QUESTIONS:
-            question = content.questions[visit.question_index]
-            given = visit.answers.get(question.id)
-            screens.question.show_question(
-                question,
-                visit.question_index + 1,
-                len(content.questions),
-                given.answer if given else None,
-                flagged=visit.current_question_flagged,
-            )
-            screen = screens.question
-        elif step is Step.REVIEW:
-            screens.review.show_answers(
-                [
-                    (q.id, q.text, answer_text(q, visit.answers[q.id].answer))
-                    for q in content.questions
-                ]
-            )
-            screen = screens.review
-        elif step is Step.CONSENT:
-            screens.consent.show_consent(
-                content.consent_statements,
-                set(visit.acknowledged),
-                content.signature_meaning,
-                self._signed_by(),
-                paper_allowed=visit.assisted_by is not None,
-                typed_allowed=visit.typed_signature_allowed,
-            )
-            screen = screens.consent
-        elif step is Step.RIDE_HOME:
-            screens.ride_home.begin()
-            screen = screens.ride_home
-        else:
-            self._finish_visit()
+        screen = screens.show_step(
+            visit,
+            self.check_in.problems,
+            self.slide_pictures,
+            signed_by=signed_by_line(visit, self.clock(), self.settings.zone),
+        )
+        if screen is None:
+            # Done: the service stores the visit and says how (visit_finished).
             return
         self._change_screen(screen)
-        self.idle_timer.start()
+        self.asking.restart()
 
     def _change_screen(self, screen: PatientScreen) -> None:
         # Reading stops with the screen it belongs to.
@@ -515,82 +446,16 @@ class KioskWindow(QMainWindow):
         if self.keyboard_use.in_use:
             notice.take_focus()
 
-    def _signed_by(self) -> str:
-        visit = self.visit
-        if visit is None or visit.details is None:
-            return ""
-        now = self.clock().astimezone(self.settings.zone)
-        when = QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
-        # Qt's date format, translated with the rest: month names come from the locale.
-        shown = InterfaceLanguage.locale().toString(when, self.tr("MMMM d, yyyy 'at' h:mm AP"))
-        return self.tr("Signed by {0} on {1}").format(visit.details.full_name, shown)
-
-    def _finish_visit(self) -> None:
-        visit, screens = self.visit, self.screens
-        if visit is None or screens is None:
-            return
-        self.idle_timer.stop()
-        kept_on_kiosk = False
-        if visit.should_be_stored:
-            actor = f"user:{visit.assisted_by}" if visit.assisted_by else f"kiosk:{self.station}"
-            try:
-                if self.database.file_is_gone():
-                    raise _DatabaseFileGoneError
-                self._store(visit)
-            except (SQLAlchemyError, ValueError, _DatabaseFileGoneError) as error:
-                # The error's own text carries the row's values (names, birth dates):
-                # only its kind and the visit ID go to the log.
-                log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
-                if isinstance(error, ValueError):
-                    # A bug, not a database that will come back: say so plainly.
-                    self._show_problem(
-                        self.tr(
-                            "Sorry, we could not save your check-in. Please go to the front "
-                            "desk — we'll be glad to help."
-                        )
-                    )
-                    return
-                self._hold(visit, actor, error)
-                kept_on_kiosk = True
-            else:
-                self.visit_stored.emit(visit.id)
-        screens.done.show_outcome(
-            stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK,
-            flagged=bool(visit.flags),
-            kept_on_kiosk=kept_on_kiosk,
-        )
-        self._change_screen(screens.done)
-        self.done_timer.start()
-
-    def _store(self, visit: Visit) -> None:
-        with self.database.session() as session, session.begin():
-            store_finished_visit(session, visit, station=self.station)
-
-    def _hold(self, visit: Visit, actor: str, error: BaseException) -> None:
-        reason = (
-            HoldReason.MISSING if isinstance(error, _DatabaseFileGoneError) else hold_reason(error)
-        )
-        try:
-            self.held_visits.hold(
-                visit, station=self.station, actor=actor, reason=reason, now=self.clock()
-            )
-            log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
-        except OSError as disk_error:
-            self.unsaved.append(visit)
-            log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)
-        self.held_retry_timer.start()
-        self.visit_held.emit(visit.id)
-
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
-        for timer in (self.idle_timer, self.countdown_timer, self.done_timer, self.problem_timer):
+        for timer in (self.done_timer, self.problem_timer):
             timer.stop()
-        for notice in (self.help_notice, self.still_there, self.problem_notice):
+        for notice in (self.help_notice, self.problem_notice):
             notice.hide()
-        self.visit = None
+        self.check_in.end()
+        self.asking.reset()
         # Not a word of this visit may still be heard by the next patient.
         self.read_aloud.stop()
-        self.idle_timer.setInterval(self.timing.timeout_seconds * 1000)
         if not self.display.is_default:
             self.show_display(PatientDisplay())
         # The next patient starts in the clinic's own language.
@@ -608,13 +473,6 @@ class KioskWindow(QMainWindow):
         self.visit_ended.emit()
 
     # --- the patient's taps ----------------------------------------------------------------
-    def _act(self, action: Callable[[Visit], object]) -> None:
-        """Apply a tap to the visit, then show wherever the visit is now."""
-        if self.visit is None:
-            return
-        action(self.visit)
-        self._show_step()
-
     def _on_back_requested(self) -> None:
         if (
             self.visit is not None
@@ -623,7 +481,7 @@ class KioskWindow(QMainWindow):
         ):
             # Back to consent means signing again: the old ink must not stay on the pad.
             self.screens.consent.clear_signature()
-        self._act(lambda visit: visit.back())
+        self.check_in.back()
 
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
@@ -645,7 +503,7 @@ class KioskWindow(QMainWindow):
                 screen.show_reading(speaking=speaking)
         if not speaking and self.idle_timer.isActive():
             # The time to answer starts when the voice has finished.
-            self.idle_timer.start()
+            self.asking.restart()
 
     def _offer_read_aloud(self) -> None:
         """Show or hide "Read to me" on this visit's screens as the voice is now."""
@@ -675,15 +533,10 @@ class KioskWindow(QMainWindow):
         self._focus_notice(self.help_notice)
 
     def _on_details(self, first: str, last: str, born: str) -> None:
-        if self.visit is None or self.screens is None:
-            return
-        problems = self.visit.enter_details(first, last, born)
-        self.screens.details.show_problems(problems)
-        self._show_step()
+        self.check_in.enter_details(first, last, born)
 
     def _on_next_slide(self) -> None:
-        if self.visit is not None and self.visit.seconds_until_next() <= 0:
-            self._act(lambda visit: visit.next_slide())
+        self.check_in.next_slide()
 
     def _on_next_allowed(self) -> None:
         # A patient using keys who waited on the slide with nothing to press: Next now.
@@ -694,60 +547,28 @@ class KioskWindow(QMainWindow):
         if focused is None or focused is screens.slide or not can_take_focus(focused):
             self._place_focus(screens.slide)
 
-    def _on_answered(self, value: str) -> None:
-        if self.visit is None:
-            return
-        self.visit.answer(value)
-        if not self.visit.current_question_flagged:
-            self.visit.next_question()
-        self._show_step()
-
-    def _on_question_continue(self) -> None:
-        self._act(lambda visit: visit.next_question())
-
-    def _on_change_answer(self, question_id: str) -> None:
-        self._act(lambda visit: visit.change_answer(question_id))
-
-    def _on_confirmed(self) -> None:
-        self._act(lambda visit: visit.confirm_answers())
-
-    def _on_acknowledged(self, statement_id: str) -> None:
-        self._act(lambda visit: visit.acknowledge(statement_id))
-
     def _on_signed(self, signature: object) -> None:
-        if (
-            isinstance(signature, Signature)
-            and not signature.is_empty
-            and self.visit is not None
-            and self.visit.all_acknowledged
-        ):
-            self._act(lambda visit: visit.sign(signature))
+        if isinstance(signature, Signature):
+            self.check_in.sign(signature)
 
-    def _on_signed_by_typing(self, typed_name: str) -> None:
-        visit, screens = self.visit, self.screens
-        if visit is None or screens is None or not visit.typed_signature_allowed:
-            return
-        if not visit.all_acknowledged:
-            return
-        screens.consent.show_typed_problems(visit.sign_typed(typed_name))
-        self._show_step()
-
-    def _on_signed_on_paper(self) -> None:
-        if self.visit is not None and self.visit.assisted_by and self.visit.all_acknowledged:
-            self._act(lambda visit: visit.sign_on_paper())
-
-    def _on_talk_first(self) -> None:
-        self._act(lambda visit: visit.talk_to_staff_first())
-
-    def _on_ride_home(self, name: str, phone: str, relationship: str) -> None:
-        if self.visit is None or self.screens is None:
-            return
-        problems = self.visit.enter_ride_home(name, phone, relationship)
-        self.screens.ride_home.show_problems(problems)
-        self._show_step()
-
-    def _on_no_ride(self) -> None:
-        self._act(lambda visit: visit.no_ride_yet())
+    def _wire_taps(self, screens: VisitScreens) -> None:
+        """Each screen's taps go to the check-in service, which moves the visit."""
+        check_in = self.check_in
+        screens.details.submitted.connect(self._on_details)
+        screens.slide.next_requested.connect(self._on_next_slide)
+        screens.slide.next_allowed.connect(self._on_next_allowed)
+        screens.question.answered.connect(check_in.answer)
+        screens.question.continue_requested.connect(check_in.continue_after_answer)
+        screens.review.change_requested.connect(check_in.change_answer)
+        screens.review.confirmed.connect(check_in.confirm_answers)
+        screens.consent.acknowledged.connect(check_in.acknowledge)
+        screens.consent.signed.connect(self._on_signed)
+        screens.consent.signed_by_typing.connect(check_in.sign_by_typing)
+        screens.consent.talk_first_requested.connect(check_in.talk_first)
+        screens.consent.signed_on_paper.connect(check_in.sign_on_paper)
+        screens.ride_home.submitted.connect(check_in.enter_ride_home)
+        screens.ride_home.no_ride_requested.connect(check_in.no_ride_yet)
+        screens.done.finished.connect(self._reset)
 
     # --- nobody at the screen ----------------------------------------------------------------
     @override
@@ -766,13 +587,8 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         self.keyboard_use.stop()
-        for timer in (
-            self.idle_timer,
-            self.countdown_timer,
-            self.done_timer,
-            self.problem_timer,
-            self.held_retry_timer,
-        ):
+        self.asking.stop()
+        for timer in (self.done_timer, self.problem_timer, self.held_retry_timer):
             timer.stop()
         super().closeEvent(event)
 
@@ -780,8 +596,8 @@ class KioskWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
         kind = event.type()
-        if kind in _INPUT_EVENTS and self.idle_timer.isActive():
-            self.idle_timer.start()
+        if kind in _INPUT_EVENTS:
+            self.asking.touched()
         if (
             kind in _TAP_STARTS
             and time.monotonic() < self._taps_ignored_until
@@ -800,51 +616,8 @@ class KioskWindow(QMainWindow):
             return True
         return super().focusNextPrevChild(next)
 
-    def _on_idle(self) -> None:
-        if self.visit is None or not self.timing.watches(self.visit.step):
-            return
-        if self.read_aloud.speaking:
-            # Listening, not gone: ask once the voice has finished.
-            self.idle_timer.start()
-            return
-        self._countdown_left = self.timing.countdown_seconds
-        self._show_still_there()
-        self._focus_notice(self.still_there)
-        self.countdown_timer.start()
+    def _step_watched(self) -> Step | None:
+        return self.visit.step if self.visit is not None else None
 
-    def _show_still_there(self) -> None:
-        self.still_there.show_notice(
-            self._still_there_text(),
-            self.tr("Yes, continue"),
-            self.tr("I need more time"),
-            descriptions=(
-                self.tr("Goes back to where you were."),
-                self.tr("Goes back to where you were, and waits much longer before asking again."),
-            ),
-        )
-
-    def _still_there_text(self) -> str:
-        return self.tr(
-            "Are you still there?\n\nThis check-in will start over in {0} seconds "
-            "to keep your answers private."
-        ).format(self._countdown_left)
-
-    def _count_down(self) -> None:
-        self._countdown_left -= 1
-        if self._countdown_left > 0:
-            self.still_there.set_text(self._still_there_text())
-            return
-        if self.visit is not None:
-            self.visit.abandon()
-        self._reset()
-
-    def _still_here(self) -> None:
-        self.countdown_timer.stop()
-        self.idle_timer.start()
-
-    def _more_time(self) -> None:
-        # Some patients read slowly or need a pause: for the rest of this visit the kiosk
-        # waits three times as long before asking again.
-        self.countdown_timer.stop()
-        self._wait_longer(MORE_TIME_FACTOR)
-        self.idle_timer.start()
+    def _listening(self) -> bool:
+        return self.read_aloud.speaking

@@ -18,8 +18,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from typing_extensions import override
 
-from kiosk.audit import AuditAction, record
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Actor, Role, StaffMember
 from ui.kiosk_window import KioskWindow
 from ui.sign_in_dialog import SignInDialog
 
@@ -156,14 +155,9 @@ class KioskLockdown(QObject):
         )
         if member is None:
             return
-        with self.window.database.session() as session, session.begin():
-            record(
-                session,
-                f"user:{member.username}",
-                AuditAction.KIOSK_CLOSED,
-                station=self.window.station,
-                detail="left lock-down by the corner hold",
-            )
+        self.window.check_in.kiosk_closed(
+            Actor.staff(member, station=self.window.station, now=self.window.clock())
+        )
         log.info("kiosk closed by staff from lock-down")
         self.window.leaving_allowed = True
         if self.window.visit is not None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.auth import MAX_PASSWORD_LENGTH, Role, SignInOutcome, StaffMember, sign_in
+from kiosk.actor import Role, StaffMember
+from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
+from kiosk.staff_accounts import StaffAccounts
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
 from ui.widgets.keyboard_form import KeyboardForm
@@ -124,15 +126,13 @@ class SignInDialog(QDialog):
             self._say(self.tr("Please enter your username and password."))
             return
         now = self.clock()
-        with self.database.session() as session, session.begin():
-            result = sign_in(
-                session,
-                username,
-                password,
-                now=now,
-                station=self.station,
-                lock_minutes=self.settings.lockout_minutes,
-            )
+        result = StaffAccounts(self.database).sign_in(
+            username,
+            password,
+            now=now,
+            station=self.station,
+            lock_minutes=self.settings.lockout_minutes,
+        )
         if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:
             if not result.member.role.allows(self.needed_role):
                 self._say(self.tr("This account cannot do this. Please ask an admin."))

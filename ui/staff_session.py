@@ -6,9 +6,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
+from kiosk.actor import StaffMember, staff_audit_name
 from kiosk.audit import AuditAction, record
-from kiosk.auth import StaffMember
-from kiosk.store import Database
+from kiosk.database import Database
 from kiosk.visit import Clock, utc_now
 
 _ACTIVITY = {
@@ -55,7 +55,7 @@ class StaffSession(QObject):
     @property
     def actor(self) -> str:
         """How the audit trail names the signed-in member."""
-        return f"user:{self.member.username}" if self.member else "nobody"
+        return staff_audit_name(self.member.username) if self.member else "nobody"
 
     def sign_out(self, reason: str = "signed out") -> None:
         """End the session (once), leaving an audit entry."""

@@ -1,1 +1,1 @@
-"""Alembic migrations of the kiosk's database (applied by `kiosk.store.migrate`)."""
+"""Alembic migrations of the kiosk's database (applied by `kiosk.database.migrate`)."""

@@ -8,7 +8,7 @@ from kiosk.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - the app always passes its own connection
-    raise RuntimeError("run migrations through kiosk.store.migrate(), not the alembic command")
+    raise RuntimeError("run migrations through kiosk.database.migrate(), not the alembic command")
 
 context.configure(
     connection=connection,

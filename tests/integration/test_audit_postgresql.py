@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk.audit import AuditAction, entries, record
 from kiosk.audit_protections import lapses
-from kiosk.store import migrate, open_database
+from kiosk.database import migrate, open_database
 
 SERVER = os.environ.get("KIOSK_TEST_POSTGRESQL_URL", "")
 pytestmark = pytest.mark.skipif(not SERVER, reason="no KIOSK_TEST_POSTGRESQL_URL given")

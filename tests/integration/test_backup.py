@@ -15,15 +15,16 @@ WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[2])
     from datetime import UTC, datetime
-    from kiosk.content import bundled_pack_dir, load_pack
-    from kiosk.store import open_database
-    from tests.conftest import FakeClock, play_visit, store_visit
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.database import open_database
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
     pack = load_pack(bundled_pack_dir())
     database = open_database(sys.argv[1])
-    clock = FakeClock(datetime.now(UTC))
+    clock = ManualClock(datetime.now(UTC))
     print("ready", flush=True)
     for n in range(400):
-        store_visit(database, play_visit(pack, clock, first=f"Busy{n}"))
+        store_visit(database, walk_visit(pack, clock, first=f"Busy{n}"))
 """)
 
 

@@ -63,7 +63,7 @@ def test_content_check_passes_the_bundled_pack(home: Path) -> None:
 
 
 def test_content_check_lists_problems_and_exits_1(home: Path) -> None:
-    from kiosk.content import bundled_pack_dir
+    from kiosk.pack_loader import bundled_pack_dir
 
     pack = home / "pack"
     shutil.copytree(bundled_pack_dir(), pack)
@@ -135,14 +135,17 @@ def test_a_missing_visit_is_one_line_and_exit_1(home: Path, db: str) -> None:
 def test_demo_data_refuses_a_database_with_real_visits(home: Path, db: str) -> None:
     from datetime import UTC, datetime
 
-    from kiosk.content import bundled_pack_dir, load_pack
-    from kiosk.store import open_database
-    from tests.conftest import FakeClock, play_visit, store_visit
+    from kiosk.database import open_database
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
 
     database = open_database(db)
     store_visit(
         database,
-        play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime(2026, 11, 2, 16, tzinfo=UTC))),
+        walk_visit(
+            load_pack(bundled_pack_dir()), ManualClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+        ),
     )
     database.close()
     refused = kiosk("demo-data", "--visits", "5", "--database", db, home=home)
@@ -259,7 +262,7 @@ def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None
         [
             str(python),
             "-c",
-            "from kiosk.content import bundled_pack_dir; print(bundled_pack_dir())",
+            "from kiosk.pack_loader import bundled_pack_dir; print(bundled_pack_dir())",
         ],
         capture_output=True,
         text=True,
@@ -283,7 +286,7 @@ def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None
 def test_a_trial_content_folder_runs_without_replacing_the_clinics_content(
     home: Path, db: str
 ) -> None:
-    from kiosk.content import bundled_pack_dir
+    from kiosk.pack_loader import bundled_pack_dir
 
     pack = home / "trial"
     shutil.copytree(bundled_pack_dir(), pack)

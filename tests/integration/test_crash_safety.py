@@ -20,18 +20,20 @@ CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
     from datetime import UTC, datetime
-    from kiosk.content import Answer, bundled_pack_dir, load_pack
-    from kiosk.store import open_database
-    from tests.conftest import FakeClock, play_visit, store_visit
+    from kiosk.content import Answer
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.database import open_database
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
 
     pack = load_pack(bundled_pack_dir())
     database = open_database(sys.argv[1])
-    clock = FakeClock(datetime.now(UTC))
+    clock = ManualClock(datetime.now(UTC))
     print("ready", flush=True)
     n = 0
     while True:
         n += 1
-        visit = play_visit(pack, clock, first=f"Crash{n}",
+        visit = walk_visit(pack, clock, first=f"Crash{n}",
                            answers={"pregnancy": Answer.YES} if n % 2 else None,
                            ride=None if n % 3 == 0 else ("Luis", "555 201 3344", "friend"))
         store_visit(database, visit)  # one transaction, committed before we say so

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import ContentPack
+from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import DatabaseUnavailableError, list_visits, load_visit, open_database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.stored_visits import list_visits, load_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.integration.running import kiosk
 
 pytest.importorskip("sqlcipher3", reason="SQLCipher (sqlcipher3-binary) has Linux wheels only")
@@ -27,11 +29,11 @@ def file_bytes(path: Path) -> bytes:
 
 
 def test_visits_in_an_encrypted_database_cannot_be_read_without_its_key(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     path = tmp_path / "clinic.db"
     database = open_database(encrypted_url(path))
-    visit = play_visit(pack, clock, first="Philippa", last="Okonkwo-Grant")
+    visit = walk_visit(pack, clock, first="Philippa", last="Okonkwo-Grant")
     store_visit(database, visit)
     with database.session() as session:
         connection = session.connection()

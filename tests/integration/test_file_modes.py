@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import ContentPack
+from kiosk.database import open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.logs import configure_logging
-from kiosk.store import open_database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.integration.running import kiosk
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -79,11 +80,11 @@ def test_the_command_line_creates_nothing_other_users_can_read(home: Path) -> No
 
 
 def test_the_database_and_its_journals_are_for_the_user_and_group(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock, loosest_umask: None
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, loosest_umask: None
 ) -> None:
     file = tmp_path / "new-folder" / "kiosk.sqlite3"
     database = open_database(f"sqlite:///{file}")
-    store_visit(database, play_visit(pack, clock))
+    store_visit(database, walk_visit(pack, clock))
     with database.session() as session:
         session.connection().exec_driver_sql("SELECT count(*) FROM visits").scalar()
         # While a connection is open, SQLite keeps its write-ahead log and shared memory.
@@ -104,13 +105,13 @@ def test_a_database_an_earlier_version_left_open_to_everyone_is_closed_to_them(
 
 
 def test_held_visits_are_for_the_kiosk_and_the_desk_and_nobody_else(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock, loosest_umask: None
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, loosest_umask: None
 ) -> None:
     # The desk reads the folder for its "check-ins are waiting" warning, and may run as
     # another user in the kiosk's group: group-readable, like the database itself.
     folder = tmp_path / "held-visits"
     HeldVisits(folder).hold(
-        play_visit(pack, clock),
+        walk_visit(pack, clock),
         station="kiosk-1",
         actor="kiosk:kiosk-1",
         reason=HoldReason.LOCKED,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import bundled_pack_dir
+from kiosk.pack_loader import bundled_pack_dir
 from tests.integration.running import KIOSK
 
 resource = pytest.importorskip("resource", reason="memory limits need a POSIX system")

@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.printing import (
     JobStatus,
     PrintError,
@@ -31,9 +32,10 @@ from kiosk.printing import (
     print_system_available,
     submit,
 )
-from kiosk.store import Database, load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 # Read at import: the autouse `_isolated_settings` fixture removes every KIOSK_ variable
 # before each test runs.
@@ -82,9 +84,9 @@ def output() -> Path:
 
 
 @pytest.fixture
-def summary(database: Database, pack: ContentPack, clock: FakeClock) -> tuple[bytes, str]:
+def summary(database: Database, pack: ContentPack, clock: ManualClock) -> tuple[bytes, str]:
     """A real visit summary PDF of a stored visit, and the title the desk prints it with."""
-    visit = play_visit(pack, clock)
+    visit = walk_visit(pack, clock)
     store_visit(database, visit)
     with database.session() as session:
         record = load_visit(session, visit.id)

@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.content import bundled_pack_dir, load_pack
-from kiosk.store import open_database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.database import open_database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.integration.running import kiosk
 
 OLD_SECRETS = ("Zelda", "Quimby", "zelda quimby", "Rosalind", "777-8888")
@@ -18,15 +19,15 @@ def test_purge_removes_old_visits_and_every_trace_of_their_text(home: Path, db: 
     pack = load_pack(bundled_pack_dir())
     database = open_database(db)
     now = datetime.now(UTC)
-    old = play_visit(
+    old = walk_visit(
         pack,
-        FakeClock(now - timedelta(days=400)),
+        ManualClock(now - timedelta(days=400)),
         first="Zelda",
         last="Quimby",
         ride=("Rosalind", "(555) 777-8888", "sister"),
     )
     store_visit(database, old)
-    recent = play_visit(pack, FakeClock(now - timedelta(days=10)), first="Ana", last="Lee")
+    recent = walk_visit(pack, ManualClock(now - timedelta(days=10)), first="Ana", last="Lee")
     store_visit(database, recent)
     # A kiosk still running keeps its connection open, so the WAL is not removed on close.
     with database.engine.connect() as kiosk_connection:

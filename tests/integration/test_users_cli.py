@@ -141,7 +141,7 @@ def test_a_lock_out_shows_in_a_new_process(home: Path, db: str) -> None:
     from datetime import UTC, datetime
 
     from kiosk import auth
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     add(home, db)
     database = open_database(db)
@@ -252,8 +252,8 @@ def test_an_account_named_before_the_rule_is_listed_with_a_note(home: Path, db: 
     from datetime import UTC, datetime
 
     from kiosk import auth
+    from kiosk.database import open_database
     from kiosk.models import StaffAccountRow
-    from kiosk.store import open_database
 
     add(home, db)
     database = open_database(db)
@@ -282,7 +282,7 @@ def test_the_audit_shows_when_a_carried_over_entry_was_first_written(home: Path,
     from datetime import UTC, datetime
 
     from kiosk.audit import AuditEntry, carry_over
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     first = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
     database = open_database(db)

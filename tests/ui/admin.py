@@ -6,9 +6,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin.admin_window import AdminWindow
 from ui.admin.ordered_list import OrderedList
 

@@ -36,8 +36,8 @@ from collections.abc import Iterator  # noqa: E402 - the platform must be chosen
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from kiosk.database import Database  # noqa: E402
 from kiosk.settings import Settings, load_settings  # noqa: E402
-from kiosk.store import Database  # noqa: E402
 from ui.patient_display import kiosk_style  # noqa: E402
 
 
@@ -64,7 +64,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def database(settings: Settings) -> Iterator[Database]:
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     db = open_database(settings.database_url)
     yield db

@@ -14,11 +14,11 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.ui.patient import button
-from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
+from ui.screen_tour import tour
+from ui.visit_walk import button
 from ui.widgets.signature_pad import SignaturePad
 
 INTERACTIVE = (QAbstractButton, QLineEdit, SignaturePad)

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor
 from kiosk.content import ConsentStatement, Slide
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.visit import utc_now
 from tests.ui.admin import choose_row, click, open_editor
 from ui.admin.admin_window import AdminWindow
@@ -125,7 +126,7 @@ def _draft_with_slides(database: Database, count: int) -> None:
         publishing.save_draft(
             session,
             replace(pack, slides=slides, translations={}),
-            by=AuditStamp("user:ines", "desk-1", now),
+            by=Actor.staff_named("ines", station="desk-1", now=now),
         )
 
 

@@ -9,15 +9,16 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
 from kiosk.audit import entries
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, count_visits
+from kiosk.stored_visits import count_visits
 from kiosk.visit import KioskTiming
 from tests.ui.admin import choose_row, click, open_editor, retype
-from tests.ui.patient import current, fill, reach_consent, tap
 from ui.admin.preview_window import LANDSCAPE, PORTRAIT, PreviewWindow
 from ui.screens.question import QuestionScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.welcome import WelcomeScreen
+from ui.visit_walk import current, fill, reach_consent, tap
 
 
 @pytest.fixture(autouse=True)
@@ -48,17 +49,17 @@ def test_the_preview_steps_through_the_kiosks_screens_built_from_the_draft(
     assert isinstance(welcome, WelcomeScreen)
     assert welcome.clinic_name.text() == "Preview Clinic"
 
-    tap(qtbot, welcome, "Start")
-    fill(qtbot, kiosk, "first_name", "Test")
-    fill(qtbot, kiosk, "last_name", "Patient")
-    fill(qtbot, kiosk, "birth_date", "01/02/1980")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(welcome, "Start")
+    fill(kiosk, "first_name", "Test")
+    fill(kiosk, "last_name", "Patient")
+    fill(kiosk, "birth_date", "01/02/1980")
+    tap(current(kiosk), "Continue")
     slide_screen = current(kiosk)
     assert isinstance(slide_screen, SlideScreen)
     assert slide_screen.title.text() == "Welcome to your first infusion"
     assert slide_screen.progress.text() == f"1 of {len(window.pack.slides)}"
     for _ in window.pack.slides:
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Next")
     question_screen = current(kiosk)
     assert isinstance(question_screen, QuestionScreen)
     assert question_screen.title.text() == "Have you ever had psychosis?"
@@ -96,17 +97,17 @@ def test_a_visit_finished_in_the_preview_is_not_stored(
     preview = window.preview
     assert preview is not None
     kiosk = preview.kiosk
-    reach_consent(qtbot, kiosk, "Test", "Patient", "01/02/1980")
+    reach_consent(kiosk, "Test", "Patient", "01/02/1980")
     for statement in window.pack.consent_statements:
-        tap(qtbot, current(kiosk), statement.text)
+        tap(current(kiosk), statement.text)
     _sign_with_the_mouse_through_the_preview(qtbot, preview)
-    tap(qtbot, current(kiosk), "Sign and continue")
-    fill(qtbot, kiosk, "driver_name", "Luis")
-    fill(qtbot, kiosk, "phone", "(555) 201-3344")
-    fill(qtbot, kiosk, "relationship", "husband")
+    tap(current(kiosk), "Sign and continue")
+    fill(kiosk, "driver_name", "Luis")
+    fill(kiosk, "phone", "(555) 201-3344")
+    fill(kiosk, "relationship", "husband")
     with qtbot.waitSignal(kiosk.visit_stored, timeout=5000):
-        tap(qtbot, current(kiosk), "Continue")
-    tap(qtbot, current(kiosk), "Finish")
+        tap(current(kiosk), "Continue")
+    tap(current(kiosk), "Finish")
     folder = preview.folder
     assert folder.exists()
     with qtbot.waitSignal(preview.closed, timeout=5000):

@@ -10,15 +10,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp, entries
+from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.visit import KioskTiming
 from tests.ui.admin import choose_row, click, open_editor, retype, tick
-from tests.ui.patient import current, fill, tap
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import current, fill, tap
 
 
 @pytest.fixture(autouse=True)
@@ -73,11 +75,11 @@ def test_publishing_makes_the_draft_the_content_of_the_next_visit_and_records_wh
     kiosk.resize(1080, 1920)
     kiosk.show()
     qtbot.waitExposed(kiosk)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "García")
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "García")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
     assert current(kiosk).title.text() == "Welcome to the clinic"  # type: ignore[attr-defined]
 
 
@@ -133,7 +135,7 @@ def test_a_draft_started_before_someone_else_published_warns(
     with qtbot.waitSignal(window.draft_saved, timeout=5000):
         retype(qtbot, window.clinic_editor.name_field, "Draft Clinic")
     # Meanwhile another admin publishes from the command line.
-    stamp = AuditStamp("cli:other", "desk-2", datetime.now(UTC))
+    stamp = Actor(ActorKind.COMMAND_LINE, "other", "desk-2", datetime.now(UTC))
     with database.session() as session, session.begin():
         _, pack = content_in_use(session, None, stamp.now)
         publishing.publish(

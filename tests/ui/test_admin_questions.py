@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
 from kiosk.content import Answer, QuestionKind
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from tests.ui.admin import (
     choose_row,
     click,

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin import admin_app
 from ui.admin.admin_window import AdminWindow
 from ui.sign_in_dialog import SignInDialog
@@ -20,7 +21,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def accounts(database: Database) -> Database:
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
         auth.add_account(session, "ines", auth.Role.ADMIN, PASSWORD, action)
@@ -62,7 +63,7 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
     qtbot.addWidget(window)
     assert dialogs[0].needed_role is auth.Role.ADMIN
     assert window.member.username == "ines"
-    assert window.stamp().actor == "user:ines"
+    assert window.stamp().audit_name == "user:ines"
 
 
 def test_no_editor_when_nobody_signs_in(

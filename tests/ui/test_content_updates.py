@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor
 from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
 from kiosk.publishing import publish
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use, load_visit
+from kiosk.stored_visits import load_visit
 from kiosk.visit import KioskTiming
-from tests.ui.patient import consent_and_ride_home, current, fill, tap
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import consent_and_ride_home, current, fill, tap
 
 OLD_QUESTION = "Are you pregnant, or could you be pregnant?"
 NEW_QUESTION = "Could you be expecting a baby?"
@@ -51,13 +53,13 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
         old = content_in_use(session, None, datetime.now(UTC))[1]
     assert window.welcome.clinic_name.text() == "Serenity Mental Health Centers"
 
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "García")
-    fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), "Continue")
+    tap(current(window), "Start")
+    fill(window, "first_name", "Ana")
+    fill(window, "last_name", "García")
+    fill(window, "birth_date", "04/15/1968")
+    tap(current(window), "Continue")
     for _ in old.slides:
-        tap(qtbot, current(window), "Next")
+        tap(current(window), "Next")
 
     # An admin publishes while Ana is on the first question.
     newer = _newer(old)
@@ -66,18 +68,18 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
             session,
             newer,
             label="new wording",
-            by=AuditStamp("user:admin", "desk-1", datetime.now(UTC)),
+            by=Actor.staff_named("admin", station="desk-1", now=datetime.now(UTC)),
         )
 
     seen = []
     for _ in old.questions:
         seen.append(_question_on_screen(window))
-        tap(qtbot, current(window), "No")
+        tap(current(window), "No")
     assert seen[-1] == OLD_QUESTION
     assert NEW_QUESTION not in seen
-    tap(qtbot, current(window), "I confirm these answers are correct")
+    tap(current(window), "I confirm these answers are correct")
     with qtbot.waitSignal(window.visit_stored, timeout=5000) as stored:
-        consent_and_ride_home(qtbot, window)
+        consent_and_ride_home(window)
     with database.session() as session:
         record = load_visit(session, str(stored.args[0]))  # type: ignore[index]
     assert record is not None
@@ -87,17 +89,17 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
 
     # Back at Welcome, the kiosk shows the new content; the next visit uses it.
     with qtbot.waitSignal(window.visit_ended, timeout=5000):
-        tap(qtbot, current(window), "Finish")
+        tap(current(window), "Finish")
     assert window.welcome.clinic_name.text() == "Serenity Ketamine Clinic"
-    tap(qtbot, current(window), "Start")
+    tap(current(window), "Start")
     assert window.visit is not None
     assert window.visit.content.version == newer.version
-    fill(qtbot, window, "first_name", "Beatriz")
-    fill(qtbot, window, "last_name", "Lopez")
-    fill(qtbot, window, "birth_date", "02/01/1990")
-    tap(qtbot, current(window), "Continue")
+    fill(window, "first_name", "Beatriz")
+    fill(window, "last_name", "Lopez")
+    fill(window, "birth_date", "02/01/1990")
+    tap(current(window), "Continue")
     for _ in newer.slides:
-        tap(qtbot, current(window), "Next")
+        tap(current(window), "Next")
     for _ in range(len(newer.questions) - 1):
-        tap(qtbot, current(window), "No")
+        tap(current(window), "No")
     assert _question_on_screen(window) == NEW_QUESTION

@@ -6,38 +6,40 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.audit import AuditAction, entries
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits
+from kiosk.stored_visits import list_visits
 from kiosk.visit import KioskTiming
-from tests.conftest import FakeClock, play_visit, store_visit
-from tests.ui.patient import current, tap
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import current, tap
 
 
 def test_the_daily_purge_removes_only_visits_past_retention_and_waits_for_the_patient(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
 ) -> None:
-    long_ago = FakeClock()
+    long_ago = ManualClock()
     long_ago.advance(-400 * 24 * 3600)
-    old = play_visit(pack, long_ago, first="Edith", last="Old")
+    old = walk_visit(pack, long_ago, first="Edith", last="Old")
     store_visit(database, old)
-    recent_clock = FakeClock()
+    recent_clock = ManualClock()
     recent_clock.advance(-10 * 24 * 3600)
-    recent = play_visit(pack, recent_clock, first="Rita", last="Recent")
+    recent = walk_visit(pack, recent_clock, first="Rita", last="Recent")
     store_visit(database, recent)
 
     kiosk = KioskWindow(
         database,
         settings,
         station="lobby",
-        clock=FakeClock(),
+        clock=ManualClock(),
         timing=KioskTiming(double_tap_guard_seconds=0),
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
-    tap(qtbot, current(kiosk), "Start")  # a patient is checking in
+    tap(current(kiosk), "Start")  # a patient is checking in
     purge = DailyPurge(kiosk, 365)
     with qtbot.assertNotEmitted(purge.purged, wait=200):
         pass
@@ -45,7 +47,7 @@ def test_the_daily_purge_removes_only_visits_past_retention_and_waits_for_the_pa
     with database.session() as session:
         assert {v.id for v in list_visits(session)} == {old.id, recent.id}
 
-    tap(qtbot, current(kiosk), "Back")  # the patient changes their mind: Welcome again
+    tap(current(kiosk), "Back")  # the patient changes their mind: Welcome again
     assert kiosk.visit is None
     with qtbot.waitSignal(purge.purged) as ran:
         purge.run()

@@ -14,12 +14,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
-from kiosk.content import Answer, ContentPack, bundled_pack_dir, load_pack
+from kiosk.content import Answer, ContentPack
+from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.desk_window import DeskWindow
 
@@ -33,14 +35,14 @@ def pack() -> ContentPack:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
+def clock() -> ManualClock:
     from datetime import UTC, datetime
 
-    return FakeClock(datetime.now(UTC))
+    return ManualClock(datetime.now(UTC))
 
 
-def check_in(database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object) -> str:
-    visit = play_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
+def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs: object) -> str:
+    visit = walk_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
     store_visit(database, visit)
     return visit.id
 
@@ -67,7 +69,7 @@ def select(qtbot: QtBot, window: DeskWindow, row: int) -> None:
 
 
 def test_todays_check_ins_show_attention_first_in_words(
-    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
     check_in(database, pack, clock, first="Calm", last="Adams")
     clock.advance(120)
@@ -90,7 +92,7 @@ def test_todays_check_ins_show_attention_first_in_words(
 
 
 def test_the_table_model_is_a_well_behaved_qt_model(
-    qtmodeltester: object, database: Database, pack: ContentPack, clock: FakeClock
+    qtmodeltester: object, database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     from kiosk import desk
 
@@ -113,11 +115,13 @@ def test_the_list_updates_when_another_process_stores_a_visit(
         import sys
         sys.path.insert(0, {str(root)!r})
         from datetime import UTC, datetime
-        from kiosk.content import Answer, bundled_pack_dir, load_pack
-        from kiosk.store import open_database
-        from tests.conftest import FakeClock, play_visit, store_visit
+        from kiosk.content import Answer
+        from kiosk.pack_loader import bundled_pack_dir, load_pack
+        from kiosk.database import open_database
+        from kiosk.visit_walk import ManualClock, walk_visit
+        from tests.conftest import store_visit
         database = open_database({settings.database_url!r})
-        visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)),
+        visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)),
                            first="Kiosk", last="Patient", answers={{"pregnancy": Answer.YES}})
         store_visit(database, visit)
         database.close()
@@ -130,7 +134,7 @@ def test_the_list_updates_when_another_process_stores_a_visit(
 
 
 def test_search_by_part_of_a_name_or_birth_date_and_page_through(
-    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
     check_in(database, pack, clock, first="José", last="Núñez", born="02/03/1951")
     for n in range(55):
@@ -161,7 +165,7 @@ def test_search_by_part_of_a_name_or_birth_date_and_page_through(
 
 
 def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
-    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit_id = check_in(database, pack, clock, first="Ana", last="<b>Lee</b>")
     window = open_desk(qtbot, database, settings)
@@ -182,7 +186,7 @@ def test_staff_see_flags_but_only_a_clinician_marks_them_reviewed(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
@@ -210,7 +214,7 @@ def test_a_ride_arranged_later_and_a_void(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     check_in(database, pack, clock, ride=None)
@@ -231,17 +235,29 @@ def test_a_ride_arranged_later_and_a_void(
 
 def test_save_as_pdf_writes_the_summary_and_audits_it(
     qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     tmp_path: Path,
 ) -> None:
     visit_id = check_in(database, pack, clock, first="Ana", last="Lee")
     window = open_desk(qtbot, database, settings)
     select(qtbot, window, 0)
     target = tmp_path / "summary.pdf"
-    window.save_summary(target)
+    asked: list[str] = []
+
+    def where_to_save(_cls: type, _parent: object, suggested: str) -> Path:
+        asked.append(suggested)
+        return target
+
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(where_to_save))
+    # The button a person clicks (it once passed its checked state as the file).
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"visit-{visit_id[:8]}.pdf"]
+    # Written off the screen's thread: the desk says when it is done.
+    qtbot.waitUntil(lambda: f"Saved the summary to {target}" in window.banner.text())
     assert target.read_bytes().startswith(b"%PDF")
     with database.session() as session:
         saved = [e for e in entries(session) if e.action == "summary_saved"]
@@ -253,7 +269,7 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
 ) -> None:
     from kiosk.summary import build_summary
     from kiosk.visit import KioskTiming
-    from tests.ui.patient import consent_and_ride_home, current, reach_consent, tap
+    from ui.visit_walk import consent_and_ride_home, current, reach_consent, tap
 
     monkeypatch.setattr(DeskWindow, "check_in_timing", KioskTiming(double_tap_guard_seconds=0))
     window = open_desk(qtbot, database, settings)
@@ -261,14 +277,14 @@ def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     kiosk = window.desk_check_in
     assert kiosk is not None
     qtbot.waitExposed(kiosk)
-    reach_consent(qtbot, kiosk, "Walter", "Nash", "03/09/1941")
+    reach_consent(kiosk, "Walter", "Nash", "03/09/1941")
     assert kiosk.visit is not None
     with qtbot.waitSignal(kiosk.visit_stored):
-        consent_and_ride_home(qtbot, kiosk, ride=("Edith", "555 444 3333", "wife"), on_paper=True)
-    tap(qtbot, current(kiosk), "Finish")
+        consent_and_ride_home(kiosk, ride=("Edith", "555 444 3333", "wife"), on_paper=True)
+    tap(current(kiosk), "Finish")
     assert window.desk_check_in is None
     assert column(window, 2) == ["Nash, Walter"]
-    from kiosk.store import list_visits, load_visit
+    from kiosk.stored_visits import list_visits, load_visit
 
     with database.session() as session:
         (listing,) = list(list_visits(session))
@@ -297,8 +313,8 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     from kiosk.visit import KioskTiming
-    from tests.ui.patient import current, reach_consent
     from ui.kiosk_window import KioskWindow
+    from ui.visit_walk import current, reach_consent
 
     kiosk = KioskWindow(
         database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
@@ -306,7 +322,7 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
-    reach_consent(qtbot, kiosk, "Ana", "Lee", "01/02/1950")
+    reach_consent(kiosk, "Ana", "Lee", "01/02/1950")
     consent = current(kiosk)
     assert consent is kiosk.screens.consent  # type: ignore[union-attr]
     assert "Signed on paper" not in [
@@ -343,11 +359,11 @@ def test_a_search_with_nothing_to_search_for_shows_todays_list(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     typed: str,
     paste: bool,
 ) -> None:
-    check_in(database, pack, FakeClock(clock() - timedelta(days=3)), first="Old", last="Visit")
+    check_in(database, pack, ManualClock(clock() - timedelta(days=3)), first="Old", last="Visit")
     check_in(database, pack, clock, first="Today", last="Visit")
     window = open_desk(qtbot, database, settings)
     search_for(qtbot, window, "visit")
@@ -361,7 +377,7 @@ def test_a_search_with_nothing_to_search_for_shows_todays_list(
 
 
 def test_a_search_too_long_is_refused_in_plain_words(
-    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
     check_in(database, pack, clock, first="Today", last="Visit")
     window = open_desk(qtbot, database, settings)
@@ -394,9 +410,9 @@ def test_search_between_dates_and_without_void_visits(
 
     from PySide6.QtCore import QDate
 
-    old = FakeClock(datetime(2026, 3, 10, 16, tzinfo=UTC))
+    old = ManualClock(datetime(2026, 3, 10, 16, tzinfo=UTC))
     check_in(database, pack, old, first="March", last="Smith")
-    recent = FakeClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+    recent = ManualClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
     check_in(database, pack, recent, first="November", last="Smith")
     mistake = check_in(database, pack, recent, first="Twice", last="Smith")
     window = open_desk(qtbot, database, settings)
@@ -404,7 +420,7 @@ def test_search_between_dates_and_without_void_visits(
 
     with database.session() as session, session.begin():
         desk.void_visit(
-            session, mistake, "twice", desk.DeskAction(CLERK, "desk-1", datetime.now(UTC))
+            session, mistake, "twice", Actor.staff(CLERK, station="desk-1", now=datetime.now(UTC))
         )
     qtbot.keyClicks(window.search_field, "smith")
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)

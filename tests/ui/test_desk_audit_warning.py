@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.actor import Role, StaffMember
 from kiosk.audit_protections import SQLITE_TRIGGERS, WARNING_DAYS
-from kiosk.auth import Role, StaffMember
 from kiosk.content import ContentPack
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings
-from kiosk.store import Database, open_database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 
 CLERK = StaffMember(1, "maria", Role.STAFF)
@@ -32,7 +33,7 @@ def remove_the_protections(settings: Settings) -> None:
 
 
 def open_desk(
-    qtbot: QtBot, database: Database, settings: Settings, clock: FakeClock, size: tuple[int, int]
+    qtbot: QtBot, database: Database, settings: Settings, clock: ManualClock, size: tuple[int, int]
 ) -> DeskWindow:
     window = DeskWindow(database, settings, CLERK, station="desk-1", clock=clock)
     qtbot.addWidget(window)
@@ -43,8 +44,8 @@ def open_desk(
 
 
 @pytest.fixture
-def now_clock() -> FakeClock:
-    return FakeClock(datetime.now(UTC))
+def now_clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC))
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
@@ -53,7 +54,7 @@ def test_the_desk_warns_after_a_start_found_the_protections_removed_and_check_in
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    now_clock: FakeClock,
+    now_clock: ManualClock,
     tmp_path: Path,
     size: tuple[int, int],
 ) -> None:
@@ -66,7 +67,7 @@ def test_the_desk_warns_after_a_start_found_the_protections_removed_and_check_in
     assert shown.endswith("and put back. Tell the clinic's IT.")
     window.grab().save(str(tmp_path / f"desk-audit-warning-{size[0]}x{size[1]}.png"))
     # Check-ins go on, and a new one does not write over the warning.
-    store_visit(kiosk, play_visit(pack, now_clock, first="Ana", last="Ruiz"))
+    store_visit(kiosk, walk_visit(pack, now_clock, first="Ana", last="Ruiz"))
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
     assert window.audit_alert.isVisible()
     assert window.audit_alert.text() == shown
@@ -74,20 +75,20 @@ def test_the_desk_warns_after_a_start_found_the_protections_removed_and_check_in
 
 
 def test_the_warning_goes_after_a_week_and_is_not_there_without_cause(
-    qtbot: QtBot, database: Database, settings: Settings, now_clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, now_clock: ManualClock
 ) -> None:
     window = open_desk(qtbot, database, settings, now_clock, (1920, 1080))
     assert not window.audit_alert.isVisible()
     window.close()
     remove_the_protections(settings)
     open_database(settings.database_url, station="kiosk-2").close()
-    week_later = FakeClock(now_clock() + timedelta(days=WARNING_DAYS, minutes=1))
+    week_later = ManualClock(now_clock() + timedelta(days=WARNING_DAYS, minutes=1))
     later = open_desk(qtbot, database, settings, week_later, (1920, 1080))
     assert not later.audit_alert.isVisible()
 
 
 def test_a_name_in_the_warning_is_shown_as_typed(
-    qtbot: QtBot, database: Database, settings: Settings, now_clock: FakeClock
+    qtbot: QtBot, database: Database, settings: Settings, now_clock: ManualClock
 ) -> None:
     remove_the_protections(settings)
     open_database(settings.database_url, station="<b>kiosk-2</b>").close()

@@ -7,13 +7,15 @@ import stat
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
 from kiosk.content import ContentPack
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 
 
@@ -23,10 +25,11 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     database: Database,
     settings: Settings,
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    visit = play_visit(pack, clock, first="Ana", last="Lee")
+    visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
     window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
     qtbot.addWidget(window)
@@ -34,8 +37,39 @@ def test_a_summary_saved_at_the_desk_is_not_readable_by_other_users(
     target = tmp_path / "summary.pdf"
     previous = os.umask(0)  # the loosest a desktop session could hand over
     try:
-        window.save_summary(target)
+        monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_a: target))
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Saved the summary" in window.banner.text())
     finally:
         os.umask(previous)
     assert target.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(target.stat().st_mode) == 0o660
+
+
+def test_a_summary_that_cannot_be_written_is_said_plainly_and_not_audited(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.audit import entries
+
+    visit = walk_visit(pack, clock, first="Ana", last="Lee")
+    store_visit(database, visit)
+    window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
+    qtbot.addWidget(window)
+    window.open_visit(visit.id)
+    told: list[str] = []
+    monkeypatch.setattr("ui.desk.desk_window.tell", lambda _w, _t, text, **_k: told.append(text))
+    target = tmp_path / "no-such-folder" / "summary.pdf"
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_a: target))
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "The summary was not saved" in window.banner.text())
+    assert told == [f"the summary cannot be written to {target}: No such file or directory"]
+    assert not target.exists()
+    assert window.save_button.isEnabled(), "staff can choose another place"
+    with database.session() as session:
+        assert [e for e in entries(session) if e.action == "summary_saved"] == []

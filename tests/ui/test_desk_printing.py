@@ -11,12 +11,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk import printing
+from kiosk.actor import Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
-from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 
 PRINTER = os.environ.get("KIOSK_TEST_PRINTER", "")
@@ -32,7 +33,7 @@ def print_column(window: DeskWindow) -> str:
 
 @pytest.fixture
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
-    visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)))
+    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
     store_visit(database, visit)
     window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk-1")
     qtbot.addWidget(window)
@@ -78,8 +79,11 @@ def test_the_desk_can_print_each_new_visit_as_it_arrives(
 ) -> None:
     qtbot.mouseClick(desk_window.auto_print, Qt.MouseButton.LeftButton)
     assert desk_window.auto_print.isChecked()
-    visit = play_visit(
-        load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)), first="Arriving", last="Later"
+    visit = walk_visit(
+        load_pack(bundled_pack_dir()),
+        ManualClock(datetime.now(UTC)),
+        first="Arriving",
+        last="Later",
     )
     store_visit(database, visit)
     qtbot.waitUntil(lambda: desk_window.model.rowCount() == 2, timeout=10000)

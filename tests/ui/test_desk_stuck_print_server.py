@@ -30,13 +30,15 @@ from pytestqt.qtbot import QtBot
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.auth import Role, StaffMember
-from kiosk.content import bundled_pack_dir, load_pack
+from kiosk.actor import Actor, Role, StaffMember
+from kiosk.database import Database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.printing import PrintJob
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.conftest import FakeClock, play_visit, store_visit
-from ui.desk.desk_window import DeskWindow, print_system_pool
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
+from ui.desk.desk_window import DeskWindow
+from ui.errands import ErrandKind, errand_pool
 
 CLERK = StaffMember(1, "maria", Role.STAFF)
 # Well inside the print system's timeout: a desk frozen on the print server only comes
@@ -222,7 +224,7 @@ def visits_sent_to_print(database: Database, jobs: list[int]) -> list[str]:
     pack = load_pack(bundled_pack_dir())
     visit_ids = []
     for number, last in zip(jobs, ["Adams", "Baker", "Clark"], strict=False):
-        visit = play_visit(pack, FakeClock(datetime.now(UTC)), first="Sent", last=last)
+        visit = walk_visit(pack, ManualClock(datetime.now(UTC)), first="Sent", last=last)
         store_visit(database, visit)
         with database.session() as session, session.begin():
             desk.record_print(
@@ -232,7 +234,7 @@ def visits_sent_to_print(database: Database, jobs: list[int]) -> list[str]:
                 job=PrintJob("KioskPDF", f"KioskPDF-{number}"),
                 failure="",
                 copy="staff",
-                by=desk.DeskAction(CLERK, "desk-1", datetime.now(UTC)),
+                by=Actor.staff(CLERK, station="desk-1", now=datetime.now(UTC)),
             )
         visit_ids.append(visit.id)
     return visit_ids
@@ -342,7 +344,9 @@ def test_closing_the_desk_while_the_print_server_hangs(
     # asks nothing more (not about job 3).
     stuck_server.answer_waiting()
     qtbot.waitUntil(lambda: jobs_to_follow(database) == ["KioskPDF-3"], timeout=5000)
-    assert print_system_pool().waitForDone(3 * int(printing.TIMEOUT_SECONDS * 1000))
+    assert errand_pool(ErrandKind.PRINT_SYSTEM).waitForDone(
+        3 * int(printing.TIMEOUT_SECONDS * 1000)
+    )
     assert [q.job for q in stuck_server.questions if q.job is not None] == [2]
 
 
@@ -388,11 +392,12 @@ class KioskInAnotherProcess:
             import sys
             sys.path.insert(0, {str(root)!r})
             from datetime import UTC, datetime
-            from kiosk.content import bundled_pack_dir, load_pack
-            from kiosk.store import open_database, store_finished_visit
-            from tests.conftest import FakeClock, play_visit
+            from kiosk.pack_loader import bundled_pack_dir, load_pack
+            from kiosk.database import open_database
+            from kiosk.stored_visits import store_finished_visit
+            from kiosk.visit_walk import ManualClock, walk_visit
             database = open_database({database_url!r}, busy_timeout_ms=1000)
-            visit = play_visit(load_pack(bundled_pack_dir()), FakeClock(datetime.now(UTC)),
+            visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)),
                                first="Kiosk", last="Patient")
             print("ready", flush=True)
             sys.stdin.readline()  # the visit is finished when the test says so

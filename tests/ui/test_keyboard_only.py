@@ -14,17 +14,17 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
-from tests.ui.keyboard_typing import tap_text
-from tests.ui.patient import current, fill, tap
 from tests.ui.test_patient_display import contrast
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown
 from ui.patient_display import PatientDisplay
+from ui.visit_walk import current, fill, tap, tap_text
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -466,9 +466,9 @@ def test_a_notice_keeps_the_keys_until_it_is_answered(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     window = open_kiosk(qtbot, database, settings, typed=False)
-    tap(qtbot, current(window), "Start")  # a finger first: the field has the focus
+    tap(current(window), "Start")  # a finger first: the field has the focus
     field = focused(window)
-    tap(qtbot, current(window), "Ask for help")
+    tap(current(window), "Ask for help")
     assert window.help_notice.isVisible()
     assert focused(window) is field, "a tap moves no focus, even to a notice"
     press(qtbot, window, Qt.Key.Key_Tab)  # keys now: they go to the notice, not under it
@@ -484,14 +484,14 @@ def test_taps_never_take_the_focus_from_the_field_being_typed_in(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     window = open_kiosk(qtbot, database, settings, typed=False)
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
+    tap(current(window), "Start")
+    fill(window, "first_name", "Ana")
     field = focused(window)
     assert name_of(field) == "First name"
     for control in ("Larger text", "High contrast", "Continue"):
-        tap(qtbot, current(window), control)
+        tap(current(window), control)
         assert focused(window) is field, f"tapping {control!r} took the focus"
-    tap_text(qtbot, current(window).keyboard, "b")  # type: ignore[attr-defined]
+    tap_text(current(window).keyboard, "b")  # type: ignore[attr-defined]
     assert field.text() == "Anab"  # type: ignore[attr-defined]
     assert focused(window) is field
     # Every touch button, the keyboard's keys included, is reached by Tab but never by
@@ -506,11 +506,11 @@ def test_a_finger_sees_no_focus_outline_on_a_new_screen(
 ) -> None:
     window = open_kiosk(qtbot, database, settings, typed=False)
     assert not isinstance(QApplication.focusWidget(), QAbstractButton)
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Lee")
-    fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), "Continue")
+    tap(current(window), "Start")
+    fill(window, "first_name", "Ana")
+    fill(window, "last_name", "Lee")
+    fill(window, "birth_date", "04/15/1968")
+    tap(current(window), "Continue")
     assert step(window) is Step.SLIDES
     assert focused(window) is current(window), "the screen itself, not a button"
 

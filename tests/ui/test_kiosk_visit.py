@@ -16,13 +16,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
-from tests.ui.patient import button, complete_visit, current, fill, reach_consent, sign, tap
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import button, complete_visit, current, fill, reach_consent, sign, tap
 
 
 def open_kiosk(
@@ -60,7 +61,7 @@ def summary_text(record: VisitRecord) -> str:
 
 def finish(qtbot: QtBot, window: KioskWindow, **kwargs: object) -> None:
     with qtbot.waitSignal(window.visit_stored, timeout=5000):
-        complete_visit(qtbot, window, **kwargs)  # type: ignore[arg-type]
+        complete_visit(window, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_visit_with_no_flags(qtbot: QtBot, window: KioskWindow, database: Database) -> None:
@@ -123,15 +124,15 @@ def test_talking_to_someone_first(qtbot: QtBot, window: KioskWindow, database: D
 def test_going_back_to_change_an_answer(
     qtbot: QtBot, window: KioskWindow, database: Database
 ) -> None:
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Lee")
-    fill(qtbot, window, "birth_date", "01/02/1950")
-    tap(qtbot, current(window), "Continue")
+    tap(current(window), "Start")
+    fill(window, "first_name", "Ana")
+    fill(window, "last_name", "Lee")
+    fill(window, "birth_date", "01/02/1950")
+    tap(current(window), "Continue")
     for _ in range(11):
-        tap(qtbot, current(window), "Next")
+        tap(current(window), "Next")
     for _ in range(5):
-        tap(qtbot, current(window), "No")
+        tap(current(window), "No")
     review = current(window)
     assert [label.text() for label in review.findChildren(QLabel, "reviewAnswer")] == ["No"] * 5
     change_buttons = [
@@ -140,23 +141,23 @@ def test_going_back_to_change_an_answer(
     assert len(change_buttons) == 5
     qtbot.mouseClick(change_buttons[3], Qt.MouseButton.LeftButton)
     assert "heart condition" in current(window).title.text()  # type: ignore[attr-defined]
-    tap(qtbot, current(window), "Not sure")
-    tap(qtbot, current(window), "Continue")
+    tap(current(window), "Not sure")
+    tap(current(window), "Continue")
     assert window.visit is not None
     assert window.visit.step is Step.REVIEW
     answers = [label.text() for label in current(window).findChildren(QLabel, "reviewAnswer")]
     assert answers == ["No", "No", "No", "Not sure", "No"]
-    tap(qtbot, current(window), "I confirm these answers are correct")
-    tap(qtbot, current(window), "I'd like to talk to someone first")
+    tap(current(window), "I confirm these answers are correct")
+    tap(current(window), "I'd like to talk to someone first")
     (record,) = stored(database)
     assert [a.words for a in record.answers] == ["No", "No", "No", "Not sure", "No"]
     assert "heart condition that is not stable — answered Not sure" in summary_text(record)
 
 
 def test_details_are_checked_in_plain_words(qtbot: QtBot, window: KioskWindow) -> None:
-    tap(qtbot, current(window), "Start")
-    fill(qtbot, window, "first_name", "Ana")
-    tap(qtbot, current(window), "Continue")
+    tap(current(window), "Start")
+    fill(window, "first_name", "Ana")
+    tap(current(window), "Continue")
     problem = current(window).problem  # type: ignore[attr-defined]
     assert problem.isVisible()
     assert "Please enter your last name." in problem.text()
@@ -168,11 +169,11 @@ def test_details_are_checked_in_plain_words(qtbot: QtBot, window: KioskWindow) -
 def test_ask_for_help_stores_nothing_and_points_to_the_desk(
     qtbot: QtBot, window: KioskWindow, database: Database
 ) -> None:
-    tap(qtbot, current(window), "Start")
-    tap(qtbot, current(window), "Ask for help")
+    tap(current(window), "Start")
+    tap(current(window), "Ask for help")
     assert window.help_notice.isVisible()
     assert window.help_notice.text.text() == "Please go to the front desk — we'll be glad to help."
-    tap(qtbot, window.help_notice, "OK")
+    tap(window.help_notice, "OK")
     assert not window.help_notice.isVisible()
     assert window.visit is not None
     assert window.visit.step is Step.DETAILS
@@ -183,11 +184,11 @@ def test_the_idle_timeout_in_the_middle_discards_the_visit(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, timeout_seconds=1, countdown_seconds=2)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
     qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
     assert "Are you still there?" in kiosk.still_there.text.text()
-    tap(qtbot, kiosk.still_there, "Yes, continue")
+    tap(kiosk.still_there, "Yes, continue")
     assert kiosk.visit is not None
     assert kiosk.visit.step is Step.DETAILS
     with qtbot.waitSignal(kiosk.visit_ended, timeout=6000):
@@ -201,9 +202,9 @@ def test_a_patient_who_needs_more_time_gets_it_until_the_visit_ends(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, timeout_seconds=1, countdown_seconds=2)
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
-    tap(qtbot, kiosk.still_there, "I need more time")
+    tap(kiosk.still_there, "I need more time")
     assert not kiosk.still_there.isVisible()
     assert kiosk.visit is not None
     # Three times as long before the next question: one second here, three now.
@@ -211,8 +212,8 @@ def test_a_patient_who_needs_more_time_gets_it_until_the_visit_ends(
         pass
     assert not kiosk.still_there.isVisible()
     qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
-    tap(qtbot, kiosk.still_there, "Yes, continue")
-    tap(qtbot, current(kiosk), "Back")  # the next patient has the usual time again
+    tap(kiosk.still_there, "Yes, continue")
+    tap(current(kiosk), "Back")  # the next patient has the usual time again
     assert kiosk.idle_timer.interval() == 1000
 
 
@@ -222,7 +223,6 @@ SECRETS = ("Zelda", "Quimby", "1944", "Rosalind", "777-8888", "sister")
 def _end_by_finishing(qtbot: QtBot, kiosk: KioskWindow) -> None:
     with qtbot.waitSignal(kiosk.visit_stored):
         complete_visit(
-            qtbot,
             kiosk,
             first="Zelda",
             last="Quimby",
@@ -230,24 +230,22 @@ def _end_by_finishing(qtbot: QtBot, kiosk: KioskWindow) -> None:
             ride=("Rosalind", "(555) 777-8888", "sister"),
         )
     with qtbot.waitSignal(kiosk.visit_ended):
-        tap(qtbot, current(kiosk), "Finish")
+        tap(current(kiosk), "Finish")
 
 
 def _end_by_talking_first(qtbot: QtBot, kiosk: KioskWindow) -> None:
     with qtbot.waitSignal(kiosk.visit_stored):
-        complete_visit(
-            qtbot, kiosk, first="Zelda", last="Quimby", born="07/04/1944", talk_first=True
-        )
+        complete_visit(kiosk, first="Zelda", last="Quimby", born="07/04/1944", talk_first=True)
     with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
         pass  # Done goes back to Welcome by itself
 
 
 def _end_by_walking_away(qtbot: QtBot, kiosk: KioskWindow) -> None:
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Zelda")
-    fill(qtbot, kiosk, "last_name", "Quimby")
-    fill(qtbot, kiosk, "birth_date", "07/04/1944")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Zelda")
+    fill(kiosk, "last_name", "Quimby")
+    fill(kiosk, "birth_date", "07/04/1944")
+    tap(current(kiosk), "Continue")
     with qtbot.waitSignal(kiosk.visit_ended, timeout=5000):
         pass  # the idle countdown runs out
 
@@ -273,7 +271,7 @@ def test_nothing_of_one_patient_reaches_the_next(
     texts = [w.text() for w in widgets] + [w.accessibleName() for w in widgets]
     for secret in SECRETS:
         assert not any(secret in text for text in texts), secret
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     for field in current(kiosk).findChildren(QLineEdit):
         assert field.text() == ""
         assert not field.isUndoAvailable()
@@ -285,7 +283,7 @@ def test_done_returns_to_welcome_by_itself(
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, done_seconds=1)
     with qtbot.waitSignal(kiosk.visit_stored):
-        complete_visit(qtbot, kiosk, talk_first=True)
+        complete_visit(kiosk, talk_first=True)
     assert current(kiosk) is not kiosk.welcome
     with qtbot.waitSignal(kiosk.visit_ended, timeout=3000):
         pass
@@ -298,7 +296,7 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
 ) -> None:
     from PIL import Image
 
-    from kiosk.content import bundled_pack_dir
+    from kiosk.pack_loader import bundled_pack_dir
 
     pack = tmp_path / "pack"
     shutil.copytree(bundled_pack_dir(), pack)
@@ -318,11 +316,11 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
         {"database_url": f"sqlite:///{tmp_path / 'trial.sqlite3'}", "content_dir": str(pack)}
     )
     kiosk = open_kiosk(qtbot, database, trial)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "Lee")
-    fill(qtbot, kiosk, "birth_date", "01/02/1950")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "Lee")
+    fill(kiosk, "birth_date", "01/02/1950")
+    tap(current(kiosk), "Continue")
     screen = current(kiosk)
     picture = screen.findChild(QLabel, "slidePicture")
     assert picture is not None
@@ -332,7 +330,7 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
     next_button = button(screen, "Next")
     assert not next_button.isEnabled()
     qtbot.waitUntil(next_button.isEnabled, timeout=3000)
-    tap(qtbot, screen, "Next")
+    tap(screen, "Next")
     assert not current(kiosk).findChild(QLabel, "slidePicture").isVisible()
 
 
@@ -340,32 +338,32 @@ def test_a_double_tap_does_not_answer_the_next_question(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, double_tap_guard_seconds=0.4)
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     qtbot.wait(450)
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "Lee")
-    fill(qtbot, kiosk, "birth_date", "01/02/1950")
-    tap(qtbot, current(kiosk), "Continue")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "Lee")
+    fill(kiosk, "birth_date", "01/02/1950")
+    tap(current(kiosk), "Continue")
     assert kiosk.visit is not None
-    tap(qtbot, current(kiosk), "Next")  # too soon after the slide appeared: held back
+    tap(current(kiosk), "Next")  # too soon after the slide appeared: held back
     assert kiosk.visit.slide_index == 0
     qtbot.wait(450)
-    tap(qtbot, current(kiosk), "Next")
-    tap(qtbot, current(kiosk), "Next")  # the second tap of a double tap, at once
+    tap(current(kiosk), "Next")
+    tap(current(kiosk), "Next")  # the second tap of a double tap, at once
     assert kiosk.visit.slide_index == 1
     qtbot.wait(450)
-    tap(qtbot, current(kiosk), "Next")
+    tap(current(kiosk), "Next")
     assert kiosk.visit.slide_index == 2
 
 
 def test_going_back_from_ride_home_means_signing_again(qtbot: QtBot, window: KioskWindow) -> None:
-    reach_consent(qtbot, window, "Ana", "Lee", "01/02/1950")
+    reach_consent(window, "Ana", "Lee", "01/02/1950")
     assert window.visit is not None
     for statement in window.visit.content.consent_statements:
-        tap(qtbot, current(window), statement.text)
-    sign(qtbot, window)
-    tap(qtbot, current(window), "Sign and continue")
-    tap(qtbot, current(window), "Back")
+        tap(current(window), statement.text)
+    sign(window)
+    tap(current(window), "Sign and continue")
+    tap(current(window), "Back")
     consent = current(window)
     assert consent.pad.is_empty  # type: ignore[attr-defined]
     assert not button(consent, "Sign and continue").isEnabled()
@@ -382,7 +380,7 @@ def test_when_a_visit_cannot_be_saved_the_patient_is_told_and_nothing_stays_on_s
     with database.engine.begin() as connection:
         connection.execute(text("DROP TABLE flags"))  # the save will fail half-way
     with qtbot.waitSignal(kiosk.visit_held, timeout=5000):
-        complete_visit(qtbot, kiosk, first="Zelda", last="Quimby", answers={1: "Yes"})
+        complete_visit(kiosk, first="Zelda", last="Quimby", answers={1: "Yes"})
     done = current(kiosk)
     assert "Please tell the front desk you are done" in done.heading.text()  # type: ignore[attr-defined]
     assert "checked in" not in done.heading.text()  # type: ignore[attr-defined]

@@ -11,15 +11,15 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import AuditAction, entries
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
-from tests.ui.keyboard_typing import tap_text
-from tests.ui.patient import current, tap
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown, lock_down
 from ui.sign_in_dialog import SignInDialog
+from ui.visit_walk import current, tap, tap_text
 
 PASSWORD = "correct horse battery"
 CORNER = QPoint(12, 12)
@@ -33,7 +33,7 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
             "maria",
             auth.Role.STAFF,
             PASSWORD,
-            auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC)),
+            Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )
     window = KioskWindow(
         database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)
@@ -71,7 +71,7 @@ def test_locked_down_the_kiosk_is_full_screen_frameless_and_on_top(locked: Kiosk
 def test_keys_that_close_windows_do_nothing(
     qtbot: QtBot, locked: KioskWindow, key: Qt.Key, modifier: Qt.KeyboardModifier
 ) -> None:
-    tap(qtbot, current(locked), "Start")
+    tap(current(locked), "Start")
     qtbot.keyClick(current(locked), key, modifier)
     locked.close()  # what the window system does for Alt+F4 or a close button
     assert locked.isVisible()
@@ -80,10 +80,10 @@ def test_keys_that_close_windows_do_nothing(
 
 
 def test_no_right_click_menu_no_copying_and_no_selecting(qtbot: QtBot, locked: KioskWindow) -> None:
-    tap(qtbot, current(locked), "Start")
+    tap(current(locked), "Start")
     field = current(locked).findChild(QLineEdit, "first_nameField")
     assert field is not None
-    tap_text(qtbot, current(locked).keyboard, "Ana")  # type: ignore[attr-defined]
+    tap_text(current(locked).keyboard, "Ana")  # type: ignore[attr-defined]
     at = QPoint(5, 5)
     right_click = QContextMenuEvent(
         QContextMenuEvent.Reason.Mouse, at, field.mapToGlobal(at), Qt.KeyboardModifier.NoModifier
@@ -140,13 +140,13 @@ def _sign_in_when_asked(qtbot: QtBot, username: str, password: str) -> list[bool
             return
         assert dialog.keyboard.isVisible(), "at a kiosk, the sign-in brings its own keys"
         qtbot.mouseClick(dialog.username, Qt.MouseButton.LeftButton)
-        tap_text(qtbot, dialog.keyboard, username)
+        tap_text(dialog.keyboard, username)
         qtbot.mouseClick(dialog.password, Qt.MouseButton.LeftButton)
-        tap_text(qtbot, dialog.keyboard, password)
-        tap(qtbot, dialog, "Sign in")
+        tap_text(dialog.keyboard, password)
+        tap(dialog, "Sign in")
         if dialog.isVisible():
             assert "did not work" in dialog.message.text()
-            tap(qtbot, dialog, "Cancel")
+            tap(dialog, "Cancel")
         finished.append(True)
 
     QTimer.singleShot(50, fill_in)

@@ -11,13 +11,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from kiosk.database import Database
 from kiosk.logs import configure_logging
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
-from tests.ui.patient import complete_visit, current, fill, tap
 from ui.kiosk_app import install_error_screen
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import complete_visit, current, fill, tap
 
 SECRETS = (
     "Zelda",
@@ -78,12 +78,12 @@ def test_an_unexpected_error_shows_a_calm_screen_and_logs_no_patient_data(
             raise RuntimeError("failed while showing Zelda Quimby, born 07/04/1944")
 
         monkeypatch.setattr(KioskWindow, "_on_next_slide", broken)
-        tap(qtbot, current(kiosk), "Start")
-        fill(qtbot, kiosk, "first_name", "Zelda")
-        fill(qtbot, kiosk, "last_name", "Quimby")
-        fill(qtbot, kiosk, "birth_date", "07/04/1944")
-        tap(qtbot, current(kiosk), "Continue")
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Start")
+        fill(kiosk, "first_name", "Zelda")
+        fill(kiosk, "last_name", "Quimby")
+        fill(kiosk, "birth_date", "07/04/1944")
+        tap(current(kiosk), "Continue")
+        tap(current(kiosk), "Next")
         assert kiosk.problem_notice.isVisible()
         assert kiosk.problem_notice.text.text() == (
             "Sorry, something went wrong — please tell the front desk."
@@ -106,7 +106,6 @@ def test_whole_visits_and_a_failed_save_leave_no_patient_data_in_the_log(
     kiosk = open_kiosk(qtbot, database, settings)
     with qtbot.waitSignal(kiosk.visit_stored):
         complete_visit(
-            qtbot,
             kiosk,
             first="Zelda",
             last="Quimby",
@@ -120,7 +119,6 @@ def test_whole_visits_and_a_failed_save_leave_no_patient_data_in_the_log(
         connection.execute(text("DROP TABLE flags"))
     with qtbot.waitSignal(kiosk.visit_held):
         complete_visit(
-            qtbot,
             kiosk,
             first="Zelda",
             last="Quimby",

@@ -13,12 +13,11 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
-from tests.ui.keyboard_typing import tap_key, tap_text
-from tests.ui.patient import current, fill, tap
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import current, fill, tap, tap_key, tap_text
 from ui.widgets.on_screen_keyboard import (
     LETTER_ACCENTS,
     LETTER_ROWS,
@@ -105,7 +104,7 @@ def shift_taps(keyboard: OnScreenKeyboard) -> list[bool]:
 def test_names_with_capitals_hyphens_apostrophes_and_accents_type_exactly(
     qtbot: QtBot, form: Form, name: str
 ) -> None:
-    tap_text(qtbot, form.keyboard, name)
+    tap_text(form.keyboard, name)
 
     assert form.field.text() == name
 
@@ -135,7 +134,7 @@ def test_names_from_across_europe_take_taps_alone_and_few_of_them(
     taps: list[bool] = []
     form.keyboard.key_tapped.connect(lambda: taps.append(True))
 
-    tap_text(qtbot, form.keyboard, name)
+    tap_text(form.keyboard, name)
 
     assert form.field.text() == name
     assert len(taps) <= taps_allowed(name)
@@ -147,7 +146,7 @@ def test_the_first_letter_of_an_empty_field_is_a_capital_without_shift(
 ) -> None:
     taps = shift_taps(form.keyboard)
 
-    tap_text(qtbot, form.keyboard, "Ana")
+    tap_text(form.keyboard, "Ana")
 
     assert form.field.text() == "Ana"
     assert taps == []
@@ -158,11 +157,11 @@ def test_shift_gives_one_capital_then_lower_case_again(qtbot: QtBot, form: Form)
     keyboard = form.keyboard
     assert not keyboard.is_shifted()
 
-    tap_key(qtbot, keyboard, "Shift")
+    tap_key(keyboard, "Shift")
     assert keyboard.is_shifted()
     assert keyboard.key("Shift").isChecked()
-    tap_key(qtbot, keyboard, "D")
-    tap_key(qtbot, keyboard, "o")
+    tap_key(keyboard, "D")
+    tap_key(keyboard, "o")
 
     assert form.field.text() == "McDo"
     assert not keyboard.key("Shift").isChecked()
@@ -174,7 +173,7 @@ def test_letter_keys_show_the_case_they_will_type(qtbot: QtBot, form: Form) -> N
     with pytest.raises(LookupError):
         keyboard.key("q")
 
-    tap_key(qtbot, keyboard, "Q")
+    tap_key(keyboard, "Q")
 
     assert keyboard.key("u").text() == "u"
     assert keyboard.key("u").accessibleName() == "u"
@@ -185,9 +184,9 @@ def test_letter_keys_show_the_case_they_will_type(qtbot: QtBot, form: Form) -> N
 def test_shift_turns_the_automatic_capital_off_for_a_lower_case_first_letter(
     qtbot: QtBot, form: Form
 ) -> None:
-    tap_key(qtbot, form.keyboard, "Shift")
-    tap_key(qtbot, form.keyboard, "d")
-    tap_key(qtbot, form.keyboard, "e")
+    tap_key(form.keyboard, "Shift")
+    tap_key(form.keyboard, "d")
+    tap_key(form.keyboard, "e")
 
     assert form.field.text() == "de"
 
@@ -195,12 +194,12 @@ def test_shift_turns_the_automatic_capital_off_for_a_lower_case_first_letter(
 def test_the_automatic_capital_comes_back_when_the_field_is_emptied(
     qtbot: QtBot, form: Form
 ) -> None:
-    tap_text(qtbot, form.keyboard, "Li")
-    tap_key(qtbot, form.keyboard, "⌫")
-    tap_key(qtbot, form.keyboard, "⌫")
+    tap_text(form.keyboard, "Li")
+    tap_key(form.keyboard, "⌫")
+    tap_key(form.keyboard, "⌫")
     assert form.keyboard.is_shifted()
 
-    tap_key(qtbot, form.keyboard, "E")
+    tap_key(form.keyboard, "E")
 
     assert form.field.text() == "E"
 
@@ -217,18 +216,18 @@ def test_an_accented_letter_is_its_letter_then_its_accent_and_the_letters_come_b
     qtbot: QtBot, form: Form
 ) -> None:
     form.field.setText("x")
-    tap_key(qtbot, form.keyboard, "áéí")
+    tap_key(form.keyboard, "áéí")
     assert form.keyboard.page() is KeyboardPage.ACCENTS
-    tap_key(qtbot, form.keyboard, "Shift")
-    tap_key(qtbot, form.keyboard, "N")
+    tap_key(form.keyboard, "Shift")
+    tap_key(form.keyboard, "N")
     assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
 
-    tap_key(qtbot, form.keyboard, "Ñ")
+    tap_key(form.keyboard, "Ñ")
     assert form.keyboard.page() is KeyboardPage.LETTERS
-    tap_key(qtbot, form.keyboard, "a")
-    tap_key(qtbot, form.keyboard, "áéí")
-    tap_key(qtbot, form.keyboard, "c")
-    tap_key(qtbot, form.keyboard, "ç")
+    tap_key(form.keyboard, "a")
+    tap_key(form.keyboard, "áéí")
+    tap_key(form.keyboard, "c")
+    tap_key(form.keyboard, "ç")
 
     assert form.field.text() == "xÑaç"
     assert not form.keyboard.is_shifted()
@@ -236,13 +235,13 @@ def test_an_accented_letter_is_its_letter_then_its_accent_and_the_letters_come_b
 
 def test_another_letters_accents_are_one_tap_back(qtbot: QtBot, form: Form) -> None:
     form.field.setText("x")
-    tap_key(qtbot, form.keyboard, "áéí")
-    tap_key(qtbot, form.keyboard, "a")
+    tap_key(form.keyboard, "áéí")
+    tap_key(form.keyboard, "a")
     assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
 
-    tap_key(qtbot, form.keyboard, "áéí")  # not that one: the letters with accents again
-    tap_key(qtbot, form.keyboard, "o")
-    tap_key(qtbot, form.keyboard, "ő")
+    tap_key(form.keyboard, "áéí")  # not that one: the letters with accents again
+    tap_key(form.keyboard, "o")
+    tap_key(form.keyboard, "ő")
 
     assert form.field.text() == "xő"
 
@@ -252,17 +251,17 @@ def test_a_refused_accented_letter_stays_on_its_accents(qtbot: QtBot, form: Form
     form.field.setText("x")
     form.keyboard.show_accents_of("e")
 
-    tap_key(qtbot, form.keyboard, "é")
+    tap_key(form.keyboard, "é")
 
     assert form.field.text() == "x"
     assert form.keyboard.page() is KeyboardPage.LETTER_ACCENTS
 
 
 def test_backspace_deletes_before_the_cursor(qtbot: QtBot, form: Form) -> None:
-    tap_text(qtbot, form.keyboard, "Anna")
+    tap_text(form.keyboard, "Anna")
     form.field.setCursorPosition(2)
 
-    tap_key(qtbot, form.keyboard, "⌫")
+    tap_key(form.keyboard, "⌫")
 
     assert form.field.text() == "Ana"
     assert form.field.cursorPosition() == 1
@@ -272,16 +271,16 @@ def test_keys_type_at_the_cursor(qtbot: QtBot, form: Form) -> None:
     form.field.setText("Jon")
     form.field.setCursorPosition(2)
 
-    tap_key(qtbot, form.keyboard, "h")
+    tap_key(form.keyboard, "h")
 
     assert form.field.text() == "John"
 
 
 def test_clear_empties_the_field_and_can_be_undone(qtbot: QtBot, form: Form) -> None:
-    tap_text(qtbot, form.keyboard, "Ana Ruiz")
+    tap_text(form.keyboard, "Ana Ruiz")
     form.field.setCursorPosition(3)
 
-    tap_key(qtbot, form.keyboard, "Clear")
+    tap_key(form.keyboard, "Clear")
 
     assert form.field.text() == ""
     form.field.undo()
@@ -295,9 +294,9 @@ def test_backspace_and_clear_work_on_every_page(
     form.field.setText("04/15")
     show_page(form.keyboard, page)
 
-    tap_key(qtbot, form.keyboard, "Backspace")
+    tap_key(form.keyboard, "Backspace")
     assert form.field.text() == "04/1"
-    tap_key(qtbot, form.keyboard, "Clear")
+    tap_key(form.keyboard, "Clear")
     assert form.field.text() == ""
 
 
@@ -305,16 +304,16 @@ def test_every_edit_emits_text_edited_as_typing_would(qtbot: QtBot, form: Form) 
     edits: list[str] = []
     form.field.textEdited.connect(edits.append)
 
-    tap_text(qtbot, form.keyboard, "Bo")
-    tap_key(qtbot, form.keyboard, "⌫")
-    tap_key(qtbot, form.keyboard, "Clear")
+    tap_text(form.keyboard, "Bo")
+    tap_key(form.keyboard, "⌫")
+    tap_key(form.keyboard, "Clear")
 
     assert edits == ["B", "Bo", "B", ""]
 
 
 @pytest.mark.parametrize("text", ["04/15/1968", "(555) 201-3344"])
 def test_the_number_page_types_dates_and_phone_numbers(qtbot: QtBot, form: Form, text: str) -> None:
-    tap_text(qtbot, form.keyboard, text)
+    tap_text(form.keyboard, text)
 
     assert form.field.text() == text
     assert form.keyboard.page() is KeyboardPage.NUMBERS
@@ -323,8 +322,8 @@ def test_the_number_page_types_dates_and_phone_numbers(qtbot: QtBot, form: Form,
 def test_the_field_keeps_its_maximum_length(qtbot: QtBot, form: Form) -> None:
     form.field.setMaxLength(3)
 
-    tap_text(qtbot, form.keyboard, "Ann")
-    tap_key(qtbot, form.keyboard, "a")
+    tap_text(form.keyboard, "Ann")
+    tap_key(form.keyboard, "a")
 
     assert form.field.text() == "Ann"
 
@@ -332,9 +331,9 @@ def test_the_field_keeps_its_maximum_length(qtbot: QtBot, form: Form) -> None:
 def test_a_refused_capital_leaves_shift_on(qtbot: QtBot, form: Form) -> None:
     form.field.setMaxLength(3)
     form.field.setText("Ann")
-    tap_key(qtbot, form.keyboard, "Shift")
+    tap_key(form.keyboard, "Shift")
 
-    tap_key(qtbot, form.keyboard, "B")
+    tap_key(form.keyboard, "B")
 
     assert form.field.text() == "Ann"
     assert form.keyboard.is_shifted()
@@ -342,10 +341,10 @@ def test_a_refused_capital_leaves_shift_on(qtbot: QtBot, form: Form) -> None:
 
 def test_the_field_keeps_its_validator(qtbot: QtBot, form: Form) -> None:
     form.field.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9/]*")))
-    tap_text(qtbot, form.keyboard, "04/")
-    tap_key(qtbot, form.keyboard, "ABC")
+    tap_text(form.keyboard, "04/")
+    tap_key(form.keyboard, "ABC")
 
-    tap_key(qtbot, form.keyboard, "x")
+    tap_key(form.keyboard, "x")
 
     assert form.field.text() == "04/"
 
@@ -353,13 +352,13 @@ def test_the_field_keeps_its_validator(qtbot: QtBot, form: Form) -> None:
 def test_a_read_only_or_missing_target_is_not_typed_into(qtbot: QtBot, form: Form) -> None:
     form.field.setText("Ana")
     form.field.setReadOnly(True)
-    tap_key(qtbot, form.keyboard, "b")
-    tap_key(qtbot, form.keyboard, "Clear")
+    tap_key(form.keyboard, "b")
+    tap_key(form.keyboard, "Clear")
     assert form.field.text() == "Ana"
 
     form.field.setReadOnly(False)
     form.keyboard.set_target(None)
-    tap_key(qtbot, form.keyboard, "b")
+    tap_key(form.keyboard, "b")
     assert form.field.text() == "Ana"
     assert form.keyboard.target() is None
 
@@ -369,7 +368,7 @@ def test_a_new_target_gets_the_typing(qtbot: QtBot, form: Form) -> None:
     other.setText("Luis")
     form.keyboard.set_target(other)
 
-    tap_text(qtbot, form.keyboard, " García")
+    tap_text(form.keyboard, " García")
 
     assert other.text() == "Luis García"
     assert form.field.text() == ""
@@ -384,10 +383,10 @@ def test_a_deleted_target_is_forgotten(qtbot: QtBot, form: Form) -> None:
     doomed.deleteLater()
     qtbot.waitUntil(lambda: form.keyboard.target() is None)
 
-    tap_key(qtbot, form.keyboard, "A")  # must not touch the deleted line edit
+    tap_key(form.keyboard, "A")  # must not touch the deleted line edit
 
     form.keyboard.set_target(form.field)
-    tap_key(qtbot, form.keyboard, "B")
+    tap_key(form.keyboard, "B")
     assert form.field.text() == "B"
 
 
@@ -399,9 +398,9 @@ def test_page_keys_switch_pages_and_say_so(qtbot: QtBot, form: Form) -> None:
     form.keyboard.page_changed.connect(pages.append)
     assert form.keyboard.page() is KeyboardPage.LETTERS
 
-    tap_key(qtbot, form.keyboard, "123")
-    tap_key(qtbot, form.keyboard, "áéí")
-    tap_key(qtbot, form.keyboard, "ABC")
+    tap_key(form.keyboard, "123")
+    tap_key(form.keyboard, "áéí")
+    tap_key(form.keyboard, "ABC")
     form.keyboard.show_numbers()
     form.keyboard.show_accents()
     form.keyboard.show_letters()
@@ -472,7 +471,7 @@ def test_every_letter_of_latin_1_and_latin_extended_a_can_be_typed(
     form.field.setMaxLength(1000)
     form.field.setText("x")
 
-    tap_text(qtbot, form.keyboard, "".join(LATIN_LETTERS))
+    tap_text(form.keyboard, "".join(LATIN_LETTERS))
 
     assert form.field.text() == "x" + "".join(LATIN_LETTERS)
     assert all(accent_letter(c) for c in LATIN_LETTERS)
@@ -484,7 +483,7 @@ def test_the_turkish_is_and_the_letters_without_a_capital_of_their_own(
     form.field.setText("x")
     form.keyboard.show_accents_of("i")
     assert "ı" in {b.text() for b in visible_keys(form.keyboard)}
-    tap_key(qtbot, form.keyboard, "Shift")
+    tap_key(form.keyboard, "Shift")
     capitals = {b.text() for b in visible_keys(form.keyboard)}
 
     # ı's capital is the plain I; the key of ı gives İ (the capital of i) instead.
@@ -661,7 +660,7 @@ def test_the_field_keeps_focus_through_every_kind_of_tap(qtbot: QtBot, form: For
     keys = ["Shift", "Shift", "K", "123", "4", "áéí", "u", "ü", " ", "-", "⌫", "Clear"]
 
     for label in keys:
-        tap_key(qtbot, form.keyboard, label)
+        tap_key(form.keyboard, label)
         assert form.field.hasFocus(), f"focus left the field after {label!r}"
     assert form.keyboard.page() is KeyboardPage.LETTERS
 
@@ -672,7 +671,7 @@ def test_a_tap_gives_focus_back_to_the_target(qtbot: QtBot, form: Form) -> None:
     elsewhere.setFocus()
     qtbot.waitUntil(elsewhere.hasFocus)
 
-    tap_key(qtbot, form.keyboard, "A")
+    tap_key(form.keyboard, "A")
 
     assert form.field.hasFocus()
     assert form.field.text() == "A"
@@ -683,8 +682,8 @@ def test_every_tap_is_announced_without_what_was_typed(qtbot: QtBot, form: Form)
     announced: list[tuple[object, ...]] = []
     form.keyboard.key_tapped.connect(lambda *args: announced.append(args))
 
-    tap_text(qtbot, form.keyboard, "Al")
-    tap_key(qtbot, form.keyboard, "123")
+    tap_text(form.keyboard, "Al")
+    tap_key(form.keyboard, "123")
     form.keyboard.show_letters()  # not a tap
 
     assert announced == [(), (), ()]
@@ -743,11 +742,11 @@ def test_a_patient_types_a_polish_name_on_the_kiosk_and_it_is_kept_as_typed(
     qtbot.addWidget(kiosk)
     kiosk.resize(1280, 800)
     kiosk.show()
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Łukasz")
-    fill(qtbot, kiosk, "last_name", "Wróblewski")
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Łukasz")
+    fill(kiosk, "last_name", "Wróblewski")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
 
     assert kiosk.visit is not None
     assert kiosk.visit.details is not None

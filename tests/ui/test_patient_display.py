@@ -10,14 +10,14 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming
-from tests.ui.patient import current, tap
-from tests.ui.screen_tour import tour
 from tests.ui.test_screen_sizes import SIZES, layout_problems
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay
+from ui.screen_tour import tour
+from ui.visit_walk import current, tap
 from ui.widgets.notice_overlay import NoticeOverlay
 
 
@@ -48,18 +48,18 @@ def test_a_plus_makes_text_150_then_200_percent_and_the_next_patient_starts_norm
     kiosk = open_kiosk(qtbot, database, settings)
     welcome_text = kiosk.welcome.explanation
     assert font_px(welcome_text) == 30
-    tap(qtbot, current(kiosk), "Larger text")
+    tap(current(kiosk), "Larger text")
     assert font_px(welcome_text) == 45
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     title = current(kiosk).title  # type: ignore[attr-defined]
     assert font_px(title) == 60  # 40 px titles at 150 %
     assert kiosk.idle_timer.interval() == 120_000, "larger text: more time to read"
-    tap(qtbot, current(kiosk), "Larger text")
+    tap(current(kiosk), "Larger text")
     assert font_px(title) == 80
-    tap(qtbot, current(kiosk), "Larger text")
+    tap(current(kiosk), "Larger text")
     assert font_px(title) == 40
-    tap(qtbot, current(kiosk), "Larger text")
-    tap(qtbot, current(kiosk), "Back")  # the patient leaves; the next one gets the default
+    tap(current(kiosk), "Larger text")
+    tap(current(kiosk), "Back")  # the patient leaves; the next one gets the default
     assert kiosk.visit is None
     assert font_px(welcome_text) == 30
     assert kiosk.display == PatientDisplay()
@@ -152,12 +152,12 @@ def test_high_contrast_is_one_tap_away_and_is_really_dark(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings)
-    tap(qtbot, current(kiosk), "Start")
-    tap(qtbot, current(kiosk), "High contrast")
+    tap(current(kiosk), "Start")
+    tap(current(kiosk), "High contrast")
     qtbot.wait(10)  # one turn of the event loop: Qt repaints with the new style
     middle = kiosk.grab().toImage().pixelColor(kiosk.width() // 2, kiosk.height() // 3)
     assert middle.lightness() < 20, f"the screen turns black, not {middle.name()}"
-    tap(qtbot, current(kiosk), "High contrast")
+    tap(current(kiosk), "High contrast")
     qtbot.wait(10)
     middle = kiosk.grab().toImage().pixelColor(kiosk.width() // 2, kiosk.height() // 3)
     assert middle.lightness() > 200, middle.name()
@@ -167,14 +167,14 @@ def test_the_answer_given_has_a_tick_not_only_a_colour(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings)
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     visit = kiosk.visit
     assert visit is not None
     visit.enter_details("Ana", "Lee", "04/15/1968")
     while visit.step.value == "slides":
         visit.next_slide()
     kiosk._show_step()
-    tap(qtbot, current(kiosk), "Not sure")  # flags: the question stays with a calm note
+    tap(current(kiosk), "Not sure")  # flags: the question stays with a calm note
     shown = {b.accessibleName(): b.text() for b in current(kiosk).answer_buttons.values()}  # type: ignore[attr-defined]
     assert shown == {"Yes": "Yes", "No": "No", "Not sure": "✓ Not sure"}
 
@@ -261,8 +261,8 @@ def test_larger_text_chosen_on_welcome_puts_labels_above_the_fields(
     from PySide6.QtWidgets import QLineEdit
 
     kiosk = open_kiosk(qtbot, database, settings)
-    tap(qtbot, current(kiosk), "Larger text")
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Larger text")
+    tap(current(kiosk), "Start")
     qtbot.wait(10)
     screen = current(kiosk)
     field = screen.findChild(QLineEdit, "first_nameField")

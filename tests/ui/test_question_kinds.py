@@ -8,12 +8,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
-from tests.ui.patient import consent_and_ride_home, current, fill, tap
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import consent_and_ride_home, current, fill, tap
 
 
 def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
@@ -26,37 +27,37 @@ def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "Lee")
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "Lee")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Next")
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.content.questions[kiosk.visit.question_index]
         screen = current(kiosk)
         if question.id == "arrival":
             assert not screen.keyboard.isVisible()  # type: ignore[attr-defined]
-            tap(qtbot, screen, "I drove myself")
+            tap(screen, "I drove myself")
             assert screen.calm_message.isVisible()  # type: ignore[attr-defined]
-            tap(qtbot, screen, "Continue")
+            tap(screen, "Continue")
         elif question.id == "medicines-today":
             assert not screen.yes_no.isVisible()  # type: ignore[attr-defined]
-            fill(qtbot, kiosk, "typed_answer", "aspirin 81 mg")
-            tap(qtbot, screen, "Continue")
+            fill(kiosk, "typed_answer", "aspirin 81 mg")
+            tap(screen, "Continue")
         else:
             assert screen.keyboard.isHidden()  # type: ignore[attr-defined]
-            tap(qtbot, screen, "No")
+            tap(screen, "No")
 
     review = current(kiosk)
     shown = [label.text() for label in review.findChildren(QLabel) if label.isVisible()]
     assert "I drove myself" in shown
     assert "aspirin 81 mg" in shown
-    tap(qtbot, review, "I confirm these answers are correct")
+    tap(review, "I confirm these answers are correct")
     with qtbot.waitSignal(kiosk.visit_stored):
-        consent_and_ride_home(qtbot, kiosk)
+        consent_and_ride_home(kiosk)
 
     with database.session() as session:
         record = load_visit(session, next(iter(list_visits(session))).id)

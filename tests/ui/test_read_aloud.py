@@ -16,20 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database
 from kiosk.visit import KioskTiming, Step
-from tests.ui.patient import (
-    button,
-    complete_visit,
-    current,
-    fill,
-    reach_consent,
-    tap,
-    visible_buttons,
-)
 from tests.ui.test_kiosk_visit import open_kiosk
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import button, complete_visit, current, fill, reach_consent, tap, visible_buttons
 
 
 def _mock_speech_or_skip() -> None:
@@ -75,7 +67,7 @@ def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> Kio
 
 @pytest.fixture
 def database(speaking_settings: Settings) -> Any:
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     db = open_database(speaking_settings.database_url)
     yield db
@@ -100,11 +92,11 @@ def to_first_slide(
     qtbot: QtBot, window: KioskWindow, start: str = "Start", go_on: str = "Continue"
 ) -> None:
     """From Welcome to the first slide; `start` and `go_on` in the visit's language."""
-    tap(qtbot, current(window), start)
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Ruiz")
-    fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), go_on)
+    tap(current(window), start)
+    fill(window, "first_name", "Ana")
+    fill(window, "last_name", "Ruiz")
+    fill(window, "birth_date", "04/15/1968")
+    tap(current(window), go_on)
     assert window.visit is not None
     assert window.visit.step is Step.SLIDES
 
@@ -120,7 +112,7 @@ def test_read_to_me_reads_the_slide_then_stop_reading_stops_it(
     to_first_slide(qtbot, window)
     listener = Listener(window)
     slide = window.visit.shown.slides[0]  # type: ignore[union-attr]
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(lambda: len(listener.words) >= 4, timeout=5000)
     # The slide's title comes first, word for word.
     title = words_of(slide.title)
@@ -141,7 +133,7 @@ def test_the_whole_slide_is_read_title_then_text(qtbot: QtBot, window: KioskWind
     to_first_slide(qtbot, window)
     listener = Listener(window)
     slide_screen = current(window)
-    tap(qtbot, slide_screen, "Read to me")
+    tap(slide_screen, "Read to me")
     qtbot.waitUntil(lambda: not window.read_aloud.speaking and bool(listener.words), timeout=30_000)
     assert window.visit is not None
     slide = window.visit.shown.slides[0]
@@ -152,9 +144,9 @@ def test_the_whole_slide_is_read_title_then_text(qtbot: QtBot, window: KioskWind
 def test_reading_stops_when_the_patient_moves_on(qtbot: QtBot, window: KioskWindow) -> None:
     to_first_slide(qtbot, window)
     listener = Listener(window)
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
-    tap(qtbot, current(window), "Next")
+    tap(current(window), "Next")
     qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=3000)
     said = len(listener.words)
     qtbot.wait(400)
@@ -167,10 +159,10 @@ def test_a_question_is_read_with_its_answers(qtbot: QtBot, window: KioskWindow) 
     to_first_slide(qtbot, window)
     assert window.visit is not None
     for _ in window.visit.content.slides:
-        tap(qtbot, current(window), "Next")
+        tap(current(window), "Next")
     assert window.visit.step is Step.QUESTIONS
     listener = Listener(window)
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(lambda: not window.read_aloud.speaking and bool(listener.words), timeout=30_000)
     question = window.visit.shown.questions[0]
     assert listener.words == [*words_of(question.text), "Yes", "No", "Not", "sure"]
@@ -185,7 +177,7 @@ def test_each_line_is_read_as_a_sentence() -> None:
 
 
 def test_consent_statements_are_read_in_order(qtbot: QtBot, window: KioskWindow) -> None:
-    reach_consent(qtbot, window, "Ana", "Ruiz", "04/15/1968")
+    reach_consent(window, "Ana", "Ruiz", "04/15/1968")
     assert window.visit is not None
     statements = [s.text for s in window.visit.shown.consent_statements]
     screen = current(window)
@@ -196,11 +188,11 @@ def test_consent_statements_are_read_in_order(qtbot: QtBot, window: KioskWindow)
         f"By signing: {window.visit.shown.signature_meaning}",
     ]
     listener = Listener(window)
-    tap(qtbot, screen, "Read to me")
+    tap(screen, "Read to me")
     first = [*words_of("Your consent"), *words_of(statements[0])]
     qtbot.waitUntil(lambda: len(listener.words) >= len(first), timeout=10_000)
     assert listener.words[: len(first)] == first
-    tap(qtbot, screen, "Stop reading")
+    tap(screen, "Stop reading")
 
 
 def test_no_read_to_me_when_the_clinic_turns_speech_off(
@@ -231,7 +223,7 @@ def test_no_voice_hides_the_button_and_the_visit_still_completes(
     window = open_kiosk(qtbot, database, no_voice)
     stored: list[str] = []
     window.visit_stored.connect(stored.append)
-    complete_visit(qtbot, window)
+    complete_visit(window)
     assert len(stored) == 1
     assert window.screens is None or not any(
         s.read_aloud_button is not None and s.read_aloud_button.isVisible()
@@ -246,7 +238,7 @@ def test_no_still_there_prompt_while_the_voice_reads(
     window.idle_timer.setInterval(300)
     to_first_slide(qtbot, window)
     window.timing = KioskTiming(timeout_seconds=1, double_tap_guard_seconds=0)
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
     # Listening for well past the timeout: the patient is there, not gone.
     qtbot.wait(2500)
@@ -258,9 +250,9 @@ def test_no_still_there_prompt_while_the_voice_reads(
 
 def test_asking_for_help_silences_the_voice(qtbot: QtBot, window: KioskWindow) -> None:
     to_first_slide(qtbot, window)
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(lambda: window.read_aloud.speaking, timeout=3000)
-    tap(qtbot, current(window), "Ask for help")
+    tap(current(window), "Ask for help")
     qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=3000)
     assert window.help_notice.isVisible()
 
@@ -281,14 +273,14 @@ def test_no_voice_for_the_visits_language_hides_the_button(
     # Spanish visit gets no button rather than English words read as Spanish.
     qtbot.waitUntil(lambda: window.read_aloud.available_for("en"))
     assert not window.read_aloud.available_for("es")
-    tap(qtbot, current(window), "Español")
-    tap(qtbot, current(window), "Empezar")
+    tap(current(window), "Español")
+    tap(current(window), "Empezar")
     assert window.visit is not None
     assert window.visit.language == "es"
-    fill(qtbot, window, "first_name", "Ana")
-    fill(qtbot, window, "last_name", "Ruiz")
-    fill(qtbot, window, "birth_date", "04/15/1968")
-    tap(qtbot, current(window), "Continuar")
+    fill(window, "first_name", "Ana")
+    fill(window, "last_name", "Ruiz")
+    fill(window, "birth_date", "04/15/1968")
+    tap(current(window), "Continuar")
     assert window.visit.step is Step.SLIDES
     assert window.screens is not None
     assert window.screens.slide.read_aloud_button is not None
@@ -310,7 +302,7 @@ def test_a_voice_that_never_finishes_is_given_up_and_the_kiosk_still_asks(
     window = open_speaking_kiosk(qtbot, database, speaking_settings, timeout_seconds=1)
     to_first_slide(qtbot, window)
     listener = Listener(window)
-    tap(qtbot, current(window), "Read to me")
+    tap(current(window), "Read to me")
     qtbot.waitUntil(window.help_notice.isVisible, timeout=5000)
     # The patient is told, in plain words, and the kiosk no longer waits on the voice.
     # (It is not told to stop: a voice this late may never answer again. The mock one,
@@ -318,10 +310,10 @@ def test_a_voice_that_never_finishes_is_given_up_and_the_kiosk_still_asks(
     assert "voice is not working" in window.help_notice.text.text()
     assert not window.read_aloud.speaking
     assert listener.words, "the mock voice never began"
-    tap(qtbot, window.help_notice, "OK")
+    tap(window.help_notice, "OK")
     # No button that does nothing: not on this slide, nor on the next.
     assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
-    tap(qtbot, current(window), "Next")
+    tap(current(window), "Next")
     assert not any("Read to me" in b.text() for b in visible_buttons(current(window)))
     assert not window.read_aloud.available_for("en")
     # And a patient who walks away is asked, so their answers do not stay on screen.

@@ -9,10 +9,10 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
-from tests.ui.screen_tour import tour
 from ui.kiosk_window import KioskWindow
+from ui.screen_tour import tour
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
 MIN_TARGET = 60

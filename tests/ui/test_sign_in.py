@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings
-from kiosk.store import Database, open_database
-from tests.ui.keyboard_typing import tap_text
-from tests.ui.patient import tap
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
+from ui.visit_walk import tap, tap_text
 
 PASSWORD = "correct horse battery"
 REFUSED = "That username and password did not work. Ask an admin if you keep being refused."
@@ -25,7 +25,7 @@ REFUSED = "That username and password did not work. Ask an admin if you keep bei
 
 @pytest.fixture
 def accounts(database: Database) -> Database:
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
         auth.add_account(session, "drlee", auth.Role.CLINICIAN, PASSWORD, action)
@@ -66,11 +66,11 @@ def test_sign_in_by_touch_on_the_screen_keyboard(
     shown = dialog(qtbot, accounts, settings, touch=True)
     assert shown.keyboard.isVisible()
     qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
-    tap_text(qtbot, shown.keyboard, "Maria")
+    tap_text(shown.keyboard, "Maria")
     qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
-    tap_text(qtbot, shown.keyboard, PASSWORD)
+    tap_text(shown.keyboard, PASSWORD)
     with qtbot.waitSignal(shown.accepted):
-        tap(qtbot, shown, "Sign in")
+        tap(shown, "Sign in")
     assert shown.member is not None
 
 
@@ -106,7 +106,7 @@ def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     qtbot: QtBot, settings: Settings, tmp_path: Path
 ) -> None:
     database = open_database(settings.database_url)
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
     shown = dialog(qtbot, database, settings)
@@ -133,7 +133,7 @@ def _lock_out(database: Database) -> None:
 
 
 def _disable(database: Database) -> None:
-    action = auth.AccountAction("cli:tester", "desk-1", datetime.now(UTC))
+    action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.set_enabled(session, "maria", False, action)
 
@@ -166,7 +166,7 @@ def test_every_refusal_says_the_same_and_only_the_audit_says_why(
     qtbot.keyClicks(shown.username, username)
     qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(shown.password, password)
-    tap(qtbot, shown, "Sign in")
+    tap(shown, "Sign in")
     qtbot.waitUntil(shown.message.isVisible)
     assert shown.isVisible()
     assert shown.member is None
@@ -182,7 +182,7 @@ def test_every_refusal_says_the_same_and_only_the_audit_says_why(
 def test_cancel_signs_nobody_in(qtbot: QtBot, accounts: Database, settings: Settings) -> None:
     shown = dialog(qtbot, accounts, settings)
     with qtbot.waitSignal(shown.rejected):
-        tap(qtbot, shown, "Cancel")
+        tap(shown, "Cancel")
     assert shown.member is None
 
 

@@ -13,14 +13,14 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.content import ContentPack
+from kiosk.content import ContentPack, text_keys
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database, list_visits, load_visit
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
-from kiosk.translations import text_keys
 from kiosk.visit import KioskTiming, Step
-from tests.ui.patient import button, current, fill, sign, tap
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import button, current, fill, sign, tap
 
 
 def english_patterns(pack: ContentPack) -> list[re.Pattern[str]]:
@@ -87,46 +87,46 @@ def test_a_whole_visit_in_spanish_shows_no_english_and_is_stored_as_spanish(
 ) -> None:
     patterns = english_patterns(pack)
     assert kiosk.welcome.start_button.text() == "Start"
-    tap(qtbot, current(kiosk), "Español")
+    tap(current(kiosk), "Español")
     qtbot.waitUntil(lambda: button(current(kiosk), "English").isVisible())
     assert_no_english(kiosk, patterns)
     assert "English" in [b.text() for b in kiosk.welcome.findChildren(QAbstractButton)]
-    tap(qtbot, current(kiosk), "Empezar")
+    tap(current(kiosk), "Empezar")
 
     assert_no_english(kiosk, patterns)
-    tap(qtbot, current(kiosk), "Pedir ayuda")
+    tap(current(kiosk), "Pedir ayuda")
     assert kiosk.help_notice.isVisible()
     assert_no_english(kiosk, patterns)
-    tap(qtbot, kiosk.help_notice, "De acuerdo")
-    fill(qtbot, kiosk, "first_name", "María José")
-    fill(qtbot, kiosk, "last_name", "Núñez")
-    fill(qtbot, kiosk, "birth_date", "11/02/1950")
-    tap(qtbot, current(kiosk), "Continuar")
+    tap(kiosk.help_notice, "De acuerdo")
+    fill(kiosk, "first_name", "María José")
+    fill(kiosk, "last_name", "Núñez")
+    fill(kiosk, "birth_date", "11/02/1950")
+    tap(current(kiosk), "Continuar")
     visit = kiosk.visit
     assert visit is not None
     while visit.step is Step.SLIDES:
         assert_no_english(kiosk, patterns)
-        tap(qtbot, current(kiosk), "Siguiente")
+        tap(current(kiosk), "Siguiente")
     while visit.step is Step.QUESTIONS:
         assert_no_english(kiosk, patterns)
-        tap(qtbot, current(kiosk), "No")
+        tap(current(kiosk), "No")
     assert_no_english(kiosk, patterns)
-    tap(qtbot, current(kiosk), "Confirmo mis respuestas")
+    tap(current(kiosk), "Confirmo mis respuestas")
     assert_no_english(kiosk, patterns)
     for statement in visit.shown.consent_statements:
-        tap(qtbot, current(kiosk), statement.text)
-    sign(qtbot, kiosk)
+        tap(current(kiosk), statement.text)
+    sign(kiosk)
     signed_by = current(kiosk).signed_by.text()  # type: ignore[attr-defined]
     assert signed_by.startswith("Firmado por María José Núñez el ")
     assert " de 2026" in signed_by
     assert_no_english(kiosk, patterns)
-    tap(qtbot, current(kiosk), "Firmar y continuar")
+    tap(current(kiosk), "Firmar y continuar")
     assert_no_english(kiosk, patterns)
-    fill(qtbot, kiosk, "driver_name", "Rosa Núñez")
-    fill(qtbot, kiosk, "phone", "(555) 123-4567")
-    fill(qtbot, kiosk, "relationship", "hija")
+    fill(kiosk, "driver_name", "Rosa Núñez")
+    fill(kiosk, "phone", "(555) 123-4567")
+    fill(kiosk, "relationship", "hija")
     with qtbot.waitSignal(kiosk.visit_stored):
-        tap(qtbot, current(kiosk), "Continuar")
+        tap(current(kiosk), "Continuar")
     assert_no_english(kiosk, patterns)
 
     with database.session() as session:
@@ -146,7 +146,7 @@ def test_a_whole_visit_in_spanish_shows_no_english_and_is_stored_as_spanish(
     assert "He tenido la oportunidad de hacer preguntas." in summary
     assert "language Spanish" in summary
 
-    tap(qtbot, current(kiosk), "Terminar")
+    tap(current(kiosk), "Terminar")
     assert current(kiosk) is kiosk.welcome
     assert kiosk.welcome.start_button.text() == "Start", "the next patient starts in English"
     assert "Español" in [b.text() for b in kiosk.welcome.findChildren(QAbstractButton)]

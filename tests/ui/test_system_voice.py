@@ -25,14 +25,14 @@ import pytest
 from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
+from kiosk.database import Database, open_database
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Database, open_database
-from tests.ui.patient import button, current, tap, visible_buttons
 from tests.ui.test_kiosk_visit import open_kiosk
 from tests.ui.test_read_aloud import to_first_slide
 from ui import read_aloud
 from ui.kiosk_window import KioskWindow
 from ui.read_aloud import ReadAloud
+from ui.visit_walk import button, current, tap, visible_buttons
 
 SYSTEM_CONFIG = Path("/etc/speech-dispatcher/speechd.conf")
 
@@ -164,7 +164,7 @@ def _read_slide(qtbot: QtBot, window: KioskWindow, read: str) -> list[bool]:
     """Tap `read` and wait for the voice to finish by itself; what it reported."""
     changes: list[bool] = []
     window.read_aloud.speaking_changed.connect(changes.append)
-    tap(qtbot, current(window), read)
+    tap(current(window), read)
     qtbot.waitUntil(lambda: changes[-2:] == [True, False], timeout=20_000)
     window.read_aloud.speaking_changed.disconnect(changes.append)
     return changes
@@ -195,10 +195,10 @@ def test_the_systems_voice_reads_a_slide_in_english_and_in_spanish(
 
     # A Spanish visit is read by a Spanish voice.
     while current(window) is not window.welcome:
-        tap(qtbot, current(window), "Back")
+        tap(current(window), "Back")
     # Welcome's language buttons are made anew, and shown on the next turn of the loop.
     qtbot.waitUntil(lambda: any(b.text() == "Español" for b in visible_buttons(window.welcome)))
-    tap(qtbot, current(window), "Español")
+    tap(current(window), "Español")
     to_first_slide(qtbot, window, "Empezar", "Continuar")
     assert _read_slide(qtbot, window, "Léamelo") == [True, False]
     speech: Any = window.read_aloud._speech

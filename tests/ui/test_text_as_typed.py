@@ -29,15 +29,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.auth import Role, StaffMember
+from kiosk.actor import Role, StaffMember
+from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.store import Database
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
 from tests.ui.admin import choose_row, list_labels, open_editor, retype
-from tests.ui.patient import current, fill, tap
-from tests.ui.screen_tour import tour
 from tests.ui.shown_text import button_shows, label_shows, markup, not_as_typed, showing
 from ui.admin.admin_window import AdminWindow
 from ui.admin.preview_window import PreviewWindow
@@ -45,9 +43,11 @@ from ui.admin.publish_dialog import PublishDialog
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
 from ui.plain_text import RICH_TEXT, plain_message_box
+from ui.screen_tour import tour
 from ui.screens.consent import StatementButton
 from ui.screens.slide import SlideScreen
 from ui.sign_in_dialog import SignInDialog
+from ui.visit_walk import current, fill, tap
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
@@ -96,40 +96,40 @@ def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindo
 def check_in_with_markup(qtbot: QtBot, kiosk: KioskWindow) -> list[str]:
     """A whole visit with markup in every field; what showed other than as typed."""
     problems: list[str] = []
-    tap(qtbot, current(kiosk), "Start")
+    tap(current(kiosk), "Start")
     type_on_a_keyboard(qtbot, kiosk, "first_name", FIRST)
     type_on_a_keyboard(qtbot, kiosk, "last_name", LAST)
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Next")
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.content.questions[kiosk.visit.question_index]
         if question.id == "arrival":
-            tap(qtbot, current(kiosk), "I drove myself")  # a flag: the desk's banner speaks
-            tap(qtbot, current(kiosk), "Continue")
+            tap(current(kiosk), "I drove myself")  # a flag: the desk's banner speaks
+            tap(current(kiosk), "Continue")
         elif question.id == "medicines-today":
             type_on_a_keyboard(qtbot, kiosk, "typed_answer", ANSWER)
-            tap(qtbot, current(kiosk), "Continue")
+            tap(current(kiosk), "Continue")
         else:
-            tap(qtbot, current(kiosk), "No")
+            tap(current(kiosk), "No")
     review = current(kiosk)
     assert showing([review], ANSWER), "the review does not show the typed answer"
     problems += not_as_typed([kiosk], PATIENT_TYPED)
-    tap(qtbot, review, "I confirm these answers are correct")
+    tap(review, "I confirm these answers are correct")
     for statement in kiosk.visit.content.consent_statements:
-        tap(qtbot, current(kiosk), statement.text)
-    tap(qtbot, current(kiosk), "Sign by typing my name instead")
+        tap(current(kiosk), statement.text)
+    tap(current(kiosk), "Sign by typing my name instead")
     type_on_a_keyboard(qtbot, kiosk, "typed_name", FULL_NAME)
     problems += not_as_typed([kiosk], PATIENT_TYPED)
-    tap(qtbot, current(kiosk), "Sign and continue")
+    tap(current(kiosk), "Sign and continue")
     type_on_a_keyboard(qtbot, kiosk, "driver_name", DRIVER)
     type_on_a_keyboard(qtbot, kiosk, "phone", PHONE)
     type_on_a_keyboard(qtbot, kiosk, "relationship", RELATION)
     problems += not_as_typed([kiosk], PATIENT_TYPED)
     with qtbot.waitSignal(kiosk.visit_stored):
-        tap(qtbot, current(kiosk), "Continue")
+        tap(current(kiosk), "Continue")
     return problems + not_as_typed([kiosk], PATIENT_TYPED)
 
 
@@ -179,7 +179,9 @@ def test_markup_typed_by_a_patient_and_staff_shows_as_typed_in_every_window(
         assert text in details
     # A file name typed in the save dialog comes back in the banner.
     saved = tmp_path / f"{markup('Qfile').replace('/', '')}.pdf"
-    desk.save_summary(saved)
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_a: saved))
+    qtbot.mouseClick(desk.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the summary" in desk.banner.text())
     assert saved.exists()
     assert str(saved) in label_shows(desk.banner)
     problems += not_as_typed([desk], PATIENT_TYPED | STAFF_TYPED | {"Qfile": str(saved)})
@@ -373,11 +375,11 @@ def test_the_preview_shows_what_the_admin_typed_as_typed(
     seen: dict[str, list[str]] = {}
     problems = not_as_typed([preview], ADMIN_TYPED)
     seen["clinic"] = showing([kiosk], CLINIC)
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Test")
-    fill(qtbot, kiosk, "last_name", "Patient")
-    fill(qtbot, kiosk, "birth_date", "01/02/1980")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Test")
+    fill(kiosk, "last_name", "Patient")
+    fill(kiosk, "birth_date", "01/02/1980")
+    tap(current(kiosk), "Continue")
     slide = current(kiosk)
     assert isinstance(slide, SlideScreen)
     seen["slide title"] = showing([slide], SLIDE_TITLE)
@@ -386,13 +388,13 @@ def test_the_preview_shows_what_the_admin_typed_as_typed(
     assert "<b>bold</b> words" in slide.text.text()
     problems += not_as_typed([preview], ADMIN_TYPED)
     for _ in window.pack.slides:
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Next")
     seen["question"] = showing([current(kiosk)], QUESTION)
     problems += not_as_typed([preview], ADMIN_TYPED)
     for _ in window.pack.questions:
-        tap(qtbot, current(kiosk), "No")
+        tap(current(kiosk), "No")
     seen["review"] = showing([current(kiosk)], QUESTION)
-    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    tap(current(kiosk), "I confirm these answers are correct")
     consent = current(kiosk)
     seen["statement"] = [
         button.accessibleName()
@@ -504,11 +506,11 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
-    tap(qtbot, current(kiosk), "Start")
-    fill(qtbot, kiosk, "first_name", "Ana")
-    fill(qtbot, kiosk, "last_name", "Lee")
-    fill(qtbot, kiosk, "birth_date", "04/15/1968")
-    tap(qtbot, current(kiosk), "Continue")
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "Lee")
+    fill(kiosk, "birth_date", "04/15/1968")
+    tap(current(kiosk), "Continue")
 
     slide = current(kiosk)
     assert isinstance(slide, SlideScreen)
@@ -522,11 +524,11 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
 
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
-        tap(qtbot, current(kiosk), "Next")
+        tap(current(kiosk), "Next")
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.content.questions[kiosk.visit.question_index]
         if question.id != "used-today":
-            tap(qtbot, current(kiosk), "No")
+            tap(current(kiosk), "No")
             continue
         choice = current(kiosk).choice_buttons["drugs-alcohol"]  # type: ignore[attr-defined]
         assert button_shows(choice.text()) == AMPERSAND
@@ -535,9 +537,9 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
         choice = current(kiosk).choice_buttons["drugs-alcohol"]  # type: ignore[attr-defined]
         assert button_shows(choice.text()) == f"✓ {AMPERSAND}"
         assert screen_reader_name(choice) == AMPERSAND
-        tap(qtbot, current(kiosk), "Continue")
+        tap(current(kiosk), "Continue")
     assert showing([current(kiosk)], AMPERSAND), "the review does not show the choice"
-    tap(qtbot, current(kiosk), "I confirm these answers are correct")
+    tap(current(kiosk), "I confirm these answers are correct")
 
     statement = next(iter(current(kiosk).findChildren(StatementButton)))
     assert screen_reader_name(statement) == f"{AMPERSAND}: I understand the risks."

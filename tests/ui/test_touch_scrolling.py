@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
-from tests.ui.drawing import touch_screen
+from ui.visit_walk import touch_screen
 from ui.widgets.touch_scrolling import scroll_by_touch
 
 

@@ -18,16 +18,18 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from kiosk.actor import Role, StaffMember
 from kiosk.audit import AuditAction, entries
-from kiosk.auth import Role, StaffMember
 from kiosk.backup import backup
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use, list_visits, load_visit, open_database
+from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, utc_now
-from tests.ui.patient import complete_visit, current, tap
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
+from ui.visit_walk import complete_visit, current, tap
 
 
 def open_kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
@@ -61,12 +63,12 @@ def stored_names(database: Database) -> list[tuple[str, str]]:
 def finish_held(qtbot: QtBot, kiosk: KioskWindow, **visit: Any) -> None:
     """A whole visit that the database does not take: kept, and the patient told so."""
     with qtbot.waitSignal(kiosk.visit_held, timeout=5000):
-        complete_visit(qtbot, kiosk, **visit)
+        complete_visit(kiosk, **visit)
     done = current(kiosk)
     assert done is kiosk.screens.done  # type: ignore[union-attr]
     assert "Please tell the front desk you are done" in done.heading.text()  # type: ignore[attr-defined]
     assert "cannot see them yet" in done.next_steps.text()  # type: ignore[attr-defined]
-    tap(qtbot, done, "Finish")
+    tap(done, "Finish")
     assert current(kiosk) is kiosk.welcome
 
 

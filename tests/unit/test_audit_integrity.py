@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditAction, AuditEntry, AuditStamp, carry_over, entries, record
-from kiosk.store import Database, migrate, open_database
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction, AuditEntry, carry_over, entries, record
+from kiosk.database import Database, migrate, open_database
 
 COLUMNS = "id, at, actor, action, visit_id, station, detail, original_at"
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"
@@ -155,7 +156,7 @@ def test_an_entry_has_the_databases_time_not_the_stations(database: Database) ->
     wrong_clock = datetime(2001, 1, 1, 9, 0, tzinfo=UTC)
     before = datetime.now(UTC)
     with database.session() as session, session.begin():
-        AuditStamp("user:maria", "desk-with-a-flat-battery", wrong_clock).audit(
+        Actor.staff_named("maria", station="desk-with-a-flat-battery", now=wrong_clock).audit(
             session, AuditAction.VISIT_OPENED, "v-1"
         )
         record(session, "kiosk:k1", AuditAction.VISIT_STORED, station="k1", visit_id="v-2")

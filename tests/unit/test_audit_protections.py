@@ -15,7 +15,7 @@ import pytest
 
 from kiosk.audit import AuditAction, entries, record
 from kiosk.audit_protections import SQLITE_TRIGGERS, lapses
-from kiosk.store import open_database
+from kiosk.database import open_database
 
 
 @pytest.fixture

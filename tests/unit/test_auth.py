@@ -11,27 +11,29 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from kiosk import auth
+from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, open_database
 from kiosk.models import StaffAccountRow
-from kiosk.store import Database, content_in_use, open_database
-from tests.conftest import FakeClock
+from kiosk.visit_walk import ManualClock
 
 PASSWORD = "correct horse battery"
 REFUSED = auth.SignInResult(auth.SignInOutcome.REFUSED)
 
 
-def by(clock: FakeClock) -> auth.AccountAction:
-    return auth.AccountAction("cli:tester", "desk-1", clock())
+def by(clock: ManualClock) -> Actor:
+    return Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", clock())
 
 
 def add(
-    database: Database, clock: FakeClock, name: str = "Maria", role: auth.Role = auth.Role.STAFF
+    database: Database, clock: ManualClock, name: str = "Maria", role: auth.Role = auth.Role.STAFF
 ) -> None:
     with database.session() as session, session.begin():
         auth.add_account(session, name, role, PASSWORD, by(clock))
 
 
-def attempt(database: Database, clock: FakeClock, name: str, password: str) -> auth.SignInResult:
+def attempt(database: Database, clock: ManualClock, name: str, password: str) -> auth.SignInResult:
     with database.session() as session, session.begin():
         return auth.sign_in(session, name, password, now=clock(), station="desk-1", lock_minutes=5)
 
@@ -50,7 +52,7 @@ def locked_until(database: Database, name: str) -> object:
 
 
 def test_the_password_is_stored_only_as_a_salted_scrypt_hash(
-    database: Database, clock: FakeClock
+    database: Database, clock: ManualClock
 ) -> None:
     add(database, clock)
     add(database, clock, "Luis")
@@ -64,7 +66,7 @@ def test_the_password_is_stored_only_as_a_salted_scrypt_hash(
     assert not auth.password_matches(PASSWORD, "not a hash")
 
 
-def test_no_password_is_in_the_database_files(tmp_path: Path, clock: FakeClock) -> None:
+def test_no_password_is_in_the_database_files(tmp_path: Path, clock: ManualClock) -> None:
     database = open_database(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     add(database, clock)
     with database.session() as session, session.begin():
@@ -77,7 +79,7 @@ def test_no_password_is_in_the_database_files(tmp_path: Path, clock: FakeClock) 
 
 
 def test_right_password_signs_in_and_wrong_one_does_not(
-    database: Database, clock: FakeClock
+    database: Database, clock: ManualClock
 ) -> None:
     add(database, clock, role=auth.Role.CLINICIAN)
     result = attempt(database, clock, "MARIA", PASSWORD)  # usernames ignore case
@@ -87,7 +89,7 @@ def test_right_password_signs_in_and_wrong_one_does_not(
     assert attempt(database, clock, "nobody", PASSWORD) == REFUSED
 
 
-def test_usernames_are_unique_whatever_their_case(database: Database, clock: FakeClock) -> None:
+def test_usernames_are_unique_whatever_their_case(database: Database, clock: ManualClock) -> None:
     add(database, clock)
     with (
         database.session() as session,
@@ -107,7 +109,7 @@ def test_usernames_are_unique_whatever_their_case(database: Database, clock: Fak
     ],
 )
 def test_bad_new_accounts_are_refused(
-    database: Database, clock: FakeClock, name: str, password: str, message: str
+    database: Database, clock: ManualClock, name: str, password: str, message: str
 ) -> None:
     with (
         database.session() as session,
@@ -118,7 +120,7 @@ def test_bad_new_accounts_are_refused(
 
 
 def test_five_wrong_tries_lock_the_account_even_after_a_restart(
-    tmp_path: Path, clock: FakeClock
+    tmp_path: Path, clock: ManualClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     database = open_database(url)
@@ -139,7 +141,7 @@ def test_five_wrong_tries_lock_the_account_even_after_a_restart(
 
 
 def test_wrong_tries_made_at_once_from_many_stations_are_all_counted(
-    tmp_path: Path, clock: FakeClock
+    tmp_path: Path, clock: ManualClock
 ) -> None:
     # 24 stations (each its own connection to one SQLite file) guess at the same moment:
     # read-then-write counting lost most of them and never reached the lock.
@@ -185,7 +187,7 @@ def test_wrong_tries_made_at_once_from_many_stations_are_all_counted(
 
 
 def test_every_refusal_looks_the_same_and_costs_the_same(
-    database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add(database, clock)
     add(database, clock, "Luis")
@@ -228,7 +230,7 @@ def test_every_refusal_looks_the_same_and_costs_the_same(
     ],
 )
 def test_guessable_passwords_are_refused_with_the_reason(
-    database: Database, clock: FakeClock, password: str
+    database: Database, clock: ManualClock, password: str
 ) -> None:
     with (
         database.session() as session,
@@ -248,7 +250,7 @@ def test_guessable_passwords_are_refused_with_the_reason(
 
 
 def test_a_password_made_of_the_username_or_the_clinic_name_is_refused(
-    database: Database, clock: FakeClock
+    database: Database, clock: ManualClock
 ) -> None:
     # Each is strong enough on its own; not for this account at this clinic.
     for password in ("mariagonzalez1", "Serenity2024!"):
@@ -280,7 +282,7 @@ def test_a_password_made_of_the_username_or_the_clinic_name_is_refused(
     ],
 )
 def test_usernames_outside_the_rule_are_refused(
-    database: Database, clock: FakeClock, name: str
+    database: Database, clock: ManualClock, name: str
 ) -> None:
     add(database, clock, "Admin", auth.Role.ADMIN)
     with (
@@ -295,7 +297,7 @@ def test_usernames_outside_the_rule_are_refused(
 
 @pytest.mark.parametrize("name", ["admin", "ADMIN", "Admin ", " aDmIn\t", "Admin\u00a0"])
 def test_a_username_is_the_same_whatever_its_case_or_spaces_around_it(
-    database: Database, clock: FakeClock, name: str
+    database: Database, clock: ManualClock, name: str
 ) -> None:
     add(database, clock, "Admin", auth.Role.ADMIN)
     with (
@@ -311,14 +313,14 @@ def test_a_username_is_the_same_whatever_its_case_or_spaces_around_it(
 
 @pytest.mark.parametrize("name", ["a", "Maria.Lopez", "m_lopez-2", "x" * 60, "123"])
 def test_usernames_inside_the_rule_are_accepted(
-    database: Database, clock: FakeClock, name: str
+    database: Database, clock: ManualClock, name: str
 ) -> None:
     add(database, clock, name)
     assert attempt(database, clock, name.upper(), PASSWORD).member is not None
 
 
 def test_an_account_named_before_the_rule_still_signs_in_and_is_pointed_out(
-    database: Database, clock: FakeClock
+    database: Database, clock: ManualClock
 ) -> None:
     # Made by an earlier version, beside "Admin": it keeps working, so no one is shut out
     # by an upgrade, and the list tells the admin to replace it.
@@ -346,7 +348,7 @@ def test_an_account_named_before_the_rule_still_signs_in_and_is_pointed_out(
     assert listed == {"Admin": True, "adm\u0131n": False}
 
 
-def test_an_admin_can_unlock_and_reset(database: Database, clock: FakeClock) -> None:
+def test_an_admin_can_unlock_and_reset(database: Database, clock: ManualClock) -> None:
     add(database, clock)
     for _ in range(5):
         attempt(database, clock, "maria", "wrong")
@@ -359,7 +361,7 @@ def test_an_admin_can_unlock_and_reset(database: Database, clock: FakeClock) -> 
     assert attempt(database, clock, "maria", "a brand new secret").member is not None
 
 
-def test_a_disabled_account_cannot_sign_in(database: Database, clock: FakeClock) -> None:
+def test_a_disabled_account_cannot_sign_in(database: Database, clock: ManualClock) -> None:
     add(database, clock)
     with database.session() as session, session.begin():
         auth.set_enabled(session, "maria", False, by(clock))
@@ -379,7 +381,9 @@ def test_roles_include_the_ones_below() -> None:
     assert not auth.Role.CLINICIAN.allows(auth.Role.ADMIN)
 
 
-def test_every_account_change_and_sign_in_is_audited(database: Database, clock: FakeClock) -> None:
+def test_every_account_change_and_sign_in_is_audited(
+    database: Database, clock: ManualClock
+) -> None:
     add(database, clock)
     attempt(database, clock, "maria", "wrong")
     attempt(database, clock, "maria", PASSWORD)
@@ -414,7 +418,7 @@ def test_every_account_change_and_sign_in_is_audited(database: Database, clock: 
     ],
 )
 def test_the_database_refuses_to_rewrite_the_audit_trail(
-    database: Database, clock: FakeClock, statement: str
+    database: Database, clock: ManualClock, statement: str
 ) -> None:
     add(database, clock)
     refused = pytest.raises(DatabaseError, match="audit entries cannot be changed or deleted")

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.content import ContentPack, ContentPackError, load_pack
+from kiosk.content import ContentPack
 from kiosk.pack_archive import export_pack, pack_files, read_pack
+from kiosk.pack_loader import ContentPackError, load_pack
 
 
 def _problems(source: Path) -> list[str]:

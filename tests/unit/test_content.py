@@ -13,13 +13,12 @@ from kiosk.content import (
     Answer,
     BulletList,
     ContentPack,
-    ContentPackError,
     Paragraph,
     TextRun,
-    load_pack,
     pack_from_canonical,
     parse_slide_text,
 )
+from kiosk.pack_loader import ContentPackError, load_pack
 
 # Each topic of the clinic's article: the slide that covers it and facts it must keep.
 TOPICS = {

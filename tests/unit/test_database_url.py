@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.database_url import holds_secret, shown_url, without_secrets
-from kiosk.store import DatabaseUnavailableError, open_database
 
 SECRET = "Sw0rdf1sh-only-here"
 

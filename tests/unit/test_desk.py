@@ -13,31 +13,33 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from kiosk import desk
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import entries
-from kiosk.auth import Role, StaffMember
 from kiosk.content import Answer, ContentPack
-from kiosk.store import Database, load_visit
+from kiosk.database import Database
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 CHICAGO = ZoneInfo("America/Chicago")
 CLERK = StaffMember(1, "maria", Role.STAFF)
 DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
 
 
-def by(member: StaffMember, clock: FakeClock) -> desk.DeskAction:
-    return desk.DeskAction(member, "desk-1", clock())
+def by(member: StaffMember, clock: ManualClock) -> Actor:
+    return Actor.staff(member, station="desk-1", now=clock())
 
 
-def check_in(database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object) -> str:
-    visit = play_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
+def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs: object) -> str:
+    visit = walk_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
     store_visit(database, visit)
     clock.advance(60)
     return visit.id
 
 
 def test_today_lists_what_needs_attention_first_then_newest(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     calm_early = check_in(database, pack, clock, first="Early")
     flagged = check_in(database, pack, clock, first="Flagged", answers={"psychosis": Answer.YES})
@@ -58,7 +60,7 @@ def test_today_lists_what_needs_attention_first_then_newest(
 
 
 def test_search_finds_any_part_of_a_name_without_case_or_accents(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     garcia = check_in(database, pack, clock, first="José", last="García-Núñez")
     check_in(database, pack, clock, first="Ana", last="Smith", born="12/31/1970")
@@ -88,7 +90,7 @@ NOTHING_TO_SEARCH_FOR = [
 
 @pytest.mark.parametrize("typed", NOTHING_TO_SEARCH_FOR)
 def test_a_search_with_nothing_to_search_for_is_no_search(
-    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+    database: Database, pack: ContentPack, clock: ManualClock, typed: str
 ) -> None:
     check_in(database, pack, clock, first="Ana", last="O'Brien-Smith")
     check_in(database, pack, clock, first="Luis", last="Vega")
@@ -105,7 +107,7 @@ def test_a_search_with_nothing_to_search_for_is_no_search(
 
 @pytest.mark.parametrize("typed", ["%" * 25_000, "%" * 101, "a" * 101, "\ufdfa" * 101])
 def test_a_search_too_long_is_refused_before_it_reaches_the_database(
-    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+    database: Database, pack: ContentPack, clock: ManualClock, typed: str
 ) -> None:
     check_in(database, pack, clock)
     with (
@@ -128,7 +130,7 @@ def test_a_search_too_long_is_refused_before_it_reaches_the_database(
     ],
 )
 def test_the_longest_searches_allowed_run_and_match_literally(
-    database: Database, pack: ContentPack, clock: FakeClock, typed: str
+    database: Database, pack: ContentPack, clock: ManualClock, typed: str
 ) -> None:
     check_in(database, pack, clock, first="Ana", last="Smith")
     with database.session() as session:
@@ -151,7 +153,7 @@ def test_any_search_up_to_the_limit_runs_and_an_empty_one_filters_nothing(
 
 
 def test_search_pages_through_a_long_history(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     for n in range(7):
         check_in(database, pack, clock, first=f"Patient{n}")
@@ -168,7 +170,7 @@ def test_search_pages_through_a_long_history(
 
 
 def test_every_page_of_a_name_search_knows_the_total_even_past_the_last(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     for n in range(5):
         check_in(database, pack, clock, first=f"Ana{n}", last="García")
@@ -183,7 +185,7 @@ def test_every_page_of_a_name_search_knows_the_total_even_past_the_last(
 
 
 def test_a_search_matching_many_visits_finds_the_same_as_one_matching_few(
-    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, pack: ContentPack, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(4):
         check_in(database, pack, clock, first=f"Ana{n}", last="García", born="12/31/1970")
@@ -206,7 +208,7 @@ def test_a_search_matching_many_visits_finds_the_same_as_one_matching_few(
 
 
 def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit_id = check_in(database, pack, clock, answers={"heart-condition": Answer.NOT_SURE})
     with (
@@ -234,7 +236,7 @@ def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
 
 
 def test_a_ride_arranged_later_clears_the_ride_flag(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit_id = check_in(database, pack, clock, ride=None)
     with (
@@ -255,7 +257,7 @@ def test_a_ride_arranged_later_clears_the_ride_flag(
 
 
 def test_a_voided_check_in_stays_stored_and_shows_as_void(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit_id = check_in(database, pack, clock, answers={"pregnancy": Answer.YES})
     with (
@@ -285,7 +287,7 @@ def test_a_voided_check_in_stays_stored_and_shows_as_void(
 
 
 def test_every_desk_action_is_audited_by_visit_id_only(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit_id = check_in(
         database, pack, clock, first="Zelda", ride=None, answers={"psychosis": Answer.YES}
@@ -315,9 +317,9 @@ def test_every_desk_action_is_audited_by_visit_id_only(
 
 
 def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
-    database: Database, pack: ContentPack, clock: FakeClock, tmp_path: object
+    database: Database, pack: ContentPack, clock: ManualClock, tmp_path: object
 ) -> None:
-    from kiosk.store import open_database
+    from kiosk.database import open_database
 
     with database.session() as session:
         before = desk.desk_marker(session)
@@ -334,14 +336,14 @@ def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
 
 
 def test_the_marker_sees_a_change_stamped_earlier_than_the_newest_visit(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     early = check_in(database, pack, clock, ride=None)
     clock.advance(3600)
     check_in(database, pack, clock)  # the newest visit, an hour later
     with database.session() as session:
         before = desk.desk_marker(session)
-    slow_clock = FakeClock(clock() - timedelta(hours=2))
+    slow_clock = ManualClock(clock() - timedelta(hours=2))
     with database.session() as session, session.begin():
         desk.arrange_ride(session, early, "Luis", "555 201 3344", by(CLERK, slow_clock))
     with database.session() as session:
@@ -349,7 +351,7 @@ def test_the_marker_sees_a_change_stamped_earlier_than_the_newest_visit(
 
 
 def test_following_prints_holds_no_transaction_while_the_print_system_is_asked(
-    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, pack: ContentPack, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kiosk import printing
     from kiosk.models import PrintJobRow

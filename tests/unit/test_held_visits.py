@@ -10,15 +10,17 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from kiosk.content import Answer, ContentPack
+from kiosk.database import open_database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
-from kiosk.store import load_visit, open_database
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.stored_visits import load_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 
 def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(
+    visit = walk_visit(
         pack, clock, first="Nguyễn", last="Thị Minh", answers={"pregnancy": Answer.NOT_SURE}
     )
     at_once = open_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
@@ -45,9 +47,9 @@ def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
 
 
 def test_a_visit_already_stored_before_a_crash_is_not_stored_twice(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock)
+    visit = walk_visit(pack, clock)
     database = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
@@ -58,10 +60,10 @@ def test_a_visit_already_stored_before_a_crash_is_not_stored_twice(
 
 
 def test_a_half_written_held_file_is_never_read_as_a_visit(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     held = HeldVisits(tmp_path / "held")
-    held.hold(play_visit(pack, clock), station="k1", actor="a", reason=HoldReason.FULL, now=clock())
+    held.hold(walk_visit(pack, clock), station="k1", actor="a", reason=HoldReason.FULL, now=clock())
     (tmp_path / "held" / ".writing-abc123").write_text('{"format": 1, "visit": {"id"')
     assert len(held.held()) == 1
 

@@ -16,18 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.content import (
-    Choice,
-    ConsentStatement,
-    ContentPack,
-    ContentPackError,
-    Question,
-    QuestionKind,
-    Slide,
-    load_pack,
-)
+from kiosk.content import Choice, ConsentStatement, ContentPack, Question, QuestionKind, Slide
 from kiosk.pack_archive import export_pack, read_pack
 from kiosk.pack_limits import quoted
+from kiosk.pack_loader import ContentPackError, load_pack
 from kiosk.publishing import check_pack
 
 
@@ -275,9 +267,11 @@ def test_a_picture_name_no_disk_could_hold(pack_copy: Path, name: str) -> None:
 def test_the_pack_s_pictures_together_are_bounded_before_decoding(
     plain: ContentPack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kiosk.content.MAX_PACK_PIXELS", 3 * 40 * 30)
+    monkeypatch.setattr("kiosk.pack_loader.MAX_PACK_PIXELS", 3 * 40 * 30)
     decoded: list[str] = []
-    monkeypatch.setattr("kiosk.content.picture_problem", lambda _data, name: decoded.append(name))
+    monkeypatch.setattr(
+        "kiosk.pack_loader.picture_problem", lambda _data, name: decoded.append(name)
+    )
     pictures = {f"pictures/{n}.png": _png(shade=n) for n in range(4)}
     slides = tuple(
         replace(slide, picture=f"pictures/{n}.png", picture_alt="A room")

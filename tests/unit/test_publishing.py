@@ -20,9 +20,13 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from kiosk.audit import AuditStamp, entries
-from kiosk.content import Answer, ContentPack, ContentPackError, Slide
+from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
+from kiosk.content import Answer, ContentPack, Slide
+from kiosk.content_versions import content_in_use, publish_content
+from kiosk.database import Database, migrate, open_database
 from kiosk.pack_archive import ExportError, export_pack, read_pack
+from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import (
     PublishError,
     check_pack,
@@ -40,20 +44,15 @@ from kiosk.publishing import (
     version_content,
     versions,
 )
-from kiosk.store import (
-    Database,
-    content_in_use,
-    load_visit,
-    migrate,
-    open_database,
-    publish_content,
-)
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 
-def _stamp(clock: FakeClock, who: str = "user:maria") -> AuditStamp:
-    return AuditStamp(who, "desk-1", clock())
+def _stamp(clock: ManualClock, who: str = "user:maria") -> Actor:
+    kind, name = who.split(":")
+    return Actor(ActorKind(kind), name, "desk-1", clock())
 
 
 def _reworded(pack: ContentPack, old: str, new: str) -> ContentPack:
@@ -64,7 +63,7 @@ def _reworded(pack: ContentPack, old: str, new: str) -> ContentPack:
     return replace(pack, questions=questions)
 
 
-def _in_use(database: Database, clock: FakeClock) -> ContentPack:
+def _in_use(database: Database, clock: ManualClock) -> ContentPack:
     with database.session() as session, session.begin():
         return content_in_use(session, None, clock())[1]
 
@@ -112,7 +111,7 @@ def test_export_refuses_a_folder_that_holds_files(tmp_path: Path, pack: ContentP
 
 
 def test_importing_makes_a_draft_and_leaves_the_content_in_use(
-    database: Database, pack: ContentPack, clock: FakeClock, tmp_path: Path
+    database: Database, pack: ContentPack, clock: ManualClock, tmp_path: Path
 ) -> None:
     newer = _reworded(pack, "Are you pregnant", "Could you be pregnant")
     export_pack(newer, tmp_path / "newer.zip")
@@ -128,7 +127,7 @@ def test_importing_makes_a_draft_and_leaves_the_content_in_use(
 
 
 def test_a_bad_import_changes_nothing(
-    database: Database, pack: ContentPack, clock: FakeClock, tmp_path: Path
+    database: Database, pack: ContentPack, clock: ManualClock, tmp_path: Path
 ) -> None:
     export_pack(pack, tmp_path / "bad")
     (tmp_path / "bad" / "slides.yaml").write_text("slides: []\n")
@@ -150,7 +149,7 @@ def test_a_bad_import_changes_nothing(
 
 
 def test_the_draft_is_kept_replaced_and_discarded(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     unfinished = replace(pack, slides=(Slide("new-slide", "", ""), *pack.slides))
     with database.session() as session, session.begin():
@@ -177,10 +176,10 @@ def test_the_draft_is_kept_replaced_and_discarded(
 
 
 def test_publishing_records_who_when_and_the_label_and_visits_keep_their_version(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    store_visit(database, play_visit(pack, clock))
-    store_visit(database, play_visit(pack, clock))
+    store_visit(database, walk_visit(pack, clock))
+    store_visit(database, walk_visit(pack, clock))
     newer = _reworded(pack, "Are you pregnant", "Could you be pregnant")
     clock.advance(3600)
     with database.session() as session, session.begin():
@@ -206,7 +205,7 @@ def test_publishing_records_who_when_and_the_label_and_visits_keep_their_version
 
 
 def test_content_with_problems_is_not_published_and_says_where(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     empty_title = replace(pack.slides[2], title="  ")
     twice = replace(pack.questions[4], id=pack.questions[0].id)
@@ -229,7 +228,7 @@ def test_content_with_problems_is_not_published_and_says_where(
 
 
 def test_a_label_is_needed_and_the_same_content_is_not_published_twice(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     with database.session() as session, session.begin():
         with pytest.raises(PublishError, match="needs a label"):
@@ -239,7 +238,7 @@ def test_a_label_is_needed_and_the_same_content_is_not_published_twice(
 
 
 def test_restoring_an_earlier_version_is_a_new_publish_and_makes_it_current(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     newer = _reworded(pack, "Are you pregnant", "Could you be pregnant")
     with database.session() as session, session.begin():
@@ -266,7 +265,7 @@ def test_restoring_an_earlier_version_is_a_new_publish_and_makes_it_current(
 
 
 def test_restoring_a_version_over_today_s_limits_is_refused(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     # Stored as a version before the limits existed (or by other means than publishing).
     wordy = replace(
@@ -297,7 +296,7 @@ def test_restoring_a_version_over_today_s_limits_is_refused(
 # --- a publish that fails half-way --------------------------------------------------------------
 
 
-def _publish_on_a_full_disk(database: Database, pack: ContentPack, by: AuditStamp) -> None:
+def _publish_on_a_full_disk(database: Database, pack: ContentPack, by: Actor) -> None:
     with database.session() as session, session.begin():
         connection = session.connection()
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
@@ -309,7 +308,7 @@ def _publish_on_a_full_disk(database: Database, pack: ContentPack, by: AuditStam
 
 
 def test_a_full_disk_half_way_through_a_publish_leaves_the_previous_version(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     big = check_pack(_with_picture(pack, (900, 700)))  # about 1.9 MB of picture
     with database.session() as session, session.begin():
@@ -331,7 +330,7 @@ def test_a_full_disk_half_way_through_a_publish_leaves_the_previous_version(
 
 
 def test_a_crash_half_way_through_a_publish_leaves_the_previous_version(
-    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, pack: ContentPack, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     newer = replace(pack, clinic_name="Newer Clinic")
     with database.session() as session, session.begin():
@@ -358,9 +357,9 @@ def test_a_crash_half_way_through_a_publish_leaves_the_previous_version(
 
 
 def test_an_old_visits_summary_after_a_publish_prints_the_text_that_patient_saw(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock)
+    visit = walk_visit(pack, clock)
     store_visit(database, visit)
     newer = _reworded(
         pack, "Are you pregnant, or could you be pregnant?", "Could you be expecting?"
@@ -368,7 +367,7 @@ def test_an_old_visits_summary_after_a_publish_prints_the_text_that_patient_saw(
     newer = replace(newer, signature_meaning="I agree to today's treatment.")
     with database.session() as session, session.begin():
         publish(session, newer, label="new wording", by=_stamp(clock))
-    later = play_visit(_in_use(database, clock), clock, first="Beatriz")
+    later = walk_visit(_in_use(database, clock), clock, first="Beatriz")
     store_visit(database, later)
     with database.session() as session:
         old_record, new_record = load_visit(session, visit.id), load_visit(session, later.id)
@@ -395,7 +394,7 @@ def test_an_old_visits_summary_after_a_publish_prints_the_text_that_patient_saw(
 
 
 def test_upgrading_keeps_the_published_content_in_use_and_leaves_trials_unpublished(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     old = open_database(url, migrate_schema=False)
@@ -438,7 +437,7 @@ def test_upgrading_keeps_the_published_content_in_use_and_leaves_trials_unpublis
 
 
 def test_export_content_leaves_an_audit_entry(
-    database: Database, pack: ContentPack, clock: FakeClock, tmp_path: Path
+    database: Database, pack: ContentPack, clock: ManualClock, tmp_path: Path
 ) -> None:
     with database.session() as session, session.begin():
         export_content(session, pack, tmp_path / "out.zip", by=_stamp(clock))
@@ -525,7 +524,7 @@ def test_whatever_an_admin_types_is_published_as_typed_or_refused(
 
 
 def test_no_room_to_check_the_content_is_a_plain_refusal(
-    database: Database, pack: ContentPack, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, pack: ContentPack, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import errno
 

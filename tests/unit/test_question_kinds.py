@@ -6,20 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import (
-    Answer,
-    ContentPack,
-    ContentPackError,
-    QuestionKind,
-    bundled_pack_dir,
-    load_pack,
-    pack_from_canonical,
-)
+from kiosk.content import Answer, ContentPack, QuestionKind, pack_from_canonical
 from kiosk.pack_archive import export_pack, read_pack
-from kiosk.store import load_visit
+from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Visit, VisitError
-from tests.conftest import FakeClock
+from kiosk.visit_walk import ManualClock
 from tests.question_kinds import add_question_kinds
 
 
@@ -106,7 +99,7 @@ def _answer_all(visit: Visit, answers: dict[str, str]) -> None:
 
 
 def test_a_visit_takes_a_choice_and_tidied_words_and_flags_by_the_choice(
-    kinds_pack: ContentPack, clock: FakeClock, database: object
+    kinds_pack: ContentPack, clock: ManualClock, database: object
 ) -> None:
     visit = Visit(kinds_pack, clock=clock)
     visit.start()
@@ -131,14 +124,16 @@ def test_a_visit_takes_a_choice_and_tidied_words_and_flags_by_the_choice(
 
 
 def test_a_stored_visit_prints_the_choice_and_the_typed_words(
-    kinds_pack: ContentPack, clock: FakeClock, database: object
+    kinds_pack: ContentPack, clock: ManualClock, database: object
 ) -> None:
     import io
 
     from pypdf import PdfReader
 
-    from kiosk.store import Database, save_visit, store_content
-    from tests.conftest import SCRIBBLE
+    from kiosk.content_versions import store_content
+    from kiosk.database import Database
+    from kiosk.stored_visits import save_visit
+    from kiosk.visit_walk import SCRIBBLE
 
     assert isinstance(database, Database)
     visit = Visit(kinds_pack, clock=clock)

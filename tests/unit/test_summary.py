@@ -12,19 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from kiosk.content import Answer, ContentPack, load_pack
-from kiosk.store import Database, load_visit
+from kiosk.content import Answer, ContentPack
+from kiosk.database import Database
+from kiosk.pack_loader import load_pack
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_record import VisitRecord
-from tests.conftest import FakeClock, play_visit, store_visit
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 
 CHICAGO = ZoneInfo("America/Chicago")
 
 
 def stored(
-    database: Database, pack: ContentPack, clock: FakeClock, **kwargs: object
+    database: Database, pack: ContentPack, clock: ManualClock, **kwargs: object
 ) -> VisitRecord:
-    visit = play_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
+    visit = walk_visit(pack, clock, **kwargs)  # type: ignore[arg-type]
     store_visit(database, visit)
     with database.session() as session:
         record = load_visit(session, visit.id)
@@ -37,7 +40,7 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def test_the_summary_shows_name_flags_answers_consent_and_ride(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     record = stored(database, pack, clock, answers={"blood-pressure": Answer.NOT_SURE})
     pdf = build_summary(record, zone=CHICAGO)
@@ -60,7 +63,7 @@ def test_the_summary_shows_name_flags_answers_consent_and_ride(
 
 
 def test_a_visit_with_no_flags_says_so(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     (text,) = pages(build_summary(stored(database, pack, clock), zone=CHICAGO))
     assert "No flags" in text
@@ -68,7 +71,7 @@ def test_a_visit_with_no_flags_says_so(
 
 
 def test_a_stopped_visit_says_not_signed_and_why(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     (text,) = pages(build_summary(stored(database, pack, clock, talk_first=True), zone=CHICAGO))
     assert "Asked to talk to someone before consenting — consent not signed" in text
@@ -77,7 +80,7 @@ def test_a_stopped_visit_says_not_signed_and_why(
 
 
 def test_no_ride_home_is_flagged_on_paper(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     (text,) = pages(build_summary(stored(database, pack, clock, ride=None), zone=CHICAGO))
     assert text.count("must not drive today") >= 2  # the flag box and the ride line
@@ -92,7 +95,7 @@ def test_no_ride_home_is_flagged_on_paper(
     ],
 )
 def test_any_name_prints_literally(
-    database: Database, pack: ContentPack, clock: FakeClock, first: str, last: str
+    database: Database, pack: ContentPack, clock: ManualClock, first: str, last: str
 ) -> None:
     record = stored(
         database,
@@ -108,14 +111,14 @@ def test_any_name_prints_literally(
 
 
 def test_same_visit_gives_the_same_bytes(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     record = stored(database, pack, clock)
     assert build_summary(record, zone=CHICAGO) == build_summary(record, zone=CHICAGO)
 
 
 def test_paper_size_follows_the_setting(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     record = stored(database, pack, clock)
     for paper, (width, height) in {"A4": (595, 842), "Letter": (612, 792)}.items():
@@ -127,7 +130,7 @@ def test_paper_size_follows_the_setting(
 
 
 def test_a_longer_pack_flows_onto_a_second_page_with_the_header_repeated(
-    tmp_path: Path, pack_copy: Path, clock: FakeClock, database: Database
+    tmp_path: Path, pack_copy: Path, clock: ManualClock, database: Database
 ) -> None:
     questions = pack_copy / "questions.yaml"
     extra = "".join(
@@ -138,9 +141,10 @@ def test_a_longer_pack_flows_onto_a_second_page_with_the_header_repeated(
     )
     questions.write_text(questions.read_text() + extra)
     long_pack = load_pack(pack_copy)
-    visit = play_visit(long_pack, clock)
+    visit = walk_visit(long_pack, clock)
     with database.session() as session, session.begin():
-        from kiosk.store import content_in_use, save_visit
+        from kiosk.content_versions import content_in_use
+        from kiosk.stored_visits import save_visit
 
         _row, _ = content_in_use(session, pack_copy, clock())
         save_visit(session, visit, station="t")
@@ -156,7 +160,7 @@ def test_a_longer_pack_flows_onto_a_second_page_with_the_header_repeated(
 
 
 def test_the_default_pack_fits_one_page_even_with_every_flag(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     everything = {q.id: Answer.NOT_SURE for q in pack.questions}
     record = stored(
@@ -191,14 +195,14 @@ NAME_LETTERS = st.text(
 def test_any_name_round_trips_through_storage_and_prints_literally(
     database: Database, pack: ContentPack, first: str, last: str
 ) -> None:
-    record = stored(database, pack, FakeClock(), first=first, last=last)
+    record = stored(database, pack, ManualClock(), first=first, last=last)
     assert (record.first_name, record.last_name) == (first, last)
     (text,) = pages(build_summary(record, zone=CHICAGO))
     assert f"{first} {last}" in text
 
 
 def test_the_patients_copy_leaves_out_staff_notes(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     record = stored(database, pack, clock, answers={"psychosis": Answer.YES})
     (text,) = pages(build_summary(record, zone=CHICAGO, for_patient=True))
@@ -226,14 +230,14 @@ def test_names_in_latin_greek_and_cyrillic_print_as_typed(
     letters = SCRIPTS[script]
     first = data.draw(st.text(alphabet=letters, min_size=2, max_size=12)).capitalize()
     last = data.draw(st.text(alphabet=letters, min_size=2, max_size=16)).capitalize()
-    record = stored(database, pack, FakeClock(), first=first, last=last)
+    record = stored(database, pack, ManualClock(), first=first, last=last)
     (text,) = pages(build_summary(record, zone=CHICAGO))
     assert f"{first} {last}" in text
 
 
 @pytest.mark.parametrize(("first", "last"), [("美玲", "王"), ("Ana", "🌻 García"), ("健", "佐藤")])
 def test_names_the_font_cannot_show_still_print_with_a_note(
-    database: Database, pack: ContentPack, clock: FakeClock, first: str, last: str
+    database: Database, pack: ContentPack, clock: ManualClock, first: str, last: str
 ) -> None:
     from kiosk.summary import NOT_PRINTABLE_NOTE
 
@@ -245,7 +249,7 @@ def test_names_the_font_cannot_show_still_print_with_a_note(
 
 
 def test_control_characters_never_reach_the_record(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     record = stored(database, pack, clock, first="Ana\x00\x07", last="Lee\u0085Smith")
     assert record.first_name == "Ana"

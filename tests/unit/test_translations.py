@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import ContentPack, ContentPackError, bundled_pack_dir, load_pack
+from kiosk.content import ContentPack
+from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 
 
 @pytest.fixture

@@ -12,16 +12,18 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import Answer, ContentPack
+from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import Database, load_visit, open_database
+from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitError, same_name
-from tests.conftest import SCRIBBLE, FakeClock, store_visit
+from kiosk.visit_walk import SCRIBBLE, ManualClock
+from tests.conftest import store_visit
 
 
 def at_consent(
-    pack: ContentPack, clock: FakeClock, *, allowed: bool = True, acknowledge: bool = True
+    pack: ContentPack, clock: ManualClock, *, allowed: bool = True, acknowledge: bool = True
 ) -> Visit:
     """A visit by Ana García that has reached consent, every statement acknowledged."""
     visit = Visit(pack, clock=clock, typed_signature_allowed=allowed)
@@ -39,7 +41,7 @@ def at_consent(
     return visit
 
 
-def signed_by_typing(pack: ContentPack, clock: FakeClock, typed: str = "ana garcía") -> Visit:
+def signed_by_typing(pack: ContentPack, clock: ManualClock, typed: str = "ana garcía") -> Visit:
     """A whole visit signed by typing the patient's name, with a ride home."""
     visit = at_consent(pack, clock)
     clock.advance(6)
@@ -49,7 +51,7 @@ def signed_by_typing(pack: ContentPack, clock: FakeClock, typed: str = "ana garc
 
 
 def test_a_typed_name_that_matches_signs_and_is_kept_as_typed(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock)
     clock.advance(6)
@@ -78,7 +80,7 @@ def test_case_spaces_and_unicode_forms_do_not_matter_but_letters_do() -> None:
 
 
 def test_a_name_that_differs_is_refused_and_the_patient_stays_to_fix_it(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock)
     assert visit.sign_typed("Maria Lopez") == [TypedSignatureProblem.NAME_DIFFERS]
@@ -90,7 +92,7 @@ def test_a_name_that_differs_is_refused_and_the_patient_stays_to_fix_it(
 
 
 def test_a_typed_name_is_refused_where_the_clinic_does_not_allow_it(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock, allowed=False)
     with pytest.raises(VisitError, match="does not take a typed name"):
@@ -101,7 +103,7 @@ def test_a_typed_name_is_refused_where_the_clinic_does_not_allow_it(
 
 
 def test_typing_a_name_needs_every_statement_acknowledged(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock, acknowledge=False)
     with pytest.raises(VisitError, match="acknowledged"):
@@ -109,7 +111,7 @@ def test_typing_a_name_needs_every_statement_acknowledged(
 
 
 def test_back_from_ride_home_means_typing_the_name_again(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock)
     assert visit.sign_typed("Ana García") == []
@@ -126,7 +128,7 @@ def test_typed_signing_is_off_by_default_and_clinic_it_can_turn_it_on() -> None:
 
 
 def test_a_typed_signature_is_stored_and_read_back(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = signed_by_typing(pack, clock)
     store_visit(database, visit)
@@ -140,7 +142,7 @@ def test_a_typed_signature_is_stored_and_read_back(
 
 
 def test_a_drawn_signature_has_no_typed_name(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_consent(pack, clock)
     visit.sign(SCRIBBLE)
@@ -154,7 +156,7 @@ def test_a_drawn_signature_has_no_typed_name(
 
 
 def test_the_summary_says_the_name_was_typed_instead_of_showing_a_drawing(
-    database: Database, pack: ContentPack, clock: FakeClock
+    database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = signed_by_typing(pack, clock, typed="Ana García")
     store_visit(database, visit)
@@ -172,7 +174,7 @@ def test_the_summary_says_the_name_was_typed_instead_of_showing_a_drawing(
 
 
 def test_a_held_visit_keeps_its_typed_signature(
-    tmp_path: Path, pack: ContentPack, clock: FakeClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = signed_by_typing(pack, clock)
     at_once = open_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")

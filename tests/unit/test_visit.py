@@ -18,10 +18,10 @@ from kiosk.visit import (
     VisitError,
     parse_birth_date,
 )
-from tests.conftest import SCRIBBLE, FakeClock, play_visit
+from kiosk.visit_walk import SCRIBBLE, ManualClock, walk_visit
 
 
-def at_questions(pack: ContentPack, clock: FakeClock) -> Visit:
+def at_questions(pack: ContentPack, clock: ManualClock) -> Visit:
     visit = Visit(pack, clock=clock)
     visit.start()
     visit.enter_details("Ana", "García", "04/15/1968")
@@ -32,7 +32,7 @@ def at_questions(pack: ContentPack, clock: FakeClock) -> Visit:
 
 
 def test_a_whole_visit_goes_through_every_step_in_order(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = Visit(pack, clock=clock)
     seen = [visit.step]
@@ -64,7 +64,7 @@ def test_a_whole_visit_goes_through_every_step_in_order(
 
 
 def test_time_on_each_slide_is_recorded_including_revisits(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = Visit(pack, clock=clock)
     visit.start()
@@ -80,7 +80,7 @@ def test_time_on_each_slide_is_recorded_including_revisits(
     assert visit.slide_index == 1
 
 
-def test_next_waits_for_the_packs_minimum_seconds(pack: ContentPack, clock: FakeClock) -> None:
+def test_next_waits_for_the_packs_minimum_seconds(pack: ContentPack, clock: ManualClock) -> None:
     from dataclasses import replace
 
     slow = replace(pack, seconds_before_next=8)
@@ -112,7 +112,7 @@ def test_next_waits_for_the_packs_minimum_seconds(pack: ContentPack, clock: Fake
 )
 def test_details_are_checked_and_the_patient_stays_to_fix_them(
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     first: str,
     last: str,
     born: str,
@@ -125,7 +125,7 @@ def test_details_are_checked_and_the_patient_stays_to_fix_them(
     assert visit.details is None
 
 
-def test_names_are_tidied_but_kept_as_typed(pack: ContentPack, clock: FakeClock) -> None:
+def test_names_are_tidied_but_kept_as_typed(pack: ContentPack, clock: ManualClock) -> None:
     visit = Visit(pack, clock=clock)
     visit.start()
     visit.enter_details("  María  José ", "O'Brien-Núñez", "04/15/1968")
@@ -140,7 +140,7 @@ def test_birth_dates_are_read_in_us_order() -> None:
 
 
 def test_a_flagging_answer_is_noticed_and_the_visit_goes_on(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_questions(pack, clock)
     visit.answer(Answer.NOT_SURE)
@@ -152,14 +152,14 @@ def test_a_flagging_answer_is_noticed_and_the_visit_goes_on(
     assert not visit.current_question_flagged
 
 
-def test_next_question_needs_an_answer(pack: ContentPack, clock: FakeClock) -> None:
+def test_next_question_needs_an_answer(pack: ContentPack, clock: ManualClock) -> None:
     visit = at_questions(pack, clock)
     with pytest.raises(VisitError):
         visit.next_question()
 
 
 def test_changing_an_answer_from_review_returns_to_review(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_questions(pack, clock)
     for _ in pack.questions:
@@ -179,7 +179,7 @@ def test_changing_an_answer_from_review_returns_to_review(
 
 
 def test_back_from_a_changed_answer_returns_to_review_unchanged(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = at_questions(pack, clock)
     for _ in pack.questions:
@@ -190,7 +190,7 @@ def test_back_from_a_changed_answer_returns_to_review_unchanged(
     assert visit.step is Step.REVIEW
 
 
-def test_back_walks_every_step_in_reverse(pack: ContentPack, clock: FakeClock) -> None:
+def test_back_walks_every_step_in_reverse(pack: ContentPack, clock: ManualClock) -> None:
     visit = at_questions(pack, clock)
     visit.back()
     assert (visit.step, visit.slide_index) == (Step.SLIDES, len(pack.slides) - 1)
@@ -203,7 +203,7 @@ def test_back_walks_every_step_in_reverse(pack: ContentPack, clock: FakeClock) -
     assert visit.step is Step.WELCOME
 
 
-def test_confirming_needs_every_answer(pack: ContentPack, clock: FakeClock) -> None:
+def test_confirming_needs_every_answer(pack: ContentPack, clock: ManualClock) -> None:
     visit = at_questions(pack, clock)
     for _ in pack.questions:
         visit.answer(Answer.NO)
@@ -213,8 +213,8 @@ def test_confirming_needs_every_answer(pack: ContentPack, clock: FakeClock) -> N
         visit.confirm_answers()
 
 
-def test_signing_needs_every_statement_acknowledged(pack: ContentPack, clock: FakeClock) -> None:
-    visit = play_visit(pack, clock, talk_first=True)
+def test_signing_needs_every_statement_acknowledged(pack: ContentPack, clock: ManualClock) -> None:
+    visit = walk_visit(pack, clock, talk_first=True)
     assert visit.step is Step.DONE
     visit = at_questions(pack, clock)
     for _ in pack.questions:
@@ -235,7 +235,7 @@ def test_signing_needs_every_statement_acknowledged(pack: ContentPack, clock: Fa
     assert visit.consent.png.startswith(b"\x89PNG")
 
 
-def test_back_from_ride_home_means_signing_again(pack: ContentPack, clock: FakeClock) -> None:
+def test_back_from_ride_home_means_signing_again(pack: ContentPack, clock: ManualClock) -> None:
     visit = at_questions(pack, clock)
     for _ in pack.questions:
         visit.answer(Answer.NO)
@@ -250,17 +250,17 @@ def test_back_from_ride_home_means_signing_again(pack: ContentPack, clock: FakeC
 
 
 def test_talking_to_someone_first_stores_a_flagged_unsigned_visit(
-    pack: ContentPack, clock: FakeClock
+    pack: ContentPack, clock: ManualClock
 ) -> None:
-    visit = play_visit(pack, clock, talk_first=True)
+    visit = walk_visit(pack, clock, talk_first=True)
     assert visit.ending is Ending.STOPPED_TO_TALK
     assert visit.should_be_stored
     assert visit.consent is None
     assert [flag.kind for flag in visit.flags] == [FlagKind.TALK_FIRST]
 
 
-def test_no_ride_yet_finishes_the_visit_flagged(pack: ContentPack, clock: FakeClock) -> None:
-    visit = play_visit(pack, clock, ride=None)
+def test_no_ride_yet_finishes_the_visit_flagged(pack: ContentPack, clock: ManualClock) -> None:
+    visit = walk_visit(pack, clock, ride=None)
     assert visit.ending is Ending.COMPLETED
     assert [flag.kind for flag in visit.flags] == [FlagKind.NO_RIDE_HOME]
 
@@ -276,7 +276,7 @@ def test_no_ride_yet_finishes_the_visit_flagged(pack: ContentPack, clock: FakeCl
 )
 def test_ride_home_details_are_checked(
     pack: ContentPack,
-    clock: FakeClock,
+    clock: ManualClock,
     name: str,
     phone: str,
     relationship: str,
@@ -294,7 +294,7 @@ def test_ride_home_details_are_checked(
     assert visit.step is Step.RIDE_HOME
 
 
-def test_walking_away_stores_nothing(pack: ContentPack, clock: FakeClock) -> None:
+def test_walking_away_stores_nothing(pack: ContentPack, clock: ManualClock) -> None:
     visit = at_questions(pack, clock)
     visit.answer(Answer.YES)
     visit.abandon()
@@ -303,7 +303,7 @@ def test_walking_away_stores_nothing(pack: ContentPack, clock: FakeClock) -> Non
     assert visit.step is Step.DONE
 
 
-def test_methods_out_of_order_are_refused(pack: ContentPack, clock: FakeClock) -> None:
+def test_methods_out_of_order_are_refused(pack: ContentPack, clock: ManualClock) -> None:
     visit = Visit(pack, clock=clock)
     with pytest.raises(VisitError):
         visit.enter_details("Ana", "García", "04/15/1968")

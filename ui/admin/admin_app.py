@@ -7,9 +7,9 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from kiosk.auth import Role
+from kiosk.actor import Role
+from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.settings import Settings
-from kiosk.store import Database, DatabaseUnavailableError, open_database
 from ui.admin.admin_window import AdminWindow
 from ui.kiosk_app import no_screen_reason
 from ui.sign_in_dialog import SignInDialog

@@ -34,18 +34,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp
-from kiosk.auth import StaffMember
-from kiosk.content import Answer, ConsentStatement, ContentPack, ContentPackError, Question, Slide
+from kiosk.actor import Actor, StaffMember, shown_name
+from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
+from kiosk.content_editing import ContentEditing
+from kiosk.database import Database
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
+from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
-from kiosk.store import Database, content_in_use
 from kiosk.translations import language_words
+from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
@@ -103,6 +104,8 @@ class AdminWindow(QMainWindow):
         self.setWindowTitle(self.tr("Content editor — Waiting Room Kiosk"))
         self.setStyleSheet(admin_style())
         self.database = database
+        # Every change to the content, in one transaction with its audit entry.
+        self.editing = ContentEditing(database)
         self.settings = settings
         self.member = member
         self.station = station
@@ -296,28 +299,26 @@ class AdminWindow(QMainWindow):
         return self._split(self.statement_list, self.consent_editor)
 
     # --- loading and saving ------------------------------------------------------------------
-    def stamp(self) -> AuditStamp:
+    def stamp(self) -> Actor:
         """Who is acting, from where, now: for the audit entries publishing writes."""
-        return AuditStamp(f"user:{self.member.username}", self.station, self.clock())
+        return Actor.staff(self.member, station=self.station, now=self.clock())
 
     def load(self) -> None:
         """Start from the saved draft if there is one, else from the content in use."""
-        with self.database.session() as session, session.begin():
-            row, in_use = content_in_use(session, None, self.clock())
-            draft = publishing.current_draft(session)
-            listed = publishing.versions(session)
+        start = self.editing.start(now=self.clock())
+        in_use, draft, listed = start.in_use, start.draft, start.versions
         self.in_use = in_use
-        self.in_use_version = row.sha256
+        self.in_use_version = start.in_use_version
         newest = listed[0] if listed else None
         if draft is not None:
             self.pack = draft.pack
             self.based_on = draft.based_on
             self.draft_note = self.tr("Draft saved {0} by {1}.").format(
-                self._when(draft.saved_at), draft.saved_by.removeprefix("user:")
+                self._when(draft.saved_at), shown_name(draft.saved_by)
             )
         else:
             self.pack = in_use
-            self.based_on = row.sha256
+            self.based_on = start.in_use_version
             self.draft_note = ""
         self._dirty = False
         self.in_use_note = (
@@ -325,18 +326,18 @@ class AdminWindow(QMainWindow):
                 newest.number,
                 newest.label,
                 self._when(newest.published_at),
-                newest.published_by.removeprefix("user:"),
+                shown_name(newest.published_by),
             )
             if newest
             else ""
         )
-        if draft is not None and draft.based_on != row.sha256 and newest is not None:
+        if draft is not None and draft.based_on != start.in_use_version and newest is not None:
             self.banner.setText(
                 self.tr(
                     "Someone published since this draft was started: version {0} (“{1}”) "
                     "by {2}. Publishing the draft replaces it — check the draft still has "
                     "their changes, or discard the draft to start again from what is in use."
-                ).format(newest.number, newest.label, newest.published_by.removeprefix("user:"))
+                ).format(newest.number, newest.label, shown_name(newest.published_by))
             )
             self.banner.show()
         else:
@@ -375,13 +376,9 @@ class AdminWindow(QMainWindow):
         if not self._dirty:
             return
         try:
-            with self.database.session() as session, session.begin():
-                draft = publishing.save_draft(
-                    session, self.pack, by=self.stamp(), based_on=self.based_on
-                )
-        except SQLAlchemyError as error:
-            reason = getattr(error, "orig", None) or error
-            self._say(self.tr("The draft could not be saved: {0}").format(reason))
+            draft = self.editing.save_draft(self.pack, based_on=self.based_on, by=self.stamp())
+        except StorageUnavailableError as error:
+            self._say(self.tr("The draft could not be saved: {0}").format(error))
             self.save_timer.start()
             return
         self._dirty = False
@@ -744,10 +741,9 @@ class AdminWindow(QMainWindow):
         if not self.check():
             self._say(self.tr("Not published: fix the problems listed, then publish again."))
             return
-        with self.database.session() as session, session.begin():
-            row, in_use = content_in_use(session, None, self.clock())
+        in_use_version, in_use = self.editing.content_in_use(now=self.clock())
         warnings = publishing.contraindication_changes(in_use, self.pack)
-        if self.based_on != row.sha256:
+        if self.based_on != in_use_version:
             warnings.insert(
                 0,
                 self.tr(
@@ -769,8 +765,7 @@ class AdminWindow(QMainWindow):
         if label is None:
             return
         try:
-            with self.database.session() as session, session.begin():
-                version = publishing.publish_draft(session, label=label, by=self.stamp())
+            version = self.editing.publish_draft(label=label, by=self.stamp())
         except PublishError as error:
             self._show_problems(error.problems)
             self._say(self.tr("Not published: {0}").format(str(error).splitlines()[0]))
@@ -796,8 +791,7 @@ class AdminWindow(QMainWindow):
         ):
             return
         self.save_timer.stop()
-        with self.database.session() as session, session.begin():
-            publishing.discard_draft(session, by=self.stamp())
+        self.editing.discard_draft(by=self.stamp())
         self._show_problems([])
         self._say(self.tr("The draft was discarded."))
         self.load()
@@ -806,7 +800,7 @@ class AdminWindow(QMainWindow):
         """The list of published versions, to read, preview or restore one."""
         if self.versions_dialog is None:
             self.versions_dialog = VersionsDialog(
-                self.database, self.settings, self.stamp, parent=self
+                self.editing, self.settings, self.stamp, parent=self
             )
             self.versions_dialog.restored.connect(self._restored)
         else:

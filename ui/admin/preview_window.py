@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import ContentPack
+from kiosk.content_editing import open_preview_database
 from kiosk.settings import Settings
-from kiosk.store import open_database, publish_content
 from kiosk.visit import KioskTiming, utc_now
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
@@ -103,14 +103,12 @@ class PreviewWindow(QWidget):
         # preview can neither read nor write anything of the clinic's.
         self.settings = dataclasses.replace(
             settings,
-            database_url=f"sqlite:///{(folder / 'preview.sqlite3').as_posix()}",
+            database_url=f"sqlite:///{(folder / 'preview.sqlite3').as_posix()}",  # as opened below
             content_dir=None,
             held_visits_dir=folder / "held-visits",
             lockdown=False,
         )
-        self.database = open_database(self.settings.database_url)
-        with self.database.session() as session, session.begin():
-            publish_content(session, pack, label="preview", published_by="preview", now=utc_now())
+        self.database = open_preview_database(folder, pack, now=utc_now())
 
         layout = QVBoxLayout(self)
         heading = plain_label(title)

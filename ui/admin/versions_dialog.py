@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk import publishing
-from kiosk.audit import AuditStamp
+from kiosk.actor import Actor, shown_name
 from kiosk.content import ContentPack
+from kiosk.content_editing import ContentEditing
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
-from kiosk.store import Database
 from ui.admin.content_html import content_html
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -44,14 +44,14 @@ class VersionsDialog(QDialog):
 
     def __init__(
         self,
-        database: Database,
+        editing: ContentEditing,
         settings: Settings,
-        stamp: Callable[[], AuditStamp],
+        stamp: Callable[[], Actor],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Content versions"))
-        self.database = database
+        self.editing = editing
         self.settings = settings
         self.stamp = stamp
         self.listed: list[PublishedVersion] = []
@@ -103,8 +103,7 @@ class VersionsDialog(QDialog):
 
     def refresh(self) -> None:
         """List the versions again (newest first) and choose the newest."""
-        with self.database.session() as session:
-            self.listed = publishing.versions(session)
+        self.listed = list(self.editing.versions())
         self.table.setRowCount(len(self.listed))
         zone = self.settings.zone
         for row, version in enumerate(self.listed):
@@ -115,7 +114,7 @@ class VersionsDialog(QDialog):
             cells = [
                 str(version.number),
                 label,
-                self.tr("{0} by {1}").format(when, version.published_by.removeprefix("user:")),
+                self.tr("{0} by {1}").format(when, shown_name(version.published_by)),
                 str(version.visits),
                 self.tr("In use") if version.in_use else "",
             ]
@@ -134,8 +133,7 @@ class VersionsDialog(QDialog):
         version = self.chosen()
         if version is None:
             return None
-        with self.database.session() as session:
-            return publishing.version_content(session, version.number)
+        return self.editing.version_content(version.number)
 
     def _show_chosen(self) -> None:
         version = self.chosen()
@@ -165,8 +163,7 @@ class VersionsDialog(QDialog):
         version, pack = self.chosen(), self._chosen_pack()
         if version is None or pack is None:
             return
-        with self.database.session() as session:
-            in_use = publishing.version_content(session, self.listed[0].number)
+        in_use = self.editing.version_content(self.listed[0].number)
         label = PublishDialog.ask(
             self,
             title=self.tr("Restore version {0}").format(version.number),
@@ -180,8 +177,7 @@ class VersionsDialog(QDialog):
         if label is None:
             return
         try:
-            with self.database.session() as session, session.begin():
-                restored = publishing.restore(session, version.number, label=label, by=self.stamp())
+            restored = self.editing.restore(version.number, label=label, by=self.stamp())
         except PublishError as error:
             self.message.setText(str(error))
             return

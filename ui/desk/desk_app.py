@@ -6,8 +6,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.settings import Settings
-from kiosk.store import DatabaseUnavailableError, open_database
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_app import no_screen_reason
 from ui.sign_in_dialog import SignInDialog

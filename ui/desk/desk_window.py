@@ -17,13 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QDate,
     QItemSelection,
-    QObject,
-    QRunnable,
     QSettings,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -49,21 +45,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.audit import AuditAction, AuditEntry
-from kiosk.audit_protections import WARNING_DAYS, recent_restorations
-from kiosk.auth import Role, StaffMember
-from kiosk.file_access import write_file
+from kiosk.actor import Actor, Role, StaffMember
+from kiosk.audit import AuditEntry
+from kiosk.audit_protections import WARNING_DAYS
+from kiosk.database import Database
+from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.store import Database, load_visit
+from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
+from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
 from ui.plain_text import plain_label, plain_tooltip, tell
@@ -90,53 +87,6 @@ def _alert_line(name: str) -> QLabel:
     return line
 
 
-class _Answer(QObject):
-    """Carries the print system's answer from a worker thread back to the window.
-
-    Signals:
-        arrived(object): what the question returned, or the exception it raised.
-    """
-
-    arrived = Signal(object)
-
-
-class _PrintSystemQuestion(QRunnable):
-    """One question for the print system, asked on a worker thread: it may take seconds."""
-
-    def __init__(self, question: Callable[[], object]) -> None:
-        super().__init__()
-        self.question = question
-        # Made here, on the GUI thread, so `arrived` is delivered there.
-        self.answer = _Answer()
-
-    @override
-    def run(self) -> None:
-        result: object
-        try:
-            result = self.question()
-        except Exception as error:  # noqa: BLE001 - the window must hear back whatever happens
-            result = error
-        self.answer.arrived.emit(result)
-
-
-_pool: QThreadPool | None = None
-
-
-def print_system_pool() -> QThreadPool:
-    """Threads that wait on the print system, apart from Qt's global pool.
-
-    A stuck print server holds a thread until its timeout; here that never delays other
-    work. The pool belongs to the application, not to a window: a window's pool would
-    make closing the desk wait for a stuck thread.
-    """
-    global _pool  # noqa: PLW0603 - one pool per process, made once an application exists
-    if _pool is None:
-        _pool = QThreadPool(QCoreApplication.instance())
-        # A check, a printer list, a retry and a send may all be waiting at once.
-        _pool.setMaxThreadCount(4)
-    return _pool
-
-
 class DeskWindow(QMainWindow):
     """The front desk for one signed-in staff member.
 
@@ -161,6 +111,8 @@ class DeskWindow(QMainWindow):
         self.setObjectName("deskWindow")
         self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
         self.database = database
+        # Every staff operation, in one transaction with its audit entry.
+        self.front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
         self.settings = settings
         self.member = member
         self.station = station
@@ -338,7 +290,8 @@ class DeskWindow(QMainWindow):
         self.retry_button = QPushButton(self.tr("Retry printing"))
         self.retry_button.clicked.connect(self.retry_print)
         self.save_button = QPushButton(self.tr("Save as PDF…"))
-        self.save_button.clicked.connect(self.save_summary)
+        # Not connected straight to save_summary: `clicked` passes its checked state.
+        self.save_button.clicked.connect(self._save_clicked)
         self.review_button = QPushButton(self.tr("Mark reviewed…"))
         self.review_button.clicked.connect(self.mark_reviewed)
         self.ride_button = QPushButton(self.tr("Ride arranged…"))
@@ -363,14 +316,14 @@ class DeskWindow(QMainWindow):
         self.print_system_state.setObjectName("printSystemState")
         self.statusBar().addWidget(self.print_system_state, 1)
         # Answers still to come from the print system, kept alive until they arrive.
-        self._awaited: set[_Answer] = set()
+        self._awaited: set[ErrandAnswer] = set()
         self._following_prints = False  # one look at the print system at a time
         self._print_system_problem = ""
         self._closing = threading.Event()  # tells a worker still asking to stop
 
     # --- the list -----------------------------------------------------------------------
-    def _action(self) -> desk.DeskAction:
-        return desk.DeskAction(self.member, self.station, self.clock())
+    def _action(self) -> Actor:
+        return Actor.staff(self.member, station=self.station, now=self.clock())
 
     def show_today(self) -> None:
         """Back to today's check-ins."""
@@ -432,9 +385,8 @@ class DeskWindow(QMainWindow):
         """Reload when a visit was stored or changed anywhere since the last look."""
         self.show_held_visits()
         try:
-            with self.database.session() as session:
-                marker = desk.desk_marker(session)
-        except SQLAlchemyError as error:
+            marker = self.front_desk.marker()
+        except StorageUnavailableError as error:
             log.warning("the desk could not check for new visits: %s", type(error).__name__)
             return
         if marker != self._marker:
@@ -444,32 +396,29 @@ class DeskWindow(QMainWindow):
         """Reload the list (today's, or the current search) and keep the selection."""
         selected = self.current.id if self.current else None
         try:
-            with self.database.session() as session, session.begin():
-                self._marker = desk.desk_marker(session)
-                # Any new entry moves the marker, so one written by a program starting
-                # elsewhere is seen at the next look.
-                restorations = recent_restorations(session, now=self.clock())
-                if self.query is None:
-                    check_ins = desk.todays_check_ins(
-                        session, zone=self.settings.zone, now=self.clock()
-                    )
-                    if self.attention_only.isChecked():
-                        check_ins = [c for c in check_ins if c.needs_attention]
-                    title = self.tr("Today's check-ins ({0})").format(len(check_ins))
-                    page_text, more, less = "", False, False
-                else:
-                    page = desk.search(session, self.query, zone=self.settings.zone)
-                    if audit:
-                        desk.audit_search(session, self.query, page.total, self._action())
-                    check_ins = list(page.check_ins)
-                    title = self.tr("Search results ({0})").format(page.total)
-                    page_text = self.tr("Page {0} of {1}").format(page.page + 1, page.page_count)
-                    more, less = page.page + 1 < page.page_count, page.page > 0
-        except SQLAlchemyError as error:
+            if self.query is None:
+                listing = self.front_desk.todays_list(now=self.clock())
+            else:
+                listing = self.front_desk.search(self.query, self._action(), audit=audit)
+        except StorageUnavailableError as error:
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
-        self._warn_of_restored_protections(restorations)
+        # Any new entry moves the marker, so one written by a program starting elsewhere
+        # is seen at the next look.
+        self._marker = listing.marker
+        check_ins = list(listing.check_ins)
+        page = listing.page
+        if page is None:
+            if self.attention_only.isChecked():
+                check_ins = [c for c in check_ins if c.needs_attention]
+            title = self.tr("Today's check-ins ({0})").format(len(check_ins))
+            page_text, more, less = "", False, False
+        else:
+            title = self.tr("Search results ({0})").format(page.total)
+            page_text = self.tr("Page {0} of {1}").format(page.page + 1, page.page_count)
+            more, less = page.page + 1 < page.page_count, page.page > 0
+        self._warn_of_restored_protections(list(listing.restorations))
         self._announce_new_attention(check_ins)
         self._print_new_visits(check_ins)
         self.model.show_check_ins(check_ins)
@@ -521,8 +470,7 @@ class DeskWindow(QMainWindow):
         ids = {c.id for c in check_ins}
         if self._seen_visits is not None and self.auto_print.isChecked():
             for visit_id in ids - self._seen_visits:
-                with self.database.session() as session:
-                    visit = load_visit(session, visit_id)
+                visit = self.front_desk.visit_to_print(visit_id)
                 if visit is not None:
                     self.print_summary("staff", visit)
         self._seen_visits = ids if self._seen_visits is None else self._seen_visits | ids
@@ -541,8 +489,7 @@ class DeskWindow(QMainWindow):
     def open_visit(self, visit_id: str) -> None:
         """Show a stored visit exactly as stored (the opening is audited)."""
         try:
-            with self.database.session() as session, session.begin():
-                self.current = desk.open_visit(session, visit_id, self._action())
+            self.current = self.front_desk.open_visit(visit_id, self._action())
         except desk.DeskError as error:
             self._say(str(error))
             return
@@ -570,13 +517,12 @@ class DeskWindow(QMainWindow):
         self.ride_button.setEnabled(usable)
         self.void_button.setEnabled(usable)
 
-    def _change(self, change: str, action: desk.DeskAction, *args: str) -> None:
+    def _change(self, change: str, action: Actor, *args: str) -> None:
         if self.current is None:
             return
         visit_id = self.current.id
         try:
-            with self.database.session() as session, session.begin():
-                getattr(desk, change)(session, visit_id, *args, action)
+            getattr(self.front_desk, change)(visit_id, *args, action)
         except desk.DeskError as error:
             tell(self, self.windowTitle(), str(error))
             return
@@ -613,40 +559,44 @@ class DeskWindow(QMainWindow):
         if ok:
             self._change("void_visit", self._action(), reason)
 
-    def save_summary(self, target: Path | None = None) -> None:
-        """Save the summary as a PDF file (audited)."""
-        from kiosk.summary import build_summary
+    @classmethod
+    def where_to_save(cls, parent: QWidget, suggested: str) -> Path | None:
+        """Ask staff where to save a summary (a classmethod, so a test can answer it)."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, parent.tr("Save the summary"), suggested, parent.tr("PDF files (*.pdf)")
+        )
+        return Path(chosen) if chosen else None
 
+    def save_summary(self) -> None:
+        """Save as PDF…: ask where, then write the summary there, off the screen (audited)."""
         if self.current is None:
             return
+        target = self.where_to_save(self, f"visit-{self.current.id[:8]}.pdf")
         if target is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Save the summary"),
-                f"visit-{self.current.id[:8]}.pdf",
-                self.tr("PDF files (*.pdf)"),
-            )
-            if not chosen:
-                return
-            target = Path(chosen)
-        pdf = build_summary(
-            self.current, zone=self.settings.zone, paper_size=self.settings.paper_size
-        )
-        try:
-            write_file(target, pdf)  # 0660: not for other users of the computer
-        except OSError as error:
-            tell(
-                self,
-                self.windowTitle(),
-                self.tr("The summary could not be saved there: {0}").format(error.strerror),
-                icon=QMessageBox.Icon.Warning,
-            )
             return
-        with self.database.session() as session, session.begin():
-            self._action().audit(
-                session, AuditAction.SUMMARY_SAVED, self.current.id, detail=f"to {target.name}"
-            )
-        self._say(self.tr("Saved the summary to {0}").format(target))
+        front_desk, visit_id, action = self.front_desk, self.current.id, self._action()
+        self.save_button.setEnabled(False)
+        self._say(self.tr("Saving the summary…"))
+        run_errand(
+            ErrandKind.FILES,
+            lambda: front_desk.save_summary(visit_id, target, action),
+            lambda result: self._summary_saved(target, result),
+            self._awaited,
+        )
+
+    def _summary_saved(self, target: Path, result: object) -> None:
+        self._show_actions()
+        if isinstance(result, desk.DeskError | StorageUnavailableError):
+            self._say(self.tr("The summary was not saved: {0}").format(result))
+            tell(self, self.windowTitle(), str(result), icon=QMessageBox.Icon.Warning)
+        elif isinstance(result, Exception):
+            log.error("a summary could not be saved: %s", type(result).__name__)
+            self._say(self.tr("The summary could not be saved right now; try again."))
+        else:
+            self._say(self.tr("Saved the summary to {0}").format(target))
+
+    def _save_clicked(self, _checked: bool = False) -> None:
+        self.save_summary()
 
     # --- check-in at the desk ----------------------------------------------------------------
     def check_in_at_desk(self) -> None:
@@ -685,12 +635,7 @@ class DeskWindow(QMainWindow):
     def _ask_print_system(
         self, question: Callable[[], object], answered: Callable[[object], None]
     ) -> None:
-        task = _PrintSystemQuestion(question)
-        answer = task.answer
-        self._awaited.add(answer)
-        answer.arrived.connect(lambda _result: self._awaited.discard(answer))
-        answer.arrived.connect(answered)
-        print_system_pool().start(task)
+        run_errand(ErrandKind.PRINT_SYSTEM, question, answered, self._awaited)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -743,8 +688,7 @@ class DeskWindow(QMainWindow):
     def _last_print_failed(self) -> bool:
         if self.current is None:
             return False
-        with self.database.session() as session:
-            last = desk.latest_print(session, self.current.id)
+        last = self.front_desk.latest_print(self.current.id)
         return last is not None and last.state is printing.PrintState.FAILED
 
     def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
@@ -765,11 +709,9 @@ class DeskWindow(QMainWindow):
             paper_size=self.settings.paper_size,
             for_patient=copy == "patient",
         )
-        database, visit_id, action = self.database, visit.id, self._action()
+        front_desk, visit_id, action = self.front_desk, visit.id, self._action()
         self._ask_print_system(
-            lambda: desk.send_summary(
-                database, visit_id, pdf, printer=printer, copy=copy, by=action
-            ),
+            lambda: front_desk.send_summary(visit_id, pdf, printer=printer, copy=copy, by=action),
             self._printed,
         )
 
@@ -791,8 +733,7 @@ class DeskWindow(QMainWindow):
         if self.current is None:
             return
         visit = self.current
-        with self.database.session() as session:
-            last = desk.latest_print(session, visit.id)
+        last = self.front_desk.latest_print(visit.id)
         if last is None or last.state is not printing.PrintState.FAILED:
             return
         if last.job is None:
@@ -800,9 +741,9 @@ class DeskWindow(QMainWindow):
             return
         self.retry_button.setEnabled(False)
         self._say(self.tr("Checking the printer…"))
-        database, clock = self.database, self.clock
+        front_desk, clock = self.front_desk, self.clock
         self._ask_print_system(
-            lambda: desk.settle_failed_print(database, last, now=clock),
+            lambda: front_desk.settle_failed_print(last, now=clock),
             lambda result: self._retry_checked(visit, result),
         )
 
@@ -830,9 +771,9 @@ class DeskWindow(QMainWindow):
                 self._show_print_system(self.tr("Checking the printer…"), "")
             return
         self._following_prints = True
-        database, clock, closing = self.database, self.clock, self._closing
+        front_desk, clock, closing = self.front_desk, self.clock, self._closing
         self._ask_print_system(
-            lambda: desk.follow_prints(database, now=clock, stop=closing.is_set),
+            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set),
             self._prints_followed,
         )
 

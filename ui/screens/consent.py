@@ -11,8 +11,8 @@ from typing_extensions import override
 
 from kiosk.content import ConsentStatement
 from kiosk.visit import TypedSignatureProblem
-from ui.keyboard_access import can_take_focus
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.signature_pad import SignaturePad
 from ui.widgets.typed_signature import TypedSignature

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from PySide6.QtWidgets import QWidget
 
-from ui.keyboard_access import can_take_focus
 from ui.screens.patient_screen import PatientScreen, make_label
+from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
-from ui.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.plain_text import WordsButton, plain_label
+from ui.widgets.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.touch_scrolling import scroll_by_touch
@@ -125,7 +125,7 @@ def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
 def make_button(text: str, object_name: str = "", description: str = "") -> WordsButton:
     """A touch button that does not steal focus from the field being typed in.
 
-    Tab reaches it and Space or Enter press it (see ui.keyboard_access), but a tap does
+    Tab reaches it and Space or Enter press it (see ui.widgets.keyboard_access), but a tap does
     not take the focus: the cursor stays in the field the patient is typing in. Its
     text reads as written, `&` included (a choice may say "Drugs & alcohol").
     `description` is what a screen reader says the button does (translated by the caller).

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from ui.interface_language import LANGUAGE_OFFER, in_language, language_name
-from ui.keyboard_access import can_take_focus, first_control, move_focus
 from ui.screens.patient_screen import (
     clear_layout,
     make_button,
@@ -18,6 +17,7 @@ from ui.screens.patient_screen import (
     make_scroll_area,
     name_display_buttons,
 )
+from ui.widgets.keyboard_access import can_take_focus, first_control, move_focus
 
 
 class WelcomeScreen(QWidget):

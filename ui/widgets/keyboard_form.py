@@ -7,8 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
 from typing_extensions import override
 
-from ui.keyboard_access import can_take_focus, give_focus
 from ui.plain_text import plain_label
+from ui.widgets.keyboard_access import can_take_focus, give_focus
 from ui.widgets.on_screen_keyboard import (
     ROOMY_GAP,
     KeyboardPage,

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from ui.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
 from ui.plain_text import WordsButton, plain_label
+from ui.widgets.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
 
 # Below this height (pixels) the notice's margins give way to its words.
 SHORT_SCREEN = 900

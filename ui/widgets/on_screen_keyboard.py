@@ -246,7 +246,7 @@ class OnScreenKeyboard(QWidget):
         return self._live_target()
 
     def follows_in_tab_order(self) -> QWidget | None:
-        """Tab comes to the keys right after the field they type into (ui.keyboard_access)."""
+        """Tab comes to the keys right after the field they type into (keyboard_access)."""
         return self._live_target()
 
     def set_reachable_by_tab(self, reachable: bool) -> None:

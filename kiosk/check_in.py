@@ -1,0 +1,429 @@
+"""The check-in service: one patient's visit from Start to stored, with no Qt in sight.
+
+The kiosk window forwards each tap here and shows whatever the service announces; it
+never decides where a visit goes, and never stores anything. The service asks `Visit`
+for the next step, decides what a tap means on this step (a flagged answer waits for the
+patient's Continue; a signature needs every statement acknowledged first), stores the
+finished visit or holds it on this machine when the database cannot take it, retries
+held visits, pauses new check-ins when even holding failed, and carries the idle policy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.actor import Actor, kiosk_or_staff_audit_name
+from kiosk.audit import AuditAction
+from kiosk.content import ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
+from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.pack_loader import ContentPackError
+from kiosk.settings import Settings
+from kiosk.signature import Signature
+from kiosk.stored_visits import store_finished_visit
+from kiosk.visit import (
+    Clock,
+    DetailsProblem,
+    Ending,
+    KioskTiming,
+    RideHomeProblem,
+    Step,
+    TypedSignatureProblem,
+    Visit,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What became of a finished visit."""
+
+    STORED = "stored"
+    # The database could not take it: it waits in the held-visits folder on this machine.
+    HELD = "held"
+    # Not even the held-visits folder could take it (a full disk): it waits in memory,
+    # and new check-ins pause until it is stored.
+    IN_MEMORY = "in memory"
+    # A visit the store refused as incomplete: a bug, not a database that will come back.
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class VisitEnd:
+    """How a visit that reached Done ended, for the Done screen and the window's signals."""
+
+    visit_id: str
+    outcome: Outcome
+    stopped_to_talk: bool
+    flagged: bool
+
+    @property
+    def kept_on_kiosk(self) -> bool:
+        """Whether the patient must be told to let the front desk know they are done."""
+        return self.outcome in (Outcome.HELD, Outcome.IN_MEMORY)
+
+
+class CheckInListener(Protocol):
+    """What the kiosk window hears from the service."""
+
+    def visit_changed(self, visit: Visit) -> None:
+        """The visit moved (or a tap was refused and it stayed): show its step."""
+
+    def visit_finished(self, end: VisitEnd) -> None:
+        """The visit reached Done and was stored, held or refused."""
+
+    def held_visit_stored(self, visit_id: str) -> None:
+        """A visit that waited on this machine is now in the database."""
+
+
+class IdleAction(StrEnum):
+    """What the kiosk does when the idle timer fires."""
+
+    # Not yet: the patient touched the screen since, or is listening to the voice.
+    WAIT = "wait"
+    # "Are you still there?", with a countdown.
+    ASK = "ask"
+
+
+# "I need more time": how many times longer the kiosk then waits before asking again.
+MORE_TIME_FACTOR = 3
+# With larger text or read-aloud the kiosk waits twice as long before asking.
+LARGER_TEXT_TIME_FACTOR = 2
+READ_ALOUD_TIME_FACTOR = 2
+
+
+@dataclass
+class IdlePolicy:
+    """When a visit with nobody at the screen is asked about, and then given up.
+
+    The window's timers only ask it: every tap or key counts as `touched`, and when a
+    timer fires `when_idle` says whether to ask "Are you still there?" or to wait some
+    more. The clock is injected so the policy is tested without waiting.
+    """
+
+    timing: KioskTiming
+    clock: Clock = utc_now
+    factor: int = 1
+    _last_touch: datetime | None = field(default=None, init=False)
+    countdown_left: int = field(default=0, init=False)
+
+    @property
+    def wait_seconds(self) -> int:
+        """How long without a touch before asking."""
+        return self.timing.timeout_seconds * self.factor
+
+    def watches(self, step: Step) -> bool:
+        """Whether anyone is asked on this step (never on Welcome nor on Done)."""
+        return self.timing.watches(step)
+
+    def touched(self) -> None:
+        """A tap, a key or a move: the patient is there."""
+        self._last_touch = self.clock()
+
+    def wait_longer(self, factor: int) -> None:
+        """For the rest of this visit, wait `factor` times the usual before asking."""
+        self.factor = max(self.factor, factor)
+
+    def seconds_left(self) -> float:
+        """How long until the patient is asked, counted from their last touch."""
+        if self._last_touch is None:
+            return float(self.wait_seconds)
+        gone = (self.clock() - self._last_touch).total_seconds()
+        return max(0.0, self.wait_seconds - gone)
+
+    def when_idle(self, *, step: Step | None, listening: bool) -> IdleAction:
+        """The idle timer fired: ask now, or wait (a touch since, or the voice still reads)."""
+        if step is None or not self.watches(step) or listening:
+            return IdleAction.WAIT
+        if self.seconds_left() > 0:
+            return IdleAction.WAIT
+        self.countdown_left = self.timing.countdown_seconds
+        return IdleAction.ASK
+
+    def count_down(self) -> int:
+        """One second of the countdown gone; 0 means the visit is given up."""
+        self.countdown_left = max(0, self.countdown_left - 1)
+        return self.countdown_left
+
+    def reset(self) -> None:
+        """A new visit starts with the usual wait."""
+        self.factor = 1
+        self._last_touch = None
+        self.countdown_left = 0
+
+
+class CheckIn:
+    """The kiosk's check-ins: content at Start, the visit's taps, storing and holding."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        station: str,
+        clock: Clock = utc_now,
+        timing: KioskTiming | None = None,
+        idle_clock: Clock = utc_now,
+    ) -> None:
+        """`clock` times the visit; `idle_clock` the patient's pauses (real time on a kiosk,
+        even where a test fixes the visit's times)."""
+        self.database = database
+        self.settings = settings
+        self.station = station
+        self.clock = clock
+        self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
+        self.idle = IdlePolicy(self.timing, idle_clock)
+        self.held_visits = HeldVisits(settings.held_visits_dir)
+        self.visit: Visit | None = None
+        # Finished visits that neither the database nor the held-visits folder took.
+        self.in_memory: list[Visit] = []
+        # The content last read from the database, for check-ins while it is unreachable.
+        self._last_content: ContentPack | None = None
+        self._listeners: list[CheckInListener] = []
+        # What was wrong with the last tap's typing (details, typed name, ride home), for
+        # the screen to say what to fix; empty after any other tap.
+        self.problems: list[StrEnum] = []
+
+    def listen(self, listener: CheckInListener) -> None:
+        """Tell `listener` of every change from now on."""
+        self._listeners.append(listener)
+
+    # --- between visits -----------------------------------------------------------------
+    def content(self) -> ContentPack | None:
+        """The content the next visit shows; the last known while the database is away.
+
+        New content is taken at the start of a visit, never in the middle of one.
+        """
+        if self.database.file_is_gone():
+            # Patients can still check in; their visits wait on this machine.
+            return self._last_content
+        try:
+            with self.database.session() as session, session.begin():
+                _, pack = content_in_use(session, self.settings.content_dir, self.clock())
+        except (SQLAlchemyError, ContentPackError, OSError) as error:
+            log.error("the content in use cannot be loaded: %s", type(error).__name__)
+            return self._last_content
+        self._last_content = pack
+        return pack
+
+    @property
+    def paused(self) -> bool:
+        """Whether new check-ins wait: visits are stuck in memory, or the disk is full."""
+        return bool(self.in_memory) or any(
+            held.reason.pauses_check_in for held in self.held_visits.held()
+        )
+
+    @property
+    def visits_waiting(self) -> bool:
+        """Whether any finished visit still waits for the database."""
+        return bool(self.in_memory) or bool(self.held_visits.held())
+
+    def store_waiting_visits(self) -> list[str]:
+        """Try again to store the visits that wait; never while a patient is at the screen."""
+        stored: list[str] = []
+        if self.visit is not None or self.database.file_is_gone():
+            return stored
+        try:
+            while self.in_memory:
+                visit = self.in_memory[0]
+                self._store(visit)
+                self.in_memory.pop(0)
+                stored.append(visit.id)
+            stored += self.held_visits.store_all(self.database, now=self.clock)
+        except (SQLAlchemyError, ValueError, OSError) as error:
+            log.warning("visits still wait for the database: %s", type(error).__name__)
+        for visit_id in stored:
+            for listener in self._listeners:
+                listener.held_visit_stored(visit_id)
+        return stored
+
+    def start(self, *, language: str, assisted_by: str | None = None) -> Visit | None:
+        """Start tapped: a new visit in `language`, or None when check-in cannot start."""
+        content = self.content()
+        if content is None or self.paused:
+            return None
+        if language not in content.languages:
+            language = content.language
+        self.idle.reset()
+        self.visit = Visit(
+            content,
+            clock=self.clock,
+            language=language,
+            typed_signature_allowed=self.settings.typed_signature,
+        )
+        self.visit.assisted_by = assisted_by
+        self.visit.start()
+        self.problems = []
+        self.idle.touched()
+        return self.visit
+
+    def end(self) -> None:
+        """Done, or nobody there: the visit is gone from memory (the kiosk starts over)."""
+        if self.visit is not None:
+            self.visit.abandon()
+        self.visit = None
+        self.idle.reset()
+
+    def kiosk_closed(self, by: Actor) -> None:
+        """Staff left lock-down and closed the kiosk (audited)."""
+        with self.database.session() as session, session.begin():
+            by.audit(session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold")
+
+    # --- the patient's taps -------------------------------------------------------------
+    def _changed(self) -> None:
+        visit = self.visit
+        if visit is None:
+            return
+        for listener in self._listeners:
+            listener.visit_changed(visit)
+        if visit.step is Step.DONE and visit.should_be_stored:
+            self._finish(visit)
+
+    def _act(self, action: Callable[[Visit], object]) -> None:
+        if self.visit is None:
+            return
+        self.problems = []
+        action(self.visit)
+        self._changed()
+
+    def back(self) -> None:
+        """Back: the screen before this one."""
+        self._act(lambda visit: visit.back())
+
+    def enter_details(self, first: str, last: str, born: str) -> list[DetailsProblem]:
+        """The patient's name and date of birth; problems keep them on the screen."""
+        if self.visit is None:
+            return []
+        problems = self.visit.enter_details(first, last, born)
+        self.problems = list(problems)
+        self._changed()
+        return problems
+
+    def next_slide(self) -> None:
+        """Next on a slide, once the slide has been shown long enough."""
+        if self.visit is not None and self.visit.seconds_until_next() <= 0:
+            self._act(lambda visit: visit.next_slide())
+
+    def answer(self, value: str) -> None:
+        """An answer: on to the next question, unless it raises a flag.
+
+        A flagged answer stays on its question with a calm note, so the patient sees that
+        it will be talked about and can change it; Continue moves on.
+        """
+        visit = self.visit
+        if visit is None:
+            return
+        self.problems = []
+        visit.answer(value)
+        if not visit.current_question_flagged:
+            visit.next_question()
+        self._changed()
+
+    def continue_after_answer(self) -> None:
+        """Continue after a flagged answer."""
+        self._act(lambda visit: visit.next_question())
+
+    def change_answer(self, question_id: str) -> None:
+        """On review, an answer tapped to change it."""
+        self._act(lambda visit: visit.change_answer(question_id))
+
+    def confirm_answers(self) -> None:
+        """ "I confirm these answers are correct"."""
+        self._act(lambda visit: visit.confirm_answers())
+
+    def acknowledge(self, statement_id: str) -> None:
+        """One consent statement acknowledged."""
+        self._act(lambda visit: visit.acknowledge(statement_id))
+
+    def sign(self, signature: Signature) -> None:
+        """A drawn signature; ignored until every statement is acknowledged and ink is there."""
+        visit = self.visit
+        if visit is not None and not signature.is_empty and visit.all_acknowledged:
+            self._act(lambda visit: visit.sign(signature))
+
+    def sign_by_typing(self, typed_name: str) -> list[TypedSignatureProblem]:
+        """A typed full name as the signature, where the clinic allows it."""
+        visit = self.visit
+        if visit is None or not visit.typed_signature_allowed or not visit.all_acknowledged:
+            return []
+        problems = visit.sign_typed(typed_name)
+        self.problems = list(problems)
+        self._changed()
+        return problems
+
+    def sign_on_paper(self) -> None:
+        """At the desk: the patient signs on paper instead."""
+        visit = self.visit
+        if visit is not None and visit.assisted_by and visit.all_acknowledged:
+            self._act(lambda visit: visit.sign_on_paper())
+
+    def talk_first(self) -> None:
+        """ "I'd like to talk to someone first": stored, flagged, unsigned."""
+        self._act(lambda visit: visit.talk_to_staff_first())
+
+    def enter_ride_home(self, name: str, phone: str, relationship: str) -> list[RideHomeProblem]:
+        """Who takes the patient home; problems keep them on the screen."""
+        if self.visit is None:
+            return []
+        problems = self.visit.enter_ride_home(name, phone, relationship)
+        self.problems = list(problems)
+        self._changed()
+        return problems
+
+    def no_ride_yet(self) -> None:
+        """ "I don't have a ride yet": done, and flagged for the desk."""
+        self._act(lambda visit: visit.no_ride_yet())
+
+    # --- storing ------------------------------------------------------------------------
+    def _store(self, visit: Visit) -> None:
+        with self.database.session() as session, session.begin():
+            store_finished_visit(session, visit, station=self.station)
+
+    def _finish(self, visit: Visit) -> None:
+        actor = kiosk_or_staff_audit_name(self.station, visit.assisted_by)
+        outcome = Outcome.STORED
+        try:
+            if self.database.file_is_gone():
+                self._hold(visit, actor, HoldReason.MISSING)
+                outcome = self._held_outcome(visit)
+            else:
+                self._store(visit)
+        except ValueError as error:
+            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
+            outcome = Outcome.REFUSED
+        except SQLAlchemyError as error:
+            # The error's own text carries the row's values (names, birth dates): only
+            # its kind and the visit ID go to the log.
+            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
+            self._hold(visit, actor, hold_reason(error))
+            outcome = self._held_outcome(visit)
+        end = VisitEnd(
+            visit.id,
+            outcome,
+            stopped_to_talk=visit.ending is Ending.STOPPED_TO_TALK,
+            flagged=bool(visit.flags),
+        )
+        for listener in self._listeners:
+            listener.visit_finished(end)
+
+    def _held_outcome(self, visit: Visit) -> Outcome:
+        return Outcome.IN_MEMORY if visit in self.in_memory else Outcome.HELD
+
+    def _hold(self, visit: Visit, actor: str, reason: HoldReason) -> None:
+        try:
+            self.held_visits.hold(
+                visit, station=self.station, actor=actor, reason=reason, now=self.clock()
+            )
+            log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
+        except OSError as disk_error:
+            self.in_memory.append(visit)
+            log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)

@@ -1,0 +1,183 @@
+"""What the front desk does, each in one transaction with its audit entry.
+
+The desk window, the command line and any outside script use these operations; none of
+them opens a transaction or writes an audit entry of its own. Each operation opens its
+transaction, does the work through `kiosk.desk`, writes its audit entry in the same
+transaction and returns what changed. What may wait on the print system runs with no
+transaction open (see `kiosk.desk.follow_prints`), so callers run those in a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk import desk
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction, AuditEntry, entries
+from kiosk.audit_protections import recent_restorations
+from kiosk.database import Database
+from kiosk.file_access import write_file
+from kiosk.printing import JobStatus
+from kiosk.stored_visits import list_visits, load_visit
+from kiosk.unit_of_work import reading, unit_of_work
+from kiosk.visit import Clock
+from kiosk.visit_record import VisitListing, VisitRecord
+
+
+@dataclass(frozen=True)
+class DeskList:
+    """What the desk's list shows: today's check-ins, or one page of a search."""
+
+    check_ins: tuple[desk.CheckIn, ...]
+    # For a search: the page and how many were found in all; None for today's list.
+    page: desk.SearchPage | None
+    # Changes whenever a visit arrives or changes: the desk reloads only then.
+    marker: tuple[object, ...]
+    # The audit trail's protections put back lately (the desk warns staff of them).
+    restorations: tuple[AuditEntry, ...]
+
+
+class SummaryNotSavedError(desk.DeskError):
+    """The summary's file could not be written; the message says why, in plain words."""
+
+
+class FrontDesk:
+    """The front desk's operations on one database."""
+
+    def __init__(self, database: Database, *, zone: ZoneInfo, paper_size: str) -> None:
+        self.database = database
+        self.zone = zone
+        self.paper_size = paper_size
+
+    def marker(self) -> tuple[object, ...]:
+        """What changes when any visit arrives or changes (cheap to ask every second)."""
+        with reading(self.database) as session:
+            return desk.desk_marker(session)
+
+    def todays_list(self, *, now: datetime) -> DeskList:
+        """Today's check-ins, those that need attention first."""
+        with unit_of_work(self.database) as session:
+            return DeskList(
+                tuple(desk.todays_check_ins(session, zone=self.zone, now=now)),
+                None,
+                desk.desk_marker(session),
+                tuple(recent_restorations(session, now=now)),
+            )
+
+    def search(self, wanted: desk.VisitQuery, by: Actor, *, audit: bool = True) -> DeskList:
+        """One page of the visits that match; a search staff typed is audited."""
+        with unit_of_work(self.database) as session:
+            page = desk.search(session, wanted, zone=self.zone)
+            if audit:
+                desk.audit_search(session, wanted, page.total, by)
+            return DeskList(
+                page.check_ins,
+                page,
+                desk.desk_marker(session),
+                tuple(recent_restorations(session, now=by.now)),
+            )
+
+    def open_visit(self, visit_id: str, by: Actor) -> VisitRecord:
+        """A visit's whole record, for staff to read (audited)."""
+        with unit_of_work(self.database) as session:
+            return desk.open_visit(session, visit_id, by)
+
+    def review_flags(self, visit_id: str, note: str, by: Actor) -> None:
+        """A clinician has reviewed the visit's clinical flags."""
+        with unit_of_work(self.database) as session:
+            desk.review_flags(session, visit_id, note, by)
+
+    def arrange_ride(self, visit_id: str, driver_name: str, phone: str, by: Actor) -> None:
+        """Staff arranged the ride home the patient did not have."""
+        with unit_of_work(self.database) as session:
+            desk.arrange_ride(session, visit_id, driver_name, phone, by)
+
+    def void_visit(self, visit_id: str, reason: str, by: Actor) -> None:
+        """A check-in made by mistake is voided (kept, marked, with the reason)."""
+        with unit_of_work(self.database) as session:
+            desk.void_visit(session, visit_id, reason, by)
+
+    def visit_to_print(self, visit_id: str) -> VisitRecord | None:
+        """A visit read for printing its summary (the print itself is audited)."""
+        with reading(self.database) as session:
+            return load_visit(session, visit_id)
+
+    def latest_print(self, visit_id: str) -> desk.PrintRecord | None:
+        """The visit's last print and what became of it."""
+        with reading(self.database) as session:
+            return desk.latest_print(session, visit_id)
+
+    def save_summary(self, visit_id: str, target: Path, by: Actor) -> VisitRecord:
+        """Write the visit's PDF summary to `target`, whole or not at all, and audit it.
+
+        The file is written inside the transaction that records it: a saved summary never
+        goes unrecorded, and a summary that could not be written is not recorded. The
+        entry names the folder, not the file: staff may name a file after the patient,
+        and the trail never holds a patient's name.
+        """
+        from kiosk.summary import build_summary  # reportlab is slow to load; only here
+
+        with unit_of_work(self.database) as session:
+            visit = load_visit(session, visit_id)
+            if visit is None:
+                raise desk.DeskError(f"there is no visit with the ID {visit_id}")
+            pdf = build_summary(visit, zone=self.zone, paper_size=self.paper_size)
+            try:
+                write_file(target, pdf)  # 0660: not for other users of the computer
+            except OSError as error:
+                raise SummaryNotSavedError(
+                    f"the summary cannot be written to {target}: {error.strerror}"
+                ) from error
+            by.audit(
+                session,
+                AuditAction.SUMMARY_SAVED,
+                visit.id,
+                detail=f"to a PDF file in {target.resolve().parent}",
+            )
+            return visit
+
+    def read_audit(
+        self,
+        by: Actor,
+        *,
+        since: datetime | None = None,
+        actor: str | None = None,
+        visit_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries, oldest first; reading the trail is itself audited."""
+        with unit_of_work(self.database) as session:
+            found = list(entries(session, since=since, actor=actor, visit_id=visit_id))
+            by.audit(session, AuditAction.AUDIT_READ)
+            return found
+
+    def list_visits(self, by: Actor, *, since_day: date | None = None) -> list[VisitListing]:
+        """Stored visits, newest first, from the start of `since_day` here (audited)."""
+        since = None
+        if since_day is not None:
+            since = datetime.combine(since_day, time.min, tzinfo=self.zone).astimezone(UTC)
+        with unit_of_work(self.database) as session:
+            by.audit(
+                session,
+                AuditAction.VISITS_LISTED,
+                detail=f"since {since_day}" if since_day is not None else "all",
+            )
+            return list(list_visits(session, since=since))
+
+    # --- the print system: may take seconds; call these from a worker -------------------
+    def send_summary(
+        self, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: Actor
+    ) -> desk.PrintSent:
+        """Hand a summary to the print system, then record and audit what it said."""
+        return desk.send_summary(self.database, visit_id, pdf, printer=printer, copy=copy, by=by)
+
+    def settle_failed_print(self, failed: desk.PrintRecord, *, now: Clock) -> JobStatus:
+        """Before printing again: cancel the failed job, unless it printed after all."""
+        return desk.settle_failed_print(self.database, failed, now=now)
+
+    def follow_prints(self, *, now: Clock, stop: Callable[[], bool]) -> desk.PrintCheck:
+        """Ask the print system what became of the prints still under way."""
+        return desk.follow_prints(self.database, now=now, stop=stop)

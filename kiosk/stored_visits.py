@@ -1,0 +1,328 @@
+"""Stored visits: write a finished visit in one transaction, read it back, list and count.
+
+Functions take a `Session` and never make one: the caller owns the unit of work, so a
+finished visit is written in exactly one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy.orm import Session
+
+from kiosk.actor import kiosk_or_staff_audit_name
+from kiosk.audit import AuditAction, record
+from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.models import (
+    AnswerRow,
+    Base,
+    ConsentAcknowledgementRow,
+    ContentVersionRow,
+    FlagRow,
+    SlideViewRow,
+    VisitRow,
+    table_of,
+)
+from kiosk.visit import Ending, RideStatus, Visit
+from kiosk.visit_record import (
+    RecordedAcknowledgement,
+    RecordedAnswer,
+    RecordedRide,
+    RecordedSlide,
+    VisitListing,
+    VisitRecord,
+)
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """Lower-case "first last" without accents, for searching names as people type them."""
+    decomposed = unicodedata.normalize("NFKD", f"{first_name} {last_name}".casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Built once: building a statement costs about as much as running it.
+_VERSION_ID = select(ContentVersionRow.id).where(ContentVersionRow.sha256 == bindparam("sha256"))
+_INSERTS: dict[type[Base], Insert] = {
+    model: insert(table_of(model))
+    for model in (VisitRow, AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow)
+}
+
+# A finished visit as plain rows, table by table: what is inserted, and what a kiosk
+# keeps in its held-visits folder while the database cannot take it.
+VisitRows = dict[type[Base], list[dict[str, Any]]]
+
+
+def save_visit(session: Session, visit: Visit, *, station: str) -> None:
+    """Write a finished visit in the caller's transaction (the caller commits).
+
+    The visit refers to the stored content version with exactly the text it showed.
+    Rows are written with Core inserts on the session's connection, not as ORM objects:
+    the ORM's unit of work made a save take six times as long as the same rows written
+    with sqlite3 (bench/save_visit.py).
+    """
+    rows = visit_rows(visit, station=station, content_version_id=0)
+    connection = session.connection()
+    version_id = connection.execute(_VERSION_ID, {"sha256": visit.content.version}).scalar()
+    if version_id is None:
+        raise ValueError("the content this visit showed is not stored as a version")
+    rows[VisitRow][0]["content_version_id"] = version_id
+    insert_visit_rows(session, rows)
+
+
+def insert_visit_rows(session: Session, rows: VisitRows) -> None:
+    """Insert a visit's rows (from `visit_rows`) in the caller's transaction."""
+    connection = session.connection()
+    for model, table_rows in rows.items():
+        if table_rows:
+            connection.execute(_INSERTS[model], table_rows)
+
+
+def store_finished_visit(session: Session, visit: Visit, *, station: str) -> None:
+    """Add a finished visit and its audit entry: what a kiosk commits in one transaction."""
+    save_visit(session, visit, station=station)
+    record(
+        session,
+        kiosk_or_staff_audit_name(station, visit.assisted_by),
+        AuditAction.VISIT_STORED,
+        station=station,
+        visit_id=visit.id,
+        detail="checked in at the front desk" if visit.assisted_by else "",
+    )
+
+
+def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitRows:
+    """The rows of a finished visit, table by table, not yet written anywhere."""
+    if (
+        not visit.should_be_stored
+        or visit.details is None
+        or visit.started_at is None
+        or visit.finished_at is None
+        or visit.ending is None
+    ):
+        raise ValueError("only a completed or stopped visit with the patient's details is stored")
+    details, consent, ride = visit.details, visit.consent, visit.ride_home
+    flags = visit.flags
+    question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
+    slide_order = {s.id: n for n, s in enumerate(visit.content.slides)}
+    statement_order = {s.id: n for n, s in enumerate(visit.content.consent_statements)}
+    return {
+        VisitRow: [
+            {
+                "id": visit.id,
+                "content_version_id": content_version_id,
+                "is_demo": False,
+                "station": station,
+                "ending": visit.ending.value,
+                "language": visit.language,
+                "started_at": visit.started_at,
+                "finished_at": visit.finished_at,
+                "first_name": details.first_name,
+                "last_name": details.last_name,
+                "name_key": name_key(details.first_name, details.last_name),
+                "date_of_birth": details.date_of_birth,
+                "answers_confirmed_at": visit.answers_confirmed_at,
+                "signed_name": consent.signed_name if consent else None,
+                "signed_at": consent.signed_at if consent else None,
+                "signature_png": consent.png if consent else None,
+                "signature_strokes": (
+                    json.dumps(consent.signature.as_data())
+                    if consent and consent.signature
+                    else None
+                ),
+                "typed_signature": consent.typed_name if consent else None,
+                "ride_status": visit.ride_status.value,
+                "ride_driver_name": ride.driver_name if ride else None,
+                "ride_phone": ride.phone if ride else None,
+                "ride_relationship": ride.relationship if ride else None,
+                "flag_count": len(flags),
+                "open_flag_count": len(flags),
+                "updated_at": visit.finished_at,
+                "assisted_by": visit.assisted_by,
+                "signed_on_paper_at": visit.signed_on_paper_at,
+            }
+        ],
+        AnswerRow: [
+            {
+                "visit_id": visit.id,
+                "question_id": qid,
+                "position": question_order[qid],
+                "answer": str(given.answer),
+                "answered_at": given.answered_at,
+            }
+            for qid, given in visit.answers.items()
+        ],
+        SlideViewRow: [
+            {
+                "visit_id": visit.id,
+                "slide_id": sid,
+                "position": slide_order[sid],
+                "seconds": round(seconds, 3),
+            }
+            for sid, seconds in visit.slide_seconds.items()
+        ],
+        ConsentAcknowledgementRow: [
+            {
+                "visit_id": visit.id,
+                "statement_id": sid,
+                "position": statement_order[sid],
+                "acknowledged_at": when,
+            }
+            for sid, when in visit.acknowledged.items()
+        ],
+        FlagRow: [
+            {
+                "visit_id": visit.id,
+                "position": n,
+                "kind": flag.kind.value,
+                "question_id": flag.question_id,
+                "answer": str(flag.answer) if flag.answer is not None else None,
+                "sentence": flag.sentence,
+            }
+            for n, flag in enumerate(flags)
+        ],
+    }
+
+
+@lru_cache(maxsize=16)
+def _content_words(canonical: bytes) -> ContentPack:
+    # A stored record needs the text a visit saw, never its pictures (megabytes each),
+    # and a version's text never changes: the desk opening and printing visit after
+    # visit parses each version once.
+    return pack_from_canonical(canonical, {})
+
+
+def _ordered_rows(table: Table, *columns: str) -> Select[Any]:
+    return (
+        select(*(table.c[name] for name in columns))
+        .where(table.c.visit_id == bindparam("visit_id"))
+        .order_by(table.c.position)
+    )
+
+
+# Core statements built once (SQLAlchemy then reuses their compiled form): the ORM's
+# relationship loading made opening a visit cost ten times the same queries through
+# sqlite3 (bench/desk.py). Every time column still comes back as an aware UTC datetime.
+_VISITS, _VERSIONS = table_of(VisitRow), table_of(ContentVersionRow)
+_VISIT_WITH_CONTENT = (
+    select(
+        _VISITS,
+        _VERSIONS.c.canonical.label("content_canonical"),
+        _VERSIONS.c.sha256.label("content_sha256"),
+        _VERSIONS.c.label.label("content_label"),
+    )
+    .join_from(_VISITS, _VERSIONS, _VISITS.c.content_version_id == _VERSIONS.c.id)
+    .where(_VISITS.c.id == bindparam("visit_id"))
+)
+_ANSWERS = _ordered_rows(table_of(AnswerRow), "question_id", "answer", "answered_at")
+_SLIDE_VIEWS = _ordered_rows(table_of(SlideViewRow), "slide_id", "seconds")
+_ACKNOWLEDGEMENTS = _ordered_rows(
+    table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
+)
+_FLAGS = _ordered_rows(table_of(FlagRow), "sentence", "cleared_at")
+
+
+def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
+    """The stored visit with this ID, with the text of the content version it used."""
+    connection = session.connection()
+    key = {"visit_id": visit_id}
+    row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
+    if row is None:
+        return None
+    pack = _content_words(row["content_canonical"])
+    content_language = pack.language
+    if row["language"] in pack.languages:
+        # The questions and statements as this patient read them.
+        pack = pack.in_language(row["language"])
+    questions = {q.id: q for q in pack.questions}
+    slides = {s.id: s for s in pack.slides}
+    answers = connection.execute(_ANSWERS, key).all()
+    slide_views = connection.execute(_SLIDE_VIEWS, key).all()
+    acknowledged: dict[str, datetime] = {
+        a.statement_id: a.acknowledged_at for a in connection.execute(_ACKNOWLEDGEMENTS, key)
+    }
+    flags = connection.execute(_FLAGS, key).all()
+    return VisitRecord(
+        id=row["id"],
+        clinic_name=pack.clinic_name,
+        content_version=row["content_sha256"],
+        content_label=row["content_label"],
+        is_demo=row["is_demo"],
+        ending=Ending(row["ending"]),
+        language=row["language"],
+        content_language=content_language,
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        date_of_birth=row["date_of_birth"],
+        flags=tuple(flag.sentence for flag in flags),
+        open_flags=tuple(flag.sentence for flag in flags if flag.cleared_at is None),
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        review_note=row["review_note"],
+        voided_by=row["voided_by"],
+        voided_at=row["voided_at"],
+        void_reason=row["void_reason"],
+        assisted_by=row["assisted_by"],
+        signed_on_paper_at=row["signed_on_paper_at"],
+        answers=tuple(
+            RecordedAnswer(
+                questions[a.question_id].text,
+                a.answer,
+                a.answered_at,
+                questions[a.question_id].raises_flag(a.answer),
+                questions[a.question_id].answer_words(a.answer),
+            )
+            for a in answers
+        ),
+        acknowledgements=tuple(
+            RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
+        ),
+        slides=tuple(RecordedSlide(slides[v.slide_id].title, v.seconds) for v in slide_views),
+        signature_meaning=pack.signature_meaning,
+        signed_name=row["signed_name"],
+        signed_at=row["signed_at"],
+        signature_png=row["signature_png"],
+        typed_signature=row["typed_signature"],
+        ride=RecordedRide(
+            RideStatus(row["ride_status"]),
+            row["ride_driver_name"],
+            row["ride_phone"],
+            row["ride_relationship"],
+        ),
+    )
+
+
+def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[VisitListing]:
+    """Stored visits, newest first."""
+    query = select(
+        VisitRow.id,
+        VisitRow.finished_at,
+        VisitRow.first_name,
+        VisitRow.last_name,
+        VisitRow.date_of_birth,
+        VisitRow.ending,
+        VisitRow.flag_count,
+        VisitRow.is_demo,
+    ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
+    if since is not None:
+        query = query.where(VisitRow.finished_at >= since)
+    for row in session.execute(query):
+        visit_id, finished_at, first, last, born, ending, flag_count, is_demo = row
+        yield VisitListing(
+            visit_id, finished_at, first, last, born, Ending(ending), flag_count, is_demo
+        )
+
+
+def count_visits(session: Session, *, demo: bool) -> int:
+    """How many stored visits are (or are not) demo data."""
+    return (
+        session.scalar(select(func.count()).select_from(VisitRow).where(VisitRow.is_demo == demo))
+        or 0
+    )

@@ -1,0 +1,55 @@
+"""One transaction for one operation, and the one error a window hears when it fails.
+
+Every use case (front desk, content editing, staff accounts, upkeep) runs its work in
+`unit_of_work`: committed whole or not at all. A database that cannot do it right now
+(locked past its wait, read-only, full, gone, a server out of reach) comes out as
+`StorageUnavailableError` with plain words for staff; the driver's own text, which can
+carry the values it failed on, stays behind (only its kind is kept).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kiosk.database import Database
+
+
+class StorageUnavailableError(Exception):
+    """The database could not do this just now; the message says why in plain words."""
+
+
+def _plain_words(error: SQLAlchemyError) -> str:
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return "the database is busy; try again in a moment"
+    if primary == sqlite3.SQLITE_READONLY:
+        return "the database cannot be written to (it is read-only); tell the clinic's IT"
+    if primary == sqlite3.SQLITE_FULL:
+        return "the database or its disk is full; tell the clinic's IT"
+    return "the database cannot be reached right now; try again, or tell the clinic's IT"
+
+
+@contextmanager
+def unit_of_work(database: Database) -> Iterator[Session]:
+    """A session in one transaction: committed if the block ends, rolled back if it raises."""
+    try:
+        with database.session() as session, session.begin():
+            yield session
+    except SQLAlchemyError as error:
+        raise StorageUnavailableError(_plain_words(error)) from error
+
+
+@contextmanager
+def reading(database: Database) -> Iterator[Session]:
+    """A session for reading only (nothing it does is committed)."""
+    try:
+        with database.session() as session:
+            yield session
+    except SQLAlchemyError as error:
+        raise StorageUnavailableError(_plain_words(error)) from error

@@ -1,0 +1,55 @@
+"""Clinic IT's upkeep: recording backups and restores, and adding demo visits.
+
+Each operation opens its transaction and leaves its audit entry in it; the command
+line opens none of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction, AuditEntry, carry_over
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database
+from kiosk.unit_of_work import unit_of_work
+
+
+class Upkeep:
+    """Backups, restores and demo data on one database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def backed_up(self, target: Path, by: Actor) -> None:
+        """A backup was written to `target`."""
+        with unit_of_work(self.database) as session:
+            by.audit(session, AuditAction.BACKUP_MADE, detail=f"to {target}")
+
+    def restored(self, source: Path, lost: list[AuditEntry], by: Actor) -> int:
+        """The database came back from `source`: carry over the entries the backup lacked.
+
+        Returns how many were carried over (each keeps its first time beside the new one).
+        """
+        with unit_of_work(self.database) as session:
+            carried = carry_over(session, lost)
+            detail = f"from {source}"
+            if carried:
+                detail += f"; {carried} audit entries from before the restore carried over"
+            by.audit(session, AuditAction.RESTORED, detail=detail)
+            return carried
+
+    def add_demo_visits(
+        self, count: int, *, content_dir: Path | None, zone: ZoneInfo, force: bool, by: Actor
+    ) -> int:
+        """Add clearly marked synthetic visits (refused beside real ones unless forced)."""
+        from kiosk.demo import add_demo_visits
+
+        with unit_of_work(self.database) as session:
+            row, pack = content_in_use(session, content_dir, by.now)
+            added = add_demo_visits(
+                session, pack, row.id, count, now=by.now, zone=zone, force=force
+            )
+            by.audit(session, AuditAction.DEMO_VISITS_ADDED, detail=f"{added} demo visits")
+            return added

@@ -1,0 +1,84 @@
+"""A whole visit walked through the domain, as a patient's taps would make it.
+
+For the tests, the benchmarks and anyone trying the desk with realistic visits: every
+step is taken through `Visit`'s own methods, a few seconds apart on a clock that moves
+only when told, so the times in a walked visit are exact and nothing waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+from kiosk.content import Answer, ContentPack
+from kiosk.signature import Signature
+from kiosk.visit import Visit
+
+# A short stroke on a 400 × 120 pad: what a hurried patient's signature looks like.
+SCRIBBLE = Signature((((10.0, 40.0), (30.0, 20.0), (50.0, 45.0), (80.0, 15.0)),), 400, 120)
+
+# Who drives Ana home, unless a walk says otherwise.
+RIDE_HOME = ("Luis García", "(555) 201-3344", "husband")
+
+
+class ManualClock:
+    """A clock that moves only when told (`advance`), so a visit's times are exact."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move on by `seconds`."""
+        self.now += timedelta(seconds=seconds)
+
+
+def walk_visit(
+    pack: ContentPack,
+    clock: ManualClock,
+    *,
+    first: str = "Ana",
+    last: str = "García",
+    born: str = "04/15/1968",
+    answers: Mapping[str, str] | None = None,
+    ride: tuple[str, str, str] | None = RIDE_HOME,
+    talk_first: bool = False,
+) -> Visit:
+    """Take a visit from Start to its end, a few seconds per screen.
+
+    Every question is answered No unless `answers` (question ID → answer) says otherwise;
+    `ride` None means no ride home yet; `talk_first` stops at the review, the patient
+    asking to talk to someone before signing.
+    """
+    visit = Visit(pack, clock=clock)
+    visit.start()
+    problems = visit.enter_details(first, last, born)
+    if problems:
+        raise ValueError(f"the details were refused: {problems}")
+    for _ in pack.slides:
+        clock.advance(7)
+        visit.next_slide()
+    for question in pack.questions:
+        clock.advance(4)
+        visit.answer((answers or {}).get(question.id, Answer.NO))
+        visit.next_question()
+    clock.advance(5)
+    visit.confirm_answers()
+    if talk_first:
+        visit.talk_to_staff_first()
+        return visit
+    for statement in pack.consent_statements:
+        clock.advance(2)
+        visit.acknowledge(statement.id)
+    clock.advance(6)
+    visit.sign(SCRIBBLE)
+    clock.advance(10)
+    if ride is None:
+        visit.no_ride_yet()
+    else:
+        refused = visit.enter_ride_home(*ride)
+        if refused:
+            raise ValueError(f"the ride home was refused: {refused}")
+    return visit

@@ -1,0 +1,125 @@
+"""The database: the app's own connections, and migrations that agree with the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from kiosk.content import Answer, ContentPack
+from kiosk.content_versions import content_in_use
+from kiosk.database import Database, migrate, open_database
+from kiosk.models import Base
+from kiosk.stored_visits import load_visit
+from kiosk.visit import RideStatus, Visit
+from kiosk.visit_walk import ManualClock, walk_visit
+
+
+def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
+    for _ in range(3):  # every pooled connection, not just the first
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_models_and_migrations_agree(database: Database) -> None:
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Visit) -> None:
+    """Write a visit with plain SQL into the tables as migration 0001 made them."""
+    assert visit.details is not None
+    when = "2026-11-02 15:00:00"
+    statements = [
+        (
+            (
+                "INSERT INTO content_versions"
+                " (id, sha256, label, published_at, published_by, canonical)"
+                " VALUES (1, :sha, 'bundled default content', :when, 'first start', :canonical)"
+            ),
+            {"sha": pack.version, "when": when, "canonical": pack.canonical_bytes()},
+        ),
+        (
+            (
+                "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
+                " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
+                " ride_status, flag_count) VALUES (:id, 1, 0, 'old-kiosk', 'completed', 'en',"
+                " :when, :when, 'Ana', 'García', 'ana garcia', '1968-04-15', 'none_yet', 2)"
+            ),
+            {"id": visit.id, "when": when},
+        ),
+        *[
+            (
+                (
+                    "INSERT INTO answers (visit_id, question_id, position, answer, answered_at)"
+                    " VALUES (:id, :q, :n, :a, :when)"
+                ),
+                {
+                    "id": visit.id,
+                    "q": q.id,
+                    "n": n,
+                    "a": visit.answers[q.id].answer.value,
+                    "when": when,
+                },
+            )
+            for n, q in enumerate(pack.questions)
+        ],
+        *[
+            (
+                (
+                    "INSERT INTO flags (visit_id, position, kind, question_id, answer, sentence)"
+                    " VALUES (:id, :n, :kind, :q, :a, :sentence)"
+                ),
+                {
+                    "id": visit.id,
+                    "n": n,
+                    "kind": f.kind.value,
+                    "q": f.question_id,
+                    "a": f.answer.value if f.answer else None,
+                    "sentence": f.sentence,
+                },
+            )
+            for n, f in enumerate(visit.flags)
+        ],
+    ]
+    with database.engine.begin() as connection:
+        for statement, values in statements:
+            connection.execute(text(statement), values)
+
+
+def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = open_database(url, migrate_schema=False)
+    migrate(old.engine, "0001")
+    visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
+    _store_as_revision_0001_did(old, pack, visit)
+    old.close()
+    upgraded = open_database(url)  # upgrades to head
+    with upgraded.session() as session, session.begin():
+        record = load_visit(session, visit.id)
+        row, in_use = content_in_use(session, None, clock())
+    upgraded.close()
+    assert record is not None
+    assert (record.first_name, record.last_name) == ("Ana", "García")
+    assert record.flags == tuple(f.sentence for f in visit.flags)
+    assert [a.answer for a in record.answers] == [
+        visit.answers[q.id].answer for q in pack.questions
+    ]
+    assert record.ride.status is RideStatus.NONE_YET
+    # The old version is still the published content in use, not replaced.
+    assert (row.id, in_use.version) == (1, pack.version)
+
+
+def test_the_known_head_revision_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from kiosk.database import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION

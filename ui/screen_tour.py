@@ -1,0 +1,111 @@
+"""Walk a kiosk window through every screen of a visit, for size checks and screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.content import Answer
+from kiosk.signature import Signature
+from ui.kiosk_window import KioskWindow
+from ui.visit_screens import VisitScreens
+
+Stop = tuple[str, QWidget]
+
+
+def tour(window: KioskWindow, language: str = "") -> Iterator[Stop]:
+    """Yield (name, screen) for each screen a patient sees, in order, with realistic content.
+
+    With `language`, the patient first chooses it on Welcome.
+
+    The visit is moved through the check-in service's own calls (`ui.visit_walk` taps the
+    buttons instead); what matters here is what each screen looks like with real text on it.
+    """
+    yield "welcome", _settle(window)
+    if language:
+        window.welcome.language_chosen.emit(language)
+        yield f"welcome-{language}", _settle(window)
+    window.welcome.start_button.click()
+    screens = window.screens
+    if window.visit is None or screens is None:
+        raise RuntimeError("Start on Welcome began no visit")
+    yield from _details_to_review(window, screens)
+    yield from _consent_to_done(window, screens)
+    yield from _notices(window, screens)
+
+
+def _settle(window: KioskWindow) -> QWidget:
+    """The screen on show, once Qt has laid it out."""
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("there is no QApplication")
+    # Twice: a scroll area lays its page out again once its scroll bar has appeared
+    # (the page is narrower then), in an event posted by the first layout.
+    app.processEvents()
+    app.processEvents()
+    widget = window.stack.currentWidget()
+    if widget is None:
+        raise RuntimeError("the kiosk shows no screen")
+    return widget
+
+
+def _details_to_review(window: KioskWindow, screens: VisitScreens) -> Iterator[Stop]:
+    check_in, visit = window.check_in, window.visit
+    assert visit is not None
+    yield "details", _settle(window)
+    # The keyboard's accents: the letters that have them, then one letter's (o has most).
+    screens.details.keyboard.show_accents()
+    yield "details-accents", _settle(window)
+    screens.details.keyboard.show_accents_of("o")
+    yield "details-letter-accents", _settle(window)
+    screens.details.keyboard.show_letters()
+    check_in.enter_details("", "", "13/45/1900")
+    yield "details-problems", _settle(window)
+    check_in.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
+    for number, slide in enumerate(visit.content.slides, start=1):
+        yield f"slide-{number:02d}-{slide.id}", _settle(window)
+        check_in.next_slide()
+    yield "question", _settle(window)
+    check_in.answer(Answer.NOT_SURE)
+    yield "question-flagged", _settle(window)
+    check_in.continue_after_answer()
+    for _ in visit.content.questions[1:]:
+        check_in.answer(Answer.NO)
+    yield "review", _settle(window)
+
+
+def _consent_to_done(window: KioskWindow, screens: VisitScreens) -> Iterator[Stop]:
+    check_in, visit = window.check_in, window.visit
+    assert visit is not None
+    check_in.confirm_answers()
+    yield "consent", _settle(window)
+    for statement in visit.content.consent_statements:
+        check_in.acknowledge(statement.id)
+    yield "consent-acknowledged", _settle(window)
+    if visit.typed_signature_allowed:
+        # Where the clinic allows it: the name typed instead, and what a wrong one says.
+        screens.consent.typing_button.click()
+        yield "consent-typed", _settle(window)
+        check_in.sign_by_typing("Someone Else")
+        yield "consent-typed-problem", _settle(window)
+        screens.consent.typing_button.click()
+    check_in.sign(Signature((((10.0, 40.0), (60.0, 10.0), (120.0, 60.0)),), 600, 220))
+    yield "ride-home", _settle(window)
+    check_in.enter_ride_home("", "12", "")
+    yield "ride-home-problems", _settle(window)
+    check_in.no_ride_yet()
+    yield "done-flagged", _settle(window)
+
+
+def _notices(window: KioskWindow, screens: VisitScreens) -> Iterator[Stop]:
+    check_in = window.check_in
+    screens.done.help_requested.emit()
+    yield "help", _settle(window).window()
+    window.help_notice.hide()
+    check_in.idle.countdown_left = check_in.timing.countdown_seconds
+    window.asking.ask()
+    yield "still-there", _settle(window).window()
+    window.still_there.hide()
+    window.recover_from_unexpected_error()
+    yield "problem", _settle(window).window()

@@ -1,0 +1,356 @@
+"""A patient's hands on the kiosk window: find what is on screen and tap it, as a person would.
+
+Every tap, key and stroke is a real input event through Qt (QTest) on the widget a
+person would touch, so the tests, the benchmarks and the screenshots run the same code a
+visit does. Nothing here calls a screen's slots or the check-in service: a walk that
+works is also proof the buttons are there, shown and enabled.
+
+The on-screen keyboard is typed on one key at a time: the key showing now is found by
+its label and clicked, changing page and pressing Shift only when a person would have to.
+A signature is drawn with a finger (touch events) or the mouse.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QInputDevice, QPointingDevice
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushButton, QWidget
+
+from ui.kiosk_window import KioskWindow
+from ui.screens.question import QuestionScreen
+from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
+from ui.widgets.signature_pad import SignaturePad
+
+# The label of the key that brings up each page.
+PAGE_KEYS = {KeyboardPage.LETTERS: "ABC", KeyboardPage.ACCENTS: "áéí", KeyboardPage.NUMBERS: "123"}
+
+# Ana's details and who drives her home, unless a walk says otherwise.
+PATIENT = ("Ana", "García", "04/15/1968")
+RIDE_HOME = ("Luis", "(555) 201-3344", "husband")
+
+
+class WalkError(AssertionError):
+    """What a person would notice went wrong: a button missing, a field not taking words.
+
+    An AssertionError, so a test that walks shows it as the failed check it is.
+    """
+
+
+# --- finding and tapping --------------------------------------------------------------------
+
+
+def current(window: KioskWindow) -> QWidget:
+    """The screen on show."""
+    widget = window.stack.currentWidget()
+    if widget is None:
+        raise WalkError("the kiosk shows no screen")
+    return widget
+
+
+def visible_buttons(root: QWidget) -> list[QAbstractButton]:
+    """Buttons a person can see right now."""
+    return [b for b in root.findChildren(QAbstractButton) if b.isVisible()]
+
+
+def button(root: QWidget, text: str) -> QAbstractButton:
+    """The one visible button whose label (or accessible name) is `text`."""
+    found = [b for b in visible_buttons(root) if text in (b.text(), b.accessibleName())]
+    if len(found) != 1:
+        raise WalkError(f"expected one visible button {text!r}, found {len(found)}")
+    return found[0]
+
+
+def click(widget: QWidget) -> None:
+    """One tap (a left click) on `widget`."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def tap(root: QWidget, text: str) -> None:
+    """Tap the visible, enabled button labelled `text` under `root`."""
+    target = button(root, text)
+    if not target.isEnabled():
+        raise WalkError(f"{text!r} is disabled")
+    click(target)
+
+
+def settle() -> None:
+    """Let Qt do what its event loop would do between taps, including deferred deletes."""
+    app = QApplication.instance()
+    if app is None:
+        raise WalkError("there is no QApplication")
+    app.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+# --- typing on the on-screen keyboard -------------------------------------------------------
+
+
+def shift_label() -> str:
+    """Shift's accessible name in the language the kiosk speaks now (a person reads it)."""
+    return QCoreApplication.translate("OnScreenKeyboard", "Shift")
+
+
+def tap_key(keyboard: OnScreenKeyboard, label: str) -> None:
+    """Tap the key showing `label` (or with that accessible name) on the page showing now."""
+    key = keyboard.key(label)
+    if not key.isVisible():
+        raise WalkError(f"the key {label!r} is not on screen; is the keyboard shown?")
+    if not key.isEnabled():
+        raise WalkError(f"the key {label!r} is disabled")
+    click(key)
+
+
+def tap_text(keyboard: OnScreenKeyboard, text: str) -> None:
+    """Type `text` by tapping keys one at a time, switching page and using Shift as needed.
+
+    A capital costs a Shift tap only when the keyboard is not already offering one (the
+    first letter of an empty field is a capital by itself), and a lower-case first letter
+    costs a Shift tap to turn that capital off. An accented letter takes "áéí", its
+    letter, then the accented letter (which brings the letters back); digits, "/", "("
+    and ")" come from the number pad; space, "-" and "'" from whichever page is showing
+    if it has them.
+    """
+    for character in text:
+        _tap_character(keyboard, character)
+
+
+def _tap_character(keyboard: OnScreenKeyboard, character: str) -> None:
+    letter = accent_letter(character)
+    if letter is not None and not (
+        keyboard.page() is KeyboardPage.LETTER_ACCENTS and keyboard.accents_showing() == letter
+    ):
+        if keyboard.page() is not KeyboardPage.ACCENTS:
+            _go_to_page(keyboard, KeyboardPage.ACCENTS)
+        # The letter's key shows the case Shift is in; either shows its accents.
+        tap_key(keyboard, letter if _find(keyboard, letter) else letter.upper())
+        if keyboard.page() is not KeyboardPage.LETTER_ACCENTS:
+            raise WalkError(f"tapping {letter!r} on the accents page did not show its accents")
+    elif letter is None and (not _showing(keyboard, character) or _on_an_accents_page(keyboard)):
+        # (The letter keys of the accents page show accents; they type nothing.)
+        _go_to_page(keyboard, _page_for(character))
+    if character.isalpha() and _find(keyboard, character) is None:
+        # The letter is there in the other case: Shift turns the capital on or off.
+        tap_key(keyboard, shift_label())
+    if _find(keyboard, character) is None:
+        raise WalkError(f"no key types {character!r} on the {keyboard.page().value} page")
+    tap_key(keyboard, character)
+
+
+def _on_an_accents_page(keyboard: OnScreenKeyboard) -> bool:
+    return keyboard.page() in (KeyboardPage.ACCENTS, KeyboardPage.LETTER_ACCENTS)
+
+
+def _page_for(character: str) -> KeyboardPage:
+    if character.isdigit() or character in "/()":
+        return KeyboardPage.NUMBERS
+    return KeyboardPage.LETTERS
+
+
+def _go_to_page(keyboard: OnScreenKeyboard, page: KeyboardPage) -> None:
+    if _find_key(keyboard, PAGE_KEYS[page]) is None:
+        # One letter's accents lead back to the letters, not on to the numbers.
+        tap_key(keyboard, PAGE_KEYS[KeyboardPage.LETTERS])
+    tap_key(keyboard, PAGE_KEYS[page])
+    if keyboard.page() is not page:
+        raise WalkError(f"tapping {PAGE_KEYS[page]!r} did not show the {page} page")
+
+
+def _showing(keyboard: OnScreenKeyboard, character: str) -> bool:
+    """Whether the page showing now has a key for `character`, in either case."""
+    return any(_find(keyboard, c) is not None for c in {character, character.swapcase()})
+
+
+def _find_key(keyboard: OnScreenKeyboard, label: str) -> QPushButton | None:
+    try:
+        return keyboard.key(label)
+    except LookupError:
+        return None
+
+
+def _find(keyboard: OnScreenKeyboard, character: str) -> QPushButton | None:
+    """The key whose label is `character` (or that types it: " " is the Space key)."""
+    key = _find_key(keyboard, character)
+    # key() also matches accessible names; a character must be on the key itself.
+    return key if key is not None and character in (key.text(), " ") else None
+
+
+def fill(window: KioskWindow, field_name: str, text: str) -> None:
+    """Tap a field on the screen on show, then type into it on the on-screen keyboard."""
+    screen = current(window)
+    field = screen.findChild(QLineEdit, f"{field_name}Field")
+    if field is None:
+        raise WalkError(f"no field {field_name} on {screen}")
+    if not field.isVisible():
+        raise WalkError(f"{field_name} is not visible on {screen}")
+    click(field)
+    keyboards = [k for k in screen.findChildren(OnScreenKeyboard) if k.isVisible()]
+    if len(keyboards) != 1:
+        raise WalkError(f"expected one on-screen keyboard on {screen}, found {len(keyboards)}")
+    tap_text(keyboards[0], text)
+    if field.text() != text:
+        raise WalkError(f"typed {text!r}, the field shows {field.text()!r}")
+
+
+# --- drawing a signature --------------------------------------------------------------------
+
+_touch_screen: QPointingDevice | None = None
+
+
+def touch_screen() -> QPointingDevice:
+    """The pretend touch screen, registered once per process (Qt keeps every device)."""
+    global _touch_screen  # noqa: PLW0603
+    if _touch_screen is None:
+        _touch_screen = QTest.createTouchDevice(QInputDevice.DeviceType.TouchScreen)
+    return _touch_screen
+
+
+def draw_with_mouse(pad: QWidget, points: list[tuple[int, int]]) -> None:
+    """Press the left button at the first point, drag through the rest, release at the last.
+
+    Points are in the widget's own coordinates; each call draws one stroke.
+    """
+    _check_can_draw(pad, points)
+    first, *rest = [QPoint(x, y) for x, y in points]
+    no_modifier = Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, no_modifier, first)
+    # Qt 6's QTest remembers the pressed button, so these moves arrive with buttons() ==
+    # LeftButton, as a real drag does (tests/ui/test_signature_pad.py checks it).
+    for point in rest:
+        QTest.mouseMove(pad, point)
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, no_modifier, rest[-1] if rest else first)
+
+
+def draw_with_touch(pad: QWidget, points: list[tuple[int, int]]) -> None:
+    """Put one finger down at the first point, slide it through the rest, lift at the last."""
+    _check_can_draw(pad, points)
+    on_screen = pad.mapToGlobal(QPoint(*points[0]))
+    # Seen under offscreen: a touch that starts off every screen (offscreen's is 800 × 800
+    # unless configured) on a widget inside a window never arrives; the mouse still does.
+    if QGuiApplication.screenAt(on_screen) is None:
+        raise WalkError(
+            f"the touch would start at {on_screen.toTuple()} on the desktop, off every screen "
+            f"({[screen.geometry().getRect() for screen in QGuiApplication.screens()]}): "
+            "make the window fit the screen or scroll the widget up"
+        )
+    device = touch_screen()
+    first, *rest = [QPoint(x, y) for x, y in points]
+    # Passing `pad` to press/move/release matters: without it PySide picks the QWindow
+    # overload and reads the point as screen coordinates, which is 2 px off (the offscreen
+    # window's frame) for a top-level pad and far off for a pad inside a screen.
+    QTest.touchEvent(pad, device).press(0, first, pad).commit()
+    for point in rest:
+        QTest.touchEvent(pad, device).move(0, point, pad).commit()
+    QTest.touchEvent(pad, device).release(0, rest[-1] if rest else first, pad).commit()
+
+
+def _check_can_draw(pad: QWidget, points: list[tuple[int, int]]) -> None:
+    # Qt routes pretend input like real input: a stroke that starts where the widget
+    # cannot be touched goes to another widget, or nowhere, without a word. Fail loudly.
+    if not points:
+        raise WalkError("a stroke needs at least one point")
+    if not pad.isVisible():
+        raise WalkError("show the widget before drawing on it")
+    if not QTest.qWaitForWindowExposed(pad.window()):
+        raise WalkError("the window with the pad never came on screen")
+    start = QPoint(*points[0])
+    if not pad.visibleRegion().contains(start):
+        raise WalkError(
+            f"{start.toTuple()} is not in the visible part of {pad.objectName() or pad}: "
+            "scroll it into view, or make the window big enough to show it"
+        )
+
+
+def sign(window: KioskWindow) -> None:
+    """Draw a signature with a finger on the consent screen's pad."""
+    pad = current(window).findChild(SignaturePad)
+    if pad is None:
+        raise WalkError("there is no signature pad on the screen on show")
+    draw_with_touch(pad, [(60, 120), (120, 80), (180, 150), (260, 90), (340, 140)])
+
+
+# --- whole stretches of a visit -------------------------------------------------------------
+
+
+def enter_details(window: KioskWindow, first: str, last: str, born: str) -> None:
+    """From Welcome: Start, the patient's details typed, then Continue."""
+    tap(current(window), "Start")
+    fill(window, "first_name", first)
+    fill(window, "last_name", last)
+    fill(window, "birth_date", born)
+    tap(current(window), "Continue")
+
+
+def reach_consent(window: KioskWindow, first: str, last: str, born: str) -> None:
+    """From Welcome to the consent screen: details typed, every slide, every answer No."""
+    enter_details(window, first, last, born)
+    if window.visit is None:
+        raise WalkError("Continue on the details did not start a visit")
+    for _ in window.visit.content.slides:
+        tap(current(window), "Next")
+    for _ in window.visit.content.questions:
+        tap(current(window), "No")
+    tap(current(window), "I confirm these answers are correct")
+
+
+def consent_and_ride_home(
+    window: KioskWindow,
+    *,
+    ride: tuple[str, str, str] | None = RIDE_HOME,
+    on_paper: bool = False,
+) -> None:
+    """From the consent screen: acknowledge every statement, sign (with a finger, or
+    "Signed on paper" at the desk), then say who drives home (or that nobody does yet)."""
+    if window.visit is None:
+        raise WalkError("there is no visit to consent to")
+    for statement in window.visit.content.consent_statements:
+        tap(current(window), statement.text)
+    if on_paper:
+        tap(current(window), "Signed on paper")
+    else:
+        sign(window)
+        tap(current(window), "Sign and continue")
+    if ride is None:
+        tap(current(window), "I don't have a ride yet")
+        return
+    fill(window, "driver_name", ride[0])
+    fill(window, "phone", ride[1])
+    fill(window, "relationship", ride[2])
+    tap(current(window), "Continue")
+
+
+def complete_visit(
+    window: KioskWindow,
+    *,
+    first: str = PATIENT[0],
+    last: str = PATIENT[1],
+    born: str = PATIENT[2],
+    answers: dict[int, str] | None = None,
+    ride: tuple[str, str, str] | None = RIDE_HOME,
+    talk_first: bool = False,
+) -> None:
+    """Tap through a whole visit from Welcome to the last screen, stored on the way.
+
+    `answers` maps a question's number (from 1) to the label tapped; every other question
+    is answered No. `talk_first` stops at the review, asking to talk to someone first.
+    """
+    enter_details(window, first, last, born)
+    if window.visit is None:
+        raise WalkError("Continue on the details did not start a visit")
+    for _ in window.visit.content.slides:
+        tap(current(window), "Next")
+    for number in range(1, len(window.visit.content.questions) + 1):
+        choice = (answers or {}).get(number, "No")
+        tap(current(window), choice)
+        if choice != "No":
+            question = current(window)
+            if not isinstance(question, QuestionScreen) or not question.calm_message.isVisible():
+                raise WalkError(f"answering {choice!r} showed no calm message")
+            if "talk with you" not in question.calm_message.text():
+                raise WalkError(f"the calm message reads {question.calm_message.text()!r}")
+            tap(question, "Continue")
+    tap(current(window), "I confirm these answers are correct")
+    if talk_first:
+        tap(current(window), "I'd like to talk to someone first")
+        return
+    consent_and_ride_home(window, ride=ride)
