@@ -51,6 +51,47 @@ def setup(extras: str) -> None:
     (STAMP_FOLDER / (extras or "run")).write_text(wanted)
 
 
+# The domain's unit tests also run where PySide6 cannot be imported: proof that `kiosk/`
+# works without Qt, beyond what import-linter sees (a lazy import inside a function).
+NO_QT_VENV = ROOT / ".venv-no-qt"
+NO_QT_PYTHON = (
+    NO_QT_VENV
+    / ("Scripts" if os.name == "nt" else "bin")
+    / ("python.exe" if os.name == "nt" else "python")
+)
+_QT_PACKAGES = ("pyside6", "pytest-qt")
+_NO_QT_CHECK = (
+    "import importlib.util, sys; "
+    "sys.exit('PySide6 is importable in .venv-no-qt') "
+    "if importlib.util.find_spec('PySide6') else None"
+)
+
+
+def setup_without_qt() -> None:
+    """Create `.venv-no-qt`: the project and its test tools, without PySide6 or pytest-qt."""
+    import tomllib
+
+    if not NO_QT_PYTHON.exists():
+        print("Creating the environment without Qt in .venv-no-qt …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(NO_QT_VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = NO_QT_VENV / "installed-from"
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted_packages = [
+        requirement
+        for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]
+        if not requirement.lower().startswith(_QT_PACKAGES)
+    ]
+    print("Installing the domain's dependencies without Qt …", flush=True)
+    pip = [str(NO_QT_PYTHON), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True, cwd=ROOT)
+    subprocess.run([*pip, *wanted_packages], check=True, cwd=ROOT)
+    subprocess.run([*pip, "--no-deps", "-e", "."], check=True, cwd=ROOT)
+    stamp.write_text(wanted)
+
+
 def tool(name: str) -> str:
     """A console script installed in `.venv`."""
     return str(BIN / (f"{name}.exe" if os.name == "nt" else name))
@@ -117,6 +158,28 @@ def test(arguments: list[str]) -> int:
         [tool("lint-imports")],
         [str(PYTHON), "-m", "pytest", *arguments],
     ]
+    if not arguments:
+        # The whole suite: the domain's unit tests once more, where Qt cannot be imported.
+        setup_without_qt()
+        checks += [
+            [
+                str(NO_QT_PYTHON),
+                "-c",
+                _NO_QT_CHECK,
+            ],
+            [
+                str(NO_QT_PYTHON),
+                "-m",
+                "pytest",
+                "tests/unit",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                # pytest-qt's settings mean nothing here.
+                "-W",
+                "ignore::pytest.PytestConfigWarning",
+            ],
+        ]
     for check in checks:
         print(
             "$",
