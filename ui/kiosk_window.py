@@ -37,7 +37,6 @@ from kiosk.check_in import (
 )
 from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.signature import Signature
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
 from ui.patient_display import PatientDisplay
@@ -374,7 +373,9 @@ class KioskWindow(QMainWindow):
             screen.contrast_requested.connect(self._other_contrast)
             screen.read_aloud_requested.connect(self._read_to_me)
             screen.offer_read_aloud(available=available)
-        self._wire_taps(screens)
+        screens.send_taps_to(self.check_in)
+        screens.slide.next_allowed.connect(self._on_next_allowed)
+        screens.done.finished.connect(self._reset)
         return screens
 
     # --- showing the visit's step -------------------------------------------------------
@@ -532,12 +533,6 @@ class KioskWindow(QMainWindow):
         )
         self._focus_notice(self.help_notice)
 
-    def _on_details(self, first: str, last: str, born: str) -> None:
-        self.check_in.enter_details(first, last, born)
-
-    def _on_next_slide(self) -> None:
-        self.check_in.next_slide()
-
     def _on_next_allowed(self) -> None:
         # A patient using keys who waited on the slide with nothing to press: Next now.
         screens = self.screens
@@ -546,29 +541,6 @@ class KioskWindow(QMainWindow):
         focused = self.focusWidget()
         if focused is None or focused is screens.slide or not can_take_focus(focused):
             self._place_focus(screens.slide)
-
-    def _on_signed(self, signature: object) -> None:
-        if isinstance(signature, Signature):
-            self.check_in.sign(signature)
-
-    def _wire_taps(self, screens: VisitScreens) -> None:
-        """Each screen's taps go to the check-in service, which moves the visit."""
-        check_in = self.check_in
-        screens.details.submitted.connect(self._on_details)
-        screens.slide.next_requested.connect(self._on_next_slide)
-        screens.slide.next_allowed.connect(self._on_next_allowed)
-        screens.question.answered.connect(check_in.answer)
-        screens.question.continue_requested.connect(check_in.continue_after_answer)
-        screens.review.change_requested.connect(check_in.change_answer)
-        screens.review.confirmed.connect(check_in.confirm_answers)
-        screens.consent.acknowledged.connect(check_in.acknowledge)
-        screens.consent.signed.connect(self._on_signed)
-        screens.consent.signed_by_typing.connect(check_in.sign_by_typing)
-        screens.consent.talk_first_requested.connect(check_in.talk_first)
-        screens.consent.signed_on_paper.connect(check_in.sign_on_paper)
-        screens.ride_home.submitted.connect(check_in.enter_ride_home)
-        screens.ride_home.no_ride_requested.connect(check_in.no_ride_yet)
-        screens.done.finished.connect(self._reset)
 
     # --- nobody at the screen ----------------------------------------------------------------
     @override

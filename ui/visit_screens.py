@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
 
+from kiosk.check_in import CheckIn
 from kiosk.visit import Step, TypedSignatureProblem, Visit
 from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
@@ -70,6 +71,22 @@ class VisitScreens:
         for screen in screens.all():
             screen.ensurePolished()
         return screens
+
+    def send_taps_to(self, check_in: CheckIn) -> None:
+        """Each screen's taps go to the check-in service, which moves the visit."""
+        self.details.submitted.connect(check_in.enter_details)
+        self.slide.next_requested.connect(check_in.next_slide)
+        self.question.answered.connect(check_in.answer)
+        self.question.continue_requested.connect(check_in.continue_after_answer)
+        self.review.change_requested.connect(check_in.change_answer)
+        self.review.confirmed.connect(check_in.confirm_answers)
+        self.consent.acknowledged.connect(check_in.acknowledge)
+        self.consent.signed.connect(check_in.sign)
+        self.consent.signed_by_typing.connect(check_in.sign_by_typing)
+        self.consent.talk_first_requested.connect(check_in.talk_first)
+        self.consent.signed_on_paper.connect(check_in.sign_on_paper)
+        self.ride_home.submitted.connect(check_in.enter_ride_home)
+        self.ride_home.no_ride_requested.connect(check_in.no_ride_yet)
 
     def all(self) -> list[PatientScreen]:
         """Every screen, for adding to and removing from the stack."""
