@@ -200,6 +200,7 @@ def patient_interface_sources() -> list[str]:
     files = [
         ROOT / "ui" / "kiosk_window.py",
         ROOT / "ui" / "visit_screens.py",
+        ROOT / "ui" / "visit_voice.py",
         ROOT / "ui" / "interface_language.py",
     ]
     for folder in ("screens", "widgets"):

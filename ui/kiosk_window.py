@@ -12,14 +12,12 @@ any widget for the next.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QLineEdit,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -30,7 +28,6 @@ from typing_extensions import override
 from kiosk.actor import StaffMember
 from kiosk.check_in import (
     LARGER_TEXT_TIME_FACTOR,
-    READ_ALOUD_TIME_FACTOR,
     CheckIn,
     Outcome,
     VisitEnd,
@@ -44,19 +41,16 @@ from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.visit_screens import VisitScreens, signed_by_line
-from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, give_focus, move_focus
+from ui.visit_voice import VisitVoice
+from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, move_focus, place_focus
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.still_there import StillThere
+from ui.widgets.tap_guard import TapGuard
 
 log = logging.getLogger(__name__)
 
-_TAP_STARTS = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseButtonDblClick,
-    QEvent.Type.TouchBegin,
-}
 _INPUT_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.TouchBegin,
@@ -116,18 +110,13 @@ class KioskWindow(QMainWindow):
         self.read_aloud = read_aloud or ReadAloud(
             enabled=settings.read_aloud, engine=settings.speech_engine, parent=self
         )
-        self.read_aloud.speaking_changed.connect(self._reading_changed)
-        self.read_aloud.became_available.connect(self._offer_read_aloud)
-        self.read_aloud.stopped_working.connect(self._voice_stopped_working)
-        # A second tap that lands just after a screen changed belongs to the old screen
-        # (an anxious double tap); it must not answer a question the patient never saw.
-        self._taps_ignored_until = 0.0
 
         central = QWidget()
         central.setObjectName("kioskWindow")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
+        self.tap_guard = TapGuard(self.stack)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
         self.welcome = WelcomeScreen()
@@ -148,6 +137,15 @@ class KioskWindow(QMainWindow):
             focus_notice=self._focus_notice,
         )
         self.asking.nobody_came_back.connect(self._reset)
+        self.voice = VisitVoice(
+            self.read_aloud,
+            self.stack,
+            self.asking,
+            screens=self._visit_screens,
+            language=self._visit_language,
+            tell=self._focus_notice,
+            notice=self.help_notice,
+        )
         # What tests and the screen tour look at.
         self.still_there = self.asking.notice
         self.idle_timer = self.asking.idle_timer
@@ -371,7 +369,7 @@ class KioskWindow(QMainWindow):
             screen.help_requested.connect(self._on_help_requested)
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
-            screen.read_aloud_requested.connect(self._read_to_me)
+            screen.read_aloud_requested.connect(self.voice.read_to_me)
             screen.offer_read_aloud(available=available)
         screens.send_taps_to(self.check_in)
         screens.slide.next_allowed.connect(self._on_next_allowed)
@@ -408,34 +406,12 @@ class KioskWindow(QMainWindow):
         self.read_aloud.stop()
         # Also when the same screen shows the next slide or question: what is under
         # the finger has changed either way.
-        self._taps_ignored_until = time.monotonic() + self.timing.double_tap_guard_seconds
+        self.tap_guard.screen_changed(self.timing.double_tap_guard_seconds)
         self.stack.setCurrentWidget(screen)
         self._place_focus(screen)
 
     def _place_focus(self, screen: PatientScreen | WelcomeScreen) -> None:
-        """Where the keyboard's focus goes as a screen (or its next page) shows.
-
-        A patient using keys lands on the screen's first control (the next statement,
-        the field to fix, Continue after a calm note), so the top bar is not tabbed
-        through on every page; it is one Shift+Tab away. A patient using a finger keeps
-        the cursor in the field they type in, and otherwise the screen itself holds the
-        focus: no button shows a focus outline nobody asked for, nothing hidden keeps
-        the focus, and a first Tab starts from the top of this screen.
-        """
-        if self.keyboard_use.in_use:
-            target = screen.first_control()
-            if target is not None:
-                give_focus(target)
-                return
-        else:
-            focused = self.focusWidget()
-            if (
-                isinstance(focused, QLineEdit)
-                and screen.isAncestorOf(focused)
-                and can_take_focus(focused)
-            ):
-                return
-        screen.setFocus(Qt.FocusReason.OtherFocusReason)
+        place_focus(screen, screen.first_control, using_keys=self.keyboard_use.in_use)
 
     def _notice_on_show(self) -> NoticeOverlay | None:
         for notice in (self.problem_notice, self.still_there, self.help_notice):
@@ -484,47 +460,11 @@ class KioskWindow(QMainWindow):
             self.screens.consent.clear_signature()
         self.check_in.back()
 
+    def _visit_screens(self) -> VisitScreens | None:
+        return self.screens
+
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
-
-    def _read_to_me(self) -> None:
-        if self.read_aloud.speaking:
-            self.read_aloud.stop()
-            return
-        screen = self.stack.currentWidget()
-        if not isinstance(screen, PatientScreen):
-            return
-        self.read_aloud.say(screen.spoken_lines(), self._visit_language())
-        # Listening takes longer than reading.
-        self._wait_longer(READ_ALOUD_TIME_FACTOR)
-
-    def _reading_changed(self, speaking: bool) -> None:
-        if self.screens is not None:
-            for screen in self.screens.all():
-                screen.show_reading(speaking=speaking)
-        if not speaking and self.idle_timer.isActive():
-            # The time to answer starts when the voice has finished.
-            self.asking.restart()
-
-    def _offer_read_aloud(self) -> None:
-        """Show or hide "Read to me" on this visit's screens as the voice is now."""
-        if self.screens is None:
-            return
-        available = self.read_aloud.available_for(self._visit_language())
-        for screen in self.screens.all():
-            screen.offer_read_aloud(available=available)
-
-    def _voice_stopped_working(self) -> None:
-        """The voice never finished reading: no "Read to me" now, and the patient told why."""
-        self._offer_read_aloud()
-        self.help_notice.show_notice(
-            self.tr(
-                "Sorry, the voice is not working right now. You can read the words on the "
-                "screen, or ask at the front desk for someone to read them with you."
-            ),
-            self.tr("OK"),
-        )
-        self._focus_notice(self.help_notice)
 
     def _on_help_requested(self) -> None:
         self.read_aloud.stop()
@@ -567,15 +507,9 @@ class KioskWindow(QMainWindow):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
-        kind = event.type()
-        if kind in _INPUT_EVENTS:
+        if event.type() in _INPUT_EVENTS:
             self.asking.touched()
-        if (
-            kind in _TAP_STARTS
-            and time.monotonic() < self._taps_ignored_until
-            and isinstance(watched, QWidget)
-            and self.stack.isAncestorOf(watched)
-        ):
+        if self.tap_guard.swallows(watched, event):
             return True
         return super().eventFilter(watched, event)
 

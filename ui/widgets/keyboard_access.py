@@ -16,6 +16,8 @@ passes the keys by.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -98,6 +100,32 @@ def give_focus(widget: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFoc
         parent = parent.parentWidget()
     if parent is not None:
         parent.ensureWidgetVisible(widget, 0, 16)
+
+
+def place_focus(screen: QWidget, first: Callable[[], QWidget | None], *, using_keys: bool) -> None:
+    """Where the keyboard's focus goes as a screen (or its next page) shows.
+
+    A patient using keys lands on the screen's first control (`first`: the next
+    statement, the field to fix, Continue after a calm note), so the top bar is not tabbed
+    through on every page; it is one Shift+Tab away. A patient using a finger keeps the
+    cursor in the field they type in, and otherwise the screen itself holds the focus: no
+    button shows a focus outline nobody asked for, nothing hidden keeps the focus, and a
+    first Tab starts from the top of this screen.
+    """
+    if using_keys:
+        target = first()
+        if target is not None:
+            give_focus(target)
+            return
+    else:
+        focused = screen.window().focusWidget()
+        if (
+            isinstance(focused, QLineEdit)
+            and screen.isAncestorOf(focused)
+            and can_take_focus(focused)
+        ):
+            return
+    screen.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def move_focus(root: QWidget, *, forward: bool) -> bool:
