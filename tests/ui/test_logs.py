@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from kiosk.check_in import CheckIn
 from kiosk.database import Database
 from kiosk.logs import configure_logging
 from kiosk.settings import Settings
@@ -74,10 +75,11 @@ def test_an_unexpected_error_shows_a_calm_screen_and_logs_no_patient_data(
     install_error_screen(kiosk)
     try:
 
-        def broken(self: KioskWindow) -> None:
+        def broken(self: CheckIn) -> None:
             raise RuntimeError("failed while showing Zelda Quimby, born 07/04/1944")
 
-        monkeypatch.setattr(KioskWindow, "_on_next_slide", broken)
+        # A bug in the check-in service, reached by the patient's tap on Next.
+        monkeypatch.setattr(CheckIn, "next_slide", broken)
         tap(current(kiosk), "Start")
         fill(kiosk, "first_name", "Zelda")
         fill(kiosk, "last_name", "Quimby")
