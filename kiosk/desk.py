@@ -44,7 +44,7 @@ class DeskError(Exception):
 
 
 @dataclass(frozen=True)
-class CheckIn:
+class ListedCheckIn:
     """One line of the desk's list of visits."""
 
     id: str
@@ -84,7 +84,7 @@ class VisitQuery:
 class SearchPage:
     """One page of search results and how many there are in all."""
 
-    check_ins: tuple[CheckIn, ...]
+    check_ins: tuple[ListedCheckIn, ...]
     total: int
     page: int
     page_size: int
@@ -125,7 +125,7 @@ def _check_in_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _check_in(row: tuple[Any, ...]) -> CheckIn:
+def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
     (
         visit_id,
         finished,
@@ -143,7 +143,7 @@ def _check_in(row: tuple[Any, ...]) -> CheckIn:
     ) = row
     assert isinstance(finished, datetime)
     assert isinstance(born, date)
-    return CheckIn(
+    return ListedCheckIn(
         str(visit_id),
         finished,
         str(first),
@@ -177,7 +177,7 @@ _TODAY = _attention_first(
 )
 
 
-def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list[CheckIn]:
+def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list[ListedCheckIn]:
     """Today's visits in the clinic's day: those needing attention first, then newest."""
     start, end = _day_bounds(now.astimezone(zone).date(), zone)
     rows = session.connection().execute(_TODAY, {"start": start, "end": end})

@@ -32,7 +32,7 @@ from kiosk.visit_record import VisitListing, VisitRecord
 class DeskList:
     """What the desk's list shows: today's check-ins, or one page of a search."""
 
-    check_ins: tuple[desk.CheckIn, ...]
+    check_ins: tuple[desk.ListedCheckIn, ...]
     # For a search: the page and how many were found in all; None for today's list.
     page: desk.SearchPage | None
     # Changes whenever a visit arrives or changes: the desk reloads only then.

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from typing_extensions import override
 
-from kiosk.desk import CheckIn
+from kiosk.desk import ListedCheckIn
 from kiosk.visit import Ending, RideStatus
 
 Index = QModelIndex | QPersistentModelIndex
@@ -22,12 +22,12 @@ VOID_TEXT = QColor("#5f6368")
 
 
 class CheckInModel(QAbstractTableModel):
-    """Rows of `CheckIn`; columns are what the front desk reads at a glance."""
+    """Rows of `ListedCheckIn`; columns are what the front desk reads at a glance."""
 
     def __init__(self, zone: ZoneInfo) -> None:
         super().__init__()
         self.zone = zone
-        self.check_ins: list[CheckIn] = []
+        self.check_ins: list[ListedCheckIn] = []
         self.headers = [
             self.tr("Attention"),
             self.tr("Time"),
@@ -39,13 +39,13 @@ class CheckInModel(QAbstractTableModel):
             self.tr("Print"),
         ]
 
-    def show_check_ins(self, check_ins: list[CheckIn]) -> None:
+    def show_check_ins(self, check_ins: list[ListedCheckIn]) -> None:
         """Replace the rows."""
         self.beginResetModel()
         self.check_ins = list(check_ins)
         self.endResetModel()
 
-    def check_in_at(self, row: int) -> CheckIn | None:
+    def check_in_at(self, row: int) -> ListedCheckIn | None:
         """The check-in shown on `row`, if any."""
         return self.check_ins[row] if 0 <= row < len(self.check_ins) else None
 
@@ -87,10 +87,10 @@ class CheckInModel(QAbstractTableModel):
             return check_in.id
         return None
 
-    def _text(self, check_in: CheckIn, column: int) -> str:
+    def _text(self, check_in: ListedCheckIn, column: int) -> str:
         return self._texts(check_in)[column]
 
-    def _texts(self, check_in: CheckIn) -> list[str]:
+    def _texts(self, check_in: ListedCheckIn) -> list[str]:
         """The row's words, column by column."""
         if check_in.voided:
             attention = self.tr("Void")
@@ -125,7 +125,7 @@ class CheckInModel(QAbstractTableModel):
             printed,
         ]
 
-    def _flags(self, check_in: CheckIn) -> str:
+    def _flags(self, check_in: ListedCheckIn) -> str:
         if check_in.flag_count == 0:
             return self.tr("No flags")
         words = []

@@ -448,7 +448,7 @@ class DeskWindow(QMainWindow):
         self.audit_alert.setText(text)
         self.audit_alert.show()
 
-    def _announce_new_attention(self, check_ins: list[desk.CheckIn]) -> None:
+    def _announce_new_attention(self, check_ins: list[desk.ListedCheckIn]) -> None:
         if self.query is not None:
             return
         attention = {c.id for c in check_ins if c.needs_attention}
@@ -464,7 +464,7 @@ class DeskWindow(QMainWindow):
                 self.announced.emit(text)
         self._seen_attention = attention
 
-    def _print_new_visits(self, check_ins: list[desk.CheckIn]) -> None:
+    def _print_new_visits(self, check_ins: list[desk.ListedCheckIn]) -> None:
         if self.query is not None:
             return
         ids = {c.id for c in check_ins}
