@@ -393,7 +393,12 @@ class KioskWindow(QMainWindow):
             visit,
             self.check_in.problems,
             self.slide_pictures,
-            signed_by=signed_by_line(visit, self.clock(), self.settings.zone),
+            # Only consent shows it: not formatted on every slide.
+            signed_by=(
+                signed_by_line(visit, self.clock(), self.settings.zone)
+                if step is Step.CONSENT
+                else ""
+            ),
         )
         if screen is None:
             # Done: the service stores the visit and says how (visit_finished).
