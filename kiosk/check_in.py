@@ -11,9 +11,10 @@ held visits, pauses new check-ins when even holding failed, and carries the idle
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -85,6 +86,18 @@ class CheckInListener(Protocol):
         """A visit that waited on this machine is now in the database."""
 
 
+_STEADY_START = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def steady_clock() -> datetime:
+    """Time that only moves forward (the system's monotonic clock), for pauses.
+
+    The wall clock can be set back or forward (a wrong time corrected, a time-zone
+    mistake); a patient's pause must be measured by a clock that cannot jump.
+    """
+    return _STEADY_START + timedelta(seconds=time.monotonic())
+
+
 class IdleAction(StrEnum):
     """What the kiosk does when the idle timer fires."""
 
@@ -137,7 +150,12 @@ class IdlePolicy:
         """How long until the patient is asked, counted from their last touch."""
         if self._last_touch is None:
             return float(self.wait_seconds)
-        gone = (self.clock() - self._last_touch).total_seconds()
+        now = self.clock()
+        gone = (now - self._last_touch).total_seconds()
+        if gone < 0:
+            # A clock set back: count from now, never from a touch "in the future" (that
+            # would hold a walked-away patient's answers on screen for as long).
+            self._last_touch, gone = now, 0.0
         return max(0.0, self.wait_seconds - gone)
 
     def when_idle(self, *, step: Step | None, listening: bool) -> IdleAction:
@@ -172,7 +190,7 @@ class CheckIn:
         station: str,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
-        idle_clock: Clock = utc_now,
+        idle_clock: Clock | None = None,
     ) -> None:
         """`clock` times the visit; `idle_clock` the patient's pauses (real time on a kiosk,
         even where a test fixes the visit's times)."""
@@ -181,7 +199,7 @@ class CheckIn:
         self.station = station
         self.clock = clock
         self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
-        self.idle = IdlePolicy(self.timing, idle_clock)
+        self.idle = IdlePolicy(self.timing, idle_clock or steady_clock)
         self.held_visits = HeldVisits(settings.held_visits_dir)
         self.visit: Visit | None = None
         # Finished visits that neither the database nor the held-visits folder took.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kiosk.check_in import CheckIn, IdleAction, Outcome, VisitEnd
+from kiosk.check_in import CheckIn, IdleAction, Outcome, VisitEnd, steady_clock
 from kiosk.content import Answer
 from kiosk.database import Database, open_database
 from kiosk.models import VisitRow
@@ -203,3 +203,22 @@ def test_the_idle_policy_asks_only_after_the_wait_and_never_while_the_voice_read
     service.end()
     assert service.visit is None
     assert idle.wait_seconds == 90, "the next patient starts with the usual wait"
+
+
+def test_a_clock_set_back_never_keeps_a_walked_away_patients_screen_up_longer(
+    tmp_path: Path, database: Database, clock: ManualClock
+) -> None:
+    service, _ = _service(tmp_path, database, clock)
+    visit = service.start(language="")
+    assert visit is not None
+    clock.advance(-3600)  # the computer's time corrected an hour back
+    assert service.idle.seconds_left() == service.idle.wait_seconds
+    clock.advance(90)
+    assert service.idle.when_idle(step=visit.step, listening=False) is IdleAction.ASK
+
+
+def test_the_kiosk_measures_pauses_on_a_clock_that_only_moves_forward(
+    tmp_path: Path, database: Database
+) -> None:
+    service = CheckIn(database, _settings(tmp_path), station="lobby")
+    assert service.idle.clock is steady_clock
