@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.database import open_database
 from kiosk.settings import load_settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
@@ -39,9 +40,8 @@ def kiosk_window(database_file: Path, content_dir: Path | None = None) -> KioskW
     )
     database = open_database(settings.database_url)
     window = KioskWindow(
-        database,
+        Station(database, "bench"),
         settings,
-        station="bench",
         timing=KioskTiming(timeout_seconds=3600, double_tap_guard_seconds=0),
     )
     window.resize(1080, 1920)

@@ -168,6 +168,17 @@ class FrontDesk:
             return list(list_visits(session, since=since))
 
     # --- the print system: may take seconds; call these from a worker -------------------
+    def print_summary(
+        self, visit: VisitRecord, *, printer: str, copy: str, by: Actor
+    ) -> desk.PrintSent:
+        """Lay out the one-page summary (`copy` "staff" or "patient") and print it."""
+        from kiosk.summary import build_summary  # reportlab: loaded on the first print
+
+        pdf = build_summary(
+            visit, zone=self.zone, paper_size=self.paper_size, for_patient=copy == "patient"
+        )
+        return self.send_summary(visit.id, pdf, printer=printer, copy=copy, by=by)
+
     def send_summary(
         self, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: Actor
     ) -> desk.PrintSent:

@@ -47,6 +47,11 @@ class StaffAccounts:
         with unit_of_work(self.database) as session:
             auth.reset_password(session, username, password, by)
 
+    def sign_out(self, by: Actor, reason: str) -> None:
+        """A signed-in member's session ended ("idle", "signed out", "window closed")."""
+        with unit_of_work(self.database) as session:
+            by.audit(session, AuditAction.SIGN_OUT, detail=reason)
+
     def sign_in(
         self, username: str, password: str, *, now: datetime, station: str, lock_minutes: int
     ) -> auth.SignInResult:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.database import Database, open_database
 from kiosk.settings import Settings, load_settings
+from kiosk.station import Station
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay, kiosk_style
 from ui.read_aloud import ReadAloud
@@ -60,7 +61,7 @@ def screens_of_a_visit(
     display: PatientDisplay,
 ) -> dict[str, QImage]:
     """Each screen of a visit, by its tour name, as drawn with `display`."""
-    window = KioskWindow(database, settings, station="screenshots")
+    window = KioskWindow(Station(database, "screenshots"), settings)
     window.resize(*size)
     window.show()
     shots = {}
@@ -160,7 +161,7 @@ def main() -> int:
         wait_for_the_voice(app, settings)
         database = open_database(settings.database_url)
         for size_name, size in SIZES.items():
-            window = KioskWindow(database, settings, station="screenshots")
+            window = KioskWindow(Station(database, "screenshots"), settings)
             window.resize(*size)
             window.show()
             for screen_name, screen in tour(window, language):

@@ -7,8 +7,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.actor import Actor
-from kiosk.retention import purge_older_than
-from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.station import StorageUnavailableError
 from ui.kiosk_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -44,10 +43,8 @@ class DailyPurge(QObject):
             return
         station = window.station
         try:
-            removed = purge_older_than(
-                window.database,
-                self.days,
-                Actor.kiosk(station=station, now=window.clock()),
+            removed = station.purge_older_than(
+                self.days, Actor.kiosk(station=station.name, now=window.clock())
             )
         except StorageUnavailableError as error:
             log.warning("the daily purge could not run: %s", type(error).__name__)

@@ -10,9 +10,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
+from kiosk.station import DatabaseUnavailableError, Station
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
@@ -82,11 +82,11 @@ def run_kiosk(
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
     try:
-        database = open_database(settings.database_url)
+        opened = Station.open(settings, name=station)
     except DatabaseUnavailableError as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
-    window = KioskWindow(database, settings, station=station)
+    window = KioskWindow(opened, settings)
     install_error_screen(window)
     if settings.retention_days:
         DailyPurge(window, settings.retention_days)
@@ -101,4 +101,4 @@ def run_kiosk(
     try:
         return app.exec()
     finally:
-        database.close()
+        opened.close()

@@ -145,9 +145,8 @@ class KioskLockdown(QObject):
             if button.isDown():
                 button.setDown(False)
         member = self.ask_sign_in(
-            self.window.database,
+            self.window.station,
             self.window.settings,
-            station=self.window.station,
             purpose=self.tr("Staff: sign in to close the kiosk"),
             needed_role=Role.STAFF,
             touch=True,
@@ -156,7 +155,7 @@ class KioskLockdown(QObject):
         if member is None:
             return
         self.window.check_in.kiosk_closed(
-            Actor.staff(member, station=self.window.station, now=self.window.clock())
+            Actor.staff(member, station=self.window.station.name, now=self.window.clock())
         )
         log.info("kiosk closed by staff from lock-down")
         self.window.leaving_allowed = True

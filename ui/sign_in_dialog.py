@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWid
 
 from kiosk.actor import Role, StaffMember
 from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
-from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.staff_accounts import StaffAccounts
+from kiosk.station import Station
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
 from ui.widgets.keyboard_form import KeyboardForm
@@ -25,10 +24,9 @@ class SignInDialog(QDialog):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         *,
-        station: str,
         purpose: str,
         needed_role: Role = Role.STAFF,
         touch: bool = False,
@@ -39,7 +37,6 @@ class SignInDialog(QDialog):
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Staff sign-in"))
         self.setModal(True)
-        self.database = database
         self.settings = settings
         self.station = station
         self.needed_role = needed_role
@@ -89,10 +86,9 @@ class SignInDialog(QDialog):
     @classmethod
     def ask(
         cls,
-        database: Database,
+        station: Station,
         settings: Settings,
         *,
-        station: str,
         purpose: str,
         needed_role: Role = Role.STAFF,
         touch: bool = False,
@@ -103,9 +99,8 @@ class SignInDialog(QDialog):
         A class method so tests of the windows that use it can replace it.
         """
         dialog = cls(
-            database,
+            station,
             settings,
-            station=station,
             purpose=purpose,
             needed_role=needed_role,
             touch=touch,
@@ -126,11 +121,11 @@ class SignInDialog(QDialog):
             self._say(self.tr("Please enter your username and password."))
             return
         now = self.clock()
-        result = StaffAccounts(self.database).sign_in(
+        result = self.station.staff_accounts().sign_in(
             username,
             password,
             now=now,
-            station=self.station,
+            station=self.station.name,
             lock_minutes=self.settings.lockout_minutes,
         )
         if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:

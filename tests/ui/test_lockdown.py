@@ -15,6 +15,7 @@ from kiosk.actor import Actor, ActorKind
 from kiosk.audit import AuditAction, entries
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown, lock_down
@@ -36,7 +37,7 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
             Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )
     window = KioskWindow(
-        database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "lobby"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     # pytest-qt closes its widgets before fixtures end: a locked kiosk must allow it, or
     # it stays open, locking down the windows of the tests that follow.

@@ -15,6 +15,7 @@ from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
 from kiosk.database import Database, open_database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 from ui.visit_walk import tap, tap_text
@@ -34,7 +35,7 @@ def accounts(database: Database) -> Database:
 
 def dialog(qtbot: QtBot, database: Database, settings: Settings, **kwargs: object) -> SignInDialog:
     shown = SignInDialog(
-        database, settings, station="desk-1", purpose="Front desk sign-in", **kwargs
+        Station(database, "desk-1"), settings, purpose="Front desk sign-in", **kwargs
     )  # type: ignore[arg-type]
     qtbot.addWidget(shown)
     shown.show()
@@ -190,7 +191,7 @@ def test_an_idle_session_signs_itself_out_and_says_so_in_the_audit(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=300)
+    session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=300)
     with qtbot.waitSignal(session.signed_out, timeout=3000) as signal:
         pass
     assert signal.args == ["idle"]
@@ -204,7 +205,7 @@ def test_activity_keeps_a_session_alive(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=2000)
+    session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=2000)
     shown = dialog(qtbot, accounts, settings)
     # Four seconds of typing, a key every half second: twice the idle time in all, each
     # gap a quarter of it (a quarter-second gap against one second once ran out on a

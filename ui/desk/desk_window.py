@@ -51,11 +51,9 @@ from kiosk import desk, printing
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
-from kiosk.database import Database
-from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.station import Station, StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
@@ -100,19 +98,17 @@ class DeskWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         member: StaffMember,
         *,
-        station: str,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.setObjectName("deskWindow")
         self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
-        self.database = database
         # Every staff operation, in one transaction with its audit entry.
-        self.front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
+        self.front_desk = station.front_desk(settings)
         self.settings = settings
         self.member = member
         self.station = station
@@ -323,7 +319,7 @@ class DeskWindow(QMainWindow):
 
     # --- the list -----------------------------------------------------------------------
     def _action(self) -> Actor:
-        return Actor.staff(self.member, station=self.station, now=self.clock())
+        return Actor.staff(self.member, station=self.station.name, now=self.clock())
 
     def show_today(self) -> None:
         """Back to today's check-ins."""
@@ -605,9 +601,8 @@ class DeskWindow(QMainWindow):
             self.desk_check_in.raise_()
             return
         window = KioskWindow(
-            self.database,
+            self.station,
             self.settings,
-            station=self.station,
             clock=self.clock,
             timing=self.check_in_timing,
             assisted_by=self.member,
@@ -697,21 +692,14 @@ class DeskWindow(QMainWindow):
         The outcome (sent or refused) is stored when the print system answers; the
         Print column then follows the job. A slow or absent printer never stops the desk.
         """
-        from kiosk.summary import build_summary
-
         visit = visit or self.current
         printer = self.printer_choice.currentText()
         if visit is None or not printer:
             return
-        pdf = build_summary(
-            visit,
-            zone=self.settings.zone,
-            paper_size=self.settings.paper_size,
-            for_patient=copy == "patient",
-        )
-        front_desk, visit_id, action = self.front_desk, visit.id, self._action()
+        front_desk, action = self.front_desk, self._action()
+        # Laying out the PDF takes a moment too: done with the sending, off the screen.
         self._ask_print_system(
-            lambda: front_desk.send_summary(visit_id, pdf, printer=printer, copy=copy, by=action),
+            lambda: front_desk.print_summary(visit, printer=printer, copy=copy, by=action),
             self._printed,
         )
 

@@ -40,6 +40,16 @@ class DoneScreen(PatientScreen):
         self.footer.addWidget(self.finish_button)
         self.footer.addStretch(1)
 
+    def show_saving(self) -> None:
+        """The visit is on its way to the database: thanks at once, and Finish waits.
+
+        Finish waits so that a patient whose visit the database cannot take is still here
+        to be told to let the front desk know (a locked database answers within seconds).
+        """
+        self.heading.setText(self.tr("Thank you. Saving your answers…"))
+        self.next_steps.setText(self.tr("This takes a moment. Please stay with the screen."))
+        self.finish_button.setEnabled(False)
+
     def show_outcome(
         self, *, stopped_to_talk: bool, flagged: bool, kept_on_kiosk: bool = False
     ) -> None:
@@ -48,6 +58,7 @@ class DoneScreen(PatientScreen):
         `kept_on_kiosk`: the database could not take the visit yet; it is safe on this
         kiosk, but the front desk cannot see it, so the patient must not be told it is.
         """
+        self.finish_button.setEnabled(True)
         if kept_on_kiosk:
             self.heading.setText(self.tr("Thank you. Please tell the front desk you are done."))
             self.next_steps.setText(

@@ -16,6 +16,7 @@ from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
@@ -35,7 +36,7 @@ def print_column(window: DeskWindow) -> str:
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
     store_visit(database, visit)
-    window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk-1")
+    window = DeskWindow(Station(database, "desk-1"), settings, StaffMember(1, "maria", Role.STAFF))
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()

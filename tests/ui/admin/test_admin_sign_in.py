@@ -12,6 +12,7 @@ from kiosk import auth
 from kiosk.actor import Actor, ActorKind
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.admin import admin_app
 from ui.admin.admin_window import AdminWindow
 from ui.sign_in_dialog import SignInDialog
@@ -42,9 +43,9 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
 ) -> None:
     dialogs: list[SignInDialog] = []
 
-    def ask_by_typing(database: Database, settings: Settings, **kwargs: object) -> object:
+    def ask_by_typing(station: Station, settings: Settings, **kwargs: object) -> object:
         # The real dialog, as `kiosk admin` builds it, typed into with the keyboard.
-        shown = SignInDialog(database, settings, **kwargs)  # type: ignore[arg-type]
+        shown = SignInDialog(station, settings, **kwargs)  # type: ignore[arg-type]
         qtbot.addWidget(shown)
         shown.show()
         qtbot.waitExposed(shown)
@@ -58,7 +59,7 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
         return shown.member
 
     monkeypatch.setattr(SignInDialog, "ask", ask_by_typing)
-    window = admin_app.open_editor(accounts, settings, station="desk-1")
+    window = admin_app.open_editor(Station(accounts, "desk-1"), settings)
     assert isinstance(window, AdminWindow)
     qtbot.addWidget(window)
     assert dialogs[0].needed_role is auth.Role.ADMIN
@@ -70,7 +71,7 @@ def test_no_editor_when_nobody_signs_in(
     accounts: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(SignInDialog, "ask", lambda *args, **kwargs: None)
-    assert admin_app.open_editor(accounts, settings, station="desk-1") is None
+    assert admin_app.open_editor(Station(accounts, "desk-1"), settings) is None
 
 
 def test_kiosk_admin_is_a_window_subcommand() -> None:

@@ -20,6 +20,7 @@ from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.check_in_model import CheckInModel
@@ -50,7 +51,7 @@ def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs
 def open_desk(
     qtbot: QtBot, database: Database, settings: Settings, member: StaffMember = CLERK
 ) -> DeskWindow:
-    window = DeskWindow(database, settings, member, station="desk-1")
+    window = DeskWindow(Station(database, "desk-1"), settings, member)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -110,7 +111,7 @@ def test_the_list_updates_when_another_process_stores_a_visit(
 ) -> None:
     window = open_desk(qtbot, database, settings)
     assert window.model.rowCount() == 0
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(root)!r})
@@ -317,7 +318,7 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     from ui.visit_walk import current, reach_consent
 
     kiosk = KioskWindow(
-        database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "kiosk-1"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
