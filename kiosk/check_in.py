@@ -256,7 +256,9 @@ class CheckIn:
                 self._store(visit)
                 self.in_memory.pop(0)
                 stored.append(visit.id)
-            stored += self.held_visits.store_all(self.database, now=self.clock)
+            stored += self.held_visits.store_all(
+                self.database, now=self.clock, station=self.station
+            )
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("visits still wait for the database: %s", type(error).__name__)
         for visit_id in stored:

@@ -8,17 +8,23 @@ tell staff that check-ins are waiting, and its "check in at the desk" window hol
 stores visits there too; so, like the database that holds the same visits, the folder
 is the kiosk's user's and its group's (2770, files 0660) and nobody else's, even when
 the kiosk and the desk run as two users (see kiosk.file_access).
+
+A held file that cannot be stored (damaged on disk, or refused by the database) must not
+stop the visits behind it: it is moved, never deleted, to the `set-aside` folder inside,
+with a note of why, logged and audited, and the desk counts it and says why until clinic
+IT has dealt with it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -26,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditAction, record
+from kiosk.audit import AuditAction, record, station_name
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
 from kiosk.database import Database
@@ -43,10 +49,17 @@ from kiosk.models import (
     SlideViewRow,
     VisitRow,
 )
+from kiosk.pack_loader import ContentPackError
 from kiosk.stored_visits import VisitRows, insert_visit_rows, visit_rows
 from kiosk.visit import Visit
 
+log = logging.getLogger(__name__)
+
 FORMAT = 1
+# Held files that cannot be stored wait here, inside the held-visits folder, for clinic IT.
+SET_ASIDE = "set-aside"
+# Beside each set-aside file: why, in words for staff.
+_WHY = ".why.txt"
 # While the database is locked, a retry must not freeze the Welcome screen for the full
 # busy timeout: it gives up quickly and tries again later.
 RETRY_BUSY_TIMEOUT_MS = 200
@@ -114,6 +127,34 @@ class HeldVisit:
     held_at: datetime
 
 
+@dataclass(frozen=True)
+class SetAsideVisit:
+    """A held file that could not be stored; kept for clinic IT, never deleted."""
+
+    file_name: str
+    # Why, in words for staff ("the file is damaged", "the database refused it").
+    problem: str
+
+
+class _DamagedFileError(Exception):
+    """A held file that cannot be read as a visit; the message says why, for staff."""
+
+
+# Why a file was set aside, in the words the desk shows.
+DAMAGED = "the file is damaged and cannot be read as a visit"
+CONTENT_MISSING = "the content the patient saw is missing from the kiosk"
+REFUSED = "the database refused it"
+
+
+def _is_database_away(error: SQLAlchemyError) -> bool:
+    """Whether the database could not be used at all (it will come back), rather than
+    refusing this one visit (which will not get better by trying again)."""
+    if isinstance(error, DBAPIError):
+        # OperationalError: locked, read-only, missing, full, disconnected.
+        return error.connection_invalidated or type(error).__name__ == "OperationalError"
+    return False
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
@@ -156,6 +197,20 @@ def _write_whole(path: Path, data: bytes) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+@contextmanager
+def _quick_busy_timeout(session: Session, database: Database) -> Iterator[None]:
+    """While the database is locked, give up quickly and try again later."""
+    if database.file is None:
+        yield
+        return
+    session.connection().exec_driver_sql(f"PRAGMA busy_timeout={RETRY_BUSY_TIMEOUT_MS}")
+    try:
+        yield
+    finally:
+        with suppress(SQLAlchemyError):
+            session.connection().exec_driver_sql(f"PRAGMA busy_timeout={database.busy_timeout_ms}")
 
 
 class HeldVisits:
@@ -202,58 +257,130 @@ class HeldVisits:
         }
         _write_whole(self.folder / f"visit-{visit.id}.json", json.dumps(held).encode("utf-8"))
 
+    @property
+    def set_aside_folder(self) -> Path:
+        """Where files that could not be stored wait for clinic IT."""
+        return self.folder / SET_ASIDE
+
     def _files(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
-        return sorted(self.folder.glob("visit-*.json"), key=lambda path: path.stat().st_mtime)
+        found = []
+        for path in self.folder.glob("visit-*.json"):
+            with suppress(OSError):  # gone meanwhile: stored by another process
+                found.append((path.stat().st_mtime, path.name, path))
+        return [path for _, _, path in sorted(found)]
+
+    def _read(self, path: Path) -> tuple[dict[str, Any], HeldVisit]:
+        """A held file's contents and what it holds; raises _DamagedFileError."""
+        try:
+            data = json.loads(path.read_bytes())
+            if not isinstance(data["content"], str) or not isinstance(data["actor"], str):
+                raise TypeError("no content version or actor")
+            for name in _TABLES:
+                if not isinstance(data["rows"][name], list):
+                    raise TypeError(f"no {name}")
+            return data, HeldVisit(
+                visit_id=str(data["rows"]["visits"][0]["id"]),
+                station=str(data["station"]),
+                reason=HoldReason(data["reason"]),
+                held_at=datetime.fromisoformat(data["held_at"]),
+            )
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+            raise _DamagedFileError(DAMAGED) from error
 
     def held(self) -> list[HeldVisit]:
-        """The visits waiting, oldest first."""
-        waiting = []
+        """The visits waiting, oldest first, each once however many files hold it."""
+        waiting: dict[str, HeldVisit] = {}
         for path in self._files():
             try:
-                data = json.loads(path.read_bytes())
-                waiting.append(
-                    HeldVisit(
-                        visit_id=data["rows"]["visits"][0]["id"],
-                        station=data["station"],
-                        reason=HoldReason(data["reason"]),
-                        held_at=datetime.fromisoformat(data["held_at"]),
-                    )
-                )
-            except (OSError, ValueError, KeyError):
-                continue
-        return waiting
+                _, visit = self._read(path)
+            except _DamagedFileError:
+                continue  # counted by set_aside()
+            waiting.setdefault(visit.visit_id, visit)
+        return list(waiting.values())
 
-    def store_all(self, database: Database, *, now: Callable[[], datetime]) -> list[str]:
+    def set_aside(self) -> list[SetAsideVisit]:
+        """Files that cannot be stored: those set aside, and damaged ones not yet moved."""
+        found: list[SetAsideVisit] = []
+        for path in self._files():
+            try:
+                self._read(path)
+            except _DamagedFileError as damage:
+                found.append(SetAsideVisit(path.name, str(damage)))
+        folder = self.set_aside_folder
+        if folder.is_dir():
+            for path in sorted(folder.glob("visit-*.json")):
+                try:
+                    problem = path.with_name(path.name + _WHY).read_text("utf-8").strip()
+                except OSError:
+                    problem = DAMAGED
+                found.append(SetAsideVisit(path.name, problem or DAMAGED))
+        return found
+
+    def store_all(
+        self, database: Database, *, now: Callable[[], datetime], station: str | None = None
+    ) -> list[str]:
         """Store every waiting visit, each in its own transaction; returns their IDs.
 
         A visit's file is removed only after its transaction has committed; a visit
-        already in the database (stored just before a crash) is not stored twice.
-        Raises the database's error if it still cannot take them.
+        already in the database (stored just before a crash, or held twice) is not stored
+        twice. A file that cannot be stored is set aside (`station` signs the audit
+        entry) and the rest go on. Raises the database's error if it cannot take them.
         """
+        station = station or station_name()
         stored: list[str] = []
         for path in self._files():
-            data = json.loads(path.read_bytes())
-            with database.session() as session, session.begin():
-                if database.file is not None:
-                    session.connection().exec_driver_sql(
-                        f"PRAGMA busy_timeout={RETRY_BUSY_TIMEOUT_MS}"
-                    )
-                try:
-                    visit_id = data["rows"]["visits"][0]["id"]
-                    if session.get(VisitRow, visit_id) is None:
+            try:
+                data, visit = self._read(path)
+                with (
+                    database.session() as session,
+                    session.begin(),
+                    _quick_busy_timeout(session, database),
+                ):
+                    if session.get(VisitRow, visit.visit_id) is None:
                         self._store_one(session, data, now())
-                        stored.append(visit_id)
-                finally:
-                    if database.file is not None:
-                        with suppress(SQLAlchemyError):
-                            session.connection().exec_driver_sql(
-                                f"PRAGMA busy_timeout={database.busy_timeout_ms}"
-                            )
-            path.unlink()
+                        stored.append(visit.visit_id)
+            except _DamagedFileError as damage:
+                self._set_aside(database, path, str(damage), station=station, now=now())
+                continue
+            except SQLAlchemyError as error:
+                if _is_database_away(error):
+                    raise
+                problem = f"{REFUSED} ({type(error).__name__})"
+                self._set_aside(database, path, problem, station=station, now=now())
+                continue
+            path.unlink(missing_ok=True)
         self._forget_unused_content()
         return stored
+
+    def _set_aside(
+        self, database: Database, path: Path, problem: str, *, station: str, now: datetime
+    ) -> None:
+        """Move a file that cannot be stored out of the way, audited; never delete it.
+
+        The audit entry comes first: while the database cannot take even that, the file
+        stays where it is (the desk counts it all the same) and is set aside next time.
+        """
+        with database.session() as session, session.begin():
+            record(
+                session,
+                f"kiosk:{station}",
+                AuditAction.HELD_VISIT_SET_ASIDE,
+                station=station,
+                detail=f"{path.name}: {problem}; kept in the held-visits folder's "
+                f"{SET_ASIDE} folder since {now.isoformat(timespec='seconds')}",
+            )
+        folder = self.set_aside_folder
+        try:
+            make_folder(folder)
+            _write_whole(folder / (path.name + _WHY), (problem + "\n").encode("utf-8"))
+            path.replace(folder / path.name)
+        except OSError as error:
+            log.error("a held visit could not be set aside: %s", type(error).__name__)
+            return
+        # File names carry only the visit's ID: no patient data in the log.
+        log.error("held visit %s set aside in %s: %s", path.name, folder, problem)
 
     def _store_one(self, session: Session, data: dict[str, Any], now: datetime) -> None:
         version = data["content"]
@@ -262,11 +389,14 @@ class HeldVisits:
         )
         if version_id is None:
             # The database was replaced while the visit waited: store the content it showed.
-            kept = json.loads((self.folder / f"content-{version}.json").read_bytes())
-            pack = pack_from_canonical(
-                kept["canonical"].encode("utf-8"),
-                {name: base64.b64decode(data) for name, data in kept["pictures"].items()},
-            )
+            try:
+                kept = json.loads((self.folder / f"content-{version}.json").read_bytes())
+                pack = pack_from_canonical(
+                    kept["canonical"].encode("utf-8"),
+                    {name: base64.b64decode(data) for name, data in kept["pictures"].items()},
+                )
+            except (OSError, ValueError, KeyError, TypeError, ContentPackError) as error:
+                raise _DamagedFileError(CONTENT_MISSING) from error
             version_id = store_content(
                 session,
                 pack,
@@ -274,13 +404,17 @@ class HeldVisits:
                 stored_by=data["actor"],
                 now=now,
             ).id
-        rows: VisitRows = {
-            model: [
-                {key: _decode(value) for key, value in row.items()} for row in data["rows"][name]
-            ]
-            for name, model in _TABLES.items()
-        }
-        rows[VisitRow][0]["content_version_id"] = version_id
+        try:
+            rows: VisitRows = {
+                model: [
+                    {key: _decode(value) for key, value in row.items()}
+                    for row in data["rows"][name]
+                ]
+                for name, model in _TABLES.items()
+            }
+            rows[VisitRow][0]["content_version_id"] = version_id
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+            raise _DamagedFileError(DAMAGED) from error
         insert_visit_rows(session, rows)
         reason = HoldReason(data["reason"])
         record(
@@ -293,7 +427,8 @@ class HeldVisits:
         )
 
     def _forget_unused_content(self) -> None:
-        if self._files():
+        # A set-aside visit keeps the content it showed, for whoever stores it by hand.
+        if self._files() or any(self.set_aside_folder.glob("visit-*.json")):
             return
         for path in self.folder.glob("content-*.json"):
             path.unlink(missing_ok=True)
