@@ -25,7 +25,7 @@ from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
-from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -250,6 +250,7 @@ class CheckIn:
         stored: list[str] = []
         if self.visit is not None or self.database.file_is_gone():
             return stored
+        self.database = writable_again(self.database)  # a kiosk started read-only
         try:
             while self.in_memory:
                 visit = self.in_memory[0]

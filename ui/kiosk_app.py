@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from types import TracebackType
@@ -10,13 +11,16 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.database import DatabaseUnavailableError, open_database
+from kiosk.database import Database, DatabaseUnavailableError, open_database
+from kiosk.held_visits import fallback_folder, read_only_view
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
 from ui.patient_display import kiosk_style
+
+log = logging.getLogger(__name__)
 
 
 def no_screen_reason() -> str | None:
@@ -82,10 +86,21 @@ def run_kiosk(
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
     try:
-        database = open_database(settings.database_url)
+        database: Database = open_database(settings.database_url)
     except DatabaseUnavailableError as error:
-        sys.stderr.write(f"kiosk: {error}\n")
-        return 1
+        view = read_only_view(settings.database_url)
+        if view is None:
+            sys.stderr.write(f"kiosk: {error}\n")
+            return 1
+        # The README's promise: while the database is read-only, check-ins go on and
+        # finished visits wait on this machine until it can be written again.
+        log.error("the database cannot be written; finished visits wait on this kiosk")
+        sys.stderr.write(
+            f"kiosk: {error}. Check-ins go on: finished visits wait in "
+            f"{settings.held_visits_dir} (or {fallback_folder()} if that cannot be "
+            "written) and are stored once the database and its folder can be written.\n"
+        )
+        database = view
     window = KioskWindow(database, settings, station=station)
     install_error_screen(window)
     if settings.retention_days:

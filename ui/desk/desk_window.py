@@ -374,6 +374,12 @@ class DeskWindow(QMainWindow):
                 "because {1}. They are safe here and will be saved by themselves when the "
                 "database is back; until then they are not in this list."
             ).format(len(held), "; ".join(reason.words for reason in reasons))
+            elsewhere = sorted({str(h.folder) for h in held if h.folder != self.held_visits.folder})
+            if elsewhere:
+                text += " " + self.tr(
+                    "The kiosk's held-visits folder cannot be written, so they are kept in "
+                    "{0}; please call your IT contact."
+                ).format(", ".join(elsewhere))
             if any(reason.pauses_check_in for reason in reasons):
                 text += " " + self.tr(
                     "Check-in at the kiosk is paused: please check patients in here and "
@@ -390,7 +396,7 @@ class DeskWindow(QMainWindow):
                 ).format(
                     len(set_aside),
                     "; ".join(problems),
-                    self.held_visits.set_aside_folder,
+                    ", ".join(sorted({str(visit.folder) for visit in set_aside})),
                 )
             )
         if not lines:
