@@ -6,11 +6,14 @@ tells staff; the same visit held twice is one check-in, not two.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
@@ -115,3 +118,25 @@ def test_the_same_visit_held_twice_is_one_check_in(
     desk.refresh_if_changed()
     assert names_on_the_list(desk) == ["Eze, Chidi"]
     assert not desk.held_alert.isVisible()
+
+
+def test_visits_held_beside_the_logs_are_on_the_desk_with_where_they_are(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The data folder is read-only, so the held-visits folder cannot be made there.
+    blocked = tmp_path / "read-only-data"
+    blocked.write_text("")
+    settings = dataclasses.replace(settings, held_visits_dir=blocked / "held-visits")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    hold(HeldVisits(settings.held_visits_dir), pack, "Eun", "Park")
+
+    desk = open_desk(qtbot, database, settings)
+    shown = desk.held_alert.text()
+    assert "1 finished check-in(s) are waiting" in shown
+    assert "held-visits folder cannot be written" in shown
+    assert str(tmp_path / "state" / "waiting-room-kiosk" / "held-visits") in shown
