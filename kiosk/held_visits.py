@@ -34,7 +34,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
@@ -154,13 +154,13 @@ CONTENT_MISSING = "the content the patient saw is missing from the kiosk"
 REFUSED = "the database refused it"
 
 
-def _is_database_away(error: SQLAlchemyError) -> bool:
-    """Whether the database could not be used at all (it will come back), rather than
-    refusing this one visit (which will not get better by trying again)."""
-    if isinstance(error, DBAPIError):
-        # OperationalError: locked, read-only, missing, full, disconnected.
-        return error.connection_invalidated or type(error).__name__ == "OperationalError"
-    return False
+def _refuses_this_visit(error: SQLAlchemyError) -> bool:
+    """Whether the database refused this one visit's rows (trying again will not help),
+    rather than being unusable for now (locked, read-only, missing, full, no rights)."""
+    if isinstance(error, IntegrityError | DataError):
+        return True  # the visit's own values break a key or a column
+    # Not from the database at all: rows SQLAlchemy could not even turn into SQL.
+    return not isinstance(error, DBAPIError)
 
 
 def _encode(value: Any) -> Any:
@@ -482,7 +482,7 @@ class HeldVisits:
                 self._set_aside(database, path, str(damage), station=station, now=now())
                 continue
             except SQLAlchemyError as error:
-                if _is_database_away(error):
+                if not _refuses_this_visit(error):
                     if hold_reason(error) is HoldReason.READ_ONLY:
                         # A connection that opened the file read-only stays so after the
                         # file is made writable: the next try opens new ones.
