@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
+    HELD_VISIT_SET_ASIDE = "held_visit_set_aside"
 
 
 def station_name() -> str:

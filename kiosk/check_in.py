@@ -25,7 +25,7 @@ from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
-from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -325,11 +325,14 @@ class CheckIn:
         stored: list[str] = []
         if self.database.file_is_gone():
             return stored
+        self.database = writable_again(self.database)  # a kiosk started read-only
         try:
             for visit in in_memory:
                 self._store(visit)
                 stored.append(visit.id)
-            stored += self.held_visits.store_all(self.database, now=self.clock)
+            stored += self.held_visits.store_all(
+                self.database, now=self.clock, station=self.station
+            )
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("visits still wait for the database: %s", type(error).__name__)
         return stored

@@ -450,11 +450,22 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
     database = _database(settings)
     try:
-        removed = purge_older_than(database, args.older_than, _stamp())
+        purge = purge_older_than(database, args.older_than, _stamp())
     finally:
         database.close()
-    print(f"Removed {removed} visits older than {args.older_than} days")
-    return 0
+    print(f"Removed {purge.removed} visits older than {args.older_than} days")
+    if purge.wiped:
+        return 0
+    # The rows are gone, but not yet their text: say so rather than claim a clean wipe.
+    print(
+        f"kiosk: not wiped yet: another program is reading the database, so "
+        f"{purge.pages_not_wiped} pages of its files still hold text from before this "
+        "purge (including any visits removed now or by an earlier purge). The wipe "
+        "finishes at the next purge once that program has finished reading: run this "
+        "command again (a kiosk with retention_days set tries again within a minute).",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,8 @@ from kiosk.content import ContentPack
 from kiosk.content_editing import ContentEditing, open_preview_database
 from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.front_desk import FrontDesk
-from kiosk.retention import purge_older_than
+from kiosk.held_visits import read_only_view
+from kiosk.retention import Purge, purge_older_than
 from kiosk.settings import Settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
@@ -41,6 +42,14 @@ class Station:
     def open(cls, settings: Settings, *, name: str) -> Station:
         """The station for `settings.database_url`; DatabaseUnavailableError says why not."""
         return cls(open_database(settings.database_url), name)
+
+    @classmethod
+    def read_only_view(cls, settings: Settings, *, name: str) -> Station | None:
+        """For a kiosk whose database cannot be written at all (its file or folder is
+        read-only): a view that shows the content while finished visits wait on this
+        machine, or None where there is nothing to read either."""
+        view = read_only_view(settings.database_url)
+        return None if view is None else cls(view, name)
 
     @classmethod
     def preview(cls, folder: Path, pack: ContentPack, *, now: datetime) -> Station:
@@ -72,9 +81,9 @@ class Station:
         """Sign-in, sign-out and the staff accounts."""
         return StaffAccounts(self.database)
 
-    def purge_older_than(self, days: int, by: Actor) -> int:
-        """Remove visits older than `days` (see `kiosk.retention`); how many went."""
-        return purge_older_than(self.database, days, by)
+    def purge_older_than(self, days: int, by: Actor, *, wait_ms: int | None = None) -> Purge:
+        """Remove visits older than `days` and wipe them (see `kiosk.retention`)."""
+        return purge_older_than(self.database, days, by, wait_ms=wait_ms)
 
     def close(self) -> None:
         """Let go of the database's connections."""

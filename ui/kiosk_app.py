@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from types import TracebackType
@@ -10,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
+from kiosk.held_visits import fallback_folder
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.station import DatabaseUnavailableError, Station
@@ -17,6 +19,8 @@ from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
 from ui.patient_display import kiosk_style
+
+log = logging.getLogger(__name__)
 
 
 def no_screen_reason() -> str | None:
@@ -84,8 +88,19 @@ def run_kiosk(
     try:
         opened = Station.open(settings, name=station)
     except DatabaseUnavailableError as error:
-        sys.stderr.write(f"kiosk: {error}\n")
-        return 1
+        view = Station.read_only_view(settings, name=station)
+        if view is None:
+            sys.stderr.write(f"kiosk: {error}\n")
+            return 1
+        # The README's promise: while the database is read-only, check-ins go on and
+        # finished visits wait on this machine until it can be written again.
+        log.error("the database cannot be written; finished visits wait on this kiosk")
+        sys.stderr.write(
+            f"kiosk: {error}. Check-ins go on: finished visits wait in "
+            f"{settings.held_visits_dir} (or {fallback_folder()} if that cannot be "
+            "written) and are stored once the database and its folder can be written.\n"
+        )
+        opened = view
     window = KioskWindow(opened, settings)
     install_error_screen(window)
     if settings.retention_days:

@@ -264,10 +264,16 @@ def test_a_full_database_holds_the_visit_pauses_check_in_and_alerts_the_desk(
 
 
 def test_when_even_the_kiosk_folder_cannot_be_written_the_visit_waits_in_memory(
-    qtbot: QtBot, database: Database, settings: Settings, tmp_path: Path
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the held-visits folder should be")
+    # Nor the fallback beside the logs (the same full disk).
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
     settings = dataclasses.replace(settings, held_visits_dir=blocked)
     kiosk = open_kiosk(qtbot, database, settings)
     cap = _full(database)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from kiosk.check_in import CheckIn, IdleAction, Outcome, VisitEnd, steady_clock
@@ -192,7 +193,7 @@ def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
 
 
 def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
-    tmp_path: Path, database: Database, clock: ManualClock
+    tmp_path: Path, database: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings(
         {
@@ -202,6 +203,8 @@ def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
         }
     )
     (tmp_path / "not-a-folder").write_text("")
+    # Nor the fallback beside the logs (the same full disk).
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "not-a-folder"))
     service = CheckIn(database, settings, station="lobby", clock=clock)
     heard = Heard()
     service.listen(heard)

@@ -90,3 +90,30 @@ def test_why_a_write_failed_comes_from_sqlites_own_code(
     wrapped = OperationalError(sql, {}, raised.value)
     assert hold_reason(wrapped) is reason
     assert reason.words
+
+
+def test_a_visit_the_database_refuses_is_set_aside_and_the_next_one_is_stored(
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
+) -> None:
+    import json
+    import os
+
+    database = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    held = HeldVisits(tmp_path / "held")
+    refused, good = walk_visit(pack, clock, first="One"), walk_visit(pack, clock, first="Two")
+    for visit in (refused, good):
+        held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
+    # The same answer twice: the database's own key refuses the whole visit.
+    path = tmp_path / "held" / f"visit-{refused.id}.json"
+    data = json.loads(path.read_text())
+    data["rows"]["answers"].append(data["rows"]["answers"][0])
+    path.write_text(json.dumps(data))
+    os.utime(path, (1, 1))  # first in line
+
+    assert held.store_all(database, now=clock, station="k1") == [good.id]
+    assert [v.file_name for v in held.set_aside()] == [path.name]
+    assert held.set_aside()[0].problem == "the database refused it (IntegrityError)"
+    assert held.held() == []
+    with database.session() as session:
+        assert load_visit(session, refused.id) is None
+    database.close()

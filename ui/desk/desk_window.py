@@ -358,23 +358,47 @@ class DeskWindow(QMainWindow):
         self.refresh(audit=True)
 
     def show_held_visits(self) -> None:
-        """Warn staff about finished check-ins waiting on this computer for the database."""
+        """Warn staff about finished check-ins waiting on this computer for the database,
+        and about held ones that could not be saved and were set aside."""
         held = self.held_visits.held()
-        if not held:
+        set_aside = self.held_visits.set_aside()
+        lines = []
+        if held:
+            reasons = sorted({h.reason for h in held}, key=lambda reason: reason.value)
+            text = self.tr(
+                "Warning: {0} finished check-in(s) are waiting on this computer to be saved, "
+                "because {1}. They are safe here and will be saved by themselves when the "
+                "database is back; until then they are not in this list."
+            ).format(len(held), "; ".join(reason.words for reason in reasons))
+            elsewhere = sorted({str(h.folder) for h in held if h.folder != self.held_visits.folder})
+            if elsewhere:
+                text += " " + self.tr(
+                    "The kiosk's held-visits folder cannot be written, so they are kept in "
+                    "{0}; please call your IT contact."
+                ).format(", ".join(elsewhere))
+            if any(reason.pauses_check_in for reason in reasons):
+                text += " " + self.tr(
+                    "Check-in at the kiosk is paused: please check patients in here and "
+                    "call your IT contact."
+                )
+            lines.append(text)
+        if set_aside:
+            problems = sorted({visit.problem for visit in set_aside})
+            lines.append(
+                self.tr(
+                    "Warning: {0} finished check-in(s) could not be saved and were set aside, "
+                    "because {1}. They are not in this list: ask the patient at the desk, and "
+                    "call your IT contact (the files are kept, never deleted, in {2})."
+                ).format(
+                    len(set_aside),
+                    "; ".join(problems),
+                    ", ".join(sorted({str(visit.folder) for visit in set_aside})),
+                )
+            )
+        if not lines:
             self.held_alert.hide()
             return
-        reasons = sorted({h.reason for h in held}, key=lambda reason: reason.value)
-        text = self.tr(
-            "Warning: {0} finished check-in(s) are waiting on this computer to be saved, "
-            "because {1}. They are safe here and will be saved by themselves when the "
-            "database is back; until then they are not in this list."
-        ).format(len(held), "; ".join(reason.words for reason in reasons))
-        if any(reason.pauses_check_in for reason in reasons):
-            text += " " + self.tr(
-                "Check-in at the kiosk is paused: please check patients in here and call "
-                "your IT contact."
-            )
-        self.held_alert.setText(text)
+        self.held_alert.setText("\n".join(lines))
         self.held_alert.show()
 
     def refresh_if_changed(self) -> None:
