@@ -32,6 +32,8 @@ class AuditAction(StrEnum):
     VISITS_SEARCHED = "visits_searched"
     SUMMARY_SAVED = "summary_saved"
     SUMMARY_PRINTED = "summary_printed"
+    # What the print system later said of a print: failed (and why), or printed after all.
+    SUMMARY_PRINT_OUTCOME = "summary_print_outcome"
     FLAGS_REVIEWED = "flags_reviewed"
     RIDE_ARRANGED = "ride_arranged"
     VISIT_VOIDED = "visit_voided"

@@ -478,16 +478,26 @@ def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:
     ]
 
 
-def update_print(session: Session, row_id: int, status: JobStatus, now: datetime) -> None:
-    """Store what the print system says became of a print."""
+def update_print(session: Session, row_id: int, status: JobStatus, by: Actor) -> None:
+    """Store what the print system says became of a print; a failure, or a print that
+    came out after failing, is audited (the trail must not say only "sent")."""
     row = session.get(PrintJobRow, row_id)
     if row is None or PrintState(row.state) is status.state:
         return
+    before = PrintState(row.state)
     row.state = status.state.value
     row.reason = status.reason
     visit = session.get(VisitRow, row.visit_id)
     if visit is not None:
-        visit.updated_at = now
+        visit.updated_at = by.now
+    if status.state is PrintState.FAILED or before is PrintState.FAILED:
+        reason = f": {status.reason}" if status.reason else ""
+        by.audit(
+            session,
+            AuditAction.SUMMARY_PRINT_OUTCOME,
+            row.visit_id,
+            detail=f"{row.copy} copy on {row.printer}: {status.state.value}{reason}",
+        )
 
 
 # --- asking the print system -------------------------------------------------------------
@@ -507,7 +517,11 @@ class PrintCheck:
 
 
 def follow_prints(
-    database: Database, *, now: Clock, stop: Callable[[], bool] = lambda: False
+    database: Database,
+    *,
+    now: Clock,
+    stop: Callable[[], bool] = lambda: False,
+    station: str = "desk",
 ) -> PrintCheck:
     """Ask the print system what became of the prints still on their way; store each answer.
 
@@ -529,7 +543,7 @@ def follow_prints(
         if status.state is sent.state:
             continue
         with database.session() as session, session.begin():
-            update_print(session, sent.row_id, status, now())
+            update_print(session, sent.row_id, status, Actor.system(station=station, now=now()))
         changed += 1
     return PrintCheck(changed, "")
 
@@ -560,7 +574,9 @@ def send_summary(
     return PrintSent(printer, failure)
 
 
-def settle_failed_print(database: Database, failed: PrintRecord, *, now: Clock) -> JobStatus:
+def settle_failed_print(
+    database: Database, failed: PrintRecord, *, now: Clock, station: str = "desk"
+) -> JobStatus:
     """Before printing again, cancel the failed job so it can never print as well.
 
     Returns what became of it: COMPLETED (stored) when it printed after all, because the
@@ -573,5 +589,5 @@ def settle_failed_print(database: Database, failed: PrintRecord, *, now: Clock) 
     outcome = printing.job_status(failed.job)
     if outcome.state is PrintState.COMPLETED:
         with database.session() as session, session.begin():
-            update_print(session, failed.row_id, outcome, now())
+            update_print(session, failed.row_id, outcome, Actor.system(station=station, now=now()))
     return outcome

@@ -127,11 +127,12 @@ class SignInDialog(QDialog):
             now=now,
             station=self.station.name,
             lock_minutes=self.settings.lockout_minutes,
+            needed_role=self.needed_role,
         )
+        if result.outcome is SignInOutcome.NOT_ALLOWED:
+            self._say(self.tr("This account cannot do this. Please ask an admin."))
+            return
         if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:
-            if not result.member.role.allows(self.needed_role):
-                self._say(self.tr("This account cannot do this. Please ask an admin."))
-                return
             self.member = result.member
             self.accept()
             return

@@ -280,9 +280,9 @@ class DeskWindow(QMainWindow):
         self.details.setOpenLinks(False)
         actions = QGridLayout()
         self.print_button = QPushButton(self.tr("Print"))
-        self.print_button.clicked.connect(lambda: self.print_summary("staff"))
+        self.print_button.clicked.connect(lambda: self._print_clicked("staff"))
         self.patient_copy_button = QPushButton(self.tr("Print patient's copy"))
-        self.patient_copy_button.clicked.connect(lambda: self.print_summary("patient"))
+        self.patient_copy_button.clicked.connect(lambda: self._print_clicked("patient"))
         self.retry_button = QPushButton(self.tr("Retry printing"))
         self.retry_button.clicked.connect(self.retry_print)
         self.save_button = QPushButton(self.tr("Save as PDF…"))
@@ -710,6 +710,37 @@ class DeskWindow(QMainWindow):
         last = self.front_desk.latest_print(self.current.id)
         return last is not None and last.state is printing.PrintState.FAILED
 
+    @classmethod
+    def print_another(cls, parent: QWidget, question: str) -> bool:
+        """Ask before a second copy while the first is still on its way or failed.
+
+        A class method so that a test can answer it as staff would.
+        """
+        answer = QMessageBox.question(
+            parent,
+            parent.tr("Print another copy?"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _print_clicked(self, copy: str) -> None:
+        last = self.front_desk.latest_print(self.current.id) if self.current else None
+        if last is not None and last.state in (
+            printing.PrintState.SENT,
+            printing.PrintState.FAILED,
+        ):
+            waiting = (
+                self.tr("A summary for this visit is still waiting at {0}.")
+                if last.state is printing.PrintState.SENT
+                else self.tr("The last summary for this visit failed at {0}; use Retry printing.")
+            ).format(last.printer)
+            question = waiting + " " + self.tr("Print another copy anyway?")
+            if not self.print_another(self, question):
+                return
+        self.print_summary(copy)
+
     def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
         """Send a summary to the chosen printer without waiting for the print system.
 
@@ -753,9 +784,9 @@ class DeskWindow(QMainWindow):
             return
         self.retry_button.setEnabled(False)
         self._say(self.tr("Checking the printer…"))
-        front_desk, clock = self.front_desk, self.clock
+        front_desk, clock, station = self.front_desk, self.clock, self.station.name
         self._ask_print_system(
-            lambda: front_desk.settle_failed_print(last, now=clock),
+            lambda: front_desk.settle_failed_print(last, now=clock, station=station),
             lambda result: self._retry_checked(visit, result),
         )
 
@@ -784,8 +815,9 @@ class DeskWindow(QMainWindow):
             return
         self._following_prints = True
         front_desk, clock, closing = self.front_desk, self.clock, self._closing
+        station = self.station.name
         self._ask_print_system(
-            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set),
+            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set, station=station),
             self._prints_followed,
         )
 
@@ -804,6 +836,18 @@ class DeskWindow(QMainWindow):
             self._show_print_system("", "")
         if result.changed:
             self.refresh_if_changed()
+            # Retry printing comes back for a print that has just failed, with the reason.
+            self._show_actions()
+            self._say_if_print_failed()
+
+    def _say_if_print_failed(self) -> None:
+        last = self.front_desk.latest_print(self.current.id) if self.current else None
+        if last is not None and last.state is printing.PrintState.FAILED:
+            self._say(
+                self.tr(
+                    "Printing on {0} failed: {1}. Fix the printer, then Retry printing."
+                ).format(last.printer, last.reason or self.tr("the printer gave no reason"))
+            )
 
     def _show_print_system(self, text: str, reason: str) -> None:
         self.print_system_state.setText(text)

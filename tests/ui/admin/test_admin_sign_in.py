@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
@@ -65,6 +66,10 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
     assert dialogs[0].needed_role is auth.Role.ADMIN
     assert window.member.username == "ines"
     assert window.stamp().audit_name == "user:ines"
+    # Maria's right password at the editor was refused, and the trail says so.
+    with accounts.session() as session:
+        marias = [(e.action, e.detail) for e in entries(session) if e.actor == "user:maria"]
+    assert marias == [("sign_in_failed", "the staff role may not sign in here (admin needed)")]
 
 
 def test_no_editor_when_nobody_signs_in(

@@ -265,6 +265,34 @@ def test_save_as_pdf_writes_the_summary_and_audits_it(
     assert [(e.actor, e.visit_id) for e in saved] == [("user:maria", visit_id)]
 
 
+def test_a_patients_name_typed_into_a_file_or_folder_name_never_reaches_the_audit(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    visit_id = check_in(database, pack, clock, first="Ana", last="Lee")
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    # What staff often do: a folder and a file named after the patient.
+    folder = tmp_path / "Lee Ana 1968"
+    folder.mkdir()
+    target = folder / "Ana Lee consent.pdf"
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_: target))
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the summary" in window.banner.text())
+    with database.session() as session:
+        trail = list(entries(session))
+    saved = [e for e in trail if e.action == "summary_saved"]
+    assert [e.visit_id for e in saved] == [visit_id]
+    for entry in trail:
+        assert "Ana" not in entry.detail
+        assert "Lee" not in entry.detail
+
+
 def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
