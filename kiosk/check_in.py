@@ -24,7 +24,7 @@ from kiosk.actor import Actor, kiosk_or_staff_audit_name
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database
+from kiosk.database import Database, NotReady
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
@@ -43,6 +43,15 @@ from kiosk.visit import (
 )
 
 log = logging.getLogger(__name__)
+
+# Why a visit waits, from what is wrong with the database; the desk reads what to run.
+_HOLD_REASONS = {
+    NotReady.NEVER_MADE: HoldReason.NOT_MADE,
+    NotReady.GONE: HoldReason.MISSING,
+    NotReady.OLDER: HoldReason.OLDER_SCHEMA,
+    NotReady.NEWER: HoldReason.OTHER_SCHEMA,
+    NotReady.FOREIGN: HoldReason.OTHER_SCHEMA,
+}
 
 
 class Outcome(StrEnum):
@@ -221,7 +230,7 @@ class CheckIn:
 
         New content is taken at the start of a visit, never in the middle of one.
         """
-        if self.database.file_is_gone():
+        if self._database_not_ready():
             # Patients can still check in; their visits wait on this machine.
             return self._last_content
         try:
@@ -248,7 +257,7 @@ class CheckIn:
     def store_waiting_visits(self) -> list[str]:
         """Try again to store the visits that wait; never while a patient is at the screen."""
         stored: list[str] = []
-        if self.visit is not None or self.database.file_is_gone():
+        if self.visit is not None or self._database_not_ready():
             return stored
         try:
             while self.in_memory:
@@ -402,6 +411,19 @@ class CheckIn:
         self._act(lambda visit: visit.no_ride_yet())
 
     # --- storing ------------------------------------------------------------------------
+    def _database_not_ready(self) -> bool:
+        """Whether the database is gone, not made or at another schema: visits wait here.
+
+        Never a new connection to a missing file (it would make an empty database). The
+        kiosk never makes or upgrades one itself: the desk's notice and the log say what
+        clinic IT runs, and once they have, held visits go in.
+        """
+        try:
+            return self.database.not_ready_reason() is not None
+        except SQLAlchemyError as error:
+            log.warning("the database cannot be looked at: %s", type(error).__name__)
+            return True
+
     def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
             store_finished_visit(session, visit, station=self.station)
@@ -410,8 +432,8 @@ class CheckIn:
         actor = kiosk_or_staff_audit_name(self.station, visit.assisted_by)
         outcome = Outcome.STORED
         try:
-            if self.database.file_is_gone():
-                self._hold(visit, actor, HoldReason.MISSING)
+            if self._database_not_ready():
+                self._hold(visit, actor, _HOLD_REASONS[self.database.not_ready or NotReady.GONE])
                 outcome = self._held_outcome(visit)
             else:
                 self._store(visit)

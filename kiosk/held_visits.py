@@ -69,6 +69,10 @@ class HoldReason(StrEnum):
     MISSING = "missing"
     FULL = "full"
     UNAVAILABLE = "unavailable"
+    # Not made yet, or at another version's schema: nothing until clinic IT runs `kiosk db`.
+    NOT_MADE = "not made"
+    OLDER_SCHEMA = "older schema"
+    OTHER_SCHEMA = "other schema"
 
     @property
     def words(self) -> str:
@@ -76,9 +80,15 @@ class HoldReason(StrEnum):
         return {
             HoldReason.LOCKED: "the database was busy for too long",
             HoldReason.READ_ONLY: "the database cannot be written to (it is read-only)",
-            HoldReason.MISSING: "the database file is missing",
+            HoldReason.MISSING: "the database file is missing (put it back from a backup "
+            "with `kiosk restore FILE`, or start an empty one with `kiosk db init --new`)",
             HoldReason.FULL: "the database or its disk is full",
             HoldReason.UNAVAILABLE: "the database could not be reached",
+            HoldReason.NOT_MADE: "there is no database yet (make it with `kiosk db init`)",
+            HoldReason.OLDER_SCHEMA: "the database is older than the kiosk program (an admin "
+            "runs `kiosk db upgrade`)",
+            HoldReason.OTHER_SCHEMA: "the database belongs to another version of the kiosk "
+            "program (update the kiosk program, or name the right database)",
         }[self]
 
     @property

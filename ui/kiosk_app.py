@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from types import TracebackType
@@ -10,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.database import DatabaseUnavailableError, open_database
+from kiosk.database import DatabaseNotReadyError, DatabaseUnavailableError, open_database
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from ui.daily_purge import DailyPurge
@@ -83,6 +84,12 @@ def run_kiosk(
     app.setStyleSheet(kiosk_style())
     try:
         database = open_database(settings.database_url)
+    except DatabaseNotReadyError as error:
+        # Not made, gone, or another version's: the kiosk never makes or upgrades one. It
+        # holds finished visits and says what to run; once run, it carries on by itself.
+        sys.stderr.write(f"kiosk: {error}; finished check-ins wait on this kiosk\n")
+        logging.getLogger(__name__).error("check-ins wait on this kiosk: %s", error)
+        database = error.database
     except DatabaseUnavailableError as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
