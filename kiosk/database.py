@@ -264,6 +264,8 @@ def open_database(
         if state is not None:
             database.close()
             raise DatabaseNotReadyError(database.words(state, revision), state, database)
+        if database.file is not None and database.url.query.get("mode") != "ro":
+            _close_to_others(database.file)
         # Every program opens the database here: kiosk, desk, editor, command line.
         with database.session() as session:
             check_at_start(session, station=station or station_name())
@@ -363,7 +365,13 @@ def _prepare_file(file: Path, *, read_only: bool) -> None:
     make_folder(file.parent)
     if read_only:
         return  # SQLite opens it as it is, or says it is missing
-    if not create_file(file) and keep_from_others(file):
+    if not create_file(file):
+        _close_to_others(file)
+
+
+def _close_to_others(file: Path) -> None:
+    """A file from an earlier version that others can read loses their access."""
+    if keep_from_others(file):
         for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
             keep_from_others(companion)
         logging.getLogger(__name__).warning(

@@ -11,7 +11,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.database import DatabaseNotReadyError, DatabaseUnavailableError, open_database
+from kiosk.database import (
+    Database,
+    DatabaseNotReadyError,
+    DatabaseUnavailableError,
+    open_database,
+)
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from ui.daily_purge import DailyPurge
@@ -69,6 +74,20 @@ class QuitWhenWelcomeIsPainted(QObject):
         return super().eventFilter(watched, event)
 
 
+def open_kiosk_database(settings: Settings) -> Database:
+    """The kiosk's database, also one that is not ready; DatabaseUnavailableError if none.
+
+    Not made, gone, or another version's: the kiosk never makes or upgrades one. It holds
+    finished visits and says what to run; once that is run, it carries on by itself.
+    """
+    try:
+        return open_database(settings.database_url)
+    except DatabaseNotReadyError as error:
+        sys.stderr.write(f"kiosk: {error}; finished check-ins wait on this kiosk\n")
+        logging.getLogger(__name__).error("check-ins wait on this kiosk: %s", error)
+        return error.database
+
+
 def run_kiosk(
     settings: Settings, *, station: str, windowed: bool, exit_after_first_paint: bool = False
 ) -> int:
@@ -83,13 +102,7 @@ def run_kiosk(
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
     try:
-        database = open_database(settings.database_url)
-    except DatabaseNotReadyError as error:
-        # Not made, gone, or another version's: the kiosk never makes or upgrades one. It
-        # holds finished visits and says what to run; once run, it carries on by itself.
-        sys.stderr.write(f"kiosk: {error}; finished check-ins wait on this kiosk\n")
-        logging.getLogger(__name__).error("check-ins wait on this kiosk: %s", error)
-        database = error.database
+        database = open_kiosk_database(settings)
     except DatabaseUnavailableError as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1

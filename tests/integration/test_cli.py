@@ -36,15 +36,10 @@ def test_help_explains_every_subcommand(home: Path) -> None:
     assert "--database" in kiosk("visits", "--help", home=home, check=True).stdout
 
 
-def test_every_command_works_on_a_new_empty_database_in_the_data_folder(home: Path) -> None:
-    result = kiosk("visits", home=home, check=True)
-    assert result.stdout == ""
-    assert (home / "data" / "waiting-room-kiosk" / "kiosk.sqlite3").is_file()
-
-
 def test_the_kiosk_can_quit_once_welcome_is_painted_for_the_start_up_benchmark(
     home: Path,
 ) -> None:
+    kiosk("db", "init", home=home, check=True)
     result = kiosk(
         "run",
         "--exit-after-first-paint",

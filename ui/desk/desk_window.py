@@ -523,7 +523,7 @@ class DeskWindow(QMainWindow):
         visit_id = self.current.id
         try:
             getattr(self.front_desk, change)(visit_id, *args, action)
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             tell(self, self.windowTitle(), str(error))
             return
         self.current = None
