@@ -96,9 +96,19 @@ def _database_to_read(settings: Settings) -> Database | None:
         raise CommandError(str(error)) from error
 
 
+def _named_database(args: argparse.Namespace, settings: Settings) -> str:
+    """The URL given to `kiosk db`, under the rules of `--database` (no secret in it)."""
+    if not args.url:
+        return settings.database_url
+    try:
+        return load_settings({"database_url": args.url}).database_url
+    except SettingsError as error:
+        raise CommandError(f"the settings have problems:\n{error}") from error
+
+
 def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
     """Make the database with the current schema (a database already current is kept)."""
-    url: str = args.url or settings.database_url
+    url = _named_database(args, settings)
     try:
         done = init_database(url, new=args.new)
     except DatabaseUnavailableError as error:
@@ -112,7 +122,7 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Bring the database's schema up to this program's (an admin, once per new version)."""
-    url: str = args.url or settings.database_url
+    url = _named_database(args, settings)
     try:
         before = upgrade_database(url)
     except DatabaseUnavailableError as error:

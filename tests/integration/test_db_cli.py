@@ -68,3 +68,10 @@ def test_db_init_takes_a_url_and_db_upgrade_brings_an_old_schema_up_to_date(home
     assert "already current" in kiosk("db", "upgrade", url, home=home, check=True).stdout
     assert "already current" in kiosk("db", "init", url, home=home, check=True).stdout
     kiosk("visits", "--database", url, home=home, check=True)
+
+
+def test_db_init_takes_no_password_on_the_command_line(home: Path) -> None:
+    result = kiosk("db", "init", "postgresql+psycopg://kiosk:hunter22@db/clinic", home=home)
+    assert result.returncode == 1
+    assert "hunter22" not in result.stderr
+    assert "KIOSK_DATABASE_URL" in result.stderr
