@@ -36,7 +36,7 @@ from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
-from kiosk.pack_loader import ContentPackError
+from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
@@ -90,7 +90,7 @@ def _database_to_read(settings: Settings) -> Database | None:
     except DatabaseNotReadyError as error:
         if error.state is not NotReady.NEVER_MADE:
             raise CommandError(str(error)) from error
-        print(f"kiosk: {error}; nothing to list", file=sys.stderr)
+        print(f"kiosk: {error}", file=sys.stderr)
         return None
     except DatabaseUnavailableError as error:
         raise CommandError(str(error)) from error
@@ -319,7 +319,16 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_content_in_use(settings: Settings) -> int:
-    database = _database(settings)
+    database = _database_to_read(settings)
+    if database is None:
+        # A new database starts with the bundled pack: that is what would be in use.
+        pack = load_pack(bundled_pack_dir())
+        print(
+            f"content in use: none yet; a new database starts with the bundled pack, version "
+            f"{pack.short_version}, valid — {len(pack.slides)} slides, "
+            f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
+        )
+        return 0
     try:
         label, version, pack = ContentEditing(database).in_use_label(now=datetime.now(UTC))
         version = version[:12]

@@ -242,6 +242,8 @@ def test_a_wheel_installed_elsewhere_finds_its_resources(tmp_path: Path) -> None
         "XDG_CONFIG_HOME": str(elsewhere / "c"),
     }
     script = bin_dir / ("kiosk.exe" if os.name == "nt" else "kiosk")
+    # The wheel's migrations make the database, and its bundled pack is then in use.
+    subprocess.run([str(script), "db", "init"], cwd=elsewhere, env=env, check=True, timeout=120)
     check = subprocess.run(
         [str(script), "content", "check"],
         capture_output=True,

@@ -83,6 +83,8 @@ def test_the_command_line_works_on_an_encrypted_database_and_its_backup_stays_en
     settings_file = home / "kiosk.toml"
     settings_file.write_text(f'database_url = "{encrypted_url(database)}"\n')
     settings_file.chmod(0o600)
+    initialized = kiosk("db", "init", home=home, check=True)
+    assert KEY not in initialized.stdout + initialized.stderr
     made = kiosk("demo-data", "--visits", "5", home=home, check=True)
     assert "to sqlite+pysqlcipher://:***@/" in made.stdout  # it names the database, not its key
     assert KEY not in made.stdout + made.stderr

@@ -50,6 +50,7 @@ def loosest_umask() -> Iterator[None]:
 
 def test_the_command_line_creates_nothing_other_users_can_read(home: Path) -> None:
     data = home / "data" / "waiting-room-kiosk"
+    kiosk("db", "init", home=home, umask=0, check=True)
     kiosk("demo-data", "--visits", "3", home=home, umask=0, check=True)
     visit_id = kiosk("visits", "--json", home=home, umask=0, check=True).stdout.split('"')[3]
     (home / "summaries").mkdir(mode=0o750)
