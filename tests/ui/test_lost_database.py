@@ -22,8 +22,11 @@ from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.ui.admin import choose_row, click, open_editor, retype
 from tests.ui.test_unwritable_database import finish_held, open_kiosk, stored_names
 from tests.unit.test_database_init import _delete
+from ui.admin.admin_window import AdminWindow
+from ui.admin.publish_dialog import PublishDialog
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_app import open_kiosk_database
 
@@ -102,4 +105,24 @@ def test_a_review_into_a_deleted_database_is_refused_in_plain_words(
     assert told
     assert told[0].startswith("the database file is gone")
     assert "Reviewed by drlee" not in desk.details.toPlainText()
+    assert not _file(settings).exists()
+
+
+def test_the_editor_says_the_database_is_gone_and_publishes_nothing(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(AdminWindow, "SAVE_DELAY_MILLISECONDS", 50)
+    monkeypatch.setattr(PublishDialog, "ask", classmethod(lambda *_a, **_k: "friendlier"))
+    published: list[object] = []
+    window = open_editor(qtbot, database, settings)
+    window.published.connect(published.append)
+    _delete(_file(settings))  # the file is deleted while the editor is open
+
+    choose_row(qtbot, window.slide_list, 0)
+    retype(qtbot, window.slide_editor.title_field, "Welcome to the clinic")
+    qtbot.waitUntil(lambda: "the database file is gone" in window.message.text(), timeout=5000)
+    assert window.message.text().startswith("The draft could not be saved")
+    click(qtbot, window.publish_button)
+    assert window.message.text().startswith("Not published: the database file is gone")
+    assert published == []
     assert not _file(settings).exists()
