@@ -30,6 +30,7 @@ from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 from kiosk.visit import (
     Clock,
     DetailsProblem,
@@ -302,8 +303,14 @@ class CheckIn:
 
     def kiosk_closed(self, by: Actor) -> None:
         """Staff left lock-down and closed the kiosk (audited)."""
-        with self.database.session() as session, session.begin():
-            by.audit(session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold")
+        try:
+            with unit_of_work(self.database) as session:
+                by.audit(
+                    session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold"
+                )
+        except StorageUnavailableError as error:
+            # Never into a deleted file: the log keeps it while the trail cannot.
+            log.error("the kiosk was closed; the audit trail cannot say so: %s", error)
 
     # --- the patient's taps -------------------------------------------------------------
     def _changed(self) -> None:
