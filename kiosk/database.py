@@ -149,8 +149,10 @@ class Database:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if revision is None or revision == HEAD_REVISION:
             return (None if revision else NotReady.FOREIGN), revision
-        older = len(revision) == len(HEAD_REVISION) and revision.isdigit()
-        return (NotReady.OLDER if older and revision < HEAD_REVISION else NotReady.NEWER), revision
+        # Revisions are numbered 0001, 0002, …: any other is a later version's.
+        numbered = len(revision) == len(HEAD_REVISION) and revision.isdigit()
+        older = numbered and revision < HEAD_REVISION
+        return (NotReady.OLDER if older else NotReady.NEWER), revision
 
     def words(self, state: NotReady, revision: str | None = None) -> str:
         """What staff and clinic IT read: what is wrong with the database, and what to run."""
@@ -263,6 +265,7 @@ def open_database(
         state, revision = database.readiness()
         if state is not None:
             database.close()
+            database.not_ready = state
             raise DatabaseNotReadyError(database.words(state, revision), state, database)
         if database.file is not None and database.url.query.get("mode") != "ro":
             _close_to_others(database.file)
