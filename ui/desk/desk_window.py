@@ -490,7 +490,7 @@ class DeskWindow(QMainWindow):
         """Show a stored visit exactly as stored (the opening is audited)."""
         try:
             self.current = self.front_desk.open_visit(visit_id, self._action())
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
             return
         self.details.setHtml(visit_html(self.current, self.settings.zone))
@@ -688,7 +688,10 @@ class DeskWindow(QMainWindow):
     def _last_print_failed(self) -> bool:
         if self.current is None:
             return False
-        last = self.front_desk.latest_print(self.current.id)
+        try:
+            last = self.front_desk.latest_print(self.current.id)
+        except StorageUnavailableError:
+            return False  # nothing to print again from while the database is away
         return last is not None and last.state is printing.PrintState.FAILED
 
     def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
