@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.settings import load_settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
@@ -38,6 +38,7 @@ def kiosk_window(database_file: Path, content_dir: Path | None = None) -> KioskW
     settings = load_settings(
         {"database_url": f"sqlite:///{database_file}", "content_dir": content_dir}
     )
+    init_database(settings.database_url)
     database = open_database(settings.database_url)
     window = KioskWindow(
         Station(database, "bench"),

@@ -24,12 +24,13 @@ from kiosk.actor import Actor, kiosk_or_staff_audit_name
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database
+from kiosk.database import Database, NotReady
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 from kiosk.visit import (
     Clock,
     DetailsProblem,
@@ -43,6 +44,15 @@ from kiosk.visit import (
 )
 
 log = logging.getLogger(__name__)
+
+# Why a visit waits, from what is wrong with the database; the desk reads what to run.
+_HOLD_REASONS = {
+    NotReady.NEVER_MADE: HoldReason.NOT_MADE,
+    NotReady.GONE: HoldReason.MISSING,
+    NotReady.OLDER: HoldReason.OLDER_SCHEMA,
+    NotReady.NEWER: HoldReason.OTHER_SCHEMA,
+    NotReady.FOREIGN: HoldReason.OTHER_SCHEMA,
+}
 
 
 class Outcome(StrEnum):
@@ -231,8 +241,10 @@ class CheckIn:
         self.visit: Visit | None = None
         # Finished visits on their way to the database or the held-visits folder.
         self.saving: set[str] = set()
-        # Whether held visits are being tried again now (one try at a time).
+        # Whether held visits are being tried again now (one try at a time), and who asked
+        # for another try meanwhile.
         self._retrying = False
+        self._asked_again: list[Callable[[list[str]], None] | None] = []
         # Finished visits that neither the database nor the held-visits folder took.
         self.in_memory: list[Visit] = []
         # The content last read from the database, for check-ins while it is unreachable.
@@ -266,7 +278,7 @@ class CheckIn:
         return self._last_content
 
     def _read_content(self) -> ContentPack | None:
-        if self.database.file_is_gone():
+        if self._database_not_ready():
             # Patients can still check in; their visits wait on this machine.
             return None
         try:
@@ -302,9 +314,14 @@ class CheckIn:
 
         `then` hears which visits were stored (none if it was not the time to try).
         """
-        if self.visit is not None or self._retrying:
+        if self.visit is not None:
             if then is not None:
                 then([])
+            return
+        if self._retrying:
+            # Asked again while a try is under way (IT may just have fixed the database):
+            # one more try once this one is done.
+            self._asked_again.append(then)
             return
         self._retrying = True
         waiting = list(self.in_memory)
@@ -317,13 +334,22 @@ class CheckIn:
                     listener.held_visit_stored(visit_id)
             if then is not None:
                 then(stored)
+            if self._asked_again:
+                asked, self._asked_again = self._asked_again, []
+
+                def tell_each(again: list[str]) -> None:
+                    for told in asked:
+                        if told is not None:
+                            told(again)
+
+                self.store_waiting_visits(tell_each)
 
         self.errands.run(lambda: self._store_waiting(waiting), tried)
 
     def _store_waiting(self, in_memory: list[Visit]) -> list[str]:
         """Off the screen's thread: store what waits in memory, then the held files."""
         stored: list[str] = []
-        if self.database.file_is_gone():
+        if self._database_not_ready():
             return stored
         self.database = writable_again(self.database)  # a kiosk started read-only
         try:
@@ -371,8 +397,14 @@ class CheckIn:
 
     def kiosk_closed(self, by: Actor) -> None:
         """Staff left lock-down and closed the kiosk (audited)."""
-        with self.database.session() as session, session.begin():
-            by.audit(session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold")
+        try:
+            with unit_of_work(self.database) as session:
+                by.audit(
+                    session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold"
+                )
+        except StorageUnavailableError as error:
+            # Never into a deleted file: the log keeps it while the trail cannot.
+            log.error("the kiosk was closed; the audit trail cannot say so: %s", error)
 
     # --- the patient's taps -------------------------------------------------------------
     def _changed(self) -> None:
@@ -480,6 +512,19 @@ class CheckIn:
         self._act(lambda visit: visit.no_ride_yet())
 
     # --- storing ------------------------------------------------------------------------
+    def _database_not_ready(self) -> bool:
+        """Whether the database is gone, not made or at another schema: visits wait here.
+
+        Never a new connection to a missing file (it would make an empty database). The
+        kiosk never makes or upgrades one itself: the desk's notice and the log say what
+        clinic IT runs, and once they have, held visits go in.
+        """
+        try:
+            return self.database.not_ready_reason() is not None
+        except SQLAlchemyError as error:
+            log.warning("the database cannot be looked at: %s", type(error).__name__)
+            return True
+
     def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
             store_finished_visit(session, visit, station=self.station)
@@ -512,8 +557,9 @@ class CheckIn:
     def _save(self, visit: Visit, actor: str) -> Outcome:
         """Off the screen's thread: into the database, else the held-visits folder."""
         try:
-            if self.database.file_is_gone():
-                return self._hold(visit, actor, HoldReason.MISSING)
+            if self._database_not_ready():
+                reason = _HOLD_REASONS[self.database.not_ready or NotReady.GONE]
+                return self._hold(visit, actor, reason)
             self._store(visit)
         except ValueError as error:
             log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)

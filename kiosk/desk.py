@@ -25,6 +25,7 @@ from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
 from kiosk.stored_visits import load_visit, name_key
+from kiosk.unit_of_work import unit_of_work
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
@@ -528,7 +529,7 @@ def follow_prints(
     Stops at the first print it cannot answer about (that says nothing of the job, so the
     next look asks again) and as soon as `stop()` says the desk is closing.
     """
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         followed = prints_to_follow(session, now=now())
     changed = 0
     for sent in followed:
@@ -542,7 +543,7 @@ def follow_prints(
             return PrintCheck(changed, str(error))
         if status.state is sent.state:
             continue
-        with database.session() as session, session.begin():
+        with unit_of_work(database) as session:
             update_print(session, sent.row_id, status, Actor.system(station=station, now=now()))
         changed += 1
     return PrintCheck(changed, "")
@@ -569,7 +570,7 @@ def send_summary(
         failure = ""
     except PrintError as error:
         job, failure = None, str(error)
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         record_print(session, visit_id, printer=printer, job=job, failure=failure, copy=copy, by=by)
     return PrintSent(printer, failure)
 
@@ -588,6 +589,6 @@ def settle_failed_print(
     printing.cancel(failed.job)
     outcome = printing.job_status(failed.job)
     if outcome.state is PrintState.COMPLETED:
-        with database.session() as session, session.begin():
+        with unit_of_work(database) as session:
             update_print(session, failed.row_id, outcome, Actor.system(station=station, now=now()))
     return outcome

@@ -41,7 +41,13 @@ from kiosk import APP_NAME
 from kiosk.audit import AuditAction, record, station_name
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
-from kiosk.database import Database, DatabaseUnavailableError, open_database, sqlite_file
+from kiosk.database import (
+    Database,
+    DatabaseUnavailableError,
+    connect_database,
+    open_database,
+    sqlite_file,
+)
 from kiosk.file_access import FILE_MODE, make_folder
 from kiosk.models import (
     AnswerRow,
@@ -85,6 +91,10 @@ class HoldReason(StrEnum):
     MISSING = "missing"
     FULL = "full"
     UNAVAILABLE = "unavailable"
+    # Not made yet, or at another version's schema: nothing until clinic IT runs `kiosk db`.
+    NOT_MADE = "not made"
+    OLDER_SCHEMA = "older schema"
+    OTHER_SCHEMA = "other schema"
 
     @property
     def words(self) -> str:
@@ -92,9 +102,15 @@ class HoldReason(StrEnum):
         return {
             HoldReason.LOCKED: "the database was busy for too long",
             HoldReason.READ_ONLY: "the database cannot be written to (it is read-only)",
-            HoldReason.MISSING: "the database file is missing",
+            HoldReason.MISSING: "the database file is missing (put it back from a backup "
+            "with `kiosk restore FILE`, or start an empty one with `kiosk db init --new`)",
             HoldReason.FULL: "the database or its disk is full",
             HoldReason.UNAVAILABLE: "the database could not be reached",
+            HoldReason.NOT_MADE: "there is no database yet (make it with `kiosk db init`)",
+            HoldReason.OLDER_SCHEMA: "the database is older than the kiosk program (an admin "
+            "runs `kiosk db upgrade`)",
+            HoldReason.OTHER_SCHEMA: "the database belongs to another version of the kiosk "
+            "program (update the kiosk program, or name the right database)",
         }[self]
 
     @property
@@ -233,9 +249,8 @@ def read_only_view(url: str) -> ReadOnlyView | None:
         return None  # writable: whatever stops it is not for a read-only view to hide
     for query in ("mode=ro", "mode=ro&immutable=1"):
         try:
-            opened = open_database(
-                f"sqlite:///file:{file.as_posix()}?{query}&uri=true", migrate_schema=False
-            )
+            # Only read: nothing is checked or put back (that would write).
+            opened = connect_database(f"sqlite:///file:{file.as_posix()}?{query}&uri=true")
         except DatabaseUnavailableError:
             continue
         view = ReadOnlyView(

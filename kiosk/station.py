@@ -17,7 +17,12 @@ from kiosk.actor import Actor
 from kiosk.check_in import CheckIn, Errands
 from kiosk.content import ContentPack
 from kiosk.content_editing import ContentEditing, open_preview_database
-from kiosk.database import Database, DatabaseUnavailableError, open_database
+from kiosk.database import (
+    Database,
+    DatabaseNotReadyError,
+    DatabaseUnavailableError,
+    open_database,
+)
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import read_only_view
 from kiosk.retention import Purge, purge_older_than
@@ -27,7 +32,12 @@ from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, utc_now
 
 # What a window catches: the database cannot be opened, or a use case could not reach it.
-__all__ = ["DatabaseUnavailableError", "Station", "StorageUnavailableError"]
+__all__ = [
+    "DatabaseNotReadyError",
+    "DatabaseUnavailableError",
+    "Station",
+    "StorageUnavailableError",
+]
 
 
 class Station:

@@ -10,10 +10,11 @@ import pytest
 
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database, open_database
+from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.visit import Visit
 from kiosk.visit_walk import ManualClock
+from tests.databases import made_database
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +59,7 @@ def pack_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    db = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     yield db
     db.close()
 

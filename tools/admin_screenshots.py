@@ -23,7 +23,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.actor import Role, StaffMember
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.pictures import import_picture
 from kiosk.settings import load_settings
 from kiosk.station import Station
@@ -78,6 +78,7 @@ def main() -> int:
     picture = import_picture(_photo(), "waiting-room.jpg")
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings({"database_url": f"sqlite:///{folder}/shots.sqlite3"})
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         admin = StaffMember(1, "admin", Role.ADMIN)
         for size_name, (width, height) in SIZES.items():

@@ -27,7 +27,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from kiosk.database import Database, open_database
+from kiosk.database import Database, init_database, open_database
 from kiosk.settings import Settings, load_settings
 from kiosk.station import Station
 from ui.kiosk_window import KioskWindow
@@ -99,6 +99,7 @@ def accessibility_sheets(app: QApplication, output: Path) -> int:
             }
         )
         wait_for_the_voice(app, settings)
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         for row, (_, language) in enumerate(LANGUAGES):
             for column, (_, text_size, high_contrast) in enumerate(DISPLAYS):
@@ -159,6 +160,7 @@ def main() -> int:
             }
         )
         wait_for_the_voice(app, settings)
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         for size_name, size in SIZES.items():
             window = KioskWindow(Station(database, "screenshots"), settings)

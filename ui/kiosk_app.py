@@ -14,7 +14,7 @@ from typing_extensions import override
 from kiosk.held_visits import fallback_folder
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
-from kiosk.station import DatabaseUnavailableError, Station
+from kiosk.station import DatabaseNotReadyError, DatabaseUnavailableError, Station
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
@@ -72,6 +72,21 @@ class QuitWhenWelcomeIsPainted(QObject):
         return super().eventFilter(watched, event)
 
 
+def open_kiosk_station(settings: Settings, station: str) -> Station:
+    """The kiosk's station, also on a database that is not ready; DatabaseUnavailableError
+    if there is none to open at all.
+
+    Not made, gone, or another version's: the kiosk never makes or upgrades one. It holds
+    finished visits and says what to run; once that is run, it carries on by itself.
+    """
+    try:
+        return Station.open(settings, name=station)
+    except DatabaseNotReadyError as error:
+        sys.stderr.write(f"kiosk: {error}; finished check-ins wait on this kiosk\n")
+        logging.getLogger(__name__).error("check-ins wait on this kiosk: %s", error)
+        return Station(error.database, station)
+
+
 def run_kiosk(
     settings: Settings, *, station: str, windowed: bool, exit_after_first_paint: bool = False
 ) -> int:
@@ -86,7 +101,7 @@ def run_kiosk(
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
     try:
-        opened = Station.open(settings, name=station)
+        opened = open_kiosk_station(settings, station)
     except DatabaseUnavailableError as error:
         view = Station.read_only_view(settings, name=station)
         if view is None:

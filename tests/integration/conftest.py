@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import make_database
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
@@ -14,4 +16,5 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(home: Path) -> str:
-    return f"sqlite:///{home / 'clinic.sqlite3'}"
+    """A database made as clinic IT makes it (`kiosk db init`), for commands to use."""
+    return make_database(f"sqlite:///{home / 'clinic.sqlite3'}")

@@ -35,7 +35,7 @@ sys.path.insert(0, {str(ROOT)!r})
 from kiosk.check_in import CheckIn, Outcome
 from kiosk.content import Answer
 from kiosk.content_versions import content_in_use
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.held_visits import HeldVisits, read_only_view
 from kiosk.settings import load_settings
 from kiosk.visit import KioskTiming
@@ -47,6 +47,7 @@ database_file = data / "kiosk.sqlite3"
 url = f"sqlite:///{{database_file}}"
 settings = load_settings({{"database_url": url, "held_visits_dir": data / "held-visits"}})
 clock = ManualClock()
+init_database(url)  # `kiosk db init`, as clinic IT does once
 first_run = open_database(url)
 with first_run.session() as session, session.begin():
     content_in_use(session, None, clock())

@@ -16,6 +16,7 @@ from kiosk.audit import entries
 from kiosk.database import Database, open_database
 from kiosk.settings import Settings
 from kiosk.station import Station
+from tests.databases import made_database
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 from ui.visit_walk import tap, tap_text
@@ -106,7 +107,7 @@ def test_a_staff_account_cannot_do_what_needs_a_clinician(
 def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     qtbot: QtBot, settings: Settings, tmp_path: Path
 ) -> None:
-    database = open_database(settings.database_url)
+    database = made_database(settings.database_url)
     action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)

@@ -28,6 +28,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, utc_now
+from tests.databases import made_database
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
 from ui.visit_walk import complete_visit, current, tap
@@ -52,7 +53,7 @@ def open_kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWin
 @pytest.fixture
 def kiosk_database(settings: Settings) -> Iterator[Database]:
     """The kiosk's own connection, giving up on a locked database after 0.3 s, not 5."""
-    database = open_database(settings.database_url, busy_timeout_ms=300)
+    database = made_database(settings.database_url, busy_timeout_ms=300)
     yield database
     database.close()
 

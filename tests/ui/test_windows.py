@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
+from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.visit import KioskTiming
 from ui import windows
@@ -12,8 +13,9 @@ from ui.visit_walk import complete_visit
 
 
 def test_a_kiosk_desk_and_editor_built_from_the_settings_share_the_clinics_records(
-    qtbot: QtBot, settings: Settings
+    qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
+    # `database`: made by `kiosk db init` at the settings' address, as clinic IT does.
     # Taps as fast as the test makes them: no double-tap guard.
     quick = KioskTiming(double_tap_guard_seconds=0, done_seconds=60)
     kiosk = windows.kiosk_window(settings, station="lobby", timing=quick)

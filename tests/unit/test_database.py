@@ -10,11 +10,12 @@ from sqlalchemy import text
 
 from kiosk.content import Answer, ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database, migrate, open_database
+from kiosk.database import Database, open_database, upgrade_database
 from kiosk.models import Base
 from kiosk.stored_visits import load_visit
 from kiosk.visit import RideStatus, Visit
 from kiosk.visit_walk import ManualClock, walk_visit
+from tests.databases import made_at_revision
 
 
 def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
@@ -96,12 +97,12 @@ def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
     tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    old = open_database(url, migrate_schema=False)
-    migrate(old.engine, "0001")
+    old = made_at_revision(url, "0001")
     visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
     _store_as_revision_0001_did(old, pack, visit)
     old.close()
-    upgraded = open_database(url)  # upgrades to head
+    assert upgrade_database(url) == "0001"  # `kiosk db upgrade`
+    upgraded = open_database(url)
     with upgraded.session() as session, session.begin():
         record = load_visit(session, visit.id)
         row, in_use = content_in_use(session, None, clock())

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from kiosk.content import Answer, ContentPack
-from kiosk.database import open_database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.stored_visits import load_visit
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_database
 
 
 def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
@@ -23,13 +23,13 @@ def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
     visit = walk_visit(
         pack, clock, first="Nguyễn", last="Thị Minh", answers={"pregnancy": Answer.NOT_SURE}
     )
-    at_once = open_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
+    at_once = made_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
     store_visit(at_once, visit)
 
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="test-station", actor="kiosk:k1", reason=HoldReason.FULL, now=clock())
     # A new database that has never seen this content: the visit brings the text it showed.
-    later = open_database(f"sqlite:///{tmp_path / 'later.sqlite3'}")
+    later = made_database(f"sqlite:///{tmp_path / 'later.sqlite3'}")
     assert held.store_all(later, now=clock) == [visit.id]
     assert held.held() == []
     assert list((tmp_path / "held").iterdir()) == []
@@ -50,7 +50,7 @@ def test_a_visit_already_stored_before_a_crash_is_not_stored_twice(
     tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = walk_visit(pack, clock)
-    database = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    database = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
     store_visit(database, visit)  # stored, then the kiosk died before removing the file
@@ -98,7 +98,7 @@ def test_a_visit_the_database_refuses_is_set_aside_and_the_next_one_is_stored(
     import json
     import os
 
-    database = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    database = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     held = HeldVisits(tmp_path / "held")
     refused, good = walk_visit(pack, clock, first="One"), walk_visit(pack, clock, first="Two")
     for visit in (refused, good):

@@ -737,7 +737,11 @@ class AdminWindow(QMainWindow):
         if not self.check():
             self._say(self.tr("Not published: fix the problems listed, then publish again."))
             return
-        in_use_version, in_use = self.editing.content_in_use(now=self.clock())
+        try:
+            in_use_version, in_use = self.editing.content_in_use(now=self.clock())
+        except StorageUnavailableError as error:  # a database gone, locked or full
+            self._say(self.tr("Not published: {0}").format(error))
+            return
         warnings = publishing.contraindication_changes(in_use, self.pack)
         if self.based_on != in_use_version:
             warnings.insert(
@@ -766,6 +770,9 @@ class AdminWindow(QMainWindow):
             self._show_problems(error.problems)
             self._say(self.tr("Not published: {0}").format(str(error).splitlines()[0]))
             return
+        except StorageUnavailableError as error:
+            self._say(self.tr("Not published: {0}").format(error))
+            return
         self.load()
         self._after_publish(version)
 
@@ -787,7 +794,11 @@ class AdminWindow(QMainWindow):
         ):
             return
         self.save_timer.stop()
-        self.editing.discard_draft(by=self.stamp())
+        try:
+            self.editing.discard_draft(by=self.stamp())
+        except StorageUnavailableError as error:
+            self._say(self.tr("The draft was not discarded: {0}").format(error))
+            return
         self._show_problems([])
         self._say(self.tr("The draft was discarded."))
         self.load()

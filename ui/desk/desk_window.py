@@ -510,7 +510,7 @@ class DeskWindow(QMainWindow):
         """Show a stored visit exactly as stored (the opening is audited)."""
         try:
             self.current = self.front_desk.open_visit(visit_id, self._action())
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
             return
         self.details.setHtml(visit_html(self.current, self.settings.zone))
@@ -543,7 +543,7 @@ class DeskWindow(QMainWindow):
         visit_id = self.current.id
         try:
             getattr(self.front_desk, change)(visit_id, *args, action)
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             tell(self, self.windowTitle(), str(error))
             return
         self.current = None
@@ -707,7 +707,10 @@ class DeskWindow(QMainWindow):
     def _last_print_failed(self) -> bool:
         if self.current is None:
             return False
-        last = self.front_desk.latest_print(self.current.id)
+        try:
+            last = self.front_desk.latest_print(self.current.id)
+        except StorageUnavailableError:
+            return False  # nothing to print again from while the database is away
         return last is not None and last.state is printing.PrintState.FAILED
 
     @classmethod
