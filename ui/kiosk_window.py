@@ -199,10 +199,7 @@ class KioskWindow(QMainWindow):
         if screens is None or visit is None or visit.id != end.visit_id:
             return
         self.asking.stop()
-        if end.outcome is Outcome.SAVING:
-            screens.done.show_saving()
-            self._change_screen(screens.done)
-        elif end.outcome is Outcome.REFUSED:
+        if end.outcome is Outcome.REFUSED:
             # A bug, not a database that will come back: say so plainly.
             self._show_problem(
                 self.tr(
@@ -210,15 +207,16 @@ class KioskWindow(QMainWindow):
                     "desk — we'll be glad to help."
                 )
             )
-        else:
-            screens.done.show_outcome(
-                stopped_to_talk=end.stopped_to_talk,
-                flagged=end.flagged,
-                kept_on_kiosk=end.kept_on_kiosk,
-            )
-            # Finish waited while saving: now it is where a keyboard user's focus goes.
-            self._place_focus(screens.done)
-            self.done_timer.start()
+            return
+        screens.done.show_end(end)
+        if end.outcome is Outcome.SAVING:
+            self._change_screen(screens.done)
+
+    def _outcome_shown(self) -> None:
+        # Finish waited while saving: now it is where a keyboard user's focus goes.
+        if self.screens is not None:
+            self._place_focus(self.screens.done)
+        self.done_timer.start()
 
     def held_visit_stored(self, visit_id: str) -> None:
         """A visit that waited on this kiosk reached the database."""
@@ -344,6 +342,7 @@ class KioskWindow(QMainWindow):
         screens.send_taps_to(self.check_in)
         screens.slide.next_allowed.connect(self._on_next_allowed)
         screens.done.finished.connect(self._reset)
+        screens.done.outcome_shown.connect(self._outcome_shown)
         return screens
 
     # --- showing the visit's step -------------------------------------------------------

@@ -31,6 +31,7 @@ from kiosk.visit import KioskTiming, utc_now
 from tests.databases import made_database
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
+from ui.screens.done import DoneScreen
 from ui.visit_walk import complete_visit, current, tap
 
 
@@ -146,6 +147,32 @@ def test_the_last_tap_shows_done_at_once_while_a_locked_database_makes_the_visit
     with qtbot.waitSignal(kiosk.visit_stored, timeout=10_000):
         kiosk.store_held_visits()
     assert stored_names(database) == [("Amara", "Okafor")]
+
+
+def test_a_save_that_hangs_does_not_keep_the_patient_or_the_next_one_waiting(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DoneScreen, "SAVING_PATIENCE_MILLISECONDS", 300)
+    kiosk = open_kiosk(qtbot, database, settings)
+    database_file = settings.database_url.removeprefix("sqlite:///")
+    other_writer = sqlite3.connect(database_file, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # the database answers nobody for a while
+    try:
+        complete_visit(kiosk, first="Yara", last="Haddad", talk_first=True, until_saved=False)
+        done = current(kiosk)
+        assert "Saving your answers" in done.heading.text()  # type: ignore[attr-defined]
+        # Past the kiosk's patience: the patient is told to let the desk know, and may go.
+        qtbot.waitUntil(
+            lambda: "Please tell the front desk" in done.heading.text(),  # type: ignore[attr-defined]
+            timeout=3000,
+        )
+        tap(done, "Finish")
+        assert current(kiosk) is kiosk.welcome
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    # The save went on behind Welcome and reached the database: nothing was lost.
+    qtbot.waitUntil(lambda: stored_names(database) == [("Yara", "Haddad")], timeout=10_000)
 
 
 def test_a_read_only_database_keeps_the_visit_until_it_can_be_written(
