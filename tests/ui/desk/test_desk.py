@@ -165,6 +165,19 @@ def test_search_by_part_of_a_name_or_birth_date_and_page_through(
     assert all("Smith" not in e.detail and "nunez" not in e.detail.casefold() for e in searches)
 
 
+def test_a_visit_from_another_year_shows_its_year_in_a_search(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
+) -> None:
+    from datetime import UTC, datetime
+
+    long_ago = ManualClock(datetime(2025, 3, 4, 15, 0, tzinfo=UTC))
+    check_in(database, pack, long_ago, first="Ada", last="Okafor")
+    window = open_desk(qtbot, database, settings)
+    search_for(qtbot, window, "okafor")
+    (when,) = column(window, 1)
+    assert when.startswith("03/04/2025")
+
+
 def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
