@@ -307,6 +307,10 @@ def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
             )
             _copy(driver, current, kept)
         visits, entries = _carry_over(database_url, staging, kept, source, by)
+        if kept is not None:
+            # Left by the read-only readings above, empty: the kept copy is one file.
+            for companion in _companions(kept)[1:]:
+                companion.unlink(missing_ok=True)
         if _data_version(current) != written:
             raise BackupError(
                 "a kiosk, desk or editor wrote to the database during the restore, so what "
@@ -314,7 +318,11 @@ def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
                 "restore again"
             )
         _put_in_place(driver, staging, target_path)
+    except BackupError:
+        _remove_kept(kept)
+        raise
     except failures as error:
+        _remove_kept(kept)
         reason = without_secrets(str(getattr(error, "orig", None) or error), database_url)
         raise BackupError(
             f"the restore from {source} failed, nothing was changed: {reason}"
@@ -325,6 +333,13 @@ def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
         for leftover in _companions(staging):
             leftover.unlink(missing_ok=True)
     return Restoration(kept, visits, entries)
+
+
+def _remove_kept(kept: Path | None) -> None:
+    """Nothing was replaced, so no copy of the patients' data is left lying about."""
+    if kept is not None:
+        for companion in _companions(kept):
+            companion.unlink(missing_ok=True)
 
 
 def _data_version(connection: Any) -> object:

@@ -81,7 +81,7 @@ def test_restore_brings_back_the_backup_and_keeps_what_was_there(home: Path, db:
     assert result.returncode == 0, result.stderr
     assert "What it held before is in" in result.stdout
     assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 5
-    kept = next(home.glob("clinic.before-restore-*.sqlite3"))
+    (kept,) = home.glob("clinic.before-restore-*")  # one file, no -wal or -shm beside it
     assert len(visit_ids(kept)) == 5
     actions = [
         json.loads(line)["action"]
@@ -282,6 +282,8 @@ def test_a_restore_stops_when_a_kiosk_writes_during_it(
     with pytest.raises(backup_module.BackupError, match="wrote to the database during the restore"):
         backup_module.restore(db, home / "monday.sqlite3", by=by)
     assert set(late) <= visit_ids(home / "clinic.sqlite3")
+    assert not list(home.glob("clinic.before-restore-*"))
+    assert not list(home.glob("clinic.restoring*"))
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(home: Path, db: str) -> None:
