@@ -505,28 +505,20 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    """Replace the database's content with a backup (the current content is kept aside)."""
-    from kiosk.backup import BackupError, audit_entries_lost_by_restore, restore
+    """Replace the database's content with a backup, carrying over what the backup lacks."""
+    from kiosk.backup import BackupError, restore
 
     try:
-        kept = restore(settings.database_url, args.file, now=datetime.now(UTC))
+        restoration = restore(settings.database_url, args.file, by=_stamp())
     except BackupError as error:
         raise CommandError(str(error)) from error
-    try:
-        # A backup from an older version: restoring is the admin's own act, so its
-        # schema is brought up to date here (it is `kiosk db upgrade` on the restored file).
-        upgrade_database(settings.database_url)
-    except DatabaseUnavailableError as error:
-        raise CommandError(str(error)) from error
-    database = _database(settings)
-    try:
-        lost = audit_entries_lost_by_restore(settings.database_url, kept) if kept.is_file() else []
-        Upkeep(database).restored(args.file, lost, _stamp())
-    except BackupError as error:
-        raise CommandError(str(error)) from error
-    finally:
-        database.close()
-    print(f"Restored the database from {args.file}; what it held before is in {kept}")
+    print(
+        f"Restored the database from {args.file}; carried over from before the restore "
+        f"{restoration.visits_carried} visits and {restoration.entries_carried} audit "
+        "entries the backup lacked"
+    )
+    if restoration.kept is not None:
+        print(f"What it held before is in {restoration.kept}")
     return 0
 
 

@@ -429,14 +429,25 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        driver: Any = connection.connection.driver_connection
+        implicit_begin = getattr(driver, "isolation_level", None)
         if is_sqlite:
             # SQLite changes a table by copying it; with foreign keys on, dropping the old
             # copy would fail (or cascade) for every table visits refer to. The keys are
             # checked once the whole upgrade is done instead. Only outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+            # Python's sqlite3 (and sqlcipher3) sends BEGIN only before INSERT, UPDATE or
+            # DELETE, never before CREATE, DROP or ALTER: each of those committed on its
+            # own, and a migration killed half-way left tables its revision did not know,
+            # a database no program could open again. So this connection begins its
+            # transaction itself (SQLAlchemy's documented recipe for pysqlite), taking the
+            # write lock at once; SQLite undoes every statement of an unfinished one.
+            driver.isolation_level = None
         try:
             with connection.begin():
+                if is_sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
                 command.upgrade(alembic_config(connection), revision)
                 if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseUnavailableError(
@@ -444,5 +455,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                     )
         finally:
             if is_sqlite:
+                driver.isolation_level = implicit_begin  # the pool's other users expect it
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
