@@ -59,6 +59,15 @@ def test_locked_down_the_kiosk_is_full_screen_frameless_and_on_top(locked: Kiosk
     assert locked.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
 
 
+def test_a_minimised_kiosk_comes_straight_back_full_screen(
+    qtbot: QtBot, locked: KioskWindow
+) -> None:
+    tap(current(locked), "Start")
+    locked.showMinimized()  # what a window manager's minimise button or task bar does
+    qtbot.waitUntil(lambda: locked.isFullScreen() and not locked.isMinimized())
+    assert current(locked) is locked.screens.details  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("key", "modifier"),
     [
