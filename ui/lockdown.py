@@ -92,7 +92,8 @@ class KioskLockdown(QObject):
         return self.window.frameGeometry().contains(self.window.screen().geometry())
 
     def _cover_screen(self) -> None:
-        if not shiboken6.isValid(self.window) or not self.window.isVisible():
+        window = getattr(self, "window", None)  # gone while Python shuts down
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
             return
         if self._covers_screen():
             return
@@ -149,7 +150,8 @@ class KioskLockdown(QObject):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Swallow what would let a patient leave, copy or open menus; time corner holds."""
-        if not shiboken6.isValid(self.window) or not self.window.isVisible():
+        window = getattr(self, "window", None)  # gone while Python shuts down
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
             # The kiosk has closed: whatever window is left (a desk, a test's) is not
             # locked down.
             return super().eventFilter(watched, event)
@@ -238,6 +240,9 @@ class KioskLockdown(QObject):
             self.window.visit.abandon()
         self.staff_left.emit(member.username)
         self.window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
 
 def lock_down(window: KioskWindow) -> KioskLockdown:
