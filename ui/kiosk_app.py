@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
 from kiosk.held_visits import fallback_folder
+from kiosk.kiosk_session import STAFF_CLOSED_STATUS
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.station import DatabaseNotReadyError, DatabaseUnavailableError, Station
@@ -90,7 +91,11 @@ def open_kiosk_station(settings: Settings, station: str) -> Station:
 def run_kiosk(
     settings: Settings, *, station: str, windowed: bool, exit_after_first_paint: bool = False
 ) -> int:
-    """Open the kiosk window and run until it is closed."""
+    """Open the kiosk window and run until it is closed.
+
+    Returns `STAFF_CLOSED_STATUS` when staff closed it from lock-down, so a kiosk session
+    (`kiosk run --supervised`) knows to end rather than start it again.
+    """
     reason = no_screen_reason()
     if reason is not None:
         # Qt would abort with a core dump and a page of plugin advice; say it plainly.
@@ -122,13 +127,15 @@ def run_kiosk(
         DailyPurge(window, settings.retention_days)
     if exit_after_first_paint:
         QuitWhenWelcomeIsPainted(window)
+    staff_left: list[str] = []
     if settings.lockdown and not windowed:
-        lock_down(window)
+        lock_down(window).staff_left.connect(staff_left.append)
     else:
         screen = app.primaryScreen().availableGeometry()
         window.resize(min(1080, screen.width()), min(1920, screen.height()))
         window.show()
     try:
-        return app.exec()
+        status = app.exec()
     finally:
         opened.close()
+    return STAFF_CLOSED_STATUS if staff_left else status

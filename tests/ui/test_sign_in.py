@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
@@ -85,6 +85,46 @@ def test_a_wrong_password_says_so_and_keeps_the_dialog_open(
     assert shown.member is None
     assert shown.message.text() == REFUSED
     assert shown.password.text() == ""
+
+
+def _shown_whole(widget: QWidget, window: QWidget) -> bool:
+    """Whether no widget it sits in, up to the window, cuts any of it off."""
+    part: QWidget | None = widget
+    box = widget.rect()
+    while part is not None and part is not window:
+        holder = part.parentWidget()
+        if holder is None:
+            return False
+        box = box.translated(part.pos())
+        if not holder.rect().contains(box):
+            return False
+        part = holder
+    return True
+
+
+def test_after_a_wrong_password_every_on_screen_key_is_still_whole_and_on_a_tablet(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    # The kiosk's staff exit: the sign-in with its own keys, by touch.
+    shown = dialog(qtbot, accounts, settings, touch=True)
+    qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
+    tap_text(shown.keyboard, "maria")
+    qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
+    tap_text(shown.keyboard, "not the password")
+    tap(shown, "Sign in")
+    qtbot.waitUntil(shown.message.isVisible)
+    QApplication.processEvents()  # the layout makes room for the message on its next turn
+
+    cut = [
+        key.text() or key.accessibleName()
+        for key in shown.keyboard.findChildren(QAbstractButton)
+        if key.isVisible() and not _shown_whole(key, shown)
+    ]
+    assert cut == [], f"keys cut off after a wrong password: {cut}"
+    # All of it, keys at their least size, fits a tablet's 800 px (less the frame).
+    least = shown.layout().totalMinimumSize().height()
+    assert least + shown.frameGeometry().height() - shown.height() <= 800, least
+    assert shown.message.text() == REFUSED
 
 
 def test_the_dialog_says_the_words_the_domain_gives_for_a_refusal() -> None:
