@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -146,6 +146,7 @@ class DeskWindow(QMainWindow):
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._build_print_system_state()
+        self._add_shortcuts()
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
@@ -305,6 +306,46 @@ class DeskWindow(QMainWindow):
         right_layout.addWidget(self.details, 1)
         right_layout.addLayout(actions)
         return right
+
+    def _add_shortcuts(self) -> None:
+        """Keys for what the desk does all morning, each named in its button's tooltip."""
+
+        def key(sequence: str, then: Callable[[], None]) -> str:
+            QShortcut(QKeySequence(sequence), self, then)
+            return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
+
+        search = key("Ctrl+F", self._go_to_search)
+        self.search_button.setToolTip(plain_tooltip(self.tr("Find a visit ({0})").format(search)))
+        print_key = key("Ctrl+P", self._print_by_key)
+        self.print_button.setToolTip(
+            plain_tooltip(self.tr("Print the summary for the front desk ({0})").format(print_key))
+        )
+        following = key("Ctrl+Down", lambda: self._select_next(1))
+        preceding = key("Ctrl+Up", lambda: self._select_next(-1))
+        self.table.setToolTip(
+            plain_tooltip(
+                self.tr("Next visit: {0}; previous visit: {1}").format(following, preceding)
+            )
+        )
+
+    def _go_to_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _print_by_key(self) -> None:
+        # As if Print were clicked, asking first where it would ask.
+        if self.print_button.isEnabled():
+            self.print_button.click()
+
+    def _select_next(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        shown = [self.model.check_in_at(row) for row in range(rows)]
+        ids = [check_in.id if check_in else "" for check_in in shown]
+        current = ids.index(self.current.id) if self.current and self.current.id in ids else -1
+        row = 0 if current < 0 else min(max(current + step, 0), rows - 1)
+        self.table.setCurrentIndex(self.model.index(row, 0))
 
     def _build_print_system_state(self) -> None:
         # What the print system last said, in the status bar: it never shifts the layout.

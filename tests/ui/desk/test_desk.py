@@ -178,6 +178,31 @@ def test_a_visit_from_another_year_shows_its_year_in_a_search(
     assert when.startswith("03/04/2025")
 
 
+def test_the_desks_frequent_actions_have_keys_named_in_their_tooltips(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Lee")
+    check_in(database, pack, clock, first="Bo", last="Ng")
+    window = open_desk(qtbot, database, settings)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert "Ctrl+F" in window.search_button.toolTip()
+    assert "Ctrl+P" in window.print_button.toolTip()
+    assert "Ctrl+Down" in window.table.toolTip()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    first = window.current
+    assert first is not None
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.current is not None
+    assert window.current.id != first.id
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert window.current is not None
+    assert window.current.id == first.id
+
+
 def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
