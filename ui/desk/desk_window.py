@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import logging
 import threading
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from kiosk.audit_protections import WARNING_DAYS
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
-from kiosk.visit import Clock, KioskTiming, utc_now
+from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
@@ -490,6 +491,26 @@ class DeskWindow(QMainWindow):
         for row, check_in in enumerate(check_ins):
             if check_in.id == selected:
                 self.table.selectRow(row)
+        if self.current is None and page is None:
+            self._show_day_at_a_glance(list(listing.check_ins))
+
+    def _show_day_at_a_glance(self, check_ins: list[desk.ListedCheckIn]) -> None:
+        """With no visit chosen, the details pane says what today still needs."""
+        kept = [c for c in check_ins if not c.voided]
+        waiting = sum(1 for c in kept if c.needs_attention)
+        no_ride = sum(1 for c in kept if c.ride_status is RideStatus.NONE_YET)
+        unprinted = sum(1 for c in kept if c.print_state in ("not_printed", "failed"))
+        lines = [
+            self.tr("{0} check-ins today").format(len(kept)),
+            self.tr("{0} needing attention (open flags)").format(waiting),
+            self.tr("{0} with no ride home yet").format(no_ride),
+            self.tr("{0} summaries not printed").format(unprinted),
+        ]
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        self.details.setHtml(
+            f"<h2>{html.escape(self.tr('Today at a glance'))}</h2><ul>{items}</ul>"
+            f"<p>{html.escape(self.tr('Choose a visit in the list to see it here.'))}</p>"
+        )
 
     def _warn_of_restored_protections(self, restorations: list[AuditEntry]) -> None:
         """Tell staff (for WARNING_DAYS days) that someone removed the audit's protections."""

@@ -203,6 +203,21 @@ def test_the_desks_frequent_actions_have_keys_named_in_their_tooltips(
     assert window.current.id == first.id
 
 
+def test_with_no_visit_chosen_the_details_say_what_today_still_needs(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Lee", ride=None)
+    check_in(database, pack, clock, first="Bo", last="Ng")
+    window = open_desk(qtbot, database, settings)
+    shown = window.details.toPlainText()
+    assert "Today at a glance" in shown
+    assert "2 check-ins today" in shown
+    assert "1 needing attention" in shown
+    assert "1 with no ride home yet" in shown
+    assert "2 summaries not printed" in shown
+    assert "Ana" not in shown, "no patient is named until one is chosen"
+
+
 def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
