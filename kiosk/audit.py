@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     FLAGS_REVIEWED = "flags_reviewed"
     RIDE_ARRANGED = "ride_arranged"
     VISIT_VOIDED = "visit_voided"
+    VISIT_VOID_UNDONE = "visit_void_undone"
     DEMO_VISITS_ADDED = "demo_visits_added"
     CONTENT_PUBLISHED = "content_published"
     CONTENT_RESTORED = "content_restored"

@@ -394,6 +394,24 @@ def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     by.audit(session, AuditAction.VISIT_VOIDED, visit_id)
 
 
+def undo_void(session: Session, visit_id: str, by: Actor) -> None:
+    """A clinician takes back a void made by mistake: a voided visit hides a patient.
+
+    The void's reason stays in the audit's order of events (voided, then undone); the
+    visit is listed again with whatever flags it still has open.
+    """
+    if not by.may(Role.CLINICIAN):
+        raise DeskError("Only a clinician can undo a void.")
+    visit = _visit_row(session, visit_id)
+    if visit.voided_at is None:
+        raise DeskError("This check-in is not void.")
+    visit.voided_at = None
+    visit.voided_by = None
+    visit.void_reason = None
+    visit.updated_at = by.now
+    by.audit(session, AuditAction.VISIT_VOID_UNDONE, visit_id)
+
+
 @dataclass(frozen=True)
 class PrintRecord:
     """The newest print of a visit's summary and what became of it."""

@@ -101,6 +101,11 @@ class FrontDesk:
         with unit_of_work(self.database) as session:
             desk.void_visit(session, visit_id, reason, by)
 
+    def undo_void(self, visit_id: str, by: Actor) -> None:
+        """A clinician takes back a void made by mistake (audited)."""
+        with unit_of_work(self.database) as session:
+            desk.undo_void(session, visit_id, by)
+
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
         """A visit read for printing its summary (the print itself is audited)."""
         with reading(self.database) as session:

@@ -296,10 +296,12 @@ class DeskWindow(QMainWindow):
         self.ride_button.clicked.connect(self.record_ride)
         self.void_button = QPushButton(self.tr("Void…"))
         self.void_button.clicked.connect(self.void_check_in)
+        self.undo_void_button = QPushButton(self.tr("Undo void…"))
+        self.undo_void_button.clicked.connect(self.undo_void)
         # Printing on one row, what changes the record on the next: fits a laptop screen.
         rows = (
             (self.print_button, self.patient_copy_button, self.retry_button, self.save_button),
-            (self.review_button, self.ride_button, self.void_button),
+            (self.review_button, self.ride_button, self.void_button, self.undo_void_button),
         )
         for row, buttons in enumerate(rows):
             for column, button in enumerate(buttons):
@@ -598,6 +600,11 @@ class DeskWindow(QMainWindow):
         )
         self.ride_button.setEnabled(usable)
         self.void_button.setEnabled(usable)
+        self.undo_void_button.setEnabled(
+            visit is not None
+            and visit.voided_at is not None
+            and self.member.role.allows(Role.CLINICIAN)
+        )
 
     def _change(self, change: str, action: Actor, *args: str) -> None:
         if self.current is None:
@@ -614,8 +621,18 @@ class DeskWindow(QMainWindow):
 
     def mark_reviewed(self) -> None:
         """A clinician marks the clinical flags reviewed, with an optional note."""
+        visit = self.current
+        if visit is None:
+            return
+        flags = "\n".join(f"• {flag}" for flag in visit.open_flags) or self.tr("(none open)")
         note, ok = QInputDialog.getMultiLineText(
-            self, self.tr("Mark reviewed"), self.tr("Note for the record (optional):")
+            self,
+            self.tr("Mark reviewed"),
+            self.tr(
+                "Mark the flags reviewed for {0}. Open now:\n{1}\n\nThis clears the clinical "
+                "flags; a ride home is cleared by Ride arranged.\n\nNote for the record "
+                "(optional):"
+            ).format(visit.patient_name, flags),
         )
         if ok:
             self._change("review_flags", self._action(), note)
@@ -635,11 +652,33 @@ class DeskWindow(QMainWindow):
 
     def void_check_in(self) -> None:
         """Void a check-in made by mistake, with the reason."""
-        reason, ok = QInputDialog.getText(
-            self, self.tr("Void this check-in"), self.tr("Why is this check-in void?")
+        visit = self.current
+        if visit is None:
+            return
+        when = visit.finished_at.astimezone(self.settings.zone).strftime("%m/%d/%Y %I:%M %p")
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            self.tr("Void this check-in"),
+            self.tr(
+                "Void the check-in of {0} from {1}? It stays stored, shown as void, and no "
+                "longer asks for attention; a clinician can undo it.\n\nWhy is it void?"
+            ).format(visit.patient_name, when),
         )
         if ok:
             self._change("void_visit", self._action(), reason)
+
+    def undo_void(self) -> None:
+        """A clinician takes back a void made by mistake."""
+        visit = self.current
+        if visit is None:
+            return
+        sure = QMessageBox.question(
+            self,
+            self.tr("Undo the void"),
+            self.tr("List the check-in of {0} again, with its flags?").format(visit.patient_name),
+        )
+        if sure == QMessageBox.StandardButton.Yes:
+            self._change("undo_void", self._action())
 
     @classmethod
     def where_to_save(cls, parent: QWidget, suggested: str) -> Path | None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Actor, Role, StaffMember
@@ -271,20 +271,60 @@ def test_a_ride_arranged_later_and_a_void(
     clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    check_in(database, pack, clock, ride=None)
+    check_in(database, pack, clock, first="Ana", last="Lee", ride=None)
     window = open_desk(qtbot, database, settings)
     select(qtbot, window, 0)
-    answers = iter(
-        [("Luis García", True), ("(555) 201-3344", True), ("Checked in twice by mistake", True)]
-    )
+    answers = iter([("Luis García", True), ("(555) 201-3344", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
     qtbot.mouseClick(window.ride_button, Qt.MouseButton.LeftButton)
     assert column(window, 0) == ["OK"]
     assert "Luis García" in window.details.toPlainText()
+    asked: list[str] = []
+
+    def void_reason(_parent: object, _title: str, label: str, *_: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ("Checked in twice by mistake", True)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", void_reason)
     qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    # The dialog names who is voided and what voiding does, before anything changes.
+    assert "Ana Lee" in asked[0]
+    assert "a clinician can undo it" in asked[0]
     assert column(window, 0) == ["Void"]
     assert "Checked in twice by mistake" in window.details.toPlainText()
     assert not window.void_button.isEnabled()
+    assert not window.undo_void_button.isEnabled(), "only a clinician undoes a void"
+
+
+def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check_in(
+        database, pack, clock, first="Ana", last="Lee", answers={"heart-condition": Answer.YES}
+    )
+    window = open_desk(qtbot, database, settings, DOCTOR)
+    select(qtbot, window, 0)
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("wrong patient", True)
+    )
+    qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    assert column(window, 0) == ["Void"]
+    assert window.undo_void_button.isEnabled()
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
+    qtbot.mouseClick(window.undo_void_button, Qt.MouseButton.LeftButton)
+    # Listed again, with the flag it still has open.
+    assert column(window, 0) == ["⚠ Needs attention"]
+    assert not window.undo_void_button.isEnabled()
+    with database.session() as session:
+        actions = [e.action for e in entries(session) if e.visit_id is not None]
+    assert actions[-2:] == ["visit_voided", "visit_void_undone"]
 
 
 def test_save_as_pdf_writes_the_summary_and_audits_it(
