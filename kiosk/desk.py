@@ -402,7 +402,9 @@ def undo_void(session: Session, visit_id: str, by: Actor) -> None:
     """
     if not by.may(Role.CLINICIAN):
         raise DeskError("Only a clinician can undo a void.")
-    visit = _visit_row(session, visit_id)
+    visit = session.get(VisitRow, visit_id)  # not _visit_row: that refuses a void one
+    if visit is None:
+        raise DeskError(f"There is no visit with the ID {visit_id}.")
     if visit.voided_at is None:
         raise DeskError("This check-in is not void.")
     visit.voided_at = None

@@ -323,8 +323,8 @@ def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
     assert column(window, 0) == ["⚠ Needs attention"]
     assert not window.undo_void_button.isEnabled()
     with database.session() as session:
-        actions = [e.action for e in entries(session) if e.visit_id is not None]
-    assert actions[-2:] == ["visit_voided", "visit_void_undone"]
+        actions = [e.action for e in entries(session) if e.action.startswith("visit_void")]
+    assert actions == ["visit_voided", "visit_void_undone"]
 
 
 def test_save_as_pdf_writes_the_summary_and_audits_it(
