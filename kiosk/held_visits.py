@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -32,7 +31,7 @@ from sqlalchemy.orm import Session
 from kiosk.audit import AuditAction, record
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
-from kiosk.database import Database
+from kiosk.database import Database, failure
 from kiosk.file_access import FILE_MODE, make_folder
 from kiosk.models import (
     AnswerRow,
@@ -88,20 +87,8 @@ class HoldReason(StrEnum):
 
 
 def hold_reason(error: BaseException) -> HoldReason:
-    """Why a write failed, from SQLite's own error code where there is one."""
-    original = getattr(error, "orig", error)
-    code = getattr(original, "sqlite_errorcode", None)
-    if code is not None:
-        primary = code & 0xFF
-        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return HoldReason.LOCKED
-        if primary == sqlite3.SQLITE_READONLY:
-            return HoldReason.READ_ONLY
-        if primary == sqlite3.SQLITE_FULL:
-            return HoldReason.FULL
-        if primary == sqlite3.SQLITE_CANTOPEN:
-            return HoldReason.MISSING
-    return HoldReason.UNAVAILABLE
+    """Why a write failed, from the engine's own error code where there is one."""
+    return HoldReason(failure(error).value)
 
 
 @dataclass(frozen=True)
@@ -239,6 +226,11 @@ class HeldVisits:
                 if database.file is not None:
                     session.connection().exec_driver_sql(
                         f"PRAGMA busy_timeout={RETRY_BUSY_TIMEOUT_MS}"
+                    )
+                elif database.engine.dialect.name == "postgresql":
+                    # A server's lock wait; LOCAL ends with this transaction.
+                    session.connection().exec_driver_sql(
+                        f"SET LOCAL lock_timeout = {RETRY_BUSY_TIMEOUT_MS}"
                     )
                 try:
                     visit_id = data["rows"]["visits"][0]["id"]

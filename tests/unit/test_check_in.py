@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+import pytest
 
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from kiosk.settings import Settings, load_settings
 from kiosk.signature import Signature
 from kiosk.visit import KioskTiming, Step, Visit
 from kiosk.visit_walk import SCRIBBLE, ManualClock
+from tests.conftest import another_writer, url_of
 
 
 class Heard:
@@ -106,19 +108,14 @@ def test_a_whole_visit_is_stored_and_every_step_announced(
 def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_later(
     tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
-    quick = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", busy_timeout_ms=100)
+    quick = open_database(url_of(database), busy_timeout_ms=100)
     service, heard = _service(tmp_path, quick, clock)
     content = service.content()
     assert content is not None
     visit = _to_consent(service, clock, flagged=content.questions[0].id)
     # Another program holds the write lock past the busy timeout.
-    blocker = sqlite3.connect(tmp_path / "kiosk.sqlite3", isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with another_writer(database):
         service.talk_first()
-    finally:
-        blocker.rollback()
-        blocker.close()
 
     assert heard.ends[-1].outcome is Outcome.HELD
     assert heard.ends[-1].kept_on_kiosk
@@ -133,6 +130,7 @@ def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_
     assert heard.stored_later == [visit.id]
     assert _visits(database) == 1
     assert not service.visits_waiting
+    quick.close()
 
 
 def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
@@ -143,6 +141,7 @@ def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
     assert service.store_waiting_visits() == []
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])  # it moves the database's file away
 def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
     tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -17,6 +17,7 @@ from kiosk.visit import RideStatus, Visit
 from kiosk.visit_walk import ManualClock, walk_visit
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])
 def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
     for _ in range(3):  # every pooled connection, not just the first
         with database.engine.connect() as connection:
@@ -48,7 +49,7 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
             (
                 "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
                 " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
-                " ride_status, flag_count) VALUES (:id, 1, 0, 'old-kiosk', 'completed', 'en',"
+                " ride_status, flag_count) VALUES (:id, 1, false, 'old-kiosk', 'completed', 'en',"
                 " :when, :when, 'Ana', 'García', 'ana garcia', '1968-04-15', 'none_yet', 2)"
             ),
             {"id": visit.id, "when": when},
@@ -93,9 +94,9 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
 
 
 def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
-    tmp_path: Path, pack: ContentPack, clock: ManualClock
+    database_url: str, pack: ContentPack, clock: ManualClock
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    url = database_url
     old = open_database(url, migrate_schema=False)
     migrate(old.engine, "0001")
     visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
@@ -123,3 +124,44 @@ def test_the_known_head_revision_is_alembics_head() -> None:
     from kiosk.database import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_the_apps_own_server_connections_give_up_on_slow_statements_and_locks(
+    database: Database,
+) -> None:
+    from kiosk.database import BUSY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
+
+    for _ in range(3):  # every pooled connection, not just the first
+        with database.engine.connect() as connection:
+            timeouts = connection.execute(
+                text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+            ).one()
+            assert tuple(timeouts) == (f"{STATEMENT_TIMEOUT_MS // 1000}s", f"{BUSY_TIMEOUT_MS // 1000}s")
+
+
+def test_a_server_that_never_answers_is_given_up_within_the_connect_timeout() -> None:
+    """A hung network (the server's port open, nothing answering) ends in a plain error."""
+    import socket
+    import time
+
+    from kiosk.database import CONNECT_TIMEOUT_S, DatabaseUnavailableError
+
+    pytest.importorskip("psycopg")
+    with socket.socket() as silent:
+        # The kernel completes the connection; nobody ever reads it or answers.
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        began = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError) as refused:
+            open_database(f"postgresql+psycopg://kiosk:secret@127.0.0.1:{port}/kiosk")
+        waited = time.monotonic() - began
+    assert CONNECT_TIMEOUT_S - 1 < waited < CONNECT_TIMEOUT_S + 3
+    said = str(refused.value)
+    assert said.startswith(
+        f"the database at postgresql+psycopg://kiosk:***@127.0.0.1:{port}/kiosk cannot be opened:"
+    )
+    assert "timeout" in said
+    assert "secret" not in said
+    assert "\n" not in said.strip()
