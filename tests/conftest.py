@@ -125,7 +125,7 @@ def postgresql_server() -> Iterator[PostgreSQLServer]:
     if not POSTGRESQL_URL:
         pytest.skip(
             "no PostgreSQL server: KIOSK_TEST_POSTGRESQL_URL is not set"
-            " (`eval \"$(.ci/test-postgresql start)\"` starts one)"
+            ' (`eval "$(.ci/test-postgresql start)"` starts one)'
         )
     pytest.importorskip("psycopg", reason="PostgreSQL needs psycopg: pip install '.[server]'")
     server = PostgreSQLServer(POSTGRESQL_URL)

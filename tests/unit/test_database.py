@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,7 +12,7 @@ from sqlalchemy import text
 
 from kiosk.content import Answer, ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database, migrate, open_database
+from kiosk.database import Database, DatabaseUnavailableError, migrate, open_database
 from kiosk.models import Base
 from kiosk.stored_visits import load_visit
 from kiosk.visit import RideStatus, Visit
@@ -137,7 +139,10 @@ def test_the_apps_own_server_connections_give_up_on_slow_statements_and_locks(
             timeouts = connection.execute(
                 text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
             ).one()
-            assert tuple(timeouts) == (f"{STATEMENT_TIMEOUT_MS // 1000}s", f"{BUSY_TIMEOUT_MS // 1000}s")
+            assert tuple(timeouts) == (
+                f"{STATEMENT_TIMEOUT_MS // 1000}s",
+                f"{BUSY_TIMEOUT_MS // 1000}s",
+            )
 
 
 def test_a_server_that_never_answers_is_given_up_within_the_connect_timeout() -> None:
@@ -165,3 +170,29 @@ def test_a_server_that_never_answers_is_given_up_within_the_connect_timeout() ->
     assert "timeout" in said
     assert "secret" not in said
     assert "\n" not in said.strip()
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_stations_reach_the_server_over_tls_and_check_its_certificate(
+    database: Database, tmp_path: Path
+) -> None:
+    with database.engine.connect() as connection:
+        encrypted = connection.execute(
+            text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        ).scalar()
+    assert encrypted is True
+    url = database.engine.url
+    assert url.query["sslmode"] == "verify-full"
+    # A server whose certificate was not signed by the authority the station trusts.
+    stranger = tmp_path / "stranger-ca.crt"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=Someone else", "-keyout", str(tmp_path / "k"), "-out", str(stranger),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    elsewhere = url.update_query_dict({"sslrootcert": str(stranger)})
+    with pytest.raises(DatabaseUnavailableError, match="certificate verify failed"):
+        open_database(elsewhere.render_as_string(hide_password=False))

@@ -96,9 +96,12 @@ def test_why_a_write_failed_comes_from_sqlites_own_code(
 
 
 def _server_error(database: Database, statements: list[str]) -> BaseException:
-    with database.engine.connect() as connection, pytest.raises(DBAPIError) as raised:
-        for statement in statements:
+    *first, failing = statements
+    with database.engine.connect() as connection:
+        for statement in first:
             connection.execute(text(statement))
+        with pytest.raises(DBAPIError) as raised:
+            connection.execute(text(failing))
     return raised.value
 
 

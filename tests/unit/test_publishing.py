@@ -404,7 +404,11 @@ def test_upgrading_keeps_the_published_content_in_use_and_leaves_trials_unpublis
     trial = replace(pack, clinic_name="Trial Clinic")
     with old.engine.begin() as connection:
         for number, (version, label, published) in enumerate(
-            [(pack, "bundled default content", True), (newer, "newer", True), (trial, "trial", False)],
+            [
+                (pack, "bundled default content", True),
+                (newer, "newer", True),
+                (trial, "trial", False),
+            ],
             1,
         ):
             connection.execute(
