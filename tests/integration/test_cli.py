@@ -14,26 +14,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy.engine import make_url
 
 from tests.integration.running import kiosk
-
-
-@pytest.fixture
-def db(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every command given `--database` runs on each engine: a SQLite file, a server.
-
-    The kiosk refuses a password on its command line (every user can read it there), so
-    the server's password goes where clinic IT would put it: libpq's password file.
-    """
-    url = make_url(database_url)
-    if url.password is None:
-        return database_url
-    password_file = tmp_path / "pgpass"
-    password_file.write_text(f"*:*:*:{url.username}:{url.password}\n")
-    password_file.chmod(0o600)
-    monkeypatch.setenv("PGPASSFILE", str(password_file))
-    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 def test_help_explains_every_subcommand(home: Path) -> None:

@@ -47,6 +47,9 @@ if not PRINTER or not print_system_available():
         "no print server: .ci/run installs CUPS with a PDF printer", allow_module_level=True
     )
 
+# About the print server: the visit printed is stored on one engine only.
+pytestmark = pytest.mark.parametrize("database_engine", ["sqlite"])
+
 SETTLE_SECONDS = 20.0
 
 
