@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import ContentPack
-from kiosk.database import Database
+from kiosk.database import Database, open_database
 from kiosk.printing import (
     JobStatus,
     PrintError,
@@ -47,8 +47,14 @@ if not PRINTER or not print_system_available():
         "no print server: .ci/run installs CUPS with a PDF printer", allow_module_level=True
     )
 
-# About the print server: the visit printed is stored on one engine only.
-pytestmark = pytest.mark.parametrize("database_engine", ["sqlite"])
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """About the print server, not storage: the visit printed is stored on SQLite only."""
+    db = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    yield db
+    db.close()
+
 
 SETTLE_SECONDS = 20.0
 
