@@ -142,12 +142,17 @@ def database_engine(request: pytest.FixtureRequest) -> str:
     return engine
 
 
-def _new_databases(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+@pytest.fixture
+def new_database_url(
+    database_engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., str]]:
+    """Makes fresh, empty databases on this test's engine: `new_database_url("later")`.
+
+    `at_head=True` gives one with the schema already at head, as `open_database` leaves it.
+    """
     made: list[str] = []
     server: PostgreSQLServer | None = None
-    if engine == "postgresql":
+    if database_engine == "postgresql":
         server = request.getfixturevalue("postgresql_server")
 
     def new(name: str = "kiosk", *, at_head: bool = False) -> str:
@@ -161,17 +166,6 @@ def _new_databases(
     if server is not None:
         for name in made:
             server.drop(name)
-
-
-@pytest.fixture
-def new_database_url(
-    database_engine: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[Callable[..., str]]:
-    """Makes fresh, empty databases on this test's engine: `new_database_url("later")`.
-
-    `at_head=True` gives one with the schema already at head, as `open_database` leaves it.
-    """
-    yield from _new_databases(database_engine, tmp_path, request)
 
 
 @pytest.fixture

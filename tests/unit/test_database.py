@@ -196,3 +196,16 @@ def test_stations_reach_the_server_over_tls_and_check_its_certificate(
     elsewhere = url.update_query_dict({"sslrootcert": str(stranger)})
     with pytest.raises(DatabaseUnavailableError, match="certificate verify failed"):
         open_database(elsewhere.render_as_string(hide_password=False))
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_timeouts_the_url_sets_itself_win(database: Database) -> None:
+    """Clinic IT tuning a slow link keeps its own settings; the kiosk adds only the rest."""
+    own = database.engine.url.update_query_dict({"options": "-c statement_timeout=60000"})
+    tuned = open_database(own.render_as_string(hide_password=False), busy_timeout_ms=2000)
+    with tuned.engine.connect() as connection:
+        timeouts = connection.execute(
+            text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+        ).one()
+    tuned.close()
+    assert tuple(timeouts) == ("1min", "2s")
