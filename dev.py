@@ -137,12 +137,28 @@ def ensure_system_libraries(wanted: dict[str, str], purpose: str) -> None:
         subprocess.run(command, check=False, stdout=subprocess.DEVNULL, env=environment)
 
 
+def _uses_the_default_database(arguments: list[str]) -> bool:
+    """Whether `kiosk` with these arguments uses the database of the settings (the embedded
+    default on a fresh machine), not one named with --database or made by `kiosk db`."""
+    if arguments and arguments[0] == "db":
+        return False
+    return not any(
+        argument.startswith("--database") or argument in {"-h", "--help"} for argument in arguments
+    )
+
+
 def run(arguments: list[str]) -> int:
     """Start the kiosk on its defaults (or run `kiosk` with the given arguments)."""
     setup("")
     if not arguments or arguments[0] in {"run", "desk", "admin"}:
         ensure_system_libraries(QT_X11_LIBRARIES, "Qt needs these to open a window")
         ensure_system_libraries(SPEECH_LIBRARIES, '"Read to me" needs this')
+    if _uses_the_default_database(arguments):
+        # No station makes its database by itself; on a fresh machine this makes the
+        # embedded default once (and leaves one already made as it is).
+        code = subprocess.call([tool("kiosk"), "db", "init"])
+        if code:
+            return code
     return subprocess.call([tool("kiosk"), *(arguments or ["run"])])
 
 

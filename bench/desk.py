@@ -30,7 +30,7 @@ from sqlalchemy import select
 from bench.measure import Row, Target
 from kiosk import desk
 from kiosk.actor import Actor, Role, StaffMember
-from kiosk.database import BUSY_TIMEOUT_MS, open_database
+from kiosk.database import BUSY_TIMEOUT_MS, init_database, open_database
 from kiosk.models import VisitRow
 from kiosk.visit import Ending
 
@@ -72,6 +72,7 @@ def make_year_of_visits(database_file: Path, visits: int) -> float:
     """`kiosk demo-data --visits N` into a new file; returns the seconds it took."""
     script = Path(sys.executable).with_name("kiosk")
     start = time.perf_counter()
+    init_database(f"sqlite:///{database_file}")  # `kiosk db init`
     subprocess.run(
         [
             str(script),

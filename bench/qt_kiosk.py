@@ -10,8 +10,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.settings import load_settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
@@ -37,11 +38,11 @@ def kiosk_window(database_file: Path, content_dir: Path | None = None) -> KioskW
     settings = load_settings(
         {"database_url": f"sqlite:///{database_file}", "content_dir": content_dir}
     )
+    init_database(settings.database_url)
     database = open_database(settings.database_url)
     window = KioskWindow(
-        database,
+        Station(database, "bench"),
         settings,
-        station="bench",
         timing=KioskTiming(timeout_seconds=3600, double_tap_guard_seconds=0),
     )
     window.resize(1080, 1920)

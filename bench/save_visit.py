@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.measure import Row, Target
 from bench.visits import finished_visit
 from kiosk.content_versions import content_in_use
-from kiosk.database import BUSY_TIMEOUT_MS, open_database
+from kiosk.database import BUSY_TIMEOUT_MS, init_database, open_database
 from kiosk.stored_visits import name_key, store_finished_visit
 from kiosk.visit import Visit
 
@@ -132,8 +132,10 @@ def _sqlite3_connection(path: Path) -> sqlite3.Connection:
 def run(workdir: Path, *, quick: bool) -> list[Row]:
     """Alternate a kiosk save and a sqlite3 save of a different, equal visit."""
     count = 40 if quick else 200
+    init_database(f"sqlite:///{workdir / 'save-kiosk.sqlite3'}")
     product = open_database(f"sqlite:///{workdir / 'save-kiosk.sqlite3'}")
     plain_path = workdir / "save-sqlite3.sqlite3"
+    init_database(f"sqlite:///{plain_path}")
     plain_schema = open_database(f"sqlite:///{plain_path}")
     with product.session() as session, session.begin():
         _, pack = content_in_use(session, None, datetime.now(UTC))

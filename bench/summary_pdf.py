@@ -39,7 +39,7 @@ from reportlab.platypus import (
 from bench.measure import Row, Target
 from bench.visits import finished_visit
 from kiosk.content_versions import content_in_use
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.stored_visits import load_visit, store_finished_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import SCRIBBLE
@@ -171,6 +171,7 @@ def baseline_page() -> bytes:
 def run(workdir: Path, *, quick: bool) -> list[Row]:
     """Summaries of stored visits, one each, alternating with the baseline page."""
     count = 40 if quick else 200
+    init_database(f"sqlite:///{workdir / 'summaries.sqlite3'}")
     database = open_database(f"sqlite:///{workdir / 'summaries.sqlite3'}")
     with database.session() as session, session.begin():
         _, pack = content_in_use(session, None, datetime.now(UTC))

@@ -8,6 +8,7 @@ trail names them `user:<username>`, `cli:<operating-system user>`, `kiosk:<stati
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -53,8 +54,12 @@ class ActorKind(StrEnum):
 def _operating_system_user() -> str:
     try:
         return getpass.getuser()
-    except OSError:  # no user name in the environment (some containers)
-        return "unknown"
+    except (OSError, KeyError):
+        # No user name in the environment and none in the passwd file for this user id
+        # (containers, kiosk images): the id still tells clinic IT who it was. Python
+        # 3.11 and 3.12 raise KeyError here, later versions OSError.
+        uid = getattr(os, "getuid", None)
+        return f"uid-{uid()}" if uid is not None else "unknown"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class AuditAction(StrEnum):
     VISITS_SEARCHED = "visits_searched"
     SUMMARY_SAVED = "summary_saved"
     SUMMARY_PRINTED = "summary_printed"
+    # What the print system later said of a print: failed (and why), or printed after all.
+    SUMMARY_PRINT_OUTCOME = "summary_print_outcome"
     FLAGS_REVIEWED = "flags_reviewed"
     RIDE_ARRANGED = "ride_arranged"
     VISIT_VOIDED = "visit_voided"
@@ -55,6 +57,7 @@ class AuditAction(StrEnum):
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
+    HELD_VISIT_SET_ASIDE = "held_visit_set_aside"
 
 
 def station_name() -> str:

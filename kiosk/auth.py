@@ -87,6 +87,9 @@ class SignInOutcome(StrEnum):
 
     SIGNED_IN = "signed_in"
     REFUSED = "refused"
+    # The right password, for an account whose role may not do what it was asked for
+    # (a staff account at the content editor): not a sign-in, and audited as refused.
+    NOT_ALLOWED = "not_allowed"
 
 
 @dataclass(frozen=True)
@@ -394,8 +397,10 @@ def sign_in(
     now: datetime,
     station: str,
     lock_minutes: int,
+    needed_role: Role = Role.STAFF,
 ) -> SignInResult:
-    """Check a username and password; every attempt leaves an audit entry.
+    """Check a username and password for work that `needed_role` may do; every attempt
+    leaves an audit entry.
 
     Every refusal looks the same from outside: the same outcome, and the same scrypt
     work whether the name is unknown, the account locked or disabled, or the password
@@ -425,14 +430,15 @@ def sign_in(
     if not right:
         counted = _count_wrong_try(session, account.id, now=now, lock_minutes=lock_minutes)
         if counted is None:
-            return refuse(actor, "account locked")
-        if counted.locked_until is not None:
-            return refuse(
-                actor,
+            why = "account locked"
+        elif counted.locked_until is not None:
+            why = (
                 f"wrong password ({WRONG_TRIES_BEFORE_LOCK} in a row); "
-                f"locked for {lock_minutes} minutes",
+                f"locked for {lock_minutes} minutes"
             )
-        return refuse(actor, f"wrong password ({counted.failed_attempts} in a row)")
+        else:
+            why = f"wrong password ({counted.failed_attempts} in a row)"
+        return refuse(actor, why)
     if not _let_in(session, account.id, now=now):
         # Why not, read again under the transaction: for the audit only.
         enabled, locked_until = (
@@ -446,7 +452,15 @@ def sign_in(
         )
         locked = locked_until is not None and locked_until > now
         return refuse(actor, "account locked" if locked or enabled else "account disabled")
+    role = Role(account.role)
+    if not role.allows(needed_role):
+        record(
+            session,
+            actor,
+            AuditAction.SIGN_IN_FAILED,
+            station=station,
+            detail=f"the {role.value} role may not sign in here ({needed_role.value} needed)",
+        )
+        return SignInResult(SignInOutcome.NOT_ALLOWED)
     record(session, actor, AuditAction.SIGN_IN, station=station)
-    return SignInResult(
-        SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, Role(account.role))
-    )
+    return SignInResult(SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, role))

@@ -12,15 +12,29 @@ import importlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Column, Connection, Integer, Table, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from kiosk.audit import AuditEntry
-from kiosk.database import HEAD_REVISION, sqlite_file
+from kiosk.actor import Actor
+from kiosk.audit import AuditAction, AuditEntry, carry_over
+from kiosk.database import (
+    HEAD_REVISION,
+    DatabaseUnavailableError,
+    alembic_config,
+    connect_database,
+    migrate,
+    sqlite_file,
+)
 from kiosk.database_url import without_secrets
 from kiosk.file_access import create_file, make_folder
+from kiosk.models import Base, ContentPictureRow, ContentVersionRow, VisitRow, table_of
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 
 class BackupError(Exception):
@@ -96,8 +110,63 @@ def backup(database_url: str, target: Path) -> None:
         source.close()
 
 
+def _revision_of(connection: Any) -> str | None:
+    has_table = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if has_table is None:
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _tables_of(connection: Any) -> dict[str, frozenset[str]]:
+    """Every table (SQLite's own aside) and its columns."""
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: frozenset(row[1] for row in connection.execute(f'PRAGMA table_info("{name}")'))
+        for name in names
+    }
+
+
+@cache
+def _known_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
+@cache
+def _kiosk_tables_at(revision: str) -> dict[str, frozenset[str]]:
+    """The tables and columns the kiosk's own migrations make up to `revision`."""
+    model = connect_database("sqlite://")
+    try:
+        migrate(model.engine, revision)
+        with model.engine.connect() as connection:
+            return _tables_of(connection.connection.driver_connection)
+    finally:
+        model.close()
+
+
+def _is_newer(revision: str) -> bool:
+    # The kiosk numbers its revisions 0001, 0002...: a larger number is a later version.
+    return revision.isdigit() and len(revision) == len(HEAD_REVISION) and revision > HEAD_REVISION
+
+
 def check_backup(path: Path, database_url: str) -> None:
-    """Refuse a file that is not a whole kiosk database this version can read."""
+    """Refuse a file that is not a whole kiosk database this version can read.
+
+    It must open (with the database's key, if it has one), pass SQLite's integrity check,
+    be at a schema revision of the kiosk's own, and hold exactly the tables and columns
+    the kiosk's migrations make at that revision: another program's SQLite file, even
+    one with a version row like the kiosk's, is not put in the clinic's database's place.
+    """
     if not path.is_file():
         raise BackupError(f"there is no backup at {path}")
     driver = _Driver.of(database_url)
@@ -105,7 +174,8 @@ def check_backup(path: Path, database_url: str) -> None:
         connection = driver.connect(path, read_only=True)
         try:
             ok = connection.execute("PRAGMA integrity_check").fetchone()
-            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = _revision_of(connection) if ok == ("ok",) else None
+            tables = _tables_of(connection) if ok == ("ok",) else {}
         finally:
             connection.close()
     except driver.errors as error:
@@ -113,35 +183,320 @@ def check_backup(path: Path, database_url: str) -> None:
         raise BackupError(f"{path} is not a kiosk database backup ({reason})") from None
     if ok != ("ok",):
         raise BackupError(f"{path} is damaged: {ok[0] if ok else 'unreadable'}")
-    if revision is None or revision[0] > HEAD_REVISION:
+    if revision is not None and _is_newer(revision):
         raise BackupError(f"{path} comes from a newer version of the kiosk; update it first")
+    if revision is None or revision not in _known_revisions():
+        raise BackupError(
+            f"{path} is not a kiosk database backup: it has no schema revision the kiosk "
+            "knows; nothing was changed"
+        )
+    expected = _kiosk_tables_at(revision)
+    if tables != expected:
+        missing = sorted(set(expected) - set(tables))
+        foreign = sorted(set(tables) - set(expected))
+        altered = sorted(
+            name for name in set(expected) & set(tables) if tables[name] != expected[name]
+        )
+        found = "; ".join(
+            part
+            for part in (
+                f"it lacks the tables {', '.join(missing)}" if missing else "",
+                f"it has tables the kiosk does not make: {', '.join(foreign)}" if foreign else "",
+                f"the columns of {', '.join(altered)} are not the kiosk's" if altered else "",
+            )
+            if part
+        )
+        raise BackupError(f"{path} is not a kiosk database backup ({found}); nothing was changed")
 
 
-def restore(database_url: str, source: Path, *, now: datetime) -> Path:
-    """Replace the database's content with a backup; the current content is kept aside.
+@dataclass(frozen=True)
+class Restoration:
+    """What a restore did: where the content before it went, and what it carried over."""
 
-    Returns where the content before the restore was saved. Stop the kiosks and desks
-    first: they would otherwise write into the database while it is replaced.
+    kept: Path | None
+    visits_carried: int
+    entries_carried: int
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _read_current(driver: _Driver, path: Path, database_url: str) -> Any:
+    """A connection to the database about to be replaced, once it is known to be readable.
+
+    What it holds beyond the backup is carried over, so it must be read whole; a damaged
+    one is left for clinic IT to move aside first, which loses nothing silently.
+    """
+    aside = path.with_name(path.name + ".damaged")
+    refusal = (
+        f"the database at {path} cannot be read whole, so the visits and audit entries it "
+        f"holds beyond the backup cannot be carried over; nothing was changed. If it "
+        f"cannot be repaired, move it aside (for example, rename it to {aside.name}), "
+        "keep it for whoever recovers data, and run the restore again"
+    )
+    try:
+        connection = driver.connect(path)
+    except driver.errors as error:
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"{refusal} ({reason})") from None
+    try:
+        ok = connection.execute("PRAGMA integrity_check").fetchone()
+        revision = _revision_of(connection)
+    except driver.errors as error:
+        connection.close()
+        reason = without_secrets(str(error), database_url)
+        raise BackupError(f"{refusal} ({reason})") from None
+    if ok != ("ok",):
+        connection.close()
+        raise BackupError(f"{refusal} ({ok[0] if ok else 'unreadable'})")
+    if revision is not None and _is_newer(revision):
+        connection.close()
+        raise BackupError(
+            f"the database at {path} was last used by a newer version of the kiosk; "
+            "restore with that version"
+        )
+    return connection
+
+
+def _url_of(database_url: str, path: Path) -> str:
+    """The same database settings (driver, key) for another file."""
+    url = make_url(database_url)
+    query = {key: value for key, value in url.query.items() if key not in ("mode", "uri")}
+    return url.set(database=str(path), query=query).render_as_string(hide_password=False)
+
+
+def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
+    """Replace the database's content with a backup, losing no visit and no audit entry.
+
+    The backup is copied beside the database and brought to this version's schema first;
+    every visit (by its ID, with its answers, flags and print jobs) and every audit entry
+    the database holds and the backup lacks is carried into the copy, with an entry
+    saying how many; only then does the copy take the database's place, in one SQLite
+    transaction, so a failure at any step leaves the database as it was. The content
+    before the restore is also kept aside whole; stop the kiosks and desks first.
     """
     check_backup(source, database_url)
     target_path = database_file(database_url)
-    kept = target_path.with_name(f"{target_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}.sqlite3")
-    if target_path.is_file():
-        backup(database_url, kept)
     driver = _Driver.of(database_url)
+    staging = target_path.with_name(f"{target_path.stem}.restoring{target_path.suffix}")
     make_folder(target_path.parent)
+    current = _read_current(driver, target_path, database_url) if target_path.is_file() else None
+    # Changes when any other connection commits to the database: how a restore notices a
+    # kiosk or desk still writing, whose work it would otherwise lose.
+    written = _data_version(current)
+    kept: Path | None = None
+    failures: tuple[type[Exception], ...] = (
+        *driver.errors,
+        OSError,
+        SQLAlchemyError,
+        StorageUnavailableError,
+        DatabaseUnavailableError,
+    )
+    try:
+        for leftover in _companions(staging):
+            leftover.unlink(missing_ok=True)
+        origin = driver.connect(source, read_only=True)
+        try:
+            _copy(driver, origin, staging)
+        finally:
+            origin.close()
+        if current is not None:
+            kept = target_path.with_name(
+                f"{target_path.stem}.before-restore-{by.now:%Y%m%d-%H%M%S}.sqlite3"
+            )
+            _copy(driver, current, kept)
+        visits, entries = _carry_over(database_url, staging, kept, source, by)
+        if kept is not None:
+            # Left by the read-only readings above, empty: the kept copy is one file.
+            for companion in _companions(kept)[1:]:
+                companion.unlink(missing_ok=True)
+        if _data_version(current) != written:
+            raise BackupError(
+                "a kiosk, desk or editor wrote to the database during the restore, so what "
+                "it wrote could be lost; nothing was changed. Stop them all and run the "
+                "restore again"
+            )
+        _put_in_place(driver, staging, target_path)
+    except BackupError:
+        _remove_kept(kept)
+        raise
+    except failures as error:
+        _remove_kept(kept)
+        reason = without_secrets(str(getattr(error, "orig", None) or error), database_url)
+        raise BackupError(
+            f"the restore from {source} failed, nothing was changed: {reason}"
+        ) from None
+    finally:
+        if current is not None:
+            current.close()
+        for leftover in _companions(staging):
+            leftover.unlink(missing_ok=True)
+    return Restoration(kept, visits, entries)
+
+
+def _remove_kept(kept: Path | None) -> None:
+    """Nothing was replaced, so no copy of the patients' data is left lying about."""
+    if kept is not None:
+        for companion in _companions(kept):
+            companion.unlink(missing_ok=True)
+
+
+def _data_version(connection: Any) -> object:
+    if connection is None:
+        return None
+    return connection.execute("PRAGMA data_version").fetchone()
+
+
+def _put_in_place(driver: _Driver, staging: Path, target_path: Path) -> None:
     create_file(target_path)  # 0660 when it is new; an existing database keeps its mode
-    origin = driver.connect(source, read_only=True)
+    ready = driver.connect(staging)
     target = driver.connect(target_path)
     try:
-        origin.backup(target)
-    except driver.errors as error:
-        reason = without_secrets(str(error), database_url)
-        raise BackupError(f"the restore from {source} failed: {reason}") from None
+        # One step: SQLite writes every page in one transaction on the target, so a
+        # kill here leaves the database as it was.
+        ready.backup(target)
+    finally:
+        ready.close()
+        target.close()
+
+
+def _carry_over(
+    database_url: str, staging: Path, kept: Path | None, source: Path, by: Actor
+) -> tuple[int, int]:
+    """Bring the copy to this version's schema and carry over what only `kept` holds."""
+    restored = connect_database(_url_of(database_url, staging))
+    try:
+        migrate(restored.engine)
+        entries = audit_entries_lost(database_url, staging, kept) if kept is not None else []
+        with unit_of_work(restored) as session:
+            visits = _carry_visits(session, _Driver.of(database_url), kept) if kept else 0
+            carried = carry_over(session, entries)
+            by.audit(
+                session,
+                AuditAction.RESTORED,
+                detail=(
+                    f"from {source}; {visits} visits and {carried} audit entries from before "
+                    "the restore carried over"
+                ),
+            )
+    finally:
+        restored.close()
+    return visits, carried
+
+
+def _tables_with_visits() -> list[Table]:
+    """Every table whose rows belong to a visit, in the order they can be inserted."""
+    visits = table_of(VisitRow)
+    return [visits] + [
+        table
+        for table in Base.metadata.sorted_tables
+        if any(key.column.table is visits for key in table.foreign_keys)
+    ]
+
+
+def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
+    """Insert the visits `kept` holds and the restored database lacks, by their IDs.
+
+    Rows are copied as stored (the same columns the two files share), with the content
+    version each visit showed matched by its hash, and copied too when the backup lacks it.
+    """
+    connection = session.connection()
+    present = set(connection.execute(select(table_of(VisitRow).c.id)).scalars())
+    origin = driver.connect(kept, read_only=True)
+    try:
+        shared = {
+            name: columns
+            for name, columns in _tables_of(origin).items()
+            if name in Base.metadata.tables
+        }
+        if "visits" not in shared:
+            return 0
+        missing = [
+            row[0] for row in origin.execute("SELECT id FROM visits") if row[0] not in present
+        ]
+        if not missing:
+            return 0
+        versions = _carry_content_versions(connection, origin, shared, missing)
+        for table in _tables_with_visits():
+            if table.name not in shared:
+                continue
+            columns = [
+                column.name
+                for column in table.columns
+                if column.name in shared[table.name] and not _numbered_by_the_database(column)
+            ]
+            key = "id" if table.name == "visits" else "visit_id"
+            places = ", ".join("?" for _ in columns)
+            listed = ", ".join(f'"{name}"' for name in columns)
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = origin.execute(
+                    f'SELECT {listed} FROM "{table.name}" WHERE "{key}" IN ({marks})',  # noqa: S608 - names from the models
+                    chunk,
+                ).fetchall()
+                if table.name == "visits":
+                    at = columns.index("content_version_id")
+                    rows = [(*row[:at], versions[row[at]], *row[at + 1 :]) for row in rows]
+                if rows:
+                    connection.exec_driver_sql(
+                        f'INSERT INTO "{table.name}" ({listed}) VALUES ({places})',  # noqa: S608 - names from the models
+                        rows,
+                    )
     finally:
         origin.close()
-        target.close()
-    return kept
+    return len(missing)
+
+
+def _numbered_by_the_database(column: Column[Any]) -> bool:
+    """A table's own integer key (a print job's number): the restored database gives it."""
+    keys = column.table.primary_key.columns
+    return column.primary_key and len(keys) == 1 and isinstance(column.type, Integer)
+
+
+def _carry_content_versions(
+    connection: Connection, origin: Any, shared: dict[str, frozenset[str]], visit_ids: list[str]
+) -> dict[int, int]:
+    """The restored database's number for each content version the carried visits showed."""
+    versions = table_of(ContentVersionRow)
+    pictures = table_of(ContentPictureRow)
+    numbers: dict[int, int] = {}
+    wanted = {
+        row[0]
+        for start in range(0, len(visit_ids), 500)
+        for row in origin.execute(
+            "SELECT DISTINCT content_version_id FROM visits WHERE id IN "  # noqa: S608 - marks only
+            f"({', '.join('?' for _ in visit_ids[start : start + 500])})",
+            visit_ids[start : start + 500],
+        )
+    }
+    for number in sorted(wanted):
+        columns = sorted(shared["content_versions"] - {"id"})
+        listed = ", ".join(f'"{name}"' for name in columns)
+        places = ", ".join("?" for _ in columns)
+        row = origin.execute(
+            f"SELECT {listed} FROM content_versions WHERE id = ?",  # noqa: S608 - names from the models
+            (number,),
+        ).fetchone()
+        values = dict(zip(columns, row, strict=True))
+        found = connection.execute(
+            select(versions.c.id).where(versions.c.sha256 == values["sha256"])
+        ).scalar()
+        if found is None:
+            connection.exec_driver_sql(
+                f"INSERT INTO content_versions ({listed}) VALUES ({places})",  # noqa: S608 - names from the models
+                tuple(row),
+            )
+            found = connection.execute(
+                select(versions.c.id).where(versions.c.sha256 == values["sha256"])
+            ).scalar_one()
+            for name, data in origin.execute(
+                "SELECT name, data FROM content_pictures WHERE version_id = ?", (number,)
+            ):
+                connection.execute(pictures.insert().values(version_id=found, name=name, data=data))
+        numbers[number] = found
+    return numbers
 
 
 def _moment(stored: str) -> datetime:
@@ -179,11 +534,21 @@ def audit_entries_in(database_url: str, path: Path) -> list[AuditEntry]:
     ]
 
 
-def audit_entries_lost_by_restore(database_url: str, kept: Path) -> list[AuditEntry]:
+def audit_entries_lost(database_url: str, restored: Path, kept: Path) -> list[AuditEntry]:
     """Entries of the content a restore kept aside that the restored database lacks.
 
     What happened since the backup still happened: a restore must not take it out of the
     trail. An entry is the same one when every field is, number and time included.
     """
-    restored = set(audit_entries_in(database_url, database_file(database_url)))
-    return [entry for entry in audit_entries_in(database_url, kept) if entry not in restored]
+    if not _has_audit_trail(driver_url=database_url, path=kept):
+        return []  # from before the audit trail (revision 0002)
+    present = set(audit_entries_in(database_url, restored))
+    return [entry for entry in audit_entries_in(database_url, kept) if entry not in present]
+
+
+def _has_audit_trail(*, driver_url: str, path: Path) -> bool:
+    connection = _Driver.of(driver_url).connect(path, read_only=True)
+    try:
+        return "audit_entries" in _tables_of(connection)
+    finally:
+        connection.close()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,12 +24,13 @@ from kiosk.actor import Actor, kiosk_or_staff_audit_name
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database
-from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
+from kiosk.database import Database, NotReady
+from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit
+from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 from kiosk.visit import (
     Clock,
     DetailsProblem,
@@ -44,10 +45,21 @@ from kiosk.visit import (
 
 log = logging.getLogger(__name__)
 
+# Why a visit waits, from what is wrong with the database; the desk reads what to run.
+_HOLD_REASONS = {
+    NotReady.NEVER_MADE: HoldReason.NOT_MADE,
+    NotReady.GONE: HoldReason.MISSING,
+    NotReady.OLDER: HoldReason.OLDER_SCHEMA,
+    NotReady.NEWER: HoldReason.OTHER_SCHEMA,
+    NotReady.FOREIGN: HoldReason.OTHER_SCHEMA,
+}
+
 
 class Outcome(StrEnum):
     """What became of a finished visit."""
 
+    # Not known yet: the visit is on its way to the database (or the held-visits folder).
+    SAVING = "saving"
     STORED = "stored"
     # The database could not take it: it waits in the held-visits folder on this machine.
     HELD = "held"
@@ -73,6 +85,28 @@ class VisitEnd:
         return self.outcome in (Outcome.HELD, Outcome.IN_MEMORY)
 
 
+_Result = TypeVar("_Result")
+
+
+class Errands(Protocol):
+    """Runs work that may wait on the database or the disk, and hands its result back.
+
+    A kiosk runs it off the screen's thread, so that a locked or unreachable database
+    never freezes a patient's screen; `then` is called back on the thread that asked.
+    """
+
+    def run(self, work: Callable[[], _Result], then: Callable[[_Result], None]) -> None:
+        """Do `work`, then call `then` with its result."""
+
+
+class RightAway:
+    """Errands done at once on the caller's thread (the domain's tests, a script)."""
+
+    def run(self, work: Callable[[], _Result], then: Callable[[_Result], None]) -> None:
+        """Do `work` now and hand its result to `then`."""
+        then(work())
+
+
 class CheckInListener(Protocol):
     """What the kiosk window hears from the service."""
 
@@ -80,7 +114,7 @@ class CheckInListener(Protocol):
         """The visit moved (or a tap was refused and it stayed): show its step."""
 
     def visit_finished(self, end: VisitEnd) -> None:
-        """The visit reached Done and was stored, held or refused."""
+        """The visit reached Done: first as SAVING, then stored, held or refused."""
 
     def held_visit_stored(self, visit_id: str) -> None:
         """A visit that waited on this machine is now in the database."""
@@ -191,9 +225,11 @@ class CheckIn:
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
         idle_clock: Clock | None = None,
+        errands: Errands | None = None,
     ) -> None:
         """`clock` times the visit; `idle_clock` the patient's pauses (real time on a kiosk,
-        even where a test fixes the visit's times)."""
+        even where a test fixes the visit's times). `errands` runs what waits on the
+        database: storing a finished visit and retrying held ones (at once by default)."""
         self.database = database
         self.settings = settings
         self.station = station
@@ -201,7 +237,14 @@ class CheckIn:
         self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
         self.idle = IdlePolicy(self.timing, idle_clock or steady_clock)
         self.held_visits = HeldVisits(settings.held_visits_dir)
+        self.errands: Errands = errands or RightAway()
         self.visit: Visit | None = None
+        # Finished visits on their way to the database or the held-visits folder.
+        self.saving: set[str] = set()
+        # Whether held visits are being tried again now (one try at a time), and who asked
+        # for another try meanwhile.
+        self._retrying = False
+        self._asked_again: list[Callable[[list[str]], None] | None] = []
         # Finished visits that neither the database nor the held-visits folder took.
         self.in_memory: list[Visit] = []
         # The content last read from the database, for check-ins while it is unreachable.
@@ -219,19 +262,40 @@ class CheckIn:
     def content(self) -> ContentPack | None:
         """The content the next visit shows; the last known while the database is away.
 
-        New content is taken at the start of a visit, never in the middle of one.
+        Read now, on the caller's thread: for the kiosk's start, before any patient taps.
+        Afterwards the kiosk refreshes it off the screen's thread (`refresh_content`).
         """
-        if self.database.file_is_gone():
+        return self._remember(self._read_content())
+
+    def refresh_content(self, then: Callable[[ContentPack | None], None]) -> None:
+        """Read the content in use again as an errand; `then` hears what the next visit
+        will show. A visit already under way keeps the content it started with."""
+        self.errands.run(self._read_content, lambda pack: then(self._remember(pack)))
+
+    @property
+    def last_content(self) -> ContentPack | None:
+        """The content last read (what Start uses, without asking the database)."""
+        return self._last_content
+
+    def _read_content(self) -> ContentPack | None:
+        if self._database_not_ready():
             # Patients can still check in; their visits wait on this machine.
-            return self._last_content
+            return None
         try:
             with self.database.session() as session, session.begin():
                 _, pack = content_in_use(session, self.settings.content_dir, self.clock())
+            pack.version  # noqa: B018 - worked out here, off the screen's thread, once
         except (SQLAlchemyError, ContentPackError, OSError) as error:
             log.error("the content in use cannot be loaded: %s", type(error).__name__)
-            return self._last_content
-        self._last_content = pack
+            return None
         return pack
+
+    def _remember(self, pack: ContentPack | None) -> ContentPack | None:
+        # The same version read again stays the same object: Welcome redraws only for new.
+        last = self._last_content
+        if pack is not None and (last is None or pack.version != last.version):
+            self._last_content = pack
+        return self._last_content
 
     @property
     def paused(self) -> bool:
@@ -245,28 +309,68 @@ class CheckIn:
         """Whether any finished visit still waits for the database."""
         return bool(self.in_memory) or bool(self.held_visits.held())
 
-    def store_waiting_visits(self) -> list[str]:
-        """Try again to store the visits that wait; never while a patient is at the screen."""
+    def store_waiting_visits(self, then: Callable[[list[str]], None] | None = None) -> None:
+        """Try again to store the visits that wait; never while a patient is at the screen.
+
+        `then` hears which visits were stored (none if it was not the time to try).
+        """
+        if self.visit is not None:
+            if then is not None:
+                then([])
+            return
+        if self._retrying:
+            # Asked again while a try is under way (IT may just have fixed the database):
+            # one more try once this one is done.
+            self._asked_again.append(then)
+            return
+        self._retrying = True
+        waiting = list(self.in_memory)
+
+        def tried(stored: list[str]) -> None:
+            self._retrying = False
+            self.in_memory = [visit for visit in self.in_memory if visit.id not in stored]
+            for visit_id in stored:
+                for listener in self._listeners:
+                    listener.held_visit_stored(visit_id)
+            if then is not None:
+                then(stored)
+            if self._asked_again:
+                asked, self._asked_again = self._asked_again, []
+
+                def tell_each(again: list[str]) -> None:
+                    for told in asked:
+                        if told is not None:
+                            told(again)
+
+                self.store_waiting_visits(tell_each)
+
+        self.errands.run(lambda: self._store_waiting(waiting), tried)
+
+    def _store_waiting(self, in_memory: list[Visit]) -> list[str]:
+        """Off the screen's thread: store what waits in memory, then the held files."""
         stored: list[str] = []
-        if self.visit is not None or self.database.file_is_gone():
+        if self._database_not_ready():
             return stored
+        self.database = writable_again(self.database)  # a kiosk started read-only
         try:
-            while self.in_memory:
-                visit = self.in_memory[0]
+            for visit in in_memory:
                 self._store(visit)
-                self.in_memory.pop(0)
                 stored.append(visit.id)
-            stored += self.held_visits.store_all(self.database, now=self.clock)
+            stored += self.held_visits.store_all(
+                self.database, now=self.clock, station=self.station
+            )
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("visits still wait for the database: %s", type(error).__name__)
-        for visit_id in stored:
-            for listener in self._listeners:
-                listener.held_visit_stored(visit_id)
         return stored
 
     def start(self, *, language: str, assisted_by: str | None = None) -> Visit | None:
-        """Start tapped: a new visit in `language`, or None when check-in cannot start."""
-        content = self.content()
+        """Start tapped: a new visit in `language`, or None when check-in cannot start.
+
+        The content is the one last read (at the kiosk's start, or when Welcome came
+        back): Start never waits on the database.
+        """
+        # Read now only if it never was (a script's first visit; a kiosk reads at its start).
+        content = self._last_content or self.content()
         if content is None or self.paused:
             return None
         if language not in content.languages:
@@ -293,8 +397,14 @@ class CheckIn:
 
     def kiosk_closed(self, by: Actor) -> None:
         """Staff left lock-down and closed the kiosk (audited)."""
-        with self.database.session() as session, session.begin():
-            by.audit(session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold")
+        try:
+            with unit_of_work(self.database) as session:
+                by.audit(
+                    session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold"
+                )
+        except StorageUnavailableError as error:
+            # Never into a deleted file: the log keeps it while the trail cannot.
+            log.error("the kiosk was closed; the audit trail cannot say so: %s", error)
 
     # --- the patient's taps -------------------------------------------------------------
     def _changed(self) -> None:
@@ -402,28 +512,39 @@ class CheckIn:
         self._act(lambda visit: visit.no_ride_yet())
 
     # --- storing ------------------------------------------------------------------------
+    def _database_not_ready(self) -> bool:
+        """Whether the database is gone, not made or at another schema: visits wait here.
+
+        Never a new connection to a missing file (it would make an empty database). The
+        kiosk never makes or upgrades one itself: the desk's notice and the log say what
+        clinic IT runs, and once they have, held visits go in.
+        """
+        try:
+            return self.database.not_ready_reason() is not None
+        except SQLAlchemyError as error:
+            log.warning("the database cannot be looked at: %s", type(error).__name__)
+            return True
+
     def _store(self, visit: Visit) -> None:
         with self.database.session() as session, session.begin():
             store_finished_visit(session, visit, station=self.station)
 
     def _finish(self, visit: Visit) -> None:
+        """Done: say so at once, then store (or hold) the visit without keeping anyone
+        waiting on the database."""
         actor = kiosk_or_staff_audit_name(self.station, visit.assisted_by)
-        outcome = Outcome.STORED
-        try:
-            if self.database.file_is_gone():
-                self._hold(visit, actor, HoldReason.MISSING)
-                outcome = self._held_outcome(visit)
-            else:
-                self._store(visit)
-        except ValueError as error:
-            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
-            outcome = Outcome.REFUSED
-        except SQLAlchemyError as error:
-            # The error's own text carries the row's values (names, birth dates): only
-            # its kind and the visit ID go to the log.
-            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
-            self._hold(visit, actor, hold_reason(error))
-            outcome = self._held_outcome(visit)
+        self.saving.add(visit.id)
+        self._announce_end(visit, Outcome.SAVING)
+
+        def saved(outcome: Outcome) -> None:
+            self.saving.discard(visit.id)
+            if outcome is Outcome.IN_MEMORY:
+                self.in_memory.append(visit)
+            self._announce_end(visit, outcome)
+
+        self.errands.run(lambda: self._save(visit, actor), saved)
+
+    def _announce_end(self, visit: Visit, outcome: Outcome) -> None:
         end = VisitEnd(
             visit.id,
             outcome,
@@ -433,15 +554,30 @@ class CheckIn:
         for listener in self._listeners:
             listener.visit_finished(end)
 
-    def _held_outcome(self, visit: Visit) -> Outcome:
-        return Outcome.IN_MEMORY if visit in self.in_memory else Outcome.HELD
+    def _save(self, visit: Visit, actor: str) -> Outcome:
+        """Off the screen's thread: into the database, else the held-visits folder."""
+        try:
+            if self._database_not_ready():
+                reason = _HOLD_REASONS[self.database.not_ready or NotReady.GONE]
+                return self._hold(visit, actor, reason)
+            self._store(visit)
+        except ValueError as error:
+            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
+            return Outcome.REFUSED
+        except SQLAlchemyError as error:
+            # The error's own text carries the row's values (names, birth dates): only
+            # its kind and the visit ID go to the log.
+            log.error("visit %s could not be stored: %s", visit.id, type(error).__name__)
+            return self._hold(visit, actor, hold_reason(error))
+        return Outcome.STORED
 
-    def _hold(self, visit: Visit, actor: str, reason: HoldReason) -> None:
+    def _hold(self, visit: Visit, actor: str, reason: HoldReason) -> Outcome:
         try:
             self.held_visits.hold(
                 visit, station=self.station, actor=actor, reason=reason, now=self.clock()
             )
-            log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
         except OSError as disk_error:
-            self.in_memory.append(visit)
             log.error("visit %s waits in memory only: %s", visit.id, type(disk_error).__name__)
+            return Outcome.IN_MEMORY
+        log.warning("visit %s waits on this kiosk: %s", visit.id, reason.words)
+        return Outcome.HELD

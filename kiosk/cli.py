@@ -21,12 +21,22 @@ from kiosk.audit import (
     station_name,
 )
 from kiosk.content_editing import ContentEditing
-from kiosk.database import Database, DatabaseUnavailableError, open_database
+from kiosk.database import (
+    HEAD_REVISION,
+    Database,
+    DatabaseNotReadyError,
+    DatabaseUnavailableError,
+    Initialized,
+    NotReady,
+    init_database,
+    open_database,
+    upgrade_database,
+)
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
-from kiosk.pack_loader import ContentPackError
+from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
@@ -67,6 +77,61 @@ def _database(settings: Settings) -> Database:
         return open_database(settings.database_url)
     except DatabaseUnavailableError as error:
         raise CommandError(str(error)) from error
+
+
+def _database_to_read(settings: Settings) -> Database | None:
+    """For a question that only reads: None where no database was ever made.
+
+    Nothing there is nothing to list, and asking makes nothing (no file, no folder). A
+    database this computer used and is now gone is an error, never an empty answer.
+    """
+    try:
+        return open_database(settings.database_url)
+    except DatabaseNotReadyError as error:
+        if error.state is not NotReady.NEVER_MADE:
+            raise CommandError(str(error)) from error
+        print(f"kiosk: {error}", file=sys.stderr)
+        return None
+    except DatabaseUnavailableError as error:
+        raise CommandError(str(error)) from error
+
+
+def _named_database(args: argparse.Namespace, settings: Settings) -> str:
+    """The URL given to `kiosk db`, under the rules of `--database` (no secret in it)."""
+    if not args.url:
+        return settings.database_url
+    try:
+        return load_settings({"database_url": args.url}).database_url
+    except SettingsError as error:
+        raise CommandError(f"the settings have problems:\n{error}") from error
+
+
+def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Make the database with the current schema (a database already current is kept)."""
+    url = _named_database(args, settings)
+    try:
+        done = init_database(url, new=args.new)
+    except DatabaseUnavailableError as error:
+        raise CommandError(str(error)) from error
+    if done is Initialized.MADE:
+        print(f"Made the database at {shown_url(url)}")
+    else:
+        print(f"The database at {shown_url(url)} is already current; nothing was changed")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database's schema up to this program's (an admin, once per new version)."""
+    url = _named_database(args, settings)
+    try:
+        before = upgrade_database(url)
+    except DatabaseUnavailableError as error:
+        raise CommandError(str(error)) from error
+    if before is None:
+        print(f"The database at {shown_url(url)} is already current; nothing was changed")
+    else:
+        print(f"Upgraded the database at {shown_url(url)} from schema {before} to {HEAD_REVISION}")
+    return 0
 
 
 def _stamp() -> Actor:
@@ -156,7 +221,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         since = datetime.combine(args.since, time.min, tzinfo=settings.zone).astimezone(UTC)
     # A bare name means a person's account; cli:… and kiosk:… are given in full.
     actor = args.user if args.user is None or ":" in args.user else staff_audit_name(args.user)
-    database = _database(settings)
+    database = _database_to_read(settings)
+    if database is None:
+        return 0
     try:
         found = _front_desk(database, settings).read_audit(
             _stamp(), since=since, actor=actor, visit_id=args.visit
@@ -195,7 +262,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
     """List stored visits, newest first."""
-    database = _database(settings)
+    database = _database_to_read(settings)
+    if database is None:
+        return 0
     try:
         for visit in _front_desk(database, settings).list_visits(_stamp(), since_day=args.since):
             local = visit.finished_at.astimezone(settings.zone)
@@ -250,7 +319,16 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_content_in_use(settings: Settings) -> int:
-    database = _database(settings)
+    database = _database_to_read(settings)
+    if database is None:
+        # A new database starts with the bundled pack: that is what would be in use.
+        pack = load_pack(bundled_pack_dir())
+        print(
+            f"content in use: none yet; a new database starts with the bundled pack, version "
+            f"{pack.short_version}, valid — {len(pack.slides)} slides, "
+            f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
+        )
+        return 0
     try:
         label, version, pack = ContentEditing(database).in_use_label(now=datetime.now(UTC))
         version = version[:12]
@@ -411,11 +489,13 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from kiosk.backup import BackupError, backup
 
     target: Path = args.file
+    # Opened first: a copy of a database that is not there would make an empty one.
+    database = _database(settings)
     try:
         backup(settings.database_url, target)
     except BackupError as error:
+        database.close()
         raise CommandError(str(error)) from error
-    database = _database(settings)
     try:
         Upkeep(database).backed_up(target, _stamp())
     finally:
@@ -425,22 +505,20 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    """Replace the database's content with a backup (the current content is kept aside)."""
-    from kiosk.backup import BackupError, audit_entries_lost_by_restore, restore
+    """Replace the database's content with a backup, carrying over what the backup lacks."""
+    from kiosk.backup import BackupError, restore
 
     try:
-        kept = restore(settings.database_url, args.file, now=datetime.now(UTC))
+        restoration = restore(settings.database_url, args.file, by=_stamp())
     except BackupError as error:
         raise CommandError(str(error)) from error
-    database = _database(settings)  # brings an older backup's schema up to date
-    try:
-        lost = audit_entries_lost_by_restore(settings.database_url, kept) if kept.is_file() else []
-        Upkeep(database).restored(args.file, lost, _stamp())
-    except BackupError as error:
-        raise CommandError(str(error)) from error
-    finally:
-        database.close()
-    print(f"Restored the database from {args.file}; what it held before is in {kept}")
+    print(
+        f"Restored the database from {args.file}; carried over from before the restore "
+        f"{restoration.visits_carried} visits and {restoration.entries_carried} audit "
+        "entries the backup lacked"
+    )
+    if restoration.kept is not None:
+        print(f"What it held before is in {restoration.kept}")
     return 0
 
 
@@ -450,11 +528,22 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
     database = _database(settings)
     try:
-        removed = purge_older_than(database, args.older_than, _stamp())
+        purge = purge_older_than(database, args.older_than, _stamp())
     finally:
         database.close()
-    print(f"Removed {removed} visits older than {args.older_than} days")
-    return 0
+    print(f"Removed {purge.removed} visits older than {args.older_than} days")
+    if purge.wiped:
+        return 0
+    # The rows are gone, but not yet their text: say so rather than claim a clean wipe.
+    print(
+        f"kiosk: not wiped yet: another program is reading the database, so "
+        f"{purge.pages_not_wiped} pages of its files still hold text from before this "
+        "purge (including any visits removed now or by an earlier purge). The wipe "
+        "finishes at the next purge once that program has finished reading: run this "
+        "command again (a kiosk with retention_days set tries again within a minute).",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -574,6 +663,42 @@ def _add_content_commands(
     restore_content.set_defaults(handler=cmd_content_restore)
 
 
+def _add_database_commands(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk db init|upgrade`: the only ways a database is made or its schema changed."""
+    database = commands.add_parser(
+        "db",
+        parents=[common],
+        help="make the database (once) or upgrade its schema (once per new version)",
+    )
+    database_commands = database.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    init = database_commands.add_parser(
+        "init",
+        parents=[common],
+        help="make the database with the current schema; a database already current is "
+        "left as it is",
+    )
+    init.add_argument(
+        "url", nargs="?", metavar="URL", help="the database (default: --database or the settings)"
+    )
+    init.add_argument(
+        "--new",
+        action="store_true",
+        help="make an empty one even where this computer used a database there that is now gone",
+    )
+    init.set_defaults(handler=cmd_db_init)
+    upgrade = database_commands.add_parser(
+        "upgrade",
+        parents=[common],
+        help="bring the database's schema up to this version's (an admin, once; back it up first)",
+    )
+    upgrade.add_argument(
+        "url", nargs="?", metavar="URL", help="the database (default: --database or the settings)"
+    )
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
     """The `kiosk` parser with the non-GUI subcommands; the UI layer adds the window ones."""
     common = global_options()
@@ -605,6 +730,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     visits.set_defaults(handler=cmd_visits)
 
     _add_content_commands(commands, common)
+    _add_database_commands(commands, common)
 
     demo = commands.add_parser(
         "demo-data", parents=[common], help="add realistic synthetic visits, marked as demo data"

@@ -16,7 +16,7 @@ from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use, publish_content
-from kiosk.database import Database, open_database
+from kiosk.database import Database, make_throwaway_database
 from kiosk.publishing import Draft, PublishedVersion
 from kiosk.unit_of_work import reading, unit_of_work
 
@@ -139,7 +139,8 @@ def open_preview_database(folder: Path, pack: ContentPack, *, now: datetime) -> 
     Nothing of the clinic's is in it and nothing in it is the clinic's: a preview can
     neither read nor store a real visit.
     """
-    database = open_database(f"sqlite:///{(folder / 'preview.sqlite3').as_posix()}")
+    # Made here, unlike the clinic's: a preview's database is thrown away with its folder.
+    database = make_throwaway_database(f"sqlite:///{(folder / 'preview.sqlite3').as_posix()}")
     with database.session() as session, session.begin():
         publish_content(session, pack, label="preview", published_by="preview", now=now)
     return database

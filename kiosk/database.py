@@ -4,14 +4,18 @@ SQLite connections run in WAL mode with foreign keys on and `synchronous=FULL`, 
 visit is on disk before the patient is told it is saved. Connections to a PostgreSQL
 server give up on a server that does not answer (connect, statement, lock and network
 timeouts), so a hung network ends in a plain error instead of a frozen screen. Every
-program (kiosk, desk, editor, command line) opens the database through `open_database`.
+program (kiosk, desk, editor, command line) opens the database through `open_database`,
+which never makes or upgrades one: `kiosk db init` (`init_database`) and `kiosk db
+upgrade` (`upgrade_database`) do, once, so a deleted database is never silently replaced
+by an empty one.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +34,7 @@ from kiosk.audit_protections import check_at_start
 from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
 from kiosk.database_url import parse as parse_url
 from kiosk.file_access import create_file, keep_from_others, make_folder
+from kiosk.used_databases import remember_use, used_here
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -85,6 +90,16 @@ def _server_timeouts(url: URL, busy_timeout_ms: int) -> dict[str, Any]:
     return arguments
 
 
+class NotReady(StrEnum):
+    """Why a station may not use a database yet; each says what to run."""
+
+    NEVER_MADE = "never made"
+    GONE = "gone"
+    OLDER = "older"
+    NEWER = "newer"
+    FOREIGN = "foreign"
+
+
 @dataclass
 class Database:
     """An engine and the session factory bound to it."""
@@ -94,6 +109,13 @@ class Database:
     # The SQLite file, when there is one: a kiosk must notice when it is deleted.
     file: Path | None = None
     busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    # The address it was opened with, for saying which database is meant.
+    url: URL | None = None
+    # Whether its schema was found current; until then nothing may use it (a kiosk holds
+    # visits), and nothing connects to a SQLite file that is not there, which would make it.
+    ready: bool = True
+    # What was last found wrong (None: nothing), for a kiosk to say why it holds visits.
+    not_ready: NotReady | None = None
     _identity: tuple[int, int] | None = field(default=None, init=False, repr=False)
 
     def session(self) -> Session:
@@ -124,6 +146,77 @@ class Database:
             self.engine.dispose()
         self._identity = identity
         return False
+
+    def not_ready_reason(self) -> str | None:
+        """Why nothing may be read or written here now, naming what to run; None if ready.
+
+        Asked before every transaction (see `kiosk.unit_of_work`), so a database deleted
+        under a running desk, editor or command is noticed before anything claims to be
+        saved. A database that was not ready is looked at again: once clinic IT has run
+        what it said, the station carries on.
+        """
+        if self.ready:
+            noted = self._identity
+            if self.file_is_gone():
+                self.not_ready = NotReady.GONE
+                return GONE_WHILE_OPEN
+            if noted is None or noted == self._identity:
+                return None
+            # Another file put in its place (a restore): it may be any version's.
+            self.ready = False
+        self.not_ready, revision = self.readiness()
+        if self.not_ready is not None:
+            return self.words(self.not_ready, revision)
+        self.ready = True
+        if self.url is not None:
+            remember_use(self.url, self.file)
+        self.file_is_gone()  # notes which file it is, to notice if it is replaced
+        return None
+
+    def readiness(self) -> tuple[NotReady | None, str | None]:
+        """Whether the database is there with this program's schema, and its revision.
+
+        Reads only: a SQLite file that is not there is not connected to (that would make it).
+        """
+        url = self.url if self.url is not None else self.engine.url
+        nothing = NotReady.GONE if used_here(url, self.file) else NotReady.NEVER_MADE
+        if self.file is not None and not self.file.exists():
+            return nothing, None
+        with self.engine.connect() as connection:
+            found = inspect(connection)
+            if not found.has_table("alembic_version"):
+                return (NotReady.FOREIGN if found.get_table_names() else nothing), None
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if revision is None or revision == HEAD_REVISION:
+            return (None if revision else NotReady.FOREIGN), revision
+        # Revisions are numbered 0001, 0002, …: any other is a later version's.
+        numbered = len(revision) == len(HEAD_REVISION) and revision.isdigit()
+        older = numbered and revision < HEAD_REVISION
+        return (NotReady.OLDER if older else NotReady.NEWER), revision
+
+    def words(self, state: NotReady, revision: str | None = None) -> str:
+        """What staff and clinic IT read: what is wrong with the database, and what to run."""
+        shown = shown_url(self.url if self.url is not None else self.engine.url)
+        return {
+            NotReady.NEVER_MADE: f"there is no database at {shown} yet: make it with "
+            "`kiosk db init` (once, for the whole clinic)",
+            NotReady.GONE: f"the database at {shown}, which this computer used before, is gone "
+            "(deleted or moved away): put it back from a backup with `kiosk restore FILE`, "
+            "or start an empty one with `kiosk db init --new`",
+            NotReady.OLDER: f"the database at {shown} has an older schema ({revision}) than "
+            f"this program ({HEAD_REVISION}): an admin runs `kiosk db upgrade` once",
+            NotReady.NEWER: f"the database at {shown} has a newer schema ({revision}) than "
+            f"this program ({HEAD_REVISION}): update the kiosk program on this computer",
+            NotReady.FOREIGN: f"the database at {shown} is not a kiosk database (it holds "
+            "other tables); nothing was changed: name the kiosk's own database",
+        }[state]
+
+
+GONE_WHILE_OPEN = (
+    "the database file is gone (deleted or moved away), so nothing can be saved or read: "
+    "put it back from a backup with `kiosk restore FILE`, or start an empty one with "
+    "`kiosk db init --new`; tell the clinic's IT"
+)
 
 
 class Failure(StrEnum):
@@ -170,41 +263,30 @@ class DatabaseUnavailableError(Exception):
     """The database cannot be opened; the message says which and why, in one line."""
 
 
-def open_database(
-    url: str,
-    *,
-    migrate_schema: bool = True,
-    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-    station: str | None = None,
-) -> Database:
-    """Connect to `url` (any SQLAlchemy URL) and bring its schema up to date.
+class DatabaseNotReadyError(DatabaseUnavailableError):
+    """The database is not there, or not at this program's schema; the message says what
+    to run. `database` is the station's way to it once someone has: a kiosk holds visits
+    and keeps looking (see `Database.not_ready_reason`)."""
 
-    With the schema brought up to date, the audit trail's protections are checked and any
-    missing one is put back, in the name of `station` (this machine's name by default).
-    `busy_timeout_ms` is how long a SQLite write waits for another writer to finish.
-    """
+    def __init__(self, message: str, state: NotReady, database: Database) -> None:
+        super().__init__(message)
+        self.state = state
+        self.database = database
+
+
+def _parse(url: str) -> URL:
     try:
-        parsed = parse_url(url)
+        return parse_url(url)
     except UnreadableURLError as error:
         raise DatabaseUnavailableError(f"database_url {error}") from None
+
+
+@contextmanager
+def _said_plainly(parsed: URL) -> Iterator[None]:
+    """A driver's or the system's error as one line that names the database and no secret."""
     shown = shown_url(parsed)
-    is_sqlite = parsed.get_backend_name() == "sqlite"
-    file = sqlite_file(parsed)
     try:
-        if file is not None:
-            _prepare_file(file, read_only=parsed.query.get("mode") == "ro")
-        engine = create_engine(parsed, connect_args=_server_timeouts(parsed, busy_timeout_ms))
-        if is_sqlite:
-            event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
-        database = Database(
-            engine, sessionmaker(engine, expire_on_commit=False), file, busy_timeout_ms
-        )
-        if migrate_schema:
-            migrate(engine)
-            # Every program opens the database here: kiosk, desk, editor, command line.
-            with database.session() as session:
-                check_at_start(session, station=station or station_name())
-        database.file_is_gone()  # notes which file it is, to notice if it is replaced
+        yield
     except (ImportError, NoSuchModuleError) as error:
         raise DatabaseUnavailableError(
             f"the database at {shown} needs a driver that is not installed "
@@ -219,7 +301,141 @@ def open_database(
         raise DatabaseUnavailableError(
             f"the database at {shown} cannot be opened: {without_secrets(reason, parsed)}"
         ) from None
+
+
+def connect_database(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """The engine for `url`, not yet connected: nothing is checked, made or changed.
+
+    For `kiosk db` and for tests that build an old schema; everything else opens the
+    database with `open_database`.
+    """
+    parsed = _parse(url)
+    with _said_plainly(parsed):
+        engine = create_engine(parsed, connect_args=_server_timeouts(parsed, busy_timeout_ms))
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        return Database(
+            engine,
+            sessionmaker(engine, expire_on_commit=False),
+            sqlite_file(parsed),
+            busy_timeout_ms,
+            url=parsed,
+            ready=False,
+        )
+
+
+def open_database(
+    url: str,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    station: str | None = None,
+) -> Database:
+    """Connect to the database at `url` (any SQLAlchemy URL), made and current.
+
+    It is never made or upgraded here: `kiosk db init` and `kiosk db upgrade` do that,
+    once. A database that is not there, or not at this program's schema, raises
+    `DatabaseNotReadyError` saying what to run. Once open, the audit trail's protections
+    are checked and any missing one is put back, in the name of `station` (this
+    machine's name by default). `busy_timeout_ms` is how long a SQLite write waits for
+    another writer to finish.
+    """
+    database = connect_database(url, busy_timeout_ms=busy_timeout_ms)
+    assert database.url is not None
+    with _said_plainly(database.url):
+        state, revision = database.readiness()
+        if state is not None:
+            database.close()
+            database.not_ready = state
+            raise DatabaseNotReadyError(database.words(state, revision), state, database)
+        if database.file is not None and database.url.query.get("mode") != "ro":
+            _close_to_others(database.file)
+        # Every program opens the database here: kiosk, desk, editor, command line.
+        with database.session() as session:
+            check_at_start(session, station=station or station_name())
+        database.ready = True
+        remember_use(database.url, database.file)
+        database.file_is_gone()  # notes which file it is, to notice if it is replaced
     return database
+
+
+def make_throwaway_database(url: str) -> Database:
+    """A new SQLite database made and opened here, never remembered as this station's.
+
+    Only for the editor's preview, whose database is thrown away with its folder; every
+    database of the clinic's is made by `kiosk db init`.
+    """
+    database = connect_database(url)
+    assert database.url is not None
+    assert database.file is not None
+    with _said_plainly(database.url):
+        _prepare_file(database.file, read_only=False)
+        migrate(database.engine)
+    database.ready = True
+    database.file_is_gone()  # notes which file it is
+    return database
+
+
+class Initialized(StrEnum):
+    """What `kiosk db init` did."""
+
+    MADE = "made"
+    ALREADY_CURRENT = "already current"
+
+
+def init_database(url: str, *, new: bool = False, station: str | None = None) -> Initialized:
+    """`kiosk db init`: make the database at `url` with the current schema, once.
+
+    A database that is already current is left as it is. One that this station used
+    before and is now gone is not made again unless `new` says so: the clinic's content,
+    accounts and visits would silently start over. Anything else that is not ready
+    (an older, newer or foreign schema) raises `DatabaseNotReadyError` saying what to run.
+    """
+    database = connect_database(url)
+    assert database.url is not None
+    try:
+        with _said_plainly(database.url):
+            state, revision = database.readiness()
+            if state is None:
+                remember_use(database.url, database.file)
+                return Initialized.ALREADY_CURRENT
+            if state is NotReady.GONE and not new:
+                raise DatabaseNotReadyError(database.words(state), state, database)
+            if state not in (NotReady.NEVER_MADE, NotReady.GONE):
+                raise DatabaseNotReadyError(database.words(state, revision), state, database)
+            if database.file is not None:
+                _prepare_file(database.file, read_only=database.url.query.get("mode") == "ro")
+            migrate(database.engine)
+            with database.session() as session:
+                check_at_start(session, station=station or station_name())
+            remember_use(database.url, database.file)
+            return Initialized.MADE
+    finally:
+        database.close()
+
+
+def upgrade_database(url: str, *, station: str | None = None) -> str | None:
+    """`kiosk db upgrade`: bring an older schema up to this program's; the old revision.
+
+    None when it was already current. A database that is not there, or newer than this
+    program, raises `DatabaseNotReadyError` saying what to run instead.
+    """
+    database = connect_database(url)
+    assert database.url is not None
+    try:
+        with _said_plainly(database.url):
+            state, revision = database.readiness()
+            if state is None:
+                remember_use(database.url, database.file)
+                return None
+            if state is not NotReady.OLDER:
+                raise DatabaseNotReadyError(database.words(state, revision), state, database)
+            migrate(database.engine)
+            with database.session() as session:
+                check_at_start(session, station=station or station_name())
+            remember_use(database.url, database.file)
+            return revision
+    finally:
+        database.close()
 
 
 def _prepare_file(file: Path, *, read_only: bool) -> None:
@@ -232,7 +448,13 @@ def _prepare_file(file: Path, *, read_only: bool) -> None:
     make_folder(file.parent)
     if read_only:
         return  # SQLite opens it as it is, or says it is missing
-    if not create_file(file) and keep_from_others(file):
+    if not create_file(file):
+        _close_to_others(file)
+
+
+def _close_to_others(file: Path) -> None:
+    """A file from an earlier version that others can read loses their access."""
+    if keep_from_others(file):
         for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
             keep_from_others(companion)
         logging.getLogger(__name__).warning(
@@ -280,22 +502,33 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to `revision` (every command works on a new, empty database)."""
+    """Upgrade the schema to `revision`: for `kiosk db init|upgrade` (and tests), no other."""
     if revision == "head" and current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        driver: Any = connection.connection.driver_connection
+        implicit_begin = getattr(driver, "isolation_level", None)
         if is_sqlite:
             # SQLite changes a table by copying it; with foreign keys on, dropping the old
             # copy would fail (or cascade) for every table visits refer to. The keys are
             # checked once the whole upgrade is done instead. Only outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+            # Python's sqlite3 (and sqlcipher3) sends BEGIN only before INSERT, UPDATE or
+            # DELETE, never before CREATE, DROP or ALTER: each of those committed on its
+            # own, and a migration killed half-way left tables its revision did not know,
+            # a database no program could open again. So this connection begins its
+            # transaction itself (SQLAlchemy's documented recipe for pysqlite), taking the
+            # write lock at once; SQLite undoes every statement of an unfinished one.
+            driver.isolation_level = None
         try:
             with connection.begin():
-                if engine.dialect.name == "postgresql":
+                if is_sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif engine.dialect.name == "postgresql":
                     # An upgrade of a large clinic's tables may take longer than any one
                     # station's statement should; this transaction only.
                     connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
@@ -306,5 +539,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                     )
         finally:
             if is_sqlite:
+                driver.isolation_level = implicit_begin  # the pool's other users expect it
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()

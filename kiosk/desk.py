@@ -25,6 +25,7 @@ from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
 from kiosk.stored_visits import load_visit, name_key
+from kiosk.unit_of_work import unit_of_work
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
@@ -478,16 +479,26 @@ def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:
     ]
 
 
-def update_print(session: Session, row_id: int, status: JobStatus, now: datetime) -> None:
-    """Store what the print system says became of a print."""
+def update_print(session: Session, row_id: int, status: JobStatus, by: Actor) -> None:
+    """Store what the print system says became of a print; a failure, or a print that
+    came out after failing, is audited (the trail must not say only "sent")."""
     row = session.get(PrintJobRow, row_id)
     if row is None or PrintState(row.state) is status.state:
         return
+    before = PrintState(row.state)
     row.state = status.state.value
     row.reason = status.reason
     visit = session.get(VisitRow, row.visit_id)
     if visit is not None:
-        visit.updated_at = now
+        visit.updated_at = by.now
+    if status.state is PrintState.FAILED or before is PrintState.FAILED:
+        reason = f": {status.reason}" if status.reason else ""
+        by.audit(
+            session,
+            AuditAction.SUMMARY_PRINT_OUTCOME,
+            row.visit_id,
+            detail=f"{row.copy} copy on {row.printer}: {status.state.value}{reason}",
+        )
 
 
 # --- asking the print system -------------------------------------------------------------
@@ -507,14 +518,18 @@ class PrintCheck:
 
 
 def follow_prints(
-    database: Database, *, now: Clock, stop: Callable[[], bool] = lambda: False
+    database: Database,
+    *,
+    now: Clock,
+    stop: Callable[[], bool] = lambda: False,
+    station: str = "desk",
 ) -> PrintCheck:
     """Ask the print system what became of the prints still on their way; store each answer.
 
     Stops at the first print it cannot answer about (that says nothing of the job, so the
     next look asks again) and as soon as `stop()` says the desk is closing.
     """
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         followed = prints_to_follow(session, now=now())
     changed = 0
     for sent in followed:
@@ -528,8 +543,8 @@ def follow_prints(
             return PrintCheck(changed, str(error))
         if status.state is sent.state:
             continue
-        with database.session() as session, session.begin():
-            update_print(session, sent.row_id, status, now())
+        with unit_of_work(database) as session:
+            update_print(session, sent.row_id, status, Actor.system(station=station, now=now()))
         changed += 1
     return PrintCheck(changed, "")
 
@@ -555,12 +570,14 @@ def send_summary(
         failure = ""
     except PrintError as error:
         job, failure = None, str(error)
-    with database.session() as session, session.begin():
+    with unit_of_work(database) as session:
         record_print(session, visit_id, printer=printer, job=job, failure=failure, copy=copy, by=by)
     return PrintSent(printer, failure)
 
 
-def settle_failed_print(database: Database, failed: PrintRecord, *, now: Clock) -> JobStatus:
+def settle_failed_print(
+    database: Database, failed: PrintRecord, *, now: Clock, station: str = "desk"
+) -> JobStatus:
     """Before printing again, cancel the failed job so it can never print as well.
 
     Returns what became of it: COMPLETED (stored) when it printed after all, because the
@@ -572,6 +589,6 @@ def settle_failed_print(database: Database, failed: PrintRecord, *, now: Clock) 
     printing.cancel(failed.job)
     outcome = printing.job_status(failed.job)
     if outcome.state is PrintState.COMPLETED:
-        with database.session() as session, session.begin():
-            update_print(session, failed.row_id, outcome, now())
+        with unit_of_work(database) as session:
+            update_print(session, failed.row_id, outcome, Actor.system(station=station, now=now()))
     return outcome

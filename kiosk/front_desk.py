@@ -116,8 +116,8 @@ class FrontDesk:
 
         The file is written inside the transaction that records it: a saved summary never
         goes unrecorded, and a summary that could not be written is not recorded. The
-        entry names the folder, not the file: staff may name a file after the patient,
-        and the trail never holds a patient's name.
+        entry names neither the file nor its folder: staff may name either after the
+        patient, and the trail never holds a patient's name.
         """
         from kiosk.summary import build_summary  # reportlab is slow to load; only here
 
@@ -136,7 +136,8 @@ class FrontDesk:
                 session,
                 AuditAction.SUMMARY_SAVED,
                 visit.id,
-                detail=f"to a PDF file in {target.resolve().parent}",
+                # Not even the folder: staff name files and folders after patients.
+                detail="to a PDF file",
             )
             return visit
 
@@ -168,16 +169,31 @@ class FrontDesk:
             return list(list_visits(session, since=since))
 
     # --- the print system: may take seconds; call these from a worker -------------------
+    def print_summary(
+        self, visit: VisitRecord, *, printer: str, copy: str, by: Actor
+    ) -> desk.PrintSent:
+        """Lay out the one-page summary (`copy` "staff" or "patient") and print it."""
+        from kiosk.summary import build_summary  # reportlab: loaded on the first print
+
+        pdf = build_summary(
+            visit, zone=self.zone, paper_size=self.paper_size, for_patient=copy == "patient"
+        )
+        return self.send_summary(visit.id, pdf, printer=printer, copy=copy, by=by)
+
     def send_summary(
         self, visit_id: str, pdf: bytes, *, printer: str, copy: str, by: Actor
     ) -> desk.PrintSent:
         """Hand a summary to the print system, then record and audit what it said."""
         return desk.send_summary(self.database, visit_id, pdf, printer=printer, copy=copy, by=by)
 
-    def settle_failed_print(self, failed: desk.PrintRecord, *, now: Clock) -> JobStatus:
+    def settle_failed_print(
+        self, failed: desk.PrintRecord, *, now: Clock, station: str
+    ) -> JobStatus:
         """Before printing again: cancel the failed job, unless it printed after all."""
-        return desk.settle_failed_print(self.database, failed, now=now)
+        return desk.settle_failed_print(self.database, failed, now=now, station=station)
 
-    def follow_prints(self, *, now: Clock, stop: Callable[[], bool]) -> desk.PrintCheck:
+    def follow_prints(
+        self, *, now: Clock, stop: Callable[[], bool], station: str
+    ) -> desk.PrintCheck:
         """Ask the print system what became of the prints still under way."""
-        return desk.follow_prints(self.database, now=now, stop=stop)
+        return desk.follow_prints(self.database, now=now, stop=stop, station=station)

@@ -3,11 +3,16 @@
 Rows are deleted with `secure_delete` on (SQLite overwrites freed pages with zeros) and
 the write-ahead log is checkpointed and truncated afterwards, so neither the database
 file nor its WAL keeps a purged patient's name. Audit entries stay: they hold only IDs.
+
+While another connection reads (a read transaction left open by another program), the
+checkpoint cannot fold in and empty the WAL, and the old pages stay on disk: the purge
+then says so, and the next purge (which removes nothing more) finishes the wipe.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -45,20 +50,53 @@ def delete_visits(session: Session, visit_ids: Sequence[str]) -> None:
         session.execute(delete(VisitRow).where(VisitRow.id.in_(batch)))
 
 
-def wipe_freed_space(database: Database) -> None:
-    """Fold the WAL into the database and empty it, so deleted text is nowhere on disk."""
+@dataclass(frozen=True)
+class Purge:
+    """What a purge did: the visits it removed, and whether their text is wiped yet."""
+
+    removed: int
+    # Pages of the write-ahead log that still hold text from before the purge; 0 when
+    # the database files keep nothing of what was removed (now or by an earlier purge).
+    pages_not_wiped: int = 0
+
+    @property
+    def wiped(self) -> bool:
+        """Whether no removed patient's text is left in the database files."""
+        return self.pages_not_wiped == 0
+
+
+def wipe_freed_space(database: Database, *, wait_ms: int | None = None) -> int:
+    """Fold the WAL into the database and empty it, so deleted text is nowhere on disk.
+
+    Returns how many pages still hold old data because another connection is reading
+    (0: all wiped). `wait_ms`: how long to wait for readers (the busy timeout if None).
+    """
     if database.engine.dialect.name != "sqlite":
-        return
+        return 0
     with database.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if wait_ms is not None:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+        try:
+            busy, wal_pages, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        finally:
+            if wait_ms is not None:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={database.busy_timeout_ms}")
         connection.commit()
+    if not busy:
+        return 0
+    # -1: the checkpoint could not even start; at least one page is still to wipe.
+    return max(int(wal_pages), 1)
 
 
-def purge_older_than(database: Database, days: int, by: Actor) -> int:
-    """Remove visits that finished more than `days` days before `by.now`; returns how many.
+def purge_older_than(
+    database: Database, days: int, by: Actor, *, wait_ms: int | None = None
+) -> Purge:
+    """Remove visits that finished more than `days` days before `by.now`, and wipe.
 
     One transaction for the deletions and their audit entries, then the freed space is
-    wiped. Used by `kiosk purge` and by the kiosk's daily purge (`retention_days`).
+    wiped (also what an earlier purge could not wipe). `wait_ms`: how long the wipe waits
+    for another program's reading to finish. Used by `kiosk purge` and by the kiosk's
+    daily purge (`retention_days`).
     """
     cutoff = by.now - timedelta(days=days)
     with unit_of_work(database) as session:
@@ -67,7 +105,7 @@ def purge_older_than(database: Database, days: int, by: Actor) -> int:
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
     try:
-        wipe_freed_space(database)
+        pages = wipe_freed_space(database, wait_ms=wait_ms)
     except SQLAlchemyError as error:
         raise StorageUnavailableError("the purged visits' space could not be wiped yet") from error
-    return len(doomed)
+    return Purge(removed=len(doomed), pages_not_wiped=pages)

@@ -47,11 +47,30 @@ class StaffAccounts:
         with unit_of_work(self.database) as session:
             auth.reset_password(session, username, password, by)
 
+    def sign_out(self, by: Actor, reason: str) -> None:
+        """A signed-in member's session ended ("idle", "signed out", "window closed")."""
+        with unit_of_work(self.database) as session:
+            by.audit(session, AuditAction.SIGN_OUT, detail=reason)
+
     def sign_in(
-        self, username: str, password: str, *, now: datetime, station: str, lock_minutes: int
+        self,
+        username: str,
+        password: str,
+        *,
+        now: datetime,
+        station: str,
+        lock_minutes: int,
+        needed_role: Role = Role.STAFF,
     ) -> auth.SignInResult:
-        """One sign-in attempt, committed even when refused (so wrong tries count)."""
+        """One sign-in attempt for work `needed_role` may do, committed even when refused
+        (so wrong tries count)."""
         with unit_of_work(self.database) as session:
             return auth.sign_in(
-                session, username, password, now=now, station=station, lock_minutes=lock_minutes
+                session,
+                username,
+                password,
+                now=now,
+                station=station,
+                lock_minutes=lock_minutes,
+                needed_role=needed_role,
             )

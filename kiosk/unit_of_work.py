@@ -33,10 +33,23 @@ def _plain_words(error: SQLAlchemyError) -> str:
     return "the database cannot be reached right now; try again, or tell the clinic's IT"
 
 
+def _check_there(database: Database) -> None:
+    """Refuse before the transaction when the database file is gone (or not made).
+
+    SQLite goes on writing into a deleted file through connections already open, and
+    reports success: a clinician's reviews would vanish with the file. Every use case
+    opens its transaction here, so the desk, the editor and the command line all ask.
+    """
+    reason = database.not_ready_reason()
+    if reason is not None:
+        raise StorageUnavailableError(reason)
+
+
 @contextmanager
 def unit_of_work(database: Database) -> Iterator[Session]:
     """A session in one transaction: committed if the block ends, rolled back if it raises."""
     try:
+        _check_there(database)
         with database.session() as session, session.begin():
             yield session
     except SQLAlchemyError as error:
@@ -47,6 +60,7 @@ def unit_of_work(database: Database) -> Iterator[Session]:
 def reading(database: Database) -> Iterator[Session]:
     """A session for reading only (nothing it does is committed)."""
     try:
+        _check_there(database)
         with database.session() as session:
             yield session
     except SQLAlchemyError as error:

@@ -1,4 +1,4 @@
-"""Clinic IT's upkeep: recording backups and restores, and adding demo visits.
+"""Clinic IT's upkeep: recording backups and adding demo visits (a restore: `kiosk.backup`).
 
 Each operation opens its transaction and leaves its audit entry in it; the command
 line opens none of its own.
@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.actor import Actor
-from kiosk.audit import AuditAction, AuditEntry, carry_over
+from kiosk.audit import AuditAction
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
@@ -26,19 +26,6 @@ class Upkeep:
         """A backup was written to `target`."""
         with unit_of_work(self.database) as session:
             by.audit(session, AuditAction.BACKUP_MADE, detail=f"to {target}")
-
-    def restored(self, source: Path, lost: list[AuditEntry], by: Actor) -> int:
-        """The database came back from `source`: carry over the entries the backup lacked.
-
-        Returns how many were carried over (each keeps its first time beside the new one).
-        """
-        with unit_of_work(self.database) as session:
-            carried = carry_over(session, lost)
-            detail = f"from {source}"
-            if carried:
-                detail += f"; {carried} audit entries from before the restore carried over"
-            by.audit(session, AuditAction.RESTORED, detail=detail)
-            return carried
 
     def add_demo_visits(
         self, count: int, *, content_dir: Path | None, zone: ZoneInfo, force: bool, by: Actor

@@ -5,7 +5,8 @@ engine the kiosk supports: SQLite (a file in the test's folder) and PostgreSQL (
 database on the server named by `KIOSK_TEST_POSTGRESQL_URL`, dropped after the test; the
 PostgreSQL half skips, saying why, when no server is named). `.ci/test-postgresql start`
 makes such a server. A test about one engine only says so with
-`@pytest.mark.parametrize("database_engine", ["sqlite"])`.
+`@pytest.mark.parametrize("database_engine", ["sqlite"])`. On both engines a database is
+made as clinic IT makes it, `kiosk db init`, then opened (`tests/databases.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database, migrate, open_database
+from kiosk.database import Database, init_database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.visit import Visit
 from kiosk.visit_walk import ManualClock
+from tests.databases import made_database, make_database
 
 
 @pytest.fixture(autouse=True)
@@ -79,21 +80,18 @@ ENGINES = ["sqlite", "postgresql"]
 class PostgreSQLServer:
     """The test server: makes a database per test and drops it after.
 
-    A database with the schema at head is made once per run and used as the template of
-    every `database`, so a test starts from a copy (a few hundredths of a second) instead
-    of running the migrations again.
+    A database made by `kiosk db init` (`init_database`) once per run is the template of
+    every made one, so a test starts from a copy (a few hundredths of a second) instead of
+    running the migrations again.
     """
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         # One connection for CREATE and DROP, which cannot run inside a transaction.
         self._server: Engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
-        self.at_head = self._create()
-        migrated = create_engine(self._url_of(self.at_head), poolclass=NullPool)
-        try:
-            migrate(migrated)
-        finally:
-            migrated.dispose()  # a template must have no connections when it is copied
+        self.made = self._create()
+        # It closes its connections: a template must have none when it is copied.
+        init_database(self._url_of(self.made))
 
     def _url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -105,9 +103,9 @@ class PostgreSQLServer:
             connection.execute(text(f'CREATE DATABASE "{name}"{like}'))
         return name
 
-    def new_database(self, *, at_head: bool = False) -> tuple[str, str]:
-        """A new database's name and URL: empty, or with the schema at head."""
-        name = self._create(self.at_head if at_head else None)
+    def new_database(self, *, made: bool = False) -> tuple[str, str]:
+        """A new database's name and URL: empty, or made as `kiosk db init` makes it."""
+        name = self._create(self.made if made else None)
         return name, self._url_of(name)
 
     def drop(self, name: str) -> None:
@@ -116,7 +114,7 @@ class PostgreSQLServer:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def close(self) -> None:
-        self.drop(self.at_head)
+        self.drop(self.made)
         self._server.dispose()
 
 
@@ -146,25 +144,27 @@ def database_engine(request: pytest.FixtureRequest) -> str:
 def new_database_url(
     database_engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., str]]:
-    """Makes fresh, empty databases on this test's engine: `new_database_url("later")`.
+    """Makes fresh databases on this test's engine: `new_database_url("later")`.
 
-    `at_head=True` gives one with the schema already at head, as `open_database` leaves it.
+    Empty by default: nothing there yet, as on a fresh machine. `made=True` gives one made
+    as clinic IT makes it, `kiosk db init` (on the server a copy of one it made).
     """
-    made: list[str] = []
+    to_drop: list[str] = []
     server: PostgreSQLServer | None = None
     if database_engine == "postgresql":
         server = request.getfixturevalue("postgresql_server")
 
-    def new(name: str = "kiosk", *, at_head: bool = False) -> str:
+    def new(name: str = "kiosk", *, made: bool = False) -> str:
         if server is None:
-            return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
-        made_name, url = server.new_database(at_head=at_head)
-        made.append(made_name)
+            url = f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+            return make_database(url) if made else url
+        database_name, url = server.new_database(made=made)
+        to_drop.append(database_name)
         return url
 
     yield new
     if server is not None:
-        for name in made:
+        for name in to_drop:
             server.drop(name)
 
 
@@ -176,8 +176,9 @@ def database_url(new_database_url: Callable[..., str]) -> str:
 
 @pytest.fixture
 def database(new_database_url: Callable[..., str]) -> Iterator[Database]:
-    """A fresh database on this test's engine, opened as every program opens it."""
-    db = open_database(new_database_url(at_head=True))
+    """A fresh database on this test's engine, made (`kiosk db init`) and opened as every
+    program opens it."""
+    db = made_database(new_database_url(made=True))
     yield db
     db.close()
 

@@ -23,9 +23,10 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.actor import Role, StaffMember
-from kiosk.database import open_database
+from kiosk.database import init_database, open_database
 from kiosk.pictures import import_picture
 from kiosk.settings import load_settings
+from kiosk.station import Station
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.screen_tour import tour
@@ -77,14 +78,15 @@ def main() -> int:
     picture = import_picture(_photo(), "waiting-room.jpg")
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings({"database_url": f"sqlite:///{folder}/shots.sqlite3"})
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         admin = StaffMember(1, "admin", Role.ADMIN)
         for size_name, (width, height) in SIZES.items():
-            window = AdminWindow(database, settings, admin, station="screenshots")
+            window = AdminWindow(Station(database, "screenshots"), settings, admin)
             slides = list(window.pack.slides)
             slides[0] = dataclasses.replace(slides[0], picture=picture.name, picture_alt=None)
             slides[2] = dataclasses.replace(slides[2], title="")
-            window._edited(
+            window.take_edit(
                 dataclasses.replace(
                     window.pack,
                     slides=tuple(slides),

@@ -27,8 +27,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from kiosk.database import Database, open_database
+from kiosk.database import Database, init_database, open_database
 from kiosk.settings import Settings, load_settings
+from kiosk.station import Station
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay, kiosk_style
 from ui.read_aloud import ReadAloud
@@ -60,7 +61,7 @@ def screens_of_a_visit(
     display: PatientDisplay,
 ) -> dict[str, QImage]:
     """Each screen of a visit, by its tour name, as drawn with `display`."""
-    window = KioskWindow(database, settings, station="screenshots")
+    window = KioskWindow(Station(database, "screenshots"), settings)
     window.resize(*size)
     window.show()
     shots = {}
@@ -98,6 +99,7 @@ def accessibility_sheets(app: QApplication, output: Path) -> int:
             }
         )
         wait_for_the_voice(app, settings)
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         for row, (_, language) in enumerate(LANGUAGES):
             for column, (_, text_size, high_contrast) in enumerate(DISPLAYS):
@@ -158,9 +160,10 @@ def main() -> int:
             }
         )
         wait_for_the_voice(app, settings)
+        init_database(settings.database_url)
         database = open_database(settings.database_url)
         for size_name, size in SIZES.items():
-            window = KioskWindow(database, settings, station="screenshots")
+            window = KioskWindow(Station(database, "screenshots"), settings)
             window.resize(*size)
             window.show()
             for screen_name, screen in tour(window, language):

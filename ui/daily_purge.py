@@ -7,8 +7,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.actor import Actor
-from kiosk.retention import purge_older_than
-from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.station import StorageUnavailableError
 from ui.kiosk_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -16,6 +15,9 @@ log = logging.getLogger(__name__)
 DAY_MILLISECONDS = 24 * 60 * 60 * 1000
 # A purge waits for the patient at the screen to finish.
 RETRY_MILLISECONDS = 60 * 1000
+# The wipe waits this long for another program's reading, not the busy timeout: the
+# kiosk's Welcome must not freeze for it.
+WIPE_WAIT_MILLISECONDS = 200
 
 
 class DailyPurge(QObject):
@@ -44,15 +46,24 @@ class DailyPurge(QObject):
             return
         station = window.station
         try:
-            removed = purge_older_than(
-                window.database,
+            purge = station.purge_older_than(
                 self.days,
-                Actor.kiosk(station=station, now=window.clock()),
+                Actor.kiosk(station=station.name, now=window.clock()),
+                wait_ms=WIPE_WAIT_MILLISECONDS,
             )
         except StorageUnavailableError as error:
             log.warning("the daily purge could not run: %s", type(error).__name__)
             self.timer.start(RETRY_MILLISECONDS)
             return
-        log.info("daily purge removed %d visits older than %d days", removed, self.days)
-        self.timer.start(DAY_MILLISECONDS)
-        self.purged.emit(removed)
+        log.info("daily purge removed %d visits older than %d days", purge.removed, self.days)
+        if purge.wiped:
+            self.timer.start(DAY_MILLISECONDS)
+        else:
+            # Another program is reading: the next run removes nothing more and wipes.
+            log.warning(
+                "the purged visits' text is not wiped yet (%d pages): another program "
+                "is reading the database; trying again in a minute",
+                purge.pages_not_wiped,
+            )
+            self.timer.start(RETRY_MILLISECONDS)
+        self.purged.emit(purge.removed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from typing_extensions import override
@@ -20,6 +21,8 @@ class ErrandKind(StrEnum):
 
     PRINT_SYSTEM = "print system"
     FILES = "files"
+    # One at a time: a visit being stored and a retry of held visits never race.
+    DATABASE = "database"
 
 
 class ErrandAnswer(QObject):
@@ -52,7 +55,7 @@ class _Errand(QRunnable):
 _pools: dict[ErrandKind, QThreadPool] = {}
 
 # A check, a printer list, a retry and a send may all be waiting at once.
-_THREADS = {ErrandKind.PRINT_SYSTEM: 4, ErrandKind.FILES: 2}
+_THREADS = {ErrandKind.PRINT_SYSTEM: 4, ErrandKind.FILES: 2, ErrandKind.DATABASE: 1}
 
 
 def errand_pool(kind: ErrandKind) -> QThreadPool:
@@ -79,6 +82,41 @@ def run_errand(
     errand = _Errand(work)
     answer = errand.answer
     awaited.add(answer)
-    answer.arrived.connect(lambda _result: awaited.discard(answer))
-    answer.arrived.connect(answered)
+
+    def deliver(result: object) -> None:
+        awaited.discard(answer)
+        try:
+            answered(result)
+        finally:
+            # Once delivered, nothing may keep the work's closure alive: it can hold a
+            # patient's visit, which must leave memory with the visit's screens. Deleting
+            # the answer drops its connections (a window may have cut them already).
+            answer.deleteLater()
+
+    answer.arrived.connect(deliver)
     errand_pool(kind).start(errand)
+
+
+_Result = TypeVar("_Result")
+
+
+class DatabaseErrands:
+    """The check-in service's errands (`kiosk.check_in.Errands`), one at a time off the
+    screen's thread; each answer comes back on the GUI thread.
+
+    An error nobody expected is raised again there, where the kiosk's error screen
+    catches it, as it would have been had the work run on the GUI thread.
+    """
+
+    def __init__(self) -> None:
+        self.awaited: set[ErrandAnswer] = set()
+
+    def run(self, work: Callable[[], _Result], then: Callable[[_Result], None]) -> None:
+        """Do `work` on the database's worker; `then` hears its result."""
+
+        def answered(result: object) -> None:
+            if isinstance(result, Exception):
+                raise result
+            then(cast(_Result, result))
+
+        run_errand(ErrandKind.DATABASE, work, answered, self.awaited)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from types import TracebackType
@@ -10,13 +11,17 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.database import DatabaseUnavailableError, open_database
+from kiosk.held_visits import fallback_folder
+from kiosk.kiosk_session import STAFF_CLOSED_STATUS
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
+from kiosk.station import DatabaseNotReadyError, DatabaseUnavailableError, Station
 from ui.daily_purge import DailyPurge
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
 from ui.patient_display import kiosk_style
+
+log = logging.getLogger(__name__)
 
 
 def no_screen_reason() -> str | None:
@@ -68,10 +73,29 @@ class QuitWhenWelcomeIsPainted(QObject):
         return super().eventFilter(watched, event)
 
 
+def open_kiosk_station(settings: Settings, station: str) -> Station:
+    """The kiosk's station, also on a database that is not ready; DatabaseUnavailableError
+    if there is none to open at all.
+
+    Not made, gone, or another version's: the kiosk never makes or upgrades one. It holds
+    finished visits and says what to run; once that is run, it carries on by itself.
+    """
+    try:
+        return Station.open(settings, name=station)
+    except DatabaseNotReadyError as error:
+        sys.stderr.write(f"kiosk: {error}; finished check-ins wait on this kiosk\n")
+        logging.getLogger(__name__).error("check-ins wait on this kiosk: %s", error)
+        return Station(error.database, station)
+
+
 def run_kiosk(
     settings: Settings, *, station: str, windowed: bool, exit_after_first_paint: bool = False
 ) -> int:
-    """Open the kiosk window and run until it is closed."""
+    """Open the kiosk window and run until it is closed.
+
+    Returns `STAFF_CLOSED_STATUS` when staff closed it from lock-down, so a kiosk session
+    (`kiosk run --supervised`) knows to end rather than start it again.
+    """
     reason = no_screen_reason()
     if reason is not None:
         # Qt would abort with a core dump and a page of plugin advice; say it plainly.
@@ -82,23 +106,36 @@ def run_kiosk(
     app.setApplicationName("Waiting Room Kiosk")
     app.setStyleSheet(kiosk_style())
     try:
-        database = open_database(settings.database_url)
+        opened = open_kiosk_station(settings, station)
     except DatabaseUnavailableError as error:
-        sys.stderr.write(f"kiosk: {error}\n")
-        return 1
-    window = KioskWindow(database, settings, station=station)
+        view = Station.read_only_view(settings, name=station)
+        if view is None:
+            sys.stderr.write(f"kiosk: {error}\n")
+            return 1
+        # The README's promise: while the database is read-only, check-ins go on and
+        # finished visits wait on this machine until it can be written again.
+        log.error("the database cannot be written; finished visits wait on this kiosk")
+        sys.stderr.write(
+            f"kiosk: {error}. Check-ins go on: finished visits wait in "
+            f"{settings.held_visits_dir} (or {fallback_folder()} if that cannot be "
+            "written) and are stored once the database and its folder can be written.\n"
+        )
+        opened = view
+    window = KioskWindow(opened, settings)
     install_error_screen(window)
     if settings.retention_days:
         DailyPurge(window, settings.retention_days)
     if exit_after_first_paint:
         QuitWhenWelcomeIsPainted(window)
+    staff_left: list[str] = []
     if settings.lockdown and not windowed:
-        lock_down(window)
+        lock_down(window).staff_left.connect(staff_left.append)
     else:
         screen = app.primaryScreen().availableGeometry()
         window.resize(min(1080, screen.width()), min(1920, screen.height()))
         window.show()
     try:
-        return app.exec()
+        status = app.exec()
     finally:
-        database.close()
+        opened.close()
+    return STAFF_CLOSED_STATUS if staff_left else status

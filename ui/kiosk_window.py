@@ -12,7 +12,6 @@ any widget for the next.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -26,16 +25,14 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.actor import StaffMember
-from kiosk.check_in import (
-    LARGER_TEXT_TIME_FACTOR,
-    CheckIn,
-    Outcome,
-    VisitEnd,
-)
-from kiosk.database import Database
+from kiosk.check_in import LARGER_TEXT_TIME_FACTOR, Outcome, VisitEnd
+from kiosk.content import ContentPack
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
-from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage, interface_languages
+from ui.errands import DatabaseErrands
+from ui.held_visit_retries import HeldVisitRetries
+from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
@@ -68,21 +65,21 @@ class KioskWindow(QMainWindow):
         visit_held(str): the database could not take a finished visit; it waits on
             this machine (or, if even that failed, in memory) and is stored later.
         visit_ended: the kiosk is back at Welcome, with no visit in memory.
+        held_visits_tried: the visits that wait were tried again (stored or not).
+        content_read: the content in use was read again for Welcome and the next visit.
     """
 
     visit_stored = Signal(str)
     visit_held = Signal(str)
     visit_ended = Signal()
-
-    # How often visits that wait for the database are tried again.
-    HELD_RETRY_MILLISECONDS = 30_000
+    held_visits_tried = Signal()
+    content_read = Signal()
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         *,
-        station: str,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
         assisted_by: StaffMember | None = None,
@@ -94,7 +91,9 @@ class KioskWindow(QMainWindow):
         self.clock = clock
         # Where the visit goes, storing, holding and the idle policy are the check-in
         # service's decisions; this window shows what it announces and forwards taps.
-        self.check_in = CheckIn(database, settings, station=station, clock=clock, timing=timing)
+        self.check_in = station.check_in(
+            settings, clock=clock, timing=timing, errands=DatabaseErrands()
+        )
         self.check_in.listen(self)
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
@@ -132,8 +131,8 @@ class KioskWindow(QMainWindow):
         self.asking = StillThere(
             self.check_in.idle,
             central,
-            step=self._step_watched,
-            listening=self._listening,
+            step=lambda: self.visit.step if self.visit is not None else None,
+            listening=lambda: self.read_aloud.speaking,
             focus_notice=self._focus_notice,
         )
         self.asking.nobody_came_back.connect(self._reset)
@@ -141,7 +140,7 @@ class KioskWindow(QMainWindow):
             self.read_aloud,
             self.stack,
             self.asking,
-            screens=self._visit_screens,
+            screens=lambda: self.screens,
             language=self._visit_language,
             tell=self._focus_notice,
             notice=self.help_notice,
@@ -153,46 +152,27 @@ class KioskWindow(QMainWindow):
         self.problem_notice.dismissed.connect(self._reset)
         # Keys or a finger: where the focus goes on each new screen depends on which.
         self.keyboard_use = KeyboardUse(self)
-        self._make_timers()
+        # Back to Welcome by itself, a while after Done or a problem notice.
+        self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
+        for timer in (self.problem_timer, self.done_timer):
+            timer.setSingleShot(True)
+            timer.setInterval(self.timing.done_seconds * 1000)
+            timer.timeout.connect(self._reset)
+        # Read once before any patient can tap; from then on, off the screen's thread.
+        self.check_in.content()
 
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
         self._show_welcome()
-        if self.check_in.visits_waiting:
-            # Visits left waiting when the kiosk last stopped.
-            self.held_retry_timer.start()
-            QTimer.singleShot(0, self, self.store_held_visits)
-
-    def _make_timers(self) -> None:
-        def timer(milliseconds: int, then: Callable[[], None], *, once: bool = True) -> QTimer:
-            made = QTimer(self)
-            made.setSingleShot(once)
-            made.setInterval(milliseconds)
-            made.timeout.connect(then)
-            return made
-
-        self.problem_timer = timer(self.timing.done_seconds * 1000, self._reset)
-        self.done_timer = timer(self.timing.done_seconds * 1000, self._reset)
-        self.held_retry_timer = timer(
-            self.HELD_RETRY_MILLISECONDS, self.store_held_visits, once=False
-        )
+        self.retries = HeldVisitRetries(self.check_in, self)
+        self.retries.tried.connect(self._held_visits_tried)
 
     # --- the check-in service's news ------------------------------------------------------
     @property
     def visit(self) -> Visit | None:
         """The visit at the screen, if any (the check-in service holds it)."""
         return self.check_in.visit
-
-    @property
-    def database(self) -> Database:
-        """Where the check-in service stores visits."""
-        return self.check_in.database
-
-    @database.setter
-    def database(self, database: Database) -> None:
-        # Clinic IT gave the kiosk another database (a restore, a fixed file).
-        self.check_in.database = database
 
     @property
     def timing(self) -> KioskTiming:
@@ -204,19 +184,19 @@ class KioskWindow(QMainWindow):
         self.check_in.timing = timing
         self.check_in.idle.timing = timing
 
-    @property
-    def check_in_paused(self) -> bool:
-        """Whether new check-ins wait: visits are stuck in memory, or the disk is full."""
-        return self.check_in.paused
-
     def visit_changed(self, visit: Visit) -> None:
         """The service moved the visit: show its step."""
         self._show_step()
 
     def visit_finished(self, end: VisitEnd) -> None:
-        """The visit reached Done and was stored, held or refused: tell the patient."""
-        screens = self.screens
-        if screens is None:
+        """The visit reached Done: "saving" at once, then stored, held or refused."""
+        if end.outcome is Outcome.STORED:
+            self.visit_stored.emit(end.visit_id)
+        elif end.kept_on_kiosk:
+            self.retries.visit_held()
+            self.visit_held.emit(end.visit_id)
+        screens, visit = self.screens, self.visit
+        if screens is None or visit is None or visit.id != end.visit_id:
             return
         self.asking.stop()
         if end.outcome is Outcome.REFUSED:
@@ -228,17 +208,14 @@ class KioskWindow(QMainWindow):
                 )
             )
             return
-        if end.outcome is Outcome.STORED:
-            self.visit_stored.emit(end.visit_id)
-        else:
-            self.held_retry_timer.start()
-            self.visit_held.emit(end.visit_id)
-        screens.done.show_outcome(
-            stopped_to_talk=end.stopped_to_talk,
-            flagged=end.flagged,
-            kept_on_kiosk=end.kept_on_kiosk,
-        )
-        self._change_screen(screens.done)
+        screens.done.show_end(end)
+        if end.outcome is Outcome.SAVING:
+            self._change_screen(screens.done)
+
+    def _outcome_shown(self) -> None:
+        # Finish waited while saving: now it is where a keyboard user's focus goes.
+        if self.screens is not None:
+            self._place_focus(self.screens.done)
         self.done_timer.start()
 
     def held_visit_stored(self, visit_id: str) -> None:
@@ -247,43 +224,43 @@ class KioskWindow(QMainWindow):
 
     def store_held_visits(self) -> None:
         """Try again to store the visits that wait; never while a patient is at the screen."""
-        if self.check_in.visit is not None:
-            return
-        self.check_in.store_waiting_visits()
-        if not self.check_in.visits_waiting:
-            self.held_retry_timer.stop()
+        self.retries.try_now()
+
+    def _held_visits_tried(self) -> None:
         if self.stack.currentWidget() is self.welcome:
             self._show_welcome()
+        self.held_visits_tried.emit()
 
-    def _show_welcome(self) -> None:
-        content = self.check_in.content()
-        paused = self.check_in.paused
+    def _show_welcome(self, content: ContentPack | None = None) -> None:
+        """Welcome with the content last read; a fresh read follows, off the screen's thread."""
+        if content is None:
+            content = self.check_in.last_content
+            self.check_in.refresh_content(self._content_read)
         if content is not None and self.language not in content.languages:
             self.language = content.language
-        if InterfaceLanguage.current != self.language:
-            InterfaceLanguage.use(self.language)
-            # Qt posts LanguageChange for later; Welcome must speak the new language now.
-            self.welcome.retranslate()
-        self.welcome.show_clinic(content.in_language(self.language).clinic_name if content else "")
-        offered = [
-            code
-            for code in (content.languages if content else ())
-            if code != self.language and code in interface_languages()
-        ]
-        self.welcome.show_languages(offered)
-        self.welcome.show_paused(paused)
-        self.welcome.start_button.setEnabled(content is not None and not paused)
+        self.welcome_content = content
+        self.welcome.show_check_in(content, self.language, paused=self.check_in.paused)
         self.stack.setCurrentWidget(self.welcome)
         focused = self.focusWidget()
         if focused is None or not (self.welcome.isAncestorOf(focused) and can_take_focus(focused)):
             self._place_focus(self.welcome)
         if content is None:
-            self._show_problem(
-                self.tr(
-                    "Sorry, check-in is not working right now. Please go "
-                    "to the front desk — we'll be glad to help."
-                )
+            self._check_in_not_working()
+
+    def _content_read(self, content: ContentPack | None) -> None:
+        # Only new content changes Welcome: rebuilding its buttons under a finger would
+        # make a tap on them miss.
+        if content is not self.welcome_content and self.stack.currentWidget() is self.welcome:
+            self._show_welcome(content)
+        self.content_read.emit()
+
+    def _check_in_not_working(self) -> None:
+        self._show_problem(
+            self.tr(
+                "Sorry, check-in is not working right now. Please go "
+                "to the front desk — we'll be glad to help."
             )
+        )
 
     def show_display(self, display: PatientDisplay) -> None:
         """Larger text, high contrast or both, until the visit ends."""
@@ -297,11 +274,7 @@ class KioskWindow(QMainWindow):
         # Larger text means more to read on every screen: more time before "Are you
         # still there?".
         if display.text_size > 1:
-            self._wait_longer(LARGER_TEXT_TIME_FACTOR)
-
-    def _wait_longer(self, factor: int) -> None:
-        """For the rest of this visit, wait `factor` times the usual before asking."""
-        self.asking.wait_longer(factor)
+            self.asking.wait_longer(LARGER_TEXT_TIME_FACTOR)
 
     def _larger_text(self) -> None:
         self.show_display(self.display.larger_text())
@@ -321,12 +294,7 @@ class KioskWindow(QMainWindow):
             assisted_by=self.assisted_by.username if self.assisted_by is not None else None,
         )
         if visit is None:
-            self._show_problem(
-                self.tr(
-                    "Sorry, check-in is not working right now. Please go "
-                    "to the front desk — we'll be glad to help."
-                )
-            )
+            self._check_in_not_working()
             return
         self.language = visit.language
         self.asking.reset()
@@ -374,6 +342,7 @@ class KioskWindow(QMainWindow):
         screens.send_taps_to(self.check_in)
         screens.slide.next_allowed.connect(self._on_next_allowed)
         screens.done.finished.connect(self._reset)
+        screens.done.outcome_shown.connect(self._outcome_shown)
         return screens
 
     # --- showing the visit's step -------------------------------------------------------
@@ -465,9 +434,6 @@ class KioskWindow(QMainWindow):
             self.screens.consent.clear_signature()
         self.check_in.back()
 
-    def _visit_screens(self) -> VisitScreens | None:
-        return self.screens
-
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
 
@@ -505,8 +471,9 @@ class KioskWindow(QMainWindow):
             app.removeEventFilter(self)
         self.keyboard_use.stop()
         self.asking.stop()
-        for timer in (self.done_timer, self.problem_timer, self.held_retry_timer):
+        for timer in (self.done_timer, self.problem_timer):
             timer.stop()
+        self.retries.stop()
         super().closeEvent(event)
 
     @override
@@ -526,9 +493,3 @@ class KioskWindow(QMainWindow):
         if root is not None and move_focus(root, forward=next):
             return True
         return super().focusNextPrevChild(next)
-
-    def _step_watched(self) -> Step | None:
-        return self.visit.step if self.visit is not None else None
-
-    def _listening(self) -> bool:
-        return self.read_aloud.speaking

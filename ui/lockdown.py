@@ -2,9 +2,10 @@
 
 Inside the application, keys and gestures that would close the window, open a menu or
 copy text do nothing. Staff leave by holding the top-left corner for a few seconds and
-signing in. Keys that belong to the operating system (Alt+Tab, the Windows key,
-Ctrl+Alt+F-keys) cannot be caught by an application at all: the kiosk runs in a
-single-application session for those (see `deploy/` and the README).
+signing in. The window fills the screen by itself, with or without a window manager, and
+comes back at once if something minimises it. Keys that belong to the operating system
+(Alt+Tab, the Windows key, Ctrl+Alt+F-keys) cannot be caught by an application at all:
+the kiosk runs in a single-application session for those (see `deploy/` and the README).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from typing_extensions import override
@@ -34,6 +35,9 @@ _LEAVING_KEYS = {
 _KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
 _PRESSES = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 _RELEASES = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
+
+# How long a window manager or compositor gets to make the window full screen.
+_SETTLING_MS = 1000
 
 SignInAsk = Callable[..., StaffMember | None]
 
@@ -70,6 +74,75 @@ class KioskLockdown(QObject):
         if app is not None:
             app.installEventFilter(self)
 
+    def fill_screen(self) -> None:
+        """Cover the whole screen, whatever window manager there is, or none.
+
+        Full screen is a request a window manager may ignore, and with none at all (a bare
+        X server, a misconfigured session) nobody acts on it: the window would stay at its
+        first size. So once the window system has had its turn, a window that does not
+        cover the screen takes the screen's size itself, and the log says so.
+        """
+        self.window.showFullScreen()
+        # Not before showing: under cage, a window sized to the screen before it is first
+        # shown is never drawn (Qt's Wayland plugin waits for a size change that never
+        # comes), and the patient would face a black screen.
+        QTimer.singleShot(_SETTLING_MS, self._cover_screen)
+
+    def _covers_screen(self) -> bool:
+        return self.window.frameGeometry().contains(self.window.screen().geometry())
+
+    def _cover_screen(self) -> None:
+        window = getattr(self, "window", None)  # gone while Python shuts down
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
+            return
+        if self._covers_screen():
+            return
+        shown, screen = self.window.frameGeometry(), self.window.screen().geometry()
+        # Clinic IT reads this in the log: no window manager, or one that ignores full
+        # screen (or a panel that keeps its place), is what left the kiosk this size.
+        log.warning(
+            "lock-down: the window system left the kiosk at %dx%d on a %dx%d screen, not full "
+            "screen; sizing it to the screen itself",
+            shown.width(),
+            shown.height(),
+            screen.width(),
+            screen.height(),
+        )
+        self.window.setGeometry(screen)
+        QTimer.singleShot(_SETTLING_MS, self._check_covers_screen)
+
+    def _check_covers_screen(self) -> None:
+        if shiboken6.isValid(self.window) and self.window.isVisible() and not self._covers_screen():
+            shown = self.window.frameGeometry()
+            log.error(
+                "lock-down: the kiosk cannot cover the screen (it shows at %dx%d at %d,%d): "
+                "something on this computer keeps it from being full screen",
+                shown.width(),
+                shown.height(),
+                shown.x(),
+                shown.y(),
+            )
+
+    def screen_changed(self, _geometry: QRect) -> None:
+        """The screen's size changed: cover it again."""
+        if shiboken6.isValid(self.window) and not self.window.leaving_allowed:
+            self.fill_screen()
+
+    def _window_state_changed(self) -> None:
+        # A window manager's minimise button, keys or task bar would leave the patient at
+        # the desktop. (Only minimised: a compositor such as cage answers full screen with
+        # "maximised" to the screen's size, and asking again would never end.)
+        if self.window.windowState() & Qt.WindowState.WindowMinimized:
+            # After this event, so Qt has settled the old state first.
+            QTimer.singleShot(0, self._show_again)
+
+    def _show_again(self) -> None:
+        if shiboken6.isValid(self.window) and not self.window.leaving_allowed:
+            log.info("lock-down: the kiosk was minimised; shown again")
+            self.fill_screen()
+            self.window.raise_()
+            self.window.activateWindow()
+
     def _in_corner(self, global_point: QPoint) -> bool:
         local = self.window.mapFromGlobal(global_point)
         return 0 <= local.x() < self.corner_pixels and 0 <= local.y() < self.corner_pixels
@@ -77,11 +150,14 @@ class KioskLockdown(QObject):
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Swallow what would let a patient leave, copy or open menus; time corner holds."""
-        if not shiboken6.isValid(self.window) or not self.window.isVisible():
+        window = getattr(self, "window", None)  # gone while Python shuts down
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():
             # The kiosk has closed: whatever window is left (a desk, a test's) is not
             # locked down.
             return super().eventFilter(watched, event)
         kind = event.type()
+        if kind == QEvent.Type.WindowStateChange and watched is self.window:
+            self._window_state_changed()
         if kind in _KEY_EVENTS and isinstance(event, QKeyEvent):
             return self._swallows_key(event)
         if kind == QEvent.Type.ContextMenu:
@@ -145,9 +221,8 @@ class KioskLockdown(QObject):
             if button.isDown():
                 button.setDown(False)
         member = self.ask_sign_in(
-            self.window.database,
+            self.window.station,
             self.window.settings,
-            station=self.window.station,
             purpose=self.tr("Staff: sign in to close the kiosk"),
             needed_role=Role.STAFF,
             touch=True,
@@ -156,7 +231,7 @@ class KioskLockdown(QObject):
         if member is None:
             return
         self.window.check_in.kiosk_closed(
-            Actor.staff(member, station=self.window.station, now=self.window.clock())
+            Actor.staff(member, station=self.window.station.name, now=self.window.clock())
         )
         log.info("kiosk closed by staff from lock-down")
         self.window.leaving_allowed = True
@@ -164,6 +239,9 @@ class KioskLockdown(QObject):
             self.window.visit.abandon()
         self.staff_left.emit(member.username)
         self.window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
 
 def lock_down(window: KioskWindow) -> KioskLockdown:
@@ -174,5 +252,7 @@ def lock_down(window: KioskWindow) -> KioskLockdown:
         | Qt.WindowType.WindowStaysOnTopHint
     )
     lockdown = KioskLockdown(window)
-    window.showFullScreen()
+    lockdown.fill_screen()
+    # A screen turned or given another resolution: cover it again.
+    window.screen().geometryChanged.connect(lockdown.screen_changed)
     return lockdown

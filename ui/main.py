@@ -42,6 +42,15 @@ def run_admin_window(args: argparse.Namespace, settings: Settings) -> int:
     return run_admin(settings, station=station_name())
 
 
+def _keep_kiosk_open(arguments: list[str]) -> int:
+    """`kiosk run --supervised`: the kiosk as a child process, started again after any end
+    but a staff exit. This process never loads Qt, so nothing that breaks Qt ends it."""
+    from kiosk.kiosk_session import KioskSession
+
+    kiosk = [sys.executable, "-m", "ui.main", *(a for a in arguments if a != "--supervised")]
+    return KioskSession(kiosk).run()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole `kiosk` command line: the window subcommands and the rest."""
     parser, commands = cli.build_parser()
@@ -50,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--windowed", action="store_true", help="an ordinary window even when lock-down is on"
+    )
+    run.add_argument(
+        "--supervised",
+        action="store_true",
+        help="start the kiosk again whenever it ends other than by a staff exit "
+        "(the program of a kiosk session such as cage)",
     )
     # For the start-up benchmark (bench/): quit once Welcome is ready to be tapped.
     run.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
@@ -80,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.logs import configure_logging, log_unexpected
 
     log_file = configure_logging()
+    if getattr(args, "supervised", False):
+        return _keep_kiosk_open(arguments)
     try:
         return cli.run(args)
     except BrokenPipeError:

@@ -10,6 +10,7 @@ from kiosk.content import Answer
 from kiosk.signature import Signature
 from ui.kiosk_window import KioskWindow
 from ui.visit_screens import VisitScreens
+from ui.visit_walk import wait_while_saving
 
 Stop = tuple[str, QWidget]
 
@@ -95,6 +96,7 @@ def _consent_to_done(window: KioskWindow, screens: VisitScreens) -> Iterator[Sto
     check_in.enter_ride_home("", "12", "")
     yield "ride-home-problems", _settle(window)
     check_in.no_ride_yet()
+    wait_while_saving(window)
     yield "done-flagged", _settle(window)
 
 

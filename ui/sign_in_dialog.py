@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWid
 
 from kiosk.actor import Role, StaffMember
 from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
-from kiosk.database import Database
 from kiosk.settings import Settings
-from kiosk.staff_accounts import StaffAccounts
+from kiosk.station import Station
 from kiosk.visit import Clock, utc_now
 from ui.screens.patient_screen import make_button, make_label
 from ui.widgets.keyboard_form import KeyboardForm
@@ -25,10 +24,9 @@ class SignInDialog(QDialog):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         *,
-        station: str,
         purpose: str,
         needed_role: Role = Role.STAFF,
         touch: bool = False,
@@ -39,7 +37,6 @@ class SignInDialog(QDialog):
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Staff sign-in"))
         self.setModal(True)
-        self.database = database
         self.settings = settings
         self.station = station
         self.needed_role = needed_role
@@ -49,7 +46,8 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
         layout.setSpacing(16)
-        layout.addWidget(make_label(purpose, "screenTitle"))
+        self.title = make_label(purpose, "screenTitle")
+        layout.addWidget(self.title)
         self.keyboard = OnScreenKeyboard()
         # Staff type with a keyboard or a finger: Tab goes from field to field, as before.
         self.keyboard.set_reachable_by_tab(False)
@@ -62,19 +60,20 @@ class SignInDialog(QDialog):
         # A password is never copied out of the field, nor dragged.
         # Enter in Username goes on to Password (the form does that); in Password, it signs in.
         self.form.submitted.connect(self._try)
-        layout.addWidget(self.form)
+        # A refusal takes the title's place, not room of its own: on a tablet (800 px tall)
+        # the title, the form, a two-line message, the keys and the buttons do not all fit,
+        # and the keys' bottom row was cut off.
         self.message = make_label("", "problemMessage")
         self.message.hide()
-        layout.addWidget(self.message)
+        layout.insertWidget(0, self.message)
+        layout.addWidget(self.form)
         layout.addWidget(self.keyboard)
         self.keyboard.setVisible(touch)
 
         buttons = QHBoxLayout()
         self.keyboard_button = make_button(self.tr("Keyboard"))
         self.keyboard_button.setAccessibleName(self.tr("Show or hide the on-screen keyboard"))
-        self.keyboard_button.clicked.connect(
-            lambda: self.keyboard.setVisible(not self.keyboard.isVisible())
-        )
+        self.keyboard_button.clicked.connect(self._toggle_keyboard)
         self.cancel_button = make_button(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
         self.sign_in_button = make_button(self.tr("Sign in"), "primaryButton")
@@ -89,10 +88,9 @@ class SignInDialog(QDialog):
     @classmethod
     def ask(
         cls,
-        database: Database,
+        station: Station,
         settings: Settings,
         *,
-        station: str,
         purpose: str,
         needed_role: Role = Role.STAFF,
         touch: bool = False,
@@ -103,9 +101,8 @@ class SignInDialog(QDialog):
         A class method so tests of the windows that use it can replace it.
         """
         dialog = cls(
-            database,
+            station,
             settings,
-            station=station,
             purpose=purpose,
             needed_role=needed_role,
             touch=touch,
@@ -114,9 +111,32 @@ class SignInDialog(QDialog):
         dialog.exec()
         return dialog.member
 
+    def _toggle_keyboard(self) -> None:
+        self.keyboard.setVisible(not self.keyboard.isVisible())
+        if self.keyboard.isVisible():
+            self._fit_on_screen()
+
     def _say(self, text: str) -> None:
+        self.title.hide()
         self.message.setText(text)
         self.message.show()
+        self._fit_on_screen()
+
+    def _fit_on_screen(self) -> None:
+        # The message may need more height than the title it replaces: grow to fit every
+        # key, then stay centred over the window (or the screen) so nothing goes off it.
+        # (Not adjustSize(): it stops a window at two thirds of the screen's height, which
+        # in landscape is too little for the keys.)
+        area = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        borders = frame.size() - self.size()
+        self.resize(self.sizeHint().expandedTo(self.size()).boundedTo(area.size() - borders))
+        frame = self.frameGeometry()
+        parent = self.parentWidget()
+        frame.moveCenter(parent.window().frameGeometry().center() if parent else area.center())
+        frame.moveTop(max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1)))
+        frame.moveLeft(max(area.left(), min(frame.left(), area.right() - frame.width() + 1)))
+        self.move(frame.topLeft())
 
     def _try(self) -> None:
         username, password = self.username.text(), self.password.text()
@@ -126,17 +146,18 @@ class SignInDialog(QDialog):
             self._say(self.tr("Please enter your username and password."))
             return
         now = self.clock()
-        result = StaffAccounts(self.database).sign_in(
+        result = self.station.staff_accounts().sign_in(
             username,
             password,
             now=now,
-            station=self.station,
+            station=self.station.name,
             lock_minutes=self.settings.lockout_minutes,
+            needed_role=self.needed_role,
         )
+        if result.outcome is SignInOutcome.NOT_ALLOWED:
+            self._say(self.tr("This account cannot do this. Please ask an admin."))
+            return
         if result.outcome is SignInOutcome.SIGNED_IN and result.member is not None:
-            if not result.member.role.allows(self.needed_role):
-                self._say(self.tr("This account cannot do this. Please ask an admin."))
-                return
             self.member = result.member
             self.accept()
             return

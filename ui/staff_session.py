@@ -6,9 +6,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from kiosk.actor import StaffMember, staff_audit_name
-from kiosk.audit import AuditAction, record
-from kiosk.database import Database
+from kiosk.actor import Actor, StaffMember, staff_audit_name
+from kiosk.station import Station
 from kiosk.visit import Clock, utc_now
 
 _ACTIVITY = {
@@ -30,16 +29,14 @@ class StaffSession(QObject):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         member: StaffMember,
         *,
-        station: str,
         idle_milliseconds: int,
         clock: Clock = utc_now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database = database
         self.member: StaffMember | None = member
         self.station = station
         self.clock = clock
@@ -61,14 +58,9 @@ class StaffSession(QObject):
         """End the session (once), leaving an audit entry."""
         if self.member is None:
             return
-        with self.database.session() as session, session.begin():
-            record(
-                session,
-                self.actor,
-                AuditAction.SIGN_OUT,
-                station=self.station,
-                detail=reason,
-            )
+        self.station.staff_accounts().sign_out(
+            Actor.staff(self.member, station=self.station.name, now=self.clock()), reason
+        )
         self.member = None
         self.idle_timer.stop()
         app = QApplication.instance()

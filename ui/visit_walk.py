@@ -74,6 +74,16 @@ def tap(root: QWidget, text: str) -> None:
     click(target)
 
 
+def wait_while_saving(window: KioskWindow, timeout_seconds: float = 20) -> None:
+    """Wait, as the patient does on Done, until the kiosk says where the visit went."""
+    waited = 0
+    while window.check_in.saving:
+        if waited > timeout_seconds * 1000:
+            raise WalkError("Done still says it is saving")
+        QTest.qWait(10)
+        waited += 10
+
+
 def settle() -> None:
     """Let Qt do what its event loop would do between taps, including deferred deletes."""
     app = QApplication.instance()
@@ -215,7 +225,7 @@ def draw_with_mouse(pad: QWidget, points: list[tuple[int, int]]) -> None:
     no_modifier = Qt.KeyboardModifier.NoModifier
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, no_modifier, first)
     # Qt 6's QTest remembers the pressed button, so these moves arrive with buttons() ==
-    # LeftButton, as a real drag does (tests/ui/test_signature_pad.py checks it).
+    # LeftButton, as a real drag does (tests/ui/widgets/test_signature_pad.py checks it).
     for point in rest:
         QTest.mouseMove(pad, point)
     QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, no_modifier, rest[-1] if rest else first)
@@ -312,11 +322,12 @@ def consent_and_ride_home(
         tap(current(window), "Sign and continue")
     if ride is None:
         tap(current(window), "I don't have a ride yet")
-        return
-    fill(window, "driver_name", ride[0])
-    fill(window, "phone", ride[1])
-    fill(window, "relationship", ride[2])
-    tap(current(window), "Continue")
+    else:
+        fill(window, "driver_name", ride[0])
+        fill(window, "phone", ride[1])
+        fill(window, "relationship", ride[2])
+        tap(current(window), "Continue")
+    wait_while_saving(window)
 
 
 def complete_visit(
@@ -328,11 +339,13 @@ def complete_visit(
     answers: dict[int, str] | None = None,
     ride: tuple[str, str, str] | None = RIDE_HOME,
     talk_first: bool = False,
+    until_saved: bool = True,
 ) -> None:
     """Tap through a whole visit from Welcome to the last screen, stored on the way.
 
     `answers` maps a question's number (from 1) to the label tapped; every other question
     is answered No. `talk_first` stops at the review, asking to talk to someone first.
+    With `until_saved` (and `talk_first`) the walk waits until Done says where it went.
     """
     enter_details(window, first, last, born)
     if window.visit is None:
@@ -352,5 +365,7 @@ def complete_visit(
     tap(current(window), "I confirm these answers are correct")
     if talk_first:
         tap(current(window), "I'd like to talk to someone first")
+        if until_saved:
+            wait_while_saving(window)
         return
     consent_and_ride_home(window, ride=ride)

@@ -201,6 +201,14 @@
         <translation>Termina su registro y deja la pantalla lista para la siguiente persona.</translation>
     </message>
     <message>
+        <source>Thank you. Saving your answers…</source>
+        <translation>Gracias. Guardando sus respuestas…</translation>
+    </message>
+    <message>
+        <source>This takes a moment. Please stay with the screen.</source>
+        <translation>Solo tomará un momento. Por favor, quédese frente a la pantalla.</translation>
+    </message>
+    <message>
         <source>Thank you. Please tell the front desk you are done.</source>
         <translation>Gracias. Por favor, avise en la recepción que ha terminado.</translation>
     </message>

@@ -16,12 +16,13 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(new_database_url: Callable[..., str], home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The `--database` a command is given, on each engine: a SQLite file, a server.
+    """The `--database` a command is given, on each engine: a SQLite file, a server, made
+    as clinic IT makes it (`kiosk db init`).
 
     The kiosk refuses a password on its command line (every user can read it there), so
     the server's password goes where clinic IT would put it: libpq's password file.
     """
-    url = make_url(new_database_url("clinic"))
+    url = make_url(new_database_url("clinic", made=True))
     if url.password is None:
         return url.render_as_string(hide_password=False)
     password_file = home / "pgpass"

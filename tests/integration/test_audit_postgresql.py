@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 
 from kiosk.audit import AuditAction, entries, record
 from kiosk.audit_protections import lapses
-from kiosk.database import migrate, open_database
+from kiosk.database import open_database, upgrade_database
+from tests.databases import made_at_revision, made_database
 
 pytestmark = pytest.mark.parametrize("database_engine", ["postgresql"])
 psycopg: Any = pytest.importorskip("psycopg")
@@ -45,7 +46,7 @@ def trail_of(url: str) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def trail(url: str) -> str:
-    database = open_database(url, station="desk-1")
+    database = made_database(url, station="desk-1")
     with database.session() as session, session.begin():
         for actor in ("user:maria", "user:drlee", "cli:it"):
             record(session, actor, AuditAction.VISIT_OPENED, station="desk-1", visit_id="v-1")
@@ -110,8 +111,7 @@ def test_replica_mode_does_not_skip_the_protections(trail: str) -> None:
 
 
 def test_entries_written_before_the_upgrade_stay_and_numbering_goes_on(url: str) -> None:
-    old = open_database(url, migrate_schema=False)
-    migrate(old.engine, "0007")
+    old = made_at_revision(url, "0007")
     with old.engine.begin() as connection:
         for actor in ("user:maria", "user:drlee"):
             connection.execute(
@@ -122,6 +122,7 @@ def test_entries_written_before_the_upgrade_stay_and_numbering_goes_on(url: str)
                 {"actor": actor},
             )
     old.close()
+    upgrade_database(url)
     database = open_database(url)
     with database.session() as session, session.begin():
         record(session, "cli:it", AuditAction.AUDIT_READ, station="server")

@@ -7,10 +7,18 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from kiosk.content import Answer
+from kiosk.database import open_database
+from kiosk.pack_loader import bundled_pack_dir, load_pack
+from kiosk.stored_visits import load_visit
+from kiosk.visit import RideStatus
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.integration.running import kiosk
 
 # `kiosk backup` copies a SQLite file; pg_dump on a server is still to come.
@@ -72,19 +80,213 @@ def test_a_backup_taken_while_a_kiosk_writes_is_whole(home: Path, db: str) -> No
 def test_restore_brings_back_the_backup_and_keeps_what_was_there(home: Path, db: str) -> None:
     kiosk("demo-data", "--visits", "5", "--database", db, home=home, check=True)
     kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
-    kiosk("demo-data", "--visits", "3", "--force", "--database", db, home=home, check=True)
-    assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 8
     result = kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home)
     assert result.returncode == 0, result.stderr
-    assert "what it held before is in" in result.stdout
+    assert "What it held before is in" in result.stdout
     assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 5
-    kept = next(home.glob("clinic.before-restore-*.sqlite3"))
-    assert len(visit_ids(kept)) == 8
+    (kept,) = home.glob("clinic.before-restore-*")  # one file, no -wal or -shm beside it
+    assert len(visit_ids(kept)) == 5
     actions = [
         json.loads(line)["action"]
         for line in kiosk("audit", "--json", "--database", db, home=home).stdout.splitlines()
     ]
     assert actions[-2:] == ["restored", "visits_listed"]
+    assert not list(home.glob("clinic.restoring*"))
+
+
+def store_check_ins(db: str, *names: str) -> list[str]:
+    """Visits stored as a kiosk stores them: one with a contraindication and no ride home."""
+    database = open_database(db)
+    pack = load_pack(bundled_pack_dir())
+    clock = ManualClock(datetime.now(UTC))
+    stored = []
+    try:
+        for name in names:
+            visit = walk_visit(
+                pack, clock, first=name, answers={"pregnancy": Answer.YES}, ride=None
+            )
+            store_visit(database, visit)
+            stored.append(visit.id)
+    finally:
+        database.close()
+    return stored
+
+
+def test_a_restore_of_an_older_backup_keeps_the_visits_stored_since(home: Path, db: str) -> None:
+    monday = store_check_ins(db, "Monday")
+    kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    tuesday = store_check_ins(db, "Tuesday", "Wednesday")
+    kiosk(
+        "summary",
+        tuesday[0],
+        "--output",
+        str(home / "t.pdf"),
+        "--database",
+        db,
+        home=home,
+        check=True,
+    )
+    before = audit(home, db)
+
+    result = kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home)
+
+    assert result.returncode == 0, result.stderr
+    assert "carried over from before the restore 2 visits and" in result.stdout
+    assert visit_ids(home / "clinic.sqlite3") == {*monday, *tuesday}
+    database = open_database(db)
+    try:
+        with database.session() as session, session.begin():
+            carried = load_visit(session, tuesday[1])
+    finally:
+        database.close()
+    # What the desk must see of it: the patient, the flags and "no ride home".
+    assert carried is not None
+    assert carried.first_name == "Wednesday"
+    assert len(carried.flags) == 2
+    assert carried.ride.status is RideStatus.NONE_YET
+    after = audit(home, db)
+    summary_saved = next(e for e in before if e["action"] == "summary_saved")
+    assert [
+        (e["action"], e["visit_id"], e["original_at"])
+        for e in after
+        if e["action"] == "summary_saved"
+    ] == [("summary_saved", tuesday[0], summary_saved["at"])]
+    restored = next(e for e in after if e["action"] == "restored")
+    assert "2 visits and" in restored["detail"]
+    listed = kiosk("visits", "--database", db, home=home, check=True).stdout
+    assert "Wednesday" in listed
+
+
+def test_a_restore_carries_over_the_content_the_backup_never_had(home: Path, db: str) -> None:
+    kiosk("visits", "--database", db, home=home, check=True)  # a database with no visit yet
+    kiosk("backup", str(home / "empty.sqlite3"), "--database", db, home=home, check=True)
+    stored = store_check_ins(db, "First")
+    connection = sqlite3.connect(home / "clinic.sqlite3")
+    connection.execute(
+        "INSERT INTO print_jobs (visit_id, printer, copy, state, reason, sent_at, sent_by)"
+        " VALUES (?, 'desk', 'staff', 'completed', '', '2026-12-06 09:00:00', 'maria')",
+        stored,
+    )
+    connection.commit()
+    connection.close()
+
+    kiosk("restore", str(home / "empty.sqlite3"), "--database", db, home=home, check=True)
+
+    assert visit_ids(home / "clinic.sqlite3") == set(stored)
+    connection = sqlite3.connect(home / "clinic.sqlite3")
+    try:
+        assert connection.execute("SELECT count(*) FROM content_versions").fetchone() == (1,)
+        assert connection.execute("SELECT visit_id, sent_by FROM print_jobs").fetchall() == [
+            (stored[0], "maria")
+        ]
+    finally:
+        connection.close()
+    summary = kiosk(
+        "summary", stored[0], "--output", str(home / "s.pdf"), "--database", db, home=home
+    )
+    assert summary.returncode == 0, summary.stderr
+
+
+def what_the_database_holds(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    connection = sqlite3.connect(path)
+    try:
+        return (
+            connection.execute("SELECT * FROM visits ORDER BY id").fetchall(),
+            connection.execute("SELECT * FROM audit_entries ORDER BY id").fetchall(),
+            connection.execute("SELECT * FROM alembic_version").fetchall(),
+        )
+    finally:
+        connection.close()
+
+
+def foreign_database(path: Path, revision: str) -> Path:
+    """Another program's SQLite file that also keeps its schema with Alembic."""
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    connection.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+    connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    connection.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    connection.commit()
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize("revision", ["0008", "0003", "4d2f8a9c1b7e"])
+def test_restore_refuses_another_programs_database_and_leaves_the_clinics(
+    home: Path, db: str, revision: str
+) -> None:
+    store_check_ins(db, "Ana")
+    before = what_the_database_holds(home / "clinic.sqlite3")
+    other = foreign_database(home / "invoices.sqlite3", revision)
+
+    result = kiosk("restore", str(other), "--database", db, home=home)
+
+    assert result.returncode == 1
+    assert "is not a kiosk database backup" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert what_the_database_holds(home / "clinic.sqlite3") == before
+    assert "Ana" in kiosk("visits", "--database", db, home=home, check=True).stdout
+    assert not list(home.glob("clinic.restoring*"))
+
+
+def test_restore_refuses_a_damaged_backup(home: Path, db: str) -> None:
+    store_check_ins(db, "Ana", "Luis", "Rosa")
+    kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    damaged = bytearray((home / "monday.sqlite3").read_bytes())
+    page = 4096
+    damaged[3 * page : 5 * page] = bytes(range(256)) * (2 * page // 256)
+    (home / "monday.sqlite3").write_bytes(bytes(damaged))
+    before = what_the_database_holds(home / "clinic.sqlite3")
+
+    result = kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home)
+
+    assert result.returncode == 1
+    assert "monday.sqlite3" in result.stderr
+    assert "damaged" in result.stderr or "not a kiosk database" in result.stderr
+    assert what_the_database_holds(home / "clinic.sqlite3") == before
+
+
+def test_restore_refuses_over_a_damaged_database_and_says_how_to_go_on(home: Path, db: str) -> None:
+    store_check_ins(db, "Ana")
+    kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    live = home / "clinic.sqlite3"
+    live.write_bytes(b"this is not what it was" * 400)
+    wrecked = live.read_bytes()
+
+    result = kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home)
+
+    assert result.returncode == 1
+    assert "cannot be carried over; nothing was changed" in result.stderr
+    assert "rename it to clinic.sqlite3.damaged" in result.stderr
+    assert live.read_bytes() == wrecked
+    live.rename(home / "clinic.sqlite3.damaged")
+    kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    assert "Ana" in kiosk("visits", "--database", db, home=home, check=True).stdout
+
+
+def test_a_restore_stops_when_a_kiosk_writes_during_it(
+    home: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk import backup as backup_module
+    from kiosk.actor import Actor
+
+    store_check_ins(db, "Ana")
+    kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
+    late: list[str] = []
+    carry_over = backup_module._carry_over
+
+    def with_a_kiosk_still_running(*args: object) -> tuple[int, int]:
+        counted = carry_over(*args)  # type: ignore[arg-type]
+        late.extend(store_check_ins(db, "Late"))
+        return counted
+
+    monkeypatch.setattr(backup_module, "_carry_over", with_a_kiosk_still_running)
+    by = Actor.command_line(station="test", now=datetime.now(UTC))
+    with pytest.raises(backup_module.BackupError, match="wrote to the database during the restore"):
+        backup_module.restore(db, home / "monday.sqlite3", by=by)
+    assert set(late) <= visit_ids(home / "clinic.sqlite3")
+    assert not list(home.glob("clinic.before-restore-*"))
+    assert not list(home.glob("clinic.restoring*"))
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(home: Path, db: str) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import make_database
+
 KILLS = 50
 
 CHILD = textwrap.dedent("""
@@ -45,7 +47,7 @@ CHILD = textwrap.dedent("""
 def test_visits_survive_being_killed_at_random_moments(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     path = tmp_path / "crash.sqlite3"
-    url = f"sqlite:///{path}"
+    url = make_database(f"sqlite:///{path}")
     reported: list[str] = []
     rng = random.Random(7)
     for _ in range(KILLS):

@@ -13,6 +13,7 @@ from kiosk.settings import SettingsError, load_settings
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_database
 from tests.integration.running import kiosk
 
 pytest.importorskip("sqlcipher3", reason="SQLCipher (sqlcipher3-binary) has Linux wheels only")
@@ -32,7 +33,7 @@ def test_visits_in_an_encrypted_database_cannot_be_read_without_its_key(
     tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     path = tmp_path / "clinic.db"
-    database = open_database(encrypted_url(path))
+    database = made_database(encrypted_url(path))
     visit = walk_visit(pack, clock, first="Philippa", last="Okonkwo-Grant")
     store_visit(database, visit)
     with database.session() as session:
@@ -82,6 +83,8 @@ def test_the_command_line_works_on_an_encrypted_database_and_its_backup_stays_en
     settings_file = home / "kiosk.toml"
     settings_file.write_text(f'database_url = "{encrypted_url(database)}"\n')
     settings_file.chmod(0o600)
+    initialized = kiosk("db", "init", home=home, check=True)
+    assert KEY not in initialized.stdout + initialized.stderr
     made = kiosk("demo-data", "--visits", "5", home=home, check=True)
     assert "to sqlite+pysqlcipher://:***@/" in made.stdout  # it names the database, not its key
     assert KEY not in made.stdout + made.stderr

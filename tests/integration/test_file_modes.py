@@ -20,6 +20,7 @@ from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.logs import configure_logging
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_database
 from tests.integration.running import kiosk
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -49,6 +50,7 @@ def loosest_umask() -> Iterator[None]:
 
 def test_the_command_line_creates_nothing_other_users_can_read(home: Path) -> None:
     data = home / "data" / "waiting-room-kiosk"
+    kiosk("db", "init", home=home, umask=0, check=True)
     kiosk("demo-data", "--visits", "3", home=home, umask=0, check=True)
     visit_id = kiosk("visits", "--json", home=home, umask=0, check=True).stdout.split('"')[3]
     (home / "summaries").mkdir(mode=0o750)
@@ -83,7 +85,7 @@ def test_the_database_and_its_journals_are_for_the_user_and_group(
     tmp_path: Path, pack: ContentPack, clock: ManualClock, loosest_umask: None
 ) -> None:
     file = tmp_path / "new-folder" / "kiosk.sqlite3"
-    database = open_database(f"sqlite:///{file}")
+    database = made_database(f"sqlite:///{file}")
     store_visit(database, walk_visit(pack, clock))
     with database.session() as session:
         session.connection().exec_driver_sql("SELECT count(*) FROM visits").scalar()
@@ -98,7 +100,7 @@ def test_a_database_an_earlier_version_left_open_to_everyone_is_closed_to_them(
     tmp_path: Path,
 ) -> None:
     file = tmp_path / "kiosk.sqlite3"
-    open_database(f"sqlite:///{file}").close()
+    made_database(f"sqlite:///{file}").close()
     file.chmod(0o644)
     open_database(f"sqlite:///{file}").close()
     assert mode(file) == 0o640

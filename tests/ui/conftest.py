@@ -64,9 +64,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def database(settings: Settings) -> Iterator[Database]:
-    from kiosk.database import open_database
+    from tests.databases import made_database
 
-    db = open_database(settings.database_url)
+    db = made_database(settings.database_url)
     yield db
     db.close()
 

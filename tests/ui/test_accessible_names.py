@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.kiosk_window import KioskWindow
 from ui.screen_tour import tour
 from ui.visit_walk import button
@@ -52,7 +53,7 @@ def controls_missing(screen: QWidget, kind: QAccessible.Text) -> list[str]:
 def test_every_control_on_every_screen_has_a_name(
     qtbot: QtBot, database: Database, settings: Settings, language: str
 ) -> None:
-    window = KioskWindow(database, settings, station="t")
+    window = KioskWindow(Station(database, "t"), settings)
     qtbot.addWidget(window)
     window.resize(1080, 1920)
     window.show()
@@ -67,7 +68,7 @@ def test_every_control_on_every_screen_says_what_it_does(
 ) -> None:
     # With the typed signature allowed, the tour goes through its field and keys too.
     typed = dataclasses.replace(settings, typed_signature=True)
-    window = KioskWindow(database, typed, station="t")
+    window = KioskWindow(Station(database, "t"), typed)
     qtbot.addWidget(window)
     window.resize(1080, 1920)
     window.show()
@@ -107,7 +108,7 @@ def test_the_check_catches_a_button_that_does_not_say_what_it_does(qtbot: QtBot)
 def test_each_language_button_says_what_it_does_in_its_own_language(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
-    window = KioskWindow(database, settings, station="t")
+    window = KioskWindow(Station(database, "t"), settings)
     qtbot.addWidget(window)
     window.show()
     spanish = button(window.welcome, "Español")

@@ -13,6 +13,7 @@ from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.publishing import publish
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import load_visit
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
@@ -40,9 +41,8 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     window = KioskWindow(
-        database,
+        Station(database, "test-kiosk"),
         settings,
-        station="test-kiosk",
         timing=KioskTiming(double_tap_guard_seconds=0, done_seconds=60),
     )
     qtbot.addWidget(window)
@@ -90,7 +90,9 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
     # Back at Welcome, the kiosk shows the new content; the next visit uses it.
     with qtbot.waitSignal(window.visit_ended, timeout=5000):
         tap(current(window), "Finish")
-    assert window.welcome.clinic_name.text() == "Serenity Ketamine Clinic"
+    qtbot.waitUntil(
+        lambda: window.welcome.clinic_name.text() == "Serenity Ketamine Clinic", timeout=5000
+    )
     tap(current(window), "Start")
     assert window.visit is not None
     assert window.visit.content.version == newer.version

@@ -8,6 +8,7 @@ from kiosk.audit import AuditAction, entries
 from kiosk.content import ContentPack
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits
 from kiosk.visit import KioskTiming
 from kiosk.visit_walk import ManualClock, walk_visit
@@ -30,9 +31,8 @@ def test_the_daily_purge_removes_only_visits_past_retention_and_waits_for_the_pa
     store_visit(database, recent)
 
     kiosk = KioskWindow(
-        database,
+        Station(database, "lobby"),
         settings,
-        station="lobby",
         clock=ManualClock(),
         timing=KioskTiming(double_tap_guard_seconds=0),
     )

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
@@ -35,9 +36,8 @@ def open_kiosk(
 ) -> KioskWindow:
     """A kiosk in portrait, active (it has the keyboard), with or without typed signatures."""
     window = KioskWindow(
-        database,
+        Station(database, "test-kiosk"),
         dataclasses.replace(settings, typed_signature=typed),
-        station="test-kiosk",
         timing=KioskTiming(**{"double_tap_guard_seconds": 0, "done_seconds": 60, **timing}),  # type: ignore[arg-type]
     )
     qtbot.addWidget(window)

@@ -18,12 +18,22 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings, load_settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import button, complete_visit, current, fill, reach_consent, sign, tap
+from ui.visit_walk import (
+    button,
+    complete_visit,
+    current,
+    fill,
+    reach_consent,
+    sign,
+    tap,
+    wait_while_saving,
+)
 
 
 def open_kiosk(
@@ -31,9 +41,8 @@ def open_kiosk(
 ) -> KioskWindow:
     """A kiosk window at the portrait size; taps are not held back unless a test asks."""
     kiosk = KioskWindow(
-        database,
+        Station(database, "test-kiosk"),
         settings,
-        station="test-kiosk",
         timing=KioskTiming(**{"double_tap_guard_seconds": 0, **timing}),
     )  # type: ignore[arg-type]
     qtbot.addWidget(kiosk)
@@ -149,6 +158,7 @@ def test_going_back_to_change_an_answer(
     assert answers == ["No", "No", "No", "Not sure", "No"]
     tap(current(window), "I confirm these answers are correct")
     tap(current(window), "I'd like to talk to someone first")
+    wait_while_saving(window)
     (record,) = stored(database)
     assert [a.words for a in record.answers] == ["No", "No", "No", "Not sure", "No"]
     assert "heart condition that is not stable — answered Not sure" in summary_text(record)
@@ -338,8 +348,11 @@ def test_a_double_tap_does_not_answer_the_next_question(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = open_kiosk(qtbot, database, settings, double_tap_guard_seconds=0.4)
+    # The guard's own clock, moved on by hand: a finger's pace, not the machine's.
+    now = [1000.0]
+    kiosk.tap_guard.clock = lambda: now[0]
     tap(current(kiosk), "Start")
-    qtbot.wait(450)
+    now[0] += 0.45
     fill(kiosk, "first_name", "Ana")
     fill(kiosk, "last_name", "Lee")
     fill(kiosk, "birth_date", "01/02/1950")
@@ -347,11 +360,11 @@ def test_a_double_tap_does_not_answer_the_next_question(
     assert kiosk.visit is not None
     tap(current(kiosk), "Next")  # too soon after the slide appeared: held back
     assert kiosk.visit.slide_index == 0
-    qtbot.wait(450)
+    now[0] += 0.45
     tap(current(kiosk), "Next")
     tap(current(kiosk), "Next")  # the second tap of a double tap, at once
     assert kiosk.visit.slide_index == 1
-    qtbot.wait(450)
+    now[0] += 0.45
     tap(current(kiosk), "Next")
     assert kiosk.visit.slide_index == 2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -14,8 +16,11 @@ from kiosk import auth
 from kiosk.actor import Actor, ActorKind
 from kiosk.audit import AuditAction, entries
 from kiosk.database import Database
+from kiosk.kiosk_session import STAFF_CLOSED_STATUS
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
+from ui.kiosk_app import run_kiosk
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown, lock_down
 from ui.sign_in_dialog import SignInDialog
@@ -36,7 +41,7 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
             Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )
     window = KioskWindow(
-        database, settings, station="lobby", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "lobby"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     # pytest-qt closes its widgets before fixtures end: a locked kiosk must allow it, or
     # it stays open, locking down the windows of the tests that follow.
@@ -57,6 +62,15 @@ def test_locked_down_the_kiosk_is_full_screen_frameless_and_on_top(locked: Kiosk
     assert locked.isFullScreen()
     assert locked.windowFlags() & Qt.WindowType.FramelessWindowHint
     assert locked.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+
+
+def test_a_minimised_kiosk_comes_straight_back_full_screen(
+    qtbot: QtBot, locked: KioskWindow
+) -> None:
+    tap(current(locked), "Start")
+    locked.showMinimized()  # what a window manager's minimise button or task bar does
+    qtbot.waitUntil(lambda: locked.isFullScreen() and not locked.isMinimized())
+    assert current(locked) is locked.screens.details  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -181,3 +195,36 @@ def test_a_wrong_password_keeps_the_kiosk_locked(
         actions = [e.action for e in entries(session)]
     assert AuditAction.KIOSK_CLOSED not in actions
     assert AuditAction.SIGN_IN_FAILED in actions
+
+
+def test_kiosk_run_ends_with_the_staff_closed_status_only_when_staff_leave(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kiosk session (`kiosk run --supervised`) tells a staff exit from a crash by this
+    # status alone, and starts the kiosk again after anything else.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_kiosk installs its own
+    with database.session() as session, session.begin():
+        auth.add_account(
+            session,
+            "maria",
+            auth.Role.STAFF,
+            PASSWORD,
+            Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
+        )
+    settings = dataclasses.replace(settings, lockdown=True, read_aloud=False)
+    _sign_in_when_asked(qtbot, "maria", PASSWORD)
+
+    def hold_the_corner() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow)]
+        window = next((w for w in shown if w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(50, hold_the_corner)
+            return
+        qtbot.addWidget(window, before_close_func=_allow_leaving)  # deleted after the test
+        lockdown = window.findChild(KioskLockdown)
+        assert lockdown is not None
+        lockdown.hold_timer.setInterval(300)
+        qtbot.mousePress(window, Qt.MouseButton.LeftButton, pos=CORNER)
+
+    QTimer.singleShot(50, hold_the_corner)
+    assert run_kiosk(settings, station="lobby", windowed=False) == STAFF_CLOSED_STATUS

@@ -15,6 +15,7 @@ from kiosk.check_in import CheckIn
 from kiosk.database import Database
 from kiosk.logs import configure_logging
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_app import install_error_screen
 from ui.kiosk_window import KioskWindow
@@ -45,9 +46,8 @@ def log_dir(tmp_path: Path) -> Iterator[Path]:
 
 def open_kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
     kiosk = KioskWindow(
-        database,
+        Station(database, "kiosk-1"),
         settings,
-        station="kiosk-1",
         timing=KioskTiming(double_tap_guard_seconds=0, done_seconds=1),
     )
     qtbot.addWidget(kiosk)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from tests.ui.test_screen_sizes import SIZES, layout_problems
 from ui.kiosk_window import KioskWindow
@@ -25,9 +26,8 @@ def open_kiosk(
     qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int] = (1080, 1920)
 ) -> KioskWindow:
     window = KioskWindow(
-        database,
+        Station(database, "t"),
         settings,
-        station="t",
         timing=KioskTiming(double_tap_guard_seconds=0, timeout_seconds=60),
     )
     qtbot.addWidget(window)

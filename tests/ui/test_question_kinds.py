@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
@@ -22,7 +23,7 @@ def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
 ) -> None:
     settings = dataclasses.replace(settings, content_dir=add_question_kinds(pack_copy))
     kiosk = KioskWindow(
-        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "k"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)

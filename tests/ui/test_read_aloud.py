@@ -67,9 +67,9 @@ def window(qtbot: QtBot, speaking_settings: Settings, database: Database) -> Kio
 
 @pytest.fixture
 def database(speaking_settings: Settings) -> Any:
-    from kiosk.database import open_database
+    from tests.databases import made_database
 
-    db = open_database(speaking_settings.database_url)
+    db = made_database(speaking_settings.database_url)
     yield db
     db.close()
 

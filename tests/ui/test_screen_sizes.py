@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.kiosk_window import KioskWindow
 from ui.screen_tour import tour
 
@@ -61,7 +62,7 @@ def layout_problems(screen: QWidget) -> list[str]:
 def test_every_screen_fits_at_every_size(
     qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], language: str
 ) -> None:
-    window = KioskWindow(database, settings, station="t")
+    window = KioskWindow(Station(database, "t"), settings)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
@@ -131,7 +132,7 @@ def targets_too_close(window: QWidget) -> list[str]:
 def test_targets_are_at_least_60_px_and_12_px_apart_in_portrait(
     qtbot: QtBot, database: Database, settings: Settings, language: str
 ) -> None:
-    window = KioskWindow(database, settings, station="t")
+    window = KioskWindow(Station(database, "t"), settings)
     qtbot.addWidget(window)
     window.resize(1080, 1920)
     window.show()
@@ -145,7 +146,7 @@ def test_signing_by_typing_fits_at_every_size(
     qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], language: str
 ) -> None:
     typed = dataclasses.replace(settings, typed_signature=True)
-    window = KioskWindow(database, typed, station="t")
+    window = KioskWindow(Station(database, "t"), typed)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import auth
@@ -15,6 +15,8 @@ from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
 from kiosk.database import Database, open_database
 from kiosk.settings import Settings
+from kiosk.station import Station
+from tests.databases import made_database
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 from ui.visit_walk import tap, tap_text
@@ -34,7 +36,7 @@ def accounts(database: Database) -> Database:
 
 def dialog(qtbot: QtBot, database: Database, settings: Settings, **kwargs: object) -> SignInDialog:
     shown = SignInDialog(
-        database, settings, station="desk-1", purpose="Front desk sign-in", **kwargs
+        Station(database, "desk-1"), settings, purpose="Front desk sign-in", **kwargs
     )  # type: ignore[arg-type]
     qtbot.addWidget(shown)
     shown.show()
@@ -85,6 +87,46 @@ def test_a_wrong_password_says_so_and_keeps_the_dialog_open(
     assert shown.password.text() == ""
 
 
+def _shown_whole(widget: QWidget, window: QWidget) -> bool:
+    """Whether no widget it sits in, up to the window, cuts any of it off."""
+    part: QWidget | None = widget
+    box = widget.rect()
+    while part is not None and part is not window:
+        holder = part.parentWidget()
+        if holder is None:
+            return False
+        box = box.translated(part.pos())
+        if not holder.rect().contains(box):
+            return False
+        part = holder
+    return True
+
+
+def test_after_a_wrong_password_every_on_screen_key_is_still_whole_and_on_a_tablet(
+    qtbot: QtBot, accounts: Database, settings: Settings
+) -> None:
+    # The kiosk's staff exit: the sign-in with its own keys, by touch.
+    shown = dialog(qtbot, accounts, settings, touch=True)
+    qtbot.mouseClick(shown.username, Qt.MouseButton.LeftButton)
+    tap_text(shown.keyboard, "maria")
+    qtbot.mouseClick(shown.password, Qt.MouseButton.LeftButton)
+    tap_text(shown.keyboard, "not the password")
+    tap(shown, "Sign in")
+    qtbot.waitUntil(shown.message.isVisible)
+    QApplication.processEvents()  # the layout makes room for the message on its next turn
+
+    cut = [
+        key.text() or key.accessibleName()
+        for key in shown.keyboard.findChildren(QAbstractButton)
+        if key.isVisible() and not _shown_whole(key, shown)
+    ]
+    assert cut == [], f"keys cut off after a wrong password: {cut}"
+    # All of it, keys at their least size, fits a tablet's 800 px (less the frame).
+    least = shown.layout().totalMinimumSize().height()
+    assert least + shown.frameGeometry().height() - shown.height() <= 800, least
+    assert shown.message.text() == REFUSED
+
+
 def test_the_dialog_says_the_words_the_domain_gives_for_a_refusal() -> None:
     # The dialog's words go through Qt's translation, so they are written out there.
     assert REFUSED == auth.SIGN_IN_REFUSED
@@ -105,7 +147,7 @@ def test_a_staff_account_cannot_do_what_needs_a_clinician(
 def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     qtbot: QtBot, settings: Settings, tmp_path: Path
 ) -> None:
-    database = open_database(settings.database_url)
+    database = made_database(settings.database_url)
     action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
         auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
@@ -190,7 +232,7 @@ def test_an_idle_session_signs_itself_out_and_says_so_in_the_audit(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=300)
+    session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=300)
     with qtbot.waitSignal(session.signed_out, timeout=3000) as signal:
         pass
     assert signal.args == ["idle"]
@@ -204,7 +246,7 @@ def test_activity_keeps_a_session_alive(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
     member = auth.StaffMember(1, "maria", auth.Role.STAFF)
-    session = StaffSession(accounts, member, station="desk-1", idle_milliseconds=2000)
+    session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=2000)
     shown = dialog(qtbot, accounts, settings)
     # Four seconds of typing, a key every half second: twice the idle time in all, each
     # gap a quarter of it (a quarter-second gap against one second once ran out on a

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.content import ContentPack, text_keys
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
@@ -70,9 +71,8 @@ def assert_no_english(window: KioskWindow, patterns: list[re.Pattern[str]]) -> N
 @pytest.fixture
 def kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
     window = KioskWindow(
-        database,
+        Station(database, "lobby"),
         settings,
-        station="lobby",
         timing=KioskTiming(double_tap_guard_seconds=0, done_seconds=60),
     )
     qtbot.addWidget(window)

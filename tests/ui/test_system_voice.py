@@ -25,8 +25,9 @@ import pytest
 from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
-from kiosk.database import Database, open_database
+from kiosk.database import Database
 from kiosk.settings import Settings, load_settings
+from tests.databases import made_database
 from tests.ui.test_kiosk_visit import open_kiosk
 from tests.ui.test_read_aloud import to_first_slide
 from ui import read_aloud
@@ -123,7 +124,7 @@ def _settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(_settings(tmp_path).database_url)
+    db = made_database(_settings(tmp_path).database_url)
     yield db
     db.close()
 

@@ -32,10 +32,11 @@ from pytestqt.qtbot import QtBot
 from kiosk.actor import Role, StaffMember
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
-from tests.ui.admin import choose_row, list_labels, open_editor, retype
+from tests.ui.admin.editor import choose_row, list_labels, open_editor, retype
 from tests.ui.shown_text import button_shows, label_shows, markup, not_as_typed, showing
 from ui.admin.admin_window import AdminWindow
 from ui.admin.preview_window import PreviewWindow
@@ -84,7 +85,7 @@ def type_on_a_keyboard(qtbot: QtBot, window: KioskWindow, field_name: str, text:
 
 def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     desk = DeskWindow(
-        database, settings, StaffMember(7, USERNAME, Role.CLINICIAN), station="desk-1"
+        Station(database, "desk-1"), settings, StaffMember(7, USERNAME, Role.CLINICIAN)
     )
     qtbot.addWidget(desk)
     desk.resize(1920, 1080)
@@ -146,7 +147,7 @@ def test_markup_typed_by_a_patient_and_staff_shows_as_typed_in_every_window(
     )
     desk = open_desk(qtbot, database, settings)
     kiosk = KioskWindow(
-        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "k"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
@@ -425,7 +426,7 @@ def test_every_label_of_every_window_is_plain_text_unless_it_asks_for_rich_text(
 ) -> None:
     """A new label left at Qt's AutoText fails here, before anyone types markup into it."""
     found: list[str] = []
-    kiosk = KioskWindow(database, dataclasses.replace(settings, typed_signature=True), station="k")
+    kiosk = KioskWindow(Station(database, "k"), dataclasses.replace(settings, typed_signature=True))
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
     kiosk.show()
@@ -443,7 +444,7 @@ def test_every_label_of_every_window_is_plain_text_unless_it_asks_for_rich_text(
     found += labels_left_to_guess(editor.preview)
     dialogs: list[QWidget] = [
         PublishDialog(title="t", explanation="e", warnings=["w"], button_text="b"),
-        SignInDialog(database, settings, station="s", purpose="p"),
+        SignInDialog(Station(database, "s"), settings, purpose="p"),
         plain_message_box(None, QMessageBox.Icon.Warning, "t", "text", details="details"),
     ]
     for dialog in dialogs:
@@ -501,7 +502,7 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
 ) -> None:
     settings = dataclasses.replace(settings, content_dir=pack_with_ampersands_and_markup(pack_copy))
     kiosk = KioskWindow(
-        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "k"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)

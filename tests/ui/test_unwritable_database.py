@@ -25,23 +25,28 @@ from kiosk.content_versions import content_in_use
 from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, utc_now
+from tests.databases import made_database
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
+from ui.screens.done import DoneScreen
 from ui.visit_walk import complete_visit, current, tap
 
 
 def open_kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
     kiosk = KioskWindow(
-        database,
+        Station(database, "front-kiosk"),
         settings,
-        station="front-kiosk",
         timing=KioskTiming(double_tap_guard_seconds=0, done_seconds=60),
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)
-    kiosk.show()
+    # Welcome reads the content again off the screen's thread: let it finish before a
+    # test takes the database away.
+    with qtbot.waitSignal(kiosk.content_read, timeout=10_000):
+        kiosk.show()
     qtbot.waitExposed(kiosk)
     return kiosk
 
@@ -49,7 +54,7 @@ def open_kiosk(qtbot: QtBot, database: Database, settings: Settings) -> KioskWin
 @pytest.fixture
 def kiosk_database(settings: Settings) -> Iterator[Database]:
     """The kiosk's own connection, giving up on a locked database after 0.3 s, not 5."""
-    database = open_database(settings.database_url, busy_timeout_ms=300)
+    database = made_database(settings.database_url, busy_timeout_ms=300)
     yield database
     database.close()
 
@@ -87,7 +92,8 @@ def test_a_locked_database_keeps_the_visit_and_stores_it_when_free(
         # Check-in goes on while the database is only busy.
         assert kiosk.welcome.start_button.isVisible()
         assert kiosk.welcome.start_button.isEnabled()
-        kiosk.store_held_visits()  # still locked: tried, and still kept
+        with qtbot.waitSignal(kiosk.held_visits_tried, timeout=10_000):
+            kiosk.store_held_visits()  # still locked: tried, and still kept
         assert stored_names(database) == []
         assert len(HeldVisits(settings.held_visits_dir).held()) == 1
     finally:
@@ -113,6 +119,62 @@ def test_a_locked_database_keeps_the_visit_and_stores_it_when_free(
         assert "busy" in stored[0].detail
 
 
+def test_the_last_tap_shows_done_at_once_while_a_locked_database_makes_the_visit_wait(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    # The kiosk's own connection waits the full 5 s for a locked database, as in a clinic.
+    kiosk = open_kiosk(qtbot, database, settings)
+    database_file = settings.database_url.removeprefix("sqlite:///")
+    other_writer = sqlite3.connect(database_file, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # a backup or another program holds the lock
+    try:
+        complete_visit(kiosk, first="Amara", last="Okafor", talk_first=True, until_saved=False)
+        # The tap came back at once: Done is on screen, saying it is saving, and Finish
+        # waits so that the patient is still here to hear where their answers went.
+        done = current(kiosk)
+        assert done is kiosk.screens.done  # type: ignore[union-attr]
+        assert "Saving your answers" in done.heading.text()  # type: ignore[attr-defined]
+        assert not done.finish_button.isEnabled()  # type: ignore[attr-defined]
+        with qtbot.waitSignal(kiosk.visit_held, timeout=15_000):
+            pass
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert "Please tell the front desk you are done" in done.heading.text()  # type: ignore[attr-defined]
+    assert done.finish_button.isEnabled()  # type: ignore[attr-defined]
+    tap(done, "Finish")
+    assert current(kiosk) is kiosk.welcome
+    with qtbot.waitSignal(kiosk.visit_stored, timeout=10_000):
+        kiosk.store_held_visits()
+    assert stored_names(database) == [("Amara", "Okafor")]
+
+
+def test_a_save_that_hangs_does_not_keep_the_patient_or_the_next_one_waiting(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DoneScreen, "SAVING_PATIENCE_MILLISECONDS", 300)
+    kiosk = open_kiosk(qtbot, database, settings)
+    database_file = settings.database_url.removeprefix("sqlite:///")
+    other_writer = sqlite3.connect(database_file, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # the database answers nobody for a while
+    try:
+        complete_visit(kiosk, first="Yara", last="Haddad", talk_first=True, until_saved=False)
+        done = current(kiosk)
+        assert "Saving your answers" in done.heading.text()  # type: ignore[attr-defined]
+        # Past the kiosk's patience: the patient is told to let the desk know, and may go.
+        qtbot.waitUntil(
+            lambda: "Please tell the front desk" in done.heading.text(),  # type: ignore[attr-defined]
+            timeout=3000,
+        )
+        tap(done, "Finish")
+        assert current(kiosk) is kiosk.welcome
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    # The save went on behind Welcome and reached the database: nothing was lost.
+    qtbot.waitUntil(lambda: stored_names(database) == [("Yara", "Haddad")], timeout=10_000)
+
+
 def test_a_read_only_database_keeps_the_visit_until_it_can_be_written(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
@@ -130,7 +192,7 @@ def test_a_read_only_database_keeps_the_visit_until_it_can_be_written(
         assert stored_names(database) == []
     finally:
         read_only.close()
-    kiosk.database = database  # IT gives the kiosk a writable database again
+    kiosk.check_in.database = database  # IT gives the kiosk a writable database again
     with qtbot.waitSignal(kiosk.visit_stored, timeout=5000):
         kiosk.store_held_visits()
     assert stored_names(database) == [("Olu", "Adeyemi")]
@@ -154,7 +216,8 @@ def test_a_deleted_database_file_keeps_visits_until_it_is_restored(
         HoldReason.MISSING,
         HoldReason.MISSING,
     ]
-    kiosk.store_held_visits()  # still gone: nothing to do, nothing lost
+    with qtbot.waitSignal(kiosk.held_visits_tried, timeout=10_000):
+        kiosk.store_held_visits()  # still gone: nothing to do, nothing lost
     assert len(HeldVisits(settings.held_visits_dir).held()) == 2
 
     shutil.copyfile(copy, database_file)  # IT puts last night's copy back
@@ -199,13 +262,13 @@ def test_a_full_database_holds_the_visit_pauses_check_in_and_alerts_the_desk(
     assert [h.reason for h in HeldVisits(settings.held_visits_dir).held()] == [HoldReason.FULL]
 
     # New check-ins pause, with a sign sending patients to the desk.
-    assert kiosk.check_in_paused
+    assert kiosk.check_in.paused
     assert not kiosk.welcome.start_button.isVisible()
     assert kiosk.welcome.paused_sign.isVisible()
     assert "front desk" in kiosk.welcome.paused_sign.text()
 
     member = StaffMember(id=1, username="dana", role=Role.STAFF)
-    desk = DeskWindow(database, settings, member, station="desk-1")
+    desk = DeskWindow(Station(database, "desk-1"), settings, member)
     qtbot.addWidget(desk)
     desk.show()
     assert desk.held_alert.isVisible()
@@ -213,13 +276,14 @@ def test_a_full_database_holds_the_visit_pauses_check_in_and_alerts_the_desk(
     assert "full" in desk.held_alert.text()
     assert "paused" in desk.held_alert.text()
 
-    kiosk.store_held_visits()  # still full
-    assert kiosk.check_in_paused
+    with qtbot.waitSignal(kiosk.held_visits_tried, timeout=10_000):
+        kiosk.store_held_visits()  # still full
+    assert kiosk.check_in.paused
     _room_again(database, cap)
     with qtbot.waitSignal(kiosk.visit_stored, timeout=5000):
         kiosk.store_held_visits()
     assert stored_names(database) == [("Ingrid", "Halvorsen")]
-    assert not kiosk.check_in_paused
+    assert not kiosk.check_in.paused
     assert kiosk.welcome.start_button.isVisible()
     assert kiosk.welcome.start_button.isEnabled()
     desk.refresh_if_changed()
@@ -228,21 +292,27 @@ def test_a_full_database_holds_the_visit_pauses_check_in_and_alerts_the_desk(
 
 
 def test_when_even_the_kiosk_folder_cannot_be_written_the_visit_waits_in_memory(
-    qtbot: QtBot, database: Database, settings: Settings, tmp_path: Path
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the held-visits folder should be")
+    # Nor the fallback beside the logs (the same full disk).
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
     settings = dataclasses.replace(settings, held_visits_dir=blocked)
     kiosk = open_kiosk(qtbot, database, settings)
     cap = _full(database)
     finish_held(qtbot, kiosk, first="Tomás", last="Ruiz")
-    assert kiosk.check_in_paused
+    assert kiosk.check_in.paused
     assert not kiosk.welcome.start_button.isVisible()
     _room_again(database, cap)
     with qtbot.waitSignal(kiosk.visit_stored, timeout=5000):
         kiosk.store_held_visits()
     assert stored_names(database) == [("Tomás", "Ruiz")]
-    assert not kiosk.check_in_paused
+    assert not kiosk.check_in.paused
 
 
 def test_visits_left_waiting_are_stored_when_the_kiosk_starts_again(
@@ -254,7 +324,7 @@ def test_visits_left_waiting_are_stored_when_the_kiosk_starts_again(
     first_run.close()
     _room_again(database, cap)
 
-    second_run = KioskWindow(database, settings, station="front-kiosk")
+    second_run = KioskWindow(Station(database, "front-kiosk"), settings)
     qtbot.addWidget(second_run)
     with qtbot.waitSignal(second_run.visit_stored, timeout=5000):
         second_run.show()

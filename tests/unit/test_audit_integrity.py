@@ -14,7 +14,8 @@ import pytest
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, carry_over, entries, record
-from kiosk.database import Database, migrate, open_database
+from kiosk.database import Database, open_database, upgrade_database
+from tests.databases import made_at_revision, made_database
 
 COLUMNS = "id, at, actor, action, visit_id, station, detail, original_at"
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"
@@ -24,7 +25,7 @@ A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"
 def trail(tmp_path: Path) -> Path:
     """A database file whose trail holds three entries the application wrote."""
     file = tmp_path / "kiosk.sqlite3"
-    database = open_database(f"sqlite:///{file}")
+    database = made_database(f"sqlite:///{file}")
     with database.session() as session, session.begin():
         for actor in ("user:maria", "user:drlee", "cli:it"):
             record(session, actor, AuditAction.VISIT_OPENED, station="desk-1", visit_id="v-1")
@@ -210,8 +211,7 @@ def test_entries_carried_over_keep_their_first_time_beside_the_databases(
 
 def test_entries_written_before_the_upgrade_stay_as_they_were(tmp_path: Path) -> None:
     file = tmp_path / "old.sqlite3"
-    old = open_database(f"sqlite:///{file}", migrate_schema=False)
-    migrate(old.engine, "0007")
+    old = made_at_revision(f"sqlite:///{file}", "0007")
     old.close()
     connection = sqlite3.connect(file)
     with connection:
@@ -220,6 +220,7 @@ def test_entries_written_before_the_upgrade_stay_as_they_were(tmp_path: Path) ->
             " VALUES ('2026-11-28 15:00:00.000000', 'user:maria', 'visit_opened', 'v-1', 'd1', '')"
         )
     connection.close()
+    upgrade_database(f"sqlite:///{file}")
     database = open_database(f"sqlite:///{file}")
     with database.session() as session, session.begin():
         record(session, "cli:it", AuditAction.AUDIT_READ, station="server")

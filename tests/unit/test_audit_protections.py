@@ -16,13 +16,14 @@ import pytest
 from kiosk.audit import AuditAction, entries, record
 from kiosk.audit_protections import SQLITE_TRIGGERS, lapses
 from kiosk.database import open_database
+from tests.databases import made_database
 
 
 @pytest.fixture
 def file(tmp_path: Path) -> Path:
     """A database whose trail holds three entries."""
     path = tmp_path / "kiosk.sqlite3"
-    database = open_database(f"sqlite:///{path}", station="desk-1")
+    database = made_database(f"sqlite:///{path}", station="desk-1")
     with database.session() as session, session.begin():
         for actor in ("user:maria", "user:drlee", "cli:it"):
             record(session, actor, AuditAction.VISIT_OPENED, station="desk-1", visit_id="v-1")

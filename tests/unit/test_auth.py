@@ -17,6 +17,7 @@ from kiosk.content_versions import content_in_use
 from kiosk.database import Database, open_database
 from kiosk.models import StaffAccountRow
 from kiosk.visit_walk import ManualClock
+from tests.databases import made_database
 
 PASSWORD = "correct horse battery"
 REFUSED = auth.SignInResult(auth.SignInOutcome.REFUSED)
@@ -67,7 +68,7 @@ def test_the_password_is_stored_only_as_a_salted_scrypt_hash(
 
 
 def test_no_password_is_in_the_database_files(tmp_path: Path, clock: ManualClock) -> None:
-    database = open_database(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    database = made_database(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     add(database, clock)
     with database.session() as session, session.begin():
         auth.reset_password(session, "maria", "another long secret", by(clock))
@@ -123,7 +124,7 @@ def test_five_wrong_tries_lock_the_account_even_after_a_restart(
     database_url: str, clock: ManualClock
 ) -> None:
     url = database_url
-    database = open_database(url)
+    database = made_database(url)
     add(database, clock)
     for _ in range(4):
         assert attempt(database, clock, "maria", "wrong") == REFUSED
@@ -146,10 +147,10 @@ def test_wrong_tries_made_at_once_from_many_stations_are_all_counted(
     # 24 stations (each its own connection to one database) guess at the same moment:
     # read-then-write counting lost most of them and never reached the lock.
     url = database_url
-    database = open_database(url)
+    database = made_database(url)
     add(database, clock)
     tries = 24
-    stations = [open_database(url, migrate_schema=False) for _ in range(tries)]
+    stations = [open_database(url) for _ in range(tries)]
     start = threading.Barrier(tries)
     failures: list[BaseException] = []
 

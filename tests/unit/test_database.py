@@ -12,11 +12,19 @@ from sqlalchemy import text
 
 from kiosk.content import Answer, ContentPack
 from kiosk.content_versions import content_in_use
-from kiosk.database import Database, DatabaseUnavailableError, migrate, open_database
+from kiosk.database import (
+    Database,
+    DatabaseUnavailableError,
+    connect_database,
+    migrate,
+    open_database,
+    upgrade_database,
+)
 from kiosk.models import Base
 from kiosk.stored_visits import load_visit
 from kiosk.visit import RideStatus, Visit
 from kiosk.visit_walk import ManualClock, walk_visit
+from tests.databases import made_at_revision
 
 
 @pytest.mark.parametrize("database_engine", ["sqlite"])
@@ -99,12 +107,12 @@ def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
     database_url: str, pack: ContentPack, clock: ManualClock
 ) -> None:
     url = database_url
-    old = open_database(url, migrate_schema=False)
-    migrate(old.engine, "0001")
+    old = made_at_revision(url, "0001")
     visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
     _store_as_revision_0001_did(old, pack, visit)
     old.close()
-    upgraded = open_database(url)  # upgrades to head
+    assert upgrade_database(url) == "0001"  # `kiosk db upgrade`
+    upgraded = open_database(url)
     with upgraded.session() as session, session.begin():
         record = load_visit(session, visit.id)
         row, in_use = content_in_use(session, None, clock())
@@ -209,3 +217,34 @@ def test_timeouts_the_url_sets_itself_win(database: Database) -> None:
         ).one()
     tuned.close()
     assert tuple(timeouts) == ("1min", "2s")
+
+
+def _tables_and_revision(database: Database) -> tuple[list[tuple[str, str]], str | None]:
+    with database.engine.connect() as connection:
+        objects = connection.exec_driver_sql(
+            "SELECT type, name FROM sqlite_master ORDER BY type, name"
+        ).all()
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return [(kind, name) for kind, name in objects], revision
+
+
+def test_an_upgrade_that_fails_changes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = connect_database(url)
+    migrate(old.engine, "0001")
+    # A visit whose content version is missing: the upgrade refuses to finish over it.
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql(
+            "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
+            " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
+            " ride_status, flag_count) VALUES ('v1', 99, 0, 'old-kiosk', 'completed', 'en',"
+            " '2026-11-02 15:00:00', '2026-11-02 15:00:00', 'Ana', 'García', 'ana garcia',"
+            " '1968-04-15', 'none_yet', 0)"
+        )
+    before = _tables_and_revision(old)
+    with pytest.raises(DatabaseUnavailableError, match="nothing was changed"):
+        migrate(old.engine)
+    # Every table the upgrade made or copied went with it: the file is as it was.
+    assert _tables_and_revision(old) == before
+    old.close()

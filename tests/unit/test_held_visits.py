@@ -18,6 +18,7 @@ from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.stored_visits import load_visit
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import another_writer, store_visit, url_of
+from tests.databases import made_database
 
 
 def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
@@ -26,13 +27,13 @@ def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
     visit = walk_visit(
         pack, clock, first="Nguyễn", last="Thị Minh", answers={"pregnancy": Answer.NOT_SURE}
     )
-    at_once = open_database(new_database_url("at-once"))
+    at_once = made_database(new_database_url("at-once"))
     store_visit(at_once, visit)
 
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="test-station", actor="kiosk:k1", reason=HoldReason.FULL, now=clock())
     # A new database that has never seen this content: the visit brings the text it showed.
-    later = open_database(new_database_url("later"))
+    later = made_database(new_database_url("later"))
     assert held.store_all(later, now=clock) == [visit.id]
     assert held.held() == []
     assert list((tmp_path / "held").iterdir()) == []
@@ -53,7 +54,7 @@ def test_a_visit_already_stored_before_a_crash_is_not_stored_twice(
     tmp_path: Path, pack: ContentPack, clock: ManualClock, database_url: str
 ) -> None:
     visit = walk_visit(pack, clock)
-    database = open_database(database_url)
+    database = made_database(database_url)
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
     store_visit(database, visit)  # stored, then the kiosk died before removing the file
@@ -152,3 +153,28 @@ def test_a_retry_waits_only_briefly_for_another_stations_lock(
     assert [waiting.visit_id for waiting in held.held()] == [visit.id]
     assert held.store_all(kiosk, now=clock) == [visit.id]
     kiosk.close()
+
+
+def test_a_visit_the_database_refuses_is_set_aside_and_the_next_one_is_stored(
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, database: Database
+) -> None:
+    import json
+    import os
+
+    held = HeldVisits(tmp_path / "held")
+    refused, good = walk_visit(pack, clock, first="One"), walk_visit(pack, clock, first="Two")
+    for visit in (refused, good):
+        held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
+    # The same answer twice: the database's own key refuses the whole visit.
+    path = tmp_path / "held" / f"visit-{refused.id}.json"
+    data = json.loads(path.read_text())
+    data["rows"]["answers"].append(data["rows"]["answers"][0])
+    path.write_text(json.dumps(data))
+    os.utime(path, (1, 1))  # first in line
+
+    assert held.store_all(database, now=clock, station="k1") == [good.id]
+    assert [v.file_name for v in held.set_aside()] == [path.name]
+    assert held.set_aside()[0].problem == "the database refused it (IntegrityError)"
+    assert held.held() == []
+    with database.session() as session:
+        assert load_visit(session, refused.id) is None

@@ -24,7 +24,7 @@ from kiosk.actor import Actor, ActorKind
 from kiosk.audit import entries
 from kiosk.content import Answer, ContentPack, Slide
 from kiosk.content_versions import content_in_use, publish_content
-from kiosk.database import Database, migrate, open_database
+from kiosk.database import Database, open_database, upgrade_database
 from kiosk.pack_archive import ExportError, export_pack, read_pack
 from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import (
@@ -48,6 +48,7 @@ from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_at_revision
 
 
 def _stamp(clock: ManualClock, who: str = "user:maria") -> Actor:
@@ -398,8 +399,7 @@ def test_upgrading_keeps_the_published_content_in_use_and_leaves_trials_unpublis
     database_url: str, pack: ContentPack, clock: ManualClock
 ) -> None:
     url = database_url
-    old = open_database(url, migrate_schema=False)
-    migrate(old.engine, "0005")
+    old = made_at_revision(url, "0005")
     newer = replace(pack, clinic_name="Newer Clinic")
     trial = replace(pack, clinic_name="Trial Clinic")
     with old.engine.begin() as connection:
@@ -427,6 +427,7 @@ def test_upgrading_keeps_the_published_content_in_use_and_leaves_trials_unpublis
                 },
             )
     old.close()
+    upgrade_database(url)
     upgraded = open_database(url)
     try:
         with upgraded.session() as session, session.begin():

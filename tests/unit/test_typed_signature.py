@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import Answer, ContentPack
-from kiosk.database import Database, open_database
+from kiosk.database import Database
 from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import SettingsError, load_settings
 from kiosk.stored_visits import load_visit
@@ -20,6 +20,7 @@ from kiosk.summary import build_summary
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitError, same_name
 from kiosk.visit_walk import SCRIBBLE, ManualClock
 from tests.conftest import store_visit
+from tests.databases import made_database
 
 
 def at_consent(
@@ -177,13 +178,13 @@ def test_a_held_visit_keeps_its_typed_signature(
     tmp_path: Path, pack: ContentPack, clock: ManualClock
 ) -> None:
     visit = signed_by_typing(pack, clock)
-    at_once = open_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
+    at_once = made_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
     store_visit(at_once, visit)
     held = HeldVisits(tmp_path / "held")
     held.hold(
         visit, station="test-station", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock()
     )
-    later = open_database(f"sqlite:///{tmp_path / 'later.sqlite3'}")
+    later = made_database(f"sqlite:///{tmp_path / 'later.sqlite3'}")
     assert held.store_all(later, now=clock) == [visit.id]
     with at_once.session() as first, later.session() as second:
         direct, kept = load_visit(first, visit.id), load_visit(second, visit.id)

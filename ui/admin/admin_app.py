@@ -8,29 +8,28 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.actor import Role
-from kiosk.database import Database, DatabaseUnavailableError, open_database
 from kiosk.settings import Settings
+from kiosk.station import DatabaseUnavailableError, Station
 from ui.admin.admin_window import AdminWindow
 from ui.kiosk_app import no_screen_reason
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 
 
-def open_editor(database: Database, settings: Settings, *, station: str) -> AdminWindow | None:
+def open_editor(station: Station, settings: Settings) -> AdminWindow | None:
     """Ask for an admin's sign-in; the editor for them, or None if nobody signed in.
 
     A staff or clinician account is refused by the sign-in dialog itself.
     """
     member = SignInDialog.ask(
-        database,
+        station,
         settings,
-        station=station,
         purpose=QCoreApplication.translate("AdminApp", "Admin sign-in: content editor"),
         needed_role=Role.ADMIN,
     )
     if member is None:
         return None
-    return AdminWindow(database, settings, member, station=station)
+    return AdminWindow(station, settings, member)
 
 
 def run_admin(settings: Settings, *, station: str) -> int:
@@ -44,19 +43,18 @@ def run_admin(settings: Settings, *, station: str) -> int:
     app.setApplicationName("Waiting Room Kiosk — content editor")
     app.setOrganizationName("waiting-room-kiosk")
     try:
-        database = open_database(settings.database_url)
+        opened = Station.open(settings, name=station)
     except DatabaseUnavailableError as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
     try:
         while True:
-            window = open_editor(database, settings, station=station)
+            window = open_editor(opened, settings)
             if window is None:
                 return 0
             session = StaffSession(
-                database,
+                opened,
                 window.member,
-                station=station,
                 idle_milliseconds=settings.staff_idle_minutes * 60_000,
                 parent=window,
             )
@@ -73,4 +71,4 @@ def run_admin(settings: Settings, *, station: str) -> int:
                 return 0
             window.deleteLater()
     finally:
-        database.close()
+        opened.close()

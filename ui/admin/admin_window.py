@@ -39,14 +39,12 @@ from typing_extensions import override
 from kiosk import publishing
 from kiosk.actor import Actor, StaffMember, shown_name
 from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
-from kiosk.content_editing import ContentEditing
-from kiosk.database import Database
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
+from kiosk.station import Station, StorageUnavailableError
 from kiosk.translations import language_words
-from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
@@ -92,20 +90,18 @@ class AdminWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         member: StaffMember,
         *,
-        station: str,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.setObjectName("adminWindow")
         self.setWindowTitle(self.tr("Content editor — Waiting Room Kiosk"))
         self.setStyleSheet(admin_style())
-        self.database = database
         # Every change to the content, in one transaction with its audit entry.
-        self.editing = ContentEditing(database)
+        self.editing = station.content_editing()
         self.settings = settings
         self.member = member
         self.station = station
@@ -142,7 +138,7 @@ class AdminWindow(QMainWindow):
         self.clinic_editor = ClinicEditor()
         self.clinic_editor.name_edited.connect(self._clinic_name_edited)
         self.clinic_editor.seconds_edited.connect(
-            lambda seconds: self._edited(
+            lambda seconds: self.take_edit(
                 dataclasses.replace(self.pack, seconds_before_next=seconds)
             )
         )
@@ -301,7 +297,7 @@ class AdminWindow(QMainWindow):
     # --- loading and saving ------------------------------------------------------------------
     def stamp(self) -> Actor:
         """Who is acting, from where, now: for the audit entries publishing writes."""
-        return Actor.staff(self.member, station=self.station, now=self.clock())
+        return Actor.staff(self.member, station=self.station.name, now=self.clock())
 
     def load(self) -> None:
         """Start from the saved draft if there is one, else from the content in use."""
@@ -360,7 +356,7 @@ class AdminWindow(QMainWindow):
         self.status.setText(f"{draft} {self.in_use_note}")
         self.discard_button.setEnabled(bool(self.draft_note) or self._dirty)
 
-    def _edited(self, pack: ContentPack) -> None:
+    def take_edit(self, pack: ContentPack) -> None:
         """The admin changed something: keep it and save it in a moment."""
         used = {slide.picture for slide in pack.slides} | {pack.logo}
         self.pack = dataclasses.replace(
@@ -445,19 +441,19 @@ class AdminWindow(QMainWindow):
         language = self.editing_language
         translations = dict(self.pack.translations)
         translations[language] = {**translations.get(language, {}), **words}
-        self._edited(dataclasses.replace(self.pack, translations=translations))
+        self.take_edit(dataclasses.replace(self.pack, translations=translations))
 
     def _clinic_name_edited(self, name: str) -> None:
         if self.editing_language:
             self._translate({"clinic_name": name})
         else:
-            self._edited(dataclasses.replace(self.pack, clinic_name=name))
+            self.take_edit(dataclasses.replace(self.pack, clinic_name=name))
 
     def _meaning_edited(self, meaning: str) -> None:
         if self.editing_language:
             self._translate({"signature_meaning": meaning})
         else:
-            self._edited(dataclasses.replace(self.pack, signature_meaning=meaning))
+            self.take_edit(dataclasses.replace(self.pack, signature_meaning=meaning))
 
     def _show_pack(self) -> None:
         self._show_languages()
@@ -521,7 +517,7 @@ class AdminWindow(QMainWindow):
 
     # --- slides ------------------------------------------------------------------------------
     def _set_slides(self, slides: tuple[Slide, ...], current: int) -> None:
-        self._edited(dataclasses.replace(self.pack, slides=slides))
+        self.take_edit(dataclasses.replace(self.pack, slides=slides))
         self.slide_list.show_items(self._slide_labels(), current)
 
     def _add_slide(self) -> None:
@@ -557,7 +553,7 @@ class AdminWindow(QMainWindow):
             slide, id=self._fresh_id(before.id, slide.title, published, others)
         )
         slides = (*self.pack.slides[:row], slide, *self.pack.slides[row + 1 :])
-        self._edited(
+        self.take_edit(
             dataclasses.replace(
                 self.pack, slides=slides, pictures={**self.pack.pictures, **pictures}
             )
@@ -567,7 +563,7 @@ class AdminWindow(QMainWindow):
 
     # --- questions ---------------------------------------------------------------------------
     def _set_questions(self, questions: tuple[Question, ...], current: int) -> None:
-        self._edited(dataclasses.replace(self.pack, questions=questions))
+        self.take_edit(dataclasses.replace(self.pack, questions=questions))
         self.question_list.show_items(self._question_labels(), current)
 
     def _add_question(self) -> None:
@@ -616,12 +612,12 @@ class AdminWindow(QMainWindow):
             question, id=self._fresh_id(before.id, question.text, published, others)
         )
         questions = (*self.pack.questions[:row], question, *self.pack.questions[row + 1 :])
-        self._edited(dataclasses.replace(self.pack, questions=questions))
+        self.take_edit(dataclasses.replace(self.pack, questions=questions))
         self.question_list.set_item(row, self._question_label(row + 1, question))
 
     # --- consent -----------------------------------------------------------------------------
     def _set_statements(self, statements: tuple[ConsentStatement, ...], current: int) -> None:
-        self._edited(dataclasses.replace(self.pack, consent_statements=statements))
+        self.take_edit(dataclasses.replace(self.pack, consent_statements=statements))
         self.statement_list.show_items(self._statement_labels(), current)
 
     def _add_statement(self) -> None:
@@ -646,7 +642,7 @@ class AdminWindow(QMainWindow):
         statement = dataclasses.replace(
             statement, id=self._fresh_id(statements[row].id, statement.text, published, others)
         )
-        self._edited(
+        self.take_edit(
             dataclasses.replace(
                 self.pack,
                 consent_statements=(*statements[:row], statement, *statements[row + 1 :]),
@@ -655,7 +651,7 @@ class AdminWindow(QMainWindow):
         self.statement_list.set_item(row, self._statement_labels()[row][0])
 
     def _logo_chosen(self, name: str | None, pictures: dict[str, bytes]) -> None:
-        self._edited(
+        self.take_edit(
             dataclasses.replace(self.pack, logo=name, pictures={**self.pack.pictures, **pictures})
         )
         self.clinic_editor.show_clinic(
@@ -741,7 +737,11 @@ class AdminWindow(QMainWindow):
         if not self.check():
             self._say(self.tr("Not published: fix the problems listed, then publish again."))
             return
-        in_use_version, in_use = self.editing.content_in_use(now=self.clock())
+        try:
+            in_use_version, in_use = self.editing.content_in_use(now=self.clock())
+        except StorageUnavailableError as error:  # a database gone, locked or full
+            self._say(self.tr("Not published: {0}").format(error))
+            return
         warnings = publishing.contraindication_changes(in_use, self.pack)
         if self.based_on != in_use_version:
             warnings.insert(
@@ -770,6 +770,9 @@ class AdminWindow(QMainWindow):
             self._show_problems(error.problems)
             self._say(self.tr("Not published: {0}").format(str(error).splitlines()[0]))
             return
+        except StorageUnavailableError as error:
+            self._say(self.tr("Not published: {0}").format(error))
+            return
         self.load()
         self._after_publish(version)
 
@@ -791,7 +794,11 @@ class AdminWindow(QMainWindow):
         ):
             return
         self.save_timer.stop()
-        self.editing.discard_draft(by=self.stamp())
+        try:
+            self.editing.discard_draft(by=self.stamp())
+        except StorageUnavailableError as error:
+            self._say(self.tr("The draft was not discarded: {0}").format(error))
+            return
         self._show_problems([])
         self._say(self.tr("The draft was discarded."))
         self.load()

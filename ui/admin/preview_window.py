@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import ContentPack
-from kiosk.content_editing import open_preview_database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming, utc_now
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
@@ -108,7 +108,7 @@ class PreviewWindow(QWidget):
             held_visits_dir=folder / "held-visits",
             lockdown=False,
         )
-        self.database = open_preview_database(folder, pack, now=utc_now())
+        self.station = Station.preview(folder, pack, now=utc_now())
 
         layout = QVBoxLayout(self)
         heading = plain_label(title)
@@ -155,7 +155,7 @@ class PreviewWindow(QWidget):
         self.proxy: QGraphicsProxyWidget | None = self.scene.addWidget(self.kiosk)
 
     def _new_kiosk(self) -> KioskWindow:
-        kiosk = KioskWindow(self.database, self.settings, station="preview", timing=self.timing)
+        kiosk = KioskWindow(self.station, self.settings, timing=self.timing)
         # The patient screens keep their own look inside the admin's window.
         kiosk.setStyleSheet(kiosk_style())
         kiosk.resize(*self.screen_size)
@@ -204,7 +204,7 @@ class PreviewWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the kiosk and delete the throwaway database with everything in it."""
         self.kiosk.close()
-        self.database.close()
+        self.station.close()
         self._folder.cleanup()
         super().closeEvent(event)
         self.closed.emit()

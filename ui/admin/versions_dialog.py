@@ -27,6 +27,7 @@ from kiosk.content import ContentPack
 from kiosk.content_editing import ContentEditing
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
+from kiosk.station import StorageUnavailableError
 from ui.admin.content_html import content_html
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -178,7 +179,7 @@ class VersionsDialog(QDialog):
             return
         try:
             restored = self.editing.restore(version.number, label=label, by=self.stamp())
-        except PublishError as error:
+        except (PublishError, StorageUnavailableError) as error:
             self.message.setText(str(error))
             return
         self.message.setText(

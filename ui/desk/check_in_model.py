@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -116,7 +117,7 @@ class CheckInModel(QAbstractTableModel):
         }.get(check_in.print_state, check_in.print_state)
         return [
             attention,
-            check_in.finished_at.astimezone(self.zone).strftime("%m/%d %I:%M %p"),
+            self._when(check_in),
             f"{check_in.last_name}, {check_in.first_name}{demo}",
             check_in.date_of_birth.strftime("%m/%d/%Y"),
             visit,
@@ -124,6 +125,13 @@ class CheckInModel(QAbstractTableModel):
             review,
             printed,
         ]
+
+    def _when(self, check_in: ListedCheckIn) -> str:
+        """Today's time, or the date with its year: a search reaches back across years."""
+        finished = check_in.finished_at.astimezone(self.zone)
+        if finished.date() == datetime.now(self.zone).date():
+            return finished.strftime("%m/%d %I:%M %p")
+        return finished.strftime("%m/%d/%Y %I:%M %p")
 
     def _flags(self, check_in: ListedCheckIn) -> str:
         if check_in.flag_count == 0:

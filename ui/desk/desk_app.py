@@ -6,8 +6,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.database import DatabaseUnavailableError, open_database
 from kiosk.settings import Settings
+from kiosk.station import DatabaseUnavailableError, Station
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_app import no_screen_reason
 from ui.sign_in_dialog import SignInDialog
@@ -25,22 +25,19 @@ def run_desk(settings: Settings, *, station: str) -> int:
     app.setApplicationName("Waiting Room Kiosk — front desk")
     app.setOrganizationName("waiting-room-kiosk")
     try:
-        database = open_database(settings.database_url)
+        opened = Station.open(settings, name=station)
     except DatabaseUnavailableError as error:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
     try:
         while True:
-            member = SignInDialog.ask(
-                database, settings, station=station, purpose=app.tr("Front desk sign-in")
-            )
+            member = SignInDialog.ask(opened, settings, purpose=app.tr("Front desk sign-in"))
             if member is None:
                 return 0
-            window = DeskWindow(database, settings, member, station=station)
+            window = DeskWindow(opened, settings, member)
             session = StaffSession(
-                database,
+                opened,
                 member,
-                station=station,
                 idle_milliseconds=settings.staff_idle_minutes * 60_000,
                 parent=window,
             )
@@ -55,4 +52,4 @@ def run_desk(settings: Settings, *, station: str) -> int:
                 return 0
             window.deleteLater()
     finally:
-        database.close()
+        opened.close()

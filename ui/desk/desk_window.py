@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import logging
 import threading
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -51,12 +52,10 @@ from kiosk import desk, printing
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
-from kiosk.database import Database
-from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
-from kiosk.unit_of_work import StorageUnavailableError
-from kiosk.visit import Clock, KioskTiming, utc_now
+from kiosk.station import Station, StorageUnavailableError
+from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.visit_details import visit_html
@@ -100,19 +99,17 @@ class DeskWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        station: Station,
         settings: Settings,
         member: StaffMember,
         *,
-        station: str,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.setObjectName("deskWindow")
         self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
-        self.database = database
         # Every staff operation, in one transaction with its audit entry.
-        self.front_desk = FrontDesk(database, zone=settings.zone, paper_size=settings.paper_size)
+        self.front_desk = station.front_desk(settings)
         self.settings = settings
         self.member = member
         self.station = station
@@ -150,6 +147,7 @@ class DeskWindow(QMainWindow):
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._build_print_system_state()
+        self._add_shortcuts()
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
@@ -284,9 +282,9 @@ class DeskWindow(QMainWindow):
         self.details.setOpenLinks(False)
         actions = QGridLayout()
         self.print_button = QPushButton(self.tr("Print"))
-        self.print_button.clicked.connect(lambda: self.print_summary("staff"))
+        self.print_button.clicked.connect(lambda: self._print_clicked("staff"))
         self.patient_copy_button = QPushButton(self.tr("Print patient's copy"))
-        self.patient_copy_button.clicked.connect(lambda: self.print_summary("patient"))
+        self.patient_copy_button.clicked.connect(lambda: self._print_clicked("patient"))
         self.retry_button = QPushButton(self.tr("Retry printing"))
         self.retry_button.clicked.connect(self.retry_print)
         self.save_button = QPushButton(self.tr("Save as PDF…"))
@@ -310,6 +308,46 @@ class DeskWindow(QMainWindow):
         right_layout.addLayout(actions)
         return right
 
+    def _add_shortcuts(self) -> None:
+        """Keys for what the desk does all morning, each named in its button's tooltip."""
+
+        def key(sequence: str, then: Callable[[], None]) -> str:
+            QShortcut(QKeySequence(sequence), self, then)
+            return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
+
+        search = key("Ctrl+F", self._go_to_search)
+        self.search_button.setToolTip(plain_tooltip(self.tr("Find a visit ({0})").format(search)))
+        print_key = key("Ctrl+P", self._print_by_key)
+        self.print_button.setToolTip(
+            plain_tooltip(self.tr("Print the summary for the front desk ({0})").format(print_key))
+        )
+        following = key("Ctrl+Down", lambda: self._select_next(1))
+        preceding = key("Ctrl+Up", lambda: self._select_next(-1))
+        self.table.setToolTip(
+            plain_tooltip(
+                self.tr("Next visit: {0}; previous visit: {1}").format(following, preceding)
+            )
+        )
+
+    def _go_to_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _print_by_key(self) -> None:
+        # As if Print were clicked, asking first where it would ask.
+        if self.print_button.isEnabled():
+            self.print_button.click()
+
+    def _select_next(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        shown = [self.model.check_in_at(row) for row in range(rows)]
+        ids = [check_in.id if check_in else "" for check_in in shown]
+        current = ids.index(self.current.id) if self.current and self.current.id in ids else -1
+        row = 0 if current < 0 else min(max(current + step, 0), rows - 1)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+
     def _build_print_system_state(self) -> None:
         # What the print system last said, in the status bar: it never shifts the layout.
         self.print_system_state = plain_label()
@@ -323,7 +361,7 @@ class DeskWindow(QMainWindow):
 
     # --- the list -----------------------------------------------------------------------
     def _action(self) -> Actor:
-        return Actor.staff(self.member, station=self.station, now=self.clock())
+        return Actor.staff(self.member, station=self.station.name, now=self.clock())
 
     def show_today(self) -> None:
         """Back to today's check-ins."""
@@ -362,23 +400,47 @@ class DeskWindow(QMainWindow):
         self.refresh(audit=True)
 
     def show_held_visits(self) -> None:
-        """Warn staff about finished check-ins waiting on this computer for the database."""
+        """Warn staff about finished check-ins waiting on this computer for the database,
+        and about held ones that could not be saved and were set aside."""
         held = self.held_visits.held()
-        if not held:
+        set_aside = self.held_visits.set_aside()
+        lines = []
+        if held:
+            reasons = sorted({h.reason for h in held}, key=lambda reason: reason.value)
+            text = self.tr(
+                "Warning: {0} finished check-in(s) are waiting on this computer to be saved, "
+                "because {1}. They are safe here and will be saved by themselves when the "
+                "database is back; until then they are not in this list."
+            ).format(len(held), "; ".join(reason.words for reason in reasons))
+            elsewhere = sorted({str(h.folder) for h in held if h.folder != self.held_visits.folder})
+            if elsewhere:
+                text += " " + self.tr(
+                    "The kiosk's held-visits folder cannot be written, so they are kept in "
+                    "{0}; please call your IT contact."
+                ).format(", ".join(elsewhere))
+            if any(reason.pauses_check_in for reason in reasons):
+                text += " " + self.tr(
+                    "Check-in at the kiosk is paused: please check patients in here and "
+                    "call your IT contact."
+                )
+            lines.append(text)
+        if set_aside:
+            problems = sorted({visit.problem for visit in set_aside})
+            lines.append(
+                self.tr(
+                    "Warning: {0} finished check-in(s) could not be saved and were set aside, "
+                    "because {1}. They are not in this list: ask the patient at the desk, and "
+                    "call your IT contact (the files are kept, never deleted, in {2})."
+                ).format(
+                    len(set_aside),
+                    "; ".join(problems),
+                    ", ".join(sorted({str(visit.folder) for visit in set_aside})),
+                )
+            )
+        if not lines:
             self.held_alert.hide()
             return
-        reasons = sorted({h.reason for h in held}, key=lambda reason: reason.value)
-        text = self.tr(
-            "Warning: {0} finished check-in(s) are waiting on this computer to be saved, "
-            "because {1}. They are safe here and will be saved by themselves when the "
-            "database is back; until then they are not in this list."
-        ).format(len(held), "; ".join(reason.words for reason in reasons))
-        if any(reason.pauses_check_in for reason in reasons):
-            text += " " + self.tr(
-                "Check-in at the kiosk is paused: please check patients in here and call "
-                "your IT contact."
-            )
-        self.held_alert.setText(text)
+        self.held_alert.setText("\n".join(lines))
         self.held_alert.show()
 
     def refresh_if_changed(self) -> None:
@@ -429,6 +491,26 @@ class DeskWindow(QMainWindow):
         for row, check_in in enumerate(check_ins):
             if check_in.id == selected:
                 self.table.selectRow(row)
+        if self.current is None and page is None:
+            self._show_day_at_a_glance(list(listing.check_ins))
+
+    def _show_day_at_a_glance(self, check_ins: list[desk.ListedCheckIn]) -> None:
+        """With no visit chosen, the details pane says what today still needs."""
+        kept = [c for c in check_ins if not c.voided]
+        waiting = sum(1 for c in kept if c.needs_attention)
+        no_ride = sum(1 for c in kept if c.ride_status is RideStatus.NONE_YET)
+        unprinted = sum(1 for c in kept if c.print_state in ("not_printed", "failed"))
+        lines = [
+            self.tr("{0} check-ins today").format(len(kept)),
+            self.tr("{0} needing attention (open flags)").format(waiting),
+            self.tr("{0} with no ride home yet").format(no_ride),
+            self.tr("{0} summaries not printed").format(unprinted),
+        ]
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        self.details.setHtml(
+            f"<h2>{html.escape(self.tr('Today at a glance'))}</h2><ul>{items}</ul>"
+            f"<p>{html.escape(self.tr('Choose a visit in the list to see it here.'))}</p>"
+        )
 
     def _warn_of_restored_protections(self, restorations: list[AuditEntry]) -> None:
         """Tell staff (for WARNING_DAYS days) that someone removed the audit's protections."""
@@ -490,7 +572,7 @@ class DeskWindow(QMainWindow):
         """Show a stored visit exactly as stored (the opening is audited)."""
         try:
             self.current = self.front_desk.open_visit(visit_id, self._action())
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
             return
         self.details.setHtml(visit_html(self.current, self.settings.zone))
@@ -523,7 +605,7 @@ class DeskWindow(QMainWindow):
         visit_id = self.current.id
         try:
             getattr(self.front_desk, change)(visit_id, *args, action)
-        except desk.DeskError as error:
+        except (desk.DeskError, StorageUnavailableError) as error:
             tell(self, self.windowTitle(), str(error))
             return
         self.current = None
@@ -605,9 +687,8 @@ class DeskWindow(QMainWindow):
             self.desk_check_in.raise_()
             return
         window = KioskWindow(
-            self.database,
+            self.station,
             self.settings,
-            station=self.station,
             clock=self.clock,
             timing=self.check_in_timing,
             assisted_by=self.member,
@@ -688,8 +769,42 @@ class DeskWindow(QMainWindow):
     def _last_print_failed(self) -> bool:
         if self.current is None:
             return False
-        last = self.front_desk.latest_print(self.current.id)
+        try:
+            last = self.front_desk.latest_print(self.current.id)
+        except StorageUnavailableError:
+            return False  # nothing to print again from while the database is away
         return last is not None and last.state is printing.PrintState.FAILED
+
+    @classmethod
+    def print_another(cls, parent: QWidget, question: str) -> bool:
+        """Ask before a second copy while the first is still on its way or failed.
+
+        A class method so that a test can answer it as staff would.
+        """
+        answer = QMessageBox.question(
+            parent,
+            parent.tr("Print another copy?"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _print_clicked(self, copy: str) -> None:
+        last = self.front_desk.latest_print(self.current.id) if self.current else None
+        if last is not None and last.state in (
+            printing.PrintState.SENT,
+            printing.PrintState.FAILED,
+        ):
+            waiting = (
+                self.tr("A summary for this visit is still waiting at {0}.")
+                if last.state is printing.PrintState.SENT
+                else self.tr("The last summary for this visit failed at {0}; use Retry printing.")
+            ).format(last.printer)
+            question = waiting + " " + self.tr("Print another copy anyway?")
+            if not self.print_another(self, question):
+                return
+        self.print_summary(copy)
 
     def print_summary(self, copy: str = "staff", visit: VisitRecord | None = None) -> None:
         """Send a summary to the chosen printer without waiting for the print system.
@@ -697,21 +812,14 @@ class DeskWindow(QMainWindow):
         The outcome (sent or refused) is stored when the print system answers; the
         Print column then follows the job. A slow or absent printer never stops the desk.
         """
-        from kiosk.summary import build_summary
-
         visit = visit or self.current
         printer = self.printer_choice.currentText()
         if visit is None or not printer:
             return
-        pdf = build_summary(
-            visit,
-            zone=self.settings.zone,
-            paper_size=self.settings.paper_size,
-            for_patient=copy == "patient",
-        )
-        front_desk, visit_id, action = self.front_desk, visit.id, self._action()
+        front_desk, action = self.front_desk, self._action()
+        # Laying out the PDF takes a moment too: done with the sending, off the screen.
         self._ask_print_system(
-            lambda: front_desk.send_summary(visit_id, pdf, printer=printer, copy=copy, by=action),
+            lambda: front_desk.print_summary(visit, printer=printer, copy=copy, by=action),
             self._printed,
         )
 
@@ -741,9 +849,9 @@ class DeskWindow(QMainWindow):
             return
         self.retry_button.setEnabled(False)
         self._say(self.tr("Checking the printer…"))
-        front_desk, clock = self.front_desk, self.clock
+        front_desk, clock, station = self.front_desk, self.clock, self.station.name
         self._ask_print_system(
-            lambda: front_desk.settle_failed_print(last, now=clock),
+            lambda: front_desk.settle_failed_print(last, now=clock, station=station),
             lambda result: self._retry_checked(visit, result),
         )
 
@@ -772,8 +880,9 @@ class DeskWindow(QMainWindow):
             return
         self._following_prints = True
         front_desk, clock, closing = self.front_desk, self.clock, self._closing
+        station = self.station.name
         self._ask_print_system(
-            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set),
+            lambda: front_desk.follow_prints(now=clock, stop=closing.is_set, station=station),
             self._prints_followed,
         )
 
@@ -792,6 +901,18 @@ class DeskWindow(QMainWindow):
             self._show_print_system("", "")
         if result.changed:
             self.refresh_if_changed()
+            # Retry printing comes back for a print that has just failed, with the reason.
+            self._show_actions()
+            self._say_if_print_failed()
+
+    def _say_if_print_failed(self) -> None:
+        last = self.front_desk.latest_print(self.current.id) if self.current else None
+        if last is not None and last.state is printing.PrintState.FAILED:
+            self._say(
+                self.tr(
+                    "Printing on {0} failed: {1}. Fix the printer, then Retry printing."
+                ).format(last.printer, last.reason or self.tr("the printer gave no reason"))
+            )
 
     def _show_print_system(self, text: str, reason: str) -> None:
         self.print_system_state.setText(text)

@@ -8,7 +8,14 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from ui.interface_language import LANGUAGE_OFFER, in_language, language_name
+from kiosk.content import ContentPack
+from ui.interface_language import (
+    LANGUAGE_OFFER,
+    InterfaceLanguage,
+    in_language,
+    interface_languages,
+    language_name,
+)
 from ui.screens.patient_screen import (
     clear_layout,
     make_button,
@@ -104,6 +111,21 @@ class WelcomeScreen(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def show_check_in(self, content: ContentPack | None, language: str, *, paused: bool) -> None:
+        """Welcome for the next visit, in `language`: the clinic's name, the content's other
+        languages this kiosk can speak, and Start only when a check-in can begin."""
+        if InterfaceLanguage.current != language:
+            InterfaceLanguage.use(language)
+            # Qt posts LanguageChange for later; Welcome must speak the new language now.
+            self.retranslate()
+        self.show_clinic(content.in_language(language).clinic_name if content else "")
+        offered = content.languages if content else ()
+        self.show_languages(
+            [code for code in offered if code != language and code in interface_languages()]
+        )
+        self.show_paused(paused)
+        self.start_button.setEnabled(content is not None and not paused)
 
     def show_clinic(self, clinic_name: str) -> None:
         """Show the clinic's name from the content in use."""

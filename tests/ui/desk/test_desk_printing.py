@@ -16,6 +16,7 @@ from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
@@ -35,7 +36,7 @@ def print_column(window: DeskWindow) -> str:
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
     store_visit(database, visit)
-    window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk-1")
+    window = DeskWindow(Station(database, "desk-1"), settings, StaffMember(1, "maria", Role.STAFF))
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -60,14 +61,35 @@ def test_print_sends_the_summary_and_shows_it_printed(
 
 
 def test_a_stopped_printer_shows_print_failed_and_a_retry_prints_once(
-    qtbot: QtBot, desk_window: DeskWindow
+    qtbot: QtBot, desk_window: DeskWindow, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[str] = []
+
+    def answer_no(_cls: type, _parent: object, question: str) -> bool:
+        asked.append(question)
+        return False  # staff decline a second copy
+
+    monkeypatch.setattr(DeskWindow, "print_another", classmethod(answer_no))
     subprocess.run(["cupsdisable", "-r", "Out of paper", PRINTER], check=True)
     try:
         qtbot.mouseClick(desk_window.print_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: print_column(desk_window) == "Print failed", timeout=30000)
-        desk_window.open_visit(desk_window.current.id)  # type: ignore[union-attr]
-        assert desk_window.retry_button.isEnabled()
+        # The reason reaches staff, and Retry printing comes back with no other click.
+        qtbot.waitUntil(lambda: "Out of paper" in desk_window.banner.text(), timeout=30000)
+        assert "failed" in desk_window.banner.text()
+        qtbot.waitUntil(desk_window.retry_button.isEnabled, timeout=10000)
+        # Print again while the first waits on the stopped printer: asked, never silent.
+        qtbot.mouseClick(desk_window.print_button, Qt.MouseButton.LeftButton)
+        assert len(asked) == 1
+        assert "Retry printing" in asked[0]
+        with database.session() as session:
+            trail = list(entries(session))
+        sent = [e for e in trail if e.action == "summary_printed"]
+        assert len(sent) == 1, "declining the question sent no second job"
+        outcomes = [e for e in trail if e.action == "summary_print_outcome"]
+        assert len(outcomes) == 1
+        assert "failed" in outcomes[0].detail
+        assert "Out of paper" in outcomes[0].detail
     finally:
         subprocess.run(["cupsenable", PRINTER], check=True)
     qtbot.mouseClick(desk_window.retry_button, Qt.MouseButton.LeftButton)

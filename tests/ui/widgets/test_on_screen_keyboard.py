@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
 from ui.visit_walk import current, fill, tap, tap_key, tap_text
@@ -737,7 +738,7 @@ def test_a_patient_types_a_polish_name_on_the_kiosk_and_it_is_kept_as_typed(
     qtbot: QtBot, database: Database, settings: Settings
 ) -> None:
     kiosk = KioskWindow(
-        database, settings, station="k", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "k"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1280, 800)

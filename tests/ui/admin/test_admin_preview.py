@@ -13,7 +13,7 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.stored_visits import count_visits
 from kiosk.visit import KioskTiming
-from tests.ui.admin import choose_row, click, open_editor, retype
+from tests.ui.admin.editor import choose_row, click, open_editor, retype
 from ui.admin.preview_window import LANDSCAPE, PORTRAIT, PreviewWindow
 from ui.screens.question import QuestionScreen
 from ui.screens.slide import SlideScreen

@@ -14,7 +14,7 @@ from kiosk import publishing
 from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.ui.admin import choose_row, click, edit_language, list_labels, open_editor, retype
+from tests.ui.admin.editor import choose_row, click, edit_language, list_labels, open_editor, retype
 from ui.admin.admin_window import AdminWindow
 from ui.admin.picture_file_dialog import PictureFileDialog
 

@@ -20,6 +20,7 @@ from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.check_in_model import CheckInModel
@@ -50,7 +51,7 @@ def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs
 def open_desk(
     qtbot: QtBot, database: Database, settings: Settings, member: StaffMember = CLERK
 ) -> DeskWindow:
-    window = DeskWindow(database, settings, member, station="desk-1")
+    window = DeskWindow(Station(database, "desk-1"), settings, member)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -110,7 +111,7 @@ def test_the_list_updates_when_another_process_stores_a_visit(
 ) -> None:
     window = open_desk(qtbot, database, settings)
     assert window.model.rowCount() == 0
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(root)!r})
@@ -162,6 +163,59 @@ def test_search_by_part_of_a_name_or_birth_date_and_page_through(
         searches = [e for e in entries(session) if e.action == "visits_searched"]
     assert len(searches) == 4
     assert all("Smith" not in e.detail and "nunez" not in e.detail.casefold() for e in searches)
+
+
+def test_a_visit_from_another_year_shows_its_year_in_a_search(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
+) -> None:
+    from datetime import UTC, datetime
+
+    long_ago = ManualClock(datetime(2025, 3, 4, 15, 0, tzinfo=UTC))
+    check_in(database, pack, long_ago, first="Ada", last="Okafor")
+    window = open_desk(qtbot, database, settings)
+    search_for(qtbot, window, "okafor")
+    (when,) = column(window, 1)
+    assert when.startswith("03/04/2025")
+
+
+def test_the_desks_frequent_actions_have_keys_named_in_their_tooltips(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Lee")
+    check_in(database, pack, clock, first="Bo", last="Ng")
+    window = open_desk(qtbot, database, settings)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert "Ctrl+F" in window.search_button.toolTip()
+    assert "Ctrl+P" in window.print_button.toolTip()
+    assert "Ctrl+Down" in window.table.toolTip()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    first = window.current
+    assert first is not None
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.current is not None
+    assert window.current.id != first.id
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert window.current is not None
+    assert window.current.id == first.id
+
+
+def test_with_no_visit_chosen_the_details_say_what_today_still_needs(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    check_in(database, pack, clock, first="Ana", last="Lee", ride=None)
+    check_in(database, pack, clock, first="Bo", last="Ng")
+    window = open_desk(qtbot, database, settings)
+    shown = window.details.toPlainText()
+    assert "Today at a glance" in shown
+    assert "2 check-ins today" in shown
+    assert "1 needing attention" in shown
+    assert "1 with no ride home yet" in shown
+    assert "2 summaries not printed" in shown
+    assert "Ana" not in shown, "no patient is named until one is chosen"
 
 
 def test_opening_a_visit_shows_it_as_stored_with_slides_and_times(
@@ -264,6 +318,34 @@ def test_save_as_pdf_writes_the_summary_and_audits_it(
     assert [(e.actor, e.visit_id) for e in saved] == [("user:maria", visit_id)]
 
 
+def test_a_patients_name_typed_into_a_file_or_folder_name_never_reaches_the_audit(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    visit_id = check_in(database, pack, clock, first="Ana", last="Lee")
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    # What staff often do: a folder and a file named after the patient.
+    folder = tmp_path / "Lee Ana 1968"
+    folder.mkdir()
+    target = folder / "Ana Lee consent.pdf"
+    monkeypatch.setattr(DeskWindow, "where_to_save", classmethod(lambda *_: target))
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the summary" in window.banner.text())
+    with database.session() as session:
+        trail = list(entries(session))
+    saved = [e for e in trail if e.action == "summary_saved"]
+    assert [e.visit_id for e in saved] == [visit_id]
+    for entry in trail:
+        assert "Ana" not in entry.detail
+        assert "Lee" not in entry.detail
+
+
 def test_a_patient_checked_in_at_the_desk_signs_on_paper(
     qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -317,7 +399,7 @@ def test_the_kiosk_itself_offers_no_paper_signature(
     from ui.visit_walk import current, reach_consent
 
     kiosk = KioskWindow(
-        database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "kiosk-1"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)

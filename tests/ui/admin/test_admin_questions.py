@@ -10,7 +10,7 @@ from kiosk import publishing
 from kiosk.content import Answer, QuestionKind
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.ui.admin import (
+from tests.ui.admin.editor import (
     choose_row,
     click,
     edit_language,

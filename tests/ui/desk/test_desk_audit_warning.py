@@ -14,6 +14,7 @@ from kiosk.audit_protections import SQLITE_TRIGGERS, WARNING_DAYS
 from kiosk.content import ContentPack
 from kiosk.database import Database, open_database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
@@ -35,7 +36,7 @@ def remove_the_protections(settings: Settings) -> None:
 def open_desk(
     qtbot: QtBot, database: Database, settings: Settings, clock: ManualClock, size: tuple[int, int]
 ) -> DeskWindow:
-    window = DeskWindow(database, settings, CLERK, station="desk-1", clock=clock)
+    window = DeskWindow(Station(database, "desk-1"), settings, CLERK, clock=clock)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

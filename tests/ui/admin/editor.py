@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.actor import Role, StaffMember
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.admin.admin_window import AdminWindow
 from ui.admin.ordered_list import OrderedList
 
@@ -17,7 +18,7 @@ ADMIN = StaffMember(3, "ines", Role.ADMIN)
 
 def open_editor(qtbot: QtBot, database: Database, settings: Settings) -> AdminWindow:
     """The content editor for an admin, on a 1920 × 1080 desk monitor."""
-    window = AdminWindow(database, settings, ADMIN, station="desk-1")
+    window = AdminWindow(Station(database, "desk-1"), settings, ADMIN)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()

@@ -22,7 +22,7 @@ from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.visit import utc_now
-from tests.ui.admin import choose_row, click, open_editor
+from tests.ui.admin.editor import choose_row, click, open_editor
 from ui.admin.admin_window import AdminWindow
 from ui.admin.picture_file_dialog import PictureFileDialog
 

@@ -10,8 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind
+from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from ui.admin import admin_app
 from ui.admin.admin_window import AdminWindow
 from ui.sign_in_dialog import SignInDialog
@@ -42,9 +44,9 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
 ) -> None:
     dialogs: list[SignInDialog] = []
 
-    def ask_by_typing(database: Database, settings: Settings, **kwargs: object) -> object:
+    def ask_by_typing(station: Station, settings: Settings, **kwargs: object) -> object:
         # The real dialog, as `kiosk admin` builds it, typed into with the keyboard.
-        shown = SignInDialog(database, settings, **kwargs)  # type: ignore[arg-type]
+        shown = SignInDialog(station, settings, **kwargs)  # type: ignore[arg-type]
         qtbot.addWidget(shown)
         shown.show()
         qtbot.waitExposed(shown)
@@ -58,19 +60,23 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
         return shown.member
 
     monkeypatch.setattr(SignInDialog, "ask", ask_by_typing)
-    window = admin_app.open_editor(accounts, settings, station="desk-1")
+    window = admin_app.open_editor(Station(accounts, "desk-1"), settings)
     assert isinstance(window, AdminWindow)
     qtbot.addWidget(window)
     assert dialogs[0].needed_role is auth.Role.ADMIN
     assert window.member.username == "ines"
     assert window.stamp().audit_name == "user:ines"
+    # Maria's right password at the editor was refused, and the trail says so.
+    with accounts.session() as session:
+        marias = [(e.action, e.detail) for e in entries(session) if e.actor == "user:maria"]
+    assert marias == [("sign_in_failed", "the staff role may not sign in here (admin needed)")]
 
 
 def test_no_editor_when_nobody_signs_in(
     accounts: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(SignInDialog, "ask", lambda *args, **kwargs: None)
-    assert admin_app.open_editor(accounts, settings, station="desk-1") is None
+    assert admin_app.open_editor(Station(accounts, "desk-1"), settings) is None
 
 
 def test_kiosk_admin_is_a_window_subcommand() -> None:

@@ -15,8 +15,9 @@ from kiosk.audit import entries
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit import KioskTiming
-from tests.ui.admin import choose_row, click, open_editor, retype, tick
+from tests.ui.admin.editor import choose_row, click, open_editor, retype, tick
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.kiosk_window import KioskWindow
@@ -69,7 +70,7 @@ def test_publishing_makes_the_draft_the_content_of_the_next_visit_and_records_wh
 
     # A kiosk's next visit shows the new slide.
     kiosk = KioskWindow(
-        database, settings, station="kiosk-1", timing=KioskTiming(double_tap_guard_seconds=0)
+        Station(database, "kiosk-1"), settings, timing=KioskTiming(double_tap_guard_seconds=0)
     )
     qtbot.addWidget(kiosk)
     kiosk.resize(1080, 1920)

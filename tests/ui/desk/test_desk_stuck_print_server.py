@@ -35,6 +35,7 @@ from kiosk.database import Database
 from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.printing import PrintJob
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
@@ -250,7 +251,7 @@ def jobs_to_follow(database: Database) -> list[str]:
 
 
 def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
-    window = DeskWindow(database, settings, CLERK, station="desk-1")
+    window = DeskWindow(Station(database, "desk-1"), settings, CLERK)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -387,7 +388,7 @@ class KioskInAnotherProcess:
     """
 
     def __init__(self, database_url: str, folder: Path) -> None:
-        root = Path(__file__).resolve().parents[2]
+        root = Path(__file__).resolve().parents[3]
         script = textwrap.dedent(f"""
             import sys
             sys.path.insert(0, {str(root)!r})

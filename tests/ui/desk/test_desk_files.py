@@ -14,6 +14,7 @@ from kiosk.actor import Role, StaffMember
 from kiosk.content import ContentPack
 from kiosk.database import Database
 from kiosk.settings import Settings
+from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
@@ -26,7 +27,7 @@ def desk(
     """A desk with one stored visit open."""
     visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
-    window = DeskWindow(database, settings, StaffMember(1, "maria", Role.STAFF), station="desk")
+    window = DeskWindow(Station(database, "desk"), settings, StaffMember(1, "maria", Role.STAFF))
     qtbot.addWidget(window)
     window.open_visit(visit.id)
     return window
