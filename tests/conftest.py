@@ -51,6 +51,16 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIOSK_CONFIG", str(settings_file))
 
 
+@pytest.fixture(autouse=True)
+def _umask_kept() -> Iterator[None]:
+    """A test that runs a program's `main` in this process (which sets umask 007 for the
+    program's own files) does not change the file modes of the tests after it."""
+    kept = os.umask(0o077)
+    os.umask(kept)
+    yield
+    os.umask(kept)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
