@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.content import ContentPack
-from kiosk.database import Database, open_database
+from kiosk.database import Database
 from kiosk.printing import (
     JobStatus,
     PrintError,
@@ -36,6 +36,7 @@ from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_database
 
 # Read at import: the autouse `_isolated_settings` fixture removes every KIOSK_ variable
 # before each test runs.
@@ -51,7 +52,7 @@ if not PRINTER or not print_system_available():
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
     """About the print server, not storage: the visit printed is stored on SQLite only."""
-    db = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    db = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     yield db
     db.close()
 
