@@ -1,15 +1,19 @@
 """The database: open it, keep its schema current, and say plainly when it cannot be used.
 
 SQLite connections run in WAL mode with foreign keys on and `synchronous=FULL`, so a
-visit is on disk before the patient is told it is saved. Every program (kiosk, desk,
-editor, command line) opens the database through `open_database`, which never makes or
-upgrades one: `kiosk db init` (`init_database`) and `kiosk db upgrade` (`upgrade_database`)
-do, once, so a deleted database is never silently replaced by an empty one.
+visit is on disk before the patient is told it is saved. Connections to a PostgreSQL
+server give up on a server that does not answer (connect, statement, lock and network
+timeouts), so a hung network ends in a plain error instead of a frozen screen. Every
+program (kiosk, desk, editor, command line) opens the database through `open_database`,
+which never makes or upgrades one: `kiosk db init` (`init_database`) and `kiosk db
+upgrade` (`upgrade_database`) do, once, so a deleted database is never silently replaced
+by an empty one.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +38,15 @@ from kiosk.used_databases import remember_use, used_here
 
 BUSY_TIMEOUT_MS = 5000
 
+# A server that does not answer: how long a connection attempt may take (libpq counts
+# whole seconds, at least 2), how long one statement may run on the server, and how long
+# sent data may go unacknowledged before the network counts as gone (Linux; other systems
+# ignore it, and keepalives find a dead peer while nothing is being sent).
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 15_000
+NETWORK_TIMEOUT_MS = 10_000
+_LIBPQ_DRIVERS = frozenset({"psycopg", "psycopg2"})
+
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -48,6 +61,33 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
         cursor.close()
 
     return on_connect
+
+
+def _server_timeouts(url: URL, busy_timeout_ms: int) -> dict[str, Any]:
+    """Connection arguments that keep a PostgreSQL client from waiting for ever.
+
+    A lock held by another station waits `busy_timeout_ms`, as SQLite's busy timeout does.
+    What the URL sets itself (clinic IT tuning a slow link) stays as the URL says.
+    """
+    if url.get_backend_name() != "postgresql" or url.get_driver_name() not in _LIBPQ_DRIVERS:
+        return {}
+    given = url.query
+    wanted: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "tcp_user_timeout": NETWORK_TIMEOUT_MS,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    arguments = {name: value for name, value in wanted.items() if name not in given}
+    options = given.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    settings = {"statement_timeout": STATEMENT_TIMEOUT_MS, "lock_timeout": int(busy_timeout_ms)}
+    added = [f"-c {name}={value}" for name, value in settings.items() if name not in options]
+    if added:
+        arguments["options"] = " ".join([options, *added]).strip()
+    return arguments
 
 
 class NotReady(StrEnum):
@@ -179,6 +219,46 @@ GONE_WHILE_OPEN = (
 )
 
 
+class Failure(StrEnum):
+    """Why the database could not do what was asked, whatever its engine."""
+
+    LOCKED = "locked"
+    READ_ONLY = "read-only"
+    MISSING = "missing"
+    FULL = "full"
+    UNAVAILABLE = "unavailable"
+
+
+_SQLITE_FAILURES = {
+    sqlite3.SQLITE_BUSY: Failure.LOCKED,
+    sqlite3.SQLITE_LOCKED: Failure.LOCKED,
+    sqlite3.SQLITE_READONLY: Failure.READ_ONLY,
+    sqlite3.SQLITE_FULL: Failure.FULL,
+    sqlite3.SQLITE_CANTOPEN: Failure.MISSING,
+}
+# PostgreSQL's SQLSTATE codes; anything else (no connection, the server shutting down,
+# too many connections) is a server out of reach.
+_SERVER_FAILURES = {
+    "55P03": Failure.LOCKED,  # lock_not_available: another station held it past lock_timeout
+    "57014": Failure.LOCKED,  # query_canceled: the statement timeout
+    "40001": Failure.LOCKED,  # serialization_failure
+    "40P01": Failure.LOCKED,  # deadlock_detected
+    "25006": Failure.READ_ONLY,  # read_only_sql_transaction: a standby, or read-only on purpose
+    "53100": Failure.FULL,  # disk_full
+}
+
+
+def failure(error: BaseException) -> Failure:
+    """Why a statement failed, from the engine's own error code where there is one."""
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return _SQLITE_FAILURES.get(code & 0xFF, Failure.UNAVAILABLE)
+    # psycopg names it `sqlstate`, psycopg2 `pgcode`.
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return _SERVER_FAILURES.get(str(state), Failure.UNAVAILABLE)
+
+
 class DatabaseUnavailableError(Exception):
     """The database cannot be opened; the message says which and why, in one line."""
 
@@ -231,7 +311,7 @@ def connect_database(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Dat
     """
     parsed = _parse(url)
     with _said_plainly(parsed):
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, connect_args=_server_timeouts(parsed, busy_timeout_ms))
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return Database(
@@ -448,6 +528,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 if is_sqlite:
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif engine.dialect.name == "postgresql":
+                    # An upgrade of a large clinic's tables may take longer than any one
+                    # station's statement should; this transaction only.
+                    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
                 command.upgrade(alembic_config(connection), revision)
                 if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseUnavailableError(

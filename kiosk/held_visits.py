@@ -21,7 +21,6 @@ import base64
 import json
 import logging
 import os
-import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -45,6 +44,7 @@ from kiosk.database import (
     Database,
     DatabaseUnavailableError,
     connect_database,
+    failure,
     open_database,
     sqlite_file,
 )
@@ -120,20 +120,8 @@ class HoldReason(StrEnum):
 
 
 def hold_reason(error: BaseException) -> HoldReason:
-    """Why a write failed, from SQLite's own error code where there is one."""
-    original = getattr(error, "orig", error)
-    code = getattr(original, "sqlite_errorcode", None)
-    if code is not None:
-        primary = code & 0xFF
-        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return HoldReason.LOCKED
-        if primary == sqlite3.SQLITE_READONLY:
-            return HoldReason.READ_ONLY
-        if primary == sqlite3.SQLITE_FULL:
-            return HoldReason.FULL
-        if primary == sqlite3.SQLITE_CANTOPEN:
-            return HoldReason.MISSING
-    return HoldReason.UNAVAILABLE
+    """Why a write failed, from the engine's own error code where there is one."""
+    return HoldReason(failure(error).value)
 
 
 @dataclass(frozen=True)
@@ -318,6 +306,11 @@ def let_sqlite_write_again(database: Database) -> None:
 @contextmanager
 def _quick_busy_timeout(session: Session, database: Database) -> Iterator[None]:
     """While the database is locked, give up quickly and try again later."""
+    if database.engine.dialect.name == "postgresql":
+        # A server's lock wait; LOCAL ends with this transaction.
+        session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = {RETRY_BUSY_TIMEOUT_MS}")
+        yield
+        return
     if database.file is None:
         yield
         return

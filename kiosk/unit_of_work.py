@@ -9,14 +9,13 @@ carry the values it failed on, stays behind (only its kind is kept).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kiosk.database import Database
+from kiosk.database import Database, Failure, failure
 
 
 class StorageUnavailableError(Exception):
@@ -24,13 +23,12 @@ class StorageUnavailableError(Exception):
 
 
 def _plain_words(error: SQLAlchemyError) -> str:
-    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
-    primary = code & 0xFF if code is not None else None
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    why = failure(error)
+    if why is Failure.LOCKED:
         return "the database is busy; try again in a moment"
-    if primary == sqlite3.SQLITE_READONLY:
+    if why is Failure.READ_ONLY:
         return "the database cannot be written to (it is read-only); tell the clinic's IT"
-    if primary == sqlite3.SQLITE_FULL:
+    if why is Failure.FULL:
         return "the database or its disk is full; tell the clinic's IT"
     return "the database cannot be reached right now; try again, or tell the clinic's IT"
 

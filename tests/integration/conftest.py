@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.databases import make_database
+from sqlalchemy.engine import make_url
 
 
 @pytest.fixture
@@ -15,6 +15,18 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(home: Path) -> str:
-    """A database made as clinic IT makes it (`kiosk db init`), for commands to use."""
-    return make_database(f"sqlite:///{home / 'clinic.sqlite3'}")
+def db(new_database_url: Callable[..., str], home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The `--database` a command is given, on each engine: a SQLite file, a server, made
+    as clinic IT makes it (`kiosk db init`).
+
+    The kiosk refuses a password on its command line (every user can read it there), so
+    the server's password goes where clinic IT would put it: libpq's password file.
+    """
+    url = make_url(new_database_url("clinic", made=True))
+    if url.password is None:
+        return url.render_as_string(hide_password=False)
+    password_file = home / "pgpass"
+    password_file.write_text(f"*:*:*:{url.username}:{url.password}\n")
+    password_file.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(password_file))
+    return url._replace(password=None).render_as_string(hide_password=False)

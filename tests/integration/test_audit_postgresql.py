@@ -1,21 +1,16 @@
 """The audit trail's protections on PostgreSQL, tried through a plain psycopg connection.
 
-Runs only when `KIOSK_TEST_POSTGRESQL_URL` names a server, as a SQLAlchemy URL of a
-role that may create databases, e.g.
-`postgresql+psycopg://postgres@/postgres?host=/run/postgresql`; each test gets a
-database of its own and drops it after. Without it (CI for now) these tests skip.
+Runs on the test server (`KIOSK_TEST_POSTGRESQL_URL`, see tests/conftest.py); each test
+gets a database of its own and drops it after. Without a server these tests skip.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from kiosk.audit import AuditAction, entries, record
@@ -23,24 +18,16 @@ from kiosk.audit_protections import lapses
 from kiosk.database import open_database, upgrade_database
 from tests.databases import made_at_revision, made_database
 
-SERVER = os.environ.get("KIOSK_TEST_POSTGRESQL_URL", "")
-pytestmark = pytest.mark.skipif(not SERVER, reason="no KIOSK_TEST_POSTGRESQL_URL given")
-psycopg: Any = pytest.importorskip("psycopg") if SERVER else None
+pytestmark = pytest.mark.parametrize("database_engine", ["postgresql"])
+psycopg: Any = pytest.importorskip("psycopg")
 
 A_NEW_ENTRY = "'user:mallory', 'sign_in', NULL, 'mallory-pc', 'rewritten'"
 
 
 @pytest.fixture
-def url() -> Iterator[str]:
+def url(database_url: str) -> str:
     """A new, empty database on the server, dropped afterwards."""
-    name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
-    server = create_engine(make_url(SERVER), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    server.dispose()
+    return database_url
 
 
 def plain(url: str) -> Any:

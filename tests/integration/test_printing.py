@@ -36,6 +36,7 @@ from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.databases import made_database
 
 # Read at import: the autouse `_isolated_settings` fixture removes every KIOSK_ variable
 # before each test runs.
@@ -46,6 +47,15 @@ if not PRINTER or not print_system_available():
     pytest.skip(
         "no print server: .ci/run installs CUPS with a PDF printer", allow_module_level=True
     )
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """About the print server, not storage: the visit printed is stored on SQLite only."""
+    db = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    yield db
+    db.close()
+
 
 SETTLE_SECONDS = 20.0
 

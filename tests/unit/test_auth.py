@@ -121,9 +121,9 @@ def test_bad_new_accounts_are_refused(
 
 
 def test_five_wrong_tries_lock_the_account_even_after_a_restart(
-    tmp_path: Path, clock: ManualClock
+    database_url: str, clock: ManualClock
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    url = database_url
     database = made_database(url)
     add(database, clock)
     for _ in range(4):
@@ -142,11 +142,11 @@ def test_five_wrong_tries_lock_the_account_even_after_a_restart(
 
 
 def test_wrong_tries_made_at_once_from_many_stations_are_all_counted(
-    tmp_path: Path, clock: ManualClock
+    database_url: str, clock: ManualClock
 ) -> None:
-    # 24 stations (each its own connection to one SQLite file) guess at the same moment:
+    # 24 stations (each its own connection to one database) guess at the same moment:
     # read-then-write counting lost most of them and never reached the lock.
-    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    url = database_url
     database = made_database(url)
     add(database, clock)
     tries = 24

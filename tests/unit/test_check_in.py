@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from kiosk.settings import Settings, load_settings
 from kiosk.signature import Signature
 from kiosk.visit import KioskTiming, Step, Visit
 from kiosk.visit_walk import SCRIBBLE, ManualClock
+from tests.conftest import another_writer, url_of
 
 
 class Heard:
@@ -155,19 +155,14 @@ def _retry(service: CheckIn) -> list[str]:
 def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_later(
     tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:
-    quick = open_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", busy_timeout_ms=100)
+    quick = open_database(url_of(database), busy_timeout_ms=100)
     service, heard = _service(tmp_path, quick, clock)
     content = service.content()
     assert content is not None
     visit = _to_consent(service, clock, flagged=content.questions[0].id)
     # Another program holds the write lock past the busy timeout.
-    blocker = sqlite3.connect(tmp_path / "kiosk.sqlite3", isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with another_writer(database):
         service.talk_first()
-    finally:
-        blocker.rollback()
-        blocker.close()
 
     assert heard.ends[-1].outcome is Outcome.HELD
     assert heard.ends[-1].kept_on_kiosk
@@ -182,6 +177,7 @@ def test_a_visit_the_database_cannot_take_waits_on_the_kiosk_and_is_stored_once_
     assert heard.stored_later == [visit.id]
     assert _visits(database) == 1
     assert not service.visits_waiting
+    quick.close()
 
 
 def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
@@ -192,6 +188,7 @@ def test_nothing_waiting_is_retried_while_a_patient_is_at_the_screen(
     assert _retry(service) == []
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])  # it moves the database's file away
 def test_a_disk_that_cannot_hold_visits_pauses_check_in_until_they_are_stored(
     tmp_path: Path, database: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from kiosk.visit_walk import ManualClock, walk_visit
 from tests.databases import made_at_revision
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])
 def test_the_apps_own_connections_use_wal_full_sync_and_foreign_keys(database: Database) -> None:
     for _ in range(3):  # every pooled connection, not just the first
         with database.engine.connect() as connection:
@@ -57,7 +59,7 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
             (
                 "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
                 " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
-                " ride_status, flag_count) VALUES (:id, 1, 0, 'old-kiosk', 'completed', 'en',"
+                " ride_status, flag_count) VALUES (:id, 1, false, 'old-kiosk', 'completed', 'en',"
                 " :when, :when, 'Ana', 'García', 'ana garcia', '1968-04-15', 'none_yet', 2)"
             ),
             {"id": visit.id, "when": when},
@@ -102,9 +104,9 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
 
 
 def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
-    tmp_path: Path, pack: ContentPack, clock: ManualClock
+    database_url: str, pack: ContentPack, clock: ManualClock
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    url = database_url
     old = made_at_revision(url, "0001")
     visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES}, ride=None)
     _store_as_revision_0001_did(old, pack, visit)
@@ -132,6 +134,89 @@ def test_the_known_head_revision_is_alembics_head() -> None:
     from kiosk.database import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_the_apps_own_server_connections_give_up_on_slow_statements_and_locks(
+    database: Database,
+) -> None:
+    from kiosk.database import BUSY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
+
+    for _ in range(3):  # every pooled connection, not just the first
+        with database.engine.connect() as connection:
+            timeouts = connection.execute(
+                text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+            ).one()
+            assert tuple(timeouts) == (
+                f"{STATEMENT_TIMEOUT_MS // 1000}s",
+                f"{BUSY_TIMEOUT_MS // 1000}s",
+            )
+
+
+def test_a_server_that_never_answers_is_given_up_within_the_connect_timeout() -> None:
+    """A hung network (the server's port open, nothing answering) ends in a plain error."""
+    import socket
+    import time
+
+    from kiosk.database import CONNECT_TIMEOUT_S, DatabaseUnavailableError
+
+    pytest.importorskip("psycopg")
+    with socket.socket() as silent:
+        # The kernel completes the connection; nobody ever reads it or answers.
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        began = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError) as refused:
+            open_database(f"postgresql+psycopg://kiosk:secret@127.0.0.1:{port}/kiosk")
+        waited = time.monotonic() - began
+    assert CONNECT_TIMEOUT_S - 1 < waited < CONNECT_TIMEOUT_S + 3
+    said = str(refused.value)
+    assert said.startswith(
+        f"the database at postgresql+psycopg://kiosk:***@127.0.0.1:{port}/kiosk cannot be opened:"
+    )
+    assert "timeout" in said
+    assert "secret" not in said
+    assert "\n" not in said.strip()
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_stations_reach_the_server_over_tls_and_check_its_certificate(
+    database: Database, tmp_path: Path
+) -> None:
+    with database.engine.connect() as connection:
+        encrypted = connection.execute(
+            text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        ).scalar()
+    assert encrypted is True
+    url = database.engine.url
+    assert url.query["sslmode"] == "verify-full"
+    # A server whose certificate was not signed by the authority the station trusts.
+    stranger = tmp_path / "stranger-ca.crt"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=Someone else", "-keyout", str(tmp_path / "k"), "-out", str(stranger),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    elsewhere = url.update_query_dict({"sslrootcert": str(stranger)})
+    with pytest.raises(DatabaseUnavailableError, match="certificate verify failed"):
+        open_database(elsewhere.render_as_string(hide_password=False))
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_timeouts_the_url_sets_itself_win(database: Database) -> None:
+    """Clinic IT tuning a slow link keeps its own settings; the kiosk adds only the rest."""
+    own = database.engine.url.update_query_dict({"options": "-c statement_timeout=60000"})
+    tuned = open_database(own.render_as_string(hide_password=False), busy_timeout_ms=2000)
+    with tuned.engine.connect() as connection:
+        timeouts = connection.execute(
+            text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+        ).one()
+    tuned.close()
+    assert tuple(timeouts) == ("1min", "2s")
 
 
 def _tables_and_revision(database: Database) -> tuple[list[tuple[str, str]], str | None]:

@@ -118,6 +118,7 @@ def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
         assert "update the kiosk program" in str(refused.value)
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])  # it deletes the database's file
 def test_a_use_case_refuses_once_the_file_is_gone_and_makes_no_new_one(
     tmp_path: Path, database: Database
 ) -> None:
@@ -139,6 +140,7 @@ def _retry(service: CheckIn) -> list[str]:
     return stored[0]
 
 
+@pytest.mark.parametrize("database_engine", ["sqlite"])  # it puts another file in its place
 def test_a_kiosk_whose_database_is_put_back_at_an_older_schema_holds_and_says_upgrade(
     tmp_path: Path, database: Database, clock: ManualClock
 ) -> None:

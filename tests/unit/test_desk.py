@@ -20,7 +20,7 @@ from kiosk.database import Database
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import store_visit, url_of
 
 CHICAGO = ZoneInfo("America/Chicago")
 CLERK = StaffMember(1, "maria", Role.STAFF)
@@ -323,7 +323,7 @@ def test_the_marker_changes_when_any_connection_stores_or_changes_a_visit(
 
     with database.session() as session:
         before = desk.desk_marker(session)
-    other = open_database(str(database.engine.url))  # another connection, like the kiosk's
+    other = open_database(url_of(database))  # another connection, like the kiosk's
     visit_id = check_in(other, pack, clock, ride=None)
     with database.session() as session:
         after_store = desk.desk_marker(session)
@@ -375,11 +375,19 @@ def test_following_prints_holds_no_transaction_while_the_print_system_is_asked(
     def job_status(job: printing.PrintJob) -> printing.JobStatus:
         asked.append(job.job_id)
         # Another station writes while the print system is being asked: nobody holds the
-        # write lock (a writer that had to wait would fail at once here).
+        # write lock (a writer that had to wait would fail at once here), nor, on a
+        # server, an open transaction.
         with database.engine.connect() as other:
-            other.exec_driver_sql("PRAGMA busy_timeout=0")
-            other.exec_driver_sql("BEGIN IMMEDIATE")
-            other.exec_driver_sql("ROLLBACK")
+            if database.file is not None:
+                other.exec_driver_sql("PRAGMA busy_timeout=0")
+                other.exec_driver_sql("BEGIN IMMEDIATE")
+                other.exec_driver_sql("ROLLBACK")
+            else:
+                open_elsewhere = other.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+                ).scalar()
+                assert open_elsewhere == 0
         other_writers.append(True)
         if job.job_id == "KioskPDF-2":
             raise printing.PrintError(printing.NOT_RUNNING)

@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kiosk.content import Answer, ContentPack
+from kiosk.database import Database, open_database
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason
 from kiosk.stored_visits import load_visit
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import another_writer, store_visit, url_of
 from tests.databases import made_database
 
 
 def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
-    tmp_path: Path, pack: ContentPack, clock: ManualClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, new_database_url: Callable[..., str]
 ) -> None:
     visit = walk_visit(
         pack, clock, first="Nguyễn", last="Thị Minh", answers={"pregnancy": Answer.NOT_SURE}
     )
-    at_once = made_database(f"sqlite:///{tmp_path / 'at-once.sqlite3'}")
+    at_once = made_database(new_database_url("at-once"))
     store_visit(at_once, visit)
 
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="test-station", actor="kiosk:k1", reason=HoldReason.FULL, now=clock())
     # A new database that has never seen this content: the visit brings the text it showed.
-    later = made_database(f"sqlite:///{tmp_path / 'later.sqlite3'}")
+    later = made_database(new_database_url("later"))
     assert held.store_all(later, now=clock) == [visit.id]
     assert held.held() == []
     assert list((tmp_path / "held").iterdir()) == []
@@ -47,10 +51,10 @@ def test_a_visit_stored_later_is_exactly_the_visit_stored_at_once(
 
 
 def test_a_visit_already_stored_before_a_crash_is_not_stored_twice(
-    tmp_path: Path, pack: ContentPack, clock: ManualClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, database_url: str
 ) -> None:
     visit = walk_visit(pack, clock)
-    database = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    database = made_database(database_url)
     held = HeldVisits(tmp_path / "held")
     held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
     store_visit(database, visit)  # stored, then the kiosk died before removing the file
@@ -92,13 +96,71 @@ def test_why_a_write_failed_comes_from_sqlites_own_code(
     assert reason.words
 
 
+def _server_error(database: Database, statements: list[str]) -> BaseException:
+    *first, failing = statements
+    with database.engine.connect() as connection:
+        for statement in first:
+            connection.execute(text(statement))
+        with pytest.raises(DBAPIError) as raised:
+            connection.execute(text(failing))
+    return raised.value
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+@pytest.mark.parametrize(
+    ("statements", "reason"),
+    [
+        (
+            ["SET TRANSACTION READ ONLY", "UPDATE visits SET station = 'x'"],
+            HoldReason.READ_ONLY,
+        ),
+        (["SET statement_timeout = 10", "SELECT pg_sleep(1)"], HoldReason.LOCKED),
+        (["SELECT * FROM missing_table"], HoldReason.UNAVAILABLE),
+    ],
+)
+def test_why_a_write_failed_comes_from_the_servers_own_code(
+    database: Database, statements: list[str], reason: HoldReason
+) -> None:
+    assert hold_reason(_server_error(database, statements)) is reason
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_a_full_server_disk_and_a_server_out_of_reach_have_their_reasons(
+    database: Database,
+) -> None:
+    psycopg: Any = pytest.importorskip("psycopg")
+    full = OperationalError("INSERT", {}, psycopg.errors.DiskFull("could not extend file"))
+    assert hold_reason(full) is HoldReason.FULL
+    gone = OperationalError("INSERT", {}, psycopg.errors.AdminShutdown("terminating"))
+    assert hold_reason(gone) is HoldReason.UNAVAILABLE
+
+
+def test_a_retry_waits_only_briefly_for_another_stations_lock(
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, database: Database
+) -> None:
+    import time
+
+    held = HeldVisits(tmp_path / "held")
+    visit = walk_visit(pack, clock)
+    held.hold(visit, station="k1", actor="kiosk:k1", reason=HoldReason.LOCKED, now=clock())
+    kiosk = open_database(url_of(database))
+    began = time.monotonic()
+    with another_writer(database), pytest.raises(OperationalError) as refused:
+        held.store_all(kiosk, now=clock)
+    # The retry runs at the Welcome screen: it gives up well before the busy timeout.
+    assert time.monotonic() - began < kiosk.busy_timeout_ms / 1000 / 2
+    assert hold_reason(refused.value) is HoldReason.LOCKED
+    assert [waiting.visit_id for waiting in held.held()] == [visit.id]
+    assert held.store_all(kiosk, now=clock) == [visit.id]
+    kiosk.close()
+
+
 def test_a_visit_the_database_refuses_is_set_aside_and_the_next_one_is_stored(
-    tmp_path: Path, pack: ContentPack, clock: ManualClock
+    tmp_path: Path, pack: ContentPack, clock: ManualClock, database: Database
 ) -> None:
     import json
     import os
 
-    database = made_database(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     held = HeldVisits(tmp_path / "held")
     refused, good = walk_visit(pack, clock, first="One"), walk_visit(pack, clock, first="Two")
     for visit in (refused, good):
@@ -116,4 +178,3 @@ def test_a_visit_the_database_refuses_is_set_aside_and_the_next_one_is_stored(
     assert held.held() == []
     with database.session() as session:
         assert load_visit(session, refused.id) is None
-    database.close()
