@@ -251,7 +251,8 @@ class AnswerRow(Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
-    answer: Mapped[str] = mapped_column(String(16))
+    # Yes / No / Not sure, a choice's ID or a short-text question's words (up to 200).
+    answer: Mapped[str] = mapped_column(Text)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     visit: Mapped[VisitRow] = relationship(back_populates="answers")
@@ -294,7 +295,7 @@ class FlagRow(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_by: Mapped[str | None] = mapped_column(String(100))
     question_id: Mapped[str | None] = mapped_column(String(64))
-    answer: Mapped[str | None] = mapped_column(String(16))
+    answer: Mapped[str | None] = mapped_column(String(64))  # never typed words
     sentence: Mapped[str] = mapped_column(Text)
 
     visit: Mapped[VisitRow] = relationship(back_populates="flags")

@@ -128,18 +128,9 @@ def test_a_stored_visit_prints_the_choice_and_the_typed_words(
     clock: ManualClock,
     database: object,
     database_engine: str,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if database_engine == "postgresql":
-        # Found by running this on a server: SQLite ignores a VARCHAR's length, PostgreSQL
-        # does not. Strict, so the fix (a migration widening the column) is noticed.
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="answers.answer is VARCHAR(16); a typed answer (up to 200 characters)"
-                " is refused by PostgreSQL",
-            )
-        )
+    # On both engines: PostgreSQL once refused a typed answer longer than the 16-character
+    # column SQLite never checked (migration 0009 widened it).
     import io
 
     from pypdf import PdfReader
@@ -180,3 +171,36 @@ def test_a_stored_visit_prints_the_choice_and_the_typed_words(
     )
     assert "Taxi, ride share or bus" in text
     assert "<b>none</b> & water" in text
+
+
+def test_the_longest_words_a_patient_may_type_are_stored_whole(
+    kinds_pack: ContentPack, clock: ManualClock, database: object
+) -> None:
+    # A PostgreSQL server refused any answer longer than 16 characters (SQLite never checks).
+    from kiosk.content import SHORT_TEXT_LIMIT
+    from kiosk.content_versions import store_content
+    from kiosk.database import Database
+    from kiosk.stored_visits import save_visit
+    from kiosk.visit_walk import SCRIBBLE
+
+    assert isinstance(database, Database)
+    words = ("lisinopril 10 mg, " * 20)[:SHORT_TEXT_LIMIT]
+    visit = Visit(kinds_pack, clock=clock)
+    visit.start()
+    visit.enter_details("Ana", "García", "04/15/1968")
+    for _ in kinds_pack.slides:
+        clock.advance(10)
+        visit.next_slide()
+    _answer_all(visit, {"arrival": "drove-myself", "medicines-today": words})
+    visit.confirm_answers()
+    for statement in kinds_pack.consent_statements:
+        visit.acknowledge(statement.id)
+    visit.sign(SCRIBBLE)
+    visit.enter_ride_home("Luis García", "(555) 201-3344", "husband")
+    with database.session() as session, session.begin():
+        store_content(session, kinds_pack, label="trial", stored_by="test", now=clock())
+        save_visit(session, visit, station="k")
+    with database.session() as session:
+        record = load_visit(session, visit.id)
+    assert record is not None
+    assert [a.words for a in record.answers][-1] == words.strip()
