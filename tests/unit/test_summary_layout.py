@@ -306,3 +306,18 @@ def test_a_talk_first_visit_prints_no_meaning_of_a_signature(
     (text,) = pages(build_summary(stored(database, pack, clock, talk_first=True), zone=CHICAGO))
     assert "Not signed." in text
     assert "Meaning of the signature" not in text
+
+
+def test_a_summary_saved_at_the_desk_names_who_saved_it_and_when(
+    database: Database, pack: ContentPack, clock: ManualClock, tmp_path: Path
+) -> None:
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.front_desk import FrontDesk
+
+    record = stored(database, pack, clock)
+    front_desk = FrontDesk(database, zone=CHICAGO, paper_size="Letter")
+    member = StaffMember(1, "maria", Role.STAFF)
+    at = datetime(2026, 11, 28, 17, 5, tzinfo=UTC)
+    front_desk.save_summary(record.id, tmp_path / "s.pdf", Actor.staff(member, station="d", now=at))
+    (text,) = pages((tmp_path / "s.pdf").read_bytes())
+    assert "Printed Nov 28, 2026, 11:05 AM CST by maria" in text
