@@ -278,7 +278,9 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                             "last_name": visit.last_name,
                             "date_of_birth": visit.date_of_birth.isoformat(),
                             "ending": visit.ending,
-                            "flags": visit.flag_count,
+                            "flags": [
+                                {"kind": flag.kind, "wording": flag.wording} for flag in visit.flags
+                            ],
                             "demo": visit.is_demo,
                         },
                         ensure_ascii=False,

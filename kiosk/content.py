@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -40,6 +42,18 @@ class QuestionKind(StrEnum):
 
 # A typed answer is a few words ("which medicines today?"), not a letter.
 SHORT_TEXT_LIMIT = 200
+
+# How fast a patient reads a slide, and the share of that reading time under which the
+# summary and the desk note that the education may not have been read (pack settings).
+READING_WORDS_PER_MINUTE = 200
+READING_TIME_FRACTION = Fraction(1, 3)
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def word_count(text: str) -> int:
+    """How many words a reader reads in `text` (markup such as '**' and '- ' is not a word)."""
+    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,11 @@ class Slide:
         """The slide's text as paragraphs and bullet lists."""
         return parse_slide_text(self.text)
 
+    @property
+    def words(self) -> int:
+        """The words a patient reads on the slide: its title and its text."""
+        return word_count(self.title) + word_count(self.text)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -207,6 +226,8 @@ class ContentPack:
     logo: str | None = None
     # Patient-facing words in other languages: code → {text key → words} (kiosk.translations).
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    reading_words_per_minute: int = READING_WORDS_PER_MINUTE
+    reading_time_fraction: Fraction = READING_TIME_FRACTION
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -291,6 +312,19 @@ class ContentPack:
                 name: hashlib.sha256(data).hexdigest()
                 for name, data in sorted(self.pictures.items())
             },
+            # Only a pack that changes how reading is judged says so: one that keeps the
+            # defaults keeps the version it had before these were settings.
+            **(
+                {
+                    "reading": {
+                        "words_per_minute": self.reading_words_per_minute,
+                        "time_fraction": str(self.reading_time_fraction),
+                    }
+                }
+                if (self.reading_words_per_minute, self.reading_time_fraction)
+                != (READING_WORDS_PER_MINUTE, READING_TIME_FRACTION)
+                else {}
+            ),
             # Only a pack with translations says so: one without keeps its old version.
             **(
                 {
@@ -361,6 +395,7 @@ def _question_from_canonical(data: Mapping[str, Any]) -> Question:
 def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -> ContentPack:
     """Rebuild a pack from its stored canonical bytes and pictures."""
     data = json.loads(canonical_bytes.decode("utf-8"))
+    reading = data.get("reading", {})
     return ContentPack(
         clinic_name=data["clinic_name"],
         language=data["language"],
@@ -372,6 +407,8 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         signature_meaning=data["consent"]["signature_meaning"],
         pictures=dict(pictures),
         translations=data.get("translations", {}),
+        reading_words_per_minute=reading.get("words_per_minute", READING_WORDS_PER_MINUTE),
+        reading_time_fraction=Fraction(reading.get("time_fraction", str(READING_TIME_FRACTION))),
     )
 
 

@@ -130,7 +130,13 @@ class FrontDesk:
             visit = load_visit(session, visit_id)
             if visit is None:
                 raise desk.DeskError(f"there is no visit with the ID {visit_id}")
-            pdf = build_summary(visit, zone=self.zone, paper_size=self.paper_size)
+            pdf = build_summary(
+                visit,
+                zone=self.zone,
+                paper_size=self.paper_size,
+                printed_by=by.name,
+                printed_at=by.now,
+            )
             try:
                 write_file(target, pdf)  # 0660: not for other users of the computer
             except OSError as error:
@@ -181,7 +187,12 @@ class FrontDesk:
         from kiosk.summary import build_summary  # reportlab: loaded on the first print
 
         pdf = build_summary(
-            visit, zone=self.zone, paper_size=self.paper_size, for_patient=copy == "patient"
+            visit,
+            zone=self.zone,
+            paper_size=self.paper_size,
+            for_patient=copy == "patient",
+            printed_by=by.name,
+            printed_at=by.now,
         )
         return self.send_summary(visit.id, pdf, printer=printer, copy=copy, by=by)
 

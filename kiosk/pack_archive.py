@@ -22,7 +22,12 @@ from typing import Any
 
 import yaml
 
-from kiosk.content import ContentPack, QuestionKind
+from kiosk.content import (
+    READING_TIME_FRACTION,
+    READING_WORDS_PER_MINUTE,
+    ContentPack,
+    QuestionKind,
+)
 from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
 from kiosk.pack_loader import (
     CONSENT_FILE,
@@ -80,6 +85,10 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
     if pack.logo:
         settings["logo"] = pack.logo
     settings["settings"] = {"seconds_before_next": pack.seconds_before_next}
+    if pack.reading_words_per_minute != READING_WORDS_PER_MINUTE:
+        settings["settings"]["reading_words_per_minute"] = pack.reading_words_per_minute
+    if pack.reading_time_fraction != READING_TIME_FRACTION:
+        settings["settings"]["reading_time_fraction"] = str(pack.reading_time_fraction)
     slides = []
     for slide in pack.slides:
         item: dict[str, Any] = {"id": slide.id, "title": slide.title, "text": slide.text}

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from kiosk.content import (
+    READING_TIME_FRACTION,
+    READING_WORDS_PER_MINUTE,
     Answer,
     Choice,
     ConsentStatement,
@@ -49,6 +52,8 @@ QUESTIONS_FILE = "questions.yaml"
 CONSENT_FILE = "consent.yaml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# A share written as a fraction ("1/3") or a decimal ("0.33"), short enough to read.
+_SHARE = re.compile(r"(\d{1,5})\s*/\s*(\d{1,5})|\d{1,3}(?:\.\d{1,4})?")
 
 
 class ContentPackError(Exception):
@@ -93,6 +98,18 @@ def _too_many(key: str, count: int, most: int) -> str:
     return f"'{key}' has {count:,} items; a content pack can have at most {most}"
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """The pack file's own settings."""
+
+    clinic_name: str
+    language: str
+    seconds_before_next: int
+    logo: str | None
+    reading_words_per_minute: int = READING_WORDS_PER_MINUTE
+    reading_time_fraction: Fraction = READING_TIME_FRACTION
+
+
 @dataclass
 class _PackLoader:
     reader: PackReader
@@ -106,18 +123,19 @@ class _PackLoader:
         consent = self._consent()
         if settings is None or consent is None:
             return None
-        clinic_name, language, seconds, logo = settings
         statements, meaning = consent
         pack = ContentPack(
-            clinic_name=clinic_name,
-            language=language,
-            seconds_before_next=seconds,
+            clinic_name=settings.clinic_name,
+            language=settings.language,
+            seconds_before_next=settings.seconds_before_next,
             slides=tuple(slides),
             questions=tuple(questions),
             consent_statements=tuple(statements),
             signature_meaning=meaning,
             pictures=dict(self.pictures),
-            logo=logo,
+            logo=settings.logo,
+            reading_words_per_minute=settings.reading_words_per_minute,
+            reading_time_fraction=settings.reading_time_fraction,
         )
         if self.reader.problems:
             # Translations are checked against a sound pack; until then they would only
@@ -149,7 +167,7 @@ class _PackLoader:
         self.reader.unknown(file, pairs, allowed, what)
         return pairs, node
 
-    def _pack_file(self) -> tuple[str, str, int, str | None] | None:
+    def _pack_file(self) -> _Settings | None:
         file, r = PACK_FILE, self.reader
         top = self._top(file, {"clinic_name", "language", "logo", "settings"}, "the pack file")
         if top is None:
@@ -162,17 +180,54 @@ class _PackLoader:
                 file, pairs["language"][1], "'language' should be a two-letter code such as en"
             )
         logo = self._picture(file, pairs, "logo", node)
-        seconds = 0
+        seconds, rate, fraction = 0, READING_WORDS_PER_MINUTE, READING_TIME_FRACTION
         if "settings" in pairs:
             settings = r.mapping(file, pairs["settings"][1], "'settings'")
             if settings is not None:
-                r.unknown(file, settings, {"seconds_before_next"}, "'settings'")
+                r.unknown(
+                    file,
+                    settings,
+                    {"seconds_before_next", "reading_words_per_minute", "reading_time_fraction"},
+                    "'settings'",
+                )
                 seconds = r.whole_number(
                     file, settings, "seconds_before_next", 0, minimum=0, maximum=120
                 )
+                rate = r.whole_number(
+                    file,
+                    settings,
+                    "reading_words_per_minute",
+                    READING_WORDS_PER_MINUTE,
+                    minimum=50,
+                    maximum=1000,
+                )
+                fraction = self._share(settings, "reading_time_fraction", READING_TIME_FRACTION)
         if clinic_name is None:
             return None
-        return clinic_name, language, seconds, logo
+        return _Settings(clinic_name, language, seconds, logo, rate, fraction)
+
+    def _share(self, pairs: Fields, key: str, default: Fraction) -> Fraction:
+        """A share from 0 to 1, written as a fraction such as 1/3 or a decimal such as 0.33."""
+        if key not in pairs:
+            return default
+        node = pairs[key][1]
+        value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        match = _SHARE.fullmatch(value)
+        share = None
+        if match is not None and match.group(2) is not None:
+            if int(match.group(2)) > 0:
+                share = Fraction(int(match.group(1)), int(match.group(2)))
+        elif match is not None:
+            share = Fraction(value)
+        if share is None or not 0 <= share <= 1:
+            self.reader.report(
+                PACK_FILE,
+                node,
+                f"'{key}' should be a share from 0 to 1, written like 1/3 or 0.33 "
+                "(0 never notes it)",
+            )
+            return default
+        return share
 
     def _picture(self, file: str, pairs: Fields, key: str, owner: yaml.Node) -> str | None:
         name = self.reader.text(file, pairs, key, owner, "this item", required=False)

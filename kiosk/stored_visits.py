@@ -29,8 +29,10 @@ from kiosk.models import (
     VisitRow,
     table_of,
 )
+from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus, Visit
 from kiosk.visit_record import (
+    ListedFlag,
     RecordedAcknowledgement,
     RecordedAnswer,
     RecordedRide,
@@ -224,7 +226,23 @@ _SLIDE_VIEWS = _ordered_rows(table_of(SlideViewRow), "slide_id", "seconds")
 _ACKNOWLEDGEMENTS = _ordered_rows(
     table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
 )
-_FLAGS = _ordered_rows(table_of(FlagRow), "sentence", "cleared_at")
+_FLAGS = _ordered_rows(table_of(FlagRow), "kind", "sentence", "cleared_at")
+
+
+def _strokes(stored: str | None) -> Signature | None:
+    """A drawn signature's strokes as stored (JSON), or None for none or unreadable ones."""
+    if not stored:
+        return None
+    try:
+        data = json.loads(stored)
+        return Signature(
+            tuple(tuple((float(x), float(y)) for x, y in stroke) for stroke in data["strokes"]),
+            int(data["width"]),
+            int(data["height"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        # The picture stored beside them still prints.
+        return None
 
 
 def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
@@ -234,12 +252,16 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
     if row is None:
         return None
-    pack = _content_words(row["content_canonical"])
+    pack = clinic_pack = _content_words(row["content_canonical"])
     content_language = pack.language
     if row["language"] in pack.languages:
         # The questions and statements as this patient read them.
         pack = pack.in_language(row["language"])
     questions = {q.id: q for q in pack.questions}
+    # Staff read what was asked in the clinic's own language too.
+    clinic_questions = (
+        {q.id: q.text for q in clinic_pack.questions} if pack is not clinic_pack else {}
+    )
     slides = {s.id: s for s in pack.slides}
     answers = connection.execute(_ANSWERS, key).all()
     slide_views = connection.execute(_SLIDE_VIEWS, key).all()
@@ -262,6 +284,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         last_name=row["last_name"],
         date_of_birth=row["date_of_birth"],
         flags=tuple(flag.sentence for flag in flags),
+        flag_kinds=tuple(flag.kind for flag in flags),
         open_flags=tuple(flag.sentence for flag in flags if flag.cleared_at is None),
         reviewed_by=row["reviewed_by"],
         reviewed_at=row["reviewed_at"],
@@ -278,18 +301,25 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
                 a.answered_at,
                 questions[a.question_id].raises_flag(a.answer),
                 questions[a.question_id].answer_words(a.answer),
+                clinic_questions.get(a.question_id),
             )
             for a in answers
         ),
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
-        slides=tuple(RecordedSlide(slides[v.slide_id].title, v.seconds) for v in slide_views),
+        slides=tuple(
+            RecordedSlide(slides[v.slide_id].title, v.seconds, slides[v.slide_id].words)
+            for v in slide_views
+        ),
         signature_meaning=pack.signature_meaning,
         signed_name=row["signed_name"],
         signed_at=row["signed_at"],
         signature_png=row["signature_png"],
         typed_signature=row["typed_signature"],
+        signature_strokes=_strokes(row["signature_strokes"]),
+        reading_words_per_minute=pack.reading_words_per_minute,
+        reading_time_fraction=pack.reading_time_fraction,
         ride=RecordedRide(
             RideStatus(row["ride_status"]),
             row["ride_driver_name"],
@@ -311,12 +341,28 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
         VisitRow.flag_count,
         VisitRow.is_demo,
     ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
+    flag_query = select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence).order_by(
+        FlagRow.visit_id, FlagRow.position
+    )
     if since is not None:
         query = query.where(VisitRow.finished_at >= since)
+        flag_query = flag_query.join(VisitRow).where(VisitRow.finished_at >= since)
+    # One query for every listed visit's flags, not one a visit.
+    flags: dict[str, list[ListedFlag]] = {}
+    for flag_visit_id, kind, sentence in session.execute(flag_query):
+        flags.setdefault(flag_visit_id, []).append(ListedFlag(kind, sentence))
     for row in session.execute(query):
         visit_id, finished_at, first, last, born, ending, flag_count, is_demo = row
         yield VisitListing(
-            visit_id, finished_at, first, last, born, Ending(ending), flag_count, is_demo
+            visit_id,
+            finished_at,
+            first,
+            last,
+            born,
+            Ending(ending),
+            flag_count,
+            is_demo,
+            tuple(flags.get(visit_id, ())),
         )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import datetime
+from datetime import date, datetime
+from fractions import Fraction
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,12 +24,12 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -36,7 +37,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from typing_extensions import override
 
+from kiosk.rules import FlagKind
+from kiosk.signature import Signature
 from kiosk.translations import language_words
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
@@ -50,12 +54,22 @@ FLAG_FILL = colors.HexColor("#fdecec")
 CALM_GREEN = colors.HexColor("#1e5f3a")
 CALM_FILL = colors.HexColor("#e9f5ee")
 RULE_GREY = colors.HexColor("#9aa3ad")
+QUIET_GREY = colors.HexColor("#555555")
+NOTE_AMBER = colors.HexColor("#7a4b00")
+NOTE_FILL = colors.HexColor("#fff6e0")
+INK = colors.HexColor("#102040")
+# Thick enough to read once a laser printer has had its way with it.
+SIGNATURE_LINE_WIDTH = 1.6
+SIGNATURE_MOST = (70 * mm, 18 * mm)
+SIGNATURE_PADDING = 2 * mm
 
 RIDE_WORDS = {
     RideStatus.ARRANGED: "Arranged",
     RideStatus.NONE_YET: "No ride home yet — the patient must not drive today",
     RideStatus.NOT_ASKED: "Not asked — the visit stopped before consent was signed",
 }
+# Flags a clinician reviews (the desk's "mark reviewed" clears these kinds).
+CLINICAL_KINDS = {FlagKind.CONTRAINDICATION.value, FlagKind.TALK_FIRST.value}
 ENDING_WORDS = {
     Ending.COMPLETED: "Completed at the kiosk",
     Ending.STOPPED_TO_TALK: "Stopped at consent: asked to talk to someone first",
@@ -101,6 +115,14 @@ FLAG_LINE = _style("flag-line", 10.5, bold=True, colour=FLAG_RED, leading=13.5)
 CALM = _style("calm", 12, bold=True, colour=CALM_GREEN)
 CALM_LINE = _style("calm-line", 10, colour=CALM_GREEN, leading=13)
 RIGHT_SMALL = _style("right-small", 8, align=TA_RIGHT, colour=colors.HexColor("#333333"))
+CAPTION = _style("caption", 6.5, leading=8, align=TA_RIGHT, colour=QUIET_GREY)
+CLINIC_WORDS = _style("clinic-words", 8, colour=QUIET_GREY, leading=10)
+RIDE_LINE = _style("ride-line", 10.5, leading=13.5)
+NOTE = _style("note", 9, colour=NOTE_AMBER, leading=11.5)
+# A mark hangs in the margin; wrapped lines start under the statement's text, not the mark.
+STATEMENT = ParagraphStyle(
+    "statement", parent=BODY, leftIndent=14, bulletIndent=0, bulletFontName=FONT, bulletFontSize=9.5
+)
 
 
 def _text(value: str) -> str:
@@ -164,10 +186,11 @@ def _time(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
+    extra_style: list[Any] = []
     if record.flags:
         # Every flag raised stays on paper; one dealt with says so beside it.
         title = "Needs attention before treatment" if record.open_flags else "Flags (dealt with)"
-        rows = [[Paragraph(title, FLAG_TITLE)]]
+        rows: list[list[Any]] = [[Paragraph(title, FLAG_TITLE)]]
         rows += [
             [
                 Paragraph(
@@ -188,6 +211,9 @@ def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
                     )
                 ]
             )
+        elif _awaits_clinician(record):
+            rows.append([_clinician_line(width - 16)])
+            extra_style.append(("TOPPADDING", (0, -1), (-1, -1), 6))
         border, fill = FLAG_RED, FLAG_FILL
     else:
         rows = [
@@ -201,12 +227,60 @@ def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
                 ("BOX", (0, 0), (-1, -1), 2, border),
                 ("BACKGROUND", (0, 0), (-1, -1), fill),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, 0), 3),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
+                *extra_style,
             ]
         )
     )
     return box
+
+
+def _awaits_clinician(record: VisitRecord) -> bool:
+    """Whether a flag a clinician reviews is still open and no review is recorded."""
+    open_kinds = {
+        kind
+        for flag, kind in zip(record.flags, record.flag_kinds, strict=False)
+        if flag in record.open_flags
+    }
+    return record.reviewed_by is None and bool(open_kinds & CLINICAL_KINDS)
+
+
+def _clinician_line(width: float) -> Table:
+    """Blanks for a clinician to sign on paper: name, signature, date and time."""
+    gap = 4 * mm
+    blank = (width - 0.2 * width - 2 * gap) / 3
+    blanks = Table(
+        [
+            [Paragraph("<b>Clinician review:</b>", BODY)] + [""] * 5,
+            [""]
+            + [
+                Paragraph(words, SMALL) if words else ""
+                for words in ("Clinician (name)", "", "Signature", "", "Date and time")
+            ],
+        ],
+        colWidths=[0.2 * width, blank, gap, blank, gap, blank],
+        rowHeights=[7 * mm, None],
+    )
+    blanks.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                *(
+                    ("LINEBELOW", (column, 0), (column, 0), 0.8, colors.black)
+                    for column in (1, 3, 5)
+                ),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 0),
+            ]
+        )
+    )
+    return blanks
 
 
 def _void_notice(record: VisitRecord, zone: ZoneInfo) -> list[Flowable]:
@@ -223,14 +297,25 @@ def _void_notice(record: VisitRecord, zone: ZoneInfo) -> list[Flowable]:
 
 
 def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
-    rows = [[Paragraph("Question", SMALL), Paragraph("Answer", SMALL), Paragraph("Time", SMALL)]]
+    question_heading = "Question"
+    if record.language != record.content_language:
+        question_heading += (
+            f" (as asked, in {language_words(record.language)}; "
+            f"in {language_words(record.content_language)} under it)"
+        )
+    rows: list[list[Any]] = [
+        [Paragraph(question_heading, SMALL), Paragraph("Answer", SMALL), Paragraph("Time", SMALL)]
+    ]
     flagged_rows = []
     for n, answer in enumerate(record.answers, start=1):
         words = _text(answer.words)
         cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, BODY)
+        question: list[Flowable] = [Paragraph(_text(answer.question_text), BODY)]
+        if answer.clinic_question_text:
+            question.append(Paragraph(_text(answer.clinic_question_text), CLINIC_WORDS))
         rows.append(
             [
-                Paragraph(_text(answer.question_text), BODY),
+                question,
                 cell,
                 Paragraph(_time(answer.answered_at, zone), SMALL),
             ]
@@ -252,7 +337,11 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
 def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable]:
     rows = [
         [
-            Paragraph(("✓ " if a.acknowledged_at else "✗ ") + _text(a.statement_text), BODY),
+            Paragraph(
+                _text(a.statement_text),
+                STATEMENT,
+                bulletText="✓" if a.acknowledged_at else "✗",
+            ),
             Paragraph(
                 _time(a.acknowledged_at, zone) if a.acknowledged_at else "not acknowledged", SMALL
             ),
@@ -287,25 +376,21 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             Spacer(1, 2),
             meaning,
         ]
-    elif record.signature_png and record.signed_name:
-        picture = Image(io.BytesIO(record.signature_png))
-        scale = min(60 * mm / picture.imageWidth, 20 * mm / picture.imageHeight)
-        picture.drawWidth, picture.drawHeight = (
-            picture.imageWidth * scale,
-            picture.imageHeight * scale,
-        )
+    elif (record.signature_strokes or record.signature_png) and record.signed_name:
+        picture = SignatureBox(record.signature_strokes, record.signature_png)
         signer = Paragraph(
             f"Signed by <b>{_name(record.signed_name)}</b><br/>{_when(record.signed_at, zone)}",
             BODY,
         )
         signed = Table(
-            [[picture, [signer, Spacer(1, 2), meaning]]], colWidths=[width * 0.42, width * 0.58]
+            [[picture, [signer, Spacer(1, 2), meaning]]],
+            colWidths=[SIGNATURE_MOST[0] + 2 * SIGNATURE_PADDING + 8, None],
         )
         signed.setStyle(
             TableStyle(
                 [
-                    ("BOX", (0, 0), (0, 0), 0.6, RULE_GREY),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (0, 0), 0),
                 ]
             )
         )
@@ -322,42 +407,285 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             meaning,
         ]
     else:
-        parts += [
+        # Nothing was signed, so no signature has a meaning to print.
+        parts.append(
             Paragraph(
                 "<b>Not signed.</b> The patient asked to talk to someone before signing consent.",
                 FLAG_LINE,
-            ),
-            meaning,
-        ]
+            )
+        )
     return [KeepTogether(parts)]
 
 
-def _ride(record: VisitRecord) -> Paragraph:
+def _ride(record: VisitRecord, width: float) -> Table:
+    """The ride home as its own box, as prominent as the flags."""
     ride = record.ride
     if ride.status is RideStatus.ARRANGED:
         details = (
             f"<b>{_text(ride.driver_name or '')}</b> ({_text(ride.relationship or '')}), "
-            f"phone {_text(ride.phone or '')}"
+            f"phone <b>{_text(ride.phone or '')}</b>"
         )
+        border, fill, colour = CALM_GREEN, CALM_FILL, "#1e5f3a"
+    elif ride.status is RideStatus.NONE_YET:
+        details = f"<b>{_text(RIDE_WORDS[ride.status])}</b>"
+        border, fill, colour = FLAG_RED, FLAG_FILL, "#9b1c1c"
     else:
-        details = f"<font color='#9b1c1c'><b>{_text(RIDE_WORDS[ride.status])}</b></font>"
-    return Paragraph(f"Ride home: {details}", BODY)
+        details = f"<b>{_text(RIDE_WORDS[ride.status])}</b>"
+        border, fill, colour = QUIET_GREY, colors.white, "#333333"
+    box = Table(
+        [
+            [
+                Paragraph(
+                    f"<font name='{BOLD}' size='12' color='{colour}'>Ride home:</font> "
+                    f"<font color='{colour}'>{details}</font>",
+                    RIDE_LINE,
+                )
+            ]
+        ],
+        colWidths=[width],
+    )
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2, border),
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return box
 
 
-def _qr(visit_id: str) -> QrCode:
+def _duration(seconds: float) -> str:
+    """'6 seconds', '3 min 13 s': how long, as staff say it."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} second{'' if whole == 1 else 's'}"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def _share(fraction: Fraction) -> str:
+    """'a third', 'a quarter', 'half', or a percentage."""
+    named = {Fraction(1, 2): "half", Fraction(1, 3): "a third", Fraction(1, 4): "a quarter"}
+    return named.get(fraction, f"{float(fraction) * 100:.0f}%")
+
+
+def _education(record: VisitRecord, *, for_patient: bool) -> list[Flowable]:
+    count = len(record.slides)
+    parts: list[Flowable] = [
+        Paragraph(
+            f"Education: {count} slide{'' if count == 1 else 's'} viewed in "
+            f"{_duration(record.seconds_on_slides)} (about "
+            f"{_duration(record.expected_reading_seconds)} to read at "
+            f"{record.reading_words_per_minute} words a minute). "
+            f"Content version {record.content_version[:12]} ({_text(record.content_label)}); "
+            f"language {_text(language_words(record.language))}.",
+            SMALL,
+        )
+    ]
+    if record.education_maybe_unread and not for_patient:
+        # A soft note for the clinician's conversation, never a flag: nothing waits on it.
+        note = Table(
+            [
+                [
+                    Paragraph(
+                        "<b>Note: education may not have been read</b> — "
+                        f"{count} slides in {_duration(record.seconds_on_slides)}, under "
+                        f"{_share(record.reading_time_fraction)} of the "
+                        f"{_duration(record.expected_reading_seconds)} they take to read. "
+                        "Not a flag; worth asking whether the patient has questions.",
+                        NOTE,
+                    )
+                ]
+            ]
+        )
+        note.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), NOTE_FILL),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        parts += [Spacer(1, 1 * mm), note]
+    return parts
+
+
+class SignatureBox(Flowable):
+    """A drawn signature in a box its own size: strokes as lines of a printable weight.
+
+    From the stored strokes where there are some (crisp at any printer's resolution);
+    otherwise the stored picture.
+    """
+
+    def __init__(self, strokes: Signature | None, png: bytes | None) -> None:
+        super().__init__()
+        self.strokes = strokes if strokes is not None and strokes.strokes else None
+        self.png = png
+        most_width, most_height = SIGNATURE_MOST
+        if self.strokes is not None:
+            points = [point for stroke in self.strokes.strokes for point in stroke]
+            self.left = min(x for x, _ in points)
+            self.top = min(y for _, y in points)
+            ink_width = max(max(x for x, _ in points) - self.left, 1.0)
+            ink_height = max(max(y for _, y in points) - self.top, 1.0)
+        else:
+            self.left = self.top = 0.0
+            reader = ImageReader(io.BytesIO(png or b""))
+            ink_width, ink_height = (float(n) for n in reader.getSize())
+        self.scale = min(most_width / ink_width, most_height / ink_height)
+        self.ink = (ink_width * self.scale, ink_height * self.scale)
+        self.width = self.ink[0] + 2 * SIGNATURE_PADDING
+        self.height = self.ink[1] + 2 * SIGNATURE_PADDING
+
+    @override
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:  # reportlab's Flowable.draw (not in its type stubs)
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.6)
+        canvas.rect(0, 0, self.width, self.height)
+        if self.strokes is not None:
+            canvas.setStrokeColor(INK)
+            canvas.setFillColor(INK)
+            canvas.setLineWidth(SIGNATURE_LINE_WIDTH)
+            canvas.setLineCap(1)
+            canvas.setLineJoin(1)
+            for stroke in self.strokes.strokes:
+                # The pad counts y downwards; the page counts it upwards.
+                at = [
+                    (
+                        SIGNATURE_PADDING + (x - self.left) * self.scale,
+                        self.height - SIGNATURE_PADDING - (y - self.top) * self.scale,
+                    )
+                    for x, y in stroke
+                ]
+                if len(at) == 1:
+                    canvas.circle(*at[0], SIGNATURE_LINE_WIDTH / 2, stroke=0, fill=1)
+                    continue
+                path = canvas.beginPath()
+                path.moveTo(*at[0])
+                for point in at[1:]:
+                    path.lineTo(*point)
+                canvas.drawPath(path, stroke=1, fill=0)
+        elif self.png is not None:
+            canvas.drawImage(
+                ImageReader(io.BytesIO(self.png)),
+                SIGNATURE_PADDING,
+                SIGNATURE_PADDING,
+                *self.ink,
+                mask="auto",
+            )
+        canvas.restoreState()
+
+
+def _qr(visit_id: str) -> Table:
+    """The visit's QR code, labelled with what it holds: the visit ID, printed once."""
     # The flowable draws straight on the canvas and works the code out once; the widget
     # in a Drawing worked it out twice (bounds, then drawing) and made a shape per run of
     # modules, over half of a summary's time (bench/summary_pdf.py).
-    return QrCode(visit_id, width=24 * mm, height=24 * mm, qrBorder=4)
+    code = QrCode(visit_id, width=24 * mm, height=24 * mm, qrBorder=4)
+    code.hAlign = "RIGHT"
+    labelled = Table(
+        [
+            [code],
+            [Paragraph(f"<b>Visit ID</b> {_text(visit_id)}<br/>(in the QR code above)", CAPTION)],
+        ],
+        colWidths=[QR_COLUMN],
+    )
+    labelled.setStyle(
+        TableStyle(
+            [
+                ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return labelled
+
+
+# Wide enough for the visit ID on one line under the code.
+QR_COLUMN = 62 * mm
+
+
+def _age(born: date, on: date) -> int:
+    """Whole years from `born` to `on`."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _counted_pages(stamp: Any) -> type[Canvas]:
+    """A canvas that knows, on each page, how many pages there are (for "page x of y").
+
+    Pages are kept until the document is saved, then `stamp(canvas, page, total)` draws
+    on each before it is written.
+    """
+
+    class CountedPages(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.kept: list[dict[str, Any]] = []
+
+        @override
+        def showPage(self) -> None:
+            self.kept.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]
+
+        @override
+        def save(self) -> None:
+            for number, page in enumerate(self.kept, start=1):
+                self.__dict__.update(page)
+                stamp(self, number, len(self.kept))
+                super().showPage()
+            super().save()
+
+    return CountedPages
+
+
+def _page_heading(canvas: Canvas, record: VisitRecord, heading: str, page: int, total: int) -> None:
+    """The top right of each page: which summary, whose, and (if more than one) which page."""
+    page_width, page_height = canvas._pagesize  # type: ignore[attr-defined]
+    pages = f" — page {page} of {total}" if total > 1 else ""
+    room = page_width - 2 * MARGIN - pdfmetrics.stringWidth(record.clinic_name, BOLD, 11) - 8 * mm
+    words = f"{heading} — {record.patient_name}{pages}"
+    size = 9.0
+    # A long name gets smaller type, then is shortened, never over the clinic's name.
+    while size > 7 and pdfmetrics.stringWidth(words, FONT, size) > room:
+        size -= 0.5
+    name = record.patient_name
+    while name and pdfmetrics.stringWidth(words, FONT, size) > room:
+        name = name[:-1]
+        words = f"{heading} — {name.rstrip()}…{pages}"
+    canvas.saveState()
+    canvas.setFont(FONT, size)
+    canvas.drawRightString(page_width - MARGIN, page_height - MARGIN, words)
+    canvas.restoreState()
 
 
 def build_summary(
-    record: VisitRecord, *, zone: ZoneInfo, paper_size: str = "Letter", for_patient: bool = False
+    record: VisitRecord,
+    *,
+    zone: ZoneInfo,
+    paper_size: str = "Letter",
+    for_patient: bool = False,
+    printed_by: str | None = None,
+    printed_at: datetime | None = None,
 ) -> bytes:
     """The summary of one stored visit as PDF bytes (identical bytes for identical input).
 
     `for_patient` gives the patient's copy: their answers, what they consented to and their
-    ride home, without the staff's flags, review notes or void notes.
+    ride home, without the staff's flags, review notes or void notes. `printed_by` and
+    `printed_at` say who printed (or saved) it and when, on every page.
     """
     heading = "Your check-in — copy for you to keep" if for_patient else "Visit summary"
     _register_fonts()
@@ -370,28 +698,30 @@ def build_summary(
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 8 * mm,
-        bottomMargin=MARGIN + 6 * mm,
+        bottomMargin=MARGIN + 4 * mm,
         title=f"Visit summary {record.id}",
         author=record.clinic_name,
         invariant=1,
     )
+    printed = ""
+    if printed_at is not None:
+        printed = f"Printed {_when(printed_at, zone)}" + (f" by {printed_by}" if printed_by else "")
 
     def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         top = page_height - MARGIN
         canvas.setFont(BOLD, 11)
         canvas.drawString(MARGIN, top, record.clinic_name)
-        canvas.setFont(FONT, 9)
-        canvas.drawRightString(
-            page_width - MARGIN, top, f"{heading} — {record.patient_name} — page {doc.page}"
-        )
         canvas.setStrokeColor(RULE_GREY)
         canvas.line(MARGIN, top - 2.5 * mm, page_width - MARGIN, top - 2.5 * mm)
         canvas.setFont(FONT, 7.5)
+        # Page 1 has the visit ID under its QR code; later pages say it here.
+        visit_id = f"Visit ID {record.id}   ·   " if doc.page > 1 else ""
         canvas.drawString(
             MARGIN,
             MARGIN,
-            f"Visit ID {record.id}   ·   content version {record.content_version[:12]}",
+            f"{visit_id}content version {record.content_version[:12]}"
+            + (f"   ·   {printed}" if printed else ""),
         )
         canvas.drawRightString(page_width - MARGIN, MARGIN, "Confidential health information")
         if record.is_demo:
@@ -402,11 +732,15 @@ def build_summary(
             canvas.drawCentredString(0, 0, "DEMO DATA")
         canvas.restoreState()
 
+    def stamp(canvas: Canvas, page: int, total: int) -> None:
+        _page_heading(canvas, record, heading, page, total)
+
     demo = " — DEMO DATA, not a real patient" if record.is_demo else ""
     born = record.date_of_birth.strftime("%b %d, %Y").replace(" 0", " ")
+    age = _age(record.date_of_birth, record.finished_at.astimezone(zone).date())
     patient = [
         Paragraph(_name(record.patient_name), NAME),
-        Paragraph(f"Date of birth <b>{born}</b>", BODY),
+        Paragraph(f"Date of birth <b>{born}</b> (age {age})", BODY),
         Paragraph(
             f"Visit {_when(record.finished_at, zone)} · {ENDING_WORDS[record.ending]}"
             + (
@@ -418,37 +752,36 @@ def build_summary(
             BODY,
         ),
     ]
-    header = Table([[patient, _qr(record.id)]], colWidths=[width - 28 * mm, 28 * mm])
+    header = Table([[patient, _qr(record.id)]], colWidths=[width - QR_COLUMN, QR_COLUMN])
     header.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
     )
     staff_only: list[Flowable] = (
         []
         if for_patient
-        else [*_void_notice(record, zone), _flag_box(record, width, zone), Spacer(1, 3 * mm)]
+        else [*_void_notice(record, zone), _flag_box(record, width, zone), Spacer(1, 2 * mm)]
     )
     story: list[Flowable] = [
         header,
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
         *staff_only,
+        _ride(record, width),
+        Spacer(1, 3 * mm),
         Paragraph("Answers (confirmed by the patient as correct)", HEADING),
         _answers(record, width, zone),
         Spacer(1, 3 * mm),
         *_consent(record, width, zone),
         Spacer(1, 3 * mm),
-        _ride(record),
-        Spacer(1, 2 * mm),
-        Paragraph(
-            f"Education: {len(record.slides)} slides viewed, "
-            f"{round(sum(s.seconds for s in record.slides) / 60, 1)} minutes in all. "
-            f"Content version {record.content_version[:12]} ({_text(record.content_label)}); "
-            f"language {_text(language_words(record.language))}.",
-            SMALL,
-        ),
-        Paragraph(f"Visit ID {record.id}", RIGHT_SMALL),
+        *_education(record, for_patient=for_patient),
     ]
     if for_patient:
-        story[-2:-2] = [
+        story[-1:-1] = [
             Paragraph(
                 "<b>Please remember:</b> do not drive for the rest of today — someone must take "
                 "you home. Rest for the day. If side effects last or get worse, call the clinic. "
@@ -458,5 +791,10 @@ def build_summary(
             ),
             Spacer(1, 2 * mm),
         ]
-    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    document.build(
+        story,
+        onFirstPage=decorate,
+        onLaterPages=decorate,
+        canvasmaker=_counted_pages(stamp),
+    )
     return buffer.getvalue()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 
+from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE
+from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus
 
 
@@ -23,6 +26,8 @@ class RecordedAnswer:
     flagged: bool
     # How the answer reads: "Not sure", the choice's text, the typed words.
     words: str
+    # The question in the clinic's language, when the patient read it in another.
+    clinic_question_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,11 @@ class RecordedAcknowledgement:
 
 @dataclass(frozen=True)
 class RecordedSlide:
-    """A slide's title and the seconds the patient spent on it."""
+    """A slide's title, the seconds the patient spent on it, and the words it has."""
 
     title: str
     seconds: float
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,11 +95,46 @@ class VisitRecord:
     signed_on_paper_at: datetime | None = None
     # The full name the patient typed as their signature, where the clinic allows it.
     typed_signature: str | None = None
+    # The strokes of a drawn signature, to print as lines rather than as a picture.
+    signature_strokes: Signature | None = None
+    # Each flag's kind (a `FlagKind` value), beside `flags`.
+    flag_kinds: tuple[str, ...] = ()
+    # The content's settings for judging whether the slides were read.
+    reading_words_per_minute: int = READING_WORDS_PER_MINUTE
+    reading_time_fraction: Fraction = READING_TIME_FRACTION
 
     @property
     def patient_name(self) -> str:
         """First and last name."""
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def seconds_on_slides(self) -> float:
+        """The time the patient spent on the slides, all together."""
+        return sum(slide.seconds for slide in self.slides)
+
+    @property
+    def expected_reading_seconds(self) -> float:
+        """How long the slides shown take to read, at the content's reading rate."""
+        return sum(slide.words for slide in self.slides) * 60 / self.reading_words_per_minute
+
+    @property
+    def education_maybe_unread(self) -> bool:
+        """Whether the time on the slides was too short for them to have been read.
+
+        A soft note for staff, never a flag: under the content's share of the time the
+        slides shown take to read.
+        """
+        expected = self.expected_reading_seconds
+        return expected > 0 and self.seconds_on_slides < expected * self.reading_time_fraction
+
+
+@dataclass(frozen=True)
+class ListedFlag:
+    """A flag as the visit list gives it: its kind and its words."""
+
+    kind: str
+    wording: str
 
 
 @dataclass(frozen=True)
@@ -108,3 +149,4 @@ class VisitListing:
     ending: Ending
     flag_count: int
     is_demo: bool
+    flags: tuple[ListedFlag, ...] = ()

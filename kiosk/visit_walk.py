@@ -45,20 +45,22 @@ def walk_visit(
     answers: Mapping[str, str] | None = None,
     ride: tuple[str, str, str] | None = RIDE_HOME,
     talk_first: bool = False,
+    seconds_per_slide: float = 7,
+    language: str = "",
 ) -> Visit:
     """Take a visit from Start to its end, a few seconds per screen.
 
     Every question is answered No unless `answers` (question ID → answer) says otherwise;
     `ride` None means no ride home yet; `talk_first` stops at the review, the patient
-    asking to talk to someone before signing.
+    asking to talk to someone before signing. `language` is the one chosen on Welcome.
     """
-    visit = Visit(pack, clock=clock)
+    visit = Visit(pack, clock=clock, language=language)
     visit.start()
     problems = visit.enter_details(first, last, born)
     if problems:
         raise ValueError(f"the details were refused: {problems}")
     for _ in pack.slides:
-        clock.advance(7)
+        clock.advance(seconds_per_slide)
         visit.next_slide()
     for question in pack.questions:
         clock.advance(4)

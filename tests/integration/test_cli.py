@@ -334,3 +334,40 @@ def test_demo_data_can_be_added_twice(home: Path, db: str) -> None:
     kiosk("demo-data", "--visits", "5", "--database", db, home=home, check=True)
     kiosk("demo-data", "--visits", "5", "--database", db, home=home, check=True)
     assert len(kiosk("visits", "--database", db, home=home).stdout.splitlines()) == 10
+
+
+def test_visits_json_gives_each_flag_its_kind_and_wording(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.database import open_database
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
+
+    pack = load_pack(bundled_pack_dir())
+    clock = ManualClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+    database = open_database(db)
+    store_visit(database, walk_visit(pack, clock, answers={"pregnancy": "not_sure"}, ride=None))
+    store_visit(database, walk_visit(pack, clock, first="Bea"))
+    database.close()
+    rows = [
+        json.loads(line)
+        for line in kiosk(
+            "visits", "--json", "--database", db, home=home, check=True
+        ).stdout.splitlines()
+    ]
+    assert {row["first_name"]: row["flags"] for row in rows} == {
+        "Bea": [],
+        "Ana": [
+            {
+                "kind": "contraindication",
+                "wording": (
+                    "Needs clinician review: pregnant or could be pregnant — answered Not sure"
+                ),
+            },
+            {
+                "kind": "no_ride_home",
+                "wording": "No ride home arranged yet — the patient must not drive today",
+            },
+        ],
+    }

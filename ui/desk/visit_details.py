@@ -52,6 +52,15 @@ def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
             f"<p>{_tr('Reviewed by')} <b>{escape(record.reviewed_by)}</b>, "
             f"{_when(record.reviewed_at, zone)}{note}</p>"
         )
+    if record.education_maybe_unread:
+        # A soft note beside the flags, not one of them: nothing waits on it.
+        parts.append(
+            f"<p style='color:#7a4b00'><b>{_tr('Education may not have been read')}</b> — "
+            + _tr("{0} slides in {1:.0f} s; they take about {2:.0f} s to read").format(
+                len(record.slides), record.seconds_on_slides, record.expected_reading_seconds
+            )
+            + "</p>"
+        )
     rows = "".join(
         f"<tr><td>{escape(a.question_text)}</td><td><b>{escape(a.words)}</b>"
         + (" ⚠" if a.flagged else "")
