@@ -272,7 +272,9 @@ def _shown(probe: Path, not_pid: int | None = None) -> tuple[int, list[int]] | N
 def test_the_units_kiosk_comes_back_after_kill_9_and_stays_closed_after_a_staff_exit(
     installed: Installed, tmp_path: Path
 ) -> None:
-    # The README's step: the first staff account, made as the kiosk's user.
+    # The README's steps, as the kiosk's user: the database (`kiosk db init`), then the
+    # first staff account.
+    installed.kiosk_command("db", "init")
     installed.kiosk_command(
         "users", "add", "maria", "--role", "staff", "--password-stdin", stdin=f"{PASSWORD}\n"
     )

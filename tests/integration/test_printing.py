@@ -143,8 +143,8 @@ def test_a_visit_summary_prints_as_one_page(
     assert settle(job) == JobStatus(PrintState.COMPLETED, "")
     (new_file,) = printed(output) - before
     (page,) = PdfReader(io.BytesIO(new_file.read_bytes())).pages
-    # cups-pdf hands back the page as a 300 dpi picture (no text layer), so look for that.
-    assert page.images
+    # cups-pdf hands the page back as a picture or with a text layer: either way, not blank.
+    assert page.images or page.extract_text().strip()
     # The title names the file and the queue entry: it carries no patient name.
     assert "Garc" not in new_file.name
     assert "Ana" not in new_file.name

@@ -169,9 +169,11 @@ def test_markup_typed_by_a_patient_and_staff_shows_as_typed_in_every_window(
     problems += not_as_typed([desk], PATIENT_TYPED | STAFF_TYPED)
 
     # What staff type at the desk: a review note, a ride arranged later, a void reason.
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: (NOTE, True))
+    # The review note and the void reason are typed in multi-line fields.
+    notes = iter([(NOTE, True), (REASON, True)])
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: next(notes))
     qtbot.mouseClick(desk.review_button, Qt.MouseButton.LeftButton)
-    answers = iter([(RIDE, True), ("555 201 3344", True), (REASON, True)])
+    answers = iter([(RIDE, True), ("555 201 3344", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: next(answers))
     qtbot.mouseClick(desk.ride_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
