@@ -72,15 +72,21 @@ def escape_ampersands(words: str) -> str:
     return words.replace("&", "&&")
 
 
-def plain_tooltip(words: str) -> str:
-    """`words` as a tooltip that shows them as typed.
+def plain_html(words: str) -> str:
+    """`words` as HTML that shows them as typed, line breaks kept.
 
-    Qt shows a tooltip that looks like HTML as HTML; this one is HTML already, with
+    For text Qt guesses the format of (a tooltip, a QInputDialog's or QMessageBox's
+    label): text that looks like HTML would be shown as HTML; this is HTML already, with
     `words` escaped in it.
     """
     if not words:
         return ""
     return QtGui.Qt.convertFromPlainText(words, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def plain_tooltip(words: str) -> str:
+    """`words` as a tooltip that shows them as typed."""
+    return plain_html(words)
 
 
 class WordsButton(QPushButton):

@@ -62,7 +62,7 @@ from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
-from ui.plain_text import plain_label, plain_tooltip, tell
+from ui.plain_text import plain_html, plain_label, plain_tooltip, tell
 
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
@@ -628,11 +628,14 @@ class DeskWindow(QMainWindow):
         note, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("Mark reviewed"),
-            self.tr(
-                "Mark the flags reviewed for {0}. Open now:\n{1}\n\nThis clears the clinical "
-                "flags; a ride home is cleared by Ride arranged.\n\nNote for the record "
-                "(optional):"
-            ).format(visit.patient_name, flags),
+            # The patient's name as typed: a name that looks like HTML is not shown as HTML.
+            plain_html(
+                self.tr(
+                    "Mark the flags reviewed for {0}. Open now:\n{1}\n\nThis clears the "
+                    "clinical flags; a ride home is cleared by Ride arranged.\n\nNote for the "
+                    "record (optional):"
+                ).format(visit.patient_name, flags)
+            ),
         )
         if ok:
             self._change("review_flags", self._action(), note)
@@ -659,10 +662,12 @@ class DeskWindow(QMainWindow):
         reason, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("Void this check-in"),
-            self.tr(
-                "Void the check-in of {0} from {1}? It stays stored, shown as void, and no "
-                "longer asks for attention; a clinician can undo it.\n\nWhy is it void?"
-            ).format(visit.patient_name, when),
+            plain_html(
+                self.tr(
+                    "Void the check-in of {0} from {1}? It stays stored, shown as void, and no "
+                    "longer asks for attention; a clinician can undo it.\n\nWhy is it void?"
+                ).format(visit.patient_name, when)
+            ),
         )
         if ok:
             self._change("void_visit", self._action(), reason)
@@ -675,7 +680,11 @@ class DeskWindow(QMainWindow):
         sure = QMessageBox.question(
             self,
             self.tr("Undo the void"),
-            self.tr("List the check-in of {0} again, with its flags?").format(visit.patient_name),
+            plain_html(
+                self.tr("List the check-in of {0} again, with its flags?").format(
+                    visit.patient_name
+                )
+            ),
         )
         if sure == QMessageBox.StandardButton.Yes:
             self._change("undo_void", self._action())

@@ -296,6 +296,36 @@ def test_a_ride_arranged_later_and_a_void(
     assert not window.undo_void_button.isEnabled(), "only a clinician undoes a void"
 
 
+def test_a_name_that_looks_like_html_reads_as_typed_in_the_void_dialog(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6 import QtGui
+    from PySide6.QtGui import QTextDocument
+
+    check_in(database, pack, clock, first="<b>Ana</b>", last="<i>Lee</i>")
+    window = open_desk(qtbot, database, settings)
+    select(qtbot, window, 0)
+    asked: list[str] = []
+
+    def cancel(_parent: object, _title: str, label: str, *_: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ("", False)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", cancel)
+    qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    # What the dialog's label shows: Qt renders text that looks like HTML as HTML.
+    (label,) = asked
+    document = QTextDocument()
+    document.setHtml(label)
+    shown = document.toPlainText() if QtGui.Qt.mightBeRichText(label) else label
+    assert "<b>Ana</b> <i>Lee</i>" in shown
+
+
 def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
     qtbot: QtBot,
     database: Database,
