@@ -334,7 +334,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>Clear</source>
-        <translation>Borrar</translation>
+        <translation>Vaciar</translation>
     </message>
     <message>
         <source>ABC</source>

@@ -150,6 +150,7 @@ class ConsentScreen(PatientScreen):
         self.pad.changed.connect(self._update_sign_button)
         self.statement_buttons: dict[str, StatementButton] = {}
         self._all_acknowledged = False
+        self._signed_by = ""
         self._typed_allowed = False
         self._typing = False
         self.typed_problem_words = {
@@ -259,7 +260,8 @@ class ConsentScreen(PatientScreen):
             )
         self._all_acknowledged = all(s.id in acknowledged for s in statements)
         self.meaning.setText(self.tr("By signing: {0}").format(meaning))
-        self.signed_by.setText(signed_by)
+        # Said under the pad only once there is ink on it: before that nobody has signed.
+        self._signed_by = signed_by
         self.paper_button.setVisible(paper_allowed)
         self.pad.setEnabled(self._all_acknowledged)
         if typed_allowed or self._typed is not None:
@@ -366,5 +368,6 @@ class ConsentScreen(PatientScreen):
             signed = bool(typed.name().strip())
         else:
             signed = not self.pad.is_empty
+        self.signed_by.setText(self._signed_by if not self.pad.is_empty else "")
         self.sign_button.setEnabled(self._all_acknowledged and signed)
         self.paper_button.setEnabled(self._all_acknowledged)

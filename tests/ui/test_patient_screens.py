@@ -1,0 +1,108 @@
+"""The patient's screens as a person sees them: nothing hidden, cut or said too early."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import QCoreApplication, QPoint, QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.database import Database
+from kiosk.settings import Settings
+from kiosk.station import Station
+from kiosk.visit import KioskTiming
+from ui.kiosk_window import KioskWindow
+from ui.visit_walk import PATIENT, current, reach_consent, sign, tap
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
+
+def open_kiosk(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    size: tuple[int, int] = (1080, 1920),
+    **timing: float,
+) -> KioskWindow:
+    window = KioskWindow(
+        Station(database, "t"),
+        settings,
+        timing=KioskTiming(**{"double_tap_guard_seconds": 0, **timing}),  # type: ignore[arg-type]
+    )
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def shown_labels(root: QWidget) -> Iterator[str]:
+    """The words of every label a person can see under `root`."""
+    for label in root.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            yield label.text()
+
+
+def box_on_window(widget: QWidget) -> QRect:
+    """Where `widget` is drawn on its window."""
+    return QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())
+
+
+def colours_in(image: QImage, box: QRect) -> set[int]:
+    part = image.copy(box)
+    return {part.pixel(x, y) for x in range(part.width()) for y in range(part.height())}
+
+
+def test_consent_says_who_signed_only_once_there_is_a_signature(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    reach_consent(kiosk, *PATIENT)
+    assert not [t for t in shown_labels(current(kiosk)) if "Signed by" in t]
+    assert kiosk.visit is not None
+    for statement in kiosk.visit.content.consent_statements:
+        tap(current(kiosk), statement.text)
+    assert not [t for t in shown_labels(current(kiosk)) if "Signed by" in t]
+    sign(kiosk)
+    assert [t for t in shown_labels(current(kiosk)) if t.startswith("Signed by Ana García on")]
+    tap(current(kiosk), "Clear")
+    assert not [t for t in shown_labels(current(kiosk)) if "Signed by" in t]
+
+
+def test_are_you_still_there_covers_the_patients_answers(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, timeout_seconds=1, countdown_seconds=30)
+    reach_consent(kiosk, *PATIENT)
+    title = current(kiosk).title  # type: ignore[attr-defined]
+    statements = current(kiosk).statements  # type: ignore[attr-defined]
+    before = kiosk.grab().toImage()
+    assert len(colours_in(before, box_on_window(title))) > 1, "the title is drawn"
+    qtbot.waitUntil(kiosk.still_there.isVisible, timeout=3000)
+    drawn = kiosk.grab().toImage()
+    card_widget = kiosk.still_there.findChild(QWidget, "noticeCard")
+    assert card_widget is not None
+    card = box_on_window(card_widget)
+    for widget in (title, statements):
+        box = box_on_window(widget)
+        if box.intersects(card):
+            box = QRect(box.left(), box.top(), box.width(), card.top() - box.top())
+        assert len(colours_in(drawn, box)) == 1, f"{widget.objectName()} still readable"
+
+
+def test_in_spanish_the_keyboards_clear_and_the_pads_clear_say_different_things(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(current(kiosk), "Español")
+    tap(current(kiosk), "Empezar")
+    keyboard = current(kiosk).findChild(OnScreenKeyboard)
+    assert keyboard is not None
+    assert kiosk.screens is not None
+    keyboard_clear = keyboard.key(QCoreApplication.translate("OnScreenKeyboard", "Clear"))
+    backspace = keyboard.key("⌫")
+    pad_clear = kiosk.screens.consent.clear_button.text()
+    assert keyboard_clear.text() != pad_clear
+    # Beside ⌫ ("Borrar una letra"), a key that also says "Borrar" reads as the same key.
+    assert keyboard_clear.text().split()[0] != backspace.accessibleName().split()[0]
