@@ -9,12 +9,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.content import BulletList
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import PATIENT, current, reach_consent, sign, tap
+from ui.visit_walk import PATIENT, current, enter_details, reach_consent, sign, tap
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 
 
@@ -106,3 +107,54 @@ def test_in_spanish_the_keyboards_clear_and_the_pads_clear_say_different_things(
     assert keyboard_clear.text() != pad_clear
     # Beside ⌫ ("Borrar una letra"), a key that also says "Borrar" reads as the same key.
     assert keyboard_clear.text().split()[0] != backspace.accessibleName().split()[0]
+
+
+def fully_shown(widget: QWidget) -> bool:
+    """Whether every pixel of `widget` can be seen (nothing scrolled away or covered)."""
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def sign_consent(kiosk: KioskWindow) -> None:
+    assert kiosk.visit is not None
+    # Drawn as on a real screen, each step: painting polishes widgets, which may then grow.
+    kiosk.grab()
+    for statement in kiosk.visit.content.consent_statements:
+        tap(current(kiosk), statement.text)
+    sign(kiosk)
+    kiosk.grab()
+    tap(current(kiosk), "Sign and continue")
+
+
+def test_on_the_tablet_ride_home_opens_with_its_question_and_the_no_driving_line_in_view(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, (1280, 800))
+    reach_consent(kiosk, *PATIENT)
+    sign_consent(kiosk)
+    ride_home = current(kiosk)
+    kiosk.grab()
+    qtbot.wait(100)
+    qtbot.waitUntil(lambda: fully_shown(ride_home.title))  # type: ignore[attr-defined]
+    assert ride_home.title.text() == "Who is taking you home today?"  # type: ignore[attr-defined]
+    assert fully_shown(ride_home.explanation)  # type: ignore[attr-defined]
+    assert fully_shown(ride_home.form.fields["driver_name"])  # type: ignore[attr-defined]
+
+
+def test_at_200_percent_slide_bullets_are_whole(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(current(kiosk), "Larger text")
+    tap(current(kiosk), "Larger text")
+    enter_details(kiosk, *PATIENT)
+    assert kiosk.visit is not None
+    while not any(
+        isinstance(b, BulletList) for b in kiosk.visit.shown.slides[kiosk.visit.slide_index].blocks
+    ):
+        tap(current(kiosk), "Next")
+    text = current(kiosk).text  # type: ignore[attr-defined]
+    drawn = text.grab().toImage()
+    edge = colours_in(drawn, QRect(0, 0, 3, drawn.height()))
+    assert len(edge) == 1, "something is cut at the text's left edge"
+    inked = colours_in(drawn, QRect(0, 0, text.font().pixelSize() * 2, drawn.height()))
+    assert len(inked) > 1, "the bullets are drawn"

@@ -18,15 +18,26 @@ def _runs_html(runs: tuple[TextRun, ...]) -> str:
     return "".join(f"<b>{escape(r.text)}</b>" if r.bold else escape(r.text) for r in runs)
 
 
-def slide_html(blocks: tuple[SlideBlock, ...]) -> str:
-    """Slide text as rich text; everything typed is escaped, only the markup is ours."""
+# Qt indents a list by 40 px whatever the text's size, and draws its bullet about a
+# letter's width to the left of the text: with larger text the bullet would fall outside
+# the label, cut in half. The indent follows the text's size instead.
+_LIST_INDENT = 40
+_BULLET_ROOM = 1.15
+
+
+def slide_html(blocks: tuple[SlideBlock, ...], text_px: int = 28) -> str:
+    """Slide text as rich text; everything typed is escaped, only the markup is ours.
+
+    `text_px` is the size the text is drawn at: the bullets' room grows with it.
+    """
+    margin = round(text_px * _BULLET_ROOM) - _LIST_INDENT
     parts = []
     for block in blocks:
         if isinstance(block, BulletList):
             items = "".join(
                 f"<li style='margin-bottom:8px'>{_runs_html(i)}</li>" for i in block.items
             )
-            parts.append(f"<ul style='margin-left:-10px'>{items}</ul>")
+            parts.append(f"<ul style='margin-left:{margin}px'>{items}</ul>")
         else:
             parts.append(f"<p>{_runs_html(block.runs)}</p>")
     return "".join(parts)
@@ -67,6 +78,7 @@ class SlideScreen(PatientScreen):
         self.body.addWidget(self.text)
         self.add_read_aloud_button()
         self._words: list[str] = []
+        self._blocks: tuple[SlideBlock, ...] = ()
         self.body.addStretch(1)
         self.next_button = make_button(
             self.tr("Next ›"), "primaryButton", self.tr("Shows the next page.")
@@ -94,7 +106,8 @@ class SlideScreen(PatientScreen):
         """
         self.progress.setText(self.tr("{0} of {1}").format(number, total))
         self.set_title(slide.title)
-        self.text.setText(slide_html(slide.blocks))
+        self._blocks = slide.blocks
+        self._show_text()
         self._words = slide_words(slide.blocks)
         if picture is not None and not picture.isNull():
             self.picture.setPixmap(picture)
@@ -108,6 +121,16 @@ class SlideScreen(PatientScreen):
         if seconds_until_next > 0:
             self._enable_timer.start(int(seconds_until_next * 1000) + 50)
         self.scroll_to_top()
+
+    def _show_text(self) -> None:
+        self.text.ensurePolished()
+        self.text.setText(slide_html(self._blocks, self.text.fontInfo().pixelSize()))
+
+    @override
+    def restyled(self) -> None:
+        """Larger text: the bullets get room for their larger size."""
+        self._show_text()
+        super().restyled()
 
     @override
     def spoken_lines(self) -> list[str]:
