@@ -79,8 +79,12 @@
         <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción; le ayudaremos a firmar de otra manera.</translation>
     </message>
     <message>
-        <source>Ask for help</source>
-        <translation>Pedir ayuda</translation>
+        <source>Help me sign</source>
+        <translation>Ayuda para firmar</translation>
+    </message>
+    <message>
+        <source>If you cannot sign on the screen, please ask at the front desk: “Help me sign” is just below.</source>
+        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción: «Ayuda para firmar» está justo debajo.</translation>
     </message>
     <message>
         <source>Tells you where to find someone who can help you sign.</source>
@@ -113,10 +117,6 @@
     <message>
         <source>If you cannot sign on the screen, choose “Sign by typing my name instead”, just below.</source>
         <translation>Si no puede firmar en la pantalla, elija «Firmar escribiendo mi nombre», justo debajo.</translation>
-    </message>
-    <message>
-        <source>If you cannot sign on the screen, please ask at the front desk: “Ask for help” is just below.</source>
-        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción: «Pedir ayuda» está justo debajo.</translation>
     </message>
 </context>
 <context>

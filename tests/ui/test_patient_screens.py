@@ -158,3 +158,23 @@ def test_at_200_percent_slide_bullets_are_whole(
     assert len(edge) == 1, "something is cut at the text's left edge"
     inked = colours_in(drawn, QRect(0, 0, text.font().pixelSize() * 2, drawn.height()))
     assert len(inked) > 1, "the bullets are drawn"
+
+
+def test_at_200_percent_in_portrait_the_way_to_get_help_signing_is_in_view_after_signing(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(current(kiosk), "Larger text")
+    tap(current(kiosk), "Larger text")
+    reach_consent(kiosk, *PATIENT)
+    assert kiosk.visit is not None
+    kiosk.grab()
+    for statement in kiosk.visit.content.consent_statements:
+        tap(current(kiosk), statement.text)
+    kiosk.grab()
+    sign(kiosk)
+    kiosk.grab()
+    qtbot.wait(50)
+    consent = current(kiosk)
+    assert fully_shown(consent.cannot_sign)  # type: ignore[attr-defined]
+    assert fully_shown(consent.pad)  # type: ignore[attr-defined]

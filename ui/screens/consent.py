@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -220,8 +220,9 @@ class ConsentScreen(PatientScreen):
             ),
             "signatureHelp",
         )
+        # Not a second "Ask for help" (the top bar has it): one name for one thing.
         self.pad_help_button = make_button(
-            self.tr("Ask for help"),
+            self.tr("Help me sign"),
             "helpButton",
             self.tr("Tells you where to find someone who can help you sign."),
         )
@@ -272,16 +273,21 @@ class ConsentScreen(PatientScreen):
         self._show_way_to_sign()
         if self._all_acknowledged and self._typing:
             self.scroll_area.ensureWidgetVisible(self.typed, 0, 16)
-        elif self._all_acknowledged:
-            # Bring the pad, its Clear button and the printed name into view: on a small
-            # screen they sit below the statements. The other way to sign (or who to ask)
-            # too, where it fits: it is for those who cannot use the pad.
-            for below in (self.typing_button, self.pad_help_button):
-                if not below.isHidden():
-                    self.scroll_area.ensureWidgetVisible(below, 0, 16)
-            self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
-            self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
+        if self._all_acknowledged and not self._typing:
+            # Once laid out anew: the statement just ticked and the line under the pad
+            # may have changed height.
+            QTimer.singleShot(0, self, self._bring_pad_into_view)
+
+    def _bring_pad_into_view(self) -> None:
+        """The pad, its Clear button and the printed name; the other way to sign (or who
+        to ask, all its words) too, where it fits: it is for those who cannot use the pad.
+        On a small screen or with larger text they sit below the statements."""
+        for below in (self.typing_button, self.cannot_sign, self.pad_help_button):
+            if not below.isHidden():
+                self.scroll_area.ensureWidgetVisible(below, 0, 16)
+        self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
+        self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
 
     @override
     def spoken_lines(self) -> list[str]:
@@ -352,9 +358,29 @@ class ConsentScreen(PatientScreen):
             if self._typed_allowed
             else self.tr(
                 "If you cannot sign on the screen, please ask at the front desk: "
-                "“Ask for help” is just below."
+                "“Help me sign” is just below."
             )
         )
+
+    def _room_for_signed_by(self) -> None:
+        """The line under the pad keeps the room its words will need once there is ink,
+        so that nothing below it moves (off the screen) between two strokes."""
+        label = self.signed_by
+        width = label.contentsRect().width()
+        if width <= 0:
+            return
+        label.ensurePolished()
+        needed = label.fontMetrics().boundingRect(
+            0, 0, width, 0, Qt.TextFlag.TextWordWrap, self._signed_by
+        )
+        margins = label.contentsMargins()
+        label.setMinimumHeight(needed.height() + margins.top() + margins.bottom())
+
+    @override
+    def restyled(self) -> None:
+        """Larger text: the line under the pad needs another height."""
+        super().restyled()
+        self._room_for_signed_by()
 
     def _sign(self) -> None:
         if self._typing:
@@ -368,6 +394,7 @@ class ConsentScreen(PatientScreen):
             signed = bool(typed.name().strip())
         else:
             signed = not self.pad.is_empty
+        self._room_for_signed_by()
         self.signed_by.setText(self._signed_by if not self.pad.is_empty else "")
         self.sign_button.setEnabled(self._all_acknowledged and signed)
         self.paper_button.setEnabled(self._all_acknowledged)
