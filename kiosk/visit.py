@@ -262,6 +262,25 @@ class Visit:
         given = self.answers.get(question.id)
         return given is not None and question.raises_flag(given.answer)
 
+    @property
+    def page(self) -> tuple[object, ...]:
+        """What is under the patient's finger, as far as a second tap is concerned.
+
+        A tap that lands just after this changes belongs to the page before (a double
+        tap), and is held back for `KioskTiming.double_tap_guard_seconds`. A tap that
+        changes nothing under the finger, such as ticking one consent statement of
+        several, leaves it as it was: the next statement may be tapped at once. The
+        last statement ticked does change it: the page then moves on to the pad.
+        """
+        if self.step is Step.SLIDES:
+            return (self.step, self.slide_index)
+        if self.step is Step.QUESTIONS:
+            # An answer that raises a flag brings a calm message and Continue.
+            return (self.step, self.question_index, self.current_question_flagged)
+        if self.step is Step.CONSENT:
+            return (self.step, self.all_acknowledged, self.is_signed)
+        return (self.step,)
+
     def seconds_until_next(self) -> float:
         """How long until Next may be tapped on the current slide (0 when it may)."""
         if self.step is not Step.SLIDES or self._slide_shown_at is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
@@ -178,3 +179,23 @@ def test_at_200_percent_in_portrait_the_way_to_get_help_signing_is_in_view_after
     consent = current(kiosk)
     assert fully_shown(consent.cannot_sign)  # type: ignore[attr-defined]
     assert fully_shown(consent.pad)  # type: ignore[attr-defined]
+
+
+def test_consent_statements_tapped_a_third_of_a_second_apart_each_count(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    reach_consent(kiosk, *PATIENT)
+    assert kiosk.visit is not None
+    # From here the kiosk's usual guard, on its own clock moved on by hand: a finger's
+    # pace, not the machine's.
+    kiosk.timing = KioskTiming(double_tap_guard_seconds=0.4)
+    now = [time.monotonic() + 10]
+    kiosk.tap_guard.clock = lambda: now[0]
+    consent = current(kiosk)
+    for statement in kiosk.visit.content.consent_statements:
+        now[0] += 0.3
+        tap(consent, statement.text)
+    marks = [b.mark.text() for b in consent.statement_buttons.values()]  # type: ignore[attr-defined]
+    assert marks == ["✓"] * len(marks)
+    assert consent.pad.isEnabled()  # type: ignore[attr-defined]
