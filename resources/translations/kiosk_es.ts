@@ -134,16 +134,32 @@
         <translation>Apellidos</translation>
     </message>
     <message>
-        <source>Date of birth (month / day / year)</source>
-        <translation>Fecha de nacimiento (mes / día / año)</translation>
+        <source>Date of birth</source>
+        <translation>Fecha de nacimiento</translation>
     </message>
     <message>
-        <source>MM/DD/YYYY</source>
-        <translation>MM/DD/AAAA</translation>
+        <source>Day</source>
+        <translation>Día</translation>
     </message>
     <message>
-        <source>Type the month, the day and the year, for example 04/15/1968, with the number keys below this box.</source>
-        <translation>Escriba el mes, el día y el año, por ejemplo 04/15/1968, con las teclas de números debajo de este recuadro.</translation>
+        <source>Type the day of the month you were born, for example 5, with the number keys below.</source>
+        <translation>Escriba el día del mes en que nació, por ejemplo 5, con las teclas de números de abajo.</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Mes</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Año</translation>
+    </message>
+    <message>
+        <source>for example 1968</source>
+        <translation>por ejemplo 1968</translation>
+    </message>
+    <message>
+        <source>Type the year you were born, all four digits.</source>
+        <translation>Escriba el año en que nació, con sus cuatro cifras.</translation>
     </message>
     <message>
         <source>Continue ›</source>
@@ -174,8 +190,20 @@
         <translation>Por favor, escriba su fecha de nacimiento.</translation>
     </message>
     <message>
-        <source>Please enter your date of birth as month / day / year, for example 04/15/1968.</source>
-        <translation>Escriba su fecha de nacimiento como mes / día / año, por ejemplo 04/15/1968.</translation>
+        <source>Please choose the month you were born.</source>
+        <translation>Por favor elija el mes en que nació.</translation>
+    </message>
+    <message>
+        <source>Please check your date of birth: the day is a number from 1 to 31, and the year has four digits, for example 1968.</source>
+        <translation>Por favor revise su fecha de nacimiento: el día es un número del 1 al 31 y el año tiene cuatro cifras, por ejemplo 1968.</translation>
+    </message>
+    <message>
+        <source>MMMM d, yyyy</source>
+        <translation>d &apos;de&apos; MMMM &apos;de&apos; yyyy</translation>
+    </message>
+    <message>
+        <source>Your date of birth: {0}</source>
+        <translation>Su fecha de nacimiento: {0}</translation>
     </message>
     <message>
         <source>That date of birth is in the future. Please check it.</source>
@@ -301,6 +329,13 @@ This check-in will start over in {0} seconds to keep your answers private.</sour
         <translation>¿Sigue ahí?
 
 Este registro volverá a empezar en {0} segundos para que sus respuestas sigan siendo privadas.</translation>
+    </message>
+</context>
+<context>
+    <name>MonthPicker</name>
+    <message>
+        <source>Chooses the month you were born in.</source>
+        <translation>Elige el mes en que nació.</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QWidget
@@ -16,7 +18,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import PATIENT, current, enter_details, reach_consent, sign, tap
+from ui.visit_walk import PATIENT, current, enter_details, fill, reach_consent, sign, tap
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 
 
@@ -199,3 +201,53 @@ def test_consent_statements_tapped_a_third_of_a_second_apart_each_count(
     marks = [b.mark.text() for b in consent.statement_buttons.values()]  # type: ignore[attr-defined]
     assert marks == ["✓"] * len(marks)
     assert consent.pad.isEnabled()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "month", "words"),
+    [
+        ("es", "Empezar", "Junio", "Su fecha de nacimiento: 5 de junio de 1980"),
+        ("", "Start", "June", "Your date of birth: June 5, 1980"),
+    ],
+    ids=["spanish", "english"],
+)
+def test_the_date_of_birth_is_asked_by_day_month_name_and_year_and_said_back_in_words(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    language: str,
+    start: str,
+    month: str,
+    words: str,
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    if language:
+        tap(current(kiosk), "Español")
+    tap(current(kiosk), start)
+    fill(kiosk, "first_name", "Rosa")
+    fill(kiosk, "last_name", "Díaz")
+    fill(kiosk, "birth_day", "05")
+    assert words not in list(shown_labels(current(kiosk)))
+    tap(current(kiosk), month)
+    fill(kiosk, "birth_year", "1980")
+    assert words in list(shown_labels(current(kiosk)))
+    continue_button = current(kiosk).continue_button  # type: ignore[attr-defined]
+    tap(current(kiosk), continue_button.text())
+    assert kiosk.visit is not None
+    assert kiosk.visit.details is not None
+    assert kiosk.visit.details.date_of_birth == date(1980, 6, 5)
+
+
+def test_a_date_of_birth_without_its_month_is_not_guessed(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Rosa")
+    fill(kiosk, "last_name", "Díaz")
+    fill(kiosk, "birth_day", "05")
+    fill(kiosk, "birth_year", "1980")
+    tap(current(kiosk), "Continue")
+    assert "Please choose the month you were born." in list(shown_labels(current(kiosk)))
+    assert kiosk.visit is not None
+    assert kiosk.visit.details is None
