@@ -73,6 +73,10 @@ class PatientDisplay:
                 36 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)
             ),
             "QLabel#keyboardHint": round(24 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)),
+            # Five steps side by side on a portrait screen, in Spanish too: they stay
+            # as they are (the screen's own words grow).
+            "QLabel#stepName": 24,
+            "QLabel#stepSummary": 24,
         }
         return scaled + "".join(
             f"\n{selector} {{ font-size: {size}px; }}" for selector, size in limits.items()

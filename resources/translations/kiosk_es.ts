@@ -690,6 +690,33 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
 </context>
 <context>
+    <name>StepBar</name>
+    <message>
+        <source>Details</source>
+        <translation>Datos</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>Aprender</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Preguntas</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Consentimiento</translation>
+    </message>
+    <message>
+        <source>Ride home</source>
+        <translation>Volver a casa</translation>
+    </message>
+    <message>
+        <source>Step {0} of {1}: {2}</source>
+        <translation>Paso {0} de {1}: {2}</translation>
+    </message>
+</context>
+<context>
     <name>TypedSignature</name>
     <message>
         <source>Type your first and last name, as you entered them at the start. Your typed name counts as your signature.</source>

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import BulletList
@@ -251,3 +251,99 @@ def test_a_date_of_birth_without_its_month_is_not_guessed(
     assert "Please choose the month you were born." in list(shown_labels(current(kiosk)))
     assert kiosk.visit is not None
     assert kiosk.visit.details is None
+
+
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
+
+
+def step_now(kiosk: KioskWindow) -> str:
+    """The step the bar marks as the one on show, as a person reads it."""
+    bar = current(kiosk).step_bar  # type: ignore[attr-defined]
+    if bar.compact:
+        return str(bar.summary.text())
+    marked = [label.text() for label in bar.stages if label.property("stage") == "now"]
+    assert len(marked) == 1
+    return str(marked[0])
+
+
+def test_a_step_bar_says_where_the_patient_is_and_on_a_tablet_in_one_line(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    tap(current(kiosk), "Start")
+    assert step_now(kiosk) == "Details"
+    enter_details_typed(kiosk)
+    assert step_now(kiosk) == "Learn"
+    done = [label.text() for label in current(kiosk).step_bar.stages]  # type: ignore[attr-defined]
+    assert done == ["✓ Details", "Learn", "Questions", "Consent", "Ride home"]
+    tablet = open_kiosk(qtbot, database, settings, (1280, 800))
+    tap(current(tablet), "Start")
+    enter_details_typed(tablet)
+    assert step_now(tablet) == "Step 2 of 5: Learn"
+    assert current(tablet).step_bar.summary.isVisible()  # type: ignore[attr-defined]
+
+
+def enter_details_typed(kiosk: KioskWindow) -> None:
+    fill(kiosk, "first_name", PATIENT[0])
+    fill(kiosk, "last_name", PATIENT[1])
+    fill(kiosk, "birth_date", PATIENT[2])
+    tap(current(kiosk), "Continue")
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_the_signature_pad_is_a_third_of_the_width_and_a_sixth_of_the_height(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    reach_consent(kiosk, *PATIENT)
+    pad = current(kiosk).pad  # type: ignore[attr-defined]
+    assert pad.width() >= size[0] / 3
+    assert pad.height() >= size[1] / 6
+
+
+def test_in_portrait_a_question_and_its_answers_sit_in_the_middle_band(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    enter_details(kiosk, *PATIENT)
+    assert kiosk.visit is not None
+    for _ in kiosk.visit.content.slides:
+        tap(current(kiosk), "Next")
+    kiosk.grab()
+    qtbot.wait(50)
+    question = current(kiosk)
+    answers = box_on_window(question.findChild(QAbstractButton, "answerButton") or question)
+    text = box_on_window(question.title)  # type: ignore[attr-defined]
+    height = kiosk.height()
+    assert height * 0.25 < text.top() < answers.bottom() < height * 0.75
+
+
+def test_instructions_are_never_the_faintest_words_on_screen(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    reach_consent(kiosk, *PATIENT)
+    consent = current(kiosk)
+    instruction = consent.instructions  # type: ignore[attr-defined]
+    statement = next(iter(consent.statement_buttons.values())).label  # type: ignore[attr-defined]
+    assert instruction.fontInfo().pixelSize() >= statement.fontInfo().pixelSize()
+    assert instruction.fontInfo().bold()
+
+
+def test_scroll_bars_are_wide_enough_to_find(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, (1280, 800))
+    reach_consent(kiosk, *PATIENT)
+    bar = current(kiosk).scroll_area.verticalScrollBar()  # type: ignore[attr-defined]
+    assert bar.isVisible()
+    assert bar.width() >= 20
+
+
+def test_in_landscape_slide_lines_stay_a_readable_length(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings, (1920, 1080))
+    enter_details(kiosk, *PATIENT)
+    text = current(kiosk).text  # type: ignore[attr-defined]
+    assert text.width() <= text.fontMetrics().averageCharWidth() * 75

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -14,7 +15,7 @@ from kiosk.visit import TypedSignatureProblem
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
-from ui.widgets.signature_pad import SignaturePad
+from ui.widgets.signature_pad import MINIMUM_HEIGHT, SignaturePad
 from ui.widgets.typed_signature import TypedSignature
 
 
@@ -110,7 +111,7 @@ class ConsentScreen(PatientScreen):
         self.set_title(self.tr("Your consent"))
         self.add_read_aloud_button()
         self.instructions = make_label(
-            self.tr("Tap each statement to show you understand it. Then sign below."), "progress"
+            self.tr("Tap each statement to show you understand it. Then sign below."), "instruction"
         )
         self.body.addWidget(self.instructions)
         self.statements = QWidget()
@@ -375,6 +376,13 @@ class ConsentScreen(PatientScreen):
         )
         margins = label.contentsMargins()
         label.setMinimumHeight(needed.height() + margins.top() + margins.bottom())
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The pad stays large enough to sign comfortably: a sixth of the screen's height
+        at the least (its width is the page's, well over a third)."""
+        self.pad.setMinimumHeight(max(MINIMUM_HEIGHT, -(-event.size().height() // 6)))
+        super().resizeEvent(event)
 
     @override
     def restyled(self) -> None:

@@ -22,6 +22,7 @@ def _runs_html(runs: tuple[TextRun, ...]) -> str:
 # letter's width to the left of the text: with larger text the bullet would fall outside
 # the label, cut in half. The indent follows the text's size instead.
 _LIST_INDENT = 40
+LINE_LENGTH = 70
 _BULLET_ROOM = 1.15
 
 
@@ -125,6 +126,9 @@ class SlideScreen(PatientScreen):
     def _show_text(self) -> None:
         self.text.ensurePolished()
         self.text.setText(slide_html(self._blocks, self.text.fontInfo().pixelSize()))
+        # Lines of about 70 characters at the most, as in a book: on a wide screen a
+        # line across it all is hard to follow back to the start of the next.
+        self.text.setMaximumWidth(self.text.fontMetrics().averageCharWidth() * LINE_LENGTH)
 
     @override
     def restyled(self) -> None:
