@@ -18,7 +18,16 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import PATIENT, current, enter_details, fill, reach_consent, sign, tap
+from ui.visit_walk import (
+    PATIENT,
+    button,
+    current,
+    enter_details,
+    fill,
+    reach_consent,
+    sign,
+    tap,
+)
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 
 
@@ -347,3 +356,18 @@ def test_in_landscape_slide_lines_stay_a_readable_length(
     enter_details(kiosk, *PATIENT)
     text = current(kiosk).text  # type: ignore[attr-defined]
     assert text.width() <= text.fontMetrics().averageCharWidth() * 75
+
+
+def test_at_200_percent_the_answers_grow_with_their_words(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    enter_details(kiosk, *PATIENT)
+    assert kiosk.visit is not None
+    for _ in kiosk.visit.content.slides:
+        tap(current(kiosk), "Next")
+    question = current(kiosk)
+    usual = button(question, "Yes").height()
+    tap(question, "Larger text")
+    tap(question, "Larger text")
+    qtbot.waitUntil(lambda: button(question, "Yes").height() >= usual * 1.4)

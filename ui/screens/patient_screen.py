@@ -328,7 +328,11 @@ class PatientScreen(QWidget):
     def restyled(self) -> None:
         """The style changed (larger text): lay the footer out again for the new sizes."""
         self.stack_rows_if_too_wide()
-        self._fit_body()
+        # Its buttons' new heights are known only once laid out: measured then, lest
+        # the page claim room the footer now needs (and the window grow to give it).
+        if getattr(self, "_body_in_view", False):
+            self.scroll_area.setMinimumHeight(0)
+            QTimer.singleShot(0, self, self._fit_body)
         self._balance()
 
     def _place_step_bar(self) -> None:

@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
@@ -76,7 +76,13 @@ class SlideScreen(PatientScreen):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.body.addWidget(self.picture)
-        self.body.addWidget(self.text)
+        # In a row of its own, beside a stretch: the row's height follows the narrower
+        # width the text is given (see `_show_text`), so no line is cut off below.
+        text_row = QHBoxLayout()
+        text_row.setContentsMargins(0, 0, 0, 0)
+        text_row.addWidget(self.text, 1)
+        text_row.addStretch(0)
+        self.body.addLayout(text_row)
         self.add_read_aloud_button()
         self._words: list[str] = []
         self._blocks: tuple[SlideBlock, ...] = ()
