@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
@@ -14,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.content import BulletList
 from kiosk.database import Database
-from kiosk.settings import Settings
+from kiosk.pack_loader import bundled_pack_dir
+from kiosk.settings import Settings, load_settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
@@ -371,3 +374,37 @@ def test_at_200_percent_the_answers_grow_with_their_words(
     tap(question, "Larger text")
     tap(question, "Larger text")
     qtbot.waitUntil(lambda: button(question, "Yes").height() >= usual * 1.4)
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_a_slides_picture_is_above_its_text_or_on_a_wide_screen_beside_it(
+    qtbot: QtBot, database: Database, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from PIL import Image
+
+    pack = tmp_path / "pack"
+    shutil.copytree(bundled_pack_dir(), pack)
+    shutil.rmtree(pack / "translations")  # a new picture would need its Spanish description
+    Image.new("RGB", (900, 600), (40, 110, 170)).save(pack / "room.png")
+    slides = pack / "slides.yaml"
+    slides.write_text(
+        slides.read_text().replace(
+            "  - id: what-it-is\n",
+            "  - id: what-it-is\n    picture: room.png\n    picture_alt: A quiet treatment room\n",
+        )
+    )
+    with_picture = load_settings(
+        {"database_url": f"sqlite:///{tmp_path / 'trial.sqlite3'}", "content_dir": str(pack)}
+    )
+    kiosk = open_kiosk(qtbot, database, with_picture, size)
+    enter_details(kiosk, *PATIENT)
+    slide = current(kiosk)
+    picture, text = slide.picture, slide.text  # type: ignore[attr-defined]
+    assert picture.isVisible()
+    assert picture.accessibleName() == "A quiet treatment room"
+    drawn, words = box_on_window(picture), box_on_window(text)
+    if size[0] > size[1]:
+        assert drawn.left() >= words.right(), "beside the text, on its right"
+        assert picture.pixmap().width() <= size[0] / 3
+    else:
+        assert drawn.bottom() <= words.top(), "above the text"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
@@ -75,14 +75,17 @@ class SlideScreen(PatientScreen):
         self.text = rich_label("slideText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.body.addWidget(self.picture)
         # In a row of its own, beside a stretch: the row's height follows the narrower
         # width the text is given (see `_show_text`), so no line is cut off below.
-        text_row = QHBoxLayout()
-        text_row.setContentsMargins(0, 0, 0, 0)
-        text_row.addWidget(self.text, 1)
-        text_row.addStretch(0)
-        self.body.addLayout(text_row)
+        # The picture above the text on a tall screen; on a wide one to its right, using
+        # the width the text's line length leaves (see `_place_picture`).
+        self._text_row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._text_row.setContentsMargins(0, 0, 0, 0)
+        self._text_row.setSpacing(24)
+        self._text_row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+        self._text_row.addWidget(self.text, 1)
+        self.body.addLayout(self._text_row)
+        self._pixmap: QPixmap | None = None
         self.add_read_aloud_button()
         self._words: list[str] = []
         self._blocks: tuple[SlideBlock, ...] = ()
@@ -117,10 +120,12 @@ class SlideScreen(PatientScreen):
         self._show_text()
         self._words = slide_words(slide.blocks)
         if picture is not None and not picture.isNull():
-            self.picture.setPixmap(picture)
+            self._pixmap = picture
+            self._place_picture()
             self.picture.setAccessibleName(slide.picture_alt or "")
             self.picture.show()
         else:
+            self._pixmap = None
             self.picture.clear()
             self.picture.hide()
         self._enable_timer.stop()
@@ -135,6 +140,27 @@ class SlideScreen(PatientScreen):
         # Lines of about 70 characters at the most, as in a book: on a wide screen a
         # line across it all is hard to follow back to the start of the next.
         self.text.setMaximumWidth(self.text.fontMetrics().averageCharWidth() * LINE_LENGTH)
+
+    def _place_picture(self) -> None:
+        wide = self.width() > self.height()
+        self._text_row.setDirection(
+            QBoxLayout.Direction.RightToLeft if wide else QBoxLayout.Direction.TopToBottom
+        )
+        if self._pixmap is None:
+            return
+        # Beside the text, at most a third of the screen's width, its shape kept.
+        shown = self._pixmap
+        if wide and shown.width() > self.width() // 3:
+            shown = shown.scaledToWidth(
+                self.width() // 3, Qt.TransformationMode.SmoothTransformation
+            )
+        self.picture.setPixmap(shown)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wide screen puts the picture beside the text, a tall one above it."""
+        self._place_picture()
+        super().resizeEvent(event)
 
     @override
     def restyled(self) -> None:
