@@ -32,6 +32,7 @@ from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 from kiosk.visit import (
+    BirthDateParts,
     Clock,
     DetailsProblem,
     Ending,
@@ -427,7 +428,9 @@ class CheckIn:
         """Back: the screen before this one."""
         self._act(lambda visit: visit.back())
 
-    def enter_details(self, first: str, last: str, born: str) -> list[DetailsProblem]:
+    def enter_details(
+        self, first: str, last: str, born: str | BirthDateParts
+    ) -> list[DetailsProblem]:
         """The patient's name and date of birth; problems keep them on the screen."""
         if self.visit is None:
             return []

@@ -63,6 +63,7 @@ class DetailsProblem(StrEnum):
     LAST_NAME_MISSING = "last_name_missing"
     NAME_TOO_LONG = "name_too_long"
     BIRTH_DATE_MISSING = "birth_date_missing"
+    BIRTH_MONTH_MISSING = "birth_month_missing"
     BIRTH_DATE_INVALID = "birth_date_invalid"
     BIRTH_DATE_IN_FUTURE = "birth_date_in_future"
     BIRTH_DATE_TOO_OLD = "birth_date_too_old"
@@ -186,6 +187,34 @@ def parse_birth_date(value: str) -> date | None:
         return None
 
 
+@dataclass(frozen=True)
+class BirthDateParts:
+    """A date of birth as the kiosk asks it: the day and the year typed, the month chosen
+    by its name. Nothing in it can be read in another order: 05 is the day, whatever the
+    patient's language, and June is June."""
+
+    day: str
+    month: int | None
+    year: str
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing typed or chosen yet."""
+        return not self.day.strip() and self.month is None and not self.year.strip()
+
+    def as_date(self) -> date | None:
+        """The date, if the parts make one (a four-digit year: "80" could be 1880 or 1980)."""
+        day, year = self.day.strip(), self.year.strip()
+        if self.month is None or not re.fullmatch(r"\d{1,2}", day):
+            return None
+        if not re.fullmatch(r"\d{4}", year):
+            return None
+        try:
+            return date(int(year), self.month, int(day))
+        except ValueError:
+            return None
+
+
 @dataclass
 class Visit:
     """A patient's visit, from Welcome to Done."""
@@ -262,6 +291,25 @@ class Visit:
         given = self.answers.get(question.id)
         return given is not None and question.raises_flag(given.answer)
 
+    @property
+    def page(self) -> tuple[object, ...]:
+        """What is under the patient's finger, as far as a second tap is concerned.
+
+        A tap that lands just after this changes belongs to the page before (a double
+        tap), and is held back for `KioskTiming.double_tap_guard_seconds`. A tap that
+        changes nothing under the finger, such as ticking one consent statement of
+        several, leaves it as it was: the next statement may be tapped at once. The
+        last statement ticked does change it: the page then moves on to the pad.
+        """
+        if self.step is Step.SLIDES:
+            return (self.step, self.slide_index)
+        if self.step is Step.QUESTIONS:
+            # An answer that raises a flag brings a calm message and Continue.
+            return (self.step, self.question_index, self.current_question_flagged)
+        if self.step is Step.CONSENT:
+            return (self.step, self.all_acknowledged, self.is_signed)
+        return (self.step,)
+
     def seconds_until_next(self) -> float:
         """How long until Next may be tapped on the current slide (0 when it may)."""
         if self.step is not Step.SLIDES or self._slide_shown_at is None:
@@ -282,9 +330,13 @@ class Visit:
         self.step = Step.DETAILS
 
     def enter_details(
-        self, first_name: str, last_name: str, birth_date: str
+        self, first_name: str, last_name: str, birth_date: str | BirthDateParts
     ) -> list[DetailsProblem]:
-        """Check the patient's details; on success move to the slides."""
+        """Check the patient's details; on success move to the slides.
+
+        The kiosk's screen gives the date of birth as `BirthDateParts` (day, month by name,
+        year); a string is read in US order, MM/DD/YYYY (scripts, the desk's own tools).
+        """
         self._expect(Step.DETAILS)
         first, last = clean_name(first_name), clean_name(last_name)
         problems: list[DetailsProblem] = []
@@ -294,10 +346,19 @@ class Visit:
             problems.append(DetailsProblem.LAST_NAME_MISSING)
         if len(first) > MAX_NAME_LENGTH or len(last) > MAX_NAME_LENGTH:
             problems.append(DetailsProblem.NAME_TOO_LONG)
-        born = parse_birth_date(birth_date)
+        if isinstance(birth_date, BirthDateParts):
+            born = birth_date.as_date()
+            missing = birth_date.is_empty
+            no_month = birth_date.month is None
+        else:
+            born = parse_birth_date(birth_date)
+            missing = not birth_date.strip()
+            no_month = False
         today = self.clock().date()
-        if not birth_date.strip():
+        if missing:
             problems.append(DetailsProblem.BIRTH_DATE_MISSING)
+        elif no_month:
+            problems.append(DetailsProblem.BIRTH_MONTH_MISSING)
         elif born is None:
             problems.append(DetailsProblem.BIRTH_DATE_INVALID)
         elif born > today:

@@ -193,8 +193,46 @@ def main() -> int:
             x += image.width() + 20
         painter.end()
         sheet.save(str(output / f"{name}-sheet.png"))
+    portrait_sheet(shots, output / "kiosk-portrait.png")
     print(f"wrote {len(shots)} contact sheets to {output}")  # noqa: T201
     return 0
+
+
+# The screens in the README's picture (docs/kiosk-portrait.png), in a patient's order.
+README_SCREENS = (
+    "welcome",
+    "details",
+    "slide-03-common-side-effects",
+    "question-flagged",
+    "consent-acknowledged",
+    "ride-home",
+    "done-flagged",
+)
+
+
+def portrait_sheet(shots: dict[str, list[QImage]], path: Path) -> None:
+    """One row of the portrait screens a patient sees, for the README."""
+    height = 700
+    images = [
+        shots[name][0].scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+        for name in README_SCREENS
+        if name in shots
+    ]
+    if not images:
+        return
+    sheet = QImage(
+        sum(i.width() for i in images) + 12 * (len(images) + 1),
+        height + 24,
+        QImage.Format.Format_RGB32,
+    )
+    sheet.fill(QColor("#555555"))
+    painter = QPainter(sheet)
+    x = 12
+    for image in images:
+        painter.drawImage(x, 12, image)
+        x += image.width() + 12
+    painter.end()
+    sheet.save(str(path))
 
 
 if __name__ == "__main__":

@@ -378,9 +378,10 @@ class KioskWindow(QMainWindow):
     def _change_screen(self, screen: PatientScreen) -> None:
         # Reading stops with the screen it belongs to.
         self.read_aloud.stop()
-        # Also when the same screen shows the next slide or question: what is under
-        # the finger has changed either way.
-        self.tap_guard.screen_changed(self.timing.double_tap_guard_seconds)
+        # Also when the same screen shows the next slide or question; not when a tap
+        # changed nothing under the finger (the visit says which: its page).
+        page = (screen, self.visit.page if self.visit is not None else None)
+        self.tap_guard.page_shown(page, self.timing.double_tap_guard_seconds)
         self.stack.setCurrentWidget(screen)
         self._place_focus(screen)
 

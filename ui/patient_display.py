@@ -22,6 +22,7 @@ _KEYBOARD_WORDS_LIMIT = 1.25
 # size one would be wider than a portrait screen.
 _FOOTER_LIMIT = 1.5
 _FONT_SIZE = re.compile(r"font-size:\s*(\d+)px")
+_GROW_LIMIT = 1.5
 
 
 def _style(name: str) -> str:
@@ -73,9 +74,35 @@ class PatientDisplay:
                 36 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)
             ),
             "QLabel#keyboardHint": round(24 * min(self.text_size, _KEYBOARD_WORDS_LIMIT)),
+            # Five steps side by side on a portrait screen, in Spanish too: they stay
+            # as they are (the screen's own words grow).
+            "QLabel#stepName": 24,
+            "QLabel#stepSummary": 24,
         }
-        return scaled + "".join(
-            f"\n{selector} {{ font-size: {size}px; }}" for selector, size in limits.items()
+        # On the patient's pages, buttons grow with their words (their least height too),
+        # up to half again: a big word in a button of the usual height looks cramped and
+        # is harder to hit. The keyboard's keys, the top bar and the footer keep theirs.
+        grow = min(self.text_size, _GROW_LIMIT)
+        page = "QWidget#patientScreen"
+        grown = {
+            f"{page} QPushButton": 64,
+            f"{page} QPushButton#answerButton": 100,
+            f"{page} QPushButton#choiceButton": 88,
+            f"{page} QPushButton#keyboardKey, {page} QPushButton#keyboardKeySpecial": 60 / grow,
+            f"{page} QWidget#topBar QPushButton": 60 / grow,
+            # The footer's sentences already grow to half again (above), and on a short
+            # tablet its height is the page's to keep.
+            f"{page} QWidget#footer QPushButton": 64 / grow,
+        }
+        return (
+            scaled
+            + "".join(
+                f"\n{selector} {{ font-size: {size}px; }}" for selector, size in limits.items()
+            )
+            + "".join(
+                f"\n{selector} {{ min-height: {round(height * grow)}px; }}"
+                for selector, height in grown.items()
+            )
         )
 
 

@@ -22,6 +22,7 @@ from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.widgets.slide_pictures import SlidePictures
+from ui.widgets.step_bar import STAGES, stage_of
 
 
 def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
@@ -68,6 +69,8 @@ class VisitScreens:
             RideHomeScreen(),
             DoneScreen(),
         )
+        # Done: every step behind the patient.
+        screens.done.step_bar.show_stage(len(STAGES))
         for screen in screens.all():
             screen.ensurePolished()
         return screens
@@ -165,4 +168,6 @@ class VisitScreens:
             self.ride_home.show_problems(problems)
             self.ride_home.begin()
             screen = self.ride_home
+        if screen is not None:
+            screen.step_bar.show_stage(stage_of(step))
         return screen

@@ -12,11 +12,12 @@ A signature is drawn with a finger (touch events) or the mouse.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushButton, QWidget
 
+from ui.interface_language import InterfaceLanguage
 from ui.kiosk_window import KioskWindow
 from ui.screens.question import QuestionScreen
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
@@ -186,7 +187,14 @@ def _find(keyboard: OnScreenKeyboard, character: str) -> QPushButton | None:
 
 
 def fill(window: KioskWindow, field_name: str, text: str) -> None:
-    """Tap a field on the screen on show, then type into it on the on-screen keyboard."""
+    """Tap a field on the screen on show, then type into it on the on-screen keyboard.
+
+    "birth_date" takes a date written MM/DD/YYYY (as the walks write it) and enters it as
+    the details screen asks: the day typed, the month tapped by its name, the year typed.
+    """
+    if field_name == "birth_date":
+        fill_birth_date(window, text)
+        return
     screen = current(window)
     field = screen.findChild(QLineEdit, f"{field_name}Field")
     if field is None:
@@ -200,6 +208,26 @@ def fill(window: KioskWindow, field_name: str, text: str) -> None:
     tap_text(keyboards[0], text)
     if field.text() != text:
         raise WalkError(f"typed {text!r}, the field shows {field.text()!r}")
+
+
+def month_name(month: int) -> str:
+    """A month's name on its button, in the language the kiosk speaks now."""
+    name = InterfaceLanguage.locale().standaloneMonthName(month, QLocale.FormatType.LongFormat)
+    return name[:1].upper() + name[1:]
+
+
+def fill_birth_date(window: KioskWindow, born: str) -> None:
+    """Enter a date written MM/DD/YYYY as a person does on the details screen: the day,
+    the month by its name, then the year. A part that is not a number is typed as it is
+    into the day (a test of what a wrong date does)."""
+    parts = born.split("/")
+    if len(parts) != 3 or not parts[0].isdigit() or not 1 <= int(parts[0]) <= 12:
+        fill(window, "birth_day", born[:2])
+        return
+    month, day, year = parts
+    fill(window, "birth_day", day)
+    tap(current(window), month_name(int(month)))
+    fill(window, "birth_year", year)
 
 
 # --- drawing a signature --------------------------------------------------------------------

@@ -79,8 +79,12 @@
         <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción; le ayudaremos a firmar de otra manera.</translation>
     </message>
     <message>
-        <source>Ask for help</source>
-        <translation>Pedir ayuda</translation>
+        <source>Help me sign</source>
+        <translation>Ayuda para firmar</translation>
+    </message>
+    <message>
+        <source>If you cannot sign on the screen, please ask at the front desk: “Help me sign” is just below.</source>
+        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción: «Ayuda para firmar» está justo debajo.</translation>
     </message>
     <message>
         <source>Tells you where to find someone who can help you sign.</source>
@@ -114,10 +118,6 @@
         <source>If you cannot sign on the screen, choose “Sign by typing my name instead”, just below.</source>
         <translation>Si no puede firmar en la pantalla, elija «Firmar escribiendo mi nombre», justo debajo.</translation>
     </message>
-    <message>
-        <source>If you cannot sign on the screen, please ask at the front desk: “Ask for help” is just below.</source>
-        <translation>Si no puede firmar en la pantalla, por favor pregunte en la recepción: «Pedir ayuda» está justo debajo.</translation>
-    </message>
 </context>
 <context>
     <name>DetailsScreen</name>
@@ -134,16 +134,32 @@
         <translation>Apellidos</translation>
     </message>
     <message>
-        <source>Date of birth (month / day / year)</source>
-        <translation>Fecha de nacimiento (mes / día / año)</translation>
+        <source>Date of birth</source>
+        <translation>Fecha de nacimiento</translation>
     </message>
     <message>
-        <source>MM/DD/YYYY</source>
-        <translation>MM/DD/AAAA</translation>
+        <source>Day</source>
+        <translation>Día</translation>
     </message>
     <message>
-        <source>Type the month, the day and the year, for example 04/15/1968, with the number keys below this box.</source>
-        <translation>Escriba el mes, el día y el año, por ejemplo 04/15/1968, con las teclas de números debajo de este recuadro.</translation>
+        <source>Type the day of the month you were born, for example 5, with the number keys below.</source>
+        <translation>Escriba el día del mes en que nació, por ejemplo 5, con las teclas de números de abajo.</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Mes</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Año</translation>
+    </message>
+    <message>
+        <source>for example 1968</source>
+        <translation>por ejemplo 1968</translation>
+    </message>
+    <message>
+        <source>Type the year you were born, all four digits.</source>
+        <translation>Escriba el año en que nació, con sus cuatro cifras.</translation>
     </message>
     <message>
         <source>Continue ›</source>
@@ -174,8 +190,20 @@
         <translation>Por favor, escriba su fecha de nacimiento.</translation>
     </message>
     <message>
-        <source>Please enter your date of birth as month / day / year, for example 04/15/1968.</source>
-        <translation>Escriba su fecha de nacimiento como mes / día / año, por ejemplo 04/15/1968.</translation>
+        <source>Please choose the month you were born.</source>
+        <translation>Por favor elija el mes en que nació.</translation>
+    </message>
+    <message>
+        <source>Please check your date of birth: the day is a number from 1 to 31, and the year has four digits, for example 1968.</source>
+        <translation>Por favor revise su fecha de nacimiento: el día es un número del 1 al 31 y el año tiene cuatro cifras, por ejemplo 1968.</translation>
+    </message>
+    <message>
+        <source>MMMM d, yyyy</source>
+        <translation>d &apos;de&apos; MMMM &apos;de&apos; yyyy</translation>
+    </message>
+    <message>
+        <source>Your date of birth: {0}</source>
+        <translation>Su fecha de nacimiento: {0}</translation>
     </message>
     <message>
         <source>That date of birth is in the future. Please check it.</source>
@@ -304,6 +332,13 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
 </context>
 <context>
+    <name>MonthPicker</name>
+    <message>
+        <source>Chooses the month you were born in.</source>
+        <translation>Elige el mes en que nació.</translation>
+    </message>
+</context>
+<context>
     <name>NoticeOverlay</name>
     <message>
         <source>Closes this message.</source>
@@ -334,7 +369,7 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
     <message>
         <source>Clear</source>
-        <translation>Borrar</translation>
+        <translation>Vaciar</translation>
     </message>
     <message>
         <source>ABC</source>
@@ -652,6 +687,33 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Tap to confirm that you have read and understand this statement.</source>
         <translation>Tóquela para confirmar que ha leído y entiende esta declaración.</translation>
+    </message>
+</context>
+<context>
+    <name>StepBar</name>
+    <message>
+        <source>Details</source>
+        <translation>Datos</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>Aprender</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Preguntas</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Consentimiento</translation>
+    </message>
+    <message>
+        <source>Ride home</source>
+        <translation>Volver a casa</translation>
+    </message>
+    <message>
+        <source>Step {0} of {1}: {2}</source>
+        <translation>Paso {0} de {1}: {2}</translation>
     </message>
 </context>
 <context>

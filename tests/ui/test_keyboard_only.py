@@ -77,6 +77,16 @@ def type_keys(qtbot: QtBot, window: KioskWindow, text: str) -> None:
     qtbot.keyClicks(field, text)
 
 
+def keys_birth_date(qtbot: QtBot, window: KioskWindow, day: str, month: str, year: str) -> None:
+    """From the day's field: the day typed, the month chosen with Tab and Space, the year."""
+    assert name_of(focused(window)) == "Day"
+    type_keys(qtbot, window, day)
+    tab_to(qtbot, window, month, limit=40)
+    press(qtbot, window, Qt.Key.Key_Space)
+    tab_to(qtbot, window, "Year", limit=40)
+    type_keys(qtbot, window, year)
+
+
 def tab_to(qtbot: QtBot, window: KioskWindow, name: str, *, limit: int = 25) -> None:
     """Press Tab until the control called `name` has the focus."""
     for _ in range(limit):
@@ -84,6 +94,15 @@ def tab_to(qtbot: QtBot, window: KioskWindow, name: str, *, limit: int = 25) -> 
             return
         press(qtbot, window, Qt.Key.Key_Tab)
     pytest.fail(f"{limit} presses of Tab never reached {name!r}")
+
+
+def tab_back_to(qtbot: QtBot, window: KioskWindow, name: str, *, limit: int = 25) -> None:
+    """Press Shift+Tab until the control called `name` has the focus."""
+    for _ in range(limit):
+        if name_of(focused(window)) == name:
+            return
+        press(qtbot, window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    pytest.fail(f"{limit} presses of Shift+Tab never reached {name!r}")
 
 
 def tab_order(qtbot: QtBot, window: KioskWindow, presses: int) -> list[str]:
@@ -115,8 +134,7 @@ def keyboard_to_consent(qtbot: QtBot, window: KioskWindow, first: str, last: str
     press(qtbot, window, Qt.Key.Key_Tab)
     type_keys(qtbot, window, last)
     press(qtbot, window, Qt.Key.Key_Tab)
-    assert name_of(focused(window)) == "Date of birth (month / day / year)"
-    type_keys(qtbot, window, "04/15/1968")
+    keys_birth_date(qtbot, window, "15", "April", "1968")
     press(qtbot, window, Qt.Key.Key_Tab)
     assert name_of(focused(window)) == "Continue"
     press(qtbot, window, Qt.Key.Key_Enter)  # the number pad's Enter works as well
@@ -199,10 +217,26 @@ def test_shift_tab_goes_back_and_focus_goes_round_the_screen(
     # A patient with letter keys of their own: Tab passes the screen's keys by.
     type_keys(qtbot, window, "A")
     # Fields, then Continue, then the top bar, then round again: what a person reads.
-    assert tab_order(qtbot, window, 8) == [
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    assert tab_order(qtbot, window, 21) == [
         "First name",
         "Last name",
-        "Date of birth (month / day / year)",
+        "Day",
+        *months,
+        "Year",
         "Continue",
         "Back",
         "Larger text",
@@ -299,8 +333,12 @@ def test_a_switch_user_types_their_name_with_accents_on_the_screens_keys(
     assert (fields["first_name"].text(), fields["last_name"].text()) == ("José", "Núñez")
     # The key pressed last keeps the focus: the patient goes on from there.
     assert focused(window) is key_on_screen(window, "z")
-    tab_to(qtbot, window, "Date of birth (month / day / year)", limit=40)
-    switch_type(qtbot, window, "04/15/1968")
+    tab_to(qtbot, window, "Day", limit=40)
+    switch_type(qtbot, window, "15")
+    tab_to(qtbot, window, "April", limit=40)
+    press(qtbot, window, Qt.Key.Key_Space)
+    tab_to(qtbot, window, "Year", limit=40)
+    switch_type(qtbot, window, "1968")
     tab_to(qtbot, window, "Continue", limit=40)
     press(qtbot, window, Qt.Key.Key_Return)
     assert step(window) is Step.SLIDES
@@ -321,12 +359,20 @@ def test_enter_in_a_field_goes_on_and_from_the_last_one_continues(
     assert name_of(focused(window)) == "Last name"
     type_keys(qtbot, window, "Lee")
     press(qtbot, window, Qt.Key.Key_Enter)
-    assert name_of(focused(window)) == "Date of birth (month / day / year)"
-    # Enter in the last field is Continue: a missing date is said, and the field kept.
+    assert name_of(focused(window)) == "Day"
+    type_keys(qtbot, window, "15")
+    # Enter goes on to the next field: the year (the month is chosen by name, with Tab).
     press(qtbot, window, Qt.Key.Key_Return)
-    assert "Please enter your date of birth." in current(window).problem.text()  # type: ignore[attr-defined]
-    assert name_of(focused(window)) == "Date of birth (month / day / year)"
-    type_keys(qtbot, window, "04/15/1968")
+    assert name_of(focused(window)) == "Year"
+    # Enter in the last field is Continue: a missing month is said, and its field kept.
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert "Please choose the month you were born." in current(window).problem.text()  # type: ignore[attr-defined]
+    assert name_of(focused(window)) == "Year"
+    type_keys(qtbot, window, "1968")
+    press(qtbot, window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    tab_back_to(qtbot, window, "April")
+    press(qtbot, window, Qt.Key.Key_Space)
+    tab_to(qtbot, window, "Year")
     press(qtbot, window, Qt.Key.Key_Return)
     assert step(window) is Step.SLIDES
 
@@ -377,7 +423,7 @@ def test_a_problem_takes_the_keyboard_to_the_field_to_fix(
     tab_to(qtbot, window, "Continue")
     press(qtbot, window, Qt.Key.Key_Return)
     assert "Please enter your date of birth." in current(window).problem.text()  # type: ignore[attr-defined]
-    assert name_of(focused(window)) == "Date of birth (month / day / year)"
+    assert name_of(focused(window)) == "Day"
 
 
 def test_a_typed_name_that_is_not_the_patients_is_refused_in_plain_words(

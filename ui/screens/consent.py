@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -14,7 +15,7 @@ from kiosk.visit import TypedSignatureProblem
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
-from ui.widgets.signature_pad import SignaturePad
+from ui.widgets.signature_pad import MINIMUM_HEIGHT, SignaturePad
 from ui.widgets.typed_signature import TypedSignature
 
 
@@ -110,7 +111,7 @@ class ConsentScreen(PatientScreen):
         self.set_title(self.tr("Your consent"))
         self.add_read_aloud_button()
         self.instructions = make_label(
-            self.tr("Tap each statement to show you understand it. Then sign below."), "progress"
+            self.tr("Tap each statement to show you understand it. Then sign below."), "instruction"
         )
         self.body.addWidget(self.instructions)
         self.statements = QWidget()
@@ -150,6 +151,7 @@ class ConsentScreen(PatientScreen):
         self.pad.changed.connect(self._update_sign_button)
         self.statement_buttons: dict[str, StatementButton] = {}
         self._all_acknowledged = False
+        self._signed_by = ""
         self._typed_allowed = False
         self._typing = False
         self.typed_problem_words = {
@@ -219,8 +221,9 @@ class ConsentScreen(PatientScreen):
             ),
             "signatureHelp",
         )
+        # Not a second "Ask for help" (the top bar has it): one name for one thing.
         self.pad_help_button = make_button(
-            self.tr("Ask for help"),
+            self.tr("Help me sign"),
             "helpButton",
             self.tr("Tells you where to find someone who can help you sign."),
         )
@@ -259,7 +262,8 @@ class ConsentScreen(PatientScreen):
             )
         self._all_acknowledged = all(s.id in acknowledged for s in statements)
         self.meaning.setText(self.tr("By signing: {0}").format(meaning))
-        self.signed_by.setText(signed_by)
+        # Said under the pad only once there is ink on it: before that nobody has signed.
+        self._signed_by = signed_by
         self.paper_button.setVisible(paper_allowed)
         self.pad.setEnabled(self._all_acknowledged)
         if typed_allowed or self._typed is not None:
@@ -270,16 +274,21 @@ class ConsentScreen(PatientScreen):
         self._show_way_to_sign()
         if self._all_acknowledged and self._typing:
             self.scroll_area.ensureWidgetVisible(self.typed, 0, 16)
-        elif self._all_acknowledged:
-            # Bring the pad, its Clear button and the printed name into view: on a small
-            # screen they sit below the statements. The other way to sign (or who to ask)
-            # too, where it fits: it is for those who cannot use the pad.
-            for below in (self.typing_button, self.pad_help_button):
-                if not below.isHidden():
-                    self.scroll_area.ensureWidgetVisible(below, 0, 16)
-            self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
-            self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
         self._update_sign_button()
+        if self._all_acknowledged and not self._typing:
+            # Once laid out anew: the statement just ticked and the line under the pad
+            # may have changed height.
+            QTimer.singleShot(0, self, self._bring_pad_into_view)
+
+    def _bring_pad_into_view(self) -> None:
+        """The pad, its Clear button and the printed name; the other way to sign (or who
+        to ask, all its words) too, where it fits: it is for those who cannot use the pad.
+        On a small screen or with larger text they sit below the statements."""
+        for below in (self.typing_button, self.cannot_sign, self.pad_help_button):
+            if not below.isHidden():
+                self.scroll_area.ensureWidgetVisible(below, 0, 16)
+        self.scroll_area.ensureWidgetVisible(self.clear_button, 0, 16)
+        self.scroll_area.ensureWidgetVisible(self.pad, 0, 16)
 
     @override
     def spoken_lines(self) -> list[str]:
@@ -350,9 +359,36 @@ class ConsentScreen(PatientScreen):
             if self._typed_allowed
             else self.tr(
                 "If you cannot sign on the screen, please ask at the front desk: "
-                "“Ask for help” is just below."
+                "“Help me sign” is just below."
             )
         )
+
+    def _room_for_signed_by(self) -> None:
+        """The line under the pad keeps the room its words will need once there is ink,
+        so that nothing below it moves (off the screen) between two strokes."""
+        label = self.signed_by
+        width = label.contentsRect().width()
+        if width <= 0:
+            return
+        label.ensurePolished()
+        needed = label.fontMetrics().boundingRect(
+            0, 0, width, 0, Qt.TextFlag.TextWordWrap, self._signed_by
+        )
+        margins = label.contentsMargins()
+        label.setMinimumHeight(needed.height() + margins.top() + margins.bottom())
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The pad stays large enough to sign comfortably: a sixth of the screen's height
+        at the least (its width is the page's, well over a third)."""
+        self.pad.setMinimumHeight(max(MINIMUM_HEIGHT, -(-event.size().height() // 6)))
+        super().resizeEvent(event)
+
+    @override
+    def restyled(self) -> None:
+        """Larger text: the line under the pad needs another height."""
+        super().restyled()
+        self._room_for_signed_by()
 
     def _sign(self) -> None:
         if self._typing:
@@ -366,5 +402,7 @@ class ConsentScreen(PatientScreen):
             signed = bool(typed.name().strip())
         else:
             signed = not self.pad.is_empty
+        self._room_for_signed_by()
+        self.signed_by.setText(self._signed_by if not self.pad.is_empty else "")
         self.sign_button.setEnabled(self._all_acknowledged and signed)
         self.paper_button.setEnabled(self._all_acknowledged)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +24,13 @@ from ui.plain_text import WordsButton, plain_label
 from ui.widgets.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
+from ui.widgets.step_bar import StepBar
 from ui.widgets.touch_scrolling import scroll_by_touch
+
+# The part of a portrait screen left below a short page's buttons.
+BOTTOM_BAND = 0.14
+# Below this height (a tablet) the steps are one line in the top bar.
+SHORT_SCREEN = 900
 
 
 def answer_words() -> dict[Answer, str]:
@@ -193,6 +201,7 @@ class PatientScreen(QWidget):
         self.larger_text_button, self.contrast_button = make_display_buttons()
         self.larger_text_button.clicked.connect(self.larger_text_requested)
         self.contrast_button.clicked.connect(self.contrast_requested)
+        self._bar_layout = bar_layout
         bar_layout.setSpacing(16)
         bar_layout.addWidget(self.back_button)
         bar_layout.addStretch(1)
@@ -200,10 +209,12 @@ class PatientScreen(QWidget):
         bar_layout.addWidget(self.contrast_button)
         bar_layout.addWidget(self.help_button)
         outer.addWidget(bar)
+        # Details · Learn · Questions · Consent · Ride home, the one on show marked; on
+        # a short screen, one line in the top bar (see `_place_step_bar`).
+        self.step_bar = StepBar()
+        outer.addWidget(self.step_bar)
 
-        self.scroll_area = make_scroll_area()
-        inner = QWidget()
-        self.body = QVBoxLayout(inner)
+        inner = self._add_body()
         self.body.setContentsMargins(48, 12, 48, 12)
         self.body.setSpacing(16)
         self.title = make_label(title, "screenTitle")
@@ -221,12 +232,38 @@ class PatientScreen(QWidget):
         self.dock.setContentsMargins(24, 0, 24, 0)
         outer.addLayout(self.dock)
 
+        self._add_footer(outer)
+
+    def _add_body(self) -> QWidget:
+        """The scrolling page, its body between the stretches that balance it."""
+        self.scroll_area = make_scroll_area()
+        inner = QWidget()
+        # The body between two stretches: on a portrait screen they centre a short page
+        # in the middle band (see `_balance`); elsewhere they take no room.
+        self._frame = QVBoxLayout(inner)
+        self._frame.setContentsMargins(0, 0, 0, 0)
+        self._frame.setSpacing(0)
+        self._frame.addStretch(0)
+        self.body = QVBoxLayout()
+        self._frame.addLayout(self.body)
+        self._frame.addStretch(0)
+        inner.installEventFilter(self)
+        return inner
+
+    def _add_footer(self, outer: QVBoxLayout) -> None:
+        """The footer's row of buttons, and below it the room a portrait screen leaves."""
         footer_bar = QWidget()
         footer_bar.setObjectName("footer")
         self.footer = QBoxLayout(QBoxLayout.Direction.LeftToRight, footer_bar)
         self.footer.setContentsMargins(48, 6, 48, 8)
         self.footer.setSpacing(20)
         outer.addWidget(footer_bar)
+        # Below the footer on a portrait screen: the bottom of a tall screen is out of
+        # easy reach and sight, so the page and its buttons sit above it.
+        # A spacer that gives way (never a minimum): the window must stay free to shrink.
+        self._below = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self._reserve = 0
+        outer.addItem(self._below)
 
     def add_read_aloud_button(self) -> None:
         """A "Read to me" button under the title; hidden until `offer_read_aloud`."""
@@ -268,6 +305,7 @@ class PatientScreen(QWidget):
         """Let the dock (the keyboard) shrink before the body scrolls: fields stay visible."""
         self._body_in_view = True
         self._fit_body()
+        self._balance()
 
     def stack_when_too_wide(self, row: QBoxLayout) -> None:
         """Lay `row` (a row of the body's buttons) out one above the other when its
@@ -290,7 +328,60 @@ class PatientScreen(QWidget):
     def restyled(self) -> None:
         """The style changed (larger text): lay the footer out again for the new sizes."""
         self.stack_rows_if_too_wide()
-        self._fit_body()
+        # Its buttons' new heights are known only once laid out: measured then, lest
+        # the page claim room the footer now needs (and the window grow to give it).
+        if getattr(self, "_body_in_view", False):
+            self.scroll_area.setMinimumHeight(0)
+            QTimer.singleShot(0, self, self._fit_body)
+        self._balance()
+
+    def _place_step_bar(self) -> None:
+        compact = self.height() < SHORT_SCREEN
+        if compact == self.step_bar.compact:
+            return
+        outer = self.layout()
+        if not isinstance(outer, QVBoxLayout):
+            return
+        outer.removeWidget(self.step_bar)
+        self._bar_layout.removeWidget(self.step_bar)
+        if compact:
+            self._bar_layout.insertWidget(1, self.step_bar, 1)
+        else:
+            outer.insertWidget(1, self.step_bar)
+        self.step_bar.set_compact(compact)
+
+    def _balance(self) -> None:
+        """Portrait: a page shorter than the screen sits in the middle band, its buttons
+        just below it and in the same place on every page; a long page has the room."""
+        inner = self.scroll_area.widget()
+        if inner is None:
+            return
+        balanced = self.height() > self.width() and not getattr(self, "_body_in_view", False)
+        factor = 1 if balanced else 0
+        self._frame.setStretch(0, factor)
+        self._frame.setStretch(2, factor)
+        reserve = 0
+        if balanced:
+            width = self.scroll_area.viewport().width()
+            needed = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
+            needed = needed if needed > 0 else inner.sizeHint().height()
+            room = self.scroll_area.height() + self._below.geometry().height()
+            reserve = max(0, min(round(self.height() * BOTTOM_BAND), room - needed))
+        if reserve != self._reserve:
+            self._reserve = reserve
+            self._below.changeSize(
+                0, reserve, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred
+            )
+            outer = self.layout()
+            if outer is not None:
+                outer.invalidate()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The page's words changed (the next slide): balance it again, once laid out."""
+        if watched is self.scroll_area.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self._balance)
+        return super().eventFilter(watched, event)
 
     def _fit_body(self) -> None:
         if not getattr(self, "_body_in_view", False):
@@ -317,8 +408,10 @@ class PatientScreen(QWidget):
             keyboard.set_key_gap(gap)
         for form in self.findChildren(KeyboardForm):
             form.set_gap(gap)
+        self._place_step_bar()
         self.stack_rows_if_too_wide()
         self._fit_body()
+        self._balance()
         if changed:
             # Qt re-measures the keyboard with its new gaps at the next turn of the event
             # loop; balance the body against those sizes then.

@@ -29,7 +29,7 @@ class RideHomeScreen(FormScreen):
             self.tr(
                 "You must not drive for the rest of the day. Please tell us who will take you home."
             ),
-            "progress",
+            "instruction",
         )
         self.body.addWidget(self.explanation)
         self.form.add_field("driver_name", self.tr("Their name"), KeyboardPage.LETTERS)

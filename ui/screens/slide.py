@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
@@ -18,15 +18,27 @@ def _runs_html(runs: tuple[TextRun, ...]) -> str:
     return "".join(f"<b>{escape(r.text)}</b>" if r.bold else escape(r.text) for r in runs)
 
 
-def slide_html(blocks: tuple[SlideBlock, ...]) -> str:
-    """Slide text as rich text; everything typed is escaped, only the markup is ours."""
+# Qt indents a list by 40 px whatever the text's size, and draws its bullet about a
+# letter's width to the left of the text: with larger text the bullet would fall outside
+# the label, cut in half. The indent follows the text's size instead.
+_LIST_INDENT = 40
+LINE_LENGTH = 70
+_BULLET_ROOM = 1.15
+
+
+def slide_html(blocks: tuple[SlideBlock, ...], text_px: int = 28) -> str:
+    """Slide text as rich text; everything typed is escaped, only the markup is ours.
+
+    `text_px` is the size the text is drawn at: the bullets' room grows with it.
+    """
+    margin = round(text_px * _BULLET_ROOM) - _LIST_INDENT
     parts = []
     for block in blocks:
         if isinstance(block, BulletList):
             items = "".join(
                 f"<li style='margin-bottom:8px'>{_runs_html(i)}</li>" for i in block.items
             )
-            parts.append(f"<ul style='margin-left:-10px'>{items}</ul>")
+            parts.append(f"<ul style='margin-left:{margin}px'>{items}</ul>")
         else:
             parts.append(f"<p>{_runs_html(block.runs)}</p>")
     return "".join(parts)
@@ -63,10 +75,20 @@ class SlideScreen(PatientScreen):
         self.text = rich_label("slideText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.body.addWidget(self.picture)
-        self.body.addWidget(self.text)
+        # In a row of its own, beside a stretch: the row's height follows the narrower
+        # width the text is given (see `_show_text`), so no line is cut off below.
+        # The picture above the text on a tall screen; on a wide one to its right, using
+        # the width the text's line length leaves (see `_place_picture`).
+        self._text_row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._text_row.setContentsMargins(0, 0, 0, 0)
+        self._text_row.setSpacing(24)
+        self._text_row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+        self._text_row.addWidget(self.text, 1)
+        self.body.addLayout(self._text_row)
+        self._pixmap: QPixmap | None = None
         self.add_read_aloud_button()
         self._words: list[str] = []
+        self._blocks: tuple[SlideBlock, ...] = ()
         self.body.addStretch(1)
         self.next_button = make_button(
             self.tr("Next ›"), "primaryButton", self.tr("Shows the next page.")
@@ -94,13 +116,16 @@ class SlideScreen(PatientScreen):
         """
         self.progress.setText(self.tr("{0} of {1}").format(number, total))
         self.set_title(slide.title)
-        self.text.setText(slide_html(slide.blocks))
+        self._blocks = slide.blocks
+        self._show_text()
         self._words = slide_words(slide.blocks)
         if picture is not None and not picture.isNull():
-            self.picture.setPixmap(picture)
+            self._pixmap = picture
+            self._place_picture()
             self.picture.setAccessibleName(slide.picture_alt or "")
             self.picture.show()
         else:
+            self._pixmap = None
             self.picture.clear()
             self.picture.hide()
         self._enable_timer.stop()
@@ -108,6 +133,40 @@ class SlideScreen(PatientScreen):
         if seconds_until_next > 0:
             self._enable_timer.start(int(seconds_until_next * 1000) + 50)
         self.scroll_to_top()
+
+    def _show_text(self) -> None:
+        self.text.ensurePolished()
+        self.text.setText(slide_html(self._blocks, self.text.fontInfo().pixelSize()))
+        # Lines of about 70 characters at the most, as in a book: on a wide screen a
+        # line across it all is hard to follow back to the start of the next.
+        self.text.setMaximumWidth(self.text.fontMetrics().averageCharWidth() * LINE_LENGTH)
+
+    def _place_picture(self) -> None:
+        wide = self.width() > self.height()
+        self._text_row.setDirection(
+            QBoxLayout.Direction.RightToLeft if wide else QBoxLayout.Direction.TopToBottom
+        )
+        if self._pixmap is None:
+            return
+        # Beside the text, at most a third of the screen's width, its shape kept.
+        shown = self._pixmap
+        if wide and shown.width() > self.width() // 3:
+            shown = shown.scaledToWidth(
+                self.width() // 3, Qt.TransformationMode.SmoothTransformation
+            )
+        self.picture.setPixmap(shown)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wide screen puts the picture beside the text, a tall one above it."""
+        self._place_picture()
+        super().resizeEvent(event)
+
+    @override
+    def restyled(self) -> None:
+        """Larger text: the bullets get room for their larger size."""
+        self._show_text()
+        super().restyled()
 
     @override
     def spoken_lines(self) -> list[str]:

@@ -79,6 +79,15 @@ class KeyboardForm(QWidget):
         self._pages[field] = page
         return field
 
+    def add_row(self, label: str, widget: QWidget) -> None:
+        """A row that is not typed in (the month of birth's buttons), labelled like the rest."""
+        caption = plain_label(label, "fieldLabel", wrap=True, names=widget)
+        self._layout.addRow(caption, widget)
+
+    def add_heading(self, text: str) -> None:
+        """Words across the form, above the rows they are about (the date of birth)."""
+        self._layout.addRow(plain_label(text, "fieldGroup", wrap=True))
+
     def focus_first(self) -> None:
         """Put the keyboard on the first field."""
         first = next(iter(self.fields.values()))

@@ -41,6 +41,9 @@ class StillThere(QObject):
         self.policy = policy
         self._step, self._listening, self._focus_notice = step, listening, focus_notice
         self.notice = NoticeOverlay(overlay_parent)
+        # The patient may have walked away: while the question counts down, their name
+        # and answers are covered, not merely dimmed, for whoever passes by.
+        self.notice.setProperty("covering", True)
         self.notice.dismissed.connect(self._still_here)
         self.notice.second_chosen.connect(self._more_time)
         self.idle_timer = QTimer(self)

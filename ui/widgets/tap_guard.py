@@ -1,8 +1,11 @@
 """A second tap that lands just after a screen changed belongs to the screen before.
 
 An anxious patient double-taps Next; the second tap must not answer a question they
-never saw. For `KioskTiming.double_tap_guard_seconds` after each change, taps that
-start on the changed area are swallowed. Keys are never swallowed.
+never saw. For `KioskTiming.double_tap_guard_seconds` after the page changes (which is
+the visit's to say: `kiosk.visit.Visit.page`), taps that start on the changed area are
+swallowed. A tap that changed nothing under the finger (one consent statement ticked of
+several) arms nothing: the next one, a third of a second later, counts. Keys are never
+swallowed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ class TapGuard:
         self.area = area
         self.clock = clock
         self._until = 0.0
+        self._page: object = None
+
+    def page_shown(self, page: object, seconds: float) -> None:
+        """A page is on show; if it is not the one before, guard the next `seconds`."""
+        if page != self._page:
+            self._page = page
+            self.screen_changed(seconds)
 
     def screen_changed(self, seconds: float) -> None:
         """What is under the finger has changed: guard the next `seconds`."""
