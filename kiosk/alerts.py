@@ -256,9 +256,7 @@ class Alerts:
 
     def ask_for_help(self, where: str, by: Actor) -> int:
         """A patient tapped "Ask for help" on the `where` screen of the kiosk."""
-        return self.raise_alert(
-            AlertKind.HELP_REQUESTED, f"a patient asked for help on the {where} screen", by
-        )
+        return self.raise_alert(AlertKind.HELP_REQUESTED, f"a patient on the {where} screen", by)
 
     def help_state(self, alert_id: int) -> HelpState:
         """Whether a desk has shown the help request yet, and whether staff cleared it."""

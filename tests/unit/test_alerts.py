@@ -54,7 +54,7 @@ def test_a_help_request_is_shown_acknowledged_with_a_note_and_cleared(database: 
     board = alerts.board(desk_system())
     [alert] = board.alerts
     assert (alert.kind, alert.station) == (AlertKind.HELP_REQUESTED, "kiosk-1")
-    assert alert.detail == "a patient asked for help on the consent screen"
+    assert alert.detail == "a patient on the consent screen"
     alerts.displayed([alert_id], "desk-1")
     assert alerts.help_state(alert_id).shown is True
     with pytest.raises(AlertError, match="signed-in member of staff"):
