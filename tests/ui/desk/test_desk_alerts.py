@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -41,7 +41,7 @@ HELP = "Help requested — lobby-kiosk: a patient on the consent screen"
 def accounts(database: Database) -> Database:
     action = Actor(ActorKind.COMMAND_LINE, "tester", "front-desk", datetime.now(UTC))
     with database.session() as session, session.begin():
-        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
+        auth.add_account(session, "maria", Role.STAFF, PASSWORD, action)
     return database
 
 
@@ -124,7 +124,7 @@ def test_a_desk_signed_out_by_its_idle_timer_still_shows_and_sounds_an_alert(
     assert rings == ["ring"]
     # Nobody is signed in: nothing to acknowledge or clear with, and no note that staff
     # wrote (which could name the patient) shows.
-    assert [b.text() for _, line in banner.lines for b in line.findChildren(type(desk))] == []
+    assert [b.text() for _, line in banner.lines for b in line.findChildren(QPushButton)] == []
     Alerts(accounts).acknowledge(
         alert_id, "Rosa Quintero, about her ride", Actor.staff(MARIA, station="d", now=kiosk().now)
     )
