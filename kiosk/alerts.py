@@ -146,6 +146,8 @@ class Heartbeat:
     check_in_paused: bool
     content_version: str
     program_version: str = field(default_factory=program_version)
+    # Why the database did not take them, in words for staff (never a patient's).
+    held_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,11 +285,14 @@ class Alerts:
             row.program_version = beat.program_version
             row.silence_reported = False
             self._clear_by_station(session, AlertKind.KIOSK_NOT_RESPONDING, by)
-            held = beat.held_visits
+            held, because = beat.held_visits, beat.held_because
             self._keep(
                 session,
                 AlertKind.VISITS_HELD,
-                f"{held} finished check-in(s) wait on this kiosk for the database" if held else "",
+                f"{held} finished check-in(s) wait on this kiosk for the database"
+                + (f" ({because})" if because else "")
+                if held
+                else "",
                 by,
             )
             self._keep(

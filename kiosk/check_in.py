@@ -440,7 +440,9 @@ class CheckIn:
             if self.database.file_is_gone():
                 return False
             try:
-                alerts.heartbeat(Heartbeat(len(held) + in_memory, paused, version), by)
+                because = "; ".join(sorted({h.reason.words for h in held}))
+                news = Heartbeat(len(held) + in_memory, paused, version, held_because=because)
+                alerts.heartbeat(news, by)
             except StorageUnavailableError as error:
                 log.warning("the kiosk's heartbeat did not reach the database: %s", error)
                 return False

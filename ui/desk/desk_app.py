@@ -23,8 +23,8 @@ from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
 
 
-class FrontDesk(QObject):
-    """The desk's round: sign-in, the desk window, and sign-in again after idle.
+class DeskShift(QObject):
+    """A shift at the desk: sign-in, the desk window, and sign-in again after idle.
 
     Signals:
         finished: nobody signed in (Cancel), or staff closed the desk window.
@@ -50,7 +50,7 @@ class FrontDesk(QObject):
         dialog = SignInDialog(
             self.station,
             self.settings,
-            purpose=QApplication.translate("FrontDesk", "Front desk sign-in"),
+            purpose=QApplication.translate("DeskShift", "Front desk sign-in"),
             banner=banner,
         )
         dialog.finished.connect(self._signed_in)
@@ -109,7 +109,7 @@ def run_desk(settings: Settings, *, station: str) -> int:
         sys.stderr.write(f"kiosk: {error}\n")
         return 1
     alerts = DeskAlerts(opened, parent=app)
-    desk = FrontDesk(
+    desk = DeskShift(
         opened, settings, idle_milliseconds=settings.staff_idle_minutes * 60_000, alerts=alerts
     )
     desk.finished.connect(app.quit)

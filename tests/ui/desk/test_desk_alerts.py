@@ -26,7 +26,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from ui.desk.alert_banner import AlertBanner
 from ui.desk.desk_alerts import DeskAlerts
-from ui.desk.desk_app import FrontDesk
+from ui.desk.desk_app import DeskShift
 from ui.desk.desk_window import DeskWindow
 from ui.sign_in_dialog import SignInDialog
 from ui.visit_walk import click
@@ -99,7 +99,7 @@ def test_a_desk_signed_out_by_its_idle_timer_still_shows_and_sounds_an_alert(
     rings: list[str],
     tmp_path: Path,
 ) -> None:
-    desk = FrontDesk(
+    desk = DeskShift(
         Station(accounts, "front-desk"), settings, idle_milliseconds=1500, alerts=watcher
     )
     desk.ask_to_sign_in()
@@ -181,7 +181,8 @@ def test_held_visits_on_a_kiosk_in_another_process_and_its_silence_reach_the_des
     )
     qtbot.waitUntil(lambda: bool(lines(window.alert_banner)), timeout=5000)
     assert lines(window.alert_banner)[0].startswith(
-        "Check-ins held — lobby-kiosk: 2 finished check-in(s) wait on this kiosk for the database"
+        "Check-ins held — lobby-kiosk: 2 finished check-in(s) wait on this kiosk for the "
+        "database (the database was busy for too long)"
     )
     # The kiosk falls silent: its last heartbeat is over two minutes old by the
     # database's clock.
