@@ -213,6 +213,11 @@ class HelpRequest:
         return HelpWording.TELLING
 
 
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
+
+
 def _alert(row: AlertRow) -> Alert:
     return Alert(
         row.id,
@@ -435,7 +440,6 @@ class Alerts:
             session,
             AlertKind.KIOSK_NOT_RESPONDING,
             station.name,
-            "the kiosk has not reported for over "
-            f"{int(self.not_responding_after.total_seconds() // 60) or 1} minute(s)",
+            f"the kiosk has not reported for over {_duration(self.not_responding_after)}",
             by,
         )

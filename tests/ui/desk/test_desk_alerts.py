@@ -20,6 +20,7 @@ from sqlalchemy import update
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind, Role, StaffMember
 from kiosk.alerts import Alerts, Heartbeat, now_in
+from kiosk.audit import station_name
 from kiosk.database import Database
 from kiosk.models import StationRow
 from kiosk.settings import Settings
@@ -283,3 +284,42 @@ def test_the_desk_with_alerts_fits_a_desk_and_a_laptop_screen(
     assert window.table.height() > height // 4
     for _, line in window.alert_banner.lines:
         assert line.width() <= window.width()
+
+
+def test_a_kiosk_process_killed_is_not_responding_after_its_silence(
+    qtbot: QtBot, database: Database, settings: Settings, watcher: DeskAlerts
+) -> None:
+    # Two minutes of silence in the product; here a few seconds, or the test would wait
+    # two minutes. (A kiosk that lives on beats every 30 s; this one is killed.)
+    watcher.alerts = Alerts(database, not_responding_after=timedelta(seconds=8))
+    window = open_desk(qtbot, database, settings, watcher)
+    stations = window.alert_banner.stations
+    name = station_name()
+    # The kiosk as clinic IT starts it, in a process of its own.
+    kiosk_process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("kiosk")),
+            "run",
+            "--windowed",
+            "--database",
+            settings.database_url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        qtbot.waitUntil(lambda: f"{name}: answering" in stations.text(), timeout=60000)
+        kiosk_process.kill()
+        kiosk_process.wait(timeout=30)
+        qtbot.waitUntil(lambda: f"{name}: not responding" in stations.text(), timeout=20000)
+        qtbot.waitUntil(
+            lambda: any(
+                line.startswith(f"Kiosk not responding — {name}")
+                for line in lines(window.alert_banner)
+            ),
+            timeout=5000,
+        )
+    finally:
+        if kiosk_process.poll() is None:
+            kiosk_process.kill()
+            kiosk_process.wait()
