@@ -294,10 +294,6 @@
         <translation>Lo sentimos, la voz no funciona en este momento. Puede leer las palabras en la pantalla o pedir en la recepción que alguien las lea con usted.</translation>
     </message>
     <message>
-        <source>Please go to the front desk — we&apos;ll be glad to help.</source>
-        <translation type="vanished">Por favor, vaya a la recepción; con gusto le ayudamos.</translation>
-    </message>
-    <message>
         <source>Yes, continue</source>
         <translation>Sí, continuar</translation>
     </message>

@@ -81,9 +81,10 @@ class DeskShift(QObject):
 
     def _desk_closed(self) -> None:
         window, session = self.window, self.session
+        if window is None:
+            return  # told twice (a close after the close): one sign-in dialog at a time
         self.window = self.session = None
-        if window is not None:
-            window.deleteLater()
+        window.deleteLater()
         if session is not None and session.member is not None:
             # Closed by staff, not by the idle timer: the desk ends.
             session.sign_out("window closed")

@@ -20,7 +20,7 @@ from sqlalchemy import update
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind, Role, StaffMember
 from kiosk.alerts import Alerts, Heartbeat, now_in
-from kiosk.audit import station_name
+from kiosk.audit import entries, station_name
 from kiosk.database import Database
 from kiosk.models import StationRow
 from kiosk.settings import Settings
@@ -323,3 +323,28 @@ def test_a_kiosk_process_killed_is_not_responding_after_its_silence(
         if kiosk_process.poll() is None:
             kiosk_process.kill()
             kiosk_process.wait()
+
+
+def test_staff_closing_the_desk_window_sign_out_and_end_the_desk(
+    qtbot: QtBot, accounts: Database, settings: Settings, watcher: DeskAlerts
+) -> None:
+    desk = DeskShift(
+        Station(accounts, "front-desk"), settings, idle_milliseconds=600_000, alerts=watcher
+    )
+    desk.ask_to_sign_in()
+    dialog = desk.sign_in
+    assert isinstance(dialog, SignInDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.username, "maria")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.window is not None and desk.window.isVisible())
+    window = desk.window
+    assert window is not None
+    with qtbot.waitSignal(desk.finished):
+        window.close()
+    assert desk.sign_in is None
+    with accounts.session() as session:
+        last = list(entries(session))[-1]
+    assert (last.actor, last.action, last.detail) == ("user:maria", "sign_out", "window closed")
