@@ -59,6 +59,9 @@ class AuditAction(StrEnum):
     KIOSK_CLOSED = "kiosk_closed"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
     HELD_VISIT_SET_ASIDE = "held_visit_set_aside"
+    ALERT_RAISED = "alert_raised"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"
+    ALERT_CLEARED = "alert_cleared"
 
 
 def station_name() -> str:

@@ -6,6 +6,8 @@ for the next step, decides what a tap means on this step (a flagged answer waits
 patient's Continue; a signature needs every statement acknowledged first), stores the
 finished visit or holds it on this machine when the database cannot take it, retries
 held visits, pauses new check-ins when even holding failed, and carries the idle policy.
+It also carries the kiosk's word to the front desk: a patient's "Ask for help" and the
+kiosk's heartbeat (`kiosk.alerts`), each run as an errand like storing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.actor import Actor, kiosk_or_staff_audit_name
+from kiosk.alerts import Alerts, Heartbeat, HelpRequest, HelpState
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
@@ -237,6 +240,8 @@ class CheckIn:
         self.clock = clock
         self.timing = timing or KioskTiming(timeout_seconds=settings.idle_timeout)
         self.idle = IdlePolicy(self.timing, idle_clock or steady_clock)
+        # Times how long a patient who asked for help has waited (a clock that cannot jump).
+        self.help_clock: Clock = idle_clock or steady_clock
         self.held_visits = HeldVisits(settings.held_visits_dir)
         self.errands: Errands = errands or RightAway()
         self.visit: Visit | None = None
@@ -406,6 +411,76 @@ class CheckIn:
         except StorageUnavailableError as error:
             # Never into a deleted file: the log keeps it while the trail cannot.
             log.error("the kiosk was closed; the audit trail cannot say so: %s", error)
+
+    # --- the front desk ----------------------------------------------------------------
+    def _as_kiosk(self) -> Actor:
+        return Actor.kiosk(station=self.station, now=self.clock())
+
+    def ask_for_help(self, then: Callable[[HelpRequest], None]) -> HelpRequest:
+        """ "Ask for help": an alert for every desk, raised as an errand; `then` hears
+        once it is raised (or could not be). The visit stays where the patient was."""
+        request = HelpRequest(self.help_clock)
+        where = (self.visit.step if self.visit is not None else Step.WELCOME).value
+        alerts, by = Alerts(self.database), self._as_kiosk()
+
+        def ask() -> int | None:
+            if self.database.file_is_gone():
+                return None  # a new empty file would be no desk's database
+            try:
+                return alerts.ask_for_help(where.replace("_", " "), by)
+            except StorageUnavailableError as error:
+                log.warning("a help request could not reach the desk: %s", error)
+                return None
+
+        def raised(alert_id: int | None) -> None:
+            request.raised(alert_id)
+            then(request)
+
+        self.errands.run(ask, raised)
+        return request
+
+    def follow_help(self, request: HelpRequest, then: Callable[[HelpRequest], None]) -> None:
+        """Ask, as an errand, whether a desk has shown the request or staff cleared it."""
+        alert_id = request.alert_id
+        if alert_id is None:
+            then(request)
+            return
+        alerts = Alerts(self.database)
+
+        def ask() -> HelpState | None:
+            try:
+                return alerts.help_state(alert_id)
+            except StorageUnavailableError:
+                return None  # asked again at the next look
+
+        def heard(state: HelpState | None) -> None:
+            request.heard(state)
+            then(request)
+
+        self.errands.run(ask, heard)
+
+    def send_heartbeat(self, then: Callable[[bool], None] | None = None) -> None:
+        """Tell the desks, as an errand, that this kiosk is alive and how it is; `then`
+        hears whether the database took it."""
+        alerts, by, in_memory = Alerts(self.database), self._as_kiosk(), len(self.in_memory)
+        content = self._last_content
+        version = content.version if content is not None else ""
+
+        def beat() -> bool:
+            held = self.held_visits.held()
+            paused = bool(in_memory) or any(h.reason.pauses_check_in for h in held)
+            if self.database.file_is_gone():
+                return False
+            try:
+                because = "; ".join(sorted({h.reason.words for h in held}))
+                news = Heartbeat(len(held) + in_memory, paused, version, held_because=because)
+                alerts.heartbeat(news, by)
+            except StorageUnavailableError as error:
+                log.warning("the kiosk's heartbeat did not reach the database: %s", error)
+                return False
+            return True
+
+        self.errands.run(beat, then or (lambda _sent: None))
 
     # --- the patient's taps -------------------------------------------------------------
     def _changed(self) -> None:

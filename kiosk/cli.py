@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk import auth
 from kiosk.actor import Actor, Role, staff_audit_name
+from kiosk.alerts import Alert, Alerts, StationState
 from kiosk.audit import (
     station_name,
 )
@@ -296,6 +297,77 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                 )
     finally:
         database.close()
+    return 0
+
+
+def _alert_json(alert: Alert) -> dict[str, object]:
+    return {
+        "id": alert.id,
+        "kind": alert.kind.value,
+        "station": alert.station,
+        "detail": alert.detail,
+        "raised_at": alert.raised_at.isoformat(),
+        "shown_at": alert.shown_at.isoformat() if alert.shown_at else None,
+        "shown_on": alert.shown_on,
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+        "acknowledged_by": alert.acknowledged_by,
+        "acknowledgement_note": alert.acknowledgement_note,
+    }
+
+
+def _station_json(station: StationState) -> dict[str, object]:
+    return {
+        "station": station.name,
+        "last_heartbeat_at": station.last_heartbeat_at.isoformat(),
+        "responding": station.responding,
+        "held_visits": station.held_visits,
+        "check_in_paused": station.check_in_paused,
+        "content_version": station.content_version,
+        "program_version": station.program_version,
+    }
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    """List the open alerts, most urgent first, and each kiosk's last heartbeat."""
+    database = _database(settings)
+    try:
+        # Like a desk's look, this raises a silent kiosk's alert if nobody has yet.
+        board = Alerts(database).board(_stamp())
+    finally:
+        database.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "now": board.now.isoformat(),
+                    "alerts": [_alert_json(alert) for alert in board.alerts],
+                    "stations": [_station_json(station) for station in board.stations],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    local = settings.zone
+    print(f"Open alerts ({len(board.alerts)}), most urgent first:")
+    for alert in board.alerts:
+        taken = f"  acknowledged by {alert.acknowledged_by}" if alert.acknowledged_by else ""
+        shown = f"  shown on {alert.shown_on}" if alert.shown_on else "  not shown on a desk yet"
+        print(
+            f"  {alert.raised_at.astimezone(local):%Y-%m-%d %H:%M:%S}  #{alert.id}  "
+            f"{alert.kind.value}  {alert.station}: {alert.detail}{shown}{taken}"
+        )
+    print("Kiosks, last heartbeat:")
+    for station in board.stations:
+        state = "responding" if station.responding else "NOT RESPONDING"
+        silent = int((board.now - station.last_heartbeat_at).total_seconds())
+        print(
+            f"  {station.name}  {station.last_heartbeat_at.astimezone(local):%Y-%m-%d %H:%M:%S}"
+            f" ({silent} s ago)  {state}  held {station.held_visits}"
+            f"{'  check-in paused' if station.check_in_paused else ''}"
+            f"  content {station.content_version[:12] or '-'}  program {station.program_version}"
+        )
+    if not board.stations:
+        print("  (no kiosk has reported yet)")
     return 0
 
 
@@ -733,6 +805,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
 
     _add_content_commands(commands, common)
     _add_database_commands(commands, common)
+
+    alerts = commands.add_parser(
+        "alerts",
+        parents=[common],
+        help="list the open alerts (help requested, kiosks not responding, check-ins held) "
+        "and each kiosk's last heartbeat",
+    )
+    alerts.add_argument("--json", action="store_true", help="one JSON object")
+    alerts.set_defaults(handler=cmd_alerts)
 
     demo = commands.add_parser(
         "demo-data", parents=[common], help="add realistic synthetic visits, marked as demo data"

@@ -342,3 +342,49 @@ class AuditEntryRow(Base):
     visit_id: Mapped[str | None] = mapped_column(String(36))
     station: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class StationRow(Base):
+    """A station's own record: the kiosk's last heartbeat and what it said then.
+
+    Every time here is the database's clock (see `kiosk.alerts`), so a kiosk whose own
+    clock is wrong is still judged alive or silent rightly.
+    """
+
+    __tablename__ = "stations"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    last_heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Finished check-ins waiting on the kiosk's own disk for the database.
+    held_visits: Mapped[int] = mapped_column(Integer, default=0)
+    check_in_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_version: Mapped[str] = mapped_column(String(64), default="")
+    program_version: Mapped[str] = mapped_column(String(64), default="")
+    # Its silence has been raised as an alert (once per silence; a heartbeat resets it).
+    silence_reported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AlertRow(Base):
+    """Something a person at a desk must know: raised by a station, seen, acknowledged,
+    cleared. Holds no patient's name: a desk shows it before anyone signs in.
+
+    Times are the database's clock. An open alert (not cleared) is never purged.
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_cleared_at", "cleared_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    station: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When a desk first reported it had the alert on its screen, and which desk.
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shown_on: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledgement_note: Mapped[str] = mapped_column(Text, default="")
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_by: Mapped[str | None] = mapped_column(String(200))

@@ -3,6 +3,8 @@
 Rows are deleted with `secure_delete` on (SQLite overwrites freed pages with zeros) and
 the write-ahead log is checkpointed and truncated afterwards, so neither the database
 file nor its WAL keeps a purged patient's name. Audit entries stay: they hold only IDs.
+Alerts cleared before the cutoff go too; an open alert stays however old, until staff
+clear it.
 
 While another connection reads (a read transaction left open by another program), the
 checkpoint cannot fold in and empty the WAL, and the old pages stay on disk: the purge
@@ -23,6 +25,7 @@ from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import (
+    AlertRow,
     AnswerRow,
     ConsentAcknowledgementRow,
     FlagRow,
@@ -102,6 +105,9 @@ def purge_older_than(
     with unit_of_work(database) as session:
         doomed = visits_older_than(session, cutoff)
         delete_visits(session, doomed)
+        session.execute(
+            delete(AlertRow).where(AlertRow.cleared_at.is_not(None), AlertRow.cleared_at < cutoff)
+        )
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
     try:

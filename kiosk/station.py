@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.actor import Actor
+from kiosk.alerts import Alerts
 from kiosk.check_in import CheckIn, Errands
 from kiosk.content import ContentPack
 from kiosk.content_editing import ContentEditing, open_preview_database
@@ -82,6 +83,10 @@ class Station:
     def front_desk(self, settings: Settings) -> FrontDesk:
         """The front desk's operations, in the clinic's time zone and paper size."""
         return FrontDesk(self.database, zone=settings.zone, paper_size=settings.paper_size)
+
+    def alerts(self) -> Alerts:
+        """Alerts for the front desk, and the kiosks' heartbeats."""
+        return Alerts(self.database)
 
     def content_editing(self) -> ContentEditing:
         """The admins' operations on the clinic's content."""

@@ -17,6 +17,7 @@ from kiosk.logs import log_unexpected
 from kiosk.settings import Settings
 from kiosk.station import DatabaseNotReadyError, DatabaseUnavailableError, Station
 from ui.daily_purge import DailyPurge
+from ui.heartbeat import KioskHeartbeat
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import lock_down
 from ui.patient_display import kiosk_style
@@ -123,6 +124,8 @@ def run_kiosk(
         opened = view
     window = KioskWindow(opened, settings)
     install_error_screen(window)
+    # The desks learn that this kiosk is alive, and how many check-ins it holds.
+    KioskHeartbeat(window.check_in, window)
     if settings.retention_days:
         DailyPurge(window, settings.retention_days)
     if exit_after_first_paint:

@@ -32,6 +32,7 @@ from kiosk.station import Station
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from ui.errands import DatabaseErrands
 from ui.held_visit_retries import HeldVisitRetries
+from ui.help_request import HelpRequestNotice
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
@@ -128,6 +129,10 @@ class KioskWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
+        self.help_request = HelpRequestNotice(
+            self.check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
+        )
+        self.visit_ended.connect(self.help_request.stop)
         self.asking = StillThere(
             self.check_in.idle,
             central,
@@ -334,7 +339,7 @@ class KioskWindow(QMainWindow):
         for screen in screens.all():
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
-            screen.help_requested.connect(self._on_help_requested)
+            screen.help_requested.connect(self.help_request.start)
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
             screen.read_aloud_requested.connect(self.voice.read_to_me)
@@ -437,13 +442,6 @@ class KioskWindow(QMainWindow):
 
     def _visit_language(self) -> str:
         return self.visit.language if self.visit is not None else self.language
-
-    def _on_help_requested(self) -> None:
-        self.read_aloud.stop()
-        self.help_notice.show_notice(
-            self.tr("Please go to the front desk — we'll be glad to help."), self.tr("OK")
-        )
-        self._focus_notice(self.help_notice)
 
     def _on_next_allowed(self) -> None:
         # A patient using keys who waited on the slide with nothing to press: Next now.

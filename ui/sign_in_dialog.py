@@ -31,8 +31,10 @@ class SignInDialog(QDialog):
         needed_role: Role = Role.STAFF,
         touch: bool = False,
         clock: Clock = utc_now,
+        banner: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`banner`: shown above everything (the desk's alerts, seen before sign-in)."""
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Staff sign-in"))
@@ -46,6 +48,8 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
         layout.setSpacing(16)
+        if banner is not None:
+            layout.addWidget(banner)
         self.title = make_label(purpose, "screenTitle")
         layout.addWidget(self.title)
         self.keyboard = OnScreenKeyboard()

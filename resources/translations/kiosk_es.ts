@@ -262,6 +262,25 @@
     </message>
 </context>
 <context>
+    <name>HelpRequestNotice</name>
+    <message>
+        <source>Someone from the front desk has been told and will come to you. You can go on where you were.</source>
+        <translation>Ya avisamos a alguien de la recepción y vendrá a atenderle. Puede seguir donde estaba.</translation>
+    </message>
+    <message>
+        <source>We are letting the front desk know that you would like help…</source>
+        <translation>Estamos avisando a la recepción de que desea ayuda…</translation>
+    </message>
+    <message>
+        <source>Please go to the front desk — we&apos;ll be glad to help.</source>
+        <translation>Por favor, vaya a la recepción; con gusto le ayudamos.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>De acuerdo</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardForm</name>
     <message>
         <source>Type with the keyboard on the screen, below this box.</source>
@@ -301,10 +320,6 @@
     <message>
         <source>Sorry, the voice is not working right now. You can read the words on the screen, or ask at the front desk for someone to read them with you.</source>
         <translation>Lo sentimos, la voz no funciona en este momento. Puede leer las palabras en la pantalla o pedir en la recepción que alguien las lea con usted.</translation>
-    </message>
-    <message>
-        <source>Please go to the front desk — we&apos;ll be glad to help.</source>
-        <translation>Por favor, vaya a la recepción; con gusto le ayudamos.</translation>
     </message>
     <message>
         <source>Yes, continue</source>

@@ -57,7 +57,9 @@ from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
+from ui.desk.alert_banner import AlertBanner
 from ui.desk.check_in_model import CheckInModel
+from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
 from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
@@ -91,9 +93,11 @@ class DeskWindow(QMainWindow):
 
     Signals:
         announced(str): a new visit that needs attention arrived (the text shown).
+        closed: the window was closed (by staff, or by the idle sign-out).
     """
 
     announced = Signal(str)
+    closed = Signal()
     # The kiosk's timing for check-ins at the desk (tests make taps immediate).
     check_in_timing: KioskTiming | None = None
 
@@ -104,7 +108,10 @@ class DeskWindow(QMainWindow):
         member: StaffMember,
         *,
         clock: Clock = utc_now,
+        alerts: DeskAlerts | None = None,
     ) -> None:
+        """`alerts`: the desk process's watcher, shared with its sign-in dialog (a desk
+        window on its own watches for itself)."""
         super().__init__()
         self.setObjectName("deskWindow")
         self.setWindowTitle(self.tr("Front desk — Waiting Room Kiosk"))
@@ -124,6 +131,7 @@ class DeskWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addLayout(self._build_top_bar())
+        outer.addWidget(self._build_alerts(alerts))
 
         self.banner = plain_label()
         self.banner.setObjectName("deskBanner")
@@ -211,6 +219,10 @@ class DeskWindow(QMainWindow):
         )
         self.sound = QCheckBox(self.tr("Sound for new flags"))
         self.sound.setChecked(True)
+        # Alerts sound at this desk signed in or not; turned off here, remembered here.
+        self.alert_sound = QCheckBox(self.tr("Sound for alerts"))
+        self.alert_sound.setChecked(sound_on())
+        self.alert_sound.toggled.connect(set_sound)
         # Two rows, so the whole bar fits a 1366-wide laptop: finding, then filtering and
         # printing.
         first = QHBoxLayout()
@@ -238,11 +250,20 @@ class DeskWindow(QMainWindow):
             self.printer_choice,
             self.auto_print,
             self.sound,
+            self.alert_sound,
         ):
             second.addWidget(widget)
         top.addLayout(first)
         top.addLayout(second)
         return top
+
+    def _build_alerts(self, alerts: DeskAlerts | None) -> AlertBanner:
+        self._own_alerts = alerts is None
+        self.alerts = alerts or DeskAlerts(self.station, parent=self)
+        self.alert_banner = AlertBanner(
+            self.alerts, self.station, self.settings.zone, member=self.member
+        )
+        return self.alert_banner
 
     def _build_list(self) -> QWidget:
         left = QWidget()
@@ -772,6 +793,8 @@ class DeskWindow(QMainWindow):
         # told to ask nothing more and ends by its own timeout; no answer reaches a
         # closed desk. What it learnt is already stored by then.
         self._closing.set()
+        if self._own_alerts:
+            self.alerts.stop()
         self.refresh_timer.stop()
         self.print_timer.stop()
         for answer in self._awaited:
@@ -779,6 +802,7 @@ class DeskWindow(QMainWindow):
                 answer.arrived.disconnect()
         self._awaited.clear()
         super().closeEvent(event)
+        self.closed.emit()
 
     def _load_printers(self) -> None:
         self.printer_choice.setEnabled(False)

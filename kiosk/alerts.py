@@ -1,0 +1,445 @@
+"""Alerts that reach a person at the front desk, and the kiosks' heartbeats.
+
+One kind of alert for everything a station raises (a patient asking for help, finished
+check-ins held on a kiosk, check-in paused, a kiosk that stopped answering): stored in
+the database, shown on every desk (signed in or not: an alert never carries a patient's
+name), acknowledged by a signed-in account with a note, and cleared. Raising,
+acknowledging and clearing each leave an audit entry in the same transaction.
+
+Every time here is the database's own clock (`database_now`), never a station's: two
+stations whose clocks disagree cannot misorder alerts, nor make a live kiosk look
+silent. Heartbeats and a desk's "I showed it" are recorded in their rows, not in the
+audit trail: they come every few seconds and are nobody's action.
+
+On several computers a desk will hear of new alerts through the server's notifications
+instead of its poll; `AlertBoard` is what either way hands it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from importlib import metadata
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from kiosk import APP_NAME
+from kiosk.actor import Actor, Role
+from kiosk.audit import AuditAction
+from kiosk.database import Database
+from kiosk.models import AlertRow, StationRow, UTCDateTime
+from kiosk.unit_of_work import reading, unit_of_work
+from kiosk.visit import Clock
+
+log = logging.getLogger(__name__)
+
+# A kiosk writes a heartbeat this often, and is "not responding" after this much silence.
+HEARTBEAT_INTERVAL = timedelta(seconds=30)
+NOT_RESPONDING_AFTER = timedelta(minutes=2)
+# How long a patient who asked for help waits for a desk to show it before being sent
+# to the desk themselves.
+HELP_SHOWN_WITHIN = timedelta(seconds=15)
+
+KIOSK = "kiosk"
+
+
+def program_version() -> str:
+    """This program's version, as installed."""
+    try:
+        return metadata.version(APP_NAME)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class database_now(FunctionElement[datetime]):  # noqa: N801 - reads as a SQL function
+    """The database's own clock, in UTC, as the stored times are written."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(database_now, "sqlite")
+def _sqlite_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy's own text form of a time (six digits of fraction), as migration 0008.
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+@compiles(database_now)
+def _server_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
+
+
+class AlertKind(StrEnum):
+    """What happened, as scripts read it (`kiosk alerts --json`)."""
+
+    HELP_REQUESTED = "help_requested"
+    CHECK_IN_PAUSED = "check_in_paused"
+    KIOSK_NOT_RESPONDING = "kiosk_not_responding"
+    VISITS_HELD = "visits_held"
+
+    @property
+    def urgency(self) -> int:
+        """Lower is more urgent: a person waiting first, then a kiosk that cannot help."""
+        return list(AlertKind).index(self)
+
+
+class AlertError(Exception):
+    """An alert cannot be acknowledged or cleared; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One open alert, as a desk or `kiosk alerts` shows it (never a patient's name)."""
+
+    id: int
+    kind: AlertKind
+    station: str
+    detail: str
+    raised_at: datetime
+    shown_at: datetime | None
+    shown_on: str | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    acknowledgement_note: str
+
+    @property
+    def acknowledged(self) -> bool:
+        """Whether a member of staff has said they are on it."""
+        return self.acknowledged_at is not None
+
+
+@dataclass(frozen=True)
+class StationState:
+    """A kiosk's last heartbeat, and whether it is overdue."""
+
+    name: str
+    last_heartbeat_at: datetime
+    held_visits: int
+    check_in_paused: bool
+    content_version: str
+    program_version: str
+    responding: bool
+
+
+@dataclass(frozen=True)
+class AlertBoard:
+    """The open alerts, most urgent first, and every kiosk's state, read at `now`."""
+
+    alerts: tuple[Alert, ...]
+    stations: tuple[StationState, ...]
+    now: datetime  # the database's clock
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """What a kiosk says every half minute: alive, and how it is."""
+
+    held_visits: int
+    check_in_paused: bool
+    content_version: str
+    program_version: str = field(default_factory=program_version)
+    # Why the database did not take them, in words for staff (never a patient's).
+    held_because: str = ""
+
+
+@dataclass(frozen=True)
+class HelpState:
+    """What became of a help request: a desk has shown it; staff have cleared it."""
+
+    shown: bool
+    cleared: bool
+
+
+class HelpWording(StrEnum):
+    """What the patient who asked for help reads."""
+
+    # Asked; no desk has shown it yet (up to HELP_SHOWN_WITHIN).
+    TELLING = "telling"
+    # A desk reported it had the alert on its screen.
+    TOLD = "told"
+    # No desk showed it in time, or it could not be raised at all.
+    GO_TO_DESK = "go to desk"
+
+
+@dataclass
+class HelpRequest:
+    """One patient's "Ask for help", from the tap until staff clear it.
+
+    The clock is injected (a steady clock on a kiosk) so the 15-second rule is tested
+    without waiting.
+    """
+
+    clock: Clock
+    asked_at: datetime = field(init=False)
+    alert_id: int | None = None
+    # The alert could not be raised (the database is away): no desk will ever show it.
+    failed: bool = False
+    shown: bool = False
+    cleared: bool = False
+
+    def __post_init__(self) -> None:
+        self.asked_at = self.clock()
+
+    def raised(self, alert_id: int | None) -> None:
+        """The alert is in the database (its ID), or could not be raised (None)."""
+        self.alert_id = alert_id
+        self.failed = alert_id is None
+
+    def heard(self, state: HelpState | None) -> None:
+        """What the database says now (None: it could not be asked this time)."""
+        if state is not None:
+            self.shown = self.shown or state.shown
+            self.cleared = state.cleared
+
+    @property
+    def following(self) -> bool:
+        """Whether there is still something to learn from the database."""
+        return self.alert_id is not None and not self.cleared
+
+    def wording(self) -> HelpWording:
+        """Told only once a desk has shown it; sent to the desk if none has in time."""
+        if self.shown:
+            return HelpWording.TOLD
+        if self.failed or self.clock() - self.asked_at >= HELP_SHOWN_WITHIN:
+            return HelpWording.GO_TO_DESK
+        return HelpWording.TELLING
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
+
+
+def _alert(row: AlertRow) -> Alert:
+    return Alert(
+        row.id,
+        AlertKind(row.kind),
+        row.station,
+        row.detail,
+        row.raised_at,
+        row.shown_at,
+        row.shown_on,
+        row.acknowledged_at,
+        row.acknowledged_by,
+        row.acknowledgement_note,
+    )
+
+
+def _most_urgent_first(alert: Alert) -> tuple[int, bool, datetime]:
+    # Within a kind, one nobody has taken on yet before one somebody has; then the
+    # longest waiting.
+    return (alert.kind.urgency, alert.acknowledged, alert.raised_at)
+
+
+def now_in(session: Session) -> datetime:
+    """The database's clock, read in this transaction."""
+    now: datetime | None = session.scalar(select(database_now()))
+    assert now is not None
+    return now
+
+
+class Alerts:
+    """Raising, showing, acknowledging and clearing alerts, and the kiosks' heartbeats."""
+
+    def __init__(
+        self, database: Database, *, not_responding_after: timedelta = NOT_RESPONDING_AFTER
+    ) -> None:
+        self.database = database
+        self.not_responding_after = not_responding_after
+
+    # --- raised by a station ------------------------------------------------------------
+    def raise_alert(self, kind: AlertKind, detail: str, by: Actor) -> int:
+        """Raise an alert from `by`'s station; its ID."""
+        with unit_of_work(self.database) as session:
+            return self._raise(session, kind, by.station, detail, by)
+
+    def ask_for_help(self, where: str, by: Actor) -> int:
+        """A patient tapped "Ask for help" on the `where` screen of the kiosk."""
+        return self.raise_alert(AlertKind.HELP_REQUESTED, f"a patient on the {where} screen", by)
+
+    def help_state(self, alert_id: int) -> HelpState:
+        """Whether a desk has shown the help request yet, and whether staff cleared it."""
+        with reading(self.database) as session:
+            row = session.get(AlertRow, alert_id)
+            if row is None:  # gone (a restore): nobody will come for it
+                return HelpState(shown=False, cleared=True)
+            return HelpState(
+                shown=row.shown_at is not None or row.acknowledged_at is not None,
+                cleared=row.cleared_at is not None,
+            )
+
+    def heartbeat(self, beat: Heartbeat, by: Actor) -> None:
+        """A kiosk is alive: its record now, and its held or paused alerts kept true."""
+        with unit_of_work(self.database) as session:
+            row = session.get(StationRow, by.station)
+            if row is None:
+                row = StationRow(name=by.station, kind=KIOSK)
+                session.add(row)
+            row.last_heartbeat_at = database_now()
+            row.held_visits = beat.held_visits
+            row.check_in_paused = beat.check_in_paused
+            row.content_version = beat.content_version
+            row.program_version = beat.program_version
+            row.silence_reported = False
+            self._clear_by_station(session, AlertKind.KIOSK_NOT_RESPONDING, by)
+            held, because = beat.held_visits, beat.held_because
+            self._keep(
+                session,
+                AlertKind.VISITS_HELD,
+                f"{held} finished check-in(s) wait on this kiosk for the database"
+                + (f" ({because})" if because else "")
+                if held
+                else "",
+                by,
+            )
+            self._keep(
+                session,
+                AlertKind.CHECK_IN_PAUSED,
+                "new check-ins are paused on this kiosk: check patients in at the desk"
+                if beat.check_in_paused
+                else "",
+                by,
+            )
+
+    # --- seen at a desk -----------------------------------------------------------------
+    def board(self, by: Actor) -> AlertBoard:
+        """The open alerts, most urgent first, and the kiosks' states.
+
+        A kiosk silent for longer than `not_responding_after` gets its alert here, once
+        per silence, whoever asks first (a desk's poll or `kiosk alerts`).
+        """
+        with unit_of_work(self.database) as session:
+            now = now_in(session)
+            stations = []
+            for row in session.scalars(select(StationRow).order_by(StationRow.name)):
+                responding = now - row.last_heartbeat_at <= self.not_responding_after
+                if not responding and row.kind == KIOSK:
+                    self._raise_silence(session, row, by)
+                stations.append(
+                    StationState(
+                        row.name,
+                        row.last_heartbeat_at,
+                        row.held_visits,
+                        row.check_in_paused,
+                        row.content_version,
+                        row.program_version,
+                        responding,
+                    )
+                )
+            rows = session.scalars(select(AlertRow).where(AlertRow.cleared_at.is_(None)))
+            alerts = sorted((_alert(row) for row in rows), key=_most_urgent_first)
+            return AlertBoard(tuple(alerts), tuple(stations), now)
+
+    def displayed(self, alert_ids: Iterable[int], desk: str) -> None:
+        """A desk had these alerts on its screen (the first desk to say so is kept)."""
+        wanted = list(alert_ids)
+        if not wanted:
+            return
+        with unit_of_work(self.database) as session:
+            session.execute(
+                update(AlertRow)
+                .where(AlertRow.id.in_(wanted), AlertRow.shown_at.is_(None))
+                .values(shown_at=database_now(), shown_on=desk)
+            )
+
+    def acknowledge(self, alert_id: int, note: str, by: Actor) -> None:
+        """A signed-in member of staff is on it; the note stays with the alert."""
+        if not by.may(Role.STAFF):
+            raise AlertError("only a signed-in member of staff can acknowledge an alert")
+        with unit_of_work(self.database) as session:
+            row = self._open(session, alert_id)
+            row.acknowledged_at = database_now()
+            row.acknowledged_by = by.audit_name
+            row.acknowledgement_note = note.strip()
+            if row.shown_at is None:
+                row.shown_at, row.shown_on = database_now(), by.station
+            # The note is the alert's, not the trail's: staff may write a patient's name.
+            by.audit(session, AuditAction.ALERT_ACKNOWLEDGED, detail=self._named(row))
+
+    def clear(self, alert_id: int, by: Actor) -> None:
+        """Done with: the alert leaves every desk (and a patient's help notice closes)."""
+        if not by.may(Role.STAFF):
+            raise AlertError("only a signed-in member of staff can clear an alert")
+        with unit_of_work(self.database) as session:
+            self._close(session, self._open(session, alert_id), by)
+
+    # --- in one transaction -------------------------------------------------------------
+    @staticmethod
+    def _named(row: AlertRow) -> str:
+        return f"alert {row.id}: {row.kind} at {row.station}"
+
+    @staticmethod
+    def _open(session: Session, alert_id: int) -> AlertRow:
+        row = session.get(AlertRow, alert_id)
+        if row is None or row.cleared_at is not None:
+            raise AlertError(f"alert {alert_id} is not open (another desk may have cleared it)")
+        return row
+
+    def _raise(
+        self, session: Session, kind: AlertKind, station: str, detail: str, by: Actor
+    ) -> int:
+        row = AlertRow(
+            kind=kind.value,
+            station=station,
+            detail=detail,
+            raised_at=database_now(),
+            acknowledgement_note="",
+        )
+        session.add(row)
+        session.flush()
+        by.audit(session, AuditAction.ALERT_RAISED, detail=self._named(row))
+        log.info("alert raised: %s at %s", kind.value, station)
+        return row.id
+
+    def _close(self, session: Session, row: AlertRow, by: Actor) -> None:
+        row.cleared_at = database_now()
+        row.cleared_by = by.audit_name
+        by.audit(session, AuditAction.ALERT_CLEARED, detail=self._named(row))
+
+    def _open_of(self, session: Session, kind: AlertKind, station: str) -> list[AlertRow]:
+        return list(
+            session.scalars(
+                select(AlertRow).where(
+                    AlertRow.kind == kind.value,
+                    AlertRow.station == station,
+                    AlertRow.cleared_at.is_(None),
+                )
+            )
+        )
+
+    def _clear_by_station(self, session: Session, kind: AlertKind, by: Actor) -> None:
+        for row in self._open_of(session, kind, by.station):
+            self._close(session, row, by)
+
+    def _keep(self, session: Session, kind: AlertKind, detail: str, by: Actor) -> None:
+        """One open alert of `kind` while `detail` says something; none once it is ""."""
+        rows = self._open_of(session, kind, by.station)
+        if not detail:
+            for row in rows:
+                self._close(session, row, by)
+        elif not rows:
+            self._raise(session, kind, by.station, detail, by)
+        else:
+            rows[0].detail = detail
+
+    def _raise_silence(self, session: Session, station: StationRow, by: Actor) -> None:
+        # Once per silence: a not-responding alert staff cleared stays cleared until the
+        # kiosk speaks again (its heartbeat resets this) and falls silent again.
+        if station.silence_reported:
+            return
+        station.silence_reported = True
+        self._raise(
+            session,
+            AlertKind.KIOSK_NOT_RESPONDING,
+            station.name,
+            f"the kiosk has not reported for over {_duration(self.not_responding_after)}",
+            by,
+        )

@@ -1,0 +1,151 @@
+"""Alerts for the front desk and the kiosks' heartbeats, in the domain (no display)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from kiosk.actor import Actor, Role, StaffMember
+from kiosk.alerts import (
+    AlertError,
+    AlertKind,
+    Alerts,
+    Heartbeat,
+    HelpRequest,
+    HelpWording,
+    now_in,
+)
+from kiosk.audit import entries
+from kiosk.database import Database
+from kiosk.models import StationRow
+from kiosk.retention import purge_older_than
+from kiosk.visit_walk import ManualClock
+
+MARIA = StaffMember(1, "maria", Role.STAFF)
+
+
+def kiosk(station: str = "kiosk-1", *, now: datetime | None = None) -> Actor:
+    return Actor.kiosk(station=station, now=now or datetime.now(UTC))
+
+
+def staff(station: str = "desk-1") -> Actor:
+    return Actor.staff(MARIA, station=station, now=datetime.now(UTC))
+
+
+def desk_system() -> Actor:
+    return Actor.system(station="desk-1", now=datetime.now(UTC))
+
+
+def silence(database: Database, station: str, minutes: float) -> None:
+    """The kiosk's last heartbeat `minutes` ago by the database's clock."""
+    with database.session() as session, session.begin():
+        before = now_in(session) - timedelta(minutes=minutes)
+        session.execute(
+            update(StationRow).where(StationRow.name == station).values(last_heartbeat_at=before)
+        )
+
+
+def test_a_help_request_is_shown_acknowledged_with_a_note_and_cleared(database: Database) -> None:
+    alerts = Alerts(database)
+    alert_id = alerts.ask_for_help("consent", kiosk())
+    assert alerts.help_state(alert_id).shown is False
+    board = alerts.board(desk_system())
+    [alert] = board.alerts
+    assert (alert.kind, alert.station) == (AlertKind.HELP_REQUESTED, "kiosk-1")
+    assert alert.detail == "a patient on the consent screen"
+    alerts.displayed([alert_id], "desk-1")
+    assert alerts.help_state(alert_id).shown is True
+    with pytest.raises(AlertError, match="signed-in member of staff"):
+        alerts.acknowledge(alert_id, "coming", desk_system())
+    alerts.acknowledge(alert_id, "Ana is on her way", staff())
+    [acknowledged] = alerts.board(desk_system()).alerts
+    assert acknowledged.acknowledged_by == "user:maria"
+    assert acknowledged.acknowledgement_note == "Ana is on her way"
+    assert acknowledged.shown_on == "desk-1"
+    alerts.clear(alert_id, staff())
+    assert alerts.board(desk_system()).alerts == ()
+    assert alerts.help_state(alert_id).cleared is True
+    with pytest.raises(AlertError, match="not open"):
+        alerts.clear(alert_id, staff())
+    with database.session() as session:
+        trail = [(e.actor, e.action) for e in entries(session)]
+    assert trail == [
+        ("kiosk:kiosk-1", "alert_raised"),
+        ("user:maria", "alert_acknowledged"),
+        ("user:maria", "alert_cleared"),
+    ]
+    with database.session() as session:
+        assert "Ana" not in " ".join(e.detail for e in entries(session))
+
+
+def test_the_most_urgent_first_and_times_from_the_database_clock(database: Database) -> None:
+    alerts = Alerts(database)
+    # Kiosk 2's clock is a year fast: its alert must not seem to come later than it did.
+    wrong = datetime.now(UTC) + timedelta(days=365)
+    alerts.heartbeat(Heartbeat(2, False, "v1"), kiosk("kiosk-2", now=wrong))
+    alerts.ask_for_help("slides", kiosk("kiosk-1"))
+    board = alerts.board(desk_system())
+    assert [a.kind for a in board.alerts] == [AlertKind.HELP_REQUESTED, AlertKind.VISITS_HELD]
+    for alert in board.alerts:
+        assert abs(alert.raised_at - board.now) < timedelta(minutes=1)
+    [station] = board.stations
+    assert (station.name, station.held_visits, station.responding) == ("kiosk-2", 2, True)
+    assert abs(station.last_heartbeat_at - board.now) < timedelta(minutes=1)
+    # The held visits stored: the kiosk's next heartbeat clears its alert.
+    alerts.heartbeat(Heartbeat(0, False, "v1"), kiosk("kiosk-2", now=wrong))
+    assert [a.kind for a in alerts.board(desk_system()).alerts] == [AlertKind.HELP_REQUESTED]
+
+
+def test_a_silent_kiosk_is_not_responding_once_per_silence(database: Database) -> None:
+    alerts = Alerts(database)
+    alerts.heartbeat(Heartbeat(0, False, "v1"), kiosk())
+    silence(database, "kiosk-1", 1.5)
+    assert alerts.board(desk_system()).alerts == ()
+    silence(database, "kiosk-1", 2.5)
+    board = alerts.board(desk_system())
+    [alert] = board.alerts
+    assert alert.kind is AlertKind.KIOSK_NOT_RESPONDING
+    assert board.stations[0].responding is False
+    # Asked again (another desk, the command line): still one alert.
+    assert len(alerts.board(desk_system()).alerts) == 1
+    alerts.clear(alert.id, staff())
+    assert alerts.board(desk_system()).alerts == ()
+    # It speaks again, then falls silent again: a new alert.
+    alerts.heartbeat(Heartbeat(0, False, "v1"), kiosk())
+    silence(database, "kiosk-1", 3)
+    assert [a.kind for a in alerts.board(desk_system()).alerts] == [AlertKind.KIOSK_NOT_RESPONDING]
+    # And a heartbeat clears it by itself.
+    alerts.heartbeat(Heartbeat(0, False, "v1"), kiosk())
+    assert alerts.board(desk_system()).alerts == ()
+
+
+def test_help_wording_waits_for_a_desk_for_fifteen_seconds() -> None:
+    clock = ManualClock()
+    request = HelpRequest(clock)
+    assert request.wording() is HelpWording.TELLING
+    request.raised(7)
+    clock.advance(14)
+    assert request.wording() is HelpWording.TELLING
+    clock.advance(1)
+    assert request.wording() is HelpWording.GO_TO_DESK
+    from kiosk.alerts import HelpState
+
+    request.heard(HelpState(shown=True, cleared=False))
+    assert request.wording() is HelpWording.TOLD
+    unreachable = HelpRequest(clock)
+    unreachable.raised(None)
+    assert unreachable.wording() is HelpWording.GO_TO_DESK
+    assert not unreachable.following
+
+
+def test_retention_never_purges_an_open_alert(database: Database) -> None:
+    alerts = Alerts(database)
+    open_id = alerts.ask_for_help("details", kiosk())
+    cleared_id = alerts.ask_for_help("details", kiosk())
+    alerts.clear(cleared_id, staff())
+    later = Actor.command_line(station="desk-1", now=datetime.now(UTC) + timedelta(days=400))
+    purge_older_than(database, 30, later)
+    assert [a.id for a in alerts.board(desk_system()).alerts] == [open_id]
+    assert alerts.help_state(cleared_id).cleared is True  # gone: no desk will come for it
