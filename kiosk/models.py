@@ -128,6 +128,10 @@ class ContentDraftRow(Base):
     # The version in use when editing began, so the editor can tell an admin that
     # someone else published in the meantime.
     based_on_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+    # Translations whose clinic-language words changed after they were translated, as
+    # JSON: {language: {text key: the words translated}} (`kiosk.translations.follow_edit`).
+    # Beside the pack, never in it: a version's hash stays the hash of its text alone.
+    translated_from: Mapped[str | None] = mapped_column(Text)
 
     pictures: Mapped[list[ContentDraftPictureRow]] = relationship(
         back_populates="draft", cascade="all, delete-orphan"

@@ -11,7 +11,6 @@ through `kiosk.publishing`, which checks the content and writes the audit entrie
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
@@ -36,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from kiosk import publishing
+from kiosk import draft_check, publishing, translations
 from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
+from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide, text_keys
+from kiosk.draft_check import DraftProblem, Place
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
-from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
@@ -60,8 +59,8 @@ from ui.plain_text import plain_label, plain_message_box, plain_tooltip
 Item = TypeVar("Item", Slide, Question, ConsentStatement)
 
 SLIDE_ICON = QSize(96, 64)
-# "slide 3 (how-it-works): …" — where a problem is, as publishing names it.
-_WHERE = re.compile(r"^(slide|question|consent statement) (\d+)\b")
+# Which tab shows each part of the content.
+TABS = {"slide": 0, "question": 1, "statement": 2, "clinic": 3}
 
 
 def admin_style() -> str:
@@ -112,6 +111,8 @@ class AdminWindow(QMainWindow):
         self._dirty = False
         # "" edits the clinic's own words; a code edits that translation's words only.
         self.editing_language = ""
+        # Translations whose clinic-language words changed since they were translated.
+        self.translated_from: dict[str, dict[str, str]] = {}
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -120,9 +121,7 @@ class AdminWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.message = self._notice("editorMessage")
         outer.addWidget(self.message)
-        self.problems_title = plain_label(
-            self.tr("These problems must be fixed before the draft can be published:")
-        )
+        self.problems_title = plain_label()
         self.problems_title.setObjectName("editorProblem")
         self.problems = QListWidget()
         self.problems.setObjectName("problemList")
@@ -131,6 +130,7 @@ class AdminWindow(QMainWindow):
         self.problems.itemClicked.connect(self._go_to_problem)
         outer.addWidget(self.problems_title)
         outer.addWidget(self.problems)
+        outer.addLayout(self._build_out_of_date())
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_slides(), self.tr("Slides"))
         self.tabs.addTab(self._build_questions(), self.tr("Questions"))
@@ -145,6 +145,7 @@ class AdminWindow(QMainWindow):
         self.clinic_editor.logo_chosen.connect(self._logo_chosen)
         self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
         outer.addWidget(self.tabs, 1)
+        self._follow_choices()
         self.setCentralWidget(central)
 
         self.save_timer = QTimer(self)
@@ -207,6 +208,28 @@ class AdminWindow(QMainWindow):
         ):
             top.addWidget(button)
         return top
+
+    def _build_out_of_date(self) -> QHBoxLayout:
+        # Shown while a translation is edited and its chosen item's clinic words changed.
+        row = QHBoxLayout()
+        self.out_of_date_note = self._notice("editorWarning")
+        self.still_right_button = QPushButton(self.tr("The translation is still right"))
+        self.still_right_button.setToolTip(
+            plain_tooltip(
+                self.tr("Keep this translation as it is: it says what the new wording says")
+            )
+        )
+        self.still_right_button.clicked.connect(self.confirm_translation)
+        self.still_right_button.hide()
+        row.addWidget(self.out_of_date_note, 1)
+        row.addWidget(self.still_right_button)
+        return row
+
+    def _follow_choices(self) -> None:
+        # Whatever the admin opens, the out-of-date note speaks of it.
+        self.tabs.currentChanged.connect(lambda _index: self._show_out_of_date())
+        for listing in (self.slide_list, self.question_list, self.statement_list):
+            listing.selected.connect(lambda _row: self._show_out_of_date())
 
     def _split(self, side: QWidget, editor: QWidget) -> QSplitter:
         room = QScrollArea()
@@ -309,12 +332,14 @@ class AdminWindow(QMainWindow):
         if draft is not None:
             self.pack = draft.pack
             self.based_on = draft.based_on
+            self.translated_from = {k: dict(v) for k, v in draft.translated_from.items()}
             self.draft_note = self.tr("Draft saved {0} by {1}.").format(
                 self._when(draft.saved_at), shown_name(draft.saved_by)
             )
         else:
             self.pack = in_use
             self.based_on = start.in_use_version
+            self.translated_from = {}
             self.draft_note = ""
         self._dirty = False
         self.in_use_note = (
@@ -359,11 +384,14 @@ class AdminWindow(QMainWindow):
     def take_edit(self, pack: ContentPack) -> None:
         """The admin changed something: keep it and save it in a moment."""
         used = {slide.picture for slide in pack.slides} | {pack.logo}
-        self.pack = dataclasses.replace(
+        edited = dataclasses.replace(
             pack, pictures={name: data for name, data in pack.pictures.items() if name in used}
         )
+        self.translated_from = translations.follow_edit(self.pack, edited, self.translated_from)
+        self.pack = edited
         self._dirty = True
         self._show_status()
+        self._show_out_of_date()
         self.save_timer.start()
 
     def save_now(self) -> None:
@@ -372,7 +400,12 @@ class AdminWindow(QMainWindow):
         if not self._dirty:
             return
         try:
-            draft = self.editing.save_draft(self.pack, based_on=self.based_on, by=self.stamp())
+            draft = self.editing.save_draft(
+                self.pack,
+                based_on=self.based_on,
+                translated_from=self.translated_from,
+                by=self.stamp(),
+            )
         except StorageUnavailableError as error:
             self._say(self.tr("The draft could not be saved: {0}").format(error))
             self.save_timer.start()
@@ -435,6 +468,7 @@ class AdminWindow(QMainWindow):
         self.consent_editor.show_statement(
             self.view().consent_statements[row] if row >= 0 else None
         )
+        self._show_out_of_date()
 
     def _translate(self, words: dict[str, str]) -> None:
         """Keep typed words as the translation's, leaving the clinic's own unchanged."""
@@ -675,42 +709,137 @@ class AdminWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is yes
 
-    def _show_problems(self, problems: list[str]) -> None:
+    def _show_problems(self, problems: Sequence[DraftProblem | str]) -> None:
         self.problems.clear()
-        self.problems.addItems(problems)
+        for problem in problems:
+            words = problem if isinstance(problem, str) else problem.words
+            item = QListWidgetItem(words)
+            item.setToolTip(plain_tooltip(words))
+            if not isinstance(problem, str):
+                item.setData(Qt.ItemDataRole.UserRole, problem.place)
+            self.problems.addItem(item)
         # As tall as the problems, up to five; more scroll.
         rows = sum(self.problems.sizeHintForRow(n) for n in range(min(len(problems), 5)))
         self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 4)
+        blocking = [p for p in problems if isinstance(p, str) or p.blocks]
+        self.problems_title.setText(
+            self.tr("These problems must be fixed before the draft can be published:")
+            if blocking
+            else self.tr("These translations may be out of date (publishing can go ahead):")
+        )
         self.problems_title.setVisible(bool(problems))
         self.problems.setVisible(bool(problems))
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
-        found = _WHERE.match(item.text())
-        if found is None:
-            return
-        kind, row = found.group(1), int(found.group(2)) - 1
-        tab, listing = {
-            "slide": (0, self.slide_list),
-            "question": (1, self.question_list),
-            "consent statement": (2, self.statement_list),
-        }[kind]
-        self.tabs.setCurrentIndex(tab)
-        listing.items.setCurrentRow(row)
+        place = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(place, Place):
+            self.go_to(place)
+
+    def go_to(self, place: Place) -> None:
+        """Open the tab, item and language a problem is in."""
+        if place.language != self.editing_language:
+            index = self.language_choice.findData(place.language)
+            if index >= 0:
+                self.language_choice.setCurrentIndex(index)
+        self.tabs.setCurrentIndex(TABS[place.part])
+        listing = {
+            "slide": self.slide_list,
+            "question": self.question_list,
+            "statement": self.statement_list,
+        }.get(place.part)
+        if listing is not None and place.row >= 0:
+            listing.items.setCurrentRow(place.row)
+        self._show_out_of_date()
 
     def check(self) -> bool:
-        """Check the draft as publishing would; list the problems. True when there are none."""
+        """Check the draft as publishing would; list the problems.
+
+        True when nothing stops a publish (out-of-date slides may still be listed).
+        """
         try:
-            publishing.check_pack(self.pack)
-        except ContentPackError as error:
-            self._show_problems([problem.in_words() for problem in error.problems])
-            self._say(self.tr("The draft has problems; click one to go to it."))
-            return False
+            problems = draft_check.draft_problems(self.pack, self.translated_from)
         except OSError as error:
             self._say(self.tr("The draft could not be checked: {0}").format(error.strerror))
             return False
-        self._show_problems([])
-        self._say(self.tr("No problems: this draft can be published."))
+        self._show_problems(problems)
+        if any(problem.blocks for problem in problems):
+            self._say(self.tr("The draft has problems; click one to go to it."))
+            return False
+        if problems:
+            self._say(
+                self.tr("The draft can be published; the translations listed may need a look.")
+            )
+        else:
+            self._say(self.tr("No problems: this draft can be published."))
         return True
+
+    # --- out-of-date translations --------------------------------------------------------
+    def _chosen_keys(self) -> list[str]:
+        """The text keys of the item chosen on the tab shown."""
+        tab = self.tabs.currentIndex()
+        ids: list[str]
+        if tab == TABS["slide"]:
+            row, ids, prefix = (
+                self.slide_list.current_row(),
+                [s.id for s in self.pack.slides],
+                "slide",
+            )
+        elif tab == TABS["question"]:
+            row, prefix = self.question_list.current_row(), "question"
+            ids = [q.id for q in self.pack.questions]
+        elif tab == TABS["statement"]:
+            row, prefix = self.statement_list.current_row(), "consent"
+            ids = [s.id for s in self.pack.consent_statements]
+        else:
+            return ["clinic_name"]
+        keys = ["signature_meaning"] if tab == TABS["statement"] else []
+        if 0 <= row < len(ids):
+            item_id = ids[row]
+            keys += [
+                key
+                for key in text_keys(self.pack)
+                if key == f"{prefix}.{item_id}" or key.startswith(f"{prefix}.{item_id}.")
+            ]
+        return keys
+
+    def _chosen_out_of_date(self) -> list[str]:
+        if not self.editing_language:
+            return []
+        stale = translations.out_of_date(self.pack, self.translated_from)
+        return [key for key in self._chosen_keys() if key in stale.get(self.editing_language, [])]
+
+    def _show_out_of_date(self) -> None:
+        keys = self._chosen_out_of_date()
+        if keys:
+            sources = self.translated_from[self.editing_language]
+            base = text_keys(self.pack)
+            lines = [
+                self.tr("{0} was translated from “{1}”; it now reads “{2}”.").format(
+                    translations.describe_key(key).capitalize(), sources[key], base[key]
+                )
+                for key in keys
+            ]
+            self.out_of_date_note.setText(
+                self.tr("Out of date: the clinic's wording changed after this was translated.")
+                + "\n"
+                + "\n".join(lines)
+            )
+        self.out_of_date_note.setVisible(bool(keys))
+        self.still_right_button.setVisible(bool(keys))
+
+    def confirm_translation(self) -> None:
+        """The translation of the chosen item still says what the new wording says."""
+        keys = self._chosen_out_of_date()
+        if not keys:
+            return
+        self.translated_from = translations.confirm_translations(
+            self.translated_from, self.editing_language, keys
+        )
+        self._dirty = True
+        self._show_status()
+        self._show_out_of_date()
+        self.save_timer.start()
+        self._say(self.tr("The translation is marked as up to date."))
 
     def show_preview(self) -> None:
         """The draft on the kiosk's own screens, in a window of its own; nothing is stored."""
@@ -743,6 +872,10 @@ class AdminWindow(QMainWindow):
             self._say(self.tr("Not published: {0}").format(error))
             return
         warnings = publishing.contraindication_changes(in_use, self.pack)
+        warnings += [
+            problem.words
+            for problem in draft_check.out_of_date_problems(self.pack, self.translated_from)
+        ]
         if self.based_on != in_use_version:
             warnings.insert(
                 0,

@@ -96,7 +96,9 @@ def test_a_draft_with_problems_is_not_published_and_the_problem_names_the_slide(
     assert not asked
     problems = [window.problems.item(n).text() for n in range(window.problems.count())]
     assert window.problems.isVisible()
-    assert any(p.startswith(f"slide 3 ({slide_id})") and "title" in p for p in problems), problems
+    # Named by number and what the admin sees in the list, never by its ID.
+    assert any(p.startswith("Slide 3 (no title yet):") and "title" in p for p in problems), problems
+    assert not any(slide_id in p for p in problems), problems
     assert "Not published" in window.message.text()
     assert len(_versions(database)) == 1
 

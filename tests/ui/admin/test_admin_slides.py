@@ -165,7 +165,7 @@ def test_a_big_photo_is_scaled_to_the_kiosk_screen_and_needs_a_description(
     # Publishing wants a description for people who cannot see the picture.
     click(qtbot, window.check_button)
     problems = [window.problems.item(n).text() for n in range(window.problems.count())]
-    assert any(p.startswith("slide 1 (") and "picture_alt" in p for p in problems), problems
+    assert any(p.startswith("Slide 1 “") and "picture_alt" in p for p in problems), problems
     retype(qtbot, editor.alt_field, "A calm waiting room with two armchairs")
     edit_language(window, "es")  # and for Spanish readers
     assert not editor.choose_button.isEnabled(), "one picture for every language"

@@ -1,0 +1,151 @@
+"""Translations in the editor: out of date when the clinic's words change, and kept right."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk import publishing
+from kiosk.database import Database
+from kiosk.settings import Settings
+from tests.ui.admin.editor import (
+    choose_row,
+    click,
+    click_problem,
+    open_editor,
+    open_tab,
+    problems_shown,
+    retype,
+)
+from ui.admin.admin_window import AdminWindow
+from ui.admin.publish_dialog import PublishDialog
+
+OLD = "Have you ever been told you have schizophrenia or psychosis?"
+NEW = "Has a doctor ever told you that you have schizophrenia or psychosis?"
+
+
+@pytest.fixture(autouse=True)
+def _quick_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AdminWindow, "SAVE_DELAY_MILLISECONDS", 50)
+
+
+def _labels(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    asked: list[dict[str, object]] = []
+
+    def ask(_cls: object, _parent: object, **kwargs: object) -> str | None:
+        asked.append(kwargs)
+        return "clearer psychosis question"
+
+    monkeypatch.setattr(PublishDialog, "ask", classmethod(ask))
+    return asked
+
+
+def _published(database: Database) -> int:
+    with database.session() as session:
+        return len(publishing.versions(session))
+
+
+def test_a_reworded_contraindication_question_holds_its_spanish_back_until_confirmed(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    open_tab(qtbot, window, "Questions")
+    choose_row(qtbot, window.question_list, 0)
+    retype(qtbot, window.question_editor.text_field, NEW)
+
+    click(qtbot, window.check_button)
+    shown = problems_shown(window)
+    assert any(
+        line.startswith("Spanish, question 1 “Has a doctor ever told you")
+        and f"the question was translated from “{OLD}”, which now reads “{NEW}”" in line
+        for line in shown
+    ), shown
+    qtbot.waitUntil(lambda: not window._dirty)
+    with database.session() as session:
+        draft = publishing.current_draft(session)
+    assert draft is not None
+    assert draft.translated_from == {"es": {"question.psychosis.text": OLD}}
+    # Kept beside the pack: the draft's version is the hash of its text alone.
+    assert draft.pack.version == window.pack.version
+    assert b"translated_from" not in draft.pack.canonical_bytes()
+
+    asked = _labels(monkeypatch)
+    click(qtbot, window.publish_button)
+    assert not asked, "a stale contraindication question is not offered for publishing"
+    assert "Not published" in window.message.text()
+    assert _published(database) == 1
+
+    # The problem opens the question in Spanish, which says what changed.
+    click_problem(qtbot, window, "Spanish, question 1")
+    assert window.language_choice.currentData() == "es"
+    assert window.tabs.currentIndex() == 1
+    assert window.question_list.current_row() == 0
+    assert window.out_of_date_note.isVisible()
+    assert OLD in window.out_of_date_note.text()
+    click(qtbot, window.still_right_button)
+    assert not window.out_of_date_note.isVisible()
+
+    click(qtbot, window.check_button)
+    assert problems_shown(window) == []
+    click(qtbot, window.publish_button)
+    assert asked
+    qtbot.waitUntil(lambda: _published(database) == 2)
+
+
+def test_translating_again_clears_the_mark_and_a_stale_slide_does_not_stop_a_publish(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    open_tab(qtbot, window, "Questions")
+    choose_row(qtbot, window.question_list, 0)
+    retype(qtbot, window.question_editor.text_field, NEW)
+    open_tab(qtbot, window, "Slides")
+    choose_row(qtbot, window.slide_list, 0)
+    retype(qtbot, window.slide_editor.title_field, "What ketamine treatment is")
+    click(qtbot, window.check_button)
+    click_problem(qtbot, window, "Spanish, question 1")
+    retype(qtbot, window.question_editor.text_field, "Algun medico le ha dicho que tiene psicosis?")
+    assert not window.out_of_date_note.isVisible()
+
+    click(qtbot, window.check_button)
+    shown = problems_shown(window)
+    assert len(shown) == 1
+    assert shown[0].startswith("Spanish, slide 1 “What ketamine treatment is”")
+    assert "may be out of date" in window.problems_title.text()
+    asked = _labels(monkeypatch)
+    click(qtbot, window.publish_button)
+    assert asked, "an out-of-date slide is a warning, not a stop"
+    assert any("slide 1" in str(w) for w in asked[0]["warnings"])  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: _published(database) == 2)
+
+
+def test_every_problem_names_its_item_by_number_and_title_and_opens_it(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    open_tab(qtbot, window, "Questions")
+    choose_row(qtbot, window.question_list, 4)
+    click(qtbot, window.question_list.add_button)
+    retype(qtbot, window.question_editor.text_field, "Have you eaten today?")
+    retype(qtbot, window.question_editor.flag_wording, "ate today")
+    open_tab(qtbot, window, "Slides")
+    choose_row(qtbot, window.slide_list, 2)
+    retype(qtbot, window.slide_editor.title_field, "")
+
+    click(qtbot, window.check_button)
+    shown = problems_shown(window)
+    assert shown[0].startswith("Slide 3 (no title yet): 'title' of this slide is empty"), shown
+    assert all("what-it-is" not in line and "'" + "have-you" not in line for line in shown)
+    # Fixed first, the slide's problem goes and the translation's shows.
+    click_problem(qtbot, window, "Slide 3")
+    assert (window.tabs.currentIndex(), window.slide_list.current_row()) == (0, 2)
+    retype(qtbot, window.slide_editor.title_field, "Common side effects")
+    open_tab(qtbot, window, "Clinic")
+    click(qtbot, window.check_button)
+    assert problems_shown(window) == [
+        "Spanish, question 6 “Have you eaten today?”: the question has no Spanish text"
+    ]
+    click_problem(qtbot, window, "Spanish, question 6")
+    assert window.language_choice.currentData() == "es"
+    assert (window.tabs.currentIndex(), window.question_list.current_row()) == (1, 5)
+    assert window.question_editor.text_field.toPlainText() == ""
