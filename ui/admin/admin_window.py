@@ -449,15 +449,14 @@ class AdminWindow(QMainWindow):
         for ordered in (self.slide_list, self.question_list, self.statement_list):
             ordered.set_reorderable(own)
         self.question_editor.translating = not own
+        self.slide_editor.set_translating(not own)
+        self.clinic_editor.set_translating(not own)
         for widget in (
-            self.slide_editor.choose_button,
-            self.slide_editor.remove_picture_button,
             self.question_editor.contraindication,
             self.question_editor.flag_wording,
             self.question_editor.kind_choice,
             self.question_editor.flag_choices,
             *self.question_editor.flag_boxes.values(),
-            self.clinic_editor.seconds_field,
         ):
             widget.setEnabled(own)
         self._show_pack()

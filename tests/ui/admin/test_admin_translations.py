@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from PIL import Image
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
@@ -12,12 +15,14 @@ from tests.ui.admin.editor import (
     choose_row,
     click,
     click_problem,
+    edit_language,
     open_editor,
     open_tab,
     problems_shown,
     retype,
 )
 from ui.admin.admin_window import AdminWindow
+from ui.admin.picture_file_dialog import PictureFileDialog
 from ui.admin.publish_dialog import PublishDialog
 
 OLD = "Have you ever been told you have schizophrenia or psychosis?"
@@ -149,3 +154,44 @@ def test_every_problem_names_its_item_by_number_and_title_and_opens_it(
     assert window.language_choice.currentData() == "es"
     assert (window.tabs.currentIndex(), window.question_list.current_row()) == (1, 5)
     assert window.question_editor.text_field.toPlainText() == ""
+
+
+def test_while_editing_spanish_the_picture_logo_and_pace_cannot_change(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    photo = tmp_path / "room.png"
+    Image.new("RGB", (400, 300), (90, 140, 190)).save(photo)
+    monkeypatch.setattr(PictureFileDialog, "ask", classmethod(lambda _cls, _parent, _title: photo))
+    window = open_editor(qtbot, database, settings)
+    editor = window.slide_editor
+    choose_row(qtbot, window.slide_list, 0)
+    click(qtbot, editor.choose_button)
+    retype(qtbot, editor.alt_field, "A calm waiting room")
+    open_tab(qtbot, window, "Clinic")
+    click(qtbot, window.clinic_editor.choose_button)  # the same picture as the logo
+    assert window.clinic_editor.remove_button.isEnabled()
+
+    edit_language(window, "es")
+    assert not window.clinic_editor.remove_button.isEnabled()
+    assert not window.clinic_editor.choose_button.isEnabled()
+    assert not window.clinic_editor.seconds_field.isEnabled()
+    assert window.clinic_editor.name_field.isEnabled()
+    open_tab(qtbot, window, "Slides")
+    choose_row(qtbot, window.slide_list, 1)
+    choose_row(qtbot, window.slide_list, 0)
+    assert not editor.remove_picture_button.isEnabled(), "Spanish words only"
+    assert not editor.choose_button.isEnabled()
+    assert "every language" in editor.remove_picture_button.toolTip()
+    retype(qtbot, editor.alt_field, "Una sala de espera tranquila")
+    assert window.pack.slides[0].picture is not None
+    assert window.pack.slides[0].picture_alt == "A calm waiting room"
+
+    edit_language(window, "")
+    assert editor.remove_picture_button.isEnabled()
+    assert editor.choose_button.isEnabled()
+    open_tab(qtbot, window, "Clinic")
+    assert window.clinic_editor.remove_button.isEnabled()
