@@ -14,10 +14,10 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
-from typing import TypeVar
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -52,26 +53,20 @@ from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.admin.question_editor import QuestionEditor
 from ui.admin.slide_editor import SlideEditor
+from ui.admin.structure_edits import InsertItem, MoveItem, RemoveItem
 from ui.admin.thumbnail import thumbnail
 from ui.admin.versions_dialog import VersionsDialog
 from ui.plain_text import plain_label, plain_message_box, plain_tooltip
 
-Item = TypeVar("Item", Slide, Question, ConsentStatement)
-
 SLIDE_ICON = QSize(96, 64)
-# Which tab shows each part of the content.
+# Which tab shows each part of the content, and the pack's field that holds it.
 TABS = {"slide": 0, "question": 1, "statement": 2, "clinic": 3}
+PARTS = {"slide": "slides", "question": "questions", "statement": "consent_statements"}
 
 
 def admin_style() -> str:
     """The editor's QSS, shipped in `resources/styles` (the preview keeps the kiosk's own)."""
     return resources.files("resources").joinpath("styles", "admin.qss").read_text("utf-8")
-
-
-def _moved(items: Sequence[Item], start: int, target: int) -> tuple[Item, ...]:
-    moving = list(items)
-    moving.insert(target, moving.pop(start))
-    return tuple(moving)
 
 
 class AdminWindow(QMainWindow):
@@ -114,6 +109,8 @@ class AdminWindow(QMainWindow):
         # Translations whose clinic-language words changed since they were translated.
         self.translated_from: dict[str, dict[str, str]] = {}
 
+        # Adding, removing, duplicating and moving items; typed words have the fields' own.
+        self.undo_stack = QUndoStack(self)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addLayout(self._build_top())
@@ -121,15 +118,7 @@ class AdminWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.message = self._notice("editorMessage")
         outer.addWidget(self.message)
-        self.problems_title = plain_label()
-        self.problems_title.setObjectName("editorProblem")
-        self.problems = QListWidget()
-        self.problems.setObjectName("problemList")
-        self.problems.setWordWrap(True)
-        self.problems.itemActivated.connect(self._go_to_problem)
-        self.problems.itemClicked.connect(self._go_to_problem)
-        outer.addWidget(self.problems_title)
-        outer.addWidget(self.problems)
+        self._build_problems(outer)
         outer.addLayout(self._build_out_of_date())
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_slides(), self.tr("Slides"))
@@ -182,6 +171,18 @@ class AdminWindow(QMainWindow):
         self.language_choice.currentIndexChanged.connect(self._language_chosen)
         top.addWidget(plain_label(self.tr("Editing:")))
         top.addWidget(self.language_choice)
+        self.undo_button = self._undo_button(
+            self.undo_stack.createUndoAction(self, self.tr("Undo")),
+            QKeySequence.StandardKey.Undo,
+            self.tr("Take back the last slide, question or statement added, removed or moved"),
+        )
+        self.redo_button = self._undo_button(
+            self.undo_stack.createRedoAction(self, self.tr("Redo")),
+            QKeySequence.StandardKey.Redo,
+            self.tr("Do again what Undo took back"),
+        )
+        top.addWidget(self.undo_button)
+        top.addWidget(self.redo_button)
         self.discard_button = QPushButton(self.tr("Discard draft…"))
         self.discard_button.clicked.connect(self.discard)
         self.versions_button = QPushButton(self.tr("Versions…"))
@@ -209,6 +210,17 @@ class AdminWindow(QMainWindow):
             top.addWidget(button)
         return top
 
+    def _build_problems(self, outer: QVBoxLayout) -> None:
+        self.problems_title = plain_label()
+        self.problems_title.setObjectName("editorProblem")
+        self.problems = QListWidget()
+        self.problems.setObjectName("problemList")
+        self.problems.setWordWrap(True)
+        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemClicked.connect(self._go_to_problem)
+        outer.addWidget(self.problems_title)
+        outer.addWidget(self.problems)
+
     def _build_out_of_date(self) -> QHBoxLayout:
         # Shown while a translation is edited and its chosen item's clinic words changed.
         row = QHBoxLayout()
@@ -224,6 +236,19 @@ class AdminWindow(QMainWindow):
         row.addWidget(self.out_of_date_note, 1)
         row.addWidget(self.still_right_button)
         return row
+
+    def _undo_button(
+        self, action: QAction, keys: QKeySequence.StandardKey, tip: str
+    ) -> QToolButton:
+        action.setShortcut(keys)
+        # A field being typed in takes the keys for its own undo first.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(plain_tooltip(f"{tip} ({QKeySequence(keys).toString()})"))
+        self.addAction(action)
+        button = QToolButton()
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setDefaultAction(action)
+        return button
 
     def _follow_choices(self) -> None:
         # Whatever the admin opens, the out-of-date note speaks of it.
@@ -257,11 +282,9 @@ class AdminWindow(QMainWindow):
         self.slide_list.selected.connect(self._show_chosen_slide)
         self.slide_list.add_requested.connect(self._add_slide)
         self.slide_list.duplicate_requested.connect(self._duplicate_slide)
-        self.slide_list.remove_requested.connect(
-            lambda row: self._set_slides(self.pack.slides[:row] + self.pack.slides[row + 1 :], row)
-        )
+        self.slide_list.remove_requested.connect(lambda row: self._remove("slide", row))
         self.slide_list.move_requested.connect(
-            lambda start, target: self._set_slides(_moved(self.pack.slides, start, target), target)
+            lambda start, target: self._move("slide", start, target)
         )
         self.slide_editor.edited.connect(self._slide_edited)
         return self._split(self.slide_list, self.slide_editor)
@@ -279,11 +302,9 @@ class AdminWindow(QMainWindow):
             )
         )
         self.question_list.add_requested.connect(self._add_question)
-        self.question_list.remove_requested.connect(self._remove_question)
+        self.question_list.remove_requested.connect(lambda row: self._remove("question", row))
         self.question_list.move_requested.connect(
-            lambda start, target: self._set_questions(
-                _moved(self.pack.questions, start, target), target
-            )
+            lambda start, target: self._move("question", start, target)
         )
         self.question_editor.edited.connect(self._question_edited)
         return self._split(self.question_list, self.question_editor)
@@ -303,15 +324,9 @@ class AdminWindow(QMainWindow):
             )
         )
         self.statement_list.add_requested.connect(self._add_statement)
-        self.statement_list.remove_requested.connect(
-            lambda row: self._set_statements(
-                self.pack.consent_statements[:row] + self.pack.consent_statements[row + 1 :], row
-            )
-        )
+        self.statement_list.remove_requested.connect(lambda row: self._remove("statement", row))
         self.statement_list.move_requested.connect(
-            lambda start, target: self._set_statements(
-                _moved(self.pack.consent_statements, start, target), target
-            )
+            lambda start, target: self._move("statement", start, target)
         )
         self.consent_editor.statement_edited.connect(self._statement_edited)
         self.consent_editor.meaning_edited.connect(self._meaning_edited)
@@ -342,6 +357,8 @@ class AdminWindow(QMainWindow):
             self.translated_from = {}
             self.draft_note = ""
         self._dirty = False
+        # Undo steps through this draft's edits; another draft starts afresh.
+        self.undo_stack.clear()
         self.in_use_note = (
             self.tr("In use: version {0} (“{1}”), published {2} by {3}.").format(
                 newest.number,
@@ -557,15 +574,14 @@ class AdminWindow(QMainWindow):
         taken = {s.id for s in self.pack.slides}
         slide = Slide(publishing.new_item_id(self.tr("new slide"), taken), "", "")
         row = self.slide_list.current_row() + 1
-        self._set_slides((*self.pack.slides[:row], slide, *self.pack.slides[row:]), row)
+        self.undo_stack.push(InsertItem(self, self.tr("add a slide"), "slide", row, slide))
         self.slide_editor.title_field.setFocus()
 
     def _duplicate_slide(self, row: int) -> None:
         original = self.pack.slides[row]
         taken = {s.id for s in self.pack.slides}
         copy = dataclasses.replace(original, id=publishing.new_item_id(original.title, taken))
-        slides = self.pack.slides
-        self._set_slides((*slides[: row + 1], copy, *slides[row + 1 :]), row + 1)
+        self.undo_stack.push(InsertItem(self, self.tr("duplicate a slide"), "slide", row + 1, copy))
 
     def _slide_edited(self, slide: Slide, pictures: dict[str, bytes]) -> None:
         row = self.slide_list.current_row()
@@ -594,6 +610,60 @@ class AdminWindow(QMainWindow):
         icon = self._slide_icon(slide) if slide.picture != before.picture else None
         self.slide_list.set_item(row, self._slide_label(row + 1, slide), icon)
 
+    # --- adding, removing and moving items (undoable) ----------------------------------------
+    def items_of(self, part: str) -> tuple[Any, ...]:
+        """The clinic's slides, questions or statements ("slide", "question", "statement")."""
+        return tuple(getattr(self.pack, PARTS[part]))
+
+    def put_items(self, part: str, items: tuple[Any, ...], current: int) -> None:
+        """Make these the part's items and show them on their tab (for Undo and Redo too)."""
+        self.tabs.setCurrentIndex(TABS[part])
+        if part == "slide":
+            self._set_slides(items, current)
+        elif part == "question":
+            self._set_questions(items, current)
+        else:
+            self._set_statements(items, current)
+
+    def _remove(self, part: str, row: int) -> None:
+        contraindication: list[str] = []
+        if part == "question":
+            questions = self.pack.questions
+            after = dataclasses.replace(self.pack, questions=questions[:row] + questions[row + 1 :])
+            contraindication = publishing.contraindication_changes(self.pack, after)
+        name = draft_check.item_name(self.view(), part, row)
+        sentences = [
+            self.tr("{0} is taken out of the draft. Undo (Ctrl+Z) brings it back.").format(
+                name[:1].upper() + name[1:]
+            )
+        ]
+        title = (
+            self.tr("Remove a contraindication question?")
+            if contraindication
+            else self.tr("Remove {0}?").format(name)
+        )
+        yes = {
+            "slide": self.tr("Remove the slide"),
+            "question": self.tr("Remove the question"),
+            "statement": self.tr("Remove the statement"),
+        }[part]
+        if not self.confirm(self, title, [*contraindication, *sentences], yes):
+            return
+        what = {
+            "slide": self.tr("remove a slide"),
+            "question": self.tr("remove a question"),
+            "statement": self.tr("remove a statement"),
+        }[part]
+        self.undo_stack.push(RemoveItem(self, what, part, row))
+
+    def _move(self, part: str, start: int, target: int) -> None:
+        what = {
+            "slide": self.tr("move a slide"),
+            "question": self.tr("move a question"),
+            "statement": self.tr("move a statement"),
+        }[part]
+        self.undo_stack.push(MoveItem(self, what, part, start, target))
+
     # --- questions ---------------------------------------------------------------------------
     def _set_questions(self, questions: tuple[Question, ...], current: int) -> None:
         self.take_edit(dataclasses.replace(self.pack, questions=questions))
@@ -609,23 +679,8 @@ class AdminWindow(QMainWindow):
             "",
         )
         row = self.question_list.current_row() + 1
-        questions = (*self.pack.questions[:row], question, *self.pack.questions[row:])
-        self._set_questions(questions, row)
+        self.undo_stack.push(InsertItem(self, self.tr("add a question"), "question", row, question))
         self.question_editor.text_field.setFocus()
-
-    def _remove_question(self, row: int) -> None:
-        after = dataclasses.replace(
-            self.pack, questions=self.pack.questions[:row] + self.pack.questions[row + 1 :]
-        )
-        changes = publishing.contraindication_changes(self.pack, after)
-        if changes and not self.confirm(
-            self,
-            self.tr("Remove a contraindication question?"),
-            changes,
-            self.tr("Remove the question"),
-        ):
-            return
-        self._set_questions(after.questions, row)
 
     def _question_edited(self, question: Question) -> None:
         row = self.question_list.current_row()
@@ -658,7 +713,9 @@ class AdminWindow(QMainWindow):
         taken = {s.id for s in statements}
         statement = ConsentStatement(publishing.new_item_id(self.tr("new statement"), taken), "")
         row = self.statement_list.current_row() + 1
-        self._set_statements((*statements[:row], statement, *statements[row:]), row)
+        self.undo_stack.push(
+            InsertItem(self, self.tr("add a statement"), "statement", row, statement)
+        )
         self.consent_editor.statement_field.setFocus()
 
     def _statement_edited(self, statement: ConsentStatement) -> None:

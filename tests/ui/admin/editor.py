@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -100,3 +101,15 @@ def problems_shown(window: AdminWindow) -> list[str]:
     """The problems Check lists, as the admin reads them."""
     view = window.problems
     return [view.item(n).text() for n in range(view.count())] if view.isVisible() else []
+
+
+def confirmations(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[tuple[str, list[str]]]:
+    """Answer the editor's "are you sure?" questions with `answer`; what was asked."""
+    asked: list[tuple[str, list[str]]] = []
+
+    def confirm(_cls: object, _parent: object, title: str, sentences: list[str], _yes: str) -> bool:
+        asked.append((title, sentences))
+        return answer
+
+    monkeypatch.setattr(AdminWindow, "confirm", classmethod(confirm))
+    return asked
