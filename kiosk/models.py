@@ -174,6 +174,11 @@ class VisitRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    # The publish the visit saw: the newest of its text made by the time it started
+    # (`kiosk.stored_visits.publication_seen`); none for a trial pack never published.
+    content_publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_publications.id"), index=True
+    )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     station: Mapped[str] = mapped_column(String(200))
     ending: Mapped[str] = mapped_column(String(32))

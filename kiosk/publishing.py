@@ -63,7 +63,7 @@ class PublishedVersion:
     published_by: str
     published_at: datetime
     version: str  # the SHA-256 of the content
-    visits: int  # stored visits that showed this content (any publication of it)
+    visits: int  # stored visits that saw this publish (`VisitRow.content_publication_id`)
     in_use: bool  # the content new visits get
     restored_from: int | None  # for a restore: the number of the publish it brought back
 
@@ -286,16 +286,17 @@ def _storage_failed(error: SQLAlchemyError) -> str:
 
 
 def versions(session: Session) -> list[PublishedVersion]:
-    """Every publish, newest first, with how many visits showed its content."""
+    """Every publish, newest first, with how many visits saw it (not its text: a restore
+    starts from none)."""
     publications = session.scalars(
         select(ContentPublicationRow)
         .options(selectinload(ContentPublicationRow.content_version))
         .order_by(ContentPublicationRow.id.desc())
     ).all()
-    visit_counts = select(VisitRow.content_version_id, func.count()).group_by(
-        VisitRow.content_version_id
+    visit_counts = select(VisitRow.content_publication_id, func.count()).group_by(
+        VisitRow.content_publication_id
     )
-    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(visit_counts)}
+    counts: dict[int | None, int] = {row[0]: row[1] for row in session.execute(visit_counts)}
     newest = publications[0].id if publications else None
     return [
         PublishedVersion(
@@ -304,7 +305,7 @@ def versions(session: Session) -> list[PublishedVersion]:
             published_by=row.published_by,
             published_at=row.published_at,
             version=row.content_version.sha256,
-            visits=counts.get(row.content_version_id, 0),
+            visits=counts.get(row.id, 0),
             in_use=row.id == newest,
             restored_from=row.restored_from_id,
         )

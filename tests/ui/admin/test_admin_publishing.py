@@ -17,6 +17,8 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.ui.admin.editor import choose_row, click, open_editor, retype, tick
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -229,3 +231,41 @@ def test_without_warnings_a_label_is_enough(qtbot: QtBot) -> None:
     assert not dialog.publish_button.isEnabled()
     qtbot.keyClicks(dialog.label_field, "typo fixed")
     assert dialog.publish_button.isEnabled()
+
+
+def _visit_now(database: Database) -> None:
+    with database.session() as session:
+        _, pack = content_in_use(session, None, datetime.now(UTC))
+    store_visit(database, walk_visit(pack, ManualClock(datetime.now(UTC))))
+
+
+def test_the_versions_list_counts_the_visits_each_publish_saw_not_each_text(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    _visit_now(database)
+    _visit_now(database)
+    retype(qtbot, window.slide_editor.title_field, "A newer first slide")
+    _labels(monkeypatch, "newer")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+    _visit_now(database)
+
+    click(qtbot, window.versions_button)
+    dialog = window.versions_dialog
+    assert dialog is not None
+    rect = dialog.table.visualItemRect(dialog.table.item(1, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    _labels(monkeypatch, "the first slide again")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, dialog.restore_button)
+
+    def visits_column() -> list[tuple[str, str]]:
+        table = dialog.table
+        return [(table.item(r, 0).text(), table.item(r, 3).text()) for r in range(table.rowCount())]
+
+    # The restore just published: no visit has seen it yet, though its text had two.
+    assert visits_column() == [("3", "0"), ("2", "1"), ("1", "2")]
+    _visit_now(database)
+    click(qtbot, window.versions_button)
+    assert visits_column() == [("3", "1"), ("2", "1"), ("1", "2")]
