@@ -269,3 +269,31 @@ def test_the_versions_list_counts_the_visits_each_publish_saw_not_each_text(
     _visit_now(database)
     click(qtbot, window.versions_button)
     assert visits_column() == [("3", "1"), ("2", "1"), ("1", "2")]
+
+
+def test_before_a_restore_the_admin_reads_what_changes_word_by_word(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    first_title = window.pack.slides[0].title
+    retype(qtbot, window.slide_editor.title_field, f"{first_title} Today")
+    _labels(monkeypatch, "newer")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+
+    click(qtbot, window.versions_button)
+    dialog = window.versions_dialog
+    assert dialog is not None
+    rect = dialog.table.visualItemRect(dialog.table.item(1, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    bar = dialog.views.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert dialog.views.currentWidget() is dialog.changes
+    shown = dialog.changes.toPlainText()
+    assert f"Slide 1 “{first_title}”, the title" in shown
+    assert f"{first_title} Today" in shown.replace("\n", " ")
+    # Only the word that goes is struck through; the rest reads as it is.
+    html = dialog.changes.toHtml()
+    struck = html[html.index("line-through") :]
+    assert struck.split(">", 1)[1].startswith("Today<")
+    assert shown.count(first_title) == 2  # the heading, and the words that stay
