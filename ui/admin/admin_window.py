@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,7 @@ from kiosk.translations import language_words
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
+from ui.admin.content_html import source_html
 from ui.admin.ordered_list import OrderedList
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -120,20 +122,7 @@ class AdminWindow(QMainWindow):
         outer.addWidget(self.message)
         self._build_problems(outer)
         outer.addLayout(self._build_out_of_date())
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_slides(), self.tr("Slides"))
-        self.tabs.addTab(self._build_questions(), self.tr("Questions"))
-        self.tabs.addTab(self._build_consent(), self.tr("Consent"))
-        self.clinic_editor = ClinicEditor()
-        self.clinic_editor.name_edited.connect(self._clinic_name_edited)
-        self.clinic_editor.seconds_edited.connect(
-            lambda seconds: self.take_edit(
-                dataclasses.replace(self.pack, seconds_before_next=seconds)
-            )
-        )
-        self.clinic_editor.logo_chosen.connect(self._logo_chosen)
-        self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
-        outer.addWidget(self.tabs, 1)
+        outer.addWidget(self._build_tabs(), 1)
         self._follow_choices()
         self.setCentralWidget(central)
 
@@ -209,6 +198,32 @@ class AdminWindow(QMainWindow):
         ):
             top.addWidget(button)
         return top
+
+    def _build_tabs(self) -> QSplitter:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_slides(), self.tr("Slides"))
+        self.tabs.addTab(self._build_questions(), self.tr("Questions"))
+        self.tabs.addTab(self._build_consent(), self.tr("Consent"))
+        self.clinic_editor = ClinicEditor()
+        self.clinic_editor.name_edited.connect(self._clinic_name_edited)
+        self.clinic_editor.seconds_edited.connect(
+            lambda seconds: self.take_edit(
+                dataclasses.replace(self.pack, seconds_before_next=seconds)
+            )
+        )
+        self.clinic_editor.logo_chosen.connect(self._logo_chosen)
+        self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
+        # While translating, the clinic's own words of the chosen item, side by side.
+        self.source = QTextBrowser()
+        self.source.setObjectName("sourceWords")
+        self.source.setAccessibleName(self.tr("The clinic's own words of the chosen item"))
+        self.source.hide()
+        beside = QSplitter()
+        beside.addWidget(self.tabs)
+        beside.addWidget(self.source)
+        beside.setStretchFactor(0, 3)
+        beside.setStretchFactor(1, 1)
+        return beside
 
     def _build_problems(self, outer: QVBoxLayout) -> None:
         self.problems_title = plain_label()
@@ -524,8 +539,20 @@ class AdminWindow(QMainWindow):
             self._icons[slide.picture] = QIcon(thumbnail(data, SLIDE_ICON))
         return self._icons[slide.picture]
 
+    def _marked(self, label: str, key_prefix: str) -> str:
+        """A list label, marked while translating when the item's translation is out of date."""
+        if not self.editing_language:
+            return label
+        stale = translations.out_of_date(self.pack, self.translated_from).get(
+            self.editing_language, []
+        )
+        if any(key == key_prefix or key.startswith(f"{key_prefix}.") for key in stale):
+            return self.tr("{0}  [out of date]").format(label)
+        return label
+
     def _slide_label(self, number: int, slide: Slide) -> str:
-        return f"{number}. {slide.title.strip() or self.tr('(no title yet)')}"
+        label = f"{number}. {slide.title.strip() or self.tr('(no title yet)')}"
+        return self._marked(label, f"slide.{slide.id}")
 
     def _slide_labels(self) -> list[tuple[str, QIcon | None]]:
         return [
@@ -536,15 +563,21 @@ class AdminWindow(QMainWindow):
     def _question_label(self, number: int, question: Question) -> str:
         text = question.text.strip() or self.tr("(no wording yet)")
         if not question.contraindication:
-            return f"{number}. {text}"
-        return self.tr("{0}. {1}  [contraindication]").format(number, text)
+            return self._marked(f"{number}. {text}", f"question.{question.id}")
+        label = self.tr("{0}. {1}  [contraindication]").format(number, text)
+        return self._marked(label, f"question.{question.id}")
 
     def _question_labels(self) -> list[tuple[str, QIcon | None]]:
         return [(self._question_label(n, q), None) for n, q in enumerate(self.view().questions, 1)]
 
     def _statement_labels(self) -> list[tuple[str, QIcon | None]]:
         return [
-            (f"{n}. {s.text.strip() or self.tr('(no text yet)')}", None)
+            (
+                self._marked(
+                    f"{n}. {s.text.strip() or self.tr('(no text yet)')}", f"consent.{s.id}"
+                ),
+                None,
+            )
             for n, s in enumerate(self.view().consent_statements, 1)
         ]
 
@@ -864,7 +897,26 @@ class AdminWindow(QMainWindow):
         stale = translations.out_of_date(self.pack, self.translated_from)
         return [key for key in self._chosen_keys() if key in stale.get(self.editing_language, [])]
 
+    def _show_source(self) -> None:
+        self.source.setVisible(bool(self.editing_language))
+        if not self.editing_language:
+            return
+        base = text_keys(self.pack)
+        sources = self.translated_from.get(self.editing_language, {})
+        rows = []
+        for key in self._chosen_keys():
+            if key not in base or not base[key]:
+                continue
+            field = draft_check.key_place(self.pack, key)[2]
+            was = sources.get(key) if sources.get(key, base[key]) != base[key] else None
+            rows.append((field[:1].upper() + field[1:], base[key], was))
+        own = language_words(self.pack.language)
+        self.source.setHtml(
+            source_html(self.tr("In {0}, the clinic's own words:").format(own), rows)
+        )
+
     def _show_out_of_date(self) -> None:
+        self._show_source()
         keys = self._chosen_out_of_date()
         if keys:
             sources = self.translated_from[self.editing_language]
@@ -894,6 +946,13 @@ class AdminWindow(QMainWindow):
         self._dirty = True
         self._show_status()
         self._show_out_of_date()
+        for listing, labels in (
+            (self.slide_list, self._slide_labels()),
+            (self.question_list, self._question_labels()),
+            (self.statement_list, self._statement_labels()),
+        ):
+            for row, (label, _icon) in enumerate(labels):
+                listing.set_item(row, label)
         self.save_timer.start()
         self._say(self.tr("The translation is marked as up to date."))
 

@@ -66,3 +66,24 @@ def changes_html(changes: list[TextChange], contraindications: list[str]) -> str
         ).replace("\n", "<br>")
         parts.append(f"<h4>{escape(change.where)}</h4><p>{words}</p>")
     return "".join(parts)
+
+
+def source_html(language: str, rows: list[tuple[str, str, str | None]]) -> str:
+    """The clinic's own words of the item being translated, beside the translation.
+
+    Each row is (which words, the words, what the translation was made from when the
+    words changed since, else None); an out-of-date row says so and shows the old words.
+    """
+    if not rows:
+        return f"<p><i>{_tr('Choose an item to see its words.')}</i></p>"
+    parts = [f"<p><i>{escape(language)}</i></p>"]
+    for field, words, was in rows:
+        text = escape(words).replace("\n", "<br>")
+        parts.append(f"<h4>{escape(field)}</h4><p>{text}</p>")
+        if was is not None:
+            parts.append(
+                f'<p style="background-color:#fff4d6; color:#3b2f0b;"><b>'
+                f"{_tr('Out of date: translated from')}</b> "
+                f"“{escape(was)}”</p>"
+            )
+    return "".join(parts)

@@ -16,6 +16,7 @@ from tests.ui.admin.editor import (
     click,
     click_problem,
     edit_language,
+    list_labels,
     open_editor,
     open_tab,
     problems_shown,
@@ -87,8 +88,20 @@ def test_a_reworded_contraindication_question_holds_its_spanish_back_until_confi
     assert window.question_list.current_row() == 0
     assert window.out_of_date_note.isVisible()
     assert OLD in window.out_of_date_note.text()
+    # The clinic's own words beside the Spanish, the out-of-date one marked.
+    assert window.source.isVisible()
+    beside = window.source.toPlainText()
+    assert "In English, the clinic's own words:" in beside
+    assert NEW in beside
+    assert f"Out of date: translated from “{OLD}”" in beside
+    assert list_labels(window.question_list)[0].endswith("[out of date]")
+    assert not list_labels(window.question_list)[1].endswith("[out of date]")
     click(qtbot, window.still_right_button)
     assert not window.out_of_date_note.isVisible()
+    assert "Out of date" not in window.source.toPlainText()
+    assert not list_labels(window.question_list)[0].endswith("[out of date]")
+    edit_language(window, "")
+    assert not window.source.isVisible()
 
     click(qtbot, window.check_button)
     assert problems_shown(window) == []
