@@ -223,6 +223,7 @@ class AdminWindow(QMainWindow):
         beside.addWidget(self.source)
         beside.setStretchFactor(0, 3)
         beside.setStretchFactor(1, 1)
+        beside.setSizes([1000, 380])
         return beside
 
     def _build_problems(self, outer: QVBoxLayout) -> None:
@@ -921,11 +922,12 @@ class AdminWindow(QMainWindow):
         if keys:
             sources = self.translated_from[self.editing_language]
             base = text_keys(self.pack)
+            fields = [draft_check.key_place(self.pack, key)[2] for key in keys]
             lines = [
                 self.tr("{0} was translated from “{1}”; it now reads “{2}”.").format(
-                    translations.describe_key(key).capitalize(), sources[key], base[key]
+                    field[:1].upper() + field[1:], sources[key], base[key]
                 )
-                for key in keys
+                for key, field in zip(keys, fields, strict=True)
             ]
             self.out_of_date_note.setText(
                 self.tr("Out of date: the clinic's wording changed after this was translated.")
