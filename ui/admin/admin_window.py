@@ -420,8 +420,21 @@ class AdminWindow(QMainWindow):
         edited = dataclasses.replace(
             pack, pictures={name: data for name, data in pack.pictures.items() if name in used}
         )
-        self.translated_from = translations.follow_edit(self.pack, edited, self.translated_from)
+        followed = translations.follow_edit(self.pack, edited, self.translated_from)
+        newly = {
+            language
+            for language, sources in followed.items()
+            if set(sources) - set(self.translated_from.get(language, {}))
+        }
+        self.translated_from = followed
         self.pack = edited
+        if newly:
+            # Said as it happens, so the admin knows the translation needs a look.
+            self._say(
+                self.tr("The {0} translation of these words is now marked out of date.").format(
+                    " and ".join(language_words(code) for code in sorted(newly))
+                )
+            )
         self._dirty = True
         self._show_status()
         self._show_out_of_date()

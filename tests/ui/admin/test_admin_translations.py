@@ -58,6 +58,9 @@ def test_a_reworded_contraindication_question_holds_its_spanish_back_until_confi
     open_tab(qtbot, window, "Questions")
     choose_row(qtbot, window.question_list, 0)
     retype(qtbot, window.question_editor.text_field, NEW)
+    assert window.message.text() == (
+        "The Spanish translation of these words is now marked out of date."
+    )
 
     click(qtbot, window.check_button)
     shown = problems_shown(window)
