@@ -821,9 +821,9 @@ class AdminWindow(QMainWindow):
             if not isinstance(problem, str):
                 item.setData(Qt.ItemDataRole.UserRole, problem.place)
             self.problems.addItem(item)
-        # As tall as the problems, up to five; more scroll.
-        rows = sum(self.problems.sizeHintForRow(n) for n in range(min(len(problems), 5)))
-        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 4)
+        self._fit_problems()
+        # Again once the list has its width: a long problem wraps onto a second line.
+        QTimer.singleShot(0, self._fit_problems)
         blocking = [p for p in problems if isinstance(p, str) or p.blocks]
         self.problems_title.setText(
             self.tr("These problems must be fixed before the draft can be published:")
@@ -832,6 +832,15 @@ class AdminWindow(QMainWindow):
         )
         self.problems_title.setVisible(bool(problems))
         self.problems.setVisible(bool(problems))
+
+    def _fit_problems(self) -> None:
+        # As tall as the problems, up to five; more scroll.
+        self.problems.doItemsLayout()
+        count = min(self.problems.count(), 5)
+        rows = sum(
+            self.problems.visualItemRect(self.problems.item(n)).height() for n in range(count)
+        )
+        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 10)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
         place = item.data(Qt.ItemDataRole.UserRole)
