@@ -18,6 +18,7 @@ from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use, publish_content
 from kiosk.database import Database, make_throwaway_database
 from kiosk.publishing import Draft, PublishedVersion
+from kiosk.translations import TranslatedFrom
 from kiosk.unit_of_work import reading, unit_of_work
 
 
@@ -54,10 +55,19 @@ class ContentEditing:
             row, pack = content_in_use(session, None, now)
             return row.sha256, pack
 
-    def save_draft(self, pack: ContentPack, *, based_on: str | None, by: Actor) -> Draft:
-        """Keep the admins' draft (replacing the one before)."""
+    def save_draft(
+        self,
+        pack: ContentPack,
+        *,
+        based_on: str | None,
+        by: Actor,
+        translated_from: TranslatedFrom | None = None,
+    ) -> Draft:
+        """Keep the admins' draft (replacing the one before), with its out-of-date translations."""
         with unit_of_work(self.database) as session:
-            return publishing.save_draft(session, pack, by=by, based_on=based_on)
+            return publishing.save_draft(
+                session, pack, by=by, based_on=based_on, translated_from=translated_from
+            )
 
     def discard_draft(self, *, by: Actor) -> None:
         """Throw the draft away; what patients see stays."""

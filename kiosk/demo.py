@@ -26,7 +26,7 @@ from kiosk.models import (
 )
 from kiosk.rules import visit_flags
 from kiosk.signature import Signature
-from kiosk.stored_visits import count_visits, name_key
+from kiosk.stored_visits import count_visits, name_key, publication_seen, publications_of
 from kiosk.visit import Ending, RideStatus
 
 FIRST_NAMES = (
@@ -315,7 +315,12 @@ def add_demo_visits(
         "acks": ConsentAcknowledgementRow,
         "flags": FlagRow,
     }
+    publications = publications_of(session.connection(), content_version_id)
     for batch in demo_visits(content, content_version_id, count, now=now, zone=zone):
+        for visit in batch["visits"]:
+            started = visit["started_at"]
+            assert isinstance(started, datetime)
+            visit["content_publication_id"] = publication_seen(publications, started)
         # Parents first, so foreign keys hold at every statement.
         for name, model in tables.items():
             if batch[name]:

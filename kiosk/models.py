@@ -128,6 +128,10 @@ class ContentDraftRow(Base):
     # The version in use when editing began, so the editor can tell an admin that
     # someone else published in the meantime.
     based_on_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+    # Translations whose clinic-language words changed after they were translated, as
+    # JSON: {language: {text key: the words translated}} (`kiosk.translations.follow_edit`).
+    # Beside the pack, never in it: a version's hash stays the hash of its text alone.
+    translated_from: Mapped[str | None] = mapped_column(Text)
 
     pictures: Mapped[list[ContentDraftPictureRow]] = relationship(
         back_populates="draft", cascade="all, delete-orphan"
@@ -170,6 +174,11 @@ class VisitRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    # The publish the visit saw: the newest of its text made by the time it started
+    # (`kiosk.stored_visits.publication_seen`); none for a trial pack never published.
+    content_publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_publications.id"), index=True
+    )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     station: Mapped[str] = mapped_column(String(200))
     ending: Mapped[str] = mapped_column(String(32))

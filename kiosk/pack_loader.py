@@ -311,7 +311,7 @@ class _PackLoader:
         for number, (node, pairs) in enumerate(
             self._items(file, "slides", "slides", MAX_SLIDES)[2], 1
         ):
-            with r.inside(f"slide {number}{_named(pairs)}"):
+            with r.inside(f"slide {number}{_named(pairs)}", ("slide", number - 1)):
                 slides.append(self._slide(node, pairs, seen))
         return slides
 
@@ -350,7 +350,7 @@ class _PackLoader:
         for number, (node, pairs) in enumerate(
             self._items(file, "questions", "questions", MAX_QUESTIONS)[2], 1
         ):
-            with r.inside(f"question {number}{_named(pairs)}"):
+            with r.inside(f"question {number}{_named(pairs)}", ("question", number - 1)):
                 questions.append(self._question(node, pairs, seen))
         return questions
 
@@ -455,7 +455,7 @@ class _PackLoader:
         )
         statements = []
         for number, (node, pairs) in enumerate(items, 1):
-            with r.inside(f"consent statement {number}{_named(pairs)}"):
+            with r.inside(f"consent statement {number}{_named(pairs)}", ("statement", number - 1)):
                 r.unknown(file, pairs, {"id", "text"}, "a consent statement")
                 identifier = self._identifier(file, pairs, node, "this statement", seen)
                 text = (

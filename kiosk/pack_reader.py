@@ -122,6 +122,10 @@ class ContentProblem:
     # The slide, question or statement the problem is in ("slide 3 (how-it-works)"), for
     # the editor, which shows items rather than files and lines.
     where: str = ""
+    # The same for the editor to open: ("slide", 0) is the first slide.
+    item: tuple[str, int] | None = None
+    # For a translation's problem, the piece of text it is about (`kiosk.content.text_keys`).
+    key: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -141,17 +145,18 @@ class PackReader:
     folder: Path
     problems: list[ContentProblem] = field(default_factory=list)
     where: str = ""
+    item: tuple[str, int] | None = None
     # Problems past MAX_PROBLEMS are counted, not kept: a pack of 50,000 bad items
     # must not print 50,000 lines.
     unlisted: int = 0
     bytes_read: int = 0
     yaml_read: int = 0
 
-    def report(self, file: str, node: yaml.Node | int, message: str) -> None:
-        """Note a problem at a node (or a 1-based line number)."""
+    def report(self, file: str, node: yaml.Node | int, message: str, *, key: str = "") -> None:
+        """Note a problem at a node (or a 1-based line number); `key`: the text it is about."""
         line = node if isinstance(node, int) else node.start_mark.line + 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(ContentProblem(file, line, message, self.where))
+            self.problems.append(ContentProblem(file, line, message, self.where, self.item, key))
             return
         if not self.unlisted:
             self.problems.append(
@@ -160,18 +165,22 @@ class PackReader:
                     line,
                     "there are more problems from here on; fix those above and check again",
                     self.where,
+                    self.item,
                 )
             )
         self.unlisted += 1
 
     @contextmanager
-    def inside(self, where: str) -> Iterator[None]:
-        """Problems noted in this block are in `where` (a slide, a question)."""
-        self.where = where
+    def inside(self, where: str, item: tuple[str, int] | None = None) -> Iterator[None]:
+        """Problems noted in this block are in `where` (a slide, a question).
+
+        `item` names it for the editor: its part ("slide", "question", "statement") and row.
+        """
+        self.where, self.item = where, item
         try:
             yield
         finally:
-            self.where = ""
+            self.where, self.item = "", None
 
     def read(
         self,

@@ -13,18 +13,19 @@ the same loader (the draft is written out as a pack and read back).
 
 from __future__ import annotations
 
+import json
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from kiosk import draft_check, translations
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack, Question, pack_from_canonical
@@ -36,8 +37,8 @@ from kiosk.models import (
     ContentVersionRow,
     VisitRow,
 )
-from kiosk.pack_archive import export_pack, pack_files, read_pack
-from kiosk.pack_loader import ContentPackError, load_pack
+from kiosk.pack_archive import export_pack, read_pack
+from kiosk.pack_loader import ContentPackError
 
 MAX_LABEL_LENGTH = 200
 
@@ -62,7 +63,7 @@ class PublishedVersion:
     published_by: str
     published_at: datetime
     version: str  # the SHA-256 of the content
-    visits: int  # stored visits that showed this content (any publication of it)
+    visits: int  # stored visits that saw this publish (`VisitRow.content_publication_id`)
     in_use: bool  # the content new visits get
     restored_from: int | None  # for a restore: the number of the publish it brought back
 
@@ -80,22 +81,13 @@ class Draft:
     saved_by: str
     saved_at: datetime
     based_on: str | None  # the version in use when editing began (its SHA-256)
+    # Translations whose clinic-language words changed since (`kiosk.translations`).
+    translated_from: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def check_pack(pack: ContentPack) -> ContentPack:
-    """The pack as it would be published, or ContentPackError with every problem.
-
-    The pack is written out as a content folder and loaded back, so an edited pack meets
-    exactly the rules an imported one does (and comes back with its text tidied).
-    Each problem names the slide, question or statement it is in (`ContentProblem.where`).
-    """
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "pack"
-        for name, data in pack_files(pack).items():
-            path = folder.joinpath(*PurePosixPath(name).parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        return load_pack(folder)
+    """The pack as it would be published, or ContentPackError (`draft_check.check_pack`)."""
+    return draft_check.check_pack(pack)
 
 
 def _label(label: str) -> str:
@@ -118,21 +110,50 @@ def current_draft(session: Session) -> Draft | None:
     if row is None:
         return None
     based_on = session.get(ContentVersionRow, row.based_on_version_id)
+    pack = pack_from_canonical(row.canonical, {p.name: p.data for p in row.pictures})
     return Draft(
-        pack_from_canonical(row.canonical, {p.name: p.data for p in row.pictures}),
+        pack,
         row.saved_by,
         row.saved_at,
         based_on.sha256 if based_on else None,
+        _translated_from(pack, row.translated_from),
     )
 
 
+def _translated_from(pack: ContentPack, stored: str | None) -> dict[str, dict[str, str]]:
+    try:
+        found = json.loads(stored or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    # Only what is still out of date in this pack counts.
+    return translations.follow_edit(pack, pack, found)
+
+
 def save_draft(
-    session: Session, pack: ContentPack, *, by: Actor, based_on: str | None = None
+    session: Session,
+    pack: ContentPack,
+    *,
+    by: Actor,
+    based_on: str | None = None,
+    translated_from: translations.TranslatedFrom | None = None,
 ) -> Draft:
     """Keep `pack` as the clinic's draft, replacing any earlier one; problems are allowed.
 
     `based_on` is the version the admin started editing from (default: the one in use).
+    `translated_from` marks the translations that are out of date (the editor follows
+    each edit); by default they are worked out against the draft (or content) before.
     """
+    if translated_from is None:
+        earlier = current_draft(session)
+        if earlier is not None:
+            translated_from = translations.follow_edit(earlier.pack, pack, earlier.translated_from)
+        else:
+            in_use = content_in_use(session, None, by.now)[1]
+            translated_from = translations.follow_edit(in_use, pack, {})
+    else:
+        translated_from = translations.follow_edit(pack, pack, translated_from)
     if based_on is None:
         based_on = content_in_use(session, None, by.now)[0].sha256
     base = session.scalar(select(ContentVersionRow.id).where(ContentVersionRow.sha256 == based_on))
@@ -142,6 +163,7 @@ def save_draft(
         saved_at=by.now,
         saved_by=by.audit_name,
         based_on_version_id=base,
+        translated_from=json.dumps(translated_from, sort_keys=True) if translated_from else None,
     )
     row.pictures = [ContentDraftPictureRow(name=n, data=d) for n, d in pack.pictures.items()]
     session.add(row)
@@ -151,7 +173,7 @@ def save_draft(
         AuditAction.CONTENT_DRAFT_SAVED,
         detail=f"{len(pack.slides)} slides, {len(pack.questions)} questions",
     )
-    return Draft(pack, by.audit_name, by.now, based_on)
+    return Draft(pack, by.audit_name, by.now, based_on, translated_from)
 
 
 def discard_draft(session: Session, *, by: Actor) -> None:
@@ -173,7 +195,8 @@ def import_draft(session: Session, source: Path, *, by: Actor) -> Draft:
     A pack with problems raises ContentPackError and changes nothing.
     """
     pack = read_pack(source)
-    draft = save_draft(session, pack, by=by)
+    # An imported pack's translations are taken as written for its own words.
+    draft = save_draft(session, pack, by=by, translated_from={})
     by.audit(
         session,
         AuditAction.CONTENT_IMPORTED,
@@ -240,6 +263,17 @@ def publish_draft(session: Session, *, label: str, by: Actor) -> PublishedVersio
     draft = current_draft(session)
     if draft is None:
         raise PublishError("there is no draft to publish; import or edit content first")
+    waiting = [
+        problem.words
+        for problem in draft_check.out_of_date_problems(draft.pack, draft.translated_from)
+        if problem.blocks
+    ]
+    if waiting:
+        raise PublishError(
+            "translations that patients answer or agree to are out of date; translate "
+            "them again, or confirm each is still right, then publish:",
+            waiting,
+        )
     return publish(session, draft.pack, label=label, by=by)
 
 
@@ -252,16 +286,17 @@ def _storage_failed(error: SQLAlchemyError) -> str:
 
 
 def versions(session: Session) -> list[PublishedVersion]:
-    """Every publish, newest first, with how many visits showed its content."""
+    """Every publish, newest first, with how many visits saw it (not its text: a restore
+    starts from none)."""
     publications = session.scalars(
         select(ContentPublicationRow)
         .options(selectinload(ContentPublicationRow.content_version))
         .order_by(ContentPublicationRow.id.desc())
     ).all()
-    visit_counts = select(VisitRow.content_version_id, func.count()).group_by(
-        VisitRow.content_version_id
+    visit_counts = select(VisitRow.content_publication_id, func.count()).group_by(
+        VisitRow.content_publication_id
     )
-    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(visit_counts)}
+    counts: dict[int | None, int] = {row[0]: row[1] for row in session.execute(visit_counts)}
     newest = publications[0].id if publications else None
     return [
         PublishedVersion(
@@ -270,7 +305,7 @@ def versions(session: Session) -> list[PublishedVersion]:
             published_by=row.published_by,
             published_at=row.published_at,
             version=row.content_version.sha256,
-            visits=counts.get(row.content_version_id, 0),
+            visits=counts.get(row.id, 0),
             in_use=row.id == newest,
             restored_from=row.restored_from_id,
         )

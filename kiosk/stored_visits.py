@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name
@@ -23,6 +23,7 @@ from kiosk.models import (
     AnswerRow,
     Base,
     ConsentAcknowledgementRow,
+    ContentPublicationRow,
     ContentVersionRow,
     FlagRow,
     SlideViewRow,
@@ -50,6 +51,9 @@ def name_key(first_name: str, last_name: str) -> str:
 
 # Built once: building a statement costs about as much as running it.
 _VERSION_ID = select(ContentVersionRow.id).where(ContentVersionRow.sha256 == bindparam("sha256"))
+_PUBLICATIONS = select(ContentPublicationRow.id, ContentPublicationRow.published_at).where(
+    ContentPublicationRow.content_version_id == bindparam("version")
+)
 _INSERTS: dict[type[Base], Insert] = {
     model: insert(table_of(model))
     for model in (VisitRow, AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow)
@@ -77,9 +81,38 @@ def save_visit(session: Session, visit: Visit, *, station: str) -> None:
     insert_visit_rows(session, rows)
 
 
+def publication_seen(
+    publications: Sequence[tuple[int, datetime]], started_at: datetime
+) -> int | None:
+    """Which publish of a text a visit that started at `started_at` saw.
+
+    `publications` are the (number, time) of every publish of the visit's text. A
+    visit sees the newest made by the time it started; a kiosk whose clock was behind
+    the editor's is given the first. None when the text was never published (a trial).
+    """
+    if started_at.tzinfo is None:  # a time read back from a file without its zone: UTC
+        started_at = started_at.replace(tzinfo=UTC)
+    before = [p for p in publications if p[1] <= started_at]
+    if before:
+        return max(before, key=lambda p: (p[1], p[0]))[0]
+    return min((p[0] for p in publications), default=None)
+
+
+def publications_of(connection: Connection, version_id: int) -> list[tuple[int, datetime]]:
+    """Every publish of a content version: its number and when it was made."""
+    return [(row[0], row[1]) for row in connection.execute(_PUBLICATIONS, {"version": version_id})]
+
+
 def insert_visit_rows(session: Session, rows: VisitRows) -> None:
-    """Insert a visit's rows (from `visit_rows`) in the caller's transaction."""
+    """Insert a visit's rows (from `visit_rows`) in the caller's transaction.
+
+    The visit is given the publish it saw (`publication_seen`) from its text and start.
+    """
     connection = session.connection()
+    visit = rows[VisitRow][0]
+    visit["content_publication_id"] = publication_seen(
+        publications_of(connection, visit["content_version_id"]), visit["started_at"]
+    )
     for model, table_rows in rows.items():
         if table_rows:
             connection.execute(_INSERTS[model], table_rows)

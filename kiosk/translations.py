@@ -15,7 +15,7 @@ is what the content version is computed over and what the editor edits.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -237,17 +237,21 @@ class TranslationReader:
                 continue
             if not words.get(key):
                 self.reader.report(
-                    file, node, f"{describe_key(key)} has no {language_words(language)} text"
+                    file,
+                    node,
+                    f"{describe_key(key)} has no {language_words(language)} text",
+                    key=key,
                 )
             elif len(words[key]) > longest_words(key):
                 self.reader.report(
                     file,
                     self.found_at.get(key, node),
                     too_long(describe_key(key), len(words[key]), longest_words(key)),
+                    key=key,
                 )
             elif key.endswith(".text") and key.startswith("slide."):
                 for _, message in slide_text_problems(words[key]):
-                    self.reader.report(file, node, f"{describe_key(key)}: {message}")
+                    self.reader.report(file, node, f"{describe_key(key)}: {message}", key=key)
 
 
 def _describable(key: str) -> bool:
@@ -256,3 +260,81 @@ def _describable(key: str) -> bool:
     except (KeyError, IndexError):
         return False
     return True
+
+
+# --- translations whose source changed --------------------------------------------------------
+# For each language, the translated pieces of text whose clinic-language words changed
+# after they were translated: text key -> the clinic's words the translation was made
+# from. Kept beside the draft (never in the pack, so a version's hash is the text alone).
+TranslatedFrom = Mapping[str, Mapping[str, str]]
+
+
+def follow_edit(
+    before: ContentPack, after: ContentPack, translated_from: TranslatedFrom
+) -> dict[str, dict[str, str]]:
+    """Which translations are out of date once `before` has become `after`.
+
+    A translated text becomes out of date when the clinic's own words for it change
+    and its translation does not; it is up to date again once its translation is
+    changed, or once the clinic's words are back to what was translated.
+    """
+    base_before, base_after = text_keys(before), text_keys(after)
+    followed: dict[str, dict[str, str]] = {}
+    for language, words_after in after.translations.items():
+        words_before = before.translations.get(language, {})
+        sources = dict(translated_from.get(language, {}))
+        for key, text in base_after.items():
+            if words_after.get(key, "") != words_before.get(key, ""):
+                sources.pop(key, None)  # translated again, from today's words
+            elif (
+                key not in sources
+                and key in base_before
+                and base_before[key] != text
+                and words_after.get(key, "").strip()
+            ):
+                sources[key] = base_before[key]
+        kept = {k: v for k, v in sources.items() if k in base_after and base_after[k] != v}
+        if kept:
+            followed[language] = kept
+    return followed
+
+
+def out_of_date(pack: ContentPack, translated_from: TranslatedFrom) -> dict[str, list[str]]:
+    """The out-of-date text keys of each language, in the order patients meet them."""
+    base = text_keys(pack)
+    found: dict[str, list[str]] = {}
+    for language, sources in translated_from.items():
+        # Words the clinic emptied need no translation: the empty text is the problem.
+        keys = [key for key in base if key in sources and base[key] and sources[key] != base[key]]
+        if keys:
+            found[language] = keys
+    return found
+
+
+def confirm_translations(
+    translated_from: TranslatedFrom, language: str, keys: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """The admin says these translations still say what the clinic's words say."""
+    confirmed = set(keys)
+    kept = {
+        code: {
+            key: words for key, words in sources.items() if code != language or key not in confirmed
+        }
+        for code, sources in translated_from.items()
+    }
+    return {code: sources for code, sources in kept.items() if sources}
+
+
+def must_be_current(pack: ContentPack, key: str) -> bool:
+    """Whether an out-of-date translation of `key` stops a publish.
+
+    Patients answer contraindication questions and agree to consent statements in
+    their own language: an old wording there asks them something the clinic no longer
+    asks, so it is confirmed or translated again before it reaches a kiosk.
+    """
+    parts = key.split(".")
+    if parts[0] == "consent" or key == "signature_meaning":
+        return True
+    if parts[0] == "question":
+        return any(q.id == parts[1] and q.contraindication for q in pack.questions)
+    return False

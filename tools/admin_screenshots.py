@@ -23,9 +23,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.actor import Role, StaffMember
-from kiosk.database import init_database, open_database
-from kiosk.pictures import import_picture
-from kiosk.settings import load_settings
+from kiosk.database import Database, init_database, open_database
+from kiosk.pictures import ImportedPicture, import_picture
+from kiosk.settings import Settings, load_settings
 from kiosk.station import Station
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -69,6 +69,70 @@ def _save_publish_dialog(parent: QWidget, path: Path) -> None:
     dialog.close()
 
 
+def _edit_with_problems(window: AdminWindow, picture: ImportedPicture) -> None:
+    """A draft with a picture lacking its description, an empty title and stale Spanish."""
+    slides = list(window.pack.slides)
+    slides[0] = dataclasses.replace(slides[0], picture=picture.name, picture_alt=None)
+    slides[2] = dataclasses.replace(slides[2], title="")
+    questions = list(window.pack.questions)
+    # Reworded after it was translated: the Spanish is out of date.
+    questions[0] = dataclasses.replace(
+        questions[0],
+        text="Has a doctor ever told you that you have schizophrenia or psychosis?",
+    )
+    window.take_edit(
+        dataclasses.replace(
+            window.pack,
+            slides=tuple(slides),
+            questions=tuple(questions),
+            pictures={**window.pack.pictures, picture.name: picture.data},
+        )
+    )
+
+
+def _save_translating(window: AdminWindow, output: Path, size_name: str) -> int:
+    """The Spanish beside the clinic's own words, the reworded question marked."""
+    window.language_choice.setCurrentIndex(window.language_choice.findData("es"))
+    window.tabs.setCurrentIndex(1)
+    window.question_list.items.setCurrentRow(0)
+    _save(window, output / f"admin-translating-{size_name}.png")
+    window.tabs.setCurrentIndex(0)
+    window.slide_list.items.setCurrentRow(0)
+    _save(window, output / f"admin-translating-slides-{size_name}.png")
+    window.language_choice.setCurrentIndex(window.language_choice.findData(""))
+    window.tabs.setCurrentIndex(0)
+    return 2
+
+
+def _save_changes(database: Database, settings: Settings, admin: StaffMember, output: Path) -> int:
+    """Publish a reworded version, then show what restoring the first would change."""
+    window = AdminWindow(Station(database, "screenshots"), settings, admin)
+    window.editing.discard_draft(by=window.stamp())  # from the content in use
+    window.load()
+    slides = list(window.pack.slides)
+    slides[2] = dataclasses.replace(
+        slides[2], title="Common side effects", text=slides[2].text.replace("Most", "Almost all")
+    )
+    window.take_edit(dataclasses.replace(window.pack, slides=tuple(slides)))
+    window.save_now()
+    window.editing.save_draft(window.pack, based_on=None, by=window.stamp(), translated_from={})
+    window.editing.publish_draft(label="clearer side effects", by=window.stamp())
+    window.load()
+    for size_name, (width, height) in SIZES.items():
+        window.resize(width, height)
+        window.show()
+        window.show_versions()
+        dialog = window.versions_dialog
+        assert dialog is not None
+        dialog.resize(min(1100, width - 40), min(640, height - 80))
+        dialog.table.selectRow(1)
+        dialog.views.setCurrentIndex(1)
+        _save(dialog, output / f"admin-versions-changes-{size_name}.png")
+        dialog.close()
+    window.close()
+    return len(SIZES)
+
+
 def main() -> int:
     """Write `admin-…-<size>.png` and `preview-…-<size>.png` files to the output folder."""
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -83,16 +147,7 @@ def main() -> int:
         admin = StaffMember(1, "admin", Role.ADMIN)
         for size_name, (width, height) in SIZES.items():
             window = AdminWindow(Station(database, "screenshots"), settings, admin)
-            slides = list(window.pack.slides)
-            slides[0] = dataclasses.replace(slides[0], picture=picture.name, picture_alt=None)
-            slides[2] = dataclasses.replace(slides[2], title="")
-            window.take_edit(
-                dataclasses.replace(
-                    window.pack,
-                    slides=tuple(slides),
-                    pictures={**window.pack.pictures, picture.name: picture.data},
-                )
-            )
+            _edit_with_problems(window, picture)
             window.save_now()
             window.load()
             window.resize(width, height)
@@ -102,7 +157,7 @@ def main() -> int:
                 window.tabs.setCurrentIndex(index)
                 _save(window, output / f"admin-{tab}-{size_name}.png")
                 written += 1
-            window.tabs.setCurrentIndex(0)
+            written += _save_translating(window, output, size_name)
             window.show_versions()
             assert window.versions_dialog is not None
             _save(window.versions_dialog, output / f"admin-versions-{size_name}.png")
@@ -130,6 +185,7 @@ def main() -> int:
             window.close()
             window.deleteLater()
             app.processEvents()
+        written += _save_changes(database, settings, admin, output)
         database.close()
     print(f"wrote {written} pictures to {output}")  # noqa: T201
     return 0

@@ -10,9 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from kiosk import publishing
 from kiosk.content import Answer, ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import (
+    HEAD_REVISION,
     Database,
     DatabaseUnavailableError,
     connect_database,
@@ -248,3 +250,49 @@ def test_an_upgrade_that_fails_changes_nothing(tmp_path: Path) -> None:
     # Every table the upgrade made or copied went with it: the file is as it was.
     assert _tables_and_revision(old) == before
     old.close()
+
+
+def test_upgrading_gives_each_stored_visit_the_publish_it_saw(
+    tmp_path: Path, pack: ContentPack
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = made_at_revision(url, "0011")
+    with old.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO content_versions (id, sha256, label, published_at, published_by,"
+                " canonical) VALUES (1, :sha, 'first', '2026-11-01 09:00:00.000000', 'x', :c)"
+            ),
+            {"sha": pack.version, "c": pack.canonical_bytes()},
+        )
+        # Published on the 1st, restored on the 3rd (another text in between).
+        for number, day in ((1, "01"), (2, "03")):
+            connection.execute(
+                text(
+                    "INSERT INTO content_publications (id, content_version_id, label,"
+                    " published_at, published_by) VALUES (:n, 1, 'p', :at, 'x')"
+                ),
+                {"n": number, "at": f"2026-11-{day} 09:00:00.000000"},
+            )
+        for visit_id, day in (("a", "02"), ("b", "04"), ("c", "05"), ("early", "01")):
+            at = f"2026-11-{day} 08:00:00.000000"
+            connection.execute(
+                text(
+                    "INSERT INTO visits (id, content_version_id, is_demo, station, ending,"
+                    " language, started_at, finished_at, first_name, last_name, name_key,"
+                    " date_of_birth, ride_status, flag_count, open_flag_count) VALUES (:id, 1,"
+                    " 0, 'k', 'completed', 'en', :at, :at, 'A', 'B', 'a b', '1970-01-01',"
+                    " 'arranged', 0, 0)"
+                ),
+                {"id": visit_id, "at": at},
+            )
+    old.close()
+    assert upgrade_database(url) == HEAD_REVISION
+    upgraded = open_database(url)
+    with upgraded.session() as session:
+        seen = dict(session.execute(text("SELECT id, content_publication_id FROM visits")).all())
+        counted = [(v.number, v.visits) for v in publishing.versions(session)]
+    upgraded.close()
+    # Before any publish (a kiosk clock behind): the first publish of its text.
+    assert seen == {"a": 1, "b": 2, "c": 2, "early": 1}
+    assert counted == [(2, 2), (1, 2)]

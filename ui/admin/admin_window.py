@@ -11,14 +11,13 @@ through `kiosk.publishing`, which checks the content and writes the audit entrie
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
-from typing import TypeVar
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,16 +30,18 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
-from kiosk import publishing
+from kiosk import draft_check, publishing, translations
 from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide
+from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide, text_keys
+from kiosk.draft_check import DraftProblem, Place
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
-from kiosk.pack_loader import ContentPackError
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
@@ -48,31 +49,26 @@ from kiosk.translations import language_words
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
+from ui.admin.content_html import source_html
 from ui.admin.ordered_list import OrderedList
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.admin.question_editor import QuestionEditor
 from ui.admin.slide_editor import SlideEditor
+from ui.admin.structure_edits import InsertItem, MoveItem, RemoveItem
 from ui.admin.thumbnail import thumbnail
 from ui.admin.versions_dialog import VersionsDialog
 from ui.plain_text import plain_label, plain_message_box, plain_tooltip
 
-Item = TypeVar("Item", Slide, Question, ConsentStatement)
-
 SLIDE_ICON = QSize(96, 64)
-# "slide 3 (how-it-works): …" — where a problem is, as publishing names it.
-_WHERE = re.compile(r"^(slide|question|consent statement) (\d+)\b")
+# Which tab shows each part of the content, and the pack's field that holds it.
+TABS = {"slide": 0, "question": 1, "statement": 2, "clinic": 3}
+PARTS = {"slide": "slides", "question": "questions", "statement": "consent_statements"}
 
 
 def admin_style() -> str:
     """The editor's QSS, shipped in `resources/styles` (the preview keeps the kiosk's own)."""
     return resources.files("resources").joinpath("styles", "admin.qss").read_text("utf-8")
-
-
-def _moved(items: Sequence[Item], start: int, target: int) -> tuple[Item, ...]:
-    moving = list(items)
-    moving.insert(target, moving.pop(start))
-    return tuple(moving)
 
 
 class AdminWindow(QMainWindow):
@@ -112,7 +108,11 @@ class AdminWindow(QMainWindow):
         self._dirty = False
         # "" edits the clinic's own words; a code edits that translation's words only.
         self.editing_language = ""
+        # Translations whose clinic-language words changed since they were translated.
+        self.translated_from: dict[str, dict[str, str]] = {}
 
+        # Adding, removing, duplicating and moving items; typed words have the fields' own.
+        self.undo_stack = QUndoStack(self)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addLayout(self._build_top())
@@ -120,31 +120,10 @@ class AdminWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.message = self._notice("editorMessage")
         outer.addWidget(self.message)
-        self.problems_title = plain_label(
-            self.tr("These problems must be fixed before the draft can be published:")
-        )
-        self.problems_title.setObjectName("editorProblem")
-        self.problems = QListWidget()
-        self.problems.setObjectName("problemList")
-        self.problems.setWordWrap(True)
-        self.problems.itemActivated.connect(self._go_to_problem)
-        self.problems.itemClicked.connect(self._go_to_problem)
-        outer.addWidget(self.problems_title)
-        outer.addWidget(self.problems)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_slides(), self.tr("Slides"))
-        self.tabs.addTab(self._build_questions(), self.tr("Questions"))
-        self.tabs.addTab(self._build_consent(), self.tr("Consent"))
-        self.clinic_editor = ClinicEditor()
-        self.clinic_editor.name_edited.connect(self._clinic_name_edited)
-        self.clinic_editor.seconds_edited.connect(
-            lambda seconds: self.take_edit(
-                dataclasses.replace(self.pack, seconds_before_next=seconds)
-            )
-        )
-        self.clinic_editor.logo_chosen.connect(self._logo_chosen)
-        self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
-        outer.addWidget(self.tabs, 1)
+        self._build_problems(outer)
+        outer.addLayout(self._build_out_of_date())
+        outer.addWidget(self._build_tabs(), 1)
+        self._follow_choices()
         self.setCentralWidget(central)
 
         self.save_timer = QTimer(self)
@@ -181,6 +160,18 @@ class AdminWindow(QMainWindow):
         self.language_choice.currentIndexChanged.connect(self._language_chosen)
         top.addWidget(plain_label(self.tr("Editing:")))
         top.addWidget(self.language_choice)
+        self.undo_button = self._undo_button(
+            self.undo_stack.createUndoAction(self, self.tr("Undo")),
+            QKeySequence.StandardKey.Undo,
+            self.tr("Take back the last slide, question or statement added, removed or moved"),
+        )
+        self.redo_button = self._undo_button(
+            self.undo_stack.createRedoAction(self, self.tr("Redo")),
+            QKeySequence.StandardKey.Redo,
+            self.tr("Do again what Undo took back"),
+        )
+        top.addWidget(self.undo_button)
+        top.addWidget(self.redo_button)
         self.discard_button = QPushButton(self.tr("Discard draft…"))
         self.discard_button.clicked.connect(self.discard)
         self.versions_button = QPushButton(self.tr("Versions…"))
@@ -208,6 +199,79 @@ class AdminWindow(QMainWindow):
             top.addWidget(button)
         return top
 
+    def _build_tabs(self) -> QSplitter:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_slides(), self.tr("Slides"))
+        self.tabs.addTab(self._build_questions(), self.tr("Questions"))
+        self.tabs.addTab(self._build_consent(), self.tr("Consent"))
+        self.clinic_editor = ClinicEditor()
+        self.clinic_editor.name_edited.connect(self._clinic_name_edited)
+        self.clinic_editor.seconds_edited.connect(
+            lambda seconds: self.take_edit(
+                dataclasses.replace(self.pack, seconds_before_next=seconds)
+            )
+        )
+        self.clinic_editor.logo_chosen.connect(self._logo_chosen)
+        self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
+        # While translating, the clinic's own words of the chosen item, side by side.
+        self.source = QTextBrowser()
+        self.source.setObjectName("sourceWords")
+        self.source.setAccessibleName(self.tr("The clinic's own words of the chosen item"))
+        self.source.hide()
+        beside = QSplitter()
+        beside.addWidget(self.tabs)
+        beside.addWidget(self.source)
+        beside.setStretchFactor(0, 3)
+        beside.setStretchFactor(1, 1)
+        beside.setSizes([1000, 380])
+        return beside
+
+    def _build_problems(self, outer: QVBoxLayout) -> None:
+        self.problems_title = plain_label()
+        self.problems_title.setObjectName("editorProblem")
+        self.problems = QListWidget()
+        self.problems.setObjectName("problemList")
+        self.problems.setWordWrap(True)
+        self.problems.itemActivated.connect(self._go_to_problem)
+        self.problems.itemClicked.connect(self._go_to_problem)
+        outer.addWidget(self.problems_title)
+        outer.addWidget(self.problems)
+
+    def _build_out_of_date(self) -> QHBoxLayout:
+        # Shown while a translation is edited and its chosen item's clinic words changed.
+        row = QHBoxLayout()
+        self.out_of_date_note = self._notice("editorWarning")
+        self.still_right_button = QPushButton(self.tr("The translation is still right"))
+        self.still_right_button.setToolTip(
+            plain_tooltip(
+                self.tr("Keep this translation as it is: it says what the new wording says")
+            )
+        )
+        self.still_right_button.clicked.connect(self.confirm_translation)
+        self.still_right_button.hide()
+        row.addWidget(self.out_of_date_note, 1)
+        row.addWidget(self.still_right_button)
+        return row
+
+    def _undo_button(
+        self, action: QAction, keys: QKeySequence.StandardKey, tip: str
+    ) -> QToolButton:
+        action.setShortcut(keys)
+        # A field being typed in takes the keys for its own undo first.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(plain_tooltip(f"{tip} ({QKeySequence(keys).toString()})"))
+        self.addAction(action)
+        button = QToolButton()
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setDefaultAction(action)
+        return button
+
+    def _follow_choices(self) -> None:
+        # Whatever the admin opens, the out-of-date note speaks of it.
+        self.tabs.currentChanged.connect(lambda _index: self._show_out_of_date())
+        for listing in (self.slide_list, self.question_list, self.statement_list):
+            listing.selected.connect(lambda _row: self._show_out_of_date())
+
     def _split(self, side: QWidget, editor: QWidget) -> QSplitter:
         room = QScrollArea()
         room.setWidgetResizable(True)
@@ -234,11 +298,9 @@ class AdminWindow(QMainWindow):
         self.slide_list.selected.connect(self._show_chosen_slide)
         self.slide_list.add_requested.connect(self._add_slide)
         self.slide_list.duplicate_requested.connect(self._duplicate_slide)
-        self.slide_list.remove_requested.connect(
-            lambda row: self._set_slides(self.pack.slides[:row] + self.pack.slides[row + 1 :], row)
-        )
+        self.slide_list.remove_requested.connect(lambda row: self._remove("slide", row))
         self.slide_list.move_requested.connect(
-            lambda start, target: self._set_slides(_moved(self.pack.slides, start, target), target)
+            lambda start, target: self._move("slide", start, target)
         )
         self.slide_editor.edited.connect(self._slide_edited)
         return self._split(self.slide_list, self.slide_editor)
@@ -256,11 +318,9 @@ class AdminWindow(QMainWindow):
             )
         )
         self.question_list.add_requested.connect(self._add_question)
-        self.question_list.remove_requested.connect(self._remove_question)
+        self.question_list.remove_requested.connect(lambda row: self._remove("question", row))
         self.question_list.move_requested.connect(
-            lambda start, target: self._set_questions(
-                _moved(self.pack.questions, start, target), target
-            )
+            lambda start, target: self._move("question", start, target)
         )
         self.question_editor.edited.connect(self._question_edited)
         return self._split(self.question_list, self.question_editor)
@@ -280,15 +340,9 @@ class AdminWindow(QMainWindow):
             )
         )
         self.statement_list.add_requested.connect(self._add_statement)
-        self.statement_list.remove_requested.connect(
-            lambda row: self._set_statements(
-                self.pack.consent_statements[:row] + self.pack.consent_statements[row + 1 :], row
-            )
-        )
+        self.statement_list.remove_requested.connect(lambda row: self._remove("statement", row))
         self.statement_list.move_requested.connect(
-            lambda start, target: self._set_statements(
-                _moved(self.pack.consent_statements, start, target), target
-            )
+            lambda start, target: self._move("statement", start, target)
         )
         self.consent_editor.statement_edited.connect(self._statement_edited)
         self.consent_editor.meaning_edited.connect(self._meaning_edited)
@@ -309,14 +363,18 @@ class AdminWindow(QMainWindow):
         if draft is not None:
             self.pack = draft.pack
             self.based_on = draft.based_on
+            self.translated_from = {k: dict(v) for k, v in draft.translated_from.items()}
             self.draft_note = self.tr("Draft saved {0} by {1}.").format(
                 self._when(draft.saved_at), shown_name(draft.saved_by)
             )
         else:
             self.pack = in_use
             self.based_on = start.in_use_version
+            self.translated_from = {}
             self.draft_note = ""
         self._dirty = False
+        # Undo steps through this draft's edits; another draft starts afresh.
+        self.undo_stack.clear()
         self.in_use_note = (
             self.tr("In use: version {0} (“{1}”), published {2} by {3}.").format(
                 newest.number,
@@ -359,11 +417,27 @@ class AdminWindow(QMainWindow):
     def take_edit(self, pack: ContentPack) -> None:
         """The admin changed something: keep it and save it in a moment."""
         used = {slide.picture for slide in pack.slides} | {pack.logo}
-        self.pack = dataclasses.replace(
+        edited = dataclasses.replace(
             pack, pictures={name: data for name, data in pack.pictures.items() if name in used}
         )
+        followed = translations.follow_edit(self.pack, edited, self.translated_from)
+        newly = {
+            language
+            for language, sources in followed.items()
+            if set(sources) - set(self.translated_from.get(language, {}))
+        }
+        self.translated_from = followed
+        self.pack = edited
+        if newly:
+            # Said as it happens, so the admin knows the translation needs a look.
+            self._say(
+                self.tr("The {0} translation of these words is now marked out of date.").format(
+                    " and ".join(language_words(code) for code in sorted(newly))
+                )
+            )
         self._dirty = True
         self._show_status()
+        self._show_out_of_date()
         self.save_timer.start()
 
     def save_now(self) -> None:
@@ -372,7 +446,12 @@ class AdminWindow(QMainWindow):
         if not self._dirty:
             return
         try:
-            draft = self.editing.save_draft(self.pack, based_on=self.based_on, by=self.stamp())
+            draft = self.editing.save_draft(
+                self.pack,
+                based_on=self.based_on,
+                translated_from=self.translated_from,
+                by=self.stamp(),
+            )
         except StorageUnavailableError as error:
             self._say(self.tr("The draft could not be saved: {0}").format(error))
             self.save_timer.start()
@@ -416,15 +495,14 @@ class AdminWindow(QMainWindow):
         for ordered in (self.slide_list, self.question_list, self.statement_list):
             ordered.set_reorderable(own)
         self.question_editor.translating = not own
+        self.slide_editor.set_translating(not own)
+        self.clinic_editor.set_translating(not own)
         for widget in (
-            self.slide_editor.choose_button,
-            self.slide_editor.remove_picture_button,
             self.question_editor.contraindication,
             self.question_editor.flag_wording,
             self.question_editor.kind_choice,
             self.question_editor.flag_choices,
             *self.question_editor.flag_boxes.values(),
-            self.clinic_editor.seconds_field,
         ):
             widget.setEnabled(own)
         self._show_pack()
@@ -435,6 +513,7 @@ class AdminWindow(QMainWindow):
         self.consent_editor.show_statement(
             self.view().consent_statements[row] if row >= 0 else None
         )
+        self._show_out_of_date()
 
     def _translate(self, words: dict[str, str]) -> None:
         """Keep typed words as the translation's, leaving the clinic's own unchanged."""
@@ -474,8 +553,20 @@ class AdminWindow(QMainWindow):
             self._icons[slide.picture] = QIcon(thumbnail(data, SLIDE_ICON))
         return self._icons[slide.picture]
 
+    def _marked(self, label: str, key_prefix: str) -> str:
+        """A list label, marked while translating when the item's translation is out of date."""
+        if not self.editing_language:
+            return label
+        stale = translations.out_of_date(self.pack, self.translated_from).get(
+            self.editing_language, []
+        )
+        if any(key == key_prefix or key.startswith(f"{key_prefix}.") for key in stale):
+            return self.tr("{0}  [out of date]").format(label)
+        return label
+
     def _slide_label(self, number: int, slide: Slide) -> str:
-        return f"{number}. {slide.title.strip() or self.tr('(no title yet)')}"
+        label = f"{number}. {slide.title.strip() or self.tr('(no title yet)')}"
+        return self._marked(label, f"slide.{slide.id}")
 
     def _slide_labels(self) -> list[tuple[str, QIcon | None]]:
         return [
@@ -486,15 +577,21 @@ class AdminWindow(QMainWindow):
     def _question_label(self, number: int, question: Question) -> str:
         text = question.text.strip() or self.tr("(no wording yet)")
         if not question.contraindication:
-            return f"{number}. {text}"
-        return self.tr("{0}. {1}  [contraindication]").format(number, text)
+            return self._marked(f"{number}. {text}", f"question.{question.id}")
+        label = self.tr("{0}. {1}  [contraindication]").format(number, text)
+        return self._marked(label, f"question.{question.id}")
 
     def _question_labels(self) -> list[tuple[str, QIcon | None]]:
         return [(self._question_label(n, q), None) for n, q in enumerate(self.view().questions, 1)]
 
     def _statement_labels(self) -> list[tuple[str, QIcon | None]]:
         return [
-            (f"{n}. {s.text.strip() or self.tr('(no text yet)')}", None)
+            (
+                self._marked(
+                    f"{n}. {s.text.strip() or self.tr('(no text yet)')}", f"consent.{s.id}"
+                ),
+                None,
+            )
             for n, s in enumerate(self.view().consent_statements, 1)
         ]
 
@@ -524,15 +621,14 @@ class AdminWindow(QMainWindow):
         taken = {s.id for s in self.pack.slides}
         slide = Slide(publishing.new_item_id(self.tr("new slide"), taken), "", "")
         row = self.slide_list.current_row() + 1
-        self._set_slides((*self.pack.slides[:row], slide, *self.pack.slides[row:]), row)
+        self.undo_stack.push(InsertItem(self, self.tr("add a slide"), "slide", row, slide))
         self.slide_editor.title_field.setFocus()
 
     def _duplicate_slide(self, row: int) -> None:
         original = self.pack.slides[row]
         taken = {s.id for s in self.pack.slides}
         copy = dataclasses.replace(original, id=publishing.new_item_id(original.title, taken))
-        slides = self.pack.slides
-        self._set_slides((*slides[: row + 1], copy, *slides[row + 1 :]), row + 1)
+        self.undo_stack.push(InsertItem(self, self.tr("duplicate a slide"), "slide", row + 1, copy))
 
     def _slide_edited(self, slide: Slide, pictures: dict[str, bytes]) -> None:
         row = self.slide_list.current_row()
@@ -561,6 +657,60 @@ class AdminWindow(QMainWindow):
         icon = self._slide_icon(slide) if slide.picture != before.picture else None
         self.slide_list.set_item(row, self._slide_label(row + 1, slide), icon)
 
+    # --- adding, removing and moving items (undoable) ----------------------------------------
+    def items_of(self, part: str) -> tuple[Any, ...]:
+        """The clinic's slides, questions or statements ("slide", "question", "statement")."""
+        return tuple(getattr(self.pack, PARTS[part]))
+
+    def put_items(self, part: str, items: tuple[Any, ...], current: int) -> None:
+        """Make these the part's items and show them on their tab (for Undo and Redo too)."""
+        self.tabs.setCurrentIndex(TABS[part])
+        if part == "slide":
+            self._set_slides(items, current)
+        elif part == "question":
+            self._set_questions(items, current)
+        else:
+            self._set_statements(items, current)
+
+    def _remove(self, part: str, row: int) -> None:
+        contraindication: list[str] = []
+        if part == "question":
+            questions = self.pack.questions
+            after = dataclasses.replace(self.pack, questions=questions[:row] + questions[row + 1 :])
+            contraindication = publishing.contraindication_changes(self.pack, after)
+        name = draft_check.item_name(self.view(), part, row)
+        sentences = [
+            self.tr("{0} is taken out of the draft. Undo (Ctrl+Z) brings it back.").format(
+                name[:1].upper() + name[1:]
+            )
+        ]
+        title = (
+            self.tr("Remove a contraindication question?")
+            if contraindication
+            else self.tr("Remove {0}?").format(name)
+        )
+        yes = {
+            "slide": self.tr("Remove the slide"),
+            "question": self.tr("Remove the question"),
+            "statement": self.tr("Remove the statement"),
+        }[part]
+        if not self.confirm(self, title, [*contraindication, *sentences], yes):
+            return
+        what = {
+            "slide": self.tr("remove a slide"),
+            "question": self.tr("remove a question"),
+            "statement": self.tr("remove a statement"),
+        }[part]
+        self.undo_stack.push(RemoveItem(self, what, part, row))
+
+    def _move(self, part: str, start: int, target: int) -> None:
+        what = {
+            "slide": self.tr("move a slide"),
+            "question": self.tr("move a question"),
+            "statement": self.tr("move a statement"),
+        }[part]
+        self.undo_stack.push(MoveItem(self, what, part, start, target))
+
     # --- questions ---------------------------------------------------------------------------
     def _set_questions(self, questions: tuple[Question, ...], current: int) -> None:
         self.take_edit(dataclasses.replace(self.pack, questions=questions))
@@ -576,23 +726,8 @@ class AdminWindow(QMainWindow):
             "",
         )
         row = self.question_list.current_row() + 1
-        questions = (*self.pack.questions[:row], question, *self.pack.questions[row:])
-        self._set_questions(questions, row)
+        self.undo_stack.push(InsertItem(self, self.tr("add a question"), "question", row, question))
         self.question_editor.text_field.setFocus()
-
-    def _remove_question(self, row: int) -> None:
-        after = dataclasses.replace(
-            self.pack, questions=self.pack.questions[:row] + self.pack.questions[row + 1 :]
-        )
-        changes = publishing.contraindication_changes(self.pack, after)
-        if changes and not self.confirm(
-            self,
-            self.tr("Remove a contraindication question?"),
-            changes,
-            self.tr("Remove the question"),
-        ):
-            return
-        self._set_questions(after.questions, row)
 
     def _question_edited(self, question: Question) -> None:
         row = self.question_list.current_row()
@@ -625,7 +760,9 @@ class AdminWindow(QMainWindow):
         taken = {s.id for s in statements}
         statement = ConsentStatement(publishing.new_item_id(self.tr("new statement"), taken), "")
         row = self.statement_list.current_row() + 1
-        self._set_statements((*statements[:row], statement, *statements[row:]), row)
+        self.undo_stack.push(
+            InsertItem(self, self.tr("add a statement"), "statement", row, statement)
+        )
         self.consent_editor.statement_field.setFocus()
 
     def _statement_edited(self, statement: ConsentStatement) -> None:
@@ -675,42 +812,173 @@ class AdminWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is yes
 
-    def _show_problems(self, problems: list[str]) -> None:
+    def _show_problems(self, problems: Sequence[DraftProblem | str]) -> None:
         self.problems.clear()
-        self.problems.addItems(problems)
-        # As tall as the problems, up to five; more scroll.
-        rows = sum(self.problems.sizeHintForRow(n) for n in range(min(len(problems), 5)))
-        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 4)
+        for problem in problems:
+            words = problem if isinstance(problem, str) else problem.words
+            item = QListWidgetItem(words)
+            item.setToolTip(plain_tooltip(words))
+            if not isinstance(problem, str):
+                item.setData(Qt.ItemDataRole.UserRole, problem.place)
+            self.problems.addItem(item)
+        self._fit_problems()
+        # Again once the list has its width: a long problem wraps onto a second line.
+        QTimer.singleShot(0, self._fit_problems)
+        blocking = [p for p in problems if isinstance(p, str) or p.blocks]
+        self.problems_title.setText(
+            self.tr("These problems must be fixed before the draft can be published:")
+            if blocking
+            else self.tr("These translations may be out of date (publishing can go ahead):")
+        )
         self.problems_title.setVisible(bool(problems))
         self.problems.setVisible(bool(problems))
 
+    def _fit_problems(self) -> None:
+        # As tall as the problems, up to five; more scroll.
+        self.problems.doItemsLayout()
+        count = min(self.problems.count(), 5)
+        rows = sum(
+            self.problems.visualItemRect(self.problems.item(n)).height() for n in range(count)
+        )
+        self.problems.setFixedHeight(rows + 2 * self.problems.frameWidth() + 10)
+
     def _go_to_problem(self, item: QListWidgetItem) -> None:
-        found = _WHERE.match(item.text())
-        if found is None:
-            return
-        kind, row = found.group(1), int(found.group(2)) - 1
-        tab, listing = {
-            "slide": (0, self.slide_list),
-            "question": (1, self.question_list),
-            "consent statement": (2, self.statement_list),
-        }[kind]
-        self.tabs.setCurrentIndex(tab)
-        listing.items.setCurrentRow(row)
+        place = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(place, Place):
+            self.go_to(place)
+
+    def go_to(self, place: Place) -> None:
+        """Open the tab, item and language a problem is in."""
+        if place.language != self.editing_language:
+            index = self.language_choice.findData(place.language)
+            if index >= 0:
+                self.language_choice.setCurrentIndex(index)
+        self.tabs.setCurrentIndex(TABS[place.part])
+        listing = {
+            "slide": self.slide_list,
+            "question": self.question_list,
+            "statement": self.statement_list,
+        }.get(place.part)
+        if listing is not None and place.row >= 0:
+            listing.items.setCurrentRow(place.row)
+        self._show_out_of_date()
 
     def check(self) -> bool:
-        """Check the draft as publishing would; list the problems. True when there are none."""
+        """Check the draft as publishing would; list the problems.
+
+        True when nothing stops a publish (out-of-date slides may still be listed).
+        """
         try:
-            publishing.check_pack(self.pack)
-        except ContentPackError as error:
-            self._show_problems([problem.in_words() for problem in error.problems])
-            self._say(self.tr("The draft has problems; click one to go to it."))
-            return False
+            problems = draft_check.draft_problems(self.pack, self.translated_from)
         except OSError as error:
             self._say(self.tr("The draft could not be checked: {0}").format(error.strerror))
             return False
-        self._show_problems([])
-        self._say(self.tr("No problems: this draft can be published."))
+        self._show_problems(problems)
+        if any(problem.blocks for problem in problems):
+            self._say(self.tr("The draft has problems; click one to go to it."))
+            return False
+        if problems:
+            self._say(
+                self.tr("The draft can be published; the translations listed may need a look.")
+            )
+        else:
+            self._say(self.tr("No problems: this draft can be published."))
         return True
+
+    # --- out-of-date translations --------------------------------------------------------
+    def _chosen_keys(self) -> list[str]:
+        """The text keys of the item chosen on the tab shown."""
+        tab = self.tabs.currentIndex()
+        ids: list[str]
+        if tab == TABS["slide"]:
+            row, ids, prefix = (
+                self.slide_list.current_row(),
+                [s.id for s in self.pack.slides],
+                "slide",
+            )
+        elif tab == TABS["question"]:
+            row, prefix = self.question_list.current_row(), "question"
+            ids = [q.id for q in self.pack.questions]
+        elif tab == TABS["statement"]:
+            row, prefix = self.statement_list.current_row(), "consent"
+            ids = [s.id for s in self.pack.consent_statements]
+        else:
+            return ["clinic_name"]
+        keys = ["signature_meaning"] if tab == TABS["statement"] else []
+        if 0 <= row < len(ids):
+            item_id = ids[row]
+            keys += [
+                key
+                for key in text_keys(self.pack)
+                if key == f"{prefix}.{item_id}" or key.startswith(f"{prefix}.{item_id}.")
+            ]
+        return keys
+
+    def _chosen_out_of_date(self) -> list[str]:
+        if not self.editing_language:
+            return []
+        stale = translations.out_of_date(self.pack, self.translated_from)
+        return [key for key in self._chosen_keys() if key in stale.get(self.editing_language, [])]
+
+    def _show_source(self) -> None:
+        self.source.setVisible(bool(self.editing_language))
+        if not self.editing_language:
+            return
+        base = text_keys(self.pack)
+        sources = self.translated_from.get(self.editing_language, {})
+        rows = []
+        for key in self._chosen_keys():
+            if key not in base or not base[key]:
+                continue
+            field = draft_check.key_place(self.pack, key)[2]
+            was = sources.get(key) if sources.get(key, base[key]) != base[key] else None
+            rows.append((field[:1].upper() + field[1:], base[key], was))
+        own = language_words(self.pack.language)
+        self.source.setHtml(
+            source_html(self.tr("In {0}, the clinic's own words:").format(own), rows)
+        )
+
+    def _show_out_of_date(self) -> None:
+        self._show_source()
+        keys = self._chosen_out_of_date()
+        if keys:
+            sources = self.translated_from[self.editing_language]
+            base = text_keys(self.pack)
+            fields = [draft_check.key_place(self.pack, key)[2] for key in keys]
+            lines = [
+                self.tr("{0} was translated from “{1}”; it now reads “{2}”.").format(
+                    field[:1].upper() + field[1:], sources[key], base[key]
+                )
+                for key, field in zip(keys, fields, strict=True)
+            ]
+            self.out_of_date_note.setText(
+                self.tr("Out of date: the clinic's wording changed after this was translated.")
+                + "\n"
+                + "\n".join(lines)
+            )
+        self.out_of_date_note.setVisible(bool(keys))
+        self.still_right_button.setVisible(bool(keys))
+
+    def confirm_translation(self) -> None:
+        """The translation of the chosen item still says what the new wording says."""
+        keys = self._chosen_out_of_date()
+        if not keys:
+            return
+        self.translated_from = translations.confirm_translations(
+            self.translated_from, self.editing_language, keys
+        )
+        self._dirty = True
+        self._show_status()
+        self._show_out_of_date()
+        for listing, labels in (
+            (self.slide_list, self._slide_labels()),
+            (self.question_list, self._question_labels()),
+            (self.statement_list, self._statement_labels()),
+        ):
+            for row, (label, _icon) in enumerate(labels):
+                listing.set_item(row, label)
+        self.save_timer.start()
+        self._say(self.tr("The translation is marked as up to date."))
 
     def show_preview(self) -> None:
         """The draft on the kiosk's own screens, in a window of its own; nothing is stored."""
@@ -743,6 +1011,10 @@ class AdminWindow(QMainWindow):
             self._say(self.tr("Not published: {0}").format(error))
             return
         warnings = publishing.contraindication_changes(in_use, self.pack)
+        warnings += [
+            problem.words
+            for problem in draft_check.out_of_date_problems(self.pack, self.translated_from)
+        ]
         if self.based_on != in_use_version:
             warnings.insert(
                 0,

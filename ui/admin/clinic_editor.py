@@ -40,6 +40,8 @@ class ClinicEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._showing = False
+        # While a translation is edited only the clinic's name changes.
+        self.translating = False
         outer = QVBoxLayout(self)
         form = QFormLayout()
         self.name_field = QLineEdit()
@@ -90,8 +92,16 @@ class ClinicEditor(QWidget):
         else:
             self.logo.setPixmap(thumbnail(logo, LOGO_THUMBNAIL))
         self.logo.setAccessibleName(self.tr("Clinic logo") if logo else self.tr("No logo"))
-        self.remove_button.setEnabled(logo is not None)
+        self.remove_button.setEnabled(logo is not None and not self.translating)
         self._showing = False
+
+    def set_translating(self, translating: bool) -> None:
+        """Edit a translation's name only: the logo and the slides' pace are every language's."""
+        self.translating = translating
+        for widget in (self.seconds_field, self.choose_button):
+            widget.setEnabled(not translating)
+        if translating:
+            self.remove_button.setEnabled(False)
 
     def _seconds_changed(self, value: int) -> None:
         if not self._showing:

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.content import ContentPack
+from kiosk.content_changes import Piece, TextChange
 from ui.screens.slide import slide_html
 
 
@@ -37,4 +38,52 @@ def content_html(pack: ContentPack) -> str:
     parts.append(f"</ol><h3>{_tr('Consent')}</h3><ul>")
     parts.extend(f"<li>{escape(s.text)}</li>" for s in pack.consent_statements)
     parts.append(f"</ul><p><b>{escape(pack.signature_meaning)}</b></p>")
+    return "".join(parts)
+
+
+# Taken-out words struck through on red, put-in words on green: told apart by more than
+# colour, and dark text on both keeps 4.5:1 contrast.
+_PIECE_STYLE = {
+    Piece.REMOVED: "background-color:#fbe3e3; color:#6b0f0f; text-decoration:line-through;",
+    Piece.ADDED: "background-color:#dff3dc; color:#0d4a17; text-decoration:underline;",
+}
+
+
+def changes_html(changes: list[TextChange], contraindications: list[str]) -> str:
+    """What a restore changes, word by word, as rich text; typed text is escaped."""
+    if not changes and not contraindications:
+        return f"<p>{_tr('Patients would read exactly the same words.')}</p>"
+    parts = [
+        f"<p><i>{_tr('Struck-through words go; underlined words come in.')}</i></p>",
+        *(f"<p><b>{escape(sentence)}</b></p>" for sentence in contraindications),
+    ]
+    for change in changes:
+        words = "".join(
+            f'<span style="{_PIECE_STYLE[piece]}">{escape(text)}</span>'
+            if piece in _PIECE_STYLE
+            else escape(text)
+            for piece, text in change.pieces
+        ).replace("\n", "<br>")
+        parts.append(f"<h4>{escape(change.where)}</h4><p>{words}</p>")
+    return "".join(parts)
+
+
+def source_html(language: str, rows: list[tuple[str, str, str | None]]) -> str:
+    """The clinic's own words of the item being translated, beside the translation.
+
+    Each row is (which words, the words, what the translation was made from when the
+    words changed since, else None); an out-of-date row says so and shows the old words.
+    """
+    if not rows:
+        return f"<p><i>{_tr('Choose an item to see its words.')}</i></p>"
+    parts = [f"<p><i>{escape(language)}</i></p>"]
+    for field, words, was in rows:
+        text = escape(words).replace("\n", "<br>")
+        parts.append(f"<h4>{escape(field)}</h4><p>{text}</p>")
+        if was is not None:
+            parts.append(
+                f'<p style="background-color:#fff4d6; color:#3b2f0b;"><b>'
+                f"{_tr('Out of date: translated from')}</b> "
+                f"“{escape(was)}”</p>"
+            )
     return "".join(parts)

@@ -44,7 +44,10 @@ class SlideEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.slide: Slide | None = None
+        self._picture_bytes: bytes | None = None
         self._showing = False
+        # While a translation is edited: words only, the picture is every language's.
+        self.translating = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -173,6 +176,20 @@ class SlideEditor(QWidget):
         picture_layout.addLayout(picture_side, 1)
         return picture_box
 
+    def set_translating(self, translating: bool) -> None:
+        """Edit a translation's words (the picture cannot change) or the clinic's own."""
+        self.translating = translating
+        why = (
+            self.tr("The picture is the same in every language: change it in the clinic's own")
+            if translating
+            else ""
+        )
+        for button in (self.choose_button, self.remove_picture_button):
+            button.setToolTip(plain_tooltip(why) if why else "")
+        self._show_picture(
+            None if self.slide is None or not self.slide.picture else self._picture_bytes
+        )
+
     def show_slide(self, slide: Slide | None, picture: bytes | None) -> None:
         """Show `slide` (None: nothing chosen) with its picture's bytes."""
         self._showing = True
@@ -187,12 +204,14 @@ class SlideEditor(QWidget):
         self._showing = False
 
     def _show_picture(self, picture: bytes | None) -> None:
+        self._picture_bytes = picture
         has_picture = self.slide is not None and self.slide.picture is not None
         self.picture.setPixmap(thumbnail(picture if has_picture else None, PICTURE_THUMBNAIL))
         self.picture.setAccessibleName(
             (self.slide.picture_alt or "") if self.slide and has_picture else self.tr("No picture")
         )
-        self.remove_picture_button.setEnabled(has_picture)
+        self.choose_button.setEnabled(not self.translating)
+        self.remove_picture_button.setEnabled(has_picture and not self.translating)
         self.alt_field.setEnabled(has_picture)
         if not has_picture:
             self.picture_size.setText(self.tr("This slide has no picture."))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,11 +25,12 @@ from typing_extensions import override
 from kiosk import publishing
 from kiosk.actor import Actor, shown_name
 from kiosk.content import ContentPack
+from kiosk.content_changes import content_changes
 from kiosk.content_editing import ContentEditing
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import StorageUnavailableError
-from ui.admin.content_html import content_html
+from ui.admin.content_html import changes_html, content_html
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
 from ui.plain_text import plain_label
@@ -81,7 +83,14 @@ class VersionsDialog(QDialog):
         splitter.addWidget(self.table)
         self.contents = QTextBrowser()
         self.contents.setAccessibleName(self.tr("What the chosen version says"))
-        splitter.addWidget(self.contents)
+        self.changes = QTextBrowser()
+        self.changes.setAccessibleName(
+            self.tr("What restoring the chosen version changes, word by word")
+        )
+        self.views = QTabWidget()
+        self.views.addTab(self.contents, self.tr("What it says"))
+        self.views.addTab(self.changes, self.tr("What restoring it changes"))
+        splitter.addWidget(self.views)
         splitter.setSizes([560, 440])
         layout.addWidget(splitter, 1)
         self.message = plain_label()
@@ -140,6 +149,21 @@ class VersionsDialog(QDialog):
         version = self.chosen()
         pack = self._chosen_pack()
         self.contents.setHtml(content_html(pack) if pack else "")
+        if version is None or pack is None:
+            self.changes.setHtml("")
+        elif version.in_use:
+            self.changes.setHtml(
+                self.tr("<p>This is the version in use: restoring it changes nothing.</p>")
+            )
+        else:
+            # From what patients read now to what they would read after the restore.
+            in_use = self.editing.version_content(self.listed[0].number)
+            self.changes.setHtml(
+                changes_html(
+                    content_changes(in_use, pack),
+                    publishing.contraindication_changes(in_use, pack),
+                )
+            )
         self.restore_button.setEnabled(version is not None and not version.in_use)
         self.preview_button.setEnabled(version is not None)
 

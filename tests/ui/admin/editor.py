@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -75,3 +76,40 @@ def edit_language(window: AdminWindow, language: str) -> None:
     index = choice.findData(language)
     assert index >= 0, f"no {language!r} in the language choice"
     choice.setCurrentIndex(index)
+
+
+def open_tab(qtbot: QtBot, window: AdminWindow, name: str) -> None:
+    """Click the editor's tab with this name ("Slides", "Questions", "Consent", "Clinic")."""
+    bar = window.tabs.tabBar()
+    index = next(n for n in range(bar.count()) if bar.tabText(n) == name)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert window.tabs.currentIndex() == index
+
+
+def click_problem(qtbot: QtBot, window: AdminWindow, starting: str) -> None:
+    """Click the problem listed under Check whose words start with `starting`."""
+    view = window.problems
+    rows = [n for n in range(view.count()) if view.item(n).text().startswith(starting)]
+    assert rows, (
+        f"no problem starts {starting!r}: {[view.item(n).text() for n in range(view.count())]}"
+    )
+    rect = view.visualRect(view.model().index(rows[0], 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def problems_shown(window: AdminWindow) -> list[str]:
+    """The problems Check lists, as the admin reads them."""
+    view = window.problems
+    return [view.item(n).text() for n in range(view.count())] if view.isVisible() else []
+
+
+def confirmations(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[tuple[str, list[str]]]:
+    """Answer the editor's "are you sure?" questions with `answer`; what was asked."""
+    asked: list[tuple[str, list[str]]] = []
+
+    def confirm(_cls: object, _parent: object, title: str, sentences: list[str], _yes: str) -> bool:
+        asked.append((title, sentences))
+        return answer
+
+    monkeypatch.setattr(AdminWindow, "confirm", classmethod(confirm))
+    return asked

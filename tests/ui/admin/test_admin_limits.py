@@ -22,7 +22,7 @@ from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.visit import utc_now
-from tests.ui.admin.editor import choose_row, click, open_editor
+from tests.ui.admin.editor import choose_row, click, confirmations, open_editor
 from ui.admin.admin_window import AdminWindow
 from ui.admin.picture_file_dialog import PictureFileDialog
 
@@ -131,8 +131,9 @@ def _draft_with_slides(database: Database, count: int) -> None:
 
 
 def test_a_full_list_of_slides_takes_no_more_and_says_why(
-    qtbot: QtBot, database: Database, settings: Settings
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    confirmations(monkeypatch, True)
     _draft_with_slides(database, 60)
     window = open_editor(qtbot, database, settings)
     listing = window.slide_list

@@ -17,6 +17,8 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
+from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import store_visit
 from tests.ui.admin.editor import choose_row, click, open_editor, retype, tick
 from ui.admin.admin_window import AdminWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -96,7 +98,9 @@ def test_a_draft_with_problems_is_not_published_and_the_problem_names_the_slide(
     assert not asked
     problems = [window.problems.item(n).text() for n in range(window.problems.count())]
     assert window.problems.isVisible()
-    assert any(p.startswith(f"slide 3 ({slide_id})") and "title" in p for p in problems), problems
+    # Named by number and what the admin sees in the list, never by its ID.
+    assert any(p.startswith("Slide 3 (no title yet):") and "title" in p for p in problems), problems
+    assert not any(slide_id in p for p in problems), problems
     assert "Not published" in window.message.text()
     assert len(_versions(database)) == 1
 
@@ -227,3 +231,69 @@ def test_without_warnings_a_label_is_enough(qtbot: QtBot) -> None:
     assert not dialog.publish_button.isEnabled()
     qtbot.keyClicks(dialog.label_field, "typo fixed")
     assert dialog.publish_button.isEnabled()
+
+
+def _visit_now(database: Database) -> None:
+    with database.session() as session:
+        _, pack = content_in_use(session, None, datetime.now(UTC))
+    store_visit(database, walk_visit(pack, ManualClock(datetime.now(UTC))))
+
+
+def test_the_versions_list_counts_the_visits_each_publish_saw_not_each_text(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    _visit_now(database)
+    _visit_now(database)
+    retype(qtbot, window.slide_editor.title_field, "A newer first slide")
+    _labels(monkeypatch, "newer")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+    _visit_now(database)
+
+    click(qtbot, window.versions_button)
+    dialog = window.versions_dialog
+    assert dialog is not None
+    rect = dialog.table.visualItemRect(dialog.table.item(1, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    _labels(monkeypatch, "the first slide again")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, dialog.restore_button)
+
+    def visits_column() -> list[tuple[str, str]]:
+        table = dialog.table
+        return [(table.item(r, 0).text(), table.item(r, 3).text()) for r in range(table.rowCount())]
+
+    # The restore just published: no visit has seen it yet, though its text had two.
+    assert visits_column() == [("3", "0"), ("2", "1"), ("1", "2")]
+    _visit_now(database)
+    click(qtbot, window.versions_button)
+    assert visits_column() == [("3", "1"), ("2", "1"), ("1", "2")]
+
+
+def test_before_a_restore_the_admin_reads_what_changes_word_by_word(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    first_title = window.pack.slides[0].title
+    retype(qtbot, window.slide_editor.title_field, f"{first_title} Today")
+    _labels(monkeypatch, "newer")
+    with qtbot.waitSignal(window.published, timeout=5000):
+        click(qtbot, window.publish_button)
+
+    click(qtbot, window.versions_button)
+    dialog = window.versions_dialog
+    assert dialog is not None
+    rect = dialog.table.visualItemRect(dialog.table.item(1, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    bar = dialog.views.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert dialog.views.currentWidget() is dialog.changes
+    shown = dialog.changes.toPlainText()
+    assert f"Slide 1 “{first_title}”, the title" in shown
+    assert f"{first_title} Today" in shown.replace("\n", " ")
+    # Only the word that goes is struck through; the rest reads as it is.
+    html = dialog.changes.toHtml()
+    struck = html[html.index("line-through") :]
+    assert struck.split(">", 1)[1].startswith("Today<")
+    assert shown.count(first_title) == 2  # the heading, and the words that stay

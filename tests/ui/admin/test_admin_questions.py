@@ -112,8 +112,8 @@ def test_add_question_adds_a_yes_no_not_sure_question(
     click(qtbot, window.check_button)
     problems = [window.problems.item(n).text() for n in range(window.problems.count())]
     missing = (
-        "the Spanish translation: the text of question 'have-you-eaten-in-the-last-4-hours' "
-        "has no Spanish text"
+        f"Spanish, question {count + 1} “Have you eaten in the last 4 hours?”: "
+        "the question has no Spanish text"
     )
     assert problems == [missing]
     edit_language(window, "es")

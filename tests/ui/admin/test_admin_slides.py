@@ -14,7 +14,16 @@ from kiosk import publishing
 from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.settings import Settings
-from tests.ui.admin.editor import choose_row, click, edit_language, list_labels, open_editor, retype
+from tests.ui.admin.editor import (
+    choose_row,
+    click,
+    confirmations,
+    edit_language,
+    list_labels,
+    open_editor,
+    open_tab,
+    retype,
+)
 from ui.admin.admin_window import AdminWindow
 from ui.admin.picture_file_dialog import PictureFileDialog
 
@@ -115,8 +124,9 @@ def test_slides_are_reordered_with_up_and_down_and_by_dragging(
 
 
 def test_slides_are_added_duplicated_and_removed(
-    qtbot: QtBot, database: Database, settings: Settings
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked = confirmations(monkeypatch, True)
     window = open_editor(qtbot, database, settings)
     count = len(window.pack.slides)
     choose_row(qtbot, window.slide_list, 0)
@@ -131,6 +141,7 @@ def test_slides_are_added_duplicated_and_removed(
     assert [s.title for s in window.pack.slides[1:3]] == ["Parking", "Parking"]
     assert window.pack.slides[2].id == "parking-2"
     click(qtbot, window.slide_list.remove_button)
+    assert asked[-1][0] == "Remove slide 3 “Parking”?"
     assert window.slide_list.current_row() == 2  # the next slide is chosen
     choose_row(qtbot, window.slide_list, 1)
     click(qtbot, window.slide_list.remove_button)
@@ -165,7 +176,7 @@ def test_a_big_photo_is_scaled_to_the_kiosk_screen_and_needs_a_description(
     # Publishing wants a description for people who cannot see the picture.
     click(qtbot, window.check_button)
     problems = [window.problems.item(n).text() for n in range(window.problems.count())]
-    assert any(p.startswith("slide 1 (") and "picture_alt" in p for p in problems), problems
+    assert any(p.startswith("Slide 1 “") and "picture_alt" in p for p in problems), problems
     retype(qtbot, editor.alt_field, "A calm waiting room with two armchairs")
     edit_language(window, "es")  # and for Spanish readers
     assert not editor.choose_button.isEnabled(), "one picture for every language"
@@ -211,3 +222,72 @@ def test_a_bad_picture_is_refused_naming_the_file_and_nothing_changes(
     assert not window.save_timer.isActive()
     with database.session() as session:
         assert publishing.current_draft(session) is None
+
+
+def test_a_removal_is_asked_first_and_undo_and_redo_step_through_structural_edits(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    titles = [s.title for s in window.pack.slides]
+    assert not window.undo_button.isEnabled()
+    refused = confirmations(monkeypatch, False)
+    choose_row(qtbot, window.slide_list, 1)
+    click(qtbot, window.slide_list.remove_button)
+    assert refused == [
+        (
+            f"Remove slide 2 “{titles[1]}”?",
+            [f"Slide 2 “{titles[1]}” is taken out of the draft. Undo (Ctrl+Z) brings it back."],
+        )
+    ]
+    assert [s.title for s in window.pack.slides] == titles, "Cancel keeps the slide"
+
+    confirmations(monkeypatch, True)
+    click(qtbot, window.slide_list.remove_button)
+    assert [s.title for s in window.pack.slides] == titles[:1] + titles[2:]
+    # Words typed after a removal stay when the removal is undone.
+    choose_row(qtbot, window.slide_list, 0)
+    retype(qtbot, window.slide_editor.title_field, "Welcome")
+    assert window.undo_button.text() == "Undo remove a slide"
+    click(qtbot, window.undo_button)
+    assert [s.title for s in window.pack.slides] == ["Welcome", *titles[1:]]
+    assert window.slide_list.current_row() == 1
+    assert list_labels(window.slide_list)[1] == f"2. {titles[1]}"
+    click(qtbot, window.redo_button)
+    assert [s.title for s in window.pack.slides] == ["Welcome", *titles[2:]]
+    click(qtbot, window.undo_button)
+
+    # Moves, by button and undone from the keyboard in the list.
+    choose_row(qtbot, window.slide_list, 0)
+    click(qtbot, window.slide_list.down_button)
+    assert [s.title for s in window.pack.slides][:2] == [titles[1], "Welcome"]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    choose_row(qtbot, window.slide_list, 1)
+    qtbot.keyClick(window.slide_list.items, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [s.title for s in window.pack.slides] == ["Welcome", *titles[1:]]
+    # In a field, Ctrl+Z takes back typing, not the structure.
+    click(qtbot, window.slide_list.down_button)
+    field = window.slide_editor.title_field
+    qtbot.keyClicks(field, "!")
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert field.text() == "Welcome"
+    assert [s.title for s in window.pack.slides][:2] == [titles[1], "Welcome"]
+
+    # Questions and statements too.
+    open_tab(qtbot, window, "Questions")
+    questions = len(window.pack.questions)
+    click(qtbot, window.question_list.add_button)
+    assert len(window.pack.questions) == questions + 1
+    click(qtbot, window.undo_button)
+    assert len(window.pack.questions) == questions
+    open_tab(qtbot, window, "Consent")
+    statements = [s.text for s in window.pack.consent_statements]
+    choose_row(qtbot, window.statement_list, 0)
+    click(qtbot, window.statement_list.remove_button)
+    assert len(window.pack.consent_statements) == len(statements) - 1
+    open_tab(qtbot, window, "Slides")
+    click(qtbot, window.undo_button)
+    assert window.tabs.currentIndex() == 2, "undo shows what it brought back"
+    assert [s.text for s in window.pack.consent_statements] == statements
+    qtbot.waitUntil(lambda: not window._dirty)
+    assert [s.text for s in _draft(database).pack.consent_statements] == statements
