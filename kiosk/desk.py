@@ -18,7 +18,7 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import printing
-from kiosk.actor import Actor, Role
+from kiosk.actor import Actor, Permission
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
@@ -38,6 +38,13 @@ MAX_NOTE_LENGTH = 2000
 # from reaching the database: 25,000 "%" made SQLite give up ("LIKE or GLOB pattern too
 # complex"), and even 100 characters that each spread into 18 (NFKD) stay well below it.
 MAX_SEARCH_LENGTH = 100
+
+
+# What staff read when the role they hold may not do a clinical action (an admin
+# account too: roles are not ranked).
+ONLY_A_CLINICIAN_REVIEWS = "Only a clinician can mark clinical flags as reviewed."
+ONLY_A_CLINICIAN_UNDOES_A_VOID = "Only a clinician can undo a void."
+ONLY_THE_FRONT_DESK = "Only front-desk staff or a clinician can change a visit."
 
 
 class DeskError(Exception):
@@ -352,8 +359,8 @@ def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: Actor) -
 
 def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
     """A clinician has reviewed the clinical flags (staff can see but not clear them)."""
-    if not by.may(Role.CLINICIAN):
-        raise DeskError("Only a clinician can mark clinical flags as reviewed.")
+    if not by.may(Permission.MARK_REVIEWED):
+        raise DeskError(ONLY_A_CLINICIAN_REVIEWS)
     if len(note) > MAX_NOTE_LENGTH:
         raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     visit = _visit_row(session, visit_id)
@@ -366,6 +373,8 @@ def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
 
 def arrange_ride(session: Session, visit_id: str, driver_name: str, phone: str, by: Actor) -> None:
     """A ride home arranged after check-in clears the ride flag."""
+    if not by.may(Permission.FRONT_DESK):
+        raise DeskError(ONLY_THE_FRONT_DESK)
     name = clean_name(driver_name)
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not name:
@@ -384,6 +393,8 @@ def arrange_ride(session: Session, visit_id: str, driver_name: str, phone: str, 
 
 def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     """Mark a check-in made by mistake as void; it stays stored and shown as void."""
+    if not by.may(Permission.FRONT_DESK):
+        raise DeskError(ONLY_THE_FRONT_DESK)
     if not reason.strip():
         raise DeskError("Please give the reason for voiding this check-in.")
     visit = _visit_row(session, visit_id)
@@ -400,8 +411,8 @@ def undo_void(session: Session, visit_id: str, by: Actor) -> None:
     The void's reason stays in the audit's order of events (voided, then undone); the
     visit is listed again with whatever flags it still has open.
     """
-    if not by.may(Role.CLINICIAN):
-        raise DeskError("Only a clinician can undo a void.")
+    if not by.may(Permission.UNDO_VOID):
+        raise DeskError(ONLY_A_CLINICIAN_UNDOES_A_VOID)
     visit = session.get(VisitRow, visit_id)  # not _visit_row: that refuses a void one
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")

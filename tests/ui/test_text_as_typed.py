@@ -92,7 +92,7 @@ def type_on_a_keyboard(qtbot: QtBot, window: KioskWindow, field_name: str, text:
 
 def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     desk = DeskWindow(
-        Station(database, "desk-1"), settings, StaffMember(7, USERNAME, Role.CLINICIAN)
+        Station(database, "desk-1"), settings, StaffMember(7, USERNAME, frozenset({Role.CLINICIAN}))
     )
     qtbot.addWidget(desk)
     desk.resize(1920, 1080)

@@ -49,9 +49,10 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import Actor, StaffMember
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
+from kiosk.front_desk import visit_actions
 from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
@@ -157,6 +158,14 @@ class DeskWindow(QMainWindow):
         self._build_print_system_state()
         self._add_shortcuts()
 
+        self._start_timers()
+        self._load_printers()
+        self._show_actions()
+        self.refresh()
+        self.show_held_visits()
+
+    def _start_timers(self) -> None:
+        # New and changed visits from anywhere, and what became of prints.
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
         self.refresh_timer.timeout.connect(self.refresh_if_changed)
@@ -165,15 +174,11 @@ class DeskWindow(QMainWindow):
         self.print_timer.setInterval(PRINT_CHECK_MILLISECONDS)
         self.print_timer.timeout.connect(self.check_prints)
         self.print_timer.start()
-        self._load_printers()
-        self._show_actions()
-        self.refresh()
-        self.show_held_visits()
 
     def _build_top_bar(self) -> QVBoxLayout:
         top = QVBoxLayout()
         self.signed_in = plain_label(
-            self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.role.value)
+            self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.roles_shown)
         )
         self.search_field = QLineEdit()
         self.search_field.setObjectName("deskSearch")
@@ -602,30 +607,31 @@ class DeskWindow(QMainWindow):
         self._show_actions()
 
     def _show_actions(self) -> None:
-        visit = self.current
-        usable = visit is not None and visit.voided_at is None
-        self.save_button.setEnabled(visit is not None)
-        can_print = visit is not None and bool(self.printer_choice.currentText())
+        # Who may do what is kiosk.front_desk's to decide; the window only greys buttons.
+        allowed = visit_actions(self.current, self.member)
+        self.save_button.setEnabled(allowed.save_summary)
+        can_print = allowed.print_summary and bool(self.printer_choice.currentText())
         self.print_button.setEnabled(can_print)
         self.patient_copy_button.setEnabled(can_print)
         self.retry_button.setEnabled(can_print and self._last_print_failed())
-        self.review_button.setEnabled(
-            usable and bool(visit and visit.flags) and self.member.role.allows(Role.CLINICIAN)
-        )
+        self.review_button.setEnabled(allowed.mark_reviewed)
         self.review_button.setToolTip(
-            plain_tooltip(
-                ""
-                if self.member.role.allows(Role.CLINICIAN)
-                else self.tr("Only a clinician can mark clinical flags as reviewed.")
-            )
+            plain_tooltip(self._tr_refusal(allowed.mark_reviewed_refusal))
         )
-        self.ride_button.setEnabled(usable)
-        self.void_button.setEnabled(usable)
-        self.undo_void_button.setEnabled(
-            visit is not None
-            and visit.voided_at is not None
-            and self.member.role.allows(Role.CLINICIAN)
-        )
+        self.ride_button.setEnabled(allowed.arrange_ride)
+        self.void_button.setEnabled(allowed.void)
+        self.undo_void_button.setEnabled(allowed.undo_void)
+        self.undo_void_button.setToolTip(plain_tooltip(self._tr_refusal(allowed.undo_void_refusal)))
+
+    def _tr_refusal(self, refusal: str) -> str:
+        """A refusal from kiosk.front_desk in the desk's language."""
+        words = {
+            desk.ONLY_A_CLINICIAN_REVIEWS: self.tr(
+                "Only a clinician can mark clinical flags as reviewed."
+            ),
+            desk.ONLY_A_CLINICIAN_UNDOES_A_VOID: self.tr("Only a clinician can undo a void."),
+        }
+        return words.get(refusal, refusal)
 
     def _change(self, change: str, action: Actor, *args: str) -> None:
         if self.current is None:

@@ -14,7 +14,7 @@ from kiosk.station import Station
 from ui.admin.admin_window import AdminWindow
 from ui.admin.ordered_list import OrderedList
 
-ADMIN = StaffMember(3, "ines", Role.ADMIN)
+ADMIN = StaffMember(3, "ines", frozenset({Role.ADMIN}))
 
 
 def open_editor(qtbot: QtBot, database: Database, settings: Settings) -> AdminWindow:

@@ -26,8 +26,8 @@ from tests.conftest import store_visit
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.desk_window import DeskWindow
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
-DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
+DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
 
 
 @pytest.fixture
@@ -583,3 +583,46 @@ def test_search_between_dates_and_without_void_visits(
     qtbot.mouseClick(window.hide_void, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.search_button, Qt.MouseButton.LeftButton)
     assert column(window, 2) == ["Smith, November"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "clinical"),
+    [
+        ({Role.STAFF}, False),
+        ({Role.CLINICIAN}, True),
+        # An admin at the desk (an upgrade makes every admin "staff admin"): not clinical.
+        ({Role.STAFF, Role.ADMIN}, False),
+        ({Role.ADMIN, Role.CLINICIAN}, True),
+    ],
+    ids=["staff", "clinician", "staff+admin", "admin+clinician"],
+)
+def test_the_desks_buttons_do_what_each_role_may(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    roles: set[Role],
+    clinical: bool,
+) -> None:
+    from kiosk.stored_visits import load_visit
+
+    visit_id = check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
+    window = open_desk(qtbot, database, settings, StaffMember(7, "sam", frozenset(roles)))
+    select(qtbot, window, 0)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("checked", True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert window.review_button.isEnabled() is clinical
+    assert ("Only a clinician" in window.review_button.toolTip()) is not clinical
+    qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
+    with database.session() as session:
+        stored = load_visit(session, visit_id)
+    assert stored is not None
+    assert (stored.reviewed_by == "sam") is clinical
+    # Every desk role voids a mistaken check-in; only a clinician takes a void back.
+    qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    assert column(window, 0) == ["Void"]
+    assert window.undo_void_button.isEnabled() is clinical
+    qtbot.mouseClick(window.undo_void_button, Qt.MouseButton.LeftButton)
+    assert (column(window, 0) != ["Void"]) is clinical

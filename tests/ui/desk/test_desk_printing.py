@@ -36,7 +36,9 @@ def print_column(window: DeskWindow) -> str:
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
     store_visit(database, visit)
-    window = DeskWindow(Station(database, "desk-1"), settings, StaffMember(1, "maria", Role.STAFF))
+    window = DeskWindow(
+        Station(database, "desk-1"), settings, StaffMember(1, "maria", frozenset({Role.STAFF}))
+    )
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()

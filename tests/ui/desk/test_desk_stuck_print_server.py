@@ -41,7 +41,7 @@ from tests.conftest import store_visit
 from ui.desk.desk_window import DeskWindow
 from ui.errands import ErrandKind, errand_pool
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 # Well inside the print system's timeout: a desk frozen on the print server only comes
 # back when the question times out.
 PROMPTLY = printing.TIMEOUT_SECONDS / 2
