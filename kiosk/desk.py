@@ -9,7 +9,7 @@ they open their own short transactions and hold none while the print system answ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
-from kiosk.rules import FlagKind
+from kiosk.rules import FlagKind, flag_in_brief
 from kiosk.stored_visits import load_visit, name_key
 from kiosk.unit_of_work import unit_of_work
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
@@ -68,11 +68,25 @@ class ListedCheckIn:
     print_state: str
     voided: bool
     is_demo: bool
+    # The newest print's time and, when it failed, the print system's reason.
+    printed_at: datetime | None = None
+    print_reason: str = ""
+    # The open flags: in a few words for the row, and whole for the hover.
+    attention: tuple[str, ...] = ()
+    attention_sentences: tuple[str, ...] = ()
+    attention_kinds: tuple[FlagKind, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
         """Whether someone must still act on this visit before treatment."""
         return self.open_flag_count > 0 and not self.voided
+
+    @property
+    def waits_for_clinician(self) -> bool:
+        """Whether a clinical flag is still open (a contraindication, or talk first)."""
+        return not self.voided and any(
+            kind is not FlagKind.NO_RIDE_HOME for kind in self.attention_kinds
+        )
 
 
 @dataclass(frozen=True)
@@ -103,19 +117,20 @@ class SearchPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _latest_print_state() -> Select[str]:
+def _latest_print(column: Any) -> Any:
     return (
-        select(PrintJobRow.state)
+        select(column)
         .where(PrintJobRow.visit_id == VisitRow.id)
         .order_by(PrintJobRow.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 
 def _check_in_query() -> Select[*tuple[Any, ...]]:
     # Run on the session's connection (Core), not through the ORM: the list is plain
     # values, and the ORM's row handling doubled the time of a day's list.
-    latest_print = _latest_print_state().scalar_subquery()
+    latest_print = _latest_print(PrintJobRow.state)
     return select(
         VisitRow.id,
         VisitRow.finished_at,
@@ -130,6 +145,8 @@ def _check_in_query() -> Select[*tuple[Any, ...]]:
         func.coalesce(latest_print, "not_printed"),
         VisitRow.voided_at,
         VisitRow.is_demo,
+        _latest_print(PrintJobRow.sent_at),
+        _latest_print(PrintJobRow.reason),
     )
 
 
@@ -148,6 +165,8 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
         printed,
         voided,
         demo,
+        printed_at,
+        print_reason,
     ) = row
     assert isinstance(finished, datetime)
     assert isinstance(born, date)
@@ -165,7 +184,45 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
         str(printed),
         voided is not None,
         bool(demo),
+        _as_utc(printed_at),
+        str(print_reason or ""),
     )
+
+
+def _as_utc(moment: object) -> datetime | None:
+    # A scalar subquery's value does not pass through the column's type on every
+    # database: SQLite hands back the stored text.
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _with_open_flags(session: Session, check_ins: list[ListedCheckIn]) -> list[ListedCheckIn]:
+    """The listed visits with what their open flags are about (one query for all)."""
+    ids = [c.id for c in check_ins if c.open_flag_count]
+    if not ids:
+        return check_ins
+    found: dict[str, list[tuple[str, str]]] = {}
+    for visit_id, kind, sentence in session.connection().execute(
+        select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence)
+        .where(FlagRow.visit_id.in_(ids), FlagRow.cleared_at.is_(None))
+        .order_by(FlagRow.visit_id, FlagRow.position)
+    ):
+        found.setdefault(str(visit_id), []).append((str(kind), str(sentence)))
+    return [
+        replace(
+            c,
+            attention=tuple(flag_in_brief(kind, text) for kind, text in found.get(c.id, ())),
+            attention_sentences=tuple(text for _, text in found.get(c.id, ())),
+            attention_kinds=tuple(FlagKind(kind) for kind, _ in found.get(c.id, ())),
+        )
+        if c.id in found
+        else c
+        for c in check_ins
+    ]
 
 
 def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -189,7 +246,7 @@ def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list
     """Today's visits in the clinic's day: those needing attention first, then newest."""
     start, end = _day_bounds(now.astimezone(zone).date(), zone)
     rows = session.connection().execute(_TODAY, {"start": start, "end": end})
-    return [_check_in(tuple(row)) for row in rows]
+    return _with_open_flags(session, [_check_in(tuple(row)) for row in rows])
 
 
 def search_key(text: str) -> str:
@@ -273,12 +330,16 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     else:
         total = session.connection().execute(count.where(*conditions)).scalar() or 0
     page = max(0, wanted.page)
+    # Newest first: a visit left unreviewed months ago must not sit above today's
+    # (Needs attention only finds those); today's list puts attention first.
     rows = session.connection().execute(
-        _attention_first(query.where(*conditions))
+        query.where(*conditions)
+        .order_by(VisitRow.finished_at.desc(), VisitRow.id)
         .limit(wanted.page_size)
         .offset(page * wanted.page_size)
     )
-    return SearchPage(tuple(_check_in(tuple(r)) for r in rows), total, page, wanted.page_size)
+    listed = _with_open_flags(session, [_check_in(tuple(r)) for r in rows])
+    return SearchPage(tuple(listed), total, page, wanted.page_size)
 
 
 def audit_search(session: Session, wanted: VisitQuery, found: int, by: Actor) -> None:
@@ -434,6 +495,9 @@ class PrintRecord:
     job: PrintJob | None
     state: PrintState
     reason: str
+    # When it was sent, and by whom (for the desk's details).
+    sent_at: datetime | None = None
+    sent_by: str = ""
 
 
 def record_print(
@@ -483,7 +547,9 @@ def latest_print(session: Session, visit_id: str) -> PrintRecord | None:
     if row is None:
         return None
     job = PrintJob(row.printer, row.job_id) if row.job_id else None
-    return PrintRecord(row.id, row.printer, job, PrintState(row.state), row.reason)
+    return PrintRecord(
+        row.id, row.printer, job, PrintState(row.state), row.reason, row.sent_at, row.sent_by
+    )
 
 
 def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QDate,
     QItemSelection,
     QSettings,
+    Qt,
     QTimer,
     Signal,
 )
@@ -50,6 +51,7 @@ from typing_extensions import override
 
 from kiosk import desk, printing
 from kiosk.actor import Actor, StaffMember
+from kiosk.alerts import AlertKind
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
 from kiosk.front_desk import visit_actions
@@ -59,7 +61,7 @@ from kiosk.station import Station, StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.alert_banner import AlertBanner
-from ui.desk.check_in_model import CheckInModel
+from ui.desk.check_in_model import CheckInModel, Column
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
 from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
@@ -123,6 +125,10 @@ class DeskWindow(QMainWindow):
         self.station = station
         self.clock = clock
         self.current: VisitRecord | None = None
+        # What the details pane shows: the visit and its newest print.
+        self._details_shown: tuple[str, desk.PrintRecord | None] | None = None
+        self._shown_print: desk.PrintRecord | None = None
+        self._glance: list[desk.ListedCheckIn] = []
         self.desk_check_in: KioskWindow | None = None
         self._seen_visits: set[str] | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
@@ -268,7 +274,13 @@ class DeskWindow(QMainWindow):
         self.alert_banner = AlertBanner(
             self.alerts, self.station, self.settings.zone, member=self.member
         )
+        # Help requests are counted in today's glance too.
+        self.alerts.changed.connect(self._alerts_changed)
         return self.alert_banner
+
+    def _alerts_changed(self, _board: object) -> None:
+        if self.current is None and self.query is None:
+            self._show_day_at_a_glance(self._glance)
 
     def _build_list(self) -> QWidget:
         left = QWidget()
@@ -282,8 +294,17 @@ class DeskWindow(QMainWindow):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # What needs attention takes the room left; long wording ends in "…" (the hover
+        # and the details have it whole).
+        header.setSectionResizeMode(Column.ATTENTION, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        # A header click sorts; a third click goes back to the desk's own order.
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         pages = QHBoxLayout()
         self.previous_page = QPushButton(self.tr("‹ Previous"))
@@ -521,18 +542,30 @@ class DeskWindow(QMainWindow):
                 self.table.selectRow(row)
         if self.current is None and page is None:
             self._show_day_at_a_glance(list(listing.check_ins))
+        self._show_details()
 
     def _show_day_at_a_glance(self, check_ins: list[desk.ListedCheckIn]) -> None:
         """With no visit chosen, the details pane says what today still needs."""
+        self._glance = check_ins
+        self._details_shown = None
         kept = [c for c in check_ins if not c.voided]
         waiting = sum(1 for c in kept if c.needs_attention)
+        review = sum(1 for c in kept if c.waits_for_clinician)
         no_ride = sum(1 for c in kept if c.ride_status is RideStatus.NONE_YET)
         unprinted = sum(1 for c in kept if c.print_state in ("not_printed", "failed"))
+        failed = sum(1 for c in kept if c.print_state == "failed")
+        board = self.alerts.board
+        help_asked = sum(
+            1 for alert in (board.alerts if board else ()) if alert.kind is AlertKind.HELP_REQUESTED
+        )
         lines = [
             self.tr("{0} check-ins today").format(len(kept)),
             self.tr("{0} needing attention (open flags)").format(waiting),
+            self.tr("{0} waiting for a clinician's review").format(review),
             self.tr("{0} with no ride home yet").format(no_ride),
-            self.tr("{0} summaries not printed").format(unprinted),
+            self.tr("{0} summaries not printed").format(unprinted)
+            + (self.tr(" ({0} failed)").format(failed) if failed else ""),
+            self.tr("{0} patients asking for help now").format(help_asked),
         ]
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.details.setHtml(
@@ -603,8 +636,24 @@ class DeskWindow(QMainWindow):
         except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
             return
-        self.details.setHtml(visit_html(self.current, self.settings.zone))
+        self._details_shown = None  # the record itself may have changed: show it again
+        self._show_details()
         self._show_actions()
+
+    def _show_details(self) -> None:
+        """The open visit, with where its summary is (asked again after each reload)."""
+        if self.current is None:
+            return
+        try:
+            last = self.front_desk.latest_print(self.current.id)
+        except StorageUnavailableError:
+            last = self._shown_print
+        shown = (self.current.id, last)
+        if shown == self._details_shown:
+            return  # unchanged: keep where staff scrolled to
+        self._details_shown = shown
+        self._shown_print = last
+        self.details.setHtml(visit_html(self.current, self.settings.zone, last))
 
     def _show_actions(self) -> None:
         # Who may do what is kiosk.front_desk's to decide; the window only greys buttons.
