@@ -735,14 +735,23 @@ class DeskWindow(QMainWindow):
         if visit is None:
             return
         when = visit.finished_at.astimezone(self.settings.zone).strftime("%m/%d/%Y %I:%M %p")
+        # What a void takes off the list: the flags still open (they stay in the record).
+        hides = (
+            self.tr("These open flags will no longer ask for attention:\n{0}").format(
+                "\n".join(f"• {flag}" for flag in visit.open_flags)
+            )
+            if visit.open_flags
+            else self.tr("It has no open flags.")
+        )
         reason, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("Void this check-in"),
             plain_html(
                 self.tr(
                     "Void the check-in of {0} from {1}? It stays stored, shown as void, and no "
-                    "longer asks for attention; a clinician can undo it.\n\nWhy is it void?"
-                ).format(visit.patient_name, when)
+                    "longer asks for attention; a clinician can undo it.\n\n{2}\n\nWhy is "
+                    "it void?"
+                ).format(visit.patient_name, when, hides)
             ),
         )
         if ok:

@@ -359,6 +359,7 @@ def test_a_ride_arranged_later_and_a_void(
     # The dialog names who is voided and what voiding does, before anything changes.
     assert "Ana Lee" in asked[0]
     assert "a clinician can undo it" in asked[0]
+    assert "It has no open flags." in asked[0], "the ride was arranged: nothing left open"
     assert column(window, 0) == ["Void"]
     assert "Checked in twice by mistake" in window.details.toPlainText()
     assert not window.void_button.isEnabled()
@@ -408,10 +409,17 @@ def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
     )
     window = open_desk(qtbot, database, settings, DOCTOR)
     select(qtbot, window, 0)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("wrong patient", True)
-    )
+    asked: list[str] = []
+
+    def void_reason(_parent: object, _title: str, label: str, *_: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ("wrong patient", True)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", void_reason)
     qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    # The void names what it takes off the list.
+    assert "These open flags will no longer ask for attention" in asked[0]
+    assert "heart condition that is not stable" in asked[0]
     assert column(window, 0) == ["Void"]
     assert window.undo_void_button.isEnabled()
     monkeypatch.setattr(
