@@ -33,9 +33,8 @@ class Column(IntEnum):
     TIME = 1
     PATIENT = 2
     BIRTH = 3
-    VISIT = 4
-    REVIEW = 5
-    PRINT = 6
+    REVIEW = 4
+    PRINT = 5
 
 
 def _is_column(number: int) -> bool:
@@ -59,7 +58,6 @@ class CheckInModel(QAbstractTableModel):
             Column.TIME: self.tr("Time"),
             Column.PATIENT: self.tr("Patient"),
             Column.BIRTH: self.tr("Date of birth"),
-            Column.VISIT: self.tr("Visit"),
             Column.REVIEW: self.tr("Review"),
             Column.PRINT: self.tr("Print"),
         }
@@ -180,21 +178,18 @@ class CheckInModel(QAbstractTableModel):
     def _texts(self, check_in: ListedCheckIn) -> list[str]:
         """The row's words, column by column."""
         demo = self.tr(" (demo)") if check_in.is_demo else ""
-        visit = (
-            self.tr("Talk first, unsigned")
-            if check_in.ending is Ending.STOPPED_TO_TALK
-            else self.tr("Checked in")
-        )
         if check_in.flag_count == 0:
             review = "—"
         else:
             review = self.tr("Reviewed") if check_in.reviewed else self.tr("Needs review")
+        if check_in.ending is Ending.STOPPED_TO_TALK:
+            # Stopped to talk before consenting: unsigned even once reviewed.
+            review = self.tr("{0}, consent unsigned").format(review)
         return [
             self._attention(check_in),
-            self._when(check_in.finished_at, with_day=True),
+            self._when(check_in.finished_at),
             f"{check_in.last_name}, {check_in.first_name}{demo}",
             check_in.date_of_birth.strftime("%m/%d/%Y"),
-            visit,
             review,
             self._print(check_in),
         ]
@@ -224,10 +219,10 @@ class CheckInModel(QAbstractTableModel):
         reason = check_in.print_reason or self.tr("the printer gave no reason")
         return self.tr("✗ Print failed {0}: {1}").format(when, reason)
 
-    def _when(self, moment: datetime, *, with_day: bool = False) -> str:
-        """Today's time (with the day, `with_day`), or the date with its year: a search
-        reaches back across years."""
+    def _when(self, moment: datetime) -> str:
+        """Today's time alone, or the date with its year: a search reaches back across
+        years."""
         local = moment.astimezone(self.zone)
         if local.date() == datetime.now(self.zone).date():
-            return local.strftime("%m/%d %I:%M %p" if with_day else "%I:%M %p")
+            return local.strftime("%I:%M %p")
         return local.strftime("%m/%d/%Y %I:%M %p")

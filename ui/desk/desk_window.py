@@ -72,6 +72,7 @@ from ui.plain_text import plain_html, plain_label, plain_tooltip, tell
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
 PRINT_CHECK_MILLISECONDS = 2000
+PRINT_COLUMN_WIDTH = 210
 
 
 def _day(field: QDateEdit) -> date:
@@ -158,7 +159,7 @@ class DeskWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         # The list needs all its columns on a 1366-wide laptop; details wrap instead.
-        splitter.setSizes([1000, 600])
+        splitter.setSizes([1300, 700])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._build_print_system_state()
@@ -299,8 +300,23 @@ class DeskWindow(QMainWindow):
         # What needs attention takes the room left; long wording ends in "…" (the hover
         # and the details have it whole).
         header.setSectionResizeMode(Column.ATTENTION, QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setWordWrap(False)
+        # A failed print's reason can be long: it wraps within its column.
+        header.setSectionResizeMode(Column.PRINT, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(Column.PRINT, PRINT_COLUMN_WIDTH)
+        header.setMinimumSectionSize(60)
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(28)  # room around one line: a row is easy to hit
+        # A narrower column wraps onto more lines: the rows grow with it.
+        # Once the resize is done: while it runs the rows still see the old widths.
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(0)
+        self._rows_fit.timeout.connect(
+            lambda: rows.resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+        )
+        header.sectionResized.connect(self._rows_fit.start)
         # A header click sorts; a third click goes back to the desk's own order.
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -565,7 +581,7 @@ class DeskWindow(QMainWindow):
             self.tr("{0} with no ride home yet").format(no_ride),
             self.tr("{0} summaries not printed").format(unprinted)
             + (self.tr(" ({0} failed)").format(failed) if failed else ""),
-            self.tr("{0} patients asking for help now").format(help_asked),
+            self.tr("{0} asking for help now").format(help_asked),
         ]
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.details.setHtml(

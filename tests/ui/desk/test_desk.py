@@ -276,7 +276,7 @@ def test_with_no_visit_chosen_the_details_say_what_today_still_needs(
         AlertKind.HELP_REQUESTED, "on the questions", Actor.kiosk(station="lobby-1", now=clock())
     )
     window = open_desk(qtbot, database, settings)
-    qtbot.waitUntil(lambda: "1 patients asking for help now" in window.details.toPlainText())
+    qtbot.waitUntil(lambda: "1 asking for help now" in window.details.toPlainText())
     shown = window.details.toPlainText()
     assert "Today at a glance" in shown
     assert "3 check-ins today" in shown
@@ -748,3 +748,58 @@ def test_each_visits_print_state_shows_its_time_and_a_failure_its_reason_in_red(
     assert "Fix the printer, then Retry printing." in details
     select(qtbot, window, column(window, Column.PATIENT).index("Printed, Bo"))
     assert "Summary: printed on FrontDesk" in window.details.toPlainText()
+
+
+def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk import desk
+    from kiosk.printing import JobStatus, PrintJob, PrintState
+
+    visit_id = check_in(
+        database,
+        pack,
+        clock,
+        first="Walter",
+        last="Nash",
+        answers={"blood-pressure": Answer.NOT_SURE},
+        ride=None,
+        talk_first=True,
+    )
+    at = Actor.staff(CLERK, station="desk-1", now=clock())
+    with database.session() as session, session.begin():
+        desk.record_print(
+            session,
+            visit_id,
+            printer="FrontDesk",
+            job=PrintJob("FrontDesk", "FrontDesk-1"),
+            failure="",
+            copy="staff",
+            by=at,
+        )
+        record = desk.latest_print(session, visit_id)
+        assert record is not None
+        desk.update_print(
+            session, record.row_id, JobStatus(PrintState.FAILED, "The printer is out of paper"), at
+        )
+    window = open_desk(qtbot, database, settings)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    select(qtbot, window, 0)
+    table = window.table
+    qtbot.waitUntil(lambda: table.rowHeight(0) >= table.sizeHintForRow(0))
+    assert not table.horizontalScrollBar().isVisible(), "no column runs off the list"
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for number in range(window.model.columnCount()):
+        title = window.model.headerData(number, Qt.Orientation.Horizontal)
+        assert header.sectionSize(number) >= metrics.horizontalAdvance(title), title
+    # The whole "what" fits its cell (on more than one line if need be), unclipped.
+    attention = window.model.index(0, Column.ATTENTION)
+    shown = table.visualRect(attention)
+    needed = metrics.boundingRect(
+        shown.adjusted(4, 0, -4, 0),
+        int(Qt.TextFlag.TextWordWrap),
+        window.model.data(attention),
+    )
+    assert needed.height() <= shown.height()
