@@ -326,3 +326,22 @@ def test_a_removal_is_asked_first_and_undo_and_redo_step_through_structural_edit
     assert [s.text for s in window.pack.consent_statements] == statements
     qtbot.waitUntil(lambda: not window._dirty)
     assert [s.text for s in _draft(database).pack.consent_statements] == statements
+
+
+def test_every_bundled_slide_reads_back_as_the_same_markup(qtbot: QtBot) -> None:
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from ui.admin.slide_text_field import SlideTextField
+
+    field = SlideTextField()
+    qtbot.addWidget(field)
+    pack = load_pack(bundled_pack_dir())
+    texts = [slide.text for slide in pack.slides]
+    for words in pack.translations.values():
+        texts += [
+            text
+            for key, text in words.items()
+            if key.startswith("slide.") and key.endswith(".text")
+        ]
+    for text in texts:
+        field.set_markup(text)
+        assert field.markup() == text
