@@ -40,6 +40,14 @@ def _char_format(*, bold: bool) -> QTextCharFormat:
     return chosen
 
 
+def _spaced() -> QTextBlockFormat:
+    # Room under each paragraph, as on the kiosk: paragraphs are told apart at a glance
+    # (Enter carries it to the next one).
+    spaced = QTextBlockFormat()
+    spaced.setBottomMargin(6)
+    return spaced
+
+
 def _is_bold(chosen: QTextCharFormat) -> bool:
     return chosen.fontWeight() >= QFont.Weight.Bold
 
@@ -80,7 +88,9 @@ class SlideTextField(QTextEdit):
             bullets = None
             for runs in items:
                 if not first:
-                    cursor.insertBlock(QTextBlockFormat(), _char_format(bold=False))
+                    cursor.insertBlock(_spaced(), _char_format(bold=False))
+                else:
+                    cursor.setBlockFormat(_spaced())
                 first = False
                 if isinstance(block, BulletList):
                     if bullets is None:
