@@ -8,7 +8,11 @@ then closes it as staff do and sees the whole session end for good.
 
 No input device exists under the headless backend, so the corner hold and the sign-in
 are done from inside the kiosk process by `session_probe/sitecustomize.py` (on the
-kiosk's PYTHONPATH only), through the same widgets a person uses.
+kiosk's PYTHONPATH only), through the same widgets a person uses. Welcome's picture is
+what Qt drew (window.grab), not a screenshot of cage's: cage 0.1.4's headless output
+keeps showing a program's first frame (measured with grim: a 504x336 Welcome, and a
+plain Qt window's first size, while Qt had drawn and committed the full screen). cage's
+x11 backend in Xvfb (WLR_BACKENDS=x11 DISPLAY=...) shows what was drawn, full screen.
 """
 
 from __future__ import annotations

@@ -154,3 +154,14 @@ def test_a_session_stopped_by_the_system_leaves_no_staff_exit_file(tmp_path: Pat
     assert kiosk_session.run() == 0
     stopper.join()
     assert not mark.exists()
+
+
+def test_a_staff_exit_file_without_a_session_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.main import main
+
+    with pytest.raises(SystemExit) as refused:
+        main(["run", "--staff-exit-file", str(tmp_path / "staff-exit")])
+    assert refused.value.code == 2
+    assert "--staff-exit-file goes with --supervised" in capsys.readouterr().err
