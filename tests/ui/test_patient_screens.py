@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -388,9 +389,11 @@ def test_a_slides_picture_is_above_its_text_or_on_a_wide_screen_beside_it(
     Image.new("RGB", (900, 600), (40, 110, 170)).save(pack / "room.png")
     slides = pack / "slides.yaml"
     slides.write_text(
-        slides.read_text().replace(
-            "  - id: what-it-is\n",
-            "  - id: what-it-is\n    picture: room.png\n    picture_alt: A quiet treatment room\n",
+        # The bundled first slide's picture replaced by the test's own (900 × 600).
+        re.sub(
+            r"    picture: pictures/what-it-is.png\n    picture_alt: .*\n",
+            "    picture: room.png\n    picture_alt: A quiet treatment room\n",
+            slides.read_text(),
         )
     )
     with_picture = load_settings(
@@ -408,3 +411,27 @@ def test_a_slides_picture_is_above_its_text_or_on_a_wide_screen_beside_it(
         assert picture.pixmap().width() <= size[0] / 3
     else:
         assert drawn.bottom() <= words.top(), "above the text"
+
+
+@pytest.mark.parametrize("text_size", [1, 2], ids=["100 %", "200 %"])
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_back_and_next_stay_in_one_place_from_slide_to_slide(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], text_size: int
+) -> None:
+    """A finger that tapped Next finds the next Next where it was, whatever the length of
+    the slide (a long one scrolls; its buttons do not move down to make room)."""
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    enter_details(kiosk, *PATIENT)
+    if text_size == 2:
+        tap(current(kiosk), "Larger text")  # 150 %
+        tap(current(kiosk), "Larger text")  # 200 %
+    assert kiosk.visit is not None
+    places = set()
+    for _ in kiosk.visit.content.slides:
+        kiosk.grab()  # laid out and balanced, as drawn
+        qtbot.wait(20)
+        slide = current(kiosk)
+        back = slide.back_button  # type: ignore[attr-defined]
+        places.add((box_on_window(button(slide, "Next")).getRect(), box_on_window(back).getRect()))
+        tap(slide, "Next")
+    assert len(places) == 1, sorted(places)
