@@ -435,3 +435,38 @@ def test_back_and_next_stay_in_one_place_from_slide_to_slide(
         places.add((box_on_window(button(slide, "Next")).getRect(), box_on_window(back).getRect()))
         tap(slide, "Next")
     assert len(places) == 1, sorted(places)
+
+
+# Screens whose keyboard docks above the footer: their buttons sit below it, lower.
+_WITH_KEYBOARD = ("details", "ride-home")
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_the_button_that_moves_on_is_large_and_in_one_place_on_every_screen(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+) -> None:
+    """Next, Continue, "I confirm…", "Sign and continue" and Finish: the footer's right
+    end, at least as big as a thumb's sweep, and (above a keyboard's screens) at one
+    height, so a patient's hand goes to the same place every time."""
+    from ui.screen_tour import tour
+
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    places: dict[str, QRect] = {}
+    for name, screen in tour(kiosk):
+        footer = screen.findChild(QWidget, "footer")
+        primary = [
+            b
+            for b in screen.findChildren(QAbstractButton, "primaryButton")
+            if b.isVisible() and footer is not None and footer.isAncestorOf(b)
+        ]
+        if not primary or name.endswith(("accents", "problems", "typed", "problem", "-there")):
+            continue  # Welcome; a screen again, with a keyboard page, a problem or a notice
+        (moves_on,) = primary
+        places[name] = box_on_window(moves_on)
+    assert {"details", "slide-01-what-it-is", "review", "consent", "done-flagged"} <= set(places)
+    for name, box in places.items():
+        assert box.right() == size[0] - 48 - 1, f"{name}: at the footer's right end"
+        assert box.width() >= 240, f"{name}: {box.width()} px wide"
+        assert box.height() >= 80, f"{name}: {box.height()} px high"
+    bottoms = {n: b.bottom() for n, b in places.items() if n not in _WITH_KEYBOARD}
+    assert len(set(bottoms.values())) == 1, bottoms
