@@ -28,7 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
-from kiosk.actor import Actor, Role
+from kiosk.actor import Actor, Permission
 from kiosk.audit import AuditAction
 from kiosk.audit_protections import PROTECTIONS_RESTORED_ALERT
 from kiosk.database import Database
@@ -336,7 +336,7 @@ class Alerts:
 
     def acknowledge(self, alert_id: int, note: str, by: Actor) -> None:
         """A signed-in member of staff is on it; the note stays with the alert."""
-        if not by.may(Role.STAFF):
+        if not by.may(Permission.FRONT_DESK):
             raise AlertError("only a signed-in member of staff can acknowledge an alert")
         with unit_of_work(self.database) as session:
             row = self._open(session, alert_id)
@@ -350,7 +350,7 @@ class Alerts:
 
     def clear(self, alert_id: int, by: Actor) -> None:
         """Done with: the alert leaves every desk (and a patient's help notice closes)."""
-        if not by.may(Role.STAFF):
+        if not by.may(Permission.FRONT_DESK):
             raise AlertError("only a signed-in member of staff can clear an alert")
         with unit_of_work(self.database) as session:
             self._close(session, self._open(session, alert_id), by)

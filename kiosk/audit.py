@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     ACCOUNT_ENABLED = "account_enabled"
     ACCOUNT_UNLOCKED = "account_unlocked"
+    ACCOUNT_ROLES_CHANGED = "account_roles_changed"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - the name of an action, not a password
     ACCOUNTS_LISTED = "accounts_listed"
     AUDIT_READ = "audit_read"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import auth
-from kiosk.actor import Actor, Role, staff_audit_name
+from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
 from kiosk.audit import (
     station_name,
@@ -168,6 +168,19 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
     return first
 
 
+def _roles(given: list[str]) -> frozenset[Role]:
+    """`--role staff --role clinician`, or `--role staff,clinician`: the roles named."""
+    names = [name.strip().lower() for text in given for name in text.split(",") if name.strip()]
+    known = {role.value for role in Role}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise CommandError(
+            f"there is no role named {', '.join(unknown)}; the roles are staff, clinician "
+            "and admin (see the README's table of who may do what)"
+        )
+    return frozenset(Role(name) for name in names)
+
+
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Manage staff accounts."""
     database = _database(settings)
@@ -176,9 +189,12 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         action, name = args.users_command, getattr(args, "name", "")
         if action == "add":
             member = accounts.add(
-                name, Role(args.role), _password(args, f"Password for {name}"), _stamp()
+                name, _roles(args.role), _password(args, f"Password for {name}"), _stamp()
             )
-            message = f"Added {member.username} as {member.role.value}"
+            message = f"Added {member.username} as {member.roles_shown}"
+        elif action == "roles":
+            member = accounts.set_roles(name, _roles(args.role), _stamp())
+            message = f"{member.username} now holds: {member.roles_shown}"
         elif action == "list":
             for account in accounts.listing(_stamp()):
                 state = "enabled" if account.enabled else "DISABLED"
@@ -190,7 +206,8 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                     if account.last_sign_in_at
                     else "never"
                 )
-                line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
+                roles = ",".join(role.value for role in roles_in_order(account.roles))
+                line = f"{account.username}  {roles}  {state}  last sign-in {last}"
                 if not account.name_follows_rule:
                     # Made before the username rule: it still signs in, but a name
                     # outside it can look like another one in the audit trail.
@@ -773,6 +790,47 @@ def _add_database_commands(
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
 
+def _add_users_parser(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk users …`: accounts and the roles they hold."""
+    users = commands.add_parser("users", parents=[common], help="manage staff accounts")
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", parents=[common], help="add an account")
+    add.add_argument("name", metavar="NAME")
+    role_help = (
+        "staff (the front desk), clinician (the front desk and clinical review: marking "
+        "flags reviewed, undoing a void) or admin (the content editor); give --role once "
+        "for each role the account holds, or several at once: --role staff,admin"
+    )
+    add.add_argument("--role", required=True, action="append", metavar="ROLE", help=role_help)
+    roles = user_commands.add_parser(
+        "roles",
+        parents=[common],
+        help="give an account exactly these roles (the ones not named are taken away)",
+    )
+    roles.add_argument("name", metavar="NAME")
+    roles.add_argument("--role", required=True, action="append", metavar="ROLE", help=role_help)
+    user_commands.add_parser("list", parents=[common], help="list the accounts")
+    for name, text in (
+        ("disable", "stop an account from signing in"),
+        ("enable", "let a disabled account sign in again"),
+        ("unlock", "lift a lock-out after too many wrong passwords"),
+    ):
+        user_commands.add_parser(name, parents=[common], help=text).add_argument(
+            "name", metavar="NAME"
+        )
+    reset = user_commands.add_parser("reset-password", parents=[common], help="set a new password")
+    reset.add_argument("name", metavar="NAME")
+    for sub in (add, reset):
+        sub.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input",
+        )
+    users.set_defaults(handler=cmd_users)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
     """The `kiosk` parser with the non-GUI subcommands; the UI layer adds the window ones."""
     common = global_options()
@@ -860,35 +918,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     purge.set_defaults(handler=cmd_purge)
 
-    users = commands.add_parser("users", parents=[common], help="manage staff accounts")
-    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = user_commands.add_parser("add", parents=[common], help="add an account")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument(
-        "--role",
-        required=True,
-        choices=[role.value for role in Role],
-        help="staff (front desk), clinician (also clears clinical flags) or "
-        "admin (also edits content and manages accounts)",
-    )
-    user_commands.add_parser("list", parents=[common], help="list the accounts")
-    for name, text in (
-        ("disable", "stop an account from signing in"),
-        ("enable", "let a disabled account sign in again"),
-        ("unlock", "lift a lock-out after too many wrong passwords"),
-    ):
-        user_commands.add_parser(name, parents=[common], help=text).add_argument(
-            "name", metavar="NAME"
-        )
-    reset = user_commands.add_parser("reset-password", parents=[common], help="set a new password")
-    reset.add_argument("name", metavar="NAME")
-    for sub in (add, reset):
-        sub.add_argument(
-            "--password-stdin",
-            action="store_true",
-            help="read the password from the first line of standard input",
-        )
-    users.set_defaults(handler=cmd_users)
+    _add_users_parser(commands, common)
 
     audit = commands.add_parser(
         "audit", parents=[common], help="list the audit trail: who did what, when, where"

@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from typing_extensions import override
 
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import Actor, Permission, StaffMember
 from ui.kiosk_window import KioskWindow
 from ui.sign_in_dialog import SignInDialog
 
@@ -224,7 +224,7 @@ class KioskLockdown(QObject):
             self.window.station,
             self.window.settings,
             purpose=self.tr("Staff: sign in to close the kiosk"),
-            needed_role=Role.STAFF,
+            needed=Permission.CLOSE_KIOSK,
             touch=True,
             parent=self.window,
         )
