@@ -308,7 +308,10 @@ class OnScreenKeyboard(QWidget):
         for key in self._keys[self.page()]:
             if key.button.isHidden():
                 continue
-            if text and text in (key.button.text(), key.button.accessibleName(), self._types(key)):
+            # A letter key is found by the case it types (its name is always small).
+            named = key.role not in (_Role.LETTER, _Role.ACCENTED_LETTERS, _Role.ACCENTED)
+            said = key.button.accessibleName() if named else ""
+            if text and text in (key.button.text(), said, self._types(key)):
                 return key.button
         hint = ""
         if len(text) == 1 and text.isalpha() and text != text.swapcase():
@@ -626,6 +629,13 @@ class OnScreenKeyboard(QWidget):
             return self._accented_letter(key.place)
         return key.base
 
+    def _small(self, key: _Key) -> str:
+        """What a key is called: the letter it types, in small letters."""
+        if key.role is _Role.ACCENTED:
+            accents = LETTER_ACCENTS[self._accents_of]
+            return accents[key.place] if key.place < len(accents) else ""
+        return key.base
+
     def _accented_letter(self, place: int) -> str:
         """What the key at `place` among the shown letter's accents types ("": none)."""
         accents = LETTER_ACCENTS[self._accents_of]
@@ -691,7 +701,12 @@ class OnScreenKeyboard(QWidget):
                 if key.role in (_Role.LETTER, _Role.ACCENTED_LETTERS, _Role.ACCENTED):
                     label = self._types(key)
                     key.button.setText(label)
-                    key.button.setAccessibleName(label)
+                    # The name stays the small letter whatever Shift says: renaming every
+                    # key at each Shift flooded a screen reader with a hundred changes, and
+                    # it dropped what mattered. Shift's own checked state tells the case.
+                    name = self._small(key)
+                    if key.button.accessibleName() != name:
+                        key.button.setAccessibleName(name)
                     # A letter with few accents leaves the other places empty.
                     key.button.setHidden(not label)
                 elif key.role is _Role.SHIFT:
