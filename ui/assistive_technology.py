@@ -11,7 +11,8 @@ patient sees, so this module gives them their own:
   is also input like a tap: it sends `ASSISTIVE_INPUT` to the button first, which the
   kiosk counts against "Are you still there?".
 - Screen titles are headings (`mark_heading`), named by their words.
-- Notices are dialogs or alerts (`mark_notice`), named as the caller says.
+- Notices are dialogs or alerts (`mark_notice`), named as the caller says; the
+  signature pad is a canvas (`mark_role`).
 - A button that draws its own words with child labels (a consent statement) is one
   node, its words said once (`speak_as_one`); decorative marks inside it are not read.
 """
@@ -59,6 +60,11 @@ def _renew(widget: QWidget) -> None:
     made = QAccessible.queryAccessibleInterface(widget)
     if made is not None and made.role() != QAccessible.Role(widget.property(_ROLE)):
         QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(made))
+
+
+def mark_role(widget: QWidget, role: QAccessible.Role) -> None:
+    """`widget` is a `role` (the signature pad, a canvas) rather than an empty panel."""
+    mark_notice(widget, role)
 
 
 def mark_choice(button: QPushButton) -> None:

@@ -71,7 +71,8 @@ class ScreenReader:
 
     def ask(self, do: str, **request: Any) -> Any:
         """Send one request; its answer (ReaderError if the reader could not)."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
         self.process.stdin.write(json.dumps({"do": do, **request}) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()

@@ -206,7 +206,13 @@ def test_a_whole_visit_by_default_actions_alone_with_the_focus_on_every_new_page
     everything = [n["name"] for n in reader.showing()]
     for statement in statements:
         assert everything.count(statement["name"]) == 1, "a statement is read twice"
-    assert not {"○", "✓"} & set(everything)
+    assert not [name for name in everything if name.startswith(("○", "✓"))]
+    # The pad is something to sign on, named, and says how to sign another way.
+    pad = next(n for n in reader.showing() if n["role"] == "canvas")
+    assert pad["name"] == words(
+        "SignaturePad", "Signature pad: draw your signature with your finger"
+    )
+    assert words("ConsentScreen", "Sign by typing my name instead") in pad["description"]
     press(reader, words("ConsentScreen", "Sign by typing my name instead"))
     fill(reader, words, words("TypedSignature", "Your full name"), "Ana Lopez")
 
@@ -219,3 +225,90 @@ def test_a_whole_visit_by_default_actions_alone_with_the_focus_on_every_new_page
     while stored_visits(session) == 0:
         assert time.monotonic() < deadline, "the visit was never stored"
         time.sleep(0.2)
+
+
+def reach_first_slide(reader: ScreenReader, words: Words) -> dict[str, Any]:
+    """Start, the details typed on the keys, Continue: the first slide's title."""
+    new_page(reader, words("WelcomeScreen", "Start"), "push button")
+    fill(reader, words, words("DetailsScreen", "First name"), "Ana")
+    fill(reader, words, words("DetailsScreen", "Last name"), "Lopez")
+    fill(reader, words, words("DetailsScreen", "Day"), "15")
+    press(reader, "April")
+    fill(reader, words, words("DetailsScreen", "Year"), "1968")
+    return new_page(reader, words("DetailsScreen", "Continue"), "push button")
+
+
+def test_ask_for_help_is_a_dialog_that_takes_the_focus_and_keeps_what_is_behind_out_of_reach(
+    session: Session,
+) -> None:
+    reader = kiosk_reader(session)
+    words = Words("")
+    slide = reach_first_slide(reader, words)
+
+    said = new_page(reader, "Ask for help", "push button")
+
+    dialog = reader.wait_for_node("Ask for help", "dialog")
+    assert said["name"].startswith(("We are letting the front desk know", "Someone from"))
+    # The focus is inside the dialog: its words, which a screen reader reads.
+    showing = reader.showing()
+    inside = showing[showing.index(dialog) + 1 :]
+    assert said["name"] in [n["name"] for n in inside if n["depth"] > dialog["depth"]]
+    # Behind it, nothing can be pressed: Next shows (dimmed) but is not sensitive and has
+    # no action to do.
+    next_ = reader.wait_for_node("Next", "push button")
+    assert "sensitive" not in next_["states"]
+    assert next_["actions"] == []
+
+    # OK closes it: the focus goes back to where the patient was, and Next works again.
+    back = new_page(reader, "OK", "push button")
+    assert back["name"] == slide["name"]
+    next_ = reader.wait_for_node("Next", "push button")
+    assert "sensitive" in next_["states"]
+    assert next_["actions"][0] == "Press"
+
+
+def test_keys_pressed_through_the_bus_keep_are_you_still_there_away_and_it_is_an_alert(
+    session: Session,
+) -> None:
+    reader = kiosk_reader(session, "idle_timeout = 10\n")
+    words = Words("")
+    new_page(reader, words("WelcomeScreen", "Start"), "push button")
+    press(reader, "First name", "text")
+    # A slow switch user: a key every 3 seconds, for longer than the idle timeout.
+    began = time.monotonic()
+    for letter in "anamar":
+        press(reader, letter)
+        assert not any(n["role"] == "alert" for n in reader.showing()), (
+            f"asked after {time.monotonic() - began:.0f} s of pressing keys"
+        )
+        time.sleep(3)
+    assert time.monotonic() - began > 15
+    assert reader.wait_for_node("First name", "text")["text"] == "Anamar"
+
+    # Once nothing is pressed, the question comes: an alert, and the focus goes into it.
+    reader.events()
+    alert = reader.wait_for_node("Are you still there?", "alert", timeout=20)
+    said = focused_named(reader)
+    showing = reader.showing()
+    inside = [n["name"] for n in showing[showing.index(alert) + 1 :]]
+    # Its words count down every second: the same words, a second later.
+    assert said["name"].startswith("Are you still there?")
+    assert any(name.startswith("Are you still there?") for name in inside)
+    assert "sensitive" not in reader.wait_for_node("Last name", "text")["states"]
+
+
+def test_shift_renames_no_key(session: Session) -> None:
+    reader = kiosk_reader(session)
+    new_page(reader, "Start", "push button")
+    reader.events()
+    shift = reader.wait_for_node("Shift")
+    assert shift["actions"][0] == "Press"
+    assert "checked" in shift["states"]  # a capital first: the field is empty
+
+    press(reader, "Shift")
+    time.sleep(1)
+
+    renamed = [e for e in reader.events() if e["type"].endswith("accessible-name")]
+    assert renamed == []
+    assert "checked" not in reader.wait_for_node("Shift")["states"]
+    assert reader.wait_for_node("q", "push button")
