@@ -132,7 +132,9 @@ def place_focus(
             and can_take_focus(focused)
         ):
             return
-    if heading is not None and can_take_focus(heading):
+    # Visible to the screen, not yet on screen itself: Welcome is placed before the window
+    # first shows, and its title then gets the focus as the window does.
+    if heading is not None and heading.isEnabled() and heading.isVisibleTo(screen):
         announce(heading)
         return
     screen.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -753,3 +753,17 @@ def test_a_patient_types_a_polish_name_on_the_kiosk_and_it_is_kept_as_typed(
     assert kiosk.visit is not None
     assert kiosk.visit.details is not None
     assert kiosk.visit.details.full_name == "Łukasz Wróblewski"
+
+
+def test_shift_changes_what_the_letter_keys_show_not_what_they_are_called(form: Form) -> None:
+    """Renaming every key at each Shift flooded a screen reader: the names stay put."""
+    keyboard = form.keyboard
+    names = [key.accessibleName() for key in keyboard.page_keys()]
+    assert keyboard.key("Q").text() == "Q"  # an empty field starts with a capital
+
+    tap_key(keyboard, "Shift")
+
+    assert keyboard.key("q").text() == "q"
+    assert [key.accessibleName() for key in keyboard.page_keys()] == names
+    assert "q" in names
+    assert "Q" not in names
