@@ -92,6 +92,8 @@ class NoticeOverlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
         parent.installEventFilter(self)
+        # Whether its words change all the time (see `take_focus`).
+        self.words_change = False
         # Where the focus was when the notice came up: it goes back there afterwards.
         self._focus_before: QWidget | None = None
         self.hide()
@@ -149,11 +151,13 @@ class NoticeOverlay(QWidget):
 
     def take_focus(self, *, using_keys: bool) -> None:
         """Into the notice: on its (first) button for a patient using keys, else on its
-        words (which show no focus outline), which a screen reader then reads."""
+        words (which show no focus outline), which a screen reader then reads; on the
+        notice itself where `words_change` every second (a countdown), which a screen
+        reader would otherwise read out again each time."""
         if using_keys:
             give_focus(self.button)
         else:
-            announce(self.text)
+            announce(self if self.words_change else self.text)
 
     def _covered(self) -> list[QWidget]:
         """What the notice covers: its parent's other children, notices apart."""

@@ -48,6 +48,8 @@ class StillThere(QObject):
         self.notice.setProperty("covering", True)
         # Urgent, and about the patient's privacy: an alert, not a dialog.
         mark_notice(self.notice, QAccessible.Role.AlertMessage)
+        # The seconds count down in its words: the focus goes to the alert, not to them.
+        self.notice.words_change = True
         self.notice.dismissed.connect(self._still_here)
         self.notice.second_chosen.connect(self._more_time)
         self.idle_timer = QTimer(self)
