@@ -45,9 +45,9 @@ class DoneScreen(PatientScreen):
         layout.addWidget(self.heading)
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
+        # At the footer's right end, where Next and Continue were on every page before.
         self.footer.addStretch(1)
         self.footer.addWidget(self.finish_button)
-        self.footer.addStretch(1)
         self.saving_timer = QTimer(self)
         self.saving_timer.setSingleShot(True)
         self.saving_timer.setInterval(self.SAVING_PATIENCE_MILLISECONDS)

@@ -366,13 +366,10 @@ class PatientScreen(QWidget):
         factor = 1 if balanced else 0
         self._frame.setStretch(0, factor)
         self._frame.setStretch(2, factor)
-        reserve = 0
-        if balanced:
-            width = self.scroll_area.viewport().width()
-            needed = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
-            needed = needed if needed > 0 else inner.sizeHint().height()
-            room = self.scroll_area.height() + self._below.geometry().height()
-            reserve = max(0, min(round(self.height() * BOTTOM_BAND), room - needed))
+        # The same room below the footer on every page, however long: a long page
+        # scrolls rather than pushing its buttons down, so Back and Next stay where the
+        # finger found them on the page before.
+        reserve = round(self.height() * BOTTOM_BAND) if balanced else 0
         if reserve != self._reserve:
             self._reserve = reserve
             self._below.changeSize(

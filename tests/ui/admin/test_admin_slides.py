@@ -162,6 +162,8 @@ def test_a_big_photo_is_scaled_to_the_kiosk_screen_and_needs_a_description(
     window = open_editor(qtbot, database, settings)
     choose_row(qtbot, window.slide_list, 0)
     editor = window.slide_editor
+    # The bundled slide's own picture off first: the photo goes on a slide without one.
+    click(qtbot, editor.remove_picture_button)
     click(qtbot, editor.choose_button)
     assert asked
     slide = window.pack.slides[0]
