@@ -101,13 +101,18 @@ def main(language: str) -> None:
         line for line in log.read_text(errors="replace").splitlines() if "SPEECH OUTPUT" in line
     ]
     events = sorted(
-        [(when, 0, f"--- {step}") for when, step in marks]
+        [(when, 0, index, f"--- {step}") for index, (when, step) in enumerate(marks)]
         + [
-            (line[:8], 1, re.sub(r"\{'established.*$", "", line.split("SPEECH OUTPUT: ", 1)[1]))
-            for line in spoken
+            (
+                line[:8],
+                1,
+                index,
+                re.sub(r"\{'established.*$", "", line.split("SPEECH OUTPUT: ", 1)[1]),
+            )
+            for index, line in enumerate(spoken)
         ]
     )
-    for when, _, what in events:
+    for when, _, _, what in events:
         print(when, what)  # noqa: T201 - the log is what this prints
 
 
