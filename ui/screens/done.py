@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.check_in import Outcome, VisitEnd
+from ui.assistive_technology import mark_heading
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 
 
@@ -31,6 +32,7 @@ class DoneScreen(PatientScreen):
         layout = self.body
         self.heading = make_label(self.tr("Thank you. You are checked in."), "clinicName")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        mark_heading(self.heading)
         self.next_steps = make_label("", "welcomeText")
         self.next_steps.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.finish_button = make_button(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from ui.assistive_technology import mark_heading
 from ui.plain_text import WordsButton, plain_label
 from ui.widgets.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
@@ -218,7 +219,12 @@ class PatientScreen(QWidget):
         self.body.setContentsMargins(48, 12, 48, 12)
         self.body.setSpacing(16)
         self.title = make_label(title, "screenTitle")
+        # A screen reader is told where the patient is by the title, as a heading
+        # (see `heading`).
+        mark_heading(self.title)
         self.body.addWidget(self.title)
+        # What tells the patient where they are: the focus goes there as a page shows.
+        self.heading = self.title
         # Shown by screens with text to read (slides, questions, consent) when a voice
         # for the visit's language exists; see `offer_read_aloud`.
         self.read_aloud_button: QPushButton | None = None
@@ -418,6 +424,15 @@ class PatientScreen(QWidget):
         """Scroll so `widget` shows, once the layout has made room for it."""
         # Tied to `widget`: if the screen is gone by then (the visit ended), so is the call.
         QTimer.singleShot(0, widget, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
+
+    def add_progress(self) -> QLabel:
+        """ "1 of 11" above the title, and read before it."""
+        progress = make_label("", "progress")
+        self.body.insertWidget(0, progress)
+        # A screen reader reads a page's parts in the order they were made: this one
+        # before the title, as it shows.
+        progress.stackUnder(self.title)
+        return progress
 
     def set_title(self, title: str) -> None:
         """Change the screen's title."""

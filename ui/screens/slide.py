@@ -11,7 +11,7 @@ from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
 from ui.plain_text import plain_label, rich_label
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.screens.patient_screen import PatientScreen, make_button
 
 
 def _runs_html(runs: tuple[TextRun, ...]) -> str:
@@ -70,8 +70,7 @@ class SlideScreen(PatientScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
-        self.progress = make_label("", "progress")
-        self.body.insertWidget(0, self.progress)
+        self.progress = self.add_progress()
         self.picture = plain_label()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setObjectName("slidePicture")
