@@ -29,6 +29,7 @@ from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, NotReady
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
+from kiosk.kiosk_access import record_kiosk_event
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -405,8 +406,12 @@ class CheckIn:
         """Staff left lock-down and closed the kiosk (audited)."""
         try:
             with unit_of_work(self.database) as session:
-                by.audit(
-                    session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold"
+                record_kiosk_event(
+                    session,
+                    by.audit_name,
+                    AuditAction.KIOSK_CLOSED,
+                    station=by.station,
+                    detail="left lock-down by the corner hold",
                 )
         except StorageUnavailableError as error:
             # Never into a deleted file: the log keeps it while the trail cannot.

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, inser
 from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name
-from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.kiosk_access import store_visit
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -118,15 +118,18 @@ def insert_visit_rows(session: Session, rows: VisitRows) -> None:
             connection.execute(_INSERTS[model], table_rows)
 
 
-def store_finished_visit(session: Session, visit: Visit, *, station: str) -> None:
-    """Add a finished visit and its audit entry: what a kiosk commits in one transaction."""
-    save_visit(session, visit, station=station)
-    record(
+def store_finished_visit(session: Session, visit: Visit, *, station: str) -> bool:
+    """Add a finished visit and its audit entry: what a kiosk commits in one transaction.
+
+    Through `kiosk.kiosk_access` (on a server, the owner's function): False when the
+    visit was stored before, so a replay stores nothing twice.
+    """
+    return store_visit(
         session,
-        kiosk_or_staff_audit_name(station, visit.assisted_by),
-        AuditAction.VISIT_STORED,
+        visit_rows(visit, station=station, content_version_id=0),
+        content=visit.content.version,
+        actor=kiosk_or_staff_audit_name(station, visit.assisted_by),
         station=station,
-        visit_id=visit.id,
         detail="checked in at the front desk" if visit.assisted_by else "",
     )
 
