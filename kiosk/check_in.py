@@ -454,7 +454,7 @@ class CheckIn:
 
         def ask() -> HelpState | None:
             try:
-                return alerts.help_state(alert_id)
+                return alerts.help_state(alert_id, station=self.station)
             except StorageUnavailableError:
                 return None  # asked again at the next look
 

@@ -67,19 +67,21 @@ def store_visit(
 
     visit = rows[VisitRow][0]
     if through_owner(session):
+        tables: dict[str, Any] = {
+            model.__tablename__: [
+                {name: _as_json(value) for name, value in row.items()} for row in table_rows
+            ]
+            for model, table_rows in rows.items()
+        }
+        visit_row = tables.pop(VisitRow.__tablename__)[0]
         document = {
             "content": content,
             "actor": actor,
             "station": station,
             "detail": detail,
-            **{
-                model.__tablename__: [
-                    {name: _as_json(value) for name, value in row.items()} for row in table_rows
-                ]
-                for model, table_rows in rows.items()
-            },
+            "visit": visit_row,
+            **tables,
         }
-        document["visit"] = document.pop(VisitRow.__tablename__)[0]
         stored = session.execute(
             text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))"),
             {"finished": json.dumps(document)},

@@ -81,6 +81,7 @@ class AlertBanner(QFrame):
             AlertKind.CHECK_IN_PAUSED: self.tr("Check-in paused"),
             AlertKind.KIOSK_NOT_RESPONDING: self.tr("Kiosk not responding"),
             AlertKind.VISITS_HELD: self.tr("Check-ins held"),
+            AlertKind.PROTECTION_MISSING: self.tr("Audit protection missing"),
         }[kind]
 
     def alert_text(self, alert: Alert) -> str:

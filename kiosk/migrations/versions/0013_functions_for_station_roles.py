@@ -119,9 +119,20 @@ END
 DECLARE
     raised integer;
 BEGIN
-    IF kind NOT IN ('help_requested', 'protection_missing')
-        OR actor IS NULL OR actor NOT LIKE 'kiosk:%' THEN
+    -- Any station may say it found a protection missing (none but the owner may put
+    -- it back); only a kiosk asks for help.
+    IF actor IS NULL OR NOT (kind = 'protection_missing'
+                             OR (kind = 'help_requested' AND actor LIKE 'kiosk:%')) THEN
         RAISE EXCEPTION 'a kiosk raises only its own alerts' USING ERRCODE = '42501';
+    END IF;
+    IF kind = 'protection_missing' THEN
+        -- One open alert per station while it lasts, not one per start.
+        SELECT a.id INTO raised FROM alerts a WHERE a.kind = 'protection_missing'
+            AND a.station = kiosk_raise_alert.station AND a.cleared_at IS NULL LIMIT 1;
+        IF raised IS NOT NULL THEN
+            UPDATE alerts SET detail = coalesce(kiosk_raise_alert.detail, '') WHERE id = raised;
+            RETURN raised;
+        END IF;
     END IF;
     INSERT INTO alerts (kind, station, detail, raised_at, acknowledgement_note)
         VALUES (kind, station, coalesce(detail, ''), clock_timestamp() AT TIME ZONE 'UTC', '')
