@@ -33,11 +33,14 @@ from kiosk.database import (
     open_database,
     upgrade_database,
 )
+from kiosk.database_url import parse as parse_url
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
+from kiosk.server_roles import StationRoleError, grant_after_upgrade
+from kiosk.server_roles import prepare as prepare_station_roles
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
@@ -118,7 +121,31 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Made the database at {shown_url(url)}")
     else:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
+    if parse_url(url).get_backend_name() == "postgresql":
+        _make_station_roles(url, args)
     return 0
+
+
+def _make_station_roles(url: str, args: argparse.Namespace) -> None:
+    """On a server: a role per kind of station, and each new one's settings file."""
+    database = parse_url(url).database or "kiosk"
+    folder = Path(args.settings_folder or f"kiosk-stations-{database}").absolute()
+    try:
+        roles = prepare_station_roles(url, folder, new_passwords=args.new_passwords)
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
+    for role in roles:
+        if role.settings_file is not None:
+            print(
+                f"Made the {role.kind.value} role {role.role}; its settings (with its "
+                f"password) are in {role.settings_file}: copy that file to each {role.kind.value}"
+                " computer as its kiosk.toml, readable by the station's user alone"
+            )
+        else:
+            print(
+                f"The {role.kind.value} role {role.role} was there already; its password is "
+                "unchanged (`--new-passwords` makes new ones and writes the settings files again)"
+            )
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,6 +159,11 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
     else:
         print(f"Upgraded the database at {shown_url(url)} from schema {before} to {HEAD_REVISION}")
+    try:
+        if grant_after_upgrade(url):
+            print("The station roles have their privileges on the upgraded schema")
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
     return 0
 
 
@@ -760,6 +792,18 @@ def _add_database_commands(
         "--new",
         action="store_true",
         help="make an empty one even where this computer used a database there that is now gone",
+    )
+    init.add_argument(
+        "--settings-folder",
+        metavar="FOLDER",
+        help="on a server: where the stations' settings files are written "
+        "(default: kiosk-stations-DATABASE in the current folder)",
+    )
+    init.add_argument(
+        "--new-passwords",
+        action="store_true",
+        help="on a server: give the station roles new passwords and write their settings "
+        "files again (a station lost or stolen)",
     )
     init.set_defaults(handler=cmd_db_init)
     upgrade = database_commands.add_parser(

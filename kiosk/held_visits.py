@@ -49,7 +49,7 @@ from kiosk.database import (
     sqlite_file,
 )
 from kiosk.file_access import FILE_MODE, make_folder
-from kiosk.kiosk_access import may_store_content, record_kiosk_event, store_visit
+from kiosk.kiosk_access import may_store_content, record_kiosk_event
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -60,7 +60,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_loader import ContentPackError
-from kiosk.stored_visits import VisitRows, visit_rows
+from kiosk.stored_visits import VisitRows, store_visit, visit_rows
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)

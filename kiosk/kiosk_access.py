@@ -6,24 +6,19 @@ change an alert of a desk's, or delete anything. So on PostgreSQL every write a 
 makes goes through those functions, whichever role the station connects as (the owner,
 a test's superuser and the kiosk role all take the same path); on SQLite, which has no
 roles, the same writes are plain statements in the caller's transaction. `through_owner`
-is that decision; the callers (`kiosk.check_in`, `kiosk.held_visits`, `kiosk.alerts`,
-`kiosk.audit_protections`) ask it and never the dialect themselves.
+is that decision; the callers (`kiosk.stored_visits.store_visit`, `kiosk.held_visits`,
+`kiosk.alerts`, `kiosk.auth`, `kiosk.retention`) ask it and never the dialect themselves.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
-from kiosk.models import Base, ContentVersionRow, VisitRow
-
-# A finished visit's rows, table by table (`kiosk.stored_visits.VisitRows`).
-VisitRows = dict[type[Base], list[dict[str, Any]]]
 
 
 class ContentNotStoredError(ValueError):
@@ -42,7 +37,7 @@ def may_store_content(session: Session) -> bool:
     return bool(session.scalar(text("SELECT has_table_privilege('content_versions', 'INSERT')")))
 
 
-def _as_json(value: Any) -> Any:
+def as_json(value: Any) -> Any:
     # The server reads these with jsonb_populate_record: times as naive UTC (as every
     # time column holds them), bytes in PostgreSQL's hex form.
     if isinstance(value, datetime):
@@ -52,59 +47,6 @@ def _as_json(value: Any) -> Any:
     if isinstance(value, bytes):
         return "\\x" + value.hex()
     return value
-
-
-def store_visit(
-    session: Session, rows: VisitRows, *, content: str, actor: str, station: str, detail: str
-) -> bool:
-    """Store a finished visit's rows and its audit entry; False when it was stored before.
-
-    `content` is the hash of the content version it showed. Idempotent on the visit's
-    ID: a replay after a dropped connection, or a held visit stored twice, stores nothing
-    the second time. Raises `ContentNotStoredError` when that version is not stored.
-    """
-    from kiosk.stored_visits import insert_visit_rows  # it imports this module
-
-    visit = rows[VisitRow][0]
-    if through_owner(session):
-        tables: dict[str, Any] = {
-            model.__tablename__: [
-                {name: _as_json(value) for name, value in row.items()} for row in table_rows
-            ]
-            for model, table_rows in rows.items()
-        }
-        visit_row = tables.pop(VisitRow.__tablename__)[0]
-        document = {
-            "content": content,
-            "actor": actor,
-            "station": station,
-            "detail": detail,
-            "visit": visit_row,
-            **tables,
-        }
-        stored = session.execute(
-            text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))"),
-            {"finished": json.dumps(document)},
-        ).scalar_one()
-        return bool(stored)
-    if session.get(VisitRow, visit["id"]) is not None:
-        return False
-    version_id = session.scalar(
-        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == content)
-    )
-    if version_id is None:
-        raise ContentNotStoredError("the content this visit showed is not stored as a version")
-    visit["content_version_id"] = version_id
-    insert_visit_rows(session, rows)
-    record(
-        session,
-        actor,
-        AuditAction.VISIT_STORED,
-        station=station,
-        visit_id=visit["id"],
-        detail=detail,
-    )
-    return True
 
 
 def record_kiosk_event(

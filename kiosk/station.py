@@ -52,7 +52,7 @@ class Station:
     @classmethod
     def open(cls, settings: Settings, *, name: str) -> Station:
         """The station for `settings.database_url`; DatabaseUnavailableError says why not."""
-        return cls(open_database(settings.database_url), name)
+        return cls(open_database(settings.database_url, station=name), name)
 
     @classmethod
     def read_only_view(cls, settings: Settings, *, name: str) -> Station | None:
