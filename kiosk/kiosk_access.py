@@ -37,6 +37,21 @@ def may_store_content(session: Session) -> bool:
     return bool(session.scalar(text("SELECT has_table_privilege('content_versions', 'INSERT')")))
 
 
+def may_purge(session: Session) -> bool:
+    """Whether this connection may purge visits (on a server a desk's role or the owner's;
+    a kiosk's role may not: the server's side purges there)."""
+    if not through_owner(session):
+        return True
+    return bool(
+        session.scalar(
+            text(
+                "SELECT has_function_privilege("
+                "'purge_visits_finished_before(timestamp, integer, text, text)', 'EXECUTE')"
+            )
+        )
+    )
+
+
 def as_json(value: Any) -> Any:
     # The server reads these with jsonb_populate_record: times as naive UTC (as every
     # time column holds them), bytes in PostgreSQL's hex form.

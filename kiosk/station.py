@@ -26,10 +26,11 @@ from kiosk.database import (
 )
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import read_only_view
+from kiosk.kiosk_access import may_purge
 from kiosk.retention import Purge, purge_older_than
 from kiosk.settings import Settings
 from kiosk.staff_accounts import StaffAccounts
-from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.unit_of_work import StorageUnavailableError, reading
 from kiosk.visit import Clock, KioskTiming, utc_now
 
 # What a window catches: the database cannot be opened, or a use case could not reach it.
@@ -95,6 +96,13 @@ class Station:
     def staff_accounts(self) -> StaffAccounts:
         """Sign-in, sign-out and the staff accounts."""
         return StaffAccounts(self.database)
+
+    def purges_here(self) -> bool:
+        """Whether this station may purge old visits: on a server a kiosk's role may not
+        (a desk or a scheduled `kiosk purge` does). StorageUnavailableError if it cannot
+        be told now."""
+        with reading(self.database) as session:
+            return may_purge(session)
 
     def purge_older_than(self, days: int, by: Actor, *, wait_ms: int | None = None) -> Purge:
         """Remove visits older than `days` and wipe them (see `kiosk.retention`)."""

@@ -30,6 +30,7 @@ from kiosk.check_in import CheckIn, Outcome, VisitEnd
 from kiosk.cli import main as kiosk_command
 from kiosk.content import Answer
 from kiosk.database import init_database
+from kiosk.desk import VisitQuery
 from kiosk.settings import Settings, load_settings
 from kiosk.station import Station
 from kiosk.stored_visits import store_finished_visit
@@ -328,7 +329,7 @@ def test_a_kiosk_finding_a_protection_missing_raises_an_alert_and_repairs_nothin
 
 
 def test_a_desk_works_through_the_desk_role(
-    clinic: Clinic, open_station: Callable[[str], tuple[Station, Settings]]
+    clinic: Clinic, open_station: Callable[[str], tuple[Station, Settings]], tmp_path: Path
 ) -> None:
     kiosk, kiosk_settings = open_station("kiosk")
     clock = ManualClock()
@@ -366,8 +367,26 @@ def test_a_desk_works_through_the_desk_role(
     assert clinic.owner_reads(
         f"SELECT reviewed_by, ride_driver_name, voided_at FROM visits WHERE id = '{visit.id}'"
     ) == [("maria", "Luis García", None)]
-    board = Alerts(desk.database).board(maria)
-    assert board.alerts == ()
+    assert front_desk.search(VisitQuery(text="garcía"), maria).check_ins[0].id == visit.id
+    assert [v.id for v in front_desk.list_visits(maria)] == [visit.id]
+    front_desk.save_summary(visit.id, tmp_path / "summary.pdf", maria)
+    assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
+    trail = front_desk.read_audit(maria, visit_id=visit.id)
+    assert trail[0].action == "visit_stored"
+    # The kiosk's help request reaches the desk, which shows, acknowledges and clears it.
+    asked = Alerts(kiosk.database).ask_for_help(
+        "welcome", Actor.kiosk(station="kiosk-1", now=clock())
+    )
+    desk_alerts = Alerts(desk.database)
+    board = desk_alerts.board(maria)
+    assert [alert.id for alert in board.alerts] == [asked]
+    desk_alerts.displayed([asked], "desk-1")
+    desk_alerts.acknowledge(asked, "on my way", maria)
+    desk_alerts.clear(asked, maria)
+    assert desk_alerts.board(maria).alerts == ()
+    # Nobody purges at the kiosk on a server; the desk may.
+    assert kiosk.purges_here() is False
+    assert desk.purges_here() is True
     # Retention runs on the server side: the desk purges through the owner's function.
     clock.advance(400 * 24 * 3600)
     purged = desk.purge_older_than(365, Actor.staff(signed.member, station="desk-1", now=clock()))
