@@ -227,6 +227,8 @@ class Failure(StrEnum):
     MISSING = "missing"
     FULL = "full"
     UNAVAILABLE = "unavailable"
+    # A station's role on a server may not do this (`kiosk.server_roles`).
+    NOT_ALLOWED = "not allowed"
 
 
 _SQLITE_FAILURES = {
@@ -245,6 +247,7 @@ _SERVER_FAILURES = {
     "40P01": Failure.LOCKED,  # deadlock_detected
     "25006": Failure.READ_ONLY,  # read_only_sql_transaction: a standby, or read-only on purpose
     "53100": Failure.FULL,  # disk_full
+    "42501": Failure.NOT_ALLOWED,  # insufficient_privilege: not this station role's to do
 }
 
 

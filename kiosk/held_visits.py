@@ -96,6 +96,8 @@ class HoldReason(StrEnum):
     NOT_MADE = "not made"
     OLDER_SCHEMA = "older schema"
     OTHER_SCHEMA = "other schema"
+    # The kiosk's role on a server may not store it (privileges missing after an upgrade).
+    NOT_ALLOWED = "not allowed"
 
     @property
     def words(self) -> str:
@@ -112,6 +114,8 @@ class HoldReason(StrEnum):
             "runs `kiosk db upgrade`)",
             HoldReason.OTHER_SCHEMA: "the database belongs to another version of the kiosk "
             "program (update the kiosk program, or name the right database)",
+            HoldReason.NOT_ALLOWED: "the kiosk's database role may not store it (clinic IT "
+            "runs `kiosk db upgrade` as the database's owner)",
         }[self]
 
     @property

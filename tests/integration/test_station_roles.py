@@ -32,7 +32,7 @@ from kiosk.content import Answer
 from kiosk.database import init_database
 from kiosk.desk import VisitQuery
 from kiosk.settings import Settings, load_settings
-from kiosk.station import Station
+from kiosk.station import Station, StorageUnavailableError
 from kiosk.stored_visits import store_finished_visit
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_walk import SCRIBBLE, ManualClock, walk_visit
@@ -493,3 +493,17 @@ def test_the_triggers_refuse_even_the_owner(
         )
     clinic.refuses("owner", statement, RAISED)
     assert clinic.owner_reads("SELECT count(*) FROM audit_entries")[0][0] >= 1
+
+
+def test_a_desk_asked_to_publish_or_add_an_account_says_its_role_may_not(
+    clinic: Clinic, open_station: Callable[[str], tuple[Station, Settings]]
+) -> None:
+    desk, _ = open_station("desk")
+    clock = ManualClock()
+    admin = Actor.command_line(station="desk-1", now=clock())
+    _, pack = desk.content_editing().content_in_use(now=clock())
+    with pytest.raises(StorageUnavailableError, match="role may not do that"):
+        desk.content_editing().save_draft(pack, based_on=None, by=admin)
+    with pytest.raises(StorageUnavailableError, match="role may not do that"):
+        desk.staff_accounts().add("mallory", Role.ADMIN, "correct horse battery staple", admin)
+    assert clinic.owner_reads("SELECT count(*) FROM staff_accounts") == [(0,)]
