@@ -36,12 +36,13 @@ from kiosk.database import (
 from kiosk.database_url import parse as parse_url
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
+from kiosk.exit_pin import ExitPinError, write_exit_pin
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.server_roles import StationRoleError, grant_after_upgrade
 from kiosk.server_roles import prepare as prepare_station_roles
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.settings import Settings, SettingsError, config_path, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
@@ -198,6 +199,29 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
     if getpass.getpass("The same password again: ") != first:
         raise CommandError("the two passwords are not the same; nothing was changed")
     return first
+
+
+def cmd_exit_pin(args: argparse.Namespace, settings: Settings) -> int:
+    """Set this kiosk's exit PIN: only its hash goes into this computer's settings file."""
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("The kiosk's new exit PIN (6 to 12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise CommandError("the two PINs are not the same; nothing was changed")
+    file = config_path()
+    try:
+        write_exit_pin(file, pin)
+    except ExitPinError as error:
+        raise CommandError(f"{error}; nothing was changed") from error
+    except OSError as error:
+        message = f"{file} cannot be written ({error.strerror}); nothing was changed"
+        raise CommandError(message) from None
+    print(
+        f"The exit PIN is set in {file} (its hash only); a running kiosk uses it from its "
+        "next start"
+    )
+    return 0
 
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
@@ -769,6 +793,22 @@ def _add_content_commands(
     restore_content.set_defaults(handler=cmd_content_restore)
 
 
+def _add_exit_pin_command(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk exit-pin`: the kiosk's own way out of lock-down."""
+    exit_pin = commands.add_parser(
+        "exit-pin",
+        parents=[common],
+        help="set the PIN staff type to leave this locked-down kiosk (kept hashed in its "
+        "settings file; needed where the kiosk's database is on a server)",
+    )
+    exit_pin.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from standard input (scripts)"
+    )
+    exit_pin.set_defaults(handler=cmd_exit_pin)
+
+
 def _add_database_commands(
     commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
 ) -> None:
@@ -903,6 +943,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
         help="remove visits that finished more than DAYS days ago",
     )
     purge.set_defaults(handler=cmd_purge)
+
+    _add_exit_pin_command(commands, common)
 
     users = commands.add_parser("users", parents=[common], help="manage staff accounts")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

@@ -31,6 +31,7 @@ from kiosk.cli import main as kiosk_command
 from kiosk.content import Answer
 from kiosk.database import init_database
 from kiosk.desk import VisitQuery
+from kiosk.exit_pin import ExitPin, hash_pin, write_pending
 from kiosk.settings import Settings, load_settings
 from kiosk.station import Station, StorageUnavailableError
 from kiosk.stored_visits import store_finished_visit
@@ -241,6 +242,18 @@ def test_the_kiosk_beats_asks_for_help_and_closes_through_its_functions(
     # Another kiosk's alert reads as gone: a kiosk reads only its own.
     assert alerts.help_state(asked, station="kiosk-2").cleared is True
     check_in.kiosk_closed(by)
+    # Exit PIN tries, kept on the kiosk, go in through the kiosk's function.
+    exit_pin = ExitPin(
+        hash_pin("482913"),
+        station="kiosk-1",
+        pending_folder=settings.held_visits_dir,
+        clock=check_in.clock,
+    )
+    exit_pin.try_pin("000000", at=by.now)
+    assert (
+        write_pending(station.database, station="kiosk-1", pending_folder=settings.held_visits_dir)
+        == 1
+    )
     open_alerts = clinic.owner_reads(
         "SELECT kind FROM alerts WHERE cleared_at IS NULL ORDER BY kind"
     )
@@ -251,7 +264,7 @@ def test_the_kiosk_beats_asks_for_help_and_closes_through_its_functions(
     ]
     assert clinic.owner_reads("SELECT held_visits FROM stations WHERE name = 'kiosk-1'") == [(0,)]
     actions = {row[0] for row in clinic.owner_reads("SELECT action FROM audit_entries")}
-    assert {"alert_raised", "alert_cleared", "kiosk_closed"} <= actions
+    assert {"alert_raised", "alert_cleared", "kiosk_closed", "kiosk_exit_refused"} <= actions
 
 
 @pytest.mark.parametrize(
