@@ -162,6 +162,11 @@ def grant(connection: Connection, database: str) -> None:
     longer needs goes; run by `kiosk db init` and after every `kiosk db upgrade`.
     """
     schema = _identifier(str(connection.execute(text("SELECT current_schema()")).scalar()))
+    # Nobody makes objects of their own beside the clinic's, nor temporary ones that a
+    # careless search path could find first (PostgreSQL gives every role both by default;
+    # where the owner does not own the database or schema this only warns).
+    connection.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
+    connection.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_identifier(database)} FROM PUBLIC")
     for kind in StationKind:
         role = _identifier(role_name(database, kind))
         for statement in (

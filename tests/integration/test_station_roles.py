@@ -166,6 +166,17 @@ def test_init_again_keeps_the_passwords_unless_told_new(clinic: Clinic, capsys: 
         assert connection.execute("SELECT 1").fetchone() == (1,)
 
 
+def test_db_upgrade_gives_the_roles_back_what_they_need(clinic: Clinic, capsys: Any) -> None:
+    with clinic.connect("owner") as connection:
+        connection.execute(f'REVOKE SELECT ON content_versions FROM "{clinic.name}_kiosk"')
+    clinic.refuses("kiosk", "SELECT sha256 FROM content_versions")
+    url = make_url(clinic.owner_url)._replace(password=None).render_as_string(hide_password=False)
+    assert kiosk_command(["db", "upgrade", url]) == 0
+    assert "station roles have their privileges" in capsys.readouterr().out
+    with clinic.connect("kiosk") as connection:
+        assert connection.execute("SELECT count(*) FROM content_versions").fetchone() == (1,)
+
+
 def test_a_station_role_cannot_make_or_reset_the_roles(clinic: Clinic) -> None:
     # `kiosk db init` with a station's URL would make nothing: it is not the owner.
     assert init_database(clinic.url_of("desk")).value == "already current"
@@ -298,6 +309,7 @@ def test_the_kiosk_beats_asks_for_help_and_closes_through_its_functions(
         "ALTER FUNCTION kiosk_store_visit(jsonb) SECURITY INVOKER",
         "DROP FUNCTION kiosk_store_visit(jsonb)",
         "CREATE TABLE public.mine (id integer)",
+        "CREATE TEMPORARY TABLE content_versions (id integer)",
         "SELECT purge_visits_finished_before(now()::timestamp, 0, 'kiosk:k', 'k')",
         "SELECT staff_let_sign_in(1, now()::timestamp)",
         "SELECT * FROM staff_count_wrong_sign_in(1, now()::timestamp, now()::timestamp, 5)",
