@@ -5,7 +5,10 @@ as `kiosk run|desk|admin` do, it hands out the check-in service and the use case
 desk, content editing, staff accounts, upkeep), each of which opens its own transaction
 and writes its own audit entry. The windows pass the station on and never touch the
 database behind it; the import contracts in pyproject.toml keep it so. On several
-computers, this is where a station's kind of access to the server will be decided.
+computers a station's kind of access is its database role, named in the settings'
+`database_url` that `kiosk db init` wrote for it (`kiosk.server_roles`): the server
+enforces it, and what a kiosk writes goes through the owner's functions there
+(`kiosk.kiosk_access`).
 """
 
 from __future__ import annotations
