@@ -396,6 +396,14 @@ def test_a_desk_works_through_the_desk_role(
     assert [v.id for v in front_desk.list_visits(maria)] == [visit.id]
     front_desk.save_summary(visit.id, tmp_path / "summary.pdf", maria)
     assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
+    # A print the print system refused is recorded (print state) through the desk role.
+    sent = front_desk.send_summary(
+        visit.id, b"%PDF-1.4\n", printer="no-such-printer", copy="staff", by=maria
+    )
+    assert sent.failure
+    last = front_desk.latest_print(visit.id)
+    assert last is not None
+    assert last.printer == "no-such-printer"
     trail = front_desk.read_audit(maria, visit_id=visit.id)
     assert trail[0].action == "visit_stored"
     # The kiosk's help request reaches the desk, which shows, acknowledges and clears it.
@@ -404,11 +412,15 @@ def test_a_desk_works_through_the_desk_role(
     )
     desk_alerts = Alerts(desk.database)
     board = desk_alerts.board(maria)
-    assert [alert.id for alert in board.alerts] == [asked]
+    # The refused print raised the desk's own printer alert beside it.
+    assert sorted(alert.kind.value for alert in board.alerts) == [
+        "help_requested",
+        "printer_problem",
+    ]
     desk_alerts.displayed([asked], "desk-1")
     desk_alerts.acknowledge(asked, "on my way", maria)
     desk_alerts.clear(asked, maria)
-    assert desk_alerts.board(maria).alerts == ()
+    assert [alert.kind.value for alert in desk_alerts.board(maria).alerts] == ["printer_problem"]
     # Nobody purges at the kiosk on a server; the desk may.
     assert kiosk.purges_here() is False
     assert desk.purges_here() is True
