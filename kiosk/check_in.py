@@ -524,6 +524,8 @@ class CheckIn:
             except StorageUnavailableError as error:
                 log.warning("the kiosk's heartbeat did not reach the database: %s", error)
                 return False
+            # Online again (the first beat after a start): exit PIN tries kept meanwhile go in.
+            self._write_exit_events()
             return True
 
         self.errands.run(beat, then or (lambda _sent: None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import stat
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.audit import AuditAction, entries
+from kiosk.check_in import CheckIn
 from kiosk.cli import main as kiosk_command
 from kiosk.database import Database
 from kiosk.exit_pin import (
@@ -109,3 +111,29 @@ def test_tries_wait_on_the_kiosk_until_the_database_takes_them(
         ("kiosk:lobby", AuditAction.KIOSK_CLOSED),
     ]
     assert not list(tmp_path.glob(PENDING_FILE + "*"))
+
+
+def test_tries_kept_while_offline_go_in_with_the_kiosks_first_heartbeat(
+    tmp_path: Path, new_database_url: Callable[..., str]
+) -> None:
+    clock = SteadyClock()
+    held = tmp_path / "held"
+    # The kiosk before: a wrong PIN, then the exit, while its database was away.
+    before = ExitPin(hash_pin(PIN), station="lobby", pending_folder=held, clock=clock)
+    before.try_pin("000001", at=clock())
+    before.try_pin(PIN, at=clock())
+    # Its next start, online.
+    database: Database = made_database(new_database_url(made=True))
+    settings = dataclasses.replace(load_settings(), exit_pin=hash_pin(PIN), held_visits_dir=held)
+    try:
+        check_in = CheckIn(database, settings, station="lobby", clock=clock)
+        sent: list[bool] = []
+        check_in.send_heartbeat(sent.append)
+        assert sent == [True]
+        with database.session() as session:
+            actions = [e.action for e in entries(session) if e.actor == "kiosk:lobby"]
+    finally:
+        database.close()
+    assert AuditAction.KIOSK_EXIT_REFUSED in actions
+    assert AuditAction.KIOSK_CLOSED in actions
+    assert not list(held.glob(PENDING_FILE + "*"))
