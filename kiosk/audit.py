@@ -58,6 +58,8 @@ class AuditAction(StrEnum):
     RESTORED = "restored"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
+    # A wrong exit PIN at a locked-down kiosk, or one refused while it waits.
+    KIOSK_EXIT_REFUSED = "kiosk_exit_refused"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
     HELD_VISIT_SET_ASIDE = "held_visit_set_aside"
     ALERT_RAISED = "alert_raised"

@@ -21,11 +21,11 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk.actor import (
@@ -41,6 +41,7 @@ from kiosk.actor import (
 )
 from kiosk.audit import AuditAction, record
 from kiosk.content_versions import newest_content
+from kiosk.kiosk_access import through_owner
 from kiosk.models import StaffAccountRow, table_of
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
@@ -209,8 +210,8 @@ def _strength(password: str, words: list[str]) -> tuple[int, list[str]]:
 def _words_of(texts: Iterable[str]) -> list[str]:
     # Whole and word by word: "Riverside Clinic" is guessed as "riverside2024" too.
     words: list[str] = []
-    for text in texts:
-        words += [text, *re.split(r"[\W_]+", text)]
+    for words_of_text in texts:
+        words += [words_of_text, *re.split(r"[\W_]+", words_of_text)]
     return [word for word in words if word]
 
 
@@ -354,6 +355,11 @@ def reset_password(session: Session, username: str, password: str, by: Actor) ->
 _ACCOUNTS = table_of(StaffAccountRow)
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    """A moment as the database's time columns hold it (see `kiosk.models.UTCDateTime`)."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _not_locked(now: datetime) -> ColumnElement[bool]:
     return or_(_ACCOUNTS.c.locked_until.is_(None), _ACCOUNTS.c.locked_until <= now)
 
@@ -391,6 +397,21 @@ def _count_wrong_try(
     same moment from several stations are all counted. Tries against a locked account
     are not counted (the account is refused anyway); None says it was locked.
     """
+    if through_owner(session):
+        # No station's role may change an account on a server: the owner's function
+        # counts the try, by the same rule.
+        return session.execute(
+            text(
+                "SELECT failed_attempts, locked_until FROM staff_count_wrong_sign_in("
+                ":account, :now, :until, :tries)"
+            ),
+            {
+                "account": account_id,
+                "now": _naive_utc(now),
+                "until": _naive_utc(now + timedelta(minutes=lock_minutes)),
+                "tries": WRONG_TRIES_BEFORE_LOCK,
+            },
+        ).first()
     reaches_lock = _ACCOUNTS.c.failed_attempts + 1 >= WRONG_TRIES_BEFORE_LOCK
     until = bindparam(
         "until", now + timedelta(minutes=lock_minutes), type_=_ACCOUNTS.c.locked_until.type
@@ -410,6 +431,13 @@ def _count_wrong_try(
 
 def _let_in(session: Session, account_id: int, *, now: datetime) -> bool:
     """Record a sign-in, unless the account was locked or disabled meanwhile."""
+    if through_owner(session):
+        return bool(
+            session.execute(
+                text("SELECT staff_let_sign_in(:account, :now)"),
+                {"account": account_id, "now": _naive_utc(now)},
+            ).scalar()
+        )
     return (
         _change_account(
             session,

@@ -33,12 +33,16 @@ from kiosk.database import (
     open_database,
     upgrade_database,
 )
+from kiosk.database_url import parse as parse_url
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
+from kiosk.exit_pin import ExitPinError, write_exit_pin
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.server_roles import StationRoleError, grant_after_upgrade
+from kiosk.server_roles import prepare as prepare_station_roles
+from kiosk.settings import Settings, SettingsError, config_path, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
@@ -118,7 +122,31 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Made the database at {shown_url(url)}")
     else:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
+    if parse_url(url).get_backend_name() == "postgresql":
+        _make_station_roles(url, args)
     return 0
+
+
+def _make_station_roles(url: str, args: argparse.Namespace) -> None:
+    """On a server: a role per kind of station, and each new one's settings file."""
+    database = parse_url(url).database or "kiosk"
+    folder = Path(args.settings_folder or f"kiosk-stations-{database}").absolute()
+    try:
+        roles = prepare_station_roles(url, folder, new_passwords=args.new_passwords)
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
+    for role in roles:
+        if role.settings_file is not None:
+            print(
+                f"Made the {role.kind.value} role {role.role}; its settings (with its "
+                f"password) are in {role.settings_file}: copy that file to each {role.kind.value}"
+                " computer as its kiosk.toml, readable by the station's user alone"
+            )
+        else:
+            print(
+                f"The {role.kind.value} role {role.role} was there already; its password is "
+                "unchanged (`--new-passwords` makes new ones and writes the settings files again)"
+            )
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,6 +160,11 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
     else:
         print(f"Upgraded the database at {shown_url(url)} from schema {before} to {HEAD_REVISION}")
+    try:
+        if grant_after_upgrade(url):
+            print("The station roles have their privileges on the upgraded schema")
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
     return 0
 
 
@@ -179,6 +212,29 @@ def _roles(given: list[str]) -> frozenset[Role]:
             "and admin (see the README's table of who may do what)"
         )
     return frozenset(Role(name) for name in names)
+
+
+def cmd_exit_pin(args: argparse.Namespace, settings: Settings) -> int:
+    """Set this kiosk's exit PIN: only its hash goes into this computer's settings file."""
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("The kiosk's new exit PIN (6 to 12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise CommandError("the two PINs are not the same; nothing was changed")
+    file = config_path()
+    try:
+        write_exit_pin(file, pin)
+    except ExitPinError as error:
+        raise CommandError(f"{error}; nothing was changed") from error
+    except OSError as error:
+        message = f"{file} cannot be written ({error.strerror}); nothing was changed"
+        raise CommandError(message) from None
+    print(
+        f"The exit PIN is set in {file} (its hash only); a running kiosk uses it from its "
+        "next start"
+    )
+    return 0
 
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
@@ -754,6 +810,22 @@ def _add_content_commands(
     restore_content.set_defaults(handler=cmd_content_restore)
 
 
+def _add_exit_pin_command(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk exit-pin`: the kiosk's own way out of lock-down."""
+    exit_pin = commands.add_parser(
+        "exit-pin",
+        parents=[common],
+        help="set the PIN staff type to leave this locked-down kiosk (kept hashed in its "
+        "settings file; needed where the kiosk's database is on a server)",
+    )
+    exit_pin.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from standard input (scripts)"
+    )
+    exit_pin.set_defaults(handler=cmd_exit_pin)
+
+
 def _add_database_commands(
     commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
 ) -> None:
@@ -777,6 +849,18 @@ def _add_database_commands(
         "--new",
         action="store_true",
         help="make an empty one even where this computer used a database there that is now gone",
+    )
+    init.add_argument(
+        "--settings-folder",
+        metavar="FOLDER",
+        help="on a server: where the stations' settings files are written "
+        "(default: kiosk-stations-DATABASE in the current folder)",
+    )
+    init.add_argument(
+        "--new-passwords",
+        action="store_true",
+        help="on a server: give the station roles new passwords and write their settings "
+        "files again (a station lost or stolen)",
     )
     init.set_defaults(handler=cmd_db_init)
     upgrade = database_commands.add_parser(
@@ -917,6 +1001,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
         help="remove visits that finished more than DAYS days ago",
     )
     purge.set_defaults(handler=cmd_purge)
+
+    _add_exit_pin_command(commands, common)
 
     _add_users_parser(commands, common)
 
