@@ -266,7 +266,12 @@ def _existing(session: Session, username: str) -> StaffAccountRow:
 
 def check_roles(roles: Iterable[Role]) -> frozenset[Role]:
     """The roles an account is given: at least one."""
+    if isinstance(roles, str):
+        # One Role is a string, and iterating it gives letters: take it as that one role.
+        roles = [Role(roles)]
     chosen = frozenset(roles)
+    if not chosen <= set(Role):
+        raise AccountError("the roles are staff, clinician and admin")
     if not chosen:
         raise AccountError("an account needs at least one role: staff, clinician or admin")
     return chosen

@@ -366,7 +366,7 @@ def test_a_desk_works_through_the_desk_role(
 
     editor, _ = open_station("editor")
     admin = Actor.command_line(station="editor-1", now=clock())
-    editor.staff_accounts().add("maria", Role.CLINICIAN, "correct horse battery staple", admin)
+    editor.staff_accounts().add("maria", {Role.CLINICIAN}, "correct horse battery staple", admin)
 
     desk, desk_settings = open_station("desk")
     accounts = desk.staff_accounts()
@@ -441,7 +441,7 @@ def test_a_desk_works_through_the_desk_role(
         "INSERT INTO content_versions (sha256) VALUES ('x')",
         "UPDATE content_drafts SET canonical = ''",
         "UPDATE staff_accounts SET failed_attempts = 0",
-        "UPDATE staff_accounts SET role = 'admin'",
+        "UPDATE staff_accounts SET roles = 'admin'",
         "INSERT INTO staff_accounts (username) VALUES ('mallory')",
         "DELETE FROM visits",
         "DELETE FROM answers",
@@ -542,5 +542,5 @@ def test_a_desk_asked_to_publish_or_add_an_account_says_its_role_may_not(
     with pytest.raises(StorageUnavailableError, match="role may not do that"):
         desk.content_editing().save_draft(pack, based_on=None, by=admin)
     with pytest.raises(StorageUnavailableError, match="role may not do that"):
-        desk.staff_accounts().add("mallory", Role.ADMIN, "correct horse battery staple", admin)
+        desk.staff_accounts().add("mallory", {Role.ADMIN}, "correct horse battery staple", admin)
     assert clinic.owner_reads("SELECT count(*) FROM staff_accounts") == [(0,)]
