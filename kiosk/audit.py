@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit_read"
     BACKUP_MADE = "backup_made"
     RESTORED = "restored"
+    DATABASE_COPIED = "database_copied"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
