@@ -156,8 +156,9 @@ class LiveUpdates:
                 quiet_since = now
 
     def _lost(self, error: BaseException) -> None:
-        # The type only: a driver's message may quote the server's address or user.
-        log.warning("the desk's line to the database server is down: %s", type(error).__name__)
+        if self._reachable is not False:  # once per loss, not once per attempt
+            # The type only: a driver's message may quote the server's address or user.
+            log.warning("the line to the database server is down: %s", type(error).__name__)
         self._say(ServerState(reachable=False, reason=type(error).__name__))
 
     def _close(self) -> None:
