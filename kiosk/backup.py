@@ -356,10 +356,17 @@ def _restore_on_a_server(database_url: str, source: Path, by: Actor) -> Restorat
     from kiosk import server_backup
 
     try:
-        done = server_backup.restore(database_url, source, by=by)
+        done = server_backup.restore(database_url, source, by=by, kiosk_tables=_kiosk_tables)
     except server_backup.ServerBackupError as error:
         raise BackupError(str(error)) from None
     return Restoration(done.kept, done.visits_carried, done.entries_carried)
+
+
+def _kiosk_tables(revision: str) -> frozenset[str] | None:
+    """The names of the tables the kiosk makes up to `revision`; None if it knows none."""
+    if revision not in _known_revisions():
+        return None
+    return frozenset(_kiosk_tables_at(revision))
 
 
 def _remove_kept(kept: Path | None) -> None:

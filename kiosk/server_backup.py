@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,12 @@ def _revision_in(path: Path, url: URL) -> str | None:
     return None
 
 
-def check_backup(path: Path, database_url: str) -> str:
+# The tables the kiosk's migrations make up to a revision; None for a revision it does
+# not know (`kiosk.backup` answers, from the migrations themselves).
+KioskTables = Callable[[str], "frozenset[str] | None"]
+
+
+def check_backup(path: Path, database_url: str, *, kiosk_tables: KioskTables) -> str:
     """Refuse a file that is not a whole kiosk backup this version can read; its revision."""
     url = make_url(database_url)
     if not path.is_file():
@@ -187,14 +193,13 @@ def check_backup(path: Path, database_url: str) -> str:
         )
     if revision.isdigit() and len(revision) == len(HEAD_REVISION) and revision > HEAD_REVISION:
         raise ServerBackupError(f"{path} comes from a newer version of the kiosk; update it first")
-    from kiosk.backup import _kiosk_tables_at, _known_revisions
-
-    if revision not in _known_revisions():
+    known = kiosk_tables(revision)
+    if known is None:
         raise ServerBackupError(
             f"{path} is not a kiosk database backup: it has no schema revision the kiosk "
             "knows; nothing was changed"
         )
-    expected = set(_kiosk_tables_at(revision))
+    expected = set(known)
     if tables != expected:
         missing = ", ".join(sorted(expected - tables)) or "none"
         foreign = ", ".join(sorted(tables - expected)) or "none"
@@ -214,10 +219,12 @@ class ServerRestoration:
     entries_carried: int
 
 
-def restore(database_url: str, source: Path, *, by: Actor) -> ServerRestoration:
+def restore(
+    database_url: str, source: Path, *, by: Actor, kiosk_tables: KioskTables
+) -> ServerRestoration:
     """Replace the database with a backup, losing no visit and no audit entry; see above."""
     url = make_url(database_url)
-    check_backup(source, database_url)
+    check_backup(source, database_url, kiosk_tables=kiosk_tables)
     name = url.database or ""
     staging = f"{name}_restoring"
     replaced = f"{name}_replaced_{by.now:%Y%m%d%H%M%S}"
