@@ -126,7 +126,7 @@ def test_a_desk_that_loses_the_server_says_so_stays_read_only_and_comes_back(
     window = open_desk(qtbot, server_database, server_settings)
     assert window.server_line.live is not None
     window.server_line.live.retry_s = 0.2
-    assert names(window) == ["Patient, Early"] or names(window)[0].endswith("Early")
+    assert names(window) == ["García, Early"]
     window.table.selectRow(0)
     qtbot.waitUntil(lambda: window.current is not None)
     assert window.void_button.isEnabled()
