@@ -133,7 +133,7 @@ def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
 def test_the_known_head_revision_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from kiosk.database import HEAD_REVISION, alembic_config
+    from kiosk.database import alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
