@@ -178,9 +178,8 @@ def _copy(source: Database, target: Database, by: Actor) -> Copied:
 
 def _tidy(database: Database) -> None:
     """VACUUM ANALYZE, as after any bulk load: the planner learns the tables' sizes and
-    counts read the index alone, so the desk's first morning is not slow (a year of
-    visits: today's list took 63 ms without it). Skipped quietly if it cannot run: the
-    server's autovacuum does the same within minutes."""
+    counts can read an index alone from the first morning. Skipped quietly if it cannot
+    run: the server's autovacuum does the same within minutes."""
     with (
         contextlib.suppress(SQLAlchemyError),
         database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
