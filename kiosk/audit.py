@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit_read"
     BACKUP_MADE = "backup_made"
     RESTORED = "restored"
+    DATABASE_COPIED = "database_copied"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
     # A wrong exit PIN at a locked-down kiosk, or one refused while it waits.

@@ -168,6 +168,21 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy this computer's database into an empty server database (a clinic moving)."""
+    from kiosk.database_copy import CopyError, copy_database
+
+    source = _named_database(args, settings)
+    target = _named_database(argparse.Namespace(url=args.to), settings)
+    try:
+        copied = copy_database(source, target, by=_stamp())
+    except CopyError as error:
+        raise CommandError(str(error)) from error
+    for line in copied.words():
+        print(line)
+    return 0
+
+
 def _stamp() -> Actor:
     """The command line acts as `cli:<os user>`: its trust boundary is the OS account."""
     return Actor.command_line(station=station_name(), now=datetime.now(UTC))
@@ -872,6 +887,26 @@ def _add_database_commands(
         "url", nargs="?", metavar="URL", help="the database (default: --database or the settings)"
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    copy = database_commands.add_parser(
+        "copy",
+        parents=[common],
+        help="copy this computer's database (visits, audit trail, content, accounts, alerts) "
+        "into an empty server database made by `kiosk db init`; stop every station first",
+    )
+    copy.add_argument(
+        "url",
+        nargs="?",
+        metavar="URL",
+        help="the database to copy (default: --database or the settings)",
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the server database, made by `kiosk db init` and still empty (a password "
+        "comes from ~/.pgpass or PGPASSWORD, never the command line)",
+    )
+    copy.set_defaults(handler=cmd_db_copy)
 
 
 def _add_users_parser(

@@ -13,6 +13,7 @@ enforces it, and what a kiosk writes goes through the owner's functions there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from kiosk.database import (
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import read_only_view
 from kiosk.kiosk_access import may_purge
+from kiosk.live_updates import Change, LiveUpdates, ServerState
 from kiosk.retention import Purge, purge_older_than
 from kiosk.settings import Settings
 from kiosk.staff_accounts import StaffAccounts
@@ -87,6 +89,18 @@ class Station:
     def front_desk(self, settings: Settings) -> FrontDesk:
         """The front desk's operations, in the clinic's time zone and paper size."""
         return FrontDesk(self.database, zone=settings.zone, paper_size=settings.paper_size)
+
+    def live_updates(
+        self,
+        *,
+        on_change: Callable[[Change], None],
+        on_state: Callable[[ServerState], None],
+    ) -> LiveUpdates | None:
+        """Word of every change from any computer, at once (not yet started); None where
+        the database cannot tell (SQLite on one computer: the desk keeps asking)."""
+        if self.database.engine.dialect.name != "postgresql":
+            return None
+        return LiveUpdates(self.database.engine, on_change=on_change, on_state=on_state)
 
     def alerts(self) -> Alerts:
         """Alerts for the front desk, and the kiosks' heartbeats."""
