@@ -30,7 +30,7 @@ def a_clinic_on_one_computer(home: Path, pack: ContentPack) -> str:
     database = made_database(url)
     clock = ManualClock(datetime(2026, 11, 2, 15, tzinfo=UTC))
     by = Actor.command_line(station="front", now=clock())
-    StaffAccounts(database).add("maria", Role.STAFF, "a long password 1", by)
+    StaffAccounts(database).add("maria", {Role.STAFF}, "a long password 1", by)
     for n in range(30):
         answers = {"psychosis": Answer.YES} if n % 5 == 0 else {}
         visit = walk_visit(pack, clock, first=f"P{n}", answers=answers)

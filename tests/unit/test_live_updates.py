@@ -19,7 +19,7 @@ from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import PostgreSQLServer, store_visit, url_of
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from tests.databases import made_database
 from ui.desk import desk_window
 from ui.desk.desk_window import DeskWindow
 
-DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
 pytestmark = pytest.mark.parametrize("database_engine", ["postgresql"])
 
 
