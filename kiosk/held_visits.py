@@ -37,7 +37,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
-from kiosk.audit import AuditAction, record, station_name
+from kiosk.audit import AuditAction, record
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
 from kiosk.database import (
@@ -59,6 +59,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_loader import ContentPackError
+from kiosk.settings import station_name
 from kiosk.stored_visits import VisitRows, insert_visit_rows, visit_rows
 from kiosk.visit import Visit
 

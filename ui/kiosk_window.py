@@ -7,11 +7,18 @@ policy are the service's; the window decides only what is on screen, where the k
 focus goes and what is read aloud. The patient screens are built afresh for every visit
 and destroyed when it ends, so nothing typed, drawn or answered by one patient is left in
 any widget for the next.
+
+The window paints Welcome before storage is loaded: `KioskWindow(None, settings,
+card=...)` shows Welcome from its card (`kiosk.welcome_card`) with nothing but Qt and the
+screens imported; `storage_ready` then takes up the check-in service. So the modules
+behind SQLAlchemy (the service, the visit's screens, the still-there notice) are imported
+where they are first used, never when this module is.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -24,28 +31,31 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from kiosk.actor import StaffMember
-from kiosk.check_in import LARGER_TEXT_TIME_FACTOR, Outcome, VisitEnd
 from kiosk.content import ContentPack
 from kiosk.settings import Settings
-from kiosk.station import Station
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
+from kiosk.welcome_card import WelcomeCard
 from ui.errands import DatabaseErrands
-from ui.held_visit_retries import HeldVisitRetries
-from ui.help_request import HelpRequestNotice
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
-from ui.read_aloud import ReadAloud
+from ui.read_aloud import ReadAloud, end_voice_checks
 from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
-from ui.visit_screens import VisitScreens, signed_by_line
-from ui.visit_voice import VisitVoice
 from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, move_focus, place_focus
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
-from ui.widgets.still_there import StillThere
 from ui.widgets.tap_guard import TapGuard
+
+if TYPE_CHECKING:
+    from kiosk.actor import StaffMember
+    from kiosk.check_in import CheckIn, VisitEnd
+    from kiosk.station import Station
+    from ui.held_visit_retries import HeldVisitRetries
+    from ui.help_request import HelpRequestNotice
+    from ui.visit_screens import VisitScreens
+    from ui.visit_voice import VisitVoice
+    from ui.widgets.still_there import StillThere
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +78,8 @@ class KioskWindow(QMainWindow):
         visit_ended: the kiosk is back at Welcome, with no visit in memory.
         held_visits_tried: the visits that wait were tried again (stored or not).
         content_read: the content in use was read again for Welcome and the next visit.
+        storage_loaded: the check-in service is taken up (at once, unless the window
+            was opened before storage with Welcome's card).
     """
 
     visit_stored = Signal(str)
@@ -75,27 +87,37 @@ class KioskWindow(QMainWindow):
     visit_ended = Signal()
     held_visits_tried = Signal()
     content_read = Signal()
+    storage_loaded = Signal()
+
+    # Taken up with storage (`storage_ready`).
+    check_in: CheckIn
+    station: Station
+    asking: StillThere
+    help_request: HelpRequestNotice
+    voice: VisitVoice
+    retries: HeldVisitRetries
 
     def __init__(
         self,
-        station: Station,
+        station: Station | None,
         settings: Settings,
         *,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
         assisted_by: StaffMember | None = None,
         read_aloud: ReadAloud | None = None,
+        card: WelcomeCard | None = None,
     ) -> None:
+        """With no `station`, Welcome shows `card` until `storage_ready` is called."""
         super().__init__()
         self.settings = settings
-        self.station = station
         self.clock = clock
-        # Where the visit goes, storing, holding and the idle policy are the check-in
-        # service's decisions; this window shows what it announces and forwards taps.
-        self.check_in = station.check_in(
-            settings, clock=clock, timing=timing, errands=DatabaseErrands()
-        )
-        self.check_in.listen(self)
+        self._ready = False
+        self._card = card
+        # Start tapped while storage was still loading: shown once it has loaded.
+        self._start_waiting = False
+        self.welcome_content: ContentPack | None = None
+        self._welcome_card: WelcomeCard | None = None
         # A check-in at the front desk, with this member of staff beside the patient.
         self.assisted_by = assisted_by
         # Off in lock-down until staff sign in to leave (see ui.lockdown).
@@ -105,11 +127,7 @@ class KioskWindow(QMainWindow):
         self.language = ""
         # The content's pictures (never anything of a patient's), kept between visits.
         self.slide_pictures = SlidePictures()
-        # "Read to me": one voice for every visit, if the clinic allows speech and the
-        # computer has a voice.
-        self.read_aloud = read_aloud or ReadAloud(
-            enabled=settings.read_aloud, engine=settings.speech_engine, parent=self
-        )
+        self._read_aloud = read_aloud
 
         central = QWidget()
         central.setObjectName("kioskWindow")
@@ -129,12 +147,48 @@ class KioskWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
 
         self.help_notice = NoticeOverlay(central)
+        self.problem_notice = NoticeOverlay(central)
+        self.problem_notice.dismissed.connect(self._reset)
+        # Keys or a finger: where the focus goes on each new screen depends on which.
+        self.keyboard_use = KeyboardUse(self)
+        # Back to Welcome by itself, a while after Done or a problem notice.
+        self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
+        for timer in (self.problem_timer, self.done_timer):
+            timer.setSingleShot(True)
+            timer.timeout.connect(self._reset)
+        if station is None:
+            self._show_welcome()
+            return
+        # Where the visit goes, storing, holding and the idle policy are the check-in
+        # service's decisions; this window shows what it announces and forwards taps.
+        check_in = station.check_in(settings, clock=clock, timing=timing, errands=DatabaseErrands())
+        # Read once before any patient can tap; from then on, off the screen's thread.
+        check_in.content()
+        self.storage_ready(station, check_in)
+
+    def storage_ready(self, station: Station, check_in: CheckIn) -> None:
+        """Take up the check-in service, whose content has been read once; Welcome shows it,
+        and a Start tapped meanwhile goes on to the details screen."""
+        from ui.held_visit_retries import HeldVisitRetries
+        from ui.help_request import HelpRequestNotice
+        from ui.visit_voice import VisitVoice
+        from ui.widgets.still_there import StillThere
+
+        self.station, self.check_in = station, check_in
+        check_in.listen(self)
+        central = self.stack.parentWidget()
+        assert central is not None
+        # "Read to me": one voice for every visit, if the clinic allows speech and the
+        # computer has a voice.
+        self.read_aloud = self._read_aloud or ReadAloud(
+            enabled=self.settings.read_aloud, engine=self.settings.speech_engine, parent=self
+        )
         self.help_request = HelpRequestNotice(
-            self.check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
+            check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
         )
         self.visit_ended.connect(self.help_request.stop)
         self.asking = StillThere(
-            self.check_in.idle,
+            check_in.idle,
             central,
             step=lambda: self.visit.step if self.visit is not None else None,
             listening=lambda: self.read_aloud.speaking,
@@ -150,34 +204,38 @@ class KioskWindow(QMainWindow):
             tell=self._focus_notice,
             notice=self.help_notice,
         )
+        # The notices stay above the still-there cover made after them.
+        self.help_notice.raise_()
+        self.problem_notice.raise_()
         # What tests and the screen tour look at.
         self.still_there = self.asking.notice
         self.idle_timer = self.asking.idle_timer
-        self.problem_notice = NoticeOverlay(central)
-        self.problem_notice.dismissed.connect(self._reset)
-        # Keys or a finger: where the focus goes on each new screen depends on which.
-        self.keyboard_use = KeyboardUse(self)
-        # Back to Welcome by itself, a while after Done or a problem notice.
-        self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
         for timer in (self.problem_timer, self.done_timer):
-            timer.setSingleShot(True)
             timer.setInterval(self.timing.done_seconds * 1000)
-            timer.timeout.connect(self._reset)
-        # Read once before any patient can tap; from then on, off the screen's thread.
-        self.check_in.content()
-
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._show_welcome()
-        self.retries = HeldVisitRetries(self.check_in, self)
+        self._ready = True
+        self._show_welcome(check_in.last_content, read_again=False)
+        self.retries = HeldVisitRetries(check_in, self)
         self.retries.tried.connect(self._held_visits_tried)
+        if self._start_waiting:
+            self._start_waiting = False
+            self.welcome.start_button.setDown(False)
+            if self.welcome.start_button.isVisible() and self.welcome.start_button.isEnabled():
+                self._begin_visit()
+        self.storage_loaded.emit()
 
     # --- the check-in service's news ------------------------------------------------------
     @property
     def visit(self) -> Visit | None:
         """The visit at the screen, if any (the check-in service holds it)."""
-        return self.check_in.visit
+        return self.check_in.visit if self._ready else None
+
+    @property
+    def is_storage_ready(self) -> bool:
+        """Whether the check-in service has been taken up (Start can begin a visit)."""
+        return self._ready
 
     @property
     def timing(self) -> KioskTiming:
@@ -195,6 +253,8 @@ class KioskWindow(QMainWindow):
 
     def visit_finished(self, end: VisitEnd) -> None:
         """The visit reached Done: "saving" at once, then stored, held or refused."""
+        from kiosk.check_in import Outcome
+
         if end.outcome is Outcome.STORED:
             self.visit_stored.emit(end.visit_id)
         elif end.kept_on_kiosk:
@@ -236,20 +296,28 @@ class KioskWindow(QMainWindow):
             self._show_welcome()
         self.held_visits_tried.emit()
 
-    def _show_welcome(self, content: ContentPack | None = None) -> None:
-        """Welcome with the content last read; a fresh read follows, off the screen's thread."""
-        if content is None:
-            content = self.check_in.last_content
-            self.check_in.refresh_content(self._content_read)
-        if content is not None and self.language not in content.languages:
-            self.language = content.language
-        self.welcome_content = content
-        self.welcome.show_check_in(content, self.language, paused=self.check_in.paused)
+    def _show_welcome(self, content: ContentPack | None = None, *, read_again: bool = True) -> None:
+        """Welcome with the content last read; a fresh read follows, off the screen's thread
+        (unless `read_again` is False: it was read just now). Before storage has loaded,
+        Welcome from its card."""
+        if not self._ready:
+            card, paused = self._card, self._card is None or not self._card.open
+        else:
+            if content is None:
+                content = self.check_in.last_content
+                if read_again:
+                    self.check_in.refresh_content(self._content_read)
+            if content is not self.welcome_content or self._welcome_card is None:
+                self._welcome_card = None if content is None else WelcomeCard.of(content, open=True)
+            self.welcome_content, card, paused = content, self._welcome_card, self.check_in.paused
+        if card is not None and self.language not in card.languages:
+            self.language = card.language
+        self.welcome.show_check_in(card, self.language, paused=paused)
         self.stack.setCurrentWidget(self.welcome)
         focused = self.focusWidget()
         if focused is None or not (self.welcome.isAncestorOf(focused) and can_take_focus(focused)):
             self._place_focus(self.welcome)
-        if content is None:
+        if self._ready and content is None:
             self._check_in_not_working()
 
     def _content_read(self, content: ContentPack | None) -> None:
@@ -277,8 +345,10 @@ class KioskWindow(QMainWindow):
             for screen in self.screens.all():
                 screen.restyled()
         # Larger text means more to read on every screen: more time before "Are you
-        # still there?".
-        if display.text_size > 1:
+        # still there?" (chosen before storage loaded: applied again at Start).
+        if display.text_size > 1 and self._ready:
+            from kiosk.check_in import LARGER_TEXT_TIME_FACTOR
+
             self.asking.wait_longer(LARGER_TEXT_TIME_FACTOR)
 
     def _larger_text(self) -> None:
@@ -294,6 +364,12 @@ class KioskWindow(QMainWindow):
         self._place_focus(self.welcome)
 
     def _begin_visit(self) -> None:
+        if not self._ready:
+            # Storage is still loading: Start stays pressed, and the details screen follows
+            # as soon as it has loaded (`storage_ready`).
+            self._start_waiting = True
+            self.welcome.start_button.setDown(True)
+            return
         visit = self.check_in.start(
             language=self.language,
             assisted_by=self.assisted_by.username if self.assisted_by is not None else None,
@@ -321,7 +397,8 @@ class KioskWindow(QMainWindow):
 
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
-        self.asking.stop()
+        if self._ready:
+            self.asking.stop()
         self.problem_notice.show_notice(
             text,
             self.tr("OK"),
@@ -334,6 +411,8 @@ class KioskWindow(QMainWindow):
         self.problem_timer.start()
 
     def _build_screens(self) -> VisitScreens:
+        from ui.visit_screens import VisitScreens
+
         screens = VisitScreens.build(typed_signature=self.settings.typed_signature)
         available = self.read_aloud.available_for(self._visit_language())
         for screen in screens.all():
@@ -355,6 +434,8 @@ class KioskWindow(QMainWindow):
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
+        from ui.visit_screens import signed_by_line
+
         step = visit.step
         if step is Step.WELCOME:
             # Back from the details: the same patient, still using keys if they were.
@@ -464,15 +545,18 @@ class KioskWindow(QMainWindow):
             return
         # A check-in window at the desk closes; the desk goes on in its own language.
         InterfaceLanguage.use(SOURCE_LANGUAGE)
-        self.read_aloud.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
         self.keyboard_use.stop()
-        self.asking.stop()
         for timer in (self.done_timer, self.problem_timer):
             timer.stop()
-        self.retries.stop()
+        if self._ready:
+            self.read_aloud.stop()
+            self.asking.stop()
+            self.retries.stop()
+        # The voice's check is a process of its own: it must not outlive the kiosk.
+        end_voice_checks()
         super().closeEvent(event)
 
     @override
