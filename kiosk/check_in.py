@@ -91,6 +91,15 @@ class VisitEnd:
         return self.outcome in (Outcome.HELD, Outcome.IN_MEMORY)
 
 
+@dataclass(frozen=True)
+class NextVisit:
+    """What Start would begin now, so that its screens can be built ahead of the tap."""
+
+    content: ContentPack
+    language: str
+    typed_signature: bool
+
+
 _Result = TypeVar("_Result")
 
 
@@ -397,6 +406,15 @@ class CheckIn:
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("visits still wait for the database: %s", type(error).__name__)
         return stored
+
+    def next_visit(self, language: str) -> NextVisit | None:
+        """What Start would begin now in `language` (as chosen on Welcome): the kiosk
+        builds that visit's screens while Welcome waits. None while a visit is under way,
+        check-in is paused or there is no content: there is nothing to build for."""
+        content = self._last_content
+        if self.visit is not None or content is None or self.paused:
+            return None
+        return NextVisit(content, _spoken(content, language), self.settings.typed_signature)
 
     def start(self, *, language: str, assisted_by: str | None = None) -> Visit | None:
         """Start tapped: a new visit in `language`, or None when check-in cannot start.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
+from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.check_in import CheckIn
 from kiosk.visit import Step, TypedSignatureProblem, Visit
@@ -21,8 +23,11 @@ from ui.screens.question import QuestionScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
+from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.step_bar import STAGES, stage_of
+
+_Screen = TypeVar("_Screen", bound=PatientScreen)
 
 
 def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
@@ -59,21 +64,66 @@ class VisitScreens:
 
     @classmethod
     def build(cls, *, typed_signature: bool) -> VisitScreens:
-        """A new visit's screens, styled now (at Start) rather than on the tap that shows them."""
-        screens = cls(
-            DetailsScreen(),
-            SlideScreen(),
-            QuestionScreen(),
-            ReviewScreen(),
-            ConsentScreen(typed_allowed=typed_signature),
-            RideHomeScreen(),
-            DoneScreen(),
-        )
+        """A new visit's screens, all at once, styled now rather than on the tap that shows
+        them."""
+        building = cls.building(typed_signature=typed_signature)
+        while True:
+            try:
+                next(building)
+            except StopIteration as built:
+                screens: VisitScreens = built.value
+                return screens
+
+    @classmethod
+    def building(cls, *, typed_signature: bool) -> Generator[None, None, VisitScreens]:
+        """A new visit's screens, one screen (made and styled) per step; the screens are
+        what the generator returns. Closed before its end, it destroys what it made."""
+        made: list[PatientScreen] = []
+
+        def kept(screen: _Screen) -> _Screen:
+            screen.ensurePolished()
+            made.append(screen)
+            return screen
+
+        try:
+            details = kept(DetailsScreen())
+            yield
+            slide = kept(SlideScreen())
+            yield
+            question = kept(QuestionScreen())
+            yield
+            review = kept(ReviewScreen())
+            yield
+            consent = kept(ConsentScreen(typed_allowed=typed_signature))
+            yield
+            ride_home = kept(RideHomeScreen())
+            yield
+            done = kept(DoneScreen())
+        except GeneratorExit:
+            for screen in made:
+                screen.deleteLater()
+            raise
+        screens = cls(details, slide, question, review, consent, ride_home, done)
         # Done: every step behind the patient.
         screens.done.step_bar.show_stage(len(STAGES))
-        for screen in screens.all():
-            screen.ensurePolished()
         return screens
+
+    def destroy(self) -> None:
+        """Take every screen out of its stack and delete it (with all it shows)."""
+        for screen in self.all():
+            parent = screen.parentWidget()
+            if isinstance(parent, QStackedWidget):
+                parent.removeWidget(screen)
+            screen.hide()
+            screen.deleteLater()
+
+    def fit_display(self, *, larger_text: bool) -> None:
+        """The patient's display changed (or was chosen before these screens were made):
+        fields put labels above with larger text, and every footer is laid out again."""
+        for screen in self.all():
+            for form in screen.findChildren(KeyboardForm):
+                form.set_labels_above(larger_text)
+            screen.restyled()
 
     def send_taps_to(self, check_in: CheckIn) -> None:
         """Each screen's taps go to the check-in service, which moves the visit."""
