@@ -16,7 +16,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +144,9 @@ def write_welcome_card(path: Path, card: WelcomeCard) -> None:
     """Write `card` to `path` whole or not at all (a new file moved over the old one), so
     a kiosk switched off mid-write starts from the old card or none, never half of one.
     OSError when it cannot be written."""
+    # Only here: reading the card (the first frame's part) need not load tempfile.
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".welcome-", suffix=".tmp")
     try:
