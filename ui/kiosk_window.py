@@ -394,7 +394,7 @@ class KioskWindow(KioskFrame):
             # Larger text chosen on Welcome: the new screens' fields put labels above.
             screens.fit_display(larger_text=self.display.text_size > 1)
         shown = visit.content.in_language(visit.language)
-        screens.review.set_questions([(q.id, q.text) for q in shown.questions])
+        screens.lay_out(shown, paper=self.assisted_by is not None, typed=visit.typed_signature)
         # Decoded now, so that no slide freezes while its picture decodes.
         self.slide_pictures.prepare(visit.content.pictures)
 

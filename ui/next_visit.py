@@ -23,6 +23,9 @@ from ui.visit_screens import VisitScreens
 if TYPE_CHECKING:
     from kiosk.check_in import NextVisit
 
+# How long after Welcome is shown the next visit's screens begin to be built.
+_AFTER_WELCOME_MS = 150
+
 
 def screens_for(visit: NextVisit, display: PatientDisplay, voice: bool) -> Hashable:
     """Everything a visit's screens are built for (`voice`: whether a voice can read its
@@ -46,7 +49,6 @@ class NextVisitScreens(QObject):
         """`building` makes a set step by step (`VisitScreens.building`)."""
         super().__init__(parent)
         self._building_of = building
-        self._fitted: Callable[[VisitScreens], None] = lambda _screens: None
         self._key: Hashable = None
         self._building: Generator[None, None, VisitScreens] | None = None
         self._screens: VisitScreens | None = None
@@ -71,9 +73,11 @@ class NextVisitScreens(QObject):
         if key == self._key and (self._screens is not None or self._building is not None):
             return
         self.discard()
-        self._key, self._fitted = key, fitted
-        self._building = self._building_of()
-        self._step.start(0)
+        self._key = key
+        self._building = self._whole(fitted)
+        # After what is on screen now has been painted and the last visit's screens
+        # deleted: a patient who just finished sees Welcome at once.
+        self._step.start(_AFTER_WELCOME_MS)
 
     def take(self, key: Hashable) -> VisitScreens | None:
         """The set for `key`, now (finished at once if it was still being built), or None
@@ -106,9 +110,26 @@ class NextVisitScreens(QObject):
             next(building)
         except StopIteration as built:
             self._building = None
-            screens: VisitScreens = built.value
-            self._fitted(screens)
-            self._screens = screens
+            self._screens = built.value
             self.ready.emit()
             return
         self._step.start(0)
+
+    def _whole(self, fitted: Callable[[VisitScreens], None]) -> Generator[None, None, VisitScreens]:
+        """Made, fitted to the window, then each screen laid out and drawn once off the
+        screen at its stack's size, one step at a time: its first show is then a repaint,
+        not a first layout of hundreds of widgets (the details screen's keyboard alone
+        has three pages of keys). Closed early, the screens made so far are destroyed."""
+        screens = yield from self._building_of()
+        fitted(screens)
+        try:
+            for screen in screens.all():
+                stack = screen.parentWidget()
+                if stack is not None:
+                    screen.setGeometry(stack.rect())
+                    screen.grab()
+                yield
+        except GeneratorExit:
+            screens.destroy()
+            raise
+        return screens

@@ -9,10 +9,12 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.check_in import CheckIn
+from kiosk.content import ContentPack
 from kiosk.visit import Step, TypedSignatureProblem, Visit
 from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
@@ -100,8 +102,10 @@ class VisitScreens:
             yield
             done = kept(DoneScreen())
         except GeneratorExit:
+            # Also when the program ends with a set half made: Qt may have deleted it.
             for screen in made:
-                screen.deleteLater()
+                if shiboken6.isValid(screen):
+                    screen.deleteLater()
             raise
         screens = cls(details, slide, question, review, consent, ride_home, done)
         # Done: every step behind the patient.
@@ -111,11 +115,24 @@ class VisitScreens:
     def destroy(self) -> None:
         """Take every screen out of its stack and delete it (with all it shows)."""
         for screen in self.all():
+            if not shiboken6.isValid(screen):
+                continue  # the program is ending: Qt has deleted it already
             parent = screen.parentWidget()
             if isinstance(parent, QStackedWidget):
                 parent.removeWidget(screen)
             screen.hide()
             screen.deleteLater()
+
+    def lay_out(self, shown: ContentPack, *, paper: bool, typed: bool) -> None:
+        """Rows for what every visit in this language shows, made before the visit needs
+        them (not on the tap that shows them): the review's questions and the consent's
+        statements, none ticked. Nothing of a patient is in them. `paper`: signing on
+        paper is offered (at the desk); `typed`: a typed name is."""
+        self.review.set_questions([(q.id, q.text) for q in shown.questions])
+        statements, meaning = shown.consent_statements, shown.signature_meaning
+        self.consent.show_consent(
+            statements, set(), meaning, "", paper_allowed=paper, typed_allowed=typed
+        )
 
     def fit_display(self, *, larger_text: bool) -> None:
         """The patient's display changed (or was chosen before these screens were made):
@@ -210,9 +227,11 @@ class VisitScreens:
                 paper_allowed=visit.assisted_by is not None,
                 typed_allowed=visit.typed_signature_allowed,
             )
-            self.consent.show_typed_problems(
-                [p for p in problems if isinstance(p, TypedSignatureProblem)]
-            )
+            typed_problems = [p for p in problems if isinstance(p, TypedSignatureProblem)]
+            if visit.typed_signature_allowed:
+                # Asking for the typed name's words makes its field (and a second
+                # keyboard): only where the clinic offers a typed name.
+                self.consent.show_typed_problems(typed_problems)
             screen = self.consent
         elif step is Step.RIDE_HOME:
             self.ride_home.show_problems(problems)

@@ -284,7 +284,7 @@ def test_nothing_of_one_patient_reaches_the_next(
     kiosk.stack.currentChanged.connect(seen)
     ending(qtbot, kiosk)  # type: ignore[operator]
     # The next visit's screens are built while Welcome waits: they are looked at too.
-    qtbot.waitUntil(lambda: kiosk.next_screens.is_ready)
+    qtbot.waitUntil(lambda: kiosk.next_screens.is_ready, timeout=30_000)
     prebuilt = kiosk.next_screens.screens
     assert prebuilt is not None
     # The screens were scheduled for deletion; run those deletions as the event loop would.

@@ -16,7 +16,7 @@ from ui.widgets.keyboard_form import KeyboardForm
 
 
 def _built_ahead(qtbot: QtBot, kiosk: KioskWindow) -> VisitScreens:
-    qtbot.waitUntil(lambda: kiosk.next_screens.is_ready)
+    qtbot.waitUntil(lambda: kiosk.next_screens.is_ready, timeout=30_000)
     screens = kiosk.next_screens.screens
     assert screens is not None
     return screens
