@@ -11,8 +11,10 @@ from kiosk.settings import Settings
 from tests.ui.test_kiosk_visit import open_kiosk
 from ui.kiosk_window import KioskWindow
 from ui.visit_screens import VisitScreens
-from ui.visit_walk import current, tap
+from ui.visit_walk import current, reach_consent, tap
 from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+from ui.widgets.typed_signature import TypedSignature
 
 
 def _built_ahead(qtbot: QtBot, kiosk: KioskWindow) -> VisitScreens:
@@ -73,3 +75,18 @@ def test_larger_text_on_welcome_means_screens_with_labels_above_their_fields(
         assert layout.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows
     tap(current(kiosk), "Start")
     assert kiosk.screens is larger
+
+
+def test_consent_makes_no_typed_name_field_where_the_clinic_offers_none(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    kiosk = open_kiosk(qtbot, database, settings)
+    assert not settings.typed_signature
+    reach_consent(kiosk, "Ana", "García", "04/15/1968")
+
+    consent = current(kiosk)
+    assert kiosk.screens is not None
+    assert consent is kiosk.screens.consent
+    # No second on-screen keyboard (made, and laid out, on the confirmation's tap).
+    assert consent.findChildren(OnScreenKeyboard) == []
+    assert not consent.findChildren(TypedSignature)
