@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Hashable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal
+from PySide6.QtGui import QPixmap, QRegion
 
 from ui.patient_display import PatientDisplay
 from ui.visit_screens import VisitScreens
@@ -127,7 +128,9 @@ class NextVisitScreens(QObject):
                 stack = screen.parentWidget()
                 if stack is not None:
                     screen.setGeometry(stack.rect())
-                    screen.grab()
+                    # One pixel drawn: Qt lays the whole screen out first. (A whole
+                    # 1080 × 1920 drawing would leave 13 MB with the allocator.)
+                    screen.render(QPixmap(1, 1), QPoint(), QRegion(0, 0, 1, 1))
                 yield
         except GeneratorExit:
             screens.destroy()
