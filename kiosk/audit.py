@@ -8,7 +8,6 @@ own clock (migrations 0002 and 0008; `kiosk.audit_protections` checks them at st
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,11 +65,6 @@ class AuditAction(StrEnum):
     ALERT_RAISED = "alert_raised"
     ALERT_ACKNOWLEDGED = "alert_acknowledged"
     ALERT_CLEARED = "alert_cleared"
-
-
-def station_name() -> str:
-    """This machine's name, recorded with every entry and every visit."""
-    return socket.gethostname() or "unknown-station"
 
 
 @dataclass(frozen=True)

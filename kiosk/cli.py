@@ -18,9 +18,6 @@ from typing import Any
 from kiosk import auth
 from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
-from kiosk.audit import (
-    station_name,
-)
 from kiosk.content_editing import ContentEditing
 from kiosk.database import (
     HEAD_REVISION,
@@ -42,7 +39,14 @@ from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.server_roles import StationRoleError, grant_after_upgrade
 from kiosk.server_roles import prepare as prepare_station_roles
-from kiosk.settings import Settings, SettingsError, config_path, load_settings
+from kiosk.settings import (
+    Settings,
+    SettingsError,
+    add_global_options,
+    config_path,
+    load_settings,
+    station_name,
+)
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
@@ -730,24 +734,6 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
         database.close()
     print(f"Added {added} demo visits (marked DEMO) to {shown_url(settings.database_url)}")
     return 0
-
-
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Options every subcommand takes, before or after its name."""
-    default: Any = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--database",
-        metavar="URL",
-        default=default,
-        help="SQLAlchemy database URL (default: SQLite in your data folder)",
-    )
-    parser.add_argument(
-        "--content",
-        metavar="DIR",
-        type=Path,
-        default=default,
-        help="run on the content pack in DIR instead of the published content",
-    )
 
 
 def global_options() -> argparse.ArgumentParser:

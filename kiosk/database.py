@@ -29,11 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from kiosk.audit import station_name
 from kiosk.audit_protections import check_at_start
 from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
 from kiosk.database_url import parse as parse_url
 from kiosk.file_access import create_file, keep_from_others, make_folder
+from kiosk.settings import station_name
 from kiosk.used_databases import remember_use, used_here
 
 BUSY_TIMEOUT_MS = 5000

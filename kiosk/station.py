@@ -33,10 +33,11 @@ from kiosk.held_visits import read_only_view
 from kiosk.kiosk_access import may_purge
 from kiosk.live_updates import Change, LiveUpdates, ServerState
 from kiosk.retention import Purge, purge_older_than
-from kiosk.settings import Settings
+from kiosk.settings import Settings, data_dir
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError, reading
 from kiosk.visit import Clock, KioskTiming, utc_now
+from kiosk.welcome_card import welcome_card_file
 
 # What a window catches: the database cannot be opened, or a use case could not reach it.
 __all__ = [
@@ -81,9 +82,18 @@ class Station:
         timing: KioskTiming | None = None,
         errands: Errands | None = None,
     ) -> CheckIn:
-        """The kiosk's check-ins at this station; `errands` runs what waits on storage."""
+        """The kiosk's check-ins at this station; `errands` runs what waits on storage.
+
+        Welcome's card (`kiosk.welcome_card`) is this station's, in the user's data folder.
+        """
         return CheckIn(
-            self.database, settings, station=self.name, clock=clock, timing=timing, errands=errands
+            self.database,
+            settings,
+            station=self.name,
+            clock=clock,
+            timing=timing,
+            errands=errands,
+            welcome_card=welcome_card_file(data_dir(), self.name),
         )
 
     def front_desk(self, settings: Settings) -> FrontDesk:
