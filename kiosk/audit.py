@@ -38,6 +38,11 @@ class AuditAction(StrEnum):
     RIDE_ARRANGED = "ride_arranged"
     VISIT_VOIDED = "visit_voided"
     VISIT_VOID_UNDONE = "visit_void_undone"
+    # Patients who come back (`kiosk.patients`): by visit ID and patient number only.
+    VISIT_LINKED = "visit_linked"
+    VISIT_UNLINKED = "visit_unlinked"
+    PATIENTS_MERGED = "patients_merged"
+    DETAILS_CORRECTED = "details_corrected"
     DEMO_VISITS_ADDED = "demo_visits_added"
     CONTENT_PUBLISHED = "content_published"
     CONTENT_RESTORED = "content_restored"

@@ -22,6 +22,7 @@ from kiosk.actor import Actor, Role
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
+from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind
 from kiosk.stored_visits import load_visit, name_key
@@ -391,6 +392,8 @@ def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     visit.voided_by = by.username
     visit.void_reason = reason.strip()[:MAX_NOTE_LENGTH]
     visit.updated_at = by.now
+    if visit.patient_id is not None:  # a void visit is no one's last consent
+        refresh_patient(session, visit.patient_id)
     by.audit(session, AuditAction.VISIT_VOIDED, visit_id)
 
 
@@ -411,6 +414,8 @@ def undo_void(session: Session, visit_id: str, by: Actor) -> None:
     visit.voided_by = None
     visit.void_reason = None
     visit.updated_at = by.now
+    if visit.patient_id is not None:
+        refresh_patient(session, visit.patient_id)
     by.audit(session, AuditAction.VISIT_VOID_UNDONE, visit_id)
 
 

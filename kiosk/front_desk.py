@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk import desk
+from kiosk import desk, patients
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
@@ -105,6 +105,57 @@ class FrontDesk:
         """A clinician takes back a void made by mistake (audited)."""
         with unit_of_work(self.database) as session:
             desk.undo_void(session, visit_id, by)
+
+    # --- patients who come back (`kiosk.patients`) ----------------------------------------
+    def suggested_patients(self, visit_id: str) -> list[patients.Patient]:
+        """Patients whose name and date of birth match the visit's exactly (to confirm)."""
+        with reading(self.database) as session:
+            return patients.suggested_patients(session, visit_id)
+
+    def patient(self, patient_id: int) -> patients.Patient | None:
+        """A patient record, or None when it is gone."""
+        with reading(self.database) as session:
+            return patients.patient(session, patient_id)
+
+    def possible_duplicates(self, patient_id: int) -> list[patients.Patient]:
+        """Other records with the same name or the same date of birth."""
+        with reading(self.database) as session:
+            return patients.possible_duplicates(session, patient_id)
+
+    def link_visit(self, visit_id: str, patient_id: int | None, by: Actor) -> int:
+        """Staff confirmed whose visit it is (None: a new patient record); audited."""
+        with unit_of_work(self.database) as session:
+            return patients.link_visit(session, visit_id, patient_id, by)
+
+    def unlink_visit(self, visit_id: str, by: Actor) -> None:
+        """Take the visit off its patient (audited)."""
+        with unit_of_work(self.database) as session:
+            patients.unlink_visit(session, visit_id, by)
+
+    def merge_patients(self, keep_id: int, duplicate_id: int, by: Actor) -> int:
+        """Two records of one patient become one (audited per visit moved)."""
+        with unit_of_work(self.database) as session:
+            return patients.merge_patients(session, keep_id, duplicate_id, by)
+
+    def correct_details(
+        self,
+        visit_id: str,
+        by: Actor,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        date_of_birth: date | str | None = None,
+    ) -> list[patients.CorrectedField]:
+        """Correct a typo in the name or date of birth the patient typed (audited)."""
+        with unit_of_work(self.database) as session:
+            return patients.correct_details(
+                session,
+                visit_id,
+                by,
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+            )
 
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
         """A visit read for printing its summary (the print itself is audited)."""

@@ -174,6 +174,8 @@ class VisitRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    # The patient staff linked this visit to at the desk (`kiosk.patients`); none until then.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
     # The publish the visit saw: the newest of its text made by the time it started
     # (`kiosk.stored_visits.publication_seen`); none for a trial pack never published.
     content_publication_id: Mapped[int | None] = mapped_column(
@@ -234,6 +236,48 @@ class VisitRow(Base):
         back_populates="visit", cascade="all, delete-orphan", order_by="FlagRow.position"
     )
     content_version: Mapped[ContentVersionRow] = relationship()
+
+
+class PatientRow(Base):
+    """A patient who comes back: the visits staff linked to them, and their last consent.
+
+    Known by the name and date of birth of their newest linked visit, and kept only
+    while a visit of theirs is: `kiosk.patients.refresh_patient` recomputes all of it
+    whenever a link, a correction or a purge changes their visits.
+    """
+
+    __tablename__ = "patients"
+    __table_args__ = (Index("ix_patients_name_key_date_of_birth", "name_key", "date_of_birth"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    # As visits.name_key: lower-case, accent-free "first last", for exact matching.
+    name_key: Mapped[str] = mapped_column(String(400))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Their newest signed visit still kept (not void): when, and the content it showed.
+    last_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+
+
+class DetailCorrectionRow(Base):
+    """A name or date of birth staff corrected on a visit: what was typed, what it became.
+
+    Kept beside the visit (and purged with it), not in the audit trail, which never
+    holds a patient's name; the trail's entry names the visit and this row's field.
+    """
+
+    __tablename__ = "detail_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    # "first_name", "last_name" or "date_of_birth"
+    field: Mapped[str] = mapped_column(String(16))
+    typed: Mapped[str] = mapped_column(String(200))
+    became: Mapped[str] = mapped_column(String(200))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    corrected_by: Mapped[str] = mapped_column(String(100))
 
 
 class PrintJobRow(Base):

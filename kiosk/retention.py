@@ -28,15 +28,24 @@ from kiosk.models import (
     AlertRow,
     AnswerRow,
     ConsentAcknowledgementRow,
+    DetailCorrectionRow,
     FlagRow,
     PrintJobRow,
     SlideViewRow,
     VisitRow,
 )
+from kiosk.patients import refresh_patients
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 _BATCH = 500
-_CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)
+_CHILD_TABLES = (
+    AnswerRow,
+    SlideViewRow,
+    ConsentAcknowledgementRow,
+    FlagRow,
+    PrintJobRow,
+    DetailCorrectionRow,
+)
 
 
 def visits_older_than(session: Session, cutoff: datetime) -> list[str]:
@@ -45,12 +54,29 @@ def visits_older_than(session: Session, cutoff: datetime) -> list[str]:
 
 
 def delete_visits(session: Session, visit_ids: Sequence[str]) -> None:
-    """Delete visits and everything stored with them (the caller commits)."""
+    """Delete visits and everything stored with them (the caller commits).
+
+    Their patients' last consent becomes the newest signed visit still kept (none:
+    their next visit is a first visit again), and a patient with no visit left goes
+    with their last one.
+    """
+    patients: set[int] = set()
     for start in range(0, len(visit_ids), _BATCH):
         batch = list(visit_ids[start : start + _BATCH])
+        patients.update(
+            pid
+            for pid in session.scalars(
+                select(VisitRow.patient_id).where(
+                    VisitRow.id.in_(batch), VisitRow.patient_id.is_not(None)
+                )
+            )
+            if pid is not None
+        )
         for table in _CHILD_TABLES:
             session.execute(delete(table).where(table.visit_id.in_(batch)))
         session.execute(delete(VisitRow).where(VisitRow.id.in_(batch)))
+    session.expire_all()
+    refresh_patients(session, patients)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from kiosk.actor import kiosk_or_staff_audit_name
+from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, pack_from_canonical
 from kiosk.models import (
@@ -25,6 +25,7 @@ from kiosk.models import (
     ConsentAcknowledgementRow,
     ContentPublicationRow,
     ContentVersionRow,
+    DetailCorrectionRow,
     FlagRow,
     SlideViewRow,
     VisitRow,
@@ -36,6 +37,7 @@ from kiosk.visit_record import (
     ListedFlag,
     RecordedAcknowledgement,
     RecordedAnswer,
+    RecordedCorrection,
     RecordedRide,
     RecordedSlide,
     VisitListing,
@@ -260,6 +262,17 @@ _ACKNOWLEDGEMENTS = _ordered_rows(
     table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
 )
 _FLAGS = _ordered_rows(table_of(FlagRow), "kind", "sentence", "cleared_at")
+_CORRECTION_TABLE = table_of(DetailCorrectionRow)
+_CORRECTIONS = (
+    select(_CORRECTION_TABLE)
+    .where(_CORRECTION_TABLE.c.visit_id == bindparam("visit_id"))
+    .order_by(_CORRECTION_TABLE.c.id)
+)
+_CORRECTED_DETAIL = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "date_of_birth": "date of birth",
+}
 
 
 def _strokes(stored: str | None) -> Signature | None:
@@ -359,6 +372,17 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             row["ride_phone"],
             row["ride_relationship"],
         ),
+        patient_id=row["patient_id"],
+        corrections=tuple(
+            RecordedCorrection(
+                _CORRECTED_DETAIL.get(c.field, c.field),
+                c.typed,
+                c.became,
+                shown_name(c.corrected_by),
+                c.corrected_at,
+            )
+            for c in connection.execute(_CORRECTIONS, key)
+        ),
     )
 
 
@@ -373,6 +397,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
         VisitRow.ending,
         VisitRow.flag_count,
         VisitRow.is_demo,
+        VisitRow.patient_id,
     ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
     flag_query = select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence).order_by(
         FlagRow.visit_id, FlagRow.position
@@ -385,7 +410,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     for flag_visit_id, kind, sentence in session.execute(flag_query):
         flags.setdefault(flag_visit_id, []).append(ListedFlag(kind, sentence))
     for row in session.execute(query):
-        visit_id, finished_at, first, last, born, ending, flag_count, is_demo = row
+        visit_id, finished_at, first, last, born, ending, flag_count, is_demo, patient_id = row
         yield VisitListing(
             visit_id,
             finished_at,
@@ -396,6 +421,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             flag_count,
             is_demo,
             tuple(flags.get(visit_id, ())),
+            patient_id,
         )
 
 

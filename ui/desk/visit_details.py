@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.patients import Patient
 from kiosk.visit import RideStatus
 from kiosk.visit_record import VisitRecord
 
@@ -22,7 +23,58 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%b %d, %Y %I:%M %p")
 
 
-def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
+def patient_html(
+    record: VisitRecord, patient: Patient | None, suggested: int, zone: ZoneInfo
+) -> str:
+    """Whose visit it is: the patient record, or that none is linked (and a suggestion)."""
+    if patient is not None:
+        consent = (
+            _tr("last consent {0} (content {1})").format(
+                _when(patient.last_consent_at, zone),
+                escape((patient.last_consent_version or "")[:12]),
+            )
+            if patient.last_consent_at is not None
+            else _tr("no consent kept")
+        )
+        return (
+            f"<p>{_tr('Patient record')} <b>{_tr('number {0}').format(patient.id)}</b> · "
+            + _tr("{0} visit(s)").format(patient.visit_count)
+            + f" · {consent}</p>"
+        )
+    text = f"<p>{_tr('Not linked to a patient record.')}"
+    if suggested:
+        text += (
+            " <b>"
+            + _tr(
+                "Same name and date of birth as {0} patient record(s): Link to patient… to confirm."
+            ).format(suggested)
+            + "</b>"
+        )
+    return text + "</p>"
+
+
+def corrections_html(record: VisitRecord, zone: ZoneInfo) -> str:
+    """What staff corrected of what the patient typed, who did and when."""
+    if not record.corrections:
+        return ""
+    items = "".join(
+        "<li>"
+        + _tr("{0} typed as “{1}”, corrected to “{2}” by {3}, {4}").format(
+            escape(c.detail.capitalize()),
+            escape(c.typed),
+            escape(c.became),
+            escape(c.corrected_by),
+            _when(c.corrected_at, zone),
+        )
+        + "</li>"
+        for c in record.corrections
+    )
+    return f"<h3>{_tr('Corrected at the desk')}</h3><ul>{items}</ul>"
+
+
+def visit_html(
+    record: VisitRecord, zone: ZoneInfo, patient: Patient | None = None, suggested: int = 0
+) -> str:
     """The visit as rich text; everything a patient typed is escaped."""
     parts = [f"<h2>{escape(record.patient_name)}</h2>"]
     parts.append(
@@ -31,6 +83,8 @@ def visit_html(record: VisitRecord, zone: ZoneInfo) -> str:
         + (" · <b>DEMO</b>" if record.is_demo else "")
         + "</p>"
     )
+    parts.append(patient_html(record, patient, suggested, zone))
+    parts.append(corrections_html(record, zone))
     if record.voided_at is not None:
         parts.append(
             f"<p style='color:#7a1010'><b>{_tr('VOID')}</b> — {escape(record.voided_by or '')}, "
