@@ -47,6 +47,8 @@ SHORT_TEXT_LIMIT = 200
 # summary and the desk note that the education may not have been read (pack settings).
 READING_WORDS_PER_MINUTE = 200
 READING_TIME_FRACTION = Fraction(1, 3)
+# A returning patient's consent stands this long before the slides are shown again.
+CONSENT_VALID_DAYS = 365
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -228,6 +230,9 @@ class ContentPack:
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     reading_words_per_minute: int = READING_WORDS_PER_MINUTE
     reading_time_fraction: Fraction = READING_TIME_FRACTION
+    # A returning patient reads the slides again once their last consent is older than
+    # this (the clinic's period), or the slides' clinical text changed since (issue 27).
+    consent_valid_days: int = CONSENT_VALID_DAYS
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -325,6 +330,12 @@ class ContentPack:
                 != (READING_WORDS_PER_MINUTE, READING_TIME_FRACTION)
                 else {}
             ),
+            # Only a clinic period other than the default says so (the version stays).
+            **(
+                {"return_visits": {"consent_valid_days": self.consent_valid_days}}
+                if self.consent_valid_days != CONSENT_VALID_DAYS
+                else {}
+            ),
             # Only a pack with translations says so: one without keeps its old version.
             **(
                 {
@@ -409,6 +420,9 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         translations=data.get("translations", {}),
         reading_words_per_minute=reading.get("words_per_minute", READING_WORDS_PER_MINUTE),
         reading_time_fraction=Fraction(reading.get("time_fraction", str(READING_TIME_FRACTION))),
+        consent_valid_days=data.get("return_visits", {}).get(
+            "consent_valid_days", CONSENT_VALID_DAYS
+        ),
     )
 
 

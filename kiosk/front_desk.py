@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk import desk, patients
+from kiosk import desk, expected, patients
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
@@ -156,6 +156,37 @@ class FrontDesk:
                 last_name=last_name,
                 date_of_birth=date_of_birth,
             )
+
+    # --- today's expected returning patients (`kiosk.expected`) ------------------------
+    def _today(self, now: datetime) -> date:
+        return expected.clinic_day(now, self.zone)
+
+    def expected_today(self, *, now: datetime) -> list[expected.ExpectedPatient]:
+        """Today's expected returning patients, by time."""
+        with reading(self.database) as session:
+            return expected.expected_today(session, day=self._today(now))
+
+    def expect(self, first_name: str, last_name: str, born: str, at: str, by: Actor) -> None:
+        """Put a patient on today's list by name and date of birth (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.expect(
+                session, first_name, last_name, born, at=at, by=by, day=self._today(by.now)
+            )
+
+    def expect_patient(self, patient_id: int, at: str, by: Actor) -> None:
+        """Put a patient record on today's list (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.expect_patient(session, patient_id, at, by, day=self._today(by.now))
+
+    def remove_expected(self, entry_id: int, by: Actor) -> None:
+        """Take a patient off today's list (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.remove_expected(session, entry_id, by)
+
+    def import_expected(self, raw: bytes, by: Actor) -> expected.ImportedList:
+        """Add a CSV's patients to today's list, all or none (audited)."""
+        with unit_of_work(self.database) as session:
+            return expected.import_csv(session, raw, by, day=self._today(by.now))
 
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
         """A visit read for printing its summary (the print itself is audited)."""

@@ -176,6 +176,11 @@ class VisitRow(Base):
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
     # The patient staff linked this visit to at the desk (`kiosk.patients`); none until then.
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    # Which flow the kiosk ran (`kiosk.visit.VisitFlow`): a first visit, or a return visit
+    # with or without the slides.
+    flow: Mapped[str] = mapped_column(
+        String(24), default="first_visit", server_default="first_visit"
+    )
     # The publish the visit saw: the newest of its text made by the time it started
     # (`kiosk.stored_visits.publication_seen`); none for a trial pack never published.
     content_publication_id: Mapped[int | None] = mapped_column(
@@ -259,6 +264,29 @@ class PatientRow(Base):
     # Their newest signed visit still kept (not void): when, and the content it showed.
     last_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+
+
+class ExpectedPatientRow(Base):
+    """A returning patient staff expect on a day: the only names a kiosk matches against.
+
+    Removed once the day is over (`kiosk.retention`): it holds a name and serves no one.
+    """
+
+    __tablename__ = "expected_patients"
+    __table_args__ = (Index("ix_expected_patients_day_name_key", "day", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(400))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    # "HH:MM" in the clinic's time, when the list gave one.
+    expected_at: Mapped[str | None] = mapped_column(String(5))
+    # The patient record it matched when added, if exactly one did.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(200))
 
 
 class DetailCorrectionRow(Base):

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from kiosk.content import (
+    CONSENT_VALID_DAYS,
     READING_TIME_FRACTION,
     READING_WORDS_PER_MINUTE,
     ContentPack,
@@ -89,6 +90,8 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
         settings["settings"]["reading_words_per_minute"] = pack.reading_words_per_minute
     if pack.reading_time_fraction != READING_TIME_FRACTION:
         settings["settings"]["reading_time_fraction"] = str(pack.reading_time_fraction)
+    if pack.consent_valid_days != CONSENT_VALID_DAYS:
+        settings["settings"]["consent_valid_days"] = pack.consent_valid_days
     slides = []
     for slide in pack.slides:
         item: dict[str, Any] = {"id": slide.id, "title": slide.title, "text": slide.text}

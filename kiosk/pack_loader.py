@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from kiosk.content import (
+    CONSENT_VALID_DAYS,
     READING_TIME_FRACTION,
     READING_WORDS_PER_MINUTE,
     Answer,
@@ -108,6 +109,7 @@ class _Settings:
     logo: str | None
     reading_words_per_minute: int = READING_WORDS_PER_MINUTE
     reading_time_fraction: Fraction = READING_TIME_FRACTION
+    consent_valid_days: int = CONSENT_VALID_DAYS
 
 
 @dataclass
@@ -136,6 +138,7 @@ class _PackLoader:
             logo=settings.logo,
             reading_words_per_minute=settings.reading_words_per_minute,
             reading_time_fraction=settings.reading_time_fraction,
+            consent_valid_days=settings.consent_valid_days,
         )
         if self.reader.problems:
             # Translations are checked against a sound pack; until then they would only
@@ -181,13 +184,19 @@ class _PackLoader:
             )
         logo = self._picture(file, pairs, "logo", node)
         seconds, rate, fraction = 0, READING_WORDS_PER_MINUTE, READING_TIME_FRACTION
+        consent_days = CONSENT_VALID_DAYS
         if "settings" in pairs:
             settings = r.mapping(file, pairs["settings"][1], "'settings'")
             if settings is not None:
                 r.unknown(
                     file,
                     settings,
-                    {"seconds_before_next", "reading_words_per_minute", "reading_time_fraction"},
+                    {
+                        "seconds_before_next",
+                        "reading_words_per_minute",
+                        "reading_time_fraction",
+                        "consent_valid_days",
+                    },
                     "'settings'",
                 )
                 seconds = r.whole_number(
@@ -202,9 +211,18 @@ class _PackLoader:
                     maximum=1000,
                 )
                 fraction = self._share(settings, "reading_time_fraction", READING_TIME_FRACTION)
+                # A day at least; ten years at most (a consent is renewed long before).
+                consent_days = r.whole_number(
+                    file,
+                    settings,
+                    "consent_valid_days",
+                    CONSENT_VALID_DAYS,
+                    minimum=1,
+                    maximum=3650,
+                )
         if clinic_name is None:
             return None
-        return _Settings(clinic_name, language, seconds, logo, rate, fraction)
+        return _Settings(clinic_name, language, seconds, logo, rate, fraction, consent_days)
 
     def _share(self, pairs: Fields, key: str, default: Fraction) -> Fraction:
         """A share from 0 to 1, written as a fraction such as 1/3 or a decimal such as 0.33."""

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.database import Database
+from kiosk.expected import forget_earlier_days
 from kiosk.models import (
     AlertRow,
     AnswerRow,
@@ -134,6 +135,9 @@ def purge_older_than(
         session.execute(
             delete(AlertRow).where(AlertRow.cleared_at.is_not(None), AlertRow.cleared_at < cutoff)
         )
+        # Earlier days' expected lists hold names and serve no one (the clinic's day by
+        # UTC here: a list is never needed a day after).
+        forget_earlier_days(session, day=by.now.date() - timedelta(days=1))
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
     try:

@@ -157,6 +157,7 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
                 "station": station,
                 "ending": visit.ending.value,
                 "language": visit.language,
+                "flow": visit.flow.value,
                 "started_at": visit.started_at,
                 "finished_at": visit.finished_at,
                 "first_name": details.first_name,
@@ -373,6 +374,7 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             row["ride_relationship"],
         ),
         patient_id=row["patient_id"],
+        flow=row["flow"],
         corrections=tuple(
             RecordedCorrection(
                 _CORRECTED_DETAIL.get(c.field, c.field),
@@ -398,6 +400,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
         VisitRow.flag_count,
         VisitRow.is_demo,
         VisitRow.patient_id,
+        VisitRow.flow,
     ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
     flag_query = select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence).order_by(
         FlagRow.visit_id, FlagRow.position
@@ -410,7 +413,18 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     for flag_visit_id, kind, sentence in session.execute(flag_query):
         flags.setdefault(flag_visit_id, []).append(ListedFlag(kind, sentence))
     for row in session.execute(query):
-        visit_id, finished_at, first, last, born, ending, flag_count, is_demo, patient_id = row
+        (
+            visit_id,
+            finished_at,
+            first,
+            last,
+            born,
+            ending,
+            flag_count,
+            is_demo,
+            patient_id,
+            flow,
+        ) = row
         yield VisitListing(
             visit_id,
             finished_at,
@@ -422,6 +436,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             is_demo,
             tuple(flags.get(visit_id, ())),
             patient_id,
+            flow != "first_visit",
         )
 
 

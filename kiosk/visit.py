@@ -40,6 +40,23 @@ class Step(StrEnum):
     DONE = "done"
 
 
+class VisitFlow(StrEnum):
+    """Which visit the kiosk runs: the whole first visit, or a return visit.
+
+    Decided by `kiosk.expected.which_flow` from the name and birth date typed, against
+    the day's expected list only.
+    """
+
+    FIRST_VISIT = "first_visit"
+    RETURN_WITH_SLIDES = "return_with_slides"
+    RETURN_WITHOUT_SLIDES = "return_without_slides"
+
+    @property
+    def is_return(self) -> bool:
+        """A return visit (with or without the slides)."""
+        return self is not VisitFlow.FIRST_VISIT
+
+
 class Ending(StrEnum):
     """How a visit ended."""
 
@@ -243,6 +260,8 @@ class Visit:
     # Whether the clinic lets a typed full name stand for a drawn signature (a weaker
     # signature: the clinic's counsel decides, through the `typed_signature` setting).
     typed_signature_allowed: bool = False
+    # Which flow runs; set with the details (`enter_details`), a first visit by default.
+    flow: VisitFlow = VisitFlow.FIRST_VISIT
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -330,12 +349,18 @@ class Visit:
         self.step = Step.DETAILS
 
     def enter_details(
-        self, first_name: str, last_name: str, birth_date: str | BirthDateParts
+        self,
+        first_name: str,
+        last_name: str,
+        birth_date: str | BirthDateParts,
+        *,
+        flow: VisitFlow | Callable[[PatientDetails], VisitFlow] = VisitFlow.FIRST_VISIT,
     ) -> list[DetailsProblem]:
         """Check the patient's details; on success move to the slides.
 
         The kiosk's screen gives the date of birth as `BirthDateParts` (day, month by name,
         year); a string is read in US order, MM/DD/YYYY (scripts, the desk's own tools).
+        `flow` is the flow to run, or what to ask for it once the details are sound.
         """
         self._expect(Step.DETAILS)
         first, last = clean_name(first_name), clean_name(last_name)
@@ -368,6 +393,7 @@ class Visit:
         if problems or born is None:
             return problems
         self.details = PatientDetails(first, last, born)
+        self.flow = flow if isinstance(flow, VisitFlow) else flow(self.details)
         self._show_slide(0)
         return []
 

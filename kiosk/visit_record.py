@@ -115,6 +115,8 @@ class VisitRecord:
     reading_time_fraction: Fraction = READING_TIME_FRACTION
     # The patient record staff linked the visit to (`kiosk.patients`), if any.
     patient_id: int | None = None
+    # Which flow the kiosk ran (a `kiosk.visit.VisitFlow` value).
+    flow: str = "first_visit"
     # Names or a birth date staff corrected: (what, typed, became, by, when).
     corrections: tuple[RecordedCorrection, ...] = ()
 
@@ -166,3 +168,4 @@ class VisitListing:
     is_demo: bool
     flags: tuple[ListedFlag, ...] = ()
     patient_id: int | None = None
+    return_visit: bool = False

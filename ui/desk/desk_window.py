@@ -63,6 +63,7 @@ from ui.desk.alert_banner import AlertBanner
 from ui.desk.check_in_model import CheckInModel
 from ui.desk.correction_dialog import CorrectionDialog, TypedCorrection
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
+from ui.desk.expected_today import ExpectedTodayDialog
 from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
@@ -217,6 +218,16 @@ class DeskWindow(QMainWindow):
             )
         )
         self.check_in_button.clicked.connect(self.check_in_at_desk)
+        self.expected_button = QPushButton(self.tr("Expected today…"))
+        self.expected_button.setToolTip(
+            plain_tooltip(
+                self.tr(
+                    "Returning patients expected today: only they get the shorter return "
+                    "visit at the kiosk."
+                )
+            )
+        )
+        self.expected_button.clicked.connect(self.show_expected_today)
         self.auto_print = QCheckBox(self.tr("Print each new visit"))
         self.auto_print.setChecked(QSettings().value("desk/auto_print", "false") == "true")
         self.auto_print.toggled.connect(
@@ -237,6 +248,7 @@ class DeskWindow(QMainWindow):
             self.search_field,
             self.search_button,
             self.today_button,
+            self.expected_button,
             self.check_in_button,
         ):
             first.addWidget(widget, 1 if widget is self.search_field else 0)
@@ -745,6 +757,20 @@ class DeskWindow(QMainWindow):
             self._change("undo_void", self._action())
 
     # --- patients who come back -------------------------------------------------------------
+    def show_expected_today(self) -> None:
+        """Today's expected returning patients: add, import, remove."""
+        visit = self.current
+        dialog = ExpectedTodayDialog(
+            self.front_desk,
+            self._action,
+            patient_id=visit.patient_id if visit is not None else None,
+            patient_name=visit.patient_name if visit is not None else "",
+            parent=self,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        self.expected_dialog = dialog
+        dialog.open()
+
     @classmethod
     def choose(cls, parent: QWidget, title: str, question: str, choices: list[str]) -> int | None:
         """Ask staff to pick one of `choices`; its place, or None when cancelled.
