@@ -23,19 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from importlib import metadata
-from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from kiosk import APP_NAME
 from kiosk.actor import Actor, Role
 from kiosk.audit import AuditAction
+from kiosk.audit_protections import PROTECTIONS_RESTORED_ALERT
 from kiosk.database import Database
-from kiosk.models import AlertRow, StationRow, UTCDateTime
+from kiosk.models import AlertRow, StationRow, database_now
 from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
 
@@ -59,24 +56,6 @@ def program_version() -> str:
         return "unknown"
 
 
-class database_now(FunctionElement[datetime]):  # noqa: N801 - reads as a SQL function
-    """The database's own clock, in UTC, as the stored times are written."""
-
-    type = UTCDateTime()
-    inherit_cache = True
-
-
-@compiles(database_now, "sqlite")
-def _sqlite_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLAlchemy's own text form of a time (six digits of fraction), as migration 0008.
-    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
-
-
-@compiles(database_now)
-def _server_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
-    return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
-
-
 class AlertKind(StrEnum):
     """What happened, as scripts read it (`kiosk alerts --json`)."""
 
@@ -84,6 +63,11 @@ class AlertKind(StrEnum):
     CHECK_IN_PAUSED = "check_in_paused"
     KIOSK_NOT_RESPONDING = "kiosk_not_responding"
     VISITS_HELD = "visits_held"
+    # The audit trail's protections were found removed and put back (someone with the
+    # database's rights tampered with it, or an old program ran): IT must look.
+    PROTECTIONS_RESTORED = PROTECTIONS_RESTORED_ALERT
+    # A desk's summary did not print (the print system's reason in the detail).
+    PRINTER_PROBLEM = "printer_problem"
 
     @property
     def urgency(self) -> int:
@@ -383,9 +367,8 @@ class Alerts:
             raise AlertError(f"alert {alert_id} is not open (another desk may have cleared it)")
         return row
 
-    def _raise(
-        self, session: Session, kind: AlertKind, station: str, detail: str, by: Actor
-    ) -> int:
+    @staticmethod
+    def _raise(session: Session, kind: AlertKind, station: str, detail: str, by: Actor) -> int:
         row = AlertRow(
             kind=kind.value,
             station=station,
@@ -395,16 +378,18 @@ class Alerts:
         )
         session.add(row)
         session.flush()
-        by.audit(session, AuditAction.ALERT_RAISED, detail=self._named(row))
+        by.audit(session, AuditAction.ALERT_RAISED, detail=Alerts._named(row))
         log.info("alert raised: %s at %s", kind.value, station)
         return row.id
 
-    def _close(self, session: Session, row: AlertRow, by: Actor) -> None:
+    @staticmethod
+    def _close(session: Session, row: AlertRow, by: Actor) -> None:
         row.cleared_at = database_now()
         row.cleared_by = by.audit_name
-        by.audit(session, AuditAction.ALERT_CLEARED, detail=self._named(row))
+        by.audit(session, AuditAction.ALERT_CLEARED, detail=Alerts._named(row))
 
-    def _open_of(self, session: Session, kind: AlertKind, station: str) -> list[AlertRow]:
+    @staticmethod
+    def _open_of(session: Session, kind: AlertKind, station: str) -> list[AlertRow]:
         return list(
             session.scalars(
                 select(AlertRow).where(
@@ -420,15 +405,7 @@ class Alerts:
             self._close(session, row, by)
 
     def _keep(self, session: Session, kind: AlertKind, detail: str, by: Actor) -> None:
-        """One open alert of `kind` while `detail` says something; none once it is ""."""
-        rows = self._open_of(session, kind, by.station)
-        if not detail:
-            for row in rows:
-                self._close(session, row, by)
-        elif not rows:
-            self._raise(session, kind, by.station, detail, by)
-        else:
-            rows[0].detail = detail
+        keep_alert(session, kind, detail, by)
 
     def _raise_silence(self, session: Session, station: StationRow, by: Actor) -> None:
         # Once per silence: a not-responding alert staff cleared stays cleared until the
@@ -443,3 +420,16 @@ class Alerts:
             f"the kiosk has not reported for over {_duration(self.not_responding_after)}",
             by,
         )
+
+
+def keep_alert(session: Session, kind: AlertKind, detail: str, by: Actor) -> None:
+    """In the caller's transaction: one open alert of `kind` from `by`'s station while
+    `detail` says something (its wording kept up to date); none once `detail` is ""."""
+    rows = Alerts._open_of(session, kind, by.station)
+    if not detail:
+        for row in rows:
+            Alerts._close(session, row, by)
+    elif not rows:
+        Alerts._raise(session, kind, by.station, detail, by)
+    else:
+        rows[0].detail = detail

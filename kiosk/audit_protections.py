@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, AuditEntry, entries, record
+from kiosk.models import AlertRow, database_now
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 # old, dealt-with warning does not teach staff to ignore the line.
 WARNING_DAYS = 7
 ACTOR = "system"
+
+PROTECTIONS_RESTORED_ALERT = "protections_restored"
 
 APPEND_ONLY = "audit entries cannot be changed or deleted"
 NUMBERED = "audit entries are numbered by the database: an insert names no id"
@@ -235,14 +238,40 @@ def keep_in_place(session: Session, *, station: str) -> list[str]:
             for statement in lapse.repair:
                 connection.exec_driver_sql(statement)
         if found:
+            what = "; ".join(lapse.found for lapse in found)
             record(
                 session,
                 ACTOR,
                 AuditAction.AUDIT_PROTECTIONS_RESTORED,
                 station=station,
-                detail="put back: " + "; ".join(lapse.found for lapse in found),
+                detail="put back: " + what,
             )
+            _tell_the_desks(session, station, what)
     return [lapse.found for lapse in found]
+
+
+def _tell_the_desks(session: Session, station: str, what: str) -> None:
+    """An alert on every desk, in the same transaction: someone removed protections that
+    only a person with the database's own rights can remove, and IT must find out who.
+
+    Written here rather than through `kiosk.alerts` (a service above the storage this
+    module belongs to); the kind is the one `AlertKind.PROTECTIONS_RESTORED` reads."""
+    alert = AlertRow(
+        kind=PROTECTIONS_RESTORED_ALERT,
+        station=station,
+        detail=f"the audit trail's protections were found removed and put back ({what})",
+        raised_at=database_now(),
+        acknowledgement_note="",
+    )
+    session.add(alert)
+    session.flush()
+    record(
+        session,
+        ACTOR,
+        AuditAction.ALERT_RAISED,
+        station=station,
+        detail=f"alert {alert.id}: {PROTECTIONS_RESTORED_ALERT} at {station}",
+    )
 
 
 def check_at_start(session: Session, *, station: str) -> None:

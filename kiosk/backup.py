@@ -36,6 +36,7 @@ from kiosk.file_access import create_file, make_folder
 from kiosk.models import (
     Base,
     ContentPictureRow,
+    ContentPublicationRow,
     ContentVersionRow,
     PatientRow,
     VisitRow,
@@ -427,6 +428,7 @@ def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
             return 0
         versions = _carry_content_versions(connection, origin, shared, missing)
         patients = _carry_patients(connection, origin, shared, missing)
+        publishes = _carry_publications(connection, origin, shared, missing, versions)
         for table in _tables_with_visits():
             if table.name not in shared:
                 continue
@@ -448,6 +450,9 @@ def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
                 if table.name == "visits":
                     at = columns.index("content_version_id")
                     rows = [(*row[:at], versions[row[at]], *row[at + 1 :]) for row in rows]
+                    if "content_publication_id" in columns:
+                        at = columns.index("content_publication_id")
+                        rows = [(*row[:at], publishes.get(row[at]), *row[at + 1 :]) for row in rows]
                     if "patient_id" in columns:
                         at = columns.index("patient_id")
                         rows = [(*row[:at], patients.get(row[at]), *row[at + 1 :]) for row in rows]
@@ -502,17 +507,17 @@ def _carry_patients(
         if same is not None:
             numbers[number] = number
             continue
-        numbers[number] = int(
-            connection.execute(
-                insert(table).values(
-                    first_name=first,
-                    last_name=last,
-                    name_key=key,
-                    date_of_birth=date.fromisoformat(str(born)[:10]),
-                    created_at=datetime.fromisoformat(str(created)).replace(tzinfo=UTC),
-                )
-            ).inserted_primary_key[0]
-        )
+        inserted = connection.execute(
+            insert(table).values(
+                first_name=first,
+                last_name=last,
+                name_key=key,
+                date_of_birth=date.fromisoformat(str(born)[:10]),
+                created_at=datetime.fromisoformat(str(created)).replace(tzinfo=UTC),
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        numbers[number] = int(inserted[0])
     return numbers
 
 
@@ -562,6 +567,64 @@ def _carry_content_versions(
                 "SELECT name, data FROM content_pictures WHERE version_id = ?", (number,)
             ):
                 connection.execute(pictures.insert().values(version_id=found, name=name, data=data))
+        numbers[number] = found
+    return numbers
+
+
+def _carry_publications(
+    connection: Connection,
+    origin: Any,
+    shared: dict[str, frozenset[str]],
+    visit_ids: list[str],
+    versions: dict[int, int],
+) -> dict[int, int]:
+    """The restored database's number for each publish the carried visits saw.
+
+    A visit names the publish it saw (revision 0012), so the versions list can count
+    visits per publish; a publish the backup lacks is copied (its content version
+    already carried), matched first by its version, time, label and publisher.
+    """
+    if "content_publication_id" not in shared["visits"]:
+        return {}
+    publications = table_of(ContentPublicationRow)
+    wanted = {
+        row[0]
+        for start in range(0, len(visit_ids), 500)
+        for row in origin.execute(
+            "SELECT DISTINCT content_publication_id FROM visits WHERE id IN "  # noqa: S608 - marks only
+            f"({', '.join('?' for _ in visit_ids[start : start + 500])})"
+            " AND content_publication_id IS NOT NULL",
+            visit_ids[start : start + 500],
+        )
+    }
+    numbers: dict[int, int] = {}
+    for number in sorted(wanted):
+        row = origin.execute(
+            "SELECT content_version_id, label, published_at, published_by"
+            " FROM content_publications WHERE id = ?",
+            (number,),
+        ).fetchone()
+        if row is None or row[0] not in versions:
+            continue  # a damaged reference: the visit keeps its content version only
+        version, label, published_at, published_by = versions[row[0]], row[1], row[2], row[3]
+        same = (
+            publications.c.content_version_id == version,
+            publications.c.published_at == _moment(published_at),
+            publications.c.label == label,
+            publications.c.published_by == published_by,
+        )
+        found = connection.execute(select(publications.c.id).where(*same)).scalar()
+        if found is None:
+            found = connection.execute(
+                publications.insert()
+                .values(
+                    content_version_id=version,
+                    label=label,
+                    published_at=_moment(published_at),
+                    published_by=published_by,
+                )
+                .returning(publications.c.id)
+            ).scalar_one()
         numbers[number] = found
     return numbers
 

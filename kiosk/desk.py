@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import printing
 from kiosk.actor import Actor, Role
+from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
@@ -464,6 +465,21 @@ def record_print(
         visit_id,
         detail=f"{copy} copy to {printer}: {state.value}",
     )
+    _keep_printer_alert(session, printer, state, failure, by)
+
+
+def _keep_printer_alert(
+    session: Session, printer: str, state: PrintState, reason: str, by: Actor
+) -> None:
+    """A failed print raises this desk's printer alert for every desk to see (staff at
+    another desk may be the ones to walk over); a print that comes out clears it."""
+    if state is PrintState.FAILED:
+        words = f": {reason}" if reason else ""
+        keep_alert(
+            session, AlertKind.PRINTER_PROBLEM, f"a summary did not print on {printer}{words}", by
+        )
+    elif state is PrintState.COMPLETED:  # not SENT: a stopped printer still takes jobs
+        keep_alert(session, AlertKind.PRINTER_PROBLEM, "", by)
 
 
 def latest_print(session: Session, visit_id: str) -> PrintRecord | None:
@@ -524,6 +540,7 @@ def update_print(session: Session, row_id: int, status: JobStatus, by: Actor) ->
             row.visit_id,
             detail=f"{row.copy} copy on {row.printer}: {status.state.value}{reason}",
         )
+    _keep_printer_alert(session, row.printer, status.state, status.reason, by)
 
 
 # --- asking the print system -------------------------------------------------------------

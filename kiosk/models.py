@@ -7,6 +7,7 @@ a test checks that these models and the migrations agree.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -25,7 +26,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -469,3 +473,21 @@ class AlertRow(Base):
     acknowledgement_note: Mapped[str] = mapped_column(Text, default="")
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class database_now(FunctionElement[datetime]):  # noqa: N801 - reads as a SQL function
+    """The database's own clock, in UTC, as the stored times are written."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(database_now, "sqlite")
+def _sqlite_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy's own text form of a time (six digits of fraction), as migration 0008.
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+@compiles(database_now)
+def _server_now(element: database_now, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"

@@ -176,6 +176,11 @@ def test_a_restore_carries_over_the_content_the_backup_never_had(home: Path, db:
     connection = sqlite3.connect(home / "clinic.sqlite3")
     try:
         assert connection.execute("SELECT count(*) FROM content_versions").fetchone() == (1,)
+        # Each carried visit still names the publish it saw (the versions list counts them).
+        assert connection.execute(
+            "SELECT count(*) FROM visits v JOIN content_publications p"
+            " ON p.id = v.content_publication_id AND p.content_version_id = v.content_version_id"
+        ).fetchone() == (len(stored),)
         assert connection.execute("SELECT visit_id, sent_by FROM print_jobs").fetchall() == [
             (stored[0], "maria")
         ]

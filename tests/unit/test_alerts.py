@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -149,3 +150,62 @@ def test_retention_never_purges_an_open_alert(database: Database) -> None:
     purge_older_than(database, 30, later)
     assert [a.id for a in alerts.board(desk_system()).alerts] == [open_id]
     assert alerts.help_state(cleared_id).cleared is True  # gone: no desk will come for it
+
+
+def test_a_failed_print_alerts_every_desk_and_one_that_comes_out_clears_it(
+    database: Database,
+) -> None:
+    from kiosk import desk
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.printing import JobStatus, PrintJob, PrintState
+    from kiosk.visit_walk import walk_visit
+    from tests.conftest import store_visit
+
+    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
+    store_visit(database, visit)
+    with database.session() as session, session.begin():
+        desk.record_print(
+            session,
+            visit.id,
+            printer="Reception",
+            job=PrintJob("Reception", "Reception-7"),
+            failure="",
+            copy="staff",
+            by=staff(),
+        )
+    alerts = Alerts(database)
+    assert alerts.board(desk_system()).alerts == ()  # taken by the print system: no alarm
+    with database.session() as session, session.begin():
+        row_id = desk.latest_print(session, visit.id).row_id  # type: ignore[union-attr]
+        desk.update_print(
+            session, row_id, JobStatus(PrintState.FAILED, "Out of paper"), desk_system()
+        )
+    [alert] = alerts.board(desk_system()).alerts
+    assert (alert.kind, alert.station) == (AlertKind.PRINTER_PROBLEM, "desk-1")
+    assert alert.detail == "a summary did not print on Reception: Out of paper"
+    assert visit.details is not None
+    assert visit.details.last_name not in alert.detail
+    with database.session() as session, session.begin():
+        desk.update_print(session, row_id, JobStatus(PrintState.COMPLETED, ""), desk_system())
+    assert alerts.board(desk_system()).alerts == ()
+
+
+def test_protections_found_removed_at_a_start_alert_every_desk(tmp_path: Path) -> None:
+    import sqlite3
+
+    from kiosk.audit_protections import SQLITE_TRIGGERS
+    from kiosk.database import open_database
+    from tests.databases import made_database
+
+    TRIGGER = next(iter(SQLITE_TRIGGERS))  # noqa: N806 - a constant of this test
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    made_database(url, station="desk-1").close()
+    connection = sqlite3.connect(tmp_path / "kiosk.sqlite3")
+    with connection:
+        connection.execute(f"DROP TRIGGER {TRIGGER}")
+    connection.close()
+    started = open_database(url, station="kiosk-2")
+    [alert] = Alerts(started).board(desk_system()).alerts
+    started.close()
+    assert (alert.kind, alert.station) == (AlertKind.PROTECTIONS_RESTORED, "kiosk-2")
+    assert f"trigger {TRIGGER} missing" in alert.detail

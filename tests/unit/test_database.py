@@ -287,7 +287,7 @@ def test_upgrading_gives_each_stored_visit_the_publish_it_saw(
                 {"id": visit_id, "at": at},
             )
     old.close()
-    assert upgrade_database(url) == "0011"  # it names the revision it upgraded from
+    assert upgrade_database(url) == "0011"  # the revision it found
     upgraded = open_database(url)
     with upgraded.session() as session:
         seen = dict(session.execute(text("SELECT id, content_publication_id FROM visits")).all())

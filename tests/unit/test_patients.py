@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from kiosk.actor import Actor, Role, StaffMember
 from kiosk.audit import entries
 from kiosk.content import ContentPack
-from kiosk.database import Database
+from kiosk.database import Database, open_database
 from kiosk.front_desk import FrontDesk
 from kiosk.models import PatientRow
 from kiosk.patients import CorrectedField, PatientError
@@ -35,8 +37,6 @@ def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs
 
 @pytest.fixture
 def front_desk(database: Database) -> FrontDesk:
-    from zoneinfo import ZoneInfo
-
     return FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
 
 
@@ -213,3 +213,31 @@ def test_a_void_visit_is_no_last_consent(
     assert record is not None
     assert earlier_record is not None
     assert record.last_consent_at == earlier_record.signed_at
+
+
+def test_a_restore_keeps_the_patient_of_a_visit_stored_after_the_backup(
+    tmp_path: Path, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk.backup import backup, restore
+    from tests.databases import made_database
+
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    database = made_database(url)
+    store_visit(database, walk_visit(pack, clock))  # the bundled content, published
+    backup(url, tmp_path / "before.sqlite3")
+    visit = check_in(database, pack, clock, first="Later", last="Patient")
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    desk.link_visit(visit, None, by(clock))
+    database.close()
+    restore(url, tmp_path / "before.sqlite3", by=by(clock))
+    database = open_database(url)
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    with database.session() as session:
+        carried = load_visit(session, visit)
+    assert carried is not None
+    assert carried.patient_id is not None
+    patient = desk.patient(carried.patient_id)
+    assert patient is not None
+    assert (patient.name, patient.visit_count) == ("Later Patient", 1)
+    assert patient.last_consent_at == carried.signed_at
+    database.close()

@@ -81,6 +81,8 @@ class AlertBanner(QFrame):
             AlertKind.CHECK_IN_PAUSED: self.tr("Check-in paused"),
             AlertKind.KIOSK_NOT_RESPONDING: self.tr("Kiosk not responding"),
             AlertKind.VISITS_HELD: self.tr("Check-ins held"),
+            AlertKind.PROTECTIONS_RESTORED: self.tr("Audit trail protections put back"),
+            AlertKind.PRINTER_PROBLEM: self.tr("Printer problem"),
         }[kind]
 
     def alert_text(self, alert: Alert) -> str:

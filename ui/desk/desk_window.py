@@ -160,13 +160,14 @@ class DeskWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_print_system_state()
         self._add_shortcuts()
-        self._start_timers()
+        self._start_watching()
         self._load_printers()
         self._show_actions()
         self.refresh()
         self.show_held_visits()
 
-    def _start_timers(self) -> None:
+    def _start_watching(self) -> None:
+        """Look for new check-ins and for what became of prints, every few seconds."""
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
         self.refresh_timer.timeout.connect(self.refresh_if_changed)

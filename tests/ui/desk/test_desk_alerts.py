@@ -348,3 +348,28 @@ def test_staff_closing_the_desk_window_sign_out_and_end_the_desk(
     with accounts.session() as session:
         last = list(entries(session))[-1]
     assert (last.actor, last.action, last.detail) == ("user:maria", "sign_out", "window closed")
+
+
+@pytest.mark.usefixtures("desk_style")
+def test_a_summary_that_did_not_print_at_one_desk_shows_on_the_other(
+    qtbot: QtBot, database: Database, settings: Settings, watcher: DeskAlerts
+) -> None:
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
+
+    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
+    store_visit(database, visit)
+    window = open_desk(qtbot, database, settings, watcher)
+    # Staff at the back office print to a printer the print system does not know.
+    back_office = Station(database, "back-office").front_desk(settings)
+    staff = Actor.staff(MARIA, station="back-office", now=datetime.now(UTC))
+    sent = back_office.send_summary(
+        visit.id, b"%PDF-1.4\n", printer="Nowhere", copy="staff", by=staff
+    )
+    assert sent.failure
+    qtbot.waitUntil(lambda: bool(lines(window.alert_banner)), timeout=5000)
+    [line] = lines(window.alert_banner)
+    assert line.startswith("Printer problem — back-office: a summary did not print on Nowhere")
+    assert visit.details is not None
+    assert visit.details.last_name not in line
