@@ -546,6 +546,14 @@ class CheckIn:
         if self.visit is not None and self.visit.seconds_until_next() <= 0:
             self._act(lambda visit: visit.next_slide())
 
+    def show_information_again(self) -> None:
+        """ "Show me the information again" on a returning patient's reminder."""
+        self._act(lambda visit: visit.show_information_again())
+
+    def continue_after_reminder(self) -> None:
+        """Continue on the reminder."""
+        self._act(lambda visit: visit.continue_after_reminder())
+
     def answer(self, value: str) -> None:
         """An answer: on to the next question, unless it raises a flag.
 

@@ -359,7 +359,7 @@ def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
     if len(note) > MAX_NOTE_LENGTH:
         raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     visit = _visit_row(session, visit_id)
-    _clear(session, visit, {FlagKind.CONTRAINDICATION, FlagKind.TALK_FIRST}, by)
+    _clear(session, visit, {kind for kind in FlagKind if kind.clinical}, by)
     visit.reviewed_at = by.now
     visit.reviewed_by = by.username
     visit.review_note = note.strip() or None

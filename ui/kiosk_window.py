@@ -309,7 +309,7 @@ class KioskWindow(QMainWindow):
         if not self.display.is_default:
             # Larger text chosen on Welcome: the new screens' fields put labels above.
             self.show_display(self.display)
-        self.screens.review.set_questions([(q.id, q.text) for q in visit.shown.questions])
+        self.screens.review.set_questions([(q.id, q.text) for q in visit.shown_questions])
         self.screens.details.begin()
         self._show_step()
 

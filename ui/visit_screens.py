@@ -18,6 +18,7 @@ from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
 from ui.screens.patient_screen import PatientScreen, answer_text
 from ui.screens.question import QuestionScreen
+from ui.screens.reminder import ReminderScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
@@ -50,6 +51,7 @@ class VisitScreens:
     """
 
     details: DetailsScreen
+    reminder: ReminderScreen
     slide: SlideScreen
     question: QuestionScreen
     review: ReviewScreen
@@ -62,6 +64,7 @@ class VisitScreens:
         """A new visit's screens, styled now (at Start) rather than on the tap that shows them."""
         screens = cls(
             DetailsScreen(),
+            ReminderScreen(),
             SlideScreen(),
             QuestionScreen(),
             ReviewScreen(),
@@ -78,6 +81,8 @@ class VisitScreens:
     def send_taps_to(self, check_in: CheckIn) -> None:
         """Each screen's taps go to the check-in service, which moves the visit."""
         self.details.submitted.connect(check_in.enter_details)
+        self.reminder.information_requested.connect(check_in.show_information_again)
+        self.reminder.continue_requested.connect(check_in.continue_after_reminder)
         self.slide.next_requested.connect(check_in.next_slide)
         self.question.answered.connect(check_in.answer)
         self.question.continue_requested.connect(check_in.continue_after_answer)
@@ -95,6 +100,7 @@ class VisitScreens:
         """Every screen, for adding to and removing from the stack."""
         return [
             self.details,
+            self.reminder,
             self.slide,
             self.question,
             self.review,
@@ -122,6 +128,9 @@ class VisitScreens:
         if step is Step.DETAILS:
             self.details.show_problems(problems)
             screen = self.details
+        elif step is Step.REMINDER:
+            self.reminder.show_topics([slide.title for slide in content.slides])
+            screen = self.reminder
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
             self.slide.show_slide(
@@ -133,12 +142,13 @@ class VisitScreens:
             )
             screen = self.slide
         elif step is Step.QUESTIONS:
-            question = content.questions[visit.question_index]
+            questions = visit.shown_questions
+            question = questions[visit.question_index]
             given = visit.answers.get(question.id)
             self.question.show_question(
                 question,
                 visit.question_index + 1,
-                len(content.questions),
+                len(questions),
                 given.answer if given else None,
                 flagged=visit.current_question_flagged,
             )
@@ -147,7 +157,7 @@ class VisitScreens:
             self.review.show_answers(
                 [
                     (q.id, q.text, answer_text(q, visit.answers[q.id].answer))
-                    for q in content.questions
+                    for q in visit.shown_questions
                 ]
             )
             screen = self.review

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.patients import Patient
-from kiosk.visit import RideStatus
+from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
 
@@ -83,6 +83,11 @@ def visit_html(
         + (" · <b>DEMO</b>" if record.is_demo else "")
         + "</p>"
     )
+    if record.flow != "first_visit":
+        shown = (
+            _tr("slides shown again") if record.slides else _tr("a reminder in place of the slides")
+        )
+        parts.append(f"<p><b>{_tr('Return visit')}</b> — {shown}</p>")
     parts.append(patient_html(record, patient, suggested, zone))
     parts.append(corrections_html(record, zone))
     if record.voided_at is not None:
@@ -129,6 +134,8 @@ def visit_html(
     signed = (
         f"{_tr('Signed by')} <b>{escape(record.signed_name)}</b>, {_when(record.signed_at, zone)}"
         if record.signed_name
+        else f"<b>{_tr('Not signed again today (the clinic keeps the last consent)')}</b>"
+        if record.flow == "return_without_slides" and record.ending is Ending.COMPLETED
         else f"<b>{_tr('Not signed')}</b>"
     )
     if record.signed_name and record.typed_signature:
