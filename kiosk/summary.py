@@ -346,6 +346,26 @@ def flow_words(record: VisitRecord) -> str:
 
 
 def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable]:
+    if (
+        record.ending is Ending.COMPLETED
+        and not record.signed_name
+        and record.signed_on_paper_at is None
+    ):
+        # A return visit the clinic's rule (`return_consent`) did not ask to sign again:
+        # no statement was shown, so none is listed as not acknowledged.
+        return [
+            KeepTogether(
+                [
+                    Paragraph("Consent", HEADING),
+                    Paragraph(
+                        "<b>Not signed again today.</b> A return visit without the slides: the "
+                        "clinic's rule keeps the patient's last consent (see the patient's "
+                        "record).",
+                        BODY,
+                    ),
+                ]
+            )
+        ]
     rows = [
         [
             Paragraph(
@@ -417,15 +437,6 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             ),
             meaning,
         ]
-    elif record.ending is Ending.COMPLETED:
-        # A return visit the clinic's rule (`return_consent`) did not ask to sign again.
-        parts.append(
-            Paragraph(
-                "<b>Not signed again today.</b> A return visit without the slides: the "
-                "clinic's rule keeps the patient's last consent (see the patient's record).",
-                BODY,
-            )
-        )
     else:
         # Nothing was signed, so no signature has a meaning to print.
         parts.append(

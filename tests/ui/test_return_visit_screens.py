@@ -275,4 +275,6 @@ def test_where_the_clinic_keeps_the_last_consent_the_review_leads_to_the_ride_ho
     record = todays(database)
     assert record.signed_name is None
     assert record.flags == ()
-    assert "Not signed again today." in summary_text(record, tmp_path)
+    printed = summary_text(record, tmp_path)
+    assert "Not signed again today." in printed
+    assert "not acknowledged" not in printed  # no statement was shown

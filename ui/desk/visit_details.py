@@ -127,15 +127,26 @@ def visit_html(
         for a in record.answers
     )
     parts.append(f"<h3>{_tr('Answers')}</h3><table cellspacing='4'>{rows}</table>")
-    consent = "".join(
-        f"<li>{'✓' if a.acknowledged_at else '✗'} {escape(a.statement_text)}</li>"
-        for a in record.acknowledgements
+    kept_last_consent = (
+        not record.signed_name
+        and record.signed_on_paper_at is None
+        and record.flow == "return_without_slides"
+        and record.ending is Ending.COMPLETED
+    )
+    # Where the clinic's rule kept the last consent, no statement was shown today.
+    consent = (
+        ""
+        if kept_last_consent
+        else "".join(
+            f"<li>{'✓' if a.acknowledged_at else '✗'} {escape(a.statement_text)}</li>"
+            for a in record.acknowledgements
+        )
     )
     signed = (
         f"{_tr('Signed by')} <b>{escape(record.signed_name)}</b>, {_when(record.signed_at, zone)}"
         if record.signed_name
         else f"<b>{_tr('Not signed again today (the clinic keeps the last consent)')}</b>"
-        if record.flow == "return_without_slides" and record.ending is Ending.COMPLETED
+        if kept_last_consent
         else f"<b>{_tr('Not signed')}</b>"
     )
     if record.signed_name and record.typed_signature:

@@ -217,3 +217,31 @@ def test_a_date_that_is_not_a_birth_date_is_refused_in_plain_words(
     qtbot.mouseClick(window.correct_button, Qt.MouseButton.LeftButton)
     assert told == ["“15/31/1968” is not a date of birth: please enter it as MM/DD/YYYY."]
     assert audit(database, "details_corrected") == []
+
+
+def test_the_desk_names_a_return_visit_and_its_flags(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk.content import Answer
+    from kiosk.visit import VisitFlow
+
+    visit = check_in(
+        database,
+        pack,
+        clock,
+        flow=VisitFlow.RETURN_WITHOUT_SLIDES,
+        answers={"since-memory": Answer.YES, "last-clear-liquids": "under-2-hours"},
+    )
+    window = open_desk(qtbot, database, settings)
+    select_visit(qtbot, window, visit)
+    shown = window.details.toPlainText()
+    assert "Return visit — a reminder in place of the slides" in shown
+    assert (
+        "Needs clinician review: drank clear liquids less than 2 hours before the infusion"
+        " — answered Less than 2 hours ago"
+    ) in shown
+    assert (
+        "Needs clinician review: changes in memory or thinking since the last infusion"
+        " — answered Yes"
+    ) in shown
+    assert window.model.data(window.model.index(0, 0)) == "⚠ Needs attention"
