@@ -37,7 +37,7 @@ from kiosk.visit import Ending
 ZONE = ZoneInfo("America/Chicago")
 # Parts of names as staff type them; the demo names hold each a few thousand times.
 NAME_PARTS = ("garc", "smit", "nguy", "okaf", "mull", "kowal", "dubo", "rene", "ana g", "jose")
-STAFF = StaffMember(1, "bench", Role.STAFF)
+STAFF = StaffMember(1, "bench", frozenset({Role.STAFF}))
 
 CHECK_IN_COLUMNS = (
     "visits.id, visits.finished_at, visits.first_name, visits.last_name,"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,16 +20,62 @@ from kiosk.audit import AuditAction, record
 
 
 class Role(StrEnum):
-    """What an account may do; each role can do everything the one before it can."""
+    """A part a person plays at the clinic; an account may hold several.
+
+    Roles are not ranked: what each may do is `ROLE_MATRIX`'s, so an admin who edits the
+    content is not, by being admin, a clinician who may clear clinical flags.
+    """
 
     STAFF = "staff"
     CLINICIAN = "clinician"
     ADMIN = "admin"
 
-    def allows(self, needed: Role) -> bool:
-        """Whether this role may do what `needed` may."""
-        order = list(Role)
-        return order.index(self) >= order.index(needed)
+
+class Permission(StrEnum):
+    """Something a signed-in member of staff may do (a row of the README's role table)."""
+
+    # Sign in at a desk; see, search, open and print visits; record a ride arranged,
+    # void a check-in, check a patient in at the desk, acknowledge and clear alerts.
+    FRONT_DESK = "front_desk"
+    MARK_REVIEWED = "mark_reviewed"
+    # A void hides a patient from the list: only a clinician takes one back.
+    UNDO_VOID = "undo_void"
+    # The content editor: drafts, publishing, restoring a version.
+    EDIT_CONTENT = "edit_content"
+    # Leave the kiosk's lock-down (clinic IT, signed in as admin, too).
+    CLOSE_KIOSK = "close_kiosk"
+
+
+# Who may do what: clinical actions need the clinician role whatever else an account holds.
+ROLE_MATRIX: dict[Permission, frozenset[Role]] = {
+    Permission.FRONT_DESK: frozenset({Role.STAFF, Role.CLINICIAN}),
+    Permission.MARK_REVIEWED: frozenset({Role.CLINICIAN}),
+    Permission.UNDO_VOID: frozenset({Role.CLINICIAN}),
+    Permission.EDIT_CONTENT: frozenset({Role.ADMIN}),
+    Permission.CLOSE_KIOSK: frozenset({Role.STAFF, Role.CLINICIAN, Role.ADMIN}),
+}
+
+
+def roles_allow(roles: Iterable[Role], permission: Permission) -> bool:
+    """Whether an account holding `roles` may do `permission`."""
+    return not ROLE_MATRIX[permission].isdisjoint(roles)
+
+
+def roles_in_order(roles: Iterable[Role]) -> tuple[Role, ...]:
+    """Roles in the order the README's table lists them (staff, clinician, admin)."""
+    held = set(roles)
+    return tuple(role for role in Role if role in held)
+
+
+def roles_text(roles: Iterable[Role]) -> str:
+    """Roles as stored and as `kiosk users list` shows them: "staff clinician"."""
+    return " ".join(role.value for role in roles_in_order(roles))
+
+
+def roles_from_text(text: str) -> frozenset[Role]:
+    """The roles stored as `roles_text` wrote them (unknown words are ignored)."""
+    known = {role.value for role in Role}
+    return frozenset(Role(word) for word in text.replace(",", " ").split() if word in known)
 
 
 @dataclass(frozen=True)
@@ -37,7 +84,16 @@ class StaffMember:
 
     id: int
     username: str
-    role: Role
+    roles: frozenset[Role]
+
+    def may(self, permission: Permission) -> bool:
+        """Whether this account's roles allow `permission`."""
+        return roles_allow(self.roles, permission)
+
+    @property
+    def roles_shown(self) -> str:
+        """The roles as staff read them: "staff, clinician"."""
+        return ", ".join(role.value for role in roles_in_order(self.roles))
 
 
 class ActorKind(StrEnum):
@@ -114,11 +170,12 @@ class Actor:
         """The member of staff's username ("" for anyone else)."""
         return self.name if self.kind is ActorKind.STAFF else ""
 
-    def may(self, needed: Role) -> bool:
-        """Whether this actor may do what `needed` may (the command line may do all)."""
+    def may(self, permission: Permission) -> bool:
+        """Whether this actor may do `permission` (the command line may do all: it is
+        the computer's own account, which manages the accounts themselves)."""
         if self.kind is ActorKind.COMMAND_LINE:
             return True
-        return self.member is not None and self.member.role.allows(needed)
+        return self.member is not None and self.member.may(permission)
 
     def audit(
         self,

@@ -24,14 +24,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from importlib import metadata
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
-from kiosk.actor import Actor, Role
+from kiosk.actor import Actor, ActorKind, Permission
 from kiosk.audit import AuditAction
 from kiosk.audit_protections import PROTECTIONS_RESTORED_ALERT
 from kiosk.database import Database
+from kiosk.kiosk_access import through_owner
 from kiosk.models import AlertRow, StationRow, database_now
 from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
@@ -66,6 +67,9 @@ class AlertKind(StrEnum):
     # The audit trail's protections were found removed and put back (someone with the
     # database's rights tampered with it, or an old program ran): IT must look.
     PROTECTIONS_RESTORED = PROTECTIONS_RESTORED_ALERT
+    # A station on a server found a protection missing that its role may not put back
+    # (`kiosk.audit_protections`): clinic IT runs `kiosk db upgrade`, which does.
+    PROTECTION_MISSING = "protection_missing"
     # A desk's summary did not print (the print system's reason in the detail).
     PRINTER_PROBLEM = "printer_problem"
 
@@ -243,15 +247,39 @@ class Alerts:
     def raise_alert(self, kind: AlertKind, detail: str, by: Actor) -> int:
         """Raise an alert from `by`'s station; its ID."""
         with unit_of_work(self.database) as session:
+            if through_owner(session) and by.kind is ActorKind.KIOSK:
+                # The kiosk's role on a server raises alerts only through this function.
+                raised = session.execute(
+                    text("SELECT kiosk_raise_alert(:kind, :station, :detail, :actor)"),
+                    {
+                        "kind": kind.value,
+                        "station": by.station,
+                        "detail": detail,
+                        "actor": by.audit_name,
+                    },
+                ).scalar_one()
+                log.info("alert raised: %s at %s", kind.value, by.station)
+                return int(raised)
             return self._raise(session, kind, by.station, detail, by)
 
     def ask_for_help(self, where: str, by: Actor) -> int:
         """A patient tapped "Ask for help" on the `where` screen of the kiosk."""
         return self.raise_alert(AlertKind.HELP_REQUESTED, f"a patient on the {where} screen", by)
 
-    def help_state(self, alert_id: int) -> HelpState:
-        """Whether a desk has shown the help request yet, and whether staff cleared it."""
+    def help_state(self, alert_id: int, *, station: str | None = None) -> HelpState:
+        """Whether a desk has shown the help request yet, and whether staff cleared it.
+
+        `station`: the kiosk asking, which on a server reads only its own alerts.
+        """
         with reading(self.database) as session:
+            if through_owner(session) and station is not None:
+                found = session.execute(
+                    text("SELECT shown, cleared FROM kiosk_alert_state(:alert, :station)"),
+                    {"alert": alert_id, "station": station},
+                ).first()
+                if found is None:  # gone (a restore): nobody will come for it
+                    return HelpState(shown=False, cleared=True)
+                return HelpState(shown=bool(found.shown), cleared=bool(found.cleared))
             row = session.get(AlertRow, alert_id)
             if row is None:  # gone (a restore): nobody will come for it
                 return HelpState(shown=False, cleared=True)
@@ -262,7 +290,39 @@ class Alerts:
 
     def heartbeat(self, beat: Heartbeat, by: Actor) -> None:
         """A kiosk is alive: its record now, and its held or paused alerts kept true."""
+        held, because = beat.held_visits, beat.held_because
+        held_detail = (
+            f"{held} finished check-in(s) wait on this kiosk for the database"
+            + (f" ({because})" if because else "")
+            if held
+            else ""
+        )
+        paused_detail = (
+            "new check-ins are paused on this kiosk: check patients in at the desk"
+            if beat.check_in_paused
+            else ""
+        )
         with unit_of_work(self.database) as session:
+            if through_owner(session):
+                # The same, done by the owner's function: the kiosk's role on a server
+                # may neither read nor change the stations' and alerts' tables.
+                session.execute(
+                    text(
+                        "SELECT kiosk_heartbeat(:station, :actor, :held, :paused, "
+                        ":content_version, :program_version, :held_detail, :paused_detail)"
+                    ),
+                    {
+                        "station": by.station,
+                        "actor": by.audit_name,
+                        "held": held,
+                        "paused": beat.check_in_paused,
+                        "content_version": beat.content_version,
+                        "program_version": beat.program_version,
+                        "held_detail": held_detail,
+                        "paused_detail": paused_detail,
+                    },
+                )
+                return
             row = session.get(StationRow, by.station)
             if row is None:
                 row = StationRow(name=by.station, kind=KIOSK)
@@ -274,24 +334,8 @@ class Alerts:
             row.program_version = beat.program_version
             row.silence_reported = False
             self._clear_by_station(session, AlertKind.KIOSK_NOT_RESPONDING, by)
-            held, because = beat.held_visits, beat.held_because
-            self._keep(
-                session,
-                AlertKind.VISITS_HELD,
-                f"{held} finished check-in(s) wait on this kiosk for the database"
-                + (f" ({because})" if because else "")
-                if held
-                else "",
-                by,
-            )
-            self._keep(
-                session,
-                AlertKind.CHECK_IN_PAUSED,
-                "new check-ins are paused on this kiosk: check patients in at the desk"
-                if beat.check_in_paused
-                else "",
-                by,
-            )
+            self._keep(session, AlertKind.VISITS_HELD, held_detail, by)
+            self._keep(session, AlertKind.CHECK_IN_PAUSED, paused_detail, by)
 
     # --- seen at a desk -----------------------------------------------------------------
     def board(self, by: Actor) -> AlertBoard:
@@ -336,7 +380,7 @@ class Alerts:
 
     def acknowledge(self, alert_id: int, note: str, by: Actor) -> None:
         """A signed-in member of staff is on it; the note stays with the alert."""
-        if not by.may(Role.STAFF):
+        if not by.may(Permission.FRONT_DESK):
             raise AlertError("only a signed-in member of staff can acknowledge an alert")
         with unit_of_work(self.database) as session:
             row = self._open(session, alert_id)
@@ -350,7 +394,7 @@ class Alerts:
 
     def clear(self, alert_id: int, by: Actor) -> None:
         """Done with: the alert leaves every desk (and a patient's help notice closes)."""
-        if not by.may(Role.STAFF):
+        if not by.may(Permission.FRONT_DESK):
             raise AlertError("only a signed-in member of staff can clear an alert")
         with unit_of_work(self.database) as session:
             self._close(session, self._open(session, alert_id), by)

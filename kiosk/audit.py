@@ -58,6 +58,7 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     ACCOUNT_ENABLED = "account_enabled"
     ACCOUNT_UNLOCKED = "account_unlocked"
+    ACCOUNT_ROLES_CHANGED = "account_roles_changed"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - the name of an action, not a password
     ACCOUNTS_LISTED = "accounts_listed"
     AUDIT_READ = "audit_read"
@@ -65,6 +66,8 @@ class AuditAction(StrEnum):
     RESTORED = "restored"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
+    # A wrong exit PIN at a locked-down kiosk, or one refused while it waits.
+    KIOSK_EXIT_REFUSED = "kiosk_exit_refused"
     AUDIT_PROTECTIONS_RESTORED = "audit_protections_restored"
     HELD_VISIT_SET_ASIDE = "held_visit_set_aside"
     ALERT_RAISED = "alert_raised"

@@ -206,6 +206,21 @@ def _postgresql_lapses(connection: Connection) -> list[Lapse]:
     return lapses
 
 
+def _may_put_back(connection: Connection) -> bool:
+    """Whether this connection may change the trail's protections: on a server only the
+    owner of the audit table (or a superuser) may; SQLite has no roles."""
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(
+        connection.execute(
+            text(
+                "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+                "WHERE c.oid = 'audit_entries'::regclass"
+            )
+        ).scalar()
+    )
+
+
 def lapses(connection: Connection) -> list[Lapse]:
     """Every protection that is missing or altered (none on a database as migrated)."""
     dialect = connection.dialect.name
@@ -223,9 +238,27 @@ def keep_in_place(session: Session, *, station: str) -> list[str]:
     under a write lock, so two programs starting at once put it back once; the caller's
     session must not have begun yet, and is committed here.
     """
-    if not lapses(session.connection()):
+    found = lapses(session.connection())
+    if not found:
         session.rollback()
         return []
+    if not _may_put_back(session.connection()):
+        # A station's role on a server may not change the trail's protections (only
+        # their owner may): it tells the desks, and clinic IT's `kiosk db upgrade`,
+        # which runs as the owner, puts them back.
+        session.rollback()
+        with session.begin():
+            session.execute(
+                text("SELECT kiosk_raise_alert('protection_missing', :station, :detail, :actor)"),
+                {
+                    "station": station,
+                    "detail": "missing: "
+                    + "; ".join(lapse.found for lapse in found)
+                    + " (run `kiosk db upgrade` as the database's owner)",
+                    "actor": f"{ACTOR}:{station}",
+                },
+            )
+        return [lapse.found for lapse in found]
     session.rollback()
     with session.begin():
         connection = session.connection()
@@ -286,7 +319,11 @@ def check_at_start(session: Session, *, station: str) -> None:
         )
         return
     if found:
-        log.error("the audit trail's protections were found removed and put back: %s", found)
+        log.error(
+            "the audit trail's protections were found removed (put back by the owner, "
+            "else reported to the desks): %s",
+            found,
+        )
 
 
 def recent_restorations(session: Session, *, now: datetime) -> list[AuditEntry]:

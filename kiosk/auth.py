@@ -21,16 +21,27 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, case, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import (
+    ROLE_MATRIX,
+    Actor,
+    Permission,
+    Role,
+    StaffMember,
+    roles_allow,
+    roles_from_text,
+    roles_in_order,
+    roles_text,
+)
 from kiosk.audit import AuditAction, record
 from kiosk.content_versions import newest_content
+from kiosk.kiosk_access import through_owner
 from kiosk.models import StaffAccountRow, table_of
 
 # scrypt's cost: N=2**15, r=8, p=1 takes about 0.1 s and 32 MiB here, which makes
@@ -87,7 +98,7 @@ class SignInOutcome(StrEnum):
 
     SIGNED_IN = "signed_in"
     REFUSED = "refused"
-    # The right password, for an account whose role may not do what it was asked for
+    # The right password, for an account whose roles may not do what it was asked for
     # (a staff account at the content editor): not a sign-in, and audited as refused.
     NOT_ALLOWED = "not_allowed"
 
@@ -109,7 +120,7 @@ class AccountListing:
     """One line of `kiosk users list`."""
 
     username: str
-    role: Role
+    roles: frozenset[Role]
     enabled: bool
     locked_until: datetime | None
     last_sign_in_at: datetime | None
@@ -199,8 +210,8 @@ def _strength(password: str, words: list[str]) -> tuple[int, list[str]]:
 def _words_of(texts: Iterable[str]) -> list[str]:
     # Whole and word by word: "Riverside Clinic" is guessed as "riverside2024" too.
     words: list[str] = []
-    for text in texts:
-        words += [text, *re.split(r"[\W_]+", text)]
+    for words_of_text in texts:
+        words += [words_of_text, *re.split(r"[\W_]+", words_of_text)]
     return [word for word in words if word]
 
 
@@ -253,10 +264,24 @@ def _existing(session: Session, username: str) -> StaffAccountRow:
     return row
 
 
+def check_roles(roles: Iterable[Role]) -> frozenset[Role]:
+    """The roles an account is given: at least one."""
+    if isinstance(roles, str):
+        # One Role is a string, and iterating it gives letters: take it as that one role.
+        roles = [Role(roles)]
+    chosen = frozenset(roles)
+    if not chosen <= set(Role):
+        raise AccountError("the roles are staff, clinician and admin")
+    if not chosen:
+        raise AccountError("an account needs at least one role: staff, clinician or admin")
+    return chosen
+
+
 def add_account(
-    session: Session, username: str, role: Role, password: str, by: Actor
+    session: Session, username: str, roles: Iterable[Role], password: str, by: Actor
 ) -> StaffMember:
-    """Create an account; usernames are unique whatever their case."""
+    """Create an account holding `roles`; usernames are unique whatever their case."""
+    held = check_roles(roles)
     name = check_new_username(username)
     if _find(session, name) is not None:
         raise AccountError(f"there is already an account named {name!r}")
@@ -264,7 +289,7 @@ def add_account(
     row = StaffAccountRow(
         username=name,
         username_key=username_key(name),
-        role=role.value,
+        roles=roles_text(held),
         password_hash=hash_password(password),
         enabled=True,
         failed_attempts=0,
@@ -272,8 +297,22 @@ def add_account(
     )
     session.add(row)
     session.flush()
-    by.audit(session, AuditAction.ACCOUNT_ADDED, detail=f"account {name} as {role.value}")
-    return StaffMember(row.id, row.username, role)
+    by.audit(session, AuditAction.ACCOUNT_ADDED, detail=f"account {name} as {roles_text(held)}")
+    return StaffMember(row.id, row.username, held)
+
+
+def set_roles(session: Session, username: str, roles: Iterable[Role], by: Actor) -> StaffMember:
+    """Give an account exactly `roles` (taking away any it held besides)."""
+    held = check_roles(roles)
+    row = _existing(session, username)
+    before = row.roles
+    row.roles = roles_text(held)
+    by.audit(
+        session,
+        AuditAction.ACCOUNT_ROLES_CHANGED,
+        detail=f"account {row.username}: {before} -> {row.roles}",
+    )
+    return StaffMember(row.id, row.username, held)
 
 
 def list_accounts(session: Session) -> list[AccountListing]:
@@ -282,7 +321,7 @@ def list_accounts(session: Session) -> list[AccountListing]:
     return [
         AccountListing(
             r.username,
-            Role(r.role),
+            roles_from_text(r.roles),
             r.enabled,
             r.locked_until,
             r.last_sign_in_at,
@@ -319,6 +358,11 @@ def reset_password(session: Session, username: str, password: str, by: Actor) ->
 
 
 _ACCOUNTS = table_of(StaffAccountRow)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """A moment as the database's time columns hold it (see `kiosk.models.UTCDateTime`)."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _not_locked(now: datetime) -> ColumnElement[bool]:
@@ -358,6 +402,21 @@ def _count_wrong_try(
     same moment from several stations are all counted. Tries against a locked account
     are not counted (the account is refused anyway); None says it was locked.
     """
+    if through_owner(session):
+        # No station's role may change an account on a server: the owner's function
+        # counts the try, by the same rule.
+        return session.execute(
+            text(
+                "SELECT failed_attempts, locked_until FROM staff_count_wrong_sign_in("
+                ":account, :now, :until, :tries)"
+            ),
+            {
+                "account": account_id,
+                "now": _naive_utc(now),
+                "until": _naive_utc(now + timedelta(minutes=lock_minutes)),
+                "tries": WRONG_TRIES_BEFORE_LOCK,
+            },
+        ).first()
     reaches_lock = _ACCOUNTS.c.failed_attempts + 1 >= WRONG_TRIES_BEFORE_LOCK
     until = bindparam(
         "until", now + timedelta(minutes=lock_minutes), type_=_ACCOUNTS.c.locked_until.type
@@ -377,6 +436,13 @@ def _count_wrong_try(
 
 def _let_in(session: Session, account_id: int, *, now: datetime) -> bool:
     """Record a sign-in, unless the account was locked or disabled meanwhile."""
+    if through_owner(session):
+        return bool(
+            session.execute(
+                text("SELECT staff_let_sign_in(:account, :now)"),
+                {"account": account_id, "now": _naive_utc(now)},
+            ).scalar()
+        )
     return (
         _change_account(
             session,
@@ -397,10 +463,10 @@ def sign_in(
     now: datetime,
     station: str,
     lock_minutes: int,
-    needed_role: Role = Role.STAFF,
+    needed: Permission = Permission.FRONT_DESK,
 ) -> SignInResult:
-    """Check a username and password for work that `needed_role` may do; every attempt
-    leaves an audit entry.
+    """Check a username and password for `needed` work (the desk, the editor, closing the
+    kiosk); every attempt leaves an audit entry.
 
     Every refusal looks the same from outside: the same outcome, and the same scrypt
     work whether the name is unknown, the account locked or disabled, or the password
@@ -411,7 +477,7 @@ def sign_in(
         session.connection()
         .execute(
             select(
-                _ACCOUNTS.c.id, _ACCOUNTS.c.username, _ACCOUNTS.c.role, _ACCOUNTS.c.password_hash
+                _ACCOUNTS.c.id, _ACCOUNTS.c.username, _ACCOUNTS.c.roles, _ACCOUNTS.c.password_hash
             ).where(_ACCOUNTS.c.username_key == username_key(username))
         )
         .first()
@@ -452,15 +518,16 @@ def sign_in(
         )
         locked = locked_until is not None and locked_until > now
         return refuse(actor, "account locked" if locked or enabled else "account disabled")
-    role = Role(account.role)
-    if not role.allows(needed_role):
+    roles = roles_from_text(account.roles)
+    if not roles_allow(roles, needed):
         record(
             session,
             actor,
             AuditAction.SIGN_IN_FAILED,
             station=station,
-            detail=f"the {role.value} role may not sign in here ({needed_role.value} needed)",
+            detail=f"holding {roles_text(roles) or 'no role'}, may not sign in here "
+            f"({needed.value} needs {' or '.join(roles_in_order(ROLE_MATRIX[needed]))})",
         )
         return SignInResult(SignInOutcome.NOT_ALLOWED)
     record(session, actor, AuditAction.SIGN_IN, station=station)
-    return SignInResult(SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, role))
+    return SignInResult(SignInOutcome.SIGNED_IN, StaffMember(account.id, account.username, roles))

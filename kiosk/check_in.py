@@ -28,8 +28,10 @@ from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, NotReady
+from kiosk.exit_pin import ExitAttempt, ExitOutcome, ExitPin, write_pending
 from kiosk.expected import which_flow
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
+from kiosk.kiosk_access import record_kiosk_event
 from kiosk.pack_loader import ContentPackError
 from kiosk.settings import Settings
 from kiosk.signature import Signature
@@ -246,6 +248,18 @@ class CheckIn:
         # Times how long a patient who asked for help has waited (a clock that cannot jump).
         self.help_clock: Clock = idle_clock or steady_clock
         self.held_visits = HeldVisits(settings.held_visits_dir)
+        # Staff leave lock-down with the kiosk's own PIN where one is set (on a server the
+        # kiosk's role reads no account); tries are timed by a clock that cannot jump.
+        self.exit_pin = (
+            ExitPin(
+                settings.exit_pin,
+                station=station,
+                pending_folder=settings.held_visits_dir,
+                clock=idle_clock or steady_clock,
+            )
+            if settings.exit_pin
+            else None
+        )
         self.errands: Errands = errands or RightAway()
         self.visit: Visit | None = None
         # Finished visits on their way to the database or the held-visits folder.
@@ -361,6 +375,7 @@ class CheckIn:
         if self._database_not_ready():
             return stored
         self.database = writable_again(self.database)  # a kiosk started read-only
+        self._write_exit_events()
         try:
             for visit in in_memory:
                 self._store(visit)
@@ -408,12 +423,43 @@ class CheckIn:
         """Staff left lock-down and closed the kiosk (audited)."""
         try:
             with unit_of_work(self.database) as session:
-                by.audit(
-                    session, AuditAction.KIOSK_CLOSED, detail="left lock-down by the corner hold"
+                record_kiosk_event(
+                    session,
+                    by.audit_name,
+                    AuditAction.KIOSK_CLOSED,
+                    station=by.station,
+                    detail="left lock-down by the corner hold",
                 )
         except StorageUnavailableError as error:
             # Never into a deleted file: the log keeps it while the trail cannot.
             log.error("the kiosk was closed; the audit trail cannot say so: %s", error)
+
+    def leave_with_pin(self, pin: str) -> ExitAttempt:
+        """Staff typed the exit PIN at the locked-down kiosk: may they leave?
+
+        Every try goes to the audit trail: the exit at once (the kiosk is about to
+        close), a wrong one as an errand; what the database cannot take now goes in when
+        the kiosk is next online.
+        """
+        if self.exit_pin is None:
+            return ExitAttempt(ExitOutcome.WRONG)
+        attempt = self.exit_pin.try_pin(pin, at=self.clock())
+        if attempt.outcome is ExitOutcome.LEAVE:
+            self._write_exit_events()
+        else:
+            self.errands.run(self._write_exit_events, lambda _written: None)
+        return attempt
+
+    def _write_exit_events(self) -> int:
+        try:
+            if self._database_not_ready():
+                return 0
+            return write_pending(
+                self.database, station=self.station, pending_folder=self.settings.held_visits_dir
+            )
+        except (SQLAlchemyError, OSError, ValueError) as error:
+            log.warning("exit PIN events wait for the database: %s", type(error).__name__)
+            return 0
 
     # --- the front desk ----------------------------------------------------------------
     def _as_kiosk(self) -> Actor:
@@ -452,7 +498,7 @@ class CheckIn:
 
         def ask() -> HelpState | None:
             try:
-                return alerts.help_state(alert_id)
+                return alerts.help_state(alert_id, station=self.station)
             except StorageUnavailableError:
                 return None  # asked again at the next look
 
@@ -481,6 +527,8 @@ class CheckIn:
             except StorageUnavailableError as error:
                 log.warning("the kiosk's heartbeat did not reach the database: %s", error)
                 return False
+            # Online again (the first beat after a start): exit PIN tries kept meanwhile go in.
+            self._write_exit_events()
             return True
 
         self.errands.run(beat, then or (lambda _sent: None))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import auth
-from kiosk.actor import Actor, Role, staff_audit_name
+from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
 from kiosk.audit import (
     station_name,
@@ -33,12 +33,16 @@ from kiosk.database import (
     open_database,
     upgrade_database,
 )
+from kiosk.database_url import parse as parse_url
 from kiosk.database_url import shown_url
 from kiosk.desk import DeskError
+from kiosk.exit_pin import ExitPinError, write_exit_pin
 from kiosk.file_access import restrict_new_files
 from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.server_roles import StationRoleError, grant_after_upgrade
+from kiosk.server_roles import prepare as prepare_station_roles
+from kiosk.settings import Settings, SettingsError, config_path, load_settings
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
@@ -118,7 +122,31 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Made the database at {shown_url(url)}")
     else:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
+    if parse_url(url).get_backend_name() == "postgresql":
+        _make_station_roles(url, args)
     return 0
+
+
+def _make_station_roles(url: str, args: argparse.Namespace) -> None:
+    """On a server: a role per kind of station, and each new one's settings file."""
+    database = parse_url(url).database or "kiosk"
+    folder = Path(args.settings_folder or f"kiosk-stations-{database}").absolute()
+    try:
+        roles = prepare_station_roles(url, folder, new_passwords=args.new_passwords)
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
+    for role in roles:
+        if role.settings_file is not None:
+            print(
+                f"Made the {role.kind.value} role {role.role}; its settings (with its "
+                f"password) are in {role.settings_file}: copy that file to each {role.kind.value}"
+                " computer as its kiosk.toml, readable by the station's user alone"
+            )
+        else:
+            print(
+                f"The {role.kind.value} role {role.role} was there already; its password is "
+                "unchanged (`--new-passwords` makes new ones and writes the settings files again)"
+            )
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,6 +160,11 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
     else:
         print(f"Upgraded the database at {shown_url(url)} from schema {before} to {HEAD_REVISION}")
+    try:
+        if grant_after_upgrade(url):
+            print("The station roles have their privileges on the upgraded schema")
+    except StationRoleError as error:
+        raise CommandError(str(error)) from error
     return 0
 
 
@@ -168,6 +201,42 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
     return first
 
 
+def _roles(given: list[str]) -> frozenset[Role]:
+    """`--role staff --role clinician`, or `--role staff,clinician`: the roles named."""
+    names = [name.strip().lower() for text in given for name in text.split(",") if name.strip()]
+    known = {role.value for role in Role}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise CommandError(
+            f"there is no role named {', '.join(unknown)}; the roles are staff, clinician "
+            "and admin (see the README's table of who may do what)"
+        )
+    return frozenset(Role(name) for name in names)
+
+
+def cmd_exit_pin(args: argparse.Namespace, settings: Settings) -> int:
+    """Set this kiosk's exit PIN: only its hash goes into this computer's settings file."""
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("The kiosk's new exit PIN (6 to 12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise CommandError("the two PINs are not the same; nothing was changed")
+    file = config_path()
+    try:
+        write_exit_pin(file, pin)
+    except ExitPinError as error:
+        raise CommandError(f"{error}; nothing was changed") from error
+    except OSError as error:
+        message = f"{file} cannot be written ({error.strerror}); nothing was changed"
+        raise CommandError(message) from None
+    print(
+        f"The exit PIN is set in {file} (its hash only); a running kiosk uses it from its "
+        "next start"
+    )
+    return 0
+
+
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Manage staff accounts."""
     database = _database(settings)
@@ -176,9 +245,12 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         action, name = args.users_command, getattr(args, "name", "")
         if action == "add":
             member = accounts.add(
-                name, Role(args.role), _password(args, f"Password for {name}"), _stamp()
+                name, _roles(args.role), _password(args, f"Password for {name}"), _stamp()
             )
-            message = f"Added {member.username} as {member.role.value}"
+            message = f"Added {member.username} as {member.roles_shown}"
+        elif action == "roles":
+            member = accounts.set_roles(name, _roles(args.role), _stamp())
+            message = f"{member.username} now holds: {member.roles_shown}"
         elif action == "list":
             for account in accounts.listing(_stamp()):
                 state = "enabled" if account.enabled else "DISABLED"
@@ -190,7 +262,8 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                     if account.last_sign_in_at
                     else "never"
                 )
-                line = f"{account.username}  {account.role.value}  {state}  last sign-in {last}"
+                roles = ",".join(role.value for role in roles_in_order(account.roles))
+                line = f"{account.username}  {roles}  {state}  last sign-in {last}"
                 if not account.name_follows_rule:
                     # Made before the username rule: it still signs in, but a name
                     # outside it can look like another one in the audit trail.
@@ -739,6 +812,22 @@ def _add_content_commands(
     restore_content.set_defaults(handler=cmd_content_restore)
 
 
+def _add_exit_pin_command(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk exit-pin`: the kiosk's own way out of lock-down."""
+    exit_pin = commands.add_parser(
+        "exit-pin",
+        parents=[common],
+        help="set the PIN staff type to leave this locked-down kiosk (kept hashed in its "
+        "settings file; needed where the kiosk's database is on a server)",
+    )
+    exit_pin.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from standard input (scripts)"
+    )
+    exit_pin.set_defaults(handler=cmd_exit_pin)
+
+
 def _add_database_commands(
     commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
 ) -> None:
@@ -763,6 +852,18 @@ def _add_database_commands(
         action="store_true",
         help="make an empty one even where this computer used a database there that is now gone",
     )
+    init.add_argument(
+        "--settings-folder",
+        metavar="FOLDER",
+        help="on a server: where the stations' settings files are written "
+        "(default: kiosk-stations-DATABASE in the current folder)",
+    )
+    init.add_argument(
+        "--new-passwords",
+        action="store_true",
+        help="on a server: give the station roles new passwords and write their settings "
+        "files again (a station lost or stolen)",
+    )
     init.set_defaults(handler=cmd_db_init)
     upgrade = database_commands.add_parser(
         "upgrade",
@@ -773,6 +874,47 @@ def _add_database_commands(
         "url", nargs="?", metavar="URL", help="the database (default: --database or the settings)"
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+
+
+def _add_users_parser(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """`kiosk users …`: accounts and the roles they hold."""
+    users = commands.add_parser("users", parents=[common], help="manage staff accounts")
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", parents=[common], help="add an account")
+    add.add_argument("name", metavar="NAME")
+    role_help = (
+        "staff (the front desk), clinician (the front desk and clinical review: marking "
+        "flags reviewed, undoing a void) or admin (the content editor); give --role once "
+        "for each role the account holds, or several at once: --role staff,admin"
+    )
+    add.add_argument("--role", required=True, action="append", metavar="ROLE", help=role_help)
+    roles = user_commands.add_parser(
+        "roles",
+        parents=[common],
+        help="give an account exactly these roles (the ones not named are taken away)",
+    )
+    roles.add_argument("name", metavar="NAME")
+    roles.add_argument("--role", required=True, action="append", metavar="ROLE", help=role_help)
+    user_commands.add_parser("list", parents=[common], help="list the accounts")
+    for name, text in (
+        ("disable", "stop an account from signing in"),
+        ("enable", "let a disabled account sign in again"),
+        ("unlock", "lift a lock-out after too many wrong passwords"),
+    ):
+        user_commands.add_parser(name, parents=[common], help=text).add_argument(
+            "name", metavar="NAME"
+        )
+    reset = user_commands.add_parser("reset-password", parents=[common], help="set a new password")
+    reset.add_argument("name", metavar="NAME")
+    for sub in (add, reset):
+        sub.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input",
+        )
+    users.set_defaults(handler=cmd_users)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Any]]:
@@ -862,35 +1004,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     )
     purge.set_defaults(handler=cmd_purge)
 
-    users = commands.add_parser("users", parents=[common], help="manage staff accounts")
-    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = user_commands.add_parser("add", parents=[common], help="add an account")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument(
-        "--role",
-        required=True,
-        choices=[role.value for role in Role],
-        help="staff (front desk), clinician (also clears clinical flags) or "
-        "admin (also edits content and manages accounts)",
-    )
-    user_commands.add_parser("list", parents=[common], help="list the accounts")
-    for name, text in (
-        ("disable", "stop an account from signing in"),
-        ("enable", "let a disabled account sign in again"),
-        ("unlock", "lift a lock-out after too many wrong passwords"),
-    ):
-        user_commands.add_parser(name, parents=[common], help=text).add_argument(
-            "name", metavar="NAME"
-        )
-    reset = user_commands.add_parser("reset-password", parents=[common], help="set a new password")
-    reset.add_argument("name", metavar="NAME")
-    for sub in (add, reset):
-        sub.add_argument(
-            "--password-stdin",
-            action="store_true",
-            help="read the password from the first line of standard input",
-        )
-    users.set_defaults(handler=cmd_users)
+    _add_exit_pin_command(commands, common)
+
+    _add_users_parser(commands, common)
 
     audit = commands.add_parser(
         "audit", parents=[common], help="list the audit trail: who did what, when, where"

@@ -227,6 +227,8 @@ class Failure(StrEnum):
     MISSING = "missing"
     FULL = "full"
     UNAVAILABLE = "unavailable"
+    # A station's role on a server may not do this (`kiosk.server_roles`).
+    NOT_ALLOWED = "not allowed"
 
 
 _SQLITE_FAILURES = {
@@ -245,6 +247,7 @@ _SERVER_FAILURES = {
     "40P01": Failure.LOCKED,  # deadlock_detected
     "25006": Failure.READ_ONLY,  # read_only_sql_transaction: a standby, or read-only on purpose
     "53100": Failure.FULL,  # disk_full
+    "42501": Failure.NOT_ALLOWED,  # insufficient_privilege: not this station role's to do
 }
 
 
@@ -480,7 +483,7 @@ def sqlite_file(database_url: URL | str) -> Path | None:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0015"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:

@@ -9,7 +9,7 @@ they open their own short transactions and hold none while the print system answ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,14 +18,14 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import printing
-from kiosk.actor import Actor, Role
+from kiosk.actor import Actor, Permission
 from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
 from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
-from kiosk.rules import FlagKind
+from kiosk.rules import FlagKind, flag_in_brief
 from kiosk.stored_visits import load_visit, name_key
 from kiosk.unit_of_work import unit_of_work
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
@@ -40,6 +40,13 @@ MAX_NOTE_LENGTH = 2000
 # from reaching the database: 25,000 "%" made SQLite give up ("LIKE or GLOB pattern too
 # complex"), and even 100 characters that each spread into 18 (NFKD) stay well below it.
 MAX_SEARCH_LENGTH = 100
+
+
+# What staff read when the role they hold may not do a clinical action (an admin
+# account too: roles are not ranked).
+ONLY_A_CLINICIAN_REVIEWS = "Only a clinician can mark clinical flags as reviewed."
+ONLY_A_CLINICIAN_UNDOES_A_VOID = "Only a clinician can undo a void."
+ONLY_THE_FRONT_DESK = "Only front-desk staff or a clinician can change a visit."
 
 
 class DeskError(Exception):
@@ -63,11 +70,25 @@ class ListedCheckIn:
     print_state: str
     voided: bool
     is_demo: bool
+    # The newest print's time and, when it failed, the print system's reason.
+    printed_at: datetime | None = None
+    print_reason: str = ""
+    # The open flags: in a few words for the row, and whole for the hover.
+    attention: tuple[str, ...] = ()
+    attention_sentences: tuple[str, ...] = ()
+    attention_kinds: tuple[FlagKind, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
         """Whether someone must still act on this visit before treatment."""
         return self.open_flag_count > 0 and not self.voided
+
+    @property
+    def waits_for_clinician(self) -> bool:
+        """Whether a clinical flag is still open (a contraindication, or talk first)."""
+        return not self.voided and any(
+            kind is not FlagKind.NO_RIDE_HOME for kind in self.attention_kinds
+        )
 
 
 @dataclass(frozen=True)
@@ -98,19 +119,20 @@ class SearchPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _latest_print_state() -> Select[str]:
+def _latest_print(column: Any) -> Any:
     return (
-        select(PrintJobRow.state)
+        select(column)
         .where(PrintJobRow.visit_id == VisitRow.id)
         .order_by(PrintJobRow.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 
 def _check_in_query() -> Select[*tuple[Any, ...]]:
     # Run on the session's connection (Core), not through the ORM: the list is plain
     # values, and the ORM's row handling doubled the time of a day's list.
-    latest_print = _latest_print_state().scalar_subquery()
+    latest_print = _latest_print(PrintJobRow.state)
     return select(
         VisitRow.id,
         VisitRow.finished_at,
@@ -125,6 +147,8 @@ def _check_in_query() -> Select[*tuple[Any, ...]]:
         func.coalesce(latest_print, "not_printed"),
         VisitRow.voided_at,
         VisitRow.is_demo,
+        _latest_print(PrintJobRow.sent_at),
+        _latest_print(PrintJobRow.reason),
     )
 
 
@@ -143,6 +167,8 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
         printed,
         voided,
         demo,
+        printed_at,
+        print_reason,
     ) = row
     assert isinstance(finished, datetime)
     assert isinstance(born, date)
@@ -160,7 +186,45 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
         str(printed),
         voided is not None,
         bool(demo),
+        _as_utc(printed_at),
+        str(print_reason or ""),
     )
+
+
+def _as_utc(moment: object) -> datetime | None:
+    # A scalar subquery's value does not pass through the column's type on every
+    # database: SQLite hands back the stored text.
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _with_open_flags(session: Session, check_ins: list[ListedCheckIn]) -> list[ListedCheckIn]:
+    """The listed visits with what their open flags are about (one query for all)."""
+    ids = [c.id for c in check_ins if c.open_flag_count]
+    if not ids:
+        return check_ins
+    found: dict[str, list[tuple[str, str]]] = {}
+    for visit_id, kind, sentence in session.connection().execute(
+        select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence)
+        .where(FlagRow.visit_id.in_(ids), FlagRow.cleared_at.is_(None))
+        .order_by(FlagRow.visit_id, FlagRow.position)
+    ):
+        found.setdefault(str(visit_id), []).append((str(kind), str(sentence)))
+    return [
+        replace(
+            c,
+            attention=tuple(flag_in_brief(kind, text) for kind, text in found.get(c.id, ())),
+            attention_sentences=tuple(text for _, text in found.get(c.id, ())),
+            attention_kinds=tuple(FlagKind(kind) for kind, _ in found.get(c.id, ())),
+        )
+        if c.id in found
+        else c
+        for c in check_ins
+    ]
 
 
 def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -184,7 +248,7 @@ def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list
     """Today's visits in the clinic's day: those needing attention first, then newest."""
     start, end = _day_bounds(now.astimezone(zone).date(), zone)
     rows = session.connection().execute(_TODAY, {"start": start, "end": end})
-    return [_check_in(tuple(row)) for row in rows]
+    return _with_open_flags(session, [_check_in(tuple(row)) for row in rows])
 
 
 def search_key(text: str) -> str:
@@ -268,12 +332,16 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     else:
         total = session.connection().execute(count.where(*conditions)).scalar() or 0
     page = max(0, wanted.page)
+    # Newest first: a visit left unreviewed months ago must not sit above today's
+    # (Needs attention only finds those); today's list puts attention first.
     rows = session.connection().execute(
-        _attention_first(query.where(*conditions))
+        query.where(*conditions)
+        .order_by(VisitRow.finished_at.desc(), VisitRow.id)
         .limit(wanted.page_size)
         .offset(page * wanted.page_size)
     )
-    return SearchPage(tuple(_check_in(tuple(r)) for r in rows), total, page, wanted.page_size)
+    listed = _with_open_flags(session, [_check_in(tuple(r)) for r in rows])
+    return SearchPage(tuple(listed), total, page, wanted.page_size)
 
 
 def audit_search(session: Session, wanted: VisitQuery, found: int, by: Actor) -> None:
@@ -354,8 +422,8 @@ def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: Actor) -
 
 def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
     """A clinician has reviewed the clinical flags (staff can see but not clear them)."""
-    if not by.may(Role.CLINICIAN):
-        raise DeskError("Only a clinician can mark clinical flags as reviewed.")
+    if not by.may(Permission.MARK_REVIEWED):
+        raise DeskError(ONLY_A_CLINICIAN_REVIEWS)
     if len(note) > MAX_NOTE_LENGTH:
         raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     visit = _visit_row(session, visit_id)
@@ -368,6 +436,8 @@ def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
 
 def arrange_ride(session: Session, visit_id: str, driver_name: str, phone: str, by: Actor) -> None:
     """A ride home arranged after check-in clears the ride flag."""
+    if not by.may(Permission.FRONT_DESK):
+        raise DeskError(ONLY_THE_FRONT_DESK)
     name = clean_name(driver_name)
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not name:
@@ -386,6 +456,8 @@ def arrange_ride(session: Session, visit_id: str, driver_name: str, phone: str, 
 
 def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     """Mark a check-in made by mistake as void; it stays stored and shown as void."""
+    if not by.may(Permission.FRONT_DESK):
+        raise DeskError(ONLY_THE_FRONT_DESK)
     if not reason.strip():
         raise DeskError("Please give the reason for voiding this check-in.")
     visit = _visit_row(session, visit_id)
@@ -404,8 +476,8 @@ def undo_void(session: Session, visit_id: str, by: Actor) -> None:
     The void's reason stays in the audit's order of events (voided, then undone); the
     visit is listed again with whatever flags it still has open.
     """
-    if not by.may(Role.CLINICIAN):
-        raise DeskError("Only a clinician can undo a void.")
+    if not by.may(Permission.UNDO_VOID):
+        raise DeskError(ONLY_A_CLINICIAN_UNDOES_A_VOID)
     visit = session.get(VisitRow, visit_id)  # not _visit_row: that refuses a void one
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")
@@ -429,6 +501,9 @@ class PrintRecord:
     job: PrintJob | None
     state: PrintState
     reason: str
+    # When it was sent, and by whom (for the desk's details).
+    sent_at: datetime | None = None
+    sent_by: str = ""
 
 
 def record_print(
@@ -493,7 +568,9 @@ def latest_print(session: Session, visit_id: str) -> PrintRecord | None:
     if row is None:
         return None
     job = PrintJob(row.printer, row.job_id) if row.job_id else None
-    return PrintRecord(row.id, row.printer, job, PrintState(row.state), row.reason)
+    return PrintRecord(
+        row.id, row.printer, job, PrintState(row.state), row.reason, row.sent_at, row.sent_by
+    )
 
 
 def prints_to_follow(session: Session, *, now: datetime) -> list[PrintRecord]:

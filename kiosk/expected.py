@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.actor import Actor
+from kiosk.actor import Actor, Permission
 from kiosk.audit import AuditAction
-from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.content import ContentPack
+from kiosk.kiosk_access import through_owner
 from kiosk.models import ContentVersionRow, ExpectedPatientRow, PatientRow
-from kiosk.patients import PatientError, patient_key
+from kiosk.patients import ONLY_THE_FRONT_DESK, PatientError, patient_key
 from kiosk.visit import MAX_NAME_LENGTH, VisitFlow, clean_name, parse_birth_date
 
 # A day's list is a few dozen patients; anything far larger is not one.
@@ -163,6 +165,12 @@ def _entry(
     return first, last, birth, when
 
 
+def _allowed(by: Actor) -> None:
+    """The desk's roles keep the list (`kiosk.actor.ROLE_MATRIX`), not the editor's."""
+    if not by.may(Permission.FRONT_DESK):
+        raise ExpectedListError(ONLY_THE_FRONT_DESK)
+
+
 def _add(session: Session, entry: tuple[str, str, date, str], *, day: date, by: Actor) -> bool:
     """Add one line unless the same name and birth date is already on the day's list."""
     first, last, born, at = entry
@@ -203,6 +211,7 @@ def expect(
     day: date,
 ) -> None:
     """Put one patient on the day's list (audited, without the name)."""
+    _allowed(by)
     if not _add(session, _entry(first_name, last_name, born, at, today=day), day=day, by=by):
         raise ExpectedListError("This patient is already on today's list.")
     by.audit(session, AuditAction.EXPECTED_ADDED, detail=f"one patient for {day.isoformat()}")
@@ -218,6 +227,7 @@ def expect_patient(session: Session, patient_id: int, at: str, by: Actor, *, day
 
 def remove_expected(session: Session, entry_id: int, by: Actor) -> None:
     """Take a line off the list (audited)."""
+    _allowed(by)
     row = session.get(ExpectedPatientRow, entry_id)
     if row is None:
         raise ExpectedListError("That patient is no longer on the list.")
@@ -300,6 +310,7 @@ def import_csv(session: Session, raw: bytes, by: Actor, *, day: date) -> Importe
 
     A problem names its line, so staff can fix the file: nothing is half imported.
     """
+    _allowed(by)
     entries = []
     for line, cells in enumerate(_read_csv(raw), start=2):
         if "name" in cells and not (cells.get("first") or cells.get("last")):
@@ -328,15 +339,45 @@ def forget_earlier_days(session: Session, *, day: date) -> int:
 
 
 # --- the kiosk's question ---------------------------------------------------------------
-def _clinical_text(pack: ContentPack) -> tuple[tuple[str, str, str], ...]:
+Said = tuple[tuple[str, str, str], ...]
+
+# What each content version's slides say, by its hash: a version never changes, and a
+# kiosk asks at every patient's name (read once per version and program run).
+_SLIDES_OF_VERSION: dict[str, Said] = {}
+
+
+def _clinical_text(pack: ContentPack) -> Said:
     """What the slides say, in the clinic's language: what a patient consented to."""
     return tuple((slide.id, slide.title, slide.text) for slide in pack.slides)
 
 
+def _slides_said(canonical: bytes) -> Said:
+    """`_clinical_text` of a stored version, read from its canonical form alone."""
+    slides = json.loads(canonical.decode("utf-8"))["slides"]
+    return tuple((slide["id"], slide["title"], slide["text"]) for slide in slides)
+
+
 def slides_changed_since(canonical: bytes, pack: ContentPack) -> bool:
     """Whether the slides' clinical text differs from the content a consent was given on."""
-    earlier = pack_from_canonical(canonical, {})
-    return _clinical_text(earlier) != _clinical_text(pack)
+    return _slides_said(canonical) != _clinical_text(pack)
+
+
+def versions_with_the_same_slides(session: Session, pack: ContentPack) -> list[str]:
+    """The stored content versions (their hashes) whose slides say what `pack`'s say.
+
+    Content, not a patient's: a kiosk's role may read it, and tells the server's
+    `kiosk_which_flow` which consents need no slides again.
+    """
+    hashes = list(session.scalars(select(ContentVersionRow.sha256)))
+    unread = [sha for sha in hashes if sha not in _SLIDES_OF_VERSION]
+    if unread:
+        stored = select(ContentVersionRow.sha256, ContentVersionRow.canonical).where(
+            ContentVersionRow.sha256.in_(unread)
+        )
+        for sha, canonical in session.execute(stored):
+            _SLIDES_OF_VERSION[sha] = _slides_said(canonical)
+    said = _clinical_text(pack)
+    return [sha for sha in hashes if _SLIDES_OF_VERSION.get(sha) == said]
 
 
 def which_flow(
@@ -352,12 +393,31 @@ def which_flow(
     """Which flow the kiosk runs for the name and birth date typed; nothing else.
 
     Only a patient on today's list, whose line matches exactly one patient record with
-    a consent still kept, has a return visit.
+    a consent still kept, has a return visit. On a server the kiosk's role reads no
+    patient or list: the owner's `kiosk_which_flow` decides the same way and answers
+    only the flow.
     """
     key = patient_key(first_name, last_name)
+    day = clinic_day(now, zone)
+    if through_owner(session):
+        flow = session.scalar(
+            text(
+                "SELECT kiosk_which_flow(:key, :born, :day, :now, :valid_days, "
+                "CAST(:same_slides AS text[]))"
+            ),
+            {
+                "key": key,
+                "born": born,
+                "day": day,
+                "now": now.astimezone(UTC).replace(tzinfo=None),
+                "valid_days": pack.consent_valid_days,
+                "same_slides": versions_with_the_same_slides(session, pack),
+            },
+        )
+        return VisitFlow(flow) if flow in set(VisitFlow) else VisitFlow.FIRST_VISIT
     line = session.scalar(
-        select(ExpectedPatientRow).where(
-            ExpectedPatientRow.day == clinic_day(now, zone),
+        select(ExpectedPatientRow.id).where(
+            ExpectedPatientRow.day == day,
             ExpectedPatientRow.name_key == key,
             ExpectedPatientRow.date_of_birth == born,
         )

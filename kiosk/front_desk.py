@@ -10,13 +10,13 @@ transaction open (see `kiosk.desk.follow_prints`), so callers run those in a wor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import desk, expected, patients
-from kiosk.actor import Actor
+from kiosk.actor import Actor, Permission, StaffMember
 from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
 from kiosk.database import Database
@@ -39,6 +39,58 @@ class DeskList:
     marker: tuple[object, ...]
     # The audit trail's protections put back lately (the desk warns staff of them).
     restorations: tuple[AuditEntry, ...]
+
+
+@dataclass(frozen=True)
+class VisitActions:
+    """What a member of staff may do with the visit open at the desk.
+
+    Decided here, not in the window, from the account's roles (the README's table) and
+    the visit's state; each refusal carries the words staff read beside its button.
+    """
+
+    mark_reviewed: bool = False
+    undo_void: bool = False
+    arrange_ride: bool = False
+    void: bool = False
+    save_summary: bool = False
+    print_summary: bool = False
+    # Whose visit it is (`kiosk.patients`): a void visit may still be linked or corrected
+    # (it stays stored under the patient's name).
+    link_patient: bool = False
+    unlink_patient: bool = False
+    merge_patients: bool = False
+    correct_details: bool = False
+    # Why a clinical action is not offered to this account ("" when it is, or when the
+    # visit is the reason).
+    mark_reviewed_refusal: str = ""
+    undo_void_refusal: str = ""
+
+
+def visit_actions(visit: VisitRecord | None, member: StaffMember) -> VisitActions:
+    """What `member` may do with `visit` (nothing chosen: nothing to do)."""
+    reviews = member.may(Permission.MARK_REVIEWED)
+    undoes = member.may(Permission.UNDO_VOID)
+    refused = VisitActions(
+        mark_reviewed_refusal="" if reviews else desk.ONLY_A_CLINICIAN_REVIEWS,
+        undo_void_refusal="" if undoes else desk.ONLY_A_CLINICIAN_UNDOES_A_VOID,
+    )
+    if visit is None or not member.may(Permission.FRONT_DESK):
+        return refused
+    standing = visit.voided_at is None
+    return replace(
+        refused,
+        mark_reviewed=reviews and standing and bool(visit.flags),
+        undo_void=undoes and not standing,
+        arrange_ride=standing,
+        void=standing,
+        save_summary=True,
+        print_summary=True,
+        link_patient=True,
+        unlink_patient=visit.patient_id is not None,
+        merge_patients=visit.patient_id is not None,
+        correct_details=True,
+    )
 
 
 class SummaryNotSavedError(desk.DeskError):

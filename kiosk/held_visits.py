@@ -37,7 +37,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
-from kiosk.audit import AuditAction, record, station_name
+from kiosk.audit import AuditAction, station_name
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
 from kiosk.database import (
@@ -49,6 +49,7 @@ from kiosk.database import (
     sqlite_file,
 )
 from kiosk.file_access import FILE_MODE, make_folder
+from kiosk.kiosk_access import may_store_content, record_kiosk_event
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -59,7 +60,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_loader import ContentPackError
-from kiosk.stored_visits import VisitRows, insert_visit_rows, visit_rows
+from kiosk.stored_visits import VisitRows, store_visit, visit_rows
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ class HoldReason(StrEnum):
     NOT_MADE = "not made"
     OLDER_SCHEMA = "older schema"
     OTHER_SCHEMA = "other schema"
+    # The kiosk's role on a server may not store it (privileges missing after an upgrade).
+    NOT_ALLOWED = "not allowed"
 
     @property
     def words(self) -> str:
@@ -111,6 +114,8 @@ class HoldReason(StrEnum):
             "runs `kiosk db upgrade`)",
             HoldReason.OTHER_SCHEMA: "the database belongs to another version of the kiosk "
             "program (update the kiosk program, or name the right database)",
+            HoldReason.NOT_ALLOWED: "the kiosk's database role may not store it (clinic IT "
+            "runs `kiosk db upgrade` as the database's owner)",
         }[self]
 
     @property
@@ -483,8 +488,7 @@ class HeldVisits:
                     session.begin(),
                     _quick_busy_timeout(session, database),
                 ):
-                    if session.get(VisitRow, visit.visit_id) is None:
-                        self._store_one(session, data, now(), path.parent)
+                    if self._store_one(session, data, now(), path.parent):
                         stored.append(visit.visit_id)
             except _DamagedFileError as damage:
                 self._set_aside(database, path, str(damage), station=station, now=now())
@@ -512,7 +516,7 @@ class HeldVisits:
         stays where it is (the desk counts it all the same) and is set aside next time.
         """
         with database.session() as session, session.begin():
-            record(
+            record_kiosk_event(
                 session,
                 f"kiosk:{station}",
                 AuditAction.HELD_VISIT_SET_ASIDE,
@@ -533,11 +537,16 @@ class HeldVisits:
 
     def _store_one(
         self, session: Session, data: dict[str, Any], now: datetime, folder: Path
-    ) -> None:
+    ) -> bool:
+        """Store one held visit; False when it was in the database already."""
         version = data["content"]
         version_id = session.scalar(
             select(ContentVersionRow.id).where(ContentVersionRow.sha256 == version)
         )
+        if version_id is None and not may_store_content(session):
+            # The kiosk's role on a server may not store content: set aside, with the
+            # content it showed beside it, for clinic IT to store by hand.
+            raise _DamagedFileError(CONTENT_MISSING)
         if version_id is None:
             # The database was replaced while the visit waited: store the content it showed.
             try:
@@ -566,14 +575,16 @@ class HeldVisits:
             rows[VisitRow][0]["content_version_id"] = version_id
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
             raise _DamagedFileError(DAMAGED) from error
-        insert_visit_rows(session, rows)
-        reason = HoldReason(data["reason"])
-        record(
+        try:
+            reason = HoldReason(data["reason"])
+        except (ValueError, KeyError) as error:
+            raise _DamagedFileError(DAMAGED) from error
+        return store_visit(
             session,
-            data["actor"],
-            AuditAction.VISIT_STORED,
+            rows,
+            content=version,
+            actor=data["actor"],
             station=data["station"],
-            visit_id=rows[VisitRow][0]["id"],
             detail=f"kept on the kiosk since {data['held_at']} because {reason.words}",
         )
 

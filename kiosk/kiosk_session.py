@@ -7,6 +7,11 @@ systemd cannot tell a crash from a staff exit). `kiosk run --supervised` is that
 program: it starts the kiosk as a child process and starts it again whenever it ends,
 except when staff closed it, which the kiosk tells by its exit status alone.
 
+The session itself can be killed too, and then cage 0.1.4 again ends with status 0. So a
+service manager that starts the session again after every end needs to tell a staff exit
+from the rest: given a staff-exit file, the session creates it when staff close the kiosk
+(the systemd unit in deploy/linux checks for it before each start).
+
 Plain Python and no Qt, so a kiosk that cannot even load Qt is still started again.
 """
 
@@ -20,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -68,8 +74,10 @@ class KioskSession:
         pauses: RestartPauses | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        staff_exit_file: Path | None = None,
     ) -> None:
         self.command = list(command)
+        self.staff_exit_file = staff_exit_file
         self.pauses = pauses or RestartPauses()
         self.sleep = sleep
         self.clock = clock
@@ -107,8 +115,32 @@ class KioskSession:
         while not self.stopping and (left := end - self.clock()) > 0:
             self.sleep(min(left, 0.5))
 
+    def _forget_an_earlier_staff_exit(self) -> None:
+        # This session was started on purpose, so a mark left by an earlier one (a
+        # service manager that did not look for it) must not close this one.
+        if self.staff_exit_file is not None:
+            try:
+                self.staff_exit_file.unlink(missing_ok=True)
+            except OSError as error:
+                log.error("could not remove the staff-exit file: %s", error.strerror)
+
+    def _mark_the_staff_exit(self) -> None:
+        if self.staff_exit_file is None:
+            return
+        try:
+            self.staff_exit_file.touch()
+        except OSError as error:
+            # The kiosk comes back rather than stays closed: never a waiting room left
+            # without a kiosk by mistake, and staff can close it again.
+            log.error(
+                "could not create the staff-exit file, so the service may start the "
+                "kiosk again: %s",
+                error.strerror,
+            )
+
     def run(self) -> int:
         """Run until staff close the kiosk (0) or the session itself is stopped."""
+        self._forget_an_earlier_staff_exit()
         before = self._watch_for_stopping()
         try:
             return self._keep_open()
@@ -123,6 +155,7 @@ class KioskSession:
             status = self._run_kiosk_once()
             if status == STAFF_CLOSED_STATUS:
                 log.info("kiosk closed by staff: the kiosk session ends")
+                self._mark_the_staff_exit()
                 return 0
             if self.stopping:
                 log.info("kiosk session stopped by the system (kiosk: %s)", describe_end(status))

@@ -395,7 +395,9 @@ class StaffAccountRow(Base):
     username: Mapped[str] = mapped_column(String(100))
     # Case-folded, so "Maria" and "maria" are one account.
     username_key: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    # The roles the account holds, in the README table's order: "staff clinician"
+    # (migration 0013: one ranked role before).
+    roles: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(300))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)

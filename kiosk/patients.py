@@ -26,7 +26,7 @@ from enum import StrEnum
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.actor import Actor
+from kiosk.actor import Actor, Permission
 from kiosk.audit import AuditAction
 from kiosk.models import ContentVersionRow, DetailCorrectionRow, PatientRow, VisitRow
 from kiosk.stored_visits import name_key
@@ -35,6 +35,15 @@ from kiosk.visit import MAX_NAME_LENGTH, clean_name, parse_birth_date
 
 class PatientError(Exception):
     """A change to a patient record that cannot be made; the message is for staff."""
+
+
+ONLY_THE_FRONT_DESK = "Only front-desk staff or a clinician can change a patient record."
+
+
+def _allowed(by: Actor) -> None:
+    """The desk's roles link, merge and correct (`kiosk.actor.ROLE_MATRIX`), not the editor's."""
+    if not by.may(Permission.FRONT_DESK):
+        raise PatientError(ONLY_THE_FRONT_DESK)
 
 
 class CorrectedField(StrEnum):
@@ -216,6 +225,7 @@ def link_visit(session: Session, visit_id: str, patient_id: int | None, by: Acto
     Returns the patient's number. A visit already linked elsewhere is moved (both
     records are recomputed).
     """
+    _allowed(by)
     visit = _visit(session, visit_id)
     before = visit.patient_id
     if patient_id is None:
@@ -247,6 +257,7 @@ def link_visit(session: Session, visit_id: str, patient_id: int | None, by: Acto
 
 def unlink_visit(session: Session, visit_id: str, by: Actor) -> None:
     """Take a visit off its patient; a patient left with no visit is removed."""
+    _allowed(by)
     visit = _visit(session, visit_id)
     before = visit.patient_id
     if before is None:
@@ -268,6 +279,7 @@ def merge_patients(session: Session, keep_id: int, duplicate_id: int, by: Actor)
     Returns how many visits moved. Each moved visit gets its own audit entry, so a
     visit's history shows it.
     """
+    _allowed(by)
     if keep_id == duplicate_id:
         raise PatientError("A patient record cannot be merged into itself.")
     _patient_row(session, keep_id)
@@ -347,6 +359,7 @@ def correct_details(
     changed (none: nothing is recorded). The visit's patient,
     if any, is recomputed, so a corrected name is the one the expected list matches.
     """
+    _allowed(by)
     visit = _visit(session, visit_id)
     changes = _changes(visit, by.now, first_name, last_name, date_of_birth)
     if not changes:

@@ -37,6 +37,11 @@ _SECTION_FLAGS = {
 }
 
 
+# How a contraindication's sentence reads, so that `flag_in_brief` can take it apart.
+_REVIEW_PREFIX = "Needs clinician review: "
+_ANSWERED = " — answered "
+
+
 @dataclass(frozen=True)
 class Flag:
     """One reason a visit needs attention, in staff's words."""
@@ -51,13 +56,30 @@ class Flag:
     @property
     def sentence(self) -> str:
         """The flag as one sentence for the desk and the summary."""
+        # Every answer the pack marks (a contraindication, a pre-infusion answer, a side
+        # effect) reads the same way, so `flag_in_brief` takes each apart alike.
         if self.question_id is not None and self.answer_words is not None:
-            return f"Needs clinician review: {self.wording} — answered {self.answer_words}"
+            return f"{_REVIEW_PREFIX}{self.wording}{_ANSWERED}{self.answer_words}"
         return self.wording
 
 
 NO_RIDE_WORDING = "No ride home arranged yet — the patient must not drive today"
 TALK_FIRST_WORDING = "Asked to talk to someone before consenting — consent not signed"
+
+
+def flag_in_brief(kind: str, sentence: str) -> str:
+    """What a stored flag is about, in a few words for the desk's list: the question's
+    flag wording ("high blood pressure not under control"), "no ride home", "wants to
+    talk first". The whole sentence stays for the details and the hover."""
+    if kind == FlagKind.NO_RIDE_HOME:
+        return "no ride home"
+    if kind == FlagKind.TALK_FIRST:
+        return "wants to talk first"
+    if sentence.startswith(_REVIEW_PREFIX):
+        # `Flag.sentence`'s own form, taken apart at its last "answered" (a question's
+        # wording may say "answered" itself).
+        return sentence.removeprefix(_REVIEW_PREFIX).rpartition(_ANSWERED)[0] or sentence
+    return sentence
 
 
 def contraindication_flags(content: ContentPack, answers: Mapping[str, str]) -> list[Flag]:

@@ -52,6 +52,8 @@ class Settings:
     # (for those who cannot use the pad). A typed name is a weaker signature than a
     # drawn one, so it is off until the clinic's counsel says otherwise.
     typed_signature: bool = False
+    # The hash of this kiosk's exit PIN (`kiosk exit-pin`); "" for none: staff sign in.
+    exit_pin: str = ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -199,6 +201,14 @@ def _switch(value: Any) -> bool:
     raise ValueError("must be on or off (true or false)")
 
 
+def _exit_pin_hash(value: Any) -> str:
+    # Never the PIN itself: a setting that is not a hash is refused without repeating it.
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or (text and (not text.startswith("scrypt$") or text.count("$") != 5)):
+        raise ValueError("must be set with `kiosk exit-pin`, which keeps the PIN's hash")
+    return text
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "database_url": _database_url,
     "content_dir": _optional_path,
@@ -213,6 +223,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "read_aloud": _switch,
     "speech_engine": _engine_name,
     "typed_signature": _switch,
+    "exit_pin": _exit_pin_hash,
 }
 
 
@@ -231,6 +242,7 @@ def _defaults() -> dict[str, Any]:
         "read_aloud": True,
         "speech_engine": "",
         "typed_signature": False,
+        "exit_pin": "",
     }
 
 

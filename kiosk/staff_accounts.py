@@ -6,10 +6,11 @@ its transaction, calls it, and leaves its audit entry in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from kiosk import auth
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import Actor, Permission, Role, StaffMember
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
@@ -21,10 +22,15 @@ class StaffAccounts:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def add(self, username: str, role: Role, password: str, by: Actor) -> StaffMember:
-        """A new account; the password must be long and hard to guess."""
+    def add(self, username: str, roles: Iterable[Role], password: str, by: Actor) -> StaffMember:
+        """A new account holding `roles`; the password must be long and hard to guess."""
         with unit_of_work(self.database) as session:
-            return auth.add_account(session, username, role, password, by)
+            return auth.add_account(session, username, roles, password, by)
+
+    def set_roles(self, username: str, roles: Iterable[Role], by: Actor) -> StaffMember:
+        """Give an account exactly these roles (audited, with what it held before)."""
+        with unit_of_work(self.database) as session:
+            return auth.set_roles(session, username, roles, by)
 
     def listing(self, by: Actor) -> list[auth.AccountListing]:
         """Every account, by username (the listing is audited)."""
@@ -60,10 +66,10 @@ class StaffAccounts:
         now: datetime,
         station: str,
         lock_minutes: int,
-        needed_role: Role = Role.STAFF,
+        needed: Permission = Permission.FRONT_DESK,
     ) -> auth.SignInResult:
-        """One sign-in attempt for work `needed_role` may do, committed even when refused
-        (so wrong tries count)."""
+        """One sign-in attempt for `needed` work, committed even when refused (so wrong
+        tries count)."""
         with unit_of_work(self.database) as session:
             return auth.sign_in(
                 session,
@@ -72,5 +78,5 @@ class StaffAccounts:
                 now=now,
                 station=station,
                 lock_minutes=lock_minutes,
-                needed_role=needed_role,
+                needed=needed,
             )

@@ -5,7 +5,10 @@ as `kiosk run|desk|admin` do, it hands out the check-in service and the use case
 desk, content editing, staff accounts, upkeep), each of which opens its own transaction
 and writes its own audit entry. The windows pass the station on and never touch the
 database behind it; the import contracts in pyproject.toml keep it so. On several
-computers, this is where a station's kind of access to the server will be decided.
+computers a station's kind of access is its database role, named in the settings'
+`database_url` that `kiosk db init` wrote for it (`kiosk.server_roles`): the server
+enforces it, and what a kiosk writes goes through the owner's functions there
+(`kiosk.kiosk_access`).
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from kiosk.database import (
 )
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import read_only_view
+from kiosk.kiosk_access import may_purge
 from kiosk.retention import Purge, purge_older_than
 from kiosk.settings import Settings
 from kiosk.staff_accounts import StaffAccounts
-from kiosk.unit_of_work import StorageUnavailableError
+from kiosk.unit_of_work import StorageUnavailableError, reading
 from kiosk.visit import Clock, KioskTiming, utc_now
 
 # What a window catches: the database cannot be opened, or a use case could not reach it.
@@ -52,7 +56,7 @@ class Station:
     @classmethod
     def open(cls, settings: Settings, *, name: str) -> Station:
         """The station for `settings.database_url`; DatabaseUnavailableError says why not."""
-        return cls(open_database(settings.database_url), name)
+        return cls(open_database(settings.database_url, station=name), name)
 
     @classmethod
     def read_only_view(cls, settings: Settings, *, name: str) -> Station | None:
@@ -95,6 +99,13 @@ class Station:
     def staff_accounts(self) -> StaffAccounts:
         """Sign-in, sign-out and the staff accounts."""
         return StaffAccounts(self.database)
+
+    def purges_here(self) -> bool:
+        """Whether this station may purge old visits: on a server a kiosk's role may not
+        (a desk or a scheduled `kiosk purge` does). StorageUnavailableError if it cannot
+        be told now."""
+        with reading(self.database) as session:
+            return may_purge(session)
 
     def purge_older_than(self, days: int, by: Actor, *, wait_ms: int | None = None) -> Purge:
         """Remove visits older than `days` and wipe them (see `kiosk.retention`)."""

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -120,15 +121,69 @@ def insert_visit_rows(session: Session, rows: VisitRows) -> None:
             connection.execute(_INSERTS[model], table_rows)
 
 
-def store_finished_visit(session: Session, visit: Visit, *, station: str) -> None:
-    """Add a finished visit and its audit entry: what a kiosk commits in one transaction."""
-    save_visit(session, visit, station=station)
+def store_visit(
+    session: Session, rows: VisitRows, *, content: str, actor: str, station: str, detail: str
+) -> bool:
+    """Store a finished visit's rows and its audit entry; False when it was stored before.
+
+    `content` is the hash of the content version it showed. Idempotent on the visit's
+    ID: a replay after a dropped connection, or a held visit stored twice, stores nothing
+    the second time. Raises `ContentNotStoredError` when that version is not stored.
+    """
+    visit = rows[VisitRow][0]
+    if through_owner(session):
+        tables: dict[str, Any] = {
+            model.__tablename__: [
+                {name: as_json(value) for name, value in row.items()} for row in table_rows
+            ]
+            for model, table_rows in rows.items()
+        }
+        visit_row = tables.pop(VisitRow.__tablename__)[0]
+        document = {
+            "content": content,
+            "actor": actor,
+            "station": station,
+            "detail": detail,
+            "visit": visit_row,
+            **tables,
+        }
+        stored = session.execute(
+            text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))"),
+            {"finished": json.dumps(document)},
+        ).scalar_one()
+        return bool(stored)
+    if session.get(VisitRow, visit["id"]) is not None:
+        return False
+    version_id = session.scalar(
+        select(ContentVersionRow.id).where(ContentVersionRow.sha256 == content)
+    )
+    if version_id is None:
+        raise ContentNotStoredError("the content this visit showed is not stored as a version")
+    visit["content_version_id"] = version_id
+    insert_visit_rows(session, rows)
     record(
         session,
-        kiosk_or_staff_audit_name(station, visit.assisted_by),
+        actor,
         AuditAction.VISIT_STORED,
         station=station,
-        visit_id=visit.id,
+        visit_id=visit["id"],
+        detail=detail,
+    )
+    return True
+
+
+def store_finished_visit(session: Session, visit: Visit, *, station: str) -> bool:
+    """Add a finished visit and its audit entry: what a kiosk commits in one transaction.
+
+    Through `kiosk.kiosk_access` (on a server, the owner's function): False when the
+    visit was stored before, so a replay stores nothing twice.
+    """
+    return store_visit(
+        session,
+        visit_rows(visit, station=station, content_version_id=0),
+        content=visit.content.version,
+        actor=kiosk_or_staff_audit_name(station, visit.assisted_by),
+        station=station,
         detail="checked in at the front desk" if visit.assisted_by else "",
     )
 

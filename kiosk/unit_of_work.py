@@ -28,6 +28,11 @@ def _plain_words(error: SQLAlchemyError) -> str:
         return "the database is busy; try again in a moment"
     if why is Failure.READ_ONLY:
         return "the database cannot be written to (it is read-only); tell the clinic's IT"
+    if why is Failure.NOT_ALLOWED:
+        return (
+            "this computer's database role may not do that (on a clinic's server the "
+            "editor's computer publishes content and changes accounts); tell the clinic's IT"
+        )
     if why is Failure.FULL:
         return "the database or its disk is full; tell the clinic's IT"
     return "the database cannot be reached right now; try again, or tell the clinic's IT"

@@ -144,7 +144,7 @@ def main() -> int:
         settings = load_settings({"database_url": f"sqlite:///{folder}/shots.sqlite3"})
         init_database(settings.database_url)
         database = open_database(settings.database_url)
-        admin = StaffMember(1, "admin", Role.ADMIN)
+        admin = StaffMember(1, "admin", frozenset({Role.ADMIN}))
         for size_name, (width, height) in SIZES.items():
             window = AdminWindow(Station(database, "screenshots"), settings, admin)
             _edit_with_problems(window, picture)

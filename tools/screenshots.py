@@ -2,11 +2,16 @@
 
     .venv/bin/python tools/screenshots.py OUTPUT_DIR [LANGUAGE]
     .venv/bin/python tools/screenshots.py OUTPUT_DIR --accessibility
+    .venv/bin/python tools/screenshots.py OUTPUT_DIR --all
 
 The first renders the three kiosk sizes side by side; with LANGUAGE (such as `es`), the
 patient chooses that language on Welcome first. The second renders each screen at the
 portrait size in English and Spanish (rows), at normal and 200 % text, in the kiosk's
 theme and in high contrast (columns): eight pictures a sheet, `<screen>-access.png`.
+The third renders every screen at the three sizes, at 100 % and 200 % text, in English
+and Spanish, in both themes (`<size>-<language>-<text>-<theme>/<screen>.png`, 24 folders)
+and one contact sheet of each portrait set (`portrait-<language>-<text>-<theme>.png`);
+`portrait-en-100-normal.png` is the README's `docs/kiosk-screens.png`.
 
 Uses a throwaway database; nothing is stored. Look at the sheets after every change to
 a screen: clipped text, tiny targets and poor contrast are bugs.
@@ -140,6 +145,86 @@ def accessibility_sheets(app: QApplication, output: Path) -> int:
     return 0
 
 
+# The sheet of a portrait set: small enough to read every screen's layout at a glance.
+THUMB_HEIGHT = 400
+THUMB_COLUMNS = 8
+
+
+def all_screens(app: QApplication, output: Path) -> int:
+    """Every screen × size × 100 % and 200 % × English and Spanish × both themes."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings(
+            {
+                "database_url": f"sqlite:///{folder}/shots.sqlite3",
+                "speech_engine": "mock",
+                "read_aloud": True,
+            }
+        )
+        wait_for_the_voice(app, settings)
+        init_database(settings.database_url)
+        database = open_database(settings.database_url)
+        count = 0
+        for size_name, size in SIZES.items():
+            for language_name, language in LANGUAGES:
+                for text_size in (1.0, 2.0):
+                    for high_contrast in (False, True):
+                        display = PatientDisplay(text_size=text_size, high_contrast=high_contrast)
+                        set_name = "-".join(
+                            (
+                                language or "en",
+                                f"{round(text_size * 100)}",
+                                "contrast" if high_contrast else "normal",
+                            )
+                        )
+                        folder_out = output / f"{size_name}-{set_name}"
+                        folder_out.mkdir(parents=True, exist_ok=True)
+                        shots = screens_of_a_visit(
+                            app,
+                            database,
+                            settings,
+                            size=size,
+                            language=language,
+                            display=display,
+                        )
+                        for name, image in shots.items():
+                            image.save(str(folder_out / f"{name}.png"))
+                        count += len(shots)
+                        if size_name == "portrait":
+                            label = f"{language_name}, {round(text_size * 100)} % text" + (
+                                ", high contrast" if high_contrast else ""
+                            )
+                            set_sheet(shots, label, output / f"portrait-{set_name}.png")
+        database.close()
+    print(f"wrote {count} screens to {output}")  # noqa: T201
+    return 0
+
+
+def set_sheet(shots: dict[str, QImage], title: str, path: Path) -> None:
+    """Every screen of one set as a grid of labelled thumbnails, in a patient's order."""
+    names = list(shots)
+    first = shots[names[0]]
+    width = round(THUMB_HEIGHT * first.width() / first.height())
+    cell_w, cell_h = width + 16, THUMB_HEIGHT + LABEL_HEIGHT + 16
+    rows = -(-len(names) // THUMB_COLUMNS)
+    sheet = QImage(
+        THUMB_COLUMNS * cell_w + 16, rows * cell_h + LABEL_HEIGHT + 24, QImage.Format.Format_RGB32
+    )
+    sheet.fill(QColor("#555555"))
+    painter = QPainter(sheet)
+    painter.setPen(QColor("#ffffff"))
+    painter.setFont(QFont("DejaVu Sans", 18, QFont.Weight.DemiBold))
+    painter.drawText(QRect(16, 8, sheet.width() - 32, LABEL_HEIGHT), 0, title)
+    painter.setFont(QFont("DejaVu Sans", 11))
+    for index, name in enumerate(names):
+        x = 16 + (index % THUMB_COLUMNS) * cell_w
+        y = LABEL_HEIGHT + 16 + (index // THUMB_COLUMNS) * cell_h
+        painter.drawText(QRect(x, y, width, LABEL_HEIGHT), 0, name)
+        thumb = shots[name].scaledToHeight(THUMB_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+        painter.drawImage(x, y + LABEL_HEIGHT - 8, thumb)
+    painter.end()
+    sheet.save(str(path))
+
+
 def main() -> int:
     """Write `<screen>-<size>.png` and `<screen>-sheet.png` files to the output folder."""
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -149,6 +234,8 @@ def main() -> int:
     app.setStyleSheet(kiosk_style())
     if language == "--accessibility":
         return accessibility_sheets(app, output)
+    if language == "--all":
+        return all_screens(app, output)
     shots: dict[str, list[QImage]] = {}
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(

@@ -46,6 +46,11 @@ class DailyPurge(QObject):
             return
         station = window.station
         try:
+            if not station.purges_here():
+                # A kiosk on a clinic's server: its role may not delete; the server's side
+                # (a scheduled `kiosk purge` with a desk's settings) applies retention.
+                log.info("this kiosk does not purge: the clinic's server does")
+                return
             purge = station.purge_older_than(
                 self.days,
                 Actor.kiosk(station=station.name, now=window.clock()),

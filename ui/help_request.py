@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from kiosk.alerts import HelpRequest, HelpWording
 from kiosk.check_in import CheckIn
@@ -73,6 +73,10 @@ class HelpRequestNotice(QObject):
         if wording is self._shown:
             return
         if self._shown is None or not self.notice.isVisible():
+            # Named by what the patient asked for (the top bar's words).
+            self.notice.setAccessibleName(
+                QCoreApplication.translate("PatientScreen", "Ask for help")
+            )
             self.notice.show_notice(self._words(wording), self.tr("OK"))
         else:
             self.notice.set_text(self._words(wording))

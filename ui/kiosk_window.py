@@ -30,6 +30,7 @@ from kiosk.content import ContentPack
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
+from ui.assistive_technology import ASSISTIVE_INPUT
 from ui.errands import DatabaseErrands
 from ui.held_visit_retries import HeldVisitRetries
 from ui.help_request import HelpRequestNotice
@@ -40,7 +41,13 @@ from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.visit_screens import VisitScreens, signed_by_line
 from ui.visit_voice import VisitVoice
-from ui.widgets.keyboard_access import KeyboardUse, can_take_focus, move_focus, place_focus
+from ui.widgets.keyboard_access import (
+    KeyboardUse,
+    can_take_focus,
+    leave,
+    move_focus,
+    place_focus,
+)
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
@@ -49,13 +56,9 @@ from ui.widgets.tap_guard import TapGuard
 
 log = logging.getLogger(__name__)
 
-_INPUT_EVENTS = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.KeyPress,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.MouseMove,
-}
+# A press through the accessibility bus (a switch, a screen reader) is input too.
+_INPUT_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+_INPUT_EVENTS |= {QEvent.Type.TouchUpdate, QEvent.Type.MouseMove, ASSISTIVE_INPUT}
 
 
 class KioskWindow(QMainWindow):
@@ -387,11 +390,13 @@ class KioskWindow(QMainWindow):
         # changed nothing under the finger (the visit says which: its page).
         page = (screen, self.visit.page if self.visit is not None else None)
         self.tap_guard.page_shown(page, self.timing.double_tap_guard_seconds)
+        leave(self.stack.currentWidget(), screen)
         self.stack.setCurrentWidget(screen)
         self._place_focus(screen)
 
     def _place_focus(self, screen: PatientScreen | WelcomeScreen) -> None:
-        place_focus(screen, screen.first_control, using_keys=self.keyboard_use.in_use)
+        keys = self.keyboard_use.in_use
+        place_focus(screen, screen.first_control, using_keys=keys, heading=screen.heading)
 
     def _notice_on_show(self) -> NoticeOverlay | None:
         for notice in (self.problem_notice, self.still_there, self.help_notice):
@@ -400,8 +405,7 @@ class KioskWindow(QMainWindow):
         return None
 
     def _focus_notice(self, notice: NoticeOverlay) -> None:
-        if self.keyboard_use.in_use:
-            notice.take_focus()
+        notice.take_focus(using_keys=self.keyboard_use.in_use)
 
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""

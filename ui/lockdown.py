@@ -19,7 +19,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from typing_extensions import override
 
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import Actor, Permission, StaffMember
+from ui.exit_pin_dialog import ExitPinDialog
 from ui.kiosk_window import KioskWindow
 from ui.sign_in_dialog import SignInDialog
 
@@ -40,13 +41,15 @@ _RELEASES = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.T
 _SETTLING_MS = 1000
 
 SignInAsk = Callable[..., StaffMember | None]
+ExitPinAsk = Callable[..., bool]
 
 
 class KioskLockdown(QObject):
     """Watches every event of the application while the kiosk is locked down.
 
     Signals:
-        staff_left(str): a member of staff signed in to leave the kiosk (their username).
+        staff_left(str): a member of staff signed in to leave the kiosk (their username;
+            "" when they typed the kiosk's exit PIN).
     """
 
     staff_left = Signal(str)
@@ -58,11 +61,13 @@ class KioskLockdown(QObject):
         hold_seconds: float = 5.0,
         corner_pixels: int = 90,
         ask_sign_in: SignInAsk | None = None,
+        ask_exit_pin: ExitPinAsk | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.corner_pixels = corner_pixels
         self.ask_sign_in = ask_sign_in or SignInDialog.ask
+        self.ask_exit_pin = ask_exit_pin or ExitPinDialog.ask
         self.hold_timer = QTimer(self)
         self.hold_timer.setSingleShot(True)
         self.hold_timer.setInterval(round(hold_seconds * 1000))
@@ -220,11 +225,19 @@ class KioskLockdown(QObject):
         for button in self.window.findChildren(QAbstractButton):
             if button.isDown():
                 button.setDown(False)
+        check_in = self.window.check_in
+        if check_in.exit_pin is not None:
+            # The kiosk's own PIN (on a server its database role reads no account).
+            if not self.ask_exit_pin(check_in, parent=self.window):
+                return
+            log.info("kiosk closed by staff from lock-down with the exit PIN")
+            self._leave("")
+            return
         member = self.ask_sign_in(
             self.window.station,
             self.window.settings,
             purpose=self.tr("Staff: sign in to close the kiosk"),
-            needed_role=Role.STAFF,
+            needed=Permission.CLOSE_KIOSK,
             touch=True,
             parent=self.window,
         )
@@ -234,10 +247,13 @@ class KioskLockdown(QObject):
             Actor.staff(member, station=self.window.station.name, now=self.window.clock())
         )
         log.info("kiosk closed by staff from lock-down")
+        self._leave(member.username)
+
+    def _leave(self, username: str) -> None:
         self.window.leaving_allowed = True
         if self.window.visit is not None:
             self.window.visit.abandon()
-        self.staff_left.emit(member.username)
+        self.staff_left.emit(username)
         self.window.close()
         app = QApplication.instance()
         if app is not None:

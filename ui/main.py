@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kiosk import cli
 from kiosk.audit import station_name
@@ -42,13 +43,27 @@ def run_admin_window(args: argparse.Namespace, settings: Settings) -> int:
     return run_admin(settings, station=station_name())
 
 
-def _keep_kiosk_open(arguments: list[str]) -> int:
+def _kiosk_arguments(arguments: list[str]) -> list[str]:
+    """The command line of the kiosk itself: the session's own options left out."""
+    kept: list[str] = []
+    skip_value = False
+    for argument in arguments:
+        if skip_value:
+            skip_value = False
+        elif argument == "--staff-exit-file":
+            skip_value = True
+        elif argument != "--supervised" and not argument.startswith("--staff-exit-file="):
+            kept.append(argument)
+    return kept
+
+
+def _keep_kiosk_open(args: argparse.Namespace, arguments: list[str]) -> int:
     """`kiosk run --supervised`: the kiosk as a child process, started again after any end
     but a staff exit. This process never loads Qt, so nothing that breaks Qt ends it."""
     from kiosk.kiosk_session import KioskSession
 
-    kiosk = [sys.executable, "-m", "ui.main", *(a for a in arguments if a != "--supervised")]
-    return KioskSession(kiosk).run()
+    kiosk = [sys.executable, "-m", "ui.main", *_kiosk_arguments(arguments)]
+    return KioskSession(kiosk, staff_exit_file=args.staff_exit_file).run()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the kiosk again whenever it ends other than by a staff exit "
         "(the program of a kiosk session such as cage)",
+    )
+    run.add_argument(
+        "--staff-exit-file",
+        type=Path,
+        metavar="FILE",
+        help="with --supervised: create FILE when staff close the kiosk, so that the "
+        "service that starts the session knows not to start it again (deploy/linux)",
     )
     # For the start-up benchmark (bench/): quit once Welcome is ready to be tapped.
     run.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
@@ -92,11 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if getattr(args, "handler", None) is None:
         args = parser.parse_args([*arguments, "run"])
+    if getattr(args, "staff_exit_file", None) is not None and not args.supervised:
+        parser.error("--staff-exit-file goes with --supervised")
     from kiosk.logs import configure_logging, log_unexpected
 
     log_file = configure_logging()
     if getattr(args, "supervised", False):
-        return _keep_kiosk_open(arguments)
+        return _keep_kiosk_open(args, arguments)
     try:
         return cli.run(args)
     except BrokenPipeError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.actor import Role, StaffMember
+from kiosk.actor import Permission, StaffMember
 from kiosk.auth import MAX_PASSWORD_LENGTH, SignInOutcome
 from kiosk.settings import Settings
 from kiosk.station import Station
@@ -20,7 +20,8 @@ from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
 
 class SignInDialog(QDialog):
-    """Asks for a username and password; accepted only for an account with `needed_role`."""
+    """Asks for a username and password; accepted only for an account whose roles allow
+    `needed` (the README's table of who may do what)."""
 
     def __init__(
         self,
@@ -28,7 +29,7 @@ class SignInDialog(QDialog):
         settings: Settings,
         *,
         purpose: str,
-        needed_role: Role = Role.STAFF,
+        needed: Permission = Permission.FRONT_DESK,
         touch: bool = False,
         clock: Clock = utc_now,
         banner: QWidget | None = None,
@@ -41,7 +42,7 @@ class SignInDialog(QDialog):
         self.setModal(True)
         self.settings = settings
         self.station = station
-        self.needed_role = needed_role
+        self.needed = needed
         self.clock = clock
         self.member: StaffMember | None = None
 
@@ -96,7 +97,7 @@ class SignInDialog(QDialog):
         settings: Settings,
         *,
         purpose: str,
-        needed_role: Role = Role.STAFF,
+        needed: Permission = Permission.FRONT_DESK,
         touch: bool = False,
         parent: QWidget | None = None,
     ) -> StaffMember | None:
@@ -108,7 +109,7 @@ class SignInDialog(QDialog):
             station,
             settings,
             purpose=purpose,
-            needed_role=needed_role,
+            needed=needed,
             touch=touch,
             parent=parent,
         )
@@ -156,7 +157,7 @@ class SignInDialog(QDialog):
             now=now,
             station=self.station.name,
             lock_minutes=self.settings.lockout_minutes,
-            needed_role=self.needed_role,
+            needed=self.needed,
         )
         if result.outcome is SignInOutcome.NOT_ALLOWED:
             self._say(self.tr("This account cannot do this. Please ask an admin."))

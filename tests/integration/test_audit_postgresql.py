@@ -153,8 +153,10 @@ def test_a_start_puts_back_what_was_removed_and_records_it(trail: str) -> None:
     with database.engine.connect() as connection:
         assert lapses(connection) == []
     database.close()
-    assert [e.actor for e in trail_now] == ["user:maria", "cli:it", "system"]
-    restored = trail_now[-1]
+    # The restoration, and the alert it raised for every desk.
+    assert [e.actor for e in trail_now] == ["user:maria", "cli:it", "system", "system"]
+    assert trail_now[-1].action == "alert_raised"
+    restored = trail_now[-2]
     assert (restored.action, restored.station) == ("audit_protections_restored", "kiosk-2")
     for found in (
         "function audit_entries_refuse_change altered",

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from tests.integration.running import kiosk
+from tools.draw_slide_pictures import DRAWINGS
 
 
 def _versions(home: Path, db: str) -> list[dict[str, object]]:
@@ -106,13 +107,17 @@ def test_import_a_zip_and_publish_it_at_once(home: Path, db: str) -> None:
     assert (newest["label"], newest["in_use"]) == ("from the clinic office", True)
     kiosk("content", "export", str(home / "again.zip"), "--database", db, home=home, check=True)
     names = zipfile.ZipFile(home / "again.zip").namelist()
-    assert sorted(names) == [
-        "consent.yaml",
-        "pack.yaml",
-        "questions.yaml",
-        "slides.yaml",
-        "translations/es.yaml",
-    ]
+    assert sorted(names) == sorted(
+        [
+            "consent.yaml",
+            "pack.yaml",
+            "questions.yaml",
+            "slides.yaml",
+            "translations/es.yaml",
+            # The bundled slides' pictures travel with the pack.
+            *(f"pictures/{slide}.png" for slide in DRAWINGS),
+        ]
+    )
 
 
 def test_a_hostile_zip_is_refused_and_nothing_changes(home: Path, db: str) -> None:

@@ -263,7 +263,7 @@ def test_an_account_named_before_the_rule_is_listed_with_a_note(home: Path, db: 
             StaffAccountRow(
                 username="Jos\u00e9",
                 username_key=auth.username_key("Jos\u00e9"),
-                role="staff",
+                roles="staff",
                 password_hash=auth.hash_password(PASSWORD),
                 enabled=True,
                 failed_attempts=0,
@@ -295,3 +295,26 @@ def test_the_audit_shows_when_a_carried_over_entry_was_first_written(home: Path,
     assert datetime.fromisoformat(entry["at"]) > first
     plain = kiosk("audit", "--database", db, home=home, check=True).stdout
     assert "visit_opened  v-1  d1  (carried over; first written 2026-11-0" in plain
+
+
+def test_an_account_is_given_several_roles_and_they_can_be_changed(home: Path, db: str) -> None:
+    def users(*words: str) -> subprocess.CompletedProcess[str]:
+        return kiosk("users", *words, "--database", db, home=home, stdin=PASSWORD + "\n")
+
+    added = users("add", "ines", "--role", "admin", "--role", "staff", "--password-stdin")
+    assert added.returncode == 0, added.stderr
+    assert "Added ines as staff, admin" in added.stdout
+    also = users("add", "drlee", "--role", "clinician,admin", "--password-stdin")
+    assert also.returncode == 0, also.stderr
+    listed = users("list").stdout
+    assert "ines  staff,admin  enabled" in listed
+    assert "drlee  clinician,admin  enabled" in listed
+    changed = users("roles", "ines", "--role", "admin", "--role", "clinician")
+    assert changed.returncode == 0, changed.stderr
+    assert "ines now holds: clinician, admin" in changed.stdout
+    assert "ines  clinician,admin  enabled" in users("list").stdout
+    unknown = users("roles", "ines", "--role", "doctor")
+    assert unknown.returncode == 1
+    assert "no role named doctor" in unknown.stderr
+    (entry,) = [e for e in audit(home, db) if e["action"] == "account_roles_changed"]
+    assert entry["detail"] == "account ines: staff admin -> clinician admin"

@@ -25,7 +25,7 @@ from ui.desk.expected_today import ExpectedTodayDialog
 from ui.kiosk_window import KioskWindow
 from ui.visit_walk import complete_visit
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ from ui.visit_walk import click
 app = QApplication([])
 settings = load_settings({{"database_url": {url!r}}})
 station = Station.open(settings, name="front-desk")
-desk = DeskWindow(station, settings, StaffMember(1, "maria", Role.STAFF))
+desk = DeskWindow(station, settings, StaffMember(1, "maria", frozenset({{Role.STAFF}})))
 desk.resize(1366, 768)
 desk.show()
 QInputDialog.getText = lambda *args, **kwargs: ("Coming over now", True)

@@ -39,7 +39,7 @@ def test_an_idle_kiosk_and_desk_leave_nothing_for_a_purge_to_wait_on(
     desk = DeskWindow(
         Station(desk_database, "desk-1"),
         settings,
-        StaffMember(id=1, username="dana", role=Role.STAFF),
+        StaffMember(id=1, username="dana", roles=frozenset({Role.STAFF})),
     )
     qtbot.addWidget(desk)
     desk.resize(1920, 1080)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import shutil
 import weakref
 from pathlib import Path
@@ -317,9 +318,16 @@ def test_a_slide_with_a_picture_and_a_minimum_time(
     Image.new("RGB", (800, 400), (40, 110, 170)).save(pack / "room.png")
     slides = pack / "slides.yaml"
     slides.write_text(
-        slides.read_text().replace(
-            "  - id: what-it-is\n",
-            "  - id: what-it-is\n    picture: room.png\n    picture_alt: A quiet treatment room\n",
+        # The first slide's picture replaced by the test's own; the second shown without
+        # its picture, to see the picture go.
+        re.sub(
+            r"    picture: pictures/how-it-works.png\n    picture_alt: .*\n",
+            "",
+            re.sub(
+                r"    picture: pictures/what-it-is.png\n    picture_alt: .*\n",
+                "    picture: room.png\n    picture_alt: A quiet treatment room\n",
+                slides.read_text(),
+            ),
         )
     )
     (pack / "pack.yaml").write_text(

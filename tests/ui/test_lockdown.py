@@ -36,7 +36,7 @@ def locked(qtbot: QtBot, database: Database, settings: Settings) -> KioskWindow:
         auth.add_account(
             session,
             "maria",
-            auth.Role.STAFF,
+            {auth.Role.STAFF},
             PASSWORD,
             Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )
@@ -207,7 +207,7 @@ def test_kiosk_run_ends_with_the_staff_closed_status_only_when_staff_leave(
         auth.add_account(
             session,
             "maria",
-            auth.Role.STAFF,
+            {auth.Role.STAFF},
             PASSWORD,
             Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC)),
         )

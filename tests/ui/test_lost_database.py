@@ -31,7 +31,7 @@ from ui.admin.publish_dialog import PublishDialog
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_app import open_kiosk_station
 
-DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
 
 
 def _file(settings: Settings) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -388,9 +389,11 @@ def test_a_slides_picture_is_above_its_text_or_on_a_wide_screen_beside_it(
     Image.new("RGB", (900, 600), (40, 110, 170)).save(pack / "room.png")
     slides = pack / "slides.yaml"
     slides.write_text(
-        slides.read_text().replace(
-            "  - id: what-it-is\n",
-            "  - id: what-it-is\n    picture: room.png\n    picture_alt: A quiet treatment room\n",
+        # The bundled first slide's picture replaced by the test's own (900 × 600).
+        re.sub(
+            r"    picture: pictures/what-it-is.png\n    picture_alt: .*\n",
+            "    picture: room.png\n    picture_alt: A quiet treatment room\n",
+            slides.read_text(),
         )
     )
     with_picture = load_settings(
@@ -408,3 +411,133 @@ def test_a_slides_picture_is_above_its_text_or_on_a_wide_screen_beside_it(
         assert picture.pixmap().width() <= size[0] / 3
     else:
         assert drawn.bottom() <= words.top(), "above the text"
+
+
+@pytest.mark.parametrize("text_size", [1, 2], ids=["100 %", "200 %"])
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_back_and_next_stay_in_one_place_from_slide_to_slide(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], text_size: int
+) -> None:
+    """A finger that tapped Next finds the next Next where it was, whatever the length of
+    the slide (a long one scrolls; its buttons do not move down to make room)."""
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    enter_details(kiosk, *PATIENT)
+    if text_size == 2:
+        tap(current(kiosk), "Larger text")  # 150 %
+        tap(current(kiosk), "Larger text")  # 200 %
+    assert kiosk.visit is not None
+    places = set()
+    for _ in kiosk.visit.content.slides:
+        kiosk.grab()  # laid out and balanced, as drawn
+        qtbot.wait(20)
+        slide = current(kiosk)
+        back = slide.back_button  # type: ignore[attr-defined]
+        places.add((box_on_window(button(slide, "Next")).getRect(), box_on_window(back).getRect()))
+        tap(slide, "Next")
+    assert len(places) == 1, sorted(places)
+
+
+# Screens whose keyboard docks above the footer: their buttons sit below it, lower.
+_WITH_KEYBOARD = ("details", "ride-home")
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_the_button_that_moves_on_is_large_and_in_one_place_on_every_screen(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+) -> None:
+    """Next, Continue, "I confirm…", "Sign and continue" and Finish: the footer's right
+    end, at least as big as a thumb's sweep, and (above a keyboard's screens) at one
+    height, so a patient's hand goes to the same place every time."""
+    from ui.screen_tour import tour
+
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    places: dict[str, QRect] = {}
+    for name, screen in tour(kiosk):
+        footer = screen.findChild(QWidget, "footer")
+        primary = [
+            b
+            for b in screen.findChildren(QAbstractButton, "primaryButton")
+            if b.isVisible() and footer is not None and footer.isAncestorOf(b)
+        ]
+        if not primary or name.endswith(("accents", "problems", "typed", "problem", "-there")):
+            continue  # Welcome; a screen again, with a keyboard page, a problem or a notice
+        (moves_on,) = primary
+        places[name] = box_on_window(moves_on)
+    assert {"details", "slide-01-what-it-is", "review", "consent", "done-flagged"} <= set(places)
+    for name, box in places.items():
+        assert box.right() == size[0] - 48 - 1, f"{name}: at the footer's right end"
+        assert box.width() >= 240, f"{name}: {box.width()} px wide"
+        assert box.height() >= 80, f"{name}: {box.height()} px high"
+    bottoms = {n: b.bottom() for n, b in places.items() if n not in _WITH_KEYBOARD}
+    assert len(set(bottoms.values())) == 1, bottoms
+
+
+@pytest.mark.parametrize("text_size", [1.0, 2.0], ids=["100 %", "200 %"])
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_every_screen_keeps_its_design_at_every_size_and_text_size(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int], text_size: float
+) -> None:
+    """On every screen after Welcome: one "Ask for help"; what to do ("Tap each
+    statement…", "You must not drive…") never smaller or lighter than the words around it;
+    the signature pad a third of the width and a sixth of the height."""
+    from ui.patient_display import PatientDisplay
+    from ui.screen_tour import tour
+
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    display = PatientDisplay(text_size=text_size)
+    checked = set()
+    for name, screen in tour(kiosk):
+        if kiosk.display != display:
+            kiosk.show_display(display)
+            QCoreApplication.processEvents()
+        if name.startswith("welcome") or name in ("help", "still-there", "problem"):
+            continue  # Welcome has no top bar; the notices cover a screen checked already
+        helps = [
+            b
+            for b in screen.findChildren(QAbstractButton)
+            if b.isVisible() and b.text() == "Ask for help"
+        ]
+        assert len(helps) == 1, f"{name}: {len(helps)} × Ask for help"
+        body = [
+            label
+            for label in screen.findChildren(QLabel)
+            if label.isVisible()
+            and label.text()
+            and label.objectName() in ("", "acknowledgeText", "slideText", "fieldLabel")
+        ]
+        for instruction in screen.findChildren(QLabel, "instruction"):
+            if not instruction.isVisible():
+                continue
+            checked.add(name)
+            assert instruction.fontInfo().bold(), name
+            for other in body:
+                assert instruction.fontInfo().pixelSize() >= other.fontInfo().pixelSize(), (
+                    f"{name}: {instruction.text()!r} smaller than {other.text()!r}"
+                )
+        pad = getattr(screen, "pad", None)
+        if pad is not None and pad.isVisible():
+            checked.add(f"{name} pad")
+            assert pad.width() >= size[0] / 3, f"{name}: the pad is {pad.width()} px wide"
+            assert pad.height() >= size[1] / 6, f"{name}: the pad is {pad.height()} px high"
+    assert {"consent", "ride-home", "consent pad"} <= checked
+
+
+@pytest.mark.parametrize("size", [SIZES["landscape"], SIZES["tablet"]], ids=["landscape", "tablet"])
+def test_at_200_percent_on_a_wide_screen_the_picture_goes_below_rather_than_squeeze_lines(
+    qtbot: QtBot, database: Database, settings: Settings, size: tuple[int, int]
+) -> None:
+    """Beside the bundled picture, 200 % text would keep 25 to 42 characters a line: the
+    text has the page's width, and the picture follows it."""
+    kiosk = open_kiosk(qtbot, database, settings, size)
+    enter_details(kiosk, *PATIENT)
+    tap(current(kiosk), "Larger text")  # 150 %: beside still leaves lines their room
+    slide = current(kiosk)
+    text, picture = slide.text, slide.picture  # type: ignore[attr-defined]
+    if size == SIZES["landscape"]:
+        qtbot.waitUntil(lambda: box_on_window(picture).left() >= box_on_window(text).right())
+    tap(slide, "Larger text")  # 200 %
+    characters = text.fontMetrics().averageCharWidth()
+    page = slide.scroll_area.viewport().width() - 2 * 48  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: text.width() >= min(page, 60 * characters) - characters)
+    assert picture.isVisible()
+    assert box_on_window(picture).top() >= box_on_window(text).bottom(), "below the text"

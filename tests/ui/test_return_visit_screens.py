@@ -40,7 +40,7 @@ from ui.visit_walk import (
     tap,
 )
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 # Where the renders go for a person to look at (a test's own folder unless set).
 SCREENSHOTS = os.environ.get("KIOSK_TEST_SCREENSHOTS", "")
 

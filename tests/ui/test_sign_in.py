@@ -29,8 +29,8 @@ REFUSED = "That username and password did not work. Ask an admin if you keep bei
 def accounts(database: Database) -> Database:
     action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
-        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
-        auth.add_account(session, "drlee", auth.Role.CLINICIAN, PASSWORD, action)
+        auth.add_account(session, "maria", {auth.Role.STAFF}, PASSWORD, action)
+        auth.add_account(session, "drlee", {auth.Role.CLINICIAN}, PASSWORD, action)
     return database
 
 
@@ -59,7 +59,7 @@ def test_the_right_password_signs_in(qtbot: QtBot, accounts: Database, settings:
     with qtbot.waitSignal(shown.accepted):
         type_in(qtbot, shown, "Maria", PASSWORD)
     assert shown.member is not None
-    assert (shown.member.username, shown.member.role) == ("maria", auth.Role.STAFF)
+    assert (shown.member.username, shown.member.roles) == ("maria", {auth.Role.STAFF})
 
 
 def test_sign_in_by_touch_on_the_screen_keyboard(
@@ -135,13 +135,13 @@ def test_the_dialog_says_the_words_the_domain_gives_for_a_refusal() -> None:
 def test_a_staff_account_cannot_do_what_needs_a_clinician(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
-    shown = dialog(qtbot, accounts, settings, needed_role=auth.Role.CLINICIAN)
+    shown = dialog(qtbot, accounts, settings, needed=auth.Permission.MARK_REVIEWED)
     type_in(qtbot, shown, "maria", PASSWORD)
     assert shown.member is None
     assert "cannot do this" in shown.message.text()
     type_in(qtbot, shown, "drlee", PASSWORD)
     assert shown.member is not None
-    assert shown.member.role is auth.Role.CLINICIAN
+    assert shown.member.roles == {auth.Role.CLINICIAN}
 
 
 def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
@@ -150,7 +150,7 @@ def test_five_wrong_tries_lock_and_the_lock_survives_a_restart(
     database = made_database(settings.database_url)
     action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
-        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
+        auth.add_account(session, "maria", {auth.Role.STAFF}, PASSWORD, action)
     shown = dialog(qtbot, database, settings)
     for _ in range(5):
         type_in(qtbot, shown, "maria", "not the password")
@@ -231,7 +231,7 @@ def test_cancel_signs_nobody_in(qtbot: QtBot, accounts: Database, settings: Sett
 def test_an_idle_session_signs_itself_out_and_says_so_in_the_audit(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
-    member = auth.StaffMember(1, "maria", auth.Role.STAFF)
+    member = auth.StaffMember(1, "maria", frozenset({auth.Role.STAFF}))
     session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=300)
     with qtbot.waitSignal(session.signed_out, timeout=3000) as signal:
         pass
@@ -245,7 +245,7 @@ def test_an_idle_session_signs_itself_out_and_says_so_in_the_audit(
 def test_activity_keeps_a_session_alive(
     qtbot: QtBot, accounts: Database, settings: Settings
 ) -> None:
-    member = auth.StaffMember(1, "maria", auth.Role.STAFF)
+    member = auth.StaffMember(1, "maria", frozenset({auth.Role.STAFF}))
     session = StaffSession(Station(accounts, "desk-1"), member, idle_milliseconds=2000)
     shown = dialog(qtbot, accounts, settings)
     # Four seconds of typing, a key every half second: twice the idle time in all, each

@@ -92,7 +92,7 @@ def type_on_a_keyboard(qtbot: QtBot, window: KioskWindow, field_name: str, text:
 
 def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     desk = DeskWindow(
-        Station(database, "desk-1"), settings, StaffMember(7, USERNAME, Role.CLINICIAN)
+        Station(database, "desk-1"), settings, StaffMember(7, USERNAME, frozenset({Role.CLINICIAN}))
     )
     qtbot.addWidget(desk)
     desk.resize(1920, 1080)
@@ -261,7 +261,7 @@ def type_the_content(qtbot: QtBot, window: AdminWindow) -> None:
     """Markup in a slide, a contraindication question, a statement and the clinic's name."""
     choose_row(qtbot, window.slide_list, 0)
     retype(qtbot, window.slide_editor.title_field, SLIDE_TITLE)
-    retype(qtbot, window.slide_editor.text_field, f"{SLIDE_TEXT}\n\n- **bold** words")
+    retype(qtbot, window.slide_editor.text_field, f"{SLIDE_TEXT}\n- **bold** words")
     window.tabs.setCurrentIndex(1)
     choose_row(qtbot, window.question_list, 0)
     retype(qtbot, window.question_editor.text_field, QUESTION)

@@ -267,7 +267,7 @@ def test_a_full_database_holds_the_visit_pauses_check_in_and_alerts_the_desk(
     assert kiosk.welcome.paused_sign.isVisible()
     assert "front desk" in kiosk.welcome.paused_sign.text()
 
-    member = StaffMember(id=1, username="dana", role=Role.STAFF)
+    member = StaffMember(id=1, username="dana", roles=frozenset({Role.STAFF}))
     desk = DeskWindow(Station(database, "desk-1"), settings, member)
     qtbot.addWidget(desk)
     desk.show()

@@ -26,7 +26,9 @@ def test_a_kiosk_desk_and_editor_built_from_the_settings_share_the_clinics_recor
     with qtbot.waitSignal(kiosk.visit_stored, timeout=10_000):
         complete_visit(kiosk, first="Ines", last="Moreau")
 
-    desk = windows.desk_window(settings, StaffMember(1, "maria", Role.STAFF), station="desk-1")
+    desk = windows.desk_window(
+        settings, StaffMember(1, "maria", frozenset({Role.STAFF})), station="desk-1"
+    )
     qtbot.addWidget(desk)
     desk.resize(1920, 1080)
     desk.show()
@@ -37,6 +39,8 @@ def test_a_kiosk_desk_and_editor_built_from_the_settings_share_the_clinics_recor
     ]
     assert any("Moreau" in str(text) for text in shown)
 
-    editor = windows.editor_window(settings, StaffMember(2, "ines", Role.ADMIN), station="desk-1")
+    editor = windows.editor_window(
+        settings, StaffMember(2, "ines", frozenset({Role.ADMIN})), station="desk-1"
+    )
     qtbot.addWidget(editor)
     assert editor.pack.clinic_name == "Serenity Mental Health Centers"

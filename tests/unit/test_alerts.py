@@ -24,7 +24,7 @@ from kiosk.models import StationRow
 from kiosk.retention import purge_older_than
 from kiosk.visit_walk import ManualClock
 
-MARIA = StaffMember(1, "maria", Role.STAFF)
+MARIA = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 def kiosk(station: str = "kiosk-1", *, now: datetime | None = None) -> Actor:

@@ -31,7 +31,7 @@ def add(
     database: Database, clock: ManualClock, name: str = "Maria", role: auth.Role = auth.Role.STAFF
 ) -> None:
     with database.session() as session, session.begin():
-        auth.add_account(session, name, role, PASSWORD, by(clock))
+        auth.add_account(session, name, {role}, PASSWORD, by(clock))
 
 
 def attempt(database: Database, clock: ManualClock, name: str, password: str) -> auth.SignInResult:
@@ -85,7 +85,7 @@ def test_right_password_signs_in_and_wrong_one_does_not(
     add(database, clock, role=auth.Role.CLINICIAN)
     result = attempt(database, clock, "MARIA", PASSWORD)  # usernames ignore case
     assert result.outcome is auth.SignInOutcome.SIGNED_IN
-    assert result.member == auth.StaffMember(1, "Maria", auth.Role.CLINICIAN)
+    assert result.member == auth.StaffMember(1, "Maria", frozenset({auth.Role.CLINICIAN}))
     assert attempt(database, clock, "maria", "wrong") == REFUSED
     assert attempt(database, clock, "nobody", PASSWORD) == REFUSED
 
@@ -97,7 +97,7 @@ def test_usernames_are_unique_whatever_their_case(database: Database, clock: Man
         session.begin(),
         pytest.raises(auth.AccountError, match="already an account named 'MARIA'"),
     ):
-        auth.add_account(session, "MARIA", auth.Role.ADMIN, PASSWORD, by(clock))
+        auth.add_account(session, "MARIA", {auth.Role.ADMIN}, PASSWORD, by(clock))
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_bad_new_accounts_are_refused(
         session.begin(),
         pytest.raises(auth.AccountError, match=message),
     ):
-        auth.add_account(session, name, auth.Role.STAFF, password, by(clock))
+        auth.add_account(session, name, {auth.Role.STAFF}, password, by(clock))
 
 
 def test_five_wrong_tries_lock_the_account_even_after_a_restart(
@@ -238,7 +238,7 @@ def test_guessable_passwords_are_refused_with_the_reason(
         session.begin(),
         pytest.raises(auth.AccountError, match=r"too easy to guess. [A-Z]") as refused,
     ):
-        auth.add_account(session, "Maria", auth.Role.STAFF, password, by(clock))
+        auth.add_account(session, "Maria", {auth.Role.STAFF}, password, by(clock))
     assert password.strip() == "" or password not in str(refused.value)
     add(database, clock)
     with (
@@ -264,7 +264,7 @@ def test_a_password_made_of_the_username_or_the_clinic_name_is_refused(
             session.begin(),
             pytest.raises(auth.AccountError, match="contains the username, the clinic's name"),
         ):
-            auth.add_account(session, "MariaGonzalez", auth.Role.STAFF, password, by(clock))
+            auth.add_account(session, "MariaGonzalez", {auth.Role.STAFF}, password, by(clock))
 
 
 @pytest.mark.parametrize(
@@ -285,13 +285,13 @@ def test_a_password_made_of_the_username_or_the_clinic_name_is_refused(
 def test_usernames_outside_the_rule_are_refused(
     database: Database, clock: ManualClock, name: str
 ) -> None:
-    add(database, clock, "Admin", auth.Role.ADMIN)
+    add(database, clock, "Admin", auth.Role.STAFF)
     with (
         database.session() as session,
         session.begin(),
         pytest.raises(auth.AccountError, match=r"the letters A to Z .* no spaces or other letters"),
     ):
-        auth.add_account(session, name, auth.Role.STAFF, PASSWORD, by(clock))
+        auth.add_account(session, name, {auth.Role.STAFF}, PASSWORD, by(clock))
     with database.session() as session:
         assert [a.username for a in auth.list_accounts(session)] == ["Admin"]
 
@@ -300,15 +300,15 @@ def test_usernames_outside_the_rule_are_refused(
 def test_a_username_is_the_same_whatever_its_case_or_spaces_around_it(
     database: Database, clock: ManualClock, name: str
 ) -> None:
-    add(database, clock, "Admin", auth.Role.ADMIN)
+    add(database, clock, "Admin", auth.Role.STAFF)
     with (
         database.session() as session,
         session.begin(),
         pytest.raises(auth.AccountError, match="already an account named"),
     ):
-        auth.add_account(session, name, auth.Role.STAFF, PASSWORD, by(clock))
+        auth.add_account(session, name, {auth.Role.STAFF}, PASSWORD, by(clock))
     assert attempt(database, clock, name, PASSWORD).member == auth.StaffMember(
-        1, "Admin", auth.Role.ADMIN
+        1, "Admin", frozenset({auth.Role.STAFF})
     )
 
 
@@ -325,13 +325,13 @@ def test_an_account_named_before_the_rule_still_signs_in_and_is_pointed_out(
 ) -> None:
     # Made by an earlier version, beside "Admin": it keeps working, so no one is shut out
     # by an upgrade, and the list tells the admin to replace it.
-    add(database, clock, "Admin", auth.Role.ADMIN)
+    add(database, clock, "Admin", auth.Role.STAFF)
     with database.session() as session, session.begin():
         session.add(
             StaffAccountRow(
                 username="adm\u0131n",
                 username_key=auth.username_key("adm\u0131n"),
-                role="staff",
+                roles="staff",
                 password_hash=auth.hash_password("his own long secret"),
                 enabled=True,
                 failed_attempts=0,
@@ -339,7 +339,7 @@ def test_an_account_named_before_the_rule_still_signs_in_and_is_pointed_out(
             )
         )
     assert attempt(database, clock, "ADM\u0131N", "his own long secret").member == (
-        auth.StaffMember(2, "adm\u0131n", auth.Role.STAFF)
+        auth.StaffMember(2, "adm\u0131n", frozenset({auth.Role.STAFF}))
     )
     assert attempt(database, clock, "Admin", "his own long secret") == REFUSED
     with database.session() as session, session.begin():
@@ -375,11 +375,86 @@ def test_a_disabled_account_cannot_sign_in(database: Database, clock: ManualCloc
     assert attempt(database, clock, "maria", PASSWORD).outcome is auth.SignInOutcome.SIGNED_IN
 
 
-def test_roles_include_the_ones_below() -> None:
-    assert auth.Role.ADMIN.allows(auth.Role.CLINICIAN)
-    assert auth.Role.CLINICIAN.allows(auth.Role.STAFF)
-    assert not auth.Role.STAFF.allows(auth.Role.CLINICIAN)
-    assert not auth.Role.CLINICIAN.allows(auth.Role.ADMIN)
+def test_who_may_do_what_is_a_matrix_not_a_ranking() -> None:
+    def may(*roles: auth.Role) -> set[str]:
+        member = auth.StaffMember(1, "x", frozenset(roles))
+        return {permission.value for permission in auth.Permission if member.may(permission)}
+
+    desk = {"front_desk", "close_kiosk"}
+    clinical = {"mark_reviewed", "undo_void"}
+    assert may(auth.Role.STAFF) == desk
+    assert may(auth.Role.CLINICIAN) == desk | clinical
+    # An admin edits the content; being admin does not make anyone a clinician.
+    assert may(auth.Role.ADMIN) == {"edit_content", "close_kiosk"}
+    assert may(auth.Role.STAFF, auth.Role.ADMIN) == desk | {"edit_content"}
+    assert may(auth.Role.ADMIN, auth.Role.CLINICIAN) == desk | clinical | {"edit_content"}
+    assert may() == set()
+
+
+def test_an_account_holds_several_roles_and_they_can_be_changed(
+    database: Database, clock: ManualClock
+) -> None:
+    with database.session() as session, session.begin():
+        auth.add_account(session, "ines", {auth.Role.ADMIN, auth.Role.STAFF}, PASSWORD, by(clock))
+        with pytest.raises(auth.AccountError, match="at least one role"):
+            auth.add_account(session, "nobody", set(), PASSWORD, by(clock))
+    desk = attempt(database, clock, "ines", PASSWORD)
+    assert desk.member is not None
+    assert desk.member.roles == {auth.Role.STAFF, auth.Role.ADMIN}
+    assert not desk.member.may(auth.Permission.MARK_REVIEWED)
+    with database.session() as session, session.begin():
+        auth.set_roles(session, "ines", {auth.Role.ADMIN, auth.Role.CLINICIAN}, by(clock))
+    with database.session() as session:
+        (listed,) = auth.list_accounts(session)
+        stored = session.scalar(select(StaffAccountRow.roles))
+        trail = list(entries(session))[-1]
+    assert listed.roles == {auth.Role.ADMIN, auth.Role.CLINICIAN}
+    assert stored == "clinician admin"
+    assert (trail.action, trail.detail) == (
+        "account_roles_changed",
+        "account ines: staff admin -> clinician admin",
+    )
+    member = attempt(database, clock, "ines", PASSWORD).member
+    assert member is not None
+    assert member.may(auth.Permission.MARK_REVIEWED)
+
+
+def test_an_upgrade_keeps_what_accounts_could_do_but_clinical_review_for_admins(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    from kiosk.database import upgrade_database
+    from tests.databases import made_at_revision
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = made_at_revision(url, "0012")
+    with old.engine.begin() as connection:
+        for number, (name, role) in enumerate(
+            [("maria", "staff"), ("drlee", "clinician"), ("ines", "admin")], start=1
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO staff_accounts (id, username, username_key, role, password_hash,"
+                    " enabled, failed_attempts, created_at) VALUES (:id, :name, :name, :role,"
+                    " :hash, 1, 0, '2026-11-01 09:00:00.000000')"
+                ),
+                {"id": number, "name": name, "role": role, "hash": auth.hash_password(PASSWORD)},
+            )
+    old.close()
+    assert upgrade_database(url) == "0012"
+    upgraded = open_database(url)
+    members = {}
+    for name in ("maria", "drlee", "ines"):
+        result = attempt(upgraded, clock, name, PASSWORD)
+        assert result.member is not None, f"{name} still signs in at the desk"
+        members[name] = result.member
+    upgraded.close()
+    assert members["maria"].roles == {auth.Role.STAFF}
+    assert members["drlee"].roles == {auth.Role.CLINICIAN}
+    # The admin keeps the desk and the editor; clinical review is a clinician's.
+    assert members["ines"].roles == {auth.Role.STAFF, auth.Role.ADMIN}
+    assert members["ines"].may(auth.Permission.EDIT_CONTENT)
+    assert not members["ines"].may(auth.Permission.MARK_REVIEWED)
+    assert members["drlee"].may(auth.Permission.MARK_REVIEWED)
 
 
 def test_every_account_change_and_sign_in_is_audited(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import struct
 import time
@@ -43,9 +44,11 @@ def _with_picture(pack: Path, name: str, data: bytes | None = None) -> Path:
         (pack / name).write_bytes(data)
     slides = pack / "slides.yaml"
     slides.write_text(
-        slides.read_text().replace(
-            "  - id: how-it-works\n",
-            f"  - id: how-it-works\n    picture: {name}\n    picture_alt: A quiet treatment room\n",
+        # In place of the bundled picture, so the slide names one picture.
+        re.sub(
+            r"    picture: pictures/how-it-works.png\n    picture_alt: .*\n",
+            f"    picture: {name}\n    picture_alt: A quiet treatment room\n",
+            slides.read_text(),
         )
     )
     return slides

@@ -231,6 +231,15 @@ def test_a_missing_file_is_named(pack_copy: Path) -> None:
     ]
 
 
+def _with_picture(slides: str, slide_id: str, picture: str, alt: str) -> str:
+    """slides.yaml with `picture` in place of the bundled picture of `slide_id`."""
+    return re.sub(
+        rf"    picture: pictures/{slide_id}.png\n    picture_alt: .*\n",
+        f"    picture: {picture}\n    picture_alt: {alt}\n",
+        slides,
+    )
+
+
 def test_a_damaged_picture_is_reported_and_a_good_one_is_kept(pack_copy: Path) -> None:
     from PIL import Image
 
@@ -238,17 +247,10 @@ def test_a_damaged_picture_is_reported_and_a_good_one_is_kept(pack_copy: Path) -
     Image.new("RGB", (40, 30), (20, 90, 160)).save(pack_copy / "images" / "room.png")
     (pack_copy / "images" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not a photo")
     slides = pack_copy / "slides.yaml"
-    text = slides.read_text()
-    text = text.replace(
-        "  - id: how-it-works\n",
-        "  - id: how-it-works\n    picture: images/broken.jpg\n"
-        "    picture_alt: A nurse beside a patient\n",
+    text = _with_picture(
+        slides.read_text(), "how-it-works", "images/broken.jpg", "A nurse beside a patient"
     )
-    text = text.replace(
-        "  - id: keeping-you-safe\n",
-        "  - id: keeping-you-safe\n    picture: images/room.png\n"
-        "    picture_alt: A quiet treatment room\n",
-    )
+    text = _with_picture(text, "keeping-you-safe", "images/room.png", "A quiet treatment room")
     slides.write_text(text)
     (problem,) = _problems(pack_copy)
     assert problem == (
@@ -265,12 +267,7 @@ def test_a_damaged_picture_is_reported_and_a_good_one_is_kept(pack_copy: Path) -
 
 def test_a_picture_outside_the_folder_is_refused(pack_copy: Path) -> None:
     slides = pack_copy / "slides.yaml"
-    slides.write_text(
-        slides.read_text().replace(
-            "  - id: dissociation\n",
-            "  - id: dissociation\n    picture: ../../etc/passwd\n    picture_alt: x\n",
-        )
-    )
+    slides.write_text(_with_picture(slides.read_text(), "dissociation", "../../etc/passwd", "x"))
     (problem,) = _problems(pack_copy)
     assert "must be inside the content folder" in problem
 

@@ -57,6 +57,13 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
             ),
             {"sha": pack.version, "when": when, "canonical": pack.canonical_bytes()},
         ),
+        *[
+            (
+                "INSERT INTO content_pictures (version_id, name, data) VALUES (1, :name, :data)",
+                {"name": name, "data": data},
+            )
+            for name, data in sorted(pack.pictures.items())
+        ],
         (
             (
                 "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"

@@ -23,8 +23,9 @@ from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit, url_of
 
 CHICAGO = ZoneInfo("America/Chicago")
-CLERK = StaffMember(1, "maria", Role.STAFF)
-DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
+DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
+ADMIN = StaffMember(3, "ines", frozenset({Role.STAFF, Role.ADMIN}))
 
 
 def by(member: StaffMember, clock: ManualClock) -> Actor:
@@ -422,3 +423,21 @@ def test_the_printer_offered_first_is_the_desks_own_choice_then_the_default() ->
     assert printers.choice("") == "Back"
     assert Printers(("Front", "Back"), default=None).choice("") == "Front"
     assert Printers((), default=None).choice("Front") is None
+
+
+def test_an_admin_can_neither_clear_clinical_flags_nor_undo_a_void(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    visit = walk_visit(pack, clock, answers={"pregnancy": Answer.YES})
+    store_visit(database, visit)
+    with database.session() as session, session.begin():
+        with pytest.raises(desk.DeskError, match="Only a clinician"):
+            desk.review_flags(session, visit.id, "", by(ADMIN, clock))
+        desk.void_visit(session, visit.id, "wrong patient", by(ADMIN, clock))
+        with pytest.raises(desk.DeskError, match="Only a clinician"):
+            desk.undo_void(session, visit.id, by(ADMIN, clock))
+        desk.undo_void(session, visit.id, by(DOCTOR, clock))
+        desk.review_flags(session, visit.id, "", by(DOCTOR, clock))
+    with database.session() as session:
+        actions = [e.action for e in entries(session) if e.visit_id == visit.id]
+    assert actions == ["visit_voided", "visit_void_undone", "flags_reviewed"]

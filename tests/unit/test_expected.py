@@ -19,7 +19,7 @@ from kiosk.visit import VisitFlow
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 ZONE = ZoneInfo("America/Chicago")
 
 

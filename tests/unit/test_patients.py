@@ -21,7 +21,7 @@ from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 def by(clock: ManualClock) -> Actor:
@@ -241,3 +241,43 @@ def test_a_restore_keeps_the_patient_of_a_visit_stored_after_the_backup(
     assert (patient.name, patient.visit_count) == ("Later Patient", 1)
     assert patient.last_consent_at == carried.signed_at
     database.close()
+
+
+def test_only_the_desks_roles_link_merge_correct_and_keep_the_list(
+    database: Database, front_desk: FrontDesk, pack: ContentPack, clock: ManualClock
+) -> None:
+    """An admin who only edits content is not front-desk staff (the README's role table):
+    the patient records and today's list are refused to them, and nothing is audited."""
+    from kiosk.expected import ExpectedListError
+    from kiosk.front_desk import visit_actions
+
+    editor = StaffMember(2, "ines", frozenset({Role.ADMIN}))
+    as_editor = Actor.staff(editor, station="editor-1", now=clock())
+    visit = check_in(database, pack, clock)
+    patient_id = front_desk.link_visit(visit, None, by(clock))
+    other = check_in(database, pack, clock)
+    with pytest.raises(PatientError, match="Only front-desk staff or a clinician"):
+        front_desk.link_visit(other, patient_id, as_editor)
+    with pytest.raises(PatientError, match="Only front-desk staff or a clinician"):
+        front_desk.unlink_visit(visit, as_editor)
+    with pytest.raises(PatientError, match="Only front-desk staff or a clinician"):
+        front_desk.correct_details(visit, as_editor, first_name="Anna")
+    with pytest.raises(PatientError, match="Only front-desk staff or a clinician"):
+        front_desk.merge_patients(
+            patient_id, front_desk.link_visit(other, None, by(clock)), as_editor
+        )
+    with pytest.raises(ExpectedListError, match="Only front-desk staff or a clinician"):
+        front_desk.expect("Ana", "Lee", "01/02/1950", "", as_editor)
+    with pytest.raises(ExpectedListError, match="Only front-desk staff or a clinician"):
+        front_desk.import_expected(b"name,date of birth\nAna Lee,01/02/1950\n", as_editor)
+    assert front_desk.expected_today(now=clock()) == []
+    assert trail(database, "details_corrected") == []
+    assert [e[1] for e in trail(database, "visit_linked")] == [visit, other]
+    # The desk greys the buttons alike; a clinician may do all of it.
+    with database.session() as session:
+        record = load_visit(session, visit)
+    assert record is not None
+    refused = visit_actions(record, editor)
+    assert not (refused.link_patient or refused.unlink_patient or refused.correct_details)
+    clinician = visit_actions(record, StaffMember(3, "lee", frozenset({Role.CLINICIAN})))
+    assert clinician.link_patient and clinician.unlink_patient and clinician.merge_patients

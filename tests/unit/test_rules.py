@@ -59,3 +59,14 @@ def test_flags_come_in_question_order_then_ride(pack: ContentPack) -> None:
     flags = visit_flags(pack, answers, has_ride_home=False, stopped_to_talk=False)
     assert [f.question_id for f in flags] == ["psychosis", "pregnancy", None]
     assert flags[-1] == Flag(FlagKind.NO_RIDE_HOME, flags[-1].wording)
+
+
+def test_a_flag_in_brief_is_what_it_is_about() -> None:
+    from kiosk.rules import NO_RIDE_WORDING, TALK_FIRST_WORDING, Flag, FlagKind, flag_in_brief
+
+    asked = Flag(FlagKind.CONTRAINDICATION, "answered wrongly — answered before", "q", "yes", "Yes")
+    assert flag_in_brief(asked.kind, asked.sentence) == "answered wrongly — answered before"
+    assert flag_in_brief(FlagKind.NO_RIDE_HOME, NO_RIDE_WORDING) == "no ride home"
+    assert flag_in_brief(FlagKind.TALK_FIRST, TALK_FIRST_WORDING) == "wants to talk first"
+    # A sentence in another form (an older version's) is shown whole.
+    assert flag_in_brief(FlagKind.CONTRAINDICATION, "Call Dr. Lee") == "Call Dr. Lee"

@@ -316,7 +316,7 @@ def test_a_summary_saved_at_the_desk_names_who_saved_it_and_when(
 
     record = stored(database, pack, clock)
     front_desk = FrontDesk(database, zone=CHICAGO, paper_size="Letter")
-    member = StaffMember(1, "maria", Role.STAFF)
+    member = StaffMember(1, "maria", frozenset({Role.STAFF}))
     at = datetime(2026, 11, 28, 17, 5, tzinfo=UTC)
     front_desk.save_summary(record.id, tmp_path / "s.pdf", Actor.staff(member, station="d", now=at))
     (text,) = pages((tmp_path / "s.pdf").read_bytes())

@@ -22,7 +22,9 @@ def test_a_locked_database_gives_plain_words_and_no_half_change(
     store_visit(database, visit)
     quick = open_database(url_of(database), busy_timeout_ms=100)
     front_desk = FrontDesk(quick, zone=ZoneInfo("America/Chicago"), paper_size="Letter")
-    clinician = Actor.staff(StaffMember(1, "ines", Role.CLINICIAN), station="desk", now=clock())
+    clinician = Actor.staff(
+        StaffMember(1, "ines", frozenset({Role.CLINICIAN})), station="desk", now=clock()
+    )
     with another_writer(database), pytest.raises(StorageUnavailableError) as refused:
         front_desk.arrange_ride(visit.id, "Luis Núñez", "555 201 3344", clinician)
     assert str(refused.value) == "the database is busy; try again in a moment"

@@ -7,7 +7,7 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from kiosk.actor import Role
+from kiosk.actor import Permission
 from kiosk.settings import Settings
 from kiosk.station import DatabaseUnavailableError, Station
 from ui.admin.admin_window import AdminWindow
@@ -25,7 +25,7 @@ def open_editor(station: Station, settings: Settings) -> AdminWindow | None:
         station,
         settings,
         purpose=QCoreApplication.translate("AdminApp", "Admin sign-in: content editor"),
-        needed_role=Role.ADMIN,
+        needed=Permission.EDIT_CONTENT,
     )
     if member is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 
 class LengthLimit(QLabel):
@@ -18,7 +18,7 @@ class LengthLimit(QLabel):
 
     def __init__(
         self,
-        field: QLineEdit | QPlainTextEdit,
+        field: QLineEdit | QPlainTextEdit | QTextEdit,
         most: int,
         sentence: str,
         parent: QWidget | None = None,
@@ -43,13 +43,22 @@ class LengthLimit(QLabel):
     def _note_insert(self, position: int, _removed: int, added: int) -> None:
         self._inserted = (position, added)
 
+    def _length(self) -> int:
+        # A slide's rich field counts as the markup it is kept as (`**`, `- ` and all).
+        markup = getattr(self.field, "markup", None)
+        if callable(markup):
+            return len(str(markup()))
+        assert isinstance(self.field, QPlainTextEdit | QTextEdit)
+        return len(self.field.toPlainText())
+
     def _hold(self) -> None:
-        assert isinstance(self.field, QPlainTextEdit)
-        length = len(self.field.toPlainText())
+        assert isinstance(self.field, QPlainTextEdit | QTextEdit)
+        length = self._length()
         over = length - self.most
         if over > 0:
-            position, added = self._inserted or (length, 0)
-            end = min(position + added, length)
+            typed = len(self.field.toPlainText())  # the positions are the field's own
+            position, added = self._inserted or (typed, 0)
+            end = min(position + added, typed)
             cursor = QTextCursor(self.field.document())
             cursor.setPosition(max(end - over, 0))
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)

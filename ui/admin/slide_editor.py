@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from kiosk.pack_limits import MAX_PICTURE_ALT, MAX_SLIDE_TEXT, MAX_TITLE
 from kiosk.pictures import PictureError, import_picture, read_picture_file
 from ui.admin.length_limit import LengthLimit
 from ui.admin.picture_file_dialog import PictureFileDialog
+from ui.admin.slide_text_field import SlideTextField
 from ui.admin.thumbnail import thumbnail
 from ui.plain_text import add_form_row, plain_label, plain_tooltip, rich_label
 from ui.screens.slide import slide_html
@@ -74,11 +74,13 @@ class SlideEditor(QWidget):
         text_layout = QVBoxLayout(text_box)
         tools = QHBoxLayout()
         self.bold_button = QPushButton(self.tr("Bold"))
-        self.bold_button.setToolTip(plain_tooltip(self.tr("Make the selected words bold (Ctrl+B)")))
+        self.bold_button.setToolTip(
+            plain_tooltip(self.tr("Make the selected words bold, or plain again (Ctrl+B)"))
+        )
         self.bold_button.clicked.connect(self.make_bold)
         self.bullet_button = QPushButton(self.tr("Bullet list"))
         self.bullet_button.setToolTip(
-            plain_tooltip(self.tr("Turn the selected lines into a bullet list"))
+            plain_tooltip(self.tr("Turn the selected paragraphs into a bullet list, or back again"))
         )
         self.bullet_button.clicked.connect(self.make_bullets)
         tools.addWidget(self.bold_button)
@@ -87,8 +89,9 @@ class SlideEditor(QWidget):
         text_layout.addLayout(tools)
         hint = plain_label(
             self.tr(
-                "A blank line starts a new paragraph. A line starting with “- ” is a "
-                "bullet. **Words between two pairs of stars** are bold."
+                "Enter starts a new paragraph; Enter on an empty bullet ends the list. "
+                "Choose words and click Bold, or put the cursor in a paragraph and click "
+                "Bullet list."
             )
         )
         hint.setWordWrap(True)
@@ -96,11 +99,11 @@ class SlideEditor(QWidget):
         text_layout.addWidget(hint)
         # What is typed beside how it reads: side by side, both fit a 768-pixel-high screen.
         side_by_side = QGridLayout()
-        side_by_side.addWidget(plain_label(self.tr("What you type:")), 0, 0)
+        side_by_side.addWidget(plain_label(self.tr("The slide's words:")), 0, 0)
         side_by_side.addWidget(plain_label(self.tr("How patients will read it:")), 0, 1)
-        self.text_field = QPlainTextEdit()
+        # Bold and bullets shown as such, kept as the pack's markup (which counts).
+        self.text_field = SlideTextField()
         self.text_field.setAccessibleName(self.tr("Slide text"))
-        self.text_field.setTabChangesFocus(True)
         self.text_field.setMinimumHeight(200)
         self.text_limit = LengthLimit(
             self.text_field,
@@ -114,6 +117,9 @@ class SlideEditor(QWidget):
         shortcut = QShortcut(QKeySequence.StandardKey.Bold, self.text_field)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.make_bold)
+        self.text_field.setToolTip(
+            plain_tooltip(self.tr("Bold: Ctrl+B. Shift+Enter: a new line in the same paragraph."))
+        )
         # Rich text built from the slide's own markup alone, as on the kiosk (`slide_html`).
         self.reads_as = rich_label("slideReadsAs")
         self.reads_as.setWordWrap(True)
@@ -196,7 +202,7 @@ class SlideEditor(QWidget):
         self.slide = slide
         self.setEnabled(slide is not None)
         self.title_field.setText(slide.title if slide else "")
-        self.text_field.setPlainText(slide.text if slide else "")
+        self.text_field.set_markup(slide.text if slide else "")
         self.alt_field.setText((slide.picture_alt or "") if slide else "")
         self.picture_problem.hide()
         self._show_picture(picture)
@@ -226,7 +232,7 @@ class SlideEditor(QWidget):
             )
 
     def _show_reading(self) -> None:
-        self.reads_as.setText(slide_html(parse_slide_text(self.text_field.toPlainText())))
+        self.reads_as.setText(slide_html(parse_slide_text(self.text_field.markup())))
 
     def _changed(self) -> None:
         if self._showing or self.slide is None:
@@ -237,7 +243,7 @@ class SlideEditor(QWidget):
             dataclasses.replace(
                 self.slide,
                 title=self.title_field.text(),
-                text=self.text_field.toPlainText(),
+                text=self.text_field.markup(),
                 picture_alt=alt if self.slide.picture else None,
             ),
             {},
@@ -249,32 +255,12 @@ class SlideEditor(QWidget):
 
     # --- formatting ---------------------------------------------------------------------
     def make_bold(self) -> None:
-        """Put ** around the selected words (or an empty pair at the cursor)."""
-        cursor = self.text_field.textCursor()
-        chosen = cursor.selectedText()
-        cursor.insertText(f"**{chosen}**")
-        if not chosen:
-            cursor.movePosition(QTextCursor.MoveOperation.Left, n=2)
-            self.text_field.setTextCursor(cursor)
-        self.text_field.setFocus()
+        """The selected words bold (or plain again); with none chosen, what is typed next."""
+        self.text_field.toggle_bold()
 
     def make_bullets(self) -> None:
-        """Start each selected line (or the cursor's line) with '- '."""
-        cursor = self.text_field.textCursor()
-        start, end = sorted((cursor.anchor(), cursor.position()))
-        cursor.setPosition(start)
-        cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
-        block = cursor.block()
-        cursor.beginEditBlock()
-        while block.isValid() and block.position() <= end:
-            line = block.text()
-            if line.strip() and not line.lstrip().startswith(("- ", "• ")):
-                cursor.setPosition(block.position())
-                cursor.insertText("- ")
-                end += 2
-            block = block.next()
-        cursor.endEditBlock()
-        self.text_field.setFocus()
+        """The selected paragraphs (or the cursor's) a bullet list, or paragraphs again."""
+        self.text_field.toggle_bullets()
 
     # --- the picture --------------------------------------------------------------------
     def choose_picture(self) -> None:

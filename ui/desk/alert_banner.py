@@ -82,6 +82,7 @@ class AlertBanner(QFrame):
             AlertKind.KIOSK_NOT_RESPONDING: self.tr("Kiosk not responding"),
             AlertKind.VISITS_HELD: self.tr("Check-ins held"),
             AlertKind.PROTECTIONS_RESTORED: self.tr("Audit trail protections put back"),
+            AlertKind.PROTECTION_MISSING: self.tr("Audit trail protection missing"),
             AlertKind.PRINTER_PROBLEM: self.tr("Printer problem"),
         }[kind]
 

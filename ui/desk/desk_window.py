@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QDate,
     QItemSelection,
     QSettings,
+    Qt,
     QTimer,
     Signal,
 )
@@ -50,9 +51,11 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk import desk, printing
-from kiosk.actor import Actor, Role, StaffMember
+from kiosk.actor import Actor, StaffMember
+from kiosk.alerts import AlertKind
 from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
+from kiosk.front_desk import visit_actions
 from kiosk.held_visits import HeldVisits
 from kiosk.patients import Patient, PatientError
 from kiosk.settings import Settings
@@ -60,7 +63,7 @@ from kiosk.station import Station, StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.alert_banner import AlertBanner
-from ui.desk.check_in_model import CheckInModel
+from ui.desk.check_in_model import CheckInModel, Column
 from ui.desk.correction_dialog import CorrectionDialog, TypedCorrection
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
 from ui.desk.expected_today import ExpectedTodayDialog
@@ -73,6 +76,7 @@ from ui.plain_text import plain_html, plain_label, plain_tooltip, tell
 log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
 PRINT_CHECK_MILLISECONDS = 2000
+PRINT_COLUMN_WIDTH = 210
 
 
 def _day(field: QDateEdit) -> date:
@@ -126,6 +130,10 @@ class DeskWindow(QMainWindow):
         self.station = station
         self.clock = clock
         self.current: VisitRecord | None = None
+        # What the details pane shows: the visit and its newest print.
+        self._details_shown: tuple[str, desk.PrintRecord | None] | None = None
+        self._shown_print: desk.PrintRecord | None = None
+        self._glance: list[desk.ListedCheckIn] = []
         self.desk_check_in: KioskWindow | None = None
         self._seen_visits: set[str] | None = None
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
@@ -155,7 +163,7 @@ class DeskWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         # The list needs all its columns on a 1366-wide laptop; details wrap instead.
-        splitter.setSizes([1000, 600])
+        splitter.setSizes([1300, 700])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._build_print_system_state()
@@ -180,7 +188,7 @@ class DeskWindow(QMainWindow):
     def _build_top_bar(self) -> QVBoxLayout:
         top = QVBoxLayout()
         self.signed_in = plain_label(
-            self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.role.value)
+            self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.roles_shown)
         )
         self.search_field = QLineEdit()
         self.search_field.setObjectName("deskSearch")
@@ -281,7 +289,13 @@ class DeskWindow(QMainWindow):
         self.alert_banner = AlertBanner(
             self.alerts, self.station, self.settings.zone, member=self.member
         )
+        # Help requests are counted in today's glance too.
+        self.alerts.changed.connect(self._alerts_changed)
         return self.alert_banner
+
+    def _alerts_changed(self, _board: object) -> None:
+        if self.current is None and self.query is None:
+            self._show_day_at_a_glance(self._glance)
 
     def _build_list(self) -> QWidget:
         left = QWidget()
@@ -295,8 +309,32 @@ class DeskWindow(QMainWindow):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # What needs attention takes the room left; long wording ends in "…" (the hover
+        # and the details have it whole).
+        header.setSectionResizeMode(Column.ATTENTION, QHeaderView.ResizeMode.Stretch)
+        # A failed print's reason can be long: it wraps within its column.
+        header.setSectionResizeMode(Column.PRINT, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(Column.PRINT, PRINT_COLUMN_WIDTH)
+        header.setMinimumSectionSize(60)
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(28)  # room around one line: a row is easy to hit
+        # A narrower column wraps onto more lines: the rows grow with it.
+        # Once the resize is done: while it runs the rows still see the old widths.
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(0)
+        self._rows_fit.timeout.connect(
+            lambda: rows.resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+        )
+        header.sectionResized.connect(self._rows_fit.start)
+        # A header click sorts; a third click goes back to the desk's own order.
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         pages = QHBoxLayout()
         self.previous_page = QPushButton(self.tr("‹ Previous"))
@@ -545,18 +583,30 @@ class DeskWindow(QMainWindow):
                 self.table.selectRow(row)
         if self.current is None and page is None:
             self._show_day_at_a_glance(list(listing.check_ins))
+        self._show_details()
 
     def _show_day_at_a_glance(self, check_ins: list[desk.ListedCheckIn]) -> None:
         """With no visit chosen, the details pane says what today still needs."""
+        self._glance = check_ins
+        self._details_shown = None
         kept = [c for c in check_ins if not c.voided]
         waiting = sum(1 for c in kept if c.needs_attention)
+        review = sum(1 for c in kept if c.waits_for_clinician)
         no_ride = sum(1 for c in kept if c.ride_status is RideStatus.NONE_YET)
         unprinted = sum(1 for c in kept if c.print_state in ("not_printed", "failed"))
+        failed = sum(1 for c in kept if c.print_state == "failed")
+        board = self.alerts.board
+        help_asked = sum(
+            1 for alert in (board.alerts if board else ()) if alert.kind is AlertKind.HELP_REQUESTED
+        )
         lines = [
             self.tr("{0} check-ins today").format(len(kept)),
             self.tr("{0} needing attention (open flags)").format(waiting),
+            self.tr("{0} waiting for a clinician's review").format(review),
             self.tr("{0} with no ride home yet").format(no_ride),
-            self.tr("{0} summaries not printed").format(unprinted),
+            self.tr("{0} summaries not printed").format(unprinted)
+            + (self.tr(" ({0} failed)").format(failed) if failed else ""),
+            self.tr("{0} asking for help now").format(help_asked),
         ]
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.details.setHtml(
@@ -627,13 +677,25 @@ class DeskWindow(QMainWindow):
         except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
             return
-        self._show_visit()
+        self._details_shown = None  # the record itself may have changed: show it again
+        self._show_details()
         self._show_actions()
 
-    def _show_visit(self) -> None:
+    def _show_details(self) -> None:
+        """The open visit, with where its summary is and whose visit it is (asked again
+        after each reload)."""
         visit = self.current
         if visit is None:
             return
+        try:
+            last = self.front_desk.latest_print(visit.id)
+        except StorageUnavailableError:
+            last = self._shown_print
+        shown = (visit.id, last)
+        if shown == self._details_shown:
+            return  # unchanged: keep where staff scrolled to
+        self._details_shown = shown
+        self._shown_print = last
         try:
             patient = (
                 self.front_desk.patient(visit.patient_id) if visit.patient_id is not None else None
@@ -641,38 +703,40 @@ class DeskWindow(QMainWindow):
             suggested = 0 if patient else len(self.front_desk.suggested_patients(visit.id))
         except (PatientError, StorageUnavailableError):
             patient, suggested = None, 0
-        self.details.setHtml(visit_html(visit, self.settings.zone, patient, suggested))
+        self.details.setHtml(
+            visit_html(visit, self.settings.zone, last, patient=patient, suggested=suggested)
+        )
 
     def _show_actions(self) -> None:
-        visit = self.current
-        usable = visit is not None and visit.voided_at is None
-        self.save_button.setEnabled(visit is not None)
-        can_print = visit is not None and bool(self.printer_choice.currentText())
+        # Who may do what is kiosk.front_desk's to decide; the window only greys buttons.
+        allowed = visit_actions(self.current, self.member)
+        self.save_button.setEnabled(allowed.save_summary)
+        can_print = allowed.print_summary and bool(self.printer_choice.currentText())
         self.print_button.setEnabled(can_print)
         self.patient_copy_button.setEnabled(can_print)
         self.retry_button.setEnabled(can_print and self._last_print_failed())
-        self.review_button.setEnabled(
-            usable and bool(visit and visit.flags) and self.member.role.allows(Role.CLINICIAN)
-        )
+        self.review_button.setEnabled(allowed.mark_reviewed)
         self.review_button.setToolTip(
-            plain_tooltip(
-                ""
-                if self.member.role.allows(Role.CLINICIAN)
-                else self.tr("Only a clinician can mark clinical flags as reviewed.")
-            )
+            plain_tooltip(self._tr_refusal(allowed.mark_reviewed_refusal))
         )
-        self.ride_button.setEnabled(usable)
-        self.void_button.setEnabled(usable)
-        self.undo_void_button.setEnabled(
-            visit is not None
-            and visit.voided_at is not None
-            and self.member.role.allows(Role.CLINICIAN)
-        )
-        linked = visit is not None and visit.patient_id is not None
-        self.link_button.setEnabled(visit is not None)
-        self.unlink_button.setEnabled(linked)
-        self.merge_button.setEnabled(linked)
-        self.correct_button.setEnabled(visit is not None)
+        self.link_button.setEnabled(allowed.link_patient)
+        self.unlink_button.setEnabled(allowed.unlink_patient)
+        self.merge_button.setEnabled(allowed.merge_patients)
+        self.correct_button.setEnabled(allowed.correct_details)
+        self.ride_button.setEnabled(allowed.arrange_ride)
+        self.void_button.setEnabled(allowed.void)
+        self.undo_void_button.setEnabled(allowed.undo_void)
+        self.undo_void_button.setToolTip(plain_tooltip(self._tr_refusal(allowed.undo_void_refusal)))
+
+    def _tr_refusal(self, refusal: str) -> str:
+        """A refusal from kiosk.front_desk in the desk's language."""
+        words = {
+            desk.ONLY_A_CLINICIAN_REVIEWS: self.tr(
+                "Only a clinician can mark clinical flags as reviewed."
+            ),
+            desk.ONLY_A_CLINICIAN_UNDOES_A_VOID: self.tr("Only a clinician can undo a void."),
+        }
+        return words.get(refusal, refusal)
 
     def _change(self, change: str, action: Actor, *args: str) -> None:
         if self.current is None:
@@ -727,14 +791,23 @@ class DeskWindow(QMainWindow):
         if visit is None:
             return
         when = visit.finished_at.astimezone(self.settings.zone).strftime("%m/%d/%Y %I:%M %p")
+        # What a void takes off the list: the flags still open (they stay in the record).
+        hides = (
+            self.tr("These open flags will no longer ask for attention:\n{0}").format(
+                "\n".join(f"• {flag}" for flag in visit.open_flags)
+            )
+            if visit.open_flags
+            else self.tr("It has no open flags.")
+        )
         reason, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("Void this check-in"),
             plain_html(
                 self.tr(
                     "Void the check-in of {0} from {1}? It stays stored, shown as void, and no "
-                    "longer asks for attention; a clinician can undo it.\n\nWhy is it void?"
-                ).format(visit.patient_name, when)
+                    "longer asks for attention; a clinician can undo it.\n\n{2}\n\nWhy is "
+                    "it void?"
+                ).format(visit.patient_name, when, hides)
             ),
         )
         if ok:

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.desk import PrintRecord
 from kiosk.patients import Patient
+from kiosk.printing import PrintState
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
@@ -72,8 +74,38 @@ def corrections_html(record: VisitRecord, zone: ZoneInfo) -> str:
     return f"<h3>{_tr('Corrected at the desk')}</h3><ul>{items}</ul>"
 
 
+def print_html(last: PrintRecord | None, zone: ZoneInfo) -> str:
+    """Where the visit's summary is: not printed, sent, printed, or failed and why.
+
+    A failure is a white-on-red box, so it is seen without reading every line.
+    """
+    if last is None:
+        return f"<p>{_tr('Summary')}: <b>{_tr('not printed yet')}</b></p>"
+    when = _when(last.sent_at, zone)
+    printer = escape(last.printer)
+    if last.state is PrintState.FAILED:
+        reason = escape(last.reason) if last.reason else _tr("the printer gave no reason")
+        return (
+            "<table width='100%' cellpadding='6' style='background:#a31515'><tr><td>"
+            f"<span style='color:#ffffff'><b>✗ {_tr('Print failed')}</b> — {printer}, "
+            f"{_tr('sent')} {when}: {reason}. "
+            f"{_tr('Fix the printer, then Retry printing.')}</span></td></tr></table>"
+        )
+    words = {
+        PrintState.SENT: _tr("sent to {0} {1}, not printed yet"),
+        PrintState.COMPLETED: _tr("printed on {0} {1}"),
+    }.get(last.state, _tr("sent to {0} {1}"))
+    by = f" ({_tr('by')} {escape(last.sent_by)})" if last.sent_by else ""
+    return f"<p>{_tr('Summary')}: <b>{words.format(printer, when)}</b>{by}</p>"
+
+
 def visit_html(
-    record: VisitRecord, zone: ZoneInfo, patient: Patient | None = None, suggested: int = 0
+    record: VisitRecord,
+    zone: ZoneInfo,
+    last_print: PrintRecord | None = None,
+    *,
+    patient: Patient | None = None,
+    suggested: int = 0,
 ) -> str:
     """The visit as rich text; everything a patient typed is escaped."""
     parts = [f"<h2>{escape(record.patient_name)}</h2>"]
@@ -83,6 +115,7 @@ def visit_html(
         + (" · <b>DEMO</b>" if record.is_demo else "")
         + "</p>"
     )
+    parts.append(print_html(last_print, zone))
     if record.flow != "first_visit":
         shown = (
             _tr("slides shown again") if record.slides else _tr("a reminder in place of the slides")

@@ -12,6 +12,7 @@ from typing_extensions import override
 
 from kiosk.content import ConsentStatement
 from kiosk.visit import TypedSignatureProblem
+from ui.assistive_technology import speak_as_one
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
@@ -26,6 +27,8 @@ class StatementButton(QPushButton):
         super().__init__()
         self.setObjectName("acknowledgeButton")
         self.setCheckable(True)
+        # One node for a screen reader: the statement said once, the mark not at all.
+        speak_as_one(self)
         # Tab reaches it, a tap does not take the focus (as every touch button).
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QHBoxLayout(self)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.check_in import Outcome, VisitEnd
+from ui.assistive_technology import mark_heading
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
 
 
@@ -31,6 +32,7 @@ class DoneScreen(PatientScreen):
         layout = self.body
         self.heading = make_label(self.tr("Thank you. You are checked in."), "clinicName")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        mark_heading(self.heading)
         self.next_steps = make_label("", "welcomeText")
         self.next_steps.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.finish_button = make_button(
@@ -43,9 +45,9 @@ class DoneScreen(PatientScreen):
         layout.addWidget(self.heading)
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
+        # At the footer's right end, where Next and Continue were on every page before.
         self.footer.addStretch(1)
         self.footer.addWidget(self.finish_button)
-        self.footer.addStretch(1)
         self.saving_timer = QTimer(self)
         self.saving_timer.setSingleShot(True)
         self.saving_timer.setInterval(self.SAVING_PATIENCE_MILLISECONDS)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from ui.assistive_technology import mark_heading
 from ui.plain_text import WordsButton, plain_label
 from ui.widgets.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
@@ -218,7 +219,12 @@ class PatientScreen(QWidget):
         self.body.setContentsMargins(48, 12, 48, 12)
         self.body.setSpacing(16)
         self.title = make_label(title, "screenTitle")
+        # A screen reader is told where the patient is by the title, as a heading
+        # (see `heading`).
+        mark_heading(self.title)
         self.body.addWidget(self.title)
+        # What tells the patient where they are: the focus goes there as a page shows.
+        self.heading = self.title
         # Shown by screens with text to read (slides, questions, consent) when a voice
         # for the visit's language exists; see `offer_read_aloud`.
         self.read_aloud_button: QPushButton | None = None
@@ -360,13 +366,10 @@ class PatientScreen(QWidget):
         factor = 1 if balanced else 0
         self._frame.setStretch(0, factor)
         self._frame.setStretch(2, factor)
-        reserve = 0
-        if balanced:
-            width = self.scroll_area.viewport().width()
-            needed = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
-            needed = needed if needed > 0 else inner.sizeHint().height()
-            room = self.scroll_area.height() + self._below.geometry().height()
-            reserve = max(0, min(round(self.height() * BOTTOM_BAND), room - needed))
+        # The same room below the footer on every page, however long: a long page
+        # scrolls rather than pushing its buttons down, so Back and Next stay where the
+        # finger found them on the page before.
+        reserve = round(self.height() * BOTTOM_BAND) if balanced else 0
         if reserve != self._reserve:
             self._reserve = reserve
             self._below.changeSize(
@@ -421,6 +424,15 @@ class PatientScreen(QWidget):
         """Scroll so `widget` shows, once the layout has made room for it."""
         # Tied to `widget`: if the screen is gone by then (the visit ended), so is the call.
         QTimer.singleShot(0, widget, lambda: self.scroll_area.ensureWidgetVisible(widget, 0, 16))
+
+    def add_progress(self) -> QLabel:
+        """ "1 of 11" above the title, and read before it."""
+        progress = make_label("", "progress")
+        self.body.insertWidget(0, progress)
+        # A screen reader reads a page's parts in the order they were made: this one
+        # before the title, as it shows.
+        progress.stackUnder(self.title)
+        return progress
 
     def set_title(self, title: str) -> None:
         """Change the screen's title."""

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import SHORT_TEXT_LIMIT, Answer, Question, QuestionKind
+from ui.assistive_technology import mark_choice
 from ui.plain_text import WordsButton
 from ui.screens.patient_screen import (
     PatientScreen,
@@ -33,8 +34,7 @@ class QuestionScreen(PatientScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
-        self.progress = make_label("", "progress")
-        self.body.insertWidget(0, self.progress)
+        self.progress = self.add_progress()
         self.title.setObjectName("questionText")
         self.add_read_aloud_button()
         self.yes_no = QWidget()
@@ -46,6 +46,7 @@ class QuestionScreen(PatientScreen):
         for answer, text in answer_words().items():
             button = make_button(text, "answerButton", self.tr("Chooses this answer."))
             button.setCheckable(True)
+            mark_choice(button)
             button.clicked.connect(lambda _=False, a=answer: self.answered.emit(a.value))
             row.addWidget(button)
             self.answer_buttons[answer] = button
@@ -120,6 +121,7 @@ class QuestionScreen(PatientScreen):
         for choice in question.choices:
             button = make_button(choice.text, "choiceButton", self.tr("Chooses this answer."))
             button.setCheckable(True)
+            mark_choice(button)
             _mark(button, choice.text, chosen=choice.id == answer)
             button.clicked.connect(lambda _=False, c=choice.id: self.answered.emit(c))
             self.choice_column.addWidget(button)

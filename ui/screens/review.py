@@ -36,7 +36,9 @@ class ReviewScreen(PatientScreen):
             "primaryButton",
             self.tr("Keeps these answers and goes on to the consent page."),
         )
-        self.footer.addWidget(self.confirm_button, 1)
+        # Its own size at the footer's right end, as Next and Continue are on every page.
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.confirm_button)
         self.confirm_button.clicked.connect(self.confirmed)
         self._question_ids: list[str] = []
         self._answer_labels: dict[str, QLabel] = {}

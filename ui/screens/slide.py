@@ -11,7 +11,7 @@ from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
 from ui.plain_text import plain_label, rich_label
-from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.screens.patient_screen import PatientScreen, make_button
 
 
 def _runs_html(runs: tuple[TextRun, ...]) -> str:
@@ -24,6 +24,10 @@ def _runs_html(runs: tuple[TextRun, ...]) -> str:
 _LIST_INDENT = 40
 LINE_LENGTH = 70
 _BULLET_ROOM = 1.15
+# Beside a picture a line keeps at least this many characters; with larger text on a
+# wide screen it would be fewer, and the picture goes below the text instead.
+LINE_BESIDE_PICTURE = 45
+_PICTURE_GAP = 24
 
 
 def slide_html(blocks: tuple[SlideBlock, ...], text_px: int = 28) -> str:
@@ -66,8 +70,7 @@ class SlideScreen(PatientScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
-        self.progress = make_label("", "progress")
-        self.body.insertWidget(0, self.progress)
+        self.progress = self.add_progress()
         self.picture = plain_label()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setObjectName("slidePicture")
@@ -81,7 +84,7 @@ class SlideScreen(PatientScreen):
         # the width the text's line length leaves (see `_place_picture`).
         self._text_row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._text_row.setContentsMargins(0, 0, 0, 0)
-        self._text_row.setSpacing(24)
+        self._text_row.setSpacing(_PICTURE_GAP)
         self._text_row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         self._text_row.addWidget(self.text, 1)
         self.body.addLayout(self._text_row)
@@ -142,19 +145,31 @@ class SlideScreen(PatientScreen):
         self.text.setMaximumWidth(self.text.fontMetrics().averageCharWidth() * LINE_LENGTH)
 
     def _place_picture(self) -> None:
-        wide = self.width() > self.height()
-        self._text_row.setDirection(
-            QBoxLayout.Direction.RightToLeft if wide else QBoxLayout.Direction.TopToBottom
-        )
-        if self._pixmap is None:
-            return
         # Beside the text, at most a third of the screen's width, its shape kept.
         shown = self._pixmap
-        if wide and shown.width() > self.width() // 3:
+        if shown is not None and self.width() > self.height() and shown.width() > self.width() // 3:
             shown = shown.scaledToWidth(
                 self.width() // 3, Qt.TransformationMode.SmoothTransformation
             )
-        self.picture.setPixmap(shown)
+        self._text_row.setDirection(self._picture_place(shown))
+        if shown is not None:
+            self.picture.setPixmap(shown)
+
+    def _picture_place(self, shown: QPixmap | None) -> QBoxLayout.Direction:
+        """Above the text on a tall screen; on a wide one beside it (right), or below it
+        when the text, larger, would keep too few characters a line beside it."""
+        if self.width() <= self.height():
+            return QBoxLayout.Direction.TopToBottom
+        if shown is None:
+            return QBoxLayout.Direction.RightToLeft
+        margins = self.body.contentsMargins()
+        scroll_bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        room = self.width() - margins.left() - margins.right() - scroll_bar
+        beside = room - shown.width() - _PICTURE_GAP
+        self.text.ensurePolished()
+        if beside >= self.text.fontMetrics().averageCharWidth() * LINE_BESIDE_PICTURE:
+            return QBoxLayout.Direction.RightToLeft
+        return QBoxLayout.Direction.BottomToTop
 
     @override
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -164,8 +179,10 @@ class SlideScreen(PatientScreen):
 
     @override
     def restyled(self) -> None:
-        """Larger text: the bullets get room for their larger size."""
+        """Larger text: the bullets get room for their larger size, and the picture
+        may no longer leave the lines room beside it."""
         self._show_text()
+        self._place_picture()
         super().restyled()
 
     @override

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import ContentPack
+from ui.assistive_technology import mark_heading
 from ui.interface_language import (
     LANGUAGE_OFFER,
     InterfaceLanguage,
@@ -55,6 +56,9 @@ class WelcomeScreen(QWidget):
         layout.setContentsMargins(64, 24, 64, 64)
         layout.setSpacing(40)
         self.clinic_name = make_label("", "clinicName")
+        mark_heading(self.clinic_name)
+        # Where the focus goes as Welcome shows, for a screen reader to say.
+        self.heading = self.clinic_name
         self.clinic_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.explanation = make_label("", "welcomeText")
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +123,12 @@ class WelcomeScreen(QWidget):
             InterfaceLanguage.use(language)
             # Qt posts LanguageChange for later; Welcome must speak the new language now.
             self.retranslate()
+        # The language each node gives on the accessibility bus: a screen reader picks
+        # its voice by it (a Spanish voice for a Spanish visit). Qt's own nodes give
+        # their widget's locale; the kiosk's own (ui.assistive_technology) the default.
+        locale = InterfaceLanguage.locale()
+        self.window().setLocale(locale)
+        QLocale.setDefault(locale)
         self.show_clinic(content.in_language(language).clinic_name if content else "")
         offered = content.languages if content else ()
         self.show_languages(

@@ -102,15 +102,22 @@ def give_focus(widget: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFoc
         parent.ensureWidgetVisible(widget, 0, 16)
 
 
-def place_focus(screen: QWidget, first: Callable[[], QWidget | None], *, using_keys: bool) -> None:
+def place_focus(
+    screen: QWidget,
+    first: Callable[[], QWidget | None],
+    *,
+    using_keys: bool,
+    heading: QWidget | None = None,
+) -> None:
     """Where the keyboard's focus goes as a screen (or its next page) shows.
 
     A patient using keys lands on the screen's first control (`first`: the next
     statement, the field to fix, Continue after a calm note), so the top bar is not tabbed
     through on every page; it is one Shift+Tab away. A patient using a finger keeps the
-    cursor in the field they type in, and otherwise the screen itself holds the focus: no
-    button shows a focus outline nobody asked for, nothing hidden keeps the focus, and a
-    first Tab starts from the top of this screen.
+    cursor in the field they type in, and otherwise the screen's title (`heading`) holds
+    the focus: a screen reader says where the patient is now, no button shows a focus
+    outline nobody asked for, nothing hidden keeps the focus, and a first Tab starts from
+    the top of this screen.
     """
     if using_keys:
         target = first()
@@ -125,7 +132,29 @@ def place_focus(screen: QWidget, first: Callable[[], QWidget | None], *, using_k
             and can_take_focus(focused)
         ):
             return
+    # Visible to the screen, not yet on screen itself: Welcome is placed before the window
+    # first shows, and its title then gets the focus as the window does.
+    if heading is not None and heading.isEnabled() and heading.isVisibleTo(screen):
+        announce(heading)
+        return
     screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def leave(old: QWidget | None, new: QWidget) -> None:
+    """Before `new` replaces `old` on screen: the focus in `old` is let go, or Qt would pass
+    it on to the new screen's first button, which a screen reader would say before the
+    new screen's title (see `place_focus`)."""
+    focused = QApplication.focusWidget()
+    if old is not None and old is not new and focused is not None and old.isAncestorOf(focused):
+        focused.clearFocus()
+
+
+def announce(heading: QWidget) -> None:
+    """Focus `heading` (a title a Tab does not stop at), also when it has the focus already:
+    the next slide's title is the same widget, and a screen reader hears only a change."""
+    if heading.hasFocus():
+        heading.clearFocus()
+    heading.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def move_focus(root: QWidget, *, forward: bool) -> bool:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 from typing_extensions import override
 
+from ui.assistive_technology import mark_choice
 from ui.plain_text import WordsButton
 
 MONTHS = range(1, 13)
@@ -35,6 +36,7 @@ class MonthPicker(QWidget):
             button = WordsButton()
             button.setObjectName("monthButton")
             button.setCheckable(True)
+            mark_choice(button)
             # Tab reaches it and Space chooses it; a tap takes no focus from the fields.
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAutoDefault(False)

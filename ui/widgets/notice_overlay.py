@@ -4,6 +4,7 @@ there?, errors)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAccessible, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -13,8 +14,15 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from ui.assistive_technology import mark_notice
 from ui.plain_text import WordsButton, plain_label
-from ui.widgets.keyboard_access import NOTICE_NAME, can_take_focus, give_focus, move_focus
+from ui.widgets.keyboard_access import (
+    NOTICE_NAME,
+    announce,
+    can_take_focus,
+    give_focus,
+    move_focus,
+)
 
 # Below this height (pixels) the notice's margins give way to its words.
 SHORT_SCREEN = 900
@@ -24,7 +32,9 @@ class NoticeOverlay(QWidget):
     """Covers its parent and shows a card with a message and one button.
 
     It is a child widget, not a dialog, so it cannot open behind a full-screen kiosk
-    window and tests see it like any other widget.
+    window and tests see it like any other widget. To assistive technology it is a
+    dialog (or an alert, `mark_notice`): while it shows, what it covers is disabled, so
+    a screen reader or a switch cannot press a control behind it either.
 
     Signals:
         dismissed: the patient tapped the (first) button.
@@ -38,6 +48,7 @@ class NoticeOverlay(QWidget):
         super().__init__(parent)
         self._host = parent
         self.setObjectName(NOTICE_NAME)
+        mark_notice(self, QAccessible.Role.Dialog)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 40, 40, 40)
@@ -81,6 +92,8 @@ class NoticeOverlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
         parent.installEventFilter(self)
+        # Whether its words change all the time (see `take_focus`).
+        self.words_change = False
         # Where the focus was when the notice came up: it goes back there afterwards.
         self._focus_before: QWidget | None = None
         self.hide()
@@ -136,9 +149,41 @@ class NoticeOverlay(QWidget):
             QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight
         )
 
-    def take_focus(self) -> None:
-        """Put the keyboard's focus on the (first) button: for a patient using keys."""
-        give_focus(self.button)
+    def take_focus(self, *, using_keys: bool) -> None:
+        """Into the notice: on its (first) button for a patient using keys, else on its
+        words (which show no focus outline), which a screen reader then reads; on the
+        notice itself where `words_change` every second (a countdown), which a screen
+        reader would otherwise read out again each time."""
+        if using_keys:
+            give_focus(self.button)
+        else:
+            announce(self if self.words_change else self.text)
+
+    def _covered(self) -> list[QWidget]:
+        """What the notice covers: its parent's other children, notices apart."""
+        return [
+            child
+            for child in self._host.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            if child.objectName() != NOTICE_NAME
+        ]
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        """Covered, what is behind is out of reach: no tap, key or screen reader gets there."""
+        for child in self._covered():
+            child.setEnabled(False)
+        super().showEvent(event)
+
+    @override
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Uncovered (unless another notice still shows): what was behind works again."""
+        super().hideEvent(event)
+        others = self._host.findChildren(QWidget, NOTICE_NAME)
+        if not any(n is not self and n.isVisible() for n in others):
+            for child in self._covered():
+                child.setEnabled(True)
 
     def set_text(self, text: str) -> None:
         """Change the message while it is shown (a countdown)."""

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -153,11 +157,45 @@ _SPECIAL_ROLES = frozenset(
 )
 
 
+class KeyButton(QPushButton):
+    """A key whose label can show the case it types without renaming it.
+
+    `QPushButton.setText` tells a screen reader the button's name changed even when its
+    accessible name did not: with Shift relabelling every letter, that was a hundred
+    announcements a press. `show_label` only repaints.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._label = ""
+
+    def show_label(self, label: str) -> None:
+        """Show `label` on the key (its accessible name stays as it is)."""
+        if label != self._label:
+            self._label = label
+            self.update()
+
+    @override
+    def text(self) -> str:
+        """What the key shows."""
+        return self._label or super().text()
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Drawn as a push button is, with the label shown."""
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        if self._label:
+            option.text = self._label
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+
+
 @dataclass(frozen=True)
 class _Key:
     """One key on one page."""
 
-    button: QPushButton
+    button: KeyButton
     role: _Role
     base: str = ""
     """What a character key types; letters are kept in lower case."""
@@ -308,7 +346,10 @@ class OnScreenKeyboard(QWidget):
         for key in self._keys[self.page()]:
             if key.button.isHidden():
                 continue
-            if text and text in (key.button.text(), key.button.accessibleName(), self._types(key)):
+            # A letter key is found by the case it types (its name is always small).
+            named = key.role not in (_Role.LETTER, _Role.ACCENTED_LETTERS, _Role.ACCENTED)
+            said = key.button.accessibleName() if named else ""
+            if text and text in (key.button.text(), said, self._types(key)):
                 return key.button
         hint = ""
         if len(text) == 1 and text.isalpha() and text != text.swapcase():
@@ -487,7 +528,7 @@ class OnScreenKeyboard(QWidget):
     def _add_key(
         self, role: _Role, action: Callable[[], None], base: str = "", place: int = -1
     ) -> QPushButton:
-        button = QPushButton()
+        button = KeyButton()
         button.setObjectName("keyboardKeySpecial" if role in _SPECIAL_ROLES else "keyboardKey")
         button.setProperty("keyRole", role.value)
         button.setMinimumSize(KEY_MIN_SIZE, KEY_MIN_SIZE)
@@ -626,6 +667,13 @@ class OnScreenKeyboard(QWidget):
             return self._accented_letter(key.place)
         return key.base
 
+    def _small(self, key: _Key) -> str:
+        """What a key is called: the letter it types, in small letters."""
+        if key.role is _Role.ACCENTED:
+            accents = LETTER_ACCENTS[self._accents_of]
+            return accents[key.place] if key.place < len(accents) else ""
+        return key.base
+
     def _accented_letter(self, place: int) -> str:
         """What the key at `place` among the shown letter's accents types ("": none)."""
         accents = LETTER_ACCENTS[self._accents_of]
@@ -690,8 +738,13 @@ class OnScreenKeyboard(QWidget):
             for key in keys:
                 if key.role in (_Role.LETTER, _Role.ACCENTED_LETTERS, _Role.ACCENTED):
                     label = self._types(key)
-                    key.button.setText(label)
-                    key.button.setAccessibleName(label)
+                    key.button.show_label(label)
+                    # The name stays the small letter whatever Shift says: renaming every
+                    # key at each Shift flooded a screen reader with a hundred changes, and
+                    # it dropped what mattered. Shift's own checked state tells the case.
+                    name = self._small(key)
+                    if key.button.accessibleName() != name:
+                        key.button.setAccessibleName(name)
                     # A letter with few accents leaves the other places empty.
                     key.button.setHidden(not label)
                 elif key.role is _Role.SHIFT:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QColor,
     QEventPoint,
     QMouseEvent,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QScroller, QSizePolicy, QStyle, QStyleOption, QWid
 from typing_extensions import override
 
 from kiosk.signature import INK, PEN_WIDTH, Point, Signature
+from ui.assistive_technology import mark_role
 
 # The paper stays light whatever the palette: the ink is fixed dark to match the printed PNG.
 PAPER = QColor(255, 255, 255)
@@ -55,6 +57,9 @@ class SignaturePad(QWidget):
         super().__init__(parent)
         self.setObjectName("signaturePad")
         self.setAccessibleName(self.tr("Signature pad: draw your signature with your finger"))
+        # Something to draw on, not an empty panel; its description (the consent screen's)
+        # says how to sign another way.
+        mark_role(self, QAccessible.Role.Canvas)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         # Tab stops here, so a keyboard or screen-reader user hears the pad's name and
         # what to do instead of drawing (its accessible description); a tap takes no focus.

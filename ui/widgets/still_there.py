@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QWidget
 
 from kiosk.check_in import MORE_TIME_FACTOR, IdleAction, IdlePolicy
 from kiosk.visit import Step
+from ui.assistive_technology import mark_notice
 from ui.widgets.notice_overlay import NoticeOverlay
 
 
@@ -44,6 +46,10 @@ class StillThere(QObject):
         # The patient may have walked away: while the question counts down, their name
         # and answers are covered, not merely dimmed, for whoever passes by.
         self.notice.setProperty("covering", True)
+        # Urgent, and about the patient's privacy: an alert, not a dialog.
+        mark_notice(self.notice, QAccessible.Role.AlertMessage)
+        # The seconds count down in its words: the focus goes to the alert, not to them.
+        self.notice.words_change = True
         self.notice.dismissed.connect(self._still_here)
         self.notice.second_chosen.connect(self._more_time)
         self.idle_timer = QTimer(self)
@@ -82,6 +88,8 @@ class StillThere(QObject):
 
     def ask(self) -> None:
         """Show the question with the countdown's seconds left."""
+        # Named by the question (the first line), so the countdown is not its name.
+        self.notice.setAccessibleName(self._text().split("\n", 1)[0])
         self.notice.show_notice(
             self._text(),
             QCoreApplication.translate("KioskWindow", "Yes, continue"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
@@ -13,8 +13,9 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from ui.admin.admin_window import AdminWindow
 from ui.admin.ordered_list import OrderedList
+from ui.admin.slide_text_field import SlideTextField
 
-ADMIN = StaffMember(3, "ines", Role.ADMIN)
+ADMIN = StaffMember(3, "ines", frozenset({Role.ADMIN}))
 
 
 def open_editor(qtbot: QtBot, database: Database, settings: Settings) -> AdminWindow:
@@ -49,9 +50,13 @@ def choose_row(qtbot: QtBot, listing: OrderedList, row: int) -> None:
     assert view.currentRow() == row
 
 
-def retype(qtbot: QtBot, field: QLineEdit | QPlainTextEdit, text: str) -> None:
-    """Click into a field, select all with Ctrl+A, and type `text` over it."""
-    target = field.viewport() if isinstance(field, QPlainTextEdit) else field
+def retype(qtbot: QtBot, field: QLineEdit | QPlainTextEdit | QTextEdit, text: str) -> None:
+    """Click into a field, select all with Ctrl+A, and type `text` over it.
+
+    A slide's rich text field shows `**` and `- ` as bold and bullets as they are typed;
+    what it keeps is then the same markup.
+    """
+    target = field.viewport() if isinstance(field, QPlainTextEdit | QTextEdit) else field
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(field, Qt.Key.Key_Delete)
@@ -60,7 +65,10 @@ def retype(qtbot: QtBot, field: QLineEdit | QPlainTextEdit, text: str) -> None:
             qtbot.keyClick(field, Qt.Key.Key_Return)
         if line:
             qtbot.keyClicks(field, line)
-    shown = field.text() if isinstance(field, QLineEdit) else field.toPlainText()
+    if isinstance(field, SlideTextField):
+        shown = field.markup()
+    else:
+        shown = field.text() if isinstance(field, QLineEdit) else field.toPlainText()
     assert shown == text, f"typed {text!r}, the field shows {shown!r}"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
@@ -32,7 +32,7 @@ def _quick_saves(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(AdminWindow, "SAVE_DELAY_MILLISECONDS", 50)
 
 
-def _paste_at_the_end(qtbot: QtBot, field: QPlainTextEdit, text: str) -> None:
+def _paste_at_the_end(qtbot: QtBot, field: QPlainTextEdit | QTextEdit, text: str) -> None:
     """Copy `text`, click into the field, go to its end and press Ctrl+V."""
     QApplication.clipboard().setText(text)
     qtbot.mouseClick(field.viewport(), Qt.MouseButton.LeftButton)
@@ -53,12 +53,13 @@ def test_a_pasted_slide_text_stops_at_4000_characters_and_says_so(
     window = open_editor(qtbot, database, settings)
     choose_row(qtbot, window.slide_list, 1)
     editor = window.slide_editor
-    before = editor.text_field.toPlainText()
+    before = editor.text_field.markup()
     assert not editor.text_limit.isVisible()
     with qtbot.waitSignal(window.draft_saved, timeout=5000):
         _paste_at_the_end(qtbot, editor.text_field, "A very long leaflet. " * 500)
-    assert len(editor.text_field.toPlainText()) == 4000
-    assert editor.text_field.toPlainText().startswith(before + "A very long leaflet.")
+    # The limit counts the text as the pack keeps it, markup and all.
+    assert len(editor.text_field.markup()) == 4000
+    assert editor.text_field.markup().startswith(before + "A very long leaflet.")
     assert editor.text_limit.isVisible()
     assert editor.text_limit.text() == (
         "A slide's text can be at most 4,000 characters; what went past that was not added."

@@ -25,8 +25,8 @@ PASSWORD = "correct horse battery"
 def accounts(database: Database) -> Database:
     action = Actor(ActorKind.COMMAND_LINE, "tester", "desk-1", datetime.now(UTC))
     with database.session() as session, session.begin():
-        auth.add_account(session, "maria", auth.Role.STAFF, PASSWORD, action)
-        auth.add_account(session, "ines", auth.Role.ADMIN, PASSWORD, action)
+        auth.add_account(session, "maria", {auth.Role.STAFF}, PASSWORD, action)
+        auth.add_account(session, "ines", {auth.Role.ADMIN}, PASSWORD, action)
     return database
 
 
@@ -63,13 +63,15 @@ def test_the_editor_signs_in_an_admin_and_refuses_a_staff_account(
     window = admin_app.open_editor(Station(accounts, "desk-1"), settings)
     assert isinstance(window, AdminWindow)
     qtbot.addWidget(window)
-    assert dialogs[0].needed_role is auth.Role.ADMIN
+    assert dialogs[0].needed is auth.Permission.EDIT_CONTENT
     assert window.member.username == "ines"
     assert window.stamp().audit_name == "user:ines"
     # Maria's right password at the editor was refused, and the trail says so.
     with accounts.session() as session:
         marias = [(e.action, e.detail) for e in entries(session) if e.actor == "user:maria"]
-    assert marias == [("sign_in_failed", "the staff role may not sign in here (admin needed)")]
+    assert marias == [
+        ("sign_in_failed", "holding staff, may not sign in here (edit_content needs admin)")
+    ]
 
 
 def test_no_editor_when_nobody_signs_in(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from kiosk import publishing
@@ -60,14 +61,14 @@ def test_a_slides_title_and_text_are_edited_and_kept_in_the_saved_draft(
     assert editor.title_field.text() == "How it works and how fast"
     retype(qtbot, editor.title_field, "How the infusion works")
     with qtbot.waitSignal(window.draft_saved, timeout=5000):
-        retype(qtbot, editor.text_field, "It takes **about 40 minutes**.\n\n- you rest\n- we watch")
+        retype(qtbot, editor.text_field, "It takes **about 40 minutes**.\n- you rest\n- we watch")
     assert list_labels(window.slide_list)[1] == "2. How the infusion works"
     assert "<b>about 40 minutes</b>" in editor.reads_as.text()
     assert "<li" in editor.reads_as.text()
 
     slide = _draft(database).pack.slides[1]
     assert slide.title == "How the infusion works"
-    assert slide.text == "It takes **about 40 minutes**.\n\n- you rest\n- we watch"
+    assert slide.text == "It takes **about 40 minutes**.\n- you rest\n- we watch"
     assert slide.id == "how-it-works"  # a published slide keeps its ID
     with database.session() as session:
         saved = [e for e in entries(session) if e.action == "content_draft_saved"]
@@ -90,11 +91,45 @@ def test_bold_and_bullet_buttons_write_the_markup_patients_see_formatted(
     retype(qtbot, editor.text_field, "rest")
     qtbot.keyClick(editor.text_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     click(qtbot, editor.bold_button)
-    assert editor.text_field.toPlainText() == "**rest**"
+    # Bold on the screen, no stars typed; kept as the pack's markup.
+    assert editor.text_field.toPlainText() == "rest"
+    assert editor.text_field.textCursor().charFormat().fontWeight() == QFont.Weight.Bold
+    assert editor.text_field.markup() == "**rest**"
     click(qtbot, editor.bullet_button)
-    assert editor.text_field.toPlainText() == "- **rest**"
+    assert editor.text_field.toPlainText() == "rest"
+    assert editor.text_field.textCursor().block().textList() is not None
+    assert editor.text_field.markup() == "- **rest**"
     assert "<li" in editor.reads_as.text()
     assert "<b>rest</b>" in editor.reads_as.text()
+    # Both buttons take it back again.
+    click(qtbot, editor.bullet_button)
+    qtbot.keyClick(editor.text_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    click(qtbot, editor.bold_button)
+    assert editor.text_field.markup() == "rest"
+
+
+def test_a_slides_text_shows_bold_and_bullets_and_keeps_its_markup(
+    qtbot: QtBot, database: Database, settings: Settings
+) -> None:
+    window = open_editor(qtbot, database, settings)
+    choose_row(qtbot, window.slide_list, 0)
+    field = window.slide_editor.text_field
+    stored = window.pack.slides[0].text
+    # The first slide's words are shown formatted: no "- " or "**" to read past.
+    assert "- depression" in stored
+    assert "- " not in field.toPlainText()
+    first_bullet = field.document().findBlock(field.toPlainText().index("depression"))
+    assert first_bullet.textList() is not None
+    assert field.markup() == stored
+    # Enter on an empty bullet ends the list; a new paragraph follows a blank line.
+    qtbot.mouseClick(field.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(field, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.draft_saved, timeout=5000):
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.keyClicks(field, "Ask us anything.")
+    assert field.markup() == stored + "\n\nAsk us anything."
+    assert _draft(database).pack.slides[0].text == stored + "\n\nAsk us anything."
 
 
 def test_slides_are_reordered_with_up_and_down_and_by_dragging(
@@ -162,6 +197,8 @@ def test_a_big_photo_is_scaled_to_the_kiosk_screen_and_needs_a_description(
     window = open_editor(qtbot, database, settings)
     choose_row(qtbot, window.slide_list, 0)
     editor = window.slide_editor
+    # The bundled slide's own picture off first: the photo goes on a slide without one.
+    click(qtbot, editor.remove_picture_button)
     click(qtbot, editor.choose_button)
     assert asked
     slide = window.pack.slides[0]
@@ -291,3 +328,22 @@ def test_a_removal_is_asked_first_and_undo_and_redo_step_through_structural_edit
     assert [s.text for s in window.pack.consent_statements] == statements
     qtbot.waitUntil(lambda: not window._dirty)
     assert [s.text for s in _draft(database).pack.consent_statements] == statements
+
+
+def test_every_bundled_slide_reads_back_as_the_same_markup(qtbot: QtBot) -> None:
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from ui.admin.slide_text_field import SlideTextField
+
+    field = SlideTextField()
+    qtbot.addWidget(field)
+    pack = load_pack(bundled_pack_dir())
+    texts = [slide.text for slide in pack.slides]
+    for words in pack.translations.values():
+        texts += [
+            text
+            for key, text in words.items()
+            if key.startswith("slide.") and key.endswith(".text")
+        ]
+    for text in texts:
+        field.set_markup(text)
+        assert field.markup() == text

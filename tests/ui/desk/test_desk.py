@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -23,11 +23,11 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
-from ui.desk.check_in_model import CheckInModel
+from ui.desk.check_in_model import CheckInModel, Column
 from ui.desk.desk_window import DeskWindow
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
-DOCTOR = StaffMember(2, "drlee", Role.CLINICIAN)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
+DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
 
 
 @pytest.fixture
@@ -84,12 +84,23 @@ def test_todays_check_ins_show_attention_first_in_words(
         ride=None,
     )
     window = open_desk(qtbot, database, settings)
-    assert column(window, 2) == ["Baker, Worried", "Adams, Calm"]
-    assert column(window, 0) == ["⚠ Needs attention", "OK"]
-    assert column(window, 5) == ["2 open, no ride home", "No flags"]
-    assert column(window, 6) == ["Needs review", "—"]
-    assert column(window, 7) == ["Not printed", "Not printed"]
+    assert column(window, Column.PATIENT) == ["Baker, Worried", "Adams, Calm"]
+    # What needs attention, not how many: the question's flag wording, then the ride.
+    assert column(window, Column.ATTENTION) == [
+        "⚠ high blood pressure not under control; no ride home",
+        "OK",
+    ]
+    assert column(window, Column.REVIEW) == ["Needs review", "—"]
+    assert column(window, Column.PRINT) == ["Not printed", "Not printed"]
     assert window.list_title.text() == "Today's check-ins (2)"
+    # The whole wording on hover, and in the details.
+    hover = window.model.data(window.model.index(0, Column.ATTENTION), Qt.ItemDataRole.ToolTipRole)
+    assert "Needs clinician review: high blood pressure not under control — answered" in hover
+    assert "No ride home arranged yet — the patient must not drive today" in hover
+    select(qtbot, window, 0)
+    assert "high blood pressure not under control — answered Not sure" in (
+        window.details.toPlainText()
+    )
 
 
 def test_the_table_model_is_a_well_behaved_qt_model(
@@ -178,6 +189,56 @@ def test_a_visit_from_another_year_shows_its_year_in_a_search(
     assert when.startswith("03/04/2025")
 
 
+def test_a_search_lists_today_above_a_visit_left_unreviewed_months_ago(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from datetime import UTC, datetime
+
+    months_ago = ManualClock(datetime(2026, 6, 1, 15, 0, tzinfo=UTC))
+    check_in(
+        database, pack, months_ago, first="Old", last="Smith", answers={"psychosis": Answer.YES}
+    )
+    check_in(database, pack, clock, first="Today", last="Smith")
+    window = open_desk(qtbot, database, settings)
+    search_for(qtbot, window, "smith")
+    assert column(window, Column.PATIENT) == ["Smith, Today", "Smith, Old"]
+    assert column(window, Column.ATTENTION)[1].startswith("⚠ history of schizophrenia")
+
+
+def test_clicking_a_column_header_sorts_the_list_and_keeps_the_chosen_visit(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    check_in(database, pack, clock, first="Carla", last="Zhou")
+    clock.advance(60)
+    check_in(database, pack, clock, first="Ben", last="Adams", answers={"pregnancy": Answer.YES})
+    clock.advance(60)
+    check_in(database, pack, clock, first="Ana", last="Moreno")
+    window = open_desk(qtbot, database, settings)
+    # The desk's own order: attention first, then the newest.
+    assert column(window, Column.PATIENT) == ["Adams, Ben", "Moreno, Ana", "Zhou, Carla"]
+    select(qtbot, window, 1)
+    chosen = window.current
+    header = window.table.horizontalHeader()
+
+    def click_header(number: int) -> None:
+        x = header.sectionViewportPosition(number) + header.sectionSize(number) // 2
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+        )
+
+    click_header(Column.PATIENT)
+    assert column(window, Column.PATIENT) == ["Adams, Ben", "Moreno, Ana", "Zhou, Carla"]
+    click_header(Column.PATIENT)
+    assert column(window, Column.PATIENT) == ["Zhou, Carla", "Moreno, Ana", "Adams, Ben"]
+    # The chosen visit stays chosen where it went, and a reload keeps the order.
+    assert window.current is chosen
+    assert window.table.currentIndex().row() == 1
+    window.refresh()
+    assert column(window, Column.PATIENT) == ["Zhou, Carla", "Moreno, Ana", "Adams, Ben"]
+    click_header(Column.TIME)
+    assert column(window, Column.PATIENT) == ["Moreno, Ana", "Adams, Ben", "Zhou, Carla"]
+
+
 def test_the_desks_frequent_actions_have_keys_named_in_their_tooltips(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
@@ -206,15 +267,23 @@ def test_the_desks_frequent_actions_have_keys_named_in_their_tooltips(
 def test_with_no_visit_chosen_the_details_say_what_today_still_needs(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
+    from kiosk.alerts import AlertKind
+
     check_in(database, pack, clock, first="Ana", last="Lee", ride=None)
     check_in(database, pack, clock, first="Bo", last="Ng")
+    check_in(database, pack, clock, first="Cy", last="Ruiz", answers={"pregnancy": Answer.YES})
+    Station(database, "lobby-1").alerts().raise_alert(
+        AlertKind.HELP_REQUESTED, "on the questions", Actor.kiosk(station="lobby-1", now=clock())
+    )
     window = open_desk(qtbot, database, settings)
+    qtbot.waitUntil(lambda: "1 asking for help now" in window.details.toPlainText())
     shown = window.details.toPlainText()
     assert "Today at a glance" in shown
-    assert "2 check-ins today" in shown
-    assert "1 needing attention" in shown
+    assert "3 check-ins today" in shown
+    assert "2 needing attention" in shown
+    assert "1 waiting for a clinician's review" in shown
     assert "1 with no ride home yet" in shown
-    assert "2 summaries not printed" in shown
+    assert "3 summaries not printed" in shown
     assert "Ana" not in shown, "no patient is named until one is chosen"
 
 
@@ -257,8 +326,8 @@ def test_staff_see_flags_but_only_a_clinician_marks_them_reviewed(
         lambda *args, **kwargs: ("Spoke with cardiology; fine.", True),
     )
     qtbot.mouseClick(doctor_desk.review_button, Qt.MouseButton.LeftButton)
-    assert column(doctor_desk, 6) == ["Reviewed"]
-    assert column(doctor_desk, 0) == ["OK"]
+    assert column(doctor_desk, Column.REVIEW) == ["Reviewed"]
+    assert column(doctor_desk, Column.ATTENTION) == ["OK (1 cleared)"]
     assert "Reviewed by drlee" in doctor_desk.details.toPlainText()
     assert "Spoke with cardiology; fine." in doctor_desk.details.toPlainText()
 
@@ -277,7 +346,7 @@ def test_a_ride_arranged_later_and_a_void(
     answers = iter([("Luis García", True), ("(555) 201-3344", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
     qtbot.mouseClick(window.ride_button, Qt.MouseButton.LeftButton)
-    assert column(window, 0) == ["OK"]
+    assert column(window, 0) == ["OK (1 cleared)"]
     assert "Luis García" in window.details.toPlainText()
     asked: list[str] = []
 
@@ -290,6 +359,7 @@ def test_a_ride_arranged_later_and_a_void(
     # The dialog names who is voided and what voiding does, before anything changes.
     assert "Ana Lee" in asked[0]
     assert "a clinician can undo it" in asked[0]
+    assert "It has no open flags." in asked[0], "the ride was arranged: nothing left open"
     assert column(window, 0) == ["Void"]
     assert "Checked in twice by mistake" in window.details.toPlainText()
     assert not window.void_button.isEnabled()
@@ -339,10 +409,17 @@ def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
     )
     window = open_desk(qtbot, database, settings, DOCTOR)
     select(qtbot, window, 0)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", lambda *args, **kwargs: ("wrong patient", True)
-    )
+    asked: list[str] = []
+
+    def void_reason(_parent: object, _title: str, label: str, *_: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ("wrong patient", True)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", void_reason)
     qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    # The void names what it takes off the list.
+    assert "These open flags will no longer ask for attention" in asked[0]
+    assert "heart condition that is not stable" in asked[0]
     assert column(window, 0) == ["Void"]
     assert window.undo_void_button.isEnabled()
     monkeypatch.setattr(
@@ -350,7 +427,7 @@ def test_a_clinician_undoes_a_mistaken_void_and_the_audit_says_so(
     )
     qtbot.mouseClick(window.undo_void_button, Qt.MouseButton.LeftButton)
     # Listed again, with the flag it still has open.
-    assert column(window, 0) == ["⚠ Needs attention"]
+    assert column(window, 0) == ["⚠ heart condition that is not stable"]
     assert not window.undo_void_button.isEnabled()
     with database.session() as session:
         actions = [e.action for e in entries(session) if e.action.startswith("visit_void")]
@@ -583,3 +660,146 @@ def test_search_between_dates_and_without_void_visits(
     qtbot.mouseClick(window.hide_void, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.search_button, Qt.MouseButton.LeftButton)
     assert column(window, 2) == ["Smith, November"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "clinical"),
+    [
+        ({Role.STAFF}, False),
+        ({Role.CLINICIAN}, True),
+        # An admin at the desk (an upgrade makes every admin "staff admin"): not clinical.
+        ({Role.STAFF, Role.ADMIN}, False),
+        ({Role.ADMIN, Role.CLINICIAN}, True),
+    ],
+    ids=["staff", "clinician", "staff+admin", "admin+clinician"],
+)
+def test_the_desks_buttons_do_what_each_role_may(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    roles: set[Role],
+    clinical: bool,
+) -> None:
+    from kiosk.stored_visits import load_visit
+
+    visit_id = check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
+    window = open_desk(qtbot, database, settings, StaffMember(7, "sam", frozenset(roles)))
+    select(qtbot, window, 0)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("checked", True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert window.review_button.isEnabled() is clinical
+    assert ("Only a clinician" in window.review_button.toolTip()) is not clinical
+    qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
+    with database.session() as session:
+        stored = load_visit(session, visit_id)
+    assert stored is not None
+    assert (stored.reviewed_by == "sam") is clinical
+    # Every desk role voids a mistaken check-in; only a clinician takes a void back.
+    qtbot.mouseClick(window.void_button, Qt.MouseButton.LeftButton)
+    assert column(window, 0) == ["Void"]
+    assert window.undo_void_button.isEnabled() is clinical
+    qtbot.mouseClick(window.undo_void_button, Qt.MouseButton.LeftButton)
+    assert (column(window, 0) != ["Void"]) is clinical
+
+
+def test_each_visits_print_state_shows_its_time_and_a_failure_its_reason_in_red(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk import desk
+    from kiosk.printing import JobStatus, PrintJob, PrintState
+    from ui.desk.check_in_model import PRINT_FAILED_FILL
+
+    failed = check_in(database, pack, clock, first="Ana", last="Failed")
+    printed = check_in(database, pack, clock, first="Bo", last="Printed")
+    check_in(database, pack, clock, first="Cy", last="Waiting")
+    at = Actor.staff(CLERK, station="desk-1", now=clock())
+    with database.session() as session, session.begin():
+        for visit_id in (failed, printed):
+            desk.record_print(
+                session,
+                visit_id,
+                printer="FrontDesk",
+                job=PrintJob("FrontDesk", f"job-{visit_id[:4]}"),
+                failure="",
+                copy="staff",
+                by=at,
+            )
+        rows = {v: desk.latest_print(session, v).row_id for v in (failed, printed)}  # type: ignore[union-attr]
+        desk.update_print(session, rows[failed], JobStatus(PrintState.FAILED, "Out of paper"), at)
+        desk.update_print(session, rows[printed], JobStatus(PrintState.COMPLETED, ""), at)
+    window = open_desk(qtbot, database, settings)
+    sent_at = clock().astimezone(settings.zone).strftime("%I:%M %p")
+    shown = dict(zip(column(window, Column.PATIENT), column(window, Column.PRINT), strict=True))
+    assert shown == {
+        "Failed, Ana": f"✗ Print failed {sent_at}: Out of paper",
+        "Printed, Bo": f"Printed {sent_at}",
+        "Waiting, Cy": "Not printed",
+    }
+    row = column(window, Column.PATIENT).index("Failed, Ana")
+    fill = window.model.data(window.model.index(row, Column.PRINT), Qt.ItemDataRole.BackgroundRole)
+    assert fill.color() == PRINT_FAILED_FILL
+    select(qtbot, window, row)
+    details = window.details.toPlainText()
+    assert "✗ Print failed — FrontDesk" in details
+    assert "Out of paper" in details
+    assert "Fix the printer, then Retry printing." in details
+    select(qtbot, window, column(window, Column.PATIENT).index("Printed, Bo"))
+    assert "Summary: printed on FrontDesk" in window.details.toPlainText()
+
+
+def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk import desk
+    from kiosk.printing import JobStatus, PrintJob, PrintState
+
+    visit_id = check_in(
+        database,
+        pack,
+        clock,
+        first="Walter",
+        last="Nash",
+        answers={"blood-pressure": Answer.NOT_SURE},
+        ride=None,
+        talk_first=True,
+    )
+    at = Actor.staff(CLERK, station="desk-1", now=clock())
+    with database.session() as session, session.begin():
+        desk.record_print(
+            session,
+            visit_id,
+            printer="FrontDesk",
+            job=PrintJob("FrontDesk", "FrontDesk-1"),
+            failure="",
+            copy="staff",
+            by=at,
+        )
+        record = desk.latest_print(session, visit_id)
+        assert record is not None
+        desk.update_print(
+            session, record.row_id, JobStatus(PrintState.FAILED, "The printer is out of paper"), at
+        )
+    window = open_desk(qtbot, database, settings)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    select(qtbot, window, 0)
+    table = window.table
+    qtbot.waitUntil(lambda: table.rowHeight(0) >= table.sizeHintForRow(0))
+    assert not table.horizontalScrollBar().isVisible(), "no column runs off the list"
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for number in range(window.model.columnCount()):
+        title = window.model.headerData(number, Qt.Orientation.Horizontal)
+        assert header.sectionSize(number) >= metrics.horizontalAdvance(title), title
+    # The whole "what" fits its cell (on more than one line if need be), unclipped.
+    attention = window.model.index(0, Column.ATTENTION)
+    shown = table.visualRect(attention)
+    needed = metrics.boundingRect(
+        shown.adjusted(4, 0, -4, 0),
+        int(Qt.TextFlag.TextWordWrap),
+        window.model.data(attention),
+    )
+    assert needed.height() <= shown.height()

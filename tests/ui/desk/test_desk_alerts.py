@@ -34,7 +34,7 @@ from ui.visit_walk import click
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"
-MARIA = StaffMember(1, "maria", Role.STAFF)
+MARIA = StaffMember(1, "maria", frozenset({Role.STAFF}))
 HELP = "Help requested — lobby-kiosk: a patient on the consent screen"
 
 
@@ -42,7 +42,7 @@ HELP = "Help requested — lobby-kiosk: a patient on the consent screen"
 def accounts(database: Database) -> Database:
     action = Actor(ActorKind.COMMAND_LINE, "tester", "front-desk", datetime.now(UTC))
     with database.session() as session, session.begin():
-        auth.add_account(session, "maria", Role.STAFF, PASSWORD, action)
+        auth.add_account(session, "maria", {Role.STAFF}, PASSWORD, action)
     return database
 
 

@@ -27,7 +27,9 @@ def desk(
     """A desk with one stored visit open."""
     visit = walk_visit(pack, clock, first="Ana", last="Lee")
     store_visit(database, visit)
-    window = DeskWindow(Station(database, "desk"), settings, StaffMember(1, "maria", Role.STAFF))
+    window = DeskWindow(
+        Station(database, "desk"), settings, StaffMember(1, "maria", frozenset({Role.STAFF}))
+    )
     qtbot.addWidget(window)
     window.open_visit(visit.id)
     return window

@@ -21,7 +21,7 @@ from tests.conftest import store_visit
 from ui.desk.correction_dialog import CorrectionDialog
 from ui.desk.desk_window import DeskWindow
 
-CLERK = StaffMember(1, "maria", Role.STAFF)
+CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 @pytest.fixture
@@ -244,4 +244,8 @@ def test_the_desk_names_a_return_visit_and_its_flags(
         "Needs clinician review: changes in memory or thinking since the last infusion"
         " — answered Yes"
     ) in shown
-    assert window.model.data(window.model.index(0, 0)) == "⚠ Needs attention"
+    # The list names each flag in brief, as it does a contraindication.
+    assert window.model.data(window.model.index(0, 0)) == (
+        "⚠ drank clear liquids less than 2 hours before the infusion; "
+        "changes in memory or thinking since the last infusion"
+    )

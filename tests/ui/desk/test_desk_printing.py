@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from ui.desk.check_in_model import Column
 from ui.desk.desk_window import DeskWindow
 
 PRINTER = os.environ.get("KIOSK_TEST_PRINTER", "")
@@ -29,14 +31,17 @@ pytestmark = pytest.mark.skipif(
 
 
 def print_column(window: DeskWindow) -> str:
-    return str(window.model.data(window.model.index(0, 7)))
+    # Without the time and the reason: "Printed 9:40 AM" reads "Printed".
+    return re.split(r" \d", str(window.model.data(window.model.index(0, Column.PRINT))))[0]
 
 
 @pytest.fixture
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
     visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
     store_visit(database, visit)
-    window = DeskWindow(Station(database, "desk-1"), settings, StaffMember(1, "maria", Role.STAFF))
+    window = DeskWindow(
+        Station(database, "desk-1"), settings, StaffMember(1, "maria", frozenset({Role.STAFF}))
+    )
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -73,8 +78,13 @@ def test_a_stopped_printer_shows_print_failed_and_a_retry_prints_once(
     subprocess.run(["cupsdisable", "-r", "Out of paper", PRINTER], check=True)
     try:
         qtbot.mouseClick(desk_window.print_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: print_column(desk_window) == "Print failed", timeout=30000)
-        # The reason reaches staff, and Retry printing comes back with no other click.
+        qtbot.waitUntil(lambda: print_column(desk_window) == "✗ Print failed", timeout=30000)
+        # The reason is in the row, in the details, and in the banner; Retry printing
+        # comes back with no other click.
+        row = str(desk_window.model.data(desk_window.model.index(0, Column.PRINT)))
+        assert "Out of paper" in row
+        qtbot.waitUntil(lambda: "Print failed" in desk_window.details.toPlainText(), timeout=10000)
+        assert "Out of paper" in desk_window.details.toPlainText()
         qtbot.waitUntil(lambda: "Out of paper" in desk_window.banner.text(), timeout=30000)
         assert "failed" in desk_window.banner.text()
         qtbot.waitUntil(desk_window.retry_button.isEnabled, timeout=10000)
@@ -115,9 +125,11 @@ def test_the_desk_can_print_each_new_visit_as_it_arrives(
         if "Arriving" in str(desk_window.model.data(desk_window.model.index(r, 2)))
     )
     qtbot.waitUntil(
-        lambda: str(desk_window.model.data(desk_window.model.index(row, 7))) == "Printed",
+        lambda: str(desk_window.model.data(desk_window.model.index(row, Column.PRINT))).startswith(
+            "Printed"
+        ),
         timeout=30000,
     )
     # The visit that was already there when the desk opened is not printed again.
     other = 1 - row
-    assert desk_window.model.data(desk_window.model.index(other, 7)) == "Not printed"
+    assert desk_window.model.data(desk_window.model.index(other, Column.PRINT)) == "Not printed"

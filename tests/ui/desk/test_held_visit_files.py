@@ -28,7 +28,7 @@ from kiosk.visit_walk import ManualClock, walk_visit
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
 
-CLERK = StaffMember(id=1, username="dana", role=Role.STAFF)
+CLERK = StaffMember(id=1, username="dana", roles=frozenset({Role.STAFF}))
 
 
 def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
