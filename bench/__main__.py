@@ -8,6 +8,7 @@ logs are touched.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import sys
@@ -45,7 +46,6 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    import os
 
     import PySide6
     import reportlab
@@ -76,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch folder (databases, pictures)"
     )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        default=os.environ.get("KIOSK_BENCH_POSTGRESQL_URL", ""),
+        help="also run save and desk on this PostgreSQL server, against psycopg "
+        "(default: $KIOSK_BENCH_POSTGRESQL_URL, which keeps the password off the command line)",
+    )
     args = parser.parse_args(argv)
     workdir = sandbox()
     scenarios = _scenarios()
@@ -89,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         print(f"- {name} …", flush=True)
         rows += scenarios[name](workdir, quick=args.quick)
+        print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
+    on_server = [name for name in chosen if name in ("save", "desk")]
+    if args.server and on_server:
+        from bench import server
+
+        start = time.perf_counter()
+        print(f"- {', '.join(on_server)} on PostgreSQL …", flush=True)
+        rows += server.run(workdir, quick=args.quick, server_url=args.server, only=on_server)
         print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
     print()
     print(table(rows))

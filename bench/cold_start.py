@@ -43,6 +43,25 @@ def launch_seconds(command: list[str]) -> float:
     return elapsed
 
 
+def peak_mb(command: list[str]) -> float:
+    """The most memory (resident set, MB) one launch held at any moment; for
+    `--exit-after-first-paint`, at first paint.
+
+    Launched through `bench/peak_memory.py`, a small process of its own: a child spawned
+    straight from this one would report this process's own peak (the kernel keeps the
+    largest resident set across exec, and this process holds Qt and SQLAlchemy)."""
+    finished = subprocess.run(
+        [sys.executable, str(HERE / "peak_memory.py"), *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if finished.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {finished.returncode}")
+    return float(finished.stderr.strip().splitlines()[-1]) / 1024  # kB on Linux
+
+
 def run(workdir: Path, *, quick: bool) -> list[Row]:
     """Alternate kiosk and baseline launches, so noise from other work hits both alike."""
     database_url = f"sqlite:///{workdir / 'cold-start.sqlite3'}"
@@ -58,6 +77,9 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
     for _ in range(times):
         ours.append(launch_seconds(kiosk) * 1000)
         theirs.append(launch_seconds(baseline) * 1000)
+    # Apart from the timed launches: the intermediate process would add to both times.
+    our_peaks = [peak_mb(kiosk) for _ in range(3)]
+    their_peaks = [peak_mb(baseline) for _ in range(3)]
     assert "QT_QPA_PLATFORM" in os.environ
     return [
         Row(
@@ -65,5 +87,12 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
             tuple(ours),
             tuple(theirs),
             Target(ratio=1.5),
-        )
+        ),
+        Row(
+            "peak RSS at first paint",
+            tuple(our_peaks),
+            tuple(their_peaks),
+            Target(ratio=2),
+            unit="MB",
+        ),
     ]

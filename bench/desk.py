@@ -25,12 +25,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from bench.measure import Row, Target
 from kiosk import desk
 from kiosk.actor import Actor, Role, StaffMember
-from kiosk.database import BUSY_TIMEOUT_MS, init_database, open_database
+from kiosk.database import BUSY_TIMEOUT_MS, HEAD_REVISION, init_database, open_database
 from kiosk.models import VisitRow
 from kiosk.visit import Ending
 
@@ -180,19 +180,77 @@ def _alternate(
     return mine, plain
 
 
+# Where the ten-clinic decade is kept between runs (bulk SQL still takes a minute).
+CACHE = Path(__file__).resolve().parent / ".cache"
+# The visits `kiosk demo-data` makes for the decade; the rest are copies of them.
+DECADE_SEED_VISITS = 10_000
+
+
+def make_decade_of_visits(visits: int, workdir: Path) -> Path:
+    """A ten-clinic group's decade: `visits` visits, cached by schema revision.
+
+    `kiosk demo-data` makes the first 10,000 (with answers, signatures and all); bulk SQL
+    copies their rows under new IDs, each copy a few weeks further back, without the
+    signature's ink and without answers (no desk action here reads a copy's answers: the
+    visits opened are among the first 10,000). Names, dates of birth, flags, endings and
+    reviews are the demo's, so searches match as many rows as they would.
+    """
+    cached = CACHE / f"desk-{visits}-visits-schema-{HEAD_REVISION}.sqlite3"
+    if cached.exists():
+        return cached
+    CACHE.mkdir(exist_ok=True)
+    seed = workdir / "decade-seed.sqlite3"
+    make_year_of_visits(seed, DECADE_SEED_VISITS)
+    connection = sqlite3.connect(seed, isolation_level=None)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(visits)")]
+    moved = {
+        "id": "printf('%08x', :copy) || substr(id, 9)",
+        "started_at": "datetime(started_at, printf('-%d days', 36 * :copy))",
+        "finished_at": "datetime(finished_at, printf('-%d days', 36 * :copy))",
+        "signature_png": "NULL",
+        "signature_strokes": "NULL",
+    }
+    chosen = ", ".join(moved.get(column, column) for column in columns)
+    copy = (
+        f"INSERT INTO visits ({', '.join(columns)}) SELECT {chosen} FROM visits"
+        f" WHERE rowid <= {DECADE_SEED_VISITS}"
+    )
+    connection.execute("BEGIN")
+    for number in range(1, visits // DECADE_SEED_VISITS):
+        connection.execute(copy, {"copy": number})
+    connection.execute("COMMIT")
+    connection.close()
+    seed.replace(cached)
+    return cached
+
+
 def run(workdir: Path, *, quick: bool) -> list[Row]:
-    """Generate the year, then time each desk action against its sqlite3 twin."""
+    """Generate the year, then time each desk action against its sqlite3 twin; then the
+    same on a ten-clinic group's decade (1,000,000 visits, 100,000 in a quick run)."""
     visits = 10_000 if quick else 100_000
     database_file = workdir / "year-of-visits.sqlite3"
     seconds = make_year_of_visits(database_file, visits)
     print(f"  ({visits:,} demo visits generated in {seconds:.0f} s)", flush=True)
+    rows = _desk_rows(database_file, visits, times=30 if quick else 100)
+    decade = 100_000 if quick else 1_000_000
+    start = time.perf_counter()
+    decade_file = make_decade_of_visits(decade, workdir)
+    print(
+        f"  ({decade:,} visits ready in {time.perf_counter() - start:.0f} s: {decade_file})",
+        flush=True,
+    )
+    return rows + _desk_rows(decade_file, decade, times=30 if quick else 60, scale=True)
+
+
+def _desk_rows(database_file: Path, visits: int, *, times: int, scale: bool = False) -> list[Row]:
     database = open_database(f"sqlite:///{database_file}")
     plain = PlainDesk(database_file)
-    times = 30 if quick else 100
     now = datetime.now(UTC)
     chooser = random.Random(9)
     with database.session() as session:
-        all_ids = [row[0] for row in session.execute(select(VisitRow.id))]
+        # At scale, among the visits stored whole (the copies have no answers).
+        whole = VisitRow.signature_strokes.is_not(None) if scale else true()
+        all_ids = [row[0] for row in session.execute(select(VisitRow.id).where(whole))]
     to_open = chooser.sample(all_ids, times + 3)
 
     def action() -> Actor:
@@ -229,10 +287,11 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
         mine, base = _alternate(ours, theirs, times)
         rows.append(
             Row(
-                f"{label} ({visits // 1000}k visits)",
+                f"{label} ({visits // 1000:,}k visits)",
                 tuple(mine),
                 tuple(base),
-                Target(median_ms=50, ratio=2),
+                # At scale the issue asks only for the median (first page only).
+                Target(median_ms=50) if scale else Target(median_ms=50, ratio=2),
             )
         )
     database.close()

@@ -86,6 +86,11 @@ class StaffMember:
     username: str
     roles: frozenset[Role]
 
+    def __post_init__(self) -> None:
+        # One Role is a string, and a frozenset of it would hold its letters.
+        if isinstance(self.roles, str):
+            object.__setattr__(self, "roles", frozenset({Role(self.roles)}))
+
     def may(self, permission: Permission) -> bool:
         """Whether this account's roles allow `permission`."""
         return roles_allow(self.roles, permission)

@@ -8,7 +8,6 @@ own clock (migrations 0002 and 0008; `kiosk.audit_protections` checks them at st
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +63,7 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit_read"
     BACKUP_MADE = "backup_made"
     RESTORED = "restored"
+    DATABASE_COPIED = "database_copied"
     VISITS_PURGED = "visits_purged"
     KIOSK_CLOSED = "kiosk_closed"
     # A wrong exit PIN at a locked-down kiosk, or one refused while it waits.
@@ -73,11 +73,6 @@ class AuditAction(StrEnum):
     ALERT_RAISED = "alert_raised"
     ALERT_ACKNOWLEDGED = "alert_acknowledged"
     ALERT_CLEARED = "alert_cleared"
-
-
-def station_name() -> str:
-    """This machine's name, recorded with every entry and every visit."""
-    return socket.gethostname() or "unknown-station"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Backup and restore of the kiosk's SQLite database, safe while kiosks keep running.
 
+On a PostgreSQL server the same commands use PostgreSQL's own tools, with the same
+promises where they apply (`kiosk.server_backup`).
+
 SQLite's online backup API copies a consistent snapshot page by page even while other
 connections write; a copy is written beside its target and renamed only when complete,
 so a half-written backup never takes a good file's name. An encrypted database
@@ -100,8 +103,20 @@ def _copy(driver: _Driver, source: Any, target: Path) -> None:
     partial.replace(target)
 
 
+def _on_a_server(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
 def backup(database_url: str, target: Path) -> None:
     """Write a consistent copy of the database to `target`."""
+    if _on_a_server(database_url):
+        from kiosk import server_backup
+
+        try:
+            server_backup.backup(database_url, target)
+        except server_backup.ServerBackupError as error:
+            raise BackupError(str(error)) from None
+        return
     source_path = database_file(database_url)
     if not source_path.is_file():
         raise BackupError(f"there is no database at {source_path}")
@@ -285,6 +300,8 @@ def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
     transaction, so a failure at any step leaves the database as it was. The content
     before the restore is also kept aside whole; stop the kiosks and desks first.
     """
+    if _on_a_server(database_url):
+        return _restore_on_a_server(database_url, source, by)
     check_backup(source, database_url)
     target_path = database_file(database_url)
     driver = _Driver.of(database_url)
@@ -342,6 +359,23 @@ def restore(database_url: str, source: Path, *, by: Actor) -> Restoration:
         for leftover in _companions(staging):
             leftover.unlink(missing_ok=True)
     return Restoration(kept, visits, entries)
+
+
+def _restore_on_a_server(database_url: str, source: Path, by: Actor) -> Restoration:
+    from kiosk import server_backup
+
+    try:
+        done = server_backup.restore(database_url, source, by=by, kiosk_tables=_kiosk_tables)
+    except server_backup.ServerBackupError as error:
+        raise BackupError(str(error)) from None
+    return Restoration(done.kept, done.visits_carried, done.entries_carried)
+
+
+def _kiosk_tables(revision: str) -> frozenset[str] | None:
+    """The names of the tables the kiosk makes up to `revision`; None if it knows none."""
+    if revision not in _known_revisions():
+        return None
+    return frozenset(_kiosk_tables_at(revision))
 
 
 def _remove_kept(kept: Path | None) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -51,6 +52,7 @@ from kiosk.visit import (
     VisitFlow,
     utc_now,
 )
+from kiosk.welcome_card import WelcomeCard, write_welcome_card
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,15 @@ class VisitEnd:
     def kept_on_kiosk(self) -> bool:
         """Whether the patient must be told to let the front desk know they are done."""
         return self.outcome in (Outcome.HELD, Outcome.IN_MEMORY)
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    """What Start would begin now, so that its screens can be built ahead of the tap."""
+
+    content: ContentPack
+    language: str
+    typed_signature: bool
 
 
 _Result = TypeVar("_Result")
@@ -222,6 +233,12 @@ class IdlePolicy:
         self.countdown_left = 0
 
 
+def _spoken(content: ContentPack, language: str) -> str:
+    """The language a visit chosen in `language` is in: the content's own if it has no
+    such translation."""
+    return language if language in content.languages else content.language
+
+
 class CheckIn:
     """The kiosk's check-ins: content at Start, the visit's taps, storing and holding."""
 
@@ -235,10 +252,13 @@ class CheckIn:
         timing: KioskTiming | None = None,
         idle_clock: Clock | None = None,
         errands: Errands | None = None,
+        welcome_card: Path | None = None,
     ) -> None:
         """`clock` times the visit; `idle_clock` the patient's pauses (real time on a kiosk,
         even where a test fixes the visit's times). `errands` runs what waits on the
-        database: storing a finished visit and retrying held ones (at once by default)."""
+        database: storing a finished visit and retrying held ones (at once by default).
+        `welcome_card` is where the card Welcome is painted from at the next start is kept
+        (`kiosk.welcome_card`), written after each read of the content in use."""
         self.database = database
         self.settings = settings
         self.station = station
@@ -272,6 +292,8 @@ class CheckIn:
         self.in_memory: list[Visit] = []
         # The content last read from the database, for check-ins while it is unreachable.
         self._last_content: ContentPack | None = None
+        self.welcome_card = welcome_card
+        self._card_written: WelcomeCard | None = None
         self._listeners: list[CheckInListener] = []
         # What was wrong with the last tap's typing (details, typed name, ride home), for
         # the screen to say what to fix; empty after any other tap.
@@ -311,7 +333,23 @@ class CheckIn:
         except (SQLAlchemyError, ContentPackError, OSError) as error:
             log.error("the content in use cannot be loaded: %s", type(error).__name__)
             return None
+        self._keep_welcome_card(pack)
         return pack
+
+    def _keep_welcome_card(self, pack: ContentPack) -> None:
+        """Off the screen's thread: what Welcome shows at the next start, written only
+        when it changed (a card is never worth a failed read or a patient's wait)."""
+        if self.welcome_card is None:
+            return
+        card = WelcomeCard.of(pack, open=not self.paused)
+        if card == self._card_written:
+            return
+        try:
+            write_welcome_card(self.welcome_card, card)
+        except OSError as error:
+            log.warning("Welcome's card cannot be written: %s", type(error).__name__)
+            return
+        self._card_written = card
 
     def _remember(self, pack: ContentPack | None) -> ContentPack | None:
         # The same version read again stays the same object: Welcome redraws only for new.
@@ -387,6 +425,15 @@ class CheckIn:
             log.warning("visits still wait for the database: %s", type(error).__name__)
         return stored
 
+    def next_visit(self, language: str) -> NextVisit | None:
+        """What Start would begin now in `language` (as chosen on Welcome): the kiosk
+        builds that visit's screens while Welcome waits. None while a visit is under way,
+        check-in is paused or there is no content: there is nothing to build for."""
+        content = self._last_content
+        if self.visit is not None or content is None or self.paused:
+            return None
+        return NextVisit(content, _spoken(content, language), self.settings.typed_signature)
+
     def start(self, *, language: str, assisted_by: str | None = None) -> Visit | None:
         """Start tapped: a new visit in `language`, or None when check-in cannot start.
 
@@ -397,8 +444,7 @@ class CheckIn:
         content = self._last_content or self.content()
         if content is None or self.paused:
             return None
-        if language not in content.languages:
-            language = content.language
+        language = _spoken(content, language)
         self.idle.reset()
         self.visit = Visit(
             content,

@@ -18,9 +18,6 @@ from typing import Any
 from kiosk import auth
 from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
-from kiosk.audit import (
-    station_name,
-)
 from kiosk.content_editing import ContentEditing
 from kiosk.database import (
     HEAD_REVISION,
@@ -42,7 +39,14 @@ from kiosk.front_desk import FrontDesk
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.server_roles import StationRoleError, grant_after_upgrade
 from kiosk.server_roles import prepare as prepare_station_roles
-from kiosk.settings import Settings, SettingsError, config_path, load_settings
+from kiosk.settings import (
+    Settings,
+    SettingsError,
+    add_global_options,
+    config_path,
+    load_settings,
+    station_name,
+)
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
@@ -165,6 +169,21 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
             print("The station roles have their privileges on the upgraded schema")
     except StationRoleError as error:
         raise CommandError(str(error)) from error
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy this computer's database into an empty server database (a clinic moving)."""
+    from kiosk.database_copy import CopyError, copy_database
+
+    source = _named_database(args, settings)
+    target = _named_database(argparse.Namespace(url=args.to), settings)
+    try:
+        copied = copy_database(source, target, by=_stamp())
+    except CopyError as error:
+        raise CommandError(str(error)) from error
+    for line in copied.words():
+        print(line)
     return 0
 
 
@@ -719,24 +738,6 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Options every subcommand takes, before or after its name."""
-    default: Any = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--database",
-        metavar="URL",
-        default=default,
-        help="SQLAlchemy database URL (default: SQLite in your data folder)",
-    )
-    parser.add_argument(
-        "--content",
-        metavar="DIR",
-        type=Path,
-        default=default,
-        help="run on the content pack in DIR instead of the published content",
-    )
-
-
 def global_options() -> argparse.ArgumentParser:
     """A parent parser so `--database` and `--content` also work after the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
@@ -874,6 +875,26 @@ def _add_database_commands(
         "url", nargs="?", metavar="URL", help="the database (default: --database or the settings)"
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    copy = database_commands.add_parser(
+        "copy",
+        parents=[common],
+        help="copy this computer's database (visits, audit trail, content, accounts, alerts) "
+        "into an empty server database made by `kiosk db init`; stop every station first",
+    )
+    copy.add_argument(
+        "url",
+        nargs="?",
+        metavar="URL",
+        help="the database to copy (default: --database or the settings)",
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the server database, made by `kiosk db init` and still empty (a password "
+        "comes from ~/.pgpass or PGPASSWORD, never the command line)",
+    )
+    copy.set_defaults(handler=cmd_db_copy)
 
 
 def _add_users_parser(

@@ -29,11 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from kiosk.audit import station_name
 from kiosk.audit_protections import check_at_start
 from kiosk.database_url import UnreadableURLError, shown_url, without_secrets
 from kiosk.database_url import parse as parse_url
 from kiosk.file_access import create_file, keep_from_others, make_folder
+from kiosk.settings import station_name
 from kiosk.used_databases import remember_use, used_here
 
 BUSY_TIMEOUT_MS = 5000
@@ -314,7 +314,14 @@ def connect_database(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Dat
     """
     parsed = _parse(url)
     with _said_plainly(parsed):
-        engine = create_engine(parsed, connect_args=_server_timeouts(parsed, busy_timeout_ms))
+        engine = create_engine(
+            parsed,
+            connect_args=_server_timeouts(parsed, busy_timeout_ms),
+            # A server restarted under a running station leaves its pooled connections
+            # dead: each is tried before use, so the first use after the server is back
+            # succeeds instead of failing once.
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
+        )
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return Database(
@@ -483,7 +490,7 @@ def sqlite_file(database_url: URL | str) -> Path | None:
 
 # The newest migration; a test checks it is Alembic's head. Knowing it lets a database
 # that is already current open without loading Alembic (a third of a second per command).
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 
 
 def alembic_config(engine_connection: Any = None) -> Config:

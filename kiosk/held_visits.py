@@ -37,7 +37,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 from sqlalchemy.orm import Session
 
 from kiosk import APP_NAME
-from kiosk.audit import AuditAction, station_name
+from kiosk.audit import AuditAction
 from kiosk.content import pack_from_canonical
 from kiosk.content_versions import store_content
 from kiosk.database import (
@@ -60,6 +60,7 @@ from kiosk.models import (
     VisitRow,
 )
 from kiosk.pack_loader import ContentPackError
+from kiosk.settings import station_name
 from kiosk.stored_visits import VisitRows, store_visit, visit_rows
 from kiosk.visit import Visit
 

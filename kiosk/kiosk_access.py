@@ -1,7 +1,7 @@
 """What the waiting-room kiosk writes, and the one place that decides how per engine.
 
 On a clinic's server the kiosk's database role may read the content in use and run the
-owner's functions (migrations 0014 and 0015), nothing else: it cannot read a visit, a
+owner's functions (migrations 0014 and 0016), nothing else: it cannot read a visit, a
 patient, the expected list or an account, change an alert of a desk's, or delete
 anything. So on PostgreSQL every write a kiosk makes, and its one question (which flow
 to run), goes through those functions, whichever role the station connects as (the owner,

@@ -6,7 +6,7 @@ station uses. It makes three login roles, named after the database so two databa
 one server never share them:
 
 - `DB_kiosk`, the waiting-room kiosk (the most exposed computer): reads the content in
-  use and runs the owner's functions (migrations 0014 and 0015) that store a finished
+  use and runs the owner's functions (migrations 0014 and 0016) that store a finished
   visit, write its own audit events, beat and raise or read its own alerts, and answer
   which flow to run for a name and birth date on today's expected list. It reads no
   visit, patient, expected list or account, and deletes nothing.

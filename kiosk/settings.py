@@ -6,8 +6,10 @@ command-line options. Every problem is reported by the key's name so clinic IT c
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk import APP_NAME
-from kiosk.database_url import holds_secret
+from kiosk.database_url import holds_secret, is_plain_sqlite_file
 from kiosk.database_url import parse as parse_url
 
 PAPER_SIZES = ("A4", "Letter")
@@ -59,6 +61,11 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The clinic's time zone: visits are stored in UTC and shown in this zone."""
         return ZoneInfo(self.timezone)
+
+
+def station_name() -> str:
+    """This machine's name, recorded with every entry and every visit."""
+    return socket.gethostname() or "unknown-station"
 
 
 def data_dir() -> Path:
@@ -179,7 +186,8 @@ NUMBERS: dict[str, WholeNumber] = {
 
 def _database_url(value: Any) -> str:
     url = _text(value)
-    parse_url(url)  # refused here, by the setting's name, rather than when it is opened
+    if not is_plain_sqlite_file(url):
+        parse_url(url)  # refused here, by the setting's name, rather than when it is opened
     return url
 
 
@@ -294,7 +302,7 @@ def _secret_in_option(overrides: Mapping[str, Any]) -> str | None:
     if not isinstance(url, str):
         return None
     try:
-        has_secret = holds_secret(parse_url(url))
+        has_secret = not is_plain_sqlite_file(url) and holds_secret(parse_url(url))
     except ValueError:
         return None  # refused anyway, as not a URL (see _database_url)
     if has_secret:
@@ -356,3 +364,21 @@ def load_settings(
     if problems:
         raise SettingsError("\n".join(problems))
     return Settings(**values)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every subcommand takes, before or after its name."""
+    default: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help="SQLAlchemy database URL (default: SQLite in your data folder)",
+    )
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        type=Path,
+        default=default,
+        help="run on the content pack in DIR instead of the published content",
+    )

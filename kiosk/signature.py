@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
-
 Point = tuple[float, float]
 Stroke = tuple[Point, ...]
 
@@ -37,6 +35,10 @@ class Signature:
 
     def png(self) -> bytes:
         """Dark ink on a transparent background, the pad's size."""
+        # Pillow only here: the kiosk's first frame imports this module (through the
+        # visit's steps) and must not wait for an image library it does not draw with.
+        from PIL import Image, ImageDraw
+
         image = Image.new("RGBA", (max(self.width, 1), max(self.height, 1)), (255, 255, 255, 0))
         draw = ImageDraw.Draw(image)
         for stroke in self.strokes:

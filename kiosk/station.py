@@ -13,6 +13,7 @@ enforces it, and what a kiosk writes goes through the owner's functions there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -30,11 +31,13 @@ from kiosk.database import (
 from kiosk.front_desk import FrontDesk
 from kiosk.held_visits import read_only_view
 from kiosk.kiosk_access import may_purge
+from kiosk.live_updates import Change, LiveUpdates, ServerState
 from kiosk.retention import Purge, purge_older_than
-from kiosk.settings import Settings
+from kiosk.settings import Settings, data_dir
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError, reading
 from kiosk.visit import Clock, KioskTiming, utc_now
+from kiosk.welcome_card import welcome_card_file
 
 # What a window catches: the database cannot be opened, or a use case could not reach it.
 __all__ = [
@@ -79,14 +82,35 @@ class Station:
         timing: KioskTiming | None = None,
         errands: Errands | None = None,
     ) -> CheckIn:
-        """The kiosk's check-ins at this station; `errands` runs what waits on storage."""
+        """The kiosk's check-ins at this station; `errands` runs what waits on storage.
+
+        Welcome's card (`kiosk.welcome_card`) is this station's, in the user's data folder.
+        """
         return CheckIn(
-            self.database, settings, station=self.name, clock=clock, timing=timing, errands=errands
+            self.database,
+            settings,
+            station=self.name,
+            clock=clock,
+            timing=timing,
+            errands=errands,
+            welcome_card=welcome_card_file(data_dir(), self.name),
         )
 
     def front_desk(self, settings: Settings) -> FrontDesk:
         """The front desk's operations, in the clinic's time zone and paper size."""
         return FrontDesk(self.database, zone=settings.zone, paper_size=settings.paper_size)
+
+    def live_updates(
+        self,
+        *,
+        on_change: Callable[[Change], None],
+        on_state: Callable[[ServerState], None],
+    ) -> LiveUpdates | None:
+        """Word of every change from any computer, at once (not yet started); None where
+        the database cannot tell (SQLite on one computer: the desk keeps asking)."""
+        if self.database.engine.dialect.name != "postgresql":
+            return None
+        return LiveUpdates(self.database.engine, on_change=on_change, on_state=on_state)
 
     def alerts(self) -> Alerts:
         """Alerts for the front desk, and the kiosks' heartbeats."""

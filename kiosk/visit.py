@@ -309,12 +309,12 @@ class Visit:
     def questions(self) -> tuple[Question, ...]:
         """The questions this visit asks: a first visit the screening ones, a return
         visit those and the pre-infusion and side-effect ones, in the pack's order."""
-        return _asked(self.content.questions, self.flow)
+        return questions_asked(self.content.questions, self.flow)
 
     @property
     def shown_questions(self) -> tuple[Question, ...]:
         """`questions` as the patient reads them (in the visit's language)."""
-        return _asked(self.shown.questions, self.flow)
+        return questions_asked(self.shown.questions, self.flow)
 
     @property
     def shows_slides(self) -> bool:
@@ -670,7 +670,8 @@ class Visit:
             self._finish(Ending.ABANDONED)
 
 
-def _asked(questions: tuple[Question, ...], flow: VisitFlow) -> tuple[Question, ...]:
+def questions_asked(questions: tuple[Question, ...], flow: VisitFlow) -> tuple[Question, ...]:
+    """The questions a visit of this flow asks: a first visit, none of the return visit's."""
     if flow.is_return:
         return questions
     return tuple(q for q in questions if not q.section.return_visits_only)

@@ -49,7 +49,12 @@ class _Errand(QRunnable):
             result = self.work()
         except Exception as error:  # noqa: BLE001 - the window must hear back whatever happens
             result = error
-        self.answer.arrived.emit(result)
+        try:
+            self.answer.arrived.emit(result)
+        except RuntimeError:
+            # The program closed while this errand ran (its answer's object is gone with
+            # the application): nobody is left to tell.
+            return
 
 
 _pools: dict[ErrandKind, QThreadPool] = {}

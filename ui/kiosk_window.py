@@ -4,64 +4,49 @@ Data flows one way: a screen emits an intent, the window forwards it to the chec
 service (`kiosk.check_in`), the service moves the visit and announces it, and the window
 shows the screen for the new step. Where the visit goes, storing, holding and the idle
 policy are the service's; the window decides only what is on screen, where the keyboard's
-focus goes and what is read aloud. The patient screens are built afresh for every visit
-and destroyed when it ends, so nothing typed, drawn or answered by one patient is left in
-any widget for the next.
+focus goes and what is read aloud. Each visit has new screens (built while Welcome waits,
+`ui.next_visit`), destroyed when it ends: nothing of one patient is left for the next.
+
+`KioskWindow(None, settings, card=...)` paints Welcome from its card before storage has
+loaded (`ui.kiosk_frame`); `storage_ready` takes up the check-in service. So what needs
+SQLAlchemy is imported where it is first used, never when this module is.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
-from typing_extensions import override
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication
 
-from kiosk.actor import StaffMember
-from kiosk.check_in import LARGER_TEXT_TIME_FACTOR, Outcome, VisitEnd
 from kiosk.content import ContentPack
 from kiosk.settings import Settings
-from kiosk.station import Station
 from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
-from ui.assistive_technology import ASSISTIVE_INPUT
+from kiosk.welcome_card import WelcomeCard
 from ui.errands import DatabaseErrands
-from ui.held_visit_retries import HeldVisitRetries
-from ui.help_request import HelpRequestNotice
-from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
+from ui.kiosk_frame import KioskFrame
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
-from ui.screens.welcome import WelcomeScreen
-from ui.visit_screens import VisitScreens, signed_by_line
-from ui.visit_voice import VisitVoice
-from ui.widgets.keyboard_access import (
-    KeyboardUse,
-    can_take_focus,
-    leave,
-    move_focus,
-    place_focus,
-)
-from ui.widgets.keyboard_form import KeyboardForm
+from ui.widgets.keyboard_access import can_take_focus, leave
 from ui.widgets.notice_overlay import NoticeOverlay
-from ui.widgets.slide_pictures import SlidePictures
-from ui.widgets.still_there import StillThere
-from ui.widgets.tap_guard import TapGuard
+
+if TYPE_CHECKING:
+    from kiosk.actor import StaffMember
+    from kiosk.check_in import CheckIn, NextVisit, VisitEnd
+    from kiosk.station import Station
+    from ui.held_visit_retries import HeldVisitRetries
+    from ui.help_request import HelpRequestNotice
+    from ui.next_visit import NextVisitScreens
+    from ui.visit_screens import VisitScreens
+    from ui.visit_voice import VisitVoice
+    from ui.widgets.still_there import StillThere
 
 log = logging.getLogger(__name__)
 
-# A press through the accessibility bus (a switch, a screen reader) is input too.
-_INPUT_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
-_INPUT_EVENTS |= {QEvent.Type.TouchUpdate, QEvent.Type.MouseMove, ASSISTIVE_INPUT}
 
-
-class KioskWindow(QMainWindow):
+class KioskWindow(KioskFrame):
     """The waiting-room kiosk.
 
     Signals:
@@ -71,6 +56,8 @@ class KioskWindow(QMainWindow):
         visit_ended: the kiosk is back at Welcome, with no visit in memory.
         held_visits_tried: the visits that wait were tried again (stored or not).
         content_read: the content in use was read again for Welcome and the next visit.
+        storage_loaded: the check-in service is taken up (at once, unless the window
+            was opened before storage with Welcome's card).
     """
 
     visit_stored = Signal(str)
@@ -78,67 +65,77 @@ class KioskWindow(QMainWindow):
     visit_ended = Signal()
     held_visits_tried = Signal()
     content_read = Signal()
+    storage_loaded = Signal()
+
+    # Taken up with storage (`storage_ready`).
+    check_in: CheckIn
+    station: Station
+    asking: StillThere
+    help_request: HelpRequestNotice
+    voice: VisitVoice
+    retries: HeldVisitRetries
+    next_screens: NextVisitScreens
 
     def __init__(
         self,
-        station: Station,
+        station: Station | None,
         settings: Settings,
         *,
         clock: Clock = utc_now,
         timing: KioskTiming | None = None,
         assisted_by: StaffMember | None = None,
         read_aloud: ReadAloud | None = None,
+        card: WelcomeCard | None = None,
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.station = station
-        self.clock = clock
-        # Where the visit goes, storing, holding and the idle policy are the check-in
-        # service's decisions; this window shows what it announces and forwards taps.
-        self.check_in = station.check_in(
-            settings, clock=clock, timing=timing, errands=DatabaseErrands()
-        )
-        self.check_in.listen(self)
-        # A check-in at the front desk, with this member of staff beside the patient.
-        self.assisted_by = assisted_by
-        # Off in lock-down until staff sign in to leave (see ui.lockdown).
-        self.leaving_allowed = True
-        self.screens: VisitScreens | None = None
-        # The language chosen on Welcome for the next visit ("" is the content's own).
-        self.language = ""
-        # The content's pictures (never anything of a patient's), kept between visits.
-        self.slide_pictures = SlidePictures()
-        # "Read to me": one voice for every visit, if the clinic allows speech and the
-        # computer has a voice.
-        self.read_aloud = read_aloud or ReadAloud(
-            enabled=settings.read_aloud, engine=settings.speech_engine, parent=self
-        )
-
-        central = QWidget()
-        central.setObjectName("kioskWindow")
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.stack = QStackedWidget()
-        self.tap_guard = TapGuard(self.stack)
-        layout.addWidget(self.stack)
-        self.setCentralWidget(central)
-        self.welcome = WelcomeScreen()
+        """With no `station`, Welcome shows `card` until `storage_ready` is called."""
+        super().__init__(settings, clock=clock, assisted_by=assisted_by, card=card)
+        self._read_aloud = read_aloud
         self.welcome.start_requested.connect(self._begin_visit)
         self.welcome.language_chosen.connect(self._choose_language)
         self.welcome.larger_text_requested.connect(self._larger_text)
         self.welcome.contrast_requested.connect(self._other_contrast)
-        # Larger text or high contrast, for this visit only.
-        self.display = PatientDisplay()
-        self.stack.addWidget(self.welcome)
+        self.problem_notice.dismissed.connect(self._reset)
+        for timer in (self.problem_timer, self.done_timer):
+            timer.timeout.connect(self._reset)
+        if station is None:
+            self._show_welcome()
+            return
+        # Where the visit goes, storing, holding and the idle policy are the check-in
+        # service's decisions; this window shows what it announces and forwards taps.
+        check_in = station.check_in(settings, clock=clock, timing=timing, errands=DatabaseErrands())
+        # Read once before any patient can tap; from then on, off the screen's thread.
+        check_in.content()
+        self.storage_ready(station, check_in)
 
-        self.help_notice = NoticeOverlay(central)
+    def storage_ready(self, station: Station, check_in: CheckIn) -> None:
+        """Take up the check-in service, whose content has been read once; Welcome shows it,
+        and a Start tapped meanwhile goes on to the details screen."""
+        from ui.held_visit_retries import HeldVisitRetries
+        from ui.help_request import HelpRequestNotice
+        from ui.next_visit import NextVisitScreens
+        from ui.visit_screens import VisitScreens
+        from ui.visit_voice import VisitVoice
+        from ui.widgets.still_there import StillThere
+
+        self.station, self.check_in = station, check_in
+        check_in.listen(self)
+        # "Read to me": one voice for every visit, if the clinic allows speech and the
+        # computer has a voice.
+        self.read_aloud = self._read_aloud or ReadAloud(
+            enabled=self.settings.read_aloud, engine=self.settings.speech_engine, parent=self
+        )
+        # The next visit's screens, built while Welcome waits.
+        self.next_screens = NextVisitScreens(
+            self, lambda: VisitScreens.building(typed_signature=self.settings.typed_signature)
+        )
+        self.read_aloud.became_available.connect(self._prepare_next_visit)
         self.help_request = HelpRequestNotice(
-            self.check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
+            check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
         )
         self.visit_ended.connect(self.help_request.stop)
         self.asking = StillThere(
-            self.check_in.idle,
-            central,
+            check_in.idle,
+            self.central,
             step=lambda: self.visit.step if self.visit is not None else None,
             listening=lambda: self.read_aloud.speaking,
             focus_notice=self._focus_notice,
@@ -153,34 +150,31 @@ class KioskWindow(QMainWindow):
             tell=self._focus_notice,
             notice=self.help_notice,
         )
+        # A problem stays above the still-there cover made after it.
+        self.problem_notice.raise_()
         # What tests and the screen tour look at.
-        self.still_there = self.asking.notice
-        self.idle_timer = self.asking.idle_timer
-        self.problem_notice = NoticeOverlay(central)
-        self.problem_notice.dismissed.connect(self._reset)
-        # Keys or a finger: where the focus goes on each new screen depends on which.
-        self.keyboard_use = KeyboardUse(self)
-        # Back to Welcome by itself, a while after Done or a problem notice.
-        self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
+        self.still_there, self.idle_timer = self.asking.notice, self.asking.idle_timer
         for timer in (self.problem_timer, self.done_timer):
-            timer.setSingleShot(True)
             timer.setInterval(self.timing.done_seconds * 1000)
-            timer.timeout.connect(self._reset)
-        # Read once before any patient can tap; from then on, off the screen's thread.
-        self.check_in.content()
-
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._show_welcome()
-        self.retries = HeldVisitRetries(self.check_in, self)
+        self._ready = True
+        self._show_welcome(check_in.last_content, read_again=False)
+        self.retries = HeldVisitRetries(check_in, self)
         self.retries.tried.connect(self._held_visits_tried)
+        if self._start_waiting:
+            self._start_waiting = False
+            self.welcome.start_button.setDown(False)
+            if self.welcome.start_button.isVisible() and self.welcome.start_button.isEnabled():
+                self._begin_visit()
+        self.storage_loaded.emit()
 
     # --- the check-in service's news ------------------------------------------------------
     @property
     def visit(self) -> Visit | None:
         """The visit at the screen, if any (the check-in service holds it)."""
-        return self.check_in.visit
+        return self.check_in.visit if self._ready else None
 
     @property
     def timing(self) -> KioskTiming:
@@ -192,12 +186,17 @@ class KioskWindow(QMainWindow):
         self.check_in.timing = timing
         self.check_in.idle.timing = timing
 
+    def _notices(self) -> list[NoticeOverlay]:
+        return [self.problem_notice, self.still_there, self.help_notice]
+
     def visit_changed(self, visit: Visit) -> None:
         """The service moved the visit: show its step."""
         self._show_step()
 
     def visit_finished(self, end: VisitEnd) -> None:
         """The visit reached Done: "saving" at once, then stored, held or refused."""
+        from kiosk.check_in import Outcome
+
         if end.outcome is Outcome.STORED:
             self.visit_stored.emit(end.visit_id)
         elif end.kept_on_kiosk:
@@ -239,21 +238,44 @@ class KioskWindow(QMainWindow):
             self._show_welcome()
         self.held_visits_tried.emit()
 
-    def _show_welcome(self, content: ContentPack | None = None) -> None:
-        """Welcome with the content last read; a fresh read follows, off the screen's thread."""
-        if content is None:
-            content = self.check_in.last_content
-            self.check_in.refresh_content(self._content_read)
-        if content is not None and self.language not in content.languages:
-            self.language = content.language
-        self.welcome_content = content
-        self.welcome.show_check_in(content, self.language, paused=self.check_in.paused)
+    def _show_welcome(self, content: ContentPack | None = None, *, read_again: bool = True) -> None:
+        """Welcome with the content last read; a fresh read follows, off the screen's thread
+        (unless `read_again` is False: it was read just now). Before storage has loaded,
+        Welcome from its card."""
+        if not self._ready:
+            card, paused = self._card, self._card is None or not self._card.open
+        else:
+            if content is None:
+                content = self.check_in.last_content
+                if read_again:
+                    self.check_in.refresh_content(self._content_read)
+            if content is not self.welcome_content or self._welcome_card is None:
+                self._welcome_card = None if content is None else WelcomeCard.of(content, open=True)
+            self.welcome_content, card, paused = content, self._welcome_card, self.check_in.paused
+        if card is not None and self.language not in card.languages:
+            self.language = card.language
+        self.welcome.show_check_in(card, self.language, paused=paused)
         self.stack.setCurrentWidget(self.welcome)
         focused = self.focusWidget()
         if focused is None or not (self.welcome.isAncestorOf(focused) and can_take_focus(focused)):
             self._place_focus(self.welcome)
-        if content is None:
+        if self._ready and content is None:
             self._check_in_not_working()
+        self._prepare_next_visit()
+
+    def _prepare_next_visit(self) -> None:
+        """Build the next visit's screens while Welcome waits (see `ui.next_visit`)."""
+        if not self._ready or self.visit is not None or self.screens is not None:
+            return
+        from ui.next_visit import screens_for
+
+        next_visit = self.check_in.next_visit(self.language)
+        if next_visit is None:
+            self.next_screens.discard()
+            return
+        voice = self.read_aloud.available_for(next_visit.language)
+        fitted = lambda screens: self._fit(screens, next_visit)  # noqa: E731 - named for width
+        self.next_screens.prepare(screens_for(next_visit, self.display, voice), fitted)
 
     def _content_read(self, content: ContentPack | None) -> None:
         # Only new content changes Welcome: rebuilding its buttons under a finger would
@@ -275,13 +297,14 @@ class KioskWindow(QMainWindow):
         self.display = display
         self.setStyleSheet("" if display.is_default else display.style_sheet())
         if self.screens is not None:
-            for form in self.findChildren(KeyboardForm):
-                form.set_labels_above(display.text_size > 1)
-            for screen in self.screens.all():
-                screen.restyled()
+            self.screens.fit_display(larger_text=self.display.text_size > 1)
+        else:
+            self._prepare_next_visit()
         # Larger text means more to read on every screen: more time before "Are you
-        # still there?".
-        if display.text_size > 1:
+        # still there?" (chosen before storage loaded: applied again at Start).
+        if display.text_size > 1 and self._ready:
+            from kiosk.check_in import LARGER_TEXT_TIME_FACTOR
+
             self.asking.wait_longer(LARGER_TEXT_TIME_FACTOR)
 
     def _larger_text(self) -> None:
@@ -297,6 +320,12 @@ class KioskWindow(QMainWindow):
         self._place_focus(self.welcome)
 
     def _begin_visit(self) -> None:
+        if not self._ready:
+            # Storage is still loading: Start stays pressed, and the details screen follows
+            # as soon as it has loaded (`storage_ready`).
+            self._start_waiting = True
+            self.welcome.start_button.setDown(True)
+            return
         visit = self.check_in.start(
             language=self.language,
             assisted_by=self.assisted_by.username if self.assisted_by is not None else None,
@@ -306,13 +335,21 @@ class KioskWindow(QMainWindow):
             return
         self.language = visit.language
         self.asking.reset()
-        # Decoded now, at Start, so that no slide freezes while its picture decodes.
-        self.slide_pictures.prepare(visit.content.pictures)
-        self.screens = self._build_screens()
+        from kiosk.check_in import NextVisit
+        from ui.next_visit import screens_for
+        from ui.visit_screens import VisitScreens
+
+        begun = NextVisit(visit.content, visit.language, visit.typed_signature_allowed)
+        voice = self.read_aloud.available_for(visit.language)
+        screens = self.next_screens.take(screens_for(begun, self.display, voice))
+        if screens is None:
+            # None were built ahead (Start tapped the moment Welcome came back): now.
+            screens = VisitScreens.build(typed_signature=self.settings.typed_signature)
+            self._fit(screens, begun)
+        self.screens = screens
         if not self.display.is_default:
-            # Larger text chosen on Welcome: the new screens' fields put labels above.
+            # Larger text chosen on Welcome: more time before "Are you still there?".
             self.show_display(self.display)
-        self.screens.review.set_questions([(q.id, q.text) for q in visit.shown_questions])
         self.screens.details.begin()
         self._show_step()
 
@@ -324,7 +361,8 @@ class KioskWindow(QMainWindow):
 
     def _show_problem(self, text: str) -> None:
         """A calm message to the patient; the kiosk starts over by itself after a while."""
-        self.asking.stop()
+        if self._ready:
+            self.asking.stop()
         self.problem_notice.show_notice(
             text,
             self.tr("OK"),
@@ -336,9 +374,10 @@ class KioskWindow(QMainWindow):
         self._focus_notice(self.problem_notice)
         self.problem_timer.start()
 
-    def _build_screens(self) -> VisitScreens:
-        screens = VisitScreens.build(typed_signature=self.settings.typed_signature)
-        available = self.read_aloud.available_for(self._visit_language())
+    def _fit(self, screens: VisitScreens, visit: NextVisit) -> None:
+        """A visit's new screens into the stack, their taps to the service, fitted to the
+        visit's language, display and content (built ahead, or at Start)."""
+        available = self.read_aloud.available_for(visit.language)
         for screen in screens.all():
             self.stack.addWidget(screen)
             screen.back_requested.connect(self._on_back_requested)
@@ -351,13 +390,21 @@ class KioskWindow(QMainWindow):
         screens.slide.next_allowed.connect(self._on_next_allowed)
         screens.done.finished.connect(self._reset)
         screens.done.outcome_shown.connect(self._outcome_shown)
-        return screens
+        if not self.display.is_default:
+            # Larger text chosen on Welcome: the new screens' fields put labels above.
+            screens.fit_display(larger_text=self.display.text_size > 1)
+        shown = visit.content.in_language(visit.language)
+        screens.lay_out(shown, paper=self.assisted_by is not None, typed=visit.typed_signature)
+        # Decoded now, so that no slide freezes while its picture decodes.
+        self.slide_pictures.prepare(visit.content.pictures)
 
     # --- showing the visit's step -------------------------------------------------------
     def _show_step(self) -> None:
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
+        from ui.visit_screens import signed_by_line
+
         step = visit.step
         if step is Step.WELCOME:
             # Back from the details: the same patient, still using keys if they were.
@@ -394,19 +441,6 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         self._place_focus(screen)
 
-    def _place_focus(self, screen: PatientScreen | WelcomeScreen) -> None:
-        keys = self.keyboard_use.in_use
-        place_focus(screen, screen.first_control, using_keys=keys, heading=screen.heading)
-
-    def _notice_on_show(self) -> NoticeOverlay | None:
-        for notice in (self.problem_notice, self.still_there, self.help_notice):
-            if notice.isVisible():
-                return notice
-        return None
-
-    def _focus_notice(self, notice: NoticeOverlay) -> None:
-        notice.take_focus(using_keys=self.keyboard_use.in_use)
-
     def _reset(self) -> None:
         """Back to Welcome with the visit and every patient screen gone."""
         for timer in (self.done_timer, self.problem_timer):
@@ -425,10 +459,7 @@ class KioskWindow(QMainWindow):
         self.keyboard_use.in_use = False
         self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.screens is not None:
-            for screen in self.screens.all():
-                self.stack.removeWidget(screen)
-                screen.hide()
-                screen.deleteLater()
+            self.screens.destroy()
             self.screens = None
         self._show_welcome()
         self.visit_ended.emit()
@@ -457,42 +488,11 @@ class KioskWindow(QMainWindow):
             self._place_focus(screens.slide)
 
     # --- nobody at the screen ----------------------------------------------------------------
-    @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop watching the application's input once the kiosk window is closed.
+    def _closing(self) -> None:
+        if self._ready:
+            self.read_aloud.stop()
+            self.asking.stop()
+            self.retries.stop()
 
-        In lock-down a close from the window system (Alt+F4, a close button) is refused.
-        """
-        if not self.leaving_allowed:
-            event.ignore()
-            return
-        # A check-in window at the desk closes; the desk goes on in its own language.
-        InterfaceLanguage.use(SOURCE_LANGUAGE)
-        self.read_aloud.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self.keyboard_use.stop()
-        self.asking.stop()
-        for timer in (self.done_timer, self.problem_timer):
-            timer.stop()
-        self.retries.stop()
-        super().closeEvent(event)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
-        if event.type() in _INPUT_EVENTS:
-            self.asking.touched()
-        if self.tap_guard.swallows(watched, event):
-            return True
-        return super().eventFilter(watched, event)
-
-    @override
-    def focusNextPrevChild(self, next: bool) -> bool:
-        """Tab with nothing focused: round the notice on show, else the current screen."""
-        notice = self._notice_on_show()
-        root = notice or self.stack.currentWidget()
-        if root is not None and move_focus(root, forward=next):
-            return True
-        return super().focusNextPrevChild(next)
+    def _touched(self) -> None:
+        self.asking.touched()

@@ -55,6 +55,10 @@ def spoken(lines: list[str]) -> str:
     return " ".join(sentences)
 
 
+# How the voice's check is run: `python -m ui.voice_check ENGINE`.
+VOICE_CHECK = ["-m", "ui.voice_check"]
+
+
 class _VoiceCheck(QObject):
     """One run of ui.voice_check for an engine; its answer is kept for the program.
 
@@ -74,7 +78,18 @@ class _VoiceCheck(QObject):
         self._deadline.setSingleShot(True)
         self._deadline.timeout.connect(self._process.kill)
         self._deadline.start(round(1000 * seconds))
-        self._process.start(sys.executable, ["-m", "ui.voice_check", engine])
+        self._process.start(sys.executable, [*VOICE_CHECK, engine])
+
+    def end(self) -> None:
+        """The program is closing: the check's process ends with it, answered or not (Qt
+        would otherwise leave it running and warn "Destroyed while process is still
+        running")."""
+        if self._process.state() == QProcess.ProcessState.NotRunning:
+            return
+        self._deadline.stop()
+        self._process.finished.disconnect(self._ended)
+        self._process.kill()
+        self._process.waitForFinished(1000)
 
     def _failed_to_start(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -104,6 +119,15 @@ class _VoiceCheck(QObject):
 
 # One check per engine for the whole program: every window's voice shares its answer.
 _CHECKS: dict[str, _VoiceCheck] = {}
+
+
+def end_voice_checks() -> None:
+    """End every voice check still running (the kiosk is closing), and forget it: a window
+    opened later checks again rather than waiting on an answer that will never come."""
+    for engine, check in list(_CHECKS.items()):
+        if check.works is None:
+            check.end()
+            del _CHECKS[engine]
 
 
 class ReadAloud(QObject):

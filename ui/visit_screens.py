@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
+from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.check_in import CheckIn
-from kiosk.visit import Step, TypedSignatureProblem, Visit
+from kiosk.content import ContentPack
+from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitFlow, questions_asked
 from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
@@ -22,8 +26,11 @@ from ui.screens.reminder import ReminderScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
+from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.step_bar import STAGES, stage_of
+
+_Screen = TypeVar("_Screen", bound=PatientScreen)
 
 
 def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
@@ -61,22 +68,86 @@ class VisitScreens:
 
     @classmethod
     def build(cls, *, typed_signature: bool) -> VisitScreens:
-        """A new visit's screens, styled now (at Start) rather than on the tap that shows them."""
-        screens = cls(
-            DetailsScreen(),
-            ReminderScreen(),
-            SlideScreen(),
-            QuestionScreen(),
-            ReviewScreen(),
-            ConsentScreen(typed_allowed=typed_signature),
-            RideHomeScreen(),
-            DoneScreen(),
-        )
+        """A new visit's screens, all at once, styled now rather than on the tap that shows
+        them."""
+        building = cls.building(typed_signature=typed_signature)
+        while True:
+            try:
+                next(building)
+            except StopIteration as built:
+                screens: VisitScreens = built.value
+                return screens
+
+    @classmethod
+    def building(cls, *, typed_signature: bool) -> Generator[None, None, VisitScreens]:
+        """A new visit's screens, one screen (made and styled) per step; the screens are
+        what the generator returns. Closed before its end, it destroys what it made."""
+        made: list[PatientScreen] = []
+
+        def kept(screen: _Screen) -> _Screen:
+            screen.ensurePolished()
+            made.append(screen)
+            return screen
+
+        try:
+            details = kept(DetailsScreen())
+            yield
+            reminder = kept(ReminderScreen())
+            yield
+            slide = kept(SlideScreen())
+            yield
+            question = kept(QuestionScreen())
+            yield
+            review = kept(ReviewScreen())
+            yield
+            consent = kept(ConsentScreen(typed_allowed=typed_signature))
+            yield
+            ride_home = kept(RideHomeScreen())
+            yield
+            done = kept(DoneScreen())
+        except GeneratorExit:
+            # Also when the program ends with a set half made: Qt may have deleted it.
+            for screen in made:
+                if shiboken6.isValid(screen):
+                    screen.deleteLater()
+            raise
+        screens = cls(details, reminder, slide, question, review, consent, ride_home, done)
         # Done: every step behind the patient.
         screens.done.step_bar.show_stage(len(STAGES))
-        for screen in screens.all():
-            screen.ensurePolished()
         return screens
+
+    def destroy(self) -> None:
+        """Take every screen out of its stack and delete it (with all it shows)."""
+        for screen in self.all():
+            if not shiboken6.isValid(screen):
+                continue  # the program is ending: Qt has deleted it already
+            parent = screen.parentWidget()
+            if isinstance(parent, QStackedWidget):
+                parent.removeWidget(screen)
+            screen.hide()
+            screen.deleteLater()
+
+    def lay_out(self, shown: ContentPack, *, paper: bool, typed: bool) -> None:
+        """Rows for what every visit in this language shows, made before the visit needs
+        them (not on the tap that shows them): the review's questions and the consent's
+        statements, none ticked. Nothing of a patient is in them. `paper`: signing on
+        paper is offered (at the desk); `typed`: a typed name is."""
+        # A first visit's questions: a return visit's (told only at its details) lays its
+        # rows out again when it reaches the review.
+        asked = questions_asked(shown.questions, VisitFlow.FIRST_VISIT)
+        self.review.set_questions([(q.id, q.text) for q in asked])
+        statements, meaning = shown.consent_statements, shown.signature_meaning
+        self.consent.show_consent(
+            statements, set(), meaning, "", paper_allowed=paper, typed_allowed=typed
+        )
+
+    def fit_display(self, *, larger_text: bool) -> None:
+        """The patient's display changed (or was chosen before these screens were made):
+        fields put labels above with larger text, and every footer is laid out again."""
+        for screen in self.all():
+            for form in screen.findChildren(KeyboardForm):
+                form.set_labels_above(larger_text)
+            screen.restyled()
 
     def send_taps_to(self, check_in: CheckIn) -> None:
         """Each screen's taps go to the check-in service, which moves the visit."""
@@ -170,9 +241,11 @@ class VisitScreens:
                 paper_allowed=visit.assisted_by is not None,
                 typed_allowed=visit.typed_signature_allowed,
             )
-            self.consent.show_typed_problems(
-                [p for p in problems if isinstance(p, TypedSignatureProblem)]
-            )
+            typed_problems = [p for p in problems if isinstance(p, TypedSignatureProblem)]
+            if visit.typed_signature_allowed:
+                # Asking for the typed name's words makes its field (and a second
+                # keyboard): only where the clinic offers a typed name.
+                self.consent.show_typed_problems(typed_problems)
             screen = self.consent
         elif step is Step.RIDE_HOME:
             self.ride_home.show_problems(problems)

@@ -8,8 +8,7 @@ the sign-in dialog (the caller says who is signed in). The window is not shown.
 from __future__ import annotations
 
 from kiosk.actor import StaffMember
-from kiosk.audit import station_name
-from kiosk.settings import Settings
+from kiosk.settings import Settings, station_name
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
 from ui.admin.admin_window import AdminWindow

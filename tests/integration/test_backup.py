@@ -21,7 +21,7 @@ from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from tests.integration.running import kiosk
 
-# `kiosk backup` copies a SQLite file; pg_dump on a server is still to come.
+# `kiosk backup` copies a SQLite file here; on a server it is pg_dump (test_server_backup.py).
 pytestmark = pytest.mark.parametrize("database_engine", ["sqlite"])
 
 WRITER = textwrap.dedent("""

@@ -28,8 +28,14 @@ def _newer(pack: ContentPack) -> ContentPack:
     questions = tuple(
         replace(q, text=NEW_QUESTION) if q.text == OLD_QUESTION else q for q in pack.questions
     )
+    dropped = pack.slides[-1]  # with its picture: a picture no slide shows is not kept
+    pictures = {name: data for name, data in pack.pictures.items() if name != dropped.picture}
     return replace(
-        pack, clinic_name="Serenity Ketamine Clinic", slides=pack.slides[:-1], questions=questions
+        pack,
+        clinic_name="Serenity Ketamine Clinic",
+        slides=pack.slides[:-1],
+        questions=questions,
+        pictures=pictures,
     )
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.database import Database
@@ -272,23 +273,41 @@ def test_nothing_of_one_patient_reaches_the_next(
         qtbot, database, settings, timeout_seconds=1, countdown_seconds=1, done_seconds=1
     )
     visits_seen: list[weakref.ref[object]] = []
-    kiosk.stack.currentChanged.connect(
-        lambda _: kiosk.visit is not None and visits_seen.append(weakref.ref(kiosk.visit))
-    )
+    screens_seen: list[weakref.ref[object]] = []
+    old_screens: list[QWidget] = []
+
+    def seen(_index: int) -> None:
+        if kiosk.visit is not None and kiosk.screens is not None:
+            visits_seen.append(weakref.ref(kiosk.visit))
+            screens_seen.append(weakref.ref(kiosk.screens))
+            old_screens.extend(kiosk.screens.all())
+
+    kiosk.stack.currentChanged.connect(seen)
     ending(qtbot, kiosk)  # type: ignore[operator]
+    # The next visit's screens are built while Welcome waits: they are looked at too.
+    qtbot.waitUntil(lambda: kiosk.next_screens.is_ready, timeout=30_000)
+    prebuilt = kiosk.next_screens.screens
+    assert prebuilt is not None
     # The screens were scheduled for deletion; run those deletions as the event loop would.
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     gc.collect()
     assert visits_seen
     assert all(ref() is None for ref in visits_seen)
+    assert all(ref() is None for ref in screens_seen), "the last patient's screens are gone"
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(screen) for screen in old_screens))
     widgets = kiosk.findChildren(QLabel) + kiosk.findChildren(QLineEdit)
+    for screen in prebuilt.all():
+        widgets += screen.findChildren(QLabel) + screen.findChildren(QLineEdit)
     texts = [w.text() for w in widgets] + [w.accessibleName() for w in widgets]
     for secret in SECRETS:
         assert not any(secret in text for text in texts), secret
+    assert prebuilt.consent.pad.is_empty
     tap(current(kiosk), "Start")
-    for field in current(kiosk).findChildren(QLineEdit):
-        assert field.text() == ""
-        assert not field.isUndoAvailable()
+    assert current(kiosk) is prebuilt.details, "Start showed the screens built ahead"
+    for screen in prebuilt.all():
+        for field in screen.findChildren(QLineEdit):
+            assert field.text() == ""
+            assert not field.isUndoAvailable()
     assert current(kiosk).window().findChild(type(kiosk.welcome)) is kiosk.welcome
 
 

@@ -278,6 +278,14 @@ def test_only_the_desks_roles_link_merge_correct_and_keep_the_list(
         record = load_visit(session, visit)
     assert record is not None
     refused = visit_actions(record, editor)
-    assert not (refused.link_patient or refused.unlink_patient or refused.correct_details)
+    assert (refused.link_patient, refused.unlink_patient, refused.correct_details) == (
+        False,
+        False,
+        False,
+    )
     clinician = visit_actions(record, StaffMember(3, "lee", frozenset({Role.CLINICIAN})))
-    assert clinician.link_patient and clinician.unlink_patient and clinician.merge_patients
+    assert (clinician.link_patient, clinician.unlink_patient, clinician.merge_patients) == (
+        True,
+        True,
+        True,
+    )

@@ -1,9 +1,12 @@
 """The front desk: today's check-ins as they arrive, search, a visit's details, review.
 
-The list updates by itself: every few seconds the window asks the database whether
-any visit was stored or changed (by the kiosk, in another process, or another desk)
-and reloads only then. Every opening, search and change goes through `kiosk.desk`,
-which leaves the audit entry.
+The list updates by itself. On a database server the desk hears of every stored or
+changed visit, print and alert from any computer at once (`ui.desk.server_line`), says
+in its top bar when it has lost the server, keeps what it shows read-only until the
+server is back, and then reloads by itself. On one computer (SQLite) the window asks
+the database every few seconds whether any visit was stored or changed (by the kiosk,
+in another process, or another desk) and reloads only then. Every opening, search and
+change goes through `kiosk.desk`, which leaves the audit entry.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import html
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -57,6 +60,7 @@ from kiosk.audit import AuditEntry
 from kiosk.audit_protections import WARNING_DAYS
 from kiosk.front_desk import visit_actions
 from kiosk.held_visits import HeldVisits
+from kiosk.live_updates import Change, ServerState
 from kiosk.patients import Patient, PatientError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
@@ -67,6 +71,7 @@ from ui.desk.check_in_model import CheckInModel, Column
 from ui.desk.correction_dialog import CorrectionDialog, TypedCorrection
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
 from ui.desk.expected_today import ExpectedTodayDialog
+from ui.desk.server_line import ServerLine
 from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
@@ -139,6 +144,8 @@ class DeskWindow(QMainWindow):
         self.query: desk.VisitQuery | None = None  # None: today's check-ins
         self._marker: tuple[object, ...] | None = None
         self._seen_attention: set[str] | None = None
+        # None while the server is there (or there is none to lose): when it was lost.
+        self._server_lost_at: datetime | None = None
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -168,25 +175,33 @@ class DeskWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_print_system_state()
         self._add_shortcuts()
-        self._start_watching()
+        self._start_updates()
         self._load_printers()
         self._show_actions()
         self.refresh()
         self.show_held_visits()
 
-    def _start_watching(self) -> None:
-        """Look for new check-ins and for what became of prints, every few seconds."""
+    def _start_updates(self) -> None:
+        """What keeps the list current: word from the server, or a look every few seconds."""
+        self.server_line = ServerLine(self.station, self)
+        self.server_line.changed.connect(self._heard_change)
+        self.server_line.state_changed.connect(self._server_state)
+        self._change_heard = False
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MILLISECONDS)
-        self.refresh_timer.timeout.connect(self.refresh_if_changed)
+        self.refresh_timer.timeout.connect(self._look_again)
         self.refresh_timer.start()
         self.print_timer = QTimer(self)
         self.print_timer.setInterval(PRINT_CHECK_MILLISECONDS)
         self.print_timer.timeout.connect(self.check_prints)
         self.print_timer.start()
+        self.server_line.start()
 
     def _build_top_bar(self) -> QVBoxLayout:
         top = QVBoxLayout()
+        # First in the top bar: staff must not take an old list for today's.
+        self.server_alert = _alert_line("deskServerAlert")
+        top.addWidget(self.server_alert)
         self.signed_in = plain_label(
             self.tr("Signed in as {0} ({1})").format(self.member.username, self.member.roles_shown)
         )
@@ -533,9 +548,73 @@ class DeskWindow(QMainWindow):
         self.held_alert.setText("\n".join(lines))
         self.held_alert.show()
 
+    def _look_again(self) -> None:
+        """The regular look: held visits on this computer, and, with no server to hear
+        from, whether anything changed."""
+        if self.server_line.listening:
+            self.show_held_visits()
+        else:
+            self.refresh_if_changed()
+
+    def _heard_change(self, change: Change) -> None:
+        """A change from any computer: reload once, however many arrive together."""
+        if change.table == "alerts":
+            self.alerts.look()
+            return
+        if not self._change_heard:
+            self._change_heard = True
+            QTimer.singleShot(0, self, self._reload_after_change)
+
+    def _reload_after_change(self) -> None:
+        self._change_heard = False
+        self.refresh_if_changed()
+
+    def _server_state(self, state: ServerState) -> None:
+        """The server lost: say so, keep the screen as it is, read-only. Back: reload."""
+        if not state.reachable:
+            if self._server_lost_at is None:
+                self._server_lost_at = self.clock()
+            when = self._server_lost_at.astimezone(self.settings.zone).strftime("%I:%M %p")
+            self.server_alert.setText(
+                self.tr(
+                    "This desk has lost its connection to the clinic's database server. "
+                    "What you see is as it was at {0} and cannot be changed until the "
+                    "connection is back; the desk keeps trying by itself. If this lasts, "
+                    "call your IT contact."
+                ).format(when)
+            )
+            self.server_alert.show()
+        elif self._server_lost_at is not None:
+            self._server_lost_at = None
+            self.server_alert.hide()
+        else:
+            return  # the first word from the server: nothing was lost
+        away = self._server_lost_at is not None
+        for widget in (
+            self.search_field,
+            self.search_button,
+            self.today_button,
+            self.check_in_button,
+            self.attention_only,
+            self.previous_page,
+            self.next_page,
+        ):
+            widget.setEnabled(not away)
+        # The chosen visit stays shown; choosing another would need the server.
+        self.table.setSelectionMode(
+            QTableView.SelectionMode.NoSelection
+            if away
+            else QTableView.SelectionMode.SingleSelection
+        )
+        self._show_actions()
+        if not away:
+            self.refresh()
+
     def refresh_if_changed(self) -> None:
         """Reload when a visit was stored or changed anywhere since the last look."""
         self.show_held_visits()
+        if self._server_lost_at is not None:
+            return  # read-only until the server is back, when the desk reloads
         try:
             marker = self.front_desk.marker()
         except StorageUnavailableError as error:
@@ -546,6 +625,8 @@ class DeskWindow(QMainWindow):
 
     def refresh(self, *, audit: bool = False) -> None:
         """Reload the list (today's, or the current search) and keep the selection."""
+        if self._server_lost_at is not None:
+            return  # what is on screen stays as it was; reloaded when the server is back
         selected = self.current.id if self.current else None
         try:
             if self.query is None:
@@ -708,8 +789,10 @@ class DeskWindow(QMainWindow):
         )
 
     def _show_actions(self) -> None:
-        # Who may do what is kiosk.front_desk's to decide; the window only greys buttons.
-        allowed = visit_actions(self.current, self.member)
+        # While the server is away nothing can be printed, saved or changed; who may do
+        # what is kiosk.front_desk's to decide: the window only greys buttons.
+        visit = self.current if self._server_lost_at is None else None
+        allowed = visit_actions(visit, self.member)
         self.save_button.setEnabled(allowed.save_summary)
         can_print = allowed.print_summary and bool(self.printer_choice.currentText())
         self.print_button.setEnabled(can_print)
@@ -1094,6 +1177,7 @@ class DeskWindow(QMainWindow):
             self.alerts.stop()
         self.refresh_timer.stop()
         self.print_timer.stop()
+        self.server_line.stop()
         for answer in self._awaited:
             with contextlib.suppress(RuntimeError):
                 answer.arrived.disconnect()

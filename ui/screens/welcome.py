@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from kiosk.content import ContentPack
+from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import mark_heading
 from ui.interface_language import (
     LANGUAGE_OFFER,
@@ -116,7 +116,7 @@ class WelcomeScreen(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def show_check_in(self, content: ContentPack | None, language: str, *, paused: bool) -> None:
+    def show_check_in(self, card: WelcomeCard | None, language: str, *, paused: bool) -> None:
         """Welcome for the next visit, in `language`: the clinic's name, the content's other
         languages this kiosk can speak, and Start only when a check-in can begin."""
         if InterfaceLanguage.current != language:
@@ -129,13 +129,13 @@ class WelcomeScreen(QWidget):
         locale = InterfaceLanguage.locale()
         self.window().setLocale(locale)
         QLocale.setDefault(locale)
-        self.show_clinic(content.in_language(language).clinic_name if content else "")
-        offered = content.languages if content else ()
+        self.show_clinic(card.clinic_name(language) if card else "")
+        offered = card.languages if card else ()
         self.show_languages(
             [code for code in offered if code != language and code in interface_languages()]
         )
         self.show_paused(paused)
-        self.start_button.setEnabled(content is not None and not paused)
+        self.start_button.setEnabled(card is not None and not paused)
 
     def show_clinic(self, clinic_name: str) -> None:
         """Show the clinic's name from the content in use."""

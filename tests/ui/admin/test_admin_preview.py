@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
@@ -13,6 +16,7 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.stored_visits import count_visits
 from kiosk.visit import KioskTiming
+from tests.databases import made_database
 from tests.ui.admin.editor import choose_row, click, open_editor, retype
 from ui.admin.preview_window import LANDSCAPE, PORTRAIT, PreviewWindow
 from ui.screens.question import QuestionScreen
@@ -143,3 +147,43 @@ def test_the_preview_switches_between_portrait_and_landscape(
     assert preview.view.transform().m11() == 1
     click(qtbot, preview.actual_size_button)
     assert preview.view.transform().m11() < 1
+
+
+@pytest.mark.parametrize("database_engine", ["postgresql"])
+def test_an_editor_on_the_clinics_server_previews_on_a_throwaway_file_never_the_server(
+    qtbot: QtBot, new_database_url: Callable[..., str], settings: Settings
+) -> None:
+    server_url = new_database_url(made=True)
+    server = made_database(server_url)
+    try:
+        on_server = dataclasses.replace(settings, database_url=server_url)
+        window = open_editor(qtbot, server, on_server)
+        click(qtbot, window.preview_button)
+        preview = window.preview
+        assert preview is not None
+        own = preview.station.database
+        assert own.engine.dialect.name == "sqlite"
+        assert own.file is not None
+        assert own.file.parent == preview.folder
+        assert preview.settings.database_url != server_url
+        kiosk = preview.kiosk
+        reach_consent(kiosk, "Test", "Patient", "01/02/1980")
+        for statement in window.pack.consent_statements:
+            tap(current(kiosk), statement.text)
+        _sign_with_the_mouse_through_the_preview(qtbot, preview)
+        tap(current(kiosk), "Sign and continue")
+        fill(kiosk, "driver_name", "Luis")
+        fill(kiosk, "phone", "(555) 201-3344")
+        fill(kiosk, "relationship", "husband")
+        with qtbot.waitSignal(kiosk.visit_stored, timeout=5000):
+            tap(current(kiosk), "Continue")
+        with own.session() as session:
+            assert count_visits(session, demo=False) == 1  # in the preview's own file
+        with server.session() as session:
+            assert count_visits(session, demo=False) == 0
+            assert not [e for e in entries(session) if e.action == "visit_stored"]
+        with qtbot.waitSignal(preview.closed, timeout=5000):
+            preview.close()
+        window.close()
+    finally:
+        server.close()

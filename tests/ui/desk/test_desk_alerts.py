@@ -20,10 +20,10 @@ from sqlalchemy import update
 from kiosk import auth
 from kiosk.actor import Actor, ActorKind, Role, StaffMember
 from kiosk.alerts import Alerts, Heartbeat, now_in
-from kiosk.audit import entries, station_name
+from kiosk.audit import entries
 from kiosk.database import Database
 from kiosk.models import StationRow
-from kiosk.settings import Settings
+from kiosk.settings import Settings, station_name
 from kiosk.station import Station
 from ui.desk.alert_banner import AlertBanner
 from ui.desk.desk_alerts import DeskAlerts

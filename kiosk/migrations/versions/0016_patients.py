@@ -13,8 +13,8 @@ corrections, recomputes their patients' last consent (removing a patient left wi
 visit) and forgets earlier days' expected lists, as `kiosk.retention` does on SQLite.
 `kiosk.server_roles` gives the desk's role what it needs of the new tables.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 
@@ -27,8 +27,8 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,101 @@
+"""`kiosk run` paints Welcome from its card before storage is loaded, and keeps the card."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.running import kiosk
+
+# The kiosk's own start, with the loading after the first frame held back: what is
+# imported when Welcome has been painted is what the first frame needed.
+_FIRST_FRAME_PROBE = """
+import sys
+from ui import kiosk_app
+
+kiosk_app.StorageLoading._begin = lambda self: None
+from ui.main import main
+
+code = main(["run", "--exit-after-first-paint"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _card(home: Path) -> Path:
+    cards = list((home / "data" / "waiting-room-kiosk" / "welcome").glob("*.json"))
+    assert len(cards) == 1, cards
+    return cards[0]
+
+
+def _first_start(home: Path) -> None:
+    kiosk("db", "init", home=home, check=True)
+    result = kiosk(
+        "run", "--exit-after-first-paint", home=home, extra_env={"QT_QPA_PLATFORM": "offscreen"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_first_start_writes_welcomes_card(home: Path) -> None:
+    _first_start(home)
+    card = json.loads(_card(home).read_text("utf-8"))
+    assert card["clinic_names"][0] == "Serenity Mental Health Centers"
+    assert card["open"] is True
+
+
+def test_welcome_is_painted_before_the_database_layer_is_loaded(home: Path) -> None:
+    _first_start(home)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
+    env |= {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "KIOSK_CONFIG": str(home / "kiosk.toml"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    probe = subprocess.run(
+        [sys.executable, "-c", "import json\n" + _FIRST_FRAME_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=home,
+        timeout=120,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert found["code"] == 0
+    loaded = set(found["modules"])
+    assert "ui.screens.welcome" in loaded
+    for heavy in (
+        "sqlalchemy",
+        "kiosk.models",
+        "kiosk.check_in",
+        "kiosk.station",
+        "kiosk.cli",
+        "ui.visit_screens",  # the visit's screens are built after storage has loaded
+        "PIL",
+    ):
+        assert heavy not in loaded, f"{heavy} was loaded before Welcome's first frame"
+
+
+@pytest.mark.parametrize(
+    "spoiled", ["", "{", '{"format": 1}', "\u0000" * 10, json.dumps({"open": "sure"})]
+)
+def test_a_spoiled_card_means_welcome_waits_for_storage_and_the_card_is_written_again(
+    home: Path, spoiled: str
+) -> None:
+    _first_start(home)
+    card = _card(home)
+    card.write_text(spoiled, encoding="utf-8")
+
+    result = kiosk(
+        "run", "--exit-after-first-paint", home=home, extra_env={"QT_QPA_PLATFORM": "offscreen"}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(card.read_text("utf-8"))["open"] is True
