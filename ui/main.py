@@ -178,8 +178,9 @@ def _run_kiosk(args: argparse.Namespace, arguments: list[str]) -> int:
     from kiosk.logs import configure_logging, log_unexpected
 
     if args.staff_exit_file is not None and not args.supervised:
-        sys.stderr.write("kiosk: --staff-exit-file goes with --supervised\n")
-        return 2
+        # As argparse refuses a bad command line: the message and status 2.
+        sys.stderr.write("kiosk: error: --staff-exit-file goes with --supervised\n")
+        raise SystemExit(2)
     log_file = configure_logging()
     if args.supervised:
         return _keep_kiosk_open(args, arguments)
