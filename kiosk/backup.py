@@ -14,12 +14,12 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, Table, select
+from sqlalchemy import Column, Connection, Integer, Table, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -41,9 +41,11 @@ from kiosk.models import (
     ContentPictureRow,
     ContentPublicationRow,
     ContentVersionRow,
+    PatientRow,
     VisitRow,
     table_of,
 )
+from kiosk.patients import refresh_patients
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 
@@ -459,6 +461,7 @@ def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
         if not missing:
             return 0
         versions = _carry_content_versions(connection, origin, shared, missing)
+        patients = _carry_patients(connection, origin, shared, missing)
         publishes = _carry_publications(connection, origin, shared, missing, versions)
         for table in _tables_with_visits():
             if table.name not in shared:
@@ -484,6 +487,9 @@ def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
                     if "content_publication_id" in columns:
                         at = columns.index("content_publication_id")
                         rows = [(*row[:at], publishes.get(row[at]), *row[at + 1 :]) for row in rows]
+                    if "patient_id" in columns:
+                        at = columns.index("patient_id")
+                        rows = [(*row[:at], patients.get(row[at]), *row[at + 1 :]) for row in rows]
                 if rows:
                     connection.exec_driver_sql(
                         f'INSERT INTO "{table.name}" ({listed}) VALUES ({places})',  # noqa: S608 - names from the models
@@ -491,7 +497,62 @@ def _carry_visits(session: Session, driver: _Driver, kept: Path) -> int:
                     )
     finally:
         origin.close()
+    refresh_patients(session, patients.values())
     return len(missing)
+
+
+def _carry_patients(
+    connection: Connection, origin: Any, shared: dict[str, frozenset[str]], visit_ids: list[str]
+) -> dict[int, int]:
+    """The restored database's number for the patient of each carried visit.
+
+    The same record (number, name and birth date) keeps its number; any other is copied
+    in under a new one. Name, birth date and last consent are recomputed afterwards.
+    """
+    if "patients" not in shared or "patient_id" not in shared.get("visits", frozenset()):
+        return {}
+    table = table_of(PatientRow)
+    numbers: dict[int, int] = {}
+    wanted = {
+        row[0]
+        for start in range(0, len(visit_ids), 500)
+        for row in origin.execute(
+            "SELECT DISTINCT patient_id FROM visits WHERE patient_id IS NOT NULL AND id IN "  # noqa: S608 - marks only
+            f"({', '.join('?' for _ in visit_ids[start : start + 500])})",
+            visit_ids[start : start + 500],
+        )
+    }
+    for number in sorted(wanted):
+        found = origin.execute(
+            "SELECT first_name, last_name, name_key, date_of_birth, created_at"
+            " FROM patients WHERE id = ?",
+            (number,),
+        ).fetchone()
+        if found is None:
+            continue
+        first, last, key, born, created = found
+        same = connection.execute(
+            select(table.c.id).where(
+                table.c.id == number,
+                table.c.name_key == key,
+                table.c.date_of_birth == date.fromisoformat(str(born)[:10]),
+            )
+        ).scalar()
+        if same is not None:
+            numbers[number] = number
+            continue
+        inserted = connection.execute(
+            insert(table).values(
+                first_name=first,
+                last_name=last,
+                name_key=key,
+                date_of_birth=date.fromisoformat(str(born)[:10]),
+                created_at=datetime.fromisoformat(str(created)).replace(tzinfo=UTC),
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        numbers[number] = int(inserted[0])
+    return numbers
 
 
 def _numbered_by_the_database(column: Column[Any]) -> bool:

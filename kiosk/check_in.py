@@ -30,6 +30,7 @@ from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, NotReady
 from kiosk.exit_pin import ExitAttempt, ExitOutcome, ExitPin, write_pending
+from kiosk.expected import which_flow
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.kiosk_access import record_kiosk_event
 from kiosk.pack_loader import ContentPackError
@@ -43,10 +44,12 @@ from kiosk.visit import (
     DetailsProblem,
     Ending,
     KioskTiming,
+    PatientDetails,
     RideHomeProblem,
     Step,
     TypedSignatureProblem,
     Visit,
+    VisitFlow,
     utc_now,
 )
 from kiosk.welcome_card import WelcomeCard, write_welcome_card
@@ -603,15 +606,47 @@ class CheckIn:
         """The patient's name and date of birth; problems keep them on the screen."""
         if self.visit is None:
             return []
-        problems = self.visit.enter_details(first, last, born)
+        problems = self.visit.enter_details(first, last, born, flow=self._which_flow)
         self.problems = list(problems)
         self._changed()
         return problems
+
+    def _which_flow(self, details: PatientDetails) -> VisitFlow:
+        """Which flow to run for these details: the day's expected list answers, and
+        nothing else comes back. A database that cannot answer means a first visit.
+
+        One indexed read, on the screen's thread: the next screen depends on it.
+        """
+        visit = self.visit
+        if visit is None or self._database_not_ready():
+            return VisitFlow.FIRST_VISIT
+        try:
+            with self.database.session() as session, session.begin():
+                return which_flow(
+                    session,
+                    details.first_name,
+                    details.last_name,
+                    details.date_of_birth,
+                    pack=visit.content,
+                    now=self.clock(),
+                    zone=self.settings.zone,
+                )
+        except SQLAlchemyError as error:
+            log.warning("the expected list cannot be asked: %s", type(error).__name__)
+            return VisitFlow.FIRST_VISIT
 
     def next_slide(self) -> None:
         """Next on a slide, once the slide has been shown long enough."""
         if self.visit is not None and self.visit.seconds_until_next() <= 0:
             self._act(lambda visit: visit.next_slide())
+
+    def show_information_again(self) -> None:
+        """ "Show me the information again" on a returning patient's reminder."""
+        self._act(lambda visit: visit.show_information_again())
+
+    def continue_after_reminder(self) -> None:
+        """Continue on the reminder."""
+        self._act(lambda visit: visit.continue_after_reminder())
 
     def answer(self, value: str) -> None:
         """An answer: on to the next question, unless it raises a flag.

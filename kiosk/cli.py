@@ -375,6 +375,8 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                                 {"kind": flag.kind, "wording": flag.wording} for flag in visit.flags
                             ],
                             "demo": visit.is_demo,
+                            "patient_id": visit.patient_id,
+                            "return_visit": visit.return_visit,
                         },
                         ensure_ascii=False,
                     )

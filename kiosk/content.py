@@ -40,6 +40,30 @@ class QuestionKind(StrEnum):
     SHORT_TEXT = "short_text"
 
 
+class QuestionSection(StrEnum):
+    """When a question is asked: every visit, or only a returning patient's (issue 27)."""
+
+    # The contraindication questions: every visit, first or return.
+    SCREENING = "screening"
+    # Before today's infusion (food and drink, new medicines, alcohol, pregnancy).
+    PRE_INFUSION = "pre_infusion"
+    # How the last infusion went, and the long-term watch list.
+    SIDE_EFFECTS = "side_effects"
+
+    @property
+    def return_visits_only(self) -> bool:
+        """Asked only of a patient who comes back."""
+        return self is not QuestionSection.SCREENING
+
+
+class ReturnConsent(StrEnum):
+    """The clinic's rule for re-signing consent on a return visit."""
+
+    EVERY_VISIT = "every_visit"
+    # Only when the slides were shown again (changed text, an old consent, or asked for).
+    WHEN_SLIDES_SHOWN = "when_slides_shown"
+
+
 # A typed answer is a few words ("which medicines today?"), not a letter.
 SHORT_TEXT_LIMIT = 200
 
@@ -47,6 +71,8 @@ SHORT_TEXT_LIMIT = 200
 # summary and the desk note that the education may not have been read (pack settings).
 READING_WORDS_PER_MINUTE = 200
 READING_TIME_FRACTION = Fraction(1, 3)
+# A returning patient's consent stands this long before the slides are shown again.
+CONSENT_VALID_DAYS = 365
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -174,6 +200,7 @@ class Question:
     contraindication: bool = True
     kind: QuestionKind = QuestionKind.YES_NO
     choices: tuple[Choice, ...] = ()
+    section: QuestionSection = QuestionSection.SCREENING
 
     def raises_flag(self, answer: str) -> bool:
         """Whether this answer needs a clinician to review the visit."""
@@ -228,6 +255,10 @@ class ContentPack:
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     reading_words_per_minute: int = READING_WORDS_PER_MINUTE
     reading_time_fraction: Fraction = READING_TIME_FRACTION
+    # A returning patient reads the slides again once their last consent is older than
+    # this (the clinic's period), or the slides' clinical text changed since (issue 27).
+    consent_valid_days: int = CONSENT_VALID_DAYS
+    return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -325,6 +356,18 @@ class ContentPack:
                 != (READING_WORDS_PER_MINUTE, READING_TIME_FRACTION)
                 else {}
             ),
+            # Only a clinic period other than the default says so (the version stays).
+            **(
+                {
+                    "return_visits": {
+                        "consent_valid_days": self.consent_valid_days,
+                        "return_consent": self.return_consent.value,
+                    }
+                }
+                if (self.consent_valid_days, self.return_consent)
+                != (CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT)
+                else {}
+            ),
             # Only a pack with translations says so: one without keeps its old version.
             **(
                 {
@@ -373,6 +416,9 @@ def _canonical_question(question: Question) -> dict[str, Any]:
     if question.kind is not QuestionKind.YES_NO:
         data["kind"] = question.kind.value
         data["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+    # Only a return visit's question says so: a screening question keeps its old form.
+    if question.section is not QuestionSection.SCREENING:
+        data["section"] = question.section.value
     return data
 
 
@@ -389,6 +435,7 @@ def _question_from_canonical(data: Mapping[str, Any]) -> Question:
         flag_wording=data["flag_wording"],
         kind=kind,
         choices=tuple(Choice(c["id"], c["text"]) for c in data.get("choices", ())),
+        section=QuestionSection(data.get("section", QuestionSection.SCREENING.value)),
     )
 
 
@@ -409,6 +456,12 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         translations=data.get("translations", {}),
         reading_words_per_minute=reading.get("words_per_minute", READING_WORDS_PER_MINUTE),
         reading_time_fraction=Fraction(reading.get("time_fraction", str(READING_TIME_FRACTION))),
+        consent_valid_days=data.get("return_visits", {}).get(
+            "consent_valid_days", CONSENT_VALID_DAYS
+        ),
+        return_consent=ReturnConsent(
+            data.get("return_visits", {}).get("return_consent", ReturnConsent.EVERY_VISIT.value)
+        ),
     )
 
 

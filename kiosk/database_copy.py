@@ -73,7 +73,7 @@ class Copied:
             f"Copied the database at {self.source} to {self.target}:",
             (
                 f"  {counted}, and {others} other rows (flags, slides seen, consent, prints, "
-                "pictures, stations)."
+                "pictures, stations, patients and their corrections, today's expected list)."
             ),
             f"Checked: every table holds as many rows on both, and {newest}.",
             (

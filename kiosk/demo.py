@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.content import Answer, ContentPack, Question, QuestionKind
@@ -21,13 +21,15 @@ from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
     FlagRow,
+    PatientRow,
     SlideViewRow,
     VisitRow,
 )
+from kiosk.patients import patient_key, refresh_patient
 from kiosk.rules import visit_flags
 from kiosk.signature import Signature
 from kiosk.stored_visits import count_visits, name_key, publication_seen, publications_of
-from kiosk.visit import Ending, RideStatus
+from kiosk.visit import Ending, RideStatus, VisitFlow
 
 FIRST_NAMES = (
     "Maria",
@@ -149,10 +151,15 @@ def _calm_answer(question: Question) -> str:
     return calm[0] if calm else question.possible_answers()[0]
 
 
+def _first_visit(content: ContentPack) -> list[Question]:
+    """The questions a first visit asks (not a returning patient's)."""
+    return [q for q in content.questions if not q.section.return_visits_only]
+
+
 def _answers(content: ContentPack, rng: random.Random) -> dict[str, str]:
     # About one visit in five has an answer that needs review.
-    answers = {question.id: _calm_answer(question) for question in content.questions}
-    flagging = [q for q in content.questions if q.flag_answers]
+    answers = {question.id: _calm_answer(question) for question in _first_visit(content)}
+    flagging = [q for q in _first_visit(content) if q.flag_answers]
     if flagging and rng.random() < 0.2:
         question = rng.choice(flagging)
         if question.kind is QuestionKind.YES_NO:
@@ -178,6 +185,19 @@ def demo_visits(
         name: [] for name in ("visits", "answers", "slide_views", "acks", "flags")
     }
     today = now.astimezone(zone).date()
+    # The returning patients: a few, each several times (names no other demo visit has).
+    returning = (
+        [
+            (
+                rng.choice(FIRST_NAMES),
+                f"{rng.choice(LAST_NAMES)}-{rng.choice(LAST_NAMES)}",
+                date(rng.randint(1945, 2000), rng.randint(1, 12), rng.randint(1, 28)),
+            )
+            for _ in range(max(1, min(20, count // 12)))
+        ]
+        if count >= RETURNING_FIRST
+        else []
+    )
     for n in range(count):
         # Mostly spread over the past year, with a handful on today for the desk.
         days_ago = 0 if n < min(count, 12) else rng.randint(0, 364)
@@ -194,8 +214,14 @@ def demo_visits(
         started = started_local.astimezone(UTC)
         if started > now:
             started = now - timedelta(minutes=rng.randint(5, 300))
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        born = date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        # About a third of visits are a returning patient's: a course of infusions.
+        if returning and (n < RETURNING_FIRST or rng.random() < RETURNING_SHARE):
+            first, last, born = returning[
+                n % len(returning) if n < RETURNING_FIRST else rng.randrange(len(returning))
+            ]
+        else:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            born = date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
         answers = _answers(content, rng)
         stopped = rng.random() < 0.03
         has_ride = not stopped and rng.random() > 0.08
@@ -216,6 +242,8 @@ def demo_visits(
             )
             moment += timedelta(seconds=seconds)
         for position, question in enumerate(content.questions):
+            if question.id not in answers:
+                continue
             moment += timedelta(seconds=rng.uniform(3, 15))
             batch["answers"].append(
                 {
@@ -294,6 +322,64 @@ def demo_visits(
             batch = {name: [] for name in batch}
 
 
+# Every returning patient gets three visits among the first ones made (the desk and the
+# tests see patients with three and more linked visits), and a share of the rest.
+RETURNING_FIRST = 12
+RETURNING_SHARE = 0.3
+
+
+def _link_returning_patients(session: Session, content: ContentPack, ids: list[str]) -> int:
+    """Link the demo visits of each name seen more than once to one patient record, as
+    the desk would; each visit after the first is a return visit, asking the return
+    questions calmly. Returns how many patients were made."""
+    visits = list(
+        session.scalars(select(VisitRow).where(VisitRow.id.in_(ids)).order_by(VisitRow.started_at))
+    )
+    groups: dict[tuple[str, date], list[VisitRow]] = {}
+    for visit in visits:
+        groups.setdefault((visit.name_key, visit.date_of_birth), []).append(visit)
+    extra = [q for q in content.questions if q.section.return_visits_only]
+    positions = {q.id: n for n, q in enumerate(content.questions)}
+    made = 0
+    for (_, born), own in groups.items():
+        if len(own) < 2:
+            continue
+        patient = PatientRow(
+            first_name=own[0].first_name,
+            last_name=own[0].last_name,
+            name_key=patient_key(own[0].first_name, own[0].last_name),
+            date_of_birth=born,
+            created_at=own[0].finished_at,
+        )
+        session.add(patient)
+        session.flush()
+        made += 1
+        for number, visit in enumerate(own):
+            visit.patient_id = patient.id
+            if number == 0:
+                continue
+            recent = visit.started_at - own[number - 1].finished_at < timedelta(days=365)
+            visit.flow = (
+                VisitFlow.RETURN_WITHOUT_SLIDES if recent else VisitFlow.RETURN_WITH_SLIDES
+            ).value
+            if recent:
+                session.execute(delete(SlideViewRow).where(SlideViewRow.visit_id == visit.id))
+            when = visit.answers_confirmed_at or visit.finished_at
+            session.add_all(
+                AnswerRow(
+                    visit_id=visit.id,
+                    question_id=question.id,
+                    position=positions[question.id],
+                    answer=str(_calm_answer(question)),
+                    answered_at=when,
+                )
+                for question in extra
+            )
+        session.flush()
+        refresh_patient(session, patient.id)
+    return made
+
+
 def add_demo_visits(
     session: Session,
     content: ContentPack,
@@ -316,7 +402,9 @@ def add_demo_visits(
         "flags": FlagRow,
     }
     publications = publications_of(session.connection(), content_version_id)
+    ids: list[str] = []
     for batch in demo_visits(content, content_version_id, count, now=now, zone=zone):
+        ids += [str(visit["id"]) for visit in batch["visits"]]
         for visit in batch["visits"]:
             started = visit["started_at"]
             assert isinstance(started, datetime)
@@ -325,4 +413,5 @@ def add_demo_visits(
         for name, model in tables.items():
             if batch[name]:
                 session.execute(insert(model), batch[name])
+    _link_returning_patients(session, content, ids)
     return count

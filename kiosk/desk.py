@@ -23,6 +23,7 @@ from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
 from kiosk.database import Database
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
+from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind, flag_in_brief
 from kiosk.stored_visits import load_visit, name_key
@@ -426,7 +427,7 @@ def review_flags(session: Session, visit_id: str, note: str, by: Actor) -> None:
     if len(note) > MAX_NOTE_LENGTH:
         raise DeskError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     visit = _visit_row(session, visit_id)
-    _clear(session, visit, {FlagKind.CONTRAINDICATION, FlagKind.TALK_FIRST}, by)
+    _clear(session, visit, {kind for kind in FlagKind if kind.clinical}, by)
     visit.reviewed_at = by.now
     visit.reviewed_by = by.username
     visit.review_note = note.strip() or None
@@ -464,6 +465,8 @@ def void_visit(session: Session, visit_id: str, reason: str, by: Actor) -> None:
     visit.voided_by = by.username
     visit.void_reason = reason.strip()[:MAX_NOTE_LENGTH]
     visit.updated_at = by.now
+    if visit.patient_id is not None:  # a void visit is no one's last consent
+        refresh_patient(session, visit.patient_id)
     by.audit(session, AuditAction.VISIT_VOIDED, visit_id)
 
 
@@ -484,6 +487,8 @@ def undo_void(session: Session, visit_id: str, by: Actor) -> None:
     visit.voided_by = None
     visit.void_reason = None
     visit.updated_at = by.now
+    if visit.patient_id is not None:
+        refresh_patient(session, visit.patient_id)
     by.audit(session, AuditAction.VISIT_VOID_UNDONE, visit_id)
 
 

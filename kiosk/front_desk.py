@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk import desk
+from kiosk import desk, expected, patients
 from kiosk.actor import Actor, Permission, StaffMember
 from kiosk.audit import AuditAction, AuditEntry, entries
 from kiosk.audit_protections import recent_restorations
@@ -55,6 +55,12 @@ class VisitActions:
     void: bool = False
     save_summary: bool = False
     print_summary: bool = False
+    # Whose visit it is (`kiosk.patients`): a void visit may still be linked or corrected
+    # (it stays stored under the patient's name).
+    link_patient: bool = False
+    unlink_patient: bool = False
+    merge_patients: bool = False
+    correct_details: bool = False
     # Why a clinical action is not offered to this account ("" when it is, or when the
     # visit is the reason).
     mark_reviewed_refusal: str = ""
@@ -80,6 +86,10 @@ def visit_actions(visit: VisitRecord | None, member: StaffMember) -> VisitAction
         void=standing,
         save_summary=True,
         print_summary=True,
+        link_patient=True,
+        unlink_patient=visit.patient_id is not None,
+        merge_patients=visit.patient_id is not None,
+        correct_details=True,
     )
 
 
@@ -147,6 +157,88 @@ class FrontDesk:
         """A clinician takes back a void made by mistake (audited)."""
         with unit_of_work(self.database) as session:
             desk.undo_void(session, visit_id, by)
+
+    # --- patients who come back (`kiosk.patients`) ----------------------------------------
+    def suggested_patients(self, visit_id: str) -> list[patients.Patient]:
+        """Patients whose name and date of birth match the visit's exactly (to confirm)."""
+        with reading(self.database) as session:
+            return patients.suggested_patients(session, visit_id)
+
+    def patient(self, patient_id: int) -> patients.Patient | None:
+        """A patient record, or None when it is gone."""
+        with reading(self.database) as session:
+            return patients.patient(session, patient_id)
+
+    def possible_duplicates(self, patient_id: int) -> list[patients.Patient]:
+        """Other records with the same name or the same date of birth."""
+        with reading(self.database) as session:
+            return patients.possible_duplicates(session, patient_id)
+
+    def link_visit(self, visit_id: str, patient_id: int | None, by: Actor) -> int:
+        """Staff confirmed whose visit it is (None: a new patient record); audited."""
+        with unit_of_work(self.database) as session:
+            return patients.link_visit(session, visit_id, patient_id, by)
+
+    def unlink_visit(self, visit_id: str, by: Actor) -> None:
+        """Take the visit off its patient (audited)."""
+        with unit_of_work(self.database) as session:
+            patients.unlink_visit(session, visit_id, by)
+
+    def merge_patients(self, keep_id: int, duplicate_id: int, by: Actor) -> int:
+        """Two records of one patient become one (audited per visit moved)."""
+        with unit_of_work(self.database) as session:
+            return patients.merge_patients(session, keep_id, duplicate_id, by)
+
+    def correct_details(
+        self,
+        visit_id: str,
+        by: Actor,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        date_of_birth: date | str | None = None,
+    ) -> list[patients.CorrectedField]:
+        """Correct a typo in the name or date of birth the patient typed (audited)."""
+        with unit_of_work(self.database) as session:
+            return patients.correct_details(
+                session,
+                visit_id,
+                by,
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+            )
+
+    # --- today's expected returning patients (`kiosk.expected`) ------------------------
+    def _today(self, now: datetime) -> date:
+        return expected.clinic_day(now, self.zone)
+
+    def expected_today(self, *, now: datetime) -> list[expected.ExpectedPatient]:
+        """Today's expected returning patients, by time."""
+        with reading(self.database) as session:
+            return expected.expected_today(session, day=self._today(now))
+
+    def expect(self, first_name: str, last_name: str, born: str, at: str, by: Actor) -> None:
+        """Put a patient on today's list by name and date of birth (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.expect(
+                session, first_name, last_name, born, at=at, by=by, day=self._today(by.now)
+            )
+
+    def expect_patient(self, patient_id: int, at: str, by: Actor) -> None:
+        """Put a patient record on today's list (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.expect_patient(session, patient_id, at, by, day=self._today(by.now))
+
+    def remove_expected(self, entry_id: int, by: Actor) -> None:
+        """Take a patient off today's list (audited)."""
+        with unit_of_work(self.database) as session:
+            expected.remove_expected(session, entry_id, by)
+
+    def import_expected(self, raw: bytes, by: Actor) -> expected.ImportedList:
+        """Add a CSV's patients to today's list, all or none (audited)."""
+        with unit_of_work(self.database) as session:
+            return expected.import_csv(session, raw, by, day=self._today(by.now))
 
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
         """A visit read for printing its summary (the print itself is audited)."""

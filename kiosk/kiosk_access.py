@@ -1,13 +1,15 @@
 """What the waiting-room kiosk writes, and the one place that decides how per engine.
 
 On a clinic's server the kiosk's database role may read the content in use and run the
-owner's functions (migration 0013), nothing else: it cannot read a visit or an account,
-change an alert of a desk's, or delete anything. So on PostgreSQL every write a kiosk
-makes goes through those functions, whichever role the station connects as (the owner,
+owner's functions (migrations 0014 and 0016), nothing else: it cannot read a visit, a
+patient, the expected list or an account, change an alert of a desk's, or delete
+anything. So on PostgreSQL every write a kiosk makes, and its one question (which flow
+to run), goes through those functions, whichever role the station connects as (the owner,
 a test's superuser and the kiosk role all take the same path); on SQLite, which has no
 roles, the same writes are plain statements in the caller's transaction. `through_owner`
 is that decision; the callers (`kiosk.stored_visits.store_visit`, `kiosk.held_visits`,
-`kiosk.alerts`, `kiosk.auth`, `kiosk.retention`) ask it and never the dialect themselves.
+`kiosk.alerts`, `kiosk.auth`, `kiosk.retention`, `kiosk.expected`) ask it and never the
+dialect themselves.
 """
 
 from __future__ import annotations

@@ -178,6 +178,13 @@ class VisitRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    # The patient staff linked this visit to at the desk (`kiosk.patients`); none until then.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    # Which flow the kiosk ran (`kiosk.visit.VisitFlow`): a first visit, or a return visit
+    # with or without the slides.
+    flow: Mapped[str] = mapped_column(
+        String(24), default="first_visit", server_default="first_visit"
+    )
     # The publish the visit saw: the newest of its text made by the time it started
     # (`kiosk.stored_visits.publication_seen`); none for a trial pack never published.
     content_publication_id: Mapped[int | None] = mapped_column(
@@ -238,6 +245,71 @@ class VisitRow(Base):
         back_populates="visit", cascade="all, delete-orphan", order_by="FlagRow.position"
     )
     content_version: Mapped[ContentVersionRow] = relationship()
+
+
+class PatientRow(Base):
+    """A patient who comes back: the visits staff linked to them, and their last consent.
+
+    Known by the name and date of birth of their newest linked visit, and kept only
+    while a visit of theirs is: `kiosk.patients.refresh_patient` recomputes all of it
+    whenever a link, a correction or a purge changes their visits.
+    """
+
+    __tablename__ = "patients"
+    __table_args__ = (Index("ix_patients_name_key_date_of_birth", "name_key", "date_of_birth"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    # As visits.name_key: lower-case, accent-free "first last", for exact matching.
+    name_key: Mapped[str] = mapped_column(String(400))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Their newest signed visit still kept (not void): when, and the content it showed.
+    last_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+
+
+class ExpectedPatientRow(Base):
+    """A returning patient staff expect on a day: the only names a kiosk matches against.
+
+    Removed once the day is over (`kiosk.retention`): it holds a name and serves no one.
+    """
+
+    __tablename__ = "expected_patients"
+    __table_args__ = (Index("ix_expected_patients_day_name_key", "day", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(400))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    # "HH:MM" in the clinic's time, when the list gave one.
+    expected_at: Mapped[str | None] = mapped_column(String(5))
+    # The patient record it matched when added, if exactly one did.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class DetailCorrectionRow(Base):
+    """A name or date of birth staff corrected on a visit: what was typed, what it became.
+
+    Kept beside the visit (and purged with it), not in the audit trail, which never
+    holds a patient's name; the trail's entry names the visit and this row's field.
+    """
+
+    __tablename__ = "detail_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    # "first_name", "last_name" or "date_of_birth"
+    field: Mapped[str] = mapped_column(String(16))
+    typed: Mapped[str] = mapped_column(String(200))
+    became: Mapped[str] = mapped_column(String(200))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    corrected_by: Mapped[str] = mapped_column(String(100))
 
 
 class PrintJobRow(Base):

@@ -23,10 +23,13 @@ from typing import Any
 import yaml
 
 from kiosk.content import (
+    CONSENT_VALID_DAYS,
     READING_TIME_FRACTION,
     READING_WORDS_PER_MINUTE,
     ContentPack,
     QuestionKind,
+    QuestionSection,
+    ReturnConsent,
 )
 from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
 from kiosk.pack_loader import (
@@ -79,16 +82,26 @@ def _yaml(heading: str, data: dict[str, Any]) -> bytes:
     return (heading + body).encode("utf-8")
 
 
+def _settings(pack: ContentPack) -> dict[str, Any]:
+    """The pack file's settings: each one not at its default (a default goes unsaid)."""
+    settings: dict[str, Any] = {"seconds_before_next": pack.seconds_before_next}
+    if pack.reading_words_per_minute != READING_WORDS_PER_MINUTE:
+        settings["reading_words_per_minute"] = pack.reading_words_per_minute
+    if pack.reading_time_fraction != READING_TIME_FRACTION:
+        settings["reading_time_fraction"] = str(pack.reading_time_fraction)
+    if pack.consent_valid_days != CONSENT_VALID_DAYS:
+        settings["consent_valid_days"] = pack.consent_valid_days
+    if pack.return_consent is not ReturnConsent.EVERY_VISIT:
+        settings["return_consent"] = pack.return_consent.value
+    return settings
+
+
 def pack_files(pack: ContentPack) -> dict[str, bytes]:
     """The files of `pack` as a content folder holds them: four YAML files and pictures."""
     settings: dict[str, Any] = {"clinic_name": pack.clinic_name, "language": pack.language}
     if pack.logo:
         settings["logo"] = pack.logo
-    settings["settings"] = {"seconds_before_next": pack.seconds_before_next}
-    if pack.reading_words_per_minute != READING_WORDS_PER_MINUTE:
-        settings["settings"]["reading_words_per_minute"] = pack.reading_words_per_minute
-    if pack.reading_time_fraction != READING_TIME_FRACTION:
-        settings["settings"]["reading_time_fraction"] = str(pack.reading_time_fraction)
+    settings["settings"] = _settings(pack)
     slides = []
     for slide in pack.slides:
         item: dict[str, Any] = {"id": slide.id, "title": slide.title, "text": slide.text}
@@ -108,6 +121,8 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
         if question.kind is not QuestionKind.SHORT_TEXT:
             entry["flag_when"] = [str(answer) for answer in question.flag_answers]
             entry["flag_wording"] = question.flag_wording
+        if question.section is not QuestionSection.SCREENING:
+            entry["asked"] = question.section.value
         questions.append(entry)
     files = {
         PACK_FILE: _yaml("# The clinic's content pack (exported).\n", settings),

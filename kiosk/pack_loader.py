@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from kiosk.content import (
+    CONSENT_VALID_DAYS,
     READING_TIME_FRACTION,
     READING_WORDS_PER_MINUTE,
     Answer,
@@ -23,6 +24,8 @@ from kiosk.content import (
     ContentPack,
     Question,
     QuestionKind,
+    QuestionSection,
+    ReturnConsent,
     Slide,
     slide_text_problems,
 )
@@ -108,6 +111,8 @@ class _Settings:
     logo: str | None
     reading_words_per_minute: int = READING_WORDS_PER_MINUTE
     reading_time_fraction: Fraction = READING_TIME_FRACTION
+    consent_valid_days: int = CONSENT_VALID_DAYS
+    return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
 
 
 @dataclass
@@ -136,6 +141,8 @@ class _PackLoader:
             logo=settings.logo,
             reading_words_per_minute=settings.reading_words_per_minute,
             reading_time_fraction=settings.reading_time_fraction,
+            consent_valid_days=settings.consent_valid_days,
+            return_consent=settings.return_consent,
         )
         if self.reader.problems:
             # Translations are checked against a sound pack; until then they would only
@@ -181,13 +188,20 @@ class _PackLoader:
             )
         logo = self._picture(file, pairs, "logo", node)
         seconds, rate, fraction = 0, READING_WORDS_PER_MINUTE, READING_TIME_FRACTION
+        consent_days, return_consent = CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT
         if "settings" in pairs:
             settings = r.mapping(file, pairs["settings"][1], "'settings'")
             if settings is not None:
                 r.unknown(
                     file,
                     settings,
-                    {"seconds_before_next", "reading_words_per_minute", "reading_time_fraction"},
+                    {
+                        "seconds_before_next",
+                        "reading_words_per_minute",
+                        "reading_time_fraction",
+                        "consent_valid_days",
+                        "return_consent",
+                    },
                     "'settings'",
                 )
                 seconds = r.whole_number(
@@ -202,9 +216,37 @@ class _PackLoader:
                     maximum=1000,
                 )
                 fraction = self._share(settings, "reading_time_fraction", READING_TIME_FRACTION)
+                # A day at least; ten years at most (a consent is renewed long before).
+                consent_days = r.whole_number(
+                    file,
+                    settings,
+                    "consent_valid_days",
+                    CONSENT_VALID_DAYS,
+                    minimum=1,
+                    maximum=3650,
+                )
+                return_consent = self._return_consent(settings)
         if clinic_name is None:
             return None
-        return _Settings(clinic_name, language, seconds, logo, rate, fraction)
+        return _Settings(
+            clinic_name, language, seconds, logo, rate, fraction, consent_days, return_consent
+        )
+
+    def _return_consent(self, settings: Fields) -> ReturnConsent:
+        if "return_consent" not in settings:
+            return ReturnConsent.EVERY_VISIT
+        node = settings["return_consent"][1]
+        word = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        try:
+            return ReturnConsent(word)
+        except ValueError:
+            self.reader.report(
+                PACK_FILE,
+                node,
+                f"'return_consent: {quoted(word)}' is not a rule; use one of: "
+                + ", ".join(rule.value for rule in ReturnConsent),
+            )
+            return ReturnConsent.EVERY_VISIT
 
     def _share(self, pairs: Fields, key: str, default: Fraction) -> Fraction:
         """A share from 0 to 1, written as a fraction such as 1/3 or a decimal such as 0.33."""
@@ -402,7 +444,16 @@ class _PackLoader:
         r.unknown(
             file,
             pairs,
-            {"id", "kind", "text", "choices", "contraindication", "flag_when", "flag_wording"},
+            {
+                "id",
+                "kind",
+                "text",
+                "choices",
+                "contraindication",
+                "flag_when",
+                "flag_wording",
+                "asked",
+            },
             "a question",
         )
         identifier = self._identifier(file, pairs, node, "this question", seen)
@@ -446,7 +497,33 @@ class _PackLoader:
         flag_answers: tuple[str, ...] = tuple(
             Answer(a) if kind is QuestionKind.YES_NO else a for a in flag_when
         )
-        return Question(identifier, text, flag_answers, wording, contraindication, kind, choices)
+        return Question(
+            identifier,
+            text,
+            flag_answers,
+            wording,
+            contraindication,
+            kind,
+            choices,
+            self._section(pairs),
+        )
+
+    def _section(self, pairs: Fields) -> QuestionSection:
+        """`asked:` every visit (the default), before a return infusion, or after one."""
+        if "asked" not in pairs:
+            return QuestionSection.SCREENING
+        node = pairs["asked"][1]
+        word = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        try:
+            return QuestionSection(word)
+        except ValueError:
+            self.reader.report(
+                QUESTIONS_FILE,
+                node,
+                f"'asked: {quoted(word)}' is not when a question can be asked; use one of: "
+                + ", ".join(section.value for section in QuestionSection),
+            )
+            return QuestionSection.SCREENING
 
     def _consent(self) -> tuple[list[ConsentStatement], str] | None:
         file, r, seen = CONSENT_FILE, self.reader, set[str]()

@@ -24,20 +24,30 @@ from sqlalchemy.orm import Session
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
 from kiosk.database import Database
+from kiosk.expected import forget_earlier_days
 from kiosk.kiosk_access import through_owner
 from kiosk.models import (
     AlertRow,
     AnswerRow,
     ConsentAcknowledgementRow,
+    DetailCorrectionRow,
     FlagRow,
     PrintJobRow,
     SlideViewRow,
     VisitRow,
 )
+from kiosk.patients import refresh_patients
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
 _BATCH = 500
-_CHILD_TABLES = (AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow, PrintJobRow)
+_CHILD_TABLES = (
+    AnswerRow,
+    SlideViewRow,
+    ConsentAcknowledgementRow,
+    FlagRow,
+    PrintJobRow,
+    DetailCorrectionRow,
+)
 
 
 def visits_older_than(session: Session, cutoff: datetime) -> list[str]:
@@ -46,12 +56,29 @@ def visits_older_than(session: Session, cutoff: datetime) -> list[str]:
 
 
 def delete_visits(session: Session, visit_ids: Sequence[str]) -> None:
-    """Delete visits and everything stored with them (the caller commits)."""
+    """Delete visits and everything stored with them (the caller commits).
+
+    Their patients' last consent becomes the newest signed visit still kept (none:
+    their next visit is a first visit again), and a patient with no visit left goes
+    with their last one.
+    """
+    patients: set[int] = set()
     for start in range(0, len(visit_ids), _BATCH):
         batch = list(visit_ids[start : start + _BATCH])
+        patients.update(
+            pid
+            for pid in session.scalars(
+                select(VisitRow.patient_id).where(
+                    VisitRow.id.in_(batch), VisitRow.patient_id.is_not(None)
+                )
+            )
+            if pid is not None
+        )
         for table in _CHILD_TABLES:
             session.execute(delete(table).where(table.visit_id.in_(batch)))
         session.execute(delete(VisitRow).where(VisitRow.id.in_(batch)))
+    session.expire_all()
+    refresh_patients(session, patients)
 
 
 @dataclass(frozen=True)
@@ -123,6 +150,9 @@ def purge_older_than(
         session.execute(
             delete(AlertRow).where(AlertRow.cleared_at.is_not(None), AlertRow.cleared_at < cutoff)
         )
+        # Earlier days' expected lists hold names and serve no one (the clinic's day by
+        # UTC here: a list is never needed a day after).
+        forget_earlier_days(session, day=by.now.date() - timedelta(days=1))
         for visit_id in doomed:
             by.audit(session, AuditAction.VISITS_PURGED, visit_id, detail=f"older than {days} days")
     try:

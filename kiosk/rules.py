@@ -10,15 +10,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.content import ContentPack
+from kiosk.content import ContentPack, QuestionSection
 
 
 class FlagKind(StrEnum):
     """Why a visit was flagged."""
 
     CONTRAINDICATION = "contraindication"
+    # A returning patient's answers (issue 27): before today's infusion, and since the last.
+    PRE_INFUSION = "pre_infusion"
+    SIDE_EFFECT = "side_effect"
     NO_RIDE_HOME = "no_ride_home"
     TALK_FIRST = "talk_first"
+
+    @property
+    def clinical(self) -> bool:
+        """A clinician reviews it (a ride home is staff's to arrange)."""
+        return self is not FlagKind.NO_RIDE_HOME
+
+
+# A question's section names its flag: staff see what kind of answer it was.
+_SECTION_FLAGS = {
+    QuestionSection.SCREENING: FlagKind.CONTRAINDICATION,
+    QuestionSection.PRE_INFUSION: FlagKind.PRE_INFUSION,
+    QuestionSection.SIDE_EFFECTS: FlagKind.SIDE_EFFECT,
+}
 
 
 # How a contraindication's sentence reads, so that `flag_in_brief` can take it apart.
@@ -40,7 +56,9 @@ class Flag:
     @property
     def sentence(self) -> str:
         """The flag as one sentence for the desk and the summary."""
-        if self.kind is FlagKind.CONTRAINDICATION and self.answer_words is not None:
+        # Every answer the pack marks (a contraindication, a pre-infusion answer, a side
+        # effect) reads the same way, so `flag_in_brief` takes each apart alike.
+        if self.question_id is not None and self.answer_words is not None:
             return f"{_REVIEW_PREFIX}{self.wording}{_ANSWERED}{self.answer_words}"
         return self.wording
 
@@ -72,7 +90,7 @@ def contraindication_flags(content: ContentPack, answers: Mapping[str, str]) -> 
         if answer is not None and question.raises_flag(answer):
             flags.append(
                 Flag(
-                    FlagKind.CONTRAINDICATION,
+                    _SECTION_FLAGS[question.section],
                     question.flag_wording,
                     question.id,
                     answer,

@@ -48,9 +48,11 @@ from kiosk.models import (
     ContentPictureRow,
     ContentPublicationRow,
     ContentVersionRow,
+    PatientRow,
     VisitRow,
     table_of,
 )
+from kiosk.patients import refresh_patients
 
 # What libpq takes from a URL's query besides host, port, user and database.
 _PASSED_ON = (
@@ -381,6 +383,7 @@ def _carry_visits(reading: Connection, writing: Connection) -> int:
     if not missing:
         return 0
     versions, publications = _carry_content(reading, writing, missing)
+    patients = _carry_patients(reading, writing, missing)
     for table in _tables_with_visits():
         key = table.c.id if table is visits else table.c.visit_id
         own_number = [c.name for c in table.primary_key.columns] == ["id"] and table is not visits
@@ -397,9 +400,58 @@ def _carry_visits(reading: Connection, writing: Connection) -> int:
                 if table is visits:
                     row["content_version_id"] = versions[row["content_version_id"]]
                     row["content_publication_id"] = publications.get(row["content_publication_id"])
+                    row["patient_id"] = patients.get(row["patient_id"])
             if rows:
                 writing.execute(table.insert(), rows)
+    # Their patients' names and last consents, from every visit of theirs now here.
+    with Session(bind=writing) as session:
+        refresh_patients(session, [n for n in patients.values() if n is not None])
+        session.flush()
     return len(missing)
+
+
+def _carry_patients(
+    reading: Connection, writing: Connection, visit_ids: list[str]
+) -> dict[int | None, int | None]:
+    """The restored database's number for the patient of each carried visit (as the
+    SQLite restore does): the same record (number, name and birth date) keeps its
+    number, any other is copied in under a new one."""
+    visits, patients = table_of(VisitRow), table_of(PatientRow)
+    wanted: set[int] = set()
+    for start in range(0, len(visit_ids), 500):
+        wanted |= {
+            number
+            for number in reading.execute(
+                select(visits.c.patient_id).where(
+                    visits.c.id.in_(visit_ids[start : start + 500]),
+                    visits.c.patient_id.is_not(None),
+                )
+            ).scalars()
+            if number is not None
+        }
+    numbers: dict[int | None, int | None] = {None: None}
+    for number in sorted(wanted):
+        row = reading.execute(select(patients).where(patients.c.id == number)).mappings().one()
+        same = writing.execute(
+            select(patients.c.id).where(
+                patients.c.id == number,
+                patients.c.name_key == row["name_key"],
+                patients.c.date_of_birth == row["date_of_birth"],
+            )
+        ).scalar()
+        if same is None:
+            # The last consent is recomputed once the visits are in (its version's
+            # number may differ here).
+            values = {
+                k: v
+                for k, v in row.items()
+                if k not in ("id", "last_consent_at", "last_consent_version_id")
+            }
+            same = writing.execute(
+                patients.insert().values(values).returning(patients.c.id)
+            ).scalar_one()
+        numbers[number] = same
+    return numbers
 
 
 def _carry_content(

@@ -6,11 +6,13 @@ station uses. It makes three login roles, named after the database so two databa
 one server never share them:
 
 - `DB_kiosk`, the waiting-room kiosk (the most exposed computer): reads the content in
-  use and runs the owner's functions (migration 0013) that store a finished visit,
-  write its own audit events, beat and raise or read its own alerts. It reads no visit,
-  patient or account, and deletes nothing.
+  use and runs the owner's functions (migrations 0014 and 0016) that store a finished
+  visit, write its own audit events, beat and raise or read its own alerts, and answer
+  which flow to run for a name and birth date on today's expected list. It reads no
+  visit, patient, expected list or account, and deletes nothing.
 - `DB_desk`, the front desk: reads visits and updates them (review, ride, void, print
-  state), writes audit entries and alerts, signs staff in (wrong tries are counted by an
+  state), links visits to patients, merges and corrects them, keeps today's expected
+  list, writes audit entries and alerts, signs staff in (wrong tries are counted by an
   owner function) and purges through one. It cannot publish content or change accounts.
 - `DB_editor`, the admin's computer: edits drafts, publishes content, manages staff
   accounts, and sees of visits only which publish each saw (the versions list's counts).
@@ -50,9 +52,12 @@ class StationKind(StrEnum):
 # Read by every station: whether the schema is this program's (`kiosk.database`).
 _EVERYONE_READS = ("alembic_version",)
 _CONTENT = ("content_versions", "content_publications", "content_pictures")
+_PATIENT_TABLES = ("patients", "detail_corrections", "expected_patients")
 _VISIT_TABLES = ("visits", "answers", "slide_views", "consent_acknowledgements", "flags")
+_WHICH_FLOW = "kiosk_which_flow(text, date, date, timestamp, integer, text[])"
 _KIOSK_FUNCTIONS = (
     "kiosk_store_visit(jsonb)",
+    _WHICH_FLOW,
     "kiosk_record_event(text, text, text, text)",
     "kiosk_raise_alert(text, text, text, text)",
     "kiosk_alert_state(integer, text)",
@@ -81,6 +86,12 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("INSERT, UPDATE", ("print_jobs", "alerts")),
         ("UPDATE", ("stations",)),
         ("INSERT", ("audit_entries",)),
+        # Patients who come back (`kiosk.patients`, `kiosk.expected`): a record goes with
+        # its last visit unlinked; a correction is kept; a line comes off the list.
+        ("SELECT", _PATIENT_TABLES),
+        ("INSERT, UPDATE, DELETE", ("patients",)),
+        ("INSERT", ("detail_corrections",)),
+        ("INSERT, DELETE", ("expected_patients",)),
     ),
     StationKind.EDITOR: (
         ("SELECT", (*_EVERYONE_READS, "staff_accounts", "audit_entries", "alerts", "stations")),
@@ -94,7 +105,14 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
 _EDITOR_VISIT_COLUMNS = "SELECT (id, content_version_id, content_publication_id, finished_at)"
 _SEQUENCES: dict[StationKind, tuple[str, ...]] = {
     StationKind.KIOSK: (),
-    StationKind.DESK: ("audit_entries_id_seq", "print_jobs_id_seq", "alerts_id_seq"),
+    StationKind.DESK: (
+        "audit_entries_id_seq",
+        "print_jobs_id_seq",
+        "alerts_id_seq",
+        "patients_id_seq",
+        "detail_corrections_id_seq",
+        "expected_patients_id_seq",
+    ),
     StationKind.EDITOR: (
         "audit_entries_id_seq",
         "content_versions_id_seq",
@@ -105,9 +123,10 @@ _SEQUENCES: dict[StationKind, tuple[str, ...]] = {
 }
 _FUNCTIONS: dict[StationKind, tuple[str, ...]] = {
     StationKind.KIOSK: _KIOSK_FUNCTIONS,
-    # A check-in made at the desk is stored as the kiosk stores one.
+    # A check-in made at the desk is stored, and its flow chosen, as the kiosk's are.
     StationKind.DESK: (
         "kiosk_store_visit(jsonb)",
+        _WHICH_FLOW,
         _PROTECTION_ALERT,
         _PURGE_FUNCTION,
         *_SIGN_IN_FUNCTIONS,

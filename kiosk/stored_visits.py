@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.actor import kiosk_or_staff_audit_name
+from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, pack_from_canonical
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
@@ -26,6 +26,7 @@ from kiosk.models import (
     ConsentAcknowledgementRow,
     ContentPublicationRow,
     ContentVersionRow,
+    DetailCorrectionRow,
     FlagRow,
     SlideViewRow,
     VisitRow,
@@ -37,6 +38,7 @@ from kiosk.visit_record import (
     ListedFlag,
     RecordedAcknowledgement,
     RecordedAnswer,
+    RecordedCorrection,
     RecordedRide,
     RecordedSlide,
     VisitListing,
@@ -210,6 +212,7 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
                 "station": station,
                 "ending": visit.ending.value,
                 "language": visit.language,
+                "flow": visit.flow.value,
                 "started_at": visit.started_at,
                 "finished_at": visit.finished_at,
                 "first_name": details.first_name,
@@ -315,6 +318,17 @@ _ACKNOWLEDGEMENTS = _ordered_rows(
     table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
 )
 _FLAGS = _ordered_rows(table_of(FlagRow), "kind", "sentence", "cleared_at")
+_CORRECTION_TABLE = table_of(DetailCorrectionRow)
+_CORRECTIONS = (
+    select(_CORRECTION_TABLE)
+    .where(_CORRECTION_TABLE.c.visit_id == bindparam("visit_id"))
+    .order_by(_CORRECTION_TABLE.c.id)
+)
+_CORRECTED_DETAIL = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "date_of_birth": "date of birth",
+}
 
 
 def _strokes(stored: str | None) -> Signature | None:
@@ -414,6 +428,18 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             row["ride_phone"],
             row["ride_relationship"],
         ),
+        patient_id=row["patient_id"],
+        flow=row["flow"],
+        corrections=tuple(
+            RecordedCorrection(
+                _CORRECTED_DETAIL.get(c.field, c.field),
+                c.typed,
+                c.became,
+                shown_name(c.corrected_by),
+                c.corrected_at,
+            )
+            for c in connection.execute(_CORRECTIONS, key)
+        ),
     )
 
 
@@ -428,6 +454,8 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
         VisitRow.ending,
         VisitRow.flag_count,
         VisitRow.is_demo,
+        VisitRow.patient_id,
+        VisitRow.flow,
     ).order_by(VisitRow.finished_at.desc(), VisitRow.id)
     flag_query = select(FlagRow.visit_id, FlagRow.kind, FlagRow.sentence).order_by(
         FlagRow.visit_id, FlagRow.position
@@ -440,7 +468,18 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     for flag_visit_id, kind, sentence in session.execute(flag_query):
         flags.setdefault(flag_visit_id, []).append(ListedFlag(kind, sentence))
     for row in session.execute(query):
-        visit_id, finished_at, first, last, born, ending, flag_count, is_demo = row
+        (
+            visit_id,
+            finished_at,
+            first,
+            last,
+            born,
+            ending,
+            flag_count,
+            is_demo,
+            patient_id,
+            flow,
+        ) = row
         yield VisitListing(
             visit_id,
             finished_at,
@@ -451,6 +490,8 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             flag_count,
             is_demo,
             tuple(flags.get(visit_id, ())),
+            patient_id,
+            flow != "first_visit",
         )
 
 

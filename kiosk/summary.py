@@ -69,7 +69,7 @@ RIDE_WORDS = {
     RideStatus.NOT_ASKED: "Not asked — the visit stopped before consent was signed",
 }
 # Flags a clinician reviews (the desk's "mark reviewed" clears these kinds).
-CLINICAL_KINDS = {FlagKind.CONTRAINDICATION.value, FlagKind.TALK_FIRST.value}
+CLINICAL_KINDS = {kind.value for kind in FlagKind if kind.clinical}
 ENDING_WORDS = {
     Ending.COMPLETED: "Completed at the kiosk",
     Ending.STOPPED_TO_TALK: "Stopped at consent: asked to talk to someone first",
@@ -334,7 +334,38 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
     return table
 
 
+def flow_words(record: VisitRecord) -> str:
+    """How the summary names a returning patient's visit (a first visit goes unsaid)."""
+    if record.flow == "return_with_slides":
+        return " · <b>return visit</b>, slides shown again"
+    if record.flow == "return_without_slides":
+        if record.slides:
+            return " · <b>return visit</b>, slides shown again as the patient asked"
+        return " · <b>return visit</b>, a reminder in place of the slides"
+    return ""
+
+
 def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable]:
+    if (
+        record.ending is Ending.COMPLETED
+        and not record.signed_name
+        and record.signed_on_paper_at is None
+    ):
+        # A return visit the clinic's rule (`return_consent`) did not ask to sign again:
+        # no statement was shown, so none is listed as not acknowledged.
+        return [
+            KeepTogether(
+                [
+                    Paragraph("Consent", HEADING),
+                    Paragraph(
+                        "<b>Not signed again today.</b> A return visit without the slides: the "
+                        "clinic's rule keeps the patient's last consent (see the patient's "
+                        "record).",
+                        BODY,
+                    ),
+                ]
+            )
+        ]
     rows = [
         [
             Paragraph(
@@ -748,6 +779,7 @@ def build_summary(
                 if record.assisted_by
                 else ""
             )
+            + flow_words(record)
             + _text(demo),
             BODY,
         ),

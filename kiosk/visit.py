@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from kiosk.content import SHORT_TEXT_LIMIT, Answer, ContentPack, QuestionKind
+from kiosk.content import (
+    SHORT_TEXT_LIMIT,
+    Answer,
+    ContentPack,
+    Question,
+    QuestionKind,
+    ReturnConsent,
+)
 from kiosk.rules import Flag, visit_flags
 from kiosk.signature import Signature
 
@@ -32,12 +39,31 @@ class Step(StrEnum):
 
     WELCOME = "welcome"
     DETAILS = "details"
+    # A returning patient whose slides have not changed: one screen in their place.
+    REMINDER = "reminder"
     SLIDES = "slides"
     QUESTIONS = "questions"
     REVIEW = "review"
     CONSENT = "consent"
     RIDE_HOME = "ride_home"
     DONE = "done"
+
+
+class VisitFlow(StrEnum):
+    """Which visit the kiosk runs: the whole first visit, or a return visit.
+
+    Decided by `kiosk.expected.which_flow` from the name and birth date typed, against
+    the day's expected list only.
+    """
+
+    FIRST_VISIT = "first_visit"
+    RETURN_WITH_SLIDES = "return_with_slides"
+    RETURN_WITHOUT_SLIDES = "return_without_slides"
+
+    @property
+    def is_return(self) -> bool:
+        """A return visit (with or without the slides)."""
+        return self is not VisitFlow.FIRST_VISIT
 
 
 class Ending(StrEnum):
@@ -243,6 +269,10 @@ class Visit:
     # Whether the clinic lets a typed full name stand for a drawn signature (a weaker
     # signature: the clinic's counsel decides, through the `typed_signature` setting).
     typed_signature_allowed: bool = False
+    # Which flow runs; set with the details (`enter_details`), a first visit by default.
+    flow: VisitFlow = VisitFlow.FIRST_VISIT
+    # On the reminder, the patient asked to see the slides again.
+    slides_asked_for: bool = False
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -276,6 +306,30 @@ class Visit:
         )
 
     @property
+    def questions(self) -> tuple[Question, ...]:
+        """The questions this visit asks: a first visit the screening ones, a return
+        visit those and the pre-infusion and side-effect ones, in the pack's order."""
+        return questions_asked(self.content.questions, self.flow)
+
+    @property
+    def shown_questions(self) -> tuple[Question, ...]:
+        """`questions` as the patient reads them (in the visit's language)."""
+        return questions_asked(self.shown.questions, self.flow)
+
+    @property
+    def shows_slides(self) -> bool:
+        """Whether the slides are part of this visit (not only the reminder)."""
+        return self.flow is not VisitFlow.RETURN_WITHOUT_SLIDES or self.slides_asked_for
+
+    @property
+    def consent_needed(self) -> bool:
+        """Whether the patient signs today: always, but on a return visit whose slides
+        were not shown, where the clinic's rule keeps the last consent."""
+        if self.content.return_consent is ReturnConsent.EVERY_VISIT:
+            return True
+        return self.shows_slides
+
+    @property
     def ride_status(self) -> RideStatus:
         """Arranged, none yet (flagged), or not asked because the visit stopped at consent."""
         if self.ending is Ending.STOPPED_TO_TALK:
@@ -287,7 +341,7 @@ class Visit:
     @property
     def current_question_flagged(self) -> bool:
         """Whether the answer just given to the current question raises a flag."""
-        question = self.content.questions[self.question_index]
+        question = self.questions[self.question_index]
         given = self.answers.get(question.id)
         return given is not None and question.raises_flag(given.answer)
 
@@ -330,12 +384,18 @@ class Visit:
         self.step = Step.DETAILS
 
     def enter_details(
-        self, first_name: str, last_name: str, birth_date: str | BirthDateParts
+        self,
+        first_name: str,
+        last_name: str,
+        birth_date: str | BirthDateParts,
+        *,
+        flow: VisitFlow | Callable[[PatientDetails], VisitFlow] = VisitFlow.FIRST_VISIT,
     ) -> list[DetailsProblem]:
         """Check the patient's details; on success move to the slides.
 
         The kiosk's screen gives the date of birth as `BirthDateParts` (day, month by name,
         year); a string is read in US order, MM/DD/YYYY (scripts, the desk's own tools).
+        `flow` is the flow to run, or what to ask for it once the details are sound.
         """
         self._expect(Step.DETAILS)
         first, last = clean_name(first_name), clean_name(last_name)
@@ -368,8 +428,30 @@ class Visit:
         if problems or born is None:
             return problems
         self.details = PatientDetails(first, last, born)
-        self._show_slide(0)
+        self.flow = flow if isinstance(flow, VisitFlow) else flow(self.details)
+        self._after_details()
         return []
+
+    def _after_details(self) -> None:
+        # Details typed again can change the flow: answers it no longer asks go.
+        asked = {question.id for question in self.questions}
+        self.answers = {key: given for key, given in self.answers.items() if key in asked}
+        if self.shows_slides:
+            self._show_slide(0)
+        else:
+            self.step = Step.REMINDER
+
+    def show_information_again(self) -> None:
+        """ "Show me the information again" on the reminder: every slide, as a first visit."""
+        self._expect(Step.REMINDER)
+        self.slides_asked_for = True
+        self._show_slide(0)
+
+    def continue_after_reminder(self) -> None:
+        """Continue on the reminder: on to the questions."""
+        self._expect(Step.REMINDER)
+        self.step = Step.QUESTIONS
+        self.question_index = 0
 
     def _show_slide(self, index: int) -> None:
         self.step = Step.SLIDES
@@ -399,7 +481,7 @@ class Visit:
     def answer(self, answer: str) -> None:
         """The patient answered the current question (typed words are tidied first)."""
         self._expect(Step.QUESTIONS)
-        question = self.content.questions[self.question_index]
+        question = self.questions[self.question_index]
         if question.kind is QuestionKind.SHORT_TEXT:
             answer = clean_name(answer)[:SHORT_TEXT_LIMIT]
         elif question.kind is QuestionKind.YES_NO and answer in tuple(Answer):
@@ -411,9 +493,9 @@ class Visit:
     def next_question(self) -> None:
         """After an answer: the next question, or the review of all answers."""
         self._expect(Step.QUESTIONS)
-        if self.content.questions[self.question_index].id not in self.answers:
+        if self.questions[self.question_index].id not in self.answers:
             raise VisitError("the current question has no answer yet")
-        if self._revising or self.question_index + 1 >= len(self.content.questions):
+        if self._revising or self.question_index + 1 >= len(self.questions):
             self._revising = False
             self.step = Step.REVIEW
         else:
@@ -422,7 +504,7 @@ class Visit:
     def change_answer(self, question_id: str) -> None:
         """On review, the patient tapped an answer to change it."""
         self._expect(Step.REVIEW)
-        ids = [question.id for question in self.content.questions]
+        ids = [question.id for question in self.questions]
         self.question_index = ids.index(question_id)
         self._revising = True
         self.step = Step.QUESTIONS
@@ -430,11 +512,12 @@ class Visit:
     def confirm_answers(self) -> None:
         """ "I confirm these answers are correct"."""
         self._expect(Step.REVIEW)
-        missing = [q.id for q in self.content.questions if q.id not in self.answers]
+        missing = [q.id for q in self.questions if q.id not in self.answers]
         if missing:
             raise VisitError(f"unanswered questions: {', '.join(missing)}")
         self.answers_confirmed_at = self.clock()
-        self.step = Step.CONSENT
+        # Where the clinic keeps the last consent (no slides today), on to the ride home.
+        self.step = Step.CONSENT if self.consent_needed else Step.RIDE_HOME
 
     def acknowledge(self, statement_id: str) -> None:
         """The patient tapped to acknowledge one consent statement."""
@@ -544,39 +627,54 @@ class Visit:
 
     def back(self) -> None:
         """Back: the screen before this one, where going back makes sense."""
+        reminded = self.flow is VisitFlow.RETURN_WITHOUT_SLIDES
         if self.step is Step.SLIDES:
             self._leave_slide()
             if self.slide_index == 0:
-                self.step = Step.DETAILS
+                # Back to the reminder the patient asked the slides from.
+                self.slides_asked_for = False
+                self.step = Step.REMINDER if reminded else Step.DETAILS
             else:
                 self._show_slide(self.slide_index - 1)
         elif self.step is Step.QUESTIONS:
-            if self._revising:
-                self._revising = False
-                self.step = Step.REVIEW
-            elif self.question_index == 0:
-                self._show_slide(len(self.content.slides) - 1)
-            else:
-                self.question_index -= 1
+            self._back_from_question()
         elif self.step is Step.REVIEW:
             self.step = Step.QUESTIONS
-            self.question_index = len(self.content.questions) - 1
+            self.question_index = len(self.questions) - 1
         elif self.step is Step.CONSENT:
             self.step = Step.REVIEW
         elif self.step is Step.RIDE_HOME:
             # Going back to consent means signing again: the old signature no longer stands.
             self.consent = None
             self.signed_on_paper_at = None
-            self.step = Step.CONSENT
-        elif self.step is Step.DETAILS:
-            self.step = Step.WELCOME
+            self.step = Step.CONSENT if self.consent_needed else Step.REVIEW
+        elif self.step in (Step.DETAILS, Step.REMINDER):
+            self.step = Step.WELCOME if self.step is Step.DETAILS else Step.DETAILS
         else:
             raise VisitError(f"there is no going back from {self.step.value}")
+
+    def _back_from_question(self) -> None:
+        if self._revising:
+            self._revising = False
+            self.step = Step.REVIEW
+        elif self.question_index > 0:
+            self.question_index -= 1
+        elif self.shows_slides:
+            self._show_slide(len(self.content.slides) - 1)
+        else:
+            self.step = Step.REMINDER
 
     def abandon(self) -> None:
         """The patient walked away (idle timeout): nothing is stored."""
         if self.ending is None:
             self._finish(Ending.ABANDONED)
+
+
+def questions_asked(questions: tuple[Question, ...], flow: VisitFlow) -> tuple[Question, ...]:
+    """The questions a visit of this flow asks: a first visit, none of the return visit's."""
+    if flow.is_return:
+        return questions
+    return tuple(q for q in questions if not q.section.return_visits_only)
 
 
 @dataclass(frozen=True)

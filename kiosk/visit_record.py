@@ -58,6 +58,17 @@ class RecordedRide:
 
 
 @dataclass(frozen=True)
+class RecordedCorrection:
+    """A typo staff corrected: which detail, what the patient typed, what it became."""
+
+    detail: str  # "first name", "last name" or "date of birth"
+    typed: str
+    became: str
+    corrected_by: str
+    corrected_at: datetime
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """Everything the front desk needs to know about one stored visit."""
 
@@ -102,6 +113,12 @@ class VisitRecord:
     # The content's settings for judging whether the slides were read.
     reading_words_per_minute: int = READING_WORDS_PER_MINUTE
     reading_time_fraction: Fraction = READING_TIME_FRACTION
+    # The patient record staff linked the visit to (`kiosk.patients`), if any.
+    patient_id: int | None = None
+    # Which flow the kiosk ran (a `kiosk.visit.VisitFlow` value).
+    flow: str = "first_visit"
+    # Names or a birth date staff corrected: (what, typed, became, by, when).
+    corrections: tuple[RecordedCorrection, ...] = ()
 
     @property
     def patient_name(self) -> str:
@@ -150,3 +167,5 @@ class VisitListing:
     flag_count: int
     is_demo: bool
     flags: tuple[ListedFlag, ...] = ()
+    patient_id: int | None = None
+    return_visit: bool = False

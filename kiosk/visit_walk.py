@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from kiosk.content import Answer, ContentPack
+from kiosk.content import Answer, ContentPack, Question, QuestionKind
 from kiosk.signature import Signature
-from kiosk.visit import Visit
+from kiosk.visit import Step, Visit, VisitFlow
 
 # A short stroke on a 400 × 120 pad: what a hurried patient's signature looks like.
 SCRIBBLE = Signature((((10.0, 40.0), (30.0, 20.0), (50.0, 45.0), (80.0, 15.0)),), 400, 120)
@@ -35,6 +35,14 @@ class ManualClock:
         self.now += timedelta(seconds=seconds)
 
 
+def calm_answer(question: Question) -> str:
+    """An answer that raises no flag: No, the first such choice, or nothing typed."""
+    if question.kind is QuestionKind.YES_NO:
+        return Answer.NO
+    calm = [c.id for c in question.choices if c.id not in question.flag_answers]
+    return calm[0] if calm else ""
+
+
 def walk_visit(
     pack: ContentPack,
     clock: ManualClock,
@@ -47,35 +55,46 @@ def walk_visit(
     talk_first: bool = False,
     seconds_per_slide: float = 7,
     language: str = "",
+    flow: VisitFlow = VisitFlow.FIRST_VISIT,
+    slides_again: bool = False,
 ) -> Visit:
     """Take a visit from Start to its end, a few seconds per screen.
 
-    Every question is answered No unless `answers` (question ID → answer) says otherwise;
-    `ride` None means no ride home yet; `talk_first` stops at the review, the patient
-    asking to talk to someone before signing. `language` is the one chosen on Welcome.
+    Every question is answered calmly (No, or the first choice that raises no flag)
+    unless `answers` (question ID → answer) says otherwise; `ride` None means no ride
+    home yet; `talk_first` stops at the review, the patient asking to talk to someone
+    before signing. `language` is the one chosen on Welcome; `flow` the one the kiosk
+    runs, and `slides_again` taps "Show me the information again" on its reminder.
     """
     visit = Visit(pack, clock=clock, language=language)
     visit.start()
-    problems = visit.enter_details(first, last, born)
+    problems = visit.enter_details(first, last, born, flow=flow)
     if problems:
         raise ValueError(f"the details were refused: {problems}")
-    for _ in pack.slides:
+    if visit.step is Step.REMINDER:
+        clock.advance(seconds_per_slide)
+        if slides_again:
+            visit.show_information_again()
+        else:
+            visit.continue_after_reminder()
+    while visit.step is Step.SLIDES:
         clock.advance(seconds_per_slide)
         visit.next_slide()
-    for question in pack.questions:
+    for question in visit.questions:
         clock.advance(4)
-        visit.answer((answers or {}).get(question.id, Answer.NO))
+        visit.answer((answers or {}).get(question.id, calm_answer(question)))
         visit.next_question()
     clock.advance(5)
     visit.confirm_answers()
     if talk_first:
         visit.talk_to_staff_first()
         return visit
-    for statement in pack.consent_statements:
-        clock.advance(2)
-        visit.acknowledge(statement.id)
-    clock.advance(6)
-    visit.sign(SCRIBBLE)
+    if visit.step is Step.CONSENT:
+        for statement in pack.consent_statements:
+            clock.advance(2)
+            visit.acknowledge(statement.id)
+        clock.advance(6)
+        visit.sign(SCRIBBLE)
     clock.advance(10)
     if ride is None:
         visit.no_ride_yet()

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.content import Answer
+from kiosk.content import Answer, QuestionSection
 from kiosk.signature import Signature
+from kiosk.visit import VisitFlow
+from kiosk.visit_walk import calm_answer
 from ui.kiosk_window import KioskWindow
 from ui.visit_screens import VisitScreens
 from ui.visit_walk import wait_while_saving
@@ -64,6 +66,12 @@ def _details_to_review(window: KioskWindow, screens: VisitScreens) -> Iterator[S
     check_in.enter_details("", "", "13/45/1900")
     yield "details-problems", _settle(window)
     check_in.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
+    # As a returning patient the desk expects, whose slides have not changed: Back from
+    # the first slide is their reminder; "Show me the information again" the slides.
+    visit.flow = VisitFlow.RETURN_WITHOUT_SLIDES
+    check_in.back()
+    yield "reminder", _settle(window)
+    check_in.show_information_again()
     for number, slide in enumerate(visit.content.slides, start=1):
         yield f"slide-{number:02d}-{slide.id}", _settle(window)
         check_in.next_slide()
@@ -71,8 +79,10 @@ def _details_to_review(window: KioskWindow, screens: VisitScreens) -> Iterator[S
     check_in.answer(Answer.NOT_SURE)
     yield "question-flagged", _settle(window)
     check_in.continue_after_answer()
-    for _ in visit.content.questions[1:]:
-        check_in.answer(Answer.NO)
+    for question in visit.questions[1:]:
+        if question.section is not QuestionSection.SCREENING and question.choices:
+            yield f"question-{question.id}", _settle(window)
+        check_in.answer(calm_answer(question))
     yield "review", _settle(window)
 
 

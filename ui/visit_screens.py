@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.check_in import CheckIn
 from kiosk.content import ContentPack
-from kiosk.visit import Step, TypedSignatureProblem, Visit
+from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitFlow, questions_asked
 from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
 from ui.screens.details import DetailsScreen
 from ui.screens.done import DoneScreen
 from ui.screens.patient_screen import PatientScreen, answer_text
 from ui.screens.question import QuestionScreen
+from ui.screens.reminder import ReminderScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
@@ -57,6 +58,7 @@ class VisitScreens:
     """
 
     details: DetailsScreen
+    reminder: ReminderScreen
     slide: SlideScreen
     question: QuestionScreen
     review: ReviewScreen
@@ -90,6 +92,8 @@ class VisitScreens:
         try:
             details = kept(DetailsScreen())
             yield
+            reminder = kept(ReminderScreen())
+            yield
             slide = kept(SlideScreen())
             yield
             question = kept(QuestionScreen())
@@ -107,7 +111,7 @@ class VisitScreens:
                 if shiboken6.isValid(screen):
                     screen.deleteLater()
             raise
-        screens = cls(details, slide, question, review, consent, ride_home, done)
+        screens = cls(details, reminder, slide, question, review, consent, ride_home, done)
         # Done: every step behind the patient.
         screens.done.step_bar.show_stage(len(STAGES))
         return screens
@@ -128,7 +132,10 @@ class VisitScreens:
         them (not on the tap that shows them): the review's questions and the consent's
         statements, none ticked. Nothing of a patient is in them. `paper`: signing on
         paper is offered (at the desk); `typed`: a typed name is."""
-        self.review.set_questions([(q.id, q.text) for q in shown.questions])
+        # A first visit's questions: a return visit's (told only at its details) lays its
+        # rows out again when it reaches the review.
+        asked = questions_asked(shown.questions, VisitFlow.FIRST_VISIT)
+        self.review.set_questions([(q.id, q.text) for q in asked])
         statements, meaning = shown.consent_statements, shown.signature_meaning
         self.consent.show_consent(
             statements, set(), meaning, "", paper_allowed=paper, typed_allowed=typed
@@ -145,6 +152,8 @@ class VisitScreens:
     def send_taps_to(self, check_in: CheckIn) -> None:
         """Each screen's taps go to the check-in service, which moves the visit."""
         self.details.submitted.connect(check_in.enter_details)
+        self.reminder.information_requested.connect(check_in.show_information_again)
+        self.reminder.continue_requested.connect(check_in.continue_after_reminder)
         self.slide.next_requested.connect(check_in.next_slide)
         self.question.answered.connect(check_in.answer)
         self.question.continue_requested.connect(check_in.continue_after_answer)
@@ -162,6 +171,7 @@ class VisitScreens:
         """Every screen, for adding to and removing from the stack."""
         return [
             self.details,
+            self.reminder,
             self.slide,
             self.question,
             self.review,
@@ -189,6 +199,9 @@ class VisitScreens:
         if step is Step.DETAILS:
             self.details.show_problems(problems)
             screen = self.details
+        elif step is Step.REMINDER:
+            self.reminder.show_topics([slide.title for slide in content.slides])
+            screen = self.reminder
         elif step is Step.SLIDES:
             slide = content.slides[visit.slide_index]
             self.slide.show_slide(
@@ -200,12 +213,13 @@ class VisitScreens:
             )
             screen = self.slide
         elif step is Step.QUESTIONS:
-            question = content.questions[visit.question_index]
+            questions = visit.shown_questions
+            question = questions[visit.question_index]
             given = visit.answers.get(question.id)
             self.question.show_question(
                 question,
                 visit.question_index + 1,
-                len(content.questions),
+                len(questions),
                 given.answer if given else None,
                 flagged=visit.current_question_flagged,
             )
@@ -214,7 +228,7 @@ class VisitScreens:
             self.review.show_answers(
                 [
                     (q.id, q.text, answer_text(q, visit.answers[q.id].answer))
-                    for q in content.questions
+                    for q in visit.shown_questions
                 ]
             )
             screen = self.review

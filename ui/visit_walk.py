@@ -17,9 +17,14 @@ from PySide6.QtGui import QGuiApplication, QInputDevice, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushButton, QWidget
 
+from kiosk.content import Answer, Question, QuestionKind
+from kiosk.visit import Step
 from ui.interface_language import InterfaceLanguage
 from ui.kiosk_window import KioskWindow
+from ui.screens.patient_screen import answer_text
 from ui.screens.question import QuestionScreen
+from ui.screens.reminder import ReminderScreen
+from ui.screens.slide import SlideScreen
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 from ui.widgets.signature_pad import SignaturePad
 
@@ -319,15 +324,49 @@ def enter_details(window: KioskWindow, first: str, last: str, born: str) -> None
     tap(current(window), "Continue")
 
 
+def learn(window: KioskWindow, *, slides_again: bool = False) -> None:
+    """After the details: a returning patient's reminder (Continue, or "Show me the
+    information again" with `slides_again`), then every slide shown, Next on each."""
+    screen = current(window)
+    if isinstance(screen, ReminderScreen):
+        click(screen.again_button if slides_again else screen.continue_button)
+    while isinstance(current(window), SlideScreen):
+        tap(current(window), "Next")
+
+
+def _calm_label(question: Question) -> str:
+    """What a patient taps for an answer that raises no flag."""
+    if question.kind is QuestionKind.YES_NO:
+        return answer_text(question, Answer.NO)
+    return next(c.text for c in question.choices if c.id not in question.flag_answers)
+
+
+def answer_questions(window: KioskWindow, answers: dict[int, str] | None = None) -> None:
+    """Every question this visit asks: `answers` maps a question's number (from 1) to the
+    label tapped; every other gets the answer that raises no flag. A flagged answer must
+    show the calm message, then Continue."""
+    visit = window.visit
+    if visit is None:
+        raise WalkError("there is no visit to answer")
+    for number, question in enumerate(visit.shown_questions, 1):
+        choice = (answers or {}).get(number) or _calm_label(question)
+        tap(current(window), choice)
+        if visit.step is Step.QUESTIONS and visit.question_index == number - 1:
+            screen = current(window)
+            if not isinstance(screen, QuestionScreen) or not screen.calm_message.isVisible():
+                raise WalkError(f"answering {choice!r} showed no calm message")
+            if "talk with you" not in screen.calm_message.text():
+                raise WalkError(f"the calm message reads {screen.calm_message.text()!r}")
+            tap(screen, "Continue")
+
+
 def reach_consent(window: KioskWindow, first: str, last: str, born: str) -> None:
     """From Welcome to the consent screen: details typed, every slide, every answer No."""
     enter_details(window, first, last, born)
     if window.visit is None:
         raise WalkError("Continue on the details did not start a visit")
-    for _ in window.visit.content.slides:
-        tap(current(window), "Next")
-    for _ in window.visit.content.questions:
-        tap(current(window), "No")
+    learn(window)
+    answer_questions(window)
     tap(current(window), "I confirm these answers are correct")
 
 
@@ -341,13 +380,14 @@ def consent_and_ride_home(
     "Signed on paper" at the desk), then say who drives home (or that nobody does yet)."""
     if window.visit is None:
         raise WalkError("there is no visit to consent to")
-    for statement in window.visit.content.consent_statements:
-        tap(current(window), statement.text)
-    if on_paper:
-        tap(current(window), "Signed on paper")
-    else:
-        sign(window)
-        tap(current(window), "Sign and continue")
+    if window.visit.step is Step.CONSENT:
+        for statement in window.visit.content.consent_statements:
+            tap(current(window), statement.text)
+        if on_paper:
+            tap(current(window), "Signed on paper")
+        else:
+            sign(window)
+            tap(current(window), "Sign and continue")
     if ride is None:
         tap(current(window), "I don't have a ride yet")
     else:
@@ -368,28 +408,22 @@ def complete_visit(
     ride: tuple[str, str, str] | None = RIDE_HOME,
     talk_first: bool = False,
     until_saved: bool = True,
+    slides_again: bool = False,
 ) -> None:
     """Tap through a whole visit from Welcome to the last screen, stored on the way.
 
     `answers` maps a question's number (from 1) to the label tapped; every other question
-    is answered No. `talk_first` stops at the review, asking to talk to someone first.
-    With `until_saved` (and `talk_first`) the walk waits until Done says where it went.
+    gets the answer that raises no flag. `talk_first` stops at the review, asking to talk
+    to someone first. With `until_saved` (and `talk_first`) the walk waits until Done
+    says where it went. A returning patient's reminder is passed with Continue, or with
+    "Show me the information again" (`slides_again`); where the clinic's rule keeps the
+    last consent, the review leads straight to the ride home.
     """
     enter_details(window, first, last, born)
     if window.visit is None:
         raise WalkError("Continue on the details did not start a visit")
-    for _ in window.visit.content.slides:
-        tap(current(window), "Next")
-    for number in range(1, len(window.visit.content.questions) + 1):
-        choice = (answers or {}).get(number, "No")
-        tap(current(window), choice)
-        if choice != "No":
-            question = current(window)
-            if not isinstance(question, QuestionScreen) or not question.calm_message.isVisible():
-                raise WalkError(f"answering {choice!r} showed no calm message")
-            if "talk with you" not in question.calm_message.text():
-                raise WalkError(f"the calm message reads {question.calm_message.text()!r}")
-            tap(question, "Continue")
+    learn(window, slides_again=slides_again)
+    answer_questions(window, answers)
     tap(current(window), "I confirm these answers are correct")
     if talk_first:
         tap(current(window), "I'd like to talk to someone first")

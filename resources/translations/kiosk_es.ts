@@ -574,6 +574,41 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
 </context>
 <context>
+    <name>ReminderScreen</name>
+    <message>
+        <source>Welcome back</source>
+        <translation>Bienvenido/a de nuevo</translation>
+    </message>
+    <message>
+        <source>You have read the information about your treatment before, and nothing in it has changed. As a reminder, it covered:</source>
+        <translation>Usted ya leyó la información sobre su tratamiento, y no ha cambiado nada. Como recordatorio, trataba de:</translation>
+    </message>
+    <message>
+        <source>Please remember: you must not drive for the rest of the day. If anything about your health has changed, tell us in the questions that follow.</source>
+        <translation>Recuerde: no debe manejar durante el resto del día. Si algo de su salud ha cambiado, díganoslo en las preguntas que siguen.</translation>
+    </message>
+    <message>
+        <source>Show me the information again</source>
+        <translation>Mostrarme la información otra vez</translation>
+    </message>
+    <message>
+        <source>Shows every page of the information, one at a time.</source>
+        <translation>Muestra todas las páginas de la información, una por una.</translation>
+    </message>
+    <message>
+        <source>Continue ›</source>
+        <translation>Continuar ›</translation>
+    </message>
+    <message>
+        <source>Goes on to the questions.</source>
+        <translation>Pasa a las preguntas.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuar</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
         <source>Please check your answers</source>

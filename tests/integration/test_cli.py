@@ -54,7 +54,7 @@ def test_the_kiosk_can_quit_once_welcome_is_painted_for_the_start_up_benchmark(
 
 def test_content_check_passes_the_bundled_pack(home: Path) -> None:
     result = kiosk("content", "check", home=home, check=True)
-    assert "valid — 11 slides, 5 questions, 5 consent statements" in result.stdout
+    assert "valid — 11 slides, 20 questions, 5 consent statements" in result.stdout
 
 
 def test_content_check_lists_problems_and_exits_1(home: Path) -> None:
@@ -116,6 +116,32 @@ def test_visits_since_keeps_only_recent_visits(home: Path, db: str) -> None:
     bad = kiosk("visits", "--since", "last week", "--database", db, home=home)
     assert bad.returncode == 2
     assert "is not a date like 2026-11-28" in bad.stderr
+
+
+def test_demo_data_makes_returning_patients_with_three_and_more_visits(home: Path, db: str) -> None:
+    from collections import Counter
+
+    kiosk("demo-data", "--database", db, home=home, check=True)
+    listed = kiosk("visits", "--json", "--database", db, home=home, check=True).stdout
+    rows = [json.loads(line) for line in listed.splitlines()]
+    per_patient = Counter(row["patient_id"] for row in rows if row["patient_id"] is not None)
+    assert len(per_patient) >= 3
+    assert sum(1 for visits in per_patient.values() if visits >= 3) >= 3
+    # Each patient's first visit is a first visit; every later one a return visit.
+    for patient_id, visits in per_patient.items():
+        own = sorted(
+            (row for row in rows if row["patient_id"] == patient_id),
+            key=lambda row: row["finished_at"],
+        )
+        assert [row["return_visit"] for row in own] == [False] + [True] * (visits - 1)
+    assert not any(row["return_visit"] for row in rows if row["patient_id"] is None)
+    # A return visit prints the questions it asked.
+    again = next(row for row in rows if row["return_visit"])
+    output = home / "return.pdf"
+    kiosk("summary", again["id"], "-o", str(output), "--database", db, home=home, check=True)
+    text = " ".join(PdfReader(io.BytesIO(output.read_bytes())).pages[0].extract_text().split())
+    assert "return visit" in text
+    assert "When did you last eat solid food?" in text
 
 
 def test_a_missing_visit_is_one_line_and_exit_1(home: Path, db: str) -> None:

@@ -73,7 +73,7 @@ def check_in(service, first):
     for _ in visit.content.slides:
         clock.advance(7)
         service.next_slide()
-    for _ in visit.content.questions:
+    for _ in visit.questions:
         service.answer(Answer.NO)
     service.confirm_answers()
     service.talk_first()

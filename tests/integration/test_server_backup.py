@@ -105,3 +105,33 @@ def test_restore_refuses_while_a_station_is_connected_and_changes_nothing(
     assert count(url, f"SELECT count(*) FROM pg_database WHERE datname LIKE '{name}_%'") == 0
     assert list(home.glob("*.before-restore-*")) == []
     assert count(url, "SELECT count(*) FROM visits") == 3
+
+
+def test_restore_carries_the_patients_of_visits_stored_after_the_backup(
+    home: Path, db: str
+) -> None:
+    """Demo visits made after the backup are linked to returning patients made after it
+    too: the restore carries each visit with its patient (as on SQLite), and the
+    patient's last consent is recomputed from the visits now there."""
+    url = server(db, home)
+    file = home / "clinic.dump"
+    made = kiosk("backup", str(file), "--database", db, home=home)
+    assert made.returncode == 0, made.stderr
+    kiosk("demo-data", "--visits", "12", "--database", db, home=home, check=True)
+    linked = count(url, "SELECT count(*) FROM visits WHERE patient_id IS NOT NULL")
+    assert linked >= 3
+    patients = count(url, "SELECT count(*) FROM patients")
+
+    restored = kiosk("restore", str(file), "--database", db, home=home)
+    assert restored.returncode == 0, restored.stderr
+    assert count(url, "SELECT count(*) FROM visits") == 12
+    assert count(url, "SELECT count(*) FROM visits WHERE patient_id IS NOT NULL") == linked
+    assert count(url, "SELECT count(*) FROM patients") == patients
+    assert (
+        count(
+            url,
+            "SELECT count(*) FROM patients WHERE last_consent_at IS NULL AND id IN "
+            "(SELECT patient_id FROM visits WHERE signed_at IS NOT NULL AND voided_at IS NULL)",
+        )
+        == 0
+    )

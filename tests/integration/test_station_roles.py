@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kiosk.actor import Actor, Role
+from kiosk.actor import Actor, Role, StaffMember
 from kiosk.alerts import Alerts, Heartbeat
 from kiosk.audit import AuditAction
 from kiosk.check_in import CheckIn, Outcome, VisitEnd
@@ -35,7 +35,7 @@ from kiosk.exit_pin import ExitPin, hash_pin, write_pending
 from kiosk.settings import Settings, load_settings
 from kiosk.station import Station, StorageUnavailableError
 from kiosk.stored_visits import store_finished_visit
-from kiosk.visit import KioskTiming, Step
+from kiosk.visit import KioskTiming, Step, VisitFlow
 from kiosk.visit_walk import SCRIBBLE, ManualClock, walk_visit
 from tests.conftest import PostgreSQLServer
 
@@ -214,7 +214,7 @@ def test_a_whole_kiosk_visit_is_stored_through_the_kiosk_role(
     for _ in finished.content.slides:
         clock.advance(7)
         check_in.next_slide()
-    for _ in finished.content.questions:
+    for _ in finished.questions:
         check_in.answer(Answer.NO)
     check_in.confirm_answers()
     for statement in finished.content.consent_statements:
@@ -288,6 +288,12 @@ def test_the_kiosk_beats_asks_for_help_and_closes_through_its_functions(
         "SELECT detail FROM alerts",
         "SELECT name FROM stations",
         "SELECT canonical FROM content_drafts",
+        "SELECT name_key FROM patients",
+        "SELECT first_name FROM expected_patients",
+        "SELECT typed FROM detail_corrections",
+        "INSERT INTO expected_patients (day) VALUES (now())",
+        "DELETE FROM expected_patients",
+        "UPDATE patients SET last_consent_at = now()",
         "INSERT INTO visits (id) VALUES ('forged')",
         (
             "INSERT INTO audit_entries (actor, action, station, detail) "
@@ -434,6 +440,100 @@ def test_a_desk_works_through_the_desk_role(
     ]
 
 
+def test_patients_who_come_back_through_the_desk_and_kiosk_roles(
+    clinic: Clinic, open_station: Callable[[str], tuple[Station, Settings]]
+) -> None:
+    """The desk links, corrects, merges and keeps today's list through its role; the
+    kiosk learns only which flow to run (the owner's function); a purge through the
+    owner's function takes corrections and patients with their last visits."""
+    kiosk, kiosk_settings = open_station("kiosk")
+    clock = ManualClock()
+    pack = kiosk.check_in(kiosk_settings, clock=clock).content()
+    assert pack is not None
+    first = walk_visit(pack, clock, first="Ana", last="Garcia", born="04/15/1968")
+    typo = walk_visit(pack, clock, first="Ana", last="Garcai", born="04/15/1968")
+    for visit in (first, typo):
+        with kiosk.database.session() as session, session.begin():
+            assert store_finished_visit(session, visit, station="kiosk-1")
+
+    desk, desk_settings = open_station("desk")
+    clerk = StaffMember(7, "maria", frozenset({Role.STAFF}))
+    maria = Actor.staff(clerk, station="desk-1", now=clock())
+    front_desk = desk.front_desk(desk_settings)
+    patient = front_desk.link_visit(first.id, None, maria)
+    duplicate = front_desk.link_visit(typo.id, None, maria)
+    assert front_desk.correct_details(typo.id, maria, last_name="Garcia")
+    assert [p.id for p in front_desk.suggested_patients(typo.id)] == [patient]
+    assert front_desk.merge_patients(patient, duplicate, maria) == 1
+    record = front_desk.patient(patient)
+    assert record is not None
+    assert record.visit_count == 2
+    clock.advance(7 * 24 * 3600)
+    maria = Actor.staff(clerk, station="desk-1", now=clock())
+    front_desk.expect("ANA", "García", "04/15/1968", "9:30", maria)
+    front_desk.expect("Luis", "Lee", "01/02/1950", "", maria)
+    assert [line.patient_id for line in front_desk.expected_today(now=clock())] == [
+        patient,
+        None,
+    ]
+
+    def flow_for(first_name: str, last_name: str) -> VisitFlow:
+        check_in = kiosk.check_in(kiosk_settings, clock=clock, timing=KioskTiming())
+        started = check_in.start(language="")
+        assert started is not None
+        assert check_in.enter_details(first_name, last_name, "04/15/1968") == []
+        return started.flow
+
+    # Expected, one record, a recent consent on these very slides: the reminder.
+    assert flow_for("Ana", "Garcia") is VisitFlow.RETURN_WITHOUT_SLIDES
+    # Not on today's list: the whole first visit.
+    assert flow_for("Ana", "Lopez") is VisitFlow.FIRST_VISIT
+    clock.advance(400 * 24 * 3600)
+    assert flow_for("Ana", "Garcia") is VisitFlow.FIRST_VISIT  # that list was another day's
+
+    purged = desk.purge_older_than(365, Actor.staff(clerk, station="desk-1", now=clock()))
+    assert purged.removed == 2
+    for table in ("visits", "patients", "detail_corrections", "expected_patients"):
+        assert clinic.owner_reads(f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+def test_a_purge_through_the_owner_recomputes_a_patients_last_consent(
+    clinic: Clinic, open_station: Callable[[str], tuple[Station, Settings]]
+) -> None:
+    """A patient whose signed visit is purged and whose kept visit is not signed has no
+    consent left: their next visit is a first visit again (as on SQLite)."""
+    kiosk, kiosk_settings = open_station("kiosk")
+    clock = ManualClock()
+    pack = kiosk.check_in(kiosk_settings, clock=clock).content()
+    assert pack is not None
+    signed = walk_visit(pack, clock, first="Ana", last="Garcia")
+    with kiosk.database.session() as session, session.begin():
+        assert store_finished_visit(session, signed, station="kiosk-1")
+    clock.advance(300 * 24 * 3600)
+    unsigned = walk_visit(pack, clock, first="Ana", last="Garcia", talk_first=True)
+    with kiosk.database.session() as session, session.begin():
+        assert store_finished_visit(session, unsigned, station="kiosk-1")
+    desk, desk_settings = open_station("desk")
+    clerk = StaffMember(7, "maria", frozenset({Role.STAFF}))
+    front_desk = desk.front_desk(desk_settings)
+    maria = Actor.staff(clerk, station="desk-1", now=clock())
+    patient = front_desk.link_visit(signed.id, None, maria)
+    front_desk.link_visit(unsigned.id, patient, maria)
+    assert front_desk.correct_details(signed.id, maria, first_name="Anna")
+    before = front_desk.patient(patient)
+    assert before is not None
+    assert before.last_consent_at is not None
+    clock.advance(100 * 24 * 3600)
+    purged = desk.purge_older_than(365, Actor.staff(clerk, station="desk-1", now=clock()))
+    assert purged.removed == 1
+    after = front_desk.patient(patient)
+    assert after is not None
+    assert after.visit_count == 1
+    assert after.last_consent_at is None
+    assert after.last_consent_version is None
+    assert clinic.owner_reads("SELECT count(*) FROM detail_corrections") == [(0,)]
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -447,6 +547,10 @@ def test_a_desk_works_through_the_desk_role(
         "DELETE FROM answers",
         "DELETE FROM print_jobs",
         "DELETE FROM alerts",
+        "DELETE FROM detail_corrections",
+        "UPDATE detail_corrections SET became = 'x'",
+        "UPDATE expected_patients SET day = now()",
+        "TRUNCATE patients",
         "UPDATE answers SET answer = 'no'",
         "UPDATE audit_entries SET detail = 'rewritten'",
         "DELETE FROM audit_entries",
@@ -492,6 +596,13 @@ def test_the_editor_publishes_through_the_editor_role(
         "SELECT first_name FROM visits",
         "SELECT * FROM visits",
         "SELECT answer FROM answers",
+        "SELECT first_name FROM patients",
+        "SELECT first_name FROM expected_patients",
+        "SELECT typed FROM detail_corrections",
+        (
+            "SELECT kiosk_which_flow('ana garcia', now()::date, now()::date, "
+            "now()::timestamp, 1, '{}')"
+        ),
         "UPDATE visits SET reviewed_by = 'x'",
         "DELETE FROM visits",
         "DELETE FROM content_versions",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
@@ -134,3 +134,16 @@ def not_as_typed(roots: list[QWidget], typed: dict[str, str]) -> list[str]:
 def showing(roots: list[QWidget], text: str) -> list[str]:
     """Where `text` shows as typed."""
     return [item.where for root in roots for item in everything_shown(root) if text in item.words]
+
+
+def in_view(widget: QWidget, window: QWidget) -> QRect:
+    """The part of `widget` a person can see in `window`, in the window's coordinates:
+    clipped by the scrolling page it sits in (empty when scrolled out of view). A long
+    page (a returning patient's twenty answers) runs on below the footer's edge."""
+    seen = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(window, seen.topLeft()), seen.size()).intersected(window.rect())
+
+
+def wholly_in_view(widget: QWidget, window: QWidget) -> bool:
+    """Whether all of `widget` is in view (not partly scrolled away)."""
+    return in_view(widget, window).size() == widget.size()

@@ -145,7 +145,7 @@ def keyboard_to_consent(qtbot: QtBot, window: KioskWindow, first: str, last: str
         # Each slide starts on Next: no tabbing through the top bar on every page.
         assert name_of(focused(window)) == "Next"
         press(qtbot, window, Qt.Key.Key_Space if number % 2 else Qt.Key.Key_Return)
-    for _ in window.visit.content.questions:
+    for _ in window.visit.questions:
         assert step(window) is Step.QUESTIONS
         assert name_of(focused(window)) == "Yes", "each question starts on its first answer"
         press(qtbot, window, Qt.Key.Key_Tab)

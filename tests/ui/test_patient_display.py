@@ -14,6 +14,7 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
+from tests.ui.shown_text import in_view, wholly_in_view
 from tests.ui.test_screen_sizes import SIZES, layout_problems
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import PatientDisplay
@@ -139,9 +140,9 @@ def test_text_meets_wcag_aa_contrast_on_every_screen_in_both_themes(
         for widget in top.findChildren(QLabel) + top.findChildren(QAbstractButton):
             if not widget.isVisible() or not widget.text().strip() or not widget.isEnabled():
                 continue
-            box = QRect(widget.mapTo(kiosk, QPoint(0, 0)), widget.size()).intersected(kiosk.rect())
-            if box.isEmpty():
-                continue  # scrolled out of view
+            box = in_view(widget, kiosk)
+            if not wholly_in_view(widget, kiosk):
+                continue  # scrolled out of view, or partly: its visible part may hold no text
             ratio = rendered_contrast(drawn, box)
             if ratio < 4.5:
                 low.append(f"{name}: {widget.text()[:30]!r} {ratio:.1f}:1")
@@ -246,7 +247,7 @@ def test_controls_stand_out_3_to_1_from_their_surroundings_in_both_themes(
             if not widget.isVisible() or not widget.isEnabled():
                 continue
             box = QRect(widget.mapTo(kiosk, QPoint(0, 0)), widget.size())
-            if not kiosk.rect().contains(box):
+            if not wholly_in_view(widget, kiosk):
                 continue  # partly scrolled out of view
             ratio = boundary_contrast(drawn, box)
             if ratio < 3:

@@ -37,7 +37,7 @@ def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
     for _ in kiosk.visit.content.slides:
         tap(current(kiosk), "Next")
     while kiosk.visit.step is Step.QUESTIONS:
-        question = kiosk.visit.content.questions[kiosk.visit.question_index]
+        question = kiosk.visit.questions[kiosk.visit.question_index]
         screen = current(kiosk)
         if question.id == "arrival":
             assert not screen.keyboard.isVisible()  # type: ignore[attr-defined]

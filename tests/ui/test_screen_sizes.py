@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
+from tests.ui.shown_text import wholly_in_view
 from ui.kiosk_window import KioskWindow
 from ui.screen_tour import tour
 
@@ -110,7 +111,8 @@ def targets_too_close(window: QWidget) -> list[str]:
     targets = [
         (widget, QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
         for widget in window.findChildren(QAbstractButton) + window.findChildren(QLineEdit)
-        if widget.isVisible()
+        # Partly scrolled away, a target is tapped once scrolled into view.
+        if widget.isVisible() and wholly_in_view(widget, window)
     ]
     found = [
         f"{widget.objectName() or widget.accessibleName()!r} is {box.width()}×{box.height()}"

@@ -68,7 +68,7 @@ def _to_consent(service: CheckIn, clock: ManualClock, *, flagged: str | None = N
     for _ in visit.content.slides:
         clock.advance(7)
         service.next_slide()
-    for question in visit.content.questions:
+    for question in visit.questions:
         if question.id == flagged:
             service.answer(Answer.YES)
             assert visit.step is Step.QUESTIONS, "a flagged answer waits for Continue"

@@ -14,6 +14,7 @@ from kiosk.content import (
     BulletList,
     ContentPack,
     Paragraph,
+    QuestionSection,
     TextRun,
     pack_from_canonical,
     parse_slide_text,
@@ -96,7 +97,10 @@ def test_the_bundled_pack_carries_no_marketing(pack: ContentPack) -> None:
 
 
 def test_the_five_contraindications_flag_yes_and_not_sure_never_no(pack: ContentPack) -> None:
-    wordings = [q.flag_wording for q in pack.questions]
+    # The screening questions, asked every visit (a returning patient's come after).
+    screening = [q for q in pack.questions if q.section is QuestionSection.SCREENING]
+    assert pack.questions[:5] == tuple(screening)
+    wordings = [q.flag_wording for q in screening]
     assert wordings == [
         "history of schizophrenia or psychosis",
         "high blood pressure not under control",
@@ -104,7 +108,7 @@ def test_the_five_contraindications_flag_yes_and_not_sure_never_no(pack: Content
         "heart condition that is not stable",
         "pregnant or could be pregnant",
     ]
-    for question in pack.questions:
+    for question in screening:
         assert question.contraindication
         assert question.raises_flag(Answer.YES)
         assert question.raises_flag(Answer.NOT_SURE)

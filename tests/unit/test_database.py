@@ -87,7 +87,7 @@ def _store_as_revision_0001_did(database: Database, pack: ContentPack, visit: Vi
                     "when": when,
                 },
             )
-            for n, q in enumerate(pack.questions)
+            for n, q in enumerate(visit.questions)
         ],
         *[
             (
@@ -130,7 +130,7 @@ def test_upgrading_from_the_first_revision_keeps_a_stored_visit(
     assert (record.first_name, record.last_name) == ("Ana", "García")
     assert record.flags == tuple(f.sentence for f in visit.flags)
     assert [a.answer for a in record.answers] == [
-        visit.answers[q.id].answer for q in pack.questions
+        visit.answers[q.id].answer for q in visit.questions
     ]
     assert record.ride.status is RideStatus.NONE_YET
     # The old version is still the published content in use, not replaced.

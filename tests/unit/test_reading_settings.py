@@ -58,6 +58,19 @@ def test_a_clinic_that_sets_its_own_rate_and_share_gets_a_new_version_that_keeps
     assert "reading_time_fraction: 1/4" in exported
 
 
+def test_a_clinic_period_for_returning_patients_is_kept_stored_and_exported(
+    pack_copy: Path,
+) -> None:
+    before = load_pack(pack_copy)
+    assert before.consent_valid_days == 365
+    _settings(pack_copy, "  consent_valid_days: 180\n")
+    after = load_pack(pack_copy)
+    assert after.consent_valid_days == 180
+    assert after.version != before.version
+    assert pack_from_canonical(after.canonical_bytes(), {}).consent_valid_days == 180
+    assert "consent_valid_days: 180" in pack_files(after)[PACK_FILE].decode()
+
+
 @pytest.mark.parametrize(
     ("line", "says"),
     [
@@ -67,6 +80,10 @@ def test_a_clinic_that_sets_its_own_rate_and_share_gets_a_new_version_that_keeps
         ("reading_time_fraction: 1/0", "'reading_time_fraction' should be a share from 0 to 1"),
         ("reading_time_fraction: a third", "'reading_time_fraction' should be a share"),
         ("reading_time_fraction: -0.5", "'reading_time_fraction' should be a share"),
+        # The clinic's period for a returning patient's consent (issue 27).
+        ("consent_valid_days: 0", "'consent_valid_days' should be a whole number"),
+        ("consent_valid_days: a year", "'consent_valid_days' should be a whole number"),
+        ("consent_valid_days: 4000", "'consent_valid_days' should be a whole number"),
     ],
 )
 def test_a_bad_setting_names_the_file_and_its_line(pack_copy: Path, line: str, says: str) -> None:

@@ -26,12 +26,12 @@ def test_a_visit_round_trips_exactly(
     assert record.started_at == visit.started_at
     assert record.finished_at == visit.finished_at
     assert [a.answer for a in record.answers] == [
-        visit.answers[q.id].answer for q in pack.questions
+        visit.answers[q.id].answer for q in visit.questions
     ]
     assert [a.answered_at for a in record.answers] == [
-        visit.answers[q.id].answered_at for q in pack.questions
+        visit.answers[q.id].answered_at for q in visit.questions
     ]
-    assert [a.question_text for a in record.answers] == [q.text for q in pack.questions]
+    assert [a.question_text for a in record.answers] == [q.text for q in visit.questions]
     assert [a.flagged for a in record.answers] == [False, True, False, False, False]
     assert [a.acknowledged_at for a in record.acknowledgements] == [
         visit.acknowledged[s.id] for s in pack.consent_statements

@@ -32,7 +32,7 @@ def at_consent(
     assert visit.enter_details("Ana", "García", "04/15/1968") == []
     for _ in pack.slides:
         visit.next_slide()
-    for _ in pack.questions:
+    for _ in visit.questions:
         visit.answer(Answer.NO)
         visit.next_question()
     visit.confirm_answers()

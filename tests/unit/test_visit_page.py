@@ -14,7 +14,7 @@ def at_consent(pack: ContentPack, clock: ManualClock) -> Visit:
     for _ in pack.slides:
         clock.advance(30)
         visit.next_slide()
-    for _ in pack.questions:
+    for _ in visit.questions:
         visit.answer(Answer.NO)
         visit.next_question()
     visit.confirm_answers()

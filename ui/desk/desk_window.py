@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -60,13 +61,16 @@ from kiosk.audit_protections import WARNING_DAYS
 from kiosk.front_desk import visit_actions
 from kiosk.held_visits import HeldVisits
 from kiosk.live_updates import Change, ServerState
+from kiosk.patients import Patient, PatientError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
 from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.alert_banner import AlertBanner
 from ui.desk.check_in_model import CheckInModel, Column
+from ui.desk.correction_dialog import CorrectionDialog, TypedCorrection
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
+from ui.desk.expected_today import ExpectedTodayDialog
 from ui.desk.server_line import ServerLine
 from ui.desk.visit_details import visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
@@ -238,6 +242,16 @@ class DeskWindow(QMainWindow):
             )
         )
         self.check_in_button.clicked.connect(self.check_in_at_desk)
+        self.expected_button = QPushButton(self.tr("Expected today…"))
+        self.expected_button.setToolTip(
+            plain_tooltip(
+                self.tr(
+                    "Returning patients expected today: only they get the shorter return "
+                    "visit at the kiosk."
+                )
+            )
+        )
+        self.expected_button.clicked.connect(self.show_expected_today)
         self.auto_print = QCheckBox(self.tr("Print each new visit"))
         self.auto_print.setChecked(QSettings().value("desk/auto_print", "false") == "true")
         self.auto_print.toggled.connect(
@@ -258,6 +272,7 @@ class DeskWindow(QMainWindow):
             self.search_field,
             self.search_button,
             self.today_button,
+            self.expected_button,
             self.check_in_button,
         ):
             first.addWidget(widget, 1 if widget is self.search_field else 0)
@@ -375,10 +390,21 @@ class DeskWindow(QMainWindow):
         self.void_button.clicked.connect(self.void_check_in)
         self.undo_void_button = QPushButton(self.tr("Undo void…"))
         self.undo_void_button.clicked.connect(self.undo_void)
-        # Printing on one row, what changes the record on the next: fits a laptop screen.
+        # Whose visit it is: patients who come back (`kiosk.patients`).
+        self.link_button = QPushButton(self.tr("Link to patient…"))
+        self.link_button.clicked.connect(self.link_to_patient)
+        self.unlink_button = QPushButton(self.tr("Unlink…"))
+        self.unlink_button.clicked.connect(self.unlink_from_patient)
+        self.merge_button = QPushButton(self.tr("Merge duplicate…"))
+        self.merge_button.clicked.connect(self.merge_duplicate)
+        self.correct_button = QPushButton(self.tr("Correct name or birth date…"))
+        self.correct_button.clicked.connect(self.correct_details)
+        # Printing on one row, what changes the record on the next, whose visit it is on
+        # the last: fits a laptop screen.
         rows = (
             (self.print_button, self.patient_copy_button, self.retry_button, self.save_button),
             (self.review_button, self.ride_button, self.void_button, self.undo_void_button),
+            (self.link_button, self.unlink_button, self.merge_button, self.correct_button),
         )
         for row, buttons in enumerate(rows):
             for column, button in enumerate(buttons):
@@ -737,19 +763,30 @@ class DeskWindow(QMainWindow):
         self._show_actions()
 
     def _show_details(self) -> None:
-        """The open visit, with where its summary is (asked again after each reload)."""
-        if self.current is None:
+        """The open visit, with where its summary is and whose visit it is (asked again
+        after each reload)."""
+        visit = self.current
+        if visit is None:
             return
         try:
-            last = self.front_desk.latest_print(self.current.id)
+            last = self.front_desk.latest_print(visit.id)
         except StorageUnavailableError:
             last = self._shown_print
-        shown = (self.current.id, last)
+        shown = (visit.id, last)
         if shown == self._details_shown:
             return  # unchanged: keep where staff scrolled to
         self._details_shown = shown
         self._shown_print = last
-        self.details.setHtml(visit_html(self.current, self.settings.zone, last))
+        try:
+            patient = (
+                self.front_desk.patient(visit.patient_id) if visit.patient_id is not None else None
+            )
+            suggested = 0 if patient else len(self.front_desk.suggested_patients(visit.id))
+        except (PatientError, StorageUnavailableError):
+            patient, suggested = None, 0
+        self.details.setHtml(
+            visit_html(visit, self.settings.zone, last, patient=patient, suggested=suggested)
+        )
 
     def _show_actions(self) -> None:
         # While the server is away nothing can be printed, saved or changed; who may do
@@ -765,6 +802,10 @@ class DeskWindow(QMainWindow):
         self.review_button.setToolTip(
             plain_tooltip(self._tr_refusal(allowed.mark_reviewed_refusal))
         )
+        self.link_button.setEnabled(allowed.link_patient)
+        self.unlink_button.setEnabled(allowed.unlink_patient)
+        self.merge_button.setEnabled(allowed.merge_patients)
+        self.correct_button.setEnabled(allowed.correct_details)
         self.ride_button.setEnabled(allowed.arrange_ride)
         self.void_button.setEnabled(allowed.void)
         self.undo_void_button.setEnabled(allowed.undo_void)
@@ -871,6 +912,183 @@ class DeskWindow(QMainWindow):
         )
         if sure == QMessageBox.StandardButton.Yes:
             self._change("undo_void", self._action())
+
+    # --- patients who come back -------------------------------------------------------------
+    def show_expected_today(self) -> None:
+        """Today's expected returning patients: add, import, remove."""
+        visit = self.current
+        dialog = ExpectedTodayDialog(
+            self.front_desk,
+            self._action,
+            patient_id=visit.patient_id if visit is not None else None,
+            patient_name=visit.patient_name if visit is not None else "",
+            parent=self,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        self.expected_dialog = dialog
+        dialog.open()
+
+    @classmethod
+    def choose(cls, parent: QWidget, title: str, question: str, choices: list[str]) -> int | None:
+        """Ask staff to pick one of `choices`; its place, or None when cancelled.
+
+        A class method so that a test can answer it as staff would.
+        """
+        chosen, ok = QInputDialog.getItem(parent, title, question, choices, 0, False)
+        return choices.index(chosen) if ok and chosen in choices else None
+
+    @classmethod
+    def ask_correction(cls, parent: QWidget, visit: VisitRecord) -> TypedCorrection | None:
+        """The name and date of birth as staff corrected them, or None when cancelled."""
+        dialog = CorrectionDialog(visit, parent)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.correction()
+        finally:
+            dialog.deleteLater()
+
+    def _patient_line(self, patient: Patient) -> str:
+        consent = (
+            patient.last_consent_at.astimezone(self.settings.zone).strftime("%m/%d/%Y")
+            if patient.last_consent_at
+            else self.tr("none kept")
+        )
+        return self.tr(
+            "{0}, born {1:%m/%d/%Y} (number {2}; {3} visit(s); last consent {4})"
+        ).format(patient.name, patient.date_of_birth, patient.id, patient.visit_count, consent)
+
+    def _patient_change(self, change: Callable[[], object], visit_id: str) -> bool:
+        try:
+            change()
+        except (PatientError, desk.DeskError, StorageUnavailableError) as error:
+            tell(self, self.windowTitle(), str(error))
+            return False
+        self.current = None
+        self.open_visit(visit_id)
+        self.refresh()
+        return True
+
+    def link_to_patient(self) -> None:
+        """Link the visit to the patient staff confirm: an exact match is suggested first."""
+        visit = self.current
+        if visit is None:
+            return
+        try:
+            suggested = self.front_desk.suggested_patients(visit.id)
+        except (PatientError, StorageUnavailableError) as error:
+            tell(self, self.windowTitle(), str(error))
+            return
+        choices = [
+            self.tr("Same name and date of birth: {0}").format(self._patient_line(p))
+            for p in suggested
+        ]
+        choices.append(
+            self.tr("A new patient record for {0}, born {1:%m/%d/%Y}").format(
+                visit.patient_name, visit.date_of_birth
+            )
+        )
+        question = (
+            self.tr("Whose visit is this? Check the name and date of birth with the patient.")
+            if suggested
+            else self.tr("No patient record has this name and date of birth. Make one?")
+        )
+        chosen = self.choose(self, self.tr("Link to patient"), question, choices)
+        if chosen is None:
+            return
+        patient_id = suggested[chosen].id if chosen < len(suggested) else None
+        front_desk, action, visit_id = self.front_desk, self._action(), visit.id
+        if self._patient_change(
+            lambda: front_desk.link_visit(visit_id, patient_id, action), visit_id
+        ):
+            self._say(self.tr("Linked the visit to the patient record."))
+
+    def unlink_from_patient(self) -> None:
+        """Take the visit off the patient it was linked to by mistake."""
+        visit = self.current
+        if visit is None or visit.patient_id is None:
+            return
+        sure = QMessageBox.question(
+            self,
+            self.tr("Unlink"),
+            plain_html(
+                self.tr(
+                    "Take this visit of {0} off patient record number {1}? A record with no "
+                    "visit left is removed."
+                ).format(visit.patient_name, visit.patient_id)
+            ),
+        )
+        if sure != QMessageBox.StandardButton.Yes:
+            return
+        front_desk, action, visit_id = self.front_desk, self._action(), visit.id
+        if self._patient_change(lambda: front_desk.unlink_visit(visit_id, action), visit_id):
+            self._say(self.tr("The visit is no longer linked to a patient record."))
+
+    def merge_duplicate(self) -> None:
+        """Merge another record of the same patient into this visit's patient."""
+        visit = self.current
+        if visit is None or visit.patient_id is None:
+            return
+        keep = visit.patient_id
+        try:
+            duplicates = self.front_desk.possible_duplicates(keep)
+        except (PatientError, StorageUnavailableError) as error:
+            tell(self, self.windowTitle(), str(error))
+            return
+        if not duplicates:
+            tell(
+                self,
+                self.tr("Merge duplicate"),
+                self.tr("No other patient record has this name or this date of birth."),
+            )
+            return
+        chosen = self.choose(
+            self,
+            self.tr("Merge duplicate"),
+            self.tr(
+                "Which record is the same patient as number {0}? Its visits move to number "
+                "{0} and it is removed."
+            ).format(keep),
+            [self._patient_line(p) for p in duplicates],
+        )
+        if chosen is None:
+            return
+        duplicate = duplicates[chosen].id
+        front_desk, action = self.front_desk, self._action()
+        if self._patient_change(
+            lambda: front_desk.merge_patients(keep, duplicate, action), visit.id
+        ):
+            self._say(
+                self.tr("Merged patient record number {0} into number {1}.").format(duplicate, keep)
+            )
+
+    def correct_details(self) -> None:
+        """Correct a typo in the name or date of birth the patient typed (audited)."""
+        visit = self.current
+        if visit is None:
+            return
+        typed = self.ask_correction(self, visit)
+        if typed is None:
+            return
+        front_desk, action, visit_id = self.front_desk, self._action(), visit.id
+        changed: list[object] = []
+        if self._patient_change(
+            lambda: changed.extend(
+                front_desk.correct_details(
+                    visit_id,
+                    action,
+                    first_name=typed.first_name,
+                    last_name=typed.last_name,
+                    date_of_birth=typed.date_of_birth,
+                )
+            ),
+            visit_id,
+        ):
+            self._say(
+                self.tr("Corrected; what the patient typed is kept with the visit.")
+                if changed
+                else self.tr("Nothing was changed.")
+            )
 
     @classmethod
     def where_to_save(cls, parent: QWidget, suggested: str) -> Path | None:

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.desk import PrintRecord
+from kiosk.patients import Patient
 from kiosk.printing import PrintState
-from kiosk.visit import RideStatus
+from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
 
@@ -22,6 +23,55 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return "—"
     return moment.astimezone(zone).strftime("%b %d, %Y %I:%M %p")
+
+
+def patient_html(
+    record: VisitRecord, patient: Patient | None, suggested: int, zone: ZoneInfo
+) -> str:
+    """Whose visit it is: the patient record, or that none is linked (and a suggestion)."""
+    if patient is not None:
+        consent = (
+            _tr("last consent {0} (content {1})").format(
+                _when(patient.last_consent_at, zone),
+                escape((patient.last_consent_version or "")[:12]),
+            )
+            if patient.last_consent_at is not None
+            else _tr("no consent kept")
+        )
+        return (
+            f"<p>{_tr('Patient record')} <b>{_tr('number {0}').format(patient.id)}</b> · "
+            + _tr("{0} visit(s)").format(patient.visit_count)
+            + f" · {consent}</p>"
+        )
+    text = f"<p>{_tr('Not linked to a patient record.')}"
+    if suggested:
+        text += (
+            " <b>"
+            + _tr(
+                "Same name and date of birth as {0} patient record(s): Link to patient… to confirm."
+            ).format(suggested)
+            + "</b>"
+        )
+    return text + "</p>"
+
+
+def corrections_html(record: VisitRecord, zone: ZoneInfo) -> str:
+    """What staff corrected of what the patient typed, who did and when."""
+    if not record.corrections:
+        return ""
+    items = "".join(
+        "<li>"
+        + _tr("{0} typed as “{1}”, corrected to “{2}” by {3}, {4}").format(
+            escape(c.detail.capitalize()),
+            escape(c.typed),
+            escape(c.became),
+            escape(c.corrected_by),
+            _when(c.corrected_at, zone),
+        )
+        + "</li>"
+        for c in record.corrections
+    )
+    return f"<h3>{_tr('Corrected at the desk')}</h3><ul>{items}</ul>"
 
 
 def print_html(last: PrintRecord | None, zone: ZoneInfo) -> str:
@@ -49,7 +99,14 @@ def print_html(last: PrintRecord | None, zone: ZoneInfo) -> str:
     return f"<p>{_tr('Summary')}: <b>{words.format(printer, when)}</b>{by}</p>"
 
 
-def visit_html(record: VisitRecord, zone: ZoneInfo, last_print: PrintRecord | None = None) -> str:
+def visit_html(
+    record: VisitRecord,
+    zone: ZoneInfo,
+    last_print: PrintRecord | None = None,
+    *,
+    patient: Patient | None = None,
+    suggested: int = 0,
+) -> str:
     """The visit as rich text; everything a patient typed is escaped."""
     parts = [f"<h2>{escape(record.patient_name)}</h2>"]
     parts.append(
@@ -59,6 +116,13 @@ def visit_html(record: VisitRecord, zone: ZoneInfo, last_print: PrintRecord | No
         + "</p>"
     )
     parts.append(print_html(last_print, zone))
+    if record.flow != "first_visit":
+        shown = (
+            _tr("slides shown again") if record.slides else _tr("a reminder in place of the slides")
+        )
+        parts.append(f"<p><b>{_tr('Return visit')}</b> — {shown}</p>")
+    parts.append(patient_html(record, patient, suggested, zone))
+    parts.append(corrections_html(record, zone))
     if record.voided_at is not None:
         parts.append(
             f"<p style='color:#7a1010'><b>{_tr('VOID')}</b> — {escape(record.voided_by or '')}, "
@@ -96,13 +160,26 @@ def visit_html(record: VisitRecord, zone: ZoneInfo, last_print: PrintRecord | No
         for a in record.answers
     )
     parts.append(f"<h3>{_tr('Answers')}</h3><table cellspacing='4'>{rows}</table>")
-    consent = "".join(
-        f"<li>{'✓' if a.acknowledged_at else '✗'} {escape(a.statement_text)}</li>"
-        for a in record.acknowledgements
+    kept_last_consent = (
+        not record.signed_name
+        and record.signed_on_paper_at is None
+        and record.flow == "return_without_slides"
+        and record.ending is Ending.COMPLETED
+    )
+    # Where the clinic's rule kept the last consent, no statement was shown today.
+    consent = (
+        ""
+        if kept_last_consent
+        else "".join(
+            f"<li>{'✓' if a.acknowledged_at else '✗'} {escape(a.statement_text)}</li>"
+            for a in record.acknowledgements
+        )
     )
     signed = (
         f"{_tr('Signed by')} <b>{escape(record.signed_name)}</b>, {_when(record.signed_at, zone)}"
         if record.signed_name
+        else f"<b>{_tr('Not signed again today (the clinic keeps the last consent)')}</b>"
+        if kept_last_consent
         else f"<b>{_tr('Not signed')}</b>"
     )
     if record.signed_name and record.typed_signature:

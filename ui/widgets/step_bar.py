@@ -12,7 +12,8 @@ from ui.plain_text import plain_label
 # The visit's steps as the bar names them: the review belongs with the questions.
 STAGES = (
     (Step.DETAILS,),
-    (Step.SLIDES,),
+    # A returning patient's reminder stands for the slides.
+    (Step.REMINDER, Step.SLIDES),
     (Step.QUESTIONS, Step.REVIEW),
     (Step.CONSENT,),
     (Step.RIDE_HOME,),

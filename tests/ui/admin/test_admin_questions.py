@@ -59,7 +59,7 @@ def test_removing_a_contraindication_question_asks_first_and_cancel_keeps_it(
     with qtbot.waitSignal(window.draft_saved, timeout=5000):
         click(qtbot, window.question_list.remove_button)
     assert asked
-    assert [q.id for q in window.pack.questions] == [q.id for q in before[:4]]
+    assert [q.id for q in window.pack.questions] == [q.id for q in before if q.id != "pregnancy"]
     with database.session() as session:
         draft = publishing.current_draft(session)
     assert draft is not None
