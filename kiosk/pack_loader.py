@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 import yaml
 
@@ -57,6 +59,9 @@ CONSENT_FILE = "consent.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # A share written as a fraction ("1/3") or a decimal ("0.33"), short enough to read.
 _SHARE = re.compile(r"(\d{1,5})\s*/\s*(\d{1,5})|\d{1,3}(?:\.\d{1,4})?")
+
+# A word a content field chooses from (a kind of question, when it is asked).
+_Word = TypeVar("_Word", bound=StrEnum)
 
 
 class ContentPackError(Exception):
@@ -397,20 +402,27 @@ class _PackLoader:
         return questions
 
     def _question_kind(self, pairs: Fields) -> QuestionKind:
-        if "kind" not in pairs:
-            return QuestionKind.YES_NO
-        node = pairs["kind"][1]
+        return self._one_of(
+            pairs, "kind", QuestionKind, QuestionKind.YES_NO, "'{}' is not a kind of question"
+        )
+
+    def _one_of(
+        self, pairs: Fields, key: str, words: type[_Word], default: _Word, wrong: str
+    ) -> _Word:
+        """A field naming one of `words` (`default` when absent); anything else is reported
+        with `wrong` (its `{}` the word as written) and the words it could be."""
+        if key not in pairs:
+            return default
+        node = pairs[key][1]
         word = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
         try:
-            return QuestionKind(word)
+            return words(word)
         except ValueError:
+            known = ", ".join(choice.value for choice in words)
             self.reader.report(
-                QUESTIONS_FILE,
-                node,
-                f"'{quoted(word)}' is not a kind of question; use one of: "
-                + ", ".join(kind.value for kind in QuestionKind),
+                QUESTIONS_FILE, node, f"{wrong.format(quoted(word))}; use one of: {known}"
             )
-            return QuestionKind.YES_NO
+            return default
 
     def _choices(self, node: yaml.Node, pairs: Fields, kind: QuestionKind) -> tuple[Choice, ...]:
         file, r = QUESTIONS_FILE, self.reader
@@ -510,20 +522,13 @@ class _PackLoader:
 
     def _section(self, pairs: Fields) -> QuestionSection:
         """`asked:` every visit (the default), before a return infusion, or after one."""
-        if "asked" not in pairs:
-            return QuestionSection.SCREENING
-        node = pairs["asked"][1]
-        word = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-        try:
-            return QuestionSection(word)
-        except ValueError:
-            self.reader.report(
-                QUESTIONS_FILE,
-                node,
-                f"'asked: {quoted(word)}' is not when a question can be asked; use one of: "
-                + ", ".join(section.value for section in QuestionSection),
-            )
-            return QuestionSection.SCREENING
+        return self._one_of(
+            pairs,
+            "asked",
+            QuestionSection,
+            QuestionSection.SCREENING,
+            "'asked: {}' is not when a question can be asked",
+        )
 
     def _consent(self) -> tuple[list[ConsentStatement], str] | None:
         file, r, seen = CONSENT_FILE, self.reader, set[str]()
