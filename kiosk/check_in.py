@@ -648,6 +648,14 @@ class CheckIn:
         """Continue on the reminder."""
         self._act(lambda visit: visit.continue_after_reminder())
 
+    def answer_teach_back(self, value: str) -> None:
+        """A teach-back answer: the next question when right, else its slide again."""
+        self._act(lambda visit: visit.answer_teach_back(value))
+
+    def ask_again(self) -> None:
+        """After the slide shown again: the teach-back question once more."""
+        self._act(lambda visit: visit.ask_again())
+
     def answer(self, value: str) -> None:
         """An answer: on to the next question, unless it raises a flag.
 

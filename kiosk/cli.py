@@ -18,6 +18,7 @@ from typing import Any
 from kiosk import auth
 from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
+from kiosk.content import ContentPack
 from kiosk.content_editing import ContentEditing
 from kiosk.database import (
     HEAD_REVISION,
@@ -50,6 +51,7 @@ from kiosk.settings import (
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.unit_of_work import StorageUnavailableError
 from kiosk.upkeep import Upkeep
+from kiosk.visit_record import teach_back_counts
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -377,6 +379,10 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                             "demo": visit.is_demo,
                             "patient_id": visit.patient_id,
                             "return_visit": visit.return_visit,
+                            # None where no teach-back was asked (no slides shown).
+                            "teach_back": (
+                                teach_back_counts(visit.teach_back) if visit.teach_back else None
+                            ),
                         },
                         ensure_ascii=False,
                     )
@@ -480,10 +486,17 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(error.problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
     print(
-        f"{folder}: valid — {len(pack.slides)} slides, {len(pack.questions)} questions, "
+        f"{folder}: valid — {len(pack.slides)} slides, {_questions(pack)}, "
         f"{len(pack.consent_statements)} consent statements; version {pack.short_version}"
     )
     return 0
+
+
+def _questions(pack: ContentPack) -> str:
+    """'20 questions (4 teach-back)': how many questions a pack asks, and of them how many
+    after the slides."""
+    taught = len(pack.teach_back)
+    return f"{len(pack.questions)} questions" + (f" ({taught} teach-back)" if taught else "")
 
 
 def _check_content_in_use(settings: Settings) -> int:
@@ -494,7 +507,7 @@ def _check_content_in_use(settings: Settings) -> int:
         print(
             f"content in use: none yet; a new database starts with the bundled pack, version "
             f"{pack.short_version}, valid — {len(pack.slides)} slides, "
-            f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
+            f"{_questions(pack)}, {len(pack.consent_statements)} consent statements"
         )
         return 0
     try:
@@ -504,7 +517,7 @@ def _check_content_in_use(settings: Settings) -> int:
         database.close()
     print(
         f"content in use: version {version} ({label}), valid — {len(pack.slides)} slides, "
-        f"{len(pack.questions)} questions, {len(pack.consent_statements)} consent statements"
+        f"{_questions(pack)}, {len(pack.consent_statements)} consent statements"
     )
     return 0
 
@@ -532,7 +545,7 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
             raise _content_problems(error, source) from error
         print(
             f"Imported {source} as the draft: {len(draft.pack.slides)} slides, "
-            f"{len(draft.pack.questions)} questions, version {draft.pack.short_version}"
+            f"{_questions(draft.pack)}, version {draft.pack.short_version}"
         )
         if not args.publish:
             print("Publish it with: kiosk content publish --label TEXT")

@@ -49,11 +49,37 @@ class QuestionSection(StrEnum):
     PRE_INFUSION = "pre_infusion"
     # How the last infusion went, and the long-term watch list.
     SIDE_EFFECTS = "side_effects"
+    # Right after the slides: does the patient take away what one slide says (teach-back)?
+    TEACH_BACK = "teach_back"
 
     @property
     def return_visits_only(self) -> bool:
-        """Asked only of a patient who comes back."""
-        return self is not QuestionSection.SCREENING
+        """Asked only of a patient who comes back, among the questionnaire's questions."""
+        return self in (QuestionSection.PRE_INFUSION, QuestionSection.SIDE_EFFECTS)
+
+    @property
+    def in_questionnaire(self) -> bool:
+        """Asked among the questions (a teach-back question is asked after the slides)."""
+        return self is not QuestionSection.TEACH_BACK
+
+
+class TeachBackResult(StrEnum):
+    """How a patient answered a teach-back question (stored, printed, noted for staff)."""
+
+    RIGHT_FIRST_TIME = "right_first_time"
+    # Wrong (or not sure) first; right once the slide was shown again.
+    RIGHT_AFTER_REVIEW = "right_after_review"
+    # Wrong after the slide too: a soft note for staff to go over it (never a refusal).
+    STILL_WRONG = "still_wrong"
+
+    @property
+    def words(self) -> str:
+        """How the result reads for staff."""
+        return {
+            "right_first_time": "Right first time",
+            "right_after_review": "Right after seeing the slide again",
+            "still_wrong": "Still wrong after seeing the slide again",
+        }[self.value]
 
 
 class ReturnConsent(StrEnum):
@@ -110,6 +136,14 @@ SlideBlock = Paragraph | BulletList
 def _runs(line: str) -> tuple[TextRun, ...]:
     parts = line.split("**")
     return tuple(TextRun(part, bold=index % 2 == 1) for index, part in enumerate(parts) if part)
+
+
+def plain_words(text: str) -> str:
+    """Text as a reader reads it, to find a quoted sentence in a slide: no '**' bold
+    marks, no bullet marks, every run of spaces and line breaks one space."""
+    lines = [line.strip() for line in text.replace("**", "").splitlines()]
+    lines = [line[2:] if line.startswith(("- ", "• ")) else line for line in lines]
+    return " ".join(" ".join(lines).split())
 
 
 def slide_text_problems(text: str) -> list[tuple[int, str]]:
@@ -201,6 +235,16 @@ class Question:
     kind: QuestionKind = QuestionKind.YES_NO
     choices: tuple[Choice, ...] = ()
     section: QuestionSection = QuestionSection.SCREENING
+    # A teach-back question only: the slide it checks, the answer that shows the patient
+    # took it in, and the sentence of that slide quoted when the slide is shown again.
+    slide: str | None = None
+    right_answer: str | None = None
+    key_sentence: str = ""
+
+    @property
+    def is_teach_back(self) -> bool:
+        """Asked right after the slides, about one of them (not a questionnaire question)."""
+        return self.section is QuestionSection.TEACH_BACK
 
     def raises_flag(self, answer: str) -> bool:
         """Whether this answer needs a clinician to review the visit."""
@@ -261,6 +305,18 @@ class ContentPack:
     return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
 
     @property
+    def teach_back(self) -> tuple[Question, ...]:
+        """The teach-back questions, in the pack's order (asked after the slides)."""
+        return tuple(question for question in self.questions if question.is_teach_back)
+
+    def slide(self, slide_id: str) -> Slide:
+        """The slide with this id."""
+        for slide in self.slides:
+            if slide.id == slide_id:
+                return slide
+        raise KeyError(slide_id)
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The pack's own language first, then each translation."""
         return (self.language, *sorted(self.translations))
@@ -294,6 +350,9 @@ class ContentPack:
                 replace(
                     question,
                     text=words[f"question.{question.id}.text"],
+                    key_sentence=words.get(
+                        f"question.{question.id}.key_sentence", question.key_sentence
+                    ),
                     choices=tuple(
                         replace(choice, text=words[f"question.{question.id}.choice.{choice.id}"])
                         for choice in question.choices
@@ -419,6 +478,12 @@ def _canonical_question(question: Question) -> dict[str, Any]:
     # Only a return visit's question says so: a screening question keeps its old form.
     if question.section is not QuestionSection.SCREENING:
         data["section"] = question.section.value
+    if question.is_teach_back:
+        data["teach_back"] = {
+            "slide": question.slide,
+            "right_answer": question.right_answer,
+            "key_sentence": question.key_sentence,
+        }
     return data
 
 
@@ -436,6 +501,9 @@ def _question_from_canonical(data: Mapping[str, Any]) -> Question:
         kind=kind,
         choices=tuple(Choice(c["id"], c["text"]) for c in data.get("choices", ())),
         section=QuestionSection(data.get("section", QuestionSection.SCREENING.value)),
+        slide=data.get("teach_back", {}).get("slide"),
+        right_answer=data.get("teach_back", {}).get("right_answer"),
+        key_sentence=data.get("teach_back", {}).get("key_sentence", ""),
     )
 
 
@@ -475,6 +543,8 @@ def text_keys(pack: ContentPack) -> dict[str, str]:
             keys[f"slide.{slide.id}.picture_alt"] = slide.picture_alt or ""
     for question in pack.questions:
         keys[f"question.{question.id}.text"] = question.text
+        if question.is_teach_back:
+            keys[f"question.{question.id}.key_sentence"] = question.key_sentence
         for choice in question.choices:
             keys[f"question.{question.id}.choice.{choice.id}"] = choice.text
     for statement in pack.consent_statements:

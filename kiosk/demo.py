@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from kiosk.content import Answer, ContentPack, Question, QuestionKind
+from kiosk.content import Answer, ContentPack, Question, QuestionKind, QuestionSection
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
@@ -153,7 +153,7 @@ def _calm_answer(question: Question) -> str:
 
 def _first_visit(content: ContentPack) -> list[Question]:
     """The questions a first visit asks (not a returning patient's)."""
-    return [q for q in content.questions if not q.section.return_visits_only]
+    return [q for q in content.questions if q.section is QuestionSection.SCREENING]
 
 
 def _answers(content: ContentPack, rng: random.Random) -> dict[str, str]:

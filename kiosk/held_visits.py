@@ -57,6 +57,7 @@ from kiosk.models import (
     ContentVersionRow,
     FlagRow,
     SlideViewRow,
+    TeachBackAnswerRow,
     VisitRow,
 )
 from kiosk.pack_loader import ContentPackError
@@ -82,7 +83,10 @@ _TABLES: dict[str, type[Base]] = {
     "slide_views": SlideViewRow,
     "consent_acknowledgements": ConsentAcknowledgementRow,
     "flags": FlagRow,
+    "teach_back_answers": TeachBackAnswerRow,
 }
+# Tables a file held by an earlier version of the kiosk does not have (read as no rows).
+_ADDED_LATER = frozenset({"teach_back_answers"})
 
 
 class HoldReason(StrEnum):
@@ -426,6 +430,8 @@ class HeldVisits:
             if not isinstance(data["content"], str) or not isinstance(data["actor"], str):
                 raise TypeError("no content version or actor")
             for name in _TABLES:
+                if name in _ADDED_LATER and name not in data["rows"]:
+                    continue
                 if not isinstance(data["rows"][name], list):
                     raise TypeError(f"no {name}")
             return data, HeldVisit(
@@ -569,7 +575,9 @@ class HeldVisits:
             rows: VisitRows = {
                 model: [
                     {key: _decode(value) for key, value in row.items()}
-                    for row in data["rows"][name]
+                    for row in (
+                        data["rows"].get(name, []) if name in _ADDED_LATER else data["rows"][name]
+                    )
                 ]
                 for name, model in _TABLES.items()
             }

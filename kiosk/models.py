@@ -244,6 +244,9 @@ class VisitRow(Base):
     flags: Mapped[list[FlagRow]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="FlagRow.position"
     )
+    teach_back: Mapped[list[TeachBackAnswerRow]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="TeachBackAnswerRow.position"
+    )
     content_version: Mapped[ContentVersionRow] = relationship()
 
 
@@ -384,6 +387,26 @@ class FlagRow(Base):
     sentence: Mapped[str] = mapped_column(Text)
 
     visit: Mapped[VisitRow] = relationship(back_populates="flags")
+
+
+class TeachBackAnswerRow(Base):
+    """How the patient answered one teach-back question after the slides (issue 27).
+
+    The question's words come from the content version the visit showed; this keeps the
+    answers tapped (never typed words) and the outcome staff read.
+    """
+
+    __tablename__ = "teach_back_answers"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # right_first_time, right_after_review or still_wrong (`kiosk.content.TeachBackResult`).
+    result: Mapped[str] = mapped_column(String(24))
+    first_answer: Mapped[str] = mapped_column(String(64))
+    answer_after_review: Mapped[str | None] = mapped_column(String(64))
+
+    visit: Mapped[VisitRow] = relationship(back_populates="teach_back")
 
 
 class StaffAccountRow(Base):

@@ -117,6 +117,14 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
         entry["text"] = question.text
         if question.kind is QuestionKind.SINGLE_CHOICE:
             entry["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+        if question.is_teach_back:
+            # Never a flag: the slide it is about, the right answer, the sentence quoted.
+            entry["asked"] = question.section.value
+            entry["slide"] = question.slide or ""
+            entry["right_answer"] = str(question.right_answer or "")
+            entry["key_sentence"] = question.key_sentence
+            questions.append(entry)
+            continue
         entry["contraindication"] = question.contraindication
         if question.kind is not QuestionKind.SHORT_TEXT:
             entry["flag_when"] = [str(answer) for answer in question.flag_answers]

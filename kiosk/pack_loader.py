@@ -29,6 +29,7 @@ from kiosk.content import (
     QuestionSection,
     ReturnConsent,
     Slide,
+    plain_words,
     slide_text_problems,
 )
 from kiosk.pack_limits import (
@@ -125,10 +126,13 @@ class _PackLoader:
     reader: PackReader
     pictures: dict[str, bytes] = field(default_factory=dict)
     pixels: int = 0
+    # The slides read so far: a teach-back question names one and quotes it.
+    slides: dict[str, Slide] = field(default_factory=dict)
 
     def load(self) -> ContentPack | None:
         settings = self._pack_file()
         slides = self._slides()
+        self.slides = {slide.id: slide for slide in slides}
         questions = self._questions()
         consent = self._consent()
         if settings is None or consent is None:
@@ -465,11 +469,24 @@ class _PackLoader:
                 "flag_when",
                 "flag_wording",
                 "asked",
+                "slide",
+                "right_answer",
+                "key_sentence",
             },
             "a question",
         )
         identifier = self._identifier(file, pairs, node, "this question", seen)
         kind = self._question_kind(pairs)
+        section = self._section(pairs)
+        if section is QuestionSection.TEACH_BACK:
+            return self._teach_back(node, pairs, identifier, kind)
+        for key in ("slide", "right_answer", "key_sentence"):
+            if key in pairs:
+                r.report(
+                    file,
+                    pairs[key][1],
+                    f"only a teach-back question ('asked: teach_back') has '{key}'",
+                )
         text = r.text(file, pairs, "text", node, "this question", longest=MAX_QUESTION_TEXT) or ""
         choices = self._choices(node, pairs, kind)
         contraindication = r.switch(
@@ -517,7 +534,96 @@ class _PackLoader:
             contraindication,
             kind,
             choices,
-            self._section(pairs),
+            section,
+        )
+
+    def _teach_back(
+        self, node: yaml.Node, pairs: Fields, identifier: str, kind: QuestionKind
+    ) -> Question:
+        """A teach-back question: asked after the slides about one of them, never flagged.
+
+        It names its slide, the right answer, and a sentence of the slide's text quoted
+        when the patient answers otherwise (checked to be there, so a slide edited later
+        cannot leave a quote the slide no longer says).
+        """
+        file, r = QUESTIONS_FILE, self.reader
+        text = r.text(file, pairs, "text", node, "this question", longest=MAX_QUESTION_TEXT) or ""
+        if kind is QuestionKind.SHORT_TEXT:
+            r.report(
+                file,
+                pairs["kind"][1],
+                "a teach-back question is answered by a tap (yes_no_not_sure or "
+                "single_choice), so that it has a right answer",
+            )
+        choices = self._choices(node, pairs, kind)
+        for key in ("flag_when", "flag_wording"):
+            if key in pairs:
+                r.report(
+                    file,
+                    pairs[key][1],
+                    f"a teach-back question never raises a flag: remove '{key}' (an answer "
+                    "still wrong after the slide is shown again is a note for staff)",
+                )
+        if "contraindication" in pairs and r.switch(file, pairs, "contraindication", False):
+            r.report(
+                file,
+                pairs["contraindication"][1],
+                "a teach-back question is not a contraindication",
+            )
+        slide_id = r.text(file, pairs, "slide", node, "this teach-back question") or ""
+        slide = self.slides.get(slide_id)
+        if slide_id and slide is None:
+            r.report(
+                file,
+                pairs["slide"][1],
+                f"there is no slide '{quoted(slide_id)}'; use the id of one of the slides",
+            )
+        right = r.text(file, pairs, "right_answer", node, "this teach-back question") or ""
+        allowed = (
+            (Answer.YES.value, Answer.NO.value)
+            if kind is QuestionKind.YES_NO
+            else tuple(choice.id for choice in choices)
+        )
+        if right and right not in allowed:
+            r.report(
+                file,
+                pairs["right_answer"][1],
+                f"'{quoted(right)}' is not an answer this question can be given; "
+                "use one of: " + ", ".join(allowed),
+            )
+        sentence = (
+            r.text(
+                file,
+                pairs,
+                "key_sentence",
+                node,
+                "this teach-back question",
+                longest=MAX_QUESTION_TEXT,
+            )
+            or ""
+        )
+        if sentence and slide is not None and plain_words(sentence) not in plain_words(slide.text):
+            r.report(
+                file,
+                pairs["key_sentence"][1],
+                f"the key sentence is not in the text of slide '{quoted(slide_id)}'; copy it "
+                "from the slide word for word (bold marks aside)",
+            )
+        return Question(
+            identifier,
+            text,
+            (),
+            "",
+            contraindication=False,
+            kind=kind,
+            choices=choices,
+            section=QuestionSection.TEACH_BACK,
+            slide=slide_id or None,
+            right_answer=(
+                Answer(right) if kind is QuestionKind.YES_NO and right in allowed else right
+            )
+            or None,
+            key_sentence=sentence,
         )
 
     def _section(self, pairs: Fields) -> QuestionSection:

@@ -34,6 +34,7 @@ from kiosk.models import (
     FlagRow,
     PrintJobRow,
     SlideViewRow,
+    TeachBackAnswerRow,
     VisitRow,
 )
 from kiosk.patients import refresh_patients
@@ -47,6 +48,7 @@ _CHILD_TABLES = (
     FlagRow,
     PrintJobRow,
     DetailCorrectionRow,
+    TeachBackAnswerRow,
 )
 
 

@@ -53,7 +53,14 @@ class StationKind(StrEnum):
 _EVERYONE_READS = ("alembic_version",)
 _CONTENT = ("content_versions", "content_publications", "content_pictures")
 _PATIENT_TABLES = ("patients", "detail_corrections", "expected_patients")
-_VISIT_TABLES = ("visits", "answers", "slide_views", "consent_acknowledgements", "flags")
+_VISIT_TABLES = (
+    "visits",
+    "answers",
+    "slide_views",
+    "consent_acknowledgements",
+    "flags",
+    "teach_back_answers",
+)
 _WHICH_FLOW = "kiosk_which_flow(text, date, date, timestamp, integer, text[])"
 _KIOSK_FUNCTIONS = (
     "kiosk_store_visit(jsonb)",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
-from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.content import ContentPack, TeachBackResult, pack_from_canonical
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
 from kiosk.models import (
     AnswerRow,
@@ -29,6 +29,7 @@ from kiosk.models import (
     DetailCorrectionRow,
     FlagRow,
     SlideViewRow,
+    TeachBackAnswerRow,
     VisitRow,
     table_of,
 )
@@ -41,6 +42,7 @@ from kiosk.visit_record import (
     RecordedCorrection,
     RecordedRide,
     RecordedSlide,
+    RecordedTeachBack,
     VisitListing,
     VisitRecord,
 )
@@ -59,7 +61,14 @@ _PUBLICATIONS = select(ContentPublicationRow.id, ContentPublicationRow.published
 )
 _INSERTS: dict[type[Base], Insert] = {
     model: insert(table_of(model))
-    for model in (VisitRow, AnswerRow, SlideViewRow, ConsentAcknowledgementRow, FlagRow)
+    for model in (
+        VisitRow,
+        AnswerRow,
+        SlideViewRow,
+        ConsentAcknowledgementRow,
+        FlagRow,
+        TeachBackAnswerRow,
+    )
 }
 
 # A finished visit as plain rows, table by table: what is inserted, and what a kiosk
@@ -203,6 +212,7 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
     question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
     slide_order = {s.id: n for n, s in enumerate(visit.content.slides)}
     statement_order = {s.id: n for n, s in enumerate(visit.content.consent_statements)}
+    teach_back_order = {q.id: n for n, q in enumerate(visit.content.teach_back)}
     return {
         VisitRow: [
             {
@@ -279,6 +289,21 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
             }
             for n, flag in enumerate(flags)
         ],
+        TeachBackAnswerRow: [
+            {
+                "visit_id": visit.id,
+                "question_id": qid,
+                "position": teach_back_order[qid],
+                "result": answered.result.value,
+                "first_answer": str(answered.first_answer),
+                "answer_after_review": (
+                    str(answered.answer_after_review)
+                    if answered.answer_after_review is not None
+                    else None
+                ),
+            }
+            for qid, answered in visit.teach_back.items()
+        ],
     }
 
 
@@ -318,6 +343,9 @@ _ACKNOWLEDGEMENTS = _ordered_rows(
     table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
 )
 _FLAGS = _ordered_rows(table_of(FlagRow), "kind", "sentence", "cleared_at")
+_TEACH_BACK = _ordered_rows(
+    table_of(TeachBackAnswerRow), "question_id", "result", "first_answer", "answer_after_review"
+)
 _CORRECTION_TABLE = table_of(DetailCorrectionRow)
 _CORRECTIONS = (
     select(_CORRECTION_TABLE)
@@ -430,6 +458,22 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         ),
         patient_id=row["patient_id"],
         flow=row["flow"],
+        teach_back=tuple(
+            RecordedTeachBack(
+                questions[t.question_id].text,
+                TeachBackResult(t.result),
+                questions[t.question_id].answer_words(t.first_answer),
+                (
+                    questions[t.question_id].answer_words(t.answer_after_review)
+                    if t.answer_after_review is not None
+                    else None
+                ),
+                questions[t.question_id].answer_words(str(questions[t.question_id].right_answer)),
+                slides[questions[t.question_id].slide or ""].title,
+                clinic_questions.get(t.question_id),
+            )
+            for t in connection.execute(_TEACH_BACK, key)
+        ),
         corrections=tuple(
             RecordedCorrection(
                 _CORRECTED_DETAIL.get(c.field, c.field),
@@ -463,10 +507,18 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     if since is not None:
         query = query.where(VisitRow.finished_at >= since)
         flag_query = flag_query.join(VisitRow).where(VisitRow.finished_at >= since)
-    # One query for every listed visit's flags, not one a visit.
+    teach_back_query = select(
+        TeachBackAnswerRow.visit_id, TeachBackAnswerRow.question_id, TeachBackAnswerRow.result
+    ).order_by(TeachBackAnswerRow.visit_id, TeachBackAnswerRow.position)
+    if since is not None:
+        teach_back_query = teach_back_query.join(VisitRow).where(VisitRow.finished_at >= since)
+    # One query for every listed visit's flags, not one a visit (and teach-back alike).
     flags: dict[str, list[ListedFlag]] = {}
     for flag_visit_id, kind, sentence in session.execute(flag_query):
         flags.setdefault(flag_visit_id, []).append(ListedFlag(kind, sentence))
+    teach_back: dict[str, list[tuple[str, TeachBackResult]]] = {}
+    for taught_visit_id, question_id, result in session.execute(teach_back_query):
+        teach_back.setdefault(taught_visit_id, []).append((question_id, TeachBackResult(result)))
     for row in session.execute(query):
         (
             visit_id,
@@ -492,6 +544,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             tuple(flags.get(visit_id, ())),
             patient_id,
             flow != "first_visit",
+            tuple(teach_back.get(visit_id, ())),
         )
 
 

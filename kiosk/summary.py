@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 from typing_extensions import override
 
+from kiosk.content import TeachBackResult
 from kiosk.rules import FlagKind
 from kiosk.signature import Signature
 from kiosk.translations import language_words
@@ -547,6 +548,64 @@ def _education(record: VisitRecord, *, for_patient: bool) -> list[Flowable]:
     return parts
 
 
+_TEACH_BACK_BRIEF = {
+    TeachBackResult.RIGHT_FIRST_TIME: "right first time",
+    TeachBackResult.RIGHT_AFTER_REVIEW: "right after the slide again",
+    TeachBackResult.STILL_WRONG: "<b>still wrong</b>",
+}
+
+
+def _soft_note(text: str) -> Table:
+    """An amber note for the clinician's conversation, never a flag: nothing waits on it."""
+    note = Table([[Paragraph(text, NOTE)]])
+    note.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), NOTE_FILL),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return note
+
+
+def _teach_back(record: VisitRecord) -> list[Flowable]:
+    """The teach-back after the slides: each question, what the patient tapped, and a
+    soft note for an answer still wrong once its slide was shown again."""
+    if not record.teach_back:
+        return []
+    right = sum(t.result is TeachBackResult.RIGHT_FIRST_TIME for t in record.teach_back)
+    lines = "; ".join(
+        f"“{_text(t.question_text)}” {_text(t.first_answer_words)}"
+        + (f", then {_text(t.answer_after_review_words)}" if t.answer_after_review_words else "")
+        + f" — {_TEACH_BACK_BRIEF[t.result]}"
+        for t in record.teach_back
+    )
+    parts: list[Flowable] = [
+        Paragraph(
+            f"Teach-back: {right} of {len(record.teach_back)} right first time. {lines}.",
+            SMALL,
+        )
+    ]
+    missed = record.teach_back_still_wrong
+    if missed:
+        which = "; ".join(
+            f"“{_text(t.question_text)}” answered {_text(t.answer_after_review_words or '')} "
+            f"(right: {_text(t.right_answer_words)}; slide “{_text(t.slide_title)}”)"
+            for t in missed
+        )
+        parts += [
+            Spacer(1, 1 * mm),
+            _soft_note(
+                f"<b>Note: teach-back still wrong after the slide was shown again</b> — {which}. "
+                "Not a flag; please go over it with the patient before the infusion."
+            ),
+        ]
+    return parts
+
+
 class SignatureBox(Flowable):
     """A drawn signature in a box its own size: strokes as lines of a printable weight.
 
@@ -811,6 +870,7 @@ def build_summary(
         *_consent(record, width, zone),
         Spacer(1, 3 * mm),
         *_education(record, for_patient=for_patient),
+        *([] if for_patient else _teach_back(record)),
     ]
     if for_patient:
         story[-1:-1] = [

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from kiosk.content import ContentPack, slide_text_problems, text_keys
+from kiosk.content import ContentPack, plain_words, slide_text_problems, text_keys
 from kiosk.pack_limits import MAX_TITLE, MAX_TRANSLATIONS, longest_words, quoted
 from kiosk.pack_reader import Fields, PackReader, too_long
 
@@ -54,6 +54,8 @@ def describe_key(key: str) -> str:
     if parts[0] == "question":
         if parts[2] == "choice":
             return f"choice '{quoted(parts[3])}' of question '{quoted(parts[1])}'"
+        if parts[2] == "key_sentence":
+            return f"the key sentence of teach-back question '{quoted(parts[1])}'"
         return f"the text of question '{quoted(parts[1])}'"
     if parts[0] == "consent":
         return f"consent statement '{quoted(parts[1])}'"
@@ -86,6 +88,8 @@ def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
         asked: dict[str, Any] = {}
         if f"question.{question.id}.text" in words:
             asked["text"] = words[f"question.{question.id}.text"]
+        if f"question.{question.id}.key_sentence" in words:
+            asked["key_sentence"] = words[f"question.{question.id}.key_sentence"]
         choices = {
             choice.id: words[f"question.{question.id}.choice.{choice.id}"]
             for choice in question.choices
@@ -252,6 +256,23 @@ class TranslationReader:
             elif key.endswith(".text") and key.startswith("slide."):
                 for _, message in slide_text_problems(words[key]):
                     self.reader.report(file, node, f"{describe_key(key)}: {message}", key=key)
+            elif key.endswith(".key_sentence"):
+                self._check_quote(pack, language, file, key, words)
+
+    def _check_quote(
+        self, pack: ContentPack, language: str, file: str, key: str, words: Mapping[str, str]
+    ) -> None:
+        """A translated key sentence is quoted from the translated slide, as in the pack."""
+        question = pack.question(key.split(".")[1])
+        slide_text = words.get(f"slide.{question.slide}.text", "")
+        if slide_text and plain_words(words[key]) not in plain_words(slide_text):
+            self.reader.report(
+                file,
+                self.found_at[key],
+                f"{describe_key(key)} is not in the {language_words(language)} text of "
+                f"slide '{quoted(question.slide or '')}'; copy it from that text word for word",
+                key=key,
+            )
 
 
 def _describable(key: str) -> bool:

@@ -22,6 +22,7 @@ from kiosk.content import (
     Question,
     QuestionKind,
     ReturnConsent,
+    TeachBackResult,
 )
 from kiosk.rules import Flag, visit_flags
 from kiosk.signature import Signature
@@ -42,6 +43,10 @@ class Step(StrEnum):
     # A returning patient whose slides have not changed: one screen in their place.
     REMINDER = "reminder"
     SLIDES = "slides"
+    # After the slides: a few questions on what they said (teach-back), each tied to a slide.
+    TEACH_BACK = "teach_back"
+    # A teach-back answer that was not right: its slide again, its key sentence quoted.
+    TEACH_BACK_REVIEW = "teach_back_review"
     QUESTIONS = "questions"
     REVIEW = "review"
     CONSENT = "consent"
@@ -138,6 +143,16 @@ class GivenAnswer:
 
     answer: str
     answered_at: datetime
+
+
+@dataclass(frozen=True)
+class TeachBackAnswer:
+    """How a patient answered one teach-back question: the first answer, the one after
+    the slide was shown again (when the first was not right), and what that makes."""
+
+    first_answer: str
+    result: TeachBackResult
+    answer_after_review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +288,11 @@ class Visit:
     flow: VisitFlow = VisitFlow.FIRST_VISIT
     # On the reminder, the patient asked to see the slides again.
     slides_asked_for: bool = False
+    # Teach-back: the question on show (an index into `content.teach_back`), each answered
+    # question's outcome, and the first answer of the one asked again after its slide.
+    teach_back_index: int = 0
+    teach_back: dict[str, TeachBackAnswer] = field(default_factory=dict)
+    _teach_back_first: str | None = None
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -322,6 +342,21 @@ class Visit:
         return self.flow is not VisitFlow.RETURN_WITHOUT_SLIDES or self.slides_asked_for
 
     @property
+    def teach_back_question(self) -> Question:
+        """The teach-back question on show (or whose slide is on show again)."""
+        return self.content.teach_back[self.teach_back_index]
+
+    @property
+    def shown_teach_back_question(self) -> Question:
+        """`teach_back_question` as the patient reads it (in the visit's language)."""
+        return self.shown.teach_back[self.teach_back_index]
+
+    @property
+    def teach_back_asked_again(self) -> bool:
+        """Whether the question on show is asked again, after its slide was shown again."""
+        return self._teach_back_first is not None
+
+    @property
     def consent_needed(self) -> bool:
         """Whether the patient signs today: always, but on a return visit whose slides
         were not shown, where the clinic's rule keeps the last consent."""
@@ -362,6 +397,8 @@ class Visit:
             return (self.step, self.question_index, self.current_question_flagged)
         if self.step is Step.CONSENT:
             return (self.step, self.all_acknowledged, self.is_signed)
+        if self.step in (Step.TEACH_BACK, Step.TEACH_BACK_REVIEW):
+            return (self.step, self.teach_back_index)
         return (self.step,)
 
     def seconds_until_next(self) -> float:
@@ -436,6 +473,8 @@ class Visit:
         # Details typed again can change the flow: answers it no longer asks go.
         asked = {question.id for question in self.questions}
         self.answers = {key: given for key, given in self.answers.items() if key in asked}
+        if not self.shows_slides:
+            self.teach_back = {}
         if self.shows_slides:
             self._show_slide(0)
         else:
@@ -475,8 +514,52 @@ class Visit:
         if self.slide_index + 1 < len(self.content.slides):
             self._show_slide(self.slide_index + 1)
         else:
-            self.step = Step.QUESTIONS
-            self.question_index = 0
+            self._next_teach_back()
+
+    def _next_teach_back(self) -> None:
+        """The next teach-back question not answered yet, or the questions after the last.
+
+        Answers stand: a patient who goes back to the slides from the questions is not
+        asked again what they have already answered.
+        """
+        self._teach_back_first = None
+        for index, question in enumerate(self.content.teach_back):
+            if question.id not in self.teach_back:
+                self.step = Step.TEACH_BACK
+                self.teach_back_index = index
+                return
+        self.step = Step.QUESTIONS
+        self.question_index = 0
+
+    def answer_teach_back(self, answer: str) -> None:
+        """The patient answered the teach-back question on show.
+
+        Right: the next one. Otherwise, the first time, its slide again (the review);
+        after the review, the answer is recorded either way and the visit moves on.
+        """
+        self._expect(Step.TEACH_BACK)
+        question = self.teach_back_question
+        if question.kind is QuestionKind.YES_NO and answer in tuple(Answer):
+            answer = Answer(answer)
+        if not question.accepts(answer):
+            raise VisitError(f"{answer!r} is not an answer to question {question.id}")
+        right = answer == question.right_answer
+        first = self._teach_back_first
+        if first is None and not right:
+            self._teach_back_first = answer
+            self.step = Step.TEACH_BACK_REVIEW
+            return
+        if first is None:
+            self.teach_back[question.id] = TeachBackAnswer(answer, TeachBackResult.RIGHT_FIRST_TIME)
+        else:
+            result = TeachBackResult.RIGHT_AFTER_REVIEW if right else TeachBackResult.STILL_WRONG
+            self.teach_back[question.id] = TeachBackAnswer(first, result, answer)
+        self._next_teach_back()
+
+    def ask_again(self) -> None:
+        """After the slide was shown again: the same teach-back question, asked again."""
+        self._expect(Step.TEACH_BACK_REVIEW)
+        self.step = Step.TEACH_BACK
 
     def answer(self, answer: str) -> None:
         """The patient answered the current question (typed words are tidied first)."""
@@ -636,6 +719,13 @@ class Visit:
                 self.step = Step.REMINDER if reminded else Step.DETAILS
             else:
                 self._show_slide(self.slide_index - 1)
+        elif self.step is Step.TEACH_BACK_REVIEW:
+            self.ask_again()
+        elif self.step is Step.TEACH_BACK and self.teach_back_asked_again:
+            self.step = Step.TEACH_BACK_REVIEW
+        elif self.step is Step.TEACH_BACK:
+            # Back to the slides; answers already given stand.
+            self._show_slide(len(self.content.slides) - 1)
         elif self.step is Step.QUESTIONS:
             self._back_from_question()
         elif self.step is Step.REVIEW:
@@ -672,9 +762,10 @@ class Visit:
 
 def questions_asked(questions: tuple[Question, ...], flow: VisitFlow) -> tuple[Question, ...]:
     """The questions a visit of this flow asks: a first visit, none of the return visit's."""
+    asked = tuple(q for q in questions if q.section.in_questionnaire)
     if flow.is_return:
-        return questions
-    return tuple(q for q in questions if not q.section.return_visits_only)
+        return asked
+    return tuple(q for q in asked if not q.section.return_visits_only)
 
 
 @dataclass(frozen=True)

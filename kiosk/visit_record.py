@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE
+from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE, TeachBackResult
 from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus
 
@@ -69,6 +69,36 @@ class RecordedCorrection:
 
 
 @dataclass(frozen=True)
+class RecordedTeachBack:
+    """A teach-back question as the patient read it, what they tapped, and the outcome."""
+
+    question_text: str
+    result: TeachBackResult
+    # How the answers read ("Yes", "No", "Not sure"): the first, and the one after the
+    # slide was shown again (none when the first was right).
+    first_answer_words: str
+    answer_after_review_words: str | None
+    right_answer_words: str
+    # The title of the slide it is about, as the patient read it.
+    slide_title: str
+    # The question in the clinic's language, when the patient read it in another.
+    clinic_question_text: str | None = None
+
+
+def teach_back_counts(results: tuple[tuple[str, TeachBackResult], ...]) -> dict[str, object]:
+    """How a visit's teach-back went, in figures (right first time, after the slide
+    again, still wrong, of how many) and by question ID: what `kiosk visits --json` gives."""
+    outcomes = [result for _, result in results]
+    return {
+        "right_first_time": outcomes.count(TeachBackResult.RIGHT_FIRST_TIME),
+        "right_after_review": outcomes.count(TeachBackResult.RIGHT_AFTER_REVIEW),
+        "still_wrong": outcomes.count(TeachBackResult.STILL_WRONG),
+        "of": len(outcomes),
+        "questions": {question_id: result.value for question_id, result in results},
+    }
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """Everything the front desk needs to know about one stored visit."""
 
@@ -119,6 +149,14 @@ class VisitRecord:
     flow: str = "first_visit"
     # Names or a birth date staff corrected: (what, typed, became, by, when).
     corrections: tuple[RecordedCorrection, ...] = ()
+    # The teach-back questions asked after the slides, in order (none: not asked).
+    teach_back: tuple[RecordedTeachBack, ...] = ()
+
+    @property
+    def teach_back_still_wrong(self) -> tuple[RecordedTeachBack, ...]:
+        """The teach-back answers still not right after the slide: a soft note for staff
+        to go over them with the patient (never a flag: nothing is refused)."""
+        return tuple(t for t in self.teach_back if t.result is TeachBackResult.STILL_WRONG)
 
     @property
     def patient_name(self) -> str:
@@ -169,3 +207,5 @@ class VisitListing:
     flags: tuple[ListedFlag, ...] = ()
     patient_id: int | None = None
     return_visit: bool = False
+    # Each teach-back question's ID and outcome, in order (none when none was asked).
+    teach_back: tuple[tuple[str, TeachBackResult], ...] = ()

@@ -43,6 +43,22 @@ def calm_answer(question: Question) -> str:
     return calm[0] if calm else ""
 
 
+def answer_teach_back(
+    visit: Visit, clock: ManualClock, answers: Mapping[str, tuple[str, ...]]
+) -> None:
+    """The teach-back questions after the slides: `answers` gives a question's answers
+    by its ID, in turn (the second once its slide has been shown again); the rest right."""
+    while visit.step in (Step.TEACH_BACK, Step.TEACH_BACK_REVIEW):
+        clock.advance(4)
+        if visit.step is Step.TEACH_BACK_REVIEW:
+            visit.ask_again()
+            continue
+        question = visit.teach_back_question
+        given = answers.get(question.id, ())
+        tapped = given[1 if visit.teach_back_asked_again else 0 :][:1]
+        visit.answer_teach_back(tapped[0] if tapped else str(question.right_answer))
+
+
 def walk_visit(
     pack: ContentPack,
     clock: ManualClock,
@@ -57,6 +73,7 @@ def walk_visit(
     language: str = "",
     flow: VisitFlow = VisitFlow.FIRST_VISIT,
     slides_again: bool = False,
+    teach_back: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Visit:
     """Take a visit from Start to its end, a few seconds per screen.
 
@@ -65,6 +82,8 @@ def walk_visit(
     home yet; `talk_first` stops at the review, the patient asking to talk to someone
     before signing. `language` is the one chosen on Welcome; `flow` the one the kiosk
     runs, and `slides_again` taps "Show me the information again" on its reminder.
+    Each teach-back question after the slides is answered right unless `teach_back`
+    (question ID → the answers tapped, in turn) says otherwise.
     """
     visit = Visit(pack, clock=clock, language=language)
     visit.start()
@@ -80,6 +99,7 @@ def walk_visit(
     while visit.step is Step.SLIDES:
         clock.advance(seconds_per_slide)
         visit.next_slide()
+    answer_teach_back(visit, clock, teach_back or {})
     for question in visit.questions:
         clock.advance(4)
         visit.answer((answers or {}).get(question.id, calm_answer(question)))

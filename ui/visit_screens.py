@@ -26,6 +26,8 @@ from ui.screens.reminder import ReminderScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
+from ui.screens.teach_back import TeachBackScreen
+from ui.screens.teach_back_review import TeachBackReviewScreen
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.step_bar import STAGES, stage_of
@@ -60,6 +62,8 @@ class VisitScreens:
     details: DetailsScreen
     reminder: ReminderScreen
     slide: SlideScreen
+    teach_back: TeachBackScreen
+    teach_back_review: TeachBackReviewScreen
     question: QuestionScreen
     review: ReviewScreen
     consent: ConsentScreen
@@ -96,6 +100,9 @@ class VisitScreens:
             yield
             slide = kept(SlideScreen())
             yield
+            teach_back = kept(TeachBackScreen())
+            teach_back_review = kept(TeachBackReviewScreen())
+            yield
             question = kept(QuestionScreen())
             yield
             review = kept(ReviewScreen())
@@ -111,7 +118,18 @@ class VisitScreens:
                 if shiboken6.isValid(screen):
                     screen.deleteLater()
             raise
-        screens = cls(details, reminder, slide, question, review, consent, ride_home, done)
+        screens = cls(
+            details,
+            reminder,
+            slide,
+            teach_back,
+            teach_back_review,
+            question,
+            review,
+            consent,
+            ride_home,
+            done,
+        )
         # Done: every step behind the patient.
         screens.done.step_bar.show_stage(len(STAGES))
         return screens
@@ -155,6 +173,8 @@ class VisitScreens:
         self.reminder.information_requested.connect(check_in.show_information_again)
         self.reminder.continue_requested.connect(check_in.continue_after_reminder)
         self.slide.next_requested.connect(check_in.next_slide)
+        self.teach_back.answered.connect(check_in.answer_teach_back)
+        self.teach_back_review.next_requested.connect(check_in.ask_again)
         self.question.answered.connect(check_in.answer)
         self.question.continue_requested.connect(check_in.continue_after_answer)
         self.review.change_requested.connect(check_in.change_answer)
@@ -173,6 +193,8 @@ class VisitScreens:
             self.details,
             self.reminder,
             self.slide,
+            self.teach_back,
+            self.teach_back_review,
             self.question,
             self.review,
             self.consent,
@@ -212,6 +234,19 @@ class VisitScreens:
                 visit.seconds_until_next(),
             )
             screen = self.slide
+        elif step is Step.TEACH_BACK:
+            self.teach_back.show_question(
+                visit.shown_teach_back_question,
+                visit.teach_back_index + 1,
+                len(content.teach_back),
+                again=visit.teach_back_asked_again,
+            )
+            screen = self.teach_back
+        elif step is Step.TEACH_BACK_REVIEW:
+            question = visit.shown_teach_back_question
+            slide = content.slide(question.slide or "")
+            self.teach_back_review.show_review(question, slide, pictures.get(slide.picture))
+            screen = self.teach_back_review
         elif step is Step.QUESTIONS:
             questions = visit.shown_questions
             question = questions[visit.question_index]

@@ -25,6 +25,8 @@ from ui.screens.patient_screen import answer_text
 from ui.screens.question import QuestionScreen
 from ui.screens.reminder import ReminderScreen
 from ui.screens.slide import SlideScreen
+from ui.screens.teach_back import TeachBackScreen
+from ui.screens.teach_back_review import TeachBackReviewScreen
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 from ui.widgets.signature_pad import SignaturePad
 
@@ -324,14 +326,43 @@ def enter_details(window: KioskWindow, first: str, last: str, born: str) -> None
     tap(current(window), "Continue")
 
 
-def learn(window: KioskWindow, *, slides_again: bool = False) -> None:
+def learn(
+    window: KioskWindow,
+    *,
+    slides_again: bool = False,
+    teach_back: dict[int, tuple[str, ...]] | None = None,
+) -> None:
     """After the details: a returning patient's reminder (Continue, or "Show me the
-    information again" with `slides_again`), then every slide shown, Next on each."""
+    information again" with `slides_again`), then every slide shown, Next on each, then
+    the teach-back questions (`answer_teach_back`)."""
     screen = current(window)
     if isinstance(screen, ReminderScreen):
         click(screen.again_button if slides_again else screen.continue_button)
-    while isinstance(current(window), SlideScreen):
+    while isinstance(current(window), SlideScreen) and not isinstance(
+        current(window), TeachBackReviewScreen
+    ):
         tap(current(window), "Next")
+    answer_teach_back(window, teach_back)
+
+
+def answer_teach_back(
+    window: KioskWindow, answers: dict[int, tuple[str, ...]] | None = None
+) -> None:
+    """Every teach-back question after the slides: `answers` maps a question's number
+    (from 1) to the labels tapped in turn (the second after its slide is shown again and
+    "Ask me again" tapped); every other gets its right answer."""
+    visit = window.visit
+    if visit is None:
+        raise WalkError("there is no visit to answer")
+    while isinstance(current(window), TeachBackScreen | TeachBackReviewScreen):
+        if isinstance(current(window), TeachBackReviewScreen):
+            tap(current(window), "Ask me again")
+            continue
+        question = visit.shown_teach_back_question
+        given = (answers or {}).get(visit.teach_back_index + 1, ())
+        given = given[1 if visit.teach_back_asked_again else 0 :]
+        right = answer_text(question, str(question.right_answer))
+        tap(current(window), given[0] if given else right)
 
 
 def _calm_label(question: Question) -> str:

@@ -767,6 +767,52 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     </message>
 </context>
 <context>
+    <name>TeachBackReviewScreen</name>
+    <message>
+        <source>Ask me again ›</source>
+        <translation>Preguntarme otra vez ›</translation>
+    </message>
+    <message>
+        <source>Ask me again</source>
+        <translation>Preguntarme otra vez</translation>
+    </message>
+    <message>
+        <source>Asks the question once more.</source>
+        <translation>Hace la pregunta otra vez.</translation>
+    </message>
+    <message>
+        <source>Let&apos;s look at this page again</source>
+        <translation>Veamos esta página otra vez</translation>
+    </message>
+    <message>
+        <source>You were asked: “{0}”</source>
+        <translation>Se le preguntó: “{0}”</translation>
+    </message>
+    <message>
+        <source>This page says: “{0}”</source>
+        <translation>Esta página dice: “{0}”</translation>
+    </message>
+</context>
+<context>
+    <name>TeachBackScreen</name>
+    <message>
+        <source>Chooses this answer.</source>
+        <translation>Elige esta respuesta.</translation>
+    </message>
+    <message>
+        <source>Checking what you read: {0} of {1}</source>
+        <translation>Comprobemos lo que leyó: {0} de {1}</translation>
+    </message>
+    <message>
+        <source>Now that you have seen that page again, here is the question once more.</source>
+        <translation>Ahora que ha visto esa página otra vez, aquí está la pregunta de nuevo.</translation>
+    </message>
+    <message>
+        <source>A few questions about what you have just read. If one is unclear, we show you that page again.</source>
+        <translation>Unas preguntas sobre lo que acaba de leer. Si alguna no está clara, le mostramos esa página otra vez.</translation>
+    </message>
+</context>
+<context>
     <name>TypedSignature</name>
     <message>
         <source>Type your first and last name, as you entered them at the start. Your typed name counts as your signature.</source>

@@ -54,7 +54,7 @@ def test_the_kiosk_can_quit_once_welcome_is_painted_for_the_start_up_benchmark(
 
 def test_content_check_passes_the_bundled_pack(home: Path) -> None:
     result = kiosk("content", "check", home=home, check=True)
-    assert "valid — 11 slides, 20 questions, 5 consent statements" in result.stdout
+    assert "valid — 11 slides, 24 questions (4 teach-back), 5 consent statements" in result.stdout
 
 
 def test_content_check_lists_problems_and_exits_1(home: Path) -> None:
@@ -396,4 +396,48 @@ def test_visits_json_gives_each_flag_its_kind_and_wording(home: Path, db: str) -
                 "wording": "No ride home arranged yet — the patient must not drive today",
             },
         ],
+    }
+
+
+def test_visits_json_gives_how_the_teach_back_went(home: Path, db: str) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.database import open_database
+    from kiosk.pack_loader import bundled_pack_dir, load_pack
+    from kiosk.visit_walk import ManualClock, walk_visit
+    from tests.conftest import store_visit
+
+    pack = load_pack(bundled_pack_dir())
+    clock = ManualClock(datetime(2026, 11, 2, 16, tzinfo=UTC))
+    database = open_database(db)
+    store_visit(
+        database,
+        walk_visit(
+            pack,
+            clock,
+            teach_back={"teach-back-driving": ("yes", "no"), "teach-back-call-us": ("no", "no")},
+        ),
+    )
+    store_visit(database, walk_visit(pack, clock, first="Bea"))
+    database.close()
+    rows = {
+        row["first_name"]: row["teach_back"]
+        for row in map(
+            json.loads,
+            kiosk("visits", "--json", "--database", db, home=home, check=True).stdout.splitlines(),
+        )
+    }
+    assert rows["Bea"]["right_first_time"] == 4
+    assert rows["Bea"]["of"] == 4
+    assert rows["Ana"] == {
+        "right_first_time": 2,
+        "right_after_review": 1,
+        "still_wrong": 1,
+        "of": 4,
+        "questions": {
+            "teach-back-driving": "right_after_review",
+            "teach-back-ride-home": "right_first_time",
+            "teach-back-feeling-detached": "right_first_time",
+            "teach-back-call-us": "still_wrong",
+        },
     }

@@ -89,7 +89,7 @@ def test_import_a_zip_and_publish_it_at_once(home: Path, db: str) -> None:
         for path in sorted((home / "pack").rglob("*")):
             archive.write(path, path.relative_to(home / "pack").as_posix())
     check = kiosk("content", "check", str(home / "pack.zip"), home=home, check=True).stdout
-    assert "pack.zip: valid — 11 slides, 20 questions" in check
+    assert "pack.zip: valid — 11 slides, 24 questions (4 teach-back)" in check
     result = kiosk(
         "content",
         "import",

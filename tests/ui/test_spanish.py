@@ -21,7 +21,7 @@ from kiosk.stored_visits import list_visits, load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import KioskTiming, Step
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import button, current, fill, sign, tap
+from ui.visit_walk import answer_teach_back, button, current, fill, sign, tap
 
 
 def english_patterns(pack: ContentPack) -> list[re.Pattern[str]]:
@@ -107,6 +107,10 @@ def test_a_whole_visit_in_spanish_shows_no_english_and_is_stored_as_spanish(
     while visit.step is Step.SLIDES:
         assert_no_english(kiosk, patterns)
         tap(current(kiosk), "Siguiente")
+    # Teach-back: each question on what the slides said, answered right.
+    assert visit.step is Step.TEACH_BACK
+    assert_no_english(kiosk, patterns)
+    answer_teach_back(kiosk)
     while visit.step is Step.QUESTIONS:
         assert_no_english(kiosk, patterns)
         tap(current(kiosk), "No")

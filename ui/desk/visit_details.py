@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.content import TeachBackResult
 from kiosk.desk import PrintRecord
 from kiosk.patients import Patient
 from kiosk.printing import PrintState
@@ -99,6 +100,26 @@ def print_html(last: PrintRecord | None, zone: ZoneInfo) -> str:
     return f"<p>{_tr('Summary')}: <b>{words.format(printer, when)}</b>{by}</p>"
 
 
+def teach_back_html(record: VisitRecord) -> str:
+    """Each teach-back question after the slides, what the patient tapped, the outcome."""
+    if not record.teach_back:
+        return ""
+    right = sum(t.result is TeachBackResult.RIGHT_FIRST_TIME for t in record.teach_back)
+    outcome = {
+        TeachBackResult.RIGHT_FIRST_TIME: _tr("right first time"),
+        TeachBackResult.RIGHT_AFTER_REVIEW: _tr("right after the slide again"),
+        TeachBackResult.STILL_WRONG: _tr("still wrong"),
+    }
+    rows = "".join(
+        f"<tr><td>{escape(t.question_text)}</td><td><b>{escape(t.first_answer_words)}"
+        + (f" → {escape(t.answer_after_review_words)}" if t.answer_after_review_words else "")
+        + f"</b></td><td>{outcome[t.result]}</td></tr>"
+        for t in record.teach_back
+    )
+    heading = _tr("Teach-back: {0} of {1} right first time").format(right, len(record.teach_back))
+    return f"<h3>{heading}</h3><table cellspacing='4'>{rows}</table>"
+
+
 def visit_html(
     record: VisitRecord,
     zone: ZoneInfo,
@@ -153,6 +174,19 @@ def visit_html(
             )
             + "</p>"
         )
+    for taught in record.teach_back_still_wrong:
+        # As soft as the reading note: a conversation to have, not a flag to clear.
+        parts.append(
+            f"<p style='color:#7a4b00'><b>{_tr('Teach-back still wrong')}</b> — "
+            + _tr("“{0}” answered {1} after the slide “{2}” was shown again (right: {3})").format(
+                escape(taught.question_text),
+                escape(taught.answer_after_review_words or ""),
+                escape(taught.slide_title),
+                escape(taught.right_answer_words),
+            )
+            + f" · {_tr('please go over it with the patient')}</p>"
+        )
+    parts.append(teach_back_html(record))
     rows = "".join(
         f"<tr><td>{escape(a.question_text)}</td><td><b>{escape(a.words)}</b>"
         + (" ⚠" if a.flagged else "")

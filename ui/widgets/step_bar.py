@@ -12,8 +12,8 @@ from ui.plain_text import plain_label
 # The visit's steps as the bar names them: the review belongs with the questions.
 STAGES = (
     (Step.DETAILS,),
-    # A returning patient's reminder stands for the slides.
-    (Step.REMINDER, Step.SLIDES),
+    # A returning patient's reminder stands for the slides; teach-back is part of them.
+    (Step.REMINDER, Step.SLIDES, Step.TEACH_BACK, Step.TEACH_BACK_REVIEW),
     (Step.QUESTIONS, Step.REVIEW),
     (Step.CONSENT,),
     (Step.RIDE_HOME,),
