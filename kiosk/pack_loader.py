@@ -128,11 +128,13 @@ class _PackLoader:
     pixels: int = 0
     # The slides read so far: a teach-back question names one and quotes it.
     slides: dict[str, Slide] = field(default_factory=dict)
+    slides_sound: bool = True
 
     def load(self) -> ContentPack | None:
         settings = self._pack_file()
         slides = self._slides()
         self.slides = {slide.id: slide for slide in slides}
+        self.slides_sound = all(problem.file != SLIDES_FILE for problem in self.reader.problems)
         questions = self._questions()
         consent = self._consent()
         if settings is None or consent is None:
@@ -572,7 +574,8 @@ class _PackLoader:
             )
         slide_id = r.text(file, pairs, "slide", node, "this teach-back question") or ""
         slide = self.slides.get(slide_id)
-        if slide_id and slide is None:
+        # Slides the slides file could not give: its own problem says so.
+        if slide_id and slide is None and self.slides_sound:
             r.report(
                 file,
                 pairs["slide"][1],

@@ -44,17 +44,21 @@ def calm_answer(question: Question) -> str:
 
 
 def answer_teach_back(
-    visit: Visit, clock: ManualClock, answers: Mapping[str, tuple[str, ...]]
+    visit: Visit,
+    clock: ManualClock | None = None,
+    answers: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
     """The teach-back questions after the slides: `answers` gives a question's answers
-    by its ID, in turn (the second once its slide has been shown again); the rest right."""
+    by its ID, in turn (the second once its slide has been shown again); the rest right.
+    A few seconds pass on `clock` for each."""
     while visit.step in (Step.TEACH_BACK, Step.TEACH_BACK_REVIEW):
-        clock.advance(4)
+        if clock is not None:
+            clock.advance(4)
         if visit.step is Step.TEACH_BACK_REVIEW:
             visit.ask_again()
             continue
         question = visit.teach_back_question
-        given = answers.get(question.id, ())
+        given = (answers or {}).get(question.id, ())
         tapped = given[1 if visit.teach_back_asked_again else 0 :][:1]
         visit.answer_teach_back(tapped[0] if tapped else str(question.right_answer))
 

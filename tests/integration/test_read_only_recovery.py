@@ -73,6 +73,8 @@ def check_in(service, first):
     for _ in visit.content.slides:
         clock.advance(7)
         service.next_slide()
+    while visit.step.value == "teach_back":  # every teach-back answer right
+        service.answer_teach_back(str(visit.teach_back_question.right_answer))
     for _ in visit.questions:
         service.answer(Answer.NO)
     service.confirm_answers()

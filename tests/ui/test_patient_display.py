@@ -14,6 +14,7 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming
+from kiosk.visit_walk import answer_teach_back
 from tests.ui.shown_text import in_view, wholly_in_view
 from tests.ui.test_screen_sizes import SIZES, layout_problems
 from ui.kiosk_window import KioskWindow
@@ -174,6 +175,7 @@ def test_the_answer_given_has_a_tick_not_only_a_colour(
     visit.enter_details("Ana", "Lee", "04/15/1968")
     while visit.step.value == "slides":
         visit.next_slide()
+    answer_teach_back(visit)
     kiosk._show_step()
     tap(current(kiosk), "Not sure")  # flags: the question stays with a calm note
     shown = {b.accessibleName(): b.text() for b in current(kiosk).answer_buttons.values()}  # type: ignore[attr-defined]

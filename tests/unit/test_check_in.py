@@ -68,6 +68,8 @@ def _to_consent(service: CheckIn, clock: ManualClock, *, flagged: str | None = N
     for _ in visit.content.slides:
         clock.advance(7)
         service.next_slide()
+    while visit.step.value == "teach_back":  # every teach-back answer right
+        service.answer_teach_back(str(visit.teach_back_question.right_answer))
     for question in visit.questions:
         if question.id == flagged:
             service.answer(Answer.YES)

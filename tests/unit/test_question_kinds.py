@@ -12,7 +12,7 @@ from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Visit, VisitError
-from kiosk.visit_walk import ManualClock
+from kiosk.visit_walk import ManualClock, answer_teach_back
 from tests.question_kinds import add_question_kinds
 
 
@@ -112,6 +112,7 @@ def test_a_visit_takes_a_choice_and_tidied_words_and_flags_by_the_choice(
     for _ in kinds_pack.slides:
         clock.advance(10)
         visit.next_slide()
+    answer_teach_back(visit, clock)
     # Not a choice of this question, nor an answer to a yes / no one.
     visit.question_index = 0
     with pytest.raises(VisitError):
@@ -152,6 +153,7 @@ def test_a_stored_visit_prints_the_choice_and_the_typed_words(
     for _ in kinds_pack.slides:
         clock.advance(10)
         visit.next_slide()
+    answer_teach_back(visit, clock)
     _answer_all(visit, {"arrival": "taxi-or-bus", "medicines-today": "<b>none</b> & water"})
     visit.confirm_answers()
     for statement in kinds_pack.consent_statements:
@@ -196,6 +198,7 @@ def test_the_longest_words_a_patient_may_type_are_stored_whole(
     for _ in kinds_pack.slides:
         clock.advance(10)
         visit.next_slide()
+    answer_teach_back(visit, clock)
     _answer_all(visit, {"arrival": "drove-myself", "medicines-today": words})
     visit.confirm_answers()
     for statement in kinds_pack.consent_statements:

@@ -39,7 +39,8 @@ def test_a_return_visit_without_slides_shows_the_reminder_then_every_question(
     visit.enter_details("Ana", "García", "04/15/1968", flow=VisitFlow.RETURN_WITHOUT_SLIDES)
     visit.continue_after_reminder()
     assert visit.step is Step.QUESTIONS
-    assert asked(visit) == set(QuestionSection)
+    # Every question but teach-back (asked after the slides, and there were none).
+    assert asked(visit) == set(QuestionSection) - {QuestionSection.TEACH_BACK}
     # Back from the first question is the reminder, not a slide.
     visit.back()
     assert visit.step is Step.REMINDER

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import Answer, ContentPack, TeachBackResult, pack_from_canonical
-from kiosk.database import Database
 from kiosk.content_versions import store_content
+from kiosk.database import Database
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import Step, Visit, VisitFlow
@@ -133,7 +133,8 @@ def test_the_results_are_stored_and_an_old_visit_reprints_what_it_asked(
         listed = {v.first_name: v for v in list_visits(session)}
         ana = load_visit(session, listed["Ana"].id)
         bea = load_visit(session, listed["Bea"].id)
-    assert ana is not None and bea is not None
+    assert ana is not None
+    assert bea is not None
     assert [t.result for t in ana.teach_back] == [
         TeachBackResult.STILL_WRONG,
         *[TeachBackResult.RIGHT_FIRST_TIME] * 3,
@@ -154,9 +155,7 @@ def test_the_content_version_covers_teach_back(pack: ContentPack) -> None:
     quoted_otherwise = dataclasses.replace(
         pack,
         questions=tuple(
-            dataclasses.replace(q, right_answer=Answer.YES)
-            if q.id == "teach-back-driving"
-            else q
+            dataclasses.replace(q, right_answer=Answer.YES) if q.id == "teach-back-driving" else q
             for q in pack.questions
         ),
     )

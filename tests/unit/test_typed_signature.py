@@ -18,7 +18,7 @@ from kiosk.settings import SettingsError, load_settings
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitError, same_name
-from kiosk.visit_walk import SCRIBBLE, ManualClock
+from kiosk.visit_walk import SCRIBBLE, ManualClock, answer_teach_back
 from tests.conftest import store_visit
 from tests.databases import made_database
 
@@ -32,6 +32,7 @@ def at_consent(
     assert visit.enter_details("Ana", "García", "04/15/1968") == []
     for _ in pack.slides:
         visit.next_slide()
+    answer_teach_back(visit)
     for _ in visit.questions:
         visit.answer(Answer.NO)
         visit.next_question()

@@ -18,7 +18,7 @@ from kiosk.visit import (
     VisitError,
     parse_birth_date,
 )
-from kiosk.visit_walk import SCRIBBLE, ManualClock, walk_visit
+from kiosk.visit_walk import SCRIBBLE, ManualClock, answer_teach_back, walk_visit
 
 
 def at_questions(pack: ContentPack, clock: ManualClock) -> Visit:
@@ -27,6 +27,7 @@ def at_questions(pack: ContentPack, clock: ManualClock) -> Visit:
     visit.enter_details("Ana", "García", "04/15/1968")
     for _ in pack.slides:
         visit.next_slide()
+    answer_teach_back(visit, clock)
     assert visit.step is Step.QUESTIONS
     return visit
 
@@ -43,6 +44,8 @@ def test_a_whole_visit_goes_through_every_step_in_order(
     for _ in pack.slides:
         visit.next_slide()
     seen.append(visit.step)
+    answer_teach_back(visit, clock)
+    seen.append(visit.step)
     for _ in visit.questions:
         visit.answer(Answer.NO)
         visit.next_question()
@@ -55,8 +58,9 @@ def test_a_whole_visit_goes_through_every_step_in_order(
     seen.append(visit.step)
     visit.enter_ride_home("Luis García", "555-201-3344", "husband")
     seen.append(visit.step)
-    # A first visit: every step but a returning patient's reminder.
-    assert seen == [step for step in Step if step is not Step.REMINDER]
+    # A first visit: every step but a returning patient's reminder (and, every teach-back
+    # answer right, no slide shown again).
+    assert seen == [step for step in Step if step not in (Step.REMINDER, Step.TEACH_BACK_REVIEW)]
     assert visit.ending is Ending.COMPLETED
     assert visit.should_be_stored
     assert visit.flags == []
@@ -322,6 +326,8 @@ def test_the_idle_timeout_watches_every_step_with_patient_data_only() -> None:
         Step.DETAILS,
         Step.REMINDER,
         Step.SLIDES,
+        Step.TEACH_BACK,
+        Step.TEACH_BACK_REVIEW,
         Step.QUESTIONS,
         Step.REVIEW,
         Step.CONSENT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.content import Answer, ContentPack
 from kiosk.visit import Visit
-from kiosk.visit_walk import ManualClock
+from kiosk.visit_walk import ManualClock, answer_teach_back
 
 
 def at_consent(pack: ContentPack, clock: ManualClock) -> Visit:
@@ -14,6 +14,7 @@ def at_consent(pack: ContentPack, clock: ManualClock) -> Visit:
     for _ in pack.slides:
         clock.advance(30)
         visit.next_slide()
+    answer_teach_back(visit, clock)
     for _ in visit.questions:
         visit.answer(Answer.NO)
         visit.next_question()
@@ -48,6 +49,7 @@ def test_the_next_slide_and_a_flagging_answer_change_the_page(
     for _ in pack.slides[1:]:
         clock.advance(30)
         visit.next_slide()
+    answer_teach_back(visit, clock)
     question = visit.page
     visit.answer(Answer.NOT_SURE)
     assert visit.page != question, "a calm message and Continue took the answers' place"
