@@ -130,7 +130,7 @@ def key_place(pack: ContentPack, key: str, language: str = "") -> tuple[Place, s
         return Place("slide", row, language), item_name(pack, "slide", row), fields[parts[-1]]
     if parts[0] == "question":
         row = next((n for n, q in enumerate(pack.questions) if q.id == parts[1]), -1)
-        field = "the question"
+        field = "the key sentence" if parts[2] == "key_sentence" else "the question"
         if parts[2] == "choice" and row >= 0:
             choice = next((c for c in pack.questions[row].choices if c.id == parts[3]), None)
             field = f"the choice “{quoted(choice.text if choice else parts[3], QUOTED_TITLE)}”"

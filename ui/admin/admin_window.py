@@ -312,11 +312,7 @@ class AdminWindow(QMainWindow):
             full_text=self.tr("The content can have at most {0} questions.").format(MAX_QUESTIONS),
         )
         self.question_editor = QuestionEditor()
-        self.question_list.selected.connect(
-            lambda row: self.question_editor.show_question(
-                self.view().questions[row] if row >= 0 else None
-            )
-        )
+        self.question_list.selected.connect(self._show_chosen_question)
         self.question_list.add_requested.connect(self._add_question)
         self.question_list.remove_requested.connect(lambda row: self._remove("question", row))
         self.question_list.move_requested.connect(
@@ -502,13 +498,15 @@ class AdminWindow(QMainWindow):
             self.question_editor.flag_wording,
             self.question_editor.kind_choice,
             self.question_editor.flag_choices,
+            self.question_editor.asked_choice,
+            self.question_editor.slide_choice,
+            self.question_editor.right_answer_choice,
             *self.question_editor.flag_boxes.values(),
         ):
             widget.setEnabled(own)
         self._show_pack()
         self._show_chosen_slide(self.slide_list.current_row())
-        row = self.question_list.current_row()
-        self.question_editor.show_question(self.view().questions[row] if row >= 0 else None)
+        self._show_chosen_question(self.question_list.current_row())
         row = self.statement_list.current_row()
         self.consent_editor.show_statement(
             self.view().consent_statements[row] if row >= 0 else None
@@ -576,6 +574,9 @@ class AdminWindow(QMainWindow):
 
     def _question_label(self, number: int, question: Question) -> str:
         text = question.text.strip() or self.tr("(no wording yet)")
+        if question.is_teach_back:
+            label = self.tr("{0}. {1}  [teach-back]").format(number, text)
+            return self._marked(label, f"question.{question.id}")
         if not question.contraindication:
             return self._marked(f"{number}. {text}", f"question.{question.id}")
         label = self.tr("{0}. {1}  [contraindication]").format(number, text)
@@ -712,6 +713,11 @@ class AdminWindow(QMainWindow):
         self.undo_stack.push(MoveItem(self, what, part, start, target))
 
     # --- questions ---------------------------------------------------------------------------
+    def _show_chosen_question(self, row: int) -> None:
+        # A teach-back question names one of the draft's slides, as they now read.
+        self.question_editor.set_slides(self.view().slides)
+        self.question_editor.show_question(self.view().questions[row] if row >= 0 else None)
+
     def _set_questions(self, questions: tuple[Question, ...], current: int) -> None:
         self.take_edit(dataclasses.replace(self.pack, questions=questions))
         self.question_list.show_items(self._question_labels(), current)
@@ -737,6 +743,8 @@ class AdminWindow(QMainWindow):
             key = f"question.{self.pack.questions[row].id}"
             words = {f"{key}.text": question.text}
             words |= {f"{key}.choice.{c.id}": c.text for c in question.choices}
+            if question.is_teach_back:
+                words[f"{key}.key_sentence"] = question.key_sentence
             self._translate(words)
             self.question_list.set_item(row, self._question_label(row + 1, question))
             return

@@ -1,4 +1,6 @@
-"""Editing one question: how it is answered, its wording, which answers flag, staff wording."""
+"""Editing one question: how it is answered, when it is asked, its wording, which answers
+flag and what staff read; for a teach-back question, its slide, right answer and the
+sentence of the slide quoted when the slide is shown again."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.content import Answer, Choice, Question, QuestionKind
+from kiosk.content import Answer, Choice, Question, QuestionKind, QuestionSection, Slide
 from kiosk.pack_limits import MAX_CHOICE_TEXT, MAX_CHOICES, MAX_FLAG_WORDING, MAX_QUESTION_TEXT
 from kiosk.publishing import new_item_id
 from ui.admin.length_limit import LengthLimit
@@ -59,6 +61,17 @@ class QuestionEditor(QWidget):
             self.kind_choice.addItem(words, kind.value)
         self.kind_choice.currentIndexChanged.connect(self._changed)
         add_form_row(form, self.tr("Patients answer with"), self.kind_choice)
+        self.asked_choice = QComboBox()
+        self.asked_choice.setAccessibleName(self.tr("When it is asked"))
+        for section, words in (
+            (QuestionSection.SCREENING, self.tr("Every visit, with the questions")),
+            (QuestionSection.PRE_INFUSION, self.tr("Return visits: before today's infusion")),
+            (QuestionSection.SIDE_EFFECTS, self.tr("Return visits: since the last infusion")),
+            (QuestionSection.TEACH_BACK, self.tr("Right after the slides: teach-back")),
+        ):
+            self.asked_choice.addItem(words, section.value)
+        self.asked_choice.currentIndexChanged.connect(self._changed)
+        add_form_row(form, self.tr("Asked"), self.asked_choice)
         self.text_field = QPlainTextEdit()
         self.text_field.setAccessibleName(self.tr("Question wording"))
         self.text_field.setTabChangesFocus(True)
@@ -96,10 +109,69 @@ class QuestionEditor(QWidget):
         form.addRow(self.choices_limit)
         layout.addLayout(form)
 
-        flag_box = self._build_flags()
-        layout.addWidget(flag_box)
+        self.flag_box = self._build_flags()
+        layout.addWidget(self.flag_box)
+        self.teach_back_box = self._build_teach_back()
+        layout.addWidget(self.teach_back_box)
         layout.addStretch(1)
+        # The slides a teach-back question can be about (id, title), from the draft.
+        self._slides: tuple[Slide, ...] = ()
         self.setEnabled(False)
+
+    def _build_teach_back(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Teach-back"))
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        hint = plain_label(
+            self.tr(
+                "Asked right after the slides. An answer that is not right shows the slide "
+                "again with its key sentence quoted, then asks once more; an answer still "
+                "not right is a note for staff, never a flag."
+            )
+        )
+        hint.setObjectName("editorHint")
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.slide_choice = QComboBox()
+        self.slide_choice.setAccessibleName(self.tr("The slide it is about"))
+        self.slide_choice.currentIndexChanged.connect(self._changed)
+        add_form_row(form, self.tr("About the slide"), self.slide_choice)
+        self.right_answer_choice = QComboBox()
+        self.right_answer_choice.setAccessibleName(self.tr("The right answer"))
+        self.right_answer_choice.currentIndexChanged.connect(self._changed)
+        add_form_row(form, self.tr("Right answer"), self.right_answer_choice)
+        self.key_sentence = QLineEdit()
+        self.key_sentence.setAccessibleName(self.tr("Key sentence of the slide"))
+        self.key_sentence.setPlaceholderText(self.tr("copied word for word from the slide's text"))
+        self.key_sentence.setMaxLength(MAX_QUESTION_TEXT)
+        self.key_sentence.textEdited.connect(self._changed)
+        add_form_row(form, self.tr("Key sentence (quoted)"), self.key_sentence)
+        return box
+
+    def set_slides(self, slides: tuple[Slide, ...]) -> None:
+        """The slides a teach-back question can name (the draft's, in the language shown)."""
+        self._slides = slides
+
+    def _show_teach_back(self, question: Question | None) -> None:
+        self.slide_choice.clear()
+        for slide in self._slides:
+            self.slide_choice.addItem(slide.title or slide.id, slide.id)
+        named = question.slide if question else None
+        if named is not None and self.slide_choice.findData(named) < 0:
+            self.slide_choice.addItem(self.tr("(no such slide: {0})").format(named), named)
+        self.slide_choice.setCurrentIndex(max(self.slide_choice.findData(named), 0))
+        self.right_answer_choice.clear()
+        kind = question.kind if question else QuestionKind.YES_NO
+        if kind is QuestionKind.YES_NO:
+            words = answer_words()
+            for answer in (Answer.YES, Answer.NO):
+                self.right_answer_choice.addItem(words[answer], answer.value)
+        else:
+            for choice in question.choices if question else ():
+                self.right_answer_choice.addItem(choice.text, choice.id)
+        right = str(question.right_answer) if question and question.right_answer else None
+        self.right_answer_choice.setCurrentIndex(max(self.right_answer_choice.findData(right), 0))
+        self.key_sentence.setText(question.key_sentence if question else "")
 
     def _build_flags(self) -> QGroupBox:
         flag_box = QGroupBox(self.tr("Clinician review"))
@@ -159,9 +231,19 @@ class QuestionEditor(QWidget):
             box.setChecked(question is not None and answer in question.flag_answers)
         self._show_flag_choices(question)
         self.flag_wording.setText(question.flag_wording if question else "")
+        section = question.section if question else QuestionSection.SCREENING
+        self.asked_choice.setCurrentIndex(self.asked_choice.findData(section.value))
+        self._show_teach_back(question)
         self.choices_limit.hide()
         self._show_kind(kind)
+        self._show_section(section)
         self._showing = False
+
+    def _show_section(self, section: QuestionSection) -> None:
+        # A teach-back question has a right answer, never a flag.
+        taught = section is QuestionSection.TEACH_BACK
+        self.flag_box.setVisible(not taught)
+        self.teach_back_box.setVisible(taught)
 
     def _show_flag_choices(self, question: Question | None) -> None:
         self.flag_choices.blockSignals(True)
@@ -234,16 +316,36 @@ class QuestionEditor(QWidget):
         else:
             flagged = ()
         kind_changed = kind is not self.question.kind
+        section = QuestionSection(self.asked_choice.currentData())
+        section_changed = section is not self.question.section
+        taught = section is QuestionSection.TEACH_BACK
+        right = self.right_answer_choice.currentData() if taught else None
         self.question = dataclasses.replace(
             self.question,
             kind=kind,
             # A question is one line on the kiosk: a line break typed here is a space.
             text=" ".join(self.text_field.toPlainText().splitlines()),
             choices=choices,
-            contraindication=self.contraindication.isChecked(),
-            flag_answers=flagged,
-            flag_wording=self.flag_wording.text() if kind is not QuestionKind.SHORT_TEXT else "",
+            # A teach-back question never raises a flag; another has no right answer.
+            contraindication=self.contraindication.isChecked() and not taught,
+            flag_answers=() if taught else flagged,
+            flag_wording=(
+                self.flag_wording.text()
+                if kind is not QuestionKind.SHORT_TEXT and not taught
+                else ""
+            ),
+            section=section,
+            slide=self.slide_choice.currentData() if taught else None,
+            right_answer=(Answer(right) if kind is QuestionKind.YES_NO and right else right)
+            or None,
+            key_sentence=self.key_sentence.text().strip() if taught else "",
         )
+        if section_changed:
+            self._show_section(section)
+        if taught and (kind_changed or section_changed):
+            self._showing = True
+            self._show_teach_back(self.question)
+            self._showing = False
         if kind_changed or [c.id for c in choices] != [
             self.flag_choices.item(n).data(Qt.ItemDataRole.UserRole)
             for n in range(self.flag_choices.count())
