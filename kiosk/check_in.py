@@ -282,6 +282,8 @@ class CheckIn:
         )
         self.errands: Errands = errands or RightAway()
         self.visit: Visit | None = None
+        # The visit whose details wait for the answer to which flow to run, if any.
+        self._asking_flow_for: str | None = None
         # Finished visits on their way to the database or the held-visits folder.
         self.saving: set[str] = set()
         # Whether held visits are being tried again now (one try at a time), and who asked
@@ -603,22 +605,48 @@ class CheckIn:
     def enter_details(
         self, first: str, last: str, born: str | BirthDateParts
     ) -> list[DetailsProblem]:
-        """The patient's name and date of birth; problems keep them on the screen."""
-        if self.visit is None:
-            return []
-        problems = self.visit.enter_details(first, last, born, flow=self._which_flow)
-        self.problems = list(problems)
-        self._changed()
-        return problems
+        """The patient's name and date of birth; problems keep them on the screen.
 
-    def _which_flow(self, details: PatientDetails) -> VisitFlow:
+        Sound details wait for the answer to which flow to run, asked of the database
+        through the errands (off the screen's thread on a kiosk), then move the visit on.
+        A second Continue while the answer is awaited changes nothing.
+        """
+        visit = self.visit
+        if visit is None or self._asking_flow_for == visit.id:
+            return []
+        problems, details = visit.check_details(first, last, born)
+        if problems or details is None:
+            self.problems = list(problems)
+            self._changed()
+            return problems
+        self.problems = []
+        content = visit.content
+        self._asking_flow_for = visit.id
+
+        def asked(flow: VisitFlow) -> None:
+            if self._asking_flow_for == visit.id:
+                self._asking_flow_for = None
+            # The patient walked away (or the kiosk started over) while it was asked.
+            if self.visit is not visit or visit.step is not Step.DETAILS:
+                return
+            visit.enter_details(first, last, born, flow=flow)
+            self._changed()
+
+        self.errands.run(lambda: self._which_flow(details, content), asked)
+        return []
+
+    @property
+    def finding_flow(self) -> bool:
+        """Whether the visit's sound details wait for the answer to which flow to run."""
+        return self.visit is not None and self._asking_flow_for == self.visit.id
+
+    def _which_flow(self, details: PatientDetails, content: ContentPack) -> VisitFlow:
         """Which flow to run for these details: the day's expected list answers, and
         nothing else comes back. A database that cannot answer means a first visit.
 
-        One indexed read, on the screen's thread: the next screen depends on it.
+        One indexed read, run as an errand: on a kiosk, off the screen's thread.
         """
-        visit = self.visit
-        if visit is None or self._database_not_ready():
+        if self._database_not_ready():
             return VisitFlow.FIRST_VISIT
         try:
             with self.database.session() as session, session.begin():
@@ -627,7 +655,7 @@ class CheckIn:
                     details.first_name,
                     details.last_name,
                     details.date_of_birth,
-                    pack=visit.content,
+                    pack=content,
                     now=self.clock(),
                     zone=self.settings.zone,
                 )

@@ -435,6 +435,22 @@ class Visit:
         `flow` is the flow to run, or what to ask for it once the details are sound.
         """
         self._expect(Step.DETAILS)
+        problems, details = self.check_details(first_name, last_name, birth_date)
+        if problems or details is None:
+            return problems
+        self.details = details
+        self.flow = flow if isinstance(flow, VisitFlow) else flow(self.details)
+        self._after_details()
+        return []
+
+    def check_details(
+        self, first_name: str, last_name: str, birth_date: str | BirthDateParts
+    ) -> tuple[list[DetailsProblem], PatientDetails | None]:
+        """What is wrong with these details, or the details as they would be kept.
+
+        Changes nothing: the check-in service asks which flow to run for sound details
+        (off the screen's thread) before they are entered.
+        """
         first, last = clean_name(first_name), clean_name(last_name)
         problems: list[DetailsProblem] = []
         if not first:
@@ -463,11 +479,8 @@ class Visit:
         elif today.year - born.year > 120:
             problems.append(DetailsProblem.BIRTH_DATE_TOO_OLD)
         if problems or born is None:
-            return problems
-        self.details = PatientDetails(first, last, born)
-        self.flow = flow if isinstance(flow, VisitFlow) else flow(self.details)
-        self._after_details()
-        return []
+            return problems, None
+        return [], PatientDetails(first, last, born)
 
     def _after_details(self) -> None:
         # Details typed again can change the flow: answers it no longer asks go.

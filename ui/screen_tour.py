@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.content import Answer, QuestionSection
 from kiosk.signature import Signature
-from kiosk.visit import VisitFlow
+from kiosk.visit import Step, VisitFlow
 from kiosk.visit_walk import calm_answer
 from ui.kiosk_window import KioskWindow
 from ui.visit_screens import VisitScreens
-from ui.visit_walk import wait_while_saving
+from ui.visit_walk import wait_for_flow, wait_while_saving
 
 Stop = tuple[str, QWidget]
 
@@ -66,6 +66,7 @@ def _details_to_review(window: KioskWindow, screens: VisitScreens) -> Iterator[S
     check_in.enter_details("", "", "13/45/1900")
     yield "details-problems", _settle(window)
     check_in.enter_details("Maximiliana-Guadalupe", "Fernández-Castellanos", "04/15/1968")
+    wait_for_flow(window)
     # As a returning patient the desk expects, whose slides have not changed: Back from
     # the first slide is their reminder; "Show me the information again" the slides.
     visit.flow = VisitFlow.RETURN_WITHOUT_SLIDES
@@ -75,6 +76,16 @@ def _details_to_review(window: KioskWindow, screens: VisitScreens) -> Iterator[S
     for number, slide in enumerate(visit.content.slides, start=1):
         yield f"slide-{number:02d}-{slide.id}", _settle(window)
         check_in.next_slide()
+    if visit.step is Step.TEACH_BACK:
+        # Teach-back: a question, an answer that is not right (its slide again, its key
+        # sentence quoted), the question asked again; then every one answered right.
+        yield "teach-back", _settle(window)
+        check_in.answer_teach_back(Answer.NOT_SURE)
+        yield "teach-back-review", _settle(window)
+        check_in.ask_again()
+        yield "teach-back-again", _settle(window)
+        while visit.step is Step.TEACH_BACK:
+            check_in.answer_teach_back(str(visit.teach_back_question.right_answer))
     yield "question", _settle(window)
     check_in.answer(Answer.NOT_SURE)
     yield "question-flagged", _settle(window)

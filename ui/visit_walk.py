@@ -70,8 +70,23 @@ def button(root: QWidget, text: str) -> QAbstractButton:
 
 
 def click(widget: QWidget) -> None:
-    """One tap (a left click) on `widget`."""
+    """One tap (a left click) on `widget`; on a kiosk, then as long as the patient waits
+    for the screen to change (`wait_for_flow`)."""
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    top = widget.window()
+    if isinstance(top, KioskWindow):
+        wait_for_flow(top)
+
+
+def wait_for_flow(window: KioskWindow, timeout_seconds: float = 20) -> None:
+    """Wait, as a patient does after Continue on their details, while the kiosk asks
+    (off the screen's thread) whether they are expected back today."""
+    waited = 0
+    while window.visit is not None and window.check_in.finding_flow:
+        if waited > timeout_seconds * 1000:
+            raise WalkError("the details screen still waits for which visit to run")
+        QTest.qWait(10)
+        waited += 10
 
 
 def tap(root: QWidget, text: str) -> None:

@@ -25,7 +25,7 @@ from tests.ui.test_patient_display import contrast
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown
 from ui.patient_display import PatientDisplay
-from ui.visit_walk import current, fill, tap, tap_text
+from ui.visit_walk import current, fill, tap, tap_text, wait_for_flow
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -66,8 +66,10 @@ def name_of(widget: QWidget) -> str:
 def press(
     qtbot: QtBot, window: KioskWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER
 ) -> None:
-    """One key, pressed and let go, where the focus is."""
+    """One key, pressed and let go, where the focus is (then, after the details, as long
+    as the kiosk asks which visit to run)."""
     qtbot.keyClick(focused(window), key, modifier)
+    wait_for_flow(window)
 
 
 def type_keys(qtbot: QtBot, window: KioskWindow, text: str) -> None:

@@ -4,23 +4,27 @@ shown again with its key sentence quoted, and what is stored, printed and shown 
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import ContentPack, TeachBackResult
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
-from kiosk.visit import KioskTiming, Step
+from kiosk.visit import KioskTiming, Step, VisitFlow
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 from tests.ui.desk.test_desk import open_desk, select
-from tests.ui.test_return_visit_screens import summary_text, todays
+from tests.ui.test_return_visit_screens import expected_back, summary_text, todays
 from tests.ui.test_spanish import assert_no_english, english_patterns
 from ui.kiosk_window import KioskWindow
+from ui.screens.reminder import ReminderScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.teach_back import TeachBackScreen
 from ui.screens.teach_back_review import TeachBackReviewScreen
@@ -224,3 +228,49 @@ def test_the_desk_notes_a_still_wrong_answer_from_a_walked_visit(
     shown = desk.details.toPlainText()
     assert "Teach-back still wrong" in shown
     assert "At home, if side effects last or get worse, should you call the clinic?" in shown
+
+
+def test_which_visit_to_run_is_asked_off_the_screens_thread(
+    qtbot: QtBot,
+    kiosk: KioskWindow,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A slow database never freezes the details screen: the expected list is read by an
+    errand, and the returning patient's flow still follows once it answers."""
+    from kiosk import check_in as service
+
+    expected_back(database, settings, pack, days_since_consent=21)
+    asked_on: list[threading.Thread] = []
+    answer = threading.Event()
+    read = service.which_flow
+
+    def slow_database(*args: Any, **kwargs: Any) -> VisitFlow:
+        asked_on.append(threading.current_thread())
+        answer.wait(timeout=10)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(service, "which_flow", slow_database)
+    tap(current(kiosk), "Start")
+    fill(kiosk, "first_name", "Ana")
+    fill(kiosk, "last_name", "García")
+    fill(kiosk, "birth_date", "04/15/1968")
+    details = current(kiosk)
+    # Continue, tapped without waiting for the next screen.
+    qtbot.mouseClick(button(details, "Continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked_on), timeout=5000)
+    assert asked_on[0] is not threading.main_thread()
+    # Meanwhile the screen's thread goes on: a timer fires, the details stay on show.
+    ticked: list[bool] = []
+    QTimer.singleShot(0, lambda: ticked.append(True))
+    qtbot.waitUntil(lambda: bool(ticked), timeout=2000)
+    assert current(kiosk) is details
+    # A second Continue while it is asked changes nothing.
+    qtbot.mouseClick(button(details, "Continue"), Qt.MouseButton.LeftButton)
+    assert len(asked_on) == 1
+    answer.set()
+    qtbot.waitUntil(lambda: isinstance(current(kiosk), ReminderScreen), timeout=5000)
+    assert kiosk.visit is not None
+    assert kiosk.visit.flow is VisitFlow.RETURN_WITHOUT_SLIDES
