@@ -62,6 +62,8 @@ INK = colors.HexColor("#102040")
 # Thick enough to read once a laser printer has had its way with it.
 SIGNATURE_LINE_WIDTH = 1.6
 SIGNATURE_MOST = (70 * mm, 18 * mm)
+# On a compact (return visit's) summary: still a signature a person recognises.
+SIGNATURE_MOST_COMPACT = (50 * mm, 12 * mm)
 SIGNATURE_PADDING = 2 * mm
 
 RIDE_WORDS = {
@@ -113,6 +115,8 @@ HEADING = _style("heading", 11, bold=True, leading=15)
 NAME = _style("name", 18, bold=True, leading=22)
 FLAG_TITLE = _style("flag-title", 12, bold=True, colour=FLAG_RED)
 FLAG_LINE = _style("flag-line", 10.5, bold=True, colour=FLAG_RED, leading=13.5)
+FLAG_LINE_COMPACT = _style("flag-line-compact", 10, bold=True, colour=FLAG_RED, leading=12.5)
+HEADING_COMPACT = _style("heading-compact", 10.5, bold=True, leading=13)
 CALM = _style("calm", 12, bold=True, colour=CALM_GREEN)
 CALM_LINE = _style("calm-line", 10, colour=CALM_GREEN, leading=13)
 RIGHT_SMALL = _style("right-small", 8, align=TA_RIGHT, colour=colors.HexColor("#333333"))
@@ -120,10 +124,28 @@ CAPTION = _style("caption", 6.5, leading=8, align=TA_RIGHT, colour=QUIET_GREY)
 CLINIC_WORDS = _style("clinic-words", 8, colour=QUIET_GREY, leading=10)
 RIDE_LINE = _style("ride-line", 10.5, leading=13.5)
 NOTE = _style("note", 9, colour=NOTE_AMBER, leading=11.5)
+NOTE_COMPACT = _style("note-compact", 8, colour=NOTE_AMBER, leading=10)
 # A mark hangs in the margin; wrapped lines start under the statement's text, not the mark.
 STATEMENT = ParagraphStyle(
     "statement", parent=BODY, leftIndent=14, bulletIndent=0, bulletFontName=FONT, bulletFontSize=9.5
 )
+# A return visit asks about twice a first visit's questions: its answers and statements
+# in smaller type on one line each where they can be, so the summary stays one page.
+COMPACT_FROM = 12
+ANSWER_COMPACT = _style("answer-compact", 7.5, leading=8.8)
+STATEMENT_COMPACT = ParagraphStyle(
+    "statement-compact",
+    parent=ANSWER_COMPACT,
+    leftIndent=12,
+    bulletIndent=0,
+    bulletFontName=FONT,
+    bulletFontSize=8,
+)
+
+
+def _compact(record: VisitRecord) -> bool:
+    """Whether the visit's answers are many enough to print compactly (a return visit)."""
+    return len(record.answers) >= COMPACT_FROM
 
 
 def _text(value: str) -> str:
@@ -180,10 +202,10 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
     return local.strftime("%b %d, %Y, %I:%M %p ").replace(" 0", " ") + (local.tzname() or "")
 
 
-def _time(moment: datetime | None, zone: ZoneInfo) -> str:
+def _time(moment: datetime | None, zone: ZoneInfo, *, seconds: bool = True) -> str:
     if moment is None:
         return "—"
-    return moment.astimezone(zone).strftime("%I:%M:%S %p").lstrip("0")
+    return moment.astimezone(zone).strftime("%I:%M:%S %p" if seconds else "%I:%M %p").lstrip("0")
 
 
 def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
@@ -196,7 +218,7 @@ def _flag_box(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
             [
                 Paragraph(
                     "■ " + _text(flag) + ("" if flag in record.open_flags else " — cleared"),
-                    FLAG_LINE,
+                    FLAG_LINE_COMPACT if _compact(record) else FLAG_LINE,
                 )
             ]
             for flag in record.flags
@@ -304,31 +326,40 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
             f" (as asked, in {language_words(record.language)}; "
             f"in {language_words(record.content_language)} under it)"
         )
+    compact = _compact(record)
+    if compact and record.answers:
+        # Twenty answers a few seconds apart: when, once, for the lot.
+        first, last = record.answers[0].answered_at, record.answers[-1].answered_at
+        question_heading += (
+            f" — answered {_time(min(first, last), zone, seconds=False)} to "
+            f"{_time(max(first, last), zone, seconds=False)}"
+        )
     rows: list[list[Any]] = [
-        [Paragraph(question_heading, SMALL), Paragraph("Answer", SMALL), Paragraph("Time", SMALL)]
+        [Paragraph(question_heading, SMALL), Paragraph("Answer", SMALL)]
+        + ([] if compact else [Paragraph("Time", SMALL)])
     ]
+    style_of_answer = ANSWER_COMPACT if compact else BODY
     flagged_rows = []
     for n, answer in enumerate(record.answers, start=1):
         words = _text(answer.words)
-        cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, BODY)
-        question: list[Flowable] = [Paragraph(_text(answer.question_text), BODY)]
+        cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, style_of_answer)
+        question: list[Flowable] = [Paragraph(_text(answer.question_text), style_of_answer)]
         if answer.clinic_question_text:
             question.append(Paragraph(_text(answer.clinic_question_text), CLINIC_WORDS))
         rows.append(
-            [
-                question,
-                cell,
-                Paragraph(_time(answer.answered_at, zone), SMALL),
-            ]
+            [question, cell]
+            + ([] if compact else [Paragraph(_time(answer.answered_at, zone), SMALL)])
         )
         if answer.flagged:
             flagged_rows.append(n)
-    table = Table(rows, colWidths=[width * 0.6, width * 0.26, width * 0.14], repeatRows=1)
+    shares = (0.79, 0.21) if compact else (0.6, 0.26, 0.14)
+    table = Table(rows, colWidths=[width * share for share in shares], repeatRows=1)
+    padding = 0.25 if compact else 2
     style: list[Any] = [
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE_GREY),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]
     style += [("BACKGROUND", (0, r), (-1, r), FLAG_FILL) for r in flagged_rows]
     table.setStyle(TableStyle(style))
@@ -371,29 +402,37 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
         [
             Paragraph(
                 _text(a.statement_text),
-                STATEMENT,
+                STATEMENT_COMPACT if _compact(record) else STATEMENT,
                 bulletText="✓" if a.acknowledged_at else "✗",
             ),
             Paragraph(
-                _time(a.acknowledged_at, zone) if a.acknowledged_at else "not acknowledged", SMALL
+                _time(a.acknowledged_at, zone, seconds=not _compact(record))
+                if a.acknowledged_at
+                else "not acknowledged",
+                SMALL,
             ),
         ]
         for a in record.acknowledgements
     ]
+    compact = _compact(record)
     table = Table(rows, colWidths=[width * 0.82, width * 0.18])
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.4 if compact else 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.4 if compact else 1),
             ]
         )
     )
     heading = "Consent"
     if record.language != record.content_language:
         heading += f" (as shown to the patient, in {language_words(record.language)})"
-    parts: list[Flowable] = [Paragraph(heading, HEADING), table, Spacer(1, 3)]
+    parts: list[Flowable] = [
+        Paragraph(heading, HEADING_COMPACT if compact else HEADING),
+        table,
+        Spacer(1, 1 if compact else 3),
+    ]
     meaning = Paragraph(f"Meaning of the signature: <b>{_text(record.signature_meaning)}</b>", BODY)
     if record.typed_signature and record.signed_name:
         # No picture to print: say plainly that the name was typed, and what was typed.
@@ -409,14 +448,18 @@ def _consent(record: VisitRecord, width: float, zone: ZoneInfo) -> list[Flowable
             meaning,
         ]
     elif (record.signature_strokes or record.signature_png) and record.signed_name:
-        picture = SignatureBox(record.signature_strokes, record.signature_png)
+        picture = SignatureBox(
+            record.signature_strokes,
+            record.signature_png,
+            SIGNATURE_MOST_COMPACT if compact else SIGNATURE_MOST,
+        )
         signer = Paragraph(
             f"Signed by <b>{_name(record.signed_name)}</b><br/>{_when(record.signed_at, zone)}",
             BODY,
         )
         signed = Table(
             [[picture, [signer, Spacer(1, 2), meaning]]],
-            colWidths=[SIGNATURE_MOST[0] + 2 * SIGNATURE_PADDING + 8, None],
+            colWidths=[picture.width + 8, None],
         )
         signed.setStyle(
             TableStyle(
@@ -505,7 +548,7 @@ def _share(fraction: Fraction) -> str:
     return named.get(fraction, f"{float(fraction) * 100:.0f}%")
 
 
-def _education(record: VisitRecord, *, for_patient: bool) -> list[Flowable]:
+def _education(record: VisitRecord, *, for_patient: bool, also: str = "") -> list[Flowable]:
     count = len(record.slides)
     parts: list[Flowable] = [
         Paragraph(
@@ -513,8 +556,15 @@ def _education(record: VisitRecord, *, for_patient: bool) -> list[Flowable]:
             f"{_duration(record.seconds_on_slides)} (about "
             f"{_duration(record.expected_reading_seconds)} to read at "
             f"{record.reading_words_per_minute} words a minute). "
-            f"Content version {record.content_version[:12]} ({_text(record.content_label)}); "
-            f"language {_text(language_words(record.language))}.",
+            # Compact: the version is in every page's footer already.
+            + (
+                f"Content: {_text(record.content_label)}; "
+                if _compact(record)
+                else f"Content version {record.content_version[:12]} "
+                f"({_text(record.content_label)}); "
+            )
+            + f"language {_text(language_words(record.language))}."
+            + also,
             SMALL,
         )
     ]
@@ -548,16 +598,9 @@ def _education(record: VisitRecord, *, for_patient: bool) -> list[Flowable]:
     return parts
 
 
-_TEACH_BACK_BRIEF = {
-    TeachBackResult.RIGHT_FIRST_TIME: "right first time",
-    TeachBackResult.RIGHT_AFTER_REVIEW: "right after the slide again",
-    TeachBackResult.STILL_WRONG: "<b>still wrong</b>",
-}
-
-
-def _soft_note(text: str) -> Table:
+def _soft_note(text: str, *, compact: bool = False) -> Table:
     """An amber note for the clinician's conversation, never a flag: nothing waits on it."""
-    note = Table([[Paragraph(text, NOTE)]])
+    note = Table([[Paragraph(text, NOTE_COMPACT if compact else NOTE)]])
     note.setStyle(
         TableStyle(
             [
@@ -571,39 +614,44 @@ def _soft_note(text: str) -> Table:
     return note
 
 
-def _teach_back(record: VisitRecord) -> list[Flowable]:
-    """The teach-back after the slides: each question, what the patient tapped, and a
-    soft note for an answer still wrong once its slide was shown again."""
+def _teach_back_words(record: VisitRecord) -> str:
+    """How the teach-back after the slides went, in a sentence or two (none: not asked)."""
     if not record.teach_back:
-        return []
+        return ""
     right = sum(t.result is TeachBackResult.RIGHT_FIRST_TIME for t in record.teach_back)
-    lines = "; ".join(
-        f"“{_text(t.question_text)}” {_text(t.first_answer_words)}"
-        + (f", then {_text(t.answer_after_review_words)}" if t.answer_after_review_words else "")
-        + f" — {_TEACH_BACK_BRIEF[t.result]}"
-        for t in record.teach_back
-    )
-    parts: list[Flowable] = [
-        Paragraph(
-            f"Teach-back: {right} of {len(record.teach_back)} right first time. {lines}.",
-            SMALL,
-        )
-    ]
     missed = record.teach_back_still_wrong
-    if missed:
-        which = "; ".join(
-            f"“{_text(t.question_text)}” answered {_text(t.answer_after_review_words or '')} "
-            f"(right: {_text(t.right_answer_words)}; slide “{_text(t.slide_title)}”)"
-            for t in missed
-        )
-        parts += [
-            Spacer(1, 1 * mm),
-            _soft_note(
-                f"<b>Note: teach-back still wrong after the slide was shown again</b> — {which}. "
-                "Not a flag; please go over it with the patient before the infusion."
-            ),
-        ]
-    return parts
+    # The others were answered right at once, and one still wrong is the note below.
+    lines = "".join(
+        f" “{_text(t.question_text)}” {_text(t.first_answer_words)}, then "
+        f"{_text(t.answer_after_review_words or '')} — right after the slide again."
+        for t in record.teach_back
+        if t.result is TeachBackResult.RIGHT_AFTER_REVIEW
+    )
+    still = f", {len(missed)} still wrong" if missed else ""
+    return (
+        f" Teach-back after the slides: {right} of {len(record.teach_back)} right first "
+        f"time{still}.{lines}"
+    )
+
+
+def _teach_back_note(record: VisitRecord) -> list[Flowable]:
+    """A soft note for each teach-back answer still wrong once its slide was shown again."""
+    missed = record.teach_back_still_wrong
+    if not missed:
+        return []
+    which = "; ".join(
+        f"“{_text(t.question_text)}” answered {_text(t.answer_after_review_words or '')} "
+        f"(right: {_text(t.right_answer_words)}; slide “{_text(t.slide_title)}”)"
+        for t in missed
+    )
+    return [
+        Spacer(1, 1 * mm),
+        _soft_note(
+            f"<b>Note: teach-back still wrong after the slide was shown again</b> — {which}. "
+            "Not a flag; please go over it with the patient before the infusion.",
+            compact=_compact(record),
+        ),
+    ]
 
 
 class SignatureBox(Flowable):
@@ -613,11 +661,16 @@ class SignatureBox(Flowable):
     otherwise the stored picture.
     """
 
-    def __init__(self, strokes: Signature | None, png: bytes | None) -> None:
+    def __init__(
+        self,
+        strokes: Signature | None,
+        png: bytes | None,
+        most: tuple[float, float] = SIGNATURE_MOST,
+    ) -> None:
         super().__init__()
         self.strokes = strokes if strokes is not None and strokes.strokes else None
         self.png = png
-        most_width, most_height = SIGNATURE_MOST
+        most_width, most_height = most
         if self.strokes is not None:
             points = [point for stroke in self.strokes.strokes for point in stroke]
             self.left = min(x for x, _ in points)
@@ -677,12 +730,16 @@ class SignatureBox(Flowable):
         canvas.restoreState()
 
 
-def _qr(visit_id: str) -> Table:
-    """The visit's QR code, labelled with what it holds: the visit ID, printed once."""
+def _qr(visit_id: str, *, compact: bool = False) -> Table:
+    """The visit's QR code, labelled with what it holds: the visit ID, printed once.
+
+    Compact (a return visit's many answers): 20 mm, still over half a millimetre a module.
+    """
     # The flowable draws straight on the canvas and works the code out once; the widget
     # in a Drawing worked it out twice (bounds, then drawing) and made a shape per run of
     # modules, over half of a summary's time (bench/summary_pdf.py).
-    code = QrCode(visit_id, width=24 * mm, height=24 * mm, qrBorder=4)
+    side = 20 * mm if compact else 24 * mm
+    code = QrCode(visit_id, width=side, height=side, qrBorder=4)
     code.hAlign = "RIGHT"
     labelled = Table(
         [
@@ -843,7 +900,10 @@ def build_summary(
             BODY,
         ),
     ]
-    header = Table([[patient, _qr(record.id)]], colWidths=[width - QR_COLUMN, QR_COLUMN])
+    header = Table(
+        [[patient, _qr(record.id, compact=_compact(record))]],
+        colWidths=[width - QR_COLUMN, QR_COLUMN],
+    )
     header.setStyle(
         TableStyle(
             [
@@ -853,24 +913,32 @@ def build_summary(
             ]
         )
     )
+    # A return visit's summary, set closer, stays one page (`_compact`).
+    gap = 1 * mm if _compact(record) else 3 * mm
+    small_gap = 1 * mm if _compact(record) else 2 * mm
     staff_only: list[Flowable] = (
         []
         if for_patient
-        else [*_void_notice(record, zone), _flag_box(record, width, zone), Spacer(1, 2 * mm)]
+        else [*_void_notice(record, zone), _flag_box(record, width, zone), Spacer(1, small_gap)]
     )
     story: list[Flowable] = [
         header,
-        Spacer(1, 2 * mm),
+        Spacer(1, small_gap),
         *staff_only,
         _ride(record, width),
         Spacer(1, 3 * mm),
-        Paragraph("Answers (confirmed by the patient as correct)", HEADING),
+        Paragraph(
+            "Answers (confirmed by the patient as correct)",
+            HEADING_COMPACT if _compact(record) else HEADING,
+        ),
         _answers(record, width, zone),
-        Spacer(1, 3 * mm),
+        Spacer(1, gap),
         *_consent(record, width, zone),
-        Spacer(1, 3 * mm),
-        *_education(record, for_patient=for_patient),
-        *([] if for_patient else _teach_back(record)),
+        Spacer(1, gap),
+        *_education(
+            record, for_patient=for_patient, also="" if for_patient else _teach_back_words(record)
+        ),
+        *([] if for_patient else _teach_back_note(record)),
     ]
     if for_patient:
         story[-1:-1] = [

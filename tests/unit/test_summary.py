@@ -137,7 +137,7 @@ def test_a_longer_pack_flows_onto_a_second_page_with_the_header_repeated(
         f"\n  - id: extra-{n}\n    text: Extra screening question number {n} about your health "
         f"history and your medicines this month?\n    flag_when: [yes]\n"
         f"    flag_wording: extra screening item {n}\n"
-        for n in range(30)
+        for n in range(60)
     )
     questions.write_text(questions.read_text() + extra)
     long_pack = load_pack(pack_copy)

@@ -126,7 +126,7 @@ def test_one_page_has_no_page_number_and_more_pages_say_x_of_y(
             f"\n  - id: extra-{n}\n    text: Extra screening question {n} about your health "
             "history and your medicines this month?\n    flag_when: [yes]\n"
             f"    flag_wording: extra item {n}\n"
-            for n in range(30)
+            for n in range(60)
         )
     )
     record = _stored_with(database, load_pack(pack_copy), pack_copy, clock)
