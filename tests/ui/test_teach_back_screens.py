@@ -274,3 +274,38 @@ def test_which_visit_to_run_is_asked_off_the_screens_thread(
     qtbot.waitUntil(lambda: isinstance(current(kiosk), ReminderScreen), timeout=5000)
     assert kiosk.visit is not None
     assert kiosk.visit.flow is VisitFlow.RETURN_WITHOUT_SLIDES
+
+
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "tablet": (1280, 800)}
+
+
+@pytest.mark.parametrize("language", ["", "es"], ids=["english", "spanish"])
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_teach_back_screens_fit_and_are_saved_for_a_person_to_look_at(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    size: tuple[int, int],
+    language: str,
+) -> None:
+    from tests.ui.test_screen_sizes import layout_problems
+    from ui.screen_tour import tour
+
+    window = KioskWindow(Station(database, "t"), settings)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    target = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    shown = []
+    for name, screen in tour(window, language):
+        if not name.startswith("teach-back"):
+            continue
+        shown.append(name)
+        assert layout_problems(screen) == [], name
+        screen.window().grab().save(
+            str(target / f"{name}-{language or 'en'}-{size[0]}x{size[1]}.png")
+        )
+    assert shown == ["teach-back", "teach-back-review", "teach-back-again"]
