@@ -16,13 +16,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from kiosk.content import Answer, ContentPack, Question, QuestionKind, QuestionSection
+from kiosk.content import (
+    Answer,
+    ContentPack,
+    Question,
+    QuestionKind,
+    QuestionSection,
+    TeachBackResult,
+)
 from kiosk.models import (
     AnswerRow,
     ConsentAcknowledgementRow,
     FlagRow,
     PatientRow,
     SlideViewRow,
+    TeachBackAnswerRow,
     VisitRow,
 )
 from kiosk.patients import patient_key, refresh_patient
@@ -156,6 +164,35 @@ def _first_visit(content: ContentPack) -> list[Question]:
     return [q for q in content.questions if q.section is QuestionSection.SCREENING]
 
 
+def _teach_back_row(
+    visit_id: str, position: int, question: Question, rng: random.Random
+) -> dict[str, object]:
+    right = str(question.right_answer)
+    wrong = next(a for a in question.possible_answers() if a != right)
+    roll = rng.random()
+    result = (
+        TeachBackResult.RIGHT_FIRST_TIME
+        if roll < 0.88
+        else TeachBackResult.RIGHT_AFTER_REVIEW
+        if roll < 0.97
+        else TeachBackResult.STILL_WRONG
+    )
+    return {
+        "visit_id": visit_id,
+        "question_id": question.id,
+        "position": position,
+        "result": result.value,
+        "first_answer": right if result is TeachBackResult.RIGHT_FIRST_TIME else str(wrong),
+        "answer_after_review": (
+            None
+            if result is TeachBackResult.RIGHT_FIRST_TIME
+            else right
+            if result is TeachBackResult.RIGHT_AFTER_REVIEW
+            else str(wrong)
+        ),
+    }
+
+
 def _answers(content: ContentPack, rng: random.Random) -> dict[str, str]:
     # About one visit in five has an answer that needs review.
     answers = {question.id: _calm_answer(question) for question in _first_visit(content)}
@@ -182,7 +219,7 @@ def demo_visits(
     rng = random.Random(seed)
     signatures = _signatures(12, rng)
     batch: dict[str, list[dict[str, object]]] = {
-        name: [] for name in ("visits", "answers", "slide_views", "acks", "flags")
+        name: [] for name in ("visits", "answers", "slide_views", "acks", "flags", "teach_back")
     }
     today = now.astimezone(zone).date()
     # The returning patients: a few, each several times (names no other demo visit has).
@@ -241,6 +278,11 @@ def demo_visits(
                 }
             )
             moment += timedelta(seconds=seconds)
+        # After the slides, the teach-back: mostly right at once, now and then after the
+        # slide again, rarely still wrong (a note for staff).
+        for position, question in enumerate(content.teach_back):
+            moment += timedelta(seconds=rng.uniform(3, 10))
+            batch["teach_back"].append(_teach_back_row(visit_id, position, question, rng))
         for position, question in enumerate(content.questions):
             if question.id not in answers:
                 continue
@@ -363,7 +405,11 @@ def _link_returning_patients(session: Session, content: ContentPack, ids: list[s
                 VisitFlow.RETURN_WITHOUT_SLIDES if recent else VisitFlow.RETURN_WITH_SLIDES
             ).value
             if recent:
+                # A reminder in place of the slides: no slides, so no teach-back either.
                 session.execute(delete(SlideViewRow).where(SlideViewRow.visit_id == visit.id))
+                session.execute(
+                    delete(TeachBackAnswerRow).where(TeachBackAnswerRow.visit_id == visit.id)
+                )
             when = visit.answers_confirmed_at or visit.finished_at
             session.add_all(
                 AnswerRow(
@@ -400,6 +446,7 @@ def add_demo_visits(
         "slide_views": SlideViewRow,
         "acks": ConsentAcknowledgementRow,
         "flags": FlagRow,
+        "teach_back": TeachBackAnswerRow,
     }
     publications = publications_of(session.connection(), content_version_id)
     ids: list[str] = []
