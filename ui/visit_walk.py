@@ -322,7 +322,9 @@ def _check_can_draw(pad: QWidget, points: list[tuple[int, int]]) -> None:
 
 
 def sign(window: KioskWindow) -> None:
-    """Draw a signature with a finger on the consent screen's pad."""
+    """Draw a signature with a finger on the consent screen's pad, once Qt has done what
+    it does between taps (the screen scrolls the pad into view after the last statement)."""
+    settle()
     pad = current(window).findChild(SignaturePad)
     if pad is None:
         raise WalkError("there is no signature pad on the screen on show")

@@ -145,9 +145,7 @@ def test_demo_data_makes_returning_patients_with_three_and_more_visits(home: Pat
     # Every visit that showed the slides says how its teach-back went.
     first_visits = [row for row in rows if not row["return_visit"]]
     assert all(row["teach_back"]["of"] == 4 for row in first_visits)
-    assert sum(row["teach_back"]["right_first_time"] for row in first_visits) > len(
-        first_visits
-    )
+    assert sum(row["teach_back"]["right_first_time"] for row in first_visits) > len(first_visits)
 
 
 def test_a_missing_visit_is_one_line_and_exit_1(home: Path, db: str) -> None:

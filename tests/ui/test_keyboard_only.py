@@ -25,6 +25,7 @@ from tests.ui.test_patient_display import contrast
 from ui.kiosk_window import KioskWindow
 from ui.lockdown import KioskLockdown
 from ui.patient_display import PatientDisplay
+from ui.screens.patient_screen import answer_text
 from ui.visit_walk import current, fill, tap, tap_text, wait_for_flow
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard, accent_letter
 
@@ -147,6 +148,11 @@ def keyboard_to_consent(qtbot: QtBot, window: KioskWindow, first: str, last: str
         # Each slide starts on Next: no tabbing through the top bar on every page.
         assert name_of(focused(window)) == "Next"
         press(qtbot, window, Qt.Key.Key_Space if number % 2 else Qt.Key.Key_Return)
+    # Teach-back after the slides: each right answer reached with Tab, pressed with Space.
+    while step(window) is Step.TEACH_BACK:
+        question = window.visit.shown_teach_back_question
+        tab_to(qtbot, window, answer_text(question, str(question.right_answer)))
+        press(qtbot, window, Qt.Key.Key_Space)
     for _ in window.visit.questions:
         assert step(window) is Step.QUESTIONS
         assert name_of(focused(window)) == "Yes", "each question starts on its first answer"

@@ -27,6 +27,7 @@ from kiosk.visit import KioskTiming, Step
 from kiosk.visit_record import VisitRecord
 from ui.kiosk_window import KioskWindow
 from ui.visit_walk import (
+    answer_teach_back,
     button,
     complete_visit,
     current,
@@ -142,6 +143,7 @@ def test_going_back_to_change_an_answer(
     tap(current(window), "Continue")
     for _ in range(11):
         tap(current(window), "Next")
+    answer_teach_back(window)
     for _ in range(5):
         tap(current(window), "No")
     review = current(window)

@@ -15,7 +15,7 @@ from kiosk.stored_visits import list_visits, load_visit
 from kiosk.visit import KioskTiming, Step
 from tests.question_kinds import add_question_kinds
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import consent_and_ride_home, current, fill, tap
+from ui.visit_walk import answer_teach_back, consent_and_ride_home, current, fill, tap
 
 
 def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
@@ -36,6 +36,7 @@ def test_a_choice_and_typed_words_are_answered_reviewed_and_stored(
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
         tap(current(kiosk), "Next")
+    answer_teach_back(kiosk)
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.questions[kiosk.visit.question_index]
         screen = current(kiosk)

@@ -21,7 +21,16 @@ from kiosk.settings import Settings, load_settings
 from kiosk.visit import KioskTiming, Step
 from tests.ui.test_kiosk_visit import open_kiosk
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import button, complete_visit, current, fill, reach_consent, tap, visible_buttons
+from ui.visit_walk import (
+    answer_teach_back,
+    button,
+    complete_visit,
+    current,
+    fill,
+    reach_consent,
+    tap,
+    visible_buttons,
+)
 
 
 def _mock_speech_or_skip() -> None:
@@ -160,6 +169,7 @@ def test_a_question_is_read_with_its_answers(qtbot: QtBot, window: KioskWindow) 
     assert window.visit is not None
     for _ in window.visit.content.slides:
         tap(current(window), "Next")
+    answer_teach_back(window)
     assert window.visit.step is Step.QUESTIONS
     listener = Listener(window)
     tap(current(window), "Read to me")

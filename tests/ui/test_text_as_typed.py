@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Role, StaffMember
+from kiosk.content import QuestionSection
 from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
@@ -55,7 +56,7 @@ from ui.screen_tour import tour
 from ui.screens.consent import StatementButton
 from ui.screens.slide import SlideScreen
 from ui.sign_in_dialog import SignInDialog
-from ui.visit_walk import current, fill, tap
+from ui.visit_walk import answer_teach_back, current, fill, tap
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import KeyboardPage, OnScreenKeyboard
 
@@ -112,6 +113,7 @@ def check_in_with_markup(qtbot: QtBot, kiosk: KioskWindow) -> list[str]:
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
         tap(current(kiosk), "Next")
+    answer_teach_back(kiosk)
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.questions[kiosk.visit.question_index]
         if question.id == "arrival":
@@ -410,10 +412,11 @@ def test_the_preview_shows_what_the_admin_typed_as_typed(
     problems += not_as_typed([preview], ADMIN_TYPED)
     for _ in window.pack.slides:
         tap(current(kiosk), "Next")
+    answer_teach_back(kiosk)
     seen["question"] = showing([current(kiosk)], QUESTION)
     problems += not_as_typed([preview], ADMIN_TYPED)
     # A first visit's questions (a returning patient's come after them).
-    for _ in [q for q in window.pack.questions if not q.section.return_visits_only]:
+    for _ in [q for q in window.pack.questions if q.section is QuestionSection.SCREENING]:
         tap(current(kiosk), "No")
     seen["review"] = showing([current(kiosk)], QUESTION)
     tap(current(kiosk), "I confirm these answers are correct")
@@ -547,6 +550,7 @@ def test_a_slide_choice_and_statement_show_ampersands_and_markup_as_written(
     assert kiosk.visit is not None
     for _ in kiosk.visit.content.slides:
         tap(current(kiosk), "Next")
+    answer_teach_back(kiosk)
     while kiosk.visit.step is Step.QUESTIONS:
         question = kiosk.visit.questions[kiosk.visit.question_index]
         if question.id != "used-today":
