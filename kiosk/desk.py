@@ -21,8 +21,9 @@ from kiosk import printing
 from kiosk.actor import Actor, Permission
 from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
+from kiosk.content import TeachBackResult
 from kiosk.database import Database
-from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, VisitRow
+from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, TeachBackAnswerRow, VisitRow
 from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
 from kiosk.rules import FlagKind, flag_in_brief
@@ -77,6 +78,9 @@ class ListedCheckIn:
     attention: tuple[str, ...] = ()
     attention_sentences: tuple[str, ...] = ()
     attention_kinds: tuple[FlagKind, ...] = ()
+    # Soft notes beside the flags, never one of them: a teach-back answer still wrong
+    # after its slide was shown again (staff go over it with the patient).
+    notes: tuple[str, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
@@ -202,8 +206,32 @@ def _as_utc(moment: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+TEACH_BACK_NOTE = "teach-back to go over"
+
+
+def _with_notes(session: Session, check_ins: list[ListedCheckIn]) -> list[ListedCheckIn]:
+    """The listed visits with their soft notes (one query for all)."""
+    ids = [c.id for c in check_ins]
+    if not ids:
+        return check_ins
+    missed = {
+        str(visit_id)
+        for (visit_id,) in session.connection().execute(
+            select(TeachBackAnswerRow.visit_id)
+            .where(
+                TeachBackAnswerRow.visit_id.in_(ids),
+                TeachBackAnswerRow.result == TeachBackResult.STILL_WRONG.value,
+            )
+            .distinct()
+        )
+    }
+    return [replace(c, notes=(TEACH_BACK_NOTE,)) if c.id in missed else c for c in check_ins]
+
+
 def _with_open_flags(session: Session, check_ins: list[ListedCheckIn]) -> list[ListedCheckIn]:
-    """The listed visits with what their open flags are about (one query for all)."""
+    """The listed visits with what their open flags are about (one query for all), and
+    their soft notes."""
+    check_ins = _with_notes(session, check_ins)
     ids = [c.id for c in check_ins if c.open_flag_count]
     if not ids:
         return check_ins

@@ -150,6 +150,13 @@ def test_an_answer_still_wrong_is_a_soft_note_on_the_summary_and_the_desk(
     assert "answered Not sure (right: No; slide “No driving today”)" in printed
     assert "No flags" in printed
     desk = open_desk(qtbot, database, settings)
+    # In the list: a note in amber words, not a flag (no ⚠, no red, not bold).
+    row = desk.model.index(0, 0)
+    assert row.data() == "OK · note: teach-back to go over"
+    assert row.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#7a4b00"
+    assert row.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert row.data(Qt.ItemDataRole.FontRole) is None
+    assert "go over it with the patient" in row.data(Qt.ItemDataRole.ToolTipRole)
     select(qtbot, desk, 0)
     shown = desk.details.toPlainText()
     assert "Teach-back still wrong — “Can you drive yourself home after your infusion today?”" in (

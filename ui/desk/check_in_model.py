@@ -21,6 +21,9 @@ Index = QModelIndex | QPersistentModelIndex
 ATTENTION_FILL = QColor("#fde7e7")
 ATTENTION_TEXT = QColor("#7a1010")
 VOID_TEXT = QColor("#5f6368")
+# A soft note (a teach-back answer still wrong) in the reading note's amber: no fill, no
+# ⚠, not bold; softer than a flag by every one of those, not by colour alone.
+NOTE_TEXT = QColor("#7a4b00")
 # A failed print is seen across the room: white on dark red, in bold, with a ✗.
 PRINT_FAILED_FILL = QColor("#a31515")
 PRINT_FAILED_TEXT = QColor("#ffffff")
@@ -151,12 +154,7 @@ class CheckInModel(QAbstractTableModel):
             if check_in.needs_attention:
                 return QBrush(ATTENTION_FILL)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if failed:
-                return QBrush(PRINT_FAILED_TEXT)
-            if check_in.voided:
-                return QBrush(VOID_TEXT)
-            if check_in.needs_attention:
-                return QBrush(ATTENTION_TEXT)
+            return self._ink(check_in, column, failed=failed)
         if role == Qt.ItemDataRole.FontRole and (
             failed or (column is Column.ATTENTION and check_in.needs_attention)
         ):
@@ -167,8 +165,26 @@ class CheckInModel(QAbstractTableModel):
             return check_in.id
         return None
 
+    def _ink(self, check_in: ListedCheckIn, column: Column, *, failed: bool) -> QBrush | None:
+        """The row's text colour: a failed print, a void, a flag, or a soft note."""
+        if failed:
+            return QBrush(PRINT_FAILED_TEXT)
+        if check_in.voided:
+            return QBrush(VOID_TEXT)
+        if check_in.needs_attention:
+            return QBrush(ATTENTION_TEXT)
+        if column is Column.ATTENTION and check_in.notes:
+            return QBrush(NOTE_TEXT)
+        return None
+
     def _hover(self, check_in: ListedCheckIn, column: Column) -> str | None:
         """The whole wording where the row has room only for a few words."""
+        if column is Column.ATTENTION and not check_in.voided and check_in.notes:
+            note = self.tr(
+                "Note, not a flag: a teach-back answer was still wrong after its slide was "
+                "shown again; please go over it with the patient."
+            )
+            return "\n".join([*check_in.attention_sentences, note])
         if column is Column.ATTENTION and check_in.attention_sentences and not check_in.voided:
             return "\n".join(check_in.attention_sentences)
         if column is Column.PRINT and check_in.print_state != "not_printed":
@@ -198,13 +214,14 @@ class CheckInModel(QAbstractTableModel):
         """What needs attention, in a few words ("⚠ heart condition; no ride home")."""
         if check_in.voided:
             return self.tr("Void")
+        note = self.tr(" · note: teach-back to go over") if check_in.notes else ""
         if check_in.needs_attention:
             words = "; ".join(check_in.attention) or self.tr("Needs attention")
-            return f"⚠ {words}"
+            return f"⚠ {words}{note}"
         cleared = check_in.flag_count - check_in.open_flag_count
         if cleared:
-            return self.tr("OK ({0} cleared)").format(cleared)
-        return self.tr("OK")
+            return self.tr("OK ({0} cleared)").format(cleared) + note
+        return self.tr("OK") + note
 
     def _print(self, check_in: ListedCheckIn) -> str:
         """Where the newest summary is, since when, and why it failed."""
