@@ -27,6 +27,18 @@ def content_html(pack: ContentPack) -> str:
         parts.append(f"<h4>{number}. {escape(slide.title)}</h4>{slide_html(slide.blocks)}{picture}")
     parts.append(f"<h3>{_tr('Questions')}</h3><ol>")
     for question in pack.questions:
+        if question.is_teach_back:
+            right = (
+                question.answer_words(str(question.right_answer)) if question.right_answer else "—"
+            )
+            parts.append(
+                f"<li>{escape(question.text)}<br><small>"
+                + _tr("Teach-back on slide “{0}”; right answer: {1}; key sentence: “{2}”").format(
+                    escape(question.slide or ""), escape(right), escape(question.key_sentence)
+                )
+                + "</small></li>"
+            )
+            continue
         flags = ", ".join(question.answer_words(a) for a in question.flag_answers) or _tr("never")
         kind = (
             _tr("contraindication") if question.contraindication else _tr("not a contraindication")
