@@ -26,6 +26,7 @@ from bench.qt_kiosk import PaintWatcher, application, kiosk_window
 from kiosk.pack_loader import bundled_pack_dir
 from ui import visit_walk as patient
 from ui.kiosk_window import KioskWindow
+from ui.screens.patient_screen import answer_text
 
 PAUSE_MS = 30
 FRAME_MS = 16.0  # one 60 Hz frame, as the issue rounds it
@@ -57,7 +58,11 @@ def screen_changes(window: KioskWindow, watcher: PaintWatcher, count: int) -> li
         patient.enter_details(window, "Ana", "García", "04/15/1968")
         assert window.visit is not None
         content = window.visit.content
-        labels = ["Next"] * len(content.slides) + ["No"] * len(content.questions)
+        labels = (
+            ["Next"] * len(content.slides)
+            + [answer_text(q, str(q.right_answer)) for q in content.teach_back]
+            + ["No"] * len(window.visit.questions)
+        )
         for label in labels[: count - len(samples)]:
             samples.append(
                 _timed_tap(watcher, patient.button(patient.current(window), label), on_show)
@@ -110,7 +115,10 @@ def visit_taps(window: KioskWindow, watcher: PaintWatcher, visits: int) -> list[
         content = window.visit.content
         for _slide in content.slides:
             timed("Next")
-        for _question in content.questions:
+        # Teach-back after the slides, each answered right.
+        for taught in content.teach_back:
+            timed(answer_text(taught, str(taught.right_answer)))
+        for _question in window.visit.questions:
             timed("No")
         timed("I confirm these answers are correct")
         for statement in content.consent_statements:
