@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Actor
-from kiosk.content import ContentPack
+from kiosk.content import ContentPack, QuestionSection
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.publishing import publish
@@ -17,7 +17,7 @@ from kiosk.station import Station
 from kiosk.stored_visits import load_visit
 from kiosk.visit import KioskTiming
 from ui.kiosk_window import KioskWindow
-from ui.visit_walk import consent_and_ride_home, current, fill, tap
+from ui.visit_walk import answer_teach_back, consent_and_ride_home, current, fill, tap
 
 OLD_QUESTION = "Are you pregnant, or could you be pregnant?"
 NEW_QUESTION = "Could you be expecting a baby?"
@@ -66,6 +66,7 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
     tap(current(window), "Continue")
     for _ in old.slides:
         tap(current(window), "Next")
+    answer_teach_back(window)
 
     # An admin publishes while Ana is on the first question.
     newer = _newer(old)
@@ -79,7 +80,7 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
 
     seen = []
     # A first visit's questions (a returning patient's come after them).
-    for _ in [q for q in old.questions if not q.section.return_visits_only]:
+    for _ in [q for q in old.questions if q.section is QuestionSection.SCREENING]:
         seen.append(_question_on_screen(window))
         tap(current(window), "No")
     assert seen[-1] == OLD_QUESTION
@@ -109,6 +110,7 @@ def test_a_kiosk_mid_visit_keeps_its_content_and_takes_the_new_one_at_the_next_v
     tap(current(window), "Continue")
     for _ in newer.slides:
         tap(current(window), "Next")
-    for _ in range(len([q for q in newer.questions if not q.section.return_visits_only]) - 1):
+    answer_teach_back(window)
+    for _ in range(len([q for q in newer.questions if q.section is QuestionSection.SCREENING]) - 1):
         tap(current(window), "No")
     assert _question_on_screen(window) == NEW_QUESTION

@@ -22,7 +22,7 @@ from ui.admin.preview_window import LANDSCAPE, PORTRAIT, PreviewWindow
 from ui.screens.question import QuestionScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.welcome import WelcomeScreen
-from ui.visit_walk import current, fill, reach_consent, tap
+from ui.visit_walk import answer_teach_back, current, fill, reach_consent, tap
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +64,7 @@ def test_the_preview_steps_through_the_kiosks_screens_built_from_the_draft(
     assert slide_screen.progress.text() == f"1 of {len(window.pack.slides)}"
     for _ in window.pack.slides:
         tap(current(kiosk), "Next")
+    answer_teach_back(kiosk)
     question_screen = current(kiosk)
     assert isinstance(question_screen, QuestionScreen)
     assert question_screen.title.text() == "Have you ever had psychosis?"
