@@ -127,8 +127,11 @@ def test_a_wrong_answer_shows_the_slide_again_quoting_it_then_asks_again(
     assert (first.first_answer_words, first.answer_after_review_words) == ("Yes", "No")
     assert record.teach_back_still_wrong == ()
     printed = summary_text(record, tmp_path)
-    assert "Teach-back: 3 of 4 right first time." in printed
-    assert "Yes, then No — right after the slide again" in printed
+    assert "Teach-back after the slides: 3 of 4 right first time." in printed
+    assert (
+        "“Can you drive yourself home after your infusion today?” Yes, then No — right after "
+        "the slide again." in printed
+    )
     assert "still wrong after the slide" not in printed
 
 

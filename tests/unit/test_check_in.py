@@ -65,6 +65,8 @@ def _to_consent(service: CheckIn, clock: ManualClock, *, flagged: str | None = N
     visit = service.start(language="")
     assert visit is not None
     assert service.enter_details("Ana", "García", "04/15/1968") == []
+    if isinstance(service.errands, Later):
+        service.errands.run_all()  # which flow to run, asked as a kiosk's worker asks it
     for _ in visit.content.slides:
         clock.advance(7)
         service.next_slide()
@@ -124,6 +126,28 @@ class Later:
     def run_all(self) -> None:
         while self.waiting:
             self.waiting.pop(0)()
+
+
+def test_which_flow_to_run_is_an_errand_and_the_details_wait_for_its_answer(
+    tmp_path: Path, database: Database, clock: ManualClock
+) -> None:
+    later = Later()
+    service = CheckIn(database, _settings(tmp_path), station="lobby", clock=clock, errands=later)
+    heard = Heard()
+    service.listen(heard)
+    visit = service.start(language="")
+    assert visit is not None
+    # Problems are said at once: nothing is asked of the database for them.
+    assert service.enter_details("", "García", "04/15/1968") != []
+    assert later.waiting == []
+    assert service.enter_details("Ana", "García", "04/15/1968") == []
+    assert (visit.step, service.finding_flow) == (Step.DETAILS, True)
+    # A second Continue while it is asked asks nothing more.
+    assert service.enter_details("Ana", "García", "04/15/1968") == []
+    assert len(later.waiting) == 1
+    later.run_all()
+    assert (visit.step, service.finding_flow) == (Step.SLIDES, False)
+    assert heard.steps[-1] is Step.SLIDES
 
 
 def test_the_last_tap_announces_done_before_the_database_is_asked(
