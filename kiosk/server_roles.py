@@ -70,6 +70,27 @@ _SIGN_IN_FUNCTIONS = (
 _PURGE_FUNCTION = "purge_visits_finished_before(timestamp, integer, text, text)"
 _PROTECTION_ALERT = "kiosk_raise_alert(text, text, text, text)"
 
+_DESK_UPDATES_VISITS = (
+    "reviewed_at",
+    "reviewed_by",
+    "review_note",
+    "open_flag_count",
+    "ride_status",
+    "ride_driver_name",
+    "ride_phone",
+    "ride_relationship",
+    "ride_arranged_by",
+    "voided_at",
+    "voided_by",
+    "void_reason",
+    "patient_id",
+    "first_name",
+    "last_name",
+    "name_key",
+    "date_of_birth",
+    "updated_at",
+)
+
 # (privileges, tables) for each kind; sequences and functions below.
 _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
     StationKind.KIOSK: (("SELECT", _EVERYONE_READS + _CONTENT),),
@@ -81,8 +102,11 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
             + _VISIT_TABLES
             + ("print_jobs", "staff_accounts", "audit_entries", "alerts", "stations"),
         ),
-        # Review, ride home, void and undo, and a flag cleared by a review.
-        ("UPDATE", ("visits", "flags")),
+        # Review, ride home, void and undo, a patient linked or a typo corrected, and a
+        # flag cleared by a review: those columns only. What the patient answered, signed
+        # and saw, and where and when they checked in, no desk can rewrite.
+        (f"UPDATE ({', '.join(_DESK_UPDATES_VISITS)})", ("visits",)),
+        ("UPDATE (cleared_at, cleared_by)", ("flags",)),
         ("INSERT, UPDATE", ("print_jobs", "alerts")),
         ("UPDATE", ("stations",)),
         ("INSERT", ("audit_entries",)),

@@ -552,6 +552,11 @@ def test_a_purge_through_the_owner_recomputes_a_patients_last_consent(
         "UPDATE expected_patients SET day = now()",
         "TRUNCATE patients",
         "UPDATE answers SET answer = 'no'",
+        # What the patient signed and saw, and where they checked in, stays as stored.
+        "UPDATE visits SET signed_name = 'forged'",
+        "UPDATE visits SET content_version_id = 1",
+        "UPDATE visits SET station = 'elsewhere', finished_at = now()",
+        "UPDATE flags SET sentence = 'nothing to see'",
         "UPDATE audit_entries SET detail = 'rewritten'",
         "DELETE FROM audit_entries",
         "TRUNCATE audit_entries",
