@@ -29,7 +29,7 @@ from ui.kiosk_frame import KioskFrame
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
-from ui.widgets.keyboard_access import can_take_focus, leave
+from ui.widgets.keyboard_access import announce, can_take_focus, leave
 from ui.widgets.notice_overlay import NoticeOverlay
 
 if TYPE_CHECKING:
@@ -316,8 +316,14 @@ class KioskWindow(KioskFrame):
     def _choose_language(self, language: str) -> None:
         self.language = language
         self._show_welcome()
-        # The language's button is gone, rebuilt in the new language: on to Start.
-        self._place_focus(self.welcome)
+        if self.keyboard_use.in_use:
+            # The language's button is gone, rebuilt in the new language: on to Start.
+            self._place_focus(self.welcome)
+            return
+        # Welcome's title, the clinic's name, may read the same in every language, and a
+        # screen reader says nothing when the focus stays where it was: the welcome's
+        # words take it, and say in the new language what to do.
+        announce(self.welcome.explanation)
 
     def _begin_visit(self) -> None:
         if not self._ready:
