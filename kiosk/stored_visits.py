@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -20,6 +20,7 @@ from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
 from kiosk.content import ContentPack, pack_from_canonical
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
+from kiosk.measures import measure_score
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -39,6 +40,7 @@ from kiosk.visit_record import (
     RecordedAcknowledgement,
     RecordedAnswer,
     RecordedCorrection,
+    RecordedMeasure,
     RecordedRide,
     RecordedSlide,
     VisitListing,
@@ -200,7 +202,11 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
         raise ValueError("only a completed or stopped visit with the patient's details is stored")
     details, consent, ride = visit.details, visit.consent, visit.ride_home
     flags = visit.flags
-    question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
+    # A measure's items come after the pack's questions, in the pack's order.
+    measure_items = [i for m in visit.content.measures for i in m.item_ids()]
+    question_order = {
+        qid: n for n, qid in enumerate([*(q.id for q in visit.content.questions), *measure_items])
+    }
     slide_order = {s.id: n for n, s in enumerate(visit.content.slides)}
     statement_order = {s.id: n for n, s in enumerate(visit.content.consent_statements)}
     return {
@@ -360,6 +366,10 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         # The questions and statements as this patient read them.
         pack = pack.in_language(row["language"])
     questions = {q.id: q for q in pack.questions}
+    # A measure's items as the patient read them; in the clinic's words where the
+    # language had no version of it (never answered then, but a stored record reads).
+    for measure in (*clinic_pack.measures, *pack.measures):
+        questions.update((q.id, q) for q in measure.as_questions())
     # Staff read what was asked in the clinic's own language too.
     clinic_questions = (
         {q.id: q.text for q in clinic_pack.questions} if pack is not clinic_pack else {}
@@ -404,9 +414,11 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
                 questions[a.question_id].raises_flag(a.answer),
                 questions[a.question_id].answer_words(a.answer),
                 clinic_questions.get(a.question_id),
+                questions[a.question_id].measure,
             )
             for a in answers
         ),
+        measures=recorded_measures(clinic_pack, {a.question_id: a.answer for a in answers}),
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
@@ -441,6 +453,16 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             for c in connection.execute(_CORRECTIONS, key)
         ),
     )
+
+
+def recorded_measures(pack: ContentPack, answers: Mapping[str, str]) -> tuple[RecordedMeasure, ...]:
+    """Each measure of `pack` the answers complete, with its total and band."""
+    found = []
+    for measure in pack.measures:
+        score = measure_score(measure, answers)
+        if score is not None:
+            found.append(RecordedMeasure(measure, score.total, score.band))
+    return tuple(found)
 
 
 def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[VisitListing]:

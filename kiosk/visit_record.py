@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE
+from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE, Measure
 from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus
 
@@ -28,6 +28,28 @@ class RecordedAnswer:
     words: str
     # The question in the clinic's language, when the patient read it in another.
     clinic_question_text: str | None = None
+    # For an item of a scored questionnaire, the measure's ID ("phq9").
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedMeasure:
+    """A scored questionnaire the visit answered in full: its total and band, and the
+    measure as the content version had it (its bands, for a chart; its attribution)."""
+
+    measure: Measure
+    total: int
+    band: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One visit's total of a measure, for a patient's trend."""
+
+    visit_id: str
+    finished_at: datetime
+    total: int
+    band: str
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,8 @@ class VisitRecord:
     flow: str = "first_visit"
     # Names or a birth date staff corrected: (what, typed, became, by, when).
     corrections: tuple[RecordedCorrection, ...] = ()
+    # Scored questionnaires answered in full (issue 28), in the pack's order.
+    measures: tuple[RecordedMeasure, ...] = ()
 
     @property
     def patient_name(self) -> str:
