@@ -483,6 +483,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{folder}: valid — {len(pack.slides)} slides, {len(pack.questions)} questions, "
         f"{len(pack.consent_statements)} consent statements; version {pack.short_version}"
     )
+    from kiosk.measure_check import measure_warnings
+
+    for warning in measure_warnings(pack):
+        print(f"warning: {warning}")
     return 0
 
 

@@ -74,6 +74,15 @@ READING_TIME_FRACTION = Fraction(1, 3)
 # A returning patient's consent stands this long before the slides are shown again.
 CONSENT_VALID_DAYS = 365
 
+# A language's name in English, for admins and staff.
+LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+
+
+def language_words(code: str) -> str:
+    """A language's name in English, for admins and staff."""
+    return LANGUAGE_WORDS.get(code, code)
+
+
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -205,6 +214,8 @@ class Question:
     # the instructions read above it. Never part of the pack's own questions.
     measure: str | None = None
     lead: str = ""
+    # The publisher's attribution, printed under each of a measure's items.
+    attribution: str = ""
 
     def raises_flag(self, answer: str) -> bool:
         """Whether this answer needs a clinician to review the visit."""
@@ -335,6 +346,7 @@ class Measure:
                 choices=choices,
                 measure=self.id,
                 lead=self.instructions,
+                attribution=self.attribution,
             )
             for item in self.items
         ]
@@ -349,6 +361,7 @@ class Measure:
                     kind=QuestionKind.SINGLE_CHOICE,
                     choices=self.difficulty.choices,
                     measure=self.id,
+                    attribution=self.attribution,
                 )
             )
         return tuple(questions)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kiosk.content import ContentPack, Measure
-from kiosk.translations import language_words
+from kiosk.content import ContentPack, Measure, language_words
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from kiosk.content import (
     QuestionKind,
     QuestionSection,
     ReturnConsent,
+    language_words,
 )
 from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
 from kiosk.pack_loader import (
@@ -43,7 +44,7 @@ from kiosk.pack_loader import (
     load_pack,
 )
 from kiosk.pack_reader import ContentProblem
-from kiosk.translations import TRANSLATIONS_FOLDER, language_words, translation_file_text
+from kiosk.translations import TRANSLATIONS_FOLDER, translation_file_text
 
 MAX_ZIP_ENTRIES = 500
 _CHUNK = 64 * 1024

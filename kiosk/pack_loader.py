@@ -34,6 +34,7 @@ from kiosk.content import (
     ScoredChoice,
     SeverityBand,
     Slide,
+    language_words,
     slide_text_problems,
 )
 from kiosk.pack_limits import (
@@ -54,7 +55,7 @@ from kiosk.pack_limits import (
 )
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
 from kiosk.pictures import picture_pixels, picture_problem
-from kiosk.translations import TranslationReader, language_words
+from kiosk.translations import TranslationReader
 
 PACK_FILE = "pack.yaml"
 SLIDES_FILE = "slides.yaml"
@@ -589,7 +590,16 @@ class _PackLoader:
         ):
             with r.inside(f"measure {number}{_named(pairs)}", ("measure", number - 1)):
                 measures.append(self._measure(node, pairs, measure_ids, seen))
+                self._measure_rules(measures[-1], node, pairs)
         return measures
+
+    def _measure_rules(self, measure: Measure, node: yaml.Node, pairs: Fields) -> None:
+        """Rules that refuse a measure as the clinic set it up (the place for more, such
+        as what the PHQ-9 needs before it may be turned on)."""
+        if measure.turned_on and not measure.items:
+            self.reader.report(
+                MEASURES_FILE, node, f"{measure.name} is turned on but has no items to ask"
+            )
 
     def _measure(
         self, node: yaml.Node, pairs: Fields, measure_ids: set[str], seen: set[str]

@@ -39,9 +39,9 @@ from reportlab.platypus import (
 )
 from typing_extensions import override
 
+from kiosk.content import language_words
 from kiosk.rules import FlagKind
 from kiosk.signature import Signature
-from kiosk.translations import language_words
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 

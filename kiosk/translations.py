@@ -22,6 +22,7 @@ import yaml
 
 from kiosk.content import (
     ContentPack,
+    language_words,
     measure_keys,
     measure_text,
     measure_translated,
@@ -34,12 +35,6 @@ from kiosk.pack_reader import Fields, PackReader, too_long
 TRANSLATIONS_FOLDER = "translations"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 # What the admin reads in a problem: "has no Spanish text", not "no es text".
-LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
-
-
-def language_words(code: str) -> str:
-    """A language's name in English, for admins and staff."""
-    return LANGUAGE_WORDS.get(code, code)
 
 
 def missing_words(pack: ContentPack, language: str) -> list[str]:

@@ -310,3 +310,30 @@ def test_answers_are_stored_and_read_back_with_totals(
     scored = [a for a in record.answers if a.measure == "gad7"]
     assert (scored[0].question_text, scored[0].words) == (GAD7_ITEMS[0], "Nearly every day")
     assert len([a for a in record.answers if a.measure]) == 18
+
+
+def test_check_warns_of_a_changed_validated_instrument(pack: ContentPack) -> None:
+    from kiosk.draft_check import draft_problems
+    from kiosk.measure_check import measure_warnings
+
+    assert measure_warnings(pack) == []
+    # Turning a measure on is the clinic's to do: no warning.
+    assert measure_warnings(turned_on(pack, 3)) == []
+    phq9 = pack.measure("phq9")
+    reworded = dataclasses.replace(
+        phq9,
+        items=(
+            dataclasses.replace(phq9.items[0], text="Little interest in doing things"),
+            *phq9.items[1:],
+        ),
+    )
+    changed = dataclasses.replace(pack, measures=(reworded, pack.measure("gad7")))
+    assert measure_warnings(changed) == [
+        (
+            "PHQ-9: its wording, scores or bands differ from the published PHQ-9; changed, it "
+            "is no longer that validated instrument (restore the shipped text, or give it "
+            "another ID and name)"
+        )
+    ]
+    problems = draft_problems(changed, {})
+    assert [(p.blocks, p.words[:6]) for p in problems] == [(False, "PHQ-9:")]

@@ -39,13 +39,20 @@ from typing_extensions import override
 
 from kiosk import draft_check, publishing, translations
 from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide, text_keys
+from kiosk.content import (
+    Answer,
+    ConsentStatement,
+    ContentPack,
+    Question,
+    Slide,
+    language_words,
+    text_keys,
+)
 from kiosk.draft_check import DraftProblem, Place
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
-from kiosk.translations import language_words
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
@@ -853,7 +860,8 @@ class AdminWindow(QMainWindow):
             index = self.language_choice.findData(place.language)
             if index >= 0:
                 self.language_choice.setCurrentIndex(index)
-        self.tabs.setCurrentIndex(TABS[place.part])
+        if place.part in TABS:
+            self.tabs.setCurrentIndex(TABS[place.part])
         listing = {
             "slide": self.slide_list,
             "question": self.question_list,
