@@ -377,6 +377,7 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                             "demo": visit.is_demo,
                             "patient_id": visit.patient_id,
                             "return_visit": visit.return_visit,
+                            "measures": dict(visit.measures),
                         },
                         ensure_ascii=False,
                     )

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
-from kiosk.content import ContentPack, pack_from_canonical
+from kiosk.content import ContentPack, Measure, pack_from_canonical
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
-from kiosk.measures import measure_score
+from kiosk.measures import measure_score, visit_scores
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -43,6 +43,7 @@ from kiosk.visit_record import (
     RecordedMeasure,
     RecordedRide,
     RecordedSlide,
+    TrendPoint,
     VisitListing,
     VisitRecord,
 )
@@ -485,6 +486,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     if since is not None:
         query = query.where(VisitRow.finished_at >= since)
         flag_query = flag_query.join(VisitRow).where(VisitRow.finished_at >= since)
+    totals = measure_totals(session, since=since)
     # One query for every listed visit's flags, not one a visit.
     flags: dict[str, list[ListedFlag]] = {}
     for flag_visit_id, kind, sentence in session.execute(flag_query):
@@ -514,7 +516,76 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             tuple(flags.get(visit_id, ())),
             patient_id,
             flow != "first_visit",
+            totals.get(visit_id, {}),
         )
+
+
+def _measure_answers(
+    session: Session, visits: Select[str, int]
+) -> dict[str, tuple[ContentPack, dict[str, str]]]:
+    """The measure items' answers of the visits `visits` selects (their ID, finished
+    time and content version ID), with the words of the content each showed."""
+    chosen = visits.subquery()
+    packs = {
+        version_id: _content_words(canonical)
+        for version_id, canonical in session.execute(
+            select(ContentVersionRow.id, ContentVersionRow.canonical).where(
+                ContentVersionRow.id.in_(select(chosen.c.content_version_id).distinct())
+            )
+        )
+    }
+    items = {i for pack in packs.values() for m in pack.measures for i in m.item_ids()}
+    found: dict[str, tuple[ContentPack, dict[str, str]]] = {}
+    if not items:
+        return found
+    query = (
+        select(chosen.c.id, chosen.c.content_version_id, AnswerRow.question_id, AnswerRow.answer)
+        .join_from(chosen, AnswerRow, AnswerRow.visit_id == chosen.c.id)
+        .where(AnswerRow.question_id.in_(items))
+    )
+    for visit_id, version_id, question_id, answer in session.execute(query):
+        found.setdefault(visit_id, (packs[version_id], {}))[1][question_id] = answer
+    return found
+
+
+def measure_totals(session: Session, *, since: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Each stored visit's measure totals ({"phq9": 14, "gad7": 9}) by visit ID."""
+    visits = select(VisitRow.id, VisitRow.content_version_id)
+    if since is not None:
+        visits = visits.where(VisitRow.finished_at >= since)
+    return {
+        visit_id: {score.measure_id: score.total for score in visit_scores(pack, answers)}
+        for visit_id, (pack, answers) in _measure_answers(session, visits).items()
+    }
+
+
+def patient_trends(
+    session: Session, patient_id: int, *, last: int = 10
+) -> dict[str, tuple[Measure, tuple[TrendPoint, ...]]]:
+    """A patient's last `last` totals of each measure, oldest first, with the measure as
+    their newest visit's content had it (its bands, for a chart). Void visits are left out.
+    """
+    visits = select(VisitRow.id, VisitRow.content_version_id).where(
+        VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None)
+    )
+    answered = _measure_answers(session, visits)
+    finished: dict[str, datetime] = dict(
+        session.execute(
+            select(VisitRow.id, VisitRow.finished_at).where(VisitRow.id.in_(list(answered)))
+        ).all()
+    )
+    points: dict[str, list[TrendPoint]] = {}
+    measures: dict[str, Measure] = {}
+    for visit_id in sorted(answered, key=lambda v: finished[v]):
+        pack, answers = answered[visit_id]
+        for measure in pack.measures:
+            score = measure_score(measure, answers)
+            if score is not None:
+                measures[measure.id] = measure
+                points.setdefault(measure.id, []).append(
+                    TrendPoint(visit_id, finished[visit_id], score.total, score.band)
+                )
+    return {key: (measures[key], tuple(found[-last:])) for key, found in points.items()}
 
 
 def count_visits(session: Session, *, demo: bool) -> int:

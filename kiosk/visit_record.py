@@ -6,7 +6,8 @@ so a summary printed years later still shows the text that patient was shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -193,3 +194,5 @@ class VisitListing:
     flags: tuple[ListedFlag, ...] = ()
     patient_id: int | None = None
     return_visit: bool = False
+    # Each scored questionnaire answered in full: its ID and total ({"phq9": 14}).
+    measures: Mapping[str, int] = field(default_factory=dict)

@@ -337,3 +337,45 @@ def test_check_warns_of_a_changed_validated_instrument(pack: ContentPack) -> Non
     ]
     problems = draft_problems(changed, {})
     assert [(p.blocks, p.words[:6]) for p in problems] == [(False, "PHQ-9:")]
+
+
+def test_a_patients_trend_and_each_visits_totals_are_listed(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.front_desk import FrontDesk
+    from kiosk.stored_visits import list_visits, patient_trends
+
+    on = turned_on(pack)
+    with database.session() as session, session.begin():
+        store_content(session, on, label="measures on", stored_by="test", now=clock())
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    clerk = StaffMember(1, "maria", frozenset({Role.STAFF}))
+    patient_id = None
+    phq9 = on.measure("phq9")
+    stored = []
+    # Twelve visits, the PHQ-9 falling by two each time from 24; the GAD-7 at 5.
+    for n in range(12):
+        answers = {**_answers_for(phq9, 24 - 2 * n), **_answers_for(on.measure("gad7"), 5)}
+        visit = walk_visit(on, clock, answers=answers)
+        store_visit(database, visit)
+        stored.append(visit.id)
+        patient_id = desk.link_visit(
+            visit.id, patient_id, Actor.staff(clerk, station="desk", now=clock())
+        )
+        clock.advance(7 * 24 * 3600)
+    assert patient_id is not None
+    with database.session() as session:
+        listed = {v.id: dict(v.measures) for v in list_visits(session)}
+        trends = patient_trends(session, patient_id)
+    assert listed[stored[0]] == {"phq9": 24, "gad7": 5}
+    assert listed[stored[-1]] == {"phq9": 2, "gad7": 5}
+    measure, points = trends["phq9"]
+    assert measure.name == "PHQ-9"
+    # The last ten, oldest first.
+    assert [p.total for p in points] == [20, 18, 16, 14, 12, 10, 8, 6, 4, 2]
+    assert [p.visit_id for p in points] == stored[2:]
+    assert points[0].band == "severe"
+    assert [p.total for p in trends["gad7"][1]] == [5] * 10
