@@ -382,6 +382,19 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         a.statement_id: a.acknowledged_at for a in connection.execute(_ACKNOWLEDGEMENTS, key)
     }
     flags = connection.execute(_FLAGS, key).all()
+    measures = recorded_measures(clinic_pack, {a.question_id: a.answer for a in answers})
+    trends: dict[str, tuple[TrendPoint, ...]] = {}
+    if measures:
+        # Only a visit with measures asks for the patient's others.
+        earlier = (
+            patient_trends(session, row["patient_id"], up_to=row["finished_at"])
+            if (row["patient_id"] is not None)
+            else {}
+        )
+        for recorded in measures:
+            found = earlier.get(recorded.measure.id, (recorded.measure, ()))[1]
+            here = TrendPoint(row["id"], row["finished_at"], recorded.total, recorded.band)
+            trends[recorded.measure.id] = found if here in found else (*found, here)[-10:]
     return VisitRecord(
         id=row["id"],
         clinic_name=pack.clinic_name,
@@ -419,7 +432,8 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
             )
             for a in answers
         ),
-        measures=recorded_measures(clinic_pack, {a.question_id: a.answer for a in answers}),
+        measures=measures,
+        trends=trends,
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
@@ -560,14 +574,17 @@ def measure_totals(session: Session, *, since: datetime | None = None) -> dict[s
 
 
 def patient_trends(
-    session: Session, patient_id: int, *, last: int = 10
+    session: Session, patient_id: int, *, last: int = 10, up_to: datetime | None = None
 ) -> dict[str, tuple[Measure, tuple[TrendPoint, ...]]]:
     """A patient's last `last` totals of each measure, oldest first, with the measure as
-    their newest visit's content had it (its bands, for a chart). Void visits are left out.
+    their newest visit's content had it (its bands, for a chart). Void visits are left out;
+    with `up_to`, so are visits finished after it (an old visit's summary shows its past).
     """
     visits = select(VisitRow.id, VisitRow.content_version_id).where(
         VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None)
     )
+    if up_to is not None:
+        visits = visits.where(VisitRow.finished_at <= up_to)
     answered = _measure_answers(session, visits)
     finished: dict[str, datetime] = dict(
         session.execute(

@@ -144,6 +144,9 @@ class VisitRecord:
     corrections: tuple[RecordedCorrection, ...] = ()
     # Scored questionnaires answered in full (issue 28), in the pack's order.
     measures: tuple[RecordedMeasure, ...] = ()
+    # Each of those measures' last ten totals up to this visit, oldest first: the linked
+    # patient's visits, or this visit's alone.
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
 
     @property
     def patient_name(self) -> str:

@@ -5,10 +5,14 @@ version; answers stored and read back with their totals."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import os
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 from kiosk.content import ContentPack, Measure
 from kiosk.content_versions import store_content
@@ -17,6 +21,7 @@ from kiosk.measures import measure_due, measure_score
 from kiosk.pack_loader import ContentPackError, bundled_pack_dir, load_pack
 from kiosk.rules import FlagKind
 from kiosk.stored_visits import load_visit
+from kiosk.summary import build_summary
 from kiosk.visit import Step, Visit, VisitFlow
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
@@ -342,8 +347,6 @@ def test_check_warns_of_a_changed_validated_instrument(pack: ContentPack) -> Non
 def test_a_patients_trend_and_each_visits_totals_are_listed(
     database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:
-    from zoneinfo import ZoneInfo
-
     from kiosk.actor import Actor, Role, StaffMember
     from kiosk.front_desk import FrontDesk
     from kiosk.stored_visits import list_visits, patient_trends
@@ -379,3 +382,24 @@ def test_a_patients_trend_and_each_visits_totals_are_listed(
     assert [p.visit_id for p in points] == stored[2:]
     assert points[0].band == "severe"
     assert [p.total for p in trends["gad7"][1]] == [5] * 10
+
+    # The summary of the sixth visit: its total and band, the trend up to that visit only.
+    with database.session() as session:
+        sixth = load_visit(session, stored[5])
+    assert sixth is not None
+    assert [p.total for p in sixth.trends["phq9"]] == [24, 22, 20, 18, 16, 14]
+    pdf = build_summary(sixth, zone=ZoneInfo("UTC"))
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "PHQ-9: total 14 of 27 — moderate" in text
+    assert "GAD-7: total 5 of 21 — mild" in text
+    assert "PHQ-9 — last 6 totals" in text
+    assert text.count(ATTRIBUTION) == 2
+    assert "Thoughts that you would be better off dead" in text
+    if pictures := os.environ.get("MEASURE_PICTURES"):
+        Path(pictures, "summary-with-measures.pdf").write_bytes(pdf)
+    # The patient's copy: their answers, no total, band or trend.
+    mine = build_summary(sixth, zone=ZoneInfo("UTC"), for_patient=True)
+    text = " ".join(PdfReader(io.BytesIO(mine)).pages[0].extract_text().split())
+    assert "total 14" not in text
