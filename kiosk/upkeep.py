@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
-from kiosk.content_versions import content_in_use
+from kiosk.content_versions import content_in_use, store_content
 from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
 
@@ -31,10 +31,17 @@ class Upkeep:
         self, count: int, *, content_dir: Path | None, zone: ZoneInfo, force: bool, by: Actor
     ) -> int:
         """Add clearly marked synthetic visits (refused beside real ones unless forced)."""
-        from kiosk.demo import add_demo_visits
+        from kiosk.demo import add_demo_visits, with_measures_on
 
         with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, content_dir, by.now)
+            if content_dir is None and not any(m.turned_on for m in pack.measures):
+                # The demo's own content asks the PHQ-9 and GAD-7, so the desk and the
+                # summaries show trends; stored as a version, never published.
+                pack = with_measures_on(pack)
+                row = store_content(
+                    session, pack, label="demo content (measures on)", stored_by=by.name, now=by.now
+                )
             added = add_demo_visits(
                 session, pack, row.id, count, now=by.now, zone=zone, force=force
             )
