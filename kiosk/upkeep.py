@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.actor import Actor
 from kiosk.audit import AuditAction
-from kiosk.content_versions import content_in_use, store_content
+from kiosk.content_versions import content_in_use
 from kiosk.database import Database
 from kiosk.unit_of_work import unit_of_work
 
@@ -32,16 +32,24 @@ class Upkeep:
     ) -> int:
         """Add clearly marked synthetic visits (refused beside real ones unless forced)."""
         from kiosk.demo import add_demo_visits, with_measures_on
+        from kiosk.publishing import publish
+        from kiosk.stored_visits import count_visits
 
         with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, content_dir, by.now)
-            if content_dir is None and not any(m.turned_on for m in pack.measures):
-                # The demo's own content asks the PHQ-9 and GAD-7, so the desk and the
-                # summaries show trends; stored as a version, never published.
-                pack = with_measures_on(pack)
-                row = store_content(
-                    session, pack, label="demo content (measures on)", stored_by=by.name, now=by.now
+            if (
+                content_dir is None
+                and not any(m.turned_on for m in pack.measures)
+                and not count_visits(session, demo=False)
+            ):
+                # A demo database's content asks the PHQ-9 and GAD-7 at every visit, so
+                # the desk and the summaries show trends (never beside real visits: a
+                # clinic's content is its own to publish).
+                published = publish(
+                    session, with_measures_on(pack), label="demo content (measures on)", by=by
                 )
+                row, pack = content_in_use(session, None, by.now)
+                assert row.sha256 == published.version
             added = add_demo_visits(
                 session, pack, row.id, count, now=by.now, zone=zone, force=force
             )

@@ -787,6 +787,8 @@ class DeskWindow(QMainWindow):
             suggested = 0 if patient else len(self.front_desk.suggested_patients(visit.id))
         except (PatientError, StorageUnavailableError):
             patient, suggested = None, 0
+        # As wide as the details show without scrolling sideways, within reason.
+        chart_width = max(360, min(640, self.details.viewport().width() - 40))
         for recorded in visit.measures:
             # The trend charts the details' HTML names, drawn for this screen.
             chart = trend_chart(
@@ -795,7 +797,7 @@ class DeskWindow(QMainWindow):
             self.details.document().addResource(
                 QTextDocument.ResourceType.ImageResource,
                 QUrl(trend_address(recorded.measure.id)),
-                trend_picture(chart, 560, 200, self.devicePixelRatioF()),
+                trend_picture(chart, chart_width, 210, self.devicePixelRatioF()),
             )
         self.details.setHtml(
             visit_html(visit, self.settings.zone, last, patient=patient, suggested=suggested)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
 from kiosk.trend_chart import TrendChart
 
@@ -35,10 +35,16 @@ def trend_picture(chart: TrendChart, width: int, height: int, scale: float = 1.0
 def paint_trend(painter: QPainter, chart: TrendChart, area: QRectF) -> None:
     """Draw `chart` inside `area`: title, stripes and band names, axis, line, dots."""
     font = QFont(painter.font())
-    font.setPixelSize(12)
+    font.setPixelSize(11)
     bold = QFont(font)
     bold.setBold(True)
-    left, right, top, bottom = 34.0, 128.0, 24.0, 22.0
+    left, right, top, bottom = 30.0, 118.0, 24.0, 22.0
+    widest = max((QFontMetrics(font).horizontalAdvance(p.label) for p in chart.points), default=0)
+    slot = (area.width() - left - right) / max(len(chart.points), 1)
+    # Dates too close to sit side by side take two rows, every other one lower.
+    staggered = widest + 6 > slot
+    if staggered:
+        bottom += 14
     plot = QRectF(
         area.left() + left,
         area.top() + top,
@@ -76,7 +82,7 @@ def paint_trend(painter: QPainter, chart: TrendChart, area: QRectF) -> None:
     painter.setPen(QPen(INK, 2))
     for start, end in pairwise(points):
         painter.drawLine(start, end)
-    for point, spot in zip(chart.points, points, strict=True):
+    for index, (point, spot) in enumerate(zip(chart.points, points, strict=True)):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(INK)
         painter.drawEllipse(spot, 3.5, 3.5)
@@ -90,8 +96,9 @@ def paint_trend(painter: QPainter, chart: TrendChart, area: QRectF) -> None:
         )
         painter.setFont(font)
         painter.setPen(QUIET)
+        lower = 14 if staggered and index % 2 else 0
         painter.drawText(
-            QRectF(spot.x() - 30, plot.bottom() + 3, 60, 16),
+            QRectF(spot.x() - 30, plot.bottom() + 3 + lower, 60, 16),
             Qt.AlignmentFlag.AlignCenter,
             point.label,
         )
