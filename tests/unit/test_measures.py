@@ -8,6 +8,7 @@ import dataclasses
 import io
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit import Step, Visit, VisitFlow
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import store_visit, url_of
 
 # The text, character for character (em dashes, the "?" inside item 8).
 PHQ9_INSTRUCTIONS = (
@@ -403,3 +404,102 @@ def test_a_patients_trend_and_each_visits_totals_are_listed(
     mine = build_summary(sixth, zone=ZoneInfo("UTC"), for_patient=True)
     text = " ".join(PdfReader(io.BytesIO(mine)).pages[0].extract_text().split())
     assert "total 14" not in text
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])
+def test_every_nth_visit_counts_the_patients_linked_visits(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.expected import visits_before
+    from kiosk.front_desk import FrontDesk
+
+    every_third = turned_on(pack, 3)
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    clerk = Actor.staff(StaffMember(1, "maria", frozenset({Role.STAFF})), station="d", now=clock())
+    with database.session() as session:
+        assert visits_before(session, "Ana", "García", date(1968, 4, 15)) == 0
+    patient_id = None
+    for _ in range(2):
+        visit = walk_visit(pack, clock)
+        store_visit(database, visit)
+        patient_id = desk.link_visit(visit.id, patient_id, clerk)
+    with database.session() as session:
+        before = visits_before(session, "Ana", "García", date(1968, 4, 15))
+    assert before == 2
+    # Her third visit: not due (due at the first, the fourth, the seventh…).
+    third = Visit(every_third, clock=clock, visits_before=before)
+    assert third.measures_due == ()
+    fourth = Visit(every_third, clock=clock, visits_before=3)
+    assert [m.id for m in fourth.measures_due] == ["phq9", "gad7"]
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])
+def test_a_spanish_visits_record_says_what_was_not_asked(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    on = turned_on(pack)
+    with database.session() as session, session.begin():
+        store_content(session, on, label="measures on", stored_by="test", now=clock())
+    visit = walk_visit(on, clock, language="es")
+    store_visit(database, visit)
+    with database.session() as session:
+        record = load_visit(session, visit.id)
+    assert record is not None
+    assert record.measures == ()
+    not_asked = [
+        flag
+        for flag, kind in zip(record.flags, record.flag_kinds, strict=True)
+        if kind == FlagKind.MEASURE_NOT_ASKED
+    ]
+    assert [flag[:18] for flag in not_asked] == ["PHQ-9 not asked — ", "GAD-7 not asked — "]
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(build_summary(record, zone=ZoneInfo("UTC")))).pages
+    )
+    assert "PHQ-9 not asked — the visit was in Spanish" in text
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])
+def test_the_kiosk_counts_the_visits_before_where_a_measure_is_asked_every_nth(
+    tmp_path: Path, database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.check_in import CheckIn
+    from kiosk.front_desk import FrontDesk
+    from kiosk.settings import load_settings
+    from kiosk.visit import KioskTiming
+
+    folder = spanish_pack(tmp_path)  # both asked at every visit; now every third
+    measures = folder / "measures.yaml"
+    measures.write_text(
+        measures.read_text(encoding="utf-8").replace("every_nth_visit: 1", "every_nth_visit: 3")
+    )
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    clerk = Actor.staff(StaffMember(1, "maria", frozenset({Role.STAFF})), station="d", now=clock())
+    patient_id = None
+    for _ in range(2):
+        earlier = walk_visit(pack, clock)
+        store_visit(database, earlier)
+        patient_id = desk.link_visit(earlier.id, patient_id, clerk)
+    settings = load_settings(
+        {
+            "database_url": url_of(database),
+            "held_visits_dir": tmp_path / "held",
+            "content_dir": folder,
+        }
+    )
+    service = CheckIn(
+        database, settings, station="lobby", clock=clock, timing=KioskTiming(), idle_clock=clock
+    )
+    visit = service.start(language="")
+    assert visit is not None
+    assert service.enter_details("Ana", "García", "04/15/1968") == []
+    assert visit.visits_before == 2
+    assert not any(question.measure for question in visit.questions)
+    # Someone else, unknown to the desk: a first visit, so both are asked.
+    other = service.start(language="")
+    assert other is not None
+    assert service.enter_details("Bea", "Lee", "01/02/1970") == []
+    assert other.visits_before == 0
+    assert {question.measure for question in other.questions} >= {"phq9", "gad7"}
