@@ -30,7 +30,7 @@ from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, NotReady
 from kiosk.exit_pin import ExitAttempt, ExitOutcome, ExitPin, write_pending
-from kiosk.expected import which_flow
+from kiosk.expected import visits_before, which_flow
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.kiosk_access import record_kiosk_event
 from kiosk.pack_loader import ContentPackError
@@ -622,6 +622,10 @@ class CheckIn:
             return VisitFlow.FIRST_VISIT
         try:
             with self.database.session() as session, session.begin():
+                if any(m.every_nth_visit > 1 for m in visit.content.measures):
+                    visit.visits_before = visits_before(
+                        session, details.first_name, details.last_name, details.date_of_birth
+                    )
                 return which_flow(
                     session,
                     details.first_name,

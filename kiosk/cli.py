@@ -377,6 +377,7 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                             "demo": visit.is_demo,
                             "patient_id": visit.patient_id,
                             "return_visit": visit.return_visit,
+                            "measures": dict(visit.measures),
                         },
                         ensure_ascii=False,
                     )
@@ -483,6 +484,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{folder}: valid — {len(pack.slides)} slides, {len(pack.questions)} questions, "
         f"{len(pack.consent_statements)} consent statements; version {pack.short_version}"
     )
+    from kiosk.measure_check import measure_warnings
+
+    for warning in measure_warnings(pack):
+        print(f"warning: {warning}")
     return 0
 
 

@@ -6,11 +6,12 @@ so a summary printed years later still shows the text that patient was shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE
+from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE, Measure
 from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus
 
@@ -28,6 +29,28 @@ class RecordedAnswer:
     words: str
     # The question in the clinic's language, when the patient read it in another.
     clinic_question_text: str | None = None
+    # For an item of a scored questionnaire, the measure's ID ("phq9").
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedMeasure:
+    """A scored questionnaire the visit answered in full: its total and band, and the
+    measure as the content version had it (its bands, for a chart; its attribution)."""
+
+    measure: Measure
+    total: int
+    band: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One visit's total of a measure, for a patient's trend."""
+
+    visit_id: str
+    finished_at: datetime
+    total: int
+    band: str
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,11 @@ class VisitRecord:
     flow: str = "first_visit"
     # Names or a birth date staff corrected: (what, typed, became, by, when).
     corrections: tuple[RecordedCorrection, ...] = ()
+    # Scored questionnaires answered in full (issue 28), in the pack's order.
+    measures: tuple[RecordedMeasure, ...] = ()
+    # Each of those measures' last ten totals up to this visit, oldest first: the linked
+    # patient's visits, or this visit's alone.
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
 
     @property
     def patient_name(self) -> str:
@@ -169,3 +197,5 @@ class VisitListing:
     flags: tuple[ListedFlag, ...] = ()
     patient_id: int | None = None
     return_visit: bool = False
+    # Each scored questionnaire answered in full: its ID and total ({"phq9": 14}).
+    measures: Mapping[str, int] = field(default_factory=dict)

@@ -35,6 +35,10 @@ class QuestionScreen(PatientScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
         self.progress = self.add_progress()
+        # A measure's instructions ("Over the last 2 weeks, …"), above each of its items.
+        self.lead = make_label("", "questionLead")
+        self.body.insertWidget(1, self.lead)
+        self.lead.stackUnder(self.title)
         self.title.setObjectName("questionText")
         self.add_read_aloud_button()
         self.yes_no = QWidget()
@@ -78,6 +82,9 @@ class QuestionScreen(PatientScreen):
         )
         self.body.addWidget(self.calm_message)
         self.body.addStretch(1)
+        # The publisher's attribution under each item of a measure, small and last.
+        self.attribution = make_label("", "attribution")
+        self.body.addWidget(self.attribution)
         self.continue_button = make_button(
             self.tr("Continue ›"), "primaryButton", self.tr("Goes on to the next page.")
         )
@@ -96,6 +103,10 @@ class QuestionScreen(PatientScreen):
         self._kind = question.kind
         self.progress.setText(self.tr("Question {0} of {1}").format(number, total))
         self.set_title(question.text)
+        self.lead.setText(question.lead)
+        self.lead.setVisible(bool(question.lead))
+        self.attribution.setText(question.attribution)
+        self.attribution.setVisible(bool(question.attribution))
         self.yes_no.setVisible(question.kind is QuestionKind.YES_NO)
         words = answer_words()
         for option, button in self.answer_buttons.items():
@@ -135,7 +146,8 @@ class QuestionScreen(PatientScreen):
             answers = [button.accessibleName() for button in self.answer_buttons.values()]
         else:
             answers = [button.accessibleName() for button in self.choice_buttons.values()]
-        return [self.title.text(), *answers]
+        lead = [self.lead.text()] if self.lead.text() else []
+        return [*lead, self.title.text(), *answers]
 
     def first_control(self) -> QWidget | None:
         """Where a keyboard user starts: the typed answer, Continue after the calm note,
