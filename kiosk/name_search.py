@@ -22,7 +22,8 @@ among the models, so `kiosk db copy` and a restore's carry-over leave it to the 
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # The smallest part the trigram index can find (shorter ones match no trigram).
@@ -37,6 +38,8 @@ VISIT_NAMES = Table(
 )
 # SQLite's FTS5 table and the tables FTS5 keeps behind it (its name with a suffix).
 PARTS_TABLE = "visit_name_parts"
+# PostgreSQL's trigram index of the names (migration 0017).
+PARTS_INDEX = "ix_visit_names_name_key_parts"
 
 _ALL_NAMES = select(VISIT_NAMES.c.name_key, VISIT_NAMES.c.visits)
 _BY_PARTS = text(
@@ -97,3 +100,30 @@ def forget_removed_names(session: Session) -> None:
     """
     if _has_parts_index(session):
         session.connection().exec_driver_sql(_MERGE_PARTS)
+
+
+def index_parts_on_server(connection: Connection) -> tuple[bool, str | None]:
+    """On PostgreSQL, make the names' trigram index where it is missing (`kiosk db init`
+    and `upgrade`, as the owner): whether it was made now, and why it is still missing.
+
+    Migration 0017 makes it where it can; a server that lacked pg_trgm then (its contrib
+    package not installed) gets it once clinic IT has installed it and runs `kiosk db
+    upgrade` again.
+    """
+    if connection.dialect.name != "postgresql":
+        return False, None
+    found = connection.execute(
+        text("SELECT 1 FROM pg_indexes WHERE indexname = :name AND schemaname = current_schema()"),
+        {"name": PARTS_INDEX},
+    ).first()
+    if found is not None:
+        return False, None
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql(
+                f"CREATE INDEX {PARTS_INDEX} ON visit_names USING gin (name_key gin_trgm_ops)"
+            )
+    except DBAPIError as error:
+        return False, str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return True, None

@@ -13,8 +13,9 @@ from sqlalchemy.engine import make_url
 
 from kiosk import backup, desk, name_search, retention
 from kiosk.actor import Actor, Role, StaffMember
+from kiosk.cli import main as kiosk_command
 from kiosk.content import ContentPack
-from kiosk.database import Database, init_database, migrate, open_database
+from kiosk.database import Database, migrate, open_database
 from kiosk.models import VisitRow
 from kiosk.patients import correct_details
 from kiosk.visit_walk import ManualClock, walk_visit
@@ -312,38 +313,61 @@ def test_a_server_without_pg_trgm_for_its_owner_searches_all_names_and_says_so(
     pack: ContentPack,
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An owner who may make tables but not extensions (no CREATE on the database):
-    `kiosk db init` still makes the database and logs what the search lacks."""
+    `kiosk db init` still makes the database, logs and says what the search lacks, and
+    `kiosk db upgrade` makes the index once a superuser has made the extension."""
     name, url = postgresql_server.new_database()
     role = f"{name}_owner"
     server = create_engine(postgresql_server.url, isolation_level="AUTOCOMMIT")
+    as_superuser = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
     database: Database | None = None
     try:
         with server.connect() as connection:
-            connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'owner-password'"))
-        with create_engine(make_url(url), isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(
+                text(f"CREATE ROLE {role} LOGIN CREATEROLE PASSWORD 'owner-password'")
+            )
+        with as_superuser.connect() as connection:
             connection.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {role}"))
             connection.execute(text("DROP EXTENSION IF EXISTS pg_trgm"))
-        owner_url = (
-            make_url(url)
-            .set(username=role, password="owner-password")
-            .render_as_string(hide_password=False)
-        )
+        # As clinic IT runs it: the password in libpq's password file, not the URL.
+        password_file = tmp_path / "pgpass"
+        password_file.write_text(f"*:*:*:{role}:owner-password\n")
+        password_file.chmod(0o600)
+        monkeypatch.setenv("PGPASSFILE", str(password_file))
+        owner_url = make_url(url).set(username=role)._replace(password=None)
+        given = owner_url.render_as_string(hide_password=False)
         with caplog.at_level(logging.WARNING, logger="kiosk.name_search"):
-            init_database(owner_url)
+            assert kiosk_command(["db", "init", given, "--settings-folder", str(tmp_path)]) == 0
         assert "the desk's name search reads every stored name" in caplog.text
         assert "pg_trgm" in caplog.text
-        database = open_database(owner_url)
+        assert "The desk's name search compares every stored name" in capsys.readouterr().out
+        database = open_database(given)
         check_in(database, pack, clock, "José", "García")
         check_in(database, pack, clock, "Ana", "Smith")
         assert_names_in_step(database)
         assert searched(database, "garc")[1] == 1
         assert searched(database, "a")[1] == 2
+        # The extension made by a superuser: the next upgrade indexes the names.
+        with as_superuser.connect() as connection:
+            connection.execute(text("CREATE EXTENSION pg_trgm"))
+        assert kiosk_command(["db", "upgrade", given]) == 0
+        assert "Indexed the stored names for the desk's search" in capsys.readouterr().out
+        with database.session() as session:
+            indexes = session.execute(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'visit_names'")
+            ).scalars()
+            assert name_search.PARTS_INDEX in set(indexes)
+        assert searched(database, "garc")[1] == 1
     finally:
         if database is not None:
             database.close()
+        as_superuser.dispose()
         postgresql_server.drop(name)
         with server.connect() as connection:
-            connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            for kind in ("owner", "kiosk", "desk", "editor"):
+                connection.execute(text(f"DROP ROLE IF EXISTS {name}_{kind}"))
         server.dispose()
