@@ -101,6 +101,9 @@ def make_year_of_visits(database_file: Path, visits: int) -> float:
 class PlainDesk:
     """The desk's SQL through sqlite3: the baseline."""
 
+    # On a server (bench/server.py) the names' index is pg_trgm's, under a plain LIKE.
+    on_server = False
+
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, isolation_level=None)
         self.connection.isolation_level = "DEFERRED"
@@ -137,7 +140,7 @@ class PlainDesk:
         pattern = f"%{part}%"
         with self.connection:
             self._marker()
-            if len(part) >= name_search.SHORTEST_INDEXED_PART:
+            if len(part) >= name_search.SHORTEST_INDEXED_PART and not self.on_server:
                 found = self.connection.execute(
                     "SELECT name_key, visits FROM visit_names WHERE id IN (SELECT rowid FROM"
                     " visit_name_parts WHERE visit_name_parts MATCH ?)"
