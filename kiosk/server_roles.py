@@ -53,7 +53,16 @@ class StationKind(StrEnum):
 _EVERYONE_READS = ("alembic_version",)
 _CONTENT = ("content_versions", "content_publications", "content_pictures")
 _PATIENT_TABLES = ("patients", "detail_corrections", "expected_patients")
-_VISIT_TABLES = ("visits", "answers", "slide_views", "consent_acknowledgements", "flags")
+# `visit_names` is the desk's name search (`kiosk.name_search`), written by the owner's
+# trigger function only.
+_VISIT_TABLES = (
+    "visits",
+    "answers",
+    "slide_views",
+    "consent_acknowledgements",
+    "flags",
+    "visit_names",
+)
 _WHICH_FLOW = "kiosk_which_flow(text, date, date, timestamp, integer, text[])"
 _KIOSK_FUNCTIONS = (
     "kiosk_store_visit(jsonb)",
