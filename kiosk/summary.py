@@ -825,6 +825,22 @@ def _page_heading(canvas: Canvas, record: VisitRecord, heading: str, page: int, 
     canvas.restoreState()
 
 
+def _footer(canvas: Canvas, page_width: float, footer: str, printed: str) -> None:
+    """The page's last line; who printed it goes on a line of its own under it when the
+    two would run into "Confidential health information" (a later page names the visit)."""
+    confidential = "Confidential health information"
+    room = page_width - 2 * MARGIN - canvas.stringWidth(confidential, FONT, 7.5) - 6 * mm
+    below = ""
+    if printed and canvas.stringWidth(f"{footer}   ·   {printed}", FONT, 7.5) > room:
+        below = printed
+    elif printed:
+        footer = f"{footer}   ·   {printed}"
+    canvas.drawString(MARGIN, MARGIN, footer)
+    if below:
+        canvas.drawString(MARGIN, MARGIN - 3.5 * mm, below)
+    canvas.drawRightString(page_width - MARGIN, MARGIN, confidential)
+
+
 def build_summary(
     record: VisitRecord,
     *,
@@ -870,13 +886,9 @@ def build_summary(
         canvas.setFont(FONT, 7.5)
         # Page 1 has the visit ID under its QR code; later pages say it here.
         visit_id = f"Visit ID {record.id}   ·   " if doc.page > 1 else ""
-        canvas.drawString(
-            MARGIN,
-            MARGIN,
-            f"{visit_id}content version {record.content_version[:12]}"
-            + (f"   ·   {printed}" if printed else ""),
+        _footer(
+            canvas, page_width, f"{visit_id}content version {record.content_version[:12]}", printed
         )
-        canvas.drawRightString(page_width - MARGIN, MARGIN, "Confidential health information")
         if record.is_demo:
             canvas.setFont(BOLD, 60)
             canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.15))
