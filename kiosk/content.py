@@ -259,6 +259,12 @@ class ContentPack:
     # this (the clinic's period), or the slides' clinical text changed since (issue 27).
     consent_valid_days: int = CONSENT_VALID_DAYS
     return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
+    # Who responds when a PHQ-9 answer about self-harm raises an alert (`kiosk.risk`):
+    # until the clinic names someone the PHQ-9 cannot be turned on.
+    risk_responder: str = ""
+    # Whether the kiosk's "Read to me" is heard through headphones only: without them the
+    # self-harm item is not read aloud in the waiting room.
+    kiosk_has_headphones: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -368,6 +374,17 @@ class ContentPack:
                 != (CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT)
                 else {}
             ),
+            # Only a clinic that set up the risk path says so (the version stays).
+            **(
+                {
+                    "risk_path": {
+                        "responder": self.risk_responder,
+                        "headphones": self.kiosk_has_headphones,
+                    }
+                }
+                if self.risk_responder or self.kiosk_has_headphones
+                else {}
+            ),
             # Only a pack with translations says so: one without keeps its old version.
             **(
                 {
@@ -462,6 +479,8 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         return_consent=ReturnConsent(
             data.get("return_visits", {}).get("return_consent", ReturnConsent.EVERY_VISIT.value)
         ),
+        risk_responder=data.get("risk_path", {}).get("responder", ""),
+        kiosk_has_headphones=data.get("risk_path", {}).get("headphones", False),
     )
 
 
