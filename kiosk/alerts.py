@@ -32,9 +32,16 @@ from kiosk import APP_NAME
 from kiosk.actor import Actor, ActorKind, Permission
 from kiosk.audit import AuditAction
 from kiosk.audit_protections import PROTECTIONS_RESTORED_ALERT
+from kiosk.content import pack_from_canonical
 from kiosk.database import Database
 from kiosk.kiosk_access import through_owner
-from kiosk.models import AlertRow, PartialVisitRow, StationRow, database_now
+from kiosk.models import (
+    AlertRow,
+    ContentVersionRow,
+    PartialVisitRow,
+    StationRow,
+    database_now,
+)
 from kiosk.risk import PartialVisit, RiskState
 from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
@@ -109,6 +116,15 @@ class Alert:
     def acknowledged(self) -> bool:
         """Whether a member of staff has said they are on it."""
         return self.acknowledged_at is not None
+
+
+@dataclass(frozen=True)
+class OpenedRiskAlert:
+    """A risk alert opened by a signed-in account: who, and the answers so far in words."""
+
+    partial: PartialVisit
+    # (question, answer) as the clinic wrote them.
+    answers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -514,9 +530,9 @@ class Alerts:
                 cleared=row.cleared_at is not None,
             )
 
-    def open_risk(self, alert_id: int, by: Actor) -> PartialVisit:
-        """A signed-in account opens a risk alert: the patient and the answers so far
-        (audited: the patient's name is read)."""
+    def open_risk(self, alert_id: int, by: Actor) -> OpenedRiskAlert:
+        """A signed-in account opens a risk alert: the patient and the answers so far, in
+        the words they read (audited: the patient's name is read)."""
         if by.kind is not ActorKind.STAFF or by.member is None:
             raise AlertError("sign in to see who the patient is")
         with unit_of_work(self.database) as session:
@@ -528,7 +544,7 @@ class Alerts:
             by.audit(
                 session, AuditAction.VISIT_OPENED, row.visit_id, detail=f"from alert {alert_id}"
             )
-            return PartialVisit.from_json(
+            partial = PartialVisit.from_json(
                 {
                     "visit_id": row.visit_id,
                     "content_version": row.content_version,
@@ -541,6 +557,23 @@ class Alerts:
                     "responder": row.responder,
                 }
             )
+            canonical = session.scalar(
+                select(ContentVersionRow.canonical).where(
+                    ContentVersionRow.sha256 == partial.content_version
+                )
+            )
+        questions = (
+            {q.id: q for q in pack_from_canonical(canonical, {}).questions} if canonical else {}
+        )
+        words = []
+        for question_id, answer, _ in partial.answers:
+            question = questions.get(question_id)
+            words.append(
+                (question.text, question.answer_words(answer))
+                if question is not None
+                else (question_id, answer)
+            )
+        return OpenedRiskAlert(partial, tuple(words))
 
     # --- in one transaction -------------------------------------------------------------
     @staticmethod

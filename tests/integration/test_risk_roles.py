@@ -64,7 +64,7 @@ def test_a_risk_alert_goes_through_the_kiosk_role_and_is_closed_at_the_desk(
     nurse = StaffMember(1, "maria", frozenset({Role.STAFF}))
     doctor = StaffMember(2, "okafor", frozenset({Role.CLINICIAN}))
     opened = desk_alerts.open_risk(alert_id, Actor.staff(nurse, station="desk-1", now=clock()))
-    assert (opened.first_name, opened.last_name) == ("Ana", "García")
+    assert (opened.partial.first_name, opened.partial.last_name) == ("Ana", "García")
     desk_alerts.acknowledge(
         alert_id, "Maria is with her", Actor.staff(nurse, station="desk-1", now=clock())
     )

@@ -256,7 +256,9 @@ def test_several_days_raises_the_alert_with_the_visit_so_far_before_the_visit_en
     with pytest.raises(AlertError, match="sign in"):
         alerts.open_risk(alert.id, desk())
     opened = alerts.open_risk(alert.id, as_staff(MARIA))
-    assert (opened.first_name, opened.last_name) == ("Ana", "García")
+    assert (opened.partial.first_name, opened.partial.last_name) == ("Ana", "García")
+    assert opened.answers[-1][1] == "Several days"
+    assert "thoughts that you would be better off dead" in opened.answers[-1][0]
 
 
 def test_any_signed_in_account_acknowledges_with_a_note_and_only_a_clinician_closes(
