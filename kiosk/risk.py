@@ -175,8 +175,8 @@ class PartialVisit:
     def detail(self) -> str:
         """What every desk reads, signed in or not: no name, who responds."""
         return (
-            "a patient answered above 0 to PHQ-9 item 9 (thoughts of self-harm) and is "
-            f"waiting at the kiosk; {self.responder or 'the clinic'} responds"
+            "PHQ-9 item 9 (thoughts of self-harm) answered above 0; the patient is at the "
+            f"kiosk. Responds: {self.responder or 'not named'}"
         )
 
 

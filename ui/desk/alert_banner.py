@@ -158,7 +158,12 @@ class AlertBanner(QFrame):
                 AlertKind.RISK_ANSWER: _AT_RISK,
                 AlertKind.HELP_REQUESTED: _URGENT,
             }.get(alert.kind, _WARNING)
-            line.setStyleSheet(f"QFrame#alertLine {{ {style} }} QLabel {{ border: none; }}")
+            # The words take the line's own colour (white on the risk alert's dark red).
+            words_colour = style.split("color:")[1].split(";")[0].strip()
+            line.setStyleSheet(
+                f"QFrame#alertLine {{ {style} }} "
+                f"QLabel {{ border: none; background: transparent; color: {words_colour}; }}"
+            )
             row = QHBoxLayout(line)
             row.setContentsMargins(8, 4, 8, 4)
             words = plain_label(self.alert_text(alert), "alertText", wrap=True)
