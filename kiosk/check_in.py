@@ -387,8 +387,12 @@ class CheckIn:
 
     @property
     def visits_waiting(self) -> bool:
-        """Whether any finished visit still waits for the database."""
-        return bool(self.in_memory) or bool(self.held_visits.held())
+        """Whether any finished visit, or a risk alert, still waits for the database."""
+        return (
+            bool(self.in_memory)
+            or bool(self.held_visits.held())
+            or bool(held_partial_visits(self.settings.held_visits_dir))
+        )
 
     def store_waiting_visits(self, then: Callable[[list[str]], None] | None = None) -> None:
         """Try again to store the visits that wait; never while a patient is at the screen.

@@ -489,7 +489,8 @@ class PartialVisitRow(Base):
     __tablename__ = "partial_visits"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    # A cleared alert purged past retention takes the patient's partial visit with it.
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     visit_id: Mapped[str] = mapped_column(String(36), index=True)
     station: Mapped[str] = mapped_column(String(200))
     content_version: Mapped[str] = mapped_column(String(64))

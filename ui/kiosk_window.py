@@ -35,6 +35,7 @@ from ui.widgets.notice_overlay import NoticeOverlay
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
     from kiosk.check_in import CheckIn, NextVisit, VisitEnd
+    from kiosk.risk import RiskRequest
     from kiosk.station import Station
     from ui.held_visit_retries import HeldVisitRetries
     from ui.help_request import HelpRequestNotice
@@ -172,6 +173,8 @@ class KioskWindow(KioskFrame):
         self._ready = True
         self._show_welcome(check_in.last_content, read_again=False)
         self.retries = HeldVisitRetries(check_in, self)
+        # A risk alert the database could not take waits on this kiosk: tried again too.
+        check_in.listen_for_risk(self._risk_heard)
         self.retries.tried.connect(self._held_visits_tried)
         if self._start_waiting:
             self._start_waiting = False
@@ -234,6 +237,10 @@ class KioskWindow(KioskFrame):
         if self.screens is not None:
             self._place_focus(self.screens.done)
         self.done_timer.start()
+
+    def _risk_heard(self, request: RiskRequest) -> None:
+        if request.failed:
+            self.retries.visit_held()
 
     def held_visit_stored(self, visit_id: str) -> None:
         """A visit that waited on this kiosk reached the database."""

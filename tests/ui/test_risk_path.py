@@ -290,6 +290,9 @@ def test_a_database_that_cannot_be_written_holds_the_visit_and_sends_the_patient
         )
         assert held.answers[-1][:2] == (SELF_HARM_ITEM, "several-days")
         assert Alerts(database).board(WATCHER).alerts == ()
+        # It waits like a held visit: tried again every half minute.
+        assert kiosk.check_in.visits_waiting
+        assert kiosk.retries.timer.isActive()
         # The patient walks away; the kiosk is back at Welcome.
         kiosk.check_in.end()
     finally:

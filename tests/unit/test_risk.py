@@ -330,3 +330,32 @@ def test_an_unwritable_database_holds_the_alert_on_the_kiosk_and_raises_it_later
     [alert] = Alerts(database).board(desk()).alerts
     assert (alert.kind, alert.visit_id) == (AlertKind.RISK_ANSWER, visit.id)
     assert held_partial_visits(settings.held_visits_dir) == []
+
+
+def test_a_closed_risk_alert_and_its_patient_go_with_retention_an_open_one_never(
+    database: Database, tmp_path: Path, risk_pack_dir: Path
+) -> None:
+    from datetime import timedelta
+
+    from kiosk.retention import purge_older_than
+
+    clock = ManualClock()
+    service = _service(database, _settings(tmp_path, risk_pack_dir), clock)
+    alerts = Alerts(database)
+    raised = []
+    for _ in range(2):
+        _to_item_9(service, clock)
+        service.answer("several-days")
+        assert service.risk is not None
+        assert service.risk.alert_id is not None
+        raised.append(service.risk.alert_id)
+        service.end()
+    closed, still_open = raised
+    alerts.acknowledge(closed, "Maria went over", as_staff(MARIA))
+    alerts.clear(closed, as_staff(DR_OKAFOR), "Seen by Dr. Okafor")
+    later = Actor.command_line(station="desk-1", now=datetime.now(UTC) + timedelta(days=400))
+    purge_older_than(database, 30, later)
+    assert [a.id for a in alerts.board(desk()).alerts] == [still_open]
+    with database.session() as session:
+        kept = [row.alert_id for row in session.scalars(select(PartialVisitRow))]
+    assert kept == [still_open]

@@ -122,8 +122,12 @@ def upgrade() -> None:
         sa.Column("answers", sa.Text(), nullable=False),
         sa.Column("responder", sa.String(length=200), nullable=False),
         sa.Column("stored_at", sa.DateTime(), nullable=False),
+        # A cleared alert purged past retention takes the partial visit with it.
         sa.ForeignKeyConstraint(
-            ["alert_id"], ["alerts.id"], name=op.f("fk_partial_visits_alert_id_alerts")
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_partial_visits_alert_id_alerts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_partial_visits")),
     )
