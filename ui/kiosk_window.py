@@ -35,7 +35,6 @@ from ui.widgets.notice_overlay import NoticeOverlay
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
     from kiosk.check_in import CheckIn, NextVisit, VisitEnd
-    from kiosk.risk import RiskRequest
     from kiosk.station import Station
     from ui.held_visit_retries import HeldVisitRetries
     from ui.help_request import HelpRequestNotice
@@ -141,7 +140,12 @@ class KioskWindow(KioskFrame):
         # A PHQ-9 answer about self-harm (`kiosk.risk`): what the desks did, in calm words.
         self.risk_notice = NoticeOverlay(self.central)
         self.risk = RiskNotice(
-            check_in, self.risk_notice, before=self.read_aloud.stop, focus=self._focus_notice
+            check_in,
+            self.risk_notice,
+            before=self.read_aloud.stop,
+            focus=self._focus_notice,
+            # Held on this kiosk: tried again with the held visits (made just below).
+            held=lambda: self.retries.visit_held(),  # noqa: PLW0108 - not made yet
         )
         self.visit_ended.connect(self.risk.stop)
         self.asking = StillThere(
@@ -173,8 +177,6 @@ class KioskWindow(KioskFrame):
         self._ready = True
         self._show_welcome(check_in.last_content, read_again=False)
         self.retries = HeldVisitRetries(check_in, self)
-        # A risk alert the database could not take waits on this kiosk: tried again too.
-        check_in.listen_for_risk(self._risk_heard)
         self.retries.tried.connect(self._held_visits_tried)
         if self._start_waiting:
             self._start_waiting = False
@@ -237,10 +239,6 @@ class KioskWindow(KioskFrame):
         if self.screens is not None:
             self._place_focus(self.screens.done)
         self.done_timer.start()
-
-    def _risk_heard(self, request: RiskRequest) -> None:
-        if request.failed:
-            self.retries.visit_held()
 
     def held_visit_stored(self, visit_id: str) -> None:
         """A visit that waited on this kiosk reached the database."""

@@ -32,21 +32,32 @@ class RiskNotice(QObject):
         *,
         before: Callable[[], None],
         focus: Callable[[NoticeOverlay], None],
+        held: Callable[[], None],
     ) -> None:
+        """`before` silences the voice; `focus` gives the notice the keyboard's focus;
+        `held` is told when the alert waits on this kiosk (the retries keep trying)."""
         super().__init__(notice)
         self.check_in = check_in
         self.notice = notice
-        self._before, self._focus = before, focus
+        self._before, self._focus, self._held = before, focus, held
         self.request: RiskRequest | None = None
         self._shown: RiskWording | None = None
         self._asking = False  # one question to the database at a time
         self.timer = QTimer(self)
         self.timer.setInterval(self.LOOK_MILLISECONDS)
         self.timer.timeout.connect(self._look)
+        # An answer from the database can arrive after the window is gone (it outlives no
+        # kiosk, but a test's window): then there is nothing left to show it on.
+        self._alive = alive = [True]
+        notice.destroyed.connect(lambda *_: alive.__setitem__(0, False))
         check_in.listen_for_risk(self._raised)
 
     def _raised(self, request: RiskRequest) -> None:
         """The service raised the alert (or heard back from raising it)."""
+        if not self._alive[0]:
+            return
+        if request.failed:
+            self._held()
         if request is not self.request:
             # A new alert: the voice stops (the waiting room hears nothing of it).
             self._before()
@@ -107,5 +118,5 @@ class RiskNotice(QObject):
 
     def _heard(self, request: RiskRequest) -> None:
         self._asking = False
-        if request is self.request:
+        if self._alive[0] and request is self.request:
             self._show(request)

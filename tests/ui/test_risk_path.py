@@ -411,3 +411,18 @@ def test_signed_in_staff_open_and_acknowledge_and_only_a_clinician_closes(
     assert ("user:maria", "visit_opened") in trail
     assert ("user:okafor", "alert_cleared") in trail
     watcher.stop()
+
+
+def test_news_of_a_risk_alert_after_the_kiosk_window_is_gone_reaches_no_deleted_screen(
+    qtbot: QtBot, database: Database, risk_settings: Settings
+) -> None:
+    kiosk = KioskWindow(Station(database, "lobby-kiosk"), risk_settings)
+    check_in = kiosk.check_in
+    with qtbot.waitSignal(kiosk.destroyed):
+        kiosk.deleteLater()
+    assert check_in.start(language="") is not None
+    # The service goes on (a database answer in flight, another caller): nothing is
+    # shown on the deleted window's notice, and nothing fails.
+    check_in.answer_recorded(SELF_HARM_ITEM, 1)
+    assert check_in.risk is not None
+    qtbot.waitUntil(lambda: bool(Alerts(database).board(WATCHER).alerts))
