@@ -235,6 +235,7 @@ def patient_interface_sources() -> list[str]:
         ROOT / "ui" / "visit_screens.py",
         ROOT / "ui" / "visit_voice.py",
         ROOT / "ui" / "help_request.py",
+        ROOT / "ui" / "risk_notice.py",
         ROOT / "ui" / "interface_language.py",
     ]
     for folder in ("screens", "widgets"):

@@ -400,6 +400,12 @@ class ContentPack:
     # another language come only from the clinic's translation file (the publisher's own
     # version): a measure without them is not asked in that language.
     measures: tuple[Measure, ...] = ()
+    # Who responds when a PHQ-9 answer about self-harm raises an alert (`kiosk.risk`):
+    # until the clinic names someone the PHQ-9 cannot be turned on.
+    risk_responder: str = ""
+    # Whether the kiosk's "Read to me" is heard through headphones only: without them the
+    # self-harm item is not read aloud in the waiting room.
+    kiosk_has_headphones: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -525,6 +531,17 @@ class ContentPack:
             **(
                 {"measures": [_canonical_measure(m) for m in self.measures]}
                 if self.measures
+                else {}
+            ),
+            # Only a clinic that set up the risk path says so (the version stays).
+            **(
+                {
+                    "risk_path": {
+                        "responder": self.risk_responder,
+                        "headphones": self.kiosk_has_headphones,
+                    }
+                }
+                if self.risk_responder or self.kiosk_has_headphones
                 else {}
             ),
             # Only a pack with translations says so: one without keeps its old version.
@@ -728,6 +745,8 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
             data.get("return_visits", {}).get("return_consent", ReturnConsent.EVERY_VISIT.value)
         ),
         measures=tuple(_measure_from_canonical(m) for m in data.get("measures", ())),
+        risk_responder=data.get("risk_path", {}).get("responder", ""),
+        kiosk_has_headphones=data.get("risk_path", {}).get("headphones", False),
     )
 
 

@@ -382,9 +382,18 @@ def _link_returning_patients(session: Session, content: ContentPack, ids: list[s
     return made
 
 
+# The PHQ-9 cannot be turned on until someone is named to respond to a risk answer
+# (`kiosk.risk`): the demo's content names a made-up one, saying so.
+DEMO_RESPONDER = "the nurse on duty (demo content: a clinic names its own)"
+
+
 def with_measures_on(content: ContentPack) -> ContentPack:
     """The pack with each of its measures asked at every visit (the demo's content)."""
-    return replace(content, measures=tuple(replace(m, every_nth_visit=1) for m in content.measures))
+    return replace(
+        content,
+        measures=tuple(replace(m, every_nth_visit=1) for m in content.measures),
+        risk_responder=content.risk_responder or DEMO_RESPONDER,
+    )
 
 
 def _spread(measure: Measure, total: int, rng: random.Random, *, keep_zero: str) -> dict[str, str]:

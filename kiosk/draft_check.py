@@ -19,6 +19,7 @@ from kiosk.pack_archive import pack_files
 from kiosk.pack_limits import quoted
 from kiosk.pack_loader import ContentPackError, load_pack
 from kiosk.pack_reader import ContentProblem
+from kiosk.risk import risk_path_problems
 from kiosk.translations import (
     TranslatedFrom,
     describe_key,
@@ -76,6 +77,8 @@ def draft_problems(pack: ContentPack, translated_from: TranslatedFrom) -> list[D
         found: list[DraftProblem] = []
     except ContentPackError as error:
         found = [named(pack, problem) for problem in error.problems]
+    # The risk path (`kiosk.risk`): no PHQ-9 without who responds, nor without item 9.
+    found += [DraftProblem(words, Place("clinic", -1)) for words in risk_path_problems(pack)]
     stale = out_of_date_problems(pack, translated_from)
     # A changed validated instrument is worth a look, never a refusal.
     changed = [

@@ -96,6 +96,10 @@ def _settings(pack: ContentPack) -> dict[str, Any]:
         settings["consent_valid_days"] = pack.consent_valid_days
     if pack.return_consent is not ReturnConsent.EVERY_VISIT:
         settings["return_consent"] = pack.return_consent.value
+    if pack.risk_responder:
+        settings["risk_responder"] = pack.risk_responder
+    if pack.kiosk_has_headphones:
+        settings["kiosk_has_headphones"] = True
     return settings
 
 

@@ -130,6 +130,8 @@ class _Settings:
     reading_time_fraction: Fraction = READING_TIME_FRACTION
     consent_valid_days: int = CONSENT_VALID_DAYS
     return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
+    risk_responder: str = ""
+    kiosk_has_headphones: bool = False
 
 
 @dataclass
@@ -162,6 +164,8 @@ class _PackLoader:
             consent_valid_days=settings.consent_valid_days,
             return_consent=settings.return_consent,
             measures=tuple(measures),
+            risk_responder=settings.risk_responder,
+            kiosk_has_headphones=settings.kiosk_has_headphones,
         )
         if self.reader.problems:
             # Translations are checked against a sound pack; until then they would only
@@ -208,6 +212,7 @@ class _PackLoader:
         logo = self._picture(file, pairs, "logo", node)
         seconds, rate, fraction = 0, READING_WORDS_PER_MINUTE, READING_TIME_FRACTION
         consent_days, return_consent = CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT
+        responder, headphones = "", False
         if "settings" in pairs:
             settings = r.mapping(file, pairs["settings"][1], "'settings'")
             if settings is not None:
@@ -220,6 +225,8 @@ class _PackLoader:
                         "reading_time_fraction",
                         "consent_valid_days",
                         "return_consent",
+                        "risk_responder",
+                        "kiosk_has_headphones",
                     },
                     "'settings'",
                 )
@@ -245,10 +252,33 @@ class _PackLoader:
                     maximum=3650,
                 )
                 return_consent = self._return_consent(settings)
+                # Who responds to a PHQ-9 answer about self-harm (`kiosk.risk`).
+                responder = (
+                    r.text(
+                        file,
+                        settings,
+                        "risk_responder",
+                        node,
+                        "'settings'",
+                        required=False,
+                        longest=MAX_TITLE,
+                    )
+                    or ""
+                )
+                headphones = r.switch(file, settings, "kiosk_has_headphones", False)
         if clinic_name is None:
             return None
         return _Settings(
-            clinic_name, language, seconds, logo, rate, fraction, consent_days, return_consent
+            clinic_name,
+            language,
+            seconds,
+            logo,
+            rate,
+            fraction,
+            consent_days,
+            return_consent,
+            responder,
+            headphones,
         )
 
     def _return_consent(self, settings: Fields) -> ReturnConsent:

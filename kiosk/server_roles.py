@@ -71,6 +71,9 @@ _KIOSK_FUNCTIONS = (
     "kiosk_raise_alert(text, text, text, text)",
     "kiosk_alert_state(integer, text)",
     "kiosk_heartbeat(text, text, integer, boolean, text, text, text, text)",
+    # The risk path (`kiosk.risk`): the alert and the visit so far, and what became of it.
+    "kiosk_raise_risk_alert(jsonb)",
+    "kiosk_risk_state(integer, text)",
 )
 _SIGN_IN_FUNCTIONS = (
     "staff_count_wrong_sign_in(integer, timestamp, timestamp, integer)",
@@ -125,6 +128,8 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("INSERT, UPDATE, DELETE", ("patients",)),
         ("INSERT", ("detail_corrections",)),
         ("INSERT, DELETE", ("expected_patients",)),
+        # A risk alert's patient, read by a signed-in account that opens it.
+        ("SELECT", ("partial_visits",)),
     ),
     StationKind.EDITOR: (
         ("SELECT", (*_EVERYONE_READS, "staff_accounts", "audit_entries", "alerts", "stations")),
@@ -160,6 +165,8 @@ _FUNCTIONS: dict[StationKind, tuple[str, ...]] = {
     StationKind.DESK: (
         "kiosk_store_visit(jsonb)",
         _WHICH_FLOW,
+        # A check-in at the desk raises a risk alert as the kiosk does.
+        "kiosk_raise_risk_alert(jsonb)",
         _PROTECTION_ALERT,
         _PURGE_FUNCTION,
         *_SIGN_IN_FUNCTIONS,

@@ -70,8 +70,10 @@ def test_each_item_is_a_screen_of_big_choices_and_the_totals_are_stored(
             tap(screen, "Somewhat difficult")
         else:
             assert (PHQ9_LEAD in labels) is (question.measure == "phq9")
-            # Every item "Several days" but the GAD-7's last, "Nearly every day".
-            tap(screen, "Nearly every day" if question.id == "gad7-7" else "Several days")
+            # Every item "Several days" but the GAD-7's last, "Nearly every day", and the
+            # PHQ-9's ninth "Not at all" (above 0 it raises the risk path: test_risk_path).
+            answer = {"gad7-7": "Nearly every day", "phq9-9": "Not at all"}
+            tap(screen, answer.get(question.id, "Several days"))
     assert len(seen_items) == 18
     review = current(kiosk)
     assert "Several days" in shown_labels(review)
@@ -83,7 +85,7 @@ def test_each_item_is_a_screen_of_big_choices_and_the_totals_are_stored(
         record = load_visit(session, next(iter(list_visits(session))).id)
     assert record is not None
     assert [(m.measure.name, m.total, m.band) for m in record.measures] == [
-        ("PHQ-9", 9, "mild"),
+        ("PHQ-9", 8, "mild"),
         ("GAD-7", 9, "mild"),
     ]
     assert len([a for a in record.answers if a.measure]) == 18

@@ -221,6 +221,14 @@ class AdminWindow(QMainWindow):
             )
         )
         self.clinic_editor.logo_chosen.connect(self._logo_chosen)
+        self.clinic_editor.responder_edited.connect(
+            lambda responder: self.take_edit(
+                dataclasses.replace(self.pack, risk_responder=responder)
+            )
+        )
+        self.clinic_editor.headphones_edited.connect(
+            lambda on: self.take_edit(dataclasses.replace(self.pack, kiosk_has_headphones=on))
+        )
         self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
         self.measure_editor = MeasureEditor()
         self.measure_editor.schedule_edited.connect(self._measure_schedule_edited)
@@ -591,6 +599,7 @@ class AdminWindow(QMainWindow):
             self.pack.pictures.get(self.pack.logo) if self.pack.logo else None,
         )
         self.measure_editor.show_measures(self.pack.measures)
+        self.clinic_editor.show_risk_path(self.pack.risk_responder, self.pack.kiosk_has_headphones)
 
     def _slide_icon(self, slide: Slide) -> QIcon:
         if slide.picture not in self._icons:
