@@ -55,6 +55,7 @@ from kiosk.pack_limits import (
 )
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
 from kiosk.pictures import picture_pixels, picture_problem
+from kiosk.risk import PHQ9, SELF_HARM_ITEM
 from kiosk.translations import TranslationReader
 
 PACK_FILE = "pack.yaml"
@@ -629,6 +630,15 @@ class _PackLoader:
         if measure.turned_on and not measure.items:
             self.reader.report(
                 MEASURES_FILE, node, f"{measure.name} is turned on but has no items to ask"
+            )
+        # The risk path follows the self-harm item's ID: a PHQ-9 without it could never
+        # raise the alert its answer needs (`kiosk.risk`).
+        if measure.id == PHQ9 and SELF_HARM_ITEM not in measure.item_ids():
+            self.reader.report(
+                MEASURES_FILE,
+                node,
+                f"{measure.name} has no item \u201c{SELF_HARM_ITEM}\u201d (thoughts of "
+                "self-harm): without it the kiosk cannot raise the alert that answer needs",
             )
 
     def _measure(

@@ -20,7 +20,7 @@ from kiosk.content import Answer, ContentPack
 from kiosk.database import Database, open_database
 from kiosk.draft_check import draft_problems
 from kiosk.models import AlertRow, PartialVisitRow
-from kiosk.pack_loader import load_pack
+from kiosk.pack_loader import ContentPackError, load_pack
 from kiosk.publishing import PublishError, publish
 from kiosk.risk import (
     SELF_HARM_ITEM,
@@ -373,3 +373,15 @@ def test_a_closed_risk_alert_and_its_patient_go_with_retention_an_open_one_never
     with database.session() as session:
         kept = [row.alert_id for row in session.scalars(select(PartialVisitRow))]
     assert kept == [still_open]
+
+
+def test_a_pack_whose_phq9_lost_its_self_harm_item_is_refused_naming_file_and_line(
+    pack_copy: Path,
+) -> None:
+    measures = pack_copy / "measures.yaml"
+    measures.write_text(measures.read_text("utf-8").replace("id: phq9-9", "id: phq9-10"), "utf-8")
+    with pytest.raises(ContentPackError) as refused:
+        load_pack(pack_copy)
+    [problem] = [p for p in refused.value.problems if "phq9-9" in str(p)]
+    assert (problem.file, problem.line) == ("measures.yaml", 16)
+    assert "thoughts of self-harm" in problem.message
