@@ -162,6 +162,13 @@ def run(arguments: list[str]) -> int:
     return subprocess.call([tool("kiosk"), *(arguments or ["run"])])
 
 
+# The whole suite in two test processes or more (pytest-xdist): most tests wait on
+# timers, subprocesses, a server or the bus rather than on the processor, so even two
+# cores keep two busy. Tests that share one thing of the machine are grouped
+# (`xdist_group`, tests/conftest.py) and `loadgroup` keeps each group in one process.
+_IN_PARALLEL = ["-n", str(max(2, min(4, os.cpu_count() or 1))), "--dist", "loadgroup"]
+
+
 def test(arguments: list[str]) -> int:
     """Lint, type-check, check the layers, then run the whole test suite."""
     setup("test")
@@ -172,7 +179,7 @@ def test(arguments: list[str]) -> int:
         [tool("ruff"), "format", "--check", "."],
         [tool("mypy")],
         [tool("lint-imports")],
-        [str(PYTHON), "-m", "pytest", *arguments],
+        [str(PYTHON), "-m", "pytest", *(arguments or _IN_PARALLEL)],
     ]
     if not arguments:
         # The whole suite: the domain's unit tests once more, where Qt cannot be imported.
@@ -188,6 +195,7 @@ def test(arguments: list[str]) -> int:
                 "-m",
                 "pytest",
                 "tests/unit",
+                *_IN_PARALLEL,
                 "-q",
                 "-p",
                 "no:cacheprovider",
@@ -227,6 +235,7 @@ def patient_interface_sources() -> list[str]:
         ROOT / "ui" / "visit_screens.py",
         ROOT / "ui" / "visit_voice.py",
         ROOT / "ui" / "help_request.py",
+        ROOT / "ui" / "risk_notice.py",
         ROOT / "ui" / "interface_language.py",
     ]
     for folder in ("screens", "widgets"):

@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.measure import Row, rows_as_json, sandbox, table
 
 Scenario = Callable[..., list[Row]]
-NAMES = ("cold-start", "screens", "summary", "save", "desk", "memory")
+NAMES = ("cold-start", "screens", "summary", "save", "desk", "desk-decade", "memory")
 
 
 def _scenarios() -> dict[str, Scenario]:
@@ -33,6 +33,7 @@ def _scenarios() -> dict[str, Scenario]:
         "summary": summary_pdf.run,
         "save": save_visit.run,
         "desk": desk.run,
+        "desk-decade": desk.run_decade,
         "memory": memory.run,
     }
 

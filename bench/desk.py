@@ -16,6 +16,7 @@ and builds no objects from the rows.
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -28,9 +29,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, true
 
 from bench.measure import Row, Target
-from kiosk import desk
+from kiosk import desk, name_search
 from kiosk.actor import Actor, Role, StaffMember
-from kiosk.database import BUSY_TIMEOUT_MS, HEAD_REVISION, init_database, open_database
+from kiosk.database import (
+    BUSY_TIMEOUT_MS,
+    HEAD_REVISION,
+    connect_database,
+    init_database,
+    migrate,
+    open_database,
+)
 from kiosk.models import VisitRow
 from kiosk.visit import Ending
 
@@ -50,6 +58,8 @@ ATTENTION_FIRST = (
     " ORDER BY (visits.open_flag_count > 0 AND visits.voided_at IS NULL) DESC,"
     " visits.finished_at DESC, visits.id"
 )
+# A search lists the newest first (`kiosk.desk.search`).
+NEWEST_FIRST = " ORDER BY visits.finished_at DESC, visits.id"
 MARKER = (
     "SELECT (SELECT count(*) FROM visits), (SELECT max(audit_entries.id) FROM audit_entries)",
     (
@@ -91,6 +101,9 @@ def make_year_of_visits(database_file: Path, visits: int) -> float:
 class PlainDesk:
     """The desk's SQL through sqlite3: the baseline."""
 
+    # On a server (bench/server.py) the names' index is pg_trgm's, under a plain LIKE.
+    on_server = False
+
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, isolation_level=None)
         self.connection.isolation_level = "DEFERRED"
@@ -120,24 +133,73 @@ class PlainDesk:
         return len(rows)
 
     def search(self, part: str, now: datetime) -> int:
-        """Marker; the matching names with their counts; the first 100 matches read by name
-        (or by one pass over the table when many match); the audit entry; committed."""
+        """Marker; the matching names with their counts from `visit_names` (through the
+        parts index); the first 100 matches, read by name through the (name, finish time,
+        ID) index when they are few, else the newest visits until 100 match; the audit
+        entry; committed. As `kiosk.desk.search` decides, with the same SQL."""
+        pattern = f"%{part}%"
+        with self.connection:
+            self._marker()
+            if len(part) >= name_search.SHORTEST_INDEXED_PART and not self.on_server:
+                found = self.connection.execute(
+                    "SELECT name_key, visits FROM visit_names WHERE id IN (SELECT rowid FROM"
+                    " visit_name_parts WHERE visit_name_parts MATCH ?)"
+                    " AND name_key LIKE ? ESCAPE '\\'",
+                    (f'"{part}"', pattern),
+                ).fetchall()
+            else:
+                found = self.connection.execute(
+                    "SELECT name_key, visits FROM visit_names WHERE name_key LIKE ? ESCAPE '\\'",
+                    (pattern,),
+                ).fetchall()
+            total = sum(n for _, n in found)
+            few = total <= desk.NAME_LOOKUP_LIMIT or (
+                len(found) <= desk.MOST_NAMES_LISTED
+                and total * total
+                <= desk.ROW_COST
+                * 100
+                * self.connection.execute("SELECT sum(visits) FROM visit_names").fetchone()[0]
+            )
+            if few:
+                names = [name for name, _ in found]
+                rows = self.connection.execute(
+                    f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE visits.id IN (SELECT visits.id"
+                    f" FROM visits WHERE visits.name_key IN ({', '.join('?' * len(names))})"
+                    f"{NEWEST_FIRST} LIMIT 100 OFFSET 0){NEWEST_FIRST}",
+                    names,
+                ).fetchall()
+            else:
+                rows = self.connection.execute(
+                    f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE visits.name_key LIKE ?"
+                    f" ESCAPE '\\'{NEWEST_FIRST} LIMIT 100 OFFSET 0",
+                    (pattern,),
+                ).fetchall()
+            self.connection.execute(
+                AUDIT,
+                ("visits_searched", None, f"by name or birth date; {total} found"),
+            )
+        return len(rows)
+
+    def search_before_0017(self, part: str, now: datetime) -> int:
+        """The search's SQL before migration 0017: every visit's name compared for the
+        matching names, then the page by name or by one pass over the table."""
+        pattern = f"%{part}%"
         with self.connection:
             self._marker()
             found = self.connection.execute(
                 "SELECT visits.name_key, count(*) FROM visits WHERE visits.name_key LIKE ?"
                 " ESCAPE '\\' GROUP BY visits.name_key",
-                (f"%{part}%",),
+                (pattern,),
             ).fetchall()
             total = sum(n for _, n in found)
-            if total <= desk.NAME_LOOKUP_LIMIT:
+            if total <= 15_000:
                 names = [name for name, _ in found]
                 where = f"visits.name_key IN ({', '.join('?' * len(names))})"
                 parameters: tuple[object, ...] = tuple(names)
             else:
-                where, parameters = "visits.name_key LIKE ? ESCAPE '\\'", (f"%{part}%",)
+                where, parameters = "visits.name_key LIKE ? ESCAPE '\\'", (pattern,)
             rows = self.connection.execute(
-                f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE {where}{ATTENTION_FIRST}"
+                f"SELECT {CHECK_IN_COLUMNS} FROM visits WHERE {where}{NEWEST_FIRST}"
                 " LIMIT 100 OFFSET 0",
                 parameters,
             ).fetchall()
@@ -199,6 +261,18 @@ def make_decade_of_visits(visits: int, workdir: Path) -> Path:
     if cached.exists():
         return cached
     CACHE.mkdir(exist_ok=True)
+    older = sorted(CACHE.glob(f"desk-{visits}-visits-schema-*.sqlite3"))
+    if older:
+        # An earlier revision's file, upgraded as `kiosk db upgrade` upgrades a clinic's.
+        shutil.copyfile(older[-1], workdir / "decade-upgrading.sqlite3")
+        (workdir / "decade-upgrading.sqlite3").chmod(0o660)  # as `kiosk db init` makes it
+        upgrading = connect_database(f"sqlite:///{workdir / 'decade-upgrading.sqlite3'}")
+        start = time.perf_counter()
+        migrate(upgrading.engine)
+        upgrading.close()
+        print(f"  ({older[-1].name} upgraded in {time.perf_counter() - start:.0f} s)", flush=True)
+        (workdir / "decade-upgrading.sqlite3").replace(cached)
+        return cached
     seed = workdir / "decade-seed.sqlite3"
     make_year_of_visits(seed, DECADE_SEED_VISITS)
     connection = sqlite3.connect(seed, isolation_level=None)
@@ -240,6 +314,19 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
         flush=True,
     )
     return rows + _desk_rows(decade_file, decade, times=30 if quick else 60, scale=True)
+
+
+def run_decade(workdir: Path, *, quick: bool) -> list[Row]:
+    """Only the ten-clinic group's decade (`--only desk-decade`): its three actions, and
+    the search's SQL before migration 0017 in the same run for comparison."""
+    decade = 100_000 if quick else 1_000_000
+    start = time.perf_counter()
+    decade_file = make_decade_of_visits(decade, workdir)
+    print(
+        f"  ({decade:,} visits ready in {time.perf_counter() - start:.0f} s: {decade_file})",
+        flush=True,
+    )
+    return _desk_rows(decade_file, decade, times=30 if quick else 60, scale=True)
 
 
 def _desk_rows(database_file: Path, visits: int, *, times: int, scale: bool = False) -> list[Row]:
@@ -294,6 +381,22 @@ def _desk_rows(database_file: Path, visits: int, *, times: int, scale: bool = Fa
                 Target(median_ms=50) if scale else Target(median_ms=50, ratio=2),
             )
         )
+        if scale and ours is search:
+            # The same parts through the SQL before migration 0017, beside the same
+            # run's: what the names table and its index changed, under the same load.
+            before, now_plain = _alternate(
+                lambda n: plain.search_before_0017(NAME_PARTS[n % len(NAME_PARTS)], now),
+                theirs,
+                times,
+            )
+            rows.append(
+                Row(
+                    f"  the SQL before 0017 ({visits // 1000:,}k visits)",
+                    tuple(before),
+                    tuple(now_plain),
+                    Target(text="ratio: before / now (sqlite3 both)"),
+                )
+            )
     database.close()
     plain.connection.close()
     return rows

@@ -190,6 +190,7 @@ def _desk_samples(database: Database, plain: PlainServer, visits: int, *, quick:
     to_open = random.Random(9).sample(all_ids, times + 3)
     twin = desk_bench.PlainDesk.__new__(desk_bench.PlainDesk)
     twin.connection = plain  # type: ignore[assignment]
+    twin.on_server = True
 
     def action() -> Actor:
         return Actor.staff(desk_bench.STAFF, station="bench-desk", now=datetime.now(UTC))

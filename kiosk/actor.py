@@ -44,6 +44,9 @@ class Permission(StrEnum):
     EDIT_CONTENT = "edit_content"
     # Leave the kiosk's lock-down (clinic IT, signed in as admin, too).
     CLOSE_KIOSK = "close_kiosk"
+    # Close a risk alert (a PHQ-9 answer about self-harm, `kiosk.risk`), with a note:
+    # whoever acknowledged it, only a clinician says it has been dealt with.
+    CLOSE_RISK_ALERT = "close_risk_alert"
 
 
 # Who may do what: clinical actions need the clinician role whatever else an account holds.
@@ -53,6 +56,7 @@ ROLE_MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.UNDO_VOID: frozenset({Role.CLINICIAN}),
     Permission.EDIT_CONTENT: frozenset({Role.ADMIN}),
     Permission.CLOSE_KIOSK: frozenset({Role.STAFF, Role.CLINICIAN, Role.ADMIN}),
+    Permission.CLOSE_RISK_ALERT: frozenset({Role.CLINICIAN}),
 }
 
 

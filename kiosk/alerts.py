@@ -17,6 +17,7 @@ instead of its poll; `AlertBoard` is what either way hands it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,9 +32,17 @@ from kiosk import APP_NAME
 from kiosk.actor import Actor, ActorKind, Permission
 from kiosk.audit import AuditAction
 from kiosk.audit_protections import PROTECTIONS_RESTORED_ALERT
+from kiosk.content import pack_from_canonical
 from kiosk.database import Database
 from kiosk.kiosk_access import through_owner
-from kiosk.models import AlertRow, StationRow, database_now
+from kiosk.models import (
+    AlertRow,
+    ContentVersionRow,
+    PartialVisitRow,
+    StationRow,
+    database_now,
+)
+from kiosk.risk import PartialVisit, RiskState
 from kiosk.unit_of_work import reading, unit_of_work
 from kiosk.visit import Clock
 
@@ -58,8 +67,11 @@ def program_version() -> str:
 
 
 class AlertKind(StrEnum):
-    """What happened, as scripts read it (`kiosk alerts --json`)."""
+    """What happened, as scripts read it (`kiosk alerts --json`), most urgent first."""
 
+    # A PHQ-9 answer about self-harm (`kiosk.risk`): a patient to talk with now. It names
+    # its visit (stored with it), sounds until acknowledged, and a clinician closes it.
+    RISK_ANSWER = "risk_answer"
     HELP_REQUESTED = "help_requested"
     CHECK_IN_PAUSED = "check_in_paused"
     KIOSK_NOT_RESPONDING = "kiosk_not_responding"
@@ -97,11 +109,22 @@ class Alert:
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     acknowledgement_note: str
+    # A risk alert's visit (its patient read only by a signed-in account that opens it).
+    visit_id: str | None = None
 
     @property
     def acknowledged(self) -> bool:
         """Whether a member of staff has said they are on it."""
         return self.acknowledged_at is not None
+
+
+@dataclass(frozen=True)
+class OpenedRiskAlert:
+    """A risk alert opened by a signed-in account: who, and the answers so far in words."""
+
+    partial: PartialVisit
+    # (question, answer) as the clinic wrote them.
+    answers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -218,6 +241,7 @@ def _alert(row: AlertRow) -> Alert:
         row.acknowledged_at,
         row.acknowledged_by,
         row.acknowledgement_note,
+        row.visit_id,
     )
 
 
@@ -379,25 +403,180 @@ class Alerts:
             )
 
     def acknowledge(self, alert_id: int, note: str, by: Actor) -> None:
-        """A signed-in member of staff is on it; the note stays with the alert."""
-        if not by.may(Permission.FRONT_DESK):
-            raise AlertError("only a signed-in member of staff can acknowledge an alert")
+        """A signed-in member of staff is on it; the note stays with the alert.
+
+        A risk alert: any signed-in account, with a note (what they are doing about it).
+        """
         with unit_of_work(self.database) as session:
             row = self._open(session, alert_id)
+            if row.kind == AlertKind.RISK_ANSWER:
+                if by.kind is not ActorKind.STAFF or by.member is None:
+                    raise AlertError("only a signed-in account can acknowledge this alert")
+                if not note.strip():
+                    raise AlertError(
+                        "write a note saying who is going to the patient before acknowledging"
+                    )
+            elif not by.may(Permission.FRONT_DESK):
+                raise AlertError("only a signed-in member of staff can acknowledge an alert")
             row.acknowledged_at = database_now()
             row.acknowledged_by = by.audit_name
             row.acknowledgement_note = note.strip()
             if row.shown_at is None:
                 row.shown_at, row.shown_on = database_now(), by.station
             # The note is the alert's, not the trail's: staff may write a patient's name.
-            by.audit(session, AuditAction.ALERT_ACKNOWLEDGED, detail=self._named(row))
+            by.audit(session, AuditAction.ALERT_ACKNOWLEDGED, row.visit_id, detail=self._named(row))
 
-    def clear(self, alert_id: int, by: Actor) -> None:
-        """Done with: the alert leaves every desk (and a patient's help notice closes)."""
-        if not by.may(Permission.FRONT_DESK):
-            raise AlertError("only a signed-in member of staff can clear an alert")
+    def clear(self, alert_id: int, by: Actor, note: str = "") -> None:
+        """Done with: the alert leaves every desk (and a patient's help notice closes).
+
+        A risk alert only a clinician closes, with a note (what was done), once it has
+        been acknowledged.
+        """
         with unit_of_work(self.database) as session:
-            self._close(session, self._open(session, alert_id), by)
+            row = self._open(session, alert_id)
+            if row.kind == AlertKind.RISK_ANSWER:
+                if not by.may(Permission.CLOSE_RISK_ALERT):
+                    raise AlertError("only a clinician can close this alert")
+                if not note.strip():
+                    raise AlertError("write a note saying what was done before closing it")
+                if row.acknowledged_at is None:
+                    raise AlertError("acknowledge the alert first: it sounds until then")
+                row.clearing_note = note.strip()
+            elif not by.may(Permission.FRONT_DESK):
+                raise AlertError("only a signed-in member of staff can clear an alert")
+            self._close(session, row, by)
+
+    # --- the risk path (`kiosk.risk`) ---------------------------------------------------
+    def raise_risk(self, partial: PartialVisit, by: Actor) -> int:
+        """A PHQ-9 answer about self-harm: the alert and the visit so far, stored at once
+        in one transaction with the audit entry; its ID. Once per visit: raised again (a
+        held one, a replay) it is the same alert."""
+        with unit_of_work(self.database) as session:
+            if through_owner(session):
+                raised = session.execute(
+                    text("SELECT kiosk_raise_risk_alert(CAST(:raised AS jsonb))"),
+                    {
+                        "raised": json.dumps(
+                            {
+                                "station": by.station,
+                                "actor": by.audit_name,
+                                "detail": partial.detail,
+                                "partial": partial.as_json(),
+                            }
+                        )
+                    },
+                ).scalar_one()
+                log.info("risk alert raised at %s", by.station)
+                return int(raised)
+            found = session.scalar(
+                select(AlertRow.id).where(
+                    AlertRow.kind == AlertKind.RISK_ANSWER.value,
+                    AlertRow.visit_id == partial.visit_id,
+                )
+            )
+            if found is not None:
+                return found
+            row = AlertRow(
+                kind=AlertKind.RISK_ANSWER.value,
+                station=by.station,
+                detail=partial.detail,
+                raised_at=database_now(),
+                acknowledgement_note="",
+                visit_id=partial.visit_id,
+                clearing_note="",
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                PartialVisitRow(
+                    alert_id=row.id,
+                    visit_id=partial.visit_id,
+                    station=by.station,
+                    content_version=partial.content_version,
+                    language=partial.language,
+                    started_at=partial.started_at,
+                    first_name=partial.first_name,
+                    last_name=partial.last_name,
+                    date_of_birth=partial.date_of_birth,
+                    answers=json.dumps(partial.as_json()["answers"]),
+                    responder=partial.responder,
+                    stored_at=database_now(),
+                )
+            )
+            by.audit(session, AuditAction.ALERT_RAISED, partial.visit_id, detail=self._named(row))
+            log.info("risk alert raised at %s", by.station)
+            return row.id
+
+    def risk_state(self, alert_id: int, *, station: str) -> RiskState:
+        """Whether a desk has shown, acknowledged or closed this kiosk's risk alert."""
+        with reading(self.database) as session:
+            if through_owner(session):
+                found = session.execute(
+                    text(
+                        "SELECT shown, acknowledged, cleared "
+                        "FROM kiosk_risk_state(:alert, :station)"
+                    ),
+                    {"alert": alert_id, "station": station},
+                ).first()
+                if found is None:  # gone (a restore): the patient is sent to the desk
+                    return RiskState(shown=False, acknowledged=False, cleared=True)
+                return RiskState(bool(found.shown), bool(found.acknowledged), bool(found.cleared))
+            row = session.get(AlertRow, alert_id)
+            if row is None or row.station != station:
+                return RiskState(shown=False, acknowledged=False, cleared=True)
+            return RiskState(
+                shown=row.shown_at is not None or row.acknowledged_at is not None,
+                acknowledged=row.acknowledged_at is not None,
+                cleared=row.cleared_at is not None,
+            )
+
+    def open_risk(self, alert_id: int, by: Actor) -> OpenedRiskAlert:
+        """A signed-in account opens a risk alert: the patient and the answers so far, in
+        the words they read (audited: the patient's name is read)."""
+        if by.kind is not ActorKind.STAFF or by.member is None:
+            raise AlertError("sign in to see who the patient is")
+        with unit_of_work(self.database) as session:
+            row = session.scalar(
+                select(PartialVisitRow).where(PartialVisitRow.alert_id == alert_id)
+            )
+            if row is None:
+                raise AlertError(f"alert {alert_id} has no visit stored with it")
+            by.audit(
+                session, AuditAction.VISIT_OPENED, row.visit_id, detail=f"from alert {alert_id}"
+            )
+            partial = PartialVisit.from_json(
+                {
+                    "visit_id": row.visit_id,
+                    "content_version": row.content_version,
+                    "language": row.language,
+                    "started_at": row.started_at.isoformat() if row.started_at else None,
+                    "first_name": row.first_name,
+                    "last_name": row.last_name,
+                    "date_of_birth": (row.date_of_birth.isoformat() if row.date_of_birth else None),
+                    "answers": json.loads(row.answers),
+                    "responder": row.responder,
+                }
+            )
+            canonical = session.scalar(
+                select(ContentVersionRow.canonical).where(
+                    ContentVersionRow.sha256 == partial.content_version
+                )
+            )
+        questions = {}
+        if canonical:
+            # The screening questions and every scored item (PHQ-9's among them).
+            pack = pack_from_canonical(canonical, {})
+            asked = (*pack.questions, *(q for m in pack.measures for q in m.as_questions()))
+            questions = {q.id: q for q in asked}
+        words = []
+        for question_id, answer, _ in partial.answers:
+            question = questions.get(question_id)
+            words.append(
+                (question.text, question.answer_words(answer))
+                if question is not None
+                else (question_id, answer)
+            )
+        return OpenedRiskAlert(partial, tuple(words))
 
     # --- in one transaction -------------------------------------------------------------
     @staticmethod
@@ -430,7 +609,7 @@ class Alerts:
     def _close(session: Session, row: AlertRow, by: Actor) -> None:
         row.cleared_at = database_now()
         row.cleared_by = by.audit_name
-        by.audit(session, AuditAction.ALERT_CLEARED, detail=Alerts._named(row))
+        by.audit(session, AuditAction.ALERT_CLEARED, row.visit_id, detail=Alerts._named(row))
 
     @staticmethod
     def _open_of(session: Session, kind: AlertKind, station: str) -> list[AlertRow]:

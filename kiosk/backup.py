@@ -45,6 +45,7 @@ from kiosk.models import (
     VisitRow,
     table_of,
 )
+from kiosk.name_search import PARTS_TABLE
 from kiosk.patients import refresh_patients
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
@@ -375,7 +376,11 @@ def _kiosk_tables(revision: str) -> frozenset[str] | None:
     """The names of the tables the kiosk makes up to `revision`; None if it knows none."""
     if revision not in _known_revisions():
         return None
-    return frozenset(_kiosk_tables_at(revision))
+    # SQLite's own index of name parts (FTS5 and its tables); a server indexes them in
+    # `visit_names` itself (`kiosk.name_search`).
+    return frozenset(
+        name for name in _kiosk_tables_at(revision) if not name.startswith(PARTS_TABLE)
+    )
 
 
 def _remove_kept(kept: Path | None) -> None:

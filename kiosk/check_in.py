@@ -30,10 +30,20 @@ from kiosk.content import ContentPack
 from kiosk.content_versions import content_in_use
 from kiosk.database import Database, NotReady
 from kiosk.exit_pin import ExitAttempt, ExitOutcome, ExitPin, write_pending
-from kiosk.expected import which_flow
+from kiosk.expected import visits_before, which_flow
 from kiosk.held_visits import HeldVisits, HoldReason, hold_reason, writable_again
 from kiosk.kiosk_access import record_kiosk_event
 from kiosk.pack_loader import ContentPackError
+from kiosk.risk import (
+    ACKNOWLEDGED_WITHIN,
+    SHOWN_WITHIN,
+    PartialVisit,
+    RiskRequest,
+    RiskState,
+    held_partial_visits,
+    hold_partial_visit,
+    raises_risk,
+)
 from kiosk.settings import Settings
 from kiosk.signature import Signature
 from kiosk.stored_visits import store_finished_visit
@@ -267,6 +277,15 @@ class CheckIn:
         self.idle = IdlePolicy(self.timing, idle_clock or steady_clock)
         # Times how long a patient who asked for help has waited (a clock that cannot jump).
         self.help_clock: Clock = idle_clock or steady_clock
+        # The risk path (`kiosk.risk`): how long a patient whose answer raised a risk alert
+        # waits, and for what, before being sent to the front desk. The real values
+        # unless a test injects others.
+        self.risk_clock: Clock = idle_clock or steady_clock
+        self.risk_shown_within: timedelta = SHOWN_WITHIN
+        self.risk_acknowledged_within: timedelta = ACKNOWLEDGED_WITHIN
+        # This visit's risk alert, once an answer raised it (one per visit).
+        self.risk: RiskRequest | None = None
+        self._risk_listeners: list[Callable[[RiskRequest], None]] = []
         self.held_visits = HeldVisits(settings.held_visits_dir)
         # Staff leave lock-down with the kiosk's own PIN where one is set (on a server the
         # kiosk's role reads no account); tries are timed by a clock that cannot jump.
@@ -369,8 +388,12 @@ class CheckIn:
 
     @property
     def visits_waiting(self) -> bool:
-        """Whether any finished visit still waits for the database."""
-        return bool(self.in_memory) or bool(self.held_visits.held())
+        """Whether any finished visit, or a risk alert, still waits for the database."""
+        return (
+            bool(self.in_memory)
+            or bool(self.held_visits.held())
+            or bool(held_partial_visits(self.settings.held_visits_dir))
+        )
 
     def store_waiting_visits(self, then: Callable[[list[str]], None] | None = None) -> None:
         """Try again to store the visits that wait; never while a patient is at the screen.
@@ -417,13 +440,14 @@ class CheckIn:
         self.database = writable_again(self.database)  # a kiosk started read-only
         self._write_exit_events()
         try:
+            self._raise_held_risks()
             for visit in in_memory:
                 self._store(visit)
                 stored.append(visit.id)
             stored += self.held_visits.store_all(
                 self.database, now=self.clock, station=self.station
             )
-        except (SQLAlchemyError, ValueError, OSError) as error:
+        except (SQLAlchemyError, StorageUnavailableError, ValueError, OSError) as error:
             log.warning("visits still wait for the database: %s", type(error).__name__)
         return stored
 
@@ -448,6 +472,7 @@ class CheckIn:
             return None
         language = _spoken(content, language)
         self.idle.reset()
+        self.risk = None
         self.visit = Visit(
             content,
             clock=self.clock,
@@ -455,6 +480,7 @@ class CheckIn:
             typed_signature_allowed=self.settings.typed_signature,
         )
         self.visit.assisted_by = assisted_by
+        self.visit.scored_answer_recorded = self.answer_recorded
         self.visit.start()
         self.problems = []
         self.idle.touched()
@@ -556,6 +582,82 @@ class CheckIn:
 
         self.errands.run(ask, heard)
 
+    # --- the risk path (`kiosk.risk`) -----------------------------------------------------
+    def listen_for_risk(self, heard: Callable[[RiskRequest], None]) -> None:
+        """`heard` is told when an answer raises a risk alert, and again once it is raised
+        (or could not be)."""
+        self._risk_listeners.append(heard)
+
+    def answer_recorded(self, question_id: str, score: int) -> None:
+        """An answer was recorded with this score: a PHQ-9 answer about self-harm above 0
+        raises the risk alert now, with the visit as it stands (once per visit).
+
+        Nothing afterwards takes it back: not Back, not a changed answer, not the idle
+        timeout, not a crash (it is in the database, or held on this kiosk's disk).
+        """
+        visit = self.visit
+        if visit is None or self.risk is not None or not raises_risk(question_id, score):
+            return
+        request = RiskRequest(
+            self.risk_clock,
+            shown_within=self.risk_shown_within,
+            acknowledged_within=self.risk_acknowledged_within,
+        )
+        self.risk = request
+        partial, by = PartialVisit.of(visit), self._as_kiosk()
+        for heard in self._risk_listeners:
+            heard(request)
+
+        def raised(alert_id: int | None) -> None:
+            request.raised(alert_id)
+            for heard in self._risk_listeners:
+                heard(request)
+
+        self.errands.run(lambda: self._raise_risk(partial, by), raised)
+
+    def _raise_risk(self, partial: PartialVisit, by: Actor) -> int | None:
+        """Off the screen's thread: the alert and the partial visit into the database,
+        else held on this kiosk (and raised by the next retry). None: not raised now."""
+        alerts = Alerts(self.database)
+        try:
+            if not self._database_not_ready():
+                return alerts.raise_risk(partial, by)
+        except (StorageUnavailableError, SQLAlchemyError) as error:
+            log.error("a risk alert could not reach the desk: %s", type(error).__name__)
+        try:
+            hold_partial_visit(self.settings.held_visits_dir, partial)
+            log.warning("a risk alert waits on this kiosk for the database")
+        except OSError as error:
+            log.error("a risk alert could not be held either: %s", type(error).__name__)
+        return None
+
+    def follow_risk(self, request: RiskRequest, then: Callable[[RiskRequest], None]) -> None:
+        """Ask, as an errand, whether a desk has shown, acknowledged or closed the alert."""
+        alert_id = request.alert_id
+        if alert_id is None:
+            then(request)
+            return
+        alerts = Alerts(self.database)
+
+        def ask() -> RiskState | None:
+            try:
+                return alerts.risk_state(alert_id, station=self.station)
+            except (StorageUnavailableError, SQLAlchemyError):
+                return None  # asked again at the next look
+
+        def heard(state: RiskState | None) -> None:
+            request.heard(state)
+            then(request)
+
+        self.errands.run(ask, heard)
+
+    def _raise_held_risks(self) -> None:
+        """Off the screen's thread: risk alerts held on this kiosk go in first."""
+        alerts = Alerts(self.database)
+        for path, partial in held_partial_visits(self.settings.held_visits_dir):
+            alerts.raise_risk(partial, self._as_kiosk())
+            path.unlink()
+
     def send_heartbeat(self, then: Callable[[bool], None] | None = None) -> None:
         """Tell the desks, as an errand, that this kiosk is alive and how it is; `then`
         hears whether the database took it."""
@@ -623,12 +725,13 @@ class CheckIn:
         content = visit.content
         self._asking_flow_for = visit.id
 
-        def asked(flow: VisitFlow) -> None:
+        def asked(answer: tuple[VisitFlow, int | None]) -> None:
             if self._asking_flow_for == visit.id:
                 self._asking_flow_for = None
             # The patient walked away (or the kiosk started over) while it was asked.
             if self.visit is not visit or visit.step is not Step.DETAILS:
                 return
+            flow, visit.visits_before = answer  # on the screen's thread, before its questions
             visit.enter_details(first, last, born, flow=flow)
             self._changed()
 
@@ -640,17 +743,26 @@ class CheckIn:
         """Whether the visit's sound details wait for the answer to which flow to run."""
         return self.visit is not None and self._asking_flow_for == self.visit.id
 
-    def _which_flow(self, details: PatientDetails, content: ContentPack) -> VisitFlow:
-        """Which flow to run for these details: the day's expected list answers, and
-        nothing else comes back. A database that cannot answer means a first visit.
+    def _which_flow(
+        self, details: PatientDetails, content: ContentPack
+    ) -> tuple[VisitFlow, int | None]:
+        """Which flow to run for these details (the day's expected list answers, and
+        nothing else comes back), and how many visits of the patient came before where a
+        measure is asked every Nth visit (0 otherwise, `expected.visits_before`). A
+        database that cannot answer means a first visit.
 
         One indexed read, run as an errand: on a kiosk, off the screen's thread.
         """
         if self._database_not_ready():
-            return VisitFlow.FIRST_VISIT
+            return VisitFlow.FIRST_VISIT, 0
         try:
             with self.database.session() as session, session.begin():
-                return which_flow(
+                counted: int | None = 0
+                if any(m.every_nth_visit > 1 for m in content.measures):
+                    counted = visits_before(
+                        session, details.first_name, details.last_name, details.date_of_birth
+                    )
+                flow = which_flow(
                     session,
                     details.first_name,
                     details.last_name,
@@ -659,9 +771,10 @@ class CheckIn:
                     now=self.clock(),
                     zone=self.settings.zone,
                 )
+                return flow, counted
         except SQLAlchemyError as error:
             log.warning("the expected list cannot be asked: %s", type(error).__name__)
-            return VisitFlow.FIRST_VISIT
+            return VisitFlow.FIRST_VISIT, 0
 
     def next_slide(self) -> None:
         """Next on a slide, once the slide has been shown long enough."""
@@ -694,6 +807,8 @@ class CheckIn:
         if visit is None:
             return
         self.problems = []
+        # A scored item's answer reaches `answer_recorded` (the risk path) from inside,
+        # before anything else and before the visit moves on.
         visit.answer(value)
         if not visit.current_question_flagged:
             visit.next_question()

@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kiosk import auth
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk import auth, name_search
 from kiosk.actor import Actor, Role, roles_in_order, staff_audit_name
 from kiosk.alerts import Alert, Alerts, StationState
 from kiosk.content import ContentPack
@@ -27,6 +29,7 @@ from kiosk.database import (
     DatabaseUnavailableError,
     Initialized,
     NotReady,
+    connect_database,
     init_database,
     open_database,
     upgrade_database,
@@ -129,8 +132,31 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
     if parse_url(url).get_backend_name() == "postgresql":
+        _index_name_parts(url)
         _make_station_roles(url, args)
     return 0
+
+
+def _index_name_parts(url: str) -> None:
+    """On a server: the names' trigram index for the desk's search, or why it is missing."""
+    database = connect_database(url)
+    try:
+        with database.engine.begin() as connection:
+            made, missing = name_search.index_parts_on_server(connection)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise CommandError(f"the stored names could not be indexed: {reason}") from None
+    finally:
+        database.close()
+    if made:
+        print("Indexed the stored names for the desk's search (pg_trgm)")
+    if missing:
+        print(
+            "The desk's name search compares every stored name (it finds the same visits, "
+            f"more slowly with tens of thousands of names): pg_trgm cannot be used ({missing})."
+            " Install the server's contrib package (postgresql-contrib), or have a superuser"
+            " run CREATE EXTENSION pg_trgm in this database, then run `kiosk db upgrade`"
+        )
 
 
 def _make_station_roles(url: str, args: argparse.Namespace) -> None:
@@ -166,6 +192,8 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The database at {shown_url(url)} is already current; nothing was changed")
     else:
         print(f"Upgraded the database at {shown_url(url)} from schema {before} to {HEAD_REVISION}")
+    if parse_url(url).get_backend_name() == "postgresql":
+        _index_name_parts(url)
     try:
         if grant_after_upgrade(url):
             print("The station roles have their privileges on the upgraded schema")
@@ -383,6 +411,7 @@ def cmd_visits(args: argparse.Namespace, settings: Settings) -> int:
                             "teach_back": (
                                 teach_back_counts(visit.teach_back) if visit.teach_back else None
                             ),
+                            "measures": dict(visit.measures),
                         },
                         ensure_ascii=False,
                     )
@@ -489,6 +518,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{folder}: valid — {len(pack.slides)} slides, {_questions(pack)}, "
         f"{len(pack.consent_statements)} consent statements; version {pack.short_version}"
     )
+    from kiosk.measure_check import measure_warnings
+
+    for warning in measure_warnings(pack):
+        print(f"warning: {warning}")
     return 0
 
 

@@ -100,6 +100,15 @@ READING_TIME_FRACTION = Fraction(1, 3)
 # A returning patient's consent stands this long before the slides are shown again.
 CONSENT_VALID_DAYS = 365
 
+# A language's name in English, for admins and staff.
+LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+
+
+def language_words(code: str) -> str:
+    """A language's name in English, for admins and staff."""
+    return LANGUAGE_WORDS.get(code, code)
+
+
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -240,6 +249,12 @@ class Question:
     slide: str | None = None
     right_answer: str | None = None
     key_sentence: str = ""
+    # An item of a scored questionnaire (`Measure.as_questions`): the measure's ID, and
+    # the instructions read above it. Never part of the pack's own questions.
+    measure: str | None = None
+    lead: str = ""
+    # The publisher's attribution, printed under each of a measure's items.
+    attribution: str = ""
 
     @property
     def is_teach_back(self) -> bool:
@@ -275,6 +290,128 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ScoredChoice:
+    """One answer to a scored item, and the points it counts towards the total."""
+
+    id: str
+    text: str
+    score: int
+
+
+@dataclass(frozen=True)
+class MeasureItem:
+    """One scored item of a questionnaire (its ID, such as `phq9-9`, names it everywhere)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SeverityBand:
+    """A range of totals, both ends included, and what the publisher calls it."""
+
+    lowest: int
+    highest: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DifficultyItem:
+    """The unscored question after the items: how hard the problems made daily life."""
+
+    id: str
+    text: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A scored questionnaire (the PHQ-9, the GAD-7): the same choices for every item,
+    a total, severity bands, and maybe an unscored difficulty item.
+
+    `validated`: the wording, scores and bands are a published instrument's; changed, it
+    is no longer that instrument, so the editor locks it and Check warns. `every_nth_visit`
+    0 never asks it (the default); 1 at every visit; 3 at a patient's first visit and
+    every third one after it.
+    """
+
+    id: str
+    name: str
+    instructions: str
+    choices: tuple[ScoredChoice, ...]
+    items: tuple[MeasureItem, ...]
+    bands: tuple[SeverityBand, ...]
+    attribution: str = ""
+    difficulty: DifficultyItem | None = None
+    validated: bool = False
+    every_nth_visit: int = 0
+
+    @property
+    def turned_on(self) -> bool:
+        """Whether the clinic asks it at all."""
+        return self.every_nth_visit > 0
+
+    @property
+    def highest_total(self) -> int:
+        """The most the items can add up to."""
+        return len(self.items) * max((choice.score for choice in self.choices), default=0)
+
+    def score(self, choice_id: str) -> int | None:
+        """The points of an answer to a scored item (None for no such choice)."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice.score
+        return None
+
+    def band(self, total: int) -> str:
+        """The severity band of a total ("" for a total outside every band)."""
+        for band in self.bands:
+            if band.lowest <= total <= band.highest:
+                return band.name
+        return ""
+
+    def item_ids(self) -> tuple[str, ...]:
+        """Every question ID it asks: the items, then the difficulty item."""
+        difficulty = (self.difficulty.id,) if self.difficulty else ()
+        return (*(item.id for item in self.items), *difficulty)
+
+    def as_questions(self) -> tuple[Question, ...]:
+        """The measure's items as the kiosk's question screens ask them: one at a time,
+        the choices as big buttons, the instructions above; never a flag of their own."""
+        choices = tuple(Choice(choice.id, choice.text) for choice in self.choices)
+        questions = [
+            Question(
+                item.id,
+                item.text,
+                (),
+                "",
+                contraindication=False,
+                kind=QuestionKind.SINGLE_CHOICE,
+                choices=choices,
+                measure=self.id,
+                lead=self.instructions,
+                attribution=self.attribution,
+            )
+            for item in self.items
+        ]
+        if self.difficulty is not None:
+            questions.append(
+                Question(
+                    self.difficulty.id,
+                    self.difficulty.text,
+                    (),
+                    "",
+                    contraindication=False,
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    choices=self.difficulty.choices,
+                    measure=self.id,
+                    attribution=self.attribution,
+                )
+            )
+        return tuple(questions)
+
+
+@dataclass(frozen=True)
 class ConsentStatement:
     """A statement the patient acknowledges before signing."""
 
@@ -303,6 +440,16 @@ class ContentPack:
     # this (the clinic's period), or the slides' clinical text changed since (issue 27).
     consent_valid_days: int = CONSENT_VALID_DAYS
     return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
+    # Scored questionnaires (issue 28), off until the clinic turns them on. Their words in
+    # another language come only from the clinic's translation file (the publisher's own
+    # version): a measure without them is not asked in that language.
+    measures: tuple[Measure, ...] = ()
+    # Who responds when a PHQ-9 answer about self-harm raises an alert (`kiosk.risk`):
+    # until the clinic names someone the PHQ-9 cannot be turned on.
+    risk_responder: str = ""
+    # Whether the kiosk's "Read to me" is heard through headphones only: without them the
+    # self-harm item is not read aloud in the waiting room.
+    kiosk_has_headphones: bool = False
 
     @property
     def teach_back(self) -> tuple[Question, ...]:
@@ -364,8 +511,20 @@ class ContentPack:
                 replace(statement, text=words[f"consent.{statement.id}"])
                 for statement in self.consent_statements
             ),
+            measures=tuple(
+                _measure_in(measure, found)
+                for measure in self.measures
+                if measure_translated(measure, found)
+            ),
             translations={},
         )
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id."""
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
 
     def question(self, question_id: str) -> Question:
         """The question with this id."""
@@ -427,13 +586,34 @@ class ContentPack:
                 != (CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT)
                 else {}
             ),
+            # Only a pack with measures says so: one without keeps its old version.
+            **(
+                {"measures": [_canonical_measure(m) for m in self.measures]}
+                if self.measures
+                else {}
+            ),
+            # Only a clinic that set up the risk path says so (the version stays).
+            **(
+                {
+                    "risk_path": {
+                        "responder": self.risk_responder,
+                        "headphones": self.kiosk_has_headphones,
+                    }
+                }
+                if self.risk_responder or self.kiosk_has_headphones
+                else {}
+            ),
             # Only a pack with translations says so: one without keeps its old version.
             **(
                 {
                     # Only words for text the pack has: an item removed in the editor
                     # takes its translations with it.
                     "translations": {
-                        language: {k: v for k, v in sorted(words.items()) if k in text}
+                        language: {
+                            k: v
+                            for k, v in sorted(words.items())
+                            if k in text or k in measure_keys(self)
+                        }
                         for language, words in sorted(self.translations.items())
                     }
                 }
@@ -487,6 +667,108 @@ def _canonical_question(question: Question) -> dict[str, Any]:
     return data
 
 
+def _canonical_measure(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "instructions": measure.instructions,
+        "choices": [{"id": c.id, "text": c.text, "score": c.score} for c in measure.choices],
+        "items": [{"id": i.id, "text": i.text} for i in measure.items],
+        "bands": [{"from": b.lowest, "to": b.highest, "name": b.name} for b in measure.bands],
+        "attribution": measure.attribution,
+        "difficulty": (
+            {
+                "id": measure.difficulty.id,
+                "text": measure.difficulty.text,
+                "choices": [{"id": c.id, "text": c.text} for c in measure.difficulty.choices],
+            }
+            if measure.difficulty
+            else None
+        ),
+        "validated": measure.validated,
+        "every_nth_visit": measure.every_nth_visit,
+    }
+
+
+def _measure_from_canonical(data: Mapping[str, Any]) -> Measure:
+    difficulty = data.get("difficulty")
+    return Measure(
+        id=data["id"],
+        name=data["name"],
+        instructions=data["instructions"],
+        choices=tuple(ScoredChoice(c["id"], c["text"], c["score"]) for c in data["choices"]),
+        items=tuple(MeasureItem(i["id"], i["text"]) for i in data["items"]),
+        bands=tuple(SeverityBand(b["from"], b["to"], b["name"]) for b in data["bands"]),
+        attribution=data.get("attribution", ""),
+        difficulty=(
+            DifficultyItem(
+                difficulty["id"],
+                difficulty["text"],
+                tuple(Choice(c["id"], c["text"]) for c in difficulty["choices"]),
+            )
+            if difficulty
+            else None
+        ),
+        validated=data.get("validated", False),
+        every_nth_visit=data.get("every_nth_visit", 0),
+    )
+
+
+def measure_keys(pack: ContentPack) -> dict[str, str]:
+    """Every piece of a measure's patient-facing text, by key, in the pack's own language.
+
+    Apart from `text_keys`: a translation need not have them (a measure without its
+    publisher's version in a language is not asked in it), but has all of one or none.
+    """
+    keys: dict[str, str] = {}
+    for measure in pack.measures:
+        keys.update(measure_text(measure))
+    return keys
+
+
+def measure_text(measure: Measure) -> dict[str, str]:
+    """One measure's patient-facing text, by key (`measure.<id>.…`)."""
+    prefix = f"measure.{measure.id}"
+    keys = {f"{prefix}.instructions": measure.instructions}
+    for choice in measure.choices:
+        keys[f"{prefix}.choice.{choice.id}"] = choice.text
+    for item in measure.items:
+        keys[f"{prefix}.item.{item.id}"] = item.text
+    if measure.difficulty is not None:
+        keys[f"{prefix}.difficulty"] = measure.difficulty.text
+        for answer in measure.difficulty.choices:
+            keys[f"{prefix}.difficulty_choice.{answer.id}"] = answer.text
+    return keys
+
+
+def measure_translated(measure: Measure, words: Mapping[str, str]) -> bool:
+    """Whether `words` hold every piece of the measure's text (then it can be asked)."""
+    return all(words.get(key) for key in measure_text(measure))
+
+
+def _measure_in(measure: Measure, words: Mapping[str, str]) -> Measure:
+    prefix = f"measure.{measure.id}"
+    difficulty = measure.difficulty
+    return replace(
+        measure,
+        instructions=words[f"{prefix}.instructions"],
+        choices=tuple(replace(c, text=words[f"{prefix}.choice.{c.id}"]) for c in measure.choices),
+        items=tuple(replace(i, text=words[f"{prefix}.item.{i.id}"]) for i in measure.items),
+        difficulty=(
+            replace(
+                difficulty,
+                text=words[f"{prefix}.difficulty"],
+                choices=tuple(
+                    replace(c, text=words[f"{prefix}.difficulty_choice.{c.id}"])
+                    for c in difficulty.choices
+                ),
+            )
+            if difficulty is not None
+            else None
+        ),
+    )
+
+
 def _question_from_canonical(data: Mapping[str, Any]) -> Question:
     kind = QuestionKind(data.get("kind", QuestionKind.YES_NO.value))
     flag_answers: tuple[str, ...] = tuple(
@@ -530,6 +812,9 @@ def pack_from_canonical(canonical_bytes: bytes, pictures: Mapping[str, bytes]) -
         return_consent=ReturnConsent(
             data.get("return_visits", {}).get("return_consent", ReturnConsent.EVERY_VISIT.value)
         ),
+        measures=tuple(_measure_from_canonical(m) for m in data.get("measures", ())),
+        risk_responder=data.get("risk_path", {}).get("responder", ""),
+        kiosk_has_headphones=data.get("risk_path", {}).get("headphones", False),
     )
 
 

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.content import ContentPack, text_keys
+from kiosk.content import ContentPack, language_words, text_keys
 from kiosk.draft_check import key_place
-from kiosk.translations import language_words
 
 # Words and line breaks; other spacing is not a change a patient would notice.
 _WORDS = re.compile(r"\n|\S+")

@@ -7,9 +7,11 @@ and every one is marked `is_demo`, which the list, the summary and the desk show
 from __future__ import annotations
 
 import json
+import math
 import random
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from kiosk.content import (
     Answer,
     ContentPack,
+    Measure,
     Question,
     QuestionKind,
     QuestionSection,
@@ -426,6 +429,115 @@ def _link_returning_patients(session: Session, content: ContentPack, ids: list[s
     return made
 
 
+# The PHQ-9 cannot be turned on until someone is named to respond to a risk answer
+# (`kiosk.risk`): the demo's content names a made-up one, saying so.
+DEMO_RESPONDER = "the nurse on duty (demo content: a clinic names its own)"
+
+
+def with_measures_on(content: ContentPack) -> ContentPack:
+    """The pack with each of its measures asked at every visit (the demo's content)."""
+    return replace(
+        content,
+        measures=tuple(replace(m, every_nth_visit=1) for m in content.measures),
+        risk_responder=content.risk_responder or DEMO_RESPONDER,
+    )
+
+
+def _spread(measure: Measure, total: int, rng: random.Random, *, keep_zero: str) -> dict[str, str]:
+    """Answers to `measure`'s items adding up to `total` (`keep_zero`'s item stays at 0)."""
+    by_score = {choice.score: choice.id for choice in measure.choices}
+    top = max(by_score)
+    items = [item.id for item in measure.items if item.id != keep_zero]
+    scores = dict.fromkeys(items, 0)
+    left = min(total, top * len(items))
+    while left:
+        item = rng.choice([i for i in items if scores[i] < top])
+        scores[item] += 1
+        left -= 1
+    answers = {item: by_score[score] for item, score in scores.items()}
+    if keep_zero in {item.id for item in measure.items}:
+        answers[keep_zero] = by_score[0]
+    if measure.difficulty is not None:
+        choices = measure.difficulty.choices
+        answers[measure.difficulty.id] = choices[
+            min(len(choices) - 1, total * 4 // (top * len(items) + 1))
+        ].id
+    return answers
+
+
+def _course(
+    rng: random.Random, visits: int, start: tuple[int, int], end: tuple[int, int], highest: int
+) -> list[int]:
+    """A plausible course of totals: most patients improve over the first infusions and
+    level off; some do not; each total a point or two either way."""
+    first = rng.randint(*start)
+    responds = rng.random() < 0.7
+    last = rng.randint(*end) if responds else first - rng.randint(0, 3)
+    pace = rng.uniform(1.5, 3.5)
+    return [
+        max(0, min(highest, round(last + (first - last) * math.exp(-n / pace) + rng.gauss(0, 1.2))))
+        for n in range(visits)
+    ]
+
+
+# Demo answers never score the PHQ-9's item on self-harm above 0: a stored answer above 0
+# without the alert the kiosk raises at once would teach the wrong thing about the desk.
+_NEVER_IN_DEMO = "phq9-9"
+# (starting range, range once improved) of each measure's totals in the demo.
+_DEMO_COURSES = {"phq9": ((13, 23), (3, 9)), "gad7": ((9, 17), (2, 8))}
+
+
+def _add_measure_answers(
+    session: Session, content: ContentPack, ids: list[str], rng: random.Random
+) -> None:
+    """Answers to every measure turned on, for each demo visit: a returning patient's
+    totals follow a course across their visits, oldest first."""
+    measures = [m for m in content.measures if m.turned_on]
+    if not measures:
+        return
+    positions = {
+        item: n
+        for n, item in enumerate(
+            [
+                *(q.id for q in content.questions),
+                *(i for m in content.measures for i in m.item_ids()),
+            ]
+        )
+    }
+    rows = session.execute(
+        select(
+            VisitRow.id,
+            VisitRow.name_key,
+            VisitRow.date_of_birth,
+            VisitRow.answers_confirmed_at,
+            VisitRow.finished_at,
+        )
+        .where(VisitRow.id.in_(ids))
+        .order_by(VisitRow.started_at)
+    ).all()
+    groups: dict[tuple[str, date], list[tuple[str, datetime]]] = {}
+    for visit_id, key, born, confirmed, finished in rows:
+        groups.setdefault((key, born), []).append((visit_id, confirmed or finished))
+    answers: list[dict[str, object]] = []
+    for own in groups.values():
+        for measure in measures:
+            start, end = _DEMO_COURSES.get(measure.id, ((5, 15), (0, 5)))
+            totals = _course(rng, len(own), start, end, measure.highest_total)
+            for (visit_id, when), total in zip(own, totals, strict=True):
+                for item, choice in _spread(measure, total, rng, keep_zero=_NEVER_IN_DEMO).items():
+                    answers.append(
+                        {
+                            "visit_id": visit_id,
+                            "question_id": item,
+                            "position": positions[item],
+                            "answer": choice,
+                            "answered_at": when,
+                        }
+                    )
+    for first in range(0, len(answers), 5000):
+        session.execute(insert(AnswerRow), answers[first : first + 5000])
+
+
 def add_demo_visits(
     session: Session,
     content: ContentPack,
@@ -461,4 +573,5 @@ def add_demo_visits(
             if batch[name]:
                 session.execute(insert(model), batch[name])
     _link_returning_patients(session, content, ids)
+    _add_measure_answers(session, content, ids, random.Random(len(ids)))
     return count

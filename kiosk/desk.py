@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from kiosk import printing
+from kiosk import name_search, printing
 from kiosk.actor import Actor, Permission
 from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
@@ -33,9 +33,15 @@ from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
 from kiosk.visit_record import VisitRecord
 
 PAGE_SIZE = 50
-# Up to this many matching visits a name search reads them through the name index;
-# beyond it one pass over the table is quicker (about 150 ms at 100,000 visits here).
-NAME_LOOKUP_LIMIT = 15_000
+# A name search reads the visits of the matching names through the name index when they
+# are few; when they are many it reads the newest visits until the page is full. Below
+# this many matches the first is always quick (a few milliseconds).
+NAME_LOOKUP_LIMIT = 2_000
+# Reading a visit from the table to test its name costs about this many times reading
+# one entry of the name index (measured at a million visits, bench/desk.py).
+ROW_COST = 10
+# More names than this are not sent as a list: the newest visits are read instead.
+MOST_NAMES_LISTED = 5_000
 MAX_NOTE_LENGTH = 2000
 # The longest name or birth date is far shorter. The limit keeps a pasted wall of text
 # from reaching the database: 25,000 "%" made SQLite give up ("LIKE or GLOB pattern too
@@ -305,6 +311,26 @@ def search_text(typed: str) -> str:
     return text if search_key(text) else ""
 
 
+def _by_name(session: Session, key: str, page_end: int) -> tuple[ColumnElement[bool], int, bool]:
+    """Which visits carry a name containing `key`; how many; whether read by name.
+
+    The names that match and how many visits each come from the names stored once each
+    (`kiosk.name_search`), not from every visit's: comparing a million visits' names took
+    0.9 s (bench/desk.py). Then the cheaper way to the page: the matching names' visits
+    through the name index (one entry each), or the newest visits until `page_end` have
+    matched (a table row each, and 1 in every visits/matches matches).
+    """
+    found = name_search.names_containing(session, key)
+    matches = sum(found.values())
+    few = matches <= NAME_LOOKUP_LIMIT or (
+        len(found) <= MOST_NAMES_LISTED
+        and matches * matches <= ROW_COST * page_end * name_search.visits_named(session)
+    )
+    if few:
+        return VisitRow.name_key.in_(list(found)), matches, True
+    return VisitRow.name_key.like(name_search.like_pattern(key), escape="\\"), matches, False
+
+
 def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPage:
     """Visits matching any part of the name (accents and case ignored) or a birth date.
 
@@ -317,6 +343,7 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     # Visits matching the name alone, when the name is the whole search: then the
     # total is known without counting again.
     named_visits: int | None = None
+    by_name = False
     text = search_text(wanted.text)
     born = parse_birth_date(text) if text else None
     if born is None and text:
@@ -327,26 +354,9 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     if born is not None:
         conditions.append(VisitRow.date_of_birth == born)
     elif text:
-        pattern = (
-            "%"
-            + search_key(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
-        like = VisitRow.name_key.like(pattern, escape="\\")
-        # The names that match and how many visits each, from the name index alone. A
-        # few thousand visits are then read by name, through the index; more than that
-        # and reading the whole table once is quicker than fetching each. Testing every
-        # visit row read the table, signatures and all: 150 ms and more for a year of
-        # visits even when a handful matched (bench/desk.py).
-        names = session.connection().execute(
-            select(VisitRow.name_key, func.count()).where(like).group_by(VisitRow.name_key)
-        )
-        found = {name: int(visits) for name, visits in names}
-        named_visits = sum(found.values())
-        if named_visits <= NAME_LOOKUP_LIMIT:
-            conditions.append(VisitRow.name_key.in_(list(found)))
-        else:
-            conditions.append(like)
+        page_end = (max(0, wanted.page) + 1) * wanted.page_size
+        name, named_visits, by_name = _by_name(session, search_key(text), page_end)
+        conditions.append(name)
     if wanted.date_from is not None:
         conditions.append(VisitRow.finished_at >= _day_bounds(wanted.date_from, zone)[0])
     if wanted.date_to is not None:
@@ -362,12 +372,16 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
     page = max(0, wanted.page)
     # Newest first: a visit left unreviewed months ago must not sit above today's
     # (Needs attention only finds those); today's list puts attention first.
-    rows = session.connection().execute(
-        query.where(*conditions)
-        .order_by(VisitRow.finished_at.desc(), VisitRow.id)
-        .limit(wanted.page_size)
-        .offset(page * wanted.page_size)
-    )
+    newest_first = (VisitRow.finished_at.desc(), VisitRow.id)
+    first, size = page * wanted.page_size, wanted.page_size
+    if by_name:
+        # The page's IDs from the index on (name, finish time, ID) alone, then only their
+        # rows: sorting all of 15,000 matching rows took 90 ms at a million visits.
+        chosen = select(VisitRow.id).where(*conditions).order_by(*newest_first)
+        selected = query.where(VisitRow.id.in_(chosen.limit(size).offset(first)))
+    else:
+        selected = query.where(*conditions).limit(size).offset(first)
+    rows = session.connection().execute(selected.order_by(*newest_first))
     listed = _with_open_flags(session, [_check_in(tuple(r)) for r in rows])
     return SearchPage(tuple(listed), total, page, wanted.page_size)
 

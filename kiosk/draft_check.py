@@ -13,15 +13,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kiosk.content import ContentPack, text_keys
+from kiosk.content import ContentPack, language_words, text_keys
+from kiosk.measure_check import measure_warnings
 from kiosk.pack_archive import pack_files
 from kiosk.pack_limits import quoted
 from kiosk.pack_loader import ContentPackError, load_pack
 from kiosk.pack_reader import ContentProblem
+from kiosk.risk import risk_path_problems
 from kiosk.translations import (
     TranslatedFrom,
     describe_key,
-    language_words,
     must_be_current,
     out_of_date,
 )
@@ -36,7 +37,7 @@ QUOTED_WORDING = 200
 class Place:
     """Where in the editor a problem is: a part, its row, and the language to edit."""
 
-    part: str  # "slide", "question", "statement" (the consent tab) or "clinic"
+    part: str  # "slide", "question", "statement" (the consent tab), "clinic" or "measure"
     row: int  # counted from 0; -1 for what is not in a list (the signature's meaning)
     language: str = ""  # "" for the clinic's own words, else the translation's code
 
@@ -76,8 +77,17 @@ def draft_problems(pack: ContentPack, translated_from: TranslatedFrom) -> list[D
         found: list[DraftProblem] = []
     except ContentPackError as error:
         found = [named(pack, problem) for problem in error.problems]
+    # The risk path (`kiosk.risk`): no PHQ-9 without who responds, nor without item 9.
+    found += [DraftProblem(words, Place("clinic", -1)) for words in risk_path_problems(pack)]
     stale = out_of_date_problems(pack, translated_from)
-    return found + [p for p in stale if p.blocks] + [p for p in stale if not p.blocks]
+    # A changed validated instrument is worth a look, never a refusal.
+    changed = [
+        DraftProblem(warning, Place("measure", row), blocks=False)
+        for warning in measure_warnings(pack)
+        for row, measure in enumerate(pack.measures)
+        if warning.startswith(f"{measure.name}:")
+    ]
+    return found + [p for p in stale if p.blocks] + [p for p in stale if not p.blocks] + changed
 
 
 def item_name(pack: ContentPack, part: str, row: int) -> str:
@@ -86,6 +96,8 @@ def item_name(pack: ContentPack, part: str, row: int) -> str:
         return _titled("slide", row, pack.slides[row].title, "(no title yet)")
     if part == "question" and 0 <= row < len(pack.questions):
         return _titled("question", row, pack.questions[row].text, "(no wording yet)")
+    if part == "measure" and 0 <= row < len(pack.measures):
+        return f"measure {row + 1} “{pack.measures[row].name}”"
     if part == "statement" and 0 <= row < len(pack.consent_statements):
         return _titled("consent statement", row, pack.consent_statements[row].text, "(no text yet)")
     return f"{'consent statement' if part == 'statement' else part} {row + 1}"

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.actor import Actor, Permission
 from kiosk.audit import AuditAction
 from kiosk.content import ContentPack
 from kiosk.kiosk_access import through_owner
-from kiosk.models import ContentVersionRow, ExpectedPatientRow, PatientRow
+from kiosk.models import ContentVersionRow, ExpectedPatientRow, PatientRow, VisitRow
 from kiosk.patients import ONLY_THE_FRONT_DESK, PatientError, patient_key
 from kiosk.visit import MAX_NAME_LENGTH, VisitFlow, clean_name, parse_birth_date
 
@@ -378,6 +378,28 @@ def versions_with_the_same_slides(session: Session, pack: ContentPack) -> list[s
             _SLIDES_OF_VERSION[sha] = _slides_said(canonical)
     said = _clinical_text(pack)
     return [sha for sha in hashes if _SLIDES_OF_VERSION.get(sha) == said]
+
+
+def visits_before(session: Session, first_name: str, last_name: str, born: date) -> int | None:
+    """How many kept visits the patient with these details has had, for a measure asked
+    every Nth visit; 0 for a patient the desk has not linked any visit of.
+
+    None on a server: the kiosk's role reads no patient (it learns only the flow), so a
+    measure asked every Nth visit is asked at each visit there.
+    """
+    if through_owner(session):
+        return None
+    patient_id = _matching_patient(session, patient_key(first_name, last_name), born)
+    if patient_id is None:
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(VisitRow)
+            .where(VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None))
+        )
+        or 0
+    )
 
 
 def which_flow(

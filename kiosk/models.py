@@ -172,7 +172,10 @@ class VisitRow(Base):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_finished_at", "finished_at"),
-        Index("ix_visits_name_key", "name_key"),
+        # A name search reads a page of a name's visits, newest first, from this index
+        # alone (`kiosk.desk.search`). Migration 0017's triggers on this table keep
+        # `visit_names` (`kiosk.name_search`) in step.
+        Index("ix_visits_name_key_finished_at", "name_key", "finished_at", "id"),
         Index("ix_visits_date_of_birth", "date_of_birth"),
     )
 
@@ -498,6 +501,34 @@ class AlertRow(Base):
     acknowledgement_note: Mapped[str] = mapped_column(Text, default="")
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_by: Mapped[str | None] = mapped_column(String(200))
+    # A risk alert (`kiosk.risk`) names its visit (stored with it as `PartialVisitRow`)
+    # and is closed by a clinician with a note.
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    clearing_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class PartialVisitRow(Base):
+    """A visit as it stood when an answer raised a risk alert (`kiosk.risk`): stored with
+    the alert at once, before the patient finishes (or walks away). The alert never holds
+    the patient's name; this row does, and only a signed-in account opens it."""
+
+    __tablename__ = "partial_visits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A cleared alert purged past retention takes the patient's partial visit with it.
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[str] = mapped_column(String(36), index=True)
+    station: Mapped[str] = mapped_column(String(200))
+    content_version: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # The answers so far, as JSON: [[question ID, answer, answered at (ISO)], ...].
+    answers: Mapped[str] = mapped_column(Text)
+    responder: Mapped[str] = mapped_column(String(200))
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class database_now(FunctionElement[datetime]):  # noqa: N801 - reads as a SQL function

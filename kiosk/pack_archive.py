@@ -27,13 +27,16 @@ from kiosk.content import (
     READING_TIME_FRACTION,
     READING_WORDS_PER_MINUTE,
     ContentPack,
+    Measure,
     QuestionKind,
     QuestionSection,
     ReturnConsent,
+    language_words,
 )
 from kiosk.pack_limits import MAX_FILE_BYTES, MAX_PACK_BYTES, quoted
 from kiosk.pack_loader import (
     CONSENT_FILE,
+    MEASURES_FILE,
     PACK_FILE,
     QUESTIONS_FILE,
     SLIDES_FILE,
@@ -41,7 +44,7 @@ from kiosk.pack_loader import (
     load_pack,
 )
 from kiosk.pack_reader import ContentProblem
-from kiosk.translations import TRANSLATIONS_FOLDER, language_words, translation_file_text
+from kiosk.translations import TRANSLATIONS_FOLDER, translation_file_text
 
 MAX_ZIP_ENTRIES = 500
 _CHUNK = 64 * 1024
@@ -93,7 +96,33 @@ def _settings(pack: ContentPack) -> dict[str, Any]:
         settings["consent_valid_days"] = pack.consent_valid_days
     if pack.return_consent is not ReturnConsent.EVERY_VISIT:
         settings["return_consent"] = pack.return_consent.value
+    if pack.risk_responder:
+        settings["risk_responder"] = pack.risk_responder
+    if pack.kiosk_has_headphones:
+        settings["kiosk_has_headphones"] = True
     return settings
+
+
+def _measure_entry(measure: Measure) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": measure.id,
+        "name": measure.name,
+        "validated": measure.validated,
+        "every_nth_visit": measure.every_nth_visit,
+        "instructions": measure.instructions,
+        "choices": [{"id": c.id, "text": c.text, "score": c.score} for c in measure.choices],
+        "items": [{"id": i.id, "text": i.text} for i in measure.items],
+    }
+    if measure.difficulty is not None:
+        entry["difficulty"] = {
+            "id": measure.difficulty.id,
+            "text": measure.difficulty.text,
+            "choices": [{"id": c.id, "text": c.text} for c in measure.difficulty.choices],
+        }
+    entry["bands"] = [{"from": b.lowest, "to": b.highest, "name": b.name} for b in measure.bands]
+    if measure.attribution:
+        entry["attribution"] = measure.attribution
+    return entry
 
 
 def pack_files(pack: ContentPack) -> dict[str, bytes]:
@@ -151,6 +180,12 @@ def pack_files(pack: ContentPack) -> dict[str, bytes]:
             },
         ),
     }
+    if pack.measures:
+        files[MEASURES_FILE] = _yaml(
+            "# Scored questionnaires: the publisher's wording, scores and bands; "
+            "every_nth_visit 0 never asks one.\n",
+            {"measures": [_measure_entry(measure) for measure in pack.measures]},
+        )
     for language in sorted(pack.translations):
         files[f"{TRANSLATIONS_FOLDER}/{language}.yaml"] = _yaml(
             f"# The pack's words in {language_words(language)}, by the IDs of its own files.\n",

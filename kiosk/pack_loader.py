@@ -24,11 +24,17 @@ from kiosk.content import (
     Choice,
     ConsentStatement,
     ContentPack,
+    DifficultyItem,
+    Measure,
+    MeasureItem,
     Question,
     QuestionKind,
     QuestionSection,
     ReturnConsent,
+    ScoredChoice,
+    SeverityBand,
     Slide,
+    language_words,
     plain_words,
     slide_text_problems,
 )
@@ -50,12 +56,19 @@ from kiosk.pack_limits import (
 )
 from kiosk.pack_reader import ContentProblem, Fields, PackReader
 from kiosk.pictures import picture_pixels, picture_problem
-from kiosk.translations import TranslationReader, language_words
+from kiosk.risk import PHQ9, SELF_HARM_ITEM
+from kiosk.translations import TranslationReader
 
 PACK_FILE = "pack.yaml"
 SLIDES_FILE = "slides.yaml"
 QUESTIONS_FILE = "questions.yaml"
 CONSENT_FILE = "consent.yaml"
+# Optional: a pack without it has no scored questionnaires.
+MEASURES_FILE = "measures.yaml"
+# A measure's total is a small number; its items and bands are few.
+MAX_MEASURES = 10
+MAX_MEASURE_ITEMS = 40
+MAX_SCORE = 10
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # A share written as a fraction ("1/3") or a decimal ("0.33"), short enough to read.
@@ -119,6 +132,8 @@ class _Settings:
     reading_time_fraction: Fraction = READING_TIME_FRACTION
     consent_valid_days: int = CONSENT_VALID_DAYS
     return_consent: ReturnConsent = ReturnConsent.EVERY_VISIT
+    risk_responder: str = ""
+    kiosk_has_headphones: bool = False
 
 
 @dataclass
@@ -137,6 +152,7 @@ class _PackLoader:
         self.slides_sound = all(problem.file != SLIDES_FILE for problem in self.reader.problems)
         questions = self._questions()
         consent = self._consent()
+        measures = self._measures({question.id for question in questions})
         if settings is None or consent is None:
             return None
         statements, meaning = consent
@@ -154,6 +170,9 @@ class _PackLoader:
             reading_time_fraction=settings.reading_time_fraction,
             consent_valid_days=settings.consent_valid_days,
             return_consent=settings.return_consent,
+            measures=tuple(measures),
+            risk_responder=settings.risk_responder,
+            kiosk_has_headphones=settings.kiosk_has_headphones,
         )
         if self.reader.problems:
             # Translations are checked against a sound pack; until then they would only
@@ -200,6 +219,7 @@ class _PackLoader:
         logo = self._picture(file, pairs, "logo", node)
         seconds, rate, fraction = 0, READING_WORDS_PER_MINUTE, READING_TIME_FRACTION
         consent_days, return_consent = CONSENT_VALID_DAYS, ReturnConsent.EVERY_VISIT
+        responder, headphones = "", False
         if "settings" in pairs:
             settings = r.mapping(file, pairs["settings"][1], "'settings'")
             if settings is not None:
@@ -212,6 +232,8 @@ class _PackLoader:
                         "reading_time_fraction",
                         "consent_valid_days",
                         "return_consent",
+                        "risk_responder",
+                        "kiosk_has_headphones",
                     },
                     "'settings'",
                 )
@@ -237,10 +259,33 @@ class _PackLoader:
                     maximum=3650,
                 )
                 return_consent = self._return_consent(settings)
+                # Who responds to a PHQ-9 answer about self-harm (`kiosk.risk`).
+                responder = (
+                    r.text(
+                        file,
+                        settings,
+                        "risk_responder",
+                        node,
+                        "'settings'",
+                        required=False,
+                        longest=MAX_TITLE,
+                    )
+                    or ""
+                )
+                headphones = r.switch(file, settings, "kiosk_has_headphones", False)
         if clinic_name is None:
             return None
         return _Settings(
-            clinic_name, language, seconds, logo, rate, fraction, consent_days, return_consent
+            clinic_name,
+            language,
+            seconds,
+            logo,
+            rate,
+            fraction,
+            consent_days,
+            return_consent,
+            responder,
+            headphones,
         )
 
     def _return_consent(self, settings: Fields) -> ReturnConsent:
@@ -430,8 +475,10 @@ class _PackLoader:
             )
             return default
 
-    def _choices(self, node: yaml.Node, pairs: Fields, kind: QuestionKind) -> tuple[Choice, ...]:
-        file, r = QUESTIONS_FILE, self.reader
+    def _choices(
+        self, node: yaml.Node, pairs: Fields, kind: QuestionKind, *, file: str = QUESTIONS_FILE
+    ) -> tuple[Choice, ...]:
+        r = self.reader
         if kind is not QuestionKind.SINGLE_CHOICE:
             if "choices" in pairs:
                 r.report(file, pairs["choices"][1], "only a single_choice question has 'choices'")
@@ -668,3 +715,193 @@ class _PackLoader:
             or ""
         )
         return statements, meaning
+
+    # --- scored questionnaires (issue 28) ----------------------------------------------
+    def _measures(self, question_ids: set[str]) -> list[Measure]:
+        file, r = MEASURES_FILE, self.reader
+        if not (r.folder / file).exists():
+            return []
+        # Item IDs share one space with the questions: an answer is stored by its ID.
+        seen = set(question_ids)
+        measure_ids: set[str] = set()
+        measures = []
+        for number, (node, pairs) in enumerate(
+            self._items(file, "measures", "measures", MAX_MEASURES)[2], 1
+        ):
+            with r.inside(f"measure {number}{_named(pairs)}", ("measure", number - 1)):
+                measures.append(self._measure(node, pairs, measure_ids, seen))
+                self._measure_rules(measures[-1], node, pairs)
+        return measures
+
+    def _measure_rules(self, measure: Measure, node: yaml.Node, pairs: Fields) -> None:
+        """Rules that refuse a measure as the clinic set it up (the place for more, such
+        as what the PHQ-9 needs before it may be turned on)."""
+        if measure.turned_on and not measure.items:
+            self.reader.report(
+                MEASURES_FILE, node, f"{measure.name} is turned on but has no items to ask"
+            )
+        # The risk path follows the self-harm item's ID: a PHQ-9 without it could never
+        # raise the alert its answer needs (`kiosk.risk`).
+        if measure.id == PHQ9 and SELF_HARM_ITEM not in measure.item_ids():
+            self.reader.report(
+                MEASURES_FILE,
+                node,
+                f"{measure.name} has no item \u201c{SELF_HARM_ITEM}\u201d (thoughts of "
+                "self-harm): without it the kiosk cannot raise the alert that answer needs",
+            )
+
+    def _measure(
+        self, node: yaml.Node, pairs: Fields, measure_ids: set[str], seen: set[str]
+    ) -> Measure:
+        file, r = MEASURES_FILE, self.reader
+        r.unknown(
+            file,
+            pairs,
+            {
+                "id",
+                "name",
+                "instructions",
+                "choices",
+                "items",
+                "difficulty",
+                "bands",
+                "attribution",
+                "validated",
+                "every_nth_visit",
+            },
+            "a measure",
+        )
+        identifier = self._identifier(file, pairs, node, "this measure", measure_ids)
+        name = r.text(file, pairs, "name", node, "this measure", longest=MAX_TITLE) or ""
+        instructions = (
+            r.text(file, pairs, "instructions", node, "this measure", longest=MAX_QUESTION_TEXT)
+            or ""
+        )
+        attribution = (
+            r.text(
+                file,
+                pairs,
+                "attribution",
+                node,
+                "this measure",
+                required=False,
+                longest=MAX_QUESTION_TEXT,
+            )
+            or ""
+        )
+        choices = self._scored_choices(node, pairs)
+        items = self._measure_items(node, pairs, seen)
+        difficulty = self._difficulty(pairs, seen)
+        highest = len(items) * max((choice.score for choice in choices), default=0)
+        bands = self._bands(node, pairs, highest)
+        return Measure(
+            identifier,
+            name,
+            instructions,
+            choices,
+            items,
+            bands,
+            attribution,
+            difficulty,
+            validated=r.switch(file, pairs, "validated", default=False),
+            every_nth_visit=r.whole_number(
+                file, pairs, "every_nth_visit", 0, minimum=0, maximum=52
+            ),
+        )
+
+    def _list(self, owner: yaml.Node, pairs: Fields, key: str, what: str) -> list[yaml.Node]:
+        file, r = MEASURES_FILE, self.reader
+        if key not in pairs:
+            r.report(file, owner, f"{what} needs '{key}:' with a list under it")
+            return []
+        items = r.sequence(file, pairs[key][1], f"'{key}'")
+        if not items:
+            r.report(file, pairs[key][1], f"there must be at least one item in '{key}'")
+        return items
+
+    def _scored_choices(self, owner: yaml.Node, pairs: Fields) -> tuple[ScoredChoice, ...]:
+        file, r = MEASURES_FILE, self.reader
+        items = self._list(owner, pairs, "choices", "a measure")
+        if len(items) > MAX_CHOICES:
+            r.report(file, pairs["choices"][1], _too_many("choices", len(items), MAX_CHOICES))
+            items = items[:MAX_CHOICES]
+        seen: set[str] = set()
+        choices = []
+        for item in items:
+            fields_ = r.mapping(file, item, "each choice")
+            if fields_ is None:
+                continue
+            r.unknown(file, fields_, {"id", "text", "score"}, "a choice of a measure")
+            identifier = self._identifier(file, fields_, item, "this choice", seen)
+            text = r.text(file, fields_, "text", item, "this choice", longest=MAX_CHOICE_TEXT) or ""
+            if "score" not in fields_:
+                r.report(file, item, "each choice of a measure needs 'score': the points it counts")
+            score = r.whole_number(file, fields_, "score", 0, minimum=0, maximum=MAX_SCORE)
+            choices.append(ScoredChoice(identifier, text, score))
+        return tuple(choices)
+
+    def _measure_items(
+        self, owner: yaml.Node, pairs: Fields, seen: set[str]
+    ) -> tuple[MeasureItem, ...]:
+        file, r = MEASURES_FILE, self.reader
+        items = self._list(owner, pairs, "items", "a measure")
+        if len(items) > MAX_MEASURE_ITEMS:
+            r.report(file, pairs["items"][1], _too_many("items", len(items), MAX_MEASURE_ITEMS))
+            items = items[:MAX_MEASURE_ITEMS]
+        found = []
+        for item in items:
+            fields_ = r.mapping(file, item, "each item")
+            if fields_ is None:
+                continue
+            r.unknown(file, fields_, {"id", "text"}, "an item of a measure")
+            identifier = self._identifier(file, fields_, item, "this item", seen)
+            text = r.text(file, fields_, "text", item, "this item", longest=MAX_QUESTION_TEXT) or ""
+            found.append(MeasureItem(identifier, text))
+        return tuple(found)
+
+    def _difficulty(self, pairs: Fields, seen: set[str]) -> DifficultyItem | None:
+        file, r = MEASURES_FILE, self.reader
+        if "difficulty" not in pairs:
+            return None
+        node = pairs["difficulty"][1]
+        fields_ = r.mapping(file, node, "'difficulty'")
+        if fields_ is None:
+            return None
+        r.unknown(file, fields_, {"id", "text", "choices"}, "the difficulty item")
+        identifier = self._identifier(file, fields_, node, "the difficulty item", seen)
+        text = (
+            r.text(file, fields_, "text", node, "the difficulty item", longest=MAX_QUESTION_TEXT)
+            or ""
+        )
+        choices = self._choices(node, fields_, QuestionKind.SINGLE_CHOICE, file=file)
+        return DifficultyItem(identifier, text, choices)
+
+    def _bands(self, owner: yaml.Node, pairs: Fields, highest: int) -> tuple[SeverityBand, ...]:
+        """Severity bands: each total from 0 to the highest in exactly one band."""
+        file, r = MEASURES_FILE, self.reader
+        before = len(r.problems)
+        items = self._list(owner, pairs, "bands", "a measure")
+        bands = []
+        for item in items[:MAX_MEASURE_ITEMS]:
+            fields_ = r.mapping(file, item, "each band")
+            if fields_ is None:
+                continue
+            r.unknown(file, fields_, {"from", "to", "name"}, "a band")
+            lowest = r.whole_number(file, fields_, "from", 0, minimum=0, maximum=999)
+            top = r.whole_number(file, fields_, "to", 0, minimum=0, maximum=999)
+            name = r.text(file, fields_, "name", item, "this band", longest=MAX_CHOICE_TEXT) or ""
+            if "from" not in fields_ or "to" not in fields_ or lowest > top:
+                r.report(file, item, "each band needs 'from' and 'to', from the lower total")
+            bands.append(SeverityBand(lowest, top, name))
+        if bands and len(r.problems) == before:
+            covered = sorted(
+                total for band in bands for total in range(band.lowest, band.highest + 1)
+            )
+            if covered != list(range(highest + 1)):
+                r.report(
+                    file,
+                    pairs["bands"][1],
+                    f"the bands must cover every total from 0 to {highest} once each "
+                    "(no gaps, no overlaps)",
+                )
+        return tuple(bands)

@@ -39,6 +39,7 @@ from kiosk.models import (
 )
 from kiosk.pack_archive import export_pack, read_pack
 from kiosk.pack_loader import ContentPackError
+from kiosk.risk import risk_path_problems
 
 MAX_LABEL_LENGTH = 200
 
@@ -236,6 +237,10 @@ def publish(session: Session, pack: ContentPack, *, label: str, by: Actor) -> Pu
         raise PublishError(
             f"the content could not be checked ({error.strerror}); nothing was published"
         ) from error
+    risk = risk_path_problems(checked)
+    if risk:
+        # A PHQ-9 nobody answers for, or without its self-harm item (`kiosk.risk`).
+        raise PublishError("the content has problems and was not published:", risk)
     in_use = content_in_use(session, None, by.now)[0]
     if in_use.sha256 == checked.version:
         raise PublishError(

@@ -37,6 +37,7 @@ from kiosk.models import (
     TeachBackAnswerRow,
     VisitRow,
 )
+from kiosk.name_search import forget_removed_names
 from kiosk.patients import refresh_patients
 from kiosk.unit_of_work import StorageUnavailableError, unit_of_work
 
@@ -79,6 +80,10 @@ def delete_visits(session: Session, visit_ids: Sequence[str]) -> None:
         for table in _CHILD_TABLES:
             session.execute(delete(table).where(table.visit_id.in_(batch)))
         session.execute(delete(VisitRow).where(VisitRow.id.in_(batch)))
+    if visit_ids:
+        # The database's triggers took the names out of the name search; this leaves
+        # nothing of them in its index's pages either.
+        forget_removed_names(session)
     session.expire_all()
     refresh_patients(session, patients)
 

@@ -6,7 +6,7 @@ front-desk staff read on the desk and on the printed summary.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +22,8 @@ class FlagKind(StrEnum):
     SIDE_EFFECT = "side_effect"
     NO_RIDE_HOME = "no_ride_home"
     TALK_FIRST = "talk_first"
+    # A scored questionnaire due today but not asked: no version in the visit's language.
+    MEASURE_NOT_ASKED = "measure_not_asked"
 
     @property
     def clinical(self) -> bool:
@@ -75,6 +77,8 @@ def flag_in_brief(kind: str, sentence: str) -> str:
         return "no ride home"
     if kind == FlagKind.TALK_FIRST:
         return "wants to talk first"
+    if kind == FlagKind.MEASURE_NOT_ASKED:
+        return sentence.partition(" — ")[0]
     if sentence.startswith(_REVIEW_PREFIX):
         # `Flag.sentence`'s own form, taken apart at its last "answered" (a question's
         # wording may say "answered" itself).
@@ -106,9 +110,12 @@ def visit_flags(
     *,
     has_ride_home: bool,
     stopped_to_talk: bool,
+    measures_not_asked: Sequence[str] = (),
 ) -> list[Flag]:
-    """Every flag of a finished visit: contraindications, then ride home, then talk first."""
+    """Every flag of a finished visit: contraindications, measures due but not asked
+    (each sentence says why), then ride home, then talk first."""
     flags = contraindication_flags(content, answers)
+    flags.extend(Flag(FlagKind.MEASURE_NOT_ASKED, wording) for wording in measures_not_asked)
     if stopped_to_talk:
         flags.append(Flag(FlagKind.TALK_FIRST, TALK_FIRST_WORDING))
     elif not has_ride_home:

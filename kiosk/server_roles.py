@@ -53,6 +53,8 @@ class StationKind(StrEnum):
 _EVERYONE_READS = ("alembic_version",)
 _CONTENT = ("content_versions", "content_publications", "content_pictures")
 _PATIENT_TABLES = ("patients", "detail_corrections", "expected_patients")
+# `visit_names` is the desk's name search (`kiosk.name_search`), written by the owner's
+# trigger function only.
 _VISIT_TABLES = (
     "visits",
     "answers",
@@ -60,6 +62,7 @@ _VISIT_TABLES = (
     "consent_acknowledgements",
     "flags",
     "teach_back_answers",
+    "visit_names",
 )
 _WHICH_FLOW = "kiosk_which_flow(text, date, date, timestamp, integer, text[])"
 _KIOSK_FUNCTIONS = (
@@ -69,6 +72,9 @@ _KIOSK_FUNCTIONS = (
     "kiosk_raise_alert(text, text, text, text)",
     "kiosk_alert_state(integer, text)",
     "kiosk_heartbeat(text, text, integer, boolean, text, text, text, text)",
+    # The risk path (`kiosk.risk`): the alert and the visit so far, and what became of it.
+    "kiosk_raise_risk_alert(jsonb)",
+    "kiosk_risk_state(integer, text)",
 )
 _SIGN_IN_FUNCTIONS = (
     "staff_count_wrong_sign_in(integer, timestamp, timestamp, integer)",
@@ -76,6 +82,27 @@ _SIGN_IN_FUNCTIONS = (
 )
 _PURGE_FUNCTION = "purge_visits_finished_before(timestamp, integer, text, text)"
 _PROTECTION_ALERT = "kiosk_raise_alert(text, text, text, text)"
+
+_DESK_UPDATES_VISITS = (
+    "reviewed_at",
+    "reviewed_by",
+    "review_note",
+    "open_flag_count",
+    "ride_status",
+    "ride_driver_name",
+    "ride_phone",
+    "ride_relationship",
+    "ride_arranged_by",
+    "voided_at",
+    "voided_by",
+    "void_reason",
+    "patient_id",
+    "first_name",
+    "last_name",
+    "name_key",
+    "date_of_birth",
+    "updated_at",
+)
 
 # (privileges, tables) for each kind; sequences and functions below.
 _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -88,8 +115,11 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
             + _VISIT_TABLES
             + ("print_jobs", "staff_accounts", "audit_entries", "alerts", "stations"),
         ),
-        # Review, ride home, void and undo, and a flag cleared by a review.
-        ("UPDATE", ("visits", "flags")),
+        # Review, ride home, void and undo, a patient linked or a typo corrected, and a
+        # flag cleared by a review: those columns only. What the patient answered, signed
+        # and saw, and where and when they checked in, no desk can rewrite.
+        (f"UPDATE ({', '.join(_DESK_UPDATES_VISITS)})", ("visits",)),
+        ("UPDATE (cleared_at, cleared_by)", ("flags",)),
         ("INSERT, UPDATE", ("print_jobs", "alerts")),
         ("UPDATE", ("stations",)),
         ("INSERT", ("audit_entries",)),
@@ -99,6 +129,8 @@ _TABLE_GRANTS: dict[StationKind, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("INSERT, UPDATE, DELETE", ("patients",)),
         ("INSERT", ("detail_corrections",)),
         ("INSERT, DELETE", ("expected_patients",)),
+        # A risk alert's patient, read by a signed-in account that opens it.
+        ("SELECT", ("partial_visits",)),
     ),
     StationKind.EDITOR: (
         ("SELECT", (*_EVERYONE_READS, "staff_accounts", "audit_entries", "alerts", "stations")),
@@ -134,6 +166,8 @@ _FUNCTIONS: dict[StationKind, tuple[str, ...]] = {
     StationKind.DESK: (
         "kiosk_store_visit(jsonb)",
         _WHICH_FLOW,
+        # A check-in at the desk raises a risk alert as the kiosk does.
+        "kiosk_raise_risk_alert(jsonb)",
         _PROTECTION_ALERT,
         _PURGE_FUNCTION,
         *_SIGN_IN_FUNCTIONS,

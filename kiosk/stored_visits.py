@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
-from kiosk.content import ContentPack, TeachBackResult, pack_from_canonical
+from kiosk.content import ContentPack, Measure, TeachBackResult, pack_from_canonical
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
+from kiosk.measures import measure_score, visit_scores
 from kiosk.models import (
     AnswerRow,
     Base,
@@ -40,9 +41,11 @@ from kiosk.visit_record import (
     RecordedAcknowledgement,
     RecordedAnswer,
     RecordedCorrection,
+    RecordedMeasure,
     RecordedRide,
     RecordedSlide,
     RecordedTeachBack,
+    TrendPoint,
     VisitListing,
     VisitRecord,
 )
@@ -209,7 +212,11 @@ def visit_rows(visit: Visit, *, station: str, content_version_id: int) -> VisitR
         raise ValueError("only a completed or stopped visit with the patient's details is stored")
     details, consent, ride = visit.details, visit.consent, visit.ride_home
     flags = visit.flags
-    question_order = {q.id: n for n, q in enumerate(visit.content.questions)}
+    # A measure's items come after the pack's questions, in the pack's order.
+    measure_items = [i for m in visit.content.measures for i in m.item_ids()]
+    question_order = {
+        qid: n for n, qid in enumerate([*(q.id for q in visit.content.questions), *measure_items])
+    }
     slide_order = {s.id: n for n, s in enumerate(visit.content.slides)}
     statement_order = {s.id: n for n, s in enumerate(visit.content.consent_statements)}
     teach_back_order = {q.id: n for n, q in enumerate(visit.content.teach_back)}
@@ -388,6 +395,10 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         # The questions and statements as this patient read them.
         pack = pack.in_language(row["language"])
     questions = {q.id: q for q in pack.questions}
+    # A measure's items as the patient read them; in the clinic's words where the
+    # language had no version of it (never answered then, but a stored record reads).
+    for measure in (*clinic_pack.measures, *pack.measures):
+        questions.update((q.id, q) for q in measure.as_questions())
     # Staff read what was asked in the clinic's own language too.
     clinic_questions = (
         {q.id: q.text for q in clinic_pack.questions} if pack is not clinic_pack else {}
@@ -399,6 +410,19 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         a.statement_id: a.acknowledged_at for a in connection.execute(_ACKNOWLEDGEMENTS, key)
     }
     flags = connection.execute(_FLAGS, key).all()
+    measures = recorded_measures(clinic_pack, {a.question_id: a.answer for a in answers})
+    trends: dict[str, tuple[TrendPoint, ...]] = {}
+    if measures:
+        # Only a visit with measures asks for the patient's others.
+        earlier = (
+            patient_trends(session, row["patient_id"], up_to=row["finished_at"])
+            if (row["patient_id"] is not None)
+            else {}
+        )
+        for recorded in measures:
+            found = earlier.get(recorded.measure.id, (recorded.measure, ()))[1]
+            here = TrendPoint(row["id"], row["finished_at"], recorded.total, recorded.band)
+            trends[recorded.measure.id] = found if here in found else (*found, here)[-10:]
     return VisitRecord(
         id=row["id"],
         clinic_name=pack.clinic_name,
@@ -432,9 +456,12 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
                 questions[a.question_id].raises_flag(a.answer),
                 questions[a.question_id].answer_words(a.answer),
                 clinic_questions.get(a.question_id),
+                questions[a.question_id].measure,
             )
             for a in answers
         ),
+        measures=measures,
+        trends=trends,
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
@@ -487,6 +514,16 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     )
 
 
+def recorded_measures(pack: ContentPack, answers: Mapping[str, str]) -> tuple[RecordedMeasure, ...]:
+    """Each measure of `pack` the answers complete, with its total and band."""
+    found = []
+    for measure in pack.measures:
+        score = measure_score(measure, answers)
+        if score is not None:
+            found.append(RecordedMeasure(measure, score.total, score.band))
+    return tuple(found)
+
+
 def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[VisitListing]:
     """Stored visits, newest first."""
     query = select(
@@ -512,6 +549,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
     ).order_by(TeachBackAnswerRow.visit_id, TeachBackAnswerRow.position)
     if since is not None:
         teach_back_query = teach_back_query.join(VisitRow).where(VisitRow.finished_at >= since)
+    totals = measure_totals(session, since=since)
     # One query for every listed visit's flags, not one a visit (and teach-back alike).
     flags: dict[str, list[ListedFlag]] = {}
     for flag_visit_id, kind, sentence in session.execute(flag_query):
@@ -545,7 +583,79 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
             patient_id,
             flow != "first_visit",
             tuple(teach_back.get(visit_id, ())),
+            totals.get(visit_id, {}),
         )
+
+
+def _measure_answers(
+    session: Session, visits: Select[str, int]
+) -> dict[str, tuple[ContentPack, dict[str, str]]]:
+    """The measure items' answers of the visits `visits` selects (their ID, finished
+    time and content version ID), with the words of the content each showed."""
+    chosen = visits.subquery()
+    packs = {
+        version_id: _content_words(canonical)
+        for version_id, canonical in session.execute(
+            select(ContentVersionRow.id, ContentVersionRow.canonical).where(
+                ContentVersionRow.id.in_(select(chosen.c.content_version_id).distinct())
+            )
+        )
+    }
+    items = {i for pack in packs.values() for m in pack.measures for i in m.item_ids()}
+    found: dict[str, tuple[ContentPack, dict[str, str]]] = {}
+    if not items:
+        return found
+    query = (
+        select(chosen.c.id, chosen.c.content_version_id, AnswerRow.question_id, AnswerRow.answer)
+        .join_from(chosen, AnswerRow, AnswerRow.visit_id == chosen.c.id)
+        .where(AnswerRow.question_id.in_(items))
+    )
+    for visit_id, version_id, question_id, answer in session.execute(query):
+        found.setdefault(visit_id, (packs[version_id], {}))[1][question_id] = answer
+    return found
+
+
+def measure_totals(session: Session, *, since: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Each stored visit's measure totals ({"phq9": 14, "gad7": 9}) by visit ID."""
+    visits = select(VisitRow.id, VisitRow.content_version_id)
+    if since is not None:
+        visits = visits.where(VisitRow.finished_at >= since)
+    return {
+        visit_id: {score.measure_id: score.total for score in visit_scores(pack, answers)}
+        for visit_id, (pack, answers) in _measure_answers(session, visits).items()
+    }
+
+
+def patient_trends(
+    session: Session, patient_id: int, *, last: int = 10, up_to: datetime | None = None
+) -> dict[str, tuple[Measure, tuple[TrendPoint, ...]]]:
+    """A patient's last `last` totals of each measure, oldest first, with the measure as
+    their newest visit's content had it (its bands, for a chart). Void visits are left out;
+    with `up_to`, so are visits finished after it (an old visit's summary shows its past).
+    """
+    visits = select(VisitRow.id, VisitRow.content_version_id).where(
+        VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None)
+    )
+    if up_to is not None:
+        visits = visits.where(VisitRow.finished_at <= up_to)
+    answered = _measure_answers(session, visits)
+    finished: dict[str, datetime] = dict(
+        session.execute(
+            select(VisitRow.id, VisitRow.finished_at).where(VisitRow.id.in_(list(answered)))
+        ).all()
+    )
+    points: dict[str, list[TrendPoint]] = {}
+    measures: dict[str, Measure] = {}
+    for visit_id in sorted(answered, key=lambda v: finished[v]):
+        pack, answers = answered[visit_id]
+        for measure in pack.measures:
+            score = measure_score(measure, answers)
+            if score is not None:
+                measures[measure.id] = measure
+                points.setdefault(measure.id, []).append(
+                    TrendPoint(visit_id, finished[visit_id], score.total, score.band)
+                )
+    return {key: (measures[key], tuple(found[-last:])) for key, found in points.items()}
 
 
 def count_visits(session: Session, *, demo: bool) -> int:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -39,10 +40,10 @@ from reportlab.platypus import (
 )
 from typing_extensions import override
 
-from kiosk.content import TeachBackResult
+from kiosk.content import TeachBackResult, language_words
 from kiosk.rules import FlagKind
 from kiosk.signature import Signature
-from kiosk.translations import language_words
+from kiosk.trend_chart import TrendChart, trend_chart
 from kiosk.visit import Ending, RideStatus
 from kiosk.visit_record import VisitRecord
 
@@ -340,7 +341,10 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
     ]
     style_of_answer = ANSWER_COMPACT if compact else BODY
     flagged_rows = []
-    for n, answer in enumerate(record.answers, start=1):
+    # A measure answered in full prints under its own heading, with its total.
+    scored = {recorded.measure.id for recorded in record.measures}
+    asked = [answer for answer in record.answers if answer.measure not in scored]
+    for n, answer in enumerate(asked, start=1):
         words = _text(answer.words)
         cell = Paragraph(f"<b>{words} — review</b>" if answer.flagged else words, style_of_answer)
         question: list[Flowable] = [Paragraph(_text(answer.question_text), style_of_answer)]
@@ -364,6 +368,123 @@ def _answers(record: VisitRecord, width: float, zone: ZoneInfo) -> Table:
     style += [("BACKGROUND", (0, r), (-1, r), FLAG_FILL) for r in flagged_rows]
     table.setStyle(TableStyle(style))
     return table
+
+
+def _measures(
+    record: VisitRecord, width: float, zone: ZoneInfo, *, for_patient: bool
+) -> list[Flowable]:
+    """Each measure answered in full: its items and answers; for staff, its total, band and
+    the patient's trend; the publisher's attribution under each."""
+    if not record.measures:
+        return []
+    heading = (
+        "Questionnaires" if for_patient else "How the patient is doing (scored questionnaires)"
+    )
+    parts: list[Flowable] = [Paragraph(heading, HEADING)]
+    for recorded in record.measures:
+        measure = recorded.measure
+        items = [a for a in record.answers if a.measure == measure.id]
+        rows: list[list[Any]] = [
+            [
+                Paragraph(_text(measure.instructions), SMALL),
+                Paragraph("Answer", SMALL),
+                Paragraph("Score", RIGHT_SMALL),
+            ]
+        ]
+        for answer in items:
+            score = measure.score(answer.answer)
+            rows.append(
+                [
+                    Paragraph(_text(answer.question_text), BODY),
+                    Paragraph(_text(answer.words), BODY),
+                    Paragraph("" if score is None else str(score), RIGHT_SMALL),
+                ]
+            )
+        table = Table(rows, colWidths=[width * 0.62, width * 0.28, width * 0.1], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE_GREY),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        total = Paragraph(
+            f"<b>{_text(measure.name)}</b>: total <b>{recorded.total}</b> of "
+            f"{measure.highest_total} — <b>{_text(recorded.band)}</b>",
+            RIDE_LINE,
+        )
+        block: list[Flowable] = [Spacer(1, 1.5 * mm)]
+        if for_patient:
+            block += [Paragraph(f"<b>{_text(measure.name)}</b>", RIDE_LINE), table]
+        else:
+            chart = trend_chart(measure, record.trends.get(measure.id, ()), zone)
+            block += [total, table, Spacer(1, 1.5 * mm), TrendDrawing(chart, width, 42 * mm)]
+        if measure.attribution:
+            block.append(Paragraph(_text(measure.attribution), CLINIC_WORDS))
+        parts.append(KeepTogether(block))
+    return [*parts, Spacer(1, 3 * mm)]
+
+
+class TrendDrawing(Flowable):
+    """The last totals of a measure by date, each severity band a shaded, named stripe."""
+
+    def __init__(self, chart: TrendChart, width: float, height: float) -> None:
+        super().__init__()
+        self.chart, self.width, self.height = chart, width, height
+
+    @override
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:  # reportlab's Flowable.draw (not in its type stubs)
+        """Draw the stripes, the band names, the axis, the line and the dots."""
+        chart, canvas = self.chart, self.canv
+        left, right, bottom, top = 8 * mm, 30 * mm, 7 * mm, 6 * mm
+        plot_width = self.width - left - right
+        plot_height = self.height - bottom - top
+
+        def at(x: float, y: float) -> tuple[float, float]:
+            return left + x * plot_width, bottom + y * plot_height
+
+        canvas.saveState()
+        canvas.setFont(BOLD, 8.5)
+        canvas.setFillColor(INK)
+        canvas.drawString(0, self.height - 4 * mm, chart.title)
+        for band in chart.bands:
+            x, y = at(0, band.bottom)
+            canvas.setFillColor(colors.HexColor(band.fill))
+            canvas.setStrokeColor(colors.HexColor(band.fill))
+            canvas.rect(x, y, plot_width, (band.top - band.bottom) * plot_height, fill=1, stroke=0)
+            canvas.setFillColor(QUIET_GREY)
+            canvas.setFont(FONT, 6.5)
+            middle = at(1, (band.bottom + band.top) / 2)
+            canvas.drawString(middle[0] + 1.5 * mm, middle[1] - 2, band.name)
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.5)
+        canvas.rect(left, bottom, plot_width, plot_height, fill=0, stroke=1)
+        canvas.setFont(FONT, 6.5)
+        canvas.setFillColor(QUIET_GREY)
+        canvas.drawRightString(left - 1.5 * mm, bottom - 2, "0")
+        canvas.drawRightString(left - 1.5 * mm, bottom + plot_height - 2, str(chart.highest_total))
+        points = [at(point.x, point.y) for point in chart.points]
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1.2)
+        for start, end in pairwise(points):
+            canvas.line(*start, *end)
+        for point, (x, y) in zip(chart.points, points, strict=True):
+            canvas.setFillColor(INK)
+            canvas.circle(x, y, 1.6, fill=1, stroke=0)
+            canvas.setFont(BOLD, 7)
+            canvas.drawCentredString(
+                x, y + 2 * mm if point.y < 0.8 else y - 3.6 * mm, str(point.total)
+            )
+            canvas.setFont(FONT, 6.5)
+            canvas.setFillColor(QUIET_GREY)
+            canvas.drawCentredString(x, bottom - 3.5 * mm, point.label)
+        canvas.restoreState()
 
 
 def flow_words(record: VisitRecord) -> str:
@@ -819,6 +940,22 @@ def _page_heading(canvas: Canvas, record: VisitRecord, heading: str, page: int, 
     canvas.restoreState()
 
 
+def _footer(canvas: Canvas, page_width: float, footer: str, printed: str) -> None:
+    """The page's last line; who printed it goes on a line of its own under it when the
+    two would run into "Confidential health information" (a later page names the visit)."""
+    confidential = "Confidential health information"
+    room = page_width - 2 * MARGIN - canvas.stringWidth(confidential, FONT, 7.5) - 6 * mm
+    below = ""
+    if printed and canvas.stringWidth(f"{footer}   ·   {printed}", FONT, 7.5) > room:
+        below = printed
+    elif printed:
+        footer = f"{footer}   ·   {printed}"
+    canvas.drawString(MARGIN, MARGIN, footer)
+    if below:
+        canvas.drawString(MARGIN, MARGIN - 3.5 * mm, below)
+    canvas.drawRightString(page_width - MARGIN, MARGIN, confidential)
+
+
 def build_summary(
     record: VisitRecord,
     *,
@@ -864,13 +1001,9 @@ def build_summary(
         canvas.setFont(FONT, 7.5)
         # Page 1 has the visit ID under its QR code; later pages say it here.
         visit_id = f"Visit ID {record.id}   ·   " if doc.page > 1 else ""
-        canvas.drawString(
-            MARGIN,
-            MARGIN,
-            f"{visit_id}content version {record.content_version[:12]}"
-            + (f"   ·   {printed}" if printed else ""),
+        _footer(
+            canvas, page_width, f"{visit_id}content version {record.content_version[:12]}", printed
         )
-        canvas.drawRightString(page_width - MARGIN, MARGIN, "Confidential health information")
         if record.is_demo:
             canvas.setFont(BOLD, 60)
             canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.15))
@@ -933,6 +1066,7 @@ def build_summary(
         ),
         _answers(record, width, zone),
         Spacer(1, gap),
+        *_measures(record, width, zone, for_patient=for_patient),
         *_consent(record, width, zone),
         Spacer(1, gap),
         *_education(

@@ -20,19 +20,23 @@ from typing import Any
 
 import yaml
 
-from kiosk.content import ContentPack, plain_words, slide_text_problems, text_keys
+from kiosk.content import (
+    ContentPack,
+    Question,
+    language_words,
+    measure_keys,
+    measure_text,
+    measure_translated,
+    plain_words,
+    slide_text_problems,
+    text_keys,
+)
 from kiosk.pack_limits import MAX_TITLE, MAX_TRANSLATIONS, longest_words, quoted
 from kiosk.pack_reader import Fields, PackReader, too_long
 
 TRANSLATIONS_FOLDER = "translations"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 # What the admin reads in a problem: "has no Spanish text", not "no es text".
-LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
-
-
-def language_words(code: str) -> str:
-    """A language's name in English, for admins and staff."""
-    return LANGUAGE_WORDS.get(code, code)
 
 
 def missing_words(pack: ContentPack, language: str) -> list[str]:
@@ -64,6 +68,23 @@ def describe_key(key: str) -> str:
     ]
 
 
+def _question_words(question: Question, words: Mapping[str, str]) -> dict[str, Any]:
+    """One question's entry in a translation file: the words it has, none if none."""
+    asked: dict[str, Any] = {}
+    if f"question.{question.id}.text" in words:
+        asked["text"] = words[f"question.{question.id}.text"]
+    if f"question.{question.id}.key_sentence" in words:
+        asked["key_sentence"] = words[f"question.{question.id}.key_sentence"]
+    choices = {
+        choice.id: words[f"question.{question.id}.choice.{choice.id}"]
+        for choice in question.choices
+        if f"question.{question.id}.choice.{choice.id}" in words
+    }
+    if choices:
+        asked["choices"] = choices
+    return asked
+
+
 def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
     """A translation as the nested data of its YAML file (for export).
 
@@ -85,19 +106,7 @@ def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
     data["slides"] = slides
     questions: dict[str, Any] = {}
     for question in pack.questions:
-        asked: dict[str, Any] = {}
-        if f"question.{question.id}.text" in words:
-            asked["text"] = words[f"question.{question.id}.text"]
-        if f"question.{question.id}.key_sentence" in words:
-            asked["key_sentence"] = words[f"question.{question.id}.key_sentence"]
-        choices = {
-            choice.id: words[f"question.{question.id}.choice.{choice.id}"]
-            for choice in question.choices
-            if f"question.{question.id}.choice.{choice.id}" in words
-        }
-        if choices:
-            asked["choices"] = choices
-        if asked:
+        if asked := _question_words(question, words):
             questions[question.id] = asked
     data["questions"] = questions
     consent: dict[str, Any] = {
@@ -110,6 +119,25 @@ def translation_file_text(pack: ContentPack, language: str) -> dict[str, Any]:
     if "signature_meaning" in words:
         consent["signature_meaning"] = words["signature_meaning"]
     data["consent"] = consent
+    measures: dict[str, Any] = {}
+    for measure in pack.measures:
+        if not measure_translated(measure, words):
+            continue
+        prefix = f"measure.{measure.id}"
+        measure_entry: dict[str, Any] = {
+            "instructions": words[f"{prefix}.instructions"],
+            "choices": {c.id: words[f"{prefix}.choice.{c.id}"] for c in measure.choices},
+            "items": {i.id: words[f"{prefix}.item.{i.id}"] for i in measure.items},
+        }
+        if measure.difficulty is not None:
+            measure_entry["difficulty"] = words[f"{prefix}.difficulty"]
+            measure_entry["difficulty_choices"] = {
+                c.id: words[f"{prefix}.difficulty_choice.{c.id}"]
+                for c in measure.difficulty.choices
+            }
+        measures[measure.id] = measure_entry
+    if measures:
+        data["measures"] = measures
     return data
 
 
@@ -155,7 +183,12 @@ class TranslationReader:
         pairs = r.mapping(file, node, "the translation") if node is not None else None
         if node is None or pairs is None:
             return {}
-        r.unknown(file, pairs, {"clinic_name", "slides", "questions", "consent"}, "a translation")
+        r.unknown(
+            file,
+            pairs,
+            {"clinic_name", "slides", "questions", "consent", "measures"},
+            "a translation",
+        )
         words: dict[str, str] = {}
         self.found_at = {}
         name = r.text(
@@ -175,8 +208,28 @@ class TranslationReader:
             words["signature_meaning"] = meaning or ""
             if "signature_meaning" in consent[0]:
                 self.found_at["signature_meaning"] = consent[0]["signature_meaning"][1]
+        self._measures(file, pairs, words)
         self._check_against(pack, language, file, node, words)
         return {key: value for key, value in words.items() if value}
+
+    def _measures(self, file: str, pairs: Fields, words: dict[str, str]) -> None:
+        """A clinic's own copy of a publisher's version of a measure (optional, whole)."""
+        if "measures" not in pairs:
+            return
+        measures = self.reader.mapping(file, pairs["measures"][1], "'measures'")
+        for measure_id, (_, value) in (measures or {}).items():
+            fields_ = self.reader.mapping(file, value, f"measure '{quoted(measure_id)}'")
+            for key, (_, field_node) in (fields_ or {}).items():
+                prefix = f"measure.{measure_id}"
+                if key in {"choices", "items", "difficulty_choices"}:
+                    inner = self.reader.mapping(
+                        file, field_node, f"the {key} of '{quoted(measure_id)}'"
+                    )
+                    kind = {"choices": "choice", "items": "item"}.get(key, "difficulty_choice")
+                    for inner_id, (_, inner_node) in (inner or {}).items():
+                        self._word(file, f"{prefix}.{kind}.{inner_id}", inner_node, words)
+                else:
+                    self._word(file, f"{prefix}.{key}", field_node, words)
 
     def _mapping(
         self, file: str, pairs: Fields, key: str, owner: yaml.Node
@@ -228,7 +281,20 @@ class TranslationReader:
         words: Mapping[str, str],
     ) -> None:
         base = text_keys(pack)
+        measures = measure_keys(pack)
+        for measure in pack.measures:
+            given = [key for key in measure_text(measure) if words.get(key)]
+            if given and not measure_translated(measure, words):
+                self.reader.report(
+                    file,
+                    node,
+                    f"the {language_words(language)} {measure.name} is not complete: a "
+                    "measure is asked in a language only with all of its words (the "
+                    "publisher's own version), so give every one or none",
+                )
         for key in words:
+            if key in measures:
+                continue
             if key not in base:
                 self.reader.report(
                     file,

@@ -31,10 +31,25 @@ class Upkeep:
         self, count: int, *, content_dir: Path | None, zone: ZoneInfo, force: bool, by: Actor
     ) -> int:
         """Add clearly marked synthetic visits (refused beside real ones unless forced)."""
-        from kiosk.demo import add_demo_visits
+        from kiosk.demo import add_demo_visits, with_measures_on
+        from kiosk.publishing import publish
+        from kiosk.stored_visits import count_visits
 
         with unit_of_work(self.database) as session:
             row, pack = content_in_use(session, content_dir, by.now)
+            if (
+                content_dir is None
+                and not any(m.turned_on for m in pack.measures)
+                and not count_visits(session, demo=False)
+            ):
+                # A demo database's content asks the PHQ-9 and GAD-7 at every visit, so
+                # the desk and the summaries show trends (never beside real visits: a
+                # clinic's content is its own to publish).
+                published = publish(
+                    session, with_measures_on(pack), label="demo content (measures on)", by=by
+                )
+                row, pack = content_in_use(session, None, by.now)
+                assert row.sha256 == published.version
             added = add_demo_visits(
                 session, pack, row.id, count, now=by.now, zone=zone, force=force
             )

@@ -19,11 +19,13 @@ from kiosk.content import (
     SHORT_TEXT_LIMIT,
     Answer,
     ContentPack,
+    Measure,
     Question,
     QuestionKind,
     ReturnConsent,
     TeachBackResult,
 )
+from kiosk.measures import MeasureScore, measure_due, not_asked_wording, visit_scores
 from kiosk.rules import Flag, visit_flags
 from kiosk.signature import Signature
 
@@ -293,6 +295,12 @@ class Visit:
     teach_back_index: int = 0
     teach_back: dict[str, TeachBackAnswer] = field(default_factory=dict)
     _teach_back_first: str | None = None
+    # How many stored visits of this patient came before, where the kiosk can know
+    # (a measure asked every Nth visit counts them); None where it cannot.
+    visits_before: int | None = 0
+    # Told of every answer to a scored item just recorded, with its score (a plain
+    # callback: the check-in service may act on one at once, before the visit ends).
+    scored_answer_recorded: Callable[[str, int], None] | None = None
     _revising: bool = False
     _slide_shown_at: datetime | None = None
 
@@ -323,18 +331,50 @@ class Visit:
             {question_id: given.answer for question_id, given in self.answers.items()},
             has_ride_home=self.ride_home is not None and self.ride_home.arranged,
             stopped_to_talk=self.ending is Ending.STOPPED_TO_TALK,
+            measures_not_asked=[
+                not_asked_wording(measure, self.language) for measure in self.measures_not_asked
+            ],
         )
 
     @property
     def questions(self) -> tuple[Question, ...]:
         """The questions this visit asks: a first visit the screening ones, a return
-        visit those and the pre-infusion and side-effect ones, in the pack's order."""
-        return questions_asked(self.content.questions, self.flow)
+        visit those and the pre-infusion and side-effect ones, in the pack's order; then
+        the items of each measure due today that the patient's language has."""
+        asked = questions_asked(self.content.questions, self.flow)
+        return asked + _measure_questions(self.measures_asked)
 
     @property
     def shown_questions(self) -> tuple[Question, ...]:
         """`questions` as the patient reads them (in the visit's language)."""
-        return questions_asked(self.shown.questions, self.flow)
+        shown = {measure.id for measure in self.measures_asked}
+        return questions_asked(self.shown.questions, self.flow) + _measure_questions(
+            tuple(measure for measure in self.shown.measures if measure.id in shown)
+        )
+
+    @property
+    def measures_due(self) -> tuple[Measure, ...]:
+        """The measures the clinic asks at this visit (by its schedule), in the pack's order."""
+        return tuple(m for m in self.content.measures if measure_due(m, self.visits_before))
+
+    @property
+    def measures_asked(self) -> tuple[Measure, ...]:
+        """The measures due that the patient's language has (the publisher's version)."""
+        here = {measure.id for measure in self.shown.measures}
+        return tuple(measure for measure in self.measures_due if measure.id in here)
+
+    @property
+    def measures_not_asked(self) -> tuple[Measure, ...]:
+        """The measures due that this visit skips: none in the patient's language."""
+        here = {measure.id for measure in self.shown.measures}
+        return tuple(measure for measure in self.measures_due if measure.id not in here)
+
+    @property
+    def measure_scores(self) -> tuple[MeasureScore, ...]:
+        """The total and band of each measure answered in full."""
+        return visit_scores(
+            self.content, {item_id: given.answer for item_id, given in self.answers.items()}
+        )
 
     @property
     def shows_slides(self) -> bool:
@@ -584,7 +624,28 @@ class Visit:
             answer = Answer(answer)
         if not question.accepts(answer):
             raise VisitError(f"{answer!r} is not an answer to question {question.id}")
+        if question.measure is not None:
+            score = self.content.measure(question.measure).score(answer)
+            if score is not None:
+                self.answer_measure_item(question.id, score)
+                return
         self.answers[question.id] = GivenAnswer(answer, self.clock())
+
+    def answer_measure_item(self, item_id: str, score: int) -> None:
+        """The patient answered a scored item of a measure: the one place such an answer
+        is recorded (the choice with that score), then `scored_answer_recorded` is told."""
+        self._expect(Step.QUESTIONS)
+        measure = next(
+            (m for m in self.measures_asked if item_id in {item.id for item in m.items}), None
+        )
+        if measure is None:
+            raise VisitError(f"{item_id!r} is not a scored item this visit asks")
+        choice = next((c for c in measure.choices if c.score == score), None)
+        if choice is None:
+            raise VisitError(f"{score} is not a score of {measure.name}")
+        self.answers[item_id] = GivenAnswer(choice.id, self.clock())
+        if self.scored_answer_recorded is not None:
+            self.scored_answer_recorded(item_id, score)
 
     def next_question(self) -> None:
         """After an answer: the next question, or the review of all answers."""
@@ -771,6 +832,10 @@ class Visit:
         """The patient walked away (idle timeout): nothing is stored."""
         if self.ending is None:
             self._finish(Ending.ABANDONED)
+
+
+def _measure_questions(measures: tuple[Measure, ...]) -> tuple[Question, ...]:
+    return tuple(question for measure in measures for question in measure.as_questions())
 
 
 def questions_asked(questions: tuple[Question, ...], flow: VisitFlow) -> tuple[Question, ...]:

@@ -6,11 +6,17 @@ so a summary printed years later still shows the text that patient was shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from kiosk.content import READING_TIME_FRACTION, READING_WORDS_PER_MINUTE, TeachBackResult
+from kiosk.content import (
+    READING_TIME_FRACTION,
+    READING_WORDS_PER_MINUTE,
+    Measure,
+    TeachBackResult,
+)
 from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus
 
@@ -28,6 +34,28 @@ class RecordedAnswer:
     words: str
     # The question in the clinic's language, when the patient read it in another.
     clinic_question_text: str | None = None
+    # For an item of a scored questionnaire, the measure's ID ("phq9").
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedMeasure:
+    """A scored questionnaire the visit answered in full: its total and band, and the
+    measure as the content version had it (its bands, for a chart; its attribution)."""
+
+    measure: Measure
+    total: int
+    band: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One visit's total of a measure, for a patient's trend."""
+
+    visit_id: str
+    finished_at: datetime
+    total: int
+    band: str
 
 
 @dataclass(frozen=True)
@@ -151,6 +179,11 @@ class VisitRecord:
     corrections: tuple[RecordedCorrection, ...] = ()
     # The teach-back questions asked after the slides, in order (none: not asked).
     teach_back: tuple[RecordedTeachBack, ...] = ()
+    # Scored questionnaires answered in full (issue 28), in the pack's order.
+    measures: tuple[RecordedMeasure, ...] = ()
+    # Each of those measures' last ten totals up to this visit, oldest first: the linked
+    # patient's visits, or this visit's alone.
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
 
     @property
     def teach_back_still_wrong(self) -> tuple[RecordedTeachBack, ...]:
@@ -209,3 +242,5 @@ class VisitListing:
     return_visit: bool = False
     # Each teach-back question's ID and outcome, in order (none when none was asked).
     teach_back: tuple[tuple[str, TeachBackResult], ...] = ()
+    # Each scored questionnaire answered in full: its ID and total ({"phq9": 14}).
+    measures: Mapping[str, int] = field(default_factory=dict)

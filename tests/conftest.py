@@ -229,3 +229,19 @@ def another_writer(database: Database) -> Iterator[None]:
             yield
         finally:
             connection.rollback()
+
+
+# Tests that share one thing of the machine run one after another in the same test
+# process when the suite runs in several (`pytest -n 2`, pytest-xdist's loadgroup): the
+# print tests stop and start the one test printer and read the folder it prints into.
+_RUN_TOGETHER = {
+    "tests/integration/test_printing.py": "printer",
+    "tests/ui/desk/test_desk_printing.py": "printer",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        group = _RUN_TOGETHER.get(item.nodeid.split("::", 1)[0])
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

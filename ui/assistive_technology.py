@@ -15,12 +15,17 @@ patient sees, so this module gives them their own:
   signature pad is a canvas (`mark_role`).
 - A button that draws its own words with child labels (a consent statement) is one
   node, its words said once (`speak_as_one`); decorative marks inside it are not read.
+- Each of these says its widget's language (the visit's, set on the kiosk's window), as
+  Qt's own descriptions do: a screen reader picks its voice by it. Without it Qt gives
+  the process's default language, which the front desk shares with a check-in at the
+  desk.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleAttributesInterface, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QPushButton, QWidget
 from typing_extensions import override
 
@@ -94,10 +99,37 @@ def _interface_for(class_name: str, target: QObject) -> QAccessibleInterface | N
         return None
     if isinstance(target, QLabel):
         return _Label(target, QAccessible.Role(role))
-    return QAccessibleWidget(target, QAccessible.Role(role))
+    return _Widget(target, QAccessible.Role(role))
 
 
-class _Label(QAccessibleWidget):
+class _Widget(QAccessibleWidget, QAccessibleAttributesInterface):
+    """A widget in a `role`, saying its widget's language (the visit's)."""
+
+    def __init__(self, widget: QWidget, role: QAccessible.Role) -> None:
+        QAccessibleWidget.__init__(self, widget, role)
+        QAccessibleAttributesInterface.__init__(self)
+        self._widget = widget
+
+    @override
+    def interface_cast(self, t: QAccessible.InterfaceType) -> int:
+        if t == QAccessible.InterfaceType.AttributesInterface:
+            # In PySide6 each C++ base is an object of its own: the attributes' one is the
+            # second of this object's C++ pointers.
+            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])  # type: ignore[return-value]
+        cast = QAccessibleWidget.interface_cast(self, t)
+        # None for an interface it does not have: Qt must get a null pointer, not None.
+        return shiboken6.VoidPtr(0) if cast is None else cast
+
+    @override
+    def attributeKeys(self) -> list[QAccessible.Attribute]:
+        return [QAccessible.Attribute.Locale]
+
+    @override
+    def attributeValue(self, key: QAccessible.Attribute) -> object:
+        return self._widget.locale() if key == QAccessible.Attribute.Locale else None
+
+
+class _Label(_Widget):
     """A label with another role (a heading): named by its words."""
 
     def __init__(self, label: QLabel, role: QAccessible.Role) -> None:
@@ -111,7 +143,7 @@ class _Label(QAccessibleWidget):
         return super().text(t)
 
 
-class _Button(QAccessibleWidget):
+class _Button(_Widget):
     """A push button whose default action is what a tap does (`click`)."""
 
     def __init__(self, button: QPushButton) -> None:

@@ -29,7 +29,7 @@ from ui.kiosk_frame import KioskFrame
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import ReadAloud
 from ui.screens.patient_screen import PatientScreen
-from ui.widgets.keyboard_access import can_take_focus, leave
+from ui.widgets.keyboard_access import announce, can_take_focus, leave
 from ui.widgets.notice_overlay import NoticeOverlay
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ui.held_visit_retries import HeldVisitRetries
     from ui.help_request import HelpRequestNotice
     from ui.next_visit import NextVisitScreens
+    from ui.risk_notice import RiskNotice
     from ui.visit_screens import VisitScreens
     from ui.visit_voice import VisitVoice
     from ui.widgets.still_there import StillThere
@@ -72,6 +73,8 @@ class KioskWindow(KioskFrame):
     station: Station
     asking: StillThere
     help_request: HelpRequestNotice
+    risk_notice: NoticeOverlay
+    risk: RiskNotice
     voice: VisitVoice
     retries: HeldVisitRetries
     next_screens: NextVisitScreens
@@ -113,6 +116,7 @@ class KioskWindow(KioskFrame):
         from ui.held_visit_retries import HeldVisitRetries
         from ui.help_request import HelpRequestNotice
         from ui.next_visit import NextVisitScreens
+        from ui.risk_notice import RiskNotice
         from ui.visit_screens import VisitScreens
         from ui.visit_voice import VisitVoice
         from ui.widgets.still_there import StillThere
@@ -133,6 +137,17 @@ class KioskWindow(KioskFrame):
             check_in, self.help_notice, before=self.read_aloud.stop, focus=self._focus_notice
         )
         self.visit_ended.connect(self.help_request.stop)
+        # A PHQ-9 answer about self-harm (`kiosk.risk`): what the desks did, in calm words.
+        self.risk_notice = NoticeOverlay(self.central)
+        self.risk = RiskNotice(
+            check_in,
+            self.risk_notice,
+            before=self.read_aloud.stop,
+            focus=self._focus_notice,
+            # Held on this kiosk: tried again with the held visits (made just below).
+            held=lambda: self.retries.visit_held(),  # noqa: PLW0108 - not made yet
+        )
+        self.visit_ended.connect(self.risk.stop)
         self.asking = StillThere(
             check_in.idle,
             self.central,
@@ -187,7 +202,7 @@ class KioskWindow(KioskFrame):
         self.check_in.idle.timing = timing
 
     def _notices(self) -> list[NoticeOverlay]:
-        return [self.problem_notice, self.still_there, self.help_notice]
+        return [self.problem_notice, self.still_there, self.help_notice, self.risk_notice]
 
     def visit_changed(self, visit: Visit) -> None:
         """The service moved the visit: show its step."""
@@ -316,8 +331,14 @@ class KioskWindow(KioskFrame):
     def _choose_language(self, language: str) -> None:
         self.language = language
         self._show_welcome()
-        # The language's button is gone, rebuilt in the new language: on to Start.
-        self._place_focus(self.welcome)
+        if self.keyboard_use.in_use:
+            # The language's button is gone, rebuilt in the new language: on to Start.
+            self._place_focus(self.welcome)
+            return
+        # Welcome's title, the clinic's name, may read the same in every language, and a
+        # screen reader says nothing when the focus stays where it was: the welcome's
+        # words take it, and say in the new language what to do.
+        announce(self.welcome.explanation)
 
     def _begin_visit(self) -> None:
         if not self._ready:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.check_in import CheckIn
 from kiosk.content import ContentPack
+from kiosk.risk import read_aloud_skips
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitFlow, questions_asked
 from ui.interface_language import InterfaceLanguage
 from ui.screens.consent import ConsentScreen
@@ -257,6 +258,7 @@ class VisitScreens:
                 len(questions),
                 given.answer if given else None,
                 flagged=visit.current_question_flagged,
+                not_read_aloud=read_aloud_skips(visit.content, question.id),
             )
             screen = self.question
         elif step is Step.REVIEW:

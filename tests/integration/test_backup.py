@@ -66,12 +66,13 @@ def test_a_backup_taken_while_a_kiosk_writes_is_whole(home: Path, db: str) -> No
     copy = sqlite3.connect(home / "copy.sqlite3")
     try:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        for visit_id, flow in copy.execute("SELECT id, flow FROM visits").fetchall():
+        for visit_id, flow, demo in copy.execute("SELECT id, flow, is_demo FROM visits").fetchall():
             (answers,) = copy.execute(
                 "SELECT count(*) FROM answers WHERE visit_id = ?", (visit_id,)
             ).fetchone()
-            # Every answer the visit gave: a returning patient's visit asks twenty.
-            assert answers == (5 if flow == "first_visit" else 20)
+            # Every answer the visit gave: a returning patient's visit asks twenty, and a
+            # demo visit (its content asks them) the PHQ-9's and GAD-7's eighteen items.
+            assert answers == (5 if flow == "first_visit" else 20) + (18 if demo else 0)
     finally:
         copy.close()
     assert len(visit_ids(home / "copy.sqlite3")) >= 20
@@ -326,19 +327,26 @@ def test_a_restore_keeps_the_audit_entries_written_since_the_backup(home: Path, 
     kiosk("backup", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
     kiosk("visits", "--database", db, home=home, check=True)
     before = audit(home, db)
-    assert [e["action"] for e in before] == ["demo_visits_added", "backup_made", "visits_listed"]
+    # demo-data publishes its own content (the measures on), then adds its visits.
+    assert [e["action"] for e in before] == [
+        "content_published",
+        "demo_visits_added",
+        "backup_made",
+        "visits_listed",
+    ]
     kiosk("restore", str(home / "monday.sqlite3"), "--database", db, home=home, check=True)
     after = audit(home, db)
     # The backup's own entry, then everything written since, carried over in order, then
     # the restore itself.
     assert [e["action"] for e in after] == [
+        "content_published",
         "demo_visits_added",
         "backup_made",
         "visits_listed",
         "audit_read",
         "restored",
     ]
-    assert after[0] == before[0]
-    assert [e["original_at"] for e in after[1:3]] == [e["at"] for e in before[1:3]]
-    assert [e["id"] for e in after] == [1, 2, 3, 4, 5]
+    assert after[:2] == before[:2]
+    assert [e["original_at"] for e in after[2:4]] == [e["at"] for e in before[2:4]]
+    assert [e["id"] for e in after] == [1, 2, 3, 4, 5, 6]
     assert "3 audit entries from before the restore carried over" in after[-1]["detail"]

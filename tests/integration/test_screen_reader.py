@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QLocale, QTranslator
 
+from kiosk.pack_loader import bundled_pack_dir, load_pack
 from tests.integration.accessibility_bus import (
     ScreenReader,
     Session,
@@ -36,6 +37,19 @@ pytestmark = [
 
 TRANSLATIONS = Path(__file__).parents[2] / "resources" / "translations"
 FOCUSED = "object:state-changed:focused"
+# The bundled second slide: how it begins, and its bold words.
+SLIDE_TWO = {
+    "": ("Most medicines for depression take weeks to help.", ["weeks", "hours"]),
+    "es": (
+        "La mayoría de los medicamentos para la depresión tardan semanas en ayudar.",
+        ["semanas", "horas"],
+    ),
+}
+WELCOME_WORDS = (
+    "Welcome. Please check in here before your treatment. It takes about 5–10 minutes: "
+    "a few short pages about the treatment, some questions, your consent, and who will "
+    "take you home."
+)
 
 
 class Words:
@@ -143,8 +157,10 @@ def test_a_whole_visit_by_default_actions_alone_with_the_focus_on_every_new_page
     reader = kiosk_reader(session)
     words = Words(language)
     if language:
-        title = new_page(reader, "Español", "push button")
-        assert title["role"] == "heading"
+        # The clinic's name reads the same in Spanish: the focus goes on to the welcome's
+        # words, which a screen reader says in the new language.
+        said = new_page(reader, "Español", "push button")
+        assert said["name"] == words("WelcomeScreen", WELCOME_WORDS)
     start = words("WelcomeScreen", "Start")
     # Details: the cursor goes to the first field (a finger types there at once), which
     # a screen reader says by its name.
@@ -174,8 +190,23 @@ def test_a_whole_visit_by_default_actions_alone_with_the_focus_on_every_new_page
         order = [(n["role"], n["name"]) for n in reader.showing()]
         progress = next(i for i, (_, name) in enumerate(order) if name.startswith(f"{slides} "))
         assert progress < order.index(("heading", title["name"])), order
+        if slides == 2:
+            # The slide's words as text with their bold, not a label's bare name.
+            begins, bold = SLIDE_TWO[language]
+            body = reader.ask("text_runs", containing=begins)
+            assert body["text"].startswith(begins)
+            said_bold = [body["text"][a:b] for a, b, said in body["runs"] if "weight" in said]
+            assert said_bold == bold
         title = new_page(reader, next_, "push button")
     assert slides >= 2
+
+    # Teach-back: each question's right answer, a push button its default action presses;
+    # the next question's title takes the focus.
+    said = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+    for question in load_pack(bundled_pack_dir()).teach_back:
+        assert title["role"] == "heading"
+        right = words("Answer", said[str(question.right_answer)])
+        title = new_page(reader, right, "push button")
 
     # Every question: "No" by its default action records it, and the next one's title
     # takes the focus.

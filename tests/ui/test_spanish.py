@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import ContentPack, text_keys
@@ -155,3 +164,27 @@ def test_a_whole_visit_in_spanish_shows_no_english_and_is_stored_as_spanish(
     assert kiosk.welcome.start_button.text() == "Start", "the next patient starts in English"
     assert "Español" in [b.text() for b in kiosk.welcome.findChildren(QAbstractButton)]
     assert QApplication.translate("Answer", "Yes") == "Yes"
+
+
+def test_a_spanish_check_in_leaves_the_desk_s_dates_in_the_desk_s_language(
+    qtbot: QtBot, kiosk: KioskWindow
+) -> None:
+    # A check-in at the front desk runs in the desk's own process: what the desk opens
+    # meanwhile (a visit's dates) keeps the desk's language.
+    desk_language = QLocale().name()
+    tap(current(kiosk), "Español")
+    qtbot.waitUntil(lambda: kiosk.welcome.start_button.text() == "Empezar")
+
+    desk_field = QDateEdit(QDate(2026, 4, 15))
+    qtbot.addWidget(desk_field)
+    desk_field.setDisplayFormat("d MMMM yyyy")
+    assert desk_field.text() == "15 April 2026"
+    assert QLocale().name() == desk_language
+    # The visit's own controls speak Spanish, to a screen reader too (its voice).
+    assert kiosk.welcome.start_button.locale().language() == QLocale.Language.Spanish
+    start = QAccessible.queryAccessibleInterface(kiosk.welcome.start_button)
+    attributes = start.attributesInterface()
+    assert attributes is not None
+    told = attributes.attributeValue(QAccessible.Attribute.Locale)
+    assert isinstance(told, QLocale)
+    assert told.language() == QLocale.Language.Spanish

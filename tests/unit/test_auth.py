@@ -381,7 +381,7 @@ def test_who_may_do_what_is_a_matrix_not_a_ranking() -> None:
         return {permission.value for permission in auth.Permission if member.may(permission)}
 
     desk = {"front_desk", "close_kiosk"}
-    clinical = {"mark_reviewed", "undo_void"}
+    clinical = {"mark_reviewed", "undo_void", "close_risk_alert"}
     assert may(auth.Role.STAFF) == desk
     assert may(auth.Role.CLINICIAN) == desk | clinical
     # An admin edits the content; being admin does not make anyone a clinician.

@@ -50,14 +50,14 @@ class Placed:
     text: str
 
 
-def placed(pdf: bytes) -> list[Placed]:
+def placed(pdf: bytes, page: int = 0) -> list[Placed]:
     found: list[Placed] = []
 
     def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
         if text.strip():
             found.append(Placed(tm[4] + cm[4], tm[5] + cm[5], size * (tm[0] or 1), text.strip()))
 
-    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
     return found
 
 
@@ -321,3 +321,37 @@ def test_a_summary_saved_at_the_desk_names_who_saved_it_and_when(
     front_desk.save_summary(record.id, tmp_path / "s.pdf", Actor.staff(member, station="d", now=at))
     (text,) = pages((tmp_path / "s.pdf").read_bytes())
     assert "Printed Nov 28, 2026, 11:05 AM CST by maria" in text
+
+
+def test_a_later_pages_footer_never_runs_into_confidential_health_information(
+    database: Database, pack_copy: Path, clock: ManualClock
+) -> None:
+    """Pages after the first name the visit ID in the footer too; with who printed it the
+    line ran over "Confidential health information"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from kiosk.summary import FONT
+
+    questions = pack_copy / "questions.yaml"
+    questions.write_text(
+        questions.read_text()
+        + "".join(
+            f"\n  - id: extra-{n}\n    text: Extra screening question {n} about your health "
+            "history and your medicines this month?\n    flag_when: [yes]\n"
+            f"    flag_wording: extra item {n}\n"
+            for n in range(60)
+        )
+    )
+    record = _stored_with(database, load_pack(pack_copy), pack_copy, clock)
+    pdf = build_summary(record, zone=CHICAGO, **PRINTED)  # type: ignore[arg-type]
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert count >= 2
+    for number in range(count):
+        runs = placed(pdf, number)
+        right = starting(runs, "Confidential health information")
+        for run in runs:
+            if run is right or abs(run.y - right.y) > 1:
+                continue
+            end = run.x + stringWidth(run.text, FONT, run.size)
+            assert end < right.x, f"{run.text!r} runs into {right.text!r}"
+        assert any("Printed" in run.text and "by maria" in run.text for run in runs)

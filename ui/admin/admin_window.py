@@ -39,17 +39,26 @@ from typing_extensions import override
 
 from kiosk import draft_check, publishing, translations
 from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.content import Answer, ConsentStatement, ContentPack, Question, Slide, text_keys
+from kiosk.content import (
+    Answer,
+    ConsentStatement,
+    ContentPack,
+    Measure,
+    Question,
+    Slide,
+    language_words,
+    text_keys,
+)
 from kiosk.draft_check import DraftProblem, Place
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
-from kiosk.translations import language_words
 from kiosk.visit import Clock, utc_now
 from ui.admin.clinic_editor import ClinicEditor
 from ui.admin.consent_editor import ConsentEditor
 from ui.admin.content_html import source_html
+from ui.admin.measure_editor import MeasureEditor
 from ui.admin.ordered_list import OrderedList
 from ui.admin.preview_window import PreviewWindow
 from ui.admin.publish_dialog import PublishDialog
@@ -62,7 +71,7 @@ from ui.plain_text import plain_label, plain_message_box, plain_tooltip
 
 SLIDE_ICON = QSize(96, 64)
 # Which tab shows each part of the content, and the pack's field that holds it.
-TABS = {"slide": 0, "question": 1, "statement": 2, "clinic": 3}
+TABS = {"slide": 0, "question": 1, "statement": 2, "clinic": 3, "measure": 4}
 PARTS = {"slide": "slides", "question": "questions", "statement": "consent_statements"}
 
 
@@ -212,7 +221,19 @@ class AdminWindow(QMainWindow):
             )
         )
         self.clinic_editor.logo_chosen.connect(self._logo_chosen)
+        self.clinic_editor.responder_edited.connect(
+            lambda responder: self.take_edit(
+                dataclasses.replace(self.pack, risk_responder=responder)
+            )
+        )
+        self.clinic_editor.headphones_edited.connect(
+            lambda on: self.take_edit(dataclasses.replace(self.pack, kiosk_has_headphones=on))
+        )
         self.tabs.addTab(self.clinic_editor, self.tr("Clinic"))
+        self.measure_editor = MeasureEditor()
+        self.measure_editor.schedule_edited.connect(self._measure_schedule_edited)
+        self.measure_editor.wording_edited.connect(self._measure_wording_edited)
+        self.tabs.addTab(self.measure_editor, self.tr("Questionnaires"))
         # While translating, the clinic's own words of the chosen item, side by side.
         self.source = QTextBrowser()
         self.source.setObjectName("sourceWords")
@@ -493,6 +514,8 @@ class AdminWindow(QMainWindow):
         self.question_editor.translating = not own
         self.slide_editor.set_translating(not own)
         self.clinic_editor.set_translating(not own)
+        # A measure's words in another language come only from the clinic's own file.
+        self.measure_editor.setEnabled(own)
         for widget in (
             self.question_editor.contraindication,
             self.question_editor.flag_wording,
@@ -520,6 +543,35 @@ class AdminWindow(QMainWindow):
         translations[language] = {**translations.get(language, {}), **words}
         self.take_edit(dataclasses.replace(self.pack, translations=translations))
 
+    def _measure_schedule_edited(self, measure_id: str, every: int) -> None:
+        self.take_edit(
+            dataclasses.replace(
+                self.pack,
+                measures=tuple(
+                    dataclasses.replace(m, every_nth_visit=every) if m.id == measure_id else m
+                    for m in self.pack.measures
+                ),
+            )
+        )
+
+    def _measure_wording_edited(self, measure_id: str, key: str, words: str) -> None:
+        def reworded(measure: Measure) -> Measure:
+            if measure.id != measure_id:
+                return measure
+            if key == "instructions":
+                return dataclasses.replace(measure, instructions=words)
+            return dataclasses.replace(
+                measure,
+                items=tuple(
+                    dataclasses.replace(item, text=words) if item.id == key else item
+                    for item in measure.items
+                ),
+            )
+
+        self.take_edit(
+            dataclasses.replace(self.pack, measures=tuple(map(reworded, self.pack.measures)))
+        )
+
     def _clinic_name_edited(self, name: str) -> None:
         if self.editing_language:
             self._translate({"clinic_name": name})
@@ -544,6 +596,8 @@ class AdminWindow(QMainWindow):
             self.pack.seconds_before_next,
             self.pack.pictures.get(self.pack.logo) if self.pack.logo else None,
         )
+        self.measure_editor.show_measures(self.pack.measures)
+        self.clinic_editor.show_risk_path(self.pack.risk_responder, self.pack.kiosk_has_headphones)
 
     def _slide_icon(self, slide: Slide) -> QIcon:
         if slide.picture not in self._icons:
@@ -861,7 +915,8 @@ class AdminWindow(QMainWindow):
             index = self.language_choice.findData(place.language)
             if index >= 0:
                 self.language_choice.setCurrentIndex(index)
-        self.tabs.setCurrentIndex(TABS[place.part])
+        if place.part in TABS:
+            self.tabs.setCurrentIndex(TABS[place.part])
         listing = {
             "slide": self.slide_list,
             "question": self.question_list,

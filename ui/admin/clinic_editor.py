@@ -1,9 +1,11 @@
-"""Editing what the pack says about the clinic: its name, its logo, the slides' pace."""
+"""Editing what the pack says about the clinic: its name, its logo, the slides' pace, and
+the risk path's settings (who responds to a PHQ-9 answer about self-harm, headphones)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -31,11 +33,15 @@ class ClinicEditor(QWidget):
         seconds_edited(int): seconds a slide stays before "Next" can be tapped.
         logo_chosen(object, object): the logo's picture name (None: no logo) and its
             bytes as a dict of name to bytes (empty when removed).
+        responder_edited(str): who responds to a risk answer (`kiosk.risk`), as typed.
+        headphones_edited(bool): whether the kiosk's "Read to me" uses headphones.
     """
 
     name_edited = Signal(str)
     seconds_edited = Signal(int)
     logo_chosen = Signal(object, object)
+    responder_edited = Signal(str)
+    headphones_edited = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +80,7 @@ class ClinicEditor(QWidget):
         logo_row.addWidget(self.remove_button)
         logo_row.addStretch(1)
         add_form_row(form, self.tr("Logo"), logo_row)
+        self._build_risk_path(form)
         outer.addLayout(form)
         self.problem = plain_label()
         self.problem.setObjectName("editorProblem")
@@ -95,10 +102,58 @@ class ClinicEditor(QWidget):
         self.remove_button.setEnabled(logo is not None and not self.translating)
         self._showing = False
 
+    def _build_risk_path(self, form: QFormLayout) -> None:
+        # The risk path (`kiosk.risk`): the PHQ-9 cannot be turned on until it is named.
+        self.responder_field = QLineEdit()
+        self.responder_field.setAccessibleName(self.tr("Who responds to a risk answer"))
+        self.responder_field.setPlaceholderText(
+            self.tr("For example: the nurse on duty (extension 214)")
+        )
+        self.responder_field.textEdited.connect(self.responder_edited)
+        add_form_row(form, self.tr("Who responds to a risk answer"), self.responder_field)
+        self.responder_limit = LengthLimit(
+            self.responder_field,
+            MAX_TITLE,
+            self.tr("Who responds can be at most {0} characters.").format(MAX_TITLE),
+        )
+        form.addRow(self.responder_limit)
+        self.responder_note = plain_label(
+            self.tr(
+                "Named on every desk's alert when a patient answers above 0 to PHQ-9 item 9 "
+                "(thoughts of self-harm). The PHQ-9 cannot be turned on until someone is "
+                "named. How to respond is for the clinic's clinicians to decide."
+            )
+        )
+        self.responder_note.setWordWrap(True)
+        form.addRow(self.responder_note)
+        self.headphones_box = QCheckBox(
+            self.tr(
+                "The kiosk has headphones (\u201cRead to me\u201d is heard by the patient only)"
+            )
+        )
+        self.headphones_box.toggled.connect(self._headphones_changed)
+        form.addRow(self.headphones_box)
+
+    def show_risk_path(self, responder: str, headphones: bool) -> None:
+        """Show who responds to a risk answer and whether the kiosk has headphones."""
+        self._showing = True
+        self.responder_field.setText(responder)
+        self.headphones_box.setChecked(headphones)
+        self._showing = False
+
+    def _headphones_changed(self, on: bool) -> None:
+        if not self._showing:
+            self.headphones_edited.emit(on)
+
     def set_translating(self, translating: bool) -> None:
         """Edit a translation's name only: the logo and the slides' pace are every language's."""
         self.translating = translating
-        for widget in (self.seconds_field, self.choose_button):
+        for widget in (
+            self.seconds_field,
+            self.choose_button,
+            self.responder_field,
+            self.headphones_box,
+        ):
             widget.setEnabled(not translating)
         if translating:
             self.remove_button.setEnabled(False)

@@ -5,6 +5,11 @@ It names the station and what happened, most urgent first, and each kiosk's stat
 and a note staff wrote when acknowledging (which might) shows only to a signed-in
 member. Signed in, each alert has Acknowledge… and Clear; both go through
 `kiosk.alerts.Alerts`, which checks the account and leaves the audit entry.
+
+A risk alert (a PHQ-9 answer about self-harm, `kiosk.risk`) comes first, in its own
+colour, and says who the clinic named to respond. Signed in, Open… shows the patient and
+the answers so far (audited); Acknowledge… needs a note; only a clinician's Close…
+closes it, with a note. Signed out it says to sign in; it never shows the name.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QInputDialog,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.actor import Actor, StaffMember, shown_name
-from kiosk.alerts import Alert, AlertBoard, AlertError, AlertKind
+from kiosk.actor import Actor, Permission, StaffMember, shown_name
+from kiosk.alerts import Alert, AlertBoard, AlertError, AlertKind, OpenedRiskAlert
 from kiosk.station import Station, StorageUnavailableError
 from ui.desk.desk_alerts import DeskAlerts
 from ui.plain_text import plain_label, tell
@@ -34,6 +40,8 @@ SHOWN_AT_MOST = 3
 # The desk has no style sheet of its own: a person waiting stands out from the rest.
 _URGENT = "background: #fde2e1; color: #5c0b08; border: 2px solid #b3261e;"
 _WARNING = "background: #fff4d6; color: #3b2f0b; border: 2px solid #8a6d1d;"
+# A patient who may be at risk: unlike anything else on the desk until acknowledged.
+_AT_RISK = "background: #8c1d18; color: #ffffff; border: 3px solid #410e0b;"
 
 
 class AlertBanner(QFrame):
@@ -77,6 +85,7 @@ class AlertBanner(QFrame):
 
     def _kind_words(self, kind: AlertKind) -> str:
         return {
+            AlertKind.RISK_ANSWER: self.tr("Talk with a patient now"),
             AlertKind.HELP_REQUESTED: self.tr("Help requested"),
             AlertKind.CHECK_IN_PAUSED: self.tr("Check-in paused"),
             AlertKind.KIOSK_NOT_RESPONDING: self.tr("Kiosk not responding"),
@@ -95,6 +104,8 @@ class AlertBanner(QFrame):
             text += " " + self.tr("— {0} is on it").format(shown_name(alert.acknowledged_by))
             if self.member is not None and alert.acknowledgement_note:
                 text += f": {alert.acknowledgement_note}"
+        elif alert.kind is AlertKind.RISK_ANSWER and self.member is None:
+            text += " " + self.tr("— sign in to see who it is and acknowledge it")
         return text
 
     def show_board(self, board: object) -> None:
@@ -143,14 +154,24 @@ class AlertBanner(QFrame):
         for alert in shown:
             line = QFrame()
             line.setObjectName("alertLine")
-            style = _URGENT if alert.kind is AlertKind.HELP_REQUESTED else _WARNING
-            line.setStyleSheet(f"QFrame#alertLine {{ {style} }} QLabel {{ border: none; }}")
+            style = {
+                AlertKind.RISK_ANSWER: _AT_RISK,
+                AlertKind.HELP_REQUESTED: _URGENT,
+            }.get(alert.kind, _WARNING)
+            # The words take the line's own colour (white on the risk alert's dark red).
+            words_colour = style.split("color:")[1].split(";")[0].strip()
+            line.setStyleSheet(
+                f"QFrame#alertLine {{ {style} }} "
+                f"QLabel {{ border: none; background: transparent; color: {words_colour}; }}"
+            )
             row = QHBoxLayout(line)
             row.setContentsMargins(8, 4, 8, 4)
             words = plain_label(self.alert_text(alert), "alertText", wrap=True)
             words.setStyleSheet("font-weight: 600;")
             row.addWidget(words, 1)
-            if self.member is not None:
+            if alert.kind is AlertKind.RISK_ANSWER:
+                self._risk_buttons(alert, row)
+            elif self.member is not None:
                 acknowledge = QPushButton(self.tr("Acknowledge…"))
                 acknowledge.setEnabled(not alert.acknowledged)
                 acknowledge.clicked.connect(lambda _=False, a=alert: self.acknowledge(a))
@@ -160,6 +181,69 @@ class AlertBanner(QFrame):
                 row.addWidget(clear)
             self.rows.addWidget(line)
             self.lines.append((alert, line))
+
+    def _risk_buttons(self, alert: Alert, row: QHBoxLayout) -> None:
+        if self.member is None:
+            return
+        opening = QPushButton(self.tr("Open…"))
+        opening.clicked.connect(lambda _=False, a=alert: self.open_risk(a))
+        acknowledge = QPushButton(self.tr("Acknowledge…"))
+        acknowledge.setEnabled(not alert.acknowledged)
+        acknowledge.clicked.connect(lambda _=False, a=alert: self.acknowledge(a))
+        close = QPushButton(self.tr("Close…"))
+        clinician = self.member.may(Permission.CLOSE_RISK_ALERT)
+        close.setEnabled(clinician and alert.acknowledged)
+        close.setToolTip(
+            self.tr("A clinician closes it, once acknowledged")
+            if not (clinician and alert.acknowledged)
+            else ""
+        )
+        close.clicked.connect(lambda _=False, a=alert: self.close_risk(a))
+        for button in (opening, acknowledge, close):
+            row.addWidget(button)
+
+    @classmethod
+    def show_patient(cls, parent: QWidget, title: str, words: str) -> None:
+        """Show an opened risk alert (a classmethod, so tests can read it instead)."""
+        QMessageBox.information(parent, title, words)
+
+    def open_risk(self, alert: Alert) -> None:
+        """Who the patient is and what they answered so far (audited)."""
+        by = self._actor()
+        if by is None:
+            return
+        try:
+            opened = self.station.alerts().open_risk(alert.id, by)
+        except (AlertError, StorageUnavailableError) as error:
+            tell(self, self.tr("Alerts"), str(error))
+            return
+        self.show_patient(self, self.tr("Talk with a patient now"), self.risk_words(opened))
+
+    def risk_words(self, opened: OpenedRiskAlert) -> str:
+        """An opened risk alert in words for staff."""
+        partial = opened.partial
+        born = partial.date_of_birth.strftime("%m/%d/%Y") if partial.date_of_birth else "—"
+        lines = [
+            self.tr("{0} {1}, born {2}").format(partial.first_name, partial.last_name, born),
+            self.tr("Who responds: {0}").format(partial.responder),
+            "",
+            self.tr("Answers so far:"),
+        ]
+        lines += [f"• {question} — {answer}" for question, answer in opened.answers]
+        return "\n".join(lines)
+
+    def close_risk(self, alert: Alert) -> None:
+        """A clinician closes it with a note saying what was done (audited)."""
+        by = self._actor()
+        if by is None:
+            return
+        note, ok = QInputDialog.getText(
+            self,
+            self.tr("Close the alert"),
+            self.tr("{0}\n\nWhat was done (required):").format(self.alert_text(alert)),
+        )
+        if ok:
+            self._change(lambda: self.station.alerts().clear(alert.id, by, note))
 
     def _actor(self) -> Actor | None:
         if self.member is None:
@@ -171,10 +255,13 @@ class AlertBanner(QFrame):
         by = self._actor()
         if by is None:
             return
+        asked = (
+            self.tr("{0}\n\nWho is going to the patient (required):")
+            if alert.kind is AlertKind.RISK_ANSWER
+            else self.tr("{0}\n\nNote for the other desks (optional):")
+        )
         note, ok = QInputDialog.getText(
-            self,
-            self.tr("Acknowledge the alert"),
-            self.tr("{0}\n\nNote for the other desks (optional):").format(self.alert_text(alert)),
+            self, self.tr("Acknowledge the alert"), asked.format(self.alert_text(alert))
         )
         if ok:
             self._change(lambda: self.station.alerts().acknowledge(alert.id, note, by))

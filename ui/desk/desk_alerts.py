@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.actor import Actor
-from kiosk.alerts import AlertBoard
+from kiosk.alerts import AlertBoard, AlertKind
 from kiosk.station import Station
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 
@@ -44,7 +44,8 @@ class DeskAlerts(QObject):
 
     Signals:
         changed(object): the `kiosk.alerts.AlertBoard` just read.
-        rang: a new alert arrived and the sound was played.
+        rang: the sound was played: a new alert arrived, or a risk alert still waits for
+            someone to acknowledge it (at every look).
     """
 
     changed = Signal(object)
@@ -96,7 +97,10 @@ class DeskAlerts(QObject):
         self._heard = ids if self._heard is None else self._heard | ids
         self.board = result
         self.changed.emit(result)
-        if new & unacknowledged and sound_on():
+        # A risk alert (`kiosk.risk`) sounds at every look until someone acknowledges it,
+        # whatever this desk's sound setting: a patient may be at risk in the waiting room.
+        at_risk = any(a.kind is AlertKind.RISK_ANSWER and not a.acknowledged for a in result.alerts)
+        if at_risk or (new & unacknowledged and sound_on()):
             self.ring()
             self.rang.emit()
 

@@ -26,9 +26,10 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    QUrl,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -64,6 +65,7 @@ from kiosk.live_updates import Change, ServerState
 from kiosk.patients import Patient, PatientError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError
+from kiosk.trend_chart import trend_chart
 from kiosk.visit import Clock, KioskTiming, RideStatus, utc_now
 from kiosk.visit_record import VisitRecord
 from ui.desk.alert_banner import AlertBanner
@@ -72,7 +74,8 @@ from ui.desk.correction_dialog import CorrectionDialog, TypedCorrection
 from ui.desk.desk_alerts import DeskAlerts, set_sound, sound_on
 from ui.desk.expected_today import ExpectedTodayDialog
 from ui.desk.server_line import ServerLine
-from ui.desk.visit_details import visit_html
+from ui.desk.trend_picture import trend_picture
+from ui.desk.visit_details import trend_address, visit_html
 from ui.errands import ErrandAnswer, ErrandKind, run_errand
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
@@ -784,6 +787,18 @@ class DeskWindow(QMainWindow):
             suggested = 0 if patient else len(self.front_desk.suggested_patients(visit.id))
         except (PatientError, StorageUnavailableError):
             patient, suggested = None, 0
+        # As wide as the details show without scrolling sideways, within reason.
+        chart_width = max(360, min(640, self.details.viewport().width() - 40))
+        for recorded in visit.measures:
+            # The trend charts the details' HTML names, drawn for this screen.
+            chart = trend_chart(
+                recorded.measure, visit.trends.get(recorded.measure.id, ()), self.settings.zone
+            )
+            self.details.document().addResource(
+                QTextDocument.ResourceType.ImageResource,
+                QUrl(trend_address(recorded.measure.id)),
+                trend_picture(chart, chart_width, 210, self.devicePixelRatioF()),
+            )
         self.details.setHtml(
             visit_html(visit, self.settings.zone, last, patient=patient, suggested=suggested)
         )

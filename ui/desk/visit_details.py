@@ -120,6 +120,39 @@ def teach_back_html(record: VisitRecord) -> str:
     return f"<h3>{heading}</h3><table cellspacing='4'>{rows}</table>"
 
 
+def trend_address(measure_id: str) -> str:
+    """Where the visit's details find the picture of a measure's trend."""
+    return f"trend:{measure_id}"
+
+
+def _score(score: int | None) -> str:
+    return "" if score is None else str(score)
+
+
+def measures_html(record: VisitRecord) -> str:
+    """Each measure answered in full: total and band, the trend, the items, attribution."""
+    parts = []
+    for recorded in record.measures:
+        measure = recorded.measure
+        items = "".join(
+            f"<tr><td>{escape(a.question_text)}</td><td><b>{escape(a.words)}</b></td>"
+            f"<td align='right'>{_score(measure.score(a.answer))}</td></tr>"
+            for a in record.answers
+            if a.measure == measure.id
+        )
+        parts.append(
+            f"<h3>{escape(measure.name)}: "
+            + _tr("total {0} of {1} — {2}").format(
+                recorded.total, measure.highest_total, escape(recorded.band)
+            )
+            + "</h3>"
+            f"<p><img src='{trend_address(measure.id)}'></p>"
+            f"<table cellspacing='4'>{items}</table>"
+            f"<p><small>{escape(measure.attribution)}</small></p>"
+        )
+    return "".join(parts)
+
+
 def visit_html(
     record: VisitRecord,
     zone: ZoneInfo,
@@ -187,13 +220,16 @@ def visit_html(
             + f" · {_tr('please go over it with the patient')}</p>"
         )
     parts.append(teach_back_html(record))
+    scored = {recorded.measure.id for recorded in record.measures}
     rows = "".join(
         f"<tr><td>{escape(a.question_text)}</td><td><b>{escape(a.words)}</b>"
         + (" ⚠" if a.flagged else "")
         + "</td></tr>"
         for a in record.answers
+        if a.measure not in scored
     )
     parts.append(f"<h3>{_tr('Answers')}</h3><table cellspacing='4'>{rows}</table>")
+    parts.append(measures_html(record))
     kept_last_consent = (
         not record.signed_name
         and record.signed_on_paper_at is None

@@ -35,6 +35,10 @@ class QuestionScreen(PatientScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent=parent)
         self.progress = self.add_progress()
+        # A measure's instructions ("Over the last 2 weeks, …"), above each of its items.
+        self.lead = make_label("", "questionLead")
+        self.body.insertWidget(1, self.lead)
+        self.lead.stackUnder(self.title)
         self.title.setObjectName("questionText")
         self.add_read_aloud_button()
         self.yes_no = QWidget()
@@ -77,7 +81,28 @@ class QuestionScreen(PatientScreen):
             "calmMessage",
         )
         self.body.addWidget(self.calm_message)
+        # A question the voice does not read in the waiting room (PHQ-9 item 9 without
+        # headphones, `kiosk.risk.read_aloud_skips`): a person can go through it instead.
+        self.not_read_note = make_label(
+            self.tr(
+                "So that only you hear it, this question is not read aloud. You can read it "
+                "on the screen, or a member of our team can go through it with you."
+            ),
+            "calmMessage",
+        )
+        self.body.addWidget(self.not_read_note)
+        self.team_member_button = make_button(
+            self.tr("Ask a team member to go through it with me"),
+            "helpButton",
+            self.tr("Lets the front desk know; someone comes to you."),
+        )
+        self.team_member_button.clicked.connect(self.help_requested)
+        self.body.addWidget(self.team_member_button)
+        self._not_read = False
         self.body.addStretch(1)
+        # The publisher's attribution under each item of a measure, small and last.
+        self.attribution = make_label("", "attribution")
+        self.body.addWidget(self.attribution)
         self.continue_button = make_button(
             self.tr("Continue ›"), "primaryButton", self.tr("Goes on to the next page.")
         )
@@ -90,12 +115,28 @@ class QuestionScreen(PatientScreen):
         self._kind = QuestionKind.YES_NO
 
     def show_question(
-        self, question: Question, number: int, total: int, answer: str | None, *, flagged: bool
+        self,
+        question: Question,
+        number: int,
+        total: int,
+        answer: str | None,
+        *,
+        flagged: bool,
+        not_read_aloud: bool = False,
     ) -> None:
-        """Show the question, the answer already given (if any) and the calm note if flagged."""
+        """Show the question, the answer already given (if any) and the calm note if flagged.
+
+        `not_read_aloud`: "Read to me" leaves this one unread, and offers a person instead.
+        """
         self._kind = question.kind
+        self._not_read = not_read_aloud
+        self._show_not_read()
         self.progress.setText(self.tr("Question {0} of {1}").format(number, total))
         self.set_title(question.text)
+        self.lead.setText(question.lead)
+        self.lead.setVisible(bool(question.lead))
+        self.attribution.setText(question.attribution)
+        self.attribution.setVisible(bool(question.attribution))
         self.yes_no.setVisible(question.kind is QuestionKind.YES_NO)
         words = answer_words()
         for option, button in self.answer_buttons.items():
@@ -129,13 +170,29 @@ class QuestionScreen(PatientScreen):
             self.choice_buttons[choice.id] = button
 
     @override
+    def offer_read_aloud(self, *, available: bool) -> None:
+        """Show "Read to me" where a voice can read; with it, the offer of a person for a
+        question it does not read."""
+        super().offer_read_aloud(available=available)
+        self._show_not_read()
+
+    def _show_not_read(self) -> None:
+        reading = self.read_aloud_button is not None and self.read_aloud_button.isVisibleTo(self)
+        for widget in (self.not_read_note, self.team_member_button):
+            widget.setVisible(self._not_read and reading)
+
+    @override
     def spoken_lines(self) -> list[str]:
-        """The question, then the answers to choose from."""
+        """The question, then the answers to choose from (or, for one not read aloud in
+        the waiting room, why not and what the patient can do)."""
+        if self._not_read:
+            return [self.not_read_note.text(), self.team_member_button.text()]
         if self._kind is QuestionKind.YES_NO:
             answers = [button.accessibleName() for button in self.answer_buttons.values()]
         else:
             answers = [button.accessibleName() for button in self.choice_buttons.values()]
-        return [self.title.text(), *answers]
+        lead = [self.lead.text()] if self.lead.text() else []
+        return [*lead, self.title.text(), *answers]
 
     def first_control(self) -> QWidget | None:
         """Where a keyboard user starts: the typed answer, Continue after the calm note,

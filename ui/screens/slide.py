@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
-from ui.plain_text import plain_label, rich_label
+from ui.plain_text import plain_label
 from ui.screens.patient_screen import PatientScreen, make_button
+from ui.widgets.slide_text import SlideText
 
 
 def _runs_html(runs: tuple[TextRun, ...]) -> str:
@@ -74,10 +75,9 @@ class SlideScreen(PatientScreen):
         self.picture = plain_label()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setObjectName("slidePicture")
-        # Rich text built from the pack's own markup alone (see `slide_html`).
-        self.text = rich_label("slideText")
-        self.text.setWordWrap(True)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Rich text built from the pack's own markup alone (see `slide_html`); a screen
+        # reader reads it with its bold and bullets (see `SlideText`).
+        self.text = SlideText("slideText")
         # In a row of its own, beside a stretch: the row's height follows the narrower
         # width the text is given (see `_show_text`), so no line is cut off below.
         # The picture above the text on a tall screen; on a wide one to its right, using

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -124,11 +124,10 @@ class WelcomeScreen(QWidget):
             # Qt posts LanguageChange for later; Welcome must speak the new language now.
             self.retranslate()
         # The language each node gives on the accessibility bus: a screen reader picks
-        # its voice by it (a Spanish voice for a Spanish visit). Qt's own nodes give
-        # their widget's locale; the kiosk's own (ui.assistive_technology) the default.
-        locale = InterfaceLanguage.locale()
-        self.window().setLocale(locale)
-        QLocale.setDefault(locale)
+        # its voice by it (a Spanish voice for a Spanish visit). Set on the kiosk's
+        # window only, never as the process's default: a check-in at the front desk
+        # shares its process with the desk, whose dates stay in the desk's language.
+        self.window().setLocale(InterfaceLanguage.locale())
         self.show_clinic(card.clinic_name(language) if card else "")
         offered = card.languages if card else ()
         self.show_languages(

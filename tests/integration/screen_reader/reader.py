@@ -17,6 +17,9 @@ Requests (each a JSON object with "do"):
                 default) and say which actions it had.
     set_text    {"name", "text"}: replace a field's words through its editable text.
     events      {"clear"?}: what the kiosk announced since the last time asked.
+    text_runs   {"containing"}: the showing node whose text holds those words: its text,
+                and its runs of text attributes (start, end, attributes) as a screen
+                reader reads them (bold is "weight" 700).
 """
 
 from __future__ import annotations
@@ -101,6 +104,37 @@ class Reader:
         for index in range(node.childCount):
             self._find(node.getChildAtIndex(index), name, role, matches)
 
+    def text_runs(self, containing: str) -> dict:
+        for node in self._all_showing():
+            try:
+                text = node.queryText()
+            except NotImplementedError:
+                continue
+            words = text.getText(0, -1)
+            if containing not in words:
+                continue
+            runs, offset = [], 0
+            while offset < text.characterCount:
+                attributes, start, end = text.getAttributeRun(offset, False)
+                runs.append([start, end, dict(a.split(":", 1) for a in attributes if ":" in a)])
+                offset = max(end, offset + 1)
+            return {"role": node.getRoleName(), "text": words, "runs": runs}
+        raise LookupError(f"no showing text holds {containing!r}")
+
+    def _all_showing(self) -> list:
+        found: list = []
+
+        def walk(node) -> None:
+            if node is None or not node.getState().contains(pyatspi.STATE_SHOWING):
+                return
+            found.append(node)
+            for index in range(node.childCount):
+                walk(node.getChildAtIndex(index))
+
+        for index in range(self.app.childCount):
+            walk(self.app.getChildAtIndex(index))
+        return found
+
     # --- requests ------------------------------------------------------------------------------
     def answer(self, request: dict) -> object:
         kind = request["do"]
@@ -112,8 +146,12 @@ class Reader:
                     self.app = app
                     return True
             return False
-        if kind == "showing":
-            return self.showing()
+        readings = {
+            "showing": self.showing,
+            "text_runs": lambda: self.text_runs(request["containing"]),
+        }
+        if kind in readings:
+            return readings[kind]()
         if kind == "act":
             node = self.node(request["name"], request.get("role"))
             action = node.queryAction()

@@ -66,7 +66,9 @@ def main(language: str) -> None:
         if language:
             mark("Español pressed")
             press(reader, "Español")
-            time.sleep(4)
+            # The screens built ahead are made again in Spanish: Orca takes seconds to
+            # go through the renamed nodes before it says the new focus.
+            time.sleep(10)
         mark("Start pressed")
         new_page(reader, words("WelcomeScreen", "Start"), "push button")
         time.sleep(3)

@@ -9,8 +9,8 @@ On a server (PostgreSQL) the kiosk's role stores them through `kiosk_store_visit
 `purge_visits_finished_before` removes them with their visits; `kiosk.server_roles`
 lets the desk's role read them.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -23,8 +23,8 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
@@ -166,7 +166,8 @@ END
 
 
 def _revision_0016() -> ModuleType:
-    """Migration 0016, whose functions this one extends and a downgrade puts back."""
+    """Migration 0016, whose functions this one extends and a downgrade puts back (0017 and
+    0018 left `kiosk_store_visit` and the purge as 0016 made them)."""
     path = Path(__file__).with_name("0016_patients.py")
     spec = importlib.util.spec_from_file_location("revision_0016", path)
     if spec is None or spec.loader is None:
