@@ -8,6 +8,14 @@ in use, the language, the text size or the contrast changed, or when the voice b
 available. They are built one screen per turn of the event loop, so a tap on Welcome
 never waits for more than one screen. They are new widgets, made after the last
 patient's were destroyed: nothing of anyone is in them.
+
+While an assistive technology listens (a screen reader, a switch), the building waits a
+few seconds longer. Each new label and key tells the accessibility bus its name, about a
+thousand events for a set, and Qt offers Python no way to keep still the widgets nobody
+sees yet. A screen reader goes through every one of them in order: a patient who had
+just chosen Español heard the welcome's words in Spanish only 4–6 s later. Built after
+the pause, the screens' events come once the screen reader has said what changed;
+Start still gets its screens at once (`take` finishes them).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from collections.abc import Callable, Generator, Hashable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal
-from PySide6.QtGui import QPixmap, QRegion
+from PySide6.QtGui import QAccessible, QPixmap, QRegion
 
 from ui.patient_display import PatientDisplay
 from ui.visit_screens import VisitScreens
@@ -26,6 +34,16 @@ if TYPE_CHECKING:
 
 # How long after Welcome is shown the next visit's screens begin to be built.
 _AFTER_WELCOME_MS = 150
+# The same while an assistive technology listens: long enough for a screen reader to have
+# said Welcome's change (a language, larger text) before the new screens' names flood in.
+_AFTER_WELCOME_WITH_ASSISTIVE_TECHNOLOGY_MS = 3000
+
+
+def _pause_before_building() -> int:
+    """How long the building waits once Welcome is shown (see the module's notes)."""
+    if QAccessible.isActive():
+        return _AFTER_WELCOME_WITH_ASSISTIVE_TECHNOLOGY_MS
+    return _AFTER_WELCOME_MS
 
 
 def screens_for(visit: NextVisit, display: PatientDisplay, voice: bool) -> Hashable:
@@ -78,7 +96,7 @@ class NextVisitScreens(QObject):
         self._building = self._whole(fitted)
         # After what is on screen now has been painted and the last visit's screens
         # deleted: a patient who just finished sees Welcome at once.
-        self._step.start(_AFTER_WELCOME_MS)
+        self._step.start(_pause_before_building())
 
     def take(self, key: Hashable) -> VisitScreens | None:
         """The set for `key`, now (finished at once if it was still being built), or None

@@ -35,6 +35,10 @@ from ui.widgets.step_bar import STAGES, stage_of
 
 _Screen = TypeVar("_Screen", bound=PatientScreen)
 
+# Screens taken out of their window and waiting for Qt to delete them: kept here, or
+# Python would delete one at once, perhaps while it is still sending a signal.
+_going: set[PatientScreen] = set()
+
 
 def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
     """ "Signed by <name> on <date> at <time>", in the visit's language, under the pad."""
@@ -144,6 +148,12 @@ class VisitScreens:
             if isinstance(parent, QStackedWidget):
                 parent.removeWidget(screen)
             screen.hide()
+            # Out of the window too: a language chosen on Welcome reaches the window's
+            # widgets a moment later, and these would be renamed in it, every key and
+            # label telling the accessibility bus, which a screen reader goes through.
+            screen.setParent(None)
+            _going.add(screen)
+            screen.destroyed.connect(lambda _=None, gone=screen: _going.discard(gone))
             screen.deleteLater()
 
     def lay_out(self, shown: ContentPack, *, paper: bool, typed: bool) -> None:

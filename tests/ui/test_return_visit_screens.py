@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -118,6 +119,11 @@ def test_a_return_visit_without_slides_shows_the_reminder_and_the_checklist(
     assert reminder.title.text() == "Welcome back"
     # The slides' titles from the content in use; nothing of the earlier visit.
     assert "What is ketamine treatment?" in reminder.topics.text()
+    # A screen reader reads the topics as text, not as a label's bare name.
+    told = QAccessible.queryAccessibleInterface(reminder.topics)
+    text = told.textInterface() if told is not None else None
+    assert text is not None
+    assert "What is ketamine treatment?" in text.text(0, text.characterCount())
     assert "Ana" not in " ".join(label.text() for label in reminder.findChildren(QLabel))
     learn(kiosk)
     visit = kiosk.visit

@@ -12,8 +12,9 @@ from html import escape
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from ui.plain_text import rich_label
 from ui.screens.patient_screen import PatientScreen, make_button, make_label
+from ui.screens.slide import LINE_LENGTH
+from ui.widgets.slide_text import SlideText
 
 
 class ReminderScreen(PatientScreen):
@@ -38,9 +39,9 @@ class ReminderScreen(PatientScreen):
             "instructions",
         )
         self.body.addWidget(self.intro)
-        # Rich text built from the slides' titles, each escaped.
-        self.topics = rich_label("slideText")
-        self.topics.setWordWrap(True)
+        # Rich text built from the slides' titles, each escaped; a screen reader reads
+        # it as text, a list of topics (see `SlideText`).
+        self.topics = SlideText("slideText")
         self.body.addWidget(self.topics)
         self.most_important = make_label(
             self.tr(
@@ -72,6 +73,9 @@ class ReminderScreen(PatientScreen):
         self._titles = list(titles)
         items = "".join(f"<li style='margin-bottom:6px'>{escape(t)}</li>" for t in titles)
         self.topics.setText(f"<ul>{items}</ul>")
+        # As on a slide: its height follows the width it is given (see `SlideText`).
+        self.topics.ensurePolished()
+        self.topics.setMaximumWidth(self.topics.fontMetrics().averageCharWidth() * LINE_LENGTH)
         self.scroll_to_top()
 
     def spoken_lines(self) -> list[str]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 
 import gi
@@ -53,9 +54,12 @@ class Reader:
 
     # --- events ----------------------------------------------------------------------------
     def hear(self, event) -> None:
+        # When it was heard (the system's monotonic clock: the test's too).
+        heard_at = time.monotonic()
         try:
             source = event.source
             said = {
+                "time": heard_at,
                 "type": event.type,
                 "detail1": event.detail1,
                 "role": source.getRoleName() if source else "",
@@ -65,7 +69,7 @@ class Reader:
                 said["text"] = str(event.any_data)
             self.heard.append(said)
         except Exception as error:  # noqa: BLE001 - a node gone before it was read
-            self.heard.append({"type": event.type, "error": str(error)})
+            self.heard.append({"time": heard_at, "type": event.type, "error": str(error)})
 
     # --- the tree ------------------------------------------------------------------------------
     def showing(self) -> list[dict]:

@@ -66,8 +66,9 @@ def main(language: str) -> None:
         if language:
             mark("Español pressed")
             press(reader, "Español")
-            # The screens built ahead are made again in Spanish: Orca takes seconds to
-            # go through the renamed nodes before it says the new focus.
+            # The screens built ahead are made again in Spanish, 3 s after the tap (see
+            # `ui.next_visit`): Orca says the welcome's words first, then takes seconds
+            # to go through the new nodes' names.
             time.sleep(10)
         mark("Start pressed")
         new_page(reader, words("WelcomeScreen", "Start"), "push button")
