@@ -557,6 +557,18 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
         <translation>Gracias por decírnoslo. Un miembro de nuestro equipo hablará con usted sobre esto antes de su tratamiento. Por favor, siga con su registro.</translation>
     </message>
     <message>
+        <source>So that only you hear it, this question is not read aloud. You can read it on the screen, or a member of our team can go through it with you.</source>
+        <translation>Para que solo usted la escuche, esta pregunta no se lee en voz alta. Puede leerla en la pantalla, o un miembro de nuestro equipo puede repasarla con usted.</translation>
+    </message>
+    <message>
+        <source>Ask a team member to go through it with me</source>
+        <translation>Pedir que un miembro del equipo la repase conmigo</translation>
+    </message>
+    <message>
+        <source>Lets the front desk know; someone comes to you.</source>
+        <translation>Avisa a la recepción; alguien vendrá a atenderle.</translation>
+    </message>
+    <message>
         <source>Continue ›</source>
         <translation>Continuar ›</translation>
     </message>
@@ -700,6 +712,37 @@ Este registro volverá a empezar en {0} segundos para que sus respuestas sigan s
     <message>
         <source>Please tell us how you know them.</source>
         <translation>Por favor, díganos qué relación tiene con usted.</translation>
+    </message>
+</context>
+<context>
+    <name>RiskNotice</name>
+    <message>
+        <source>If you are thinking about hurting yourself, you can call or text 988 (the Suicide &amp; Crisis Lifeline) at any time. In an emergency, call 911.</source>
+        <translation>Si está pensando en hacerse daño, puede llamar o enviar un mensaje de texto al 988 (la Línea de Prevención del Suicidio y Crisis, con atención en español) en cualquier momento. En caso de emergencia, llame al 911.</translation>
+    </message>
+    <message>
+        <source>Thank you for telling us. Someone from our team is on their way to talk with you now.</source>
+        <translation>Gracias por decírnoslo. Una persona de nuestro equipo ya viene a hablar con usted.</translation>
+    </message>
+    <message>
+        <source>Thank you for telling us. A member of our team would like to talk with you now. Please stay here.</source>
+        <translation>Gracias por decírnoslo. Un miembro de nuestro equipo desea hablar con usted ahora. Por favor, quédese aquí.</translation>
+    </message>
+    <message>
+        <source>Thank you for telling us. Please go to the front desk now and let them know you would like to talk with someone.</source>
+        <translation>Gracias por decírnoslo. Por favor, vaya ahora a la recepción y dígales que desea hablar con alguien.</translation>
+    </message>
+    <message>
+        <source>A member of our team would like to talk with you</source>
+        <translation>Un miembro de nuestro equipo desea hablar con usted</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>De acuerdo</translation>
+    </message>
+    <message>
+        <source>Closes this message. Your check-in goes on.</source>
+        <translation>Cierra este mensaje. Su registro continúa.</translation>
     </message>
 </context>
 <context>
