@@ -326,6 +326,9 @@ def banner_for(
     station = Station(database, "front-desk")
     watcher = DeskAlerts(station, ring=lambda: None)
     banner = AlertBanner(watcher, station, ZoneInfo("America/New_York"), member=member)
+    # As on a desk (its window owns its watcher): the two live and go together, never a
+    # watcher collected by Python while an answer to its look is still on its way.
+    watcher.setParent(banner)
     qtbot.addWidget(banner)
     banner.resize(1366, 200)
     banner.show()
