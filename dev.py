@@ -162,11 +162,12 @@ def run(arguments: list[str]) -> int:
     return subprocess.call([tool("kiosk"), *(arguments or ["run"])])
 
 
-# The whole suite in two test processes or more (pytest-xdist): most tests wait on
-# timers, subprocesses, a server or the bus rather than on the processor, so even two
-# cores keep two busy. Tests that share one thing of the machine are grouped
-# (`xdist_group`, tests/conftest.py) and `loadgroup` keeps each group in one process.
-_IN_PARALLEL = ["-n", str(max(2, min(4, os.cpu_count() or 1))), "--dist", "loadgroup"]
+# The whole suite in three test processes or more (pytest-xdist): most tests wait on
+# timers, subprocesses, a server or the bus rather than on the processor (two processes
+# on two cores kept them under a third busy each), so three share two cores well. Tests
+# that share one thing of the machine are grouped (`xdist_group`, tests/conftest.py) and
+# `loadgroup` keeps each group in one process.
+_IN_PARALLEL = ["-n", str(max(3, min(4, os.cpu_count() or 1))), "--dist", "loadgroup"]
 
 
 def test(arguments: list[str]) -> int:

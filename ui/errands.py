@@ -73,6 +73,17 @@ def errand_pool(kind: ErrandKind) -> QThreadPool:
     return pool
 
 
+def finish_errands(wait_milliseconds: int = 5000) -> bool:
+    """Before a program closes its database and ends: drop the errands not started and
+    wait (at most `wait_milliseconds` a pool) for those running, so none is left using a
+    closed database or a dying application; False when one was still running."""
+    finished = True
+    for pool in _pools.values():
+        pool.clear()
+        finished = pool.waitForDone(wait_milliseconds) and finished
+    return finished
+
+
 def run_errand(
     kind: ErrandKind,
     work: Callable[[], object],

@@ -26,6 +26,7 @@ from kiosk.kiosk_session import STAFF_CLOSED_STATUS
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings, data_dir
 from kiosk.welcome_card import read_welcome_card, welcome_card_file
+from ui.errands import finish_errands
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
 from ui.read_aloud import end_voice_checks
@@ -258,6 +259,7 @@ def run_kiosk(
     try:
         status = app.exec()
     finally:
+        finish_errands()
         if window.is_storage_ready:
             window.station.close()
     return STAFF_CLOSED_STATUS if staff_left else status

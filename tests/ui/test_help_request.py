@@ -125,6 +125,7 @@ from kiosk.actor import Role, StaffMember
 from kiosk.settings import load_settings
 from kiosk.station import Station
 from ui.desk.desk_window import DeskWindow
+from ui.errands import finish_errands
 from ui.visit_walk import click
 
 app = QApplication([])
@@ -161,6 +162,7 @@ timer.timeout.connect(look)
 timer.start(100)
 QTimer.singleShot(60000, app.quit)
 app.exec()
+finish_errands()  # as the desk program does before it closes its database
 station.close()
 """
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -108,6 +109,7 @@ from kiosk.actor import Role, StaffMember
 from kiosk.settings import load_settings
 from kiosk.station import Station
 from ui.desk.desk_window import DeskWindow
+from ui.errands import finish_errands
 from ui.visit_walk import click
 
 app = QApplication([])
@@ -148,6 +150,7 @@ timer.timeout.connect(look)
 timer.start(100)
 QTimer.singleShot(90000, app.quit)
 app.exec()
+finish_errands()  # as the desk program does before it closes its database
 station.close()
 """
 
@@ -431,3 +434,32 @@ def test_news_of_a_risk_alert_after_the_kiosk_window_is_gone_reaches_no_deleted_
     check_in.answer_recorded(SELF_HARM_ITEM, 1)
     assert check_in.risk is not None
     qtbot.waitUntil(lambda: bool(Alerts(database).board(WATCHER).alerts))
+
+
+def test_another_desk_acknowledging_while_this_desks_dialog_is_open_breaks_nothing(
+    qtbot: QtBot, database: Database, raised: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Maria's Acknowledge… dialog is open when her desk hears that Okafor, at another
+    desk, acknowledged first: the line (and the button she pressed) must not be rebuilt
+    under her dialog, or the desk crashes when she closes it (it did)."""
+    maria = StaffMember(1, "maria", frozenset({Role.STAFF}))
+    okafor = Actor.staff(
+        StaffMember(2, "okafor", frozenset({Role.CLINICIAN})), station="back", now=utc_now()
+    )
+    banner, watcher = banner_for(qtbot, database, maria)
+    qtbot.waitUntil(lambda: len(banner.lines) == 1)
+
+    def typed_while_the_desk_looks(*_args: object, **_kwargs: object) -> tuple[str, bool]:
+        # As a real dialog runs: its own event loop, in which the desk's look arrives.
+        Alerts(database).acknowledge(raised, "Okafor is with her", okafor)
+        waiting = QEventLoop()
+        QTimer.singleShot(0, watcher.look)
+        QTimer.singleShot(1500, waiting.quit)
+        waiting.exec()
+        return "Maria is going over", True
+
+    monkeypatch.setattr(QInputDialog, "getText", typed_while_the_desk_looks)
+    click(line_buttons(banner)["Acknowledge…"])
+    # Her own acknowledgement, made last, is what every desk reads now.
+    qtbot.waitUntil(lambda: "Maria is going over" in line_text(banner), timeout=10000)
+    assert not line_buttons(banner)["Acknowledge…"].isEnabled()

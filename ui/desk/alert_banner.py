@@ -14,10 +14,12 @@ closes it, with a note. Signed out it says to sign in; it never shows the name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -63,6 +65,11 @@ class AlertBanner(QFrame):
         self.zone = zone
         self.member = member
         self._shown: tuple[object, ...] | None = None
+        # While a line's button has a dialog open, the lines stay as they are: rebuilt
+        # then, the pressed button would be deleted under its own click (a crash when
+        # the dialog closes). What the watcher read meanwhile is shown after.
+        self._asking = False
+        self._read_meanwhile: AlertBoard | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -111,6 +118,9 @@ class AlertBanner(QFrame):
     def show_board(self, board: object) -> None:
         """Show what the desk's watcher just read (rebuilt only when it changed)."""
         if not isinstance(board, AlertBoard):
+            return
+        if self._asking:
+            self._read_meanwhile = board
             return
         self._show_stations(board)
         shown = board.alerts[:SHOWN_AT_MOST]
@@ -217,7 +227,8 @@ class AlertBanner(QFrame):
         except (AlertError, StorageUnavailableError) as error:
             tell(self, self.tr("Alerts"), str(error))
             return
-        self.show_patient(self, self.tr("Talk with a patient now"), self.risk_words(opened))
+        with self._asking_staff():
+            self.show_patient(self, self.tr("Talk with a patient now"), self.risk_words(opened))
 
     def risk_words(self, opened: OpenedRiskAlert) -> str:
         """An opened risk alert in words for staff."""
@@ -237,13 +248,27 @@ class AlertBanner(QFrame):
         by = self._actor()
         if by is None:
             return
-        note, ok = QInputDialog.getText(
-            self,
-            self.tr("Close the alert"),
-            self.tr("{0}\n\nWhat was done (required):").format(self.alert_text(alert)),
-        )
+        with self._asking_staff():
+            note, ok = QInputDialog.getText(
+                self,
+                self.tr("Close the alert"),
+                self.tr("{0}\n\nWhat was done (required):").format(self.alert_text(alert)),
+            )
         if ok:
             self._change(lambda: self.station.alerts().clear(alert.id, by, note))
+
+    @contextlib.contextmanager
+    def _asking_staff(self) -> Iterator[None]:
+        """A dialog opened from a line's button: the lines wait until it closes."""
+        self._asking = True
+        try:
+            yield
+        finally:
+            self._asking = False
+            board, self._read_meanwhile = self._read_meanwhile, None
+            if board is not None:
+                # After the button's click has returned: the pressed button may go then.
+                QTimer.singleShot(0, self, lambda: self.show_board(board))
 
     def _actor(self) -> Actor | None:
         if self.member is None:
@@ -260,9 +285,10 @@ class AlertBanner(QFrame):
             if alert.kind is AlertKind.RISK_ANSWER
             else self.tr("{0}\n\nNote for the other desks (optional):")
         )
-        note, ok = QInputDialog.getText(
-            self, self.tr("Acknowledge the alert"), asked.format(self.alert_text(alert))
-        )
+        with self._asking_staff():
+            note, ok = QInputDialog.getText(
+                self, self.tr("Acknowledge the alert"), asked.format(self.alert_text(alert))
+            )
         if ok:
             self._change(lambda: self.station.alerts().acknowledge(alert.id, note, by))
 

@@ -67,6 +67,10 @@ class DeskAlerts(QObject):
         self._reported: set[int] = set()  # the alerts this desk said it showed
         self._looking = self._again = False
         self._awaited: set[ErrandAnswer] = set()
+        # Gone with its window without `stop` (a window's child): an answer to a look still
+        # on its way must reach nothing of it.
+        awaited = self._awaited
+        self.destroyed.connect(lambda *_: _forget(awaited))
         self.timer = QTimer(self)
         self.timer.setInterval(LOOK_MILLISECONDS)
         self.timer.timeout.connect(self.look)
@@ -125,7 +129,12 @@ class DeskAlerts(QObject):
     def stop(self) -> None:
         """The desk closes: no more looks, and no answer reaches a closed desk."""
         self.timer.stop()
-        for answer in self._awaited:
-            with contextlib.suppress(RuntimeError):
-                answer.arrived.disconnect()
-        self._awaited.clear()
+        _forget(self._awaited)
+
+
+def _forget(awaited: set[ErrandAnswer]) -> None:
+    """Answers still on their way reach nobody."""
+    for answer in awaited:
+        with contextlib.suppress(RuntimeError):
+            answer.arrived.disconnect()
+    awaited.clear()

@@ -18,6 +18,7 @@ from kiosk.station import DatabaseUnavailableError, Station
 from ui.desk.alert_banner import AlertBanner
 from ui.desk.desk_alerts import DeskAlerts
 from ui.desk.desk_window import DeskWindow
+from ui.errands import finish_errands
 from ui.kiosk_app import no_screen_reason
 from ui.sign_in_dialog import SignInDialog
 from ui.staff_session import StaffSession
@@ -119,4 +120,5 @@ def run_desk(settings: Settings, *, station: str) -> int:
         return app.exec()
     finally:
         alerts.stop()
+        finish_errands()
         opened.close()
