@@ -165,9 +165,10 @@ def run(arguments: list[str]) -> int:
 # The whole suite in three test processes or more (pytest-xdist): most tests wait on
 # timers, subprocesses, a server or the bus rather than on the processor (two processes
 # on two cores kept them under a third busy each), so three share two cores well. Tests
-# that share one thing of the machine are grouped (`xdist_group`, tests/conftest.py) and
-# `loadgroup` keeps each group in one process.
-_IN_PARALLEL = ["-n", str(max(3, min(4, os.cpu_count() or 1))), "--dist", "loadgroup"]
+# that share one thing of the machine (the test printer, a screen reader's bus) take it
+# in turn through a lock file (`one_at_a_time`, tests/conftest.py): pytest-xdist's
+# `loadgroup` does not group under pytest 9.
+_IN_PARALLEL = ["-n", str(max(3, min(4, os.cpu_count() or 1)))]
 
 
 def test(arguments: list[str]) -> int:

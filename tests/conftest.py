@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -231,17 +232,17 @@ def another_writer(database: Database) -> Iterator[None]:
             connection.rollback()
 
 
-# Tests that share one thing of the machine run one after another in the same test
-# process when the suite runs in several (`pytest -n 2`, pytest-xdist's loadgroup): the
-# print tests stop and start the one test printer and read the folder it prints into.
-_RUN_TOGETHER = {
-    "tests/integration/test_printing.py": "printer",
-    "tests/ui/desk/test_desk_printing.py": "printer",
-}
+@contextmanager
+def one_at_a_time(thing: str) -> Iterator[None]:
+    """Hold one thing of the machine (the test printer, a screen reader's run) while the
+    suite runs in several test processes (`dev.py test`): a lock file every process
+    shares, so tests that use it wait for each other whichever process runs them."""
+    import fcntl  # the tests that need this run on Linux only (CUPS, the AT-SPI bus)
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        group = _RUN_TOGETHER.get(item.nodeid.split("::", 1)[0])
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+    lock = Path(tempfile.gettempdir()) / f"waiting-room-kiosk-tests-{thing}.lock"
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)

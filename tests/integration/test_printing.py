@@ -35,7 +35,7 @@ from kiosk.printing import (
 from kiosk.stored_visits import load_visit
 from kiosk.summary import build_summary
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import one_at_a_time, store_visit
 from tests.databases import made_database
 
 # Read at import: the autouse `_isolated_settings` fixture removes every KIOSK_ variable
@@ -47,6 +47,14 @@ if not PRINTER or not print_system_available():
     pytest.skip(
         "no print server: .ci/run installs CUPS with a PDF printer", allow_module_level=True
     )
+
+
+@pytest.fixture(autouse=True)
+def _one_at_a_time() -> Iterator[None]:
+    """With the suite in several test processes, one test at a time stops, starts or
+    prints on the one test printer."""
+    with one_at_a_time("printer"):
+        yield
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import QLocale, QTranslator
 
 from kiosk.pack_loader import bundled_pack_dir, load_pack
+from tests.conftest import one_at_a_time
 from tests.integration.accessibility_bus import (
     ScreenReader,
     Session,
@@ -65,6 +66,14 @@ class Words:
         if self.translator is None:
             return source
         return self.translator.translate(context, source) or source
+
+
+@pytest.fixture(autouse=True)
+def _one_at_a_time() -> Iterator[None]:
+    """With the suite in several test processes, one test at a time drives a whole kiosk
+    through a bus of its own: two at once on two cores missed their pages."""
+    with one_at_a_time("accessibility bus"):
+        yield
 
 
 @pytest.fixture
