@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from kiosk.alerts import HelpRequest, HelpWording
@@ -93,6 +94,8 @@ class HelpRequestNotice(QObject):
 
     def _heard(self, request: HelpRequest) -> None:
         self._asking = False
+        if not shiboken6.isValid(self.notice):
+            return  # the window closed while the desk's answer was on its way
         if request is not self.request:
             return  # the notice was closed (or the visit ended) meanwhile
         if request.cleared:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -89,6 +90,8 @@ class DeskAlerts(QObject):
         run_errand(ErrandKind.DATABASE, lambda: alerts.board(by), self._seen, self._awaited)
 
     def _seen(self, result: object) -> None:
+        if not shiboken6.isValid(self):
+            return  # gone with its window while the look was on its way
         self._looking = False
         if self._again:
             QTimer.singleShot(0, self, self.look)
