@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.database import init_database, open_database
 from kiosk.settings import load_settings
@@ -71,6 +71,20 @@ class PaintWatcher(QObject):
     def clear(self) -> None:
         """Forget what was painted."""
         self.painted.clear()
+
+    def watch_screens_of(self, widget: QWidget) -> None:
+        """Watch every page of every stack in `widget`'s window from now on.
+
+        A tap whose screen change waits for an errand (Continue on the details screen
+        looks up the expected list off the screen's thread) can change and paint the
+        screen within one `processEvents`, before `wait_until_painted` sees which screen
+        is on show; watching every page beforehand catches that paint too.
+        """
+        for stack in widget.window().findChildren(QStackedWidget):
+            for index in range(stack.count()):
+                page = stack.widget(index)
+                if page is not None:
+                    page.installEventFilter(self)
 
     def wait_until_painted(
         self, widget_of: Callable[[], QWidget | None], timeout_s: float = 5.0

@@ -7,6 +7,7 @@ without a display. Times are UTC from an injected clock.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -183,10 +184,18 @@ class SignedConsent:
     """
 
     signature: Signature | None
-    png: bytes | None
     signed_name: str
     signed_at: datetime
     typed_name: str | None = None
+
+    @functools.cached_property
+    def png(self) -> bytes | None:
+        """The drawn signature as the summary prints it (None when typed).
+
+        Made when first asked for (storing the visit, off the screen's thread), not on
+        the Sign tap: encoding a real signature's PNG takes 10–50 ms.
+        """
+        return None if self.signature is None else self.signature.png()
 
     @property
     def is_typed(self) -> bool:
@@ -689,15 +698,13 @@ class Visit:
         return all(s.id in self.acknowledged for s in self.content.consent_statements)
 
     def sign(self, signature: Signature) -> None:
-        """The patient signed; the signature PNG is made here so every path prints the same."""
+        """The patient signed (its PNG is made from these strokes when the visit is stored)."""
         self._expect(Step.CONSENT)
         if not self.all_acknowledged:
             raise VisitError("every consent statement must be acknowledged before signing")
         if signature.is_empty or self.details is None:
             raise VisitError("an empty signature cannot be accepted")
-        self.consent = SignedConsent(
-            signature, signature.png(), self.details.full_name, self.clock()
-        )
+        self.consent = SignedConsent(signature, self.details.full_name, self.clock())
         self.step = Step.RIDE_HOME
 
     def sign_typed(self, typed_name: str) -> list[TypedSignatureProblem]:
@@ -720,7 +727,7 @@ class Visit:
         if not same_name(typed, self.details.full_name):
             return [TypedSignatureProblem.NAME_DIFFERS]
         self.consent = SignedConsent(
-            None, None, self.details.full_name, self.clock(), typed_name=typed
+            None, self.details.full_name, self.clock(), typed_name=typed
         )
         self.step = Step.RIDE_HOME
         return []

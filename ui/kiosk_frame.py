@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from kiosk.content import ContentPack
@@ -24,10 +24,11 @@ from ui.patient_display import PatientDisplay
 from ui.read_aloud import end_voice_checks
 from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
+from ui.widgets.input_watch import Listening
 from ui.widgets.keyboard_access import KeyboardUse, move_focus, place_focus
 from ui.widgets.notice_overlay import NoticeOverlay
 from ui.widgets.slide_pictures import SlidePictures
-from ui.widgets.tap_guard import TapGuard
+from ui.widgets.tap_guard import TAP_STARTS, TapGuard
 
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
@@ -95,6 +96,8 @@ class KioskFrame(QMainWindow):
         self.keyboard_use = KeyboardUse(self)
         # Back to Welcome by itself, a while after Done or a problem notice.
         self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
+        # The application's input, heard once the check-in service is taken up.
+        self._input: Listening | None = None
         for timer in (self.problem_timer, self.done_timer):
             timer.setSingleShot(True)
 
@@ -137,9 +140,8 @@ class KioskFrame(QMainWindow):
             return
         # A check-in window at the desk closes; the desk goes on in its own language.
         InterfaceLanguage.use(SOURCE_LANGUAGE)
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if self._input is not None:
+            self._input.stop()
         self.keyboard_use.stop()
         for timer in (self.done_timer, self.problem_timer):
             timer.stop()
@@ -148,14 +150,16 @@ class KioskFrame(QMainWindow):
         end_voice_checks()
         super().closeEvent(event)
 
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _listen_to_input(self) -> None:
+        """Hear every touch, click and key in the application from now on."""
+        if self._input is None:
+            self._input = Listening(_INPUT_EVENTS | TAP_STARTS, self._heard_input)
+
+    def _heard_input(self, watched: QObject, event: QEvent) -> bool:
         """Any touch, click or key restarts the idle timeout; taps right after a change wait."""
         if event.type() in _INPUT_EVENTS:
             self._touched()
-        if self.tap_guard.swallows(watched, event):
-            return True
-        return super().eventFilter(watched, event)
+        return self.tap_guard.swallows(watched, event)
 
     @override
     def focusNextPrevChild(self, next: bool) -> bool:

@@ -18,7 +18,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication
 
 from kiosk.content import ContentPack
 from kiosk.settings import Settings
@@ -171,9 +170,7 @@ class KioskWindow(KioskFrame):
         self.still_there, self.idle_timer = self.asking.notice, self.asking.idle_timer
         for timer in (self.problem_timer, self.done_timer):
             timer.setInterval(self.timing.done_seconds * 1000)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._listen_to_input()
         self._ready = True
         self._show_welcome(check_in.last_content, read_again=False)
         self.retries = HeldVisitRetries(check_in, self)

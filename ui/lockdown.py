@@ -16,13 +16,13 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
-from typing_extensions import override
+from PySide6.QtWidgets import QAbstractButton, QLineEdit
 
 from kiosk.actor import Actor, Permission, StaffMember
 from ui.exit_pin_dialog import ExitPinDialog
 from ui.kiosk_window import KioskWindow
 from ui.sign_in_dialog import SignInDialog
+from ui.widgets.input_watch import Listening
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,18 @@ _LEAVING_KEYS = {
 _KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
 _PRESSES = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 _RELEASES = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
+# Everything lock-down hears of the application's input (ui.widgets.input_watch).
+_HEARD = (
+    _KEY_EVENTS
+    | _PRESSES
+    | _RELEASES
+    | {
+        QEvent.Type.WindowStateChange,
+        QEvent.Type.ContextMenu,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+    }
+)
 
 # How long a window manager or compositor gets to make the window full screen.
 _SETTLING_MS = 1000
@@ -75,9 +87,7 @@ class KioskLockdown(QObject):
         self._swallow_release = False
         window.leaving_allowed = False
         window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._input = Listening(_HEARD, self._heard)
 
     def fill_screen(self) -> None:
         """Cover the whole screen, whatever window manager there is, or none.
@@ -152,14 +162,13 @@ class KioskLockdown(QObject):
         local = self.window.mapFromGlobal(global_point)
         return 0 <= local.x() < self.corner_pixels and 0 <= local.y() < self.corner_pixels
 
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _heard(self, watched: QObject, event: QEvent) -> bool:
         """Swallow what would let a patient leave, copy or open menus; time corner holds."""
         window = getattr(self, "window", None)  # gone while Python shuts down
         if window is None or not shiboken6.isValid(window) or not window.isVisible():
             # The kiosk has closed: whatever window is left (a desk, a test's) is not
             # locked down.
-            return super().eventFilter(watched, event)
+            return False
         kind = event.type()
         if kind == QEvent.Type.WindowStateChange and watched is self.window:
             self._window_state_changed()
@@ -178,9 +187,7 @@ class KioskLockdown(QObject):
             if self._swallow_release:
                 self._swallow_release = False
                 return True
-        if isinstance(watched, QLineEdit) and self._selects_text(event):
-            return True
-        return super().eventFilter(watched, event)
+        return isinstance(watched, QLineEdit) and self._selects_text(event)
 
     @staticmethod
     def _swallows_key(event: QKeyEvent) -> bool:
@@ -255,9 +262,7 @@ class KioskLockdown(QObject):
             self.window.visit.abandon()
         self.staff_left.emit(username)
         self.window.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._input.stop()
 
 
 def lock_down(window: KioskWindow) -> KioskLockdown:

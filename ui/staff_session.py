@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
-from typing_extensions import override
 
 from kiosk.actor import Actor, StaffMember, staff_audit_name
 from kiosk.station import Station
 from kiosk.visit import Clock, utc_now
+from ui.widgets.input_watch import Listening
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -45,9 +44,7 @@ class StaffSession(QObject):
         self.idle_timer.setInterval(idle_milliseconds)
         self.idle_timer.timeout.connect(lambda: self.sign_out("idle"))
         self.idle_timer.start()
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._input = Listening(_ACTIVITY, self._heard)
 
     @property
     def actor(self) -> str:
@@ -63,14 +60,11 @@ class StaffSession(QObject):
         )
         self.member = None
         self.idle_timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._input.stop()
         self.signed_out.emit(reason)
 
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _heard(self, _watched: QObject, _event: QEvent) -> bool:
         """Any click, key or touch keeps the session alive."""
-        if event.type() in _ACTIVITY and self.member is not None:
+        if self.member is not None:
             self.idle_timer.start()
-        return super().eventFilter(watched, event)
+        return False

@@ -10,8 +10,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, QTime
 from PySide6.QtWidgets import QStackedWidget
+from typing_extensions import override
 
 from kiosk.check_in import CheckIn
 from kiosk.content import ContentPack
@@ -38,6 +39,19 @@ _Screen = TypeVar("_Screen", bound=PatientScreen)
 # Screens taken out of their window and waiting for Qt to delete them: kept here, or
 # Python would delete one at once, perhaps while it is still sending a signal.
 _going: set[PatientScreen] = set()
+
+
+class _LanguageStop(QObject):
+    """Keeps a language change from a screen on its way out, and so from all it holds:
+    Qt hands the change to a widget's children from the widget's own event handling."""
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Stop a language change; let everything else through."""
+        return event.type() == QEvent.Type.LanguageChange
+
+
+_LANGUAGE_STOP = _LanguageStop()
 
 
 def signed_by_line(visit: Visit, now: datetime, zone: ZoneInfo) -> str:
@@ -148,10 +162,12 @@ class VisitScreens:
             if isinstance(parent, QStackedWidget):
                 parent.removeWidget(screen)
             screen.hide()
-            # Out of the window too: a language chosen on Welcome reaches the window's
+            # Deaf to a language change: one chosen on Welcome reaches the window's
             # widgets a moment later, and these would be renamed in it, every key and
             # label telling the accessibility bus, which a screen reader goes through.
-            screen.setParent(None)
+            # (Taking them out of the window did the same, but re-styled every widget
+            # in them: 60–90 ms of the Finish tap.)
+            screen.installEventFilter(_LANGUAGE_STOP)
             _going.add(screen)
             screen.destroyed.connect(lambda _=None, gone=screen: _going.discard(gone))
             screen.deleteLater()

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
-from typing_extensions import override
 
+from ui.widgets.input_watch import Listening
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
@@ -204,15 +204,11 @@ class KeyboardUse(QObject):
         super().__init__(window)
         # Whether the patient's last input was a key rather than a tap.
         self.in_use = False
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._input = Listening(_TOUCHES | {QEvent.Type.KeyPress}, self._heard)
 
     def stop(self) -> None:
         """Stop watching (the window closed)."""
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._input.stop()
 
     def _window(self) -> QWidget | None:
         window = self.parent()
@@ -241,8 +237,7 @@ class KeyboardUse(QObject):
         shown = [n for n in window.findChildren(QWidget, NOTICE_NAME) if n.isVisible()]
         return shown[0] if shown else None
 
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _heard(self, watched: QObject, event: QEvent) -> bool:
         """Note keys and taps; Enter presses the focused button; a notice keeps the keys."""
         kind = event.type()
         if kind in _TOUCHES and self._inside(watched):
@@ -281,4 +276,4 @@ class KeyboardUse(QObject):
                 if watched.isEnabled():
                     watched.click()
                 return True
-        return super().eventFilter(watched, event)
+        return False

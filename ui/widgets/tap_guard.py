@@ -16,7 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-_TAP_STARTS = {
+TAP_STARTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonDblClick,
     QEvent.Type.TouchBegin,
@@ -46,7 +46,7 @@ class TapGuard:
     def swallows(self, watched: QObject, event: QEvent) -> bool:
         """Whether this event is the second half of a double tap meant for the old screen."""
         return (
-            event.type() in _TAP_STARTS
+            event.type() in TAP_STARTS
             and self.clock() < self._until
             and isinstance(watched, QWidget)
             and self.area.isAncestorOf(watched)
