@@ -400,7 +400,9 @@ def audit_search(session: Session, wanted: VisitQuery, found: int, by: Actor) ->
 # Built once: the desk asks every two seconds, and building the statement cost more
 # than running it.
 _MARKER = select(
-    select(func.count()).select_from(VisitRow).scalar_subquery(),
+    # The visits, counted from each name's count (a few thousand rows, kept by the
+    # database's triggers) rather than a million index entries: 13–20 ms a poll then.
+    select(func.coalesce(func.sum(name_search.VISIT_NAMES.c.visits), 0)).scalar_subquery(),
     select(func.max(AuditEntryRow.id)).scalar_subquery(),
     select(func.count(PrintJobRow.id)).scalar_subquery(),
     select(
@@ -426,8 +428,9 @@ def desk_marker(session: Session) -> tuple[object, ...]:
     of visits covers a database restored or purged under the desk. What the print system
     says of a print changes no entry, so print states are counted. Numbers, not times:
     stations' clocks differ. The desk asks every two seconds, so this must stay cheap on
-    a year of visits: it reads two indexes and the print jobs, never the visits table
-    (sums over visits read all of it, signatures and all: 200 ms at 100,000 visits).
+    a decade of visits: it reads the names' counts (`visit_names`), an index and the print
+    jobs, never the visits table (sums over visits read all of it, signatures and all:
+    200 ms at 100,000 visits; even counting its index took 13–20 ms at a million).
     """
     return tuple(session.connection().execute(_MARKER).one())
 
