@@ -61,7 +61,11 @@ ATTENTION_FIRST = (
 # A search lists the newest first (`kiosk.desk.search`).
 NEWEST_FIRST = " ORDER BY visits.finished_at DESC, visits.id"
 MARKER = (
-    "SELECT (SELECT count(*) FROM visits), (SELECT max(audit_entries.id) FROM audit_entries)",
+    # The visits counted from each name's count (`kiosk.desk.desk_marker`).
+    (
+        "SELECT (SELECT coalesce(sum(visit_names.visits), 0) FROM visit_names),"
+        " (SELECT max(audit_entries.id) FROM audit_entries)"
+    ),
     (
         "SELECT count(print_jobs.id), coalesce(sum(CASE WHEN print_jobs.state = 'completed'"
         " THEN 1 WHEN print_jobs.state = 'failed' THEN 1000 ELSE 0 END), 0) FROM print_jobs"
