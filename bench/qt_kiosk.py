@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
@@ -61,11 +60,14 @@ class PaintWatcher(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.painted: set[int] = set()
+        self._heard_paint: Callable[[], None] | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Remember a paint event's widget; never stop the event."""
         if event.type() == QEvent.Type.Paint:
             self.painted.add(id(watched))
+            if self._heard_paint is not None:
+                self._heard_paint()
         return False
 
     def clear(self) -> None:
@@ -93,17 +95,41 @@ class PaintWatcher(QObject):
 
         Call it right after the tap: a tap's screen change is painted later, by the event
         loop, so the filter goes on the screen on show before the loop runs. Qt paints a
-        window's widgets in one pass after the screen's own paint event, and the pass is
-        over when `processEvents` returns: the frame is complete there.
+        window's widgets in one pass, in one event; the loop is left from the turn after
+        the watched widget's paint, when the frame is complete.
+
+        The loop sleeps between events, as the kiosk's own does: a loop polled in Python
+        would hold the interpreter's lock that a lookup on the errands' thread (Continue
+        on the details screen) needs, and slow down what it measures.
         """
-        app = application()
-        deadline = time.perf_counter() + timeout_s
-        while True:
+        loop = QEventLoop()
+        painted = False
+
+        def check() -> None:
+            nonlocal painted
             widget = widget_of()
-            if widget is not None:
-                widget.installEventFilter(self)  # once: Qt never installs a filter twice
-            app.processEvents()
-            if widget is not None and id(widget) in self.painted:
+            if widget is None:
                 return
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"{widget} was not painted within {timeout_s} s")
+            widget.installEventFilter(self)  # once: Qt never installs a filter twice
+            if not painted and id(widget) in self.painted:
+                painted = True
+                QTimer.singleShot(0, loop.quit)
+
+        self._heard_paint = check
+        try:
+            check()
+            if not painted:
+                # A new screen is heard as it is painted (`watch_screens_of` watches every
+                # page); a widget nobody watched yet is looked for now and then.
+                again = QTimer()
+                again.timeout.connect(check)
+                again.start(20)
+                QTimer.singleShot(round(timeout_s * 1000), loop.quit)
+                loop.exec()
+                again.stop()
+            else:
+                application().processEvents()
+        finally:
+            self._heard_paint = None
+        if not painted:
+            raise TimeoutError(f"{widget_of()} was not painted within {timeout_s} s")

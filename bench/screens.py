@@ -10,6 +10,7 @@ painted (see `PaintWatcher`); the pressed look's time from the press is a row of
 from __future__ import annotations
 
 import shutil
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -128,20 +129,26 @@ def start_taps(window: KioskWindow, watcher: PaintWatcher, count: int) -> list[f
 
 
 def visit_taps(
-    window: KioskWindow, watcher: PaintWatcher, visits: int
+    window: KioskWindow,
+    watcher: PaintWatcher,
+    visits: int,
+    by_tap: dict[str, list[float]],
 ) -> tuple[list[float], list[float]]:
     """Every tap of whole visits that moves the patient on or changes what they see:
     Start, Continue, Next, each answer, the confirmation, each statement acknowledged,
     Sign and continue, the ride home's Continue and Finish (until what it changed is
-    painted), and each tap's pressed look. Typing on the on-screen keyboard and drawing
-    the signature are not timed."""
+    painted), and each tap's pressed look; `by_tap` gets each button's samples. Typing
+    on the on-screen keyboard and drawing the signature are not timed."""
     samples: list[float] = []
     presses: list[float] = []
     on_show = _next_screen(window)
 
-    def timed(label: str, painted: Callable[[], QWidget | None] = on_show) -> None:
+    def timed(
+        label: str, painted: Callable[[], QWidget | None] = on_show, called: str = ""
+    ) -> None:
         tapped = patient.button(patient.current(window), label)
         samples.append(_timed_tap(watcher, tapped, painted, presses))
+        by_tap.setdefault(called or label, []).append(samples[-1])
 
     for _ in range(visits):
         _welcome_idle(window)
@@ -149,7 +156,7 @@ def visit_taps(
         patient.fill(window, "first_name", "Ana")
         patient.fill(window, "last_name", "García")
         patient.fill(window, "birth_date", "04/15/1968")
-        timed("Continue")
+        timed("Continue", called="Continue (details)")
         assert window.visit is not None
         content = window.visit.content
         for _slide in content.slides:
@@ -163,12 +170,13 @@ def visit_taps(
         for statement in content.consent_statements:
             tapped = patient.button(patient.current(window), statement.text)
             samples.append(_timed_tap(watcher, tapped, lambda tapped=tapped: tapped, presses))
+            by_tap.setdefault("a consent statement ticked", []).append(samples[-1])
         patient.sign(window)
         timed("Sign and continue")
         patient.fill(window, "driver_name", "Luis García")
         patient.fill(window, "phone", "(555) 123-4567")
         patient.fill(window, "relationship", "brother")
-        timed("Continue")
+        timed("Continue", called="Continue (ride home)")
         patient.wait_while_saving(window)
         timed("Finish", lambda: window.welcome)
     return samples, presses
@@ -256,7 +264,12 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
     screen_changes(window, watcher, 5)
     ours = screen_changes(window, watcher, count)
     starts = start_taps(window, watcher, 10 if quick else 40)
-    every_tap, presses = visit_taps(window, watcher, 2 if quick else 6)
+    by_tap: dict[str, list[float]] = {}
+    every_tap, presses = visit_taps(window, watcher, 2 if quick else 6, by_tap)
+    print("  the slowest taps of a visit (median, slowest, ms):", flush=True)
+    slowest = sorted(by_tap.items(), key=lambda item: -statistics.median(item[1]))
+    for label, times in slowest[:8]:
+        print(f"    {label[:36]:36}  {statistics.median(times):5.1f}  {max(times):5.1f}")
     window.close()
     theirs = bare_stack_changes(watcher, count)
     rows = [
