@@ -108,7 +108,9 @@ class _Widget(QAccessibleWidget, QAccessibleAttributesInterface):
     def __init__(self, widget: QWidget, role: QAccessible.Role) -> None:
         QAccessibleWidget.__init__(self, widget, role)
         QAccessibleAttributesInterface.__init__(self)
-        self._widget = widget
+        # The widget is asked for each time, never kept: Qt keeps this description
+        # after the widget is gone, and a reference here kept the widget's Python object
+        # alive with it (eleven a visit).
 
     @override
     def interface_cast(self, t: QAccessible.InterfaceType) -> int:
@@ -126,7 +128,7 @@ class _Widget(QAccessibleWidget, QAccessibleAttributesInterface):
 
     @override
     def attributeValue(self, key: QAccessible.Attribute) -> object:
-        return self._widget.locale() if key == QAccessible.Attribute.Locale else None
+        return self.widget().locale() if key == QAccessible.Attribute.Locale else None
 
 
 class _Label(_Widget):
@@ -134,12 +136,13 @@ class _Label(_Widget):
 
     def __init__(self, label: QLabel, role: QAccessible.Role) -> None:
         super().__init__(label, role)
-        self._label = label
 
     @override
     def text(self, t: QAccessible.Text) -> str:
         if t == QAccessible.Text.Name:
-            return self._label.accessibleName() or self._label.text()
+            label = self.widget()
+            assert isinstance(label, QLabel)
+            return label.accessibleName() or label.text()
         return super().text(t)
 
 
@@ -148,7 +151,12 @@ class _Button(_Widget):
 
     def __init__(self, button: QPushButton) -> None:
         super().__init__(button, QAccessible.Role.Button)
-        self._button = button
+
+    @property
+    def _button(self) -> QPushButton:
+        button = self.widget()
+        assert isinstance(button, QPushButton)
+        return button
 
     @override
     def role(self) -> QAccessible.Role:

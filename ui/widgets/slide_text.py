@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
 from typing_extensions import override
 
@@ -28,6 +28,12 @@ class SlideText(QTextEdit):
         super().__init__(parent)
         self.setObjectName(object_name)
         self._html = ""
+        # Heights by width, measured on a document of its own, until the text or its
+        # font changes. (A copy of the shown document made per question, as the layout
+        # asks often, was never freed by PySide6: 80 kB a time, 2–3 MB a visit.)
+        self._measuring: QTextDocument | None = None
+        self._measuring_stale = True
+        self._heights: dict[int, int] = {}
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -51,6 +57,7 @@ class SlideText(QTextEdit):
         """Show `html` (built by the kiosk, everything typed escaped)."""
         self._html = html
         self.setHtml(html)
+        self._forget_heights()
         self.updateGeometry()
 
     @override
@@ -59,10 +66,39 @@ class SlideText(QTextEdit):
 
     @override
     def heightForWidth(self, width: int) -> int:
-        frame = 2 * self.frameWidth()
-        document = self.document().clone()
-        document.setTextWidth(max(width - frame, 1))
-        return math.ceil(document.size().height()) + frame
+        height = self._heights.get(width)
+        if height is None:
+            frame = 2 * self.frameWidth()
+            measuring = self._measured()
+            measuring.setTextWidth(max(width - frame, 1))
+            height = math.ceil(measuring.size().height()) + frame
+            self._heights[width] = height
+        return height
+
+    def _measured(self) -> QTextDocument:
+        """The shown document's words and font on a page of its own, to measure."""
+        if self._measuring is None:
+            self._measuring = QTextDocument(self)
+        if self._measuring_stale:
+            shown = self.document()
+            self._measuring.setDefaultFont(shown.defaultFont())
+            self._measuring.setDefaultStyleSheet(shown.defaultStyleSheet())
+            self._measuring.setDefaultTextOption(shown.defaultTextOption())
+            self._measuring.setDocumentMargin(shown.documentMargin())
+            self._measuring.setHtml(self._html)
+            self._measuring_stale = False
+        return self._measuring
+
+    def _forget_heights(self) -> None:
+        self._measuring_stale = True
+        self._heights.clear()
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Larger text or another style: the same words take another height.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._forget_heights()
 
     @override
     def sizeHint(self) -> QSize:
