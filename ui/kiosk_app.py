@@ -22,7 +22,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 from typing_extensions import override
 
-from kiosk.kiosk_session import STAFF_CLOSED_STATUS
 from kiosk.logs import log_unexpected
 from kiosk.settings import Settings, data_dir
 from kiosk.welcome_card import read_welcome_card, welcome_card_file
@@ -262,4 +261,9 @@ def run_kiosk(
         finish_errands()
         if window.is_storage_ready:
             window.station.close()
-    return STAFF_CLOSED_STATUS if staff_left else status
+    if staff_left:
+        # Only here: the session's module (subprocess, signals) is no part of a first frame.
+        from kiosk.kiosk_session import STAFF_CLOSED_STATUS
+
+        return STAFF_CLOSED_STATUS
+    return status

@@ -14,23 +14,22 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from kiosk.content import ContentPack
 from kiosk.settings import Settings
-from kiosk.visit import Clock
 from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import ASSISTIVE_INPUT
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
 from ui.read_aloud import end_voice_checks
-from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets.keyboard_access import KeyboardUse, move_focus, place_focus
 from ui.widgets.notice_overlay import NoticeOverlay
-from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.tap_guard import TapGuard
 
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
+    from kiosk.content import ContentPack
+    from kiosk.visit import Clock
+    from ui.screens.patient_screen import PatientScreen
     from ui.visit_screens import VisitScreens
 
 # A press through the accessibility bus (a switch, a screen reader) is input too.
@@ -73,8 +72,6 @@ class KioskFrame(QMainWindow):
         self.screens: VisitScreens | None = None
         # The language chosen on Welcome for the next visit ("" is the content's own).
         self.language = ""
-        # The content's pictures (never anything of a patient's), kept between visits.
-        self.slide_pictures = SlidePictures()
 
         self.central = central = QWidget()
         central.setObjectName("kioskWindow")

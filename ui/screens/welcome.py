@@ -17,7 +17,7 @@ from ui.interface_language import (
     interface_languages,
     language_name,
 )
-from ui.screens.patient_screen import (
+from ui.screens.screen_parts import (
     clear_layout,
     make_button,
     make_display_buttons,

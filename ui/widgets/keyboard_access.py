@@ -17,6 +17,7 @@ passes the keys by.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -31,7 +32,11 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+if TYPE_CHECKING:
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
+# The on-screen keyboard's module is imported where a keyboard is looked for, not here:
+# Welcome (the kiosk's first frame) has none, and the module's widgets cost its start.
 
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 # What a notice over the whole screen is called (ui.widgets.notice_overlay).
@@ -71,6 +76,8 @@ def _collect_widget(widget: QWidget, found: list[QWidget]) -> None:
     if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
         found.append(widget)
         return
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
     if isinstance(widget, OnScreenKeyboard):
         # Its keys right after the field they type into (wherever that is on the page).
         keys: list[QWidget] = []
@@ -179,6 +186,8 @@ def move_focus(root: QWidget, *, forward: bool) -> bool:
 
 def _keyboard_of(widget: QWidget) -> OnScreenKeyboard | None:
     """The on-screen keyboard `widget` is a key of, if it is one."""
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, OnScreenKeyboard):
         parent = parent.parentWidget()
@@ -230,6 +239,8 @@ class KeyboardUse(QObject):
         """The patient has letter keys of their own: Tab need not stop on the screen's."""
         window = self._window()
         if window is not None:
+            from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
             for keyboard in window.findChildren(OnScreenKeyboard):
                 keyboard.set_reachable_by_tab(False)
 
