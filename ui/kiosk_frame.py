@@ -89,7 +89,7 @@ class KioskFrame(QMainWindow):
         self.help_notice = NoticeOverlay(central)
         self.problem_notice = NoticeOverlay(central)
         # Keys or a finger: where the focus goes on each new screen depends on which.
-        self.keyboard_use = KeyboardUse(self)
+        self.keyboard_use = KeyboardUse(self, after_painting=None if card is None else self.welcome)
         # Back to Welcome by itself, a while after Done or a problem notice.
         self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
         for timer in (self.problem_timer, self.done_timer):

@@ -180,6 +180,9 @@ class KioskWindow(KioskFrame):
         self.still_there, self.idle_timer = self.asking.notice, self.asking.idle_timer
         for timer in (self.problem_timer, self.done_timer):
             timer.setInterval(self.timing.done_seconds * 1000)
+        # Keys are watched from Welcome's first frame on, or from now if it has not been
+        # painted yet: installed before the window's own filter, which Qt asks first.
+        self.keyboard_use.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -211,6 +214,10 @@ class KioskWindow(KioskFrame):
         self.check_in.idle.timing = timing
 
     def _notices(self) -> list[NoticeOverlay]:
+        if not self._ready:
+            # Before storage: the still-there and risk notices are not made yet (a Tab on
+            # Welcome's first frame asked for them and stopped with an error).
+            return super()._notices()
         return [self.problem_notice, self.still_there, self.help_notice, self.risk_notice]
 
     def visit_changed(self, visit: Visit) -> None:

@@ -8,7 +8,7 @@ built without the other screens' top bar, step bar and keyboards.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QScrollArea, QWidget
 
 from ui.plain_text import WordsButton, plain_label
 from ui.widgets.touch_scrolling import scroll_by_touch
@@ -30,9 +30,16 @@ def clear_layout(layout: QLayout) -> None:
 def make_scroll_area() -> QScrollArea:
     """A vertical scroll area a finger can flick: long text scrolls, it is never cut."""
     area = QScrollArea()
+    # A viewport made here as Qt makes its own: the one Qt made is a C++ object PySide has
+    # never seen, and wrapping it made PySide load every class of QtWidgets first (some
+    # 70 of their enums, 10 ms of Welcome's first frame).
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")
+    viewport.setAutoFillBackground(True)
+    area.setViewport(viewport)
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll_by_touch(area.viewport())
+    scroll_by_touch(viewport)
     return area
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -206,19 +206,40 @@ class KeyboardUse(QObject):
     While a notice covers the screen, keys stay inside it.
     """
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, *, after_painting: QWidget | None = None) -> None:
+        """Watches from now on, or with `after_painting` from once that widget has been
+        painted (the kiosk's first frame: Welcome)."""
         # The window is only this object's parent, never kept in a Python attribute: a
         # reference cycle would keep a closed kiosk window alive until the garbage
         # collector happened to run.
         super().__init__(window)
         # Whether the patient's last input was a key rather than a tap.
         self.in_use = False
+        self._watching = self._stopped = False
+        if after_painting is None:
+            self.start()
+        else:
+            # An application's filter hears every event of every object, and the first
+            # frame's own (Qt's window behind the kiosk's) were new to PySide, which loaded
+            # every class of Qt to name them: 8 ms before Welcome could be painted. No key
+            # is meant for a screen nobody has seen yet.
+            _AfterPaint(after_painting, self, self.start)
+
+    @property
+    def watching(self) -> bool:
+        """Whether keys and taps are watched now."""
+        return self._watching and not self._stopped
+
+    def start(self) -> None:
+        """Watch from now on (once only; never again after `stop`)."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not (self._watching or self._stopped):
+            self._watching = True
             app.installEventFilter(self)
 
     def stop(self) -> None:
         """Stop watching (the window closed)."""
+        self._stopped = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -292,4 +313,23 @@ class KeyboardUse(QObject):
                 if watched.isEnabled():
                     watched.click()
                 return True
+        return super().eventFilter(watched, event)
+
+
+class _AfterPaint(QObject):
+    """Calls `then` (a method of `owner`) on the turn of the event loop after `widget` is
+    first painted, so that the frame is finished first."""
+
+    def __init__(self, widget: QWidget, owner: QObject, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._owner, self._then = owner, then
+        widget.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The first paint: call `then` next, and stop listening."""
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # With `owner` as the context: nothing is called once it has been deleted.
+            QTimer.singleShot(0, self._owner, self._then)
         return super().eventFilter(watched, event)
