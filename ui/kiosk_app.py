@@ -26,9 +26,9 @@ from kiosk.logs import log_unexpected
 from kiosk.settings import Settings, data_dir
 from kiosk.welcome_card import read_welcome_card, welcome_card_file
 from ui.errands import finish_errands
+from ui.kiosk_frame import end_voice_checks
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
-from ui.read_aloud import end_voice_checks
 
 if TYPE_CHECKING:
     from kiosk.check_in import CheckIn

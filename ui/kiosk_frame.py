@@ -7,6 +7,7 @@ SQLAlchemy and the visit's screens are imported (see `ui.kiosk_app`).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -19,7 +20,6 @@ from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import ASSISTIVE_INPUT
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
-from ui.read_aloud import end_voice_checks
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets.keyboard_access import KeyboardUse, move_focus, place_focus
 from ui.widgets.notice_overlay import NoticeOverlay
@@ -41,6 +41,17 @@ _INPUT_EVENTS = {
     QEvent.Type.MouseMove,
     ASSISTIVE_INPUT,
 }
+
+
+def end_voice_checks() -> None:
+    """End every check of the voice still running (`ui.read_aloud.end_voice_checks`).
+
+    Only that module starts one: if it was never loaded (a kiosk closed before storage
+    had loaded), there is none, and closing does not load it.
+    """
+    read_aloud = sys.modules.get("ui.read_aloud")
+    if read_aloud is not None:
+        read_aloud.end_voice_checks()
 
 
 class KioskFrame(QMainWindow):
