@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +71,15 @@ class Settings:
 
 def station_name() -> str:
     """This machine's name, recorded with every entry and every visit."""
-    return socket.gethostname() or "unknown-station"
+    if hasattr(os, "uname"):
+        # POSIX: the name socket.gethostname() gives (gethostname reads uname's), without
+        # loading sockets before the kiosk's first frame.
+        name = os.uname().nodename
+    else:
+        import socket  # Windows
+
+        name = socket.gethostname()
+    return name or "unknown-station"
 
 
 def data_dir() -> Path:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 from typing_extensions import override
 
-from kiosk.logs import log_unexpected
+from kiosk.logs import log_unexpected, open_held_log
 from kiosk.settings import Settings, data_dir
 from kiosk.welcome_card import read_welcome_card, welcome_card_file
 from ui.errands import finish_errands
@@ -159,6 +159,9 @@ class StorageLoading(QObject):
         return super().eventFilter(watched, event)
 
     def _begin(self) -> None:
+        # The log first (`kiosk.logs.hold_log_records`): what storage's loading logs goes
+        # straight to the file.
+        open_held_log()
         threading.Thread(target=self._load, name="kiosk storage", daemon=True).start()
 
     def _load(self) -> None:
@@ -227,6 +230,8 @@ def run_kiosk(
     staff_left: list[str] = []
     card = read_welcome_card(welcome_card_file(data_dir(), station))
     if card is None:
+        # No card (the first start): Welcome waits for storage, and the log need not.
+        open_held_log()
         loaded = open_storage(settings, station)
         if loaded is None:
             return 1
@@ -234,7 +239,9 @@ def run_kiosk(
         _with_storage(app, window, settings, lockdown=lockdown, staff_left=staff_left)(loaded)
     else:
         window = KioskWindow(None, settings, card=card)
-        loading = StorageLoading(settings, station, window.welcome.start_button)
+        # Once the whole of the first frame is painted; with check-in paused, Start is
+        # not on it (waiting for Start's paint kept storage, and the kiosk, paused).
+        loading = StorageLoading(settings, station, window.welcome.painted_last())
         loading.loaded.connect(
             _with_storage(app, window, settings, lockdown=lockdown, staff_left=staff_left)
         )
