@@ -9,19 +9,23 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from kiosk import APP_NAME
 from kiosk.database_url import holds_secret, is_plain_sqlite_file
 from kiosk.database_url import parse as parse_url
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+# The time zones and the TOML parser are imported where they are used: the kiosk reads
+# its settings before Welcome's first frame, which needs neither (a settings file or a
+# time zone of the clinic's own loads them then).
 
 PAPER_SIZES = ("A4", "Letter")
 
@@ -60,12 +64,22 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         """The clinic's time zone: visits are stored in UTC and shown in this zone."""
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
 
 def station_name() -> str:
     """This machine's name, recorded with every entry and every visit."""
-    return socket.gethostname() or "unknown-station"
+    if hasattr(os, "uname"):
+        # POSIX: the name socket.gethostname() gives (gethostname reads uname's), without
+        # loading sockets before the kiosk's first frame.
+        name = os.uname().nodename
+    else:
+        import socket  # Windows
+
+        name = socket.gethostname()
+    return name or "unknown-station"
 
 
 def data_dir() -> Path:
@@ -111,6 +125,8 @@ def _path(value: Any) -> Path:
 
 
 def _timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     name = _text(value)
     try:
         ZoneInfo(name)
@@ -315,6 +331,8 @@ def _secret_in_option(overrides: Mapping[str, Any]) -> str | None:
 
 
 def _read_settings_file(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -19,9 +19,11 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.content import ContentPack
+if TYPE_CHECKING:
+    # Only named: the first frame reads a card without loading the content's module.
+    from kiosk.content import ContentPack
 
 # What this module writes is a few hundred bytes; anything much larger is not a card.
 _MOST_BYTES = 64 * 1024

@@ -22,14 +22,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 from typing_extensions import override
 
-from kiosk.kiosk_session import STAFF_CLOSED_STATUS
-from kiosk.logs import log_unexpected
+from kiosk.logs import log_unexpected, open_held_log
 from kiosk.settings import Settings, data_dir
 from kiosk.welcome_card import read_welcome_card, welcome_card_file
 from ui.errands import finish_errands
+from ui.kiosk_frame import end_voice_checks
 from ui.kiosk_window import KioskWindow
 from ui.patient_display import kiosk_style
-from ui.read_aloud import end_voice_checks
 
 if TYPE_CHECKING:
     from kiosk.check_in import CheckIn
@@ -160,6 +159,9 @@ class StorageLoading(QObject):
         return super().eventFilter(watched, event)
 
     def _begin(self) -> None:
+        # The log first (`kiosk.logs.hold_log_records`): what storage's loading logs goes
+        # straight to the file.
+        open_held_log()
         threading.Thread(target=self._load, name="kiosk storage", daemon=True).start()
 
     def _load(self) -> None:
@@ -228,6 +230,8 @@ def run_kiosk(
     staff_left: list[str] = []
     card = read_welcome_card(welcome_card_file(data_dir(), station))
     if card is None:
+        # No card (the first start): Welcome waits for storage, and the log need not.
+        open_held_log()
         loaded = open_storage(settings, station)
         if loaded is None:
             return 1
@@ -235,7 +239,9 @@ def run_kiosk(
         _with_storage(app, window, settings, lockdown=lockdown, staff_left=staff_left)(loaded)
     else:
         window = KioskWindow(None, settings, card=card)
-        loading = StorageLoading(settings, station, window.welcome.start_button)
+        # Once the whole of the first frame is painted; with check-in paused, Start is
+        # not on it (waiting for Start's paint kept storage, and the kiosk, paused).
+        loading = StorageLoading(settings, station, window.welcome.painted_last())
         loading.loaded.connect(
             _with_storage(app, window, settings, lockdown=lockdown, staff_left=staff_left)
         )
@@ -262,4 +268,9 @@ def run_kiosk(
         finish_errands()
         if window.is_storage_ready:
             window.station.close()
-    return STAFF_CLOSED_STATUS if staff_left else status
+    if staff_left:
+        # Only here: the session's module (subprocess, signals) is no part of a first frame.
+        from kiosk.kiosk_session import STAFF_CLOSED_STATUS
+
+        return STAFF_CLOSED_STATUS
+    return status

@@ -7,6 +7,7 @@ SQLAlchemy and the visit's screens are imported (see `ui.kiosk_app`).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -14,24 +15,22 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from kiosk.content import ContentPack
 from kiosk.settings import Settings
-from kiosk.visit import Clock
 from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import ASSISTIVE_INPUT
 from ui.interface_language import SOURCE_LANGUAGE, InterfaceLanguage
 from ui.patient_display import PatientDisplay
-from ui.read_aloud import end_voice_checks
-from ui.screens.patient_screen import PatientScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.widgets.input_watch import Listening
 from ui.widgets.keyboard_access import KeyboardUse, move_focus, place_focus
 from ui.widgets.notice_overlay import NoticeOverlay
-from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.tap_guard import TAP_STARTS, TapGuard
 
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
+    from kiosk.content import ContentPack
+    from kiosk.visit import Clock
+    from ui.screens.patient_screen import PatientScreen
     from ui.visit_screens import VisitScreens
 
 # A press through the accessibility bus (a switch, a screen reader) is input too.
@@ -43,6 +42,17 @@ _INPUT_EVENTS = {
     QEvent.Type.MouseMove,
     ASSISTIVE_INPUT,
 }
+
+
+def end_voice_checks() -> None:
+    """End every check of the voice still running (`ui.read_aloud.end_voice_checks`).
+
+    Only that module starts one: if it was never loaded (a kiosk closed before storage
+    had loaded), there is none, and closing does not load it.
+    """
+    read_aloud = sys.modules.get("ui.read_aloud")
+    if read_aloud is not None:
+        read_aloud.end_voice_checks()
 
 
 class KioskFrame(QMainWindow):
@@ -74,8 +84,6 @@ class KioskFrame(QMainWindow):
         self.screens: VisitScreens | None = None
         # The language chosen on Welcome for the next visit ("" is the content's own).
         self.language = ""
-        # The content's pictures (never anything of a patient's), kept between visits.
-        self.slide_pictures = SlidePictures()
 
         self.central = central = QWidget()
         central.setObjectName("kioskWindow")
@@ -93,7 +101,7 @@ class KioskFrame(QMainWindow):
         self.help_notice = NoticeOverlay(central)
         self.problem_notice = NoticeOverlay(central)
         # Keys or a finger: where the focus goes on each new screen depends on which.
-        self.keyboard_use = KeyboardUse(self)
+        self.keyboard_use = KeyboardUse(self, after_painting=None if card is None else self.welcome)
         # Back to Welcome by itself, a while after Done or a problem notice.
         self.problem_timer, self.done_timer = QTimer(self), QTimer(self)
         # The application's input, heard once the check-in service is taken up.

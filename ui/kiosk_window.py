@@ -19,28 +19,32 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 
-from kiosk.content import ContentPack
+from kiosk.clock import Clock, utc_now
 from kiosk.settings import Settings
-from kiosk.visit import Clock, KioskTiming, Step, Visit, utc_now
 from kiosk.welcome_card import WelcomeCard
 from ui.errands import DatabaseErrands
 from ui.kiosk_frame import KioskFrame
 from ui.patient_display import PatientDisplay
-from ui.read_aloud import ReadAloud
-from ui.screens.patient_screen import PatientScreen
 from ui.widgets.keyboard_access import announce, can_take_focus, leave
 from ui.widgets.notice_overlay import NoticeOverlay
 
+# The visit's model and the voice are imported where they are first used, after
+# Welcome's first frame (see ui.kiosk_app).
 if TYPE_CHECKING:
     from kiosk.actor import StaffMember
     from kiosk.check_in import CheckIn, NextVisit, VisitEnd
+    from kiosk.content import ContentPack
     from kiosk.station import Station
+    from kiosk.visit import KioskTiming, Visit
     from ui.held_visit_retries import HeldVisitRetries
     from ui.help_request import HelpRequestNotice
     from ui.next_visit import NextVisitScreens
+    from ui.read_aloud import ReadAloud
     from ui.risk_notice import RiskNotice
+    from ui.screens.patient_screen import PatientScreen
     from ui.visit_screens import VisitScreens
     from ui.visit_voice import VisitVoice
+    from ui.widgets.slide_pictures import SlidePictures
     from ui.widgets.still_there import StillThere
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,7 @@ class KioskWindow(KioskFrame):
     voice: VisitVoice
     retries: HeldVisitRetries
     next_screens: NextVisitScreens
+    slide_pictures: SlidePictures
 
     def __init__(
         self,
@@ -115,12 +120,16 @@ class KioskWindow(KioskFrame):
         from ui.held_visit_retries import HeldVisitRetries
         from ui.help_request import HelpRequestNotice
         from ui.next_visit import NextVisitScreens
+        from ui.read_aloud import ReadAloud
         from ui.risk_notice import RiskNotice
         from ui.visit_screens import VisitScreens
         from ui.visit_voice import VisitVoice
+        from ui.widgets.slide_pictures import SlidePictures
         from ui.widgets.still_there import StillThere
 
         self.station, self.check_in = station, check_in
+        # The content's pictures (never anything of a patient's), kept between visits.
+        self.slide_pictures = SlidePictures()
         check_in.listen(self)
         # "Read to me": one voice for every visit, if the clinic allows speech and the
         # computer has a voice.
@@ -170,6 +179,9 @@ class KioskWindow(KioskFrame):
         self.still_there, self.idle_timer = self.asking.notice, self.asking.idle_timer
         for timer in (self.problem_timer, self.done_timer):
             timer.setInterval(self.timing.done_seconds * 1000)
+        # Keys are watched from Welcome's first frame on, or from now if it has not been
+        # painted yet: before the window's own listener, which is asked first.
+        self.keyboard_use.start()
         self._listen_to_input()
         self._ready = True
         self._show_welcome(check_in.last_content, read_again=False)
@@ -199,6 +211,10 @@ class KioskWindow(KioskFrame):
         self.check_in.idle.timing = timing
 
     def _notices(self) -> list[NoticeOverlay]:
+        if not self._ready:
+            # Before storage: the still-there and risk notices are not made yet (a Tab on
+            # Welcome's first frame asked for them and stopped with an error).
+            return super()._notices()
         return [self.problem_notice, self.still_there, self.help_notice, self.risk_notice]
 
     def visit_changed(self, visit: Visit) -> None:
@@ -421,6 +437,7 @@ class KioskWindow(KioskFrame):
         visit, screens = self.visit, self.screens
         if visit is None or screens is None:
             return
+        from kiosk.visit import Step
         from ui.visit_screens import signed_by_line
 
         step = visit.step
@@ -484,6 +501,8 @@ class KioskWindow(KioskFrame):
 
     # --- the patient's taps ----------------------------------------------------------------
     def _on_back_requested(self) -> None:
+        from kiosk.visit import Step
+
         if (
             self.visit is not None
             and self.screens is not None

@@ -175,29 +175,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_kiosk(args: argparse.Namespace, arguments: list[str]) -> int:
     """`kiosk run`, as `main` runs any subcommand, with only what Welcome's first frame needs
     imported."""
-    from kiosk.logs import configure_logging, log_unexpected
+    from kiosk.logs import (
+        configure_logging,
+        hold_log_records,
+        log_file,
+        log_unexpected,
+        open_held_log,
+    )
 
     if args.staff_exit_file is not None and not args.supervised:
         # As argparse refuses a bad command line: the message and status 2.
         sys.stderr.write("kiosk: error: --staff-exit-file goes with --supervised\n")
         raise SystemExit(2)
-    log_file = configure_logging()
     if args.supervised:
+        configure_logging()
         return _keep_kiosk_open(args, arguments)
+    # The log is opened once Welcome's first frame has been painted (ui.kiosk_app), or as
+    # this ends if it ends before; what is logged until then is written to it then.
+    hold_log_records()
     try:
-        settings = load_settings({"database_url": args.database, "content_dir": args.content})
-    except SettingsError as error:
-        sys.stderr.write(f"kiosk: the settings have problems:\n{error}\n")
-        return 2
-    try:
-        return run_window(args, settings)
-    except Exception as error:  # noqa: BLE001 - the last resort, as in `main`
-        log_unexpected(type(error), error.__traceback__)
-        sys.stderr.write(
-            f"kiosk: stopped by an unexpected error ({type(error).__name__}); "
-            f"where it happened is in {log_file}\n"
-        )
-        return 1
+        try:
+            settings = load_settings({"database_url": args.database, "content_dir": args.content})
+        except SettingsError as error:
+            sys.stderr.write(f"kiosk: the settings have problems:\n{error}\n")
+            return 2
+        try:
+            return run_window(args, settings)
+        except Exception as error:  # noqa: BLE001 - the last resort, as in `main`
+            log_unexpected(type(error), error.__traceback__)
+            sys.stderr.write(
+                f"kiosk: stopped by an unexpected error ({type(error).__name__}); "
+                f"where it happened is in {log_file()}\n"
+            )
+            return 1
+    finally:
+        open_held_log()
 
 
 if __name__ == "__main__":

@@ -13,10 +13,17 @@ builds itself with everything typed escaped, such as a slide's paragraphs and bu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QWidget
 from typing_extensions import override
+
+if TYPE_CHECKING:
+    # Imported where they are used: the kiosk's first frame (Welcome, whose labels and
+    # buttons come from here) has neither, and PySide makes each class it names.
+    from PySide6.QtWidgets import QFormLayout, QMessageBox
 
 RICH_TEXT = "richText"
 """The property `rich_label` sets, so a test can tell a deliberate rich-text label
@@ -119,6 +126,8 @@ def plain_message_box(
     details: str = "",
 ) -> QMessageBox:
     """A message box that shows `text` and `details` (its informative text) as typed."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(icon)
     box.setWindowTitle(title)
@@ -137,7 +146,11 @@ def tell(
     title: str,
     text: str,
     *,
-    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+    icon: QMessageBox.Icon | None = None,
 ) -> None:
-    """Show `text` in a message box with an OK button, and wait for it."""
-    plain_message_box(parent, icon, title, text).exec()
+    """Show `text` in a message box with an OK button, and wait for it (`icon`: Information
+    unless told)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = QMessageBox.Icon.Information if icon is None else icon
+    plain_message_box(parent, shown, title, text).exec()

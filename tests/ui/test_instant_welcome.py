@@ -90,6 +90,28 @@ def test_a_language_chosen_before_storage_is_the_visits(
     assert window.visit.language == "es"
 
 
+def test_a_keyboard_user_presses_start_with_enter_before_storage_has_loaded(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
+) -> None:
+    window = _before_storage(qtbot, settings, WelcomeCard.of(pack, open=True))
+    start = window.welcome.start_button
+    # Keys are watched from Welcome's first frame on: what the patient has seen.
+    qtbot.waitUntil(lambda: window.keyboard_use.watching)
+
+    for _ in range(6):  # "A+", contrast, Start: Tab goes round in reading order
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        if start.hasFocus():
+            break
+    assert start.hasFocus()
+    qtbot.keyClick(start, Qt.Key.Key_Return)
+
+    assert start.isDown()
+    window.storage_ready(*_storage(database, settings))
+    qtbot.waitUntil(lambda: window.visit is not None and window.visit.step is Step.DETAILS)
+    assert window.screens is not None
+    assert current(window) is window.screens.details
+
+
 def test_check_in_found_paused_once_storage_has_loaded_sends_the_patient_to_the_desk(
     qtbot: QtBot,
     database: Database,

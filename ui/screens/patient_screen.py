@@ -9,9 +9,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpacerItem,
     QVBoxLayout,
@@ -21,12 +19,18 @@ from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
 from ui.assistive_technology import mark_heading
-from ui.plain_text import WordsButton, plain_label
+
+# Named here too, where the screens have always found them.
+from ui.screens.screen_parts import clear_layout as clear_layout  # noqa: PLC0414
+from ui.screens.screen_parts import make_button as make_button  # noqa: PLC0414
+from ui.screens.screen_parts import make_display_buttons as make_display_buttons  # noqa: PLC0414
+from ui.screens.screen_parts import make_label as make_label  # noqa: PLC0414
+from ui.screens.screen_parts import make_scroll_area as make_scroll_area  # noqa: PLC0414
+from ui.screens.screen_parts import name_display_buttons as name_display_buttons  # noqa: PLC0414
 from ui.widgets.keyboard_access import can_take_focus, move_focus, reading_order
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard, gap_for
 from ui.widgets.step_bar import StepBar
-from ui.widgets.touch_scrolling import scroll_by_touch
 
 # The part of a portrait screen left below a short page's buttons.
 BOTTOM_BAND = 0.14
@@ -52,56 +56,6 @@ def answer_text(question: Question, answer: str) -> str:
     return question.answer_words(answer)
 
 
-def clear_layout(layout: QLayout) -> None:
-    """Remove and delete every widget in `layout` (rows rebuilt for new content)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            # Out of the tree now, not at the next event loop turn, so nothing can
-            # find or show the old rows in the meantime.
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
-
-
-def make_scroll_area() -> QScrollArea:
-    """A vertical scroll area a finger can flick: long text scrolls, it is never cut."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll_by_touch(area.viewport())
-    return area
-
-
-def make_display_buttons() -> tuple[QPushButton, QPushButton]:
-    """The "A+" (larger text) and high-contrast buttons, for a screen's top bar."""
-    larger = make_button("A+", "textSizeButton")
-    contrast = make_button("◐", "contrastButton")
-    name_display_buttons(larger, contrast)
-    return larger, contrast
-
-
-def name_display_buttons(larger: QPushButton, contrast: QPushButton) -> None:
-    """What a screen reader says for them, in the interface's language now."""
-    translate = QCoreApplication.translate
-    larger.setAccessibleName(translate("PatientScreen", "Larger text"))
-    larger.setAccessibleDescription(
-        translate(
-            "PatientScreen",
-            "Makes the words bigger. Tap again for bigger still, and once more for the usual size.",
-        )
-    )
-    contrast.setAccessibleName(translate("PatientScreen", "High contrast"))
-    contrast.setAccessibleDescription(
-        translate(
-            "PatientScreen",
-            "Shows white and yellow words on black, which some people find easier to "
-            "read. Tap again for the usual colors.",
-        )
-    )
-
-
 def _width_side_by_side(row: QBoxLayout) -> int:
     """The width `row` needs for every button to show all its words side by side."""
     hints, stretches = [], set()
@@ -124,28 +78,6 @@ def _stack_if_too_wide(row: QBoxLayout, room: int) -> None:
     row.setDirection(QBoxLayout.Direction.LeftToRight)
     if _width_side_by_side(row) > room:
         row.setDirection(QBoxLayout.Direction.TopToBottom)
-
-
-def make_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
-    """A plain-text label styled by its object name (patient text is never rich text)."""
-    return plain_label(text, object_name, wrap=wrap)
-
-
-def make_button(text: str, object_name: str = "", description: str = "") -> WordsButton:
-    """A touch button that does not steal focus from the field being typed in.
-
-    Tab reaches it and Space or Enter press it (see ui.widgets.keyboard_access), but a tap does
-    not take the focus: the cursor stays in the field the patient is typing in. Its
-    text reads as written, `&` included (a choice may say "Drugs & alcohol").
-    `description` is what a screen reader says the button does (translated by the caller).
-    """
-    button = WordsButton(text)
-    if object_name:
-        button.setObjectName(object_name)
-    button.setAccessibleDescription(description)
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    button.setAutoDefault(False)
-    return button
 
 
 class PatientScreen(QWidget):

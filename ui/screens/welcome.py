@@ -17,7 +17,7 @@ from ui.interface_language import (
     interface_languages,
     language_name,
 )
-from ui.screens.patient_screen import (
+from ui.screens.screen_parts import (
     clear_layout,
     make_button,
     make_display_buttons,
@@ -162,6 +162,11 @@ class WelcomeScreen(QWidget):
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab and Shift+Tab go round Welcome's buttons in reading order."""
         return move_focus(self, forward=next) or super().focusNextPrevChild(next)
+
+    def painted_last(self) -> QWidget:
+        """What Welcome paints last: Start, or while check-in is paused the sign sending
+        patients to the desk (Start is hidden then, and never painted)."""
+        return self.paused_sign if self.start_button.isHidden() else self.start_button
 
     def show_paused(self, paused: bool) -> None:
         """While check-in is paused, Start gives way to a sign sending patients to the desk."""

@@ -17,9 +17,10 @@ passes the keys by.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,9 +30,15 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
+from typing_extensions import override
 
 from ui.widgets.input_watch import Listening
-from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
+if TYPE_CHECKING:
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
+# The on-screen keyboard's module is imported where a keyboard is looked for, not here:
+# Welcome (the kiosk's first frame) has none, and the module's widgets cost its start.
 
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 # What a notice over the whole screen is called (ui.widgets.notice_overlay).
@@ -71,6 +78,8 @@ def _collect_widget(widget: QWidget, found: list[QWidget]) -> None:
     if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
         found.append(widget)
         return
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
     if isinstance(widget, OnScreenKeyboard):
         # Its keys right after the field they type into (wherever that is on the page).
         keys: list[QWidget] = []
@@ -179,6 +188,8 @@ def move_focus(root: QWidget, *, forward: bool) -> bool:
 
 def _keyboard_of(widget: QWidget) -> OnScreenKeyboard | None:
     """The on-screen keyboard `widget` is a key of, if it is one."""
+    from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, OnScreenKeyboard):
         parent = parent.parentWidget()
@@ -197,18 +208,41 @@ class KeyboardUse(QObject):
     While a notice covers the screen, keys stay inside it.
     """
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, *, after_painting: QWidget | None = None) -> None:
+        """Watches from now on, or with `after_painting` from once that widget has been
+        painted (the kiosk's first frame: Welcome)."""
         # The window is only this object's parent, never kept in a Python attribute: a
         # reference cycle would keep a closed kiosk window alive until the garbage
         # collector happened to run.
         super().__init__(window)
         # Whether the patient's last input was a key rather than a tap.
         self.in_use = False
-        self._input = Listening(_TOUCHES | {QEvent.Type.KeyPress}, self._heard)
+        self._input: Listening | None = None
+        self._stopped = False
+        if after_painting is None:
+            self.start()
+        else:
+            # An application's filter hears every event of every object, and the first
+            # frame's own (Qt's window behind the kiosk's) were new to PySide, which loaded
+            # every class of Qt to name them: 8 ms before Welcome could be painted. No key
+            # is meant for a screen nobody has seen yet.
+            _AfterPaint(after_painting, self, self.start)
+
+    @property
+    def watching(self) -> bool:
+        """Whether keys and taps are watched now."""
+        return self._input is not None and not self._stopped
+
+    def start(self) -> None:
+        """Watch from now on (once only; never again after `stop`)."""
+        if self._input is None and not self._stopped:
+            self._input = Listening(_TOUCHES | {QEvent.Type.KeyPress}, self._heard)
 
     def stop(self) -> None:
         """Stop watching (the window closed)."""
-        self._input.stop()
+        self._stopped = True
+        if self._input is not None:
+            self._input.stop()
 
     def _window(self) -> QWidget | None:
         window = self.parent()
@@ -226,6 +260,8 @@ class KeyboardUse(QObject):
         """The patient has letter keys of their own: Tab need not stop on the screen's."""
         window = self._window()
         if window is not None:
+            from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+
             for keyboard in window.findChildren(OnScreenKeyboard):
                 keyboard.set_reachable_by_tab(False)
 
@@ -277,3 +313,22 @@ class KeyboardUse(QObject):
                     watched.click()
                 return True
         return False
+
+
+class _AfterPaint(QObject):
+    """Calls `then` (a method of `owner`) on the turn of the event loop after `widget` is
+    first painted, so that the frame is finished first."""
+
+    def __init__(self, widget: QWidget, owner: QObject, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._owner, self._then = owner, then
+        widget.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The first paint: call `then` next, and stop listening."""
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # With `owner` as the context: nothing is called once it has been deleted.
+            QTimer.singleShot(0, self._owner, self._then)
+        return super().eventFilter(watched, event)
