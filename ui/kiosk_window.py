@@ -25,6 +25,7 @@ from kiosk.welcome_card import WelcomeCard
 from ui.errands import DatabaseErrands
 from ui.kiosk_frame import KioskFrame
 from ui.patient_display import PatientDisplay
+from ui.slots import calling
 from ui.widgets.keyboard_access import announce, can_take_focus, leave
 from ui.widgets.notice_overlay import NoticeOverlay
 
@@ -418,7 +419,7 @@ class KioskWindow(KioskFrame):
             screen.help_requested.connect(self.help_request.start)
             screen.larger_text_requested.connect(self._larger_text)
             screen.contrast_requested.connect(self._other_contrast)
-            screen.read_aloud_requested.connect(self.voice.read_to_me)
+            screen.read_aloud_requested.connect(calling(self.voice.read_to_me))
             screen.offer_read_aloud(available=available)
         screens.send_taps_to(self.check_in)
         screens.slide.next_allowed.connect(self._on_next_allowed)

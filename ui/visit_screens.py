@@ -30,6 +30,7 @@ from ui.screens.ride_home import RideHomeScreen
 from ui.screens.slide import SlideScreen
 from ui.screens.teach_back import TeachBackScreen
 from ui.screens.teach_back_review import TeachBackReviewScreen
+from ui.slots import calling
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.slide_pictures import SlidePictures
 from ui.widgets.step_bar import STAGES, stage_of
@@ -208,24 +209,25 @@ class VisitScreens:
             screen.restyled()
 
     def send_taps_to(self, check_in: CheckIn) -> None:
-        """Each screen's taps go to the check-in service, which moves the visit."""
-        self.details.submitted.connect(check_in.enter_details)
-        self.reminder.information_requested.connect(check_in.show_information_again)
-        self.reminder.continue_requested.connect(check_in.continue_after_reminder)
-        self.slide.next_requested.connect(check_in.next_slide)
-        self.teach_back.answered.connect(check_in.answer_teach_back)
-        self.teach_back_review.next_requested.connect(check_in.ask_again)
-        self.question.answered.connect(check_in.answer)
-        self.question.continue_requested.connect(check_in.continue_after_answer)
-        self.review.change_requested.connect(check_in.change_answer)
-        self.review.confirmed.connect(check_in.confirm_answers)
-        self.consent.acknowledged.connect(check_in.acknowledge)
-        self.consent.signed.connect(check_in.sign)
-        self.consent.signed_by_typing.connect(check_in.sign_by_typing)
-        self.consent.talk_first_requested.connect(check_in.talk_first)
-        self.consent.signed_on_paper.connect(check_in.sign_on_paper)
-        self.ride_home.submitted.connect(check_in.enter_ride_home)
-        self.ride_home.no_ride_requested.connect(check_in.no_ride_yet)
+        """Each screen's taps go to the check-in service, which moves the visit (through
+        `calling`: these screens go every visit, the service stays)."""
+        self.details.submitted.connect(calling(check_in.enter_details))
+        self.reminder.information_requested.connect(calling(check_in.show_information_again))
+        self.reminder.continue_requested.connect(calling(check_in.continue_after_reminder))
+        self.slide.next_requested.connect(calling(check_in.next_slide))
+        self.teach_back.answered.connect(calling(check_in.answer_teach_back))
+        self.teach_back_review.next_requested.connect(calling(check_in.ask_again))
+        self.question.answered.connect(calling(check_in.answer))
+        self.question.continue_requested.connect(calling(check_in.continue_after_answer))
+        self.review.change_requested.connect(calling(check_in.change_answer))
+        self.review.confirmed.connect(calling(check_in.confirm_answers))
+        self.consent.acknowledged.connect(calling(check_in.acknowledge))
+        self.consent.signed.connect(calling(check_in.sign))
+        self.consent.signed_by_typing.connect(calling(check_in.sign_by_typing))
+        self.consent.talk_first_requested.connect(calling(check_in.talk_first))
+        self.consent.signed_on_paper.connect(calling(check_in.sign_on_paper))
+        self.ride_home.submitted.connect(calling(check_in.enter_ride_home))
+        self.ride_home.no_ride_requested.connect(calling(check_in.no_ride_yet))
 
     def all(self) -> list[PatientScreen]:
         """Every screen, for adding to and removing from the stack."""
