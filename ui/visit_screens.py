@@ -199,6 +199,8 @@ class VisitScreens:
         self.consent.show_consent(
             statements, set(), meaning, "", paper_allowed=paper, typed_allowed=typed
         )
+        for form in (self.details.form, self.ride_home.form):
+            form.keyboard_on_first()
 
     def fit_display(self, *, larger_text: bool) -> None:
         """The patient's display changed (or was chosen before these screens were made):

@@ -88,6 +88,12 @@ class KeyboardForm(QWidget):
         """Words across the form, above the rows they are about (the date of birth)."""
         self._layout.addRow(plain_label(text, "fieldGroup", wrap=True))
 
+    def keyboard_on_first(self) -> None:
+        """Set the keyboard for the first field before the form is shown (a capital
+        first, the letters' page), so the tap that shows it only moves the focus:
+        relabelling the keys then took a millisecond or two of that tap."""
+        self._point_keyboard_at(next(iter(self.fields.values())))
+
     def focus_first(self) -> None:
         """Put the keyboard on the first field."""
         first = next(iter(self.fields.values()))

@@ -71,7 +71,16 @@ class StepBar(QWidget):
         names = stage_names()
         for index, (label, name) in enumerate(zip(self.stages, names, strict=True)):
             state = "done" if index < current else "now" if index == current else "later"
-            label.setText(f"✓ {name}" if state == "done" else name)
+            shown = f"✓ {name}" if state == "done" else name
+            if (label.text(), label.accessibleName(), label.property("stage")) == (
+                shown,
+                name,
+                state,
+            ):
+                # As it was (the same step again, or a screen built ahead): restyling
+                # costs the tap that shows it.
+                continue
+            label.setText(shown)
             # The tick is for the eye: a screen reader has the bar's "Step 3 of 5".
             label.setAccessibleName(name)
             label.setProperty("stage", state)
