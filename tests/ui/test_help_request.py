@@ -5,10 +5,6 @@ The desk runs in another process, as across the room; the patient taps on the ki
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +20,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming, Step
 from kiosk.visit_walk import ManualClock
+from tests.ui.desk_process import Lines, start_desk
 from ui.kiosk_window import KioskWindow
 from ui.visit_walk import current, fill, tap
 
@@ -115,35 +112,8 @@ def test_with_no_desk_the_patient_is_sent_to_the_desk_after_fifteen_seconds(
     assert not kiosk.help_notice.isVisible()
 
 
-DESK = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QPushButton
-from kiosk.actor import Role, StaffMember
-from kiosk.settings import load_settings
-from kiosk.station import Station
-from ui.desk.desk_window import DeskWindow
-from ui.errands import finish_errands
-from ui.visit_walk import click
-
-app = QApplication([])
-settings = load_settings({{"database_url": {url!r}}})
-station = Station.open(settings, name="front-desk")
-desk = DeskWindow(station, settings, StaffMember(1, "maria", frozenset({{Role.STAFF}})))
-desk.resize(1366, 768)
-desk.show()
-QInputDialog.getText = lambda *args, **kwargs: ("Coming over now", True)
-go_on = Path({go_on!r})
-step = ["waiting"]
-print("ready", flush=True)
-
-
-def press(line, text):
-    click(next(b for b in line.findChildren(QPushButton) if b.text() == text))
-
-
+# The desk's steps: show the request, acknowledge it once told to, then clear it.
+LOOK = """
 def look():
     lines = desk.alert_banner.lines
     if step[0] == "waiting" and lines:
@@ -155,40 +125,7 @@ def look():
     elif step[0] == "acknowledged" and lines and lines[0][0].acknowledged:
         press(lines[0][1], "Clear")
         app.quit()
-
-
-timer = QTimer()
-timer.timeout.connect(look)
-timer.start(100)
-QTimer.singleShot(60000, app.quit)
-app.exec()
-finish_errands()  # as the desk program does before it closes its database
-station.close()
 """
-
-
-class Lines:
-    """What a process printed so far, read on a thread so the test's Qt loop runs on."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.process = process
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def close(self) -> None:
-        """The process has ended: its output read to the end, and the pipe closed."""
-        self.reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.strip())
-
-    def said(self, start: str) -> str | None:
-        return next((line for line in self.lines if line.startswith(start)), None)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -196,17 +133,7 @@ def test_a_help_request_is_seen_on_a_desk_in_another_process_and_acknowledged(
     qtbot: QtBot, database: Database, settings: Settings, tmp_path: Path, language: str
 ) -> None:
     go_on = tmp_path / "acknowledge now"
-    desk = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(DESK).format(
-                root=str(ROOT), url=settings.database_url, go_on=str(go_on)
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    desk = start_desk(settings.database_url, go_on, reply="Coming over now", look=LOOK, seconds=60)
     said = Lines(desk)
     try:
         qtbot.waitUntil(lambda: said.said("ready") is not None, timeout=60000)

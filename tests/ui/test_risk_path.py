@@ -9,9 +9,6 @@ the scored kind lands: the rule follows the item's ID.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
-import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,7 +30,7 @@ from kiosk.station import Station
 from kiosk.visit import KioskTiming, Step, utc_now
 from kiosk.visit_walk import ManualClock
 from tests.risk_pack import RESPONDER, add_item_9
-from tests.ui.test_help_request import Lines
+from tests.ui.desk_process import Lines, start_desk
 from ui.desk.alert_banner import AlertBanner
 from ui.desk.desk_alerts import DeskAlerts
 from ui.kiosk_window import KioskWindow
@@ -99,35 +96,11 @@ def notice_text(kiosk: KioskWindow) -> str:
     return kiosk.risk_notice.text.text() if kiosk.risk_notice.isVisible() else ""
 
 
-DESK = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QPushButton
-from kiosk.actor import Role, StaffMember
-from kiosk.settings import load_settings
-from kiosk.station import Station
-from ui.desk.desk_window import DeskWindow
-from ui.errands import finish_errands
-from ui.visit_walk import click
-
-app = QApplication([])
-settings = load_settings({{"database_url": {url!r}}})
-station = Station.open(settings, name="front-desk")
-desk = DeskWindow(station, settings, StaffMember(1, "maria", frozenset({{Role.STAFF}})))
-desk.resize(1366, 768)
-desk.show()
+# The desk's steps: show the alert, count its rings, acknowledge it once told to, then
+# count the rings for five seconds more.
+LOOK = """
 rang = [0]
 desk.alerts.rang.connect(lambda: rang.__setitem__(0, rang[0] + 1))
-QInputDialog.getText = lambda *args, **kwargs: ("Maria is going over now", True)
-go_on = Path({go_on!r})
-step = ["waiting"]
-print("ready", flush=True)
-
-
-def press(line, text):
-    click(next(b for b in line.findChildren(QPushButton) if b.text() == text))
 
 
 def look():
@@ -143,15 +116,6 @@ def look():
         rang[0] = 0
         step[0] = "quiet"
         QTimer.singleShot(5000, lambda: (print("rang after:", rang[0], flush=True), app.quit()))
-
-
-timer = QTimer()
-timer.timeout.connect(look)
-timer.start(100)
-QTimer.singleShot(90000, app.quit)
-app.exec()
-finish_errands()  # as the desk program does before it closes its database
-station.close()
 """
 
 
@@ -159,16 +123,12 @@ def test_several_days_reaches_a_desk_in_another_process_and_the_patient_hears_wh
     qtbot: QtBot, database: Database, risk_settings: Settings, tmp_path: Path
 ) -> None:
     go_on = tmp_path / "acknowledge now"
-    desk = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(DESK).format(
-                root=str(ROOT), url=risk_settings.database_url, go_on=str(go_on)
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    desk = start_desk(
+        risk_settings.database_url,
+        go_on,
+        reply="Maria is going over now",
+        look=LOOK,
+        seconds=90,
     )
     said = Lines(desk)
     try:
