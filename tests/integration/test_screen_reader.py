@@ -143,18 +143,36 @@ def type_on_keys(reader: ScreenReader, words: Words, text: str) -> None:
     first = True
     for character in text:
         if character.isdigit():
-            if not any(n["name"] == character for n in reader.showing()):
-                press(reader, words("OnScreenKeyboard", "Numbers"))
+            to_page(reader, character, words("OnScreenKeyboard", "Numbers"))
             press(reader, character)
         elif character == " ":
             press(reader, words("OnScreenKeyboard", "Space"))
         else:
             if character.isupper() and not first:
                 press(reader, shift)
-            if not any(n["name"] == character.lower() for n in reader.showing()):
-                press(reader, words("OnScreenKeyboard", "Letters"))
+            to_page(reader, character.lower(), words("OnScreenKeyboard", "Letters"))
             press(reader, character.lower())
         first = False
+
+
+def to_page(reader: ScreenReader, key: str, page_key: str, timeout: float = 15) -> None:
+    """Bring `key` on show, pressing `page_key` if the keyboard shows another page. The
+    keyboard may be changing page as the field's focus arrives (a field of digits): what
+    the bus shows is looked at again until one of the two is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = {n["name"] for n in reader.showing()}
+        if key in names:
+            return
+        if page_key in names:
+            press(reader, page_key)
+            # The new page's keys take a moment to reach the bus: not pressed twice.
+            turned = time.monotonic() + 3
+            while time.monotonic() < turned and all(n["name"] != key for n in reader.showing()):
+                time.sleep(0.1)
+        else:
+            time.sleep(0.1)
+    raise AssertionError(f"the keyboard never showed {key!r}")
 
 
 def fill(reader: ScreenReader, words: Words, field: str, text: str) -> None:
