@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QStyleOptionButton,
-    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +110,17 @@ TIGHT_GAP = 8
 ROOMY_WINDOW_HEIGHT = 1000
 
 
+# Events after which the keys may look different: drawn again rather than from the cache.
+_NEW_LOOK = frozenset(
+    {
+        QEvent.Type.StyleChange,
+        QEvent.Type.FontChange,
+        QEvent.Type.PaletteChange,
+        QEvent.Type.ParentChange,
+    }
+)
+
+
 def gap_for(screen_height: int) -> int:
     """The gap between targets on a screen this tall."""
     return ROOMY_GAP if screen_height >= ROOMY_WINDOW_HEIGHT else TIGHT_GAP
@@ -163,11 +173,18 @@ class KeyButton(QPushButton):
     `QPushButton.setText` tells a screen reader the button's name changed even when its
     accessible name did not: with Shift relabelling every letter, that was a hundred
     announcements a press. `show_label` only repaints.
+
+    A key is drawn once per look (its size, label, state, font and the style sheets it
+    is under) and then painted from Qt's pixmap cache, which every keyboard of the
+    process shares: the details screen's keyboard is a new one each visit, and drawing
+    its 33 keys through the style sheet (rounded borders, text shaped anew) was a third
+    of painting the screen, inside the Start tap.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, look: Callable[[], str] = lambda: "") -> None:
         super().__init__()
         self._label = ""
+        self._look = look
 
     def show_label(self, label: str) -> None:
         """Show `label` on the key (its accessible name stays as it is)."""
@@ -183,12 +200,26 @@ class KeyButton(QPushButton):
     @override
     def paintEvent(self, event: QPaintEvent) -> None:
         """Drawn as a push button is, with the label shown."""
-        painter = QStylePainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)
         if self._label:
             option.text = self._label
-        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+        ratio = self.devicePixelRatioF()
+        name = (
+            f"keyboardKey|{self._look()}|{self.objectName()}|{self.property('keyRole')}"
+            f"|{option.rect.width()}x{option.rect.height()}@{ratio}|{int(option.state.value)}"
+            f"|{int(option.features.value)}|{self.font().key()}|{option.text}"
+        )
+        picture = QPixmap()
+        if not QPixmapCache.find(name, picture):
+            picture = QPixmap(option.rect.size() * ratio)
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            drawing = QPainter(picture)
+            self.style().drawControl(QStyle.ControlElement.CE_PushButton, option, drawing, self)
+            drawing.end()
+            QPixmapCache.insert(name, picture)
+        QPainter(self).drawPixmap(0, 0, picture)
 
 
 @dataclass(frozen=True)
@@ -245,6 +276,8 @@ class OnScreenKeyboard(QWidget):
         # The letter whose accents the LETTER_ACCENTS page shows.
         self._accents_of = "a"
         self._hints: dict[KeyboardPage, QLabel] = {}
+        # What the keys' pictures depend on beyond each key: see `_look`.
+        self._look_name: str | None = None
 
         self._stack = QStackedWidget()
         self._stack.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -381,7 +414,24 @@ class OnScreenKeyboard(QWidget):
         """Relabel the keys when the application's language changes."""
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+        elif event.type() in _NEW_LOOK:
+            self._look_name = None
         super().changeEvent(event)
+
+    def _look(self) -> str:
+        """A name for the style sheets the keys are drawn under (the application's and
+        every enclosing widget's, with the names their rules select on), so a key drawn
+        in one look (high contrast, larger text, the desk's window) is never shown in
+        another. Worked out once, when first painted after a change."""
+        if self._look_name is None:
+            application = QApplication.instance()
+            sheets = [application.styleSheet() if isinstance(application, QApplication) else ""]
+            widget: QWidget | None = self
+            while widget is not None:
+                sheets.append(f"{widget.objectName()}{{{widget.styleSheet()}}}")
+                widget = widget.parentWidget()
+            self._look_name = str(hash(tuple(sheets)))
+        return self._look_name
 
     # -- building the pages --------------------------------------------------------------
 
@@ -528,7 +578,7 @@ class OnScreenKeyboard(QWidget):
     def _add_key(
         self, role: _Role, action: Callable[[], None], base: str = "", place: int = -1
     ) -> QPushButton:
-        button = KeyButton()
+        button = KeyButton(self._look)
         button.setObjectName("keyboardKeySpecial" if role in _SPECIAL_ROLES else "keyboardKey")
         button.setProperty("keyRole", role.value)
         button.setMinimumSize(KEY_MIN_SIZE, KEY_MIN_SIZE)
