@@ -8,6 +8,7 @@ in `resources/translations`; the `.qm` files beside them are built from them by
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +38,7 @@ LANGUAGE_OFFER = (
 )
 
 
+@cache  # the translations are the program's own files: they do not change while it runs
 def in_language(language: str, words: tuple[str, str]) -> str:
     """`words` (context, source text) in `language`, whichever language is in use now."""
     context, source = words
@@ -51,13 +53,15 @@ def in_language(language: str, words: tuple[str, str]) -> str:
     return translator.translate(context, source) or source
 
 
+@cache
 def translation_file(language: str) -> str | None:
     """The compiled translation for `language`, if the program has one."""
     candidate = resources.files("resources").joinpath("translations", f"kiosk_{language}.qm")
     return str(candidate) if candidate.is_file() else None
 
 
-def interface_languages() -> set[str]:
+@cache
+def interface_languages() -> frozenset[str]:
     """Languages the program can speak: its own and every shipped translation."""
     folder = resources.files("resources").joinpath("translations")
     shipped = {
@@ -65,7 +69,7 @@ def interface_languages() -> set[str]:
         for entry in folder.iterdir()
         if entry.name.startswith("kiosk_") and entry.name.endswith(".qm")
     }
-    return {SOURCE_LANGUAGE} | shipped
+    return frozenset({SOURCE_LANGUAGE} | shipped)
 
 
 class InterfaceLanguage:

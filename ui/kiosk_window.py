@@ -495,6 +495,8 @@ class KioskWindow(KioskFrame):
         self.keyboard_use.in_use = False
         self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.screens is not None:
+            # Welcome first: the visit's screens stay in the stack until deleted.
+            self.stack.setCurrentWidget(self.welcome)
             self.screens.destroy()
             self.screens = None
         self._show_welcome()

@@ -69,6 +69,7 @@ class WelcomeScreen(QWidget):
         self.paused_sign.hide()
         # Each other language, named in itself ("Español"), so its readers find it.
         self.language_row = QHBoxLayout()
+        self._languages_offered: tuple[str, ...] | None = None
         self.language_row.setSpacing(24)
         # "A+" and high contrast, top right as on every other screen.
         self.larger_text_button, self.contrast_button = make_display_buttons()
@@ -142,6 +143,10 @@ class WelcomeScreen(QWidget):
 
     def show_languages(self, languages: Sequence[str]) -> None:
         """Offer these other languages (codes), one button each."""
+        # Each button names its language in that language: nothing to redo for the same.
+        if tuple(languages) == self._languages_offered:
+            return
+        self._languages_offered = tuple(languages)
         clear_layout(self.language_row)
         self.language_row.addStretch(1)
         for code in languages:
