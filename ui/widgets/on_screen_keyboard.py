@@ -15,13 +15,14 @@ small keys to search.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QPixmapCache
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QStyleOptionButton,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -167,6 +169,47 @@ _SPECIAL_ROLES = frozenset(
 )
 
 
+class KeyPictures:
+    """Keys as drawn, by name, up to a number of bytes; the least recently shown go first.
+
+    Not Qt's own pixmap cache: the rest of the kiosk fills its 10 MB during a visit, and
+    the ride home's keyboard was drawn again every visit."""
+
+    def __init__(self, most_bytes: int) -> None:
+        self._most_bytes = most_bytes
+        self._bytes = 0
+        self._pictures: OrderedDict[str, QPixmap] = OrderedDict()
+
+    def get(self, name: str) -> QPixmap | None:
+        """The picture kept under `name`, if any."""
+        picture = self._pictures.get(name)
+        if picture is not None:
+            self._pictures.move_to_end(name)
+        return picture
+
+    def keep(self, name: str, picture: QPixmap) -> None:
+        """Keep `picture` under `name`, letting the least recently shown go if need be."""
+        self._pictures[name] = picture
+        self._bytes += _size_of(picture)
+        while self._bytes > self._most_bytes and len(self._pictures) > 1:
+            _, gone = self._pictures.popitem(last=False)
+            self._bytes -= _size_of(gone)
+
+    def clear(self) -> None:
+        """Forget every picture."""
+        self._pictures.clear()
+        self._bytes = 0
+
+
+def _size_of(picture: QPixmap) -> int:
+    return picture.width() * picture.height() * picture.depth() // 8
+
+
+KEY_PICTURES = KeyPictures(most_bytes=6 * 1024 * 1024)
+"""Every keyboard's keys at rest, as drawn: a visit's keyboards in portrait need about
+4 MB (each page in both cases, Shift on and off)."""
+
+
 class KeyButton(QPushButton):
     """A key whose label can show the case it types without renaming it.
 
@@ -175,7 +218,7 @@ class KeyButton(QPushButton):
     announcements a press. `show_label` only repaints.
 
     A key is drawn once per look (its size, label, state, font and the style sheets it
-    is under) and then painted from Qt's pixmap cache, which every keyboard of the
+    is under) and then painted from `KEY_PICTURES`, which every keyboard of the
     process shares: the details screen's keyboard is a new one each visit, and drawing
     its 33 keys through the style sheet (rounded borders, text shaped anew) was a third
     of painting the screen, inside the Start tap.
@@ -204,21 +247,26 @@ class KeyButton(QPushButton):
         self.initStyleOption(option)
         if self._label:
             option.text = self._label
+        if option.state & QStyle.StateFlag.State_Sunken:
+            # Pressed, under a finger: drawn while it rests, and not kept, so the pictures
+            # kept are those of a keyboard at rest (half as many).
+            QStylePainter(self).drawControl(QStyle.ControlElement.CE_PushButton, option)
+            return
         ratio = self.devicePixelRatioF()
         name = (
             f"keyboardKey|{self._look()}|{self.objectName()}|{self.property('keyRole')}"
             f"|{option.rect.width()}x{option.rect.height()}@{ratio}|{int(option.state.value)}"
             f"|{int(option.features.value)}|{self.font().key()}|{option.text}"
         )
-        picture = QPixmap()
-        if not QPixmapCache.find(name, picture):
+        picture = KEY_PICTURES.get(name)
+        if picture is None:
             picture = QPixmap(option.rect.size() * ratio)
             picture.setDevicePixelRatio(ratio)
             picture.fill(Qt.GlobalColor.transparent)
             drawing = QPainter(picture)
             self.style().drawControl(QStyle.ControlElement.CE_PushButton, option, drawing, self)
             drawing.end()
-            QPixmapCache.insert(name, picture)
+            KEY_PICTURES.keep(name, picture)
         QPainter(self).drawPixmap(0, 0, picture)
 
 

@@ -1,4 +1,4 @@
-"""The keyboard's keys are drawn once per look and then painted from Qt's pixmap cache:
+"""The keyboard's keys are drawn once per look and then painted from pictures kept:
 what a patient sees must still be what the key looks like now, in its style, case and
 state, whichever other keyboard drew its keys first."""
 
@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmapCache
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.patient_display import PatientDisplay, kiosk_style
-from ui.widgets.on_screen_keyboard import OnScreenKeyboard
+from ui.widgets.on_screen_keyboard import KEY_PICTURES, OnScreenKeyboard
 
 _WINDOWS: list[QWidget] = []
 
@@ -47,15 +47,15 @@ def looks(key: QPushButton) -> QImage:
 
 def drawn_afresh(key: QPushButton) -> QImage:
     """The key as it looks drawn from nothing (no picture kept from before)."""
-    QPixmapCache.clear()
+    KEY_PICTURES.clear()
     return looks(key)
 
 
 @pytest.fixture(autouse=True)
 def no_pictures_kept() -> Iterator[None]:
-    QPixmapCache.clear()
+    KEY_PICTURES.clear()
     yield
-    QPixmapCache.clear()
+    KEY_PICTURES.clear()
     _WINDOWS.clear()
 
 
