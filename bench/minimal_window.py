@@ -12,13 +12,26 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 
+def _painted_and_quit() -> None:
+    # As the kiosk says it (ui.kiosk_app.FIRST_FRAME_PAINTED), not imported: this
+    # program loads nothing but PySide6.
+    sys.stderr.write("first frame painted\n")
+    sys.stderr.flush()
+    QApplication.quit()
+
+
 class QuitAfterPaint(QObject):
-    """Quits on the turn of the event loop after the label's first paint."""
+    """Says so and quits on the turn of the event loop after the label's first paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quitting = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Quit after the first paint has finished."""
-        if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, QApplication.quit)
+        if event.type() == QEvent.Type.Paint and not self.quitting:
+            self.quitting = True
+            QTimer.singleShot(0, _painted_and_quit)
         return super().eventFilter(watched, event)
 
 

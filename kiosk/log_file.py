@@ -10,9 +10,8 @@ from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from typing_extensions import override
-
 from kiosk.file_access import create_file, keep_from_others
+from kiosk.overriding import override
 
 
 class LogFile(RotatingFileHandler):

@@ -14,10 +14,10 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from typing_extensions import override
 
 from kiosk import APP_NAME
 from kiosk.file_access import make_folder
+from kiosk.overriding import override
 
 LOG_FILE = "kiosk.log"
 MAX_BYTES = 1_000_000

@@ -38,9 +38,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from typing_extensions import override
 
 from kiosk.content import TeachBackResult, language_words
+from kiosk.overriding import override
 from kiosk.rules import FlagKind
 from kiosk.signature import Signature
 from kiosk.trend_chart import TrendChart, trend_chart

@@ -27,7 +27,8 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAccessible, QAccessibleAttributesInterface, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QPushButton, QWidget
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 ASSISTIVE_INPUT = QEvent.Type(QEvent.registerEventType())
 """Sent to a control an assistive technology is about to press: input like a tap."""

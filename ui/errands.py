@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 
 class ErrandKind(StrEnum):

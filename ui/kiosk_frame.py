@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from kiosk.settings import Settings
 from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import ASSISTIVE_INPUT

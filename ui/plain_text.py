@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QWidget
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 if TYPE_CHECKING:
     # Imported where they are used: the kiosk's first frame (Welcome, whose labels and

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, QTime, QTimer
-from typing_extensions import override
 
 from kiosk.check_in import CheckIn
 from kiosk.content import ContentPack
+from kiosk.overriding import override
 from kiosk.risk import read_aloud_skips
 from kiosk.visit import Step, TypedSignatureProblem, Visit, VisitFlow, questions_asked
 from ui.interface_language import InterfaceLanguage

@@ -104,6 +104,8 @@ def test_welcome_is_painted_before_the_database_layer_is_loaded(home: Path) -> N
         # The log is opened once Welcome has been painted (its file's module loads these).
         "logging.handlers",
         "socket",
+        # `override` without it (kiosk.overriding): it defines hundreds of names.
+        "typing_extensions",
     ):
         assert heavy not in loaded, f"{heavy} was loaded before Welcome's first frame"
     # PySide had made every class of QtWidgets (a wizard's among them), and their enums,

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from kiosk import draft_check, publishing, translations
 from kiosk.actor import Actor, StaffMember, shown_name
@@ -50,6 +49,7 @@ from kiosk.content import (
     text_keys,
 )
 from kiosk.draft_check import DraftProblem, Place
+from kiosk.overriding import override
 from kiosk.pack_limits import MAX_QUESTIONS, MAX_SLIDES, MAX_STATEMENTS
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings

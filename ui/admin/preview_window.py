@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from kiosk.content import ContentPack
+from kiosk.overriding import override
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming, utc_now

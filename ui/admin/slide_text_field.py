@@ -23,9 +23,9 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
-from typing_extensions import override
 
 from kiosk.content import BulletList, parse_slide_text
+from kiosk.overriding import override
 
 _BULLET_STARTS = ("- ", "• ")
 # `**words**` just typed, at the end of what is before the cursor.

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 
 class ContentLists(Protocol):

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from kiosk import publishing
 from kiosk.actor import Actor, shown_name
 from kiosk.content import ContentPack
 from kiosk.content_changes import content_changes
 from kiosk.content_editing import ContentEditing
+from kiosk.overriding import override
 from kiosk.publishing import PublishedVersion, PublishError
 from kiosk.settings import Settings
 from kiosk.station import StorageUnavailableError

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from typing_extensions import override
 
 from kiosk.desk import ListedCheckIn
+from kiosk.overriding import override
 from kiosk.visit import Ending
 
 Index = QModelIndex | QPersistentModelIndex

@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from kiosk import desk, printing
 from kiosk.actor import Actor, StaffMember
@@ -62,6 +61,7 @@ from kiosk.audit_protections import WARNING_DAYS
 from kiosk.front_desk import visit_actions
 from kiosk.held_visits import HeldVisits
 from kiosk.live_updates import Change, ServerState
+from kiosk.overriding import override
 from kiosk.patients import Patient, PatientError
 from kiosk.settings import Settings
 from kiosk.station import Station, StorageUnavailableError

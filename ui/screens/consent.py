@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
-from typing_extensions import override
 
 from kiosk.content import ConsentStatement
+from kiosk.overriding import override
 from kiosk.visit import TypedSignatureProblem
 from ui.assistive_technology import speak_as_one
 from ui.screens.patient_screen import PatientScreen, make_button, make_label

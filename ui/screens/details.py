@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from kiosk.visit import BirthDateParts, DetailsProblem
 from ui.interface_language import InterfaceLanguage
 from ui.screens.form_screen import FormScreen

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtWidgets import QLineEdit, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.screens.patient_screen import PatientScreen, make_label
 from ui.widgets.keyboard_access import can_take_focus
 from ui.widgets.keyboard_form import KeyboardForm

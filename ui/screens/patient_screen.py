@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from kiosk.overriding import override
 from ui.assistive_technology import mark_heading
 
 # Named here too, where the screens have always found them.

@@ -7,9 +7,9 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QWidget
-from typing_extensions import override
 
 from kiosk.content import BulletList, Slide, SlideBlock, TextRun
+from kiosk.overriding import override
 from ui.plain_text import plain_label
 from ui.screens.patient_screen import PatientScreen, make_button
 from ui.widgets.slide_text import SlideText

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
-from typing_extensions import override
 
 from kiosk.content import Answer, Question, QuestionKind
+from kiosk.overriding import override
 from ui.plain_text import WordsButton
 from ui.screens.patient_screen import (
     PatientScreen,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
-from typing_extensions import override
 
 from kiosk.content import Question, Slide
+from kiosk.overriding import override
 from ui.screens.patient_screen import make_label
 from ui.screens.slide import SlideScreen
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from kiosk.welcome_card import WelcomeCard
 from ui.assistive_technology import mark_heading
 from ui.interface_language import (

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 Heard = Callable[[QObject, QEvent], bool]
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.widgets.input_watch import Listening
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QScrollArea, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.plain_text import plain_label
 from ui.widgets.keyboard_access import can_take_focus, give_focus
 from ui.widgets.on_screen_keyboard import (

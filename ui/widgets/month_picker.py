@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.assistive_technology import mark_choice
 from ui.plain_text import WordsButton
 

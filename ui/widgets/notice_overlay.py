@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.assistive_technology import mark_notice
 from ui.plain_text import WordsButton, plain_label
 from ui.widgets.keyboard_access import (

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
+from kiosk.overriding import override
 from ui.plain_text import escape_ampersands, plain_label
 
 KEY_MIN_SIZE = 60

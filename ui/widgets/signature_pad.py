@@ -17,8 +17,8 @@ from PySide6.QtGui import (
     QTouchEvent,
 )
 from PySide6.QtWidgets import QScroller, QSizePolicy, QStyle, QStyleOption, QWidget
-from typing_extensions import override
 
+from kiosk.overriding import override
 from kiosk.signature import INK, PEN_WIDTH, Point, Signature
 from ui.assistive_technology import mark_role
 

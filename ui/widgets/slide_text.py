@@ -18,7 +18,8 @@ import math
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
-from typing_extensions import override
+
+from kiosk.overriding import override
 
 
 class SlideText(QTextEdit):
