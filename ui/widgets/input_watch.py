@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable, Iterable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from kiosk.overriding import override
 
@@ -86,8 +86,15 @@ def input_watch() -> InputWatch | None:
     app = QCoreApplication.instance()
     if app is None:
         return None
-    watch = app.findChild(InputWatch, options=Qt.FindChildOption.FindDirectChildrenOnly)
-    return watch if isinstance(watch, InputWatch) else InputWatch(app)
+    # Kept here rather than looked up among the application's children: that look-up
+    # made PySide build the Python enums of QStyle and more, before Welcome's first frame.
+    made = _made.get("watch")
+    if made is None or not shiboken6.isValid(made) or made.parent() is not app:
+        made = _made["watch"] = InputWatch(app)
+    return made
+
+
+_made: dict[str, InputWatch] = {}
 
 
 class Listening:
