@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from kiosk.overriding import override
 
@@ -137,3 +137,10 @@ class DatabaseErrands:
             then(cast(_Result, result))
 
         run_errand(ErrandKind.DATABASE, work, answered, self.awaited)
+
+    def run_after_showing(
+        self, work: Callable[[], _Result], then: Callable[[_Result], None]
+    ) -> None:
+        """As `run`, from the event loop's next turn: Qt paints what a tap changed from
+        the events it posted, which come before a timer's."""
+        QTimer.singleShot(0, lambda: self.run(work, then))

@@ -123,6 +123,9 @@ class Later:
     def run(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
         self.waiting.append(lambda: then(work()))
 
+    def run_after_showing(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        self.run(work, then)
+
     def run_all(self) -> None:
         while self.waiting:
             self.waiting.pop(0)()
