@@ -6,16 +6,18 @@ and every one is marked `is_demo`, which the list, the summary and the desk show
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from kiosk.content import (
@@ -29,12 +31,14 @@ from kiosk.content import (
 )
 from kiosk.models import (
     AnswerRow,
+    Base,
     ConsentAcknowledgementRow,
     FlagRow,
     PatientRow,
     SlideViewRow,
     TeachBackAnswerRow,
     VisitRow,
+    table_of,
 )
 from kiosk.patients import patient_key, refresh_patient
 from kiosk.rules import visit_flags
@@ -373,60 +377,127 @@ RETURNING_FIRST = 12
 RETURNING_SHARE = 0.3
 
 
-def _link_returning_patients(session: Session, content: ContentPack, ids: list[str]) -> int:
+@dataclass(frozen=True)
+class _MadeVisit:
+    """What the passes after the inserts need of a demo visit, kept from its row so they
+    read nothing back (100,000 visits' IDs in one `IN` would pass PostgreSQL's limit of
+    65,535 parameters)."""
+
+    id: str
+    first_name: str
+    last_name: str
+    name_key: str
+    date_of_birth: date
+    started_at: datetime
+    finished_at: datetime
+    answers_confirmed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, object]) -> _MadeVisit:
+        """The parts of an inserted `visits` row the later passes use."""
+        return cls(
+            id=str(row["id"]),
+            first_name=str(row["first_name"]),
+            last_name=str(row["last_name"]),
+            name_key=str(row["name_key"]),
+            date_of_birth=cast(date, row["date_of_birth"]),
+            started_at=cast(datetime, row["started_at"]),
+            finished_at=cast(datetime, row["finished_at"]),
+            answers_confirmed_at=cast("datetime | None", row["answers_confirmed_at"]),
+        )
+
+
+def _by_patient(made: list[_MadeVisit]) -> dict[tuple[str, date], list[_MadeVisit]]:
+    """The visits of each name and birth date, oldest first (by when they started)."""
+    groups: dict[tuple[str, date], list[_MadeVisit]] = {}
+    for visit in sorted(made, key=lambda visit: visit.started_at):
+        groups.setdefault((visit.name_key, visit.date_of_birth), []).append(visit)
+    return groups
+
+
+_T = TypeVar("_T")
+
+# Rows per statement in the passes after the inserts: few statements, and each well under
+# SQLite's and PostgreSQL's limits on bound parameters.
+_ROWS_PER_STATEMENT = 1000
+
+
+def _insert(session: Session, model: type[Base], rows: list[dict[str, object]]) -> None:
+    """One executemany through Core. The ORM's bulk insert leaves out each None, so rows
+    with and without a signature, a ride or a second teach-back answer went as thousands
+    of small statements instead of one."""
+    session.execute(insert(table_of(model)), rows)
+
+
+def _chunks(values: list[_T]) -> Iterator[list[_T]]:
+    """`values` a statement's worth at a time."""
+    for first in range(0, len(values), _ROWS_PER_STATEMENT):
+        yield values[first : first + _ROWS_PER_STATEMENT]
+
+
+def _link_returning_patients(session: Session, content: ContentPack, made: list[_MadeVisit]) -> int:
     """Link the demo visits of each name seen more than once to one patient record, as
     the desk would; each visit after the first is a return visit, asking the return
-    questions calmly. Returns how many patients were made."""
-    visits = list(
-        session.scalars(select(VisitRow).where(VisitRow.id.in_(ids)).order_by(VisitRow.started_at))
-    )
-    groups: dict[tuple[str, date], list[VisitRow]] = {}
-    for visit in visits:
-        groups.setdefault((visit.name_key, visit.date_of_birth), []).append(visit)
-    extra = [q for q in content.questions if q.section.return_visits_only]
-    positions = {q.id: n for n, q in enumerate(content.questions)}
-    made = 0
-    for (_, born), own in groups.items():
-        if len(own) < 2:
-            continue
-        patient = PatientRow(
+    questions calmly. Returns how many patients were made.
+
+    A few statements for all the visits, not a few for each: the ORM's deletes for each
+    return visit went through every object the session held (every visit, loaded) at each
+    statement, so the time grew with the square of the visits: a minute for 20,000, well
+    over ten minutes for 100,000.
+    """
+    groups = [own for own in _by_patient(made).values() if len(own) >= 2]
+    patients = [
+        PatientRow(
             first_name=own[0].first_name,
             last_name=own[0].last_name,
             name_key=patient_key(own[0].first_name, own[0].last_name),
-            date_of_birth=born,
+            date_of_birth=own[0].date_of_birth,
             created_at=own[0].finished_at,
         )
-        session.add(patient)
-        session.flush()
-        made += 1
-        for number, visit in enumerate(own):
-            visit.patient_id = patient.id
-            if number == 0:
-                continue
-            recent = visit.started_at - own[number - 1].finished_at < timedelta(days=365)
-            visit.flow = (
-                VisitFlow.RETURN_WITHOUT_SLIDES if recent else VisitFlow.RETURN_WITH_SLIDES
-            ).value
+        for own in groups
+    ]
+    session.add_all(patients)
+    session.flush()
+    extra = [q for q in content.questions if q.section.return_visits_only]
+    positions = {q.id: n for n, q in enumerate(content.questions)}
+    links: list[dict[str, object]] = []
+    reminded: list[str] = []
+    answers: list[dict[str, object]] = []
+    for patient, own in zip(patients, groups, strict=True):
+        links.append(
+            {"id": own[0].id, "patient_id": patient.id, "flow": VisitFlow.FIRST_VISIT.value}
+        )
+        for before, visit in itertools.pairwise(own):
+            recent = visit.started_at - before.finished_at < timedelta(days=365)
+            flow = VisitFlow.RETURN_WITHOUT_SLIDES if recent else VisitFlow.RETURN_WITH_SLIDES
+            links.append({"id": visit.id, "patient_id": patient.id, "flow": flow.value})
             if recent:
                 # A reminder in place of the slides: no slides, so no teach-back either.
-                session.execute(delete(SlideViewRow).where(SlideViewRow.visit_id == visit.id))
-                session.execute(
-                    delete(TeachBackAnswerRow).where(TeachBackAnswerRow.visit_id == visit.id)
-                )
+                reminded.append(visit.id)
             when = visit.answers_confirmed_at or visit.finished_at
-            session.add_all(
-                AnswerRow(
-                    visit_id=visit.id,
-                    question_id=question.id,
-                    position=positions[question.id],
-                    answer=str(_calm_answer(question)),
-                    answered_at=when,
-                )
+            answers += (
+                {
+                    "visit_id": visit.id,
+                    "question_id": question.id,
+                    "position": positions[question.id],
+                    "answer": str(_calm_answer(question)),
+                    "answered_at": when,
+                }
                 for question in extra
             )
-        session.flush()
+    # By primary key, one statement run for each row (an executemany).
+    session.execute(update(VisitRow), links)
+    for ids in _chunks(reminded):
+        for shown in (SlideViewRow, TeachBackAnswerRow):
+            session.execute(
+                delete(shown).where(shown.visit_id.in_(ids)),
+                execution_options={"synchronize_session": False},
+            )
+    for rows in _chunks(answers):
+        _insert(session, AnswerRow, rows)
+    for patient in patients:
         refresh_patient(session, patient.id)
-    return made
+    return len(patients)
 
 
 # The PHQ-9 cannot be turned on until someone is named to respond to a risk answer
@@ -488,7 +559,7 @@ _DEMO_COURSES = {"phq9": ((13, 23), (3, 9)), "gad7": ((9, 17), (2, 8))}
 
 
 def _add_measure_answers(
-    session: Session, content: ContentPack, ids: list[str], rng: random.Random
+    session: Session, content: ContentPack, made: list[_MadeVisit], rng: random.Random
 ) -> None:
     """Answers to every measure turned on, for each demo visit: a returning patient's
     totals follow a course across their visits, oldest first."""
@@ -504,38 +575,29 @@ def _add_measure_answers(
             ]
         )
     }
-    rows = session.execute(
-        select(
-            VisitRow.id,
-            VisitRow.name_key,
-            VisitRow.date_of_birth,
-            VisitRow.answers_confirmed_at,
-            VisitRow.finished_at,
-        )
-        .where(VisitRow.id.in_(ids))
-        .order_by(VisitRow.started_at)
-    ).all()
-    groups: dict[tuple[str, date], list[tuple[str, datetime]]] = {}
-    for visit_id, key, born, confirmed, finished in rows:
-        groups.setdefault((key, born), []).append((visit_id, confirmed or finished))
     answers: list[dict[str, object]] = []
-    for own in groups.values():
+    for own in _by_patient(made).values():
         for measure in measures:
             start, end = _DEMO_COURSES.get(measure.id, ((5, 15), (0, 5)))
             totals = _course(rng, len(own), start, end, measure.highest_total)
-            for (visit_id, when), total in zip(own, totals, strict=True):
+            for visit, total in zip(own, totals, strict=True):
+                when = visit.answers_confirmed_at or visit.finished_at
                 for item, choice in _spread(measure, total, rng, keep_zero=_NEVER_IN_DEMO).items():
                     answers.append(
                         {
-                            "visit_id": visit_id,
+                            "visit_id": visit.id,
                             "question_id": item,
                             "position": positions[item],
                             "answer": choice,
                             "answered_at": when,
                         }
                     )
-    for first in range(0, len(answers), 5000):
-        session.execute(insert(AnswerRow), answers[first : first + 5000])
+                if len(answers) >= _ROWS_PER_STATEMENT:
+                    # Inserted as they come: 100,000 visits have nearly two million.
+                    _insert(session, AnswerRow, answers)
+                    answers = []
+    if answers:
+        _insert(session, AnswerRow, answers)
 
 
 def add_demo_visits(
@@ -561,9 +623,9 @@ def add_demo_visits(
         "teach_back": TeachBackAnswerRow,
     }
     publications = publications_of(session.connection(), content_version_id)
-    ids: list[str] = []
+    made: list[_MadeVisit] = []
     for batch in demo_visits(content, content_version_id, count, now=now, zone=zone):
-        ids += [str(visit["id"]) for visit in batch["visits"]]
+        made += (_MadeVisit.of(visit) for visit in batch["visits"])
         for visit in batch["visits"]:
             started = visit["started_at"]
             assert isinstance(started, datetime)
@@ -571,7 +633,7 @@ def add_demo_visits(
         # Parents first, so foreign keys hold at every statement.
         for name, model in tables.items():
             if batch[name]:
-                session.execute(insert(model), batch[name])
-    _link_returning_patients(session, content, ids)
-    _add_measure_answers(session, content, ids, random.Random(len(ids)))
+                _insert(session, model, batch[name])
+    _link_returning_patients(session, content, made)
+    _add_measure_answers(session, content, made, random.Random(len(made)))
     return count
