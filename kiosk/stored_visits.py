@@ -173,16 +173,24 @@ def _insert_rows(connection: Connection, rows: VisitRows) -> None:
 
 
 def store_visit(
-    session: Session, rows: VisitRows, *, content: str, actor: str, station: str, detail: str
+    transaction: Session | Connection,
+    rows: VisitRows,
+    *,
+    content: str,
+    actor: str,
+    station: str,
+    detail: str,
 ) -> bool:
     """Store a finished visit's rows and its audit entry; False when it was stored before.
 
     `content` is the hash of the content version it showed. Idempotent on the visit's
     ID: a replay after a dropped connection, or a held visit stored twice, stores nothing
     the second time. Raises `ContentNotStoredError` when that version is not stored.
+    `transaction` is the caller's: a session, or a Core connection in a transaction.
     """
+    connection = transaction.connection() if isinstance(transaction, Session) else transaction
     visit = rows[VisitRow][0]
-    if through_owner(session):
+    if through_owner(connection):
         tables: dict[str, Any] = {
             model.__tablename__: [
                 {name: as_json(value) for name, value in row.items()} for row in table_rows
@@ -198,12 +206,11 @@ def store_visit(
             "visit": visit_row,
             **tables,
         }
-        stored = session.execute(
+        stored = connection.execute(
             text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))"),
             {"finished": json.dumps(document)},
         ).scalar_one()
         return bool(stored)
-    connection = session.connection()
     found = connection.execute(_BEFORE_STORING, {"visit_id": visit["id"], "sha256": content}).all()
     if not found:  # no such version: asked apart, so a replay still stores nothing
         if connection.execute(_IS_STORED, {"visit_id": visit["id"]}).scalar():
@@ -218,7 +225,7 @@ def store_visit(
     )
     _insert_rows(connection, rows)
     record(
-        session,
+        connection,
         actor,
         AuditAction.VISIT_STORED,
         station=station,
@@ -228,14 +235,15 @@ def store_visit(
     return True
 
 
-def store_finished_visit(session: Session, visit: Visit, *, station: str) -> bool:
+def store_finished_visit(transaction: Session | Connection, visit: Visit, *, station: str) -> bool:
     """Add a finished visit and its audit entry: what a kiosk commits in one transaction.
 
     Through `kiosk.kiosk_access` (on a server, the owner's function): False when the
-    visit was stored before, so a replay stores nothing twice.
+    visit was stored before, so a replay stores nothing twice. The kiosk stores through
+    a Core connection (`kiosk.check_in`); a session does as well.
     """
     return store_visit(
-        session,
+        transaction,
         visit_rows(visit, station=station, content_version_id=0),
         content=visit.content.version,
         actor=kiosk_or_staff_audit_name(station, visit.assisted_by),
