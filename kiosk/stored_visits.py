@@ -95,6 +95,7 @@ _BEFORE_STORING = (
     )
     .where(_VERSION_TABLE.c.sha256 == bindparam("sha256"))
 )
+_STORE_THROUGH_OWNER = text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))")
 _INSERTS: dict[type[Base], Insert] = {
     model: insert(table_of(model))
     for model in (
@@ -207,8 +208,7 @@ def store_visit(
             **tables,
         }
         stored = connection.execute(
-            text("SELECT kiosk_store_visit(CAST(:finished AS jsonb))"),
-            {"finished": json.dumps(document)},
+            _STORE_THROUGH_OWNER, {"finished": json.dumps(document)}
         ).scalar_one()
         return bool(stored)
     found = connection.execute(_BEFORE_STORING, {"visit_id": visit["id"], "sha256": content}).all()
