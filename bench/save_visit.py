@@ -2,7 +2,9 @@
 
 Both write the same rows to their own copy of the kiosk's schema, with the same
 pragmas (WAL, synchronous=FULL, foreign keys, secure_delete), and commit: on disk
-before the patient is told it is saved. Saves alternate, so noise hits both alike.
+before the patient is told it is saved. Both ask what the kiosk must ask first (is the
+visit stored already, which version is its text, which publish did it see) and write
+the same audit entry. Saves alternate, so noise hits both alike.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bench.measure import Row, Target
 from bench.visits import finished_visit
 from kiosk.content_versions import content_in_use
 from kiosk.database import BUSY_TIMEOUT_MS, init_database, open_database
-from kiosk.stored_visits import name_key, store_finished_visit
+from kiosk.stored_visits import name_key, publication_seen, store_finished_visit
 from kiosk.visit import Visit
 
 
@@ -26,27 +28,48 @@ def _moment(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def save_with_sqlite3(connection: sqlite3.Connection, visit: Visit, station: str) -> None:
-    """The same rows as `store_finished_visit`, written with the standard library."""
+def _read_moment(value: str | datetime) -> datetime:
+    # sqlite3 gives back the stored text, psycopg (bench/server.py) a naive datetime.
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC)
+
+
+def save_with_sqlite3(connection: sqlite3.Connection, visit: Visit, station: str) -> bool:
+    """The same rows as `store_finished_visit`, written with the standard library.
+
+    As the kiosk does: nothing when the visit is stored already (False), and the visit
+    is given the publish of its text that it saw.
+    """
     details, consent, ride = visit.details, visit.consent, visit.ride_home
     assert details is not None
     assert consent is not None
     assert ride is not None
     assert visit.ending is not None
+    assert visit.started_at is not None
     content = visit.content
     flags = visit.flags
     with connection:
+        if connection.execute("SELECT 1 FROM visits WHERE id = ?", (visit.id,)).fetchone():
+            return False
         (version_id,) = connection.execute(
             "SELECT id FROM content_versions WHERE sha256 = ?", (content.version,)
         ).fetchone()
+        publications = [
+            (number, _read_moment(at))
+            for number, at in connection.execute(
+                "SELECT id, published_at FROM content_publications WHERE content_version_id = ?",
+                (version_id,),
+            )
+        ]
         connection.execute(
             "INSERT INTO visits (id, content_version_id, is_demo, station, ending, language,"
             " started_at, finished_at, first_name, last_name, name_key, date_of_birth,"
             " answers_confirmed_at, signed_name, signed_at, signature_png, signature_strokes,"
             " ride_status, ride_driver_name, ride_phone, ride_relationship, flag_count,"
-            " open_flag_count, updated_at, assisted_by, signed_on_paper_at)"
+            " open_flag_count, updated_at, assisted_by, signed_on_paper_at,"
+            " content_publication_id, flow, typed_signature)"
             " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " NULL, NULL)",
+            " NULL, NULL, ?, ?, NULL)",
             (
                 visit.id,
                 version_id,
@@ -71,9 +94,12 @@ def save_with_sqlite3(connection: sqlite3.Connection, visit: Visit, station: str
                 len(flags),
                 len(flags),
                 _moment(visit.finished_at),
+                publication_seen(publications, visit.started_at),
+                visit.flow.value,
             ),
         )
-        order = {q.id: n for n, q in enumerate(content.questions)}
+        measure_items = [i for m in content.measures for i in m.item_ids()]
+        order = {q: n for n, q in enumerate([*(q.id for q in content.questions), *measure_items])}
         connection.executemany(
             "INSERT INTO answers (visit_id, question_id, position, answer, answered_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -108,11 +134,28 @@ def save_with_sqlite3(connection: sqlite3.Connection, visit: Visit, station: str
                 for n, f in enumerate(flags)
             ],
         )
+        order = {q.id: n for n, q in enumerate(content.teach_back)}
+        connection.executemany(
+            "INSERT INTO teach_back_answers (visit_id, question_id, position, result,"
+            " first_answer, answer_after_review) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    visit.id,
+                    q,
+                    order[q],
+                    a.result.value,
+                    str(a.first_answer),
+                    str(a.answer_after_review) if a.answer_after_review is not None else None,
+                )
+                for q, a in visit.teach_back.items()
+            ],
+        )
         connection.execute(
             "INSERT INTO audit_entries (actor, action, visit_id, station, detail)"
             " VALUES (?, 'visit_stored', ?, ?, '')",
             (f"kiosk:{station}", visit.id, station),
         )
+    return True
 
 
 def _sqlite3_connection(path: Path) -> sqlite3.Connection:
@@ -149,8 +192,8 @@ def run(workdir: Path, *, quick: bool) -> list[Row]:
     for n in range(count + 5):
         mine, other = visits[2 * n], visits[2 * n + 1]
         start = time.perf_counter()
-        with product.session() as session, session.begin():
-            store_finished_visit(session, mine, station="bench")
+        with product.engine.begin() as connection:  # as the check-in service stores it
+            store_finished_visit(connection, mine, station="bench")
         middle = time.perf_counter()
         save_with_sqlite3(plain, other, "bench")
         end = time.perf_counter()

@@ -143,8 +143,8 @@ def _save_rows(server: URL, *, quick: bool) -> list[Row]:
         visits = [finished_visit(pack, n, flagged=n % 5 == 0) for n in range(2 * (count + 5))]
 
         def ours(n: int) -> None:
-            with product.session() as session, session.begin():
-                store_finished_visit(session, visits[2 * n], station="bench")
+            with product.engine.begin() as connection:  # as the check-in service stores it
+                store_finished_visit(connection, visits[2 * n], station="bench")
 
         def theirs(n: int) -> None:
             save_with_sqlite3(plain, visits[2 * n + 1], "bench")  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.models import AuditEntryRow, table_of
@@ -94,7 +94,7 @@ _INSERT_ENTRY = insert(table_of(AuditEntryRow))
 
 
 def record(
-    session: Session,
+    transaction: Session | Connection,
     actor: str,
     action: AuditAction,
     *,
@@ -109,9 +109,11 @@ def record(
 
     A Core insert on the session's connection rather than an ORM object: entries are
     never read back or changed through the session, and the unit of work cost a kiosk
-    about a millisecond per stored visit (bench/save_visit.py).
+    about a millisecond per stored visit (bench/save_visit.py). The caller's transaction
+    is a session, or a Core connection in a transaction (the kiosk's save).
     """
-    session.connection().execute(
+    connection = transaction.connection() if isinstance(transaction, Session) else transaction
+    connection.execute(
         _INSERT_ENTRY,
         [
             {

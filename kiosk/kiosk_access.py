@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
@@ -27,9 +27,14 @@ class ContentNotStoredError(ValueError):
     """The content a visit showed is not in this database (it was replaced meanwhile)."""
 
 
-def through_owner(session: Session) -> bool:
-    """Whether a kiosk's writes go through the owner's functions: on a database server."""
-    return session.connection().dialect.name == "postgresql"
+def through_owner(transaction: Session | Connection) -> bool:
+    """Whether a kiosk's writes go through the owner's functions: on a database server.
+
+    Asked of a session, or of a Core connection (the kiosk's save).
+    """
+    if isinstance(transaction, Session):
+        transaction = transaction.connection()
+    return transaction.dialect.name == "postgresql"
 
 
 def may_store_content(session: Session) -> bool:

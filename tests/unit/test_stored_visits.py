@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from kiosk.audit import entries
 from kiosk.content import Answer, ContentPack
+from kiosk.content_versions import content_in_use, publish_content
 from kiosk.database import Database
-from kiosk.stored_visits import list_visits, load_visit, name_key, save_visit
+from kiosk.kiosk_access import ContentNotStoredError
+from kiosk.stored_visits import (
+    list_visits,
+    load_visit,
+    name_key,
+    save_visit,
+    store_finished_visit,
+)
+from kiosk.visit import Visit
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
 
@@ -148,3 +161,107 @@ def test_name_key_ignores_case_and_accents() -> None:
 def test_every_table_starts_empty_on_a_new_database(database: Database) -> None:
     with database.session() as session:
         assert list(list_visits(session)) == []
+
+
+# --- the kiosk's save: `store_finished_visit`, as the check-in service stores a visit -------------
+
+
+def _content_in_use(database: Database, now: datetime) -> None:
+    with database.session() as session, session.begin():
+        content_in_use(session, None, now)  # the bundled pack, published, on a new database
+
+
+def _kiosk_stores(database: Database, visit: Visit) -> bool:
+    # As the check-in service stores a visit: one Core transaction.
+    with database.engine.begin() as connection:
+        return store_finished_visit(connection, visit, station="lobby-1")
+
+
+def _trail(database: Database, visit_id: str) -> list[tuple[str, str, str | None, str, str]]:
+    with database.session() as session:
+        return [
+            (e.actor, e.action, e.visit_id, e.station, e.detail)
+            for e in entries(session, visit_id=visit_id)
+        ]
+
+
+def test_a_visit_stored_again_is_stored_once_with_one_audit_entry(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    _content_in_use(database, clock())
+    visit = walk_visit(pack, clock, answers={"pregnancy": Answer.NOT_SURE})
+    assert _kiosk_stores(database, visit) is True
+    # A replay after a dropped connection, or a held copy stored later: nothing twice.
+    assert _kiosk_stores(database, visit) is False
+    with database.session() as session, session.begin():
+        assert store_finished_visit(session, visit, station="lobby-1") is False
+    counts = _row_counts(database)
+    assert counts["visits"] == 1
+    assert counts["answers"] == len(visit.answers)
+    assert counts["flags"] == 1
+    assert _trail(database, visit.id) == [
+        ("kiosk:lobby-1", "visit_stored", visit.id, "lobby-1", "")
+    ]
+    with database.session() as session:
+        record = load_visit(session, visit.id)
+    assert record is not None
+    assert record.first_name == "Ana"
+
+
+def test_a_visit_checked_in_at_the_desk_is_audited_in_the_staff_members_name(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    _content_in_use(database, clock())
+    visit = walk_visit(pack, clock)
+    visit.assisted_by = "maria"
+    assert _kiosk_stores(database, visit)
+    assert _trail(database, visit.id) == [
+        ("user:maria", "visit_stored", visit.id, "lobby-1", "checked in at the front desk")
+    ]
+
+
+def test_a_visit_whose_text_is_not_stored_is_refused_and_leaves_nothing(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    _content_in_use(database, clock())
+    unknown = replace(pack, signature_meaning="Another clinic's words.")
+    visit = walk_visit(unknown, clock)
+    # On a server the owner's function refuses it with the server's own error (0019).
+    sqlite = database.engine.dialect.name == "sqlite"
+    with pytest.raises(ContentNotStoredError if sqlite else IntegrityError):
+        _kiosk_stores(database, visit)
+    assert _row_counts(database)["visits"] == 0
+    assert _trail(database, visit.id) == []
+
+
+def test_a_stored_visit_names_the_publish_of_its_text_it_saw(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    day = timedelta(days=1)
+    first = clock()
+    _content_in_use(database, first)  # publish 1 of this text
+    with database.session() as session, session.begin():
+        publish_content(
+            session,
+            replace(pack, signature_meaning="Other words."),
+            label="other words",
+            published_by="admin",
+            now=first + day,
+        )  # publish 2, of another text
+        publish_content(
+            session, pack, label="restored", published_by="admin", now=first + 2 * day
+        )  # publish 3: this text again
+    seen = {}
+    for name, start in (
+        ("clock behind", first - day),
+        ("before the restore", first + 1.5 * day),
+        ("after the restore", first + 3 * day),
+    ):
+        visit = walk_visit(pack, ManualClock(start))
+        assert _kiosk_stores(database, visit)
+        with database.session() as session:
+            seen[name] = session.scalar(
+                text("SELECT content_publication_id FROM visits WHERE id = :id"),
+                {"id": visit.id},
+            )
+    assert seen == {"clock behind": 1, "before the restore": 1, "after the restore": 3}
