@@ -9,10 +9,11 @@ in `resources/translations`; the `.qm` files beside them are built from them by
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTranslator
+
+from resources import FOLDER
 
 # The language the program is written in: no translation file needed.
 SOURCE_LANGUAGE = "en"
@@ -56,14 +57,14 @@ def in_language(language: str, words: tuple[str, str]) -> str:
 @cache
 def translation_file(language: str) -> str | None:
     """The compiled translation for `language`, if the program has one."""
-    candidate = resources.files("resources").joinpath("translations", f"kiosk_{language}.qm")
+    candidate = FOLDER / "translations" / f"kiosk_{language}.qm"
     return str(candidate) if candidate.is_file() else None
 
 
 @cache
 def interface_languages() -> frozenset[str]:
     """Languages the program can speak: its own and every shipped translation."""
-    folder = resources.files("resources").joinpath("translations")
+    folder = FOLDER / "translations"
     shipped = {
         entry.name.removeprefix("kiosk_").removesuffix(".qm")
         for entry in folder.iterdir()

@@ -106,6 +106,7 @@ def test_welcome_is_painted_before_the_database_layer_is_loaded(home: Path) -> N
         "socket",
         # `override` without it (kiosk.overriding): it defines hundreds of names.
         "typing_extensions",
+        "importlib.resources",  # the style and translations are read from resources.FOLDER
     ):
         assert heavy not in loaded, f"{heavy} was loaded before Welcome's first frame"
     # PySide had made every class of QtWidgets (a wizard's among them), and their enums,
