@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QAccessible, QPixmap, QRegion
 
+from kiosk.free_memory import give_back_free_memory
 from ui.patient_display import PatientDisplay
 from ui.visit_screens import VisitScreens
 
@@ -130,6 +131,9 @@ class NextVisitScreens(QObject):
         except StopIteration as built:
             self._building = None
             self._screens = built.value
+            # The last visit's screens are deleted and the next one's made: what they
+            # freed goes back to the system while Welcome waits (kiosk.free_memory).
+            give_back_free_memory()
             self.ready.emit()
             return
         self._step.start(0)
