@@ -107,7 +107,7 @@ class NextVisitScreens(QObject):
             return None
         if self._building is not None:
             while self._building is not None:
-                self._build_one()
+                self._build_one(waited_for=True)
         screens, self._screens, self._key = self._screens, None, None
         return screens
 
@@ -122,7 +122,8 @@ class NextVisitScreens(QObject):
             self._screens = None
         self._key = None
 
-    def _build_one(self) -> None:
+    def _build_one(self, *, waited_for: bool = False) -> None:
+        """One step of the building; `waited_for`: Start is waiting for the set."""
         building = self._building
         if building is None:
             return
@@ -132,8 +133,10 @@ class NextVisitScreens(QObject):
             self._building = None
             self._screens = built.value
             # The last visit's screens are deleted and the next one's made: what they
-            # freed goes back to the system while Welcome waits (kiosk.free_memory).
-            give_back_free_memory()
+            # freed goes back to the system while Welcome waits (kiosk.free_memory),
+            # never while a patient's Start waits (it takes tens of milliseconds).
+            if not waited_for:
+                give_back_free_memory()
             self.ready.emit()
             return
         self._step.start(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtWidgets import QFormLayout
 from pytestqt.qtbot import QtBot
@@ -9,9 +10,10 @@ from pytestqt.qtbot import QtBot
 from kiosk.database import Database
 from kiosk.settings import Settings
 from tests.ui.test_kiosk_visit import open_kiosk
+from ui import next_visit
 from ui.kiosk_window import KioskWindow
 from ui.visit_screens import VisitScreens
-from ui.visit_walk import current, reach_consent, tap
+from ui.visit_walk import complete_visit, current, reach_consent, tap
 from ui.widgets.keyboard_form import KeyboardForm
 from ui.widgets.on_screen_keyboard import OnScreenKeyboard
 from ui.widgets.typed_signature import TypedSignature
@@ -90,3 +92,26 @@ def test_consent_makes_no_typed_name_field_where_the_clinic_offers_none(
     # No second on-screen keyboard (made, and laid out, on the confirmation's tap).
     assert consent.findChildren(OnScreenKeyboard) == []
     assert not consent.findChildren(TypedSignature)
+
+
+def test_start_tapped_before_the_screens_are_ready_never_waits_for_memory_to_be_given_back(
+    qtbot: QtBot, database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given_back: list[str] = []
+    monkeypatch.setattr(next_visit, "give_back_free_memory", lambda: given_back.append("now"))
+    kiosk = open_kiosk(qtbot, database, settings)
+    _built_ahead(qtbot, kiosk)
+    # Made while Welcome waited: what was freed went back then.
+    assert given_back == ["now"]
+    complete_visit(kiosk)
+    tap(current(kiosk), "Finish")
+    assert current(kiosk) is kiosk.welcome
+    assert not kiosk.next_screens.is_ready  # made from the event loop's later turns
+
+    # The next patient taps Start at once: the screens are finished for them, now,
+    # without the tens of milliseconds of giving memory back.
+    tap(current(kiosk), "Start")
+
+    assert kiosk.screens is not None
+    assert current(kiosk) is kiosk.screens.details
+    assert given_back == ["now"]
