@@ -10,6 +10,18 @@ from pathlib import Path
 KIOSK = Path(sys.executable).with_name("kiosk.exe" if os.name == "nt" else "kiosk")
 
 
+def home_environment(home: Path) -> dict[str, str]:
+    """This process's environment without KIOSK_ variables, with `home` as the home,
+    data and config folders and `home`/kiosk.toml as the settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
+    return env | {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "KIOSK_CONFIG": str(home / "kiosk.toml"),
+    }
+
+
 def kiosk(
     *args: str,
     home: Path,
@@ -27,14 +39,7 @@ def kiosk(
         settings_file.write_text("")
         # Whatever the developer's umask: a settings file others can change is refused.
         settings_file.chmod(0o600)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "KIOSK_CONFIG": str(home / "kiosk.toml"),
-    }
-    env |= extra_env or {}
+    env = home_environment(home) | (extra_env or {})
     result = subprocess.run(
         [str(KIOSK), *args],
         capture_output=True,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.integration.running import kiosk
+from tests.integration.running import home_environment, kiosk
 
 # The kiosk's own start, with the loading after the first frame held back: what is
 # imported when Welcome's Start is painted is what the first frame needed.
@@ -45,6 +44,19 @@ def _card(home: Path) -> Path:
     return cards[0]
 
 
+def _probe(home: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by this Python, as the kiosk is run in `home`, offscreen."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=home_environment(home) | {"QT_QPA_PLATFORM": "offscreen"},
+        cwd=home,
+        timeout=120,
+        check=False,
+    )
+
+
 def _first_start(home: Path) -> None:
     kiosk("db", "init", home=home, check=True)
     result = kiosk(
@@ -62,23 +74,7 @@ def test_the_first_start_writes_welcomes_card(home: Path) -> None:
 
 def test_welcome_is_painted_before_the_database_layer_is_loaded(home: Path) -> None:
     _first_start(home)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "KIOSK_CONFIG": str(home / "kiosk.toml"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    probe = subprocess.run(
-        [sys.executable, "-c", "import json\n" + _FIRST_FRAME_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=home,
-        timeout=120,
-        check=False,
-    )
+    probe = _probe(home, "import json\n" + _FIRST_FRAME_PROBE)
     assert probe.returncode == 0, probe.stderr
     found = json.loads(probe.stdout.strip().splitlines()[-1])
     assert found["code"] == 0
@@ -168,24 +164,8 @@ def test_a_card_that_says_closed_still_loads_storage_and_opens_check_in_again(
     _first_start(home)
     card = _card(home)
     card.write_text(card.read_text("utf-8").replace('"open": true', '"open": false'), "utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "KIOSK_CONFIG": str(home / "kiosk.toml"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
 
-    probe = subprocess.run(
-        [sys.executable, "-c", _STORAGE_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=home,
-        timeout=120,
-        check=False,
-    )
+    probe = _probe(home, _STORAGE_PROBE)
 
     assert probe.returncode == 0, probe.stderr
     # Storage was loaded with Start hidden behind the sign (it waited for Start's first
