@@ -109,7 +109,14 @@ class ScreenReader:
         showing: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
             assert self.kiosk.poll() is None, f"the kiosk ended:\n{self.said()}"
-            showing = self.showing()
+            try:
+                showing = self.showing()
+            except ReaderError as error:
+                if _VANISHED not in str(error):
+                    raise
+                # A node went while the walk read the tree (a notice came over the
+                # screen): a screen reader reads it again, and so does this one.
+                continue
             result = found(showing)
             if result:
                 return result
@@ -130,6 +137,10 @@ class ScreenReader:
                 timeout,
             )
         )
+
+
+# What the bus answers for a node that was there a moment ago.
+_VANISHED = "No such object path"
 
 
 def _start_x_server() -> tuple[subprocess.Popen[bytes], str]:
