@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from kiosk.audit import AuditAction, record
@@ -188,7 +189,7 @@ class Actor:
 
     def audit(
         self,
-        session: Session,
+        session: Session | Connection,
         action: AuditAction,
         visit_id: str | None = None,
         *,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import name_search, printing
@@ -435,12 +435,12 @@ def desk_marker(session: Session) -> tuple[object, ...]:
     return tuple(session.connection().execute(_MARKER).one())
 
 
-def open_visit(session: Session, visit_id: str, by: Actor) -> VisitRecord:
+def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> VisitRecord:
     """The stored visit, as staff see it; the opening is audited."""
-    visit = load_visit(session, visit_id)
+    visit = load_visit(transaction, visit_id)
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")
-    by.audit(session, AuditAction.VISIT_OPENED, visit_id)
+    by.audit(transaction, AuditAction.VISIT_OPENED, visit_id)
     return visit
 
 

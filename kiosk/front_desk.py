@@ -23,7 +23,7 @@ from kiosk.database import Database
 from kiosk.file_access import write_file
 from kiosk.printing import JobStatus
 from kiosk.stored_visits import list_visits, load_visit
-from kiosk.unit_of_work import reading, unit_of_work
+from kiosk.unit_of_work import reading, statements, unit_of_work
 from kiosk.visit import Clock
 from kiosk.visit_record import VisitListing, VisitRecord
 
@@ -135,8 +135,8 @@ class FrontDesk:
 
     def open_visit(self, visit_id: str, by: Actor) -> VisitRecord:
         """A visit's whole record, for staff to read (audited)."""
-        with unit_of_work(self.database) as session:
-            return desk.open_visit(session, visit_id, by)
+        with statements(self.database) as transaction:
+            return desk.open_visit(transaction, visit_id, by)
 
     def review_flags(self, visit_id: str, note: str, by: Actor) -> None:
         """A clinician has reviewed the visit's clinical flags."""

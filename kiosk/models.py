@@ -177,12 +177,17 @@ class VisitRow(Base):
         # `visit_names` (`kiosk.name_search`) in step.
         Index("ix_visits_name_key_finished_at", "name_key", "finished_at", "id"),
         Index("ix_visits_date_of_birth", "date_of_birth"),
+        # A patient's visits newest first, with the content each saw, from this index
+        # alone (`kiosk.stored_visits.patient_trends`, migration 0020).
+        Index(
+            "ix_visits_patient_id_finished_at", "patient_id", "finished_at", "content_version_id"
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
     # The patient staff linked this visit to at the desk (`kiosk.patients`); none until then.
-    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     # Which flow the kiosk ran (`kiosk.visit.VisitFlow`): a first visit, or a return visit
     # with or without the slides.
     flow: Mapped[str] = mapped_column(

@@ -6,30 +6,50 @@ finished visit is written in exactly one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
     Connection,
+    Float,
     Insert,
+    Integer,
+    Row,
     Select,
     Table,
+    Text,
     bindparam,
     exists,
     func,
     insert,
+    literal_column,
+    null,
     select,
     text,
+    type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
 from kiosk.actor import kiosk_or_staff_audit_name, shown_name
 from kiosk.audit import AuditAction, record
-from kiosk.content import ContentPack, Measure, TeachBackResult, pack_from_canonical
+from kiosk.content import (
+    ContentPack,
+    Measure,
+    Question,
+    TeachBackResult,
+    pack_from_canonical,
+)
 from kiosk.kiosk_access import ContentNotStoredError, as_json, through_owner
 from kiosk.measures import measure_score, visit_scores
 from kiosk.models import (
@@ -374,14 +394,6 @@ def _content_words(canonical: bytes) -> ContentPack:
     return pack_from_canonical(canonical, {})
 
 
-def _ordered_rows(table: Table, *columns: str) -> Select[Any]:
-    return (
-        select(*(table.c[name] for name in columns))
-        .where(table.c.visit_id == bindparam("visit_id"))
-        .order_by(table.c.position)
-    )
-
-
 # Core statements built once (SQLAlchemy then reuses their compiled form): the ORM's
 # relationship loading made opening a visit cost ten times the same queries through
 # sqlite3 (bench/desk.py). Every time column still comes back as an aware UTC datetime.
@@ -396,21 +408,108 @@ _VISIT_WITH_CONTENT = (
     .join_from(_VISITS, _VERSIONS, _VISITS.c.content_version_id == _VERSIONS.c.id)
     .where(_VISITS.c.id == bindparam("visit_id"))
 )
-_ANSWERS = _ordered_rows(table_of(AnswerRow), "question_id", "answer", "answered_at")
-_SLIDE_VIEWS = _ordered_rows(table_of(SlideViewRow), "slide_id", "seconds")
-_ACKNOWLEDGEMENTS = _ordered_rows(
-    table_of(ConsentAcknowledgementRow), "statement_id", "acknowledged_at"
-)
-_FLAGS = _ordered_rows(table_of(FlagRow), "kind", "sentence", "cleared_at")
-_TEACH_BACK = _ordered_rows(
-    table_of(TeachBackAnswerRow), "question_id", "result", "first_answer", "answer_after_review"
-)
-_CORRECTION_TABLE = table_of(DetailCorrectionRow)
-_CORRECTIONS = (
-    select(_CORRECTION_TABLE)
-    .where(_CORRECTION_TABLE.c.visit_id == bindparam("visit_id"))
-    .order_by(_CORRECTION_TABLE.c.id)
-)
+
+
+class _Stored(IntEnum):
+    """Which table a row of `_STORED_WITH_VISIT` comes from."""
+
+    ANSWER = 0
+    SLIDE_VIEW = 1
+    ACKNOWLEDGEMENT = 2
+    FLAG = 3
+    TEACH_BACK = 4
+    CORRECTION = 5
+
+
+def _stored_with_visit() -> CompoundSelect[Any]:
+    """Everything stored with one visit, in one statement, each table's rows in order.
+
+    One statement rather than six: each costs more in SQLAlchemy's hands than its few
+    rows do, and staff open visit after visit (bench/desk.py). Each row carries its
+    table's columns in shared places:
+
+    | table | key | value | more | last | at |
+    | --- | --- | --- | --- | --- | --- |
+    | answers | question_id | answer | | | answered_at |
+    | slide views | slide_id | | | | | (and `seconds`)
+    | consent acknowledgements | statement_id | | | | acknowledged_at |
+    | flags | kind | sentence | | | cleared_at |
+    | teach-back answers | question_id | result | first_answer | answer_after_review | |
+    | detail corrections | field | typed | became | corrected_by | corrected_at |
+    """
+    visit_id: BindParameter[str] = bindparam("visit_id")
+    nothing = null()
+
+    def rows(stored: _Stored, table: Table, *columns: Any, order: str = "position") -> Select[Any]:
+        return select(literal_column(str(stored.value)), table.c[order], *columns).where(
+            table.c.visit_id == visit_id
+        )
+
+    answers, slides, acknowledgements, flags, teach_back, corrections = (
+        table_of(AnswerRow),
+        table_of(SlideViewRow),
+        table_of(ConsentAcknowledgementRow),
+        table_of(FlagRow),
+        table_of(TeachBackAnswerRow),
+        table_of(DetailCorrectionRow),
+    )
+    # The first statement names the columns and their types (the rest are NULL there).
+    first = select(
+        literal_column(str(_Stored.ANSWER.value), Integer).label("stored"),
+        answers.c.position.label("position"),
+        answers.c.question_id.label("key"),
+        answers.c.answer.label("value"),
+        type_coerce(nothing, Text).label("more"),
+        type_coerce(nothing, Text).label("last"),
+        answers.c.answered_at.label("at"),
+        type_coerce(nothing, Float).label("seconds"),
+    ).where(answers.c.visit_id == visit_id)
+    return union_all(
+        first,
+        rows(_Stored.SLIDE_VIEW, slides, slides.c.slide_id, *[nothing] * 4, slides.c.seconds),
+        rows(
+            _Stored.ACKNOWLEDGEMENT,
+            acknowledgements,
+            acknowledgements.c.statement_id,
+            *[nothing] * 3,
+            acknowledgements.c.acknowledged_at,
+            nothing,
+        ),
+        rows(
+            _Stored.FLAG,
+            flags,
+            flags.c.kind,
+            flags.c.sentence,
+            nothing,
+            nothing,
+            flags.c.cleared_at,
+            nothing,
+        ),
+        rows(
+            _Stored.TEACH_BACK,
+            teach_back,
+            teach_back.c.question_id,
+            teach_back.c.result,
+            teach_back.c.first_answer,
+            teach_back.c.answer_after_review,
+            nothing,
+            nothing,
+        ),
+        rows(
+            _Stored.CORRECTION,
+            corrections,
+            corrections.c.field,
+            corrections.c.typed,
+            corrections.c.became,
+            corrections.c.corrected_by,
+            corrections.c.corrected_at,
+            nothing,
+            order="id",
+        ),
+    ).order_by(literal_column("stored"), literal_column("position"))
+
+
+_STORED_WITH_VISIT = _stored_with_visit()
 _CORRECTED_DETAIL = {
     "first_name": "first name",
     "last_name": "last name",
@@ -434,18 +533,50 @@ def _strokes(stored: str | None) -> Signature | None:
         return None
 
 
-def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
-    """The stored visit with this ID, with the text of the content version it used."""
-    connection = session.connection()
-    key = {"visit_id": visit_id}
-    row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
-    if row is None:
-        return None
-    pack = clinic_pack = _content_words(row["content_canonical"])
-    content_language = pack.language
-    if row["language"] in pack.languages:
+@dataclass(frozen=True)
+class _Reading:
+    """A content version's words as a patient reading one language saw them, looked up
+    by ID: what opening a stored visit needs from its content, worked out once."""
+
+    pack: ContentPack  # in the visit's language
+    clinic_pack: ContentPack  # in the clinic's own
+    questions: Mapping[str, Question]
+    # The questions in the clinic's own language, when the patient read another.
+    clinic_questions: Mapping[str, str]
+    # Each slide's title and its words (a regular expression counts them).
+    slides: Mapping[str, tuple[str, int]]
+    # How each answer a patient can tap reads, and whether it raises a flag, by question
+    # and answer; typed answers are not here (they are the patient's, never kept).
+    tapped: Mapping[tuple[str, str], tuple[str, bool]]
+
+    def answer(self, question_id: str, answer: str, answered_at: datetime) -> RecordedAnswer:
+        """A stored answer as staff read it."""
+        question = self.questions[question_id]
+        words, flagged = self.tapped.get((question_id, answer)) or (
+            question.answer_words(answer),
+            question.raises_flag(answer),
+        )
+        return RecordedAnswer(
+            question.text,
+            answer,
+            answered_at,
+            flagged,
+            words,
+            self.clinic_questions.get(question_id),
+            question.measure,
+        )
+
+
+@lru_cache(maxsize=32)
+def _reading(canonical: bytes, language: str) -> _Reading:
+    # Opening visit after visit (the desk, a day's printing), each answer looks up its
+    # question and each slide view its slide; a version's words never change, so the
+    # lookups (and a translation's pack, a measure's items as questions, a slide's word
+    # count) are made once per version and language, not once per visit.
+    pack = clinic_pack = _content_words(canonical)
+    if language in pack.languages:
         # The questions and statements as this patient read them.
-        pack = pack.in_language(row["language"])
+        pack = pack.in_language(language)
     questions = {q.id: q for q in pack.questions}
     # A measure's items as the patient read them; in the clinic's words where the
     # language had no version of it (never answered then, but a stored record reads).
@@ -455,19 +586,36 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
     clinic_questions = (
         {q.id: q.text for q in clinic_pack.questions} if pack is not clinic_pack else {}
     )
-    slides = {s.id: s for s in pack.slides}
-    answers = connection.execute(_ANSWERS, key).all()
-    slide_views = connection.execute(_SLIDE_VIEWS, key).all()
-    acknowledged: dict[str, datetime] = {
-        a.statement_id: a.acknowledged_at for a in connection.execute(_ACKNOWLEDGEMENTS, key)
+    tapped = {
+        (question.id, answer): (question.answer_words(answer), question.raises_flag(answer))
+        for question in questions.values()
+        for answer in question.possible_answers()
     }
-    flags = connection.execute(_FLAGS, key).all()
-    measures = recorded_measures(clinic_pack, {a.question_id: a.answer for a in answers})
+    slides = {s.id: (s.title, s.words) for s in pack.slides}
+    return _Reading(pack, clinic_pack, questions, clinic_questions, slides, tapped)
+
+
+def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord | None:
+    """The stored visit with this ID, with the text of the content version it used."""
+    connection = transaction.connection() if isinstance(transaction, Session) else transaction
+    key = {"visit_id": visit_id}
+    row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
+    if row is None:
+        return None
+    reading = _reading(row["content_canonical"], row["language"])
+    pack, questions, slides = reading.pack, reading.questions, reading.slides
+    stored: dict[_Stored, list[Row[Any]]] = {part: [] for part in _Stored}
+    for stored_row in connection.execute(_STORED_WITH_VISIT, key):
+        stored[stored_row.stored].append(stored_row)
+    answers = stored[_Stored.ANSWER]
+    acknowledged = {a.key: a.at for a in stored[_Stored.ACKNOWLEDGEMENT]}
+    flags = stored[_Stored.FLAG]
+    measures = recorded_measures(reading.clinic_pack, {a.key: a.value for a in answers})
     trends: dict[str, tuple[TrendPoint, ...]] = {}
     if measures:
         # Only a visit with measures asks for the patient's others.
         earlier = (
-            patient_trends(session, row["patient_id"], up_to=row["finished_at"])
+            patient_trends(connection, row["patient_id"], up_to=row["finished_at"])
             if (row["patient_id"] is not None)
             else {}
         )
@@ -483,15 +631,16 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         is_demo=row["is_demo"],
         ending=Ending(row["ending"]),
         language=row["language"],
-        content_language=content_language,
+        content_language=reading.clinic_pack.language,
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         first_name=row["first_name"],
         last_name=row["last_name"],
         date_of_birth=row["date_of_birth"],
-        flags=tuple(flag.sentence for flag in flags),
-        flag_kinds=tuple(flag.kind for flag in flags),
-        open_flags=tuple(flag.sentence for flag in flags if flag.cleared_at is None),
+        # A flag's kind, its sentence, when it was cleared (`_stored_with_visit`).
+        flags=tuple(flag.value for flag in flags),
+        flag_kinds=tuple(flag.key for flag in flags),
+        open_flags=tuple(flag.value for flag in flags if flag.at is None),
         reviewed_by=row["reviewed_by"],
         reviewed_at=row["reviewed_at"],
         review_note=row["review_note"],
@@ -500,26 +649,15 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         void_reason=row["void_reason"],
         assisted_by=row["assisted_by"],
         signed_on_paper_at=row["signed_on_paper_at"],
-        answers=tuple(
-            RecordedAnswer(
-                questions[a.question_id].text,
-                a.answer,
-                a.answered_at,
-                questions[a.question_id].raises_flag(a.answer),
-                questions[a.question_id].answer_words(a.answer),
-                clinic_questions.get(a.question_id),
-                questions[a.question_id].measure,
-            )
-            for a in answers
-        ),
+        answers=tuple(reading.answer(a.key, a.value, a.at) for a in answers),
         measures=measures,
         trends=trends,
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
         slides=tuple(
-            RecordedSlide(slides[v.slide_id].title, v.seconds, slides[v.slide_id].words)
-            for v in slide_views
+            RecordedSlide(slides[v.key][0], v.seconds, slides[v.key][1])
+            for v in stored[_Stored.SLIDE_VIEW]
         ),
         signature_meaning=pack.signature_meaning,
         signed_name=row["signed_name"],
@@ -537,31 +675,29 @@ def load_visit(session: Session, visit_id: str) -> VisitRecord | None:
         ),
         patient_id=row["patient_id"],
         flow=row["flow"],
+        # A teach-back question, its result, the first answer, the answer after review.
         teach_back=tuple(
             RecordedTeachBack(
-                questions[t.question_id].text,
-                TeachBackResult(t.result),
-                questions[t.question_id].answer_words(t.first_answer),
-                (
-                    questions[t.question_id].answer_words(t.answer_after_review)
-                    if t.answer_after_review is not None
-                    else None
-                ),
-                questions[t.question_id].answer_words(str(questions[t.question_id].right_answer)),
-                slides[questions[t.question_id].slide or ""].title,
-                clinic_questions.get(t.question_id),
+                questions[t.key].text,
+                TeachBackResult(t.value),
+                questions[t.key].answer_words(t.more),
+                (questions[t.key].answer_words(t.last) if t.last is not None else None),
+                questions[t.key].answer_words(str(questions[t.key].right_answer)),
+                slides[questions[t.key].slide or ""][0],
+                reading.clinic_questions.get(t.key),
             )
-            for t in connection.execute(_TEACH_BACK, key)
+            for t in stored[_Stored.TEACH_BACK]
         ),
+        # The detail, what was typed, what it became, who corrected it, when.
         corrections=tuple(
             RecordedCorrection(
-                _CORRECTED_DETAIL.get(c.field, c.field),
-                c.typed,
-                c.became,
-                shown_name(c.corrected_by),
-                c.corrected_at,
+                _CORRECTED_DETAIL.get(c.key, c.key),
+                c.value,
+                c.more,
+                shown_name(c.last),
+                c.at,
             )
-            for c in connection.execute(_CORRECTIONS, key)
+            for c in stored[_Stored.CORRECTION]
         ),
     )
 
@@ -640,7 +776,7 @@ def list_visits(session: Session, *, since: datetime | None = None) -> Iterator[
 
 
 def _measure_answers(
-    session: Session, visits: Select[str, int]
+    session: Session | Connection, visits: Select[str, int]
 ) -> dict[str, tuple[ContentPack, dict[str, str]]]:
     """The measure items' answers of the visits `visits` selects (their ID, finished
     time and content version ID), with the words of the content each showed."""
@@ -678,36 +814,101 @@ def measure_totals(session: Session, *, since: datetime | None = None) -> dict[s
     }
 
 
+# The most of a patient's visits `patient_trends` reads at a time, newest first. The
+# first page is just enough when every visit asks its measures; each next one doubles.
+_MOST_TREND_PAGE = 96
+# Content versions' words by their SHA-256, so a patient's trend does not read every
+# version they ever saw (tens of kilobytes each) whenever a visit is opened.
+_WORDS_BY_VERSION: OrderedDict[str, ContentPack] = OrderedDict()
+
+
+def _packs_seen(session: Session | Connection, patient_id: int) -> dict[int, ContentPack]:
+    """The words of every content version the patient's visits used, by version ID."""
+    seen = session.execute(
+        select(ContentVersionRow.id, ContentVersionRow.sha256).where(
+            ContentVersionRow.id.in_(
+                select(VisitRow.content_version_id)
+                .where(VisitRow.patient_id == patient_id)
+                .distinct()
+            )
+        )
+    ).all()
+    packs = {
+        version_id: _WORDS_BY_VERSION[sha256]
+        for version_id, sha256 in seen
+        if sha256 in _WORDS_BY_VERSION
+    }
+    missing = [version_id for version_id, _ in seen if version_id not in packs]
+    if missing:
+        for version_id, canonical in session.execute(
+            select(ContentVersionRow.id, ContentVersionRow.canonical).where(
+                ContentVersionRow.id.in_(missing)
+            )
+        ):
+            packs[version_id] = _content_words(canonical)
+            # Kept under the hash of the words themselves: a row whose words do not match
+            # its recorded version is read from the database each time, never trusted.
+            _WORDS_BY_VERSION[hashlib.sha256(canonical).hexdigest()] = packs[version_id]
+            while len(_WORDS_BY_VERSION) > 64:
+                _WORDS_BY_VERSION.popitem(last=False)
+    return packs
+
+
 def patient_trends(
-    session: Session, patient_id: int, *, last: int = 10, up_to: datetime | None = None
+    session: Session | Connection, patient_id: int, *, last: int = 10, up_to: datetime | None = None
 ) -> dict[str, tuple[Measure, tuple[TrendPoint, ...]]]:
     """A patient's last `last` totals of each measure, oldest first, with the measure as
     their newest visit's content had it (its bands, for a chart). Void visits are left out;
     with `up_to`, so are visits finished after it (an old visit's summary shows its past).
+
+    It reads the patient's visits newest first, a page at a time, and stops once every
+    measure their content ever asked has `last` totals: a patient with years of weekly
+    infusions is not scored from their first visit each time one is opened.
     """
-    visits = select(VisitRow.id, VisitRow.content_version_id).where(
+    packs = _packs_seen(session, patient_id)
+    # A measure a version has but does not ask (as shipped) is never waited for.
+    asked = {m.id for pack in packs.values() for m in pack.measures if m.turned_on}
+    items = sorted({i for pack in packs.values() for m in pack.measures for i in m.item_ids()})
+    if not asked:
+        return {}
+    visits = select(VisitRow.id, VisitRow.finished_at, VisitRow.content_version_id).where(
         VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None)
     )
-    if up_to is not None:
-        visits = visits.where(VisitRow.finished_at <= up_to)
-    answered = _measure_answers(session, visits)
-    finished: dict[str, datetime] = dict(
-        session.execute(
-            select(VisitRow.id, VisitRow.finished_at).where(VisitRow.id.in_(list(answered)))
-        ).all()
-    )
+    newest_first = (VisitRow.finished_at.desc(), VisitRow.id.desc())
     points: dict[str, list[TrendPoint]] = {}
     measures: dict[str, Measure] = {}
-    for visit_id in sorted(answered, key=lambda v: finished[v]):
-        pack, answers = answered[visit_id]
-        for measure in pack.measures:
-            score = measure_score(measure, answers)
-            if score is not None:
-                measures[measure.id] = measure
-                points.setdefault(measure.id, []).append(
-                    TrendPoint(visit_id, finished[visit_id], score.total, score.band)
-                )
-    return {key: (measures[key], tuple(found[-last:])) for key, found in points.items()}
+    older_than, same_time, page_size = up_to, set[str](), last + 2
+    while True:
+        page = visits
+        if older_than is not None:
+            # Up to the last page's oldest time, without the visits already read at it.
+            page = page.where(VisitRow.finished_at <= older_than)
+            if same_time:
+                page = page.where(VisitRow.id.not_in(same_time))
+        read = session.execute(page.order_by(*newest_first).limit(page_size)).all()
+        answers: dict[str, dict[str, str]] = {}
+        for visit_id, question_id, answer in session.execute(
+            select(AnswerRow.visit_id, AnswerRow.question_id, AnswerRow.answer).where(
+                AnswerRow.visit_id.in_([visit_id for visit_id, _, _ in read]),
+                AnswerRow.question_id.in_(items),
+            )
+        ).all():
+            answers.setdefault(visit_id, {})[question_id] = answer
+        for visit_id, finished_at, version_id in read:
+            for measure in packs[version_id].measures if visit_id in answers else ():
+                found = points.setdefault(measure.id, [])
+                score = measure_score(measure, answers[visit_id])
+                if score is not None and len(found) < last:
+                    measures.setdefault(measure.id, measure)
+                    found.append(TrendPoint(visit_id, finished_at, score.total, score.band))
+        if len(read) < page_size or all(len(points.get(m, ())) >= last for m in asked):
+            break
+        oldest = read[-1][1]
+        same_time = (same_time if oldest == older_than else set()) | {
+            visit_id for visit_id, finished_at, _ in read if finished_at == oldest
+        }
+        older_than, page_size = oldest, min(2 * page_size, _MOST_TREND_PAGE)
+    return {key: (measures[key], tuple(reversed(found))) for key, found in points.items() if found}
 
 
 def count_visits(session: Session, *, demo: bool) -> int:

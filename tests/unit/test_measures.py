@@ -508,3 +508,97 @@ def test_the_kiosk_counts_the_visits_before_where_a_measure_is_asked_every_nth(
     assert service.enter_details("Bea", "Lee", "01/02/1970") == []
     assert other.visits_before == 0
     assert {question.measure for question in other.questions} >= {"phq9", "gad7"}
+
+
+def _linked_visits(
+    database: Database,
+    content: ContentPack,
+    clock: ManualClock,
+    how_many: int,
+    patient_id: int | None,
+    *,
+    phq9_total: int = 0,
+    days_apart: int = 7,
+) -> tuple[int, list[str]]:
+    """`how_many` stored visits of one patient on `content`, the PHQ-9 at `phq9_total`."""
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.front_desk import FrontDesk
+
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    clerk = StaffMember(1, "maria", frozenset({Role.STAFF}))
+    answers = {
+        **_answers_for(content.measure("phq9"), phq9_total),
+        **_answers_for(content.measure("gad7"), 5),
+    }
+    stored = []
+    for _ in range(how_many):
+        visit = walk_visit(content, clock, answers=answers)
+        store_visit(database, visit)
+        stored.append(visit.id)
+        patient_id = desk.link_visit(
+            visit.id, patient_id, Actor.staff(clerk, station="desk", now=clock())
+        )
+        clock.advance(days_apart * 24 * 3600)
+    assert patient_id is not None
+    return patient_id, stored
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])
+def test_a_trend_asked_only_years_ago_is_still_charted_after_many_later_visits(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    """Trends read a patient's visits newest first and stop early; a measure the clinic
+    stopped asking must still be found behind pages of visits that did not ask it."""
+    from kiosk.stored_visits import patient_trends
+
+    on = turned_on(pack)
+    with database.session() as session, session.begin():
+        store_content(session, on, label="measures on", stored_by="test", now=clock())
+    patient_id, early = _linked_visits(database, on, clock, 3, None, phq9_total=12)
+    with database.session() as session, session.begin():
+        store_content(session, pack, label="measures off", stored_by="test", now=clock())
+    patient_id, later = _linked_visits(database, pack, clock, 60, patient_id)
+    with database.session() as session:
+        trends = patient_trends(session, patient_id)
+    assert [(p.visit_id, p.total) for p in trends["phq9"][1]] == [(v, 12) for v in early]
+    assert [p.total for p in trends["gad7"][1]] == [5, 5, 5]
+    # Opening the newest visit (no measures of its own) charts nothing; the newest
+    # early visit charts the three.
+    with database.session() as session:
+        newest, third = load_visit(session, later[-1]), load_visit(session, early[-1])
+    assert newest is not None and newest.trends == {}
+    assert third is not None and [p.total for p in third.trends["phq9"]] == [12, 12, 12]
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite", "postgresql"])
+def test_a_trend_counts_each_visit_once_when_many_finished_at_the_same_moment(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    """Visits with one finished time (a restore, a batch from held visits) straddle the
+    pages the trend reads: each is counted once, and voided ones not at all."""
+    from kiosk.actor import Actor, Role, StaffMember
+    from kiosk.front_desk import FrontDesk
+    from kiosk.stored_visits import patient_trends
+
+    on = turned_on(pack)
+    with database.session() as session, session.begin():
+        store_content(session, on, label="measures on", stored_by="test", now=clock())
+    patient_id, older = _linked_visits(database, on, clock, 12, None, phq9_total=20)
+    patient_id, same = _linked_visits(
+        database, on, clock, 30, patient_id, phq9_total=4, days_apart=0
+    )
+    desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
+    clinician = StaffMember(2, "dr-lee", frozenset({Role.CLINICIAN}))
+    for visit_id in same[:4]:
+        desk.void_visit(
+            visit_id, "checked in twice", Actor.staff(clinician, station="desk", now=clock())
+        )
+    with database.session() as session:
+        every = patient_trends(session, patient_id, last=40)["phq9"][1]
+        last_ten = patient_trends(session, patient_id)["phq9"][1]
+    # All 26 left at the shared moment (more than a page), then the 12 older, once each.
+    assert len(every) == len({p.visit_id for p in every}) == 38
+    assert sorted(p.visit_id for p in every[12:]) == sorted(same[4:])
+    assert [p.visit_id for p in every[:12]] == older
+    assert [p.total for p in every] == [20] * 12 + [4] * 26
+    assert [p.total for p in last_ten] == [4] * 10
