@@ -316,8 +316,8 @@ class CheckIn:
         self.visit: Visit | None = None
         # The visit whose details wait for the answer to which flow to run, if any.
         self._asking_flow_for: str | None = None
-        # Finished visits on their way to the database or the held-visits folder.
-        self.saving: set[str] = set()
+        # Finished visits on their way to the database or the held-visits folder, by ID.
+        self.saving: dict[str, Visit] = {}
         # Whether held visits are being tried again now (one try at a time), and who asked
         # for another try meanwhile.
         self._retrying = False
@@ -906,11 +906,11 @@ class CheckIn:
         """Done: say so at once, then store (or hold) the visit without keeping anyone
         waiting on the database."""
         actor = kiosk_or_staff_audit_name(self.station, visit.assisted_by)
-        self.saving.add(visit.id)
+        self.saving[visit.id] = visit
         self._announce_end(visit, Outcome.SAVING)
 
         def saved(outcome: Outcome) -> None:
-            self.saving.discard(visit.id)
+            self.saving.pop(visit.id, None)
             if outcome is Outcome.IN_MEMORY:
                 self.in_memory.append(visit)
             self._announce_end(visit, outcome)
@@ -919,6 +919,24 @@ class CheckIn:
         # event loop (on two cores, a save begun at the tap took the ride home's
         # Continue from 13 to 20 ms: bench/README.md).
         self.errands.run_after_showing(lambda: self._save(visit, actor), saved)
+
+    def keep_before_closing(self) -> list[Outcome]:
+        """The program is closing: store or hold, now and on this thread, each finished
+        visit whose save was never heard from and each kept only in memory.
+
+        A save starts on the event loop's next turn and waits its turn among errands; a
+        staff exit in between ends both before it runs, and would take the visit with
+        it. One whose save did run is found stored and stored nothing the second time.
+        """
+        waiting = [*self.saving.values(), *self.in_memory]
+        self.saving, self.in_memory = {}, []
+        outcomes = []
+        for visit in waiting:
+            outcome = self._save(visit, kiosk_or_staff_audit_name(self.station, visit.assisted_by))
+            if outcome is Outcome.IN_MEMORY:
+                log.error("visit %s is lost: neither the database nor the disk took it", visit.id)
+            outcomes.append(outcome)
+        return outcomes
 
     def _announce_end(self, visit: Visit, outcome: Outcome) -> None:
         end = VisitEnd(

@@ -282,6 +282,7 @@ def run_kiosk(
     finally:
         finish_errands()
         if window.is_storage_ready:
+            window.check_in.keep_before_closing()
             window.station.close()
     if staff_left:
         # Only here: the session's module (subprocess, signals) is no part of a first frame.

@@ -166,12 +166,48 @@ def test_the_last_tap_announces_done_before_the_database_is_asked(
     assert [end.outcome for end in heard.ends] == [Outcome.SAVING]
     assert heard.steps[-1] is Step.DONE
     assert _visits(database) == 0, "nothing is stored on the patient's tap itself"
-    assert service.saving == {visit.id}
+    assert set(service.saving) == {visit.id}
 
     later.run_all()
     assert [end.outcome for end in heard.ends] == [Outcome.SAVING, Outcome.STORED]
     assert _visits(database) == 1
-    assert service.saving == set()
+    assert service.saving == {}
+
+
+def test_a_visit_whose_save_never_ran_is_stored_when_the_kiosk_closes(
+    tmp_path: Path, database: Database, clock: ManualClock
+) -> None:
+    """Staff close the kiosk in the moment between a patient's Done and its save."""
+    later = Later()
+    service = CheckIn(database, _settings(tmp_path), station="lobby", clock=clock, errands=later)
+    _to_consent(service, clock)
+    service.talk_first()
+    assert _visits(database) == 0
+
+    assert service.keep_before_closing() == [Outcome.STORED]
+    assert _visits(database) == 1
+    assert service.saving == {}
+    # The save that was queued runs after all (a worker still busy at closing): the
+    # visit is there once.
+    later.run_all()
+    assert _visits(database) == 1
+    assert service.keep_before_closing() == []
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])  # a file that goes
+def test_a_visit_whose_save_never_ran_is_held_when_the_kiosk_closes_without_its_database(
+    tmp_path: Path, database: Database, clock: ManualClock
+) -> None:
+    later = Later()
+    service = CheckIn(database, _settings(tmp_path), station="lobby", clock=clock, errands=later)
+    visit = _to_consent(service, clock)
+    service.talk_first()
+    database.close()
+    assert database.file is not None
+    database.file.unlink()
+
+    assert service.keep_before_closing() == [Outcome.HELD]
+    assert [held.visit_id for held in service.held_visits.held()] == [visit.id]
 
 
 def _retry(service: CheckIn) -> list[str]:
