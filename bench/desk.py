@@ -39,6 +39,7 @@ from kiosk.database import (
     migrate,
     open_database,
 )
+from kiosk.front_desk import FrontDesk
 from kiosk.models import VisitRow
 from kiosk.visit import Ending
 
@@ -75,6 +76,24 @@ AUDIT = (
     # The database numbers and times an entry (migration 0008).
     "INSERT INTO audit_entries (actor, action, visit_id, station, detail)"
     " VALUES ('user:bench', ?, ?, 'bench-desk', ?)"
+)
+
+
+# The tables stored with a visit, in position order (answers first: visit_id,
+# question_id, ...).
+STORED_WITH_A_VISIT = (
+    "answers",
+    "slide_views",
+    "consent_acknowledgements",
+    "flags",
+    "teach_back_answers",
+)
+# The scored questionnaires' items as the bundled content has them (PHQ-9, GAD-7).
+MEASURE_ITEMS = (
+    *(f"phq9-{n}" for n in range(1, 10)),
+    "phq9-difficulty",
+    *(f"gad7-{n}" for n in range(1, 8)),
+    "gad7-difficulty",
 )
 
 
@@ -214,19 +233,51 @@ class PlainDesk:
         return len(rows)
 
     def open_visit(self, visit_id: str, now: datetime) -> None:
-        """The visit, everything stored with it, its content's text; the audit entry."""
+        """What the desk must ask to show a visit: the visit and its content's words,
+        everything stored with it, and for a visit with scored questionnaires the
+        patient's newest visits' answers to them (their trend); the audit entry."""
         with self.connection:
             visit = self.connection.execute(
-                "SELECT * FROM visits WHERE visits.id = ?", (visit_id,)
+                "SELECT visits.patient_id, visits.finished_at, visits.*, content_versions.*"
+                " FROM visits JOIN content_versions"
+                " ON content_versions.id = visits.content_version_id WHERE visits.id = ?",
+                (visit_id,),
             ).fetchone()
-            for table in ("answers", "slide_views", "consent_acknowledgements", "flags"):
+            answers, *_ = (
                 self.connection.execute(
                     f"SELECT * FROM {table} WHERE visit_id = ? ORDER BY position", (visit_id,)
                 ).fetchall()
+                for table in STORED_WITH_A_VISIT
+            )
             self.connection.execute(
-                "SELECT * FROM content_versions WHERE id = ?", (visit[1],)
-            ).fetchone()
+                "SELECT * FROM detail_corrections WHERE visit_id = ? ORDER BY id", (visit_id,)
+            ).fetchall()
+            patient_id, finished_at = visit[0], visit[1]
+            if patient_id is not None and any(row[1] in MEASURE_ITEMS for row in answers):
+                self._trend(patient_id, finished_at)
             self.connection.execute(AUDIT, ("visit_opened", visit_id, ""))
+
+    def _trend(self, patient_id: int, up_to: object) -> None:
+        # The versions the patient saw, their ten newest visits (and two), those visits'
+        # answers to the measures: what the kiosk reads when every visit asks them.
+        self.connection.execute(
+            "SELECT id, sha256 FROM content_versions WHERE id IN"
+            " (SELECT DISTINCT content_version_id FROM visits WHERE patient_id = ?)",
+            (patient_id,),
+        ).fetchall()
+        newest = self.connection.execute(
+            "SELECT id, finished_at, content_version_id FROM visits WHERE patient_id = ?"
+            " AND voided_at IS NULL AND finished_at <= ?"
+            " ORDER BY finished_at DESC, id DESC LIMIT 12",
+            (patient_id, up_to),
+        ).fetchall()
+        marks = ", ".join("?" * len(newest))
+        items = ", ".join("?" * len(MEASURE_ITEMS))
+        self.connection.execute(
+            f"SELECT visit_id, question_id, answer FROM answers WHERE visit_id IN ({marks})"
+            f" AND question_id IN ({items})",
+            (*(row[0] for row in newest), *MEASURE_ITEMS),
+        ).fetchall()
 
 
 def _alternate(
@@ -364,9 +415,11 @@ def _desk_rows(database_file: Path, visits: int, *, times: int, scale: bool = Fa
             desk.audit_search(session, wanted, page.total, action())
         assert page.total > 0
 
+    # Opened as the desk window opens one: through the front desk's operation.
+    front_desk = FrontDesk(database, zone=ZONE, paper_size="letter")
+
     def open_one(n: int) -> None:
-        with database.session() as session, session.begin():
-            record = desk.open_visit(session, to_open[n], action())
+        record = front_desk.open_visit(to_open[n], action())
         assert record.ending in Ending
 
     rows = []
