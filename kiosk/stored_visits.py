@@ -11,6 +11,7 @@ import json
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -401,7 +402,6 @@ _VISITS, _VERSIONS = table_of(VisitRow), table_of(ContentVersionRow)
 _VISIT_WITH_CONTENT = (
     select(
         _VISITS,
-        _VERSIONS.c.canonical.label("content_canonical"),
         _VERSIONS.c.sha256.label("content_sha256"),
         _VERSIONS.c.label.label("content_label"),
     )
@@ -567,7 +567,29 @@ class _Reading:
         )
 
 
-@lru_cache(maxsize=32)
+# Readings by content version (its SHA-256) and language, the least used going first.
+_READINGS: OrderedDict[tuple[str, str], _Reading] = OrderedDict()
+
+
+def _reading_of(connection: Connection, version_id: int, version: str, language: str) -> _Reading:
+    """The reading of a stored visit's content: its words are read from the database
+    (tens of kilobytes) only the first time a version is read in a language."""
+    found = _READINGS.get((version, language))
+    if found is not None:
+        with suppress(KeyError):  # another thread's reading may have pushed it out
+            _READINGS.move_to_end((version, language))
+        return found
+    canonical = connection.execute(_VERSION_WORDS, {"version_ids": [version_id]}).one()[1]
+    reading = _reading(canonical, language)
+    # Kept under its version only when the words are that version's: a row whose words
+    # do not match its recorded hash is read from the database each time, never trusted.
+    if hashlib.sha256(canonical).hexdigest() == version:
+        _READINGS[(version, language)] = reading
+        while len(_READINGS) > 32:
+            _READINGS.popitem(last=False)
+    return reading
+
+
 def _reading(canonical: bytes, language: str) -> _Reading:
     # Opening visit after visit (the desk, a day's printing), each answer looks up its
     # question and each slide view its slide; a version's words never change, so the
@@ -602,10 +624,12 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
     row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
     if row is None:
         return None
-    reading = _reading(row["content_canonical"], row["language"])
+    reading = _reading_of(
+        connection, row["content_version_id"], row["content_sha256"], row["language"]
+    )
     pack, questions, slides = reading.pack, reading.questions, reading.slides
     stored: dict[_Stored, list[Row[Any]]] = {part: [] for part in _Stored}
-    for stored_row in connection.execute(_STORED_WITH_VISIT, key):
+    for stored_row in connection.execute(_STORED_WITH_VISIT, key).all():
         stored[stored_row.stored].append(stored_row)
     answers = stored[_Stored.ANSWER]
     acknowledged = {a.key: a.at for a in stored[_Stored.ACKNOWLEDGEMENT]}
@@ -822,29 +846,50 @@ _MOST_TREND_PAGE = 96
 _WORDS_BY_VERSION: OrderedDict[str, ContentPack] = OrderedDict()
 
 
+# The statements of a trend, built once (a visit with measures is opened often).
+_VERSIONS_SEEN = select(ContentVersionRow.id, ContentVersionRow.sha256).where(
+    ContentVersionRow.id.in_(
+        select(VisitRow.content_version_id)
+        .where(VisitRow.patient_id == bindparam("patient_id"))
+        .distinct()
+    )
+)
+_VERSION_WORDS = select(ContentVersionRow.id, ContentVersionRow.canonical).where(
+    ContentVersionRow.id.in_(bindparam("version_ids", expanding=True))
+)
+_PATIENTS_VISITS = select(VisitRow.id, VisitRow.finished_at, VisitRow.content_version_id).where(
+    VisitRow.patient_id == bindparam("patient_id"), VisitRow.voided_at.is_(None)
+)
+_NEWEST_FIRST = (VisitRow.finished_at.desc(), VisitRow.id.desc())
+_PAGE_SIZE = bindparam("page_size", type_=Integer)
+_NEWEST_VISITS = _PATIENTS_VISITS.order_by(*_NEWEST_FIRST).limit(_PAGE_SIZE)
+# Up to a time (the visit opened, or the last page's oldest), without the visits already
+# read at that very time.
+_VISITS_UP_TO = (
+    _PATIENTS_VISITS.where(
+        VisitRow.finished_at <= bindparam("up_to"),
+        VisitRow.id.not_in(bindparam("read_at_that_time", expanding=True)),
+    )
+    .order_by(*_NEWEST_FIRST)
+    .limit(_PAGE_SIZE)
+)
+_MEASURE_ANSWERS = select(AnswerRow.visit_id, AnswerRow.question_id, AnswerRow.answer).where(
+    AnswerRow.visit_id.in_(bindparam("visit_ids", expanding=True)),
+    AnswerRow.question_id.in_(bindparam("items", expanding=True)),
+)
+
+
 def _packs_seen(session: Session | Connection, patient_id: int) -> dict[int, ContentPack]:
     """The words of every content version the patient's visits used, by version ID."""
-    seen = session.execute(
-        select(ContentVersionRow.id, ContentVersionRow.sha256).where(
-            ContentVersionRow.id.in_(
-                select(VisitRow.content_version_id)
-                .where(VisitRow.patient_id == patient_id)
-                .distinct()
-            )
-        )
-    ).all()
+    seen = session.execute(_VERSIONS_SEEN, {"patient_id": patient_id}).all()
     packs = {
-        version_id: _WORDS_BY_VERSION[sha256]
+        version_id: pack
         for version_id, sha256 in seen
-        if sha256 in _WORDS_BY_VERSION
+        if (pack := _WORDS_BY_VERSION.get(sha256)) is not None
     }
     missing = [version_id for version_id, _ in seen if version_id not in packs]
     if missing:
-        for version_id, canonical in session.execute(
-            select(ContentVersionRow.id, ContentVersionRow.canonical).where(
-                ContentVersionRow.id.in_(missing)
-            )
-        ):
+        for version_id, canonical in session.execute(_VERSION_WORDS, {"version_ids": missing}):
             packs[version_id] = _content_words(canonical)
             # Kept under the hash of the words themselves: a row whose words do not match
             # its recorded version is read from the database each time, never trusted.
@@ -871,27 +916,19 @@ def patient_trends(
     items = sorted({i for pack in packs.values() for m in pack.measures for i in m.item_ids()})
     if not asked:
         return {}
-    visits = select(VisitRow.id, VisitRow.finished_at, VisitRow.content_version_id).where(
-        VisitRow.patient_id == patient_id, VisitRow.voided_at.is_(None)
-    )
-    newest_first = (VisitRow.finished_at.desc(), VisitRow.id.desc())
     points: dict[str, list[TrendPoint]] = {}
     measures: dict[str, Measure] = {}
     older_than, same_time, page_size = up_to, set[str](), last + 2
     while True:
-        page = visits
-        if older_than is not None:
-            # Up to the last page's oldest time, without the visits already read at it.
-            page = page.where(VisitRow.finished_at <= older_than)
-            if same_time:
-                page = page.where(VisitRow.id.not_in(same_time))
-        read = session.execute(page.order_by(*newest_first).limit(page_size)).all()
+        wanted: dict[str, object] = {"patient_id": patient_id, "page_size": page_size}
+        if older_than is None:
+            read = session.execute(_NEWEST_VISITS, wanted).all()
+        else:
+            wanted.update(up_to=older_than, read_at_that_time=sorted(same_time))
+            read = session.execute(_VISITS_UP_TO, wanted).all()
         answers: dict[str, dict[str, str]] = {}
         for visit_id, question_id, answer in session.execute(
-            select(AnswerRow.visit_id, AnswerRow.question_id, AnswerRow.answer).where(
-                AnswerRow.visit_id.in_([visit_id for visit_id, _, _ in read]),
-                AnswerRow.question_id.in_(items),
-            )
+            _MEASURE_ANSWERS, {"visit_ids": [row[0] for row in read], "items": items}
         ).all():
             answers.setdefault(visit_id, {})[question_id] = answer
         for visit_id, finished_at, version_id in read:

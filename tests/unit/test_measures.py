@@ -566,8 +566,10 @@ def test_a_trend_asked_only_years_ago_is_still_charted_after_many_later_visits(
     # early visit charts the three.
     with database.session() as session:
         newest, third = load_visit(session, later[-1]), load_visit(session, early[-1])
-    assert newest is not None and newest.trends == {}
-    assert third is not None and [p.total for p in third.trends["phq9"]] == [12, 12, 12]
+    assert newest is not None
+    assert newest.trends == {}
+    assert third is not None
+    assert [p.total for p in third.trends["phq9"]] == [12, 12, 12]
 
 
 @pytest.mark.parametrize("database_engine", ["sqlite", "postgresql"])

@@ -265,3 +265,27 @@ def test_a_stored_visit_names_the_publish_of_its_text_it_saw(
                 {"id": visit.id},
             )
     assert seen == {"clock behind": 1, "before the restore": 1, "after the restore": 3}
+
+
+@pytest.mark.parametrize("database_engine", ["sqlite"])
+def test_a_versions_words_that_do_not_match_its_hash_are_never_kept_between_openings(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    """The words of a content version are kept between openings under their own hash:
+    a row whose words were changed in the database (not its hash) is read each time."""
+    from dataclasses import replace as changed
+
+    from kiosk import stored_visits
+
+    visit = walk_visit(pack, clock)
+    store_visit(database, visit)
+    stored_visits._READINGS.clear()
+    for clinic in ("Somewhere Else", "Another Place"):
+        words = changed(pack, clinic_name=clinic).canonical_bytes()
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE content_versions SET canonical = :w"), {"w": words})
+        with database.session() as session:
+            record = load_visit(session, visit.id)
+        assert record is not None
+        assert record.clinic_name == clinic
+    assert stored_visits._READINGS == {}
