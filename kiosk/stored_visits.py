@@ -510,6 +510,7 @@ def _stored_with_visit() -> CompoundSelect[Any]:
 
 
 _STORED_WITH_VISIT = _stored_with_visit()
+_STORED_PARTS = tuple(_Stored)
 _CORRECTED_DETAIL = {
     "first_name": "first name",
     "last_name": "last name",
@@ -545,25 +546,44 @@ class _Reading:
     clinic_questions: Mapping[str, str]
     # Each slide's title and its words (a regular expression counts them).
     slides: Mapping[str, tuple[str, int]]
-    # How each answer a patient can tap reads, and whether it raises a flag, by question
-    # and answer; typed answers are not here (they are the patient's, never kept).
-    tapped: Mapping[tuple[str, str], tuple[str, bool]]
+    # Each answer a patient can tap, by question and answer, as staff read it: the
+    # question, whether the answer raises a flag, its words, the question in the clinic's
+    # language, the measure. Typed answers are not here (they are the patient's).
+    tapped: Mapping[tuple[str, str], tuple[str, bool, str, str | None, str | None]]
 
     def answer(self, question_id: str, answer: str, answered_at: datetime) -> RecordedAnswer:
         """A stored answer as staff read it."""
+        found = self.tapped.get((question_id, answer))
+        if found is None:
+            question = self.questions[question_id]
+            found = (
+                question.text,
+                question.raises_flag(answer),
+                question.answer_words(answer),
+                self.clinic_questions.get(question_id),
+                question.measure,
+            )
+        text, flagged, words, clinic_text, measure = found
+        return RecordedAnswer(text, answer, answered_at, flagged, words, clinic_text, measure)
+
+    def words_of(self, question_id: str, answer: str) -> str:
+        """How an answer to the question reads."""
+        found = self.tapped.get((question_id, answer))
+        return found[2] if found else self.questions[question_id].answer_words(answer)
+
+    def teach_back(
+        self, question_id: str, result: str, first: str, after_review: str | None
+    ) -> RecordedTeachBack:
+        """A stored teach-back answer as staff read it."""
         question = self.questions[question_id]
-        words, flagged = self.tapped.get((question_id, answer)) or (
-            question.answer_words(answer),
-            question.raises_flag(answer),
-        )
-        return RecordedAnswer(
+        return RecordedTeachBack(
             question.text,
-            answer,
-            answered_at,
-            flagged,
-            words,
+            TeachBackResult(result),
+            self.words_of(question_id, first),
+            self.words_of(question_id, after_review) if after_review is not None else None,
+            self.words_of(question_id, str(question.right_answer)),
+            self.slides[question.slide or ""][0],
             self.clinic_questions.get(question_id),
-            question.measure,
         )
 
 
@@ -609,7 +629,13 @@ def _reading(canonical: bytes, language: str) -> _Reading:
         {q.id: q.text for q in clinic_pack.questions} if pack is not clinic_pack else {}
     )
     tapped = {
-        (question.id, answer): (question.answer_words(answer), question.raises_flag(answer))
+        (question.id, answer): (
+            question.text,
+            question.raises_flag(answer),
+            question.answer_words(answer),
+            clinic_questions.get(question.id),
+            question.measure,
+        )
         for question in questions.values()
         for answer in question.possible_answers()
     }
@@ -625,8 +651,8 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
     if row is None:
         return None
     reading = _reading_of(connection, row.content_version_id, row.content_sha256, row.language)
-    pack, questions, slides = reading.pack, reading.questions, reading.slides
-    stored: dict[_Stored, list[Row[Any]]] = {part: [] for part in _Stored}
+    pack, slides = reading.pack, reading.slides
+    stored: tuple[list[Row[Any]], ...] = tuple([] for _ in _STORED_PARTS)
     for stored_row in connection.execute(_STORED_WITH_VISIT, key).all():
         stored[stored_row.stored].append(stored_row)
     answers = stored[_Stored.ANSWER]
@@ -699,16 +725,7 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
         flow=row.flow,
         # A teach-back question, its result, the first answer, the answer after review.
         teach_back=tuple(
-            RecordedTeachBack(
-                questions[t.key].text,
-                TeachBackResult(t.value),
-                questions[t.key].answer_words(t.more),
-                (questions[t.key].answer_words(t.last) if t.last is not None else None),
-                questions[t.key].answer_words(str(questions[t.key].right_answer)),
-                slides[questions[t.key].slide or ""][0],
-                reading.clinic_questions.get(t.key),
-            )
-            for t in stored[_Stored.TEACH_BACK]
+            reading.teach_back(t.key, t.value, t.more, t.last) for t in stored[_Stored.TEACH_BACK]
         ),
         # The detail, what was typed, what it became, who corrected it, when.
         corrections=tuple(
