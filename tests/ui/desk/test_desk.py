@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,16 +35,19 @@ def pack() -> ContentPack:
     return load_pack(bundled_pack_dir())
 
 
+def earlier_today(zone: ZoneInfo) -> datetime:
+    """Now, or earlier on the clinic's today: a test's visits (about 2.5 minutes of the
+    clock each, up to three hours of them) all finish on the today the desk lists,
+    whatever the hour the tests run at (late evening crossed midnight)."""
+    now = datetime.now(zone)
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(start_of_today, now - timedelta(hours=3)).astimezone(UTC)
+
+
 @pytest.fixture
 def clock(settings: Settings) -> ManualClock:
-    """Now, or earlier today: a test's visits (about 2.5 minutes of the clock each, up
-    to three hours of them) all finish on the clinic's today, which the desk lists,
-    whatever the hour the tests run at (late evening crossed midnight)."""
-    from datetime import UTC, datetime, timedelta
-
-    now = datetime.now(settings.zone)
-    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return ManualClock(max(start_of_today, now - timedelta(hours=3)).astimezone(UTC))
+    """A clock that starts earlier on the clinic's today (`earlier_today`)."""
+    return ManualClock(earlier_today(settings.zone))
 
 
 def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs: object) -> str:

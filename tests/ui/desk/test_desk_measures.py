@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from kiosk.front_desk import FrontDesk
 from kiosk.settings import Settings
 from kiosk.visit_walk import ManualClock, walk_visit
 from tests.conftest import store_visit
+from tests.ui.desk.test_desk import earlier_today
 from tests.ui.desk.test_desk_patients import CLERK, open_desk, select_visit
 
 
@@ -39,7 +40,8 @@ def test_a_returning_patients_trend_is_charted_beside_the_visit(
     on = dataclasses.replace(
         pack, measures=tuple(dataclasses.replace(m, every_nth_visit=1) for m in pack.measures)
     )
-    clock = ManualClock(datetime.now(UTC) - timedelta(days=45))
+    # The last of six visits nine days apart finishes on the clinic's today.
+    clock = ManualClock(earlier_today(settings.zone) - timedelta(days=45))
     with database.session() as session, session.begin():
         store_content(session, on, label="measures on", stored_by="test", now=clock())
     desk = FrontDesk(database, zone=ZoneInfo("UTC"), paper_size="letter")
