@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,16 @@ def application() -> QApplication:
     if not app.styleSheet():
         app.setStyleSheet(kiosk_style())
     return app
+
+
+def welcome_idle(window: KioskWindow) -> None:
+    """Welcome has waited a moment, as between patients: the next visit's screens are
+    built (ui.next_visit), and what the last visit's freed has gone back to the system."""
+    deadline = time.perf_counter() + 10
+    while not window.next_screens.is_ready:
+        QTest.qWait(10)
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the next visit's screens were not built within 10 s")
 
 
 def kiosk_window(database_file: Path, content_dir: Path | None = None) -> KioskWindow:

@@ -26,7 +26,7 @@ from bench.pictures import (
     largest_stored_picture,
     twelve_megapixel_photo,
 )
-from bench.qt_kiosk import PaintWatcher, application, kiosk_window
+from bench.qt_kiosk import PaintWatcher, application, kiosk_window, welcome_idle
 from kiosk.pack_loader import bundled_pack_dir
 from ui import visit_walk as patient
 from ui.kiosk_window import KioskWindow
@@ -106,22 +106,12 @@ def screen_changes(window: KioskWindow, watcher: PaintWatcher, count: int) -> li
     return samples
 
 
-def _welcome_idle(window: KioskWindow) -> None:
-    """Welcome has waited a moment, as between patients: the next visit's screens are
-    built (ui.next_visit)."""
-    deadline = time.perf_counter() + 10
-    while not window.next_screens.is_ready:
-        QTest.qWait(10)
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the next visit's screens were not built within 10 s")
-
-
 def start_taps(window: KioskWindow, watcher: PaintWatcher, count: int) -> list[float]:
     """Start on Welcome until the details screen is painted, visit after visit."""
     samples: list[float] = []
     on_show = lambda: patient.current(window)  # noqa: E731 - read at each check
     for _ in range(count):
-        _welcome_idle(window)
+        welcome_idle(window)
         start = patient.button(window.welcome, "Start")
         samples.append(_timed_tap(watcher, start, on_show))
         _back_to_welcome(window)
@@ -151,7 +141,7 @@ def visit_taps(
         by_tap.setdefault(called or label, []).append(samples[-1])
 
     for _ in range(visits):
-        _welcome_idle(window)
+        welcome_idle(window)
         timed("Start")
         patient.fill(window, "first_name", "Ana")
         patient.fill(window, "last_name", "García")
