@@ -72,6 +72,8 @@ class NextVisitScreens(QObject):
         self._key: Hashable = None
         self._building: Generator[None, None, VisitScreens] | None = None
         self._screens: VisitScreens | None = None
+        # Start is waiting for the set being built: draw no more than the layout needs.
+        self._hurried = False
         self._step = QTimer(self)
         self._step.setSingleShot(True)
         self._step.timeout.connect(self._build_one)
@@ -94,6 +96,7 @@ class NextVisitScreens(QObject):
             return
         self.discard()
         self._key = key
+        self._hurried = False
         self._building = self._whole(fitted)
         # After what is on screen now has been painted and the last visit's screens
         # deleted: a patient who just finished sees Welcome at once.
@@ -106,6 +109,7 @@ class NextVisitScreens(QObject):
             self.discard()
             return None
         if self._building is not None:
+            self._hurried = True
             while self._building is not None:
                 self._build_one(waited_for=True)
         screens, self._screens, self._key = self._screens, None, None
@@ -153,9 +157,15 @@ class NextVisitScreens(QObject):
                 stack = screen.parentWidget()
                 if stack is not None:
                     screen.setGeometry(stack.rect())
-                    # One pixel drawn: Qt lays the whole screen out first. (A whole
-                    # 1080 × 1920 drawing would leave 13 MB with the allocator.)
-                    screen.render(QPixmap(1, 1), QPoint(), QRegion(0, 0, 1, 1))
+                    if self._hurried:
+                        # One pixel drawn: Qt lays the whole screen out first.
+                        screen.render(QPixmap(1, 1), QPoint(), QRegion(0, 0, 1, 1))
+                    else:
+                        # Drawn whole while Welcome waits: every widget's style sheet
+                        # rules are worked out, and a slide's picture drawn once, before
+                        # the screen's first show. The picture of the screen is dropped
+                        # at once (its memory goes back once the set is built).
+                        screen.grab()
                 yield
         except GeneratorExit:
             screens.destroy()
