@@ -592,30 +592,28 @@ _READINGS: OrderedDict[tuple[str, str], _Reading] = OrderedDict()
 
 
 def _reading_of(connection: Connection, version_id: int, version: str, language: str) -> _Reading:
-    """The reading of a stored visit's content: its words are read from the database
-    (tens of kilobytes) only the first time a version is read in a language."""
+    """The reading of a stored visit's content, worked out once per version and language
+    (only for words that are that version's: see `_words_of_versions`)."""
     found = _READINGS.get((version, language))
     if found is not None:
         with suppress(KeyError):  # another thread's reading may have pushed it out
             _READINGS.move_to_end((version, language))
         return found
-    canonical = connection.execute(_VERSION_WORDS, {"version_ids": [version_id]}).one()[1]
-    reading = _reading(canonical, language)
-    # Kept under its version only when the words are that version's: a row whose words
-    # do not match its recorded hash is read from the database each time, never trusted.
-    if hashlib.sha256(canonical).hexdigest() == version:
+    pack = _words_of_versions(connection, [(version_id, version)])[version_id]
+    reading = _reading(pack, language)
+    if _WORDS_BY_VERSION.get(version) is pack:
         _READINGS[(version, language)] = reading
         while len(_READINGS) > 32:
             _READINGS.popitem(last=False)
     return reading
 
 
-def _reading(canonical: bytes, language: str) -> _Reading:
+def _reading(words: ContentPack, language: str) -> _Reading:
     # Opening visit after visit (the desk, a day's printing), each answer looks up its
     # question and each slide view its slide; a version's words never change, so the
     # lookups (and a translation's pack, a measure's items as questions, a slide's word
     # count) are made once per version and language, not once per visit.
-    pack = clinic_pack = _content_words(canonical)
+    pack = clinic_pack = words
     if language in pack.languages:
         # The questions and statements as this patient read them.
         pack = pack.in_language(language)
@@ -894,24 +892,34 @@ _MEASURE_ANSWERS = select(AnswerRow.visit_id, AnswerRow.question_id, AnswerRow.a
 )
 
 
-def _packs_seen(session: Session | Connection, patient_id: int) -> dict[int, ContentPack]:
-    """The words of every content version the patient's visits used, by version ID."""
-    seen = session.execute(_VERSIONS_SEEN, {"patient_id": patient_id}).all()
+def _words_of_versions(
+    transaction: Session | Connection, versions: Sequence[tuple[int, str]]
+) -> dict[int, ContentPack]:
+    """The words of content versions (ID, SHA-256), by ID: read from the database (tens
+    of kilobytes each) only the first time a version is asked for in this process.
+
+    Kept under the hash of the words themselves: a row whose words do not match its
+    recorded version is read from the database each time, never trusted.
+    """
     packs = {
         version_id: pack
-        for version_id, sha256 in seen
+        for version_id, sha256 in versions
         if (pack := _WORDS_BY_VERSION.get(sha256)) is not None
     }
-    missing = [version_id for version_id, _ in seen if version_id not in packs]
+    missing = [version_id for version_id, _ in versions if version_id not in packs]
     if missing:
-        for version_id, canonical in session.execute(_VERSION_WORDS, {"version_ids": missing}):
+        for version_id, canonical in transaction.execute(_VERSION_WORDS, {"version_ids": missing}):
             packs[version_id] = _content_words(canonical)
-            # Kept under the hash of the words themselves: a row whose words do not match
-            # its recorded version is read from the database each time, never trusted.
             _WORDS_BY_VERSION[hashlib.sha256(canonical).hexdigest()] = packs[version_id]
             while len(_WORDS_BY_VERSION) > 64:
                 _WORDS_BY_VERSION.popitem(last=False)
     return packs
+
+
+def _packs_seen(session: Session | Connection, patient_id: int) -> dict[int, ContentPack]:
+    """The words of every content version the patient's visits used, by version ID."""
+    seen = session.execute(_VERSIONS_SEEN, {"patient_id": patient_id}).all()
+    return _words_of_versions(session, [(version_id, sha256) for version_id, sha256 in seen])
 
 
 def patient_trends(
