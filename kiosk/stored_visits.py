@@ -25,7 +25,6 @@ from sqlalchemy import (
     Float,
     Insert,
     Integer,
-    Row,
     Select,
     Table,
     Text,
@@ -645,96 +644,109 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
     """The stored visit with this ID, with the text of the content version it used."""
     connection = transaction.connection() if isinstance(transaction, Session) else transaction
     key = {"visit_id": visit_id}
-    row = connection.execute(_VISIT_WITH_CONTENT, key).one_or_none()
+    # A mapping: each of its forty columns is read once, and a row's attributes are
+    # looked up by name each time (seven times as long).
+    row = connection.execute(_VISIT_WITH_CONTENT, key).mappings().one_or_none()
     if row is None:
         return None
-    reading = _reading_of(connection, row.content_version_id, row.content_sha256, row.language)
+    reading = _reading_of(
+        connection, row["content_version_id"], row["content_sha256"], row["language"]
+    )
     pack, slides = reading.pack, reading.slides
-    stored: tuple[list[Row[Any]], ...] = tuple([] for _ in _STORED_PARTS)
+    stored: tuple[list[Sequence[Any]], ...] = tuple([] for _ in _STORED_PARTS)
     for stored_row in connection.execute(_STORED_WITH_VISIT, key).all():
-        stored[stored_row.stored].append(stored_row)
+        stored[stored_row[0]].append(stored_row)
+    # Unpacked by place (`_stored_with_visit`'s columns: stored, position, key, value,
+    # more, last, at, seconds): a row's attributes are looked up by name each time.
     answers = stored[_Stored.ANSWER]
-    acknowledged = {a.key: a.at for a in stored[_Stored.ACKNOWLEDGEMENT]}
+    acknowledged = {
+        statement_id: at for _, _, statement_id, _, _, _, at, _ in stored[_Stored.ACKNOWLEDGEMENT]
+    }
     flags = stored[_Stored.FLAG]
-    measures = recorded_measures(reading.clinic_pack, {a.key: a.value for a in answers})
+    measures = recorded_measures(
+        reading.clinic_pack,
+        {question_id: choice for _, _, question_id, choice, _, _, _, _ in answers},
+    )
     trends: dict[str, tuple[TrendPoint, ...]] = {}
     if measures:
         # Only a visit with measures asks for the patient's others.
         earlier = (
-            patient_trends(connection, row.patient_id, up_to=row.finished_at)
-            if (row.patient_id is not None)
+            patient_trends(connection, row["patient_id"], up_to=row["finished_at"])
+            if (row["patient_id"] is not None)
             else {}
         )
         for recorded in measures:
             found = earlier.get(recorded.measure.id, (recorded.measure, ()))[1]
-            here = TrendPoint(row.id, row.finished_at, recorded.total, recorded.band)
+            here = TrendPoint(row["id"], row["finished_at"], recorded.total, recorded.band)
             trends[recorded.measure.id] = found if here in found else (*found, here)[-10:]
     return VisitRecord(
-        id=row.id,
+        id=row["id"],
         clinic_name=pack.clinic_name,
-        content_version=row.content_sha256,
-        content_label=row.content_label,
-        is_demo=row.is_demo,
-        ending=Ending(row.ending),
-        language=row.language,
+        content_version=row["content_sha256"],
+        content_label=row["content_label"],
+        is_demo=row["is_demo"],
+        ending=Ending(row["ending"]),
+        language=row["language"],
         content_language=reading.clinic_pack.language,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        date_of_birth=row.date_of_birth,
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        date_of_birth=row["date_of_birth"],
         # A flag's kind, its sentence, when it was cleared (`_stored_with_visit`).
-        flags=tuple(flag.value for flag in flags),
-        flag_kinds=tuple(flag.key for flag in flags),
-        open_flags=tuple(flag.value for flag in flags if flag.at is None),
-        reviewed_by=row.reviewed_by,
-        reviewed_at=row.reviewed_at,
-        review_note=row.review_note,
-        voided_by=row.voided_by,
-        voided_at=row.voided_at,
-        void_reason=row.void_reason,
-        assisted_by=row.assisted_by,
-        signed_on_paper_at=row.signed_on_paper_at,
-        answers=tuple(reading.answer(a.key, a.value, a.at) for a in answers),
+        flags=tuple(sentence for _, _, _, sentence, _, _, _, _ in flags),
+        flag_kinds=tuple(kind for _, _, kind, _, _, _, _, _ in flags),
+        open_flags=tuple(
+            sentence for _, _, _, sentence, _, _, cleared_at, _ in flags if cleared_at is None
+        ),
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        review_note=row["review_note"],
+        voided_by=row["voided_by"],
+        voided_at=row["voided_at"],
+        void_reason=row["void_reason"],
+        assisted_by=row["assisted_by"],
+        signed_on_paper_at=row["signed_on_paper_at"],
+        answers=tuple(
+            reading.answer(question_id, answer, at)
+            for _, _, question_id, answer, _, _, at, _ in answers
+        ),
         measures=measures,
         trends=trends,
         acknowledgements=tuple(
             RecordedAcknowledgement(s.text, acknowledged.get(s.id)) for s in pack.consent_statements
         ),
         slides=tuple(
-            RecordedSlide(slides[v.key][0], v.seconds, slides[v.key][1])
-            for v in stored[_Stored.SLIDE_VIEW]
+            RecordedSlide(slides[slide_id][0], seconds, slides[slide_id][1])
+            for _, _, slide_id, _, _, _, _, seconds in stored[_Stored.SLIDE_VIEW]
         ),
         signature_meaning=pack.signature_meaning,
-        signed_name=row.signed_name,
-        signed_at=row.signed_at,
-        signature_png=row.signature_png,
-        typed_signature=row.typed_signature,
-        signature_strokes=_strokes(row.signature_strokes),
+        signed_name=row["signed_name"],
+        signed_at=row["signed_at"],
+        signature_png=row["signature_png"],
+        typed_signature=row["typed_signature"],
+        signature_strokes=_strokes(row["signature_strokes"]),
         reading_words_per_minute=pack.reading_words_per_minute,
         reading_time_fraction=pack.reading_time_fraction,
         ride=RecordedRide(
-            RideStatus(row.ride_status),
-            row.ride_driver_name,
-            row.ride_phone,
-            row.ride_relationship,
+            RideStatus(row["ride_status"]),
+            row["ride_driver_name"],
+            row["ride_phone"],
+            row["ride_relationship"],
         ),
-        patient_id=row.patient_id,
-        flow=row.flow,
+        patient_id=row["patient_id"],
+        flow=row["flow"],
         # A teach-back question, its result, the first answer, the answer after review.
         teach_back=tuple(
-            reading.teach_back(t.key, t.value, t.more, t.last) for t in stored[_Stored.TEACH_BACK]
+            reading.teach_back(question_id, result, first, after_review)
+            for _, _, question_id, result, first, after_review, _, _ in stored[_Stored.TEACH_BACK]
         ),
         # The detail, what was typed, what it became, who corrected it, when.
         corrections=tuple(
             RecordedCorrection(
-                _CORRECTED_DETAIL.get(c.key, c.key),
-                c.value,
-                c.more,
-                shown_name(c.last),
-                c.at,
+                _CORRECTED_DETAIL.get(field, field), typed, became, shown_name(by), at
             )
-            for c in stored[_Stored.CORRECTION]
+            for _, _, field, typed, became, by, at, _ in stored[_Stored.CORRECTION]
         ),
     )
 
