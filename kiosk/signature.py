@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 
 Point = tuple[float, float]
@@ -32,6 +33,21 @@ class Signature:
             "height": self.height,
             "strokes": [[[round(x, 1), round(y, 1)] for x, y in stroke] for stroke in self.strokes],
         }
+
+    @classmethod
+    def from_stored(cls, stored: str | None) -> Signature | None:
+        """Strokes as stored (`as_data` in JSON), or None for none or unreadable ones."""
+        if not stored:
+            return None
+        try:
+            data = json.loads(stored)
+            return cls(
+                tuple(tuple((float(x), float(y)) for x, y in stroke) for stroke in data["strokes"]),
+                int(data["width"]),
+                int(data["height"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
 
     def png(self) -> bytes:
         """Dark ink on a transparent background, the pad's size."""

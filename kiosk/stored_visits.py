@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -65,7 +66,6 @@ from kiosk.models import (
     VisitRow,
     table_of,
 )
-from kiosk.signature import Signature
 from kiosk.visit import Ending, RideStatus, Visit
 from kiosk.visit_record import (
     ListedFlag,
@@ -505,32 +505,17 @@ def _stored_with_visit() -> CompoundSelect[Any]:
             nothing,
             order="id",
         ),
-    ).order_by(literal_column("stored"), literal_column("position"))
+    )
 
 
 _STORED_WITH_VISIT = _stored_with_visit()
+_in_order = itemgetter(0, 1)  # a row's table, then its place in it
 _STORED_PARTS = tuple(_Stored)
 _CORRECTED_DETAIL = {
     "first_name": "first name",
     "last_name": "last name",
     "date_of_birth": "date of birth",
 }
-
-
-def _strokes(stored: str | None) -> Signature | None:
-    """A drawn signature's strokes as stored (JSON), or None for none or unreadable ones."""
-    if not stored:
-        return None
-    try:
-        data = json.loads(stored)
-        return Signature(
-            tuple(tuple((float(x), float(y)) for x, y in stroke) for stroke in data["strokes"]),
-            int(data["width"]),
-            int(data["height"]),
-        )
-    except (ValueError, KeyError, TypeError):
-        # The picture stored beside them still prints.
-        return None
 
 
 @dataclass(frozen=True)
@@ -654,7 +639,10 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
     )
     pack, slides = reading.pack, reading.slides
     stored: tuple[list[Sequence[Any]], ...] = tuple([] for _ in _STORED_PARTS)
-    for stored_row in connection.execute(_STORED_WITH_VISIT, key).all():
+    # Each table's rows in order of their place (a correction's: its ID), put in order
+    # here: ordered in the statement, SQLite sorted all six tables' rows in a temporary
+    # B-tree, a fifth of the statement's time.
+    for stored_row in sorted(connection.execute(_STORED_WITH_VISIT, key).all(), key=_in_order):
         stored[stored_row[0]].append(stored_row)
     # Unpacked by place (`_stored_with_visit`'s columns: stored, position, key, value,
     # more, last, at, seconds): a row's attributes are looked up by name each time.
@@ -725,7 +713,7 @@ def load_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord 
         signed_at=row["signed_at"],
         signature_png=row["signature_png"],
         typed_signature=row["typed_signature"],
-        signature_strokes=_strokes(row["signature_strokes"]),
+        stored_strokes=row["signature_strokes"],
         reading_words_per_minute=pack.reading_words_per_minute,
         reading_time_fraction=pack.reading_time_fraction,
         ride=RecordedRide(

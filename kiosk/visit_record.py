@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
+from functools import cached_property
 
 from kiosk.content import (
     READING_TIME_FRACTION,
@@ -164,8 +165,9 @@ class VisitRecord:
     signed_on_paper_at: datetime | None = None
     # The full name the patient typed as their signature, where the clinic allows it.
     typed_signature: str | None = None
-    # The strokes of a drawn signature, to print as lines rather than as a picture.
-    signature_strokes: Signature | None = None
+    # A drawn signature's strokes as stored (JSON): `signature_strokes` reads them when a
+    # summary prints them, not each time staff open the visit.
+    stored_strokes: str | None = None
     # Each flag's kind (a `FlagKind` value), beside `flags`.
     flag_kinds: tuple[str, ...] = ()
     # The content's settings for judging whether the slides were read.
@@ -184,6 +186,12 @@ class VisitRecord:
     # Each of those measures' last ten totals up to this visit, oldest first: the linked
     # patient's visits, or this visit's alone.
     trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def signature_strokes(self) -> Signature | None:
+        """The strokes of a drawn signature, to print as lines rather than as a picture
+        (None for none, or for strokes that cannot be read: the picture still prints)."""
+        return Signature.from_stored(self.stored_strokes)
 
     @property
     def teach_back_still_wrong(self) -> tuple[RecordedTeachBack, ...]:

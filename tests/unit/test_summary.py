@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
@@ -254,3 +255,24 @@ def test_control_characters_never_reach_the_record(
     record = stored(database, pack, clock, first="Ana\x00\x07", last="Lee\u0085Smith")
     assert record.first_name == "Ana"
     assert record.last_name == "LeeSmith"
+
+
+@pytest.mark.parametrize("stored_strokes", ["{not json", '{"strokes": [[1]], "width": 9}', "[]"])
+def test_a_signature_whose_stored_strokes_cannot_be_read_still_prints_its_picture(
+    database: Database, pack: ContentPack, clock: ManualClock, stored_strokes: str
+) -> None:
+    drawn = stored(database, pack, clock)
+    assert drawn.signature_strokes is not None  # the strokes print as lines
+    assert not PdfReader(io.BytesIO(build_summary(drawn, zone=CHICAGO))).pages[0].images
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE visits SET signature_strokes = :bad WHERE id = :id"),
+            {"bad": stored_strokes, "id": drawn.id},
+        )
+    with database.session() as session:
+        record = load_visit(session, drawn.id)
+    assert record is not None and record.signature_strokes is None
+    pdf = build_summary(record, zone=CHICAGO)
+    (page,) = PdfReader(io.BytesIO(pdf)).pages
+    assert "Signed by Ana García" in " ".join(page.extract_text().split())
+    assert len(page.images) == 1  # the picture stored beside the strokes
