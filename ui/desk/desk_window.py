@@ -29,7 +29,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -85,6 +85,21 @@ log = logging.getLogger(__name__)
 REFRESH_MILLISECONDS = 2000
 PRINT_CHECK_MILLISECONDS = 2000
 PRINT_COLUMN_WIDTH = 210
+# On a narrow list (a 1366-pixel laptop) the review and print columns give up room down
+# to these, wrapping their words, so what needs attention keeps room to be read.
+NARROWEST_PRINT_COLUMN = 140
+NARROWEST_REVIEW_COLUMN = 110
+
+
+class _CheckInTable(QTableView):
+    """The list of check-ins; says when its width changes (its columns are fitted)."""
+
+    resized = Signal()
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 def _day(field: QDateEdit) -> date:
@@ -315,6 +330,21 @@ class DeskWindow(QMainWindow):
         if self.current is None and self.query is None:
             self._show_day_at_a_glance(self._glance)
 
+    def _fit_columns(self) -> None:
+        """The review and print columns as wide as their words need, on a narrow list
+        no wider than a sixth and a fifth of it (their words wrap), so what needs
+        attention, which takes the room left, stays readable."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        header.resizeSection(
+            Column.PRINT, min(PRINT_COLUMN_WIDTH, max(NARROWEST_PRINT_COLUMN, room // 5))
+        )
+        review = max(
+            header.sectionSizeFromContents(Column.REVIEW).width(),
+            self.table.sizeHintForColumn(Column.REVIEW),
+        )
+        header.resizeSection(Column.REVIEW, min(review, max(NARROWEST_REVIEW_COLUMN, room // 6)))
+
     def _build_list(self) -> QWidget:
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -322,7 +352,7 @@ class DeskWindow(QMainWindow):
         self.list_title = plain_label()
         self.list_title.setObjectName("deskListTitle")
         self.model = CheckInModel(self.settings.zone)
-        self.table = QTableView()
+        self.table = _CheckInTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -332,10 +362,19 @@ class DeskWindow(QMainWindow):
         # What needs attention takes the room left; long wording ends in "…" (the hover
         # and the details have it whole).
         header.setSectionResizeMode(Column.ATTENTION, QHeaderView.ResizeMode.Stretch)
-        # A failed print's reason can be long: it wraps within its column.
+        # A failed print's reason can be long: it wraps within its column. The review
+        # column's words wrap too on a narrow list (`_fit_columns`).
         header.setSectionResizeMode(Column.PRINT, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(Column.REVIEW, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(Column.PRINT, PRINT_COLUMN_WIDTH)
         header.setMinimumSectionSize(60)
+        self._columns_fit = QTimer(self)
+        self._columns_fit.setSingleShot(True)
+        self._columns_fit.setInterval(0)
+        self._columns_fit.timeout.connect(self._fit_columns)
+        self.table.resized.connect(self._columns_fit.start)
+        for changed in (self.model.modelReset, self.model.dataChanged, self.model.rowsInserted):
+            changed.connect(self._columns_fit.start)
         self.table.setWordWrap(True)
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton, QSplitter
 from pytestqt.qtbot import QtBot
 
 from kiosk.actor import Actor, Role, StaffMember
@@ -57,11 +58,15 @@ def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs
 
 
 def open_desk(
-    qtbot: QtBot, database: Database, settings: Settings, member: StaffMember = CLERK
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    member: StaffMember = CLERK,
+    size: tuple[int, int] = (1920, 1080),
 ) -> DeskWindow:
     window = DeskWindow(Station(database, "desk-1"), settings, member)
     qtbot.addWidget(window)
-    window.resize(1920, 1080)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -758,8 +763,14 @@ def test_each_visits_print_state_shows_its_time_and_a_failure_its_reason_in_red(
     assert "Summary: printed on FrontDesk" in window.details.toPlainText()
 
 
+@pytest.mark.parametrize("opened_at", [(1920, 1080), (1366, 768)], ids=["made-smaller", "opened"])
 def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable(
-    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    opened_at: tuple[int, int],
 ) -> None:
     from kiosk import desk
     from kiosk.printing import JobStatus, PrintJob, PrintState
@@ -790,20 +801,38 @@ def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable
         desk.update_print(
             session, record.row_id, JobStatus(PrintState.FAILED, "The printer is out of paper"), at
         )
-    window = open_desk(qtbot, database, settings)
+    # A day's other check-ins, as a desk shows them: long names, other flags.
+    check_in(database, pack, clock, first="Samuel", last="Adeyemi-Okonkwo")
+    check_in(
+        database, pack, clock, first="Grace", last="Kim", answers={"heart-condition": Answer.YES}
+    )
+    window = open_desk(qtbot, database, settings, size=opened_at)
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: window.width() == 1366)
-    select(qtbot, window, 0)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    # Staff drag the divider to widen the details: the list keeps about 770 pixels.
+    handle = window.findChild(QSplitter).handle(1)
+    middle = handle.rect().center()
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+    QTest.mouseMove(handle, middle - QPoint(window.table.width() - 770, 0))
+    QTest.mouseRelease(
+        handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle - QPoint(1, 0)
+    )
+    nash = column(window, Column.PATIENT).index("Nash, Walter")
+    select(qtbot, window, nash)
     table = window.table
-    qtbot.waitUntil(lambda: table.rowHeight(0) >= table.sizeHintForRow(0))
-    assert not table.horizontalScrollBar().isVisible(), "no column runs off the list"
     header = table.horizontalHeader()
+    # Every column within the list, none running off its right edge.
+    qtbot.waitUntil(lambda: table.viewport().width() < 780)
+    qtbot.waitUntil(lambda: header.length() <= table.viewport().width())
+    qtbot.waitUntil(lambda: table.rowHeight(nash) >= table.sizeHintForRow(nash))
+    assert not table.horizontalScrollBar().isVisible(), "no column runs off the list"
     metrics = table.fontMetrics()
     for number in range(window.model.columnCount()):
         title = window.model.headerData(number, Qt.Orientation.Horizontal)
         assert header.sectionSize(number) >= metrics.horizontalAdvance(title), title
     # The whole "what" fits its cell (on more than one line if need be), unclipped.
-    attention = window.model.index(0, Column.ATTENTION)
+    attention = window.model.index(nash, Column.ATTENTION)
     shown = table.visualRect(attention)
     needed = metrics.boundingRect(
         shown.adjusted(4, 0, -4, 0),
