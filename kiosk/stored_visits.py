@@ -421,7 +421,8 @@ class _Stored(IntEnum):
 
 
 def _stored_with_visit() -> CompoundSelect[Any]:
-    """Everything stored with one visit, in one statement, each table's rows in order.
+    """Everything stored with one visit, in one statement (unordered: `load_visit` puts
+    each table's rows in order).
 
     One statement rather than six: each costs more in SQLAlchemy's hands than its few
     rows do, and staff open visit after visit (bench/desk.py). Each row carries its
