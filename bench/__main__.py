@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.measure import Row, rows_as_json, sandbox, table
+from bench.measure import Row, rows_as_json, sandbox, stop_voices, table
 
 Scenario = Callable[..., list[Row]]
 NAMES = ("cold-start", "screens", "summary", "save", "desk", "desk-decade", "memory")
@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(rows)} rows in {time.perf_counter() - began:.0f} s")
     if args.json:
         args.json.write_text(rows_as_json(rows))
+    stop_voices(workdir)
     if args.keep:
         print(f"scratch files kept in {workdir}")
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import signal
 import statistics
 import tempfile
 import time
@@ -220,3 +222,38 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("VmRSS is not in /proc/self/status (the memory benchmark is Linux only)")
+
+
+def stop_voices(root: Path) -> int:
+    """Stop the speech-dispatcher servers this run's kiosks started in its throwaway home;
+    returns how many.
+
+    A kiosk's first spoken word starts one (speech-dispatcher's own autospawn), its socket
+    in the home's runtime folder, and it outlives the kiosk, as on a desktop where it
+    serves the whole session; the run's home is then deleted and nothing would ever speak
+    to it again. Asked to stop, such a server was seen to stay (its socket's folder
+    gone): after three seconds it is killed. Linux only (it reads /proc).
+    """
+    ours = [pid for pid in _processes() if _is_voice_of(pid, root)]
+    for how in (signal.SIGTERM, signal.SIGKILL):
+        for pid in ours:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                os.kill(pid, how)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and any(_is_voice_of(pid, root) for pid in ours):
+            time.sleep(0.05)
+    return len(ours)
+
+
+def _processes() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").glob("[0-9]*")]
+
+
+def _is_voice_of(pid: int, root: Path) -> bool:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:  # gone, or not ours to read
+        return False
+    return words[0].endswith(b"speech-dispatcher") and any(
+        str(root).encode() in word for word in words
+    )
