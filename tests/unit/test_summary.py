@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import text as sql
 
 from kiosk.content import Answer, ContentPack
 from kiosk.database import Database
@@ -266,12 +266,13 @@ def test_a_signature_whose_stored_strokes_cannot_be_read_still_prints_its_pictur
     assert not PdfReader(io.BytesIO(build_summary(drawn, zone=CHICAGO))).pages[0].images
     with database.engine.begin() as connection:
         connection.execute(
-            text("UPDATE visits SET signature_strokes = :bad WHERE id = :id"),
+            sql("UPDATE visits SET signature_strokes = :bad WHERE id = :id"),
             {"bad": stored_strokes, "id": drawn.id},
         )
     with database.session() as session:
         record = load_visit(session, drawn.id)
-    assert record is not None and record.signature_strokes is None
+    assert record is not None
+    assert record.signature_strokes is None
     pdf = build_summary(record, zone=CHICAGO)
     (page,) = PdfReader(io.BytesIO(pdf)).pages
     assert "Signed by Ana García" in " ".join(page.extract_text().split())
