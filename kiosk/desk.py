@@ -8,6 +8,7 @@ they open their own short transactions and hold none while the print system answ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from kiosk.alerts import AlertKind, keep_alert
 from kiosk.audit import AuditAction
 from kiosk.content import TeachBackResult
 from kiosk.database import Database
+from kiosk.logs import log_unexpected
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, TeachBackAnswerRow, VisitRow
 from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
@@ -54,6 +56,8 @@ MAX_SEARCH_LENGTH = 100
 ONLY_A_CLINICIAN_REVIEWS = "Only a clinician can mark clinical flags as reviewed."
 ONLY_A_CLINICIAN_UNDOES_A_VOID = "Only a clinician can undo a void."
 ONLY_THE_FRONT_DESK = "Only front-desk staff or a clinician can change a visit."
+
+_log = logging.getLogger(__name__)
 
 
 class DeskError(Exception):
@@ -435,9 +439,25 @@ def desk_marker(session: Session) -> tuple[object, ...]:
     return tuple(session.connection().execute(_MARKER).one())
 
 
+UNREADABLE_VISIT = (
+    "This visit's stored record cannot be read: it was changed outside the kiosk or "
+    "damaged. The other visits are not affected. Please tell whoever looks after the "
+    "clinic's computers (the desk's log names the visit)."
+)
+
+
 def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> VisitRecord:
     """The stored visit, as staff see it; the opening is audited."""
-    visit = load_visit(transaction, visit_id)
+    try:
+        visit = load_visit(transaction, visit_id)
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        # A row edited by hand or damaged so that it no longer reads as a visit (a word
+        # no kiosk writes, text where a number belongs, an answer to a question its
+        # content never had): staff are told, the desk goes on. The log names the visit
+        # and where reading it failed, never what it holds.
+        log_unexpected(type(error), error.__traceback__, _log)
+        _log.error("visit %s could not be read", visit_id)
+        raise DeskError(UNREADABLE_VISIT) from error
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")
     by.audit(transaction, AuditAction.VISIT_OPENED, visit_id)

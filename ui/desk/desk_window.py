@@ -799,6 +799,12 @@ class DeskWindow(QMainWindow):
             self.current = self.front_desk.open_visit(visit_id, self._action())
         except (desk.DeskError, StorageUnavailableError) as error:
             self._say(str(error))
+            if self.current is not None and self.current.id != visit_id:
+                # Another row is chosen now: the last visit's details and buttons must
+                # not stay beside it, or a print or a change would reach the wrong patient.
+                self.current = None
+                self._show_day_at_a_glance(self._glance)
+                self._show_actions()
             return
         self._details_shown = None  # the record itself may have changed: show it again
         self._show_details()

@@ -840,3 +840,50 @@ def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable
         window.model.data(attention),
     )
     assert needed.height() <= shown.height()
+
+
+@pytest.mark.parametrize(
+    "hand_edit",
+    [
+        "UPDATE answers SET question_id = 'no-such-question' WHERE visit_id = :id AND position = 0",
+        "UPDATE slide_views SET slide_id = 'no-such-slide' WHERE visit_id = :id AND position = 0",
+    ],
+    ids=["an answer to a question never asked", "time on a slide the content never had"],
+)
+def test_a_visit_whose_record_cannot_be_read_is_said_plainly_and_no_other_stays_open(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    hand_edit: str,
+) -> None:
+    from sqlalchemy import text as sql
+
+    from kiosk.desk import UNREADABLE_VISIT
+
+    check_in(database, pack, clock, first="Ana", last="Readable")
+    clock.advance(120)
+    damaged = check_in(database, pack, clock, first="Bo", last="Damaged")
+    with database.engine.begin() as connection:
+        connection.execute(sql(hand_edit), {"id": damaged})
+    window = open_desk(qtbot, database, settings)
+    names = column(window, Column.PATIENT)
+    select(qtbot, window, names.index("Readable, Ana"))
+    qtbot.waitUntil(lambda: "Ana Readable" in window.details.toPlainText())
+    assert window.print_button.isEnabled() or not window.printer_choice.currentText()
+    assert window.save_button.isEnabled()
+
+    select(qtbot, window, names.index("Damaged, Bo"))
+    qtbot.waitUntil(window.banner.isVisible)
+    assert window.banner.text() == UNREADABLE_VISIT
+    # Ana's record is not left beside Bo's row for a print or a change to reach her.
+    assert "Ana Readable" not in window.details.toPlainText()
+    assert "Today at a glance" in window.details.toPlainText()
+    assert not window.save_button.isEnabled()
+    assert not window.print_button.isEnabled()
+    assert not window.void_button.isEnabled()
+
+    # The desk goes on: Ana's visit opens again.
+    select(qtbot, window, names.index("Readable, Ana"))
+    qtbot.waitUntil(lambda: "Ana Readable" in window.details.toPlainText())
