@@ -28,7 +28,7 @@ from kiosk.logs import log_unexpected
 from kiosk.models import AuditEntryRow, FlagRow, PrintJobRow, TeachBackAnswerRow, VisitRow
 from kiosk.patients import refresh_patient
 from kiosk.printing import JobStatus, PrintError, PrintJob, PrintState
-from kiosk.rules import FlagKind, flag_in_brief
+from kiosk.rules import FlagKind, flag_in_brief, stored_flag_kind
 from kiosk.stored_visits import load_visit, name_key
 from kiosk.unit_of_work import unit_of_work
 from kiosk.visit import Clock, Ending, RideStatus, clean_name, parse_birth_date
@@ -91,6 +91,9 @@ class ListedCheckIn:
     # Soft notes beside the flags, never one of them: a teach-back answer still wrong
     # after its slide was shown again (staff go over it with the patient).
     notes: tuple[str, ...] = ()
+    # False for a visit whose stored words no kiosk writes (edited by hand, damaged): it
+    # is listed, never hidden, as needing attention (`_unreadable`).
+    readable: bool = True
 
     @property
     def needs_attention(self) -> bool:
@@ -186,22 +189,50 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
     ) = row
     assert isinstance(finished, datetime)
     assert isinstance(born, date)
-    return ListedCheckIn(
+    listed = ListedCheckIn(
         str(visit_id),
         finished,
         str(first),
         str(last),
         born,
-        Ending(str(ending)),
-        int(flags),
-        int(open_flags),
+        Ending.COMPLETED,
+        0,
+        0,
         reviewed is not None,
-        RideStatus(str(ride)),
+        RideStatus.NONE_YET,
         str(printed),
         voided is not None,
         bool(demo),
         _as_utc(printed_at),
         str(print_reason or ""),
+    )
+    try:
+        return replace(
+            listed,
+            ending=Ending(str(ending)),
+            flag_count=int(flags),
+            open_flag_count=int(open_flags),
+            ride_status=RideStatus(str(ride)),
+        )
+    except (ValueError, TypeError):
+        return _unreadable(listed)
+
+
+UNREADABLE_IN_BRIEF = "record cannot be read"
+
+
+def _unreadable(listed: ListedCheckIn) -> ListedCheckIn:
+    """A visit whose stored words no kiosk writes (a hand edit, damage): listed as needing
+    attention, what could be read kept (its ride as not yet arranged, to be asked)."""
+    _log.error("visit %s in the desk's list could not be read", listed.id)
+    return replace(
+        listed,
+        flag_count=max(listed.flag_count, 1),
+        open_flag_count=max(listed.open_flag_count, 1),
+        attention=(UNREADABLE_IN_BRIEF,),
+        attention_sentences=(UNREADABLE_VISIT,),
+        attention_kinds=(),
+        readable=False,
     )
 
 
@@ -242,7 +273,7 @@ def _with_open_flags(session: Session, check_ins: list[ListedCheckIn]) -> list[L
     """The listed visits with what their open flags are about (one query for all), and
     their soft notes."""
     check_ins = _with_notes(session, check_ins)
-    ids = [c.id for c in check_ins if c.open_flag_count]
+    ids = [c.id for c in check_ins if c.open_flag_count and c.readable]
     if not ids:
         return check_ins
     found: dict[str, list[tuple[str, str]]] = {}
@@ -252,17 +283,16 @@ def _with_open_flags(session: Session, check_ins: list[ListedCheckIn]) -> list[L
         .order_by(FlagRow.visit_id, FlagRow.position)
     ):
         found.setdefault(str(visit_id), []).append((str(kind), str(sentence)))
-    return [
-        replace(
-            c,
-            attention=tuple(flag_in_brief(kind, text) for kind, text in found.get(c.id, ())),
-            attention_sentences=tuple(text for _, text in found.get(c.id, ())),
-            attention_kinds=tuple(FlagKind(kind) for kind, _ in found.get(c.id, ())),
-        )
-        if c.id in found
-        else c
-        for c in check_ins
-    ]
+    return [_with_flags(c, found[c.id]) if c.id in found else c for c in check_ins]
+
+
+def _with_flags(check_in: ListedCheckIn, flags: list[tuple[str, str]]) -> ListedCheckIn:
+    return replace(
+        check_in,
+        attention=tuple(flag_in_brief(kind, text) for kind, text in flags),
+        attention_sentences=tuple(text for _, text in flags),
+        attention_kinds=tuple(stored_flag_kind(kind) for kind, _ in flags),
+    )
 
 
 def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -446,10 +476,10 @@ UNREADABLE_VISIT = (
 )
 
 
-def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> VisitRecord:
-    """The stored visit, as staff see it; the opening is audited."""
+def read_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord | None:
+    """The stored visit (None if there is none); `DeskError` if it cannot be read."""
     try:
-        visit = load_visit(transaction, visit_id)
+        return load_visit(transaction, visit_id)
     except (ValueError, TypeError, KeyError, IndexError) as error:
         # A row edited by hand or damaged so that it no longer reads as a visit (a word
         # no kiosk writes, text where a number belongs, an answer to a question its
@@ -458,6 +488,11 @@ def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> V
         log_unexpected(type(error), error.__traceback__, _log)
         _log.error("visit %s could not be read", visit_id)
         raise DeskError(UNREADABLE_VISIT) from error
+
+
+def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> VisitRecord:
+    """The stored visit, as staff see it; the opening is audited."""
+    visit = read_visit(transaction, visit_id)
     if visit is None:
         raise DeskError(f"There is no visit with the ID {visit_id}.")
     by.audit(transaction, AuditAction.VISIT_OPENED, visit_id)
@@ -476,7 +511,7 @@ def _visit_row(session: Session, visit_id: str) -> VisitRow:
 def _clear(session: Session, visit: VisitRow, kinds: set[FlagKind], by: Actor) -> int:
     cleared = 0
     for flag in session.scalars(select(FlagRow).where(FlagRow.visit_id == visit.id)):
-        if flag.cleared_at is None and FlagKind(flag.kind) in kinds:
+        if flag.cleared_at is None and stored_flag_kind(flag.kind) in kinds:
             flag.cleared_at = by.now
             flag.cleared_by = by.username
             cleared += 1

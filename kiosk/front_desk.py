@@ -22,7 +22,7 @@ from kiosk.audit_protections import recent_restorations
 from kiosk.database import Database
 from kiosk.file_access import write_file
 from kiosk.printing import JobStatus
-from kiosk.stored_visits import list_visits, load_visit
+from kiosk.stored_visits import list_visits
 from kiosk.unit_of_work import reading, statements, unit_of_work
 from kiosk.visit import Clock
 from kiosk.visit_record import VisitListing, VisitRecord
@@ -241,9 +241,13 @@ class FrontDesk:
             return expected.import_csv(session, raw, by, day=self._today(by.now))
 
     def visit_to_print(self, visit_id: str) -> VisitRecord | None:
-        """A visit read for printing its summary (the print itself is audited)."""
+        """A visit read for printing its summary (the print itself is audited); None if
+        there is none, or if it cannot be read (the list says so)."""
         with reading(self.database) as session:
-            return load_visit(session, visit_id)
+            try:
+                return desk.read_visit(session, visit_id)
+            except desk.DeskError:
+                return None
 
     def latest_print(self, visit_id: str) -> desk.PrintRecord | None:
         """The visit's last print and what became of it."""
@@ -261,7 +265,7 @@ class FrontDesk:
         from kiosk.summary import build_summary  # reportlab is slow to load; only here
 
         with unit_of_work(self.database) as session:
-            visit = load_visit(session, visit_id)
+            visit = desk.read_visit(session, visit_id)
             if visit is None:
                 raise desk.DeskError(f"there is no visit with the ID {visit_id}")
             pdf = build_summary(

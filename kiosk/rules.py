@@ -31,6 +31,15 @@ class FlagKind(StrEnum):
         return self is not FlagKind.NO_RIDE_HOME
 
 
+def stored_flag_kind(stored: str) -> FlagKind:
+    """A stored flag's kind. One no kiosk writes (a hand edit, damage) counts as a
+    contraindication: a clinician looks at it, and only a clinician's review clears it."""
+    try:
+        return FlagKind(stored)
+    except ValueError:
+        return FlagKind.CONTRAINDICATION
+
+
 # A question's section names its flag: staff see what kind of answer it was.
 _SECTION_FLAGS = {
     QuestionSection.SCREENING: FlagKind.CONTRAINDICATION,

@@ -238,6 +238,30 @@ def test_only_a_clinician_clears_clinical_flags_and_the_summary_says_who(
     assert "— cleared" in text
 
 
+def test_a_flag_of_a_kind_no_kiosk_writes_is_cleared_only_by_a_clinicians_review(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    from sqlalchemy import text as sql
+
+    visit_id = check_in(database, pack, clock, answers={"heart-condition": Answer.YES}, ride=None)
+    with database.engine.begin() as connection:
+        connection.execute(
+            sql("UPDATE flags SET kind = 'made-up' WHERE visit_id = :id AND kind = :clinical"),
+            {"id": visit_id, "clinical": "contraindication"},
+        )
+    with database.session() as session, session.begin():
+        desk.arrange_ride(session, visit_id, "Luis García", "(555) 201-3344", by(CLERK, clock))
+    with database.session() as session:
+        (row,) = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+    assert row.needs_attention
+    assert row.waits_for_clinician
+    with database.session() as session, session.begin():
+        desk.review_flags(session, visit_id, "", by(DOCTOR, clock))
+    with database.session() as session:
+        (row,) = desk.todays_check_ins(session, zone=CHICAGO, now=clock())
+    assert not row.needs_attention
+
+
 def test_a_ride_arranged_later_clears_the_ride_flag(
     database: Database, pack: ContentPack, clock: ManualClock
 ) -> None:

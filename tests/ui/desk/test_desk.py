@@ -887,3 +887,62 @@ def test_a_visit_whose_record_cannot_be_read_is_said_plainly_and_no_other_stays_
     # The desk goes on: Ana's visit opens again.
     select(qtbot, window, names.index("Readable, Ana"))
     qtbot.waitUntil(lambda: "Ana Readable" in window.details.toPlainText())
+
+
+@pytest.mark.parametrize(
+    "hand_edit",
+    [
+        "UPDATE visits SET ending = 'left-by-hand' WHERE id = :id",
+        "UPDATE visits SET ride_status = 'by-balloon' WHERE id = :id",
+    ],
+    ids=["how it ended", "the ride home"],
+)
+def test_a_visit_changed_by_hand_is_listed_as_unreadable_and_the_desk_goes_on(
+    qtbot: QtBot,
+    database: Database,
+    settings: Settings,
+    pack: ContentPack,
+    clock: ManualClock,
+    hand_edit: str,
+) -> None:
+    from sqlalchemy import text as sql
+
+    from kiosk.desk import UNREADABLE_VISIT
+
+    check_in(database, pack, clock, first="Ana", last="Readable")
+    clock.advance(120)
+    damaged = check_in(
+        database, pack, clock, first="Bo", last="Damaged", answers={"heart-condition": Answer.YES}
+    )
+    with database.engine.begin() as connection:
+        connection.execute(sql(hand_edit), {"id": damaged})
+    window = open_desk(qtbot, database, settings)
+    # Both listed: the damaged one is not hidden, and says what is wrong with it.
+    assert column(window, Column.PATIENT) == ["Damaged, Bo", "Readable, Ana"]
+    assert column(window, Column.ATTENTION) == ["⚠ record cannot be read", "OK"]
+    assert "1 needing attention" in window.details.toPlainText()
+
+    select(qtbot, window, 0)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert window.banner.text() == UNREADABLE_VISIT
+    assert not window.print_button.isEnabled()
+    select(qtbot, window, 1)
+    qtbot.waitUntil(lambda: "Ana Readable" in window.details.toPlainText())
+
+
+def test_a_flag_of_a_kind_no_kiosk_writes_waits_for_a_clinician(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    from sqlalchemy import text as sql
+
+    changed = check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
+    with database.engine.begin() as connection:
+        connection.execute(
+            sql("UPDATE flags SET kind = 'made-up' WHERE visit_id = :id"), {"id": changed}
+        )
+    window = open_desk(qtbot, database, settings)
+    assert column(window, Column.ATTENTION) == ["⚠ heart condition that is not stable"]
+    assert "1 waiting for a clinician's review" in window.details.toPlainText()
+    select(qtbot, window, 0)
+    qtbot.waitUntil(lambda: "heart condition" in window.details.toPlainText())
+    assert window.banner.isHidden()
