@@ -9,7 +9,8 @@ they open their own short transactions and hold none while the print system answ
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -474,20 +475,32 @@ UNREADABLE_VISIT = (
     "damaged. The other visits are not affected. Please tell whoever looks after the "
     "clinic's computers (the desk's log names the visit)."
 )
+UNREADABLE_LIST = (
+    "A visit stored here cannot be read (it was changed outside the kiosk or damaged), "
+    "so this list cannot be shown. Please tell whoever looks after the clinic's computers "
+    "(the desk's log says where reading stopped)."
+)
+
+
+@contextmanager
+def unreadable_as_desk_error(words: str, visit_id: str | None = None) -> Iterator[None]:
+    """A stored row edited by hand or damaged so that it no longer reads (a word no
+    kiosk writes, text where a number or a date belongs, an answer to a question its
+    content never had) becomes a `DeskError` in `words`: staff are told, the desk goes
+    on. The log names the visit and where reading failed, never what the row holds."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        log_unexpected(type(error), error.__traceback__, _log)
+        if visit_id is not None:
+            _log.error("visit %s could not be read", visit_id)
+        raise DeskError(words) from error
 
 
 def read_visit(transaction: Session | Connection, visit_id: str) -> VisitRecord | None:
     """The stored visit (None if there is none); `DeskError` if it cannot be read."""
-    try:
+    with unreadable_as_desk_error(UNREADABLE_VISIT, visit_id):
         return load_visit(transaction, visit_id)
-    except (ValueError, TypeError, KeyError, IndexError) as error:
-        # A row edited by hand or damaged so that it no longer reads as a visit (a word
-        # no kiosk writes, text where a number belongs, an answer to a question its
-        # content never had): staff are told, the desk goes on. The log names the visit
-        # and where reading it failed, never what it holds.
-        log_unexpected(type(error), error.__traceback__, _log)
-        _log.error("visit %s could not be read", visit_id)
-        raise DeskError(UNREADABLE_VISIT) from error
 
 
 def open_visit(transaction: Session | Connection, visit_id: str, by: Actor) -> VisitRecord:

@@ -112,7 +112,10 @@ class FrontDesk:
 
     def todays_list(self, *, now: datetime) -> DeskList:
         """Today's check-ins, those that need attention first."""
-        with unit_of_work(self.database) as session:
+        with (
+            unit_of_work(self.database) as session,
+            desk.unreadable_as_desk_error(desk.UNREADABLE_LIST),
+        ):
             return DeskList(
                 tuple(desk.todays_check_ins(session, zone=self.zone, now=now)),
                 None,
@@ -122,7 +125,10 @@ class FrontDesk:
 
     def search(self, wanted: desk.VisitQuery, by: Actor, *, audit: bool = True) -> DeskList:
         """One page of the visits that match; a search staff typed is audited."""
-        with unit_of_work(self.database) as session:
+        with (
+            unit_of_work(self.database) as session,
+            desk.unreadable_as_desk_error(desk.UNREADABLE_LIST),
+        ):
             page = desk.search(session, wanted, zone=self.zone)
             if audit:
                 desk.audit_search(session, wanted, page.total, by)

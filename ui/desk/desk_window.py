@@ -679,6 +679,9 @@ class DeskWindow(QMainWindow):
             log.warning("the desk could not load visits: %s", type(error).__name__)
             self._say(self.tr("The visit list cannot be loaded right now; it will try again."))
             return
+        except desk.DeskError as error:
+            self._say(str(error))
+            return
         # Any new entry moves the marker, so one written by a program starting elsewhere
         # is seen at the next look.
         self._marker = listing.marker
