@@ -16,7 +16,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from kiosk import name_search, printing
@@ -147,27 +157,51 @@ def _latest_print(column: Any) -> Any:
     )
 
 
-def _check_in_query() -> Select[*tuple[Any, ...]]:
-    # Run on the session's connection (Core), not through the ORM: the list is plain
-    # values, and the ORM's row handling doubled the time of a day's list.
+def _check_in_columns(*, as_stored: bool = False) -> list[Any]:
+    # `as_stored`: the dates and times as the database holds them, unread by SQLAlchemy
+    # (`_read_check_ins`, for a row whose date it could not read).
+    def kept(column: Any) -> Any:
+        return type_coerce(column, String) if as_stored else column
+
     latest_print = _latest_print(PrintJobRow.state)
-    return select(
+    return [
         VisitRow.id,
-        VisitRow.finished_at,
+        kept(VisitRow.finished_at),
         VisitRow.first_name,
         VisitRow.last_name,
-        VisitRow.date_of_birth,
+        kept(VisitRow.date_of_birth),
         VisitRow.ending,
         VisitRow.flag_count,
         VisitRow.open_flag_count,
-        VisitRow.reviewed_at,
+        kept(VisitRow.reviewed_at),
         VisitRow.ride_status,
         func.coalesce(latest_print, "not_printed"),
-        VisitRow.voided_at,
+        kept(VisitRow.voided_at),
         VisitRow.is_demo,
         _latest_print(PrintJobRow.sent_at),
         _latest_print(PrintJobRow.reason),
-    )
+    ]
+
+
+def _check_in_query() -> Select[*tuple[Any, ...]]:
+    # Run on the session's connection (Core), not through the ORM: the list is plain
+    # values, and the ORM's row handling doubled the time of a day's list.
+    return select(*_check_in_columns())
+
+
+def _read_check_ins(
+    session: Session, statement: Select[*tuple[Any, ...]], values: dict[str, Any] | None = None
+) -> list[ListedCheckIn]:
+    """The listed visits `statement` finds. A row whose date or time SQLAlchemy cannot
+    read (the database edited by hand) would stop the whole list: then the same rows
+    are read again with their dates as stored, and such a visit is listed as unreadable
+    among the others."""
+    connection = session.connection()
+    try:
+        return [_check_in(tuple(row)) for row in connection.execute(statement, values).all()]
+    except (ValueError, TypeError):
+        as_stored = statement.with_only_columns(*_check_in_columns(as_stored=True))
+        return [_check_in_as_stored(tuple(row)) for row in connection.execute(as_stored, values)]
 
 
 def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
@@ -204,7 +238,7 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
         str(printed),
         voided is not None,
         bool(demo),
-        _as_utc(printed_at),
+        None,
         str(print_reason or ""),
     )
     try:
@@ -214,12 +248,43 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
             flag_count=int(flags),
             open_flag_count=int(open_flags),
             ride_status=RideStatus(str(ride)),
+            printed_at=_as_utc(printed_at),
         )
     except (ValueError, TypeError):
         return _unreadable(listed)
 
 
 UNREADABLE_IN_BRIEF = "record cannot be read"
+# What an unreadable visit's unreadable time or birth date is listed as (shown as "—").
+UNREADABLE_MOMENT = datetime.min.replace(tzinfo=UTC)
+UNREADABLE_DAY = date.min
+
+
+def _check_in_as_stored(row: tuple[Any, ...]) -> ListedCheckIn:
+    """A listed visit from `_check_in_columns(as_stored=True)`: its dates read here."""
+    values = list(row)
+    finished, born = _stored_moment(values[1]), _stored_day(values[4])
+    values[1] = finished or UNREADABLE_MOMENT
+    values[4] = born or UNREADABLE_DAY
+    listed = _check_in(tuple(values))
+    return listed if finished and born and listed.readable else _unreadable(listed)
+
+
+def _stored_moment(stored: object) -> datetime | None:
+    try:
+        moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _stored_day(stored: object) -> date | None:
+    if isinstance(stored, date) and not isinstance(stored, datetime):
+        return stored
+    try:
+        return date.fromisoformat(str(stored))
+    except ValueError:
+        return None
 
 
 def _unreadable(listed: ListedCheckIn) -> ListedCheckIn:
@@ -316,8 +381,8 @@ _TODAY = _attention_first(
 def todays_check_ins(session: Session, *, zone: ZoneInfo, now: datetime) -> list[ListedCheckIn]:
     """Today's visits in the clinic's day: those needing attention first, then newest."""
     start, end = _day_bounds(now.astimezone(zone).date(), zone)
-    rows = session.connection().execute(_TODAY, {"start": start, "end": end})
-    return _with_open_flags(session, [_check_in(tuple(row)) for row in rows])
+    listed = _read_check_ins(session, _TODAY, {"start": start, "end": end})
+    return _with_open_flags(session, listed)
 
 
 def search_key(text: str) -> str:
@@ -416,8 +481,7 @@ def search(session: Session, wanted: VisitQuery, *, zone: ZoneInfo) -> SearchPag
         selected = query.where(VisitRow.id.in_(chosen.limit(size).offset(first)))
     else:
         selected = query.where(*conditions).limit(size).offset(first)
-    rows = session.connection().execute(selected.order_by(*newest_first))
-    listed = _with_open_flags(session, [_check_in(tuple(r)) for r in rows])
+    listed = _with_open_flags(session, _read_check_ins(session, selected.order_by(*newest_first)))
     return SearchPage(tuple(listed), total, page, wanted.page_size)
 
 

@@ -467,3 +467,18 @@ def test_an_admin_can_neither_clear_clinical_flags_nor_undo_a_void(
     with database.session() as session:
         actions = [e.action for e in entries(session) if e.visit_id == visit.id]
     assert actions == ["visit_voided", "visit_void_undone", "flags_reviewed"]
+
+
+def test_a_stored_value_that_cannot_be_read_is_logged_by_where_and_never_by_what(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from datetime import date
+
+    with (
+        pytest.raises(desk.DeskError, match="cannot be read"),
+        desk.unreadable_as_desk_error(desk.UNREADABLE_VISIT, "visit-1"),
+    ):
+        date.fromisoformat("Ana García 1968")  # a patient's words where a date belongs
+    assert "visit visit-1 could not be read" in caplog.text
+    assert "unexpected ValueError" in caplog.text
+    assert "Ana" not in caplog.text

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from kiosk import desk
 from kiosk.desk import ListedCheckIn
 from kiosk.overriding import override
 from kiosk.visit import Ending
@@ -201,11 +202,14 @@ class CheckInModel(QAbstractTableModel):
         if check_in.ending is Ending.STOPPED_TO_TALK:
             # Stopped to talk before consenting: unsigned even once reviewed.
             review = self.tr("{0}, consent unsigned").format(review)
+        # A visit whose time or birth date could not be read (`desk.UNREADABLE_MOMENT`).
+        unread_time = check_in.finished_at == desk.UNREADABLE_MOMENT
+        unread_day = check_in.date_of_birth == desk.UNREADABLE_DAY
         return [
             self._attention(check_in),
-            self._when(check_in.finished_at),
+            "—" if unread_time else self._when(check_in.finished_at),
             f"{check_in.last_name}, {check_in.first_name}{demo}",
-            check_in.date_of_birth.strftime("%m/%d/%Y"),
+            "—" if unread_day else check_in.date_of_birth.strftime("%m/%d/%Y"),
             review,
             self._print(check_in),
         ]

@@ -948,23 +948,29 @@ def test_a_flag_of_a_kind_no_kiosk_writes_waits_for_a_clinician(
     assert window.banner.isHidden()
 
 
-def test_a_date_no_kiosk_writes_stops_only_the_list_and_the_desk_says_why(
+def test_a_date_no_kiosk_writes_lists_that_visit_as_unreadable_among_the_others(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
     from sqlalchemy import text as sql
 
-    from kiosk.desk import UNREADABLE_LIST
-
     if database.engine.dialect.name != "sqlite":
         pytest.skip("a server's date column refuses the text; a SQLite file edited by hand")
+    check_in(database, pack, clock, first="Ana", last="Readable")
+    clock.advance(120)
     damaged = check_in(database, pack, clock, first="Bo", last="Damaged")
     with database.engine.begin() as connection:
         connection.execute(
             sql("UPDATE visits SET date_of_birth = 'the fifth' WHERE id = :id"), {"id": damaged}
         )
     window = open_desk(qtbot, database, settings)
-    assert window.isVisible()
-    assert window.banner.text() == UNREADABLE_LIST
-    # A search that does not reach the damaged visit still works.
-    search_for(qtbot, window, "nobody-by-this-name")
-    qtbot.waitUntil(lambda: window.list_title.text() == "Search results (0)")
+    assert column(window, Column.PATIENT) == ["Damaged, Bo", "Readable, Ana"]
+    assert column(window, Column.ATTENTION) == ["⚠ record cannot be read", "OK"]
+    assert column(window, Column.BIRTH) == ["—", "04/15/1968"]
+    assert window.banner.isHidden()
+    # A search that reaches it lists it the same way.
+    search_for(qtbot, window, "Damaged")
+    qtbot.waitUntil(lambda: window.list_title.text() == "Search results (1)")
+    assert column(window, Column.ATTENTION) == ["⚠ record cannot be read"]
+    select(qtbot, window, 0)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert "cannot be read" in window.banner.text()
