@@ -224,34 +224,43 @@ def _check_in(row: tuple[Any, ...]) -> ListedCheckIn:
     ) = row
     assert isinstance(finished, datetime)
     assert isinstance(born, date)
+    # Words and numbers no kiosk writes (a hand edit): listed as unreadable, not dropped.
+    read: tuple[Ending, int, int, RideStatus, datetime | None] | None
+    try:
+        read = (
+            Ending(str(ending)),
+            int(flags),
+            int(open_flags),
+            RideStatus(str(ride)),
+            _as_utc(printed_at),
+        )
+    except (ValueError, TypeError):
+        read = None
+    how_it_ended, flag_count, open_flag_count, ride_status, sent_at = read or (
+        Ending.COMPLETED,
+        0,
+        0,
+        RideStatus.NONE_YET,
+        None,
+    )
     listed = ListedCheckIn(
         str(visit_id),
         finished,
         str(first),
         str(last),
         born,
-        Ending.COMPLETED,
-        0,
-        0,
+        how_it_ended,
+        flag_count,
+        open_flag_count,
         reviewed is not None,
-        RideStatus.NONE_YET,
+        ride_status,
         str(printed),
         voided is not None,
         bool(demo),
-        None,
+        sent_at,
         str(print_reason or ""),
     )
-    try:
-        return replace(
-            listed,
-            ending=Ending(str(ending)),
-            flag_count=int(flags),
-            open_flag_count=int(open_flags),
-            ride_status=RideStatus(str(ride)),
-            printed_at=_as_utc(printed_at),
-        )
-    except (ValueError, TypeError):
-        return _unreadable(listed)
+    return listed if read else _unreadable(listed)
 
 
 UNREADABLE_IN_BRIEF = "record cannot be read"
