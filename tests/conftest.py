@@ -18,7 +18,9 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -31,6 +33,15 @@ from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.visit import Visit
 from kiosk.visit_walk import ManualClock
 from tests.databases import made_database, make_database
+
+
+def earlier_today(zone: ZoneInfo) -> datetime:
+    """Now, or earlier on the clinic's today: a test's visits (about 2.5 minutes of the
+    clock each, up to three hours of them) all finish on the today the desk lists,
+    whatever the hour the tests run at (late evening crossed midnight)."""
+    now = datetime.now(zone)
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(start_of_today, now - timedelta(hours=3)).astimezone(UTC)
 
 
 @pytest.fixture(autouse=True)

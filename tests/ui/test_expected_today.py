@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from kiosk.station import Station
 from kiosk.stored_visits import list_visits
 from kiosk.visit import KioskTiming
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from ui.desk.desk_window import DeskWindow
 from ui.desk.expected_today import ExpectedTodayDialog
 from ui.kiosk_window import KioskWindow
@@ -29,8 +28,8 @@ CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC))
+def clock(settings: Settings) -> ManualClock:
+    return ManualClock(earlier_today(settings.zone))
 
 
 def returning_patient(database: Database, pack: ContentPack, clock: ManualClock) -> int:

@@ -7,7 +7,6 @@ there; the desk wrote three clinician reviews into the deleted file and reported
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from kiosk.held_visits import HeldVisits
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from tests.ui.admin.editor import choose_row, click, open_editor, retype
 from tests.ui.test_unwritable_database import finish_held, open_kiosk, stored_names
 from tests.unit.test_database_init import _delete
@@ -85,7 +84,7 @@ def test_a_review_into_a_deleted_database_is_refused_in_plain_words(
     pack: ContentPack,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    today = ManualClock(datetime.now(UTC))
+    today = ManualClock(earlier_today(settings.zone))
     store_visit(database, walk_visit(pack, today, answers={"heart-condition": Answer.YES}))
     desk = DeskWindow(Station(database, "desk-1"), settings, DOCTOR)
     qtbot.addWidget(desk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit import KioskTiming, Step, VisitFlow
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from tests.ui.desk.test_desk import open_desk, select
 from tests.ui.test_return_visit_screens import expected_back, summary_text, todays
 from tests.ui.test_spanish import assert_no_english, english_patterns
@@ -228,7 +227,7 @@ def test_teach_back_in_spanish_quotes_the_spanish_slide(
 def test_the_desk_notes_a_still_wrong_answer_from_a_walked_visit(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
 ) -> None:
-    clock = ManualClock(datetime.now(UTC))
+    clock = ManualClock(earlier_today(settings.zone))
     store_visit(
         database,
         walk_visit(pack, clock, teach_back={"teach-back-call-us": ("no", "no")}),

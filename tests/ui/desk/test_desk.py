@@ -23,7 +23,7 @@ from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from ui.desk.check_in_model import CheckInModel, Column
 from ui.desk.desk_window import DeskWindow
 
@@ -34,15 +34,6 @@ DOCTOR = StaffMember(2, "drlee", frozenset({Role.CLINICIAN}))
 @pytest.fixture
 def pack() -> ContentPack:
     return load_pack(bundled_pack_dir())
-
-
-def earlier_today(zone: ZoneInfo) -> datetime:
-    """Now, or earlier on the clinic's today: a test's visits (about 2.5 minutes of the
-    clock each, up to three hours of them) all finish on the today the desk lists,
-    whatever the hour the tests run at (late evening crossed midnight)."""
-    now = datetime.now(zone)
-    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(start_of_today, now - timedelta(hours=3)).astimezone(UTC)
 
 
 @pytest.fixture
@@ -136,6 +127,7 @@ def test_the_list_updates_when_another_process_stores_a_visit(
     window = open_desk(qtbot, database, settings)
     assert window.model.rowCount() == 0
     root = Path(__file__).resolve().parents[3]
+    start = earlier_today(settings.zone).isoformat()  # on the desk's today
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(root)!r})
@@ -146,7 +138,8 @@ def test_the_list_updates_when_another_process_stores_a_visit(
         from kiosk.visit_walk import ManualClock, walk_visit
         from tests.conftest import store_visit
         database = open_database({settings.database_url!r})
-        visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)),
+        visit = walk_visit(load_pack(bundled_pack_dir()),
+                           ManualClock(datetime.fromisoformat({start!r})),
                            first="Kiosk", last="Patient", answers={{"pregnancy": Answer.YES}})
         store_visit(database, visit)
         database.close()
@@ -192,7 +185,6 @@ def test_search_by_part_of_a_name_or_birth_date_and_page_through(
 def test_a_visit_from_another_year_shows_its_year_in_a_search(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
 ) -> None:
-    from datetime import UTC, datetime
 
     long_ago = ManualClock(datetime(2025, 3, 4, 15, 0, tzinfo=UTC))
     check_in(database, pack, long_ago, first="Ada", last="Okafor")
@@ -205,7 +197,6 @@ def test_a_visit_from_another_year_shows_its_year_in_a_search(
 def test_a_search_lists_today_above_a_visit_left_unreviewed_months_ago(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
-    from datetime import UTC, datetime
 
     months_ago = ManualClock(datetime(2026, 6, 1, 15, 0, tzinfo=UTC))
     check_in(
@@ -648,7 +639,6 @@ def test_search_between_dates_and_without_void_visits(
     pack: ContentPack,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from datetime import UTC, datetime
 
     from PySide6.QtCore import QDate
 

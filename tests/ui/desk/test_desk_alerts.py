@@ -356,9 +356,9 @@ def test_a_summary_that_did_not_print_at_one_desk_shows_on_the_other(
 ) -> None:
     from kiosk.pack_loader import bundled_pack_dir, load_pack
     from kiosk.visit_walk import ManualClock, walk_visit
-    from tests.conftest import store_visit
+    from tests.conftest import earlier_today, store_visit
 
-    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
+    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(earlier_today(settings.zone)))
     store_visit(database, visit)
     window = open_desk(qtbot, database, settings, watcher)
     # Staff at the back office print to a printer the print system does not know.

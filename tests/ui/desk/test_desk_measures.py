@@ -19,8 +19,7 @@ from kiosk.database import Database
 from kiosk.front_desk import FrontDesk
 from kiosk.settings import Settings
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
-from tests.ui.desk.test_desk import earlier_today
+from tests.conftest import earlier_today, store_visit
 from tests.ui.desk.test_desk_patients import CLERK, open_desk, select_visit
 
 

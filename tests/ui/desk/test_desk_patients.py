@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from kiosk.database import Database
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from ui.desk.correction_dialog import CorrectionDialog
 from ui.desk.desk_window import DeskWindow
 
@@ -25,8 +24,8 @@ CLERK = StaffMember(1, "maria", frozenset({Role.STAFF}))
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC))
+def clock(settings: Settings) -> ManualClock:
+    return ManualClock(earlier_today(settings.zone))
 
 
 def check_in(database: Database, pack: ContentPack, clock: ManualClock, **kwargs: object) -> str:

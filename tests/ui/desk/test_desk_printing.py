@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,7 +19,7 @@ from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import one_at_a_time, store_visit
+from tests.conftest import earlier_today, one_at_a_time, store_visit
 from ui.desk.check_in_model import Column
 from ui.desk.desk_window import DeskWindow
 
@@ -48,7 +47,7 @@ def print_column(window: DeskWindow) -> str:
 
 @pytest.fixture
 def desk_window(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindow:
-    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)))
+    visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(earlier_today(settings.zone)))
     store_visit(database, visit)
     window = DeskWindow(
         Station(database, "desk-1"), settings, StaffMember(1, "maria", frozenset({Role.STAFF}))
@@ -133,7 +132,7 @@ def test_the_desk_can_print_each_new_visit_as_it_arrives(
     assert desk_window.auto_print.isChecked()
     visit = walk_visit(
         load_pack(bundled_pack_dir()),
-        ManualClock(datetime.now(UTC)),
+        ManualClock(earlier_today(desk_window.settings.zone)),
         first="Arriving",
         last="Later",
     )

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -37,7 +38,7 @@ from kiosk.printing import PrintJob
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import store_visit
+from tests.conftest import earlier_today, store_visit
 from ui.desk.check_in_model import Column
 from ui.desk.desk_window import DeskWindow
 from ui.errands import ErrandKind, errand_pool
@@ -221,12 +222,12 @@ class PaintedTexts(QObject):
         return False
 
 
-def visits_sent_to_print(database: Database, jobs: list[int]) -> list[str]:
+def visits_sent_to_print(database: Database, jobs: list[int], zone: ZoneInfo) -> list[str]:
     """A visit for each job number, its summary sent to the printer and not yet printed."""
     pack = load_pack(bundled_pack_dir())
     visit_ids = []
     for number, last in zip(jobs, ["Adams", "Baker", "Clark"], strict=False):
-        visit = walk_visit(pack, ManualClock(datetime.now(UTC)), first="Sent", last=last)
+        visit = walk_visit(pack, ManualClock(earlier_today(zone)), first="Sent", last=last)
         store_visit(database, visit)
         with database.session() as session, session.begin():
             desk.record_print(
@@ -279,7 +280,7 @@ def search(qtbot: QtBot, window: DeskWindow, text: str) -> None:
 def test_the_desk_keeps_answering_while_the_print_server_hangs(
     qtbot: QtBot, database: Database, settings: Settings, stuck_server: StuckPrintServer
 ) -> None:
-    visits_sent_to_print(database, [2, 3])
+    visits_sent_to_print(database, [2, 3], settings.zone)
     window = open_desk(qtbot, database, settings)
     title = PaintedTexts(window.list_title)
     qtbot.waitUntil(lambda: bool(stuck_server.waiting()), timeout=10000)
@@ -313,8 +314,8 @@ def test_a_kiosk_stores_a_visit_while_the_desks_print_check_hangs(
     tmp_path: Path,
 ) -> None:
     # Job 1 has printed (a state to store); the print server hangs on job 2.
-    visits_sent_to_print(database, [1, 2])
-    kiosk = KioskInAnotherProcess(settings.database_url, tmp_path)
+    visits_sent_to_print(database, [1, 2], settings.zone)
+    kiosk = KioskInAnotherProcess(settings.database_url, tmp_path, settings.zone)
     # From a thread of its own: a desk frozen on the GUI thread would hold the test too.
     kiosk.store_a_visit_when(lambda: any(q.job == 2 for q in stuck_server.waiting()))
     window = open_desk(qtbot, database, settings)
@@ -337,7 +338,7 @@ def test_a_kiosk_stores_a_visit_while_the_desks_print_check_hangs(
 def test_closing_the_desk_while_the_print_server_hangs(
     qtbot: QtBot, database: Database, settings: Settings, stuck_server: StuckPrintServer
 ) -> None:
-    visits_sent_to_print(database, [2, 3])
+    visits_sent_to_print(database, [2, 3], settings.zone)
     window = open_desk(qtbot, database, settings)
     qtbot.waitUntil(lambda: bool(stuck_server.waiting()), timeout=10000)
     hung_since = stuck_server.waiting()[0].since
@@ -391,8 +392,9 @@ class KioskInAnotherProcess:
     lock, in a thread of its own: a desk frozen on the GUI thread cannot hold it back.
     """
 
-    def __init__(self, database_url: str, folder: Path) -> None:
+    def __init__(self, database_url: str, folder: Path, zone: ZoneInfo) -> None:
         root = Path(__file__).resolve().parents[3]
+        start = earlier_today(zone).isoformat()  # on the desk's today
         script = textwrap.dedent(f"""
             import sys
             sys.path.insert(0, {str(root)!r})
@@ -402,7 +404,8 @@ class KioskInAnotherProcess:
             from kiosk.stored_visits import store_finished_visit
             from kiosk.visit_walk import ManualClock, walk_visit
             database = open_database({database_url!r}, busy_timeout_ms=1000)
-            visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)),
+            visit = walk_visit(load_pack(bundled_pack_dir()),
+                               ManualClock(datetime.fromisoformat({start!r})),
                                first="Kiosk", last="Patient")
             print("ready", flush=True)
             sys.stdin.readline()  # the visit is finished when the test says so

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -25,6 +26,7 @@ from kiosk.held_visits import HeldVisits, HoldReason
 from kiosk.settings import Settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
+from tests.conftest import earlier_today
 from ui.desk.desk_window import DeskWindow
 from ui.kiosk_window import KioskWindow
 
@@ -45,8 +47,8 @@ def names_on_the_list(window: DeskWindow) -> list[str]:
     return sorted(model.data(model.index(row, 2)) for row in range(model.rowCount()))
 
 
-def hold(held: HeldVisits, pack: ContentPack, first: str, last: str) -> str:
-    visit = walk_visit(pack, ManualClock(datetime.now(UTC)), first=first, last=last)
+def hold(held: HeldVisits, pack: ContentPack, first: str, last: str, zone: ZoneInfo) -> str:
+    visit = walk_visit(pack, ManualClock(earlier_today(zone)), first=first, last=last)
     held.hold(
         visit,
         station="front-kiosk",
@@ -63,8 +65,8 @@ def test_a_damaged_file_in_front_is_set_aside_and_the_visits_behind_it_reach_the
     with database.session() as session, session.begin():
         content_in_use(session, None, datetime.now(UTC))  # the kiosk has run here before
     held = HeldVisits(settings.held_visits_dir)
-    hold(held, pack, "Amara", "Okafor")
-    hold(held, pack, "Bo", "Larsen")
+    hold(held, pack, "Amara", "Okafor", settings.zone)
+    hold(held, pack, "Bo", "Larsen", settings.zone)
     # A file cut short by a failing disk, older than both: replayed first.
     damaged = settings.held_visits_dir / f"visit-{uuid.uuid4()}.json"
     damaged.write_text('{"format": 1, "station": "front-kiosk", "rows": {"visits": [{"id"')
@@ -105,7 +107,7 @@ def test_the_same_visit_held_twice_is_one_check_in(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack
 ) -> None:
     held = HeldVisits(settings.held_visits_dir)
-    visit_id = hold(held, pack, "Chidi", "Eze")
+    visit_id = hold(held, pack, "Chidi", "Eze", settings.zone)
     original = settings.held_visits_dir / f"visit-{visit_id}.json"
     # A copy left by hand (a file manager's "copy"), or a held file restored twice.
     shutil.copyfile(original, settings.held_visits_dir / f"visit-{visit_id} (copy).json")
@@ -134,7 +136,7 @@ def test_visits_held_beside_the_logs_are_on_the_desk_with_where_they_are(
     blocked.write_text("")
     settings = dataclasses.replace(settings, held_visits_dir=blocked / "held-visits")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    hold(HeldVisits(settings.held_visits_dir), pack, "Eun", "Park")
+    hold(HeldVisits(settings.held_visits_dir), pack, "Eun", "Park", settings.zone)
 
     desk = open_desk(qtbot, database, settings)
     shown = desk.held_alert.text()

@@ -8,8 +8,8 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -22,7 +22,7 @@ from kiosk.pack_loader import bundled_pack_dir, load_pack
 from kiosk.settings import Settings, load_settings
 from kiosk.station import Station
 from kiosk.visit_walk import ManualClock, walk_visit
-from tests.conftest import PostgreSQLServer, store_visit
+from tests.conftest import PostgreSQLServer, earlier_today, store_visit
 from tests.databases import made_database
 from ui.desk import desk_window
 from ui.desk.desk_window import DeskWindow
@@ -69,9 +69,10 @@ def open_desk(qtbot: QtBot, database: Database, settings: Settings) -> DeskWindo
     return window
 
 
-def kiosk_elsewhere(url: str, first: str) -> subprocess.Popen[str]:
+def kiosk_elsewhere(url: str, first: str, zone: ZoneInfo) -> subprocess.Popen[str]:
     """Another process (the kiosk's computer) stores a finished visit; it prints when."""
     root = Path(__file__).resolve().parents[3]
+    start = earlier_today(zone).isoformat()  # on the desk's today
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(root)!r})
@@ -81,7 +82,8 @@ def kiosk_elsewhere(url: str, first: str) -> subprocess.Popen[str]:
         from kiosk.visit_walk import ManualClock, walk_visit
         from tests.conftest import store_visit
         database = open_database({url!r})
-        visit = walk_visit(load_pack(bundled_pack_dir()), ManualClock(datetime.now(UTC)),
+        visit = walk_visit(load_pack(bundled_pack_dir()),
+                           ManualClock(datetime.fromisoformat({start!r})),
                            first={first!r}, last="Patient")
         store_visit(database, visit)
         print(time.time())
@@ -104,7 +106,7 @@ def test_a_check_in_from_another_computer_is_on_the_desk_within_a_second(
 ) -> None:
     window = open_desk(qtbot, server_database, server_settings)
     assert names(window) == []
-    kiosk = kiosk_elsewhere(server_url, "Kiosk")
+    kiosk = kiosk_elsewhere(server_url, "Kiosk", server_settings.zone)
     qtbot.waitUntil(lambda: names(window) == ["Patient, Kiosk"], timeout=30_000)
     seen = time.time()
     out, _ = kiosk.communicate(timeout=30)
@@ -121,7 +123,7 @@ def test_a_desk_that_loses_the_server_says_so_stays_read_only_and_comes_back(
     postgresql_server: PostgreSQLServer,
     no_polling: None,
 ) -> None:
-    clock = ManualClock(datetime.now(UTC))
+    clock = ManualClock(earlier_today(server_settings.zone))
     store_visit(server_database, walk_visit(load_pack(bundled_pack_dir()), clock, first="Early"))
     window = open_desk(qtbot, server_database, server_settings)
     assert window.server_line.live is not None
@@ -160,5 +162,5 @@ def test_a_desk_that_loses_the_server_says_so_stays_read_only_and_comes_back(
     qtbot.waitUntil(lambda: not window.server_alert.isVisible(), timeout=10_000)
     assert window.search_button.isEnabled()
     # Listening again, with nobody clicking anything.
-    kiosk_elsewhere(server_url, "Later").communicate(timeout=60)
+    kiosk_elsewhere(server_url, "Later", server_settings.zone).communicate(timeout=60)
     qtbot.waitUntil(lambda: "Patient, Later" in names(window), timeout=5_000)
