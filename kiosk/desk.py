@@ -281,10 +281,9 @@ def _check_in_as_stored(row: tuple[Any, ...]) -> ListedCheckIn:
 
 def _stored_moment(stored: object) -> datetime | None:
     try:
-        moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+        return _as_utc(stored)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _stored_day(stored: object) -> date | None:
@@ -313,12 +312,11 @@ def _unreadable(listed: ListedCheckIn) -> ListedCheckIn:
 
 def _as_utc(moment: object) -> datetime | None:
     # A scalar subquery's value does not pass through the column's type on every
-    # database: SQLite hands back the stored text.
+    # database: SQLite hands back the stored text (ValueError if it is not a time).
     if moment is None:
         return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    assert isinstance(moment, datetime)
+    if not isinstance(moment, datetime):
+        moment = datetime.fromisoformat(str(moment))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -832,6 +832,25 @@ def test_on_a_1366_laptop_every_column_fits_and_what_needs_attention_is_readable
     assert needed.height() <= shown.height()
 
 
+def edit_by_hand(database: Database, statement: str, visit_id: str) -> None:
+    """Someone changes the database outside the kiosk (`:id` is the visit)."""
+    from sqlalchemy import text as sql
+
+    with database.engine.begin() as connection:
+        connection.execute(sql(statement), {"id": visit_id})
+
+
+def readable_ana_and_damaged_bo(
+    database: Database, pack: ContentPack, clock: ManualClock, hand_edit: str, **kwargs: object
+) -> str:
+    """Two of today's check-ins; Bo's (returned) then edited by hand."""
+    check_in(database, pack, clock, first="Ana", last="Readable")
+    clock.advance(120)
+    damaged = check_in(database, pack, clock, first="Bo", last="Damaged", **kwargs)
+    edit_by_hand(database, hand_edit, damaged)
+    return damaged
+
+
 @pytest.mark.parametrize(
     "hand_edit",
     [
@@ -848,15 +867,9 @@ def test_a_visit_whose_record_cannot_be_read_is_said_plainly_and_no_other_stays_
     clock: ManualClock,
     hand_edit: str,
 ) -> None:
-    from sqlalchemy import text as sql
-
     from kiosk.desk import UNREADABLE_VISIT
 
-    check_in(database, pack, clock, first="Ana", last="Readable")
-    clock.advance(120)
-    damaged = check_in(database, pack, clock, first="Bo", last="Damaged")
-    with database.engine.begin() as connection:
-        connection.execute(sql(hand_edit), {"id": damaged})
+    readable_ana_and_damaged_bo(database, pack, clock, hand_edit)
     window = open_desk(qtbot, database, settings)
     names = column(window, Column.PATIENT)
     select(qtbot, window, names.index("Readable, Ana"))
@@ -895,17 +908,11 @@ def test_a_visit_changed_by_hand_is_listed_as_unreadable_and_the_desk_goes_on(
     clock: ManualClock,
     hand_edit: str,
 ) -> None:
-    from sqlalchemy import text as sql
-
     from kiosk.desk import UNREADABLE_VISIT
 
-    check_in(database, pack, clock, first="Ana", last="Readable")
-    clock.advance(120)
-    damaged = check_in(
-        database, pack, clock, first="Bo", last="Damaged", answers={"heart-condition": Answer.YES}
+    readable_ana_and_damaged_bo(
+        database, pack, clock, hand_edit, answers={"heart-condition": Answer.YES}
     )
-    with database.engine.begin() as connection:
-        connection.execute(sql(hand_edit), {"id": damaged})
     window = open_desk(qtbot, database, settings)
     # Both listed: the damaged one is not hidden, and says what is wrong with it.
     assert column(window, Column.PATIENT) == ["Damaged, Bo", "Readable, Ana"]
@@ -923,13 +930,8 @@ def test_a_visit_changed_by_hand_is_listed_as_unreadable_and_the_desk_goes_on(
 def test_a_flag_of_a_kind_no_kiosk_writes_waits_for_a_clinician(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
-    from sqlalchemy import text as sql
-
     changed = check_in(database, pack, clock, answers={"heart-condition": Answer.YES})
-    with database.engine.begin() as connection:
-        connection.execute(
-            sql("UPDATE flags SET kind = 'made-up' WHERE visit_id = :id"), {"id": changed}
-        )
+    edit_by_hand(database, "UPDATE flags SET kind = 'made-up' WHERE visit_id = :id", changed)
     window = open_desk(qtbot, database, settings)
     assert column(window, Column.ATTENTION) == ["⚠ heart condition that is not stable"]
     assert "1 waiting for a clinician's review" in window.details.toPlainText()
@@ -941,17 +943,11 @@ def test_a_flag_of_a_kind_no_kiosk_writes_waits_for_a_clinician(
 def test_a_date_no_kiosk_writes_lists_that_visit_as_unreadable_among_the_others(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
-    from sqlalchemy import text as sql
-
     if database.engine.dialect.name != "sqlite":
         pytest.skip("a server's date column refuses the text; a SQLite file edited by hand")
-    check_in(database, pack, clock, first="Ana", last="Readable")
-    clock.advance(120)
-    damaged = check_in(database, pack, clock, first="Bo", last="Damaged")
-    with database.engine.begin() as connection:
-        connection.execute(
-            sql("UPDATE visits SET date_of_birth = 'the fifth' WHERE id = :id"), {"id": damaged}
-        )
+    readable_ana_and_damaged_bo(
+        database, pack, clock, "UPDATE visits SET date_of_birth = 'the fifth' WHERE id = :id"
+    )
     window = open_desk(qtbot, database, settings)
     assert column(window, Column.PATIENT) == ["Damaged, Bo", "Readable, Ana"]
     assert column(window, Column.ATTENTION) == ["⚠ record cannot be read", "OK"]
