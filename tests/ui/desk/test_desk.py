@@ -927,6 +927,21 @@ def test_a_visit_changed_by_hand_is_listed_as_unreadable_and_the_desk_goes_on(
     qtbot.waitUntil(lambda: "Ana Readable" in window.details.toPlainText())
 
 
+def test_a_desk_printing_each_new_visit_lists_one_changed_by_hand_and_prints_nothing_of_it(
+    qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
+) -> None:
+    window = open_desk(qtbot, database, settings)
+    qtbot.mouseClick(window.auto_print, Qt.MouseButton.LeftButton)
+    assert window.auto_print.isChecked()
+    # It arrives while the desk is open (the next look at the database finds it).
+    readable_ana_and_damaged_bo(
+        database, pack, clock, "UPDATE visits SET ending = 'left-by-hand' WHERE id = :id"
+    )
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
+    assert column(window, Column.ATTENTION) == ["⚠ record cannot be read", "OK"]
+    assert column(window, Column.PRINT) == ["Not printed", "Not printed"]
+
+
 def test_a_flag_of_a_kind_no_kiosk_writes_waits_for_a_clinician(
     qtbot: QtBot, database: Database, settings: Settings, pack: ContentPack, clock: ManualClock
 ) -> None:
