@@ -482,3 +482,26 @@ def test_a_stored_value_that_cannot_be_read_is_logged_by_where_and_never_by_what
     assert "visit visit-1 could not be read" in caplog.text
     assert "unexpected ValueError" in caplog.text
     assert "Ana" not in caplog.text
+
+
+def test_the_list_read_with_its_dates_as_stored_is_the_same_list(
+    database: Database, pack: ContentPack, clock: ManualClock
+) -> None:
+    # What the desk falls back to when SQLAlchemy cannot read a row's date (a SQLite file
+    # edited by hand) reads every readable visit as the usual list does, on both engines.
+    check_in(database, pack, clock, answers={"heart-condition": Answer.YES}, ride=None)
+    voided = check_in(database, pack, clock)
+    reviewed = check_in(database, pack, clock, answers={"pregnancy": Answer.NOT_SURE})
+    with database.session() as session, session.begin():
+        desk.void_visit(session, voided, "checked in twice", by(CLERK, clock))
+        desk.review_flags(session, reviewed, "", by(DOCTOR, clock))
+    start, end = desk._day_bounds(clock().astimezone(CHICAGO).date(), CHICAGO)
+    values = {"start": start, "end": end}
+    as_stored = desk._TODAY.with_only_columns(*desk._check_in_columns(as_stored=True))
+    with database.engine.connect() as connection:
+        usual = [desk._check_in(tuple(r)) for r in connection.execute(desk._TODAY, values)]
+        read_here = [
+            desk._check_in_as_stored(tuple(r)) for r in connection.execute(as_stored, values)
+        ]
+    assert len(usual) == 3
+    assert read_here == usual
